@@ -1,0 +1,125 @@
+/**
+ * `.perflensrc.json`: per-rule severity and ignore globs.
+ *
+ *   { "rules": { "query-in-loop": "error", "lookup-in-loop": "off" }, "ignore": ["generated/**"] }
+ *
+ * A bad config is a usage error with one line that says what is wrong (exit 2 in the CLI).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Severity } from './finding';
+
+export const CONFIG_FILE_NAME = '.perflensrc.json';
+
+export type RuleSetting = Severity | 'off';
+export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];
+
+export interface PerfLensConfig {
+  rules: Record<string, RuleSetting>;
+  /** gitignore-style patterns, relative to the config's folder. */
+  ignore: string[];
+  /** The folder the ignore patterns are relative to. */
+  root: string;
+  /** The file the config came from, when there is one. */
+  source?: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function emptyConfig(root: string): PerfLensConfig {
+  return { rules: {}, ignore: [], root };
+}
+
+/** Checks a parsed config object; `knownRules` catches typos in rule ids. */
+export function validateConfig(value: unknown, where: string, root: string, knownRules: ReadonlySet<string>): PerfLensConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${where}: expected a JSON object with "rules" and/or "ignore"`);
+  }
+  const config = emptyConfig(root);
+  for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (key === '$schema') continue;
+    if (key === 'rules') {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        throw new ConfigError(`${where}: "rules" must be an object of rule id → ${RULE_SETTINGS.join('|')}`);
+      }
+      for (const [rule, setting] of Object.entries(entry as Record<string, unknown>)) {
+        if (!knownRules.has(rule)) {
+          throw new ConfigError(`${where}: unknown rule "${rule}"${suggest(rule, knownRules)}`);
+        }
+        if (typeof setting !== 'string' || !RULE_SETTINGS.includes(setting as RuleSetting)) {
+          throw new ConfigError(`${where}: rule "${rule}" must be one of ${RULE_SETTINGS.join(', ')} (got ${JSON.stringify(setting)})`);
+        }
+        config.rules[rule] = setting as RuleSetting;
+      }
+      continue;
+    }
+    if (key === 'ignore') {
+      if (!Array.isArray(entry) || entry.some((pattern) => typeof pattern !== 'string')) {
+        throw new ConfigError(`${where}: "ignore" must be an array of glob strings`);
+      }
+      config.ignore = entry as string[];
+      continue;
+    }
+    throw new ConfigError(`${where}: unknown key "${key}" (expected "rules" or "ignore")`);
+  }
+  return config;
+}
+
+export function loadConfigFile(file: string, knownRules: ReadonlySet<string>): PerfLensConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ConfigError(`${file}: invalid JSON (${(error as Error).message})`);
+  }
+  const config = validateConfig(parsed, file, path.dirname(path.resolve(file)), knownRules);
+  config.source = path.resolve(file);
+  return config;
+}
+
+/** The nearest `.perflensrc.json` at or above `directory`, if any. */
+export function findConfigFile(directory: string): string | undefined {
+  let current = path.resolve(directory);
+  for (;;) {
+    const candidate = path.join(current, CONFIG_FILE_NAME);
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+function suggest(rule: string, known: ReadonlySet<string>): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(rule, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(rule.length / 4)) ? ` (did you mean "${best}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,165 @@
+/**
+ * The project host: how source text becomes syntax trees, and — only when a rule asks — a
+ * ts-morph program with a type checker. Works without node_modules (unresolved imports are
+ * `any`), with or without a tsconfig.json / jsconfig.json, and with unsaved editor text.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Project, ts } from 'ts-morph';
+import { createTypeFacts, type TypeFacts } from './facts/types';
+
+export const ANALYZED_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
+
+export function isAnalyzable(fileName: string): boolean {
+  if (fileName.endsWith('.d.ts') || fileName.endsWith('.d.mts') || fileName.endsWith('.d.cts')) return false;
+  return ANALYZED_EXTENSIONS.has(path.extname(fileName).toLowerCase());
+}
+
+export function scriptKindOf(fileName: string): ts.ScriptKind {
+  switch (path.extname(fileName).toLowerCase()) {
+    case '.ts':
+    case '.mts':
+    case '.cts':
+      return ts.ScriptKind.TS;
+    case '.tsx':
+      return ts.ScriptKind.TSX;
+    case '.jsx':
+      return ts.ScriptKind.JSX;
+    default:
+      return ts.ScriptKind.JS;
+  }
+}
+
+/** Syntax errors the parser recovered from (the first one is enough to tell the user). */
+export function syntaxErrors(sourceFile: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
+  return (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+const LOOSE_COMPILER_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  checkJs: false,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  jsx: ts.JsxEmit.Preserve,
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: [],
+};
+
+export interface ProjectHostOptions {
+  /** Called once per problem that degrades results (a tsconfig that cannot be read, …). */
+  onNote?: (message: string) => void;
+}
+
+export class ProjectHost {
+  private readonly configByDirectory = new Map<string, string | null>();
+  private readonly projects = new Map<string, Project>();
+  private readonly overlays = new Map<string, string>();
+  private readonly notes = new Set<string>();
+
+  constructor(private readonly options: ProjectHostOptions = {}) {}
+
+  /** Unsaved editor text for `fileName`; it wins over the disk until cleared. */
+  setOverlay(fileName: string, text: string): void {
+    this.overlays.set(path.resolve(fileName), text);
+  }
+
+  clearOverlay(fileName: string): void {
+    this.overlays.delete(path.resolve(fileName));
+  }
+
+  overlay(fileName: string): string | undefined {
+    return this.overlays.get(path.resolve(fileName));
+  }
+
+  /** The nearest tsconfig.json or jsconfig.json above `fileName`, cached per directory. */
+  findConfig(fileName: string): string | undefined {
+    const visited: string[] = [];
+    let directory = path.dirname(path.resolve(fileName));
+    let found: string | null | undefined;
+    for (;;) {
+      found = this.configByDirectory.get(directory);
+      if (found !== undefined) break;
+      visited.push(directory);
+      const tsconfig = path.join(directory, 'tsconfig.json');
+      const jsconfig = path.join(directory, 'jsconfig.json');
+      if (fs.existsSync(tsconfig)) found = tsconfig;
+      else if (fs.existsSync(jsconfig)) found = jsconfig;
+      if (found) break;
+      // node_modules packages are never part of the project above them.
+      if (path.basename(directory) === 'node_modules') {
+        found = null;
+        break;
+      }
+      const parent = path.dirname(directory);
+      if (parent === directory) {
+        found = null;
+        break;
+      }
+      directory = parent;
+    }
+    for (const dir of visited) this.configByDirectory.set(dir, found ?? null);
+    return found ?? undefined;
+  }
+
+  /** A raw syntax tree with parent pointers (what the rules walk). */
+  parse(fileName: string, text: string): ts.SourceFile {
+    return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+  }
+
+  /**
+   * Type facts for `fileName` holding `text`. Expensive the first time per project (a program
+   * and its lib files); later calls reuse unchanged files.
+   */
+  typeFacts(fileName: string, text: string): TypeFacts | undefined {
+    const absolute = path.resolve(fileName);
+    const project = this.projectFor(absolute);
+    try {
+      let sourceFile = project.getSourceFile(absolute);
+      if (!sourceFile || sourceFile.getFullText() !== text) {
+        sourceFile = project.createSourceFile(absolute, text, { overwrite: true });
+      }
+      const program = project.getProgram().compilerObject;
+      const programFile = program.getSourceFile(sourceFile.compilerNode.fileName) ?? sourceFile.compilerNode;
+      return createTypeFacts(programFile, program.getTypeChecker());
+    } catch (error) {
+      this.note(`PerfLens could not build type information for ${absolute}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Forget a file's syntax and types (closed in the editor, deleted on disk). */
+  forget(fileName: string): void {
+    const absolute = path.resolve(fileName);
+    this.overlays.delete(absolute);
+    for (const project of this.projects.values()) {
+      const sourceFile = project.getSourceFile(absolute);
+      if (sourceFile) project.removeSourceFile(sourceFile);
+    }
+  }
+
+  private projectFor(fileName: string): Project {
+    const config = this.findConfig(fileName) ?? '';
+    let project = this.projects.get(config);
+    if (project) return project;
+    const common = { skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true } as const;
+    if (config) {
+      try {
+        project = new Project({ ...common, tsConfigFilePath: config, compilerOptions: { allowJs: true, noEmit: true } });
+      } catch (error) {
+        this.note(`PerfLens could not read ${config} (${(error as Error).message.split('\n')[0]}); using default compiler options.`);
+      }
+    }
+    project ??= new Project({ ...common, compilerOptions: LOOSE_COMPILER_OPTIONS });
+    this.projects.set(config, project);
+    return project;
+  }
+
+  private note(message: string): void {
+    if (this.notes.has(message)) return;
+    this.notes.add(message);
+    this.options.onNote?.(message);
+  }
+}

@@ -1,0 +1,113 @@
+import type { ts } from 'ts-morph';
+import type { Category, FixKind, Rating, Severity, TextEdit } from './finding';
+import type { FileFacts } from './facts/fileFacts';
+
+/**
+ * The node types a visitor can subscribe to, by `ts.SyntaxKind` name. One walk of the raw
+ * compiler AST serves every rule (walking ts-morph wrappers was 25–65× slower).
+ */
+export interface NodeByKind {
+  CallExpression: ts.CallExpression;
+  NewExpression: ts.NewExpression;
+  AwaitExpression: ts.AwaitExpression;
+  PropertyAccessExpression: ts.PropertyAccessExpression;
+  BinaryExpression: ts.BinaryExpression;
+  SpreadElement: ts.SpreadElement;
+  SpreadAssignment: ts.SpreadAssignment;
+  ArrayLiteralExpression: ts.ArrayLiteralExpression;
+  ObjectLiteralExpression: ts.ObjectLiteralExpression;
+  ForStatement: ts.ForStatement;
+  ForOfStatement: ts.ForOfStatement;
+  ForInStatement: ts.ForInStatement;
+  WhileStatement: ts.WhileStatement;
+  DoStatement: ts.DoStatement;
+  Block: ts.Block;
+  VariableStatement: ts.VariableStatement;
+  VariableDeclaration: ts.VariableDeclaration;
+  FunctionDeclaration: ts.FunctionDeclaration;
+  FunctionExpression: ts.FunctionExpression;
+  ArrowFunction: ts.ArrowFunction;
+  MethodDeclaration: ts.MethodDeclaration;
+  Identifier: ts.Identifier;
+}
+
+export type Visitor = { [K in keyof NodeByKind]?: (node: NodeByKind[K]) => void } & {
+  /** Called once after the walk, for rules that collect first and decide at the end. */
+  onEnd?: () => void;
+};
+
+export type MessageData = Record<string, string | number>;
+
+export interface FixSpec {
+  title: string;
+  /** `safe` only when the rewrite provably keeps behaviour; the engine downgrades it if the rule's meta says less. */
+  kind: Exclude<FixKind, 'none'>;
+  edits: TextEdit[];
+}
+
+export interface Report {
+  /** The node to underline, or explicit offsets. */
+  node?: ts.Node;
+  start?: number;
+  end?: number;
+  messageId: string;
+  data?: MessageData;
+  fixes?: FixSpec[];
+}
+
+export interface RuleContext {
+  readonly file: FileFacts;
+  report(report: Report): void;
+}
+
+/** An example that must be reported exactly `count` times (default 1). */
+export interface InvalidExample {
+  code: string;
+  /** File name the example pretends to live in (context such as `scripts/` or `app/api/route.ts` matters). */
+  filename?: string;
+  count?: number;
+  /** The code after applying every safe fix; present when the rule offers one for this example. */
+  output?: string;
+}
+
+export interface ValidExample {
+  code: string;
+  filename?: string;
+}
+
+export interface RuleMeta {
+  /** kebab-case, equal to the file name. */
+  id: string;
+  category: Category;
+  /** One sentence: what the rule finds. */
+  description: string;
+  /** Why it matters: the cost, with numbers where they are known. */
+  why: string;
+  /** What to do instead. */
+  howToFix: string;
+  impact: Rating;
+  effort: Rating;
+  /** The strongest fix the rule can offer. */
+  fix: FixKind;
+  defaultSeverity?: Severity;
+  /** Message templates by id; `{{name}}` is replaced from the report's data. */
+  messages: Record<string, string>;
+  examples: {
+    invalid: Array<string | InvalidExample>;
+    valid: Array<string | ValidExample>;
+  };
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): Visitor;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export function formatMessage(template: string, data: MessageData | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}

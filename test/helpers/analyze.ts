@@ -1,0 +1,40 @@
+import { Analyzer, type AnalyzerOptions } from '../../src/analyzers/engine';
+import type { Finding } from '../../src/analyzers/finding';
+import { applySafeFixesRepeatedly } from '../../src/analyzers/fixes';
+import { syntaxErrors } from '../../src/analyzers/project';
+import { rulesById } from '../../src/analyzers/registry';
+import type { Rule } from '../../src/analyzers/rule';
+
+/** Where in-memory test files pretend to live: no tsconfig above it, nothing on disk. */
+export const VIRTUAL_ROOT = '/virtual-perflens-test';
+
+export function virtualPath(filename = 'example.ts'): string {
+  return `${VIRTUAL_ROOT}/${filename}`;
+}
+
+export function ruleNamed(id: string): Rule {
+  const rule = rulesById.get(id);
+  if (!rule) throw new Error(`no rule ${id}`);
+  return rule;
+}
+
+/** Findings of one rule (or all) on `code`. */
+export function findings(code: string, options: { rule?: string; filename?: string } & AnalyzerOptions = {}): Finding[] {
+  const analyzer = new Analyzer({ syntaxErrors: 'skip', ...options, rules: options.rule ? [ruleNamed(options.rule)] : options.rules });
+  const result = analyzer.analyzeText(virtualPath(options.filename), code);
+  if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.message).join('; '));
+  return result.findings;
+}
+
+/** The text after applying every safe fix of `rule`, repeatedly, as `--fix` does. */
+export function applySafeFixes(code: string, rule: string, filename?: string): string {
+  const analyzer = new Analyzer({ rules: [ruleNamed(rule)], syntaxErrors: 'analyze' });
+  const file = virtualPath(filename);
+  const result = applySafeFixesRepeatedly(code, (text) => {
+    const analysis = analyzer.analyzeText(file, text);
+    const parses = syntaxErrors(analyzer.host.parse(file, text)).length === 0;
+    return { fixes: analysis.findings.flatMap((f) => f.fixes), parses };
+  });
+  if (result.refused) throw new Error(result.refused);
+  return result.text;
+}

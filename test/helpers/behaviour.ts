@@ -1,0 +1,55 @@
+/**
+ * The proof a `safe` fix owes: run the code before and after the fix on the same inputs and
+ * compare what comes out (values, thrown errors, and the order of observable side effects the
+ * code records in `log`).
+ */
+import { createRequire } from 'node:module';
+import { isDeepStrictEqual } from 'node:util';
+import { ts } from 'ts-morph';
+import { expect } from 'vitest';
+
+const requireFromTest = createRequire(__filename);
+
+export type Outcome = { value: unknown; log: unknown[] } | { error: string; log: unknown[] };
+
+/** Loads `code` (TypeScript or JavaScript, CommonJS or ES module syntax) and returns its exports. */
+export function loadModule(code: string, globals: Record<string, unknown> = {}): Record<string, unknown> {
+  const js = ts.transpileModule(code, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
+  const module = { exports: {} as Record<string, unknown> };
+  const names = Object.keys(globals);
+  const factory = new Function('require', 'module', 'exports', ...names, js) as (...args: unknown[]) => void;
+  factory(requireFromTest, module, module.exports, ...names.map((name) => globals[name]));
+  return module.exports;
+}
+
+/** Calls `entry` of `code` with `args`; the code may push observations to the global `log`. */
+export async function run(code: string, entry: string, args: unknown[]): Promise<Outcome> {
+  const log: unknown[] = [];
+  const exports = loadModule(code, { log });
+  const fn = exports[entry];
+  if (typeof fn !== 'function') throw new Error(`the example does not export a function "${entry}"`);
+  try {
+    const value = await (fn as (...a: unknown[]) => unknown)(...args.map((arg) => structuredClone(arg)));
+    return { value, log };
+  } catch (error) {
+    return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), log };
+  }
+}
+
+/**
+ * Asserts that `before` and `after` behave the same on every input. Also asserts that the fix
+ * changed something: a proof over identical code proves nothing.
+ */
+export async function expectSameBehaviour(before: string, after: string, entry: string, inputs: unknown[][]): Promise<void> {
+  expect(after).not.toBe(before);
+  expect(inputs.length).toBeGreaterThan(0);
+  for (const args of inputs) {
+    const original = await run(before, entry, args);
+    const fixed = await run(after, entry, args);
+    if (!isDeepStrictEqual(original, fixed)) {
+      throw new Error(`behaviour changed for input ${JSON.stringify(args)}:\nbefore: ${JSON.stringify(original)}\nafter:  ${JSON.stringify(fixed)}`);
+    }
+  }
+}
