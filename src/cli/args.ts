@@ -1,0 +1,171 @@
+/**
+ * The command line, parsed into a command or refused with one line that says what is wrong.
+ * node:util's parseArgs splits the words; the checks (unknown flags, missing values, rule ids,
+ * categories, formats) are ours so that every message is short and names the fix.
+ */
+import { parseArgs } from 'node:util';
+import { CATEGORIES, type Category } from '../analyzers/finding';
+import type { Rule } from '../analyzers/rule';
+import { didYouMean } from './suggest';
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const COMMANDS = ['scan', 'fix', 'profile', 'help'] as const;
+export type HelpTopic = 'scan' | 'fix' | undefined;
+
+export interface ScanCommand {
+  kind: 'scan';
+  /** `fix` when invoked as `perflens fix`; help text and messages name it. */
+  name: 'scan' | 'fix';
+  paths: string[];
+  format: Format;
+  fix: boolean;
+  rules: string[];
+  categories: Category[];
+  config?: string;
+}
+
+export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | ScanCommand;
+
+/** A command line that cannot be run as given (exit status 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const SCAN_OPTIONS = {
+  format: { type: 'string' },
+  fix: { type: 'boolean' },
+  rule: { type: 'string', multiple: true },
+  category: { type: 'string', multiple: true },
+  config: { type: 'string' },
+  profile: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type OptionName = keyof typeof SCAN_OPTIONS;
+
+const PROFILE_UNAVAILABLE = 'is not available in this version: importing profiles and ranking findings by hotness come in a later release';
+
+/** `rules` are the rules this build ships (tests pass their own): `--rule` must name one of them. */
+export function parseCommand(argv: readonly string[], rules: readonly Rule[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('missing command: expected "scan" or "fix" (see perflens --help)');
+  if (first === '--help' || first === '-h') return { kind: 'help', topic: undefined };
+  if (first === '--version') return { kind: 'version' };
+  switch (first) {
+    case 'scan':
+    case 'fix':
+      return parseScan(first, rest, rules);
+    case 'help':
+      return { kind: 'help', topic: helpTopic(rest[0]) };
+    case 'profile':
+      throw new UsageError(`the profile command ${PROFILE_UNAVAILABLE}`);
+    default:
+      if (first.startsWith('-')) throw new UsageError(`unknown option ${first} before the command (see perflens --help)`);
+      throw new UsageError(`unknown command "${first}"${didYouMean(first, COMMANDS)}: expected "scan" or "fix" (see perflens --help)`);
+  }
+}
+
+function helpTopic(word: string | undefined): HelpTopic {
+  if (word === undefined || word === 'scan' || word === 'fix') return word;
+  throw new UsageError(`no help for "${word}": try perflens help scan or perflens help fix`);
+}
+
+function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[]): Command {
+  // strict: false hands us every token, so that each mistake gets our own one-line message.
+  const { tokens } = parseArgs({ args, options: SCAN_OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  const strings: Partial<Record<OptionName, string[]>> = {};
+  const flags = new Set<OptionName>();
+  const paths: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      paths.push(token.value);
+      continue;
+    }
+    if (token.kind === 'option-terminator') continue;
+    if (!(token.name in SCAN_OPTIONS)) {
+      const known = Object.keys(SCAN_OPTIONS).map((option) => `--${option}`);
+      throw new UsageError(`unknown option ${token.rawName}${didYouMean(token.rawName, known)} (see perflens ${name} --help)`);
+    }
+    const option = token.name as OptionName;
+    if (SCAN_OPTIONS[option].type === 'boolean') {
+      if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value (got "${token.value}")`);
+      flags.add(option);
+      continue;
+    }
+    // `--format --fix` would otherwise read "--fix" as the format.
+    if (token.value === undefined || token.value === '' || (!token.inlineValue && token.value.startsWith('-'))) {
+      throw new UsageError(`${token.rawName} needs a value (see perflens ${name} --help)`);
+    }
+    (strings[option] ??= []).push(token.value);
+  }
+
+  if (flags.has('help')) return { kind: 'help', topic: name };
+  if (flags.has('version')) return { kind: 'version' };
+  if (strings.profile) throw new UsageError(`--profile ${PROFILE_UNAVAILABLE}`);
+
+  const command: ScanCommand = {
+    kind: 'scan',
+    name,
+    paths,
+    format: parseFormat(single(strings, 'format') ?? 'text'),
+    fix: name === 'fix' || flags.has('fix'),
+    rules: parseRules(strings.rule ?? [], rules),
+    categories: parseCategories(strings.category ?? []),
+  };
+  checkRulesInCategories(command, rules);
+  const config = single(strings, 'config');
+  if (config !== undefined) command.config = config;
+  return command;
+}
+
+function single(strings: Partial<Record<OptionName, string[]>>, option: OptionName): string | undefined {
+  const values = strings[option];
+  if (!values) return undefined;
+  if (values.length > 1 && new Set(values).size > 1) throw new UsageError(`--${option} given twice with different values (${values.join(', ')})`);
+  return values[0];
+}
+
+function parseFormat(value: string): Format {
+  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
+  throw new UsageError(`unknown format "${value}"${didYouMean(value, FORMATS)}: expected ${FORMATS.join(', ')}`);
+}
+
+/** `--rule a --rule b,c` → [a, b, c]; every id must name a rule. */
+function parseRules(values: readonly string[], rules: readonly Rule[]): string[] {
+  const ids = splitList(values, '--rule');
+  const knownRules = rules.map((rule) => rule.meta.id);
+  for (const id of ids) {
+    if (!knownRules.includes(id)) throw new UsageError(`unknown rule "${id}"${didYouMean(id, knownRules) || ' (docs/rules/README.md lists them)'}`);
+  }
+  return ids;
+}
+
+function parseCategories(values: readonly string[]): Category[] {
+  const ids = splitList(values, '--category');
+  for (const id of ids) {
+    if (!(CATEGORIES as readonly string[]).includes(id)) {
+      throw new UsageError(`unknown category "${id}"${didYouMean(id, CATEGORIES)}: expected one of ${CATEGORIES.join(', ')}`);
+    }
+  }
+  return ids as Category[];
+}
+
+/** `--rule X --category Y` where X is not in Y would silently run nothing: say so instead. */
+function checkRulesInCategories(command: ScanCommand, rules: readonly Rule[]): void {
+  if (command.rules.length === 0 || command.categories.length === 0) return;
+  for (const id of command.rules) {
+    const category = rules.find((rule) => rule.meta.id === id)?.meta.category;
+    if (category && !command.categories.includes(category)) {
+      throw new UsageError(`rule "${id}" is in category ${category}, which --category ${command.categories.join(',')} leaves out`);
+    }
+  }
+}
+
+function splitList(values: readonly string[], flag: string): string[] {
+  const items = values.flatMap((value) => value.split(',')).map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new UsageError(`${flag} has an empty entry (use ${flag} a,b or repeat ${flag})`);
+  return [...new Set(items)];
+}

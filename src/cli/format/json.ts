@@ -1,0 +1,60 @@
+/**
+ * `--format json`: the object DESIGN's contract describes, key for key. Positions are 1-based,
+ * paths relative to the working directory with `/`. `skipped` and an error's `rule` are
+ * additions documented in docs/DESIGN.md.
+ */
+import type { Hotness, Range } from '../../analyzers/finding';
+import { displayPath } from '../paths';
+import type { ScanReport } from '../scan';
+import { VERSION } from '../version';
+
+export interface JsonFinding {
+  rule: string;
+  category: string;
+  severity: string;
+  message: string;
+  file: string;
+  range: Range;
+  impact: string;
+  effort: string;
+  fixes: Array<{ title: string; safe: boolean }>;
+  hotness: Hotness | null;
+}
+
+export interface JsonReport {
+  tool: 'perflens';
+  version: string;
+  files: number;
+  durationMs: number;
+  findings: JsonFinding[];
+  errors: Array<{ file: string; message: string; rule?: string }>;
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+export function toJsonReport(report: ScanReport): JsonReport {
+  const where = (file: string): string => displayPath(file, report.cwd);
+  return {
+    tool: 'perflens',
+    version: VERSION,
+    files: report.files,
+    durationMs: Math.round(report.durationMs),
+    findings: report.findings.map((finding) => ({
+      rule: finding.rule,
+      category: finding.category,
+      severity: finding.severity,
+      message: finding.message,
+      file: where(finding.file),
+      range: { start: { ...finding.range.start }, end: { ...finding.range.end } },
+      impact: finding.impact,
+      effort: finding.effort,
+      fixes: finding.fixes.map((fix) => ({ title: fix.title, safe: fix.safe })),
+      hotness: finding.hotness,
+    })),
+    errors: report.errors.map((error) => (error.rule ? { file: where(error.file), message: error.message, rule: error.rule } : { file: where(error.file), message: error.message })),
+    skipped: report.skipped.map((skipped) => ({ file: where(skipped.file), reason: skipped.reason })),
+  };
+}
+
+export function formatJson(report: ScanReport): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

@@ -1,0 +1,160 @@
+/**
+ * `--format sarif`: SARIF 2.1.0, the log format code-scanning services read. Rules carry their
+ * help (why and how to fix) and documentation link; results carry locations and their fixes;
+ * files that could not be analysed or were skipped become tool execution notifications.
+ */
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { FileError, Finding, Fix, Severity, SkippedFile } from '../../analyzers/finding';
+import { docsUrl, REPOSITORY_URL } from '../../analyzers/registry';
+import type { Rule } from '../../analyzers/rule';
+import type { LineIndex } from '../../analyzers/text';
+import { displayPath, isInside } from '../paths';
+import type { ScanReport } from '../scan';
+import { VERSION } from '../version';
+
+const SRCROOT = '%SRCROOT%';
+
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
+
+export function toSarifLog(report: ScanReport): Sarif.Log {
+  const ruleIndex = new Map(report.rules.map((rule, index) => [rule.meta.id, index]));
+  const location = (file: string): Sarif.ArtifactLocation => artifactLocation(file, report.cwd);
+  const notifications = [
+    ...report.errors.map((error) => errorNotification(error, location(error.file), ruleIndex)),
+    ...report.skipped.map((skipped) => skippedNotification(skipped, location(skipped.file))),
+  ];
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'PerfLens',
+            version: VERSION,
+            semanticVersion: VERSION,
+            informationUri: REPOSITORY_URL,
+            rules: report.rules.map(ruleDescriptor),
+          },
+        },
+        // The SARIF consumer resolves result paths against the folder the scan ran in.
+        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(report.cwd) } },
+        columnKind: 'utf16CodeUnits',
+        invocations: [
+          {
+            // A file the user's code could not be parsed is not the tool failing; a rule that crashed is.
+            executionSuccessful: !report.errors.some((error) => error.rule !== undefined),
+            ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+          },
+        ],
+        results: report.findings.map((finding) => result(finding, ruleIndex, location(finding.file), report.lines.get(finding.file))),
+      },
+    ],
+  };
+}
+
+export function formatSarif(report: ScanReport): string {
+  return `${JSON.stringify(toSarifLog(report), null, 2)}\n`;
+}
+
+function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
+  const { meta } = rule;
+  const url = docsUrl(meta.id);
+  return {
+    id: meta.id,
+    name: meta.id.replace(/(^|-)([a-z0-9])/g, (_whole, _dash: string, letter: string) => letter.toUpperCase()),
+    shortDescription: { text: meta.description },
+    fullDescription: { text: `${meta.description} ${meta.why}` },
+    help: {
+      text: `${meta.why}\n\nHow to fix: ${meta.howToFix}\n\nDocumentation: ${url}`,
+      markdown: `${meta.why}\n\n**How to fix:** ${meta.howToFix}\n\n[Documentation](${url})`,
+    },
+    helpUri: url,
+    defaultConfiguration: { level: LEVEL[meta.defaultSeverity ?? 'warning'] },
+    properties: { category: meta.category, impact: meta.impact, effort: meta.effort, tags: ['performance', meta.category] },
+  };
+}
+
+function result(finding: Finding, ruleIndex: ReadonlyMap<string, number>, artifact: Sarif.ArtifactLocation, lines: LineIndex | undefined): Sarif.Result {
+  const sarif: Sarif.Result = {
+    ruleId: finding.rule,
+    level: LEVEL[finding.severity],
+    message: { text: finding.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifact,
+          region: {
+            startLine: finding.range.start.line,
+            startColumn: finding.range.start.column,
+            endLine: finding.range.end.line,
+            endColumn: finding.range.end.column,
+          },
+        },
+      },
+    ],
+  };
+  const index = ruleIndex.get(finding.rule);
+  if (index !== undefined) sarif.ruleIndex = index;
+  const fixes = lines ? finding.fixes.filter((fix) => fix.edits.length > 0).map((fix) => sarifFix(fix, artifact, lines)) : [];
+  if (fixes.length > 0) sarif.fixes = fixes;
+  return sarif;
+}
+
+function sarifFix(fix: Fix, artifact: Sarif.ArtifactLocation, lines: LineIndex): Sarif.Fix {
+  return {
+    description: { text: fix.safe ? fix.title : `${fix.title} (suggestion: review before applying)` },
+    artifactChanges: [
+      {
+        artifactLocation: artifact,
+        replacements: fix.edits.map((edit) => {
+          const { start, end } = lines.range(edit.start, edit.end);
+          return {
+            // Offsets and line/column both: consumers differ in which one they read.
+            deletedRegion: {
+              charOffset: edit.start,
+              charLength: edit.end - edit.start,
+              startLine: start.line,
+              startColumn: start.column,
+              endLine: end.line,
+              endColumn: end.column,
+            },
+            insertedContent: { text: edit.newText },
+          };
+        }),
+      },
+    ],
+  };
+}
+
+function errorNotification(error: FileError, artifact: Sarif.ArtifactLocation, ruleIndex: ReadonlyMap<string, number>): Sarif.Notification {
+  const notification: Sarif.Notification = {
+    level: 'error',
+    message: { text: error.message },
+    locations: [{ physicalLocation: { artifactLocation: artifact } }],
+  };
+  const index = error.rule === undefined ? undefined : ruleIndex.get(error.rule);
+  if (error.rule !== undefined) notification.associatedRule = index === undefined ? { id: error.rule } : { id: error.rule, index };
+  return notification;
+}
+
+function skippedNotification(skipped: SkippedFile, artifact: Sarif.ArtifactLocation): Sarif.Notification {
+  return {
+    level: 'note',
+    message: { text: `skipped: ${skipped.reason}` },
+    locations: [{ physicalLocation: { artifactLocation: artifact } }],
+  };
+}
+
+/** Relative to %SRCROOT% under the working directory; an absolute file: URI outside it. */
+function artifactLocation(file: string, cwd: string): Sarif.ArtifactLocation {
+  if (!isInside(file, cwd)) return { uri: pathToFileURL(file).href };
+  return { uri: displayPath(file, cwd).split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+/** A base URI must end with `/` for relative references to resolve inside it. */
+function directoryUri(directory: string): string {
+  const href = pathToFileURL(directory).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}

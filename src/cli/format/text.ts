@@ -1,0 +1,100 @@
+/**
+ * `--format text` (the default), laid out like ESLint's "stylish": one block per file with
+ * aligned `line:col  severity  message  rule` rows, a summary, and — never silently dropped —
+ * the files that could not be analysed or were skipped, each with its reason.
+ */
+import type { Finding, Severity } from '../../analyzers/finding';
+import { displayPath } from '../paths';
+import type { ScanReport } from '../scan';
+import { palette, type Palette } from './color';
+
+export function formatText(report: ScanReport, options: { color: boolean }): string {
+  const style = palette(options.color);
+  const out: string[] = [];
+  const where = (file: string): string => displayPath(file, report.cwd);
+
+  for (const [file, findings] of groupByFile(report.findings)) {
+    out.push(style.underline(where(file)));
+    out.push(...rows(findings, style));
+    out.push('');
+  }
+
+  if (report.findings.length > 0) {
+    out.push(...summary(report.findings, style));
+  } else {
+    out.push(style.green(`✔ No performance problems found in ${plural(report.files, 'file')}.`));
+  }
+  if (report.fixed) {
+    const { fixes, files } = report.fixed;
+    out.push(fixes === 0 ? 'No safe fixes to apply.' : `Applied ${plural(fixes, 'safe fix', 'safe fixes')} in ${plural(files, 'file')}.`);
+  }
+
+  if (report.errors.length > 0) {
+    out.push('', style.red(`Could not fully analyse ${plural(new Set(report.errors.map((e) => e.file)).size, 'file')}:`));
+    out.push(...table(report.errors.map((error) => [where(error.file), error.message]), style));
+  }
+  if (report.skipped.length > 0) {
+    out.push('', style.yellow(`Skipped ${plural(report.skipped.length, 'file')}:`));
+    out.push(...table(report.skipped.map((skipped) => [where(skipped.file), skipped.reason]), style));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const group = groups.get(finding.file);
+    if (group) group.push(finding);
+    else groups.set(finding.file, [finding]);
+  }
+  return groups;
+}
+
+const SEVERITY_STYLE: Record<Severity, keyof Palette> = { error: 'red', warning: 'yellow', info: 'blue' };
+
+/** Columns are padded on the plain text, then coloured, so that escape codes never skew the alignment. */
+function rows(findings: readonly Finding[], style: Palette): string[] {
+  const cells = findings.map((finding) => ({
+    location: `${finding.range.start.line}:${finding.range.start.column}`,
+    severity: finding.severity,
+    message: oneLine(finding.message),
+    rule: finding.rule,
+  }));
+  const width = {
+    location: Math.max(...cells.map((cell) => cell.location.length)),
+    severity: Math.max(...cells.map((cell) => cell.severity.length)),
+    message: Math.max(...cells.map((cell) => cell.message.length)),
+  };
+  return cells.map(
+    (cell) =>
+      `  ${style.dim(cell.location.padEnd(width.location))}  ${style[SEVERITY_STYLE[cell.severity]](cell.severity.padEnd(width.severity))}  ` +
+      `${cell.message.padEnd(width.message)}  ${style.dim(cell.rule)}`,
+  );
+}
+
+function summary(findings: readonly Finding[], style: Palette): string[] {
+  const count = (severity: Severity): number => findings.filter((finding) => finding.severity === severity).length;
+  const errors = count('error');
+  const warnings = count('warning');
+  const infos = count('info');
+  const colour = errors > 0 ? style.red : warnings > 0 ? style.yellow : style.blue;
+  const lines = [
+    colour(style.bold(`✖ ${plural(findings.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')})`)),
+  ];
+  const fixable = findings.filter((finding) => finding.fixes.some((fix) => fix.safe)).length;
+  if (fixable > 0) lines.push(colour(`  ${fixable} of them ${fixable === 1 ? 'is' : 'are'} fixable with the --fix option.`));
+  return lines;
+}
+
+function table(entries: ReadonlyArray<[string, string]>, style: Palette): string[] {
+  const width = Math.max(...entries.map(([file]) => file.length));
+  return entries.map(([file, reason]) => `  ${file.padEnd(width)}  ${style.dim(oneLine(reason))}`);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

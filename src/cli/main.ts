@@ -1,0 +1,124 @@
+/**
+ * The `perflens` command (bundled to dist/cli.js). `runCli` does the work against an injected
+ * stdout/stderr/cwd/env so that tests run it in-process; the wrapper at the bottom binds it to
+ * the real process. Every failure ends here as one line on stderr and exit status 2.
+ */
+import { ConfigError } from '../analyzers/config';
+import { InputError } from '../analyzers/files';
+import { allRules } from '../analyzers/registry';
+import type { Rule } from '../analyzers/rule';
+import { parseCommand, UsageError, type ScanCommand } from './args';
+import { useColor } from './format/color';
+import { formatJson } from './format/json';
+import { formatSarif } from './format/sarif';
+import { formatText } from './format/text';
+import { runScan, type ScanReport } from './scan';
+import { helpText } from './usage';
+import { VERSION } from './version';
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  /** Whether stdout is a terminal (text output is coloured only then). */
+  isTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CliOptions {
+  /** The rules to run instead of the shipped ones (tests use rules of their own). */
+  rules?: readonly Rule[];
+}
+
+export function runCli(argv: readonly string[], io: CliIo, options: CliOptions = {}): number {
+  const debug = isDebug(io.env);
+  try {
+    const rules = options.rules ?? allRules;
+    const command = parseCommand(argv, rules);
+    switch (command.kind) {
+      case 'help':
+        io.stdout(helpText(command.topic));
+        return EXIT_CLEAN;
+      case 'version':
+        io.stdout(`${VERSION}\n`);
+        return EXIT_CLEAN;
+      case 'scan':
+        return scan(command, rules, io, debug);
+    }
+  } catch (error) {
+    return fail(error, io, debug);
+  }
+}
+
+function scan(command: ScanCommand, rules: readonly Rule[], io: CliIo, debug: boolean): number {
+  const report = runScan({
+    cwd: io.cwd,
+    paths: command.paths,
+    rules,
+    onlyRules: command.rules,
+    onlyCategories: command.categories,
+    configFile: command.config,
+    fix: command.fix,
+    // Rule crashes already land in the report's errors; the log adds stacks and notes for debugging.
+    log: debug ? (message) => io.stderr(`perflens: ${message}\n`) : () => undefined,
+  });
+  io.stdout(render(command, report, io));
+  return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+function render(command: ScanCommand, report: ScanReport, io: CliIo): string {
+  switch (command.format) {
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report);
+    case 'text':
+      return formatText(report, { color: useColor(io) });
+  }
+}
+
+const EXPECTED_ERRORS = [UsageError, InputError, ConfigError];
+
+function fail(error: unknown, io: CliIo, debug: boolean): number {
+  const message = oneLine(error instanceof Error ? error.message : String(error));
+  if (EXPECTED_ERRORS.some((kind) => error instanceof kind)) {
+    io.stderr(`perflens: ${message}\n`);
+  } else {
+    const hint = debug ? '' : ' (set PERFLENS_DEBUG=1 for the stack trace)';
+    io.stderr(`perflens: internal error: ${message}${hint}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  }
+  return EXIT_USAGE;
+}
+
+/** Messages may quote multi-line input (JSON.parse quotes the config it choked on): keep them on one line. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim() || 'unknown error';
+}
+
+function isDebug(env: CliIo['env']): boolean {
+  const value = env.PERFLENS_DEBUG;
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+function main(): void {
+  // `perflens scan | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_CLEAN);
+    process.stderr.write(`perflens: cannot write the output: ${error.code ?? error.message}\n`);
+    process.exit(EXIT_USAGE);
+  });
+  process.exitCode = runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    isTTY: process.stdout.isTTY === true,
+    env: process.env,
+  });
+}
+
+if (require.main === module) main();

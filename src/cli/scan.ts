@@ -1,0 +1,126 @@
+/**
+ * `perflens scan`: find the files, analyse each one (fixing it first with `--fix`), and gather
+ * what every output format needs. A file that cannot be read or parsed is recorded and the scan
+ * goes on; only a bad path or a bad config stops it (InputError, ConfigError → exit status 2).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, emptyConfig, findConfigFile, loadConfigFile, type PerfLensConfig } from '../analyzers/config';
+import { Analyzer, type FileAnalysis } from '../analyzers/engine';
+import type { Category, FileError, Finding, SkippedFile } from '../analyzers/finding';
+import { discoverFiles, InputError, readSourceFile } from '../analyzers/files';
+import type { Rule } from '../analyzers/rule';
+import { LineIndex } from '../analyzers/text';
+import { fixFile } from './fixFile';
+
+export interface ScanOptions {
+  /** The working directory: relative paths and the nearest config are found from here. */
+  cwd: string;
+  /** Files or folders; none means the working directory. */
+  paths: readonly string[];
+  rules: readonly Rule[];
+  onlyRules: readonly string[];
+  onlyCategories: readonly Category[];
+  /** `--config`; without it the nearest `.perflensrc.json` at or above `cwd` applies. */
+  configFile?: string;
+  fix: boolean;
+  log: (message: string) => void;
+}
+
+export interface ScanReport {
+  cwd: string;
+  /** Files analysed (not counting skipped ones). */
+  files: number;
+  durationMs: number;
+  findings: Finding[];
+  errors: FileError[];
+  skipped: SkippedFile[];
+  /** The rules that ran (SARIF lists them). */
+  rules: readonly Rule[];
+  /** Line maps of the files whose findings carry edits: SARIF gives each replacement a line and column. */
+  lines: ReadonlyMap<string, LineIndex>;
+  /** Set with `--fix`. */
+  fixed?: { files: number; fixes: number };
+}
+
+export function runScan(options: ScanOptions): ScanReport {
+  const started = performance.now();
+  const config = loadConfig(options);
+  const typed = options.paths.length > 0 ? options.paths : ['.'];
+  const inputs = typed.map((input) => {
+    const absolute = path.resolve(options.cwd, input);
+    // Checked here, not left to discoverFiles, so that the message names the path as it was typed.
+    if (!fs.existsSync(absolute)) throw new InputError(`no such file or folder: ${input}`);
+    return absolute;
+  });
+  const discovery = discoverFiles(inputs, { ignore: config.ignore, ignoreRoot: config.root });
+  // "No problems in 0 files" would read as a pass when the paths (or an ignore rule) are wrong.
+  if (discovery.files.length === 0 && discovery.skipped.length === 0 && discovery.errors.length === 0) {
+    throw new InputError(`no JavaScript or TypeScript files to scan in ${typed.join(', ')} (files ignored by .gitignore or the config are left out)`);
+  }
+
+  const analyzer = new Analyzer({
+    rules: options.rules,
+    config,
+    onlyRules: options.onlyRules,
+    onlyCategories: options.onlyCategories,
+    syntaxErrors: 'skip',
+    log: options.log,
+  });
+  const lines = new Map<string, LineIndex>();
+  const report: ScanReport = {
+    cwd: options.cwd,
+    files: 0,
+    durationMs: 0,
+    findings: [],
+    errors: [...discovery.errors],
+    skipped: [...discovery.skipped],
+    rules: analyzer.rules,
+    lines,
+    fixed: options.fix ? { files: 0, fixes: 0 } : undefined,
+  };
+
+  for (const file of discovery.files) {
+    const read = readSourceFile(file);
+    if ('skipped' in read) {
+      report.skipped.push({ file, reason: read.skipped });
+      continue;
+    }
+    if ('error' in read) {
+      report.files++;
+      report.errors.push({ file, message: read.error });
+      continue;
+    }
+    let analysis: FileAnalysis;
+    let text = read.text;
+    if (options.fix) {
+      const outcome = fixFile(analyzer, file, read.text);
+      analysis = outcome.analysis;
+      text = outcome.text;
+      if (outcome.written && report.fixed) {
+        report.fixed.files++;
+        report.fixed.fixes += outcome.applied;
+      }
+    } else {
+      analysis = analyzer.analyzeText(file, read.text);
+    }
+    if (analysis.skipped) report.skipped.push(analysis.skipped);
+    else report.files++;
+    report.findings.push(...analysis.findings);
+    report.errors.push(...analysis.errors);
+    if (analysis.findings.some((finding) => finding.fixes.some((fix) => fix.edits.length > 0))) lines.set(file, new LineIndex(text));
+  }
+  report.durationMs = performance.now() - started;
+  return report;
+}
+
+function loadConfig(options: ScanOptions): PerfLensConfig {
+  const knownRules = new Set(options.rules.map((rule) => rule.meta.id));
+  if (options.configFile !== undefined) {
+    const file = path.resolve(options.cwd, options.configFile);
+    if (!fs.existsSync(file)) throw new ConfigError(`no such config file: ${options.configFile}`);
+    return loadConfigFile(file, knownRules);
+  }
+  const found = findConfigFile(options.cwd);
+  return found ? loadConfigFile(found, knownRules) : emptyConfig(options.cwd);
+}

@@ -1,0 +1,96 @@
+/** Runs the CLI in-process against throw-away workspaces. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach } from 'vitest';
+import type { Rule } from '../../src/analyzers/rule';
+import { runCli } from '../../src/cli/main';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd: string;
+  isTTY?: boolean;
+  env?: Record<string, string | undefined>;
+  rules?: readonly Rule[];
+}
+
+export function run(argv: string[], options: RunOptions): CliRun {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(
+    argv,
+    {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+      cwd: options.cwd,
+      isTTY: options.isTTY ?? false,
+      env: options.env ?? {},
+    },
+    options.rules ? { rules: options.rules } : {},
+  );
+  return { code, stdout, stderr };
+}
+
+const created: string[] = [];
+
+afterEach(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A folder holding `files` (text or bytes), marked as a git repository root so that .gitignore
+ * files above it (and configs in the temp folder) cannot leak in. Removed after each test.
+ */
+export function workspace(files: Record<string, string | Buffer>): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-cli-')));
+  created.push(root);
+  fs.mkdirSync(path.join(root, '.git'));
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return root;
+}
+
+export function read(root: string, name: string): string {
+  return fs.readFileSync(path.join(root, name), 'utf8');
+}
+
+/** One-line `perflens: …` on stderr, and nothing that looks like a stack frame. */
+export function expectOneLineError(result: CliRun): string {
+  const lines = result.stderr.split('\n').filter((line) => line !== '');
+  if (lines.length !== 1 || !lines[0].startsWith('perflens: ') || /^\s+at /m.test(result.stderr)) {
+    throw new Error(`expected one "perflens: …" line on stderr, got:\n${result.stderr}`);
+  }
+  return lines[0];
+}
+
+/** Async code with a blocking read that sync-io-in-async fixes safely. */
+export const BLOCKING_READ = `import fs from 'node:fs';
+
+export async function loadTemplate(name: string) {
+  const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
+  return html;
+}
+`;
+
+export const FIXED_READ = BLOCKING_READ.replace('fs.readFileSync(', 'await fs.promises.readFile(');
+
+/** A blocking call the rule reports without a fix. */
+export const BLOCKING_EXEC = `import { execSync } from 'node:child_process';
+
+export async function currentCommit() {
+  return execSync('git rev-parse HEAD').toString().trim();
+}
+`;
+
+export const CLEAN = `export async function load(path: string) {
+  return path.length;
+}
+`;

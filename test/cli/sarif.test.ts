@@ -1,0 +1,149 @@
+/** `--format sarif`: valid against the official SARIF 2.1.0 schema, and complete enough to act on. */
+import { createRequire } from 'node:module';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import type * as Sarif from 'sarif';
+import { describe, expect, it } from 'vitest';
+import { version } from '../../package.json';
+import { docsUrl, rulesById } from '../../src/analyzers/registry';
+import type { Rule } from '../../src/analyzers/rule';
+import { BLOCKING_EXEC, BLOCKING_READ, read, run, workspace } from './helpers';
+import { crashes, shrink, suggestion } from './fakeRules';
+
+const syncIo = rulesById.get('sync-io-in-async') as Rule;
+const rules = [syncIo, shrink, suggestion, crashes];
+
+// The schema as published with the SARIF 2.1.0 standard (draft-04 JSON Schema), shipped by @microsoft/jest-sarif.
+const schema = createRequire(__filename)('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as object;
+// The schema's language-tag pattern is not a valid unicode-mode regular expression.
+const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+function sarif(argv: string[], cwd: string): { code: number; log: Sarif.Log } {
+  const result = run(['scan', '--format', 'sarif', ...argv], { cwd, rules });
+  expect(result.stderr).toBe('');
+  const log = JSON.parse(result.stdout) as Sarif.Log;
+  if (!validate(log)) throw new Error(`invalid SARIF: ${ajv.errorsText(validate.errors)}`);
+  return { code: result.code, log };
+}
+
+function everything(): string {
+  return workspace({
+    'src/load.ts': BLOCKING_READ,
+    'src/exec.ts': BLOCKING_EXEC,
+    'src/my file.ts': 'export const suggestMe = 1;\nexport const xx = 2;\n',
+    'src/broken.ts': 'const x = {;\n',
+    'src/crash.ts': 'export function boom() {}\n',
+    'src/blob.js': Buffer.from([0]),
+    '.perflensrc.json': '{ "rules": { "shrink": "info", "suggestion": "error" } }',
+  });
+}
+
+describe('sarif format', () => {
+  it('is valid SARIF 2.1.0 for a scan with findings, fixes, errors and skipped files', () => {
+    expect(sarif([], everything()).code).toBe(1);
+  });
+
+  it('is valid SARIF 2.1.0 for a clean scan', () => {
+    const { code, log } = sarif([], workspace({ 'a.ts': 'export const x = 1;\n' }));
+    expect(code).toBe(0);
+    expect(log.runs[0].results).toEqual([]);
+    expect(log.runs[0].invocations).toEqual([{ executionSuccessful: true }]);
+  });
+
+  it('fails the schema check on a broken log (the validator really validates)', () => {
+    const { log } = sarif([], everything());
+    (log.runs[0].results as Array<{ level: string }>)[0].level = 'warn';
+    expect(validate(log)).toBe(false);
+  });
+
+  it('describes the tool and every rule that ran', () => {
+    const { log } = sarif([], everything());
+    const driver = log.runs[0].tool.driver;
+    expect(driver).toMatchObject({ name: 'PerfLens', version, informationUri: 'https://github.com/perflens/perflens' });
+    expect(driver.rules?.map((rule) => rule.id)).toEqual(['sync-io-in-async', 'shrink', 'suggestion', 'crashes']);
+    expect(driver.rules?.[0]).toEqual({
+      id: 'sync-io-in-async',
+      name: 'SyncIoInAsync',
+      shortDescription: { text: syncIo.meta.description },
+      fullDescription: { text: `${syncIo.meta.description} ${syncIo.meta.why}` },
+      help: { text: expect.stringContaining(syncIo.meta.howToFix), markdown: expect.stringContaining(`**How to fix:** ${syncIo.meta.howToFix}`) },
+      helpUri: docsUrl('sync-io-in-async'),
+      defaultConfiguration: { level: 'warning' },
+      properties: { category: 'sync-io', impact: syncIo.meta.impact, effort: syncIo.meta.effort, tags: ['performance', 'sync-io'] },
+    });
+    expect(driver.rules?.[0].help?.text).toContain(syncIo.meta.why);
+  });
+
+  it('gives each result its rule, level, message and a location relative to %SRCROOT%', () => {
+    const root = everything();
+    const { log } = sarif([], root);
+    const run0 = log.runs[0];
+    expect(run0.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `file://${root}/` } });
+    const results = run0.results ?? [];
+    expect(results.map((r) => [r.ruleId, r.level, r.locations?.[0].physicalLocation?.artifactLocation?.uri])).toEqual([
+      ['sync-io-in-async', 'warning', 'src/exec.ts'],
+      ['sync-io-in-async', 'warning', 'src/load.ts'],
+      ['suggestion', 'error', 'src/my%20file.ts'],
+      ['shrink', 'note', 'src/my%20file.ts'],
+    ]);
+    for (const result of results) {
+      expect(run0.tool.driver.rules?.[result.ruleIndex as number].id).toBe(result.ruleId);
+      expect(result.locations?.[0].physicalLocation?.artifactLocation?.uriBaseId).toBe('%SRCROOT%');
+      expect(result.message.text).toBeTruthy();
+    }
+    expect(results[1].locations?.[0].physicalLocation?.region).toEqual({ startLine: 4, startColumn: 16, endLine: 4, endColumn: 65 });
+  });
+
+  it('carries the fixes of a finding, by offset and by line/column, and only that finding\'s', () => {
+    const root = everything();
+    const { log } = sarif([], root);
+    const results = log.runs[0].results ?? [];
+    expect(results[0].fixes).toBeUndefined();
+    const fix = results[1].fixes?.[0] as Sarif.Fix;
+    expect(fix.artifactChanges).toHaveLength(1);
+    expect(fix.artifactChanges[0].artifactLocation).toEqual({ uri: 'src/load.ts', uriBaseId: '%SRCROOT%' });
+    const [replacement] = fix.artifactChanges[0].replacements;
+    const text = read(root, 'src/load.ts');
+    const region = replacement.deletedRegion;
+    const offset = region.charOffset as number;
+    // Applying the replacement by offset gives the fixed code ...
+    const fixed = text.slice(0, offset) + (replacement.insertedContent?.text ?? '') + text.slice(offset + (region.charLength as number));
+    expect(fixed).toContain("const html = await fs.promises.readFile(`templates/${name}.html`, 'utf8');");
+    // ... and line/column say the same place.
+    const lines = text.split('\n');
+    expect(lines[(region.startLine as number) - 1].slice((region.startColumn as number) - 1)).toMatch(/^fs\.readFileSync\(/);
+    expect(region.endLine).toBe(4);
+    expect(lines[3].slice(0, (region.endColumn as number) - 1)).toMatch(/'utf8'\)$/);
+    expect(results[2].fixes?.[0].description?.text).toBe('Rename it (suggestion: review before applying)');
+  });
+
+  it('reports unreadable and skipped files as tool notifications; a crashed rule marks the run unsuccessful', () => {
+    const { log } = sarif([], everything());
+    const [invocation] = log.runs[0].invocations ?? [];
+    expect(invocation.executionSuccessful).toBe(false);
+    const notes = (invocation.toolExecutionNotifications ?? []).map((n) => ({
+      level: n.level,
+      text: n.message.text,
+      uri: n.locations?.[0].physicalLocation?.artifactLocation?.uri,
+      rule: n.associatedRule,
+    }));
+    expect(notes).toEqual([
+      { level: 'error', text: 'syntax error at 1:12: Property assignment expected.', uri: 'src/broken.ts', rule: undefined },
+      { level: 'error', text: 'rule crashes failed: kaboom', uri: 'src/crash.ts', rule: { id: 'crashes', index: 3 } },
+      { level: 'note', text: 'skipped: binary file (contains NUL bytes)', uri: 'src/blob.js', rule: undefined },
+    ]);
+  });
+
+  it('keeps a syntax error alone from marking the run unsuccessful', () => {
+    const { log } = sarif([], workspace({ 'a.ts': 'const x = {;\n' }));
+    expect(log.runs[0].invocations?.[0].executionSuccessful).toBe(true);
+  });
+
+  it('uses an absolute file URI for a file outside the working directory', () => {
+    const root = workspace({ 'outside/a.ts': 'xx;\n', 'cwd/.keep': '' });
+    const { log } = sarif(['../outside'], `${root}/cwd`);
+    expect(log.runs[0].results?.[0].locations?.[0].physicalLocation?.artifactLocation).toEqual({ uri: `file://${root}/outside/a.ts` });
+  });
+});
