@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Severity } from './finding';
+import { didYouMean } from './suggest';
 
 export const CONFIG_FILE_NAME = '.perflensrc.json';
 
@@ -46,7 +47,7 @@ export function validateConfig(value: unknown, where: string, root: string, know
       }
       for (const [rule, setting] of Object.entries(entry as Record<string, unknown>)) {
         if (!knownRules.has(rule)) {
-          throw new ConfigError(`${where}: unknown rule "${rule}"${suggest(rule, knownRules)}`);
+          throw new ConfigError(`${where}: unknown rule "${rule}"${didYouMean(rule, knownRules)}`);
         }
         if (typeof setting !== 'string' || !RULE_SETTINGS.includes(setting as RuleSetting)) {
           throw new ConfigError(`${where}: rule "${rule}" must be one of ${RULE_SETTINGS.join(', ')} (got ${JSON.stringify(setting)})`);
@@ -95,31 +96,4 @@ export function findConfigFile(directory: string): string | undefined {
     if (parent === current) return undefined;
     current = parent;
   }
-}
-
-function suggest(rule: string, known: ReadonlySet<string>): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const distance = editDistance(rule, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(rule.length / 4)) ? ` (did you mean "${best}"?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
 }

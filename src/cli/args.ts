@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { CATEGORIES, type Category } from '../analyzers/finding';
 import type { Rule } from '../analyzers/rule';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../analyzers/suggest';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
