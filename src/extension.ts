@@ -1,0 +1,112 @@
+/**
+ * activate(): wiring only. The engine lives in a worker thread (dist/worker.js); this file
+ * connects it to diagnostics, code actions, commands and settings. No analysis logic here, and
+ * nothing that loads ts-morph: the extension host's main thread stays light and responsive.
+ */
+import * as vscode from 'vscode';
+import { PerfLensCodeActions, SHOW_DOCUMENTATION_COMMAND } from './codeActions/provider';
+import { DiagnosticsView } from './views/diagnostics';
+import { ANALYZED_LANGUAGES, LiveAnalysis } from './views/liveAnalysis';
+import { scanWorkspace } from './views/scanWorkspace';
+import { SettingsReader } from './views/settingsReader';
+import { AnalysisWorker } from './worker/client';
+import type { LogLevel, RuleInfo } from './worker/protocol';
+
+/** Everything the commands and providers share, built once per activation. */
+interface PerfLens {
+  log: vscode.LogOutputChannel;
+  client: AnalysisWorker;
+  live: LiveAnalysis;
+}
+
+/** Every command, from one map: each one behaves defined when the worker is not running. */
+const COMMANDS: Record<string, (perflens: PerfLens) => (...args: unknown[]) => unknown> = {
+  'perflens.scanWorkspace': (perflens) => () => scanWorkspace(perflens),
+  'perflens.restartWorker': ({ client, log }) => () => {
+    log.info('restarting the analysis worker (by command)');
+    client.restart();
+  },
+  'perflens.showOutput': ({ log }) => () => log.show(true),
+  [SHOW_DOCUMENTATION_COMMAND]: () => (url: unknown) => {
+    // Only our own documentation links: the argument comes from a code action, but a command can be run by anyone.
+    if (typeof url === 'string' && /^https:\/\//.test(url)) return vscode.env.openExternal(vscode.Uri.parse(url));
+    return undefined;
+  },
+};
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('PerfLens', { log: true });
+  context.subscriptions.push(log);
+  try {
+    wire(context, log);
+  } catch (error) {
+    // Shown, not swallowed: a PerfLens that silently does nothing is worse than an error.
+    const message = error instanceof Error ? error.message : String(error);
+    log.error(`activation failed: ${error instanceof Error && error.stack ? error.stack : message}`);
+    void vscode.window.showErrorMessage(`PerfLens failed to start: ${message}`, 'Show Output').then((choice) => {
+      if (choice) log.show(true);
+    });
+    throw error;
+  }
+  log.info(`activated in ${Math.round(performance.now() - started)} ms`);
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions (the worker included), disposed by VS Code.
+}
+
+function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const rules = new Map<string, RuleInfo>();
+  const docsUrl = (rule: string): string | undefined => rules.get(rule)?.docsUrl;
+  const settings = new SettingsReader((message) => log.warn(message));
+  const diagnostics = new DiagnosticsView(docsUrl);
+  const notified = new Set<string>();
+
+  // The client's callbacks reach the live analysis created right after it (it needs the client).
+  const late: { live?: LiveAnalysis } = {};
+  const client = new AnalysisWorker({
+    workerPath: context.asAbsolutePath('dist/worker.js'),
+    log: (level: LogLevel, message: string) => log[level](message),
+    onFindings: (result) => late.live?.showFindings(result),
+    onReady: (catalogue, ms) => {
+      log.info(`analysis worker ready in ${ms} ms (${catalogue.length} rules)`);
+      rules.clear();
+      for (const rule of catalogue) rules.set(rule.id, rule);
+      settings.setKnownRules(rules.keys());
+      late.live?.start();
+    },
+    onCrash: ({ reason, willRestart, notify }) => {
+      if (!notify) return;
+      const next = willRestart ? 'It is being restarted.' : 'Run "PerfLens: Restart Analysis Worker" to try again.';
+      void vscode.window.showErrorMessage(`PerfLens: the analysis worker crashed (${reason}). ${next}`, 'Show Output').then((choice) => {
+        if (choice) log.show(true);
+      });
+    },
+    onNotify: (message) => {
+      if (notified.has(message)) return;
+      notified.add(message);
+      void vscode.window.showWarningMessage(`PerfLens: ${message}`);
+    },
+  });
+  const live = new LiveAnalysis(client, diagnostics, settings);
+  late.live = live;
+  context.subscriptions.push(diagnostics, live, { dispose: () => client.dispose() });
+
+  const perflens: PerfLens = { log, client, live };
+  for (const [id, factory] of Object.entries(COMMANDS)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, factory(perflens)));
+  }
+
+  const codeActions = new PerfLensCodeActions({
+    diagnostics,
+    client,
+    docsUrl,
+    accepts: (document) => live.isTracked(document) && settings.for(document.uri).enable,
+    log: (message) => log.warn(message),
+  });
+  const selector = ANALYZED_LANGUAGES.map((language) => ({ language, scheme: 'file' }));
+  context.subscriptions.push(vscode.languages.registerCodeActionsProvider(selector, codeActions, PerfLensCodeActions.metadata));
+
+  client.start();
+}

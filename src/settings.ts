@@ -1,0 +1,85 @@
+/**
+ * The `perflens.*` settings: their typed mirror, their defaults and the one defensive parser
+ * every reader goes through (vscode-eslint's checklist). package.json declares the same keys;
+ * test/extension/settings.test.ts keeps the two in step.
+ *
+ * No runtime `vscode` import: the reader passes `WorkspaceConfiguration.get`, tests pass a map.
+ * No runtime engine import either: this runs on the extension host's main thread.
+ */
+import type { RuleSetting } from './analyzers/config';
+import { RULE_SETTING_VALUES } from './worker/protocol';
+
+export const RUN_MODES = ['onType', 'onSave'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+
+export interface PerfLensSettings {
+  enable: boolean;
+  /** Rule id → severity or `off`; wins over `.perflensrc.json` rule by rule. */
+  rules: Record<string, RuleSetting>;
+  /** gitignore-style globs relative to the workspace folder. */
+  exclude: string[];
+  /** `onType`: analyse as the user types (debounced); `onSave`: on open and save only. */
+  run: RunMode;
+}
+
+export const SETTINGS_SECTION = 'perflens';
+
+export const DEFAULT_SETTINGS: Readonly<PerfLensSettings> = Object.freeze({ enable: true, rules: {}, exclude: [], run: 'onType' });
+
+export interface ParsedSettings {
+  settings: PerfLensSettings;
+  /** One line per setting that held something unusable (that part was ignored). */
+  problems: string[];
+}
+
+/**
+ * Reads the settings through `get` (keys without the `perflens.` prefix). Anything of the wrong
+ * type falls back to the default; unknown rule ids and severities are dropped — each setting
+ * that needed it yields one problem line.
+ */
+export function parseSettings(get: (key: string) => unknown, knownRules?: ReadonlySet<string>): ParsedSettings {
+  const problems: string[] = [];
+  const settings: PerfLensSettings = {
+    enable: DEFAULT_SETTINGS.enable,
+    rules: {},
+    exclude: [],
+    run: DEFAULT_SETTINGS.run,
+  };
+
+  const enable = get('enable');
+  if (typeof enable === 'boolean') settings.enable = enable;
+  else if (enable !== undefined && enable !== null) problems.push(`perflens.enable: expected true or false, got ${show(enable)}; using ${DEFAULT_SETTINGS.enable}`);
+
+  const run = get('run');
+  if ((RUN_MODES as readonly unknown[]).includes(run)) settings.run = run as RunMode;
+  else if (run !== undefined && run !== null) problems.push(`perflens.run: expected ${RUN_MODES.join(' or ')}, got ${show(run)}; using ${DEFAULT_SETTINGS.run}`);
+
+  const exclude = get('exclude');
+  if (Array.isArray(exclude)) {
+    const ignored = exclude.filter((glob) => typeof glob !== 'string' || glob.trim() === '');
+    settings.exclude = exclude.filter((glob): glob is string => typeof glob === 'string' && glob.trim() !== '');
+    if (ignored.length > 0) problems.push(`perflens.exclude: ignored ${ignored.map(show).join(', ')} (expected non-empty glob strings)`);
+  } else if (exclude !== undefined && exclude !== null) {
+    problems.push(`perflens.exclude: expected an array of globs, got ${show(exclude)}; nothing is excluded`);
+  }
+
+  const rules = get('rules');
+  if (typeof rules === 'object' && rules !== null && !Array.isArray(rules)) {
+    const ignored: string[] = [];
+    for (const [id, value] of Object.entries(rules as Record<string, unknown>)) {
+      if (knownRules && !knownRules.has(id)) ignored.push(`unknown rule "${id}"`);
+      else if (!(RULE_SETTING_VALUES as readonly unknown[]).includes(value)) ignored.push(`"${id}": ${show(value)} (expected ${RULE_SETTING_VALUES.join(', ')})`);
+      else settings.rules[id] = value as RuleSetting;
+    }
+    if (ignored.length > 0) problems.push(`perflens.rules: ignored ${ignored.join('; ')}`);
+  } else if (rules !== undefined && rules !== null) {
+    problems.push(`perflens.rules: expected an object of rule id → ${RULE_SETTING_VALUES.join('|')}, got ${show(rules)}`);
+  }
+
+  return { settings, problems };
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

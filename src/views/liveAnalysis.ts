@@ -1,0 +1,184 @@
+/**
+ * Keeps diagnostics in step with the editor: open documents are analysed on open, as the user
+ * types (debounced per document, with `perflens.run: onType`) and on save; closing a document
+ * clears its diagnostics — unless a workspace scan covered the file, whose on-disk state is
+ * then analysed again and stays in the Problems panel.
+ */
+import * as nodePath from 'node:path';
+import * as vscode from 'vscode';
+import type { AnalysisWorker } from '../worker/client';
+import type { FileResult, FindingsResponse } from '../worker/protocol';
+import { Debouncer } from './debounce';
+import type { DiagnosticsView } from './diagnostics';
+import type { SettingsReader } from './settingsReader';
+
+export const ANALYZED_LANGUAGES: readonly string[] = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+
+/** Quiet time after the last keystroke before a document is analysed. */
+export const TYPING_DEBOUNCE_MS = 300;
+
+export function isAnalyzedDocument(document: vscode.TextDocument): boolean {
+  return (
+    document.uri.scheme === 'file' &&
+    ANALYZED_LANGUAGES.includes(document.languageId) &&
+    !/\.d\.[cm]?ts$/i.test(document.uri.fsPath)
+  );
+}
+
+export class LiveAnalysis implements vscode.Disposable {
+  private started = false;
+  private readonly debouncer = new Debouncer<string>(TYPING_DEBOUNCE_MS);
+  /** Open documents we analyse, by file system path (the worker's key). */
+  private readonly documents = new Map<string, vscode.TextDocument>();
+  /** Files a workspace scan reported on; their diagnostics outlive the editor tab. */
+  private readonly scanned = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly client: AnalysisWorker,
+    private readonly diagnostics: DiagnosticsView,
+    private readonly settings: SettingsReader,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((document) => this.opened(document)),
+      vscode.workspace.onDidChangeTextDocument((event) => this.changed(event)),
+      vscode.workspace.onDidSaveTextDocument((document) => this.saved(document)),
+      vscode.workspace.onDidCloseTextDocument((document) => this.closed(document)),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('perflens')) this.refresh();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh()),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.perflensrc.json');
+    this.subscriptions.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidChange(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
+  }
+
+  /** Called once the worker is ready (rule ids known): configure it and analyse what is open. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.configureWorker();
+    for (const document of vscode.workspace.textDocuments) this.opened(document);
+  }
+
+  isTracked(document: vscode.TextDocument): boolean {
+    return this.documents.get(document.uri.fsPath) === document;
+  }
+
+  /** Workspace folders on disk whose settings leave PerfLens enabled. */
+  enabledFolders(): vscode.WorkspaceFolder[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file' && this.settings.for(folder.uri).enable);
+  }
+
+  /** Results of a workspace scan: shown for every file not open in an editor (those are analysed live). */
+  applyScanResults(results: readonly FileResult[]): void {
+    for (const { path, findings } of results) {
+      this.scanned.add(path);
+      if (this.documents.has(path)) continue;
+      const uri = vscode.Uri.file(path);
+      if (!this.settings.for(uri).enable) continue;
+      if (findings.length > 0) this.diagnostics.show(uri, findings, null);
+      else this.diagnostics.delete(uri);
+    }
+  }
+
+  /** After a complete scan of `folders`: files scanned before but gone now (deleted, excluded) lose their diagnostics. */
+  finishScan(folders: readonly string[], seen: ReadonlySet<string>): void {
+    for (const path of [...this.scanned]) {
+      if (seen.has(path) || !folders.some((folder) => isInside(folder, path))) continue;
+      this.scanned.delete(path);
+      if (!this.documents.has(path)) this.diagnostics.delete(vscode.Uri.file(path));
+    }
+  }
+
+  /** The worker's answer for an open document (already checked for staleness) or a file on disk. */
+  showFindings(result: FindingsResponse): void {
+    const document = this.documents.get(result.path);
+    const uri = document?.uri ?? vscode.Uri.file(result.path);
+    if (!this.settings.for(uri).enable) return;
+    if (result.version === null && !this.scanned.has(result.path)) return;
+    this.diagnostics.show(uri, result.findings, result.version, document);
+  }
+
+  private opened(document: vscode.TextDocument): void {
+    if (!this.started || !isAnalyzedDocument(document)) return;
+    this.documents.set(document.uri.fsPath, document);
+    if (this.settings.for(document.uri).enable) this.send(document, true);
+  }
+
+  private changed(event: vscode.TextDocumentChangeEvent): void {
+    const document = event.document;
+    // A change event without content changes only reports the dirty state flipping.
+    if (event.contentChanges.length === 0 || !this.isTracked(document)) return;
+    const settings = this.settings.for(document.uri);
+    if (!settings.enable || settings.run !== 'onType') return;
+    this.debouncer.schedule(document.uri.fsPath, () => this.send(document, false));
+  }
+
+  private saved(document: vscode.TextDocument): void {
+    if (!this.isTracked(document) || !this.settings.for(document.uri).enable) return;
+    this.debouncer.cancel(document.uri.fsPath);
+    this.send(document, false);
+  }
+
+  private closed(document: vscode.TextDocument): void {
+    const path = document.uri.fsPath;
+    if (!this.isTracked(document)) return;
+    this.debouncer.cancel(path);
+    this.documents.delete(path);
+    const reanalyze = this.scanned.has(path) && this.settings.for(document.uri).enable;
+    this.client.close(path, reanalyze);
+    // A scanned file keeps its diagnostics until the analysis of the file on disk replaces them.
+    if (!reanalyze) this.diagnostics.delete(document.uri);
+  }
+
+  /** Settings, folders or a `.perflensrc.json` changed: re-configure the worker and re-analyse. */
+  private refresh(): void {
+    this.settings.invalidate();
+    if (!this.started) return;
+    this.configureWorker();
+    for (const document of this.documents.values()) {
+      if (this.settings.for(document.uri).enable) {
+        this.send(document, true);
+      } else {
+        this.debouncer.cancel(document.uri.fsPath);
+        this.diagnostics.delete(document.uri);
+      }
+    }
+    for (const path of [...this.scanned]) {
+      const uri = vscode.Uri.file(path);
+      if (this.settings.for(uri).enable) continue;
+      this.scanned.delete(path);
+      if (!this.documents.has(path)) this.diagnostics.delete(uri);
+    }
+  }
+
+  private configureWorker(): void {
+    const folders = (vscode.workspace.workspaceFolders ?? [])
+      .filter((folder) => folder.uri.scheme === 'file')
+      .map((folder) => {
+        const { rules, exclude } = this.settings.for(folder.uri);
+        return { path: folder.uri.fsPath, rules, exclude };
+      });
+    const { rules, exclude } = this.settings.for(undefined);
+    this.client.configure({ folders, fallback: { rules, exclude } });
+  }
+
+  /** Sends the document's current text, unless this very version was sent already (and `force` is off). */
+  private send(document: vscode.TextDocument, force: boolean): void {
+    if (document.isClosed) return;
+    this.debouncer.cancel(document.uri.fsPath);
+    if (!force && this.client.sentVersion(document.uri.fsPath) === document.version) return;
+    this.client.analyze(document.uri.fsPath, document.version, document.getText());
+  }
+
+  dispose(): void {
+    this.debouncer.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = nodePath.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !nodePath.isAbsolute(relative);
+}

@@ -1,0 +1,77 @@
+/**
+ * "PerfLens: Scan Workspace": every analysable file of the enabled workspace folders, with a
+ * cancellable progress notification (files done/total); results fill the Problems panel as
+ * they arrive, also for files never opened.
+ */
+import * as vscode from 'vscode';
+import type { AnalysisWorker, ScanSummary } from '../worker/client';
+import type { LiveAnalysis } from './liveAnalysis';
+
+export interface ScanDependencies {
+  client: AnalysisWorker;
+  live: LiveAnalysis;
+  log: vscode.LogOutputChannel;
+}
+
+let running = false;
+
+export async function scanWorkspace({ client, live, log }: ScanDependencies): Promise<ScanSummary | undefined> {
+  if (running) {
+    void vscode.window.showInformationMessage('PerfLens is already scanning the workspace.');
+    return undefined;
+  }
+  const folders = live.enabledFolders().map((folder) => folder.uri.fsPath);
+  if (folders.length === 0) {
+    void vscode.window.showInformationMessage('PerfLens: open a folder (with PerfLens enabled) to scan a workspace.');
+    return undefined;
+  }
+  running = true;
+  try {
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'PerfLens: scanning workspace', cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const cancellation = token.onCancellationRequested(() => abort.abort());
+        const seen = new Set<string>();
+        let reported = 0;
+        try {
+          const result = await client.scan(folders, {
+            signal: abort.signal,
+            onResults: (results) => {
+              for (const { path } of results) seen.add(path);
+              live.applyScanResults(results);
+            },
+            onProgress: (done, total) => {
+              const increment = total > 0 ? ((done - reported) / total) * 100 : 0;
+              reported = done;
+              progress.report({ message: `${done}/${total} files`, increment });
+            },
+          });
+          if (!result.cancelled) live.finishScan(folders, seen);
+          return result;
+        } finally {
+          cancellation.dispose();
+        }
+      },
+    );
+    report(summary, log);
+    return summary;
+  } catch (error) {
+    log.error(`workspace scan failed: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(`PerfLens: the workspace scan failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  } finally {
+    running = false;
+  }
+}
+
+function report(summary: ScanSummary, log: vscode.LogOutputChannel): void {
+  const what = `${summary.done}/${summary.total} files, ${summary.findings} findings, ${summary.errors.length} errors, ${summary.skipped.length} skipped`;
+  log.info(`workspace scan ${summary.cancelled ? 'cancelled' : 'done'} in ${summary.durationMs} ms: ${what}`);
+  for (const error of summary.errors) log.warn(`${error.file}: ${error.message}`);
+  for (const skipped of summary.skipped) log.info(`skipped ${skipped.file}: ${skipped.reason}`);
+  const message = summary.cancelled
+    ? `PerfLens: scan cancelled after ${summary.done} of ${summary.total} files (${summary.findings} findings so far).`
+    : `PerfLens: scanned ${summary.done} files, ${summary.findings} findings.`;
+  void vscode.window.showInformationMessage(message);
+}

@@ -1,0 +1,48 @@
+/**
+ * Activation must not load the engine on the extension host's main thread: the extension
+ * bundle holds no ts-morph or TypeScript compiler, and stays small. Checked on a fresh build of
+ * src/extension.ts (what esbuild.mjs bundles) and on dist/extension.js when a build left one.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle, ROOT, tempDir } from './helpers/bundle';
+
+const MAX_EXTENSION_BYTES = 150 * 1024;
+/** Text that only the compiler or ts-morph would bring along. */
+const ENGINE_MARKERS = ['createSourceFile', 'ts-morph', 'forEachChild', 'SyntaxKind'];
+
+let dir: string;
+let fresh: { code: string; inputs: string[] };
+
+beforeAll(async () => {
+  dir = tempDir('bundle');
+  const outfile = path.join(dir, 'extension.js');
+  const metafile = await bundle('src/extension.ts', outfile);
+  fresh = { code: fs.readFileSync(outfile, 'utf8'), inputs: Object.keys(metafile.inputs) };
+});
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the extension bundle', () => {
+  it('takes nothing from node_modules and nothing from the engine but types', () => {
+    expect(fresh.inputs.filter((input) => input.includes('node_modules'))).toEqual([]);
+    // Type imports vanish; a value import from the engine would drag its dependencies along.
+    expect(fresh.inputs.filter((input) => input.includes('src/analyzers/'))).toEqual([]);
+    expect(fresh.inputs.some((input) => input.includes('src/worker/server.ts'))).toBe(false);
+  });
+
+  it('is small and free of compiler code', () => {
+    expect(fresh.code.length).toBeLessThan(MAX_EXTENSION_BYTES);
+    for (const marker of ENGINE_MARKERS) expect(fresh.code, marker).not.toContain(marker);
+    expect(fresh.code).toContain('require("vscode")');
+  });
+
+  it.runIf(fs.existsSync(path.join(ROOT, 'dist/extension.js')))('holds for dist/extension.js as built', () => {
+    const built = fs.readFileSync(path.join(ROOT, 'dist/extension.js'), 'utf8');
+    expect(built.length).toBeLessThan(MAX_EXTENSION_BYTES);
+    for (const marker of ENGINE_MARKERS) expect(built, marker).not.toContain(marker);
+  });
+});

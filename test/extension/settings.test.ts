@@ -1,0 +1,85 @@
+/** The settings' typed mirror and defensive parser, and package.json declaring the same. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULE_SETTINGS } from '../../src/analyzers/config';
+import { DEFAULT_SETTINGS, parseSettings, RUN_MODES, SETTINGS_SECTION } from '../../src/settings';
+import { RULE_SETTING_VALUES } from '../../src/worker/protocol';
+
+const KNOWN = new Set(['sync-io-in-async', 'query-in-loop']);
+const read = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('parseSettings', () => {
+  it('gives the defaults when nothing is set', () => {
+    expect(parseSettings(read({}), KNOWN)).toEqual({ settings: DEFAULT_SETTINGS, problems: [] });
+  });
+
+  it('takes well-formed values as they are', () => {
+    const { settings, problems } = parseSettings(
+      read({ enable: false, run: 'onSave', exclude: ['generated/**', 'vendor/'], rules: { 'sync-io-in-async': 'error', 'query-in-loop': 'off' } }),
+      KNOWN,
+    );
+    expect(problems).toEqual([]);
+    expect(settings).toEqual({ enable: false, run: 'onSave', exclude: ['generated/**', 'vendor/'], rules: { 'sync-io-in-async': 'error', 'query-in-loop': 'off' } });
+  });
+
+  it('drops unknown rule ids and severities, keeping the rest, with one problem line for the setting', () => {
+    const { settings, problems } = parseSettings(read({ rules: { 'sync-io-in-async': 'loud', 'query-in-lop': 'error', 'query-in-loop': 'info' } }), KNOWN);
+    expect(settings.rules).toEqual({ 'query-in-loop': 'info' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^perflens\.rules: ignored /);
+    expect(problems[0]).toContain('"sync-io-in-async": "loud"');
+    expect(problems[0]).toContain('unknown rule "query-in-lop"');
+  });
+
+  it('accepts any rule id before the rule catalogue is known', () => {
+    expect(parseSettings(read({ rules: { 'future-rule': 'warning' } })).settings.rules).toEqual({ 'future-rule': 'warning' });
+  });
+
+  it('falls back to the default for values of the wrong type, saying so', () => {
+    const { settings, problems } = parseSettings(read({ enable: 'yes', run: 'always', exclude: 'dist/**', rules: ['sync-io-in-async'] }), KNOWN);
+    expect(settings).toEqual(DEFAULT_SETTINGS);
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['perflens.enable', 'perflens.run', 'perflens.exclude', 'perflens.rules']);
+  });
+
+  it('keeps the good globs of a mixed array', () => {
+    const { settings, problems } = parseSettings(read({ exclude: ['a/**', 3, '', 'b/'] }), KNOWN);
+    expect(settings.exclude).toEqual(['a/**', 'b/']);
+    expect(problems).toEqual(['perflens.exclude: ignored 3, "" (expected non-empty glob strings)']);
+  });
+
+  it('never shares the default objects with a result', () => {
+    const { settings } = parseSettings(read({}), KNOWN);
+    settings.rules.x = 'off';
+    settings.exclude.push('y');
+    expect(DEFAULT_SETTINGS.rules).toEqual({});
+    expect(DEFAULT_SETTINGS.exclude).toEqual([]);
+  });
+});
+
+describe('package.json contributes.configuration', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+  const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
+
+  it('declares exactly the settings the parser reads, resource-scoped, with the same defaults', () => {
+    expect(Object.keys(properties).sort()).toEqual(Object.keys(DEFAULT_SETTINGS).map((key) => `${SETTINGS_SECTION}.${key}`).sort());
+    for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
+      const declared = properties[`${SETTINGS_SECTION}.${key}`];
+      expect(declared.default, key).toEqual(value);
+      expect(declared.scope, key).toBe('resource');
+    }
+  });
+
+  it('offers the values the parser accepts, which are the engine’s', () => {
+    expect(RULE_SETTING_VALUES).toEqual(RULE_SETTINGS);
+    expect(properties['perflens.run'].enum).toEqual([...RUN_MODES]);
+    expect((properties['perflens.rules'].additionalProperties as { enum: string[] }).enum).toEqual([...RULE_SETTINGS]);
+  });
+
+  it('contributes the commands activate() registers', () => {
+    const ids = manifest.contributes.commands.map((c: { command: string }) => c.command);
+    expect(ids).toEqual(expect.arrayContaining(['perflens.scanWorkspace', 'perflens.restartWorker']));
+    const titled = Object.fromEntries(manifest.contributes.commands.map((c: { command: string; category: string; title: string }) => [c.command, `${c.category}: ${c.title}`]));
+    expect(titled['perflens.scanWorkspace']).toBe('PerfLens: Scan Workspace');
+  });
+});

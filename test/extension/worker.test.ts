@@ -1,0 +1,252 @@
+/**
+ * The analysis worker for real: src/worker.ts bundled as esbuild.mjs bundles it, started in a
+ * worker thread and driven with raw protocol messages.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle, buildWorker, tempDir, writeFiles } from './helpers/bundle';
+import { ProtocolDriver } from './helpers/protocolDriver';
+
+const BLOCKING = `import fs from 'node:fs';
+
+export async function loadTemplate(name: string) {
+  const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
+  return html;
+}
+`;
+const FIXED = BLOCKING.replace('fs.readFileSync', 'await fs.promises.readFile');
+const CLEAN = `export function add(a: number, b: number) {
+  return a + b;
+}
+`;
+const NO_SETTINGS = { rules: {}, exclude: [] };
+
+let dir: string;
+let workerPath: string;
+let crashingRuleWorkerPath: string;
+
+beforeAll(async () => {
+  dir = tempDir('worker');
+  workerPath = await buildWorker(dir);
+  crashingRuleWorkerPath = path.join(dir, 'crashing-rule-worker.js');
+  await bundle('test/extension/fixtures/crashingRuleWorker.ts', crashingRuleWorkerPath);
+});
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('analysis worker', () => {
+  let driver: ProtocolDriver;
+  let workspace: string;
+
+  beforeAll(() => {
+    driver = new ProtocolDriver(workerPath);
+    workspace = tempDir('worker-ws');
+  });
+
+  afterAll(async () => {
+    await driver.terminate();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('is bundled without VS Code: the worker runs where there is no editor API', () => {
+    expect(fs.readFileSync(workerPath, 'utf8')).not.toMatch(/require\(["']vscode["']\)/);
+  });
+
+  it('says ready first, with each rule and its documentation link', async () => {
+    const ready = await driver.next('ready');
+    expect(driver.received[0]).toBe(ready);
+    const rule = ready.rules.find((r) => r.id === 'sync-io-in-async');
+    expect(rule).toMatchObject({ category: 'sync-io', fix: 'safe' });
+    expect(rule?.docsUrl).toMatch(/^https:\/\/.+\/docs\/rules\/sync-io-in-async\.md$/);
+  });
+
+  it('answers analyze with the findings of that version, as offsets into that text', async () => {
+    driver.send({ type: 'configure', folders: [], fallback: NO_SETTINGS });
+    const file = path.join(workspace, 'a.ts');
+    driver.send({ type: 'analyze', path: file, version: 7, text: BLOCKING });
+    const answer = await driver.next('findings', (m) => m.path === file && m.version === 7);
+    expect(answer.findings).toHaveLength(1);
+    const [finding] = answer.findings;
+    expect(finding.rule).toBe('sync-io-in-async');
+    expect(BLOCKING.slice(finding.start, finding.end)).toContain('fs.readFileSync');
+    expect(finding.fixes.some((fix) => fix.safe)).toBe(true);
+  });
+
+  it('logs and ignores messages it does not understand, then goes on', async () => {
+    const from = driver.received.length;
+    driver.send({ type: 'launchRockets' });
+    driver.send({ type: 'analyze', path: 42 });
+    const file = path.join(workspace, 'after-junk.ts');
+    driver.send({ type: 'analyze', path: file, version: 1, text: BLOCKING });
+    await driver.next('findings', (m) => m.path === file, { from });
+    const logs = driver.all('log').map((m) => m.message);
+    expect(logs).toContainEqual(expect.stringContaining('unknown message type "launchRockets"'));
+    expect(logs).toContainEqual(expect.stringContaining('invalid "path"'));
+  });
+
+  it('answers the newest of several versions queued together, and never an older one after it', async () => {
+    const file = path.join(workspace, 'typing.ts');
+    const from = driver.received.length;
+    for (let version = 1; version <= 5; version++) driver.send({ type: 'analyze', path: file, version, text: version < 5 ? CLEAN : BLOCKING });
+    const last = await driver.next('findings', (m) => m.path === file && m.version === 5, { from });
+    expect(last.findings).toHaveLength(1);
+    const versions = driver.received.slice(from).flatMap((m) => (m.type === 'findings' && m.path === file ? [m.version] : []));
+    expect(versions.at(-1)).toBe(5);
+    expect([...versions].sort()).toEqual(versions);
+  });
+
+  it('lets settings override .perflensrc.json rule by rule, and honours exclude and ignore globs', async () => {
+    const folder = path.join(workspace, 'project');
+    writeFiles(folder, { '.perflensrc.json': JSON.stringify({ rules: { 'sync-io-in-async': 'off' }, ignore: ['legacy/**'] }) });
+    const analyse = async (file: string, version: number): Promise<number> => {
+      const from = driver.received.length;
+      driver.send({ type: 'analyze', path: path.join(folder, file), version, text: BLOCKING });
+      return (await driver.next('findings', (m) => m.version === version && m.path === path.join(folder, file), { from })).findings.length;
+    };
+
+    driver.send({ type: 'configure', folders: [{ path: folder, ...NO_SETTINGS }], fallback: NO_SETTINGS });
+    expect(await analyse('src/a.ts', 1)).toBe(0);
+
+    driver.send({ type: 'configure', folders: [{ path: folder, rules: { 'sync-io-in-async': 'error' }, exclude: ['generated/**'] }], fallback: NO_SETTINGS });
+    const from = driver.received.length;
+    driver.send({ type: 'analyze', path: path.join(folder, 'src/a.ts'), version: 2, text: BLOCKING });
+    const answer = await driver.next('findings', (m) => m.version === 2 && m.path === path.join(folder, 'src/a.ts'), { from });
+    expect(answer.findings.map((f) => f.severity)).toEqual(['error']);
+    expect(await analyse('generated/b.ts', 3)).toBe(0);
+    expect(await analyse('legacy/c.ts', 4)).toBe(0);
+    // Outside the folder the fallback settings apply: the rule is on again.
+    expect(await analyse('../elsewhere.ts', 5)).toBe(1);
+  });
+
+  it('reports a broken .perflensrc.json as a notification-worthy log line and keeps the settings', async () => {
+    const folder = path.join(workspace, 'broken-config');
+    writeFiles(folder, { '.perflensrc.json': '{ "rules": { "no-such-rule": "error" } }' });
+    const from = driver.received.length;
+    driver.send({ type: 'configure', folders: [{ path: folder, ...NO_SETTINGS }], fallback: NO_SETTINGS });
+    const log = await driver.next('log', (m) => m.message.includes('no-such-rule'), { from });
+    expect(log).toMatchObject({ level: 'error', notify: true });
+    driver.send({ type: 'analyze', path: path.join(folder, 'a.ts'), version: 1, text: BLOCKING });
+    expect((await driver.next('findings', (m) => m.path === path.join(folder, 'a.ts'), { from })).findings).toHaveLength(1);
+  });
+
+  it('on close, forgets the overlay; with reanalyze it analyses the file on disk (version null)', async () => {
+    driver.send({ type: 'configure', folders: [], fallback: NO_SETTINGS });
+    const file = path.join(workspace, 'on-disk.ts');
+    fs.writeFileSync(file, CLEAN);
+    driver.send({ type: 'analyze', path: file, version: 3, text: BLOCKING });
+    await driver.next('findings', (m) => m.path === file && m.version === 3);
+    const from = driver.received.length;
+    driver.send({ type: 'close', path: file, reanalyze: true });
+    const disk = await driver.next('findings', (m) => m.path === file && m.version === null, { from });
+    expect(disk.findings).toEqual([]);
+  });
+
+  it('fixAll applies every safe fix and returns one minimal edit against the text it was given', async () => {
+    const file = path.join(workspace, 'fix-me.ts');
+    driver.send({ type: 'fixAll', id: 101, path: file, version: 4, text: BLOCKING });
+    const result = await driver.next('fixAllResult', (m) => m.id === 101);
+    expect(result).toMatchObject({ path: file, version: 4, applied: 1 });
+    expect(result.edits).toHaveLength(1);
+    const [edit] = result.edits;
+    expect(BLOCKING.slice(0, edit.start) + edit.newText + BLOCKING.slice(edit.end)).toBe(FIXED);
+    expect(edit.end - edit.start).toBeLessThan(BLOCKING.length / 4);
+  });
+
+  it('fixAll refuses text that does not parse', async () => {
+    driver.send({ type: 'fixAll', id: 102, path: path.join(workspace, 'broken.ts'), version: 1, text: `${BLOCKING}\nexport function (` });
+    const result = await driver.next('fixAllResult', (m) => m.id === 102);
+    expect(result.edits).toEqual([]);
+    expect(result.refused).toMatch(/does not parse/);
+  });
+});
+
+describe('workspace scan', () => {
+  let driver: ProtocolDriver;
+  let workspace: string;
+
+  beforeAll(async () => {
+    driver = new ProtocolDriver(workerPath);
+    workspace = tempDir('scan');
+    await driver.next('ready');
+  });
+
+  afterAll(async () => {
+    await driver.terminate();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('reports every file (findings or not) with progress, honouring .gitignore and exclude', async () => {
+    const folder = path.join(workspace, 'small');
+    writeFiles(folder, {
+      '.gitignore': 'ignored/\n',
+      'src/a.ts': BLOCKING,
+      'src/b.ts': CLEAN,
+      'src/nested/c.js': BLOCKING.replace(': string', ''),
+      'ignored/d.ts': BLOCKING,
+      'generated/e.ts': BLOCKING,
+      'src/binary.ts': 'const x = 1;\0\0\0',
+      'README.md': '# not code',
+    });
+    driver.send({ type: 'configure', folders: [{ path: folder, rules: {}, exclude: ['generated/'] }], fallback: NO_SETTINGS });
+    driver.send({ type: 'scan', id: 1, folders: [folder] });
+    const done = await driver.next('scanDone', (m) => m.id === 1);
+    expect(done).toMatchObject({ cancelled: false, done: 4, total: 4 });
+    expect(done.skipped.map((s) => path.relative(folder, s.file))).toEqual([path.join('src', 'binary.ts')]);
+
+    const progress = driver.all('scanProgress').filter((m) => m.id === 1);
+    expect(progress[0]).toMatchObject({ done: 0, total: 4 });
+    expect(progress.map((m) => m.done)).toEqual([...progress.map((m) => m.done)].sort((a, b) => a - b));
+    const results = progress.flatMap((m) => m.results);
+    const byFile = Object.fromEntries(results.map((r) => [path.relative(folder, r.path).split(path.sep).join('/'), r.findings.length]));
+    expect(byFile).toEqual({ 'src/a.ts': 1, 'src/b.ts': 0, 'src/nested/c.js': 1, 'src/binary.ts': 0 });
+  });
+
+  it('stops promptly when cancelled', async () => {
+    const folder = path.join(workspace, 'large');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1500; i++) files[`src/m${String(i).padStart(4, '0')}.ts`] = i % 3 === 0 ? BLOCKING : CLEAN;
+    writeFiles(folder, files);
+    driver.send({ type: 'configure', folders: [{ path: folder, ...NO_SETTINGS }], fallback: NO_SETTINGS });
+    const from = driver.received.length;
+    driver.send({ type: 'scan', id: 2, folders: [folder] });
+    // The first report (0 done) comes before any file is analysed; the cancel lands between two files.
+    await driver.next('scanProgress', (m) => m.id === 2, { from });
+    const cancelledAt = performance.now();
+    driver.send({ type: 'cancelScan', id: 2 });
+    const done = await driver.next('scanDone', (m) => m.id === 2, { from });
+    const latency = performance.now() - cancelledAt;
+    expect(done.cancelled).toBe(true);
+    expect(done.total).toBe(1500);
+    expect(done.done).toBeLessThan(done.total);
+    expect(latency).toBeLessThan(2000);
+    // Every file counted as done was also reported.
+    const reported = driver.all('scanProgress').filter((m) => m.id === 2).flatMap((m) => m.results);
+    expect(reported).toHaveLength(done.done);
+  });
+});
+
+describe('a rule that throws', () => {
+  it('becomes one log line naming rule and file; the other rules report and the worker lives on', async () => {
+    const driver = new ProtocolDriver(crashingRuleWorkerPath);
+    try {
+      const file = path.join(dir, 'victim.ts');
+      driver.send({ type: 'configure', folders: [], fallback: NO_SETTINGS });
+      driver.send({ type: 'analyze', path: file, version: 1, text: BLOCKING });
+      const first = await driver.next('findings', (m) => m.version === 1);
+      expect(first.findings.map((f) => f.rule)).toEqual(['sync-io-in-async']);
+      driver.send({ type: 'analyze', path: file, version: 2, text: `${BLOCKING}\n` });
+      await driver.next('findings', (m) => m.version === 2);
+
+      const crashes = driver.all('log').filter((m) => m.message.includes('always-throws'));
+      expect(crashes).toHaveLength(1);
+      expect(crashes[0].message).toContain('fixture rule exploded');
+      expect(crashes[0].message).toContain(file);
+      expect(driver.exitCode).toBeUndefined();
+    } finally {
+      await driver.terminate();
+    }
+  });
+});
