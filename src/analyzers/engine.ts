@@ -4,7 +4,7 @@
  * file) and disabled for that file; the others go on.
  */
 import * as path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from './ts';
 import type { Category, FileError, Finding, Fix, Severity, SkippedFile } from './finding';
 import { FileFacts } from './facts/fileFacts';
 import { checkText, readSourceFile } from './files';
@@ -52,7 +52,7 @@ const KIND_BY_NAME = new Map<string, ts.SyntaxKind>(
       'CallExpression', 'NewExpression', 'AwaitExpression', 'PropertyAccessExpression', 'BinaryExpression', 'SpreadElement',
       'SpreadAssignment', 'ArrayLiteralExpression', 'ObjectLiteralExpression', 'ForStatement', 'ForOfStatement', 'ForInStatement',
       'WhileStatement', 'DoStatement', 'Block', 'VariableStatement', 'VariableDeclaration', 'FunctionDeclaration',
-      'FunctionExpression', 'ArrowFunction', 'MethodDeclaration', 'Identifier',
+      'FunctionExpression', 'ArrowFunction', 'MethodDeclaration', 'Identifier', 'TaggedTemplateExpression',
     ] satisfies Array<keyof NodeByKind>
   ).map((name) => [name, ts.SyntaxKind[name]]),
 );

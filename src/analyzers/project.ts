@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Project, ts } from 'ts-morph';
+import { Project } from 'ts-morph';
+import { ts } from './ts';
 import { createTypeFacts, type TypeFacts } from './facts/types';
 
 export const ANALYZED_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
@@ -35,6 +36,16 @@ export function syntaxErrors(sourceFile: ts.SourceFile): readonly ts.DiagnosticW
   return (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
 }
 
+/** The one region where `before` and `after` differ (common prefix and suffix left out). */
+export function textChangeRange(before: string, after: string): ts.TextChangeRange {
+  const shorter = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return ts.createTextChangeRange(ts.createTextSpan(prefix, before.length - prefix - suffix), after.length - prefix - suffix);
+}
+
 const LOOSE_COMPILER_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
   checkJs: false,
@@ -57,6 +68,8 @@ export class ProjectHost {
   private readonly configByDirectory = new Map<string, string | null>();
   private readonly projects = new Map<string, Project>();
   private readonly overlays = new Map<string, string>();
+  /** The last tree of each file with an overlay: the next keystroke re-parses only what changed. */
+  private readonly lastTrees = new Map<string, { text: string; sourceFile: ts.SourceFile }>();
   private readonly notes = new Set<string>();
 
   constructor(private readonly options: ProjectHostOptions = {}) {}
@@ -67,7 +80,9 @@ export class ProjectHost {
   }
 
   clearOverlay(fileName: string): void {
-    this.overlays.delete(path.resolve(fileName));
+    const absolute = path.resolve(fileName);
+    this.overlays.delete(absolute);
+    this.lastTrees.delete(absolute);
   }
 
   overlay(fileName: string): string | undefined {
@@ -104,9 +119,28 @@ export class ProjectHost {
     return found ?? undefined;
   }
 
-  /** A raw syntax tree with parent pointers (what the rules walk). */
+  /**
+   * A raw syntax tree with parent pointers (what the rules walk). Files being edited (those with
+   * an overlay) are re-parsed incrementally from their previous tree, as tsserver does on every
+   * keystroke: only the changed region is parsed again. The previous tree is consumed by that
+   * (the parser re-uses and re-positions its nodes), so callers must not keep trees across calls.
+   * The keystroke after one that left syntax errors is parsed afresh.
+   */
   parse(fileName: string, text: string): ts.SourceFile {
-    return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+    const absolute = path.resolve(fileName);
+    if (!this.overlays.has(absolute)) return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+    const previous = this.lastTrees.get(absolute);
+    if (previous?.text === text) return previous.sourceFile;
+    let sourceFile: ts.SourceFile | undefined;
+    // Only from a well-formed tree: re-using a broken one (after ~200 random broken edits) was
+    // seen to build a different tree than a fresh parse of the same text. One edit away from a
+    // well-formed tree, broken or not, matched a fresh parse in 1,000 of 1,000 tests.
+    if (previous && syntaxErrors(previous.sourceFile).length === 0) {
+      sourceFile = ts.updateSourceFile(previous.sourceFile, text, textChangeRange(previous.text, text));
+    }
+    sourceFile ??= ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+    this.lastTrees.set(absolute, { text, sourceFile });
+    return sourceFile;
   }
 
   /**
@@ -134,6 +168,7 @@ export class ProjectHost {
   forget(fileName: string): void {
     const absolute = path.resolve(fileName);
     this.overlays.delete(absolute);
+    this.lastTrees.delete(absolute);
     for (const project of this.projects.values()) {
       const sourceFile = project.getSourceFile(absolute);
       if (sourceFile) project.removeSourceFile(sourceFile);

@@ -1,4 +1,4 @@
-import type { ts } from 'ts-morph';
+import type { ts } from './ts';
 import type { Category, FixKind, Rating, Severity, TextEdit } from './finding';
 import type { FileFacts } from './facts/fileFacts';
 
@@ -29,6 +29,7 @@ export interface NodeByKind {
   ArrowFunction: ts.ArrowFunction;
   MethodDeclaration: ts.MethodDeclaration;
   Identifier: ts.Identifier;
+  TaggedTemplateExpression: ts.TaggedTemplateExpression;
 }
 
 export type Visitor = { [K in keyof NodeByKind]?: (node: NodeByKind[K]) => void } & {

@@ -6,7 +6,7 @@
  * A directive without rule ids covers every rule. Only real comments count (the syntax tree tells
  * comments from strings), and files without the word "perflens-disable" pay nothing.
  */
-import { ts } from 'ts-morph';
+import { ts } from './ts';
 import type { LineIndex } from './text';
 
 const DIRECTIVE = /^\s*perflens-(disable-next-line|disable-line|disable)(?=\s|$)\s*([^]*?)\s*$/;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '../../src/analyzers/ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProjectHost, isAnalyzable } from '../../src/analyzers/project';
 

@@ -3,7 +3,7 @@
  * rule might do (a fix that breaks the syntax, one that needs several passes, one that inserts a
  * line break, a suggestion, a crash).
  */
-import { ts } from 'ts-morph';
+import { ts } from '../../src/analyzers/ts';
 import { defineRule, type FixSpec, type Rule } from '../../src/analyzers/rule';
 import type { FixKind } from '../../src/analyzers/finding';
 

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
-import { ts } from 'ts-morph';
+import { ts } from '../../src/analyzers/ts';
 import { expect } from 'vitest';
 
 const requireFromTest = createRequire(__filename);

@@ -2,7 +2,7 @@
  * Small, allocation-light helpers over the raw TypeScript AST. Rules and facts use these
  * instead of re-deriving shapes (`a.b.c(...)`, parentheses, function boundaries).
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
 
 const SK = ts.SyntaxKind;
 

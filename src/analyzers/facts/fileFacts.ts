@@ -2,7 +2,7 @@
  * Everything a rule may ask about the file being analysed. Derived facts are computed on first
  * use and cached for the file, so rules that ask the same question share the answer.
  */
-import type { ts } from 'ts-morph';
+import type { ts } from '../ts';
 import { LineIndex } from '../text';
 import { enclosingAsyncFunction, enclosingRequestHandler, isModuleTopLevel, isScriptOrToolingFile, type RequestHandler } from './context';
 import { ImportTable, isShadowed, type ImportOrigin } from './imports';

@@ -4,7 +4,7 @@
  * `new Pool()`, `knex(config)`, `createClient()`). Built once per file from its top-level
  * statements, so a lookup is a map access. Local shadowing is ruled out per lookup.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
 import { calleeName, chainRoot, constantString, enclosingFunction, skipParens } from './ast';
 
 export interface ImportOrigin {

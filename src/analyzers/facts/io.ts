@@ -2,7 +2,7 @@
  * Blocking calls: which `*Sync` functions of Node's `fs`, `child_process`, `zlib` and `crypto`
  * a call resolves to (through its import), and how it is written without blocking.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
 import { calleeName, enclosingFunction, isAsyncFunction, skipParens, skipParensUp } from './ast';
 import type { FileFacts } from './fileFacts';
 import type { TextEdit } from '../finding';

@@ -3,7 +3,7 @@
  * repeated when it sits in the repeated part of a loop statement (body, condition, update) or in
  * a callback handed to an iteration method (`items.map(cb)`, `Array.from(x, cb)`).
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
 import { boundNames, calleeName, isFunctionLike, receiverOf, skipParens } from './ast';
 
 const SK = ts.SyntaxKind;

@@ -3,7 +3,7 @@
  * lives in a ts-morph program whose source file is a separate parse of the same text, so nodes
  * are matched by kind and position.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
 
 export interface TypeFacts {
   readonly checker: ts.TypeChecker;

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { ImportTable, isShadowed } from '../../../src/analyzers/facts/imports';
 
