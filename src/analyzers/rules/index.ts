@@ -3,5 +3,9 @@
  */
 import type { Rule } from '../rule';
 import syncIoInAsync from './sync-io/sync-io-in-async';
+import lookupInLoop from './complexity/lookup-in-loop';
+import spreadAccumulator from './complexity/spread-accumulator';
+import invariantInLoop from './caching/invariant-in-loop';
+import readPerRequest from './caching/read-per-request';
 
-export const rules: Rule[] = [syncIoInAsync];
+export const rules: Rule[] = [syncIoInAsync, lookupInLoop, spreadAccumulator, invariantInLoop, readPerRequest];
