@@ -7,5 +7,8 @@ import lookupInLoop from './complexity/lookup-in-loop';
 import spreadAccumulator from './complexity/spread-accumulator';
 import invariantInLoop from './caching/invariant-in-loop';
 import readPerRequest from './caching/read-per-request';
+import queryInLoop from './database/query-in-loop';
+import requestInLoop from './database/request-in-loop';
+import sequentialAwaits from './concurrency/sequential-awaits';
 
-export const rules: Rule[] = [syncIoInAsync, lookupInLoop, spreadAccumulator, invariantInLoop, readPerRequest];
+export const rules: Rule[] = [syncIoInAsync, lookupInLoop, spreadAccumulator, invariantInLoop, readPerRequest, queryInLoop, requestInLoop, sequentialAwaits];

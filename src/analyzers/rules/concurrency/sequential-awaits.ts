@@ -1,0 +1,291 @@
+import { ts } from '../../ts';
+import { defineRule, type FixSpec, type RuleContext } from '../../rule';
+import { boundNames, indentationAt, newlineOf, referencedNames, skipParens } from '../../facts/ast';
+import { awaitedClientCall, transactionAround, type ClientCall, type ClientCallNode } from '../../facts/clients';
+import type { FileFacts } from '../../facts/fileFacts';
+import { isTestOrFixtureFile, perItemCall } from '../../facts/perItem';
+
+const SK = ts.SyntaxKind;
+
+/** Handles that are one connection by name: node-postgres and mysql2 queue a connection's queries, so overlapping them gains nothing. */
+const CONNECTION_NAME = /^(client|conn|connection|dbClient|pgClient|poolClient|[a-z]*Connection)$/;
+
+interface Member {
+  statement: ts.Statement;
+  await: ts.AwaitExpression;
+  call: ClientCallNode;
+  client: ClientCall;
+  /** Names the statement binds or assigns. */
+  names: string[];
+  /** `const`, `let`, `var`, or undefined for an assignment. */
+  declarationKind?: 'const' | 'let' | 'var';
+  declaration?: ts.VariableDeclaration;
+}
+
+export default defineRule({
+  meta: {
+    id: 'sequential-awaits',
+    category: 'concurrency',
+    description: 'Two or more independent read-only queries or GET requests are awaited one after another.',
+    why:
+      'Each await waits for a full round trip before the next one starts, so the function takes the sum of the ' +
+      'latencies instead of the longest one: three 40 ms lookups cost 120 ms where 40 ms would do. Nothing forces ' +
+      'the order — no later call uses an earlier result — so the wait is pure idle time on every request.',
+    howToFix:
+      'Start them together: `const [user, orders] = await Promise.all([findUser(id), findOrders(id)]);`. This changes ' +
+      'error and ordering semantics: the first rejection wins (the others still run, and their errors are lost), and ' +
+      'all of them run even when the first fails — use `Promise.allSettled` when each failure must be handled. ' +
+      'Not reported: writes (their order may matter: foreign keys, hooks, triggers), calls that use an earlier ' +
+      'result, calls on one shared transaction (`tx`, `trx`, `queryRunner`, a `$transaction` callback) or on one ' +
+      'connection (`client`, `conn`: node-postgres queues its queries, so nothing is gained), awaits already reported ' +
+      'as a query or request per loop item, and tests.',
+    impact: 'medium',
+    effort: 'low',
+    fix: 'suggestion',
+    messages: {
+      sequential:
+        '{{count}} independent {{what}} are awaited one after another ({{operations}}): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
+    },
+    examples: {
+      invalid: [
+        `import { prisma } from './db';
+
+export async function dashboard(userId: string) {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  const orders = await prisma.order.findMany({ where: { userId } });
+  return { user, orders };
+}`,
+        `export async function page(slug: string) {
+  const article = await fetch(\`/api/articles/\${slug}\`).then((r) => r.json());
+  const comments = await fetch(\`/api/articles/\${slug}/comments\`).then((r) => r.json());
+  const related = await fetch(\`/api/related?slug=\${slug}\`).then((r) => r.json());
+  return { article, comments, related };
+}`,
+        `import { Repository } from 'typeorm';
+
+export class ReportService {
+  constructor(private readonly users: Repository<User>, private readonly invoices: Repository<Invoice>) {}
+
+  async summary(accountId: number) {
+    const members = await this.users.countBy({ accountId });
+    const unpaid = await this.invoices.findBy({ accountId, paid: false });
+    return { members, unpaid };
+  }
+}`,
+      ],
+      valid: [
+        `import { prisma } from './db';
+
+// The second query uses the first one's result.
+export async function withTeam(userId: string) {
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  const team = await prisma.team.findUnique({ where: { id: user.teamId } });
+  return { user, team };
+}`,
+        `import { prisma } from './db';
+
+// Writes keep their order: the order row must exist before its lines.
+export async function place(cart: Cart) {
+  const order = await prisma.order.create({ data: { userId: cart.userId } });
+  await prisma.orderLine.createMany({ data: cart.lines.map((l) => ({ ...l, orderId: order.id })) });
+}`,
+        `import { prisma } from './db';
+
+// One transaction: its queries share a connection and must not interleave.
+export async function transfer(from: string, to: string) {
+  return prisma.$transaction(async (tx) => {
+    const source = await tx.account.findUnique({ where: { id: from } });
+    const target = await tx.account.findUnique({ where: { id: to } });
+    return { source, target };
+  });
+}`,
+        `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+// One connection: node-postgres queues its queries, so Promise.all would gain nothing.
+export async function stats() {
+  const client = await pool.connect();
+  try {
+    const users = await client.query('SELECT count(*) FROM users');
+    const orders = await client.query('SELECT count(*) FROM orders');
+    return { users: users.rows[0], orders: orders.rows[0] };
+  } finally {
+    client.release();
+  }
+}`,
+        `import { prisma } from './db';
+
+// Something runs between the awaits.
+export async function audited(id: string) {
+  const before = await prisma.doc.findUnique({ where: { id } });
+  log('read', id);
+  const after = await prisma.doc.findUnique({ where: { id } });
+  return before === after;
+}`,
+        `import { prisma } from './db';
+
+// Already concurrent.
+export async function both(id: string) {
+  const [user, posts] = await Promise.all([prisma.user.findUnique({ where: { id } }), prisma.post.findMany({ where: { authorId: id } })]);
+  return { user, posts };
+}`,
+        `import axios from 'axios';
+
+// POST then GET: the write must land before the read.
+export async function save(item: Item) {
+  const created = await axios.post('/api/items', item);
+  const list = await axios.get('/api/items');
+  return { created, list };
+}`,
+      ],
+    },
+  },
+  check(context) {
+    const { file } = context;
+    if (isTestOrFixtureFile(file.fileName)) return {};
+    return {
+      Block(block) {
+        // Allocates nothing for the (many) blocks without two awaited statements in a row.
+        let run: Member[] | undefined;
+        for (const statement of block.statements) {
+          const member = memberOf(statement, file);
+          if (!member) {
+            if (run && run.length >= 2) report(run, context.report, file);
+            run = undefined;
+            continue;
+          }
+          if (run && !independent(run, member)) {
+            if (run.length >= 2) report(run, context.report, file);
+            run = undefined;
+          }
+          (run ??= []).push(member);
+        }
+        if (run && run.length >= 2) report(run, context.report, file);
+      },
+    };
+  },
+});
+
+/** `const x = await <read>;`, `let { data } = await <GET>;`, `x = await <read>;` — a read-only round trip, alone in its statement. */
+function memberOf(statement: ts.Statement, file: FileFacts): Member | undefined {
+  let awaited: ts.AwaitExpression | ts.Expression;
+  let names: string[];
+  let declarationKind: Member['declarationKind'];
+  let declaration: ts.VariableDeclaration | undefined;
+  if (ts.isVariableStatement(statement)) {
+    const list = statement.declarationList;
+    if (list.declarations.length !== 1) return undefined;
+    declaration = list.declarations[0];
+    if (!declaration.initializer) return undefined;
+    awaited = skipParens(declaration.initializer);
+    if (!ts.isAwaitExpression(awaited)) return undefined;
+    names = boundNames(declaration.name);
+    const flags = list.flags;
+    declarationKind = flags & ts.NodeFlags.Const ? 'const' : flags & ts.NodeFlags.Let ? 'let' : flags & (ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing) ? undefined : 'var';
+    if (declarationKind === undefined) return undefined;
+  } else if (ts.isExpressionStatement(statement)) {
+    const expression = skipParens(statement.expression);
+    if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== SK.EqualsToken) return undefined;
+    awaited = skipParens(expression.right);
+    if (!ts.isAwaitExpression(awaited)) return undefined;
+    names = [...referencedNames(expression.left)];
+  } else {
+    return undefined;
+  }
+  const found = awaitedClientCall(awaited.expression, file);
+  if (!found) return undefined;
+  const { call, client } = found;
+  if (!isReadOnly(client)) return undefined;
+  if (containsAwait(awaited.expression)) return undefined;
+  if (client.transaction || transactionAround(statement, file)) return undefined;
+  // Already a query or request per loop item: query-in-loop / request-in-loop say it better.
+  if (perItemCall(call, client, file)) return undefined;
+  return { statement, await: awaited, call, client, names, declarationKind, declaration };
+}
+
+function isReadOnly(client: ClientCall): boolean {
+  if (client.kind === 'http') return client.httpMethod === 'GET' || client.httpMethod === 'HEAD';
+  if (client.kind !== 'query') return false;
+  if (client.raw) return client.statement === 'SELECT' || client.statement === 'WITH';
+  return true;
+}
+
+function containsAwait(node: ts.Node): boolean {
+  let found = false;
+  const visit = (current: ts.Node): void => {
+    if (found) return;
+    if (ts.isAwaitExpression(current)) {
+      found = true;
+      return;
+    }
+    if (ts.isFunctionLike(current)) return;
+    ts.forEachChild(current, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/** No earlier result is used, and the calls do not queue on one connection. */
+function independent(run: readonly Member[], next: Member): boolean {
+  const used = referencedNames(next.await.expression);
+  for (const member of run) {
+    if (member.names.some((name) => used.has(name))) return false;
+    const handle = member.client.handle;
+    if (handle !== undefined && handle === next.client.handle) {
+      const last = handle.replace(/^this\./, '');
+      if (member.client.singleConnection || next.client.singleConnection || CONNECTION_NAME.test(last)) return false;
+    }
+  }
+  return true;
+}
+
+function report(run: readonly Member[], emit: RuleContext['report'], file: FileFacts): void {
+  const kinds = new Set(run.map((member) => (member.client.kind === 'http' ? 'http' : 'query')));
+  const what = kinds.size === 2 ? 'queries and requests' : kinds.has('http') ? 'requests' : 'queries';
+  const counts = new Map<string, number>();
+  for (const member of run) counts.set(member.client.operation, (counts.get(member.client.operation) ?? 0) + 1);
+  const operations = [...counts].map(([operation, count]) => (count > 1 ? `${operation} ×${count}` : operation));
+  const first = run[0].statement;
+  const last = run[run.length - 1].statement;
+  const fix = promiseAllFix(run, file);
+  emit({
+    start: file.start(first),
+    end: last.end,
+    messageId: 'sequential',
+    data: { count: run.length, what, operations: operations.join(', ') },
+    fixes: fix ? [fix] : [],
+  });
+}
+
+/**
+ * `const a = await x(); const b = await y();` → `const [a, b] = await Promise.all([x(), y()]);`,
+ * when every statement declares with the same keyword, the type annotations are all there or all
+ * absent, and no comment sits between the statements (it would be lost).
+ */
+function promiseAllFix(run: readonly Member[], file: FileFacts): FixSpec | undefined {
+  const kind = run[0].declarationKind;
+  if (!kind || kind === 'var' || run.some((member) => member.declarationKind !== kind || !member.declaration)) return undefined;
+  const typed = run.filter((member) => member.declaration!.type).length;
+  if (typed !== 0 && typed !== run.length) return undefined;
+  const text = file.text;
+  for (let i = 1; i < run.length; i++) {
+    const between = text.slice(run[i - 1].statement.end, file.start(run[i].statement));
+    if (/\/\/|\/\*/.test(between)) return undefined;
+  }
+  const names = run.map((member) => file.textOf(member.declaration!.name));
+  const types = typed ? `: [${run.map((member) => file.textOf(member.declaration!.type!)).join(', ')}]` : '';
+  const calls = run.map((member) => file.textOf(member.await.expression));
+  const first = run[0].statement;
+  const indent = indentationAt(text, file.start(first));
+  const newline = newlineOf(text);
+  const head = `${kind} [${names.join(', ')}]${types} = await Promise.all(`;
+  const oneLine = `${head}[${calls.join(', ')}]);`;
+  const multiLine = calls.some((call) => /[\r\n]/.test(call)) || indent.length + oneLine.length > 110;
+  const newText = multiLine ? `${head}[${newline}${calls.map((call) => `${indent}  ${call},`).join(newline)}${newline}${indent}]);` : oneLine;
+  return {
+    title: 'Start them together with Promise.all (the first rejection wins; all run even if one fails)',
+    kind: 'suggestion',
+    edits: [{ start: file.start(first), end: run[run.length - 1].statement.end, newText }],
+  };
+}

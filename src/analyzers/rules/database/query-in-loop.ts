@@ -1,0 +1,408 @@
+import { ts } from '../../ts';
+import { defineRule, type FixSpec } from '../../rule';
+import { indentationAt, referencedNames, skipParens } from '../../facts/ast';
+import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '../../facts/clients';
+import { uniqueName } from '../../facts/dataflow';
+import type { FileFacts } from '../../facts/fileFacts';
+import { isTestOrFixtureFile, perItemCall, plural, singular, type PerItemCall } from '../../facts/perItem';
+
+export default defineRule({
+  meta: {
+    id: 'query-in-loop',
+    category: 'database',
+    description: 'An awaited database or cache query or write runs once per item of a loop or iteration callback (N+1).',
+    why:
+      'Each query is a network round trip plus the database\'s own work: at 1–5 ms a trip, 500 orders cost 0.5–2.5 s ' +
+      'where one batched query costs a few milliseconds, and every trip holds a pooled connection that other requests ' +
+      'wait for. `Promise.all(ids.map(…))` only overlaps the trips — it still sends N queries and can take N connections ' +
+      'at once. The cost grows with the data, so it hides in development and shows up in production.',
+    howToFix:
+      'Fetch or write all items with one batched call — `findMany({ where: { id: { in: ids } } })` (Prisma), ' +
+      '`findBy({ id: In(ids) })` (TypeORM), `findAll({ where: { id: ids } })` (Sequelize), `find({ _id: { $in: ids } })` ' +
+      '(Mongoose), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), `createMany`/`bulkCreate`/' +
+      '`insertMany`/`insert([...])` for writes — then look results up in a Map by key. A bulk write succeeds or fails as ' +
+      'a whole and may skip per-row hooks, so check that before switching. When rows cannot be batched (nested creates, ' +
+      'per-row hooks that must run), run them with bounded concurrency (p-limit) instead. ' +
+      'Not reported: pagination that carries a cursor or offset from the previous page, retry and polling loops, loops ' +
+      'that stop after the first result, loops over chunks (`chunk(ids, 100)`) or a literal tuple, throttled loops ' +
+      '(`await sleep(…)`), writes inside a transaction (kept in order on purpose), already-batched calls (including ' +
+      'Prisma\'s `$transaction([...])` batch of mapped operations), DataLoader `load`, calls handed to a limiter ' +
+      '(`limit(() => …)`) or behind a semaphore (`await sema.acquire()`), tests, seeds and migrations (a ' +
+      '`migrations/` folder or a timestamp-named script).',
+    impact: 'high',
+    effort: 'medium',
+    fix: 'suggestion',
+    messages: {
+      perItem: '{{operation}} runs once per {{item}} (N+1): {{advice}}',
+      perItemConcurrent: '{{operation}} runs once per {{item}} — concurrently, but still N round trips (N+1): {{advice}}',
+      invariant: '{{operation}} runs once per {{item}} with the same arguments each time: run it once before the loop and reuse the result',
+    },
+    examples: {
+      invalid: [
+        `import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+
+export async function invoiceLines(orders: Order[]) {
+  const lines = [];
+  for (const order of orders) {
+    const customer = await prisma.customer.findUnique({ where: { id: order.customerId } });
+    lines.push({ order: order.id, name: customer?.name });
+  }
+  return lines;
+}`,
+        {
+          code: `const { User } = require('../models');
+
+async function loadAuthors(posts) {
+  return Promise.all(posts.map(async (post) => User.findByPk(post.authorId)));
+}`,
+          filename: 'src/services/posts.js',
+        },
+        `import { Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+
+export class StockService {
+  constructor(@InjectRepository(Product) private readonly products: Repository<Product>) {}
+
+  async reserve(items: CartItem[]) {
+    for (const item of items) {
+      await this.products.decrement({ id: item.productId }, 'stock', item.quantity);
+    }
+  }
+}`,
+        `import knex from 'knex';
+
+const db = knex({ client: 'pg' });
+
+export async function importRows(rows: Row[]) {
+  for (const row of rows) {
+    await db('events').insert({ kind: row.kind, at: row.at });
+  }
+}`,
+        `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function prices(skus: string[]) {
+  const result: Record<string, number> = {};
+  for (const sku of skus) {
+    const { rows } = await pool.query('SELECT price FROM products WHERE sku = $1', [sku]);
+    result[sku] = rows[0]?.price;
+  }
+  return result;
+}`,
+        `import Redis from 'ioredis';
+
+const redis = new Redis();
+
+export async function sessions(ids: string[]) {
+  const found = [];
+  for (const id of ids) found.push(await redis.get(\`session:\${id}\`));
+  return found;
+}`,
+        `import mongoose from 'mongoose';
+
+const Category = mongoose.model('Category', new mongoose.Schema({ parent: String }));
+
+// Walking a tree one node at a time: one query per node.
+export async function descendants(rootId: string) {
+  const queue = [rootId];
+  const all: string[] = [];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    const children = await Category.find({ parent: id });
+    for (const child of children) {
+      all.push(child.id);
+      queue.push(child.id);
+    }
+  }
+  return all;
+}`,
+        `import { prisma } from './db';
+
+// Reads inside a transaction still cost one round trip each.
+export async function totals(orderIds: string[]) {
+  return prisma.$transaction(async (tx) => {
+    let sum = 0;
+    for (const id of orderIds) {
+      const order = await tx.order.findUnique({ where: { id } });
+      sum += order?.total ?? 0;
+    }
+    return sum;
+  });
+}`,
+        `import { prisma } from './db';
+
+export async function render(rows: Row[]) {
+  const out = [];
+  for (const row of rows) {
+    const settings = await prisma.settings.findFirst({ where: { active: true } });
+    out.push(format(row, settings));
+  }
+  return out;
+}`,
+        {
+          code: `import { prisma } from './db';
+
+export async function enrich(orders: Order[]) {
+  for (const order of orders) {
+    const [customer, product] = await Promise.all([
+      prisma.customer.findUnique({ where: { id: order.customerId } }),
+      prisma.product.findUnique({ where: { id: order.productId } }),
+    ]);
+    order.label = \`\${customer?.name}: \${product?.title}\`;
+  }
+}`,
+          count: 2,
+        },
+      ],
+      valid: [
+        `import { prisma } from './db';
+
+// Pagination: each page starts where the previous one ended.
+export async function exportAll() {
+  let cursor: string | undefined;
+  do {
+    const page = await prisma.user.findMany({ take: 500, ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}) });
+    await write(page);
+    cursor = page.at(-1)?.id;
+  } while (cursor);
+}`,
+        `import knex from 'knex';
+
+const db = knex({ client: 'pg' });
+
+export async function scan() {
+  let offset = 0;
+  while (true) {
+    const rows = await db('logs').select('*').offset(offset).limit(1000);
+    if (rows.length === 0) break;
+    await ship(rows);
+    offset += rows.length;
+  }
+}`,
+        `import { prisma } from './db';
+
+// Retry with back-off: the same query, not one per item.
+export async function loadWithRetry(id: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await prisma.job.findUniqueOrThrow({ where: { id } });
+    } catch (error) {
+      await sleep(2 ** attempt * 100);
+    }
+  }
+}`,
+        `import { prisma } from './db';
+
+// Stops at the first match: a search, not a walk over every item.
+export async function firstFreeSlug(candidates: string[]) {
+  for (const slug of candidates) {
+    const taken = await prisma.page.findUnique({ where: { slug } });
+    if (!taken) return slug;
+  }
+  return undefined;
+}`,
+        `import { prisma } from './db';
+
+// Ordered writes inside a transaction: kept one by one on purpose.
+export async function reorder(ids: string[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const [position, id] of ids.entries()) {
+      await tx.item.update({ where: { id }, data: { position } });
+    }
+  });
+}`,
+        `import { prisma } from './db';
+import { chunk } from 'lodash';
+
+// Batching already happened: one query per 100 ids.
+export async function loadMany(ids: string[]) {
+  const users = [];
+  for (const part of chunk(ids, 100)) {
+    users.push(...(await prisma.user.findMany({ where: { id: { in: part } } })));
+  }
+  return users;
+}`,
+        `import DataLoader from 'dataloader';
+
+// DataLoader batches the loads of one tick into one query: that is the fix, not the problem.
+export async function authors(posts: Post[], loader: DataLoader<string, User>) {
+  return Promise.all(posts.map((post) => loader.load(post.authorId)));
+}`,
+        `// A user's own find on an array is not a query.
+export function labels(orders: Order[], customers: Customer[]) {
+  return orders.map((order) => customers.find((c) => c.id === order.customerId)?.name);
+}`,
+        `import pLimit from 'p-limit';
+import { prisma } from './db';
+
+// Handed to a limiter: bounded concurrency was chosen deliberately.
+const limit = pLimit(5);
+export async function refresh(ids: string[]) {
+  await Promise.all(ids.map((id) => limit(() => prisma.feed.update({ where: { id }, data: { stale: true } }))));
+}`,
+        `import Redis from 'ioredis';
+
+const redis = new Redis();
+
+// Polling until a job finishes.
+export async function waitFor(jobId: string) {
+  while ((await redis.get(\`job:\${jobId}\`)) !== 'done') {
+    await sleep(500);
+  }
+}`,
+        {
+          code: `import { prisma } from '../src/db';
+
+beforeEach(async () => {
+  for (const name of ['ada', 'grace', 'alan']) await prisma.user.create({ data: { name } });
+});`,
+          filename: 'test/users.test.ts',
+        },
+        `import { prisma } from './db';
+
+// Throttled on purpose: one write a second against a rate-limited upstream.
+export async function replay(events: Event[]) {
+  for (const event of events) {
+    await prisma.outbox.create({ data: event });
+    await sleep(1000);
+  }
+}`,
+      ],
+    },
+  },
+  check(context) {
+    const { file } = context;
+    if (isTestOrFixtureFile(file.fileName)) return {};
+    const visit = (call: ClientCallNode): void => {
+      const client = clientCall(call, file);
+      if (!client || client.kind === 'http') return;
+      if (client.statement && SQL_CONTROL.test(client.statement)) return;
+      const perItem = perItemCall(call, client, file);
+      if (!perItem) return;
+      if (perItem.invariant && client.kind === 'query') {
+        context.report({ node: call, messageId: 'invariant', data: { operation: client.operation, item: perItem.item } });
+        return;
+      }
+      const fix = prefetchFix(call, client, perItem, file);
+      context.report({
+        node: call,
+        messageId: perItem.concurrent ? 'perItemConcurrent' : 'perItem',
+        data: { operation: client.operation, item: perItem.item, advice: advice(client) },
+        fixes: fix ? [fix] : [],
+      });
+    };
+    return { CallExpression: visit, TaggedTemplateExpression: visit };
+  },
+});
+
+/** `customers` for `customer`, `users` for `User`, `users` for the table `users`. */
+function pluralModel(model: string): string {
+  const lower = model.charAt(0).toLowerCase() + model.slice(1);
+  return singular(lower) ? lower : plural(lower);
+}
+
+/** What to do instead, with the library's batched form. */
+export function advice(client: ClientCall): string {
+  const batched = client.batched;
+  if (client.kind === 'write') {
+    const how = batched ? `one ${batched}` : 'one multi-row statement';
+    return `write them all with ${how} — a batch succeeds or fails as a whole; where rows cannot be batched (per-row hooks, nested creates), cap concurrency with p-limit instead`;
+  }
+  const what = client.model ? `all ${pluralModel(client.model)}` : 'them all';
+  return batched ? `fetch ${what} with one ${batched}` : `fetch ${what} with one query (an IN list or a join)`;
+}
+
+/**
+ * Suggestion for the commonest shape — Prisma `findUnique` by one key as the first statement of
+ * a `for…of` over a plain collection: fetch every row with one `findMany` before the loop and look
+ * each up in a Map. A preview, not a safe fix: the rows are read once up front (a loop that writes
+ * them would see the old values) and a missing key gives `null` as before.
+ */
+function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemCall, file: FileFacts): FixSpec | undefined {
+  if (client.library !== 'prisma' || client.method !== 'findUnique' || !client.model || !ts.isCallExpression(call)) return undefined;
+  const loop = perItem.iteration.node;
+  if (!ts.isForOfStatement(loop) || loop.awaitModifier || perItem.concurrent) return undefined;
+  const declarations = loop.initializer;
+  if (!ts.isVariableDeclarationList(declarations) || declarations.declarations.length !== 1 || !ts.isIdentifier(declarations.declarations[0].name)) return undefined;
+  const itemName = declarations.declarations[0].name.text;
+  const collection = skipParens(loop.expression);
+  if (!isPlainReference(collection)) return undefined;
+  // The query is awaited as the initializer of the loop body's first statement.
+  const awaited = call.parent;
+  if (!awaited || !ts.isAwaitExpression(awaited)) return undefined;
+  const declaration = awaited.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== awaited) return undefined;
+  const statement = declaration.parent?.parent;
+  const body = loop.statement;
+  if (!statement || !ts.isBlock(body) || body.statements[0] !== statement) return undefined;
+  // findUnique({ where: { key: expression } }) and nothing else.
+  if (call.arguments.length !== 1) return undefined;
+  const options = skipParens(call.arguments[0]);
+  if (!ts.isObjectLiteralExpression(options) || options.properties.length !== 1) return undefined;
+  const where = options.properties[0];
+  if (!ts.isPropertyAssignment(where) || !ts.isIdentifier(where.name) || where.name.text !== 'where') return undefined;
+  const filter = skipParens(where.initializer);
+  if (!ts.isObjectLiteralExpression(filter) || filter.properties.length !== 1) return undefined;
+  const keyProperty = filter.properties[0];
+  let key: string;
+  let keyExpression: ts.Expression;
+  if (ts.isPropertyAssignment(keyProperty) && ts.isIdentifier(keyProperty.name)) {
+    key = keyProperty.name.text;
+    keyExpression = keyProperty.initializer;
+  } else if (ts.isShorthandPropertyAssignment(keyProperty)) {
+    key = keyProperty.name.text;
+    keyExpression = keyProperty.name;
+  } else {
+    return undefined;
+  }
+  // The key may depend on the item only (names from outside the loop are fine, names made inside it are not).
+  const madeInside = new Set<string>();
+  const collect = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) madeInside.add(node.name.text);
+    ts.forEachChild(node, collect);
+  };
+  collect(body);
+  const used = referencedNames(keyExpression);
+  if (!used.has(itemName) || [...used].some((name) => madeInside.has(name))) return undefined;
+  const receiver = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(receiver)) return undefined;
+  if ([...referencedNames(receiver.expression)].some((name) => madeInside.has(name) || name === itemName)) return undefined;
+
+  const text = file.text;
+  const isJs = /\.(c|m)?jsx?$/.test(file.fileName);
+  const models = pluralModel(client.model);
+  const mapName = uniqueName(file.sourceFile, `${models}By${key.charAt(0).toUpperCase()}${key.slice(1)}`);
+  // The row parameter lives in its own arrow scope: it only must not hide a name the fetch itself uses.
+  const fetchNames = new Set([...referencedNames(receiver.expression), ...referencedNames(collection), itemName]);
+  const preferred = singular(models) ?? 'row';
+  const rowName = fetchNames.has(preferred) ? uniqueName(file.sourceFile, preferred) : preferred;
+  const delegate = file.textOf(receiver.expression);
+  const keyText = file.textOf(keyExpression);
+  const keyIsItem = ts.isIdentifier(skipParens(keyExpression)) && (skipParens(keyExpression) as ts.Identifier).text === itemName;
+  const keysText = keyIsItem ? file.textOf(collection) : `${file.textOf(collection)}.map((${itemName}) => ${keyText})`;
+  const entry = `[${rowName}.${key}, ${rowName}]${isJs ? '' : ' as const'}`;
+  const indent = indentationAt(text, file.start(loop));
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  const fetch = `(await ${delegate}.findMany({ where: { ${key}: { in: ${keysText} } } })).map((${rowName}) => ${entry})`;
+  const oneLine = `const ${mapName} = new Map(${fetch});`;
+  const declarationText = indent.length + oneLine.length <= 110 ? oneLine : `const ${mapName} = new Map(${newline}${indent}  ${fetch},${newline}${indent});`;
+  return {
+    title: `Fetch all ${models} with one findMany before the loop and look them up in a Map (preview: reads them once, up front)`,
+    kind: 'suggestion',
+    edits: [
+      { start: file.start(loop), end: file.start(loop), newText: `${declarationText}${newline}${indent}` },
+      { start: file.start(awaited), end: awaited.end, newText: `${mapName}.get(${keyText}) ?? null` },
+    ],
+  };
+}
+
+/** `orders`, `this.orders`, `cart.items`: re-reading it before the loop has no side effect. */
+function isPlainReference(expression: ts.Expression): boolean {
+  const inner = skipParens(expression);
+  if (ts.isIdentifier(inner) || inner.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (ts.isPropertyAccessExpression(inner)) return isPlainReference(inner.expression);
+  return false;
+}

@@ -1,0 +1,163 @@
+import { defineRule } from '../../rule';
+import { clientCall, type ClientCallNode } from '../../facts/clients';
+import { isTestOrFixtureFile, perItemCall } from '../../facts/perItem';
+
+export default defineRule({
+  meta: {
+    id: 'request-in-loop',
+    category: 'database',
+    description: 'An awaited HTTP request (fetch, axios, got, ky, undici, superagent, Nest HttpService) runs once per item of a loop or iteration callback.',
+    why:
+      'A remote call costs a network round trip — tens to hundreds of milliseconds, far more than a local query. ' +
+      'Awaited one per item, 200 items at 80 ms each keep the caller waiting 16 s. Fired all at once ' +
+      '(`Promise.all(items.map(…))`) they finish sooner but open N sockets at the same moment, trip the remote ' +
+      'side\'s rate limits and fail as a whole when one of them does.',
+    howToFix:
+      'Use the API\'s batch endpoint when it has one (`GET /users?ids=1,2,3`, a GraphQL query for many ids, ' +
+      'a bulk write). When it has none, run the requests with bounded concurrency — `p-limit`, `p-map` with ' +
+      '`{ concurrency: 5 }` — so they overlap without flooding the remote side. ' +
+      'Not reported: pagination that follows a next link or cursor from the previous response, retries and back-off, ' +
+      'polling, loops that stop at the first successful response (mirrors, fallbacks), loops over a literal list, ' +
+      'throttled loops (`await sleep(…)`), requests handed to a limiter, and tests.',
+    impact: 'high',
+    effort: 'medium',
+    fix: 'none',
+    messages: {
+      sequential:
+        '{{operation}} runs once per {{item}}: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
+      concurrent:
+        '{{operation}} runs once per {{item}}, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
+      invariant: '{{operation}} makes the same request once per {{item}}: make it once before the loop and reuse the response',
+    },
+    examples: {
+      invalid: [
+        `export async function profiles(userIds: string[]) {
+  const result = [];
+  for (const userId of userIds) {
+    const response = await fetch(\`https://api.example.com/users/\${userId}\`);
+    result.push(await response.json());
+  }
+  return result;
+}`,
+        `import axios from 'axios';
+
+export async function notify(subscribers: Subscriber[], event: Event) {
+  for (const subscriber of subscribers) {
+    await axios.post(subscriber.webhookUrl, event);
+  }
+}`,
+        `import got from 'got';
+
+export async function prices(skus: string[]) {
+  return Promise.all(skus.map((sku) => got(\`https://pricing.internal/sku/\${sku}\`).json()));
+}`,
+        `import { HttpService } from '@nestjs/axios';
+import { firstValueFrom } from 'rxjs';
+
+export class GeoService {
+  constructor(private readonly http: HttpService) {}
+
+  async resolve(addresses: string[]) {
+    const points = [];
+    for (let i = 0; i < addresses.length; i++) {
+      const { data } = await firstValueFrom(this.http.get('/geocode', { params: { q: addresses[i] } }));
+      points.push(data);
+    }
+    return points;
+  }
+}`,
+        `import ky from 'ky';
+
+export function warm(urls: string[]) {
+  urls.forEach(async (url) => {
+    await ky.get(url);
+  });
+}`,
+      ],
+      valid: [
+        `// Pagination: each request follows the next link of the previous response.
+export async function allIssues(start: string) {
+  const issues = [];
+  let url: string | null = start;
+  while (url) {
+    const response = await fetch(url);
+    issues.push(...(await response.json()));
+    url = nextLink(response.headers.get('link'));
+  }
+  return issues;
+}`,
+        `import axios from 'axios';
+
+// Retry with back-off: one request, tried again.
+export async function getWithRetry(url: string) {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    try {
+      return (await axios.get(url)).data;
+    } catch {
+      await sleep(attempt * 200);
+    }
+  }
+  throw new Error('gave up');
+}`,
+        `// Fallback mirrors: stops at the first that answers.
+export async function download(mirrors: string[]) {
+  for (const mirror of mirrors) {
+    try {
+      return await fetch(mirror);
+    } catch {
+      continue;
+    }
+  }
+  throw new Error('no mirror answered');
+}`,
+        `import axios from 'axios';
+
+// Polling a job until it finishes.
+export async function waitForExport(id: string) {
+  let status = 'pending';
+  while (status !== 'done') {
+    await sleep(1000);
+    status = (await axios.get(\`/exports/\${id}\`)).data.status;
+  }
+}`,
+        `import pLimit from 'p-limit';
+
+// Bounded concurrency: the fix, not the problem.
+const limit = pLimit(5);
+export async function crawl(urls: string[]) {
+  return Promise.all(urls.map((url) => limit(() => fetch(url))));
+}`,
+        `// Two fixed endpoints, not a collection.
+export async function health() {
+  const results = [];
+  for (const path of ['/health', '/ready']) results.push(await fetch(\`http://localhost:3000\${path}\`));
+  return results;
+}`,
+        `// A function called fetch that is not the global one.
+export async function load(ids: string[], fetch: (id: string) => Promise<unknown>) {
+  for (const id of ids) await fetch(id);
+}`,
+        `// Throttled on purpose for a rate-limited API.
+export async function sync(accounts: Account[]) {
+  for (const account of accounts) {
+    await fetch(\`https://api.example.com/accounts/\${account.id}/sync\`, { method: 'POST' });
+    await sleep(250);
+  }
+}`,
+      ],
+    },
+  },
+  check(context) {
+    const { file } = context;
+    if (isTestOrFixtureFile(file.fileName)) return {};
+    const visit = (call: ClientCallNode): void => {
+      const client = clientCall(call, file);
+      if (!client || client.kind !== 'http') return;
+      const perItem = perItemCall(call, client, file);
+      if (!perItem) return;
+      const messageId = perItem.invariant ? 'invariant' : perItem.concurrent ? 'concurrent' : 'sequential';
+      context.report({ node: call, messageId, data: { operation: client.operation, item: perItem.item } });
+    };
+    return { CallExpression: visit, TaggedTemplateExpression: visit };
+  },
+});

@@ -1,0 +1,466 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ts } from '../../../src/analyzers/ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ProjectHost } from '../../../src/analyzers/project';
+import { awaitedClientCall, clientCall, transactionAround, type ClientCall } from '../../../src/analyzers/facts/clients';
+import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
+
+function factsOf(code: string, fileName = '/virtual/src/example.ts'): FileFacts {
+  const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  return new FileFacts(fileName, code, sourceFile);
+}
+
+/** Every client call in `code`, in source order. */
+function clientsIn(code: string, fileName?: string): ClientCall[] {
+  const facts = factsOf(code, fileName);
+  const found: ClientCall[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
+      const client = clientCall(node, facts);
+      if (client) found.push(client);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(facts.sourceFile);
+  return found;
+}
+
+/** The one client call in `code` (fails when there are none or several). */
+function one(code: string, fileName?: string): ClientCall {
+  const found = clientsIn(code, fileName);
+  expect(found.map((c) => c.operation), code).toHaveLength(1);
+  return found[0];
+}
+
+function none(code: string, fileName?: string): void {
+  expect(clientsIn(code, fileName).map((c) => `${c.library}: ${c.operation}`), code).toEqual([]);
+}
+
+const op = (c: ClientCall): string => `${c.library} ${c.kind} ${c.operation}`;
+
+describe('clientCall: Prisma', () => {
+  it('a module-level new PrismaClient()', () => {
+    const c = one(`import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function f(id: number) { return prisma.customer.findUnique({ where: { id } }); }`);
+    expect(c).toMatchObject({ library: 'prisma', kind: 'query', operation: 'prisma.customer.findUnique', model: 'customer', key: 'id', handle: 'prisma' });
+    expect(c.batched).toBe('findMany({ where: { id: { in: ids } } })');
+  });
+
+  it('the Next.js global singleton, an imported instance, this.prisma, ctx.prisma', () => {
+    expect(op(one(`import { PrismaClient } from '@prisma/client';
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+export const prisma = globalForPrisma.prisma ?? new PrismaClient();
+async function f() { await prisma.user.count(); }`))).toBe('prisma query prisma.user.count');
+    expect(op(one(`import { prisma } from '@/lib/prisma';\nasync function f() { await prisma.post.create({ data: {} }); }`))).toBe('prisma write prisma.post.create');
+    expect(op(one(`import { Injectable } from '@nestjs/common';
+import { PrismaService } from './prisma.service';
+@Injectable() export class UsersService {
+  constructor(private readonly prisma: PrismaService) {}
+  find(id: string) { return this.prisma.user.delete({ where: { id } }); }
+}`))).toBe('prisma write this.prisma.user.delete');
+    expect(op(one(`export const resolvers = { Query: { user: (_: unknown, args: { id: string }, ctx: Context) => ctx.prisma.user.update({ where: { id: args.id }, data: {} }) } };`))).toBe(
+      'prisma write ctx.prisma.user.update',
+    );
+  });
+
+  it('distinctive delegate methods are evidence on their own; generic ones are not', () => {
+    expect(op(one(`import { db } from '~/server/db';\nasync function f() { return db.post.findMany({ where: { authorId: 1 } }); }`))).toBe('prisma query db.post.findMany');
+    none(`import { db } from '~/server/db';\nasync function f() { return db.post.create({ data: {} }); }`);
+  });
+
+  it('$transaction callbacks give a transaction client; $queryRaw tagged templates are queries', () => {
+    const [create, raw] = clientsIn(`import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+async function f() {
+  await prisma.$transaction(async (tx) => { await tx.order.create({ data: {} }); });
+  await prisma.$queryRaw\`SELECT * FROM "User" WHERE id = \${1}\`;
+}`);
+    expect(create).toMatchObject({ operation: 'tx.order.create', kind: 'write', transaction: 'tx' });
+    expect(raw).toMatchObject({ operation: 'prisma.$queryRaw', kind: 'query', raw: true, statement: 'SELECT' });
+  });
+
+  it('already-batched forms are marked', () => {
+    const [a, b] = clientsIn(`import { prisma } from './prisma';
+async function f(ids: number[]) { await prisma.user.findMany({ where: { id: { in: ids } } }); await prisma.user.createMany({ data: [] }); }`);
+    expect(a.alreadyBatched).toBe(true);
+    expect(b.alreadyBatched).toBe(true);
+  });
+
+  it('prisma.$connect and $transaction are not queries themselves', () => {
+    none(`import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nasync function f() { await prisma.$connect(); await prisma.$transaction([]); }`);
+  });
+});
+
+describe('clientCall: TypeORM', () => {
+  it('a Nest repository injected with @InjectRepository and typed Repository<User>', () => {
+    const c = one(`import { Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+export class UsersService {
+  constructor(@InjectRepository(User) private readonly userRepository: Repository<User>) {}
+  get(id: number) { return this.userRepository.findOneBy({ id }); }
+}`);
+    expect(c).toMatchObject({ library: 'typeorm', kind: 'query', operation: 'this.userRepository.findOneBy', model: 'User', key: 'id', batched: 'findBy({ id: In(ids) })' });
+  });
+
+  it('getRepository(X), dataSource.getRepository(X), manager.save, query builders', () => {
+    const found = clientsIn(`import { DataSource, getRepository } from 'typeorm';
+export const AppDataSource = new DataSource({ type: 'postgres' });
+async function f(id: number) {
+  await getRepository(User).findOne({ where: { id } });
+  await AppDataSource.getRepository(Order).save({ id });
+  await AppDataSource.manager.findOne(User, { where: { id } });
+  await AppDataSource.getRepository(User).createQueryBuilder('u').where('u.id = :id', { id }).getOne();
+  const qb = AppDataSource.createQueryBuilder().select('u').from(User, 'u');
+}`);
+    expect(found.map(op)).toEqual([
+      'typeorm query getRepository(User).findOne',
+      'typeorm write AppDataSource.getRepository(Order).save',
+      'typeorm query AppDataSource.manager.findOne',
+      "typeorm query AppDataSource.getRepository(User)….getOne()",
+    ]);
+    expect(found[2].model).toBe('User');
+  });
+
+  it('a queryRunner is a transaction on one connection', () => {
+    const [c] = clientsIn(`import { DataSource } from 'typeorm';
+const ds = new DataSource({});
+async function f() { const queryRunner = ds.createQueryRunner(); await queryRunner.manager.save(x); }`);
+    expect(c).toMatchObject({ kind: 'write', transaction: 'queryRunner', singleConnection: true });
+  });
+
+  it('ActiveRecord statics with TypeORM-only names; find on arrays is not TypeORM', () => {
+    expect(op(one(`import { User } from './entities/user';\nasync function f() { return User.findOneBy({ id: 1 }); }`))).toBe('typeorm query User.findOneBy');
+    none(`import { Repository } from 'typeorm';\nfunction f(users: User[]) { return users.find((u) => u.id === 1); }`);
+  });
+});
+
+describe('clientCall: Sequelize', () => {
+  it('findByPk on an imported model is evidence on its own', () => {
+    const c = one(`const { Order } = require('../models');\nasync function f(id) { return Order.findByPk(id); }`, '/virtual/src/a.js');
+    expect(c).toMatchObject({ library: 'sequelize', kind: 'query', operation: 'Order.findByPk', key: 'id', batched: 'findAll({ where: { id: ids } })' });
+  });
+
+  it('generic names need the file to import sequelize, or the model to come from a models folder', () => {
+    expect(op(one(`import { Op } from 'sequelize';\nimport { User } from './user-store';\nasync function f() { return User.findOne({ where: { email: 'a' } }); }`))).toBe('sequelize query User.findOne');
+    none(`import { User } from './user-store';\nasync function f() { return User.create({}); }`);
+    // Outline-style path aliases: the models folder says it; `{ where }` says Sequelize.
+    expect(op(one(`import { Notification } from '@server/models';\nasync function f() { return Notification.findOne({ where: { id: 1 } }); }`))).toBe('sequelize query Notification.findOne');
+    // Sequelize or Mongoose cannot be told from `create` alone: both batched forms are named.
+    expect(one(`import { Notification } from '@server/models';\nasync function f() { return Notification.create({}); }`)).toMatchObject({
+      library: 'orm',
+      kind: 'write',
+      batched: 'bulkCreate([...]) (Sequelize) or insertMany([...]) (Mongoose)',
+    });
+  });
+
+  it('db.User.findAll (sequelize-cli) and sequelize.define models', () => {
+    expect(op(one(`const db = require('../models');\nasync function f() { return db.User.findAll(); }`, '/virtual/src/a.js'))).toBe('sequelize query db.User.findAll');
+    expect(op(one(`import { Sequelize, DataTypes } from 'sequelize';
+const sequelize = new Sequelize('sqlite::memory:');
+const Tag = sequelize.define('Tag', { name: DataTypes.STRING });
+async function f() { await Tag.create({ name: 'x' }, { transaction: t }); }`))).toBe('sequelize write Tag.create');
+  });
+
+  it('{ transaction: t } marks a transaction', () => {
+    const c = one(`import { Model } from 'sequelize';\nclass User extends Model {}\nasync function f(t) { await User.update({ a: 1 }, { where: { id: 1 }, transaction: t }); }`);
+    expect(c.transaction).toBe('t');
+  });
+
+  it('Math.max and a local array are not models', () => {
+    none(`import { Op } from 'sequelize';\nconst Rows = [1, 2];\nfunction f() { return Math.max(1, 2) + Rows.find((r) => r === 1)!; }`);
+  });
+});
+
+describe('clientCall: Mongoose and the MongoDB driver', () => {
+  it('models from mongoose.model and imported models', () => {
+    const found = clientsIn(`import mongoose from 'mongoose';
+const User = mongoose.model('User', new mongoose.Schema({}));
+async function f(id: string) {
+  await User.findById(id).populate('posts').lean();
+  await User.countDocuments({ team: id });
+}`);
+    expect(found.map(op)).toEqual(['mongoose query User.findById', 'mongoose query User.countDocuments']);
+    expect(found[0].batched).toBe('find({ _id: { $in: ids } })');
+  });
+
+  it('Nest @InjectModel with Model<T>', () => {
+    expect(op(one(`import { Model } from 'mongoose';
+import { InjectModel } from '@nestjs/mongoose';
+export class CatsService {
+  constructor(@InjectModel(Cat.name) private catModel: Model<CatDocument>) {}
+  one(id: string) { return this.catModel.findOne({ _id: id }).exec(); }
+}`))).toBe('mongoose query this.catModel.findOne');
+  });
+
+  it('the native driver: client.db().collection().findOne', () => {
+    const c = one(`import { MongoClient } from 'mongodb';
+const client = new MongoClient(url);
+async function f(id) { return client.db('shop').collection('orders').findOne({ orderId: id }); }`);
+    expect(c).toMatchObject({ library: 'mongodb', kind: 'query', model: 'orders', key: 'orderId' });
+    expect(c.batched).toBe('find({ orderId: { $in: orderIds } }).toArray()');
+  });
+
+  it('a lower-case receiver named like a model is not one', () => {
+    none(`import mongoose from 'mongoose';\nfunction f(users: { findById(id: string): unknown }) { return users.findById('1'); }`);
+  });
+});
+
+describe('clientCall: knex', () => {
+  it('db = knex(config); answered once, at the end of the builder chain', () => {
+    const c = one(`import knex from 'knex';\nconst db = knex({ client: 'pg' });\nasync function f(id: number) { return db('users').where({ id }).first(); }`);
+    expect(c).toMatchObject({ library: 'knex', kind: 'query', operation: "db('users').where(…).first()", model: 'users', key: 'id', handle: 'db' });
+    expect(c.batched).toBe("whereIn('id', ids)");
+  });
+
+  it('inserts are writes; whereIn is batched; a trx from knex.transaction', () => {
+    const found = clientsIn(`const knex = require('knex')({ client: 'pg' });
+async function f(ids) {
+  await knex('audit').insert({ at: Date.now() });
+  await knex('users').whereIn('id', ids).select('name');
+  await knex.transaction(async (trx) => { await trx('orders').where('id', 1).update({ paid: true }); });
+}`, '/virtual/src/a.js');
+    expect(found.map(op)).toEqual([
+      "knex write knex('audit').insert(…)",
+      "knex query knex('users').whereIn(…).select('name')",
+      "knex write trx('orders').where(…).update(…)",
+    ]);
+    expect(found[1].alreadyBatched).toBe(true);
+    expect(found[2].transaction).toBe('trx');
+  });
+
+  it('jQuery and other table-like calls are not knex', () => {
+    none(`function f() { return $('div').first(); }`);
+    none(`function f(db: Storage) { return db('users').toUpperCase(); }`);
+  });
+});
+
+describe('clientCall: pg and mysql2', () => {
+  it('pool.query, a connected client is a single connection', () => {
+    const found = clientsIn(`import { Pool } from 'pg';
+const pool = new Pool();
+async function f(id: number) {
+  const client = await pool.connect();
+  await client.query('SELECT * FROM users WHERE id = $1', [id]);
+  await pool.query({ text: 'UPDATE users SET seen = now() WHERE id = $1', values: [id] });
+}`);
+    expect(found.map(op)).toEqual(['pg query client.query', 'pg write pool.query']);
+    expect(found[0]).toMatchObject({ singleConnection: true, statement: 'SELECT', key: 'id', batched: 'query with WHERE id = ANY($1) (an array parameter)' });
+    expect(found[1].singleConnection).toBeUndefined();
+  });
+
+  it('mysql2/promise pools and connections', () => {
+    const found = clientsIn(`import mysql from 'mysql2/promise';
+const pool = mysql.createPool({});
+async function f(id: number) {
+  const [rows] = await pool.execute('SELECT * FROM orders WHERE customer_id = ?', [id]);
+  const conn = await mysql.createConnection({});
+  await conn.query('DELETE FROM carts WHERE id = ?', [id]);
+}`);
+    expect(found.map(op)).toEqual(['mysql2 query pool.execute', 'mysql2 write conn.query']);
+    expect(found[1].singleConnection).toBe(true);
+  });
+
+  it('SQL text is evidence whatever the receiver; a non-SQL string is not', () => {
+    expect(op(one(`class Repo { async byId(id: number) { return this.query('SELECT * FROM users WHERE id = $1', [id]); } }`))).toBe('sql query this.query');
+    none(`function f(search: Search) { return search.query('select a colour'); }`);
+  });
+
+  it('raw SQL without a readable key gets shape advice, not a made-up column', () => {
+    const c = one(`import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(t: string) { return pool.query(\`SELECT * FROM "pg_enum" WHERE "typname" = '\${t}'\`); }`);
+    expect(c.key).toBeUndefined();
+    expect(c.batched).toBe('query for all of them (an IN list, = ANY($1), or a join)');
+  });
+
+  it('BEGIN/COMMIT are statements, not queries of data', () => {
+    const [begin] = clientsIn(`import { Client } from 'pg';\nconst client = new Client();\nasync function f() { await client.query('BEGIN'); }`);
+    expect(begin).toMatchObject({ statement: 'BEGIN', kind: 'write' });
+  });
+});
+
+describe('clientCall: Redis', () => {
+  it('ioredis and node-redis (camelCase commands)', () => {
+    const found = clientsIn(`import Redis from 'ioredis';
+import { createClient } from 'redis';
+const redis = new Redis();
+const client = createClient();
+async function f(key: string) { await redis.get(key); await client.hGetAll(key); await redis.set(key, '1'); await redis.mget('a', 'b'); }`);
+    expect(found.map(op)).toEqual(['redis query redis.get', 'redis query client.hGetAll', 'redis write redis.set', 'redis query redis.mget']);
+    expect(found[0].batched).toBe('mget(keys)');
+    expect(found[3].alreadyBatched).toBe(true);
+  });
+
+  it('a Map or cache object is not Redis', () => {
+    none(`const cache = new Map<string, number>();\nfunction f(k: string) { return cache.get(k); }`);
+    none(`import Redis from 'ioredis';\nfunction f(store: Map<string, string>) { return store.get('k'); }`);
+  });
+});
+
+describe('clientCall: HTTP', () => {
+  it('global fetch (GET unless init says otherwise), not a shadowed one', () => {
+    const found = clientsIn(`async function f(u: string) { await fetch(u); await fetch(u, { method: 'post' }); await fetch(u, init); }`);
+    expect(found.map((c) => c.httpMethod)).toEqual(['GET', 'POST', undefined]);
+    none(`async function f(fetch: (u: string) => Promise<unknown>) { await fetch('/x'); }`);
+    none(`import { fetch } from './api';\nasync function f() { await fetch('/x'); }`);
+  });
+
+  it('axios default, methods and instances', () => {
+    const found = clientsIn(`import axios from 'axios';
+const api = axios.create({ baseURL: '/api' });
+async function f() { await axios.get('/a'); await api.post('/b', {}); await axios({ url: '/c', method: 'delete' }); }`);
+    expect(found.map((c) => `${c.library} ${c.operation} ${c.httpMethod}`)).toEqual(['axios axios.get GET', 'axios api.post POST', 'axios axios DELETE']);
+  });
+
+  it('got, ky, undici, node-fetch, superagent', () => {
+    const found = clientsIn(`import got from 'got';
+import ky from 'ky';
+import { request } from 'undici';
+import nodeFetch from 'node-fetch';
+import superagent from 'superagent';
+async function f(u: string) {
+  await got(u).json();
+  await ky.get(u).json();
+  await request(u);
+  await nodeFetch(u);
+  await superagent.get(u);
+}`);
+    expect(found.map((c) => `${c.library} ${c.operation}`)).toEqual(['got got', 'ky ky.get', 'undici request', 'node-fetch nodeFetch', 'superagent superagent.get']);
+  });
+
+  it('awaitedClientCall looks through .then and firstValueFrom', () => {
+    const code = `import { HttpService } from '@nestjs/axios';
+export class S { constructor(private http: HttpService) {}
+  async a() { await fetch('/x').then((r) => r.json()); await firstValueFrom(this.http.get('/y')); } }`;
+    const facts = factsOf(code);
+    const awaited: string[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isAwaitExpression(node)) awaited.push(awaitedClientCall(node.expression, facts)?.client.operation ?? '-');
+      ts.forEachChild(node, visit);
+    };
+    visit(facts.sourceFile);
+    expect(awaited).toEqual(['fetch', 'this.http.get']);
+  });
+
+  it('an HTTP server route is not a request', () => {
+    none(`import express from 'express';\nconst app = express();\napp.get('/x', (req, res) => res.send('ok'));`);
+  });
+});
+
+describe('clientCall: other drivers', () => {
+  it('drizzle, supabase, postgres.js, DynamoDB', () => {
+    const found = clientsIn(`import { drizzle } from 'drizzle-orm/node-postgres';
+import { eq } from 'drizzle-orm';
+import { createClient } from '@supabase/supabase-js';
+import postgres from 'postgres';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+const db = drizzle(pool);
+const supabase = createClient(url, key);
+const sql = postgres(url);
+async function f(id: number) {
+  await db.select().from(users).where(eq(users.id, id));
+  await db.query.users.findFirst({ where: eq(users.id, id) });
+  await supabase.from('profiles').select('*').eq('id', id).single();
+  await sql\`select * from users where id = \${id}\`;
+  await dynamo.send(new GetItemCommand({ TableName: 't', Key: {} }));
+}`);
+    expect(found.map(op)).toEqual([
+      'drizzle query db.select().from(users).where(…)',
+      'drizzle query db.query.users.findFirst',
+      "supabase query supabase.from('profiles').select('*').eq(…).single()",
+      'postgres query sql',
+      'dynamodb query dynamo.send',
+    ]);
+    expect(found[4].batched).toBe('BatchGetItemCommand (100 keys a call)');
+  });
+});
+
+describe('clientCall: precision', () => {
+  it('array, Map and user-object methods named like queries are not queries', () => {
+    none(`function f(items: Item[], byId: Map<number, Item>) {
+  const a = items.find((i) => i.id === 1);
+  const b = items.filter(Boolean).map((i) => i.id);
+  byId.get(1); byId.set(2, a!); byId.delete(3);
+  const list = [...items]; list.count; return { a, b };
+}`);
+    none(`const service = { findUnique: (id: number) => id };\nfunction f() { return service.findUnique(1); }`);
+    none(`class Store { find(id: number) { return id; } save() {} }\nconst store = new Store();\nfunction f() { store.find(1); store.save(); }`);
+    none(`function f(loader: DataLoader<number, User>) { return loader.load(1); }`);
+  });
+
+  it('inner links of a chain are not answered separately', () => {
+    expect(clientsIn(`import knex from 'knex';\nconst db = knex({});\nasync function f() { return db('a').where({ id: 1 }).orderBy('x').limit(1); }`)).toHaveLength(1);
+  });
+});
+
+describe('transactionAround', () => {
+  function around(code: string): string | undefined {
+    const facts = factsOf(code);
+    let marker: ts.Node | undefined;
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') marker = node;
+      ts.forEachChild(node, visit);
+    };
+    visit(facts.sourceFile);
+    return transactionAround(marker!, facts)?.handle;
+  }
+
+  it('callbacks, opened transactions, BEGIN', () => {
+    expect(around(`prisma.$transaction(async (tx) => { for (const x of xs) here(); });`)).toBe('tx');
+    expect(around(`sequelize.transaction(async (t) => { here(); });`)).toBe('t');
+    expect(around(`async function f() { await queryRunner.startTransaction(); here(); }`)).toBe('queryRunner');
+    expect(around(`async function f() { const trx = await knex.transaction(); here(); }`)).toBe('trx');
+    expect(around(`async function f() { await client.query('BEGIN'); here(); }`)).toBe('client');
+    expect(around(`async function f() { here(); await client.query('BEGIN'); }`)).toBeUndefined();
+    expect(around(`async function f() { here(); }`)).toBeUndefined();
+  });
+});
+
+describe('clientCall: the type checker decides last', () => {
+  // A project on disk whose node_modules holds (a sliver of) typeorm's declarations.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-clients-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs', moduleResolution: 'node', noEmit: true } }));
+  fs.mkdirSync(path.join(dir, 'node_modules', 'typeorm'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'node_modules', 'typeorm', 'package.json'), JSON.stringify({ name: 'typeorm', version: '0.3.0', types: 'index.d.ts' }));
+  fs.writeFileSync(
+    path.join(dir, 'node_modules', 'typeorm', 'index.d.ts'),
+    `export declare class Repository<T> { findOneBy(where: Partial<T>): Promise<T | null>; find(): Promise<T[]>; }
+export declare class DataSource { getRepository<T>(entity: new () => T): Repository<T>; }`,
+  );
+  const code = `import { DataSource } from 'typeorm';
+class User { id = 1 }
+declare const dataSource: DataSource;
+function usersRepository() { return dataSource.getRepository(User); }
+export async function load(ids: number[], users: User[]) {
+  const store = usersRepository();
+  for (const id of ids) await store.findOneBy({ id });
+  return users.find((u) => u.id === 1);
+}`;
+  const file = path.join(dir, 'src', 'users.ts');
+
+  function withTypes(types: boolean): ClientCall[] {
+    const host = new ProjectHost();
+    const facts = new FileFacts(file, code, host.parse(file, code), types ? () => host.typeFacts(file, code) : undefined);
+    const found: ClientCall[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const client = clientCall(node, facts);
+        if (client) found.push(client);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(facts.sourceFile);
+    return found;
+  }
+
+  it('recognises a repository only its type reveals', () => {
+    expect(withTypes(true).map(op)).toEqual(['typeorm query store.findOneBy']);
+    expect(withTypes(true)[0].model).toBe('User');
+  });
+
+  it('without types, the syntax alone cannot tell (and says nothing)', () => {
+    expect(withTypes(false)).toEqual([]);
+  });
+});

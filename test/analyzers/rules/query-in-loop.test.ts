@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { ts } from '../../../src/analyzers/ts';
+import { applyFixes } from '../../../src/analyzers/fixes';
+import { syntaxErrors } from '../../../src/analyzers/project';
+import { findings } from '../../helpers/analyze';
+import { run } from '../../helpers/behaviour';
+
+const rule = 'query-in-loop';
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const count = (code: string, filename?: string): number => findings(code, { rule, filename }).length;
+
+const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
+
+describe('query-in-loop reports a query per item', () => {
+  it('says what, why and what to do, as DESIGN shows it', () => {
+    expect(messages(`${PRISMA}export async function f(orders: Order[]) {
+  for (const order of orders) {
+    const customer = await prisma.customer.findUnique({ where: { id: order.customerId } });
+    use(customer);
+  }
+}`)).toEqual(['prisma.customer.findUnique runs once per order (N+1): fetch all customers with one findMany({ where: { id: { in: ids } } })']);
+  });
+
+  it.each([
+    ['an index for loop (the item is named from the collection)', `${PRISMA}async function f(orders: Order[]) { for (let i = 0; i < orders.length; i++) await prisma.order.update({ where: { id: orders[i].id }, data: {} }); }`, 'once per order'],
+    ['a while loop indexing the collection', `${PRISMA}async function f(ids: string[]) { let i = 0; while (i < ids.length) { await prisma.user.findUnique({ where: { id: ids[i] } }); i++; } }`, 'once per id'],
+    ['a forEach(async) callback', `${PRISMA}function f(users: User[]) { users.forEach(async (user) => { await prisma.audit.create({ data: { userId: user.id } }); }); }`, 'concurrently'],
+    ['a map callback returning the promise', `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } }))); }`, 'still N round trips'],
+    ['a flatMap callback', `${PRISMA}function f(groups: Group[]) { return Promise.all(groups.flatMap((group) => [prisma.member.count({ where: { groupId: group.id } })])); }`, 'once per group'],
+    ['a reduce chain (sequential)', `${PRISMA}function f(ids: string[]) { return ids.reduce(async (previous, id) => { await previous; await prisma.job.delete({ where: { id } }); }, Promise.resolve()); }`, 'runs once per id (N+1)'],
+    ['promises pushed in a loop', `${PRISMA}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(prisma.user.findUnique({ where: { id } })); return Promise.all(all); }`, 'concurrently'],
+    ['a .then chain', `${PRISMA}async function f(ids: string[]) { for (const id of ids) await prisma.user.findUnique({ where: { id } }).then(print); }`, 'once per id'],
+    ['$queryRaw in a loop', `${PRISMA}async function f(ids: number[]) { for (const id of ids) await prisma.$queryRaw\`SELECT * FROM "User" WHERE id = \${id}\`; }`, 'prisma.$queryRaw runs once per id'],
+    ['Object.entries destructured', `${PRISMA}async function f(stock: Record<string, number>) { for (const [sku, quantity] of Object.entries(stock)) await prisma.product.update({ where: { sku }, data: { quantity } }); }`, 'once per sku'],
+    ['a retry loop inside a per-item loop (the items still count)', `${PRISMA}async function f(ids: string[]) { for (const id of ids) { for (let attempt = 0; attempt < 3; attempt++) { try { await prisma.user.findUnique({ where: { id } }); break; } catch {} } } }`, 'once per id'],
+    ['a literal tuple inside a per-item loop', `${PRISMA}async function f(users: User[]) { for (const user of users) for (const kind of ['a', 'b']) await prisma.flag.count({ where: { userId: user.id, kind } }); }`, 'once per user'],
+    ['validation that returns an error, not the result', `${PRISMA}async function f(req: Req, res: Res) { for (const id of req.body.ids) { const item = await prisma.item.findUnique({ where: { id } }); if (!item) return res.status(404).end(); } }`, 'once per id'],
+    ['a throw on a missing row', `${PRISMA}async function f(ids: string[]) { for (const id of ids) { const item = await prisma.item.findUnique({ where: { id } }); if (!item) throw new Error(id); } }`, 'once per id'],
+    ['reads inside a transaction', `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.findUnique({ where: { id } }); }); }`, 'tx.item.findUnique'],
+    ['a query walking a tree with a worklist', `${PRISMA}async function f(root: string) { const stack = [root]; while (stack.length) { const id = stack.pop()!; const kids = await prisma.node.findMany({ where: { parentId: id } }); stack.push(...kids.map((k) => k.id)); } }`, 'once per id'],
+  ])('%s', (_name, code, expected) => {
+    const found = messages(code);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(expected);
+  });
+
+  it.each([
+    ['TypeORM', `import { Repository } from 'typeorm';\nasync function f(repo: Repository<User>, ids: number[]) { for (const id of ids) await repo.findOneBy({ id }); }`, 'findBy({ id: In(ids) })'],
+    ['Sequelize', `const { User } = require('./models');\nasync function f(ids) { for (const id of ids) await User.findByPk(id); }`, 'findAll({ where: { id: ids } })'],
+    ['Mongoose', `import mongoose from 'mongoose';\nconst User = mongoose.model('User', schema);\nasync function f(ids: string[]) { for (const id of ids) await User.findById(id); }`, 'find({ _id: { $in: ids } })'],
+    ['MongoDB driver', `import { MongoClient } from 'mongodb';\nconst db = new MongoClient(u).db();\nasync function f(ids: string[]) { for (const id of ids) await db.collection('users').findOne({ email: id }); }`, "find({ email: { $in: emails } }).toArray()"],
+    ['knex', `import knex from 'knex';\nconst db = knex({});\nasync function f(ids: number[]) { for (const id of ids) await db('users').where({ id }).first(); }`, "whereIn('id', ids)"],
+    ['pg', `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(ids: number[]) { for (const id of ids) await pool.query('SELECT * FROM users WHERE id = $1', [id]); }`, 'WHERE id = ANY($1)'],
+    ['mysql2', `import mysql from 'mysql2/promise';\nconst pool = mysql.createPool({});\nasync function f(ids: number[]) { for (const id of ids) await pool.execute('SELECT * FROM users WHERE id = ?', [id]); }`, 'WHERE id IN (?)'],
+    ['Redis', `import Redis from 'ioredis';\nconst redis = new Redis();\nasync function f(keys: string[]) { for (const key of keys) await redis.hgetall(key); }`, 'pipeline()'],
+    ['Prisma createMany for writes', `${PRISMA}async function f(events: Ev[]) { for (const event of events) await prisma.event.create({ data: event }); }`, 'createMany({ data: [...] })'],
+    ['Sequelize bulkCreate for writes', `const { Tag } = require('./models');\nasync function f(names) { for (const name of names) await Tag.bulkCreate([{ name }]); await Promise.all(names.map((name) => Tag.findOrCreate({ where: { name } }))); }`, 'bulkCreate([...], { ignoreDuplicates: true })'],
+  ])('names the batched form: %s', (_name, code, batched) => {
+    const found = messages(code, code.includes('require(') ? 'src/a.js' : undefined);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(batched);
+  });
+
+  it('a loop-invariant read says to hoist it, not to batch it', () => {
+    expect(messages(`${PRISMA}async function f(rows: Row[]) { for (const row of rows) { const config = await prisma.config.findFirst(); use(row, config); } }`)).toEqual([
+      'prisma.config.findFirst runs once per row with the same arguments each time: run it once before the loop and reuse the result',
+    ]);
+  });
+
+  it('a mapped batch that is only Promise.all-ed (not $transaction) still reports', () => {
+    expect(count(`${PRISMA}async function f(rows: Row[]) { const ops = rows.map((row) => prisma.config.update({ where: { name: row.name }, data: {} })); await Promise.all(ops); }`)).toBe(1);
+  });
+
+  it('names an unnamed item plainly', () => {
+    expect(messages(`${PRISMA}function f(n: number) { return Promise.all(Array(Math.min(n, 100)).fill(0).map(() => prisma.note.create({ data: {} }))); }`)[0]).toMatch(/^prisma\.note\.create runs once per item — /);
+  });
+
+  it('reports each query of a per-item Promise.all tuple, and nested loops once', () => {
+    expect(count(`${PRISMA}async function f(orders: Order[]) { for (const o of orders) await Promise.all([prisma.a.findUnique({ where: { id: o.a } }), prisma.b.findUnique({ where: { id: o.b } })]); }`)).toBe(2);
+    expect(count(`${PRISMA}async function f(users: User[]) { for (const u of users) for (const p of u.posts) await prisma.comment.count({ where: { postId: p.id } }); }`)).toBe(1);
+  });
+});
+
+describe('query-in-loop stays quiet', () => {
+  it.each([
+    ['cursor pagination (do…while)', `${PRISMA}async function f() { let cursor; do { const page = await prisma.user.findMany({ take: 100, cursor }); cursor = page.at(-1)?.id; } while (cursor); }`],
+    ['offset pagination (while true + break)', `${PRISMA}async function f() { let skip = 0; while (true) { const rows = await prisma.log.findMany({ skip, take: 500 }); if (!rows.length) break; skip += 500; } }`],
+    ['page counter with no condition', `${PRISMA}async function f() { for (let page = 1; ; page++) { const rows = await prisma.log.findMany({ skip: page * 50, take: 50 }); if (rows.length < 50) break; } }`],
+    ['a bounded page count', `${PRISMA}async function f(pages: number) { for (let page = 0; page < pages; page++) await prisma.log.findMany({ skip: page * 50, take: 50 }); }`],
+    ['retry with attempts', `${PRISMA}async function f(id: string) { for (let attempt = 0; attempt < 5; attempt++) { try { return await prisma.job.findUniqueOrThrow({ where: { id } }); } catch {} } }`],
+    ['retry with while(true) and try/catch', `${PRISMA}async function f(id: string) { while (true) { try { await prisma.job.update({ where: { id }, data: {} }); break; } catch { await sleep(100); } } }`],
+    ['polling with sleep', `${PRISMA}async function f(id: string) { let job; while (!(job = await prisma.job.findUnique({ where: { id } }))?.done) await sleep(1000); }`],
+    ['return right after the first await', `${PRISMA}async function f(ids: string[]) { for (const id of ids) { return await prisma.user.findUnique({ where: { id } }); } }`],
+    ['if (found) return found', `${PRISMA}async function f(emails: string[]) { for (const email of emails) { const user = await prisma.user.findFirst({ where: { email } }); if (user) return user; } return null; }`],
+    ['if (found) break', `${PRISMA}async function f(slugs: string[]) { let hit; for (const slug of slugs) { hit = await prisma.page.findUnique({ where: { slug } }); if (hit) break; } return hit; }`],
+    ['unconditional break', `${PRISMA}async function f(ids: string[]) { for (const id of ids) { await prisma.user.delete({ where: { id } }); break; } }`],
+    ['if (await exists) return', `${PRISMA}async function f(names: string[]) { for (const name of names) { if (await prisma.tag.count({ where: { name } })) return name; } }`],
+    ['Prisma writes in $transaction', `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.update({ where: { id }, data: {} }); }); }`],
+    ['Sequelize writes with { transaction }', `import { Model } from 'sequelize';\nclass Tag extends Model {}\nasync function f(names: string[], t: unknown) { for (const name of names) await Tag.create({ name }, { transaction: t }); }`],
+    ['knex writes on trx', `import knex from 'knex';\nconst db = knex({});\nasync function f(rows: Row[]) { await db.transaction(async (trx) => { for (const row of rows) await trx('rows').insert(row); }); }`],
+    ['TypeORM writes after queryRunner.startTransaction()', `import { DataSource } from 'typeorm';\nconst ds = new DataSource({});\nasync function f(users: User[]) { const queryRunner = ds.createQueryRunner(); await queryRunner.startTransaction(); for (const user of users) await queryRunner.manager.save(user); await queryRunner.commitTransaction(); }`],
+    ['pg writes after BEGIN', `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(rows: Row[]) { const client = await pool.connect(); await client.query('BEGIN'); for (const row of rows) await client.query('INSERT INTO t (a) VALUES ($1)', [row.a]); await client.query('COMMIT'); }`],
+    ['an in list', `${PRISMA}async function f(groups: string[][]) { for (const ids of groups) await prisma.user.findMany({ where: { id: { in: ids } } }); }`],
+    ['createMany', `${PRISMA}async function f(users: User[]) { for (const user of users) await prisma.post.createMany({ data: user.posts }); }`],
+    ['whereIn, $in, In(), mget, ANY($1)', `import knex from 'knex';\nimport Redis from 'ioredis';\nimport { In, Repository } from 'typeorm';\nconst db = knex({});\nconst redis = new Redis();
+async function f(lists: string[][], repo: Repository<User>, pool: Pool) { for (const ids of lists) { await db('u').whereIn('id', ids); await repo.findBy({ id: In(ids) }); await redis.mget(...ids); await pool.query('SELECT * FROM u WHERE id = ANY($1)', [ids]); } }`],
+    ['loops over chunks', `${PRISMA}import { chunk } from 'lodash';\nasync function f(ids: string[]) { for (const part of chunk(ids, 100)) await prisma.user.findMany({ where: { id: { in: part } } }); for (const batch of batches) await prisma.user.deleteMany({ where: { batch: batch.id } }); }`],
+    ['an index loop stepping by a batch size', `${PRISMA}async function f(ids: string[]) { for (let i = 0; i < ids.length; i += 100) await prisma.user.updateMany({ where: { id: ids[i] }, data: {} }); }`],
+    ['DataLoader.load', `async function f(ids: string[], loader: DataLoader<string, User>) { for (const id of ids) await loader.load(id); }`],
+    ['array find in a loop', `function f(orders: Order[], users: User[]) { for (const order of orders) users.find((u) => u.id === order.userId); }`],
+    ['a limiter', `${PRISMA}import pLimit from 'p-limit';\nconst limit = pLimit(4);\nasync function f(ids: string[]) { await Promise.all(ids.map((id) => limit(() => prisma.user.findUnique({ where: { id } })))); }`],
+    ['a literal tuple', `${PRISMA}async function f() { for (const role of ['admin', 'editor']) await prisma.role.upsert({ where: { name: role }, create: { name: role }, update: {} }); }`],
+    ['a query in the for…of head', `${PRISMA}async function f() { for (const user of await prisma.user.findMany()) use(user); }`],
+    ['a query in a callback that is not an iteration', `${PRISMA}function f(ids: string[]) { for (const id of ids) setTimeout(() => prisma.user.delete({ where: { id } }), 10); }`],
+    ['a query kept as a promise and not awaited in the loop', `${PRISMA}function f(ids: string[]) { let last; for (const id of ids) last = prisma.user.findUnique({ where: { id } }); return last; }`],
+    ['HTTP requests (request-in-loop says those)', `async function f(ids: string[]) { for (const id of ids) await fetch('/u/' + id); }`],
+    ['transaction control statements', `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(names: string[]) { const c = await pool.connect(); for (const name of names) { await c.query('SAVEPOINT s'); } }`],
+    ['Prisma batch $transaction of mapped writes', `${PRISMA}async function f(rows: Row[]) { await prisma.$transaction(rows.map((row) => prisma.config.update({ where: { name: row.name }, data: { value: row.value } }))); }`],
+    ['Prisma batch $transaction through a variable', `${PRISMA}async function f(rows: Row[]) { const ops = rows.map((row) => prisma.config.update({ where: { name: row.name }, data: {} })); await prisma.$transaction(ops); }`],
+    ['Prisma batch $transaction of pushed operations', `${PRISMA}async function f(rows: Row[]) { const ops = []; for (const row of rows) ops.push(prisma.config.delete({ where: { name: row.name } })); await prisma.$transaction(ops); }`],
+    ['a semaphore acquired in the callback', `${PRISMA}async function f(items: Item[], sema: Semaphore) { await Promise.all(items.map(async (item) => { await sema.acquire(); try { await prisma.file.findUnique({ where: { id: item.id } }); } finally { sema.release(); } })); }`],
+    ['throttled loop', `${PRISMA}async function f(users: User[]) { for (const user of users) { await prisma.mail.create({ data: { to: user.email } }); await new Promise((r) => setTimeout(r, 200)); } }`],
+  ])('%s', (_name, code) => {
+    expect(messages(code)).toEqual([]);
+  });
+
+  it.each([['test/orders.test.ts'], ['src/orders.spec.ts'], ['prisma/seed.ts'], ['db/seeds/users.ts'], ['src/migrations/1700000000-backfill.ts'], ['server/scripts/20220722000000-backfill-subscriptions.ts']])('in %s', (filename) => {
+    expect(messages(`${PRISMA}async function f(users: User[]) { for (const user of users) await prisma.user.create({ data: user }); }`, filename)).toEqual([]);
+  });
+
+  it('does not throw on broken code', () => {
+    expect(() => findings(`${PRISMA}async function f(ids) { for (const id of ids) await prisma.user.findUnique({ where: { id } `, { rule, syntaxErrors: 'analyze' })).not.toThrow();
+  });
+});
+
+describe('query-in-loop suggestion: prefetch with findMany + Map', () => {
+  const before = `const rows = [{ id: 1, name: 'Ada' }, { id: 2, name: 'Grace' }, { id: 3, name: 'Alan' }];
+const prisma = {
+  customer: {
+    findUnique: async ({ where }: { where: { id: number } }) => rows.filter((r) => r.id === where.id)[0] ?? null,
+    findMany: async ({ where }: { where: { id: { in: number[] } } }) => rows.filter((r) => where.id.in.includes(r.id)),
+  },
+};
+
+export async function invoice(orders: { id: string; customerId: number }[]) {
+  const lines: string[] = [];
+  for (const order of orders) {
+    const customer = await prisma.customer.findUnique({ where: { id: order.customerId } });
+    lines.push(\`\${order.id}: \${customer?.name ?? 'unknown'}\`);
+  }
+  return lines;
+}
+`;
+
+  function suggested(code: string, filename?: string): string {
+    const found = findings(code, { rule, filename });
+    expect(found).toHaveLength(1);
+    const fixes = found[0].fixes;
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0].safe).toBe(false);
+    return applyFixes(code, fixes).text;
+  }
+
+  it('produces code that parses and reads right', () => {
+    const after = suggested(before);
+    const parsed = ts.createSourceFile('after.ts', after, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    expect(syntaxErrors(parsed)).toEqual([]);
+    expect(after).toContain(`  const customersById = new Map(
+    (await prisma.customer.findMany({ where: { id: { in: orders.map((order) => order.customerId) } } })).map((customer) => [customer.id, customer] as const),
+  );
+  for (const order of orders) {
+    const customer = customersById.get(order.customerId) ?? null;`);
+  });
+
+  it('gives the same results as the loop it replaces (missing keys, duplicates, no orders)', async () => {
+    const after = suggested(before);
+    for (const orders of [[{ id: 'a', customerId: 1 }, { id: 'b', customerId: 3 }], [{ id: 'c', customerId: 9 }], [], [{ id: 'd', customerId: 2 }, { id: 'e', customerId: 2 }]]) {
+      expect(await run(after, 'invoice', [orders])).toEqual(await run(before, 'invoice', [orders]));
+    }
+  });
+
+  it('uses the collection itself when the key is the item, and no `as const` in JavaScript', () => {
+    const after = suggested(`const { prisma } = require('./db');\nasync function f(ids) {\n  for (const id of ids) {\n    const user = await prisma.user.findUnique({ where: { id } });\n    log(user);\n  }\n}\n`, 'src/a.js');
+    expect(after).toContain('(await prisma.user.findMany({ where: { id: { in: ids } } })).map((user) => [user.id, user]),');
+    expect(after).not.toContain('as const');
+    expect(after).toContain('const user = usersById.get(id) ?? null;');
+  });
+
+  it.each([
+    ['the query is not the first statement', `${PRISMA}async function f(os: O[]) { for (const o of os) { if (!o.c) continue; const c = await prisma.c.findUnique({ where: { id: o.c } }); use(c); } }`],
+    ['the key depends on a value made in the loop', `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findUnique({ where: { id: key } }); const key = o.c; use(c); } }`],
+    ['findFirst (not unique)', `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findFirst({ where: { id: o.c } }); use(c); } }`],
+    ['select (the key might not be selected)', `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findUnique({ where: { id: o.c }, select: { name: true } }); use(c); } }`],
+    ['a destructured item', `${PRISMA}async function f(os: O[]) { for (const { c: id } of os) { const c = await prisma.c.findUnique({ where: { id } }); use(c); } }`],
+    ['a computed collection', `${PRISMA}async function f(os: O[]) { for (const o of os.filter(Boolean)) { const c = await prisma.c.findUnique({ where: { id: o.c } }); use(c); } }`],
+  ])('no suggestion when %s', (_name, code) => {
+    const found = findings(code, { rule });
+    expect(found).toHaveLength(1);
+    expect(found[0].fixes).toEqual([]);
+  });
+});

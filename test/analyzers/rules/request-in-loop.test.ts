@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { findings } from '../../helpers/analyze';
+
+const rule = 'request-in-loop';
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+
+describe('request-in-loop reports a request per item', () => {
+  it('says N sequential round trips and offers bounded concurrency, not only batching', () => {
+    expect(messages(`async function f(ids: string[]) { for (const id of ids) await fetch(\`/api/users/\${id}\`); }`)).toEqual([
+      'fetch runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
+    ]);
+  });
+
+  it('Promise.all(items.map(…)) is unbounded', () => {
+    const [message] = messages(`import axios from 'axios';\nfunction f(urls: string[]) { return Promise.all(urls.map(async (url) => (await axios.get(url)).data)); }`);
+    expect(message).toBe(
+      'axios.get runs once per url, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
+    );
+  });
+
+  it('the same URL every time: make it once', () => {
+    expect(messages(`async function f(rows: Row[]) { for (const row of rows) { const rates = await fetch('https://api.example.com/rates').then((r) => r.json()); use(row, rates); } }`)).toEqual([
+      'fetch makes the same request once per row: make it once before the loop and reuse the response',
+    ]);
+  });
+
+  it.each([
+    ['got', `import got from 'got';\nasync function f(ids: string[]) { for (const id of ids) await got(\`/x/\${id}\`).json(); }`],
+    ['ky', `import ky from 'ky';\nasync function f(ids: string[]) { for (const id of ids) await ky.get(\`/x/\${id}\`).json(); }`],
+    ['undici request', `import { request } from 'undici';\nasync function f(ids: string[]) { for (const id of ids) await request(\`/x/\${id}\`); }`],
+    ['node-fetch', `const fetch = require('node-fetch');\nasync function f(ids) { for (const id of ids) await fetch('/x/' + id); }`],
+    ['an axios instance', `import axios from 'axios';\nconst api = axios.create({ baseURL: '/api' });\nasync function f(users: User[]) { for (const user of users) await api.put(\`/users/\${user.id}\`, user); }`],
+    ['superagent', `import superagent from 'superagent';\nasync function f(ids: string[]) { for (const id of ids) await superagent.get('/x/' + id); }`],
+    ['Nest HttpService via firstValueFrom', `import { HttpService } from '@nestjs/axios';\nclass S { constructor(private http: HttpService) {} async f(ids: string[]) { for (const id of ids) await firstValueFrom(this.http.get('/x/' + id)); } }`],
+    ['window.fetch in a forEach', `function f(ids: string[]) { ids.forEach(async (id) => { await window.fetch('/x/' + id); }); }`],
+    ['promises pushed in a loop', `async function f(ids: string[]) { const all: Promise<Response>[] = []; for (const id of ids) all.push(fetch('/x/' + id)); return Promise.all(all); }`],
+  ])('%s', (_name, code) => {
+    expect(messages(code, code.includes('require(') ? 'src/a.js' : undefined)).toHaveLength(1);
+  });
+});
+
+describe('request-in-loop stays quiet', () => {
+  it.each([
+    ['next-link pagination', `async function f(start: string) { let url: string | undefined = start; while (url) { const r = await fetch(url); url = (await r.json()).next; } }`],
+    ['page-number pagination', `import axios from 'axios';\nasync function f() { for (let page = 1; ; page++) { const { data } = await axios.get('/items', { params: { page } }); if (!data.length) break; } }`],
+    ['a cursor from the previous response', `import got from 'got';\nasync function f() { let cursor = ''; do { const body: any = await got('/feed', { searchParams: { cursor } }).json(); cursor = body.cursor; } while (cursor); }`],
+    ['retries', `async function f(u: string) { for (let attempt = 0; attempt < 3; attempt++) { try { return await fetch(u); } catch { await sleep(100); } } }`],
+    ['polling', `import axios from 'axios';\nasync function f(id: string) { while ((await axios.get('/jobs/' + id)).data.state !== 'done') await sleep(500); }`],
+    ['first answering mirror', `async function f(mirrors: string[]) { for (const m of mirrors) { const r = await fetch(m); if (r.ok) return r; } }`],
+    ['a fixed list', `async function f() { for (const path of ['/a', '/b', '/c']) await fetch(path); }`],
+    ['a limiter', `import pLimit from 'p-limit';\nconst limit = pLimit(3);\nfunction f(us: string[]) { return Promise.all(us.map((u) => limit(() => fetch(u)))); }`],
+    ['p-map with a concurrency', `import pMap from 'p-map';\nfunction f(us: string[]) { return pMap(us, (u) => fetch(u), { concurrency: 4 }); }`],
+    ['throttled', `async function f(ids: string[]) { for (const id of ids) { await fetch('/x/' + id); await sleep(1000); } }`],
+    ['a shadowed fetch', `async function f(ids: string[], fetch: (id: string) => Promise<void>) { for (const id of ids) await fetch(id); }`],
+    ['a fetch imported from a user module', `import { fetch } from './api';\nasync function f(ids: string[]) { for (const id of ids) await fetch(id); }`],
+    ['a database query (query-in-loop says those)', `import { prisma } from './db';\nasync function f(ids: string[]) { for (const id of ids) await prisma.user.findUnique({ where: { id } }); }`],
+    ['an Express route registration', `import express from 'express';\nconst app = express();\nfor (const path of paths) app.get(path, (req, res) => res.send('ok'));`],
+  ])('%s', (_name, code) => {
+    expect(messages(code)).toEqual([]);
+  });
+
+  it('in tests', () => {
+    expect(messages(`async function f(ids: string[]) { for (const id of ids) await fetch('/x/' + id); }`, 'test/api.test.ts')).toEqual([]);
+  });
+});
