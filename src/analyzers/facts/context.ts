@@ -2,9 +2,23 @@
  * "Where does this code run?" — inside an async function, inside a request handler (where a
  * blocking call stalls every other request), or in start-up / script code where it is fine.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
 import { iterationOfCallback } from './loops';
-import { calleeName, constantString, enclosingFunction, hasModifier, isAsyncFunction, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
+import { ImportTable } from './imports';
+import {
+  boundNames,
+  calleeName,
+  chainRoot,
+  constantString,
+  dottedName,
+  enclosingFunction,
+  hasModifier,
+  isAsyncFunction,
+  isFunctionLike,
+  receiverOf,
+  skipParens,
+  type FunctionLike,
+} from './ast';
 
 const SK = ts.SyntaxKind;
 
@@ -15,30 +29,61 @@ const NEST_ROUTE_DECORATORS = new Set([
   'Query', 'Mutation', 'ResolveField', 'Subscription',
   'MessagePattern', 'EventPattern',
 ]);
+const NEST_HTTP_DECORATORS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Options', 'Head', 'Sse']);
 const NEXT_ROUTE_EXPORTS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-/** Parameter lists that mark a function as a request handler even when the registration is not recognised. */
+/** Parameter lists that mark a function as a request handler wherever it is written. */
 const HANDLER_PARAMETER_SHAPES = [
   ['req', 'res'],
   ['request', 'response'],
   ['request', 'reply'],
   ['req', 'reply'],
+  ['request', 'h'],
   ['ctx', 'next'],
 ];
+/** Parameter types that only server-side request handling uses. */
+const HANDLER_PARAMETER_TYPES = new Set(['FastifyRequest', 'FastifyReply', 'NextApiRequest', 'NextApiResponse', 'ServerResponse', 'NextRequest']);
+/** Variable annotations that declare a request handler: `export const list: RequestHandler = (…) => …`. */
+const HANDLER_VARIABLE_TYPES = new Set(['RequestHandler', 'ErrorRequestHandler', 'NextApiHandler', 'RouteHandlerMethod', 'RouteHandler']);
+/** Route-registration look-alikes that are not servers: jQuery's `$.get`, msw's mock handlers. */
+const CLIENT_RECEIVERS = new Set(['$', 'jQuery']);
 
-export type HandlerFramework = 'express-like' | 'http' | 'nest' | 'next' | 'fastify';
+export type HandlerFramework = 'express-like' | 'http' | 'nest' | 'next' | 'fastify' | 'sveltekit' | 'remix' | 'astro';
 
 export interface RequestHandler {
   fn: FunctionLike;
   framework: HandlerFramework;
+  /** The HTTP method (or GraphQL/message kind for Nest) when the registration says it: `GET`, `ALL`. */
+  method?: string;
+  /** The route path when it is written as a literal: `/users/:id`. */
+  path?: string;
+  /** The function's own name when it has one: `getUser`, `UsersController.findOne`. */
+  name?: string;
 }
+
+type Detected = Omit<RequestHandler, 'fn'>;
 
 function parameterNames(fn: FunctionLike): string[] {
-  return fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+  return fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text.replace(/^_+/, '') : ''));
 }
 
+/** `(req, res)`, `(_req, res, next)`, `(err, req, res, next)`, `(request, reply)`, `(ctx, next)`. */
 function looksLikeHandlerParameters(fn: FunctionLike): boolean {
-  const names = parameterNames(fn);
+  let names = parameterNames(fn);
+  if (names.length >= 3 && (names[0] === 'err' || names[0] === 'error' || names[0] === 'e')) names = names.slice(1);
   return HANDLER_PARAMETER_SHAPES.some((shape) => shape.every((name, i) => names[i] === name));
+}
+
+function typeName(type: ts.TypeNode | undefined): string | undefined {
+  if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+  return ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+}
+
+/** `(request: FastifyRequest, reply: FastifyReply)`, `const h: RequestHandler = (…) => …`. */
+function typedAsHandler(fn: FunctionLike): boolean {
+  if (fn.parameters.some((p) => HANDLER_PARAMETER_TYPES.has(typeName(p.type) ?? ''))) return true;
+  const parent = fn.parent;
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === fn) return HANDLER_VARIABLE_TYPES.has(typeName(parent.type) ?? '');
+  return false;
 }
 
 function isRoutePath(node: ts.Expression | undefined): boolean {
@@ -52,109 +97,383 @@ function isRoutePath(node: ts.Expression | undefined): boolean {
   return false;
 }
 
-/** `app.get('/x', fn)`, `router.post('/x', auth, fn)`, `app.route('/x').get(fn)`, `app.use(fn)` with (req,res)/(ctx,next) shape. */
-function registeredAsRoute(fn: FunctionLike, argument: ts.Node, call: ts.CallExpression): HandlerFramework | undefined {
+function routeMethod(method: string): string | undefined {
+  if (method === 'use' || method === 'on') return undefined;
+  if (method === 'del') return 'DELETE';
+  return method.toUpperCase();
+}
+
+const importTables = new WeakMap<ts.SourceFile, ImportTable>();
+
+function importsOf(node: ts.Node): ImportTable {
+  const sourceFile = node.getSourceFile();
+  let table = importTables.get(sourceFile);
+  if (!table) {
+    table = new ImportTable(sourceFile);
+    importTables.set(sourceFile, table);
+  }
+  return table;
+}
+
+/** jQuery's `$.get('/x', cb)` and msw's `http.get('/x', resolver)` are clients and mocks, not servers. */
+function isClientReceiver(receiver: ts.Expression): boolean {
+  const root = chainRoot(receiver);
+  if (!root || !ts.isIdentifier(root)) return false;
+  if (CLIENT_RECEIVERS.has(root.text)) return true;
+  const origin = importsOf(root).get(root.text);
+  return !!origin && (origin.module === 'msw' || origin.module.startsWith('msw/'));
+}
+
+/**
+ * `app.get('/x', fn)`, `router.post('/x', auth, fn)`, `app.route('/x').get(fn).post(fn2)`, `app.use(fn)` with a
+ * handler's parameters, `http.createServer(fn)`, `server.on('request', fn)`. `argument` is the function (or the
+ * wrapper call holding it, as in `router.get('/x', asyncHandler(fn))`).
+ */
+function registeredAsRoute(fn: FunctionLike, argument: ts.Node, call: ts.CallExpression): Detected | undefined {
   const method = calleeName(call);
   const receiver = receiverOf(call);
-  if (!method || !receiver) {
+  if (!method) return undefined;
+  if (HTTP_SERVER_FACTORIES.has(method)) {
+    // http.createServer(fn), https.createServer(options, fn), or a bare imported createServer(fn).
+    if (receiver || importsOf(call).get(method)) return { framework: 'http' };
     return undefined;
   }
-  if (HTTP_SERVER_FACTORIES.has(method)) return 'http';
+  if (!receiver) return undefined;
   if (method === 'on' || method === 'addListener') {
     const event = constantString(call.arguments[0]);
-    return event === 'request' ? 'http' : undefined;
-  }
-  if (method === 'route') {
-    // Fastify: fastify.route({ method, url, handler })
-    return undefined;
+    return event === 'request' ? { framework: 'http' } : undefined;
   }
   if (!ROUTE_METHODS.has(method)) return undefined;
+  if (isClientReceiver(receiver)) return undefined;
   const index = call.arguments.indexOf(argument as ts.Expression);
   if (index < 0) return undefined;
-  if (index > 0 && isRoutePath(call.arguments[0])) return 'express-like';
-  const inner = skipParens(receiver);
-  if (ts.isCallExpression(inner) && calleeName(inner) === 'route' && isRoutePath(inner.arguments[0])) return 'express-like';
-  if (looksLikeHandlerParameters(fn)) return 'express-like';
+  const verb = routeMethod(method);
+  if (index > 0 && isRoutePath(call.arguments[0])) {
+    return { framework: 'express-like', method: verb, path: constantString(call.arguments[0]) };
+  }
+  // app.route('/x').get(fn).post(fn2): walk down the chain to route('/x').
+  let inner = skipParens(receiver);
+  while (ts.isCallExpression(inner) && ROUTE_METHODS.has(calleeName(inner) ?? '') && receiverOf(inner)) inner = skipParens(receiverOf(inner)!);
+  if (ts.isCallExpression(inner) && calleeName(inner) === 'route' && isRoutePath(inner.arguments[0])) {
+    return { framework: 'express-like', method: verb, path: constantString(inner.arguments[0]) };
+  }
+  if (looksLikeHandlerParameters(fn)) return { framework: 'express-like', method: verb };
+  // Koa: app.use(async (ctx) => …) / app.use(async ctx => …)
+  if (method === 'use' && parameterNames(fn)[0] === 'ctx') return { framework: 'express-like' };
   return undefined;
 }
 
-function nestRoute(fn: FunctionLike): boolean {
-  if (!ts.isMethodDeclaration(fn)) return false;
-  const decorators = ts.canHaveDecorators(fn) ? ts.getDecorators(fn) : undefined;
-  return !!decorators?.some((decorator) => {
-    const expression = decorator.expression;
-    const name = ts.isCallExpression(expression) ? calleeName(expression) : ts.isIdentifier(expression) ? expression.text : undefined;
-    return name !== undefined && NEST_ROUTE_DECORATORS.has(name);
-  });
+function decoratorsOf(node: ts.Node): readonly ts.Decorator[] {
+  return (ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined) ?? [];
+}
+
+function decoratorName(decorator: ts.Decorator): string | undefined {
+  const expression = decorator.expression;
+  if (ts.isCallExpression(expression)) return calleeName(expression);
+  if (ts.isIdentifier(expression)) return expression.text;
+  return undefined;
+}
+
+function decoratorPath(decorator: ts.Decorator): string | undefined {
+  const expression = decorator.expression;
+  if (!ts.isCallExpression(expression)) return '';
+  const first = expression.arguments[0];
+  if (!first) return '';
+  const text = constantString(first);
+  if (text !== undefined) return text;
+  if (ts.isObjectLiteralExpression(first)) {
+    for (const property of first.properties) {
+      if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'path') return constantString(property.initializer);
+    }
+    return '';
+  }
+  return undefined;
+}
+
+function joinPath(prefix: string, path: string): string {
+  const parts = [prefix, path].map((p) => p.replace(/^\/+|\/+$/g, '')).filter((p) => p.length > 0);
+  return `/${parts.join('/')}`;
+}
+
+/** Nest: a method decorated with `@Get()`, `@Post(':id')` … (GraphQL resolvers and message handlers too). */
+function nestRoute(fn: FunctionLike): Detected | undefined {
+  if (!ts.isMethodDeclaration(fn)) return undefined;
+  for (const decorator of decoratorsOf(fn)) {
+    const name = decoratorName(decorator);
+    if (name === undefined || !NEST_ROUTE_DECORATORS.has(name)) continue;
+    const cls = fn.parent;
+    const className = cls && ts.isClassDeclaration(cls) ? cls.name?.text : undefined;
+    const methodName = ts.isIdentifier(fn.name) ? fn.name.text : undefined;
+    const detected: Detected = { framework: 'nest', name: className && methodName ? `${className}.${methodName}` : methodName };
+    if (NEST_HTTP_DECORATORS.has(name)) {
+      detected.method = name.toUpperCase();
+      const controller = cls ? decoratorsOf(cls).find((d) => decoratorName(d) === 'Controller') : undefined;
+      const prefix = controller ? decoratorPath(controller) : '';
+      const own = decoratorPath(decorator);
+      if (prefix !== undefined && own !== undefined) detected.path = joinPath(prefix, own);
+    }
+    return detected;
+  }
+  return undefined;
 }
 
 function isExported(node: ts.Node): boolean {
   return hasModifier(node, SK.ExportKeyword);
 }
 
-/** Next.js: `export async function GET()` in `app/**\/route.ts`, the default export of `pages/api/**`. */
-function nextRoute(fn: FunctionLike, fileName: string): boolean {
-  const normalized = fileName.replace(/\\/g, '/');
-  const isAppRoute = /(^|\/)app\/(.*\/)?route\.(t|j)sx?$/.test(normalized) || /(^|\/)app\/(.*\/)?route\.m?(t|j)s$/.test(normalized);
-  const isPagesApi = /(^|\/)pages\/api\//.test(normalized);
-  if (!isAppRoute && !isPagesApi) return false;
-  let name: string | undefined;
-  let exported = false;
-  let isDefault = false;
+/** The exported name of a function (`export function GET`, `export const GET = …`) and whether it is the default export. */
+function exportedName(fn: FunctionLike): { name?: string; isDefault: boolean } | undefined {
   if (ts.isFunctionDeclaration(fn)) {
-    name = fn.name?.text;
-    exported = isExported(fn);
-    isDefault = hasModifier(fn, SK.DefaultKeyword);
-  } else if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parent) {
-    const parent = fn.parent;
-    if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
-      name = parent.name.text;
-      const statement = parent.parent?.parent;
-      exported = !!statement && isExported(statement);
-    } else if (ts.isExportAssignment(parent)) {
-      exported = true;
-      isDefault = true;
-    }
+    if (!isExported(fn)) return undefined;
+    return { name: fn.name?.text, isDefault: hasModifier(fn, SK.DefaultKeyword) };
   }
-  if (isAppRoute) return exported && name !== undefined && NEXT_ROUTE_EXPORTS.has(name);
-  return exported && isDefault;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !fn.parent) return undefined;
+  const parent = fn.parent;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === fn) {
+    const statement = parent.parent?.parent;
+    if (statement && isExported(statement)) return { name: parent.name.text, isDefault: false };
+    // const handler = (req, res) => …; export default handler;
+    const sourceFile = fn.getSourceFile();
+    const name = parent.name.text;
+    const isDefault = sourceFile.statements.some(
+      (s) => ts.isExportAssignment(s) && !s.isExportEquals && ts.isIdentifier(skipParens(s.expression)) && (skipParens(s.expression) as ts.Identifier).text === name,
+    );
+    return isDefault ? { name, isDefault } : undefined;
+  }
+  if (ts.isExportAssignment(parent)) return { isDefault: true };
+  return undefined;
 }
 
-/** Fastify's `fastify.route({ url, handler })` and `{ handler }` options objects. */
-function fastifyRouteOption(fn: FunctionLike): boolean {
+function normalizePath(fileName: string): string {
+  return fileName.replace(/\\/g, '/');
+}
+
+/**
+ * File-system routers: Next.js (`app/**\/route.ts` method exports, `pages/api/**` default export,
+ * `getServerSideProps`), SvelteKit (`+server.ts` method exports, `load`/`actions` of `+page.server.ts`),
+ * Remix (`loader`/`action` under `app/routes/`), Astro endpoints (`src/pages/**\/*.ts` method exports).
+ */
+function fileRoute(fn: FunctionLike, fileName: string): Detected | undefined {
+  const normalized = normalizePath(fileName);
+  const isNextAppRoute = /(^|\/)app\/(.*\/)?route\.[cm]?[jt]sx?$/.test(normalized);
+  const isPagesApi = /(^|\/)pages\/api\//.test(normalized);
+  const isPages = /(^|\/)pages\//.test(normalized);
+  const isSvelteServer = /(^|\/)\+server\.[jt]s$/.test(normalized);
+  const isSveltePageServer = /(^|\/)\+(page|layout)\.server\.[jt]s$/.test(normalized);
+  const isRemixRoute = /(^|\/)app\/routes\//.test(normalized);
+  const isAstroEndpoint = /(^|\/)src\/pages\/.*\.[jt]s$/.test(normalized);
+  if (!isNextAppRoute && !isPages && !isSvelteServer && !isSveltePageServer && !isRemixRoute) return undefined;
+  const exported = exportedName(fn);
+  if (!exported) return undefined;
+  const { name, isDefault } = exported;
+  if (isNextAppRoute && name && NEXT_ROUTE_EXPORTS.has(name)) return { framework: 'next', method: name };
+  if (isPagesApi && isDefault) return { framework: 'next', name: name ?? 'default export' };
+  if (isPages && !isPagesApi && (name === 'getServerSideProps' || name === 'getInitialProps')) return { framework: 'next', name };
+  if (isSvelteServer && name && (NEXT_ROUTE_EXPORTS.has(name) || name === 'fallback')) return { framework: 'sveltekit', method: name };
+  if (isSveltePageServer && name === 'load') return { framework: 'sveltekit', name };
+  if (isRemixRoute && (name === 'loader' || name === 'action')) return { framework: 'remix', name };
+  if (isAstroEndpoint && name && (NEXT_ROUTE_EXPORTS.has(name) || name === 'ALL')) return { framework: 'astro', method: name };
+  return undefined;
+}
+
+/** Fastify's `fastify.route({ url, handler })`, Hapi's `server.route({ path, handler })`, `fastify.get('/x', { handler })`. */
+function handlerOption(fn: FunctionLike): Detected | undefined {
   const parent = fn.parent;
-  if (!parent) return false;
-  let property: ts.Node | undefined;
+  if (!parent) return undefined;
+  let property: ts.PropertyAssignment | ts.MethodDeclaration | undefined;
   if (ts.isPropertyAssignment(parent) && parent.initializer === fn) property = parent;
   else if (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(parent)) property = fn;
-  if (!property) return false;
-  const name = (property as ts.PropertyAssignment | ts.MethodDeclaration).name;
-  if (!ts.isIdentifier(name) || name.text !== 'handler') return false;
+  if (!property || !ts.isIdentifier(property.name) || property.name.text !== 'handler') return undefined;
   const object = property.parent;
-  return !!object && ts.isObjectLiteralExpression(object) && object.properties.some((p) => p.name && ts.isIdentifier(p.name) && (p.name.text === 'url' || p.name.text === 'path' || p.name.text === 'method'));
+  if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
+  let method: string | undefined;
+  let path: string | undefined;
+  let routeLike = false;
+  let hasUrl = false;
+  for (const p of object.properties) {
+    if (!p.name || !ts.isIdentifier(p.name)) continue;
+    const key = p.name.text;
+    if (key !== 'url' && key !== 'path' && key !== 'method') continue;
+    routeLike = true;
+    if (key === 'url') hasUrl = true;
+    const value = ts.isPropertyAssignment(p) ? constantString(p.initializer) : undefined;
+    if (key === 'method' && value) method = value.toUpperCase();
+    else if (value) path = value;
+  }
+  // fastify.get('/x', { schema, handler })
+  const call = object.parent;
+  if (call && ts.isCallExpression(call) && receiverOf(call) && ROUTE_METHODS.has(calleeName(call) ?? '') && isRoutePath(call.arguments[0]) && call.arguments.indexOf(object) > 0) {
+    return { framework: 'fastify', method: routeMethod(calleeName(call)!), path: constantString(call.arguments[0]) };
+  }
+  // Fastify names the path `url`; Hapi (and others) `path`.
+  return routeLike ? { framework: hasUrl ? 'fastify' : 'express-like', method, path } : undefined;
+}
+
+/** The call a function is directly passed to (through parentheses), if any. */
+function callTakingArgument(node: ts.Node): { call: ts.CallExpression; argument: ts.Node } | undefined {
+  let argument: ts.Node = node;
+  while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
+  const call = argument.parent;
+  if (call && ts.isCallExpression(call) && call.arguments.includes(argument as ts.Expression)) return { call, argument };
+  return undefined;
+}
+
+interface Registration extends Detected {
+  /** The callee of the registering call, to tell handlers from look-alike callbacks. */
+  via: string;
+}
+
+const registrationsByFile = new WeakMap<ts.SourceFile, Map<string, Registration>>();
+
+/**
+ * Names passed as handlers to route registrations in the file: `app.get('/x', auth, getUser)`,
+ * `router.post('/x', users.create)`, `http.createServer(onRequest)`. Built once per file, on demand.
+ */
+function registrationsIn(sourceFile: ts.SourceFile): Map<string, Registration> {
+  let found = registrationsByFile.get(sourceFile);
+  if (found) return found;
+  const registrations = new Map<string, Registration>();
+  found = registrations;
+  registrationsByFile.set(sourceFile, found);
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.arguments.length > 0) {
+      const method = calleeName(node);
+      const receiver = receiverOf(node);
+      if (method && HTTP_SERVER_FACTORIES.has(method)) {
+        for (const arg of node.arguments) {
+          const name = referencedHandlerName(arg);
+          if (name) registrations.set(name, { framework: 'http', via: method });
+        }
+      } else if (method && receiver && ROUTE_METHODS.has(method) && method !== 'on' && !isClientReceiver(receiver)) {
+        let path: ts.Expression | undefined = isRoutePath(node.arguments[0]) ? node.arguments[0] : undefined;
+        if (!path) {
+          let inner = skipParens(receiver);
+          while (ts.isCallExpression(inner) && ROUTE_METHODS.has(calleeName(inner) ?? '') && receiverOf(inner)) inner = skipParens(receiverOf(inner)!);
+          if (ts.isCallExpression(inner) && calleeName(inner) === 'route' && isRoutePath(inner.arguments[0])) path = inner.arguments[0];
+        }
+        // app.use(name) registers middleware too; a bare identifier there could be a router, which is not a function we see.
+        if (path || method === 'use') {
+          const last = node.arguments[node.arguments.length - 1];
+          for (const arg of node.arguments) {
+            if (arg === path) continue;
+            const name = referencedHandlerName(arg);
+            if (!name) continue;
+            const isHandler = arg === last;
+            registrations.set(name, {
+              framework: 'express-like',
+              via: method,
+              method: isHandler ? routeMethod(method) : undefined,
+              path: isHandler && path ? constantString(path) : undefined,
+            });
+          }
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
+
+/** `getUser`, `users.create`, `asyncHandler(getUser)` → the name of the function meant. */
+function referencedHandlerName(argument: ts.Expression): string | undefined {
+  const inner = skipParens(argument);
+  if (ts.isIdentifier(inner)) return inner.text;
+  if (ts.isPropertyAccessExpression(inner)) return inner.name.text;
+  if (ts.isCallExpression(inner) && inner.arguments.length === 1 && ts.isIdentifier(skipParens(inner.expression))) {
+    return referencedHandlerName(inner.arguments[0]);
+  }
+  return undefined;
+}
+
+/** The name a function can be referred to by in its file: declaration, variable, property or method name. */
+function ownName(fn: FunctionLike): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  const parent = fn.parent;
+  if (!parent) return undefined;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === fn && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (ts.isPropertyAssignment(parent) && parent.initializer === fn && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (ts.isPropertyDeclaration(parent) && parent.initializer === fn && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (ts.isBinaryExpression(parent) && parent.right === fn && parent.operatorToken.kind === SK.EqualsToken) {
+    // exports.getUser = (req, res) => …
+    const left = skipParens(parent.left);
+    if (ts.isPropertyAccessExpression(left)) return left.name.text;
+  }
+  return undefined;
+}
+
+function detect(fn: FunctionLike, fileName: string): Detected | undefined {
+  const nest = nestRoute(fn);
+  if (nest) return nest;
+  const file = fileRoute(fn, fileName);
+  if (file) return file;
+  const option = handlerOption(fn);
+  if (option) return option;
+  const passed = callTakingArgument(fn);
+  if (passed) {
+    const direct = registeredAsRoute(fn, passed.argument, passed.call);
+    if (direct) return direct;
+    // router.get('/x', asyncHandler(async (req, res) => …)): the wrapper's result is the handler.
+    const outer = callTakingArgument(passed.call);
+    if (outer && passed.call.arguments.length === 1) {
+      const wrapped = registeredAsRoute(fn, outer.argument, outer.call);
+      if (wrapped) return wrapped;
+    }
+  }
+  const name = ownName(fn);
+  if (name) {
+    const registration = registrationsIn(fn.getSourceFile()).get(name);
+    // A name registered with app.use() is only believed when the function looks like middleware.
+    if (registration && (registration.via !== 'use' || looksLikeHandlerParameters(fn) || parameterNames(fn)[0] === 'ctx')) {
+      const { via: _via, ...detected } = registration;
+      return { ...detected, name };
+    }
+  }
+  // Anything else — a callback of another call (`functions.https.onRequest((req, res) => …)`), a
+  // controller in its own file (`exports.list = async (req, res) => …`) — is a handler only when
+  // its parameters say so: `cache.get('k', () => …)` and `emitter.on('data', …)` stay out.
+  if (looksLikeHandlerParameters(fn) || typedAsHandler(fn)) return { framework: 'express-like', name };
+  return undefined;
 }
 
 /** If `fn` handles requests, says which kind of framework registered it. */
 export function requestHandlerKind(fn: FunctionLike, fileName: string): HandlerFramework | undefined {
-  if (nestRoute(fn)) return 'nest';
-  if (nextRoute(fn, fileName)) return 'next';
-  if (fastifyRouteOption(fn)) return 'fastify';
-  let argument: ts.Node = fn;
-  while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
-  const call = argument.parent;
-  if (call && ts.isCallExpression(call) && call.arguments.includes(argument as ts.Expression)) {
-    return registeredAsRoute(fn, argument, call);
-  }
-  return undefined;
+  return detect(fn, fileName)?.framework;
 }
 
 /** The innermost request handler around `node` (nested callbacks inside a handler count as the handler). */
 export function enclosingRequestHandler(node: ts.Node, fileName: string): RequestHandler | undefined {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    const framework = requestHandlerKind(fn, fileName);
-    if (framework) return { fn, framework };
+    const detected = detect(fn, fileName);
+    if (detected) return { fn, ...detected };
   }
   return undefined;
+}
+
+const FRAMEWORK_NAMES: Record<HandlerFramework, string> = {
+  'express-like': '',
+  http: '',
+  nest: 'Nest ',
+  next: 'Next.js ',
+  fastify: 'Fastify ',
+  sveltekit: 'SvelteKit ',
+  remix: 'Remix ',
+  astro: 'Astro ',
+};
+
+/** How a message names the handler: `the GET /users/:id handler`, `the Nest handler UsersController.findOne (GET /users/:id)`. */
+export function describeRequestHandler(handler: RequestHandler): string {
+  const framework = FRAMEWORK_NAMES[handler.framework];
+  const route = handler.method && handler.path ? `${handler.method} ${handler.path}` : handler.path ? handler.path : handler.method;
+  if (handler.framework === 'http') return "the http server's request handler";
+  if (handler.name === 'getServerSideProps' || handler.name === 'getInitialProps' || handler.name === 'loader' || handler.name === 'load') {
+    return `${framework}${handler.name} (it runs on every request)`;
+  }
+  if (handler.framework === 'express-like' && !handler.method && handler.path) return `the middleware for ${handler.path}`;
+  if (handler.name && route) return `the ${framework}handler ${handler.name} (${route})`;
+  if (route) return `the ${framework}${route} handler`;
+  if (handler.name) return `the ${framework}request handler ${handler.name}`;
+  return `the ${framework}request handler`;
 }
 
 /**
@@ -183,9 +502,168 @@ export function isModuleTopLevel(node: ts.Node): boolean {
  */
 export function isScriptOrToolingFile(fileName: string, text: string): boolean {
   if (text.startsWith('#!')) return true;
-  const normalized = fileName.replace(/\\/g, '/');
+  const normalized = normalizePath(fileName);
   if (/(^|\/)(bin|scripts?|tools?|build|\.husky|fixtures?|__tests__|__mocks__|test|tests|e2e|cypress|benchmarks?)\//.test(normalized)) return true;
   if (/\.(test|spec|e2e|bench|config|conf)\.[cm]?[jt]sx?$/.test(normalized)) return true;
   if (/(^|\/)(gulpfile|gruntfile|jakefile|webpack|rollup|vite|vitest|jest|babel|eslint|prettier|tailwind|postcss|next\.config|nuxt\.config|svelte\.config|astro\.config)[^/]*\.[cm]?[jt]s$/i.test(normalized)) return true;
   return false;
+}
+
+/**
+ * Code that runs off the main event loop: a worker thread (`parentPort`/`workerData` from
+ * `worker_threads`) or a web/worker file (`*.worker.ts`). Blocking there is what workers are for.
+ */
+export function isWorkerThreadFile(fileName: string, text: string): boolean {
+  if (/\.worker\.[cm]?[jt]sx?$/.test(normalizePath(fileName))) return true;
+  return text.includes('worker_threads') && /\b(parentPort|workerData)\b/.test(text);
+}
+
+const localNamesCache = new WeakMap<ts.Node, ReadonlySet<string>>();
+
+/**
+ * Every name a function declares for itself: parameters, variables, functions and classes in its
+ * body (nested functions' own declarations included — they are per call too). A name not in this
+ * set, seen inside the function, is shared with other calls (module state, a closure, a global).
+ */
+export function localNames(fn: FunctionLike): ReadonlySet<string> {
+  const cached = localNamesCache.get(fn);
+  if (cached) return cached;
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(node)) {
+      for (const parameter of node.parameters) for (const name of boundNames(parameter.name)) names.add(name);
+      if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && node.name && node !== fn) names.add(node.name.text);
+    } else if (ts.isVariableDeclaration(node)) {
+      for (const name of boundNames(node.name)) names.add(name);
+    } else if (ts.isClassDeclaration(node) && node.name) {
+      names.add(node.name.text);
+    } else if (ts.isCatchClause(node) && node.variableDeclaration) {
+      for (const name of boundNames(node.variableDeclaration.name)) names.add(name);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn);
+  localNamesCache.set(fn, names);
+  return names;
+}
+
+/**
+ * True when `node` (inside `within`) only runs the first time: lazy initialisation of state that
+ * outlives the call — `cache ??= read()`, `x = x ?? read()`, `if (!cache) { cache = read(); }`.
+ */
+export function isLazyInitialisation(node: ts.Node, within: FunctionLike): boolean {
+  const locals = localNames(within);
+  const isOuterTarget = (target: ts.Expression): boolean => {
+    const root = chainRoot(target);
+    if (!root) return false;
+    return root.kind === SK.ThisKeyword || !locals.has((root as ts.Identifier).text);
+  };
+  for (let child: ts.Node = node, parent = node.parent; parent && child !== within; child = parent, parent = parent.parent) {
+    if (ts.isBinaryExpression(parent) && parent.right === child) {
+      const op = parent.operatorToken.kind;
+      if ((op === SK.QuestionQuestionEqualsToken || op === SK.BarBarEqualsToken) && isOuterTarget(parent.left)) return true;
+      if (op === SK.EqualsToken && isOuterTarget(parent.left)) {
+        const right = skipParens(parent.right);
+        const target = dottedName(parent.left);
+        if (
+          target !== undefined &&
+          ts.isBinaryExpression(right) &&
+          (right.operatorToken.kind === SK.QuestionQuestionToken || right.operatorToken.kind === SK.BarBarToken) &&
+          dottedName(right.left) === target
+        ) {
+          return true;
+        }
+      }
+    }
+    if (ts.isIfStatement(parent) && parent.thenStatement === child) {
+      const tested = unsetTest(parent.expression);
+      if (tested && isOuterTarget(tested) && assigns(child, dottedName(tested))) return true;
+    }
+    if (ts.isBlock(parent) && ts.isStatement(child) && assignsOuterTargetGuardedEarlier(parent, child, isOuterTarget)) return true;
+    if (ts.isConditionalExpression(parent) && parent.whenFalse === child) {
+      // cache ? cache : (cache = read())
+      const condition = skipParens(parent.condition);
+      if (dottedName(condition) !== undefined && isOuterTarget(condition) && assigns(child, dottedName(condition))) return true;
+    }
+  }
+  return false;
+}
+
+/** `if (cache) return cache;` earlier in the block, and `statement` assigns `cache`. */
+function assignsOuterTargetGuardedEarlier(block: ts.Block, statement: ts.Statement, isOuterTarget: (target: ts.Expression) => boolean): boolean {
+  const index = block.statements.indexOf(statement);
+  for (let i = 0; i < index; i++) {
+    const earlier = block.statements[i];
+    if (!ts.isIfStatement(earlier) || earlier.elseStatement || !exits(earlier.thenStatement)) continue;
+    const tested = setTest(earlier.expression);
+    if (tested && isOuterTarget(tested) && assigns(statement, dottedName(tested))) return true;
+  }
+  return false;
+}
+
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements[statement.statements.length - 1];
+    return !!last && exits(last);
+  }
+  return false;
+}
+
+/** `x`, `x !== undefined`, `x != null` → `x`. */
+function setTest(condition: ts.Expression): ts.Expression | undefined {
+  const inner = skipParens(condition);
+  if (ts.isIdentifier(inner) || ts.isPropertyAccessExpression(inner)) return inner;
+  if (ts.isBinaryExpression(inner)) {
+    const op = inner.operatorToken.kind;
+    if (op !== SK.ExclamationEqualsEqualsToken && op !== SK.ExclamationEqualsToken) return undefined;
+    const right = skipParens(inner.right);
+    if (right.kind === SK.NullKeyword || (ts.isIdentifier(right) && right.text === 'undefined')) {
+      const left = skipParens(inner.left);
+      return dottedName(left) !== undefined && !ts.isCallExpression(left) ? left : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `!x`, `x === undefined`, `x == null`, `typeof x === 'undefined'` → `x`. */
+function unsetTest(condition: ts.Expression): ts.Expression | undefined {
+  const inner = skipParens(condition);
+  if (ts.isPrefixUnaryExpression(inner) && inner.operator === SK.ExclamationToken) {
+    const operand = skipParens(inner.operand);
+    return dottedName(operand) !== undefined && !ts.isCallExpression(operand) ? operand : undefined;
+  }
+  if (ts.isBinaryExpression(inner)) {
+    const op = inner.operatorToken.kind;
+    if (op !== SK.EqualsEqualsEqualsToken && op !== SK.EqualsEqualsToken) return undefined;
+    const sides = [skipParens(inner.left), skipParens(inner.right)];
+    const emptyIndex = sides.findIndex(
+      (s) => s.kind === SK.NullKeyword || (ts.isIdentifier(s) && s.text === 'undefined') || constantString(s) === 'undefined',
+    );
+    if (emptyIndex < 0) return undefined;
+    let other = sides[1 - emptyIndex];
+    if (ts.isTypeOfExpression(other)) other = skipParens(other.expression);
+    return dottedName(other) !== undefined && !ts.isCallExpression(other) ? other : undefined;
+  }
+  return undefined;
+}
+
+/** True when `node` assigns to the access path `target` somewhere inside it. */
+function assigns(node: ts.Node, target: string | undefined): boolean {
+  if (target === undefined) return false;
+  let found = false;
+  const visit = (current: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(current)) {
+      const op = current.operatorToken.kind;
+      if (op >= SK.FirstAssignment && op <= SK.LastAssignment && dottedName(current.left) === target) {
+        found = true;
+        return;
+      }
+    }
+    if (isFunctionLike(current)) return;
+    ts.forEachChild(current, visit);
+  };
+  visit(node);
+  return found;
 }

@@ -1,0 +1,249 @@
+import { ts } from '../../../src/analyzers/ts';
+import { describe, expect, it } from 'vitest';
+import {
+  describeRequestHandler,
+  enclosingRequestHandler,
+  isLazyInitialisation,
+  isWorkerThreadFile,
+  type RequestHandler,
+} from '../../../src/analyzers/facts/context';
+import { enclosingFunction } from '../../../src/analyzers/facts/ast';
+
+/** The request handler around the `here()` call in `code`. */
+function handlerAt(code: string, fileName = '/project/src/server.ts'): RequestHandler | undefined {
+  const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  let marker: ts.Node | undefined;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') marker = node;
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  if (!marker) throw new Error('no here() in the example');
+  return enclosingRequestHandler(marker, fileName);
+}
+
+function described(code: string, fileName?: string): string | undefined {
+  const handler = handlerAt(code, fileName);
+  return handler && `${handler.framework}: ${describeRequestHandler(handler)}`;
+}
+
+describe('enclosingRequestHandler: Express', () => {
+  it('app.get(path, fn)', () => {
+    expect(described(`app.get('/users/:id', (req, res) => { here(); });`)).toBe('express-like: the GET /users/:id handler');
+  });
+
+  it('router.post with middleware before the handler', () => {
+    expect(described(`router.post('/orders', auth, validate(schema), async function create(request, response) { here(); });`)).toBe(
+      'express-like: the POST /orders handler',
+    );
+  });
+
+  it('app.route(path).get(fn).post(fn)', () => {
+    expect(described(`app.route('/books').get((req, res) => {}).post((req, res) => { here(); });`)).toBe('express-like: the POST /books handler');
+  });
+
+  it('a handler wrapped in asyncHandler(…)', () => {
+    expect(described(`router.get('/x', asyncHandler(async (req, res) => { here(); }));`)).toBe('express-like: the GET /x handler');
+  });
+
+  it('a named function registered elsewhere in the file', () => {
+    const code = `
+function getUser(req, res) { here(); }
+const router = express.Router();
+router.get('/users/:id', requireLogin, getUser);`;
+    expect(described(code)).toBe('express-like: the handler getUser (GET /users/:id)');
+  });
+
+  it('a controller method referenced as controller.method', () => {
+    const code = `
+const users = { list(req, res) { here(); } };
+router.get('/users', users.list);`;
+    expect(described(code)).toBe('express-like: the handler list (GET /users)');
+  });
+
+  it('error middleware (err, req, res, next) and _req names', () => {
+    expect(handlerAt(`app.use((err, req, res, next) => { here(); });`)?.framework).toBe('express-like');
+    expect(handlerAt(`app.use((_req, res, next) => { here(); });`)?.framework).toBe('express-like');
+  });
+
+  it('a controller in its own file: exports.x = (req, res) => …', () => {
+    expect(described(`exports.list = async (req, res) => { here(); };`)).toBe('express-like: the request handler list');
+  });
+
+  it('a typed handler: const h: RequestHandler = …', () => {
+    expect(handlerAt(`export const h: RequestHandler = async (a, b) => { here(); };`)?.framework).toBe('express-like');
+  });
+
+  it('nested callbacks inside a handler count as the handler', () => {
+    const code = `app.get('/files', (req, res) => { names.forEach((n) => { setImmediate(() => here()); }); });`;
+    expect(described(code)).toBe('express-like: the GET /files handler');
+  });
+});
+
+describe('enclosingRequestHandler: Koa', () => {
+  it('router.get(path, async (ctx) => …)', () => {
+    expect(described(`router.get('/health', async (ctx) => { here(); });`)).toBe('express-like: the GET /health handler');
+  });
+
+  it('app.use(async (ctx, next) => …)', () => {
+    expect(handlerAt(`app.use(async (ctx, next) => { here(); await next(); });`)?.framework).toBe('express-like');
+  });
+
+  it('middleware for a path', () => {
+    expect(described(`app.use('/api', (req, res, next) => { here(); });`)).toBe('express-like: the middleware for /api');
+  });
+
+  it('app.use(async ctx => …)', () => {
+    expect(handlerAt(`app.use(async ctx => { here(); });`)?.framework).toBe('express-like');
+  });
+});
+
+describe('enclosingRequestHandler: Fastify and Hapi', () => {
+  it('fastify.get(path, async (request, reply) => …)', () => {
+    expect(described(`fastify.get('/items', async (request, reply) => { here(); });`)).toBe('express-like: the GET /items handler');
+  });
+
+  it('fastify.route({ method, url, handler })', () => {
+    expect(described(`fastify.route({ method: 'POST', url: '/items', handler: async (request, reply) => { here(); } });`)).toBe(
+      'fastify: the Fastify POST /items handler',
+    );
+  });
+
+  it('fastify.get(path, { schema, handler })', () => {
+    expect(described(`fastify.get('/items', { schema, handler(request, reply) { here(); } });`)).toBe('fastify: the Fastify GET /items handler');
+  });
+
+  it('a typed function: (request: FastifyRequest, reply: FastifyReply)', () => {
+    expect(handlerAt(`export async function list(q: FastifyRequest, r: FastifyReply) { here(); }`)?.framework).toBe('express-like');
+  });
+
+  it('hapi server.route({ path, handler })', () => {
+    expect(described(`server.route({ method: 'GET', path: '/', handler: (request, h) => { here(); } });`)).toBe('express-like: the GET / handler');
+  });
+});
+
+describe('enclosingRequestHandler: Nest', () => {
+  it('@Controller class with @Get() methods', () => {
+    const code = `
+@Controller('users')
+export class UsersController {
+  @Get(':id')
+  findOne(@Param('id') id: string) { here(); }
+}`;
+    expect(described(code)).toBe('nest: the Nest handler UsersController.findOne (GET /users/:id)');
+  });
+
+  it('@Post() without a path', () => {
+    const code = `
+@Controller({ path: 'orders' })
+export class OrdersController {
+  @Post()
+  async create(@Body() dto: CreateOrderDto) { here(); }
+}`;
+    expect(described(code)).toBe('nest: the Nest handler OrdersController.create (POST /orders)');
+  });
+
+  it('a plain service method is not a handler', () => {
+    expect(handlerAt(`@Injectable() export class UsersService { find(id: string) { here(); } }`)).toBeUndefined();
+  });
+});
+
+describe('enclosingRequestHandler: Next.js, SvelteKit, Remix', () => {
+  it('app/**/route.ts exported GET and POST', () => {
+    expect(described(`export async function GET(request: Request) { here(); }`, '/p/src/app/api/users/route.ts')).toBe('next: the Next.js GET handler');
+    expect(described(`export const POST = async (request: Request) => { here(); };`, '/p/app/route.ts')).toBe('next: the Next.js POST handler');
+  });
+
+  it('a helper in a route file is not a handler', () => {
+    expect(handlerAt(`function load() { here(); }\nexport async function GET() { return load(); }`, '/p/app/api/route.ts')).toBeUndefined();
+  });
+
+  it('pages/api default export', () => {
+    expect(handlerAt(`export default async function handler(a, b) { here(); }`, '/p/pages/api/users.ts')?.framework).toBe('next');
+    expect(handlerAt(`export default async (a, b) => { here(); };`, '/p/src/pages/api/users.ts')?.framework).toBe('next');
+    expect(handlerAt(`const handler = async (a, b) => { here(); };\nexport default handler;`, '/p/pages/api/x.ts')?.framework).toBe('next');
+  });
+
+  it('getServerSideProps runs on every request', () => {
+    expect(described(`export async function getServerSideProps() { here(); }`, '/p/pages/index.tsx')).toBe(
+      'next: Next.js getServerSideProps (it runs on every request)',
+    );
+  });
+
+  it('SvelteKit +server.ts and Remix loaders', () => {
+    expect(handlerAt(`export async function GET() { here(); }`, '/p/src/routes/api/+server.ts')?.framework).toBe('sveltekit');
+    expect(handlerAt(`export async function loader() { here(); }`, '/p/app/routes/users.tsx')?.framework).toBe('remix');
+  });
+});
+
+describe('enclosingRequestHandler: node:http', () => {
+  it('http.createServer(fn)', () => {
+    expect(described(`http.createServer((a, b) => { here(); }).listen(3000);`)).toBe("http: the http server's request handler");
+  });
+
+  it('https.createServer(options, fn) and a named listener', () => {
+    expect(handlerAt(`https.createServer(options, (a, b) => { here(); });`)?.framework).toBe('http');
+    expect(handlerAt(`function onRequest(a, b) { here(); }\nhttp.createServer(onRequest);`)?.framework).toBe('http');
+  });
+
+  it("server.on('request', fn)", () => {
+    expect(handlerAt(`server.on('request', (a, b) => { here(); });`)?.framework).toBe('http');
+  });
+});
+
+describe('enclosingRequestHandler: look-alikes that are not handlers', () => {
+  it.each([
+    ['map.get(key)', `function f(map, key) { here(); return map.get(key); }`],
+    ["cache.get('k', () => …) loader callbacks", `cache.get('k', () => { here(); });`],
+    ["cache.get(key, async (k) => …)", `cache.get(key, async (k) => { here(); });`],
+    ["emitter.on('data', …)", `stream.on('data', (chunk) => { here(); });`],
+    ["app.listen(port, () => …) start-up", `app.listen(3000, () => { here(); });`],
+    ['module top level', `here();`],
+    ["jQuery $.get('/x', cb)", `$.get('/api/users', (data) => { here(); });`],
+    ["msw http.get('/x', resolver)", `import { http } from 'msw';\nhttp.get('/user', ({ request }) => { here(); });`],
+    ['a canvas draw(ctx)', `function draw(ctx) { here(); }`],
+    ["app.get('env')", `const env = app.get('env'); function f() { here(); }`],
+    ['an http client callback', `https.get(url, (res) => { here(); });`],
+  ])('%s', (_name, code) => {
+    expect(handlerAt(code)).toBeUndefined();
+  });
+});
+
+describe('isWorkerThreadFile', () => {
+  it('recognises worker threads and worker files', () => {
+    expect(isWorkerThreadFile('/p/src/resize.ts', `import { parentPort } from 'node:worker_threads';`)).toBe(true);
+    expect(isWorkerThreadFile('/p/src/thumbs.worker.ts', '')).toBe(true);
+    expect(isWorkerThreadFile('/p/src/pool.ts', `import { Worker } from 'node:worker_threads'; new Worker('./w.js');`)).toBe(false);
+  });
+});
+
+describe('isLazyInitialisation', () => {
+  function lazy(code: string): boolean {
+    const sourceFile = ts.createSourceFile('/p/a.ts', code, ts.ScriptTarget.Latest, true);
+    let marker: ts.Node | undefined;
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') marker = node;
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    return isLazyInitialisation(marker!, enclosingFunction(marker!)!);
+  }
+
+  it.each([
+    ['x ??= read()', `let t; function f() { t ??= here(); return t; }`],
+    ['x = x || read()', `let t; function f() { t = t || here(); }`],
+    ['if (!x) x = read()', `let t; function f() { if (!t) t = here(); }`],
+    ['if (this.x === undefined) { this.x = read() }', `class A { f() { if (this.t === undefined) { this.t = here(); } } }`],
+    ['if (x) return x; x = read()', `let t; function f() { if (t) return t; t = here(); return t; }`],
+  ])('%s runs once', (_name, code) => {
+    expect(lazy(code)).toBe(true);
+  });
+
+  it.each([
+    ['a plain read', `function f() { return here(); }`],
+    ['a local cache', `function f() { let t; t ??= here(); return t; }`],
+    ['a guard on something else', `let t; function f() { if (!ready) t = here(); }`],
+  ])('%s runs every time', (_name, code) => {
+    expect(lazy(code)).toBe(false);
+  });
+});

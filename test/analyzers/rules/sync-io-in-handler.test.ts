@@ -1,0 +1,148 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applySafeFixes, findings, ruleNamed } from '../../helpers/analyze';
+import { expectSameBehaviour } from '../../helpers/behaviour';
+
+const rule = 'sync-io-in-handler';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-sync-io-handler-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('sync-io-in-handler safe fix keeps behaviour', () => {
+  it('an async (req, res) handler: readFileSync / statSync → fs.promises, same responses and errors', async () => {
+    const before = `
+import fs from 'node:fs';
+import path from 'node:path';
+
+export async function getReport(req, res) {
+  try {
+    const text = fs.readFileSync(path.join(req.params.dir, req.params.name), 'utf8');
+    const size = fs.statSync(path.join(req.params.dir, req.params.name)).size;
+    res.status(200).json({ text, size });
+  } catch (error) {
+    res.status(404).json({ code: error.code });
+  }
+}
+
+export async function run(dir: string, name: string) {
+  const res = {
+    status(code: number) { log.push(['status', code]); return res; },
+    json(body: unknown) { log.push(['json', body]); },
+  };
+  await getReport({ params: { dir, name } }, res);
+  return 'done';
+}`;
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'hello');
+    fs.writeFileSync(path.join(dir, 'big.txt'), 'x'.repeat(200_000));
+    const after = applySafeFixes(before, rule);
+    expect(after).toContain('const text = await fs.promises.readFile(path.join(req.params.dir, req.params.name), \'utf8\');');
+    expect(after).toContain('(await fs.promises.stat(path.join(req.params.dir, req.params.name))).size');
+    await expectSameBehaviour(before, after, 'run', [
+      [dir, 'a.txt'],
+      [dir, 'big.txt'],
+      [dir, 'missing.txt'],
+      [dir, ''],
+    ]);
+  });
+
+  it('Koa-style middleware registered with app.use: mkdirSync / writeFileSync / readdirSync', async () => {
+    const before = `
+import * as fs from 'fs';
+import path from 'path';
+
+const middleware: Array<(ctx: any, next: () => Promise<void>) => Promise<void>> = [];
+const app = { use(fn: (ctx: any, next: () => Promise<void>) => Promise<void>) { middleware.push(fn); } };
+
+app.use(async (ctx, next) => {
+  fs.mkdirSync(path.join(ctx.dir, 'uploads'), { recursive: true });
+  fs.writeFileSync(path.join(ctx.dir, 'uploads', ctx.name), ctx.body);
+  ctx.files = fs.readdirSync(path.join(ctx.dir, 'uploads')).sort();
+  await next();
+});
+
+export async function run(dir: string, name: string, body: string) {
+  const ctx: any = { dir, name, body };
+  for (const fn of middleware) await fn(ctx, async () => { log.push(['next', ctx.files.length]); });
+  return ctx.files;
+}`;
+    const after = applySafeFixes(before, rule);
+    expect(after).not.toMatch(/Sync\(/);
+    await expectSameBehaviour(before, after, 'run', [
+      [path.join(dir, 'koa'), 'one.txt', 'a'],
+      [path.join(dir, 'koa'), 'two.txt', ''],
+      [path.join(dir, 'koa'), 'ü.txt', 'z'.repeat(50_000)],
+    ]);
+  });
+});
+
+describe('sync-io-in-handler without a safe fix', () => {
+  it('a synchronous Express handler gets the "make it async" message and no fix', () => {
+    const code = `import fs from 'fs';\napp.get('/a', (req, res) => { res.send(fs.readFileSync('a.txt')); });`;
+    const [finding] = findings(code, { rule });
+    expect(finding.message).toContain('Make the handler async');
+    expect(finding.message).toContain('next(err)');
+    expect(finding.fixes).toEqual([]);
+  });
+
+  it('a synchronous Nest handler: no Express note', () => {
+    const code = `import fs from 'fs';\n@Controller() class A { @Get() f() { return fs.readFileSync('a.txt'); } }`;
+    const [finding] = findings(code, { rule });
+    expect(finding.message).toContain('Make the handler async');
+    expect(finding.message).not.toContain('Express');
+  });
+
+  it.each([
+    ['a file descriptor', `import fs from 'fs';\napp.get('/a', async (req, res) => { const fd = req.fd; res.send(fs.readFileSync(fd)); });`],
+    ['a named import', `import { readFileSync } from 'fs';\napp.get('/a', async (req, res) => { res.send(readFileSync('a.txt')); });`],
+    ['a timer callback inside an async handler', `import fs from 'fs';\napp.get('/a', async (req, res) => { setImmediate(() => fs.writeFileSync('a.log', 'x')); res.end(); });`],
+    ['execSync', `import cp from 'child_process';\napp.get('/a', async (req, res) => { res.send(cp.execSync('ls')); });`],
+  ])('%s is reported without a safe fix', (_name, code) => {
+    const found = findings(code, { rule });
+    expect(found).toHaveLength(1);
+    expect(found[0].fixes.filter((f) => f.safe)).toEqual([]);
+  });
+});
+
+describe('sync-io-in-handler reports', () => {
+  it.each([
+    ['a Next.js pages/api default export', 'pages/api/report.ts', `import fs from 'fs';\nexport default function handler(req, res) { res.json(JSON.parse(fs.readFileSync('data.json', 'utf8'))); }`],
+    ['a named handler registered elsewhere', 'src/routes.ts', `import fs from 'fs';\nfunction download(q, s) { s.send(fs.readFileSync('f')); }\nrouter.get('/download', download);`],
+    ['a controller file: exports.x = (req, res) => …', 'src/controllers/users.js', `const fs = require('fs');\nexports.avatar = (req, res) => res.send(fs.readFileSync('a.png'));`],
+    ['getServerSideProps', 'pages/posts/[id].tsx', `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: fs.readFileSync('p.md', 'utf8') } }; }`],
+    ['a lazily filled per-key cache still reads per new key', 'src/a.ts', `import fs from 'fs';\nconst cache = new Map();\napp.get('/p/:n', (req, res) => { if (!cache.has(req.params.n)) cache.set(req.params.n, fs.readFileSync(req.params.n)); res.send(cache.get(req.params.n)); });`],
+  ])('%s', (_name, filename, code) => {
+    expect(findings(code, { rule, filename })).toHaveLength(1);
+  });
+});
+
+describe('sync-io-in-handler stays quiet', () => {
+  it.each([
+    ['a worker thread', 'src/resize.ts', `import { parentPort } from 'worker_threads';\nimport fs from 'fs';\nparentPort.on('message', (req, res) => fs.readFileSync(req));`],
+    ['a *.worker.ts file', 'src/thumbs.worker.ts', `import fs from 'fs';\nexport function handle(req, res) { return fs.readFileSync(req.path); }`],
+    ['a shebang CLI', 'src/serve.ts', `#!/usr/bin/env node\nimport fs from 'fs';\napp.get('/', (req, res) => res.send(fs.readFileSync('index.html')));`],
+    ['a bin/ script', 'bin/dev-server.js', `const fs = require('fs');\napp.get('/', (req, res) => res.send(fs.readFileSync('index.html')));`],
+    ['a config file', 'vite.config.ts', `import fs from 'fs';\nexport default { server: { proxy: {} }, configureServer(s) { s.middlewares.use((req, res, next) => res.end(fs.readFileSync('x'))); } };`],
+    ['lazy init with if (!x)', 'src/a.ts', `import fs from 'fs';\nlet html;\napp.get('/', (req, res) => { if (!html) { html = fs.readFileSync('index.html', 'utf8'); } res.send(html); });`],
+    ['lazy init on this', 'src/a.ts', `import fs from 'fs';\nclass C { @Get() page() { if (this.html === undefined) this.html = fs.readFileSync('i.html', 'utf8'); return this.html; } }`],
+    ['start-up inside a setup function', 'src/a.ts', `import fs from 'fs';\nexport function start(app) { const key = fs.readFileSync('key.pem'); app.listen(443, () => fs.writeFileSync('pid', '1')); return key; }`],
+  ])('%s', (_name, filename, code) => {
+    expect(findings(code, { rule, filename })).toEqual([]);
+  });
+});
+
+describe('sync-io-in-handler and sync-io-in-async never report the same call', () => {
+  it('one finding for a blocking call in an async handler, from the handler rule', () => {
+    const code = `import fs from 'fs';\napp.get('/a', async (req, res) => { res.send(fs.readFileSync('a.txt')); });\nexport async function job() { return fs.readFileSync('b.txt'); }`;
+    const found = findings(code, { rules: [ruleNamed('sync-io-in-async'), ruleNamed(rule)] });
+    expect(found.map((f) => [f.rule, f.range.start.line])).toEqual([
+      [rule, 2],
+      ['sync-io-in-async', 3],
+    ]);
+  });
+
+  it('lazy initialisation in a handler is left to neither', () => {
+    const code = `import fs from 'fs';\nlet t;\napp.get('/a', async (req, res) => { t ??= fs.readFileSync('a.txt'); res.send(t); });`;
+    expect(findings(code, { rules: [ruleNamed('sync-io-in-async'), ruleNamed(rule)] })).toEqual([]);
+  });
+});
