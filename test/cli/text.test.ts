@@ -26,15 +26,15 @@ function mixed(): string {
 }
 
 describe('text format', () => {
-  it('prints aligned rows per file, the summary, then errors and skipped files with reasons', () => {
+  it('prints rows per file (location and severity aligned, the rule after its message), the summary, then errors and skipped files with reasons', () => {
     const result = run(['scan'], { cwd: mixed(), rules });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(
       [
         'src/a.ts',
-        '  1:7   warning  xxx found by shrink            shrink',
+        '  1:7   warning  xxx found by shrink  shrink',
         '  2:14  error    suggestMe found by suggestion  suggestion',
-        '  2:26  warning  xxx found by shrink            shrink',
+        '  2:26  warning  xxx found by shrink  shrink',
         '',
         'src/nested/b.ts',
         '  2:14  warning  xx found by shrink  shrink',

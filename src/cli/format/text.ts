@@ -52,7 +52,11 @@ function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
 
 const SEVERITY_STYLE: Record<Severity, keyof Palette> = { error: 'red', warning: 'yellow', info: 'blue' };
 
-/** Columns are padded on the plain text, then coloured, so that escape codes never skew the alignment. */
+/**
+ * Location and severity are padded on the plain text, then coloured, so that escape codes never
+ * skew the alignment. Messages are whole sentences of very different lengths: padding them to
+ * the longest would push short rows' rule ids far to the right, so the rule follows its message.
+ */
 function rows(findings: readonly Finding[], style: Palette): string[] {
   const cells = findings.map((finding) => ({
     location: `${finding.range.start.line}:${finding.range.start.column}`,
@@ -63,12 +67,11 @@ function rows(findings: readonly Finding[], style: Palette): string[] {
   const width = {
     location: Math.max(...cells.map((cell) => cell.location.length)),
     severity: Math.max(...cells.map((cell) => cell.severity.length)),
-    message: Math.max(...cells.map((cell) => cell.message.length)),
   };
   return cells.map(
     (cell) =>
       `  ${style.dim(cell.location.padEnd(width.location))}  ${style[SEVERITY_STYLE[cell.severity]](cell.severity.padEnd(width.severity))}  ` +
-      `${cell.message.padEnd(width.message)}  ${style.dim(cell.rule)}`,
+      `${cell.message}  ${style.dim(cell.rule)}`,
   );
 }
 

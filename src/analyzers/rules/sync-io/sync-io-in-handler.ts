@@ -229,7 +229,7 @@ export function makeHandler(readFileSync: (p: string) => string) {
         if (isLazyInitialisation(call, handler.fn)) return;
         const data = { call: io.display, handler: describeRequestHandler(handler), alternative: io.alternative };
         if (!isAsyncFunction(handler.fn) && !file.asyncFunction(call)) {
-          const errors = handler.framework === 'express-like' ? ' (Express 4 does not catch a rejected promise: catch errors and call next(err))' : '';
+          const errors = handler.framework === 'express-like' ? ' (before Express 5 a rejected promise never reaches the error handler: catch errors and call next(err))' : '';
           context.report({ node: call, messageId: 'blockingSyncHandler', data: { ...data, errors } });
           return;
         }
