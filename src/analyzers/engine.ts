@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ts } from './ts';
 import type { Category, FileError, Finding, Fix, Severity, SkippedFile } from './finding';
 import { FileFacts } from './facts/fileFacts';
+import { emptySyntaxIndex, noteNode, rememberSyntaxIndex } from './facts/syntaxIndex';
 import { checkText, readSourceFile } from './files';
 import { ProjectHost, syntaxErrors } from './project';
 import { allRules } from './registry';
@@ -142,21 +143,27 @@ export class Analyzer {
       }
     });
 
-    const visit = (node: ts.Node): void => {
-      const list = handlers[node.kind];
-      if (list) {
-        for (const { index, handler } of list) {
-          if (failed.has(index)) continue;
-          try {
-            handler(node);
-          } catch (error) {
-            fail(index, error);
-          }
+    // One walk gathers the nodes rules listen for and the whole-file index facts search, in
+    // document order; handlers run after it, so a fact asked mid-way already sees the whole file.
+    const index = emptySyntaxIndex();
+    const subscribed: ts.Node[] = [];
+    const collect = (node: ts.Node): void => {
+      if (handlers[node.kind]) subscribed.push(node);
+      noteNode(index, node);
+      ts.forEachChild(node, collect);
+    };
+    collect(sourceFile);
+    rememberSyntaxIndex(sourceFile, index);
+    for (const node of subscribed) {
+      for (const { index: ruleIndex, handler } of handlers[node.kind]!) {
+        if (failed.has(ruleIndex)) continue;
+        try {
+          handler(node);
+        } catch (error) {
+          fail(ruleIndex, error);
         }
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+    }
 
     visitors.forEach((visitor, index) => {
       if (!visitor?.onEnd || failed.has(index)) return;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Analyzer, analyze } from '../../src/analyzers/engine';
+import { syntaxIndexOf } from '../../src/analyzers/facts/syntaxIndex';
 import { defineRule, type Rule } from '../../src/analyzers/rule';
 import { virtualPath } from '../helpers/analyze';
 
@@ -125,6 +126,25 @@ describe('Analyzer', () => {
     expect(result.files).toBe(2);
     expect(result.findings).toHaveLength(1);
     expect(result.skipped).toHaveLength(1);
+  });
+});
+
+describe('the syntax index facts search', () => {
+  it('is complete before the first handler runs, and in document order', () => {
+    const seen: string[][] = [];
+    const probe = defineRule({
+      meta: { ...slowCall.meta, id: 'probe' },
+      check(context) {
+        return {
+          CallExpression() {
+            seen.push(syntaxIndexOf(context.file.sourceFile).calls.map((call) => call.expression.getText()));
+          },
+        };
+      },
+    });
+    run('a(); function f() { b(c()); }\nd.e();', [probe]);
+    expect(seen[0]).toEqual(['a', 'b', 'c', 'd.e']);
+    expect(seen).toHaveLength(4);
   });
 });
 

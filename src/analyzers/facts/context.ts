@@ -3,6 +3,7 @@
  * blocking call stalls every other request), or in start-up / script code where it is fine.
  */
 import { ts } from '../ts';
+import { syntaxIndexOf } from './syntaxIndex';
 import { iterationOfCallback } from './loops';
 import { ImportTable } from './imports';
 import {
@@ -335,8 +336,8 @@ function registrationsIn(sourceFile: ts.SourceFile): Map<string, Registration> {
   const registrations = new Map<string, Registration>();
   found = registrations;
   registrationsByFile.set(sourceFile, found);
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && node.arguments.length > 0) {
+  for (const node of syntaxIndexOf(sourceFile).calls) {
+    if (node.arguments.length > 0) {
       const method = calleeName(node);
       const receiver = receiverOf(node);
       if (method && HTTP_SERVER_FACTORIES.has(method)) {
@@ -369,9 +370,7 @@ function registrationsIn(sourceFile: ts.SourceFile): Map<string, Registration> {
         }
       }
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  }
   return found;
 }
 

@@ -9,6 +9,7 @@
  * filters of a rule, not for every node.
  */
 import { ts } from '../ts';
+import { syntaxIndexOf } from './syntaxIndex';
 import { boundNames, isFunctionLike, isWriteReference, skipParens, skipParensUp, type FunctionLike } from './ast';
 
 const SK = ts.SyntaxKind;
@@ -546,12 +547,20 @@ export function assignedProperties(region: ts.Node): ReadonlySet<string> {
   if (names) return names;
   names = new Set();
   const found = names;
-  const visit = (node: ts.Node): void => {
+  const note = (node: ts.Node): void => {
     if (ts.isPropertyAccessExpression(node) && (isWriteReference(node) || isAssignmentTarget(node) || (node.parent && ts.isDeleteExpression(node.parent)))) found.add(node.name.text);
     if (ts.isElementAccessExpression(node) && (isWriteReference(node) || isAssignmentTarget(node))) found.add('[]');
-    ts.forEachChild(node, visit);
   };
-  visit(region);
+  if (ts.isSourceFile(region)) {
+    // The whole file: the engine's walk already listed every access.
+    for (const access of syntaxIndexOf(region).accesses) note(access);
+  } else {
+    const visit = (node: ts.Node): void => {
+      note(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(region);
+  }
   assignedPropertiesCache.set(region, found);
   return found;
 }
@@ -650,20 +659,33 @@ export function isInvariantIn(expression: ts.Expression, region: ts.Node, option
 // ---------------------------------------------------------------------------------------------
 // Names for new declarations
 
-const namesCache = new WeakMap<ts.SourceFile, Set<string>>();
+/**
+ * True when `name` is written anywhere in the file as a whole word: in code, a string or a
+ * comment. A text search, not a walk of the tree (a walk of a 5,000-line file cost 3 ms per
+ * keystroke); it errs only towards "taken", which merely picks the next candidate name. A file
+ * with `\u` escapes could spell an identifier differently, so there every word counts as taken
+ * unless the tree says otherwise.
+ */
+function isNameTaken(sourceFile: ts.SourceFile, name: string): boolean {
+  const text = sourceFile.text;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (!isIdentifierPart(text.charCodeAt(at - 1)) && !isIdentifierPart(text.charCodeAt(at + name.length))) return true;
+  }
+  return text.includes('\\u') && identifierNames(sourceFile).has(name);
+}
+
+function isIdentifierPart(code: number): boolean {
+  return !Number.isNaN(code) && ts.isIdentifierPart(code, ts.ScriptTarget.Latest);
+}
 
 /** Every identifier text in the file (declared or referenced, property names included). */
-export function identifierNames(sourceFile: ts.SourceFile): ReadonlySet<string> {
-  let names = namesCache.get(sourceFile);
-  if (names) return names;
-  names = new Set();
-  const found = names;
+function identifierNames(sourceFile: ts.SourceFile): ReadonlySet<string> {
+  const found = new Set<string>();
   const visit = (node: ts.Node): void => {
     if (node.kind === SK.Identifier || node.kind === SK.PrivateIdentifier) found.add((node as ts.Identifier).text);
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
-  namesCache.set(sourceFile, found);
   return found;
 }
 
@@ -687,10 +709,9 @@ export function camelName(...parts: string[]): string {
  * clash nor shadow): `base`, `base2`, `base3`…
  */
 export function uniqueName(sourceFile: ts.SourceFile, base: string): string {
-  const taken = identifierNames(sourceFile);
   const stem = RESERVED.has(base) ? `${base}Value` : base;
-  if (!taken.has(stem)) return stem;
-  for (let i = 2; ; i++) if (!taken.has(`${stem}${i}`)) return `${stem}${i}`;
+  if (!isNameTaken(sourceFile, stem)) return stem;
+  for (let i = 2; ; i++) if (!isNameTaken(sourceFile, `${stem}${i}`)) return `${stem}${i}`;
 }
 
 /** Names bound by a declaration list or parameter (re-exported for rules that build declarations). */

@@ -142,6 +142,12 @@ describe('places and names', () => {
     expect(uniqueName(sf, 'delete')).toBe('deleteValue');
   });
 
+  it('counts whole words only, and sees identifiers spelled with \\u escapes', () => {
+    // `myIdsSet` and `idsSetting` do not take `idsSet`; a \u-escaped `idsSet` does.
+    expect(uniqueName(parse(`const myIdsSet = 1; const idsSetting = 2;`), 'idsSet')).toBe('idsSet');
+    expect(uniqueName(parse(`const ids\\u0053et = 1;`), 'idsSet')).toBe('idsSet2');
+  });
+
   it('looks through synchronous array callbacks for the owner of a node', () => {
     const sf = parse(`function f(xs: number[]) { xs.forEach((x) => g(x)); }`);
     const call = find(sf, (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'g');
