@@ -1,6 +1,9 @@
 // Bundles the extension (thin, no ts-morph), the analysis worker and the CLI.
 // `vscode` is provided by the editor at run time; everything else is bundled so the
 // .vsix needs no node_modules.
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -15,6 +18,9 @@ const common = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
+  // web-tree-sitter's ESM build locates itself through import.meta.url, which a CommonJS bundle
+  // does not have; its CommonJS build uses __dirname and is told where the .wasm is.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 };
 
 const entries = [
@@ -24,6 +30,16 @@ const entries = [
   // `npm run bench` times the engine in-process, bundled exactly as the worker bundles it.
   { entryPoints: ['bench/engine.ts'], outfile: 'bench/.cache/engine.js' },
 ];
+
+// src/profiles/enclosing.ts loads web-tree-sitter's runtime and grammars at run time from
+// dist/tree-sitter/ (next to the bundles): copy them there.
+const require = createRequire(import.meta.url);
+const treeSitter = 'dist/tree-sitter';
+const GRAMMARS = ['javascript', 'typescript', 'tsx', 'python', 'go', 'rust', 'java', 'ruby', 'php'];
+fs.mkdirSync(treeSitter, { recursive: true });
+fs.copyFileSync(path.join(path.dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'), path.join(treeSitter, 'web-tree-sitter.wasm'));
+const grammarDir = path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
+for (const grammar of GRAMMARS) fs.copyFileSync(path.join(grammarDir, `tree-sitter-${grammar}.wasm`), path.join(treeSitter, `tree-sitter-${grammar}.wasm`));
 
 if (watch) {
   for (const entry of entries) {

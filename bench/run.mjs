@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 const SUITES = {
   scan: () => import('./suites/scan.mjs'),
   'edit-latency': () => import('./suites/edit-latency.mjs'),
+  profile: () => import('./suites/profile.mjs'),
 };
 
 /**

@@ -7,12 +7,13 @@ import { parseArgs } from 'node:util';
 import { CATEGORIES, type Category } from '../analyzers/finding';
 import type { Rule } from '../analyzers/rule';
 import { didYouMean } from '../analyzers/suggest';
+import { parseProfileCommand, type ProfileCommand } from './profileArgs';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const COMMANDS = ['scan', 'fix', 'profile', 'help'] as const;
-export type HelpTopic = 'scan' | 'fix' | undefined;
+export type HelpTopic = 'scan' | 'fix' | 'profile' | undefined;
 
 export interface ScanCommand {
   kind: 'scan';
@@ -26,7 +27,7 @@ export interface ScanCommand {
   config?: string;
 }
 
-export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | ScanCommand;
+export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | ScanCommand | ProfileCommand;
 
 /** A command line that cannot be run as given (exit status 2). */
 export class UsageError extends Error {
@@ -46,7 +47,7 @@ const SCAN_OPTIONS = {
 
 type OptionName = keyof typeof SCAN_OPTIONS;
 
-const PROFILE_UNAVAILABLE = 'is not available in this version: importing profiles and ranking findings by hotness come in a later release';
+const PROFILE_UNAVAILABLE = 'is not available in this version: ranking findings by profile hotness comes in a later release (perflens profile FILE reports a profile on its own)';
 
 /** `rules` are the rules this build ships (tests pass their own): `--rule` must name one of them. */
 export function parseCommand(argv: readonly string[], rules: readonly Rule[]): Command {
@@ -61,7 +62,7 @@ export function parseCommand(argv: readonly string[], rules: readonly Rule[]): C
     case 'help':
       return { kind: 'help', topic: helpTopic(rest[0]) };
     case 'profile':
-      throw new UsageError(`the profile command ${PROFILE_UNAVAILABLE}`);
+      return parseProfileCommand(rest);
     default:
       if (first.startsWith('-')) throw new UsageError(`unknown option ${first} before the command (see perflens --help)`);
       throw new UsageError(`unknown command "${first}"${didYouMean(first, COMMANDS)}: expected "scan" or "fix" (see perflens --help)`);
@@ -69,7 +70,7 @@ export function parseCommand(argv: readonly string[], rules: readonly Rule[]): C
 }
 
 function helpTopic(word: string | undefined): HelpTopic {
-  if (word === undefined || word === 'scan' || word === 'fix') return word;
+  if (word === undefined || word === 'scan' || word === 'fix' || word === 'profile') return word;
   throw new UsageError(`no help for "${word}": try perflens help scan or perflens help fix`);
 }
 

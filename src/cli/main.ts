@@ -7,11 +7,14 @@ import { ConfigError } from '../analyzers/config';
 import { InputError } from '../analyzers/files';
 import { allRules } from '../analyzers/registry';
 import type { Rule } from '../analyzers/rule';
-import { parseCommand, UsageError, type ScanCommand } from './args';
+import { ProfileError } from '../profiles/errors';
+import { parseCommand, UsageError, type Command, type ScanCommand } from './args';
 import { useColor } from './format/color';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
+import { runProfileCommand } from './profile';
+import { ProfileUsageError } from './profileArgs';
 import { runScan, type ScanReport } from './scan';
 import { helpText } from './usage';
 import { VERSION } from './version';
@@ -34,23 +37,45 @@ export interface CliOptions {
   rules?: readonly Rule[];
 }
 
+/**
+ * Runs every command but `profile` synchronously (scan, fix, help, version). `profile` reads
+ * sources with web-tree-sitter, whose WebAssembly loads asynchronously: use runCliAsync for it.
+ */
 export function runCli(argv: readonly string[], io: CliIo, options: CliOptions = {}): number {
   const debug = isDebug(io.env);
   try {
     const rules = options.rules ?? allRules;
     const command = parseCommand(argv, rules);
-    switch (command.kind) {
-      case 'help':
-        io.stdout(helpText(command.topic));
-        return EXIT_CLEAN;
-      case 'version':
-        io.stdout(`${VERSION}\n`);
-        return EXIT_CLEAN;
-      case 'scan':
-        return scan(command, rules, io, debug);
-    }
+    if (command.kind === 'profile') throw new Error('runCli cannot run the profile command: it is asynchronous (call runCliAsync)');
+    return runSync(command, rules, io, debug);
   } catch (error) {
     return fail(error, io, debug);
+  }
+}
+
+/** Every command, `profile` included; what the `perflens` binary runs. */
+export async function runCliAsync(argv: readonly string[], io: CliIo, options: CliOptions = {}): Promise<number> {
+  const debug = isDebug(io.env);
+  try {
+    const rules = options.rules ?? allRules;
+    const command = parseCommand(argv, rules);
+    if (command.kind === 'profile') return await runProfileCommand(command, io);
+    return runSync(command, rules, io, debug);
+  } catch (error) {
+    return fail(error, io, debug);
+  }
+}
+
+function runSync(command: Exclude<Command, { kind: 'profile' }>, rules: readonly Rule[], io: CliIo, debug: boolean): number {
+  switch (command.kind) {
+    case 'help':
+      io.stdout(helpText(command.topic));
+      return EXIT_CLEAN;
+    case 'version':
+      io.stdout(`${VERSION}\n`);
+      return EXIT_CLEAN;
+    case 'scan':
+      return scan(command, rules, io, debug);
   }
 }
 
@@ -81,7 +106,7 @@ function render(command: ScanCommand, report: ScanReport, io: CliIo): string {
   }
 }
 
-const EXPECTED_ERRORS = [UsageError, InputError, ConfigError];
+const EXPECTED_ERRORS = [UsageError, InputError, ConfigError, ProfileUsageError, ProfileError];
 
 function fail(error: unknown, io: CliIo, debug: boolean): number {
   const message = oneLine(error instanceof Error ? error.message : String(error));
@@ -112,12 +137,14 @@ function main(): void {
     process.stderr.write(`perflens: cannot write the output: ${error.code ?? error.message}\n`);
     process.exit(EXIT_USAGE);
   });
-  process.exitCode = runCli(process.argv.slice(2), {
+  void runCliAsync(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
+  }).then((code) => {
+    process.exitCode = code;
   });
 }
 

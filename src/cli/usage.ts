@@ -1,4 +1,4 @@
-/** The help texts of `perflens --help`, `perflens scan --help` and `perflens fix --help`. */
+/** The help texts of `perflens --help` and of each command's `--help`. */
 import { CATEGORIES } from '../analyzers/finding';
 import type { HelpTopic } from './args';
 
@@ -34,11 +34,37 @@ ${OPTIONS}
 ${EXIT}
 `;
 
+const PROFILE = `Usage: perflens profile [options] FILE
+       perflens profile [options] --run -- COMMAND [ARGS...]
+
+Reports where a profile spent its time (or memory): the heaviest functions by self weight, with
+their total, share and location, mapped through source maps to the original source. Reads V8
+.cpuprofile and .heapprofile, Chrome DevTools traces, speedscope JSON, folded stacks and pprof
+(gzipped or not); the format is detected from the content.
+
+Options:
+  --format text|json        output format (default: text)
+  --top N                   show the N heaviest functions (default: 20 in text, all in json)
+  --baseline FILE           compare with an earlier profile: before, after and change per function
+  --max-regression PCT      with --baseline: exit 1 when the total or a function's self weight
+                            grew by more than PCT percent beyond sampling noise
+  --root DIR                where the sources live; locations are shown relative to it
+                            (default: the working directory)
+  --run -- COMMAND...       run COMMAND with Node's CPU profiler on (NODE_OPTIONS=--cpu-prof) and
+                            report the busiest Node process; COMMAND's output goes to stderr
+  --thread NAME             Chrome traces: the thread to show (default: the main JS thread)
+  --sample-type TYPE        pprof: the value to show (default: the profile's default)
+  -h, --help                show this help
+
+Exit status: 0 success, 1 regression beyond --max-regression, 2 usage or input error.
+`;
+
 const GENERAL = `Usage: perflens <command> [options]
 
 Commands:
   scan [paths...]   report performance problems (text, json or sarif)
   fix [paths...]    apply safe fixes in place, then report what is left
+  profile FILE      report where a profile spent its time, mapped to your source
   help [command]    show help for a command
 
 Options:
@@ -51,5 +77,6 @@ Run perflens scan --help for the scan options.
 export function helpText(topic: HelpTopic): string {
   if (topic === 'scan') return SCAN;
   if (topic === 'fix') return FIX;
+  if (topic === 'profile') return PROFILE;
   return GENERAL;
 }

@@ -82,8 +82,7 @@ describe('exit status 2', () => {
     [['scan', 'missing.ts'], 'perflens: no such file or folder: missing.ts'],
     [['scan', 'src', 'nope/'], 'perflens: no such file or folder: nope/'],
     [['scan', '--config', 'nope.json'], 'perflens: no such config file: nope.json'],
-    [['scan', '--profile', 'run.cpuprofile'], 'perflens: --profile is not available in this version: importing profiles and ranking findings by hotness come in a later release'],
-    [['profile', 'run.cpuprofile'], 'perflens: the profile command is not available in this version: importing profiles and ranking findings by hotness come in a later release'],
+    [['scan', '--profile', 'run.cpuprofile'], 'perflens: --profile is not available in this version: ranking findings by profile hotness comes in a later release (perflens profile FILE reports a profile on its own)'],
   ];
 
   it.each(cases)('%j → %s', (argv, line) => {

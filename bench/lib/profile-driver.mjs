@@ -1,0 +1,53 @@
+// Child process of the profile suite: does one job on one profile and prints its own CPU and wall
+// time for that job as JSON (the process's peak RSS is added by usage-probe.mjs).
+//   parse   FILE         read it as UTF-8 and JSON.parse it: the floor
+//   load    FILE ENGINE  PerfLens: load, resolve frames, aggregate hotspots
+//   queries FILE ENGINE  load, then callers/callees and bottom-up of the heaviest functions
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+
+const [mode, file, engineFile, root = process.cwd()] = process.argv.slice(2);
+
+function timed(job) {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = job();
+  const used = process.cpuUsage(cpu);
+  return { result, cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started };
+}
+
+if (mode === 'parse') {
+  const { result, cpuMs, wallMs } = timed(() => JSON.parse(fs.readFileSync(file, 'utf8')));
+  const keys = Object.keys(result).length;
+  console.log(JSON.stringify({ cpuMs, wallMs, keys }));
+} else {
+  const engine = createRequire(import.meta.url)(engineFile);
+  const { result, cpuMs, wallMs } = timed(() => {
+    const profile = engine.loadProfileFile(file);
+    const resolution = engine.resolveFrames(profile, { root });
+    const hotspots = engine.computeHotspots(profile, resolution);
+    return { profile, resolution, hotspots };
+  });
+  const { profile, resolution, hotspots } = result;
+  const summary = { cpuMs, wallMs, nodes: profile.tree.size, frames: profile.frames.length, functions: hotspots.functions.length, samples: profile.samples, total: hotspots.total };
+  if (mode === 'queries') {
+    // The heaviest by self and by total, and the function with the most call-tree nodes (the
+    // worst case for both queries: recursion-heavy checker functions).
+    const nodesPerFunction = new Map();
+    for (let node = 0; node < profile.tree.size; node++) {
+      const fn = resolution.functionOf[profile.tree.frame[node]];
+      nodesPerFunction.set(fn, (nodesPerFunction.get(fn) ?? 0) + 1);
+    }
+    const mostNodes = [...nodesPerFunction].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([fn]) => fn);
+    const bySelf = hotspots.functions.slice(0, 5).map((hotspot) => hotspot.id);
+    const byTotal = [...hotspots.functions].sort((a, b) => b.total - a.total).slice(0, 5).map((hotspot) => hotspot.id);
+    const targets = [...new Set([...bySelf, ...byTotal, ...mostNodes])];
+    summary.queries = targets.map((fn) => {
+      const neighbours = timed(() => engine.callersAndCallees(profile, resolution, fn));
+      const inverted = timed(() => engine.bottomUp(profile, resolution, fn));
+      return { name: resolution.functions[fn].name, nodes: nodesPerFunction.get(fn), callersMs: neighbours.wallMs, bottomUpMs: inverted.wallMs };
+    });
+  }
+  console.log(JSON.stringify(summary));
+}

@@ -1,0 +1,153 @@
+/**
+ * `perflens profile`: read (or record) a profile, map it to source, aggregate, optionally
+ * compare with a baseline, and print the table or the JSON contract. Exit status: 0, 1 when
+ * `--max-regression` is breached, 2 for bad input (thrown, and turned into one line by main.ts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { diffRuns, regressions, type FunctionChange, type ProfileDiff, type ProfileRun, type Regression } from '../profiles/diff';
+import { EnclosingFunctions, type SourceRange } from '../profiles/enclosing';
+import { ProfileError } from '../profiles/errors';
+import { computeHotspots, type FunctionHotspot } from '../profiles/hotspots';
+import { loadProfileFile } from '../profiles/load';
+import type { Profile } from '../profiles/model';
+import { resolveFrames, type ResolvedFunction } from '../profiles/resolve';
+import { SourceMaps } from '../profiles/sourcemaps';
+import { formatProfileJson } from './format/profileJson';
+import { formatProfileText } from './format/profileText';
+import type { ProfileCommand } from './profileArgs';
+import { recordCpuProfile } from './record';
+
+export interface ProfileIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A function as shown: this run's figures, the comparison with the baseline, its source range. */
+export interface ReportRow {
+  fn: ResolvedFunction;
+  /** Undefined for a function only the baseline has. */
+  hotspot: FunctionHotspot | undefined;
+  change: FunctionChange | undefined;
+  range: SourceRange | undefined;
+}
+
+/** What the formats print: one run, its ranges, and the comparison when there is a baseline. */
+export interface ProfileReport {
+  profile: Profile;
+  run: ProfileRun;
+  /** The functions to show, in order (after --top). */
+  rows: ReportRow[];
+  /** How many functions there are in all (rows before --top). */
+  functionCount: number;
+  top: number | undefined;
+  diff: ProfileDiff | undefined;
+  baselineProfile: Profile | undefined;
+  regressions: Regression[] | undefined;
+  maxRegression: number | undefined;
+  notes: string[];
+}
+
+const DEFAULT_TEXT_ROWS = 20;
+
+export async function runProfileCommand(command: ProfileCommand, io: ProfileIo): Promise<number> {
+  const root = path.resolve(io.cwd, command.root ?? '.');
+  if (command.root !== undefined && !isDirectory(root)) throw new ProfileError(`--root ${command.root} is not a folder`);
+  const options = { thread: command.thread, sampleType: command.sampleType };
+  const notes: string[] = [];
+
+  let profile: Profile;
+  let commandStatus: number | null = 0;
+  if (command.run) {
+    const recording = recordCpuProfile(command.run, io.cwd, io.env, io.stderr);
+    try {
+      profile = loadProfileFile(recording.file, options);
+    } finally {
+      fs.rmSync(recording.directory, { recursive: true, force: true });
+    }
+    commandStatus = recording.signal ? 128 : recording.status;
+    if (recording.others > 0) notes.push(`${command.run[0]} ran ${recording.others + 1} Node.js processes; showing the busiest`);
+  } else {
+    profile = loadProfileFile(path.resolve(io.cwd, command.file as string), options);
+  }
+  const sourceMaps = new SourceMaps(root);
+  const resolution = resolveFrames(profile, { root, sourceMaps });
+  const run: ProfileRun = { hotspots: computeHotspots(profile, resolution), resolution };
+
+  let diff: ProfileDiff | undefined;
+  let baselineProfile: Profile | undefined;
+  let found: Regression[] | undefined;
+  if (command.baseline !== undefined) {
+    try {
+      baselineProfile = loadProfileFile(path.resolve(io.cwd, command.baseline), options);
+    } catch (error) {
+      // Two profiles are read: say which one is wrong.
+      if (error instanceof ProfileError) throw new ProfileError(`--baseline ${command.baseline}: ${error.message}`);
+      throw error;
+    }
+    if (baselineProfile.unit !== profile.unit) {
+      throw new ProfileError(`the baseline is in ${baselineProfile.unit} and the profile in ${profile.unit}: they cannot be compared`);
+    }
+    const baselineResolution = resolveFrames(baselineProfile, { root, sourceMaps });
+    diff = diffRuns({ hotspots: computeHotspots(baselineProfile, baselineResolution), resolution: baselineResolution }, run);
+    if (command.maxRegression !== undefined) found = regressions(diff, command.maxRegression);
+  }
+
+  const limit = command.top ?? (command.format === 'text' ? DEFAULT_TEXT_ROWS : undefined);
+  const all: ReportRow[] = diff
+    ? diff.changes.map((change) => ({ fn: change.fn, hotspot: change.after, change, range: undefined }))
+    : run.hotspots.functions.map((hotspot) => ({ fn: resolution.functions[hotspot.id], hotspot, change: undefined, range: undefined }));
+  const rows = limit === undefined ? all : all.slice(0, limit);
+  await addRanges(rows);
+  notes.push(...profile.notes, ...sourceMaps.problems);
+
+  const report: ProfileReport = {
+    profile,
+    run,
+    rows,
+    functionCount: all.length,
+    top: limit,
+    diff,
+    baselineProfile,
+    regressions: found,
+    maxRegression: command.maxRegression,
+    notes,
+  };
+  io.stdout(command.format === 'json' ? formatProfileJson(report) : formatProfileText(report));
+
+  if (commandStatus !== 0) {
+    throw new ProfileError(`${command.run?.[0] ?? 'the command'} exited with status ${commandStatus ?? 'unknown'} (its profile is above)`);
+  }
+  if (found && found.length > 0) {
+    const worst = found[0];
+    const percent = Number.isFinite(worst.growth) ? `+${(worst.growth * 100).toFixed(1)}%` : 'new';
+    io.stderr(`perflens: ${found.length} regression${found.length === 1 ? '' : 's'} over ${command.maxRegression}%: ${worst.name}${worst.file ? ` (${worst.file})` : ''} ${percent}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The source range of each shown function, from its file (any language with a grammar). */
+async function addRanges(rows: ReportRow[]): Promise<void> {
+  const lineOf = (row: ReportRow): number => row.fn.line || row.hotspot?.hotLine || 0;
+  const wanted = rows.filter((row) => row.fn.path !== undefined && lineOf(row) > 0 && fs.existsSync(row.fn.path));
+  if (wanted.length === 0) return;
+  const finder = await EnclosingFunctions.create();
+  for (const row of wanted) {
+    const found = await finder.find(row.fn.path as string, lineOf(row), row.fn.line > 0 ? row.fn.column : 0);
+    if (!found) continue;
+    row.range = found.range;
+    // A frame known only by the lines it ran (folded stacks, some pprofs) takes its function's start.
+    if (row.fn.line === 0) row.fn = { ...row.fn, line: found.range.start.line, column: found.range.start.column };
+  }
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
