@@ -27,6 +27,8 @@ export function isAnalyzedDocument(document: vscode.TextDocument): boolean {
 
 export class LiveAnalysis implements vscode.Disposable {
   private started = false;
+  private readonly whenStartedPromise: Promise<void>;
+  private resolveStarted: () => void = () => {};
   private readonly debouncer = new Debouncer<string>(TYPING_DEBOUNCE_MS);
   /** Open documents we analyse, by file system path (the worker's key). */
   private readonly documents = new Map<string, vscode.TextDocument>();
@@ -49,6 +51,7 @@ export class LiveAnalysis implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh()),
     );
+    this.whenStartedPromise = new Promise((resolve) => (this.resolveStarted = resolve));
     const watcher = vscode.workspace.createFileSystemWatcher('**/.perflensrc.json');
     this.subscriptions.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidChange(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
   }
@@ -59,6 +62,20 @@ export class LiveAnalysis implements vscode.Disposable {
     this.started = true;
     this.configureWorker();
     for (const document of vscode.workspace.textDocuments) this.opened(document);
+    this.resolveStarted();
+  }
+
+  /**
+   * Resolves once the worker is ready and has its configuration. A request sent before (a scan
+   * run as the command that activates PerfLens) would reach a worker that knows no settings yet:
+   * no `perflens.exclude`, no per-folder rules.
+   */
+  whenStarted(): Promise<void> {
+    return this.whenStartedPromise;
+  }
+
+  get isStarted(): boolean {
+    return this.started;
   }
 
   isTracked(document: vscode.TextDocument): boolean {

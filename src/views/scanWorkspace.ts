@@ -35,6 +35,14 @@ export async function scanWorkspace({ client, live, log }: ScanDependencies): Pr
         const seen = new Set<string>();
         let reported = 0;
         try {
+          // Run as the command that activates PerfLens, the scan must wait for the worker to be
+          // configured: requests are served in order, and one sent now would ignore the settings.
+          if (!live.isStarted) {
+            progress.report({ message: 'starting the analysis worker…' });
+            const cancelled = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+            await Promise.race([live.whenStarted(), cancelled]);
+            if (abort.signal.aborted) return { done: 0, total: 0, cancelled: true, durationMs: 0, findings: 0, errors: [], skipped: [] };
+          }
           const result = await client.scan(folders, {
             signal: abort.signal,
             onResults: (results) => {

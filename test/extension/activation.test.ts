@@ -226,6 +226,18 @@ describe('Scan Workspace', () => {
     await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
   });
 
+  it('run as the command that activates PerfLens, waits for the configured worker and honours perflens.exclude', async () => {
+    // Found in a real VS Code: the scan reached the worker before its configuration, so
+    // excluded files were scanned and reported.
+    vscode.state.settings = { 'perflens.exclude': ['src/other.ts'] };
+    activate(context as never);
+    const summary = (await vscode.commands.executeCommand('perflens.scanWorkspace')) as { done: number; total: number; cancelled: boolean };
+    expect(summary).toMatchObject({ done: 3, total: 3, cancelled: false });
+    expect(diagnosticsOf('other.ts')).toBeUndefined();
+    expect(diagnosticsOf('open.ts')).toHaveLength(1);
+    expect(vscode.state.progress[0]?.message).toBe('starting the analysis worker…');
+  });
+
   it('stops when the progress notification is cancelled', async () => {
     const large = tempDir('ext-large');
     try {
