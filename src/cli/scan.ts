@@ -21,7 +21,7 @@ export interface ScanOptions {
   rules: readonly Rule[];
   onlyRules: readonly string[];
   onlyCategories: readonly Category[];
-  /** `--config`; without it the nearest `.perflensrc.json` at or above `cwd` applies. */
+  /** `--config`; without it each scanned path follows the nearest `.perflensrc.json` at or above it. */
   configFile?: string;
   fix: boolean;
   log: (message: string) => void;
@@ -45,7 +45,6 @@ export interface ScanReport {
 
 export function runScan(options: ScanOptions): ScanReport {
   const started = performance.now();
-  const config = loadConfig(options);
   const typed = options.paths.length > 0 ? options.paths : ['.'];
   const inputs = typed.map((input) => {
     const absolute = path.resolve(options.cwd, input);
@@ -53,34 +52,53 @@ export function runScan(options: ScanOptions): ScanReport {
     if (!fs.existsSync(absolute)) throw new InputError(`no such file or folder: ${input}`);
     return absolute;
   });
-  const discovery = discoverFiles(inputs, { ignore: config.ignore, ignoreRoot: config.root });
+
+  // Each scanned path follows the config nearest to it (or --config): `perflens scan app/` from
+  // anywhere applies app/.perflensrc.json, as the editor does for that folder.
+  const groups = groupByConfig(inputs, options);
+  const work: Array<{ file: string; analyzer: Analyzer }> = [];
+  const seen = new Set<string>();
+  const rules = new Map<string, Rule>();
+  const errors: FileError[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const { config, inputs: groupInputs } of groups) {
+    const discovery = discoverFiles(groupInputs, { ignore: config.ignore, ignoreRoot: config.root });
+    errors.push(...discovery.errors);
+    skipped.push(...discovery.skipped);
+    const analyzer = new Analyzer({
+      rules: options.rules,
+      config,
+      onlyRules: options.onlyRules,
+      onlyCategories: options.onlyCategories,
+      syntaxErrors: 'skip',
+      log: options.log,
+    });
+    for (const rule of analyzer.rules) rules.set(rule.meta.id, rule);
+    for (const file of discovery.files) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      work.push({ file, analyzer });
+    }
+  }
   // "No problems in 0 files" would read as a pass when the paths (or an ignore rule) are wrong.
-  if (discovery.files.length === 0 && discovery.skipped.length === 0 && discovery.errors.length === 0) {
+  if (work.length === 0 && skipped.length === 0 && errors.length === 0) {
     throw new InputError(`no JavaScript or TypeScript files to scan in ${typed.join(', ')} (files ignored by .gitignore or the config are left out)`);
   }
 
-  const analyzer = new Analyzer({
-    rules: options.rules,
-    config,
-    onlyRules: options.onlyRules,
-    onlyCategories: options.onlyCategories,
-    syntaxErrors: 'skip',
-    log: options.log,
-  });
   const lines = new Map<string, LineIndex>();
   const report: ScanReport = {
     cwd: options.cwd,
     files: 0,
     durationMs: 0,
     findings: [],
-    errors: [...discovery.errors],
-    skipped: [...discovery.skipped],
-    rules: analyzer.rules,
+    errors,
+    skipped,
+    rules: [...rules.values()],
     lines,
     fixed: options.fix ? { files: 0, fixes: 0 } : undefined,
   };
 
-  for (const file of discovery.files) {
+  for (const { file, analyzer } of work) {
     const read = readSourceFile(file);
     if ('skipped' in read) {
       report.skipped.push({ file, reason: read.skipped });
@@ -114,13 +132,24 @@ export function runScan(options: ScanOptions): ScanReport {
   return report;
 }
 
-function loadConfig(options: ScanOptions): PerfLensConfig {
-  const knownRules = new Set(options.rules.map((rule) => rule.meta.id));
-  if (options.configFile !== undefined) {
-    const file = path.resolve(options.cwd, options.configFile);
-    if (!fs.existsSync(file)) throw new ConfigError(`no such config file: ${options.configFile}`);
-    return loadConfigFile(file, knownRules);
+/** The scanned paths grouped by the config that applies to them. */
+function groupByConfig(inputs: readonly string[], options: ScanOptions): Array<{ config: PerfLensConfig; inputs: string[] }> {
+  if (options.configFile !== undefined) return [{ config: loadConfig(options, options.configFile), inputs: [...inputs] }];
+  const groups = new Map<string, { config: PerfLensConfig; inputs: string[] }>();
+  for (const input of inputs) {
+    const directory = fs.statSync(input).isDirectory() ? input : path.dirname(input);
+    const found = findConfigFile(directory);
+    const key = found ?? '';
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { config: found ? loadConfig(options, found) : emptyConfig(options.cwd), inputs: [] }));
+    group.inputs.push(input);
   }
-  const found = findConfigFile(options.cwd);
-  return found ? loadConfigFile(found, knownRules) : emptyConfig(options.cwd);
+  return [...groups.values()];
+}
+
+function loadConfig(options: ScanOptions, file: string): PerfLensConfig {
+  const knownRules = new Set(options.rules.map((rule) => rule.meta.id));
+  const absolute = path.resolve(options.cwd, file);
+  if (!fs.existsSync(absolute)) throw new ConfigError(`no such config file: ${file}`);
+  return loadConfigFile(absolute, knownRules);
 }

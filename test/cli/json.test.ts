@@ -118,6 +118,23 @@ describe('config', () => {
     expect((json.findings as Array<{ severity: string }>)[0].severity).toBe('error');
   });
 
+  it('uses the config of the scanned folder, wherever it is run from', () => {
+    const root = workspace({ 'app/a.ts': 'xx;\n', 'app/.perflensrc.json': '{ "rules": { "shrink": "error" } }', 'elsewhere/.keep': '' });
+    const { json } = scanJson(['../app'], `${root}/elsewhere`);
+    expect((json.findings as Array<{ severity: string }>)[0].severity).toBe('error');
+  });
+
+  it('lets each scanned folder follow its own config', () => {
+    const root = workspace({
+      'api/a.ts': 'xx;\n',
+      'api/.perflensrc.json': '{ "rules": { "shrink": "error" } }',
+      'web/b.ts': 'xx;\n',
+      'web/.perflensrc.json': '{ "rules": { "shrink": "off" }, "ignore": [] }',
+    });
+    const { json } = scanJson(['api', 'web'], root);
+    expect((json.findings as Array<{ file: string; severity: string }>).map((f) => `${f.file} ${f.severity}`)).toEqual(['api/a.ts error']);
+  });
+
   it('uses --config instead, relative to the working directory', () => {
     const root = workspace({
       'a.ts': 'xx;\n',
