@@ -101,7 +101,7 @@ export class Analyzer {
     }
 
     const typesAllowed = this.options.types !== false;
-    const facts = new FileFacts(file, text, sourceFile, typesAllowed ? () => this.host.typeFacts(file, text) : undefined);
+    const facts = new FileFacts(file, text, sourceFile, typesAllowed ? () => this.host.typeFacts(file, text) : undefined, this.host);
     const findings: Finding[] = [];
     const handlers: Array<Array<{ index: number; handler: Handler }> | undefined> = [];
     const visitors: Array<Visitor | undefined> = [];

@@ -59,6 +59,27 @@ const LOOSE_COMPILER_OPTIONS: ts.CompilerOptions = {
   types: [],
 };
 
+/** Another file of the project, parsed for cross-file facts (what a called function does). */
+export interface ModuleFile {
+  /** Absolute path. */
+  fileName: string;
+  text: string;
+  /** Changes whenever the text may have: `overlay:<length>:<hash>` or `disk:<mtime>:<size>`. */
+  version: string;
+  sourceFile: ts.SourceFile;
+}
+
+/** How many other files' trees the host keeps for cross-file facts (least recently used go first). */
+const MODULE_FILE_LIMIT = 400;
+/** Extensions tried, in order, when an import names a project file without one (or with `.js` for a `.ts` source). */
+const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+function quickHash(text: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i += Math.max(1, text.length >> 10)) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash >>> 0;
+}
+
 export interface ProjectHostOptions {
   /** Called once per problem that degrades results (a tsconfig that cannot be read, …). */
   onNote?: (message: string) => void;
@@ -71,6 +92,9 @@ export class ProjectHost {
   /** The last tree of each file with an overlay: the next keystroke re-parses only what changed. */
   private readonly lastTrees = new Map<string, { text: string; sourceFile: ts.SourceFile }>();
   private readonly notes = new Set<string>();
+  private readonly moduleFiles = new Map<string, ModuleFile>();
+  private readonly resolutions = new Map<string, { file: string | undefined; at: number }>();
+  private readonly diskVersions = new Map<string, { version: string | undefined; at: number }>();
 
   constructor(private readonly options: ProjectHostOptions = {}) {}
 
@@ -128,7 +152,12 @@ export class ProjectHost {
    */
   parse(fileName: string, text: string): ts.SourceFile {
     const absolute = path.resolve(fileName);
-    if (!this.overlays.has(absolute)) return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+    if (!this.overlays.has(absolute)) {
+      // A file already parsed for cross-file facts (a scan reaches it after a file that imports it) is not parsed twice.
+      const known = this.moduleFiles.get(absolute);
+      if (known && known.text === text) return known.sourceFile;
+      return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+    }
     const previous = this.lastTrees.get(absolute);
     if (previous?.text === text) return previous.sourceFile;
     let sourceFile: ts.SourceFile | undefined;
@@ -164,11 +193,114 @@ export class ProjectHost {
     }
   }
 
+  /** The version of a file's text: its overlay's, or its size and modification time on disk; undefined when it does not exist. */
+  fileVersion(fileName: string): string | undefined {
+    const absolute = path.resolve(fileName);
+    const overlay = this.overlays.get(absolute);
+    if (overlay !== undefined) return `overlay:${overlay.length}:${quickHash(overlay)}`;
+    // One stat per file per half second: a keystroke's analysis asks about the same few files many times.
+    const now = Date.now();
+    const recent = this.diskVersions.get(absolute);
+    if (recent && now - recent.at < 500) return recent.version;
+    let version: string | undefined;
+    try {
+      const stat = fs.statSync(absolute);
+      version = stat.isFile() ? `disk:${stat.mtimeMs}:${stat.size}` : undefined;
+    } catch {
+      version = undefined;
+    }
+    if (this.diskVersions.size > 5000) this.diskVersions.clear();
+    this.diskVersions.set(absolute, { version, at: now });
+    return version;
+  }
+
+  /**
+   * Another project file's syntax tree, for facts that follow a call into it. Cached per version
+   * (an edit in the editor or on disk makes a new tree); files over the size limit or that cannot
+   * be read give undefined. Never asks for types.
+   */
+  moduleFile(fileName: string): ModuleFile | undefined {
+    const absolute = path.resolve(fileName);
+    const version = this.fileVersion(absolute);
+    if (version === undefined) return undefined;
+    const known = this.moduleFiles.get(absolute);
+    if (known && known.version === version) {
+      // Least recently used goes first: re-insert on use.
+      this.moduleFiles.delete(absolute);
+      this.moduleFiles.set(absolute, known);
+      return known;
+    }
+    let text = this.overlays.get(absolute);
+    if (text === undefined) {
+      try {
+        if (fs.statSync(absolute).size > 1_000_000) return undefined;
+        text = fs.readFileSync(absolute, 'utf8');
+      } catch {
+        return undefined;
+      }
+    }
+    const sourceFile = ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, scriptKindOf(absolute));
+    const file: ModuleFile = { fileName: absolute, text, version, sourceFile };
+    this.moduleFiles.delete(absolute);
+    this.moduleFiles.set(absolute, file);
+    if (this.moduleFiles.size > MODULE_FILE_LIMIT) this.moduleFiles.delete(this.moduleFiles.keys().next().value!);
+    return file;
+  }
+
+  /**
+   * The project file a relative import (`./users`, `../db/index.js`) or an `@/`/`~/` alias for the
+   * project's `src/` names, or undefined for packages and unresolved paths. Misses are re-checked
+   * after two seconds (a file may be created meanwhile).
+   */
+  resolveImport(fromFile: string, specifier: string): string | undefined {
+    const from = path.dirname(path.resolve(fromFile));
+    const key = `${from}\0${specifier}`;
+    const cached = this.resolutions.get(key);
+    const now = Date.now();
+    if (cached && (cached.file !== undefined ? this.fileVersion(cached.file) !== undefined : now - cached.at < 2000)) return cached.file;
+    const file = this.resolveUncached(from, specifier);
+    this.resolutions.set(key, { file, at: now });
+    return file;
+  }
+
+  private resolveUncached(fromDirectory: string, specifier: string): string | undefined {
+    let base: string | undefined;
+    if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..') base = path.resolve(fromDirectory, specifier);
+    else if (/^[@~]\//.test(specifier)) {
+      // `@/lib/db` and `~/lib/db`: the `src/` (or project root) of the nearest tsconfig/jsconfig.
+      const config = this.findConfig(path.join(fromDirectory, 'x.ts'));
+      if (!config) return undefined;
+      const root = path.dirname(config);
+      const rest = specifier.slice(2);
+      const inSrc = path.join(root, 'src', rest);
+      base = this.probe(inSrc) ? inSrc : path.join(root, rest);
+    }
+    if (base === undefined) return undefined;
+    return this.probe(base);
+  }
+
+  private probe(base: string): string | undefined {
+    const exists = (candidate: string): boolean => this.overlays.has(candidate) || (fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+    if (path.extname(base) && exists(base) && isAnalyzable(base)) return base;
+    // `./users.js` written for a `./users.ts` source (Node16/NodeNext style).
+    const withoutJs = base.replace(/\.(c|m)?jsx?$/, '');
+    for (const stem of withoutJs !== base ? [withoutJs, base] : [base]) {
+      for (const extension of RESOLVE_EXTENSIONS) if (exists(stem + extension)) return stem + extension;
+    }
+    for (const extension of RESOLVE_EXTENSIONS) {
+      const index = path.join(base, `index${extension}`);
+      if (exists(index)) return index;
+    }
+    return undefined;
+  }
+
   /** Forget a file's syntax and types (closed in the editor, deleted on disk). */
   forget(fileName: string): void {
     const absolute = path.resolve(fileName);
     this.overlays.delete(absolute);
     this.lastTrees.delete(absolute);
+    this.moduleFiles.delete(absolute);
+    this.diskVersions.delete(absolute);
     for (const project of this.projects.values()) {
       const sourceFile = project.getSourceFile(absolute);
       if (sourceFile) project.removeSourceFile(sourceFile);

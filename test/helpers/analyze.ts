@@ -38,3 +38,15 @@ export function applySafeFixes(code: string, rule: string, filename?: string): s
   if (result.refused) throw new Error(result.refused);
   return result.text;
 }
+
+/**
+ * Findings of one rule on `entry` of a small in-memory project: every file is an editor overlay
+ * under the virtual root, so cross-file facts (what an imported function does) can read the others.
+ */
+export function projectFindings(files: Record<string, string>, entry: string, rule: string, options: AnalyzerOptions = {}): Finding[] {
+  const analyzer = new Analyzer({ syntaxErrors: 'skip', ...options, rules: [ruleNamed(rule)] });
+  for (const [name, text] of Object.entries(files)) analyzer.host.setOverlay(virtualPath(name), text);
+  const result = analyzer.analyzeText(virtualPath(entry), files[entry]);
+  if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.message).join('; '));
+  return result.findings;
+}

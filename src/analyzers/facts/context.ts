@@ -2,6 +2,7 @@
  * "Where does this code run?" — inside an async function, inside a request handler (where a
  * blocking call stalls every other request), or in start-up / script code where it is fine.
  */
+import * as fs from 'node:fs';
 import { ts } from '../ts';
 import { syntaxIndexOf } from './syntaxIndex';
 import { iterationOfCallback } from './loops';
@@ -502,7 +503,9 @@ export function isModuleTopLevel(node: ts.Node): boolean {
 export function isScriptOrToolingFile(fileName: string, text: string): boolean {
   if (text.startsWith('#!')) return true;
   const normalized = normalizePath(fileName);
-  if (/(^|\/)(bin|scripts?|tools?|build|\.husky|fixtures?|__tests__|__mocks__|test|tests|e2e|cypress|benchmarks?)\//.test(normalized)) return true;
+  if (/(^|\/)(bin|scripts?|tools?|build|\.husky|fixtures?|__tests__|__mocks__|test|tests|testing|e2e|cypress|benchmarks?|migrations?|seeders?|seeds?)\//.test(normalized)) return true;
+  // Build, install and release scripts by name: `build.js`, `install.js`, `postinstall.mjs`.
+  if (/(^|\/)(build|install|postinstall|preinstall|prepare|release|publish)\.[cm]?[jt]s$/.test(normalized)) return true;
   if (/\.(test|spec|e2e|bench|config|conf)\.[cm]?[jt]sx?$/.test(normalized)) return true;
   if (/(^|\/)(gulpfile|gruntfile|jakefile|webpack|rollup|vite|vitest|jest|babel|eslint|prettier|tailwind|postcss|next\.config|nuxt\.config|svelte\.config|astro\.config)[^/]*\.[cm]?[jt]s$/i.test(normalized)) return true;
   return false;
@@ -665,4 +668,136 @@ function assigns(node: ts.Node, target: string | undefined): boolean {
   };
   visit(node);
   return found;
+}
+
+/** Events that fire over and over while a server runs: a listener for them runs on the hot path. */
+const REPEATING_EVENTS = /^(data|message|request|connection|upgrade|line|job|task|readable|chunk|packet|frame|record|row|event|tick|batch|delivery|publish|query)$/;
+const LISTENER_METHODS = new Set(['on', 'addListener', 'addEventListener', 'prependListener']);
+
+export interface EventCallback {
+  fn: FunctionLike;
+  /** `the 'message' listener`, `the setInterval callback`. */
+  description: string;
+  /** The event name, or `interval`. */
+  event: string;
+}
+
+/**
+ * The listener of a repeating event (`socket.on('message', …)`, `stream.on('data', …)`,
+ * `queue.on('job', …)`) or the `setInterval` callback that `node` runs in, looking through
+ * synchronous iteration callbacks. Listeners of one-off events (`exit`, `SIGINT`, `listening`,
+ * `close`) and file watchers (development tooling) are not hot paths and give undefined.
+ */
+export function enclosingEventCallback(node: ts.Node): EventCallback | undefined {
+  let fn = enclosingFunction(node);
+  while (fn && iterationOfCallback(fn)) fn = enclosingFunction(fn);
+  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  let argument: ts.Node = fn;
+  while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
+  const call = argument.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(argument as ts.Expression)) return undefined;
+  const method = calleeName(call);
+  if (method === 'setInterval' && call.arguments[0] === argument) return { fn, description: 'a setInterval callback', event: 'interval' };
+  if (!method || !LISTENER_METHODS.has(method) || !receiverOf(call)) return undefined;
+  const event = constantString(call.arguments[0]);
+  if (event === undefined || !REPEATING_EVENTS.test(event) || call.arguments[1] !== argument) return undefined;
+  return { fn, description: `the '${event}' listener`, event };
+}
+
+/** Web frameworks and servers: a package that depends on one is a server, even when it also ships a `bin` to start it. */
+const SERVER_DEPENDENCIES = /^(express|koa|fastify|@nestjs\/core|@hapi\/hapi|hapi|next|nuxt|@sveltejs\/kit|h3|hono|restify|polka|@remix-run\/node|@remix-run\/server-runtime|graphql-yoga|@apollo\/server|apollo-server.*|@medusajs\/framework|@strapi\/strapi|@adonisjs\/core|feathers|@feathersjs\/feathers|sails|loopback|@loopback\/core|micro)$/;
+
+const toolPackages = new Map<string, boolean>();
+
+/**
+ * True when `fileName` belongs to a command-line or build tool: the nearest package.json declares a `bin`
+ * or depends on a bundler, and depends on no web framework (a server that ships a `bin` to start it is
+ * still a server).
+ * Test runners, linters, bundlers and project generators block on purpose or where nobody waits.
+ * Read once per directory.
+ */
+export function isToolPackageFile(fileName: string): boolean {
+  const visited: string[] = [];
+  let directory = normalizePath(fileName).replace(/\/[^/]*$/, '');
+  let answer: boolean | undefined;
+  for (let guard = 0; guard < 40 && directory; guard++) {
+    const known = toolPackages.get(directory);
+    if (known !== undefined) {
+      answer = known;
+      break;
+    }
+    visited.push(directory);
+    const manifest = readManifest(`${directory}/package.json`);
+    if (manifest !== undefined) {
+      answer = manifest !== null && isToolManifest(manifest);
+      break;
+    }
+    const parent = directory.replace(/\/[^/]*$/, '');
+    if (parent === directory) break;
+    directory = parent;
+  }
+  for (const dir of visited) toolPackages.set(dir, answer ?? false);
+  if (toolPackages.size > 20_000) toolPackages.clear();
+  return answer ?? false;
+}
+
+/** The parsed manifest, null when it exists but cannot be read, undefined when there is none. */
+function readManifest(file: string): Record<string, unknown> | null | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? undefined : null;
+  }
+}
+
+/** Bundlers and dev servers: a package built on one is build tooling. */
+const BUILD_TOOL_DEPENDENCIES = /^(vite|webpack|rollup|esbuild|tsup|parcel|@vitejs\/.*|@rollup\/.*|webpack-dev-server|expo|react-native)$/;
+
+function isToolManifest(manifest: Record<string, unknown>): boolean {
+  // A CLI or a project generator by name: `@medusajs/cli`, `medusa-cli`, `create-next-app`.
+  const name = typeof manifest.name === 'string' ? manifest.name : '';
+  if (/(^|[/-])cli$|^(@[\w.-]+\/)?create-/.test(name) && manifest.bin) return true;
+  const bin = manifest.bin;
+  const hasBin = !!bin && !(typeof bin === 'object' && Object.keys(bin).length === 0);
+  const dependencies = Object.keys({ ...(manifest.dependencies as Record<string, string> | undefined), ...(manifest.peerDependencies as Record<string, string> | undefined) });
+  if (dependencies.some((name) => SERVER_DEPENDENCIES.test(name))) return false;
+  return hasBin || dependencies.some((name) => BUILD_TOOL_DEPENDENCIES.test(name));
+}
+
+/** Async functions that, by their name, run once while a program starts or a command runs: `main`, `bootstrap`, `adminLoader`. */
+const START_UP_NAMES = /^(main|start|startServer|bootstrap|init|initialize|setup|configure|prepare|install|postinstall|build|generate|scaffold|\w+Loader|load(Config|Env|Environment|Plugins?|Settings)|run(Cli|Command|Migrations?))$/;
+
+/** True when `fn` is named like start-up code (see START_UP_NAMES). */
+export function isStartUpFunction(fn: FunctionLike): boolean {
+  let name: string | undefined;
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name)) name = fn.name.text;
+  else if (fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) name = fn.parent.name.text;
+  else if (fn.parent && ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) name = fn.parent.name.text;
+  return name !== undefined && START_UP_NAMES.test(name);
+}
+
+/** Modules only build tools and dev servers import: a file that imports one is tooling, not a server's hot path. */
+const BUILD_TOOL_MODULES = /^(vite|webpack|webpack-dev-server|rollup|esbuild|@vitejs\/.*|@rollup\/.*|@expo\/config-plugins|expo\/config-plugins)$/;
+
+/** True when the file imports a bundler or dev server (`import { ViteDevServer } from 'vite'`). */
+export function importsBuildTool(imports: ImportTable): boolean {
+  return imports.importsAny((module) => BUILD_TOOL_MODULES.test(module));
+}
+
+/**
+ * Minified or bundled output (`assets/index-4f9a2c1b.js`): lines of thousands of characters. Nobody
+ * edits it, and what a rule would say about it is said better about its sources.
+ */
+export function isMinifiedText(text: string): boolean {
+  const sample = text.length > 65_536 ? text.slice(0, 65_536) : text;
+  let lines = 1;
+  let longest = 0;
+  let start = 0;
+  for (let i = sample.indexOf('\n'); i !== -1; i = sample.indexOf('\n', i + 1)) {
+    longest = Math.max(longest, i - start);
+    start = i + 1;
+    lines++;
+  }
+  longest = Math.max(longest, sample.length - start);
+  return longest > 2_000 && sample.length / lines > 300;
 }

@@ -678,9 +678,14 @@ function isIdentifierPart(code: number): boolean {
   return !Number.isNaN(code) && ts.isIdentifierPart(code, ts.ScriptTarget.Latest);
 }
 
-/** Every identifier text in the file (declared or referenced, property names included). */
+const identifierNamesCache = new WeakMap<ts.SourceFile, ReadonlySet<string>>();
+
+/** Every identifier text in the file (declared or referenced, property names included), gathered once per tree. */
 function identifierNames(sourceFile: ts.SourceFile): ReadonlySet<string> {
+  const cached = identifierNamesCache.get(sourceFile);
+  if (cached) return cached;
   const found = new Set<string>();
+  identifierNamesCache.set(sourceFile, found);
   const visit = (node: ts.Node): void => {
     if (node.kind === SK.Identifier || node.kind === SK.PrivateIdentifier) found.add((node as ts.Identifier).text);
     ts.forEachChild(node, visit);

@@ -3,7 +3,8 @@
  * a call resolves to (through its import), and how it is written without blocking.
  */
 import { ts } from '../ts';
-import { calleeName, enclosingFunction, isAsyncFunction, skipParens, skipParensUp } from './ast';
+import { calleeName, enclosingFunction, isAsyncFunction, isInside, skipParens, skipParensUp } from './ast';
+import { lookup, uniqueName } from './dataflow';
 import type { FileFacts } from './fileFacts';
 import type { TextEdit } from '../finding';
 
@@ -12,6 +13,8 @@ export type BlockingModule = 'fs' | 'child_process' | 'zlib' | 'crypto';
 export interface SyncIoCall {
   call: ts.CallExpression;
   module: BlockingModule;
+  /** The module specifier it comes from, normalised: `fs`, `fs-extra`, `child_process`. */
+  source: string;
   /** `readFileSync` */
   name: string;
   /** How the call is written, for messages: `fs.readFileSync`. */
@@ -64,67 +67,214 @@ function alternativeFor(module: BlockingModule, name: string): string {
   }
 }
 
-/** If `call` is a blocking `*Sync` call of a Node core module, describes it. */
+const syncCache = new WeakMap<FileFacts, Map<ts.CallExpression, SyncIoCall | null>>();
+
+/** If `call` is a blocking `*Sync` call of a Node core module, describes it (answered once per analysis: three rules ask). */
 export function syncIoCall(call: ts.CallExpression, facts: FileFacts): SyncIoCall | undefined {
   const name = calleeName(call);
   if (!name || !name.endsWith('Sync')) return undefined;
+  let perFile = syncCache.get(facts);
+  if (!perFile) {
+    perFile = new Map();
+    syncCache.set(facts, perFile);
+  }
+  const cached = perFile.get(call);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = describeSyncCall(call, name, facts);
+  perFile.set(call, found ?? null);
+  return found;
+}
+
+function describeSyncCall(call: ts.CallExpression, name: string, facts: FileFacts): SyncIoCall | undefined {
   const callee = skipParens(call.expression);
   let module: BlockingModule | undefined;
+  let source: string | undefined;
   let display = name;
   if (ts.isIdentifier(callee)) {
     // import { readFileSync } from 'fs'  /  const { execSync } = require('child_process')
     const origin = facts.originOf(callee.text, call);
-    if (origin && origin.imported === name) module = moduleKind(origin.module);
+    if (origin && origin.imported === name) {
+      module = moduleKind(origin.module);
+      source = origin.module;
+    }
   } else if (ts.isPropertyAccessExpression(callee)) {
     const receiver = skipParens(callee.expression);
     if (ts.isIdentifier(receiver)) {
       const origin = facts.originOf(receiver.text, call);
-      if (origin && (origin.imported === '*' || origin.imported === 'default')) module = moduleKind(origin.module);
+      if (origin && (origin.imported === '*' || origin.imported === 'default')) {
+        module = moduleKind(origin.module);
+        source = origin.module;
+      }
       display = `${receiver.text}.${name}`;
     } else if (ts.isCallExpression(receiver) && calleeName(receiver) === 'require' && receiver.arguments.length === 1) {
       // require('fs').readFileSync(...)
       const argument = receiver.arguments[0];
-      if (ts.isStringLiteral(argument)) module = moduleKind(argument.text.replace(/^node:/, ''));
+      if (ts.isStringLiteral(argument)) {
+        source = argument.text.replace(/^node:/, '');
+        module = moduleKind(source);
+      }
       display = `require(…).${name}`;
     }
   }
-  if (!module || !isBlockingName(module, name)) return undefined;
-  return { call, module, name, display, alternative: alternativeFor(module, name) };
+  if (!module || !source || !isBlockingName(module, name)) return undefined;
+  return { call, module, source, name, display, alternative: alternativeFor(module, name) };
 }
 
 /**
- * The edit that turns `fs.readFileSync(p)` into `(await fs.promises.readFile(p))`, when that
- * provably keeps behaviour: the call is directly inside an `async` function (so `await` is
- * legal and errors still throw at the same place), goes through a namespace/default import of
- * `fs` (whose `promises` twin takes the same arguments and gives the same result), and its
- * first argument is a path, not a file descriptor (fs.promises takes FileHandles, not numbers).
+ * The edit that turns `fs.readFileSync(p)` into `(await fs.promises.readFile(p))` — see
+ * `awaitPromisesEdits`; undefined when that takes more than one edit (an import to add).
  */
 export function awaitPromisesEdit(io: SyncIoCall, facts: FileFacts): TextEdit | undefined {
-  if (io.module !== 'fs') return undefined;
+  const edits = awaitPromisesEdits(io, facts);
+  return edits && edits.length === 1 ? edits[0] : undefined;
+}
+
+/**
+ * The edits that turn a blocking fs call into its awaited promise twin, when that provably keeps
+ * behaviour: the call is directly inside the body of an `async` function (so `await` is legal
+ * and errors still throw at the same place), it is Node's own `fs` (whose `promises` twin takes
+ * the same arguments and gives the same result), and its first argument is a path, not a file
+ * descriptor (fs.promises takes FileHandles, not numbers). The twin is reached through what the
+ * file already has — `fs.promises.readFile` for a namespace or default import, a `promises`
+ * import, a `fs/promises` import — or through one added next to the `fs` import
+ * (`import { readFile } from 'fs/promises'`, `const { readFile } = require('fs/promises')`).
+ */
+export function awaitPromisesEdits(io: SyncIoCall, facts: FileFacts): TextEdit[] | undefined {
+  if (io.module !== 'fs' || io.source !== 'fs') return undefined;
   const base = io.name.slice(0, -'Sync'.length);
   if (!FS_PROMISE_TWINS.has(base)) return undefined;
   // statSync(p, { throwIfNoEntry: false }) returns undefined where fs.promises.stat rejects.
   if ((base === 'stat' || base === 'lstat') && io.call.arguments.length > 1) return undefined;
   const fn = enclosingFunction(io.call);
-  if (!fn || !isAsyncFunction(fn)) return undefined;
+  // Not in a parameter's default value: `await` is not allowed there.
+  if (!fn || !isAsyncFunction(fn) || !fn.body || !isInside(io.call, fn.body)) return undefined;
   const callee = skipParens(io.call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(skipParens(callee.expression))) return undefined;
-  if (callee.questionDotToken || io.call.questionDotToken) return undefined;
+  if ((ts.isPropertyAccessExpression(callee) && callee.questionDotToken) || io.call.questionDotToken) return undefined;
   const first = io.call.arguments[0];
   if (!first || !isPathArgument(first, facts)) return undefined;
-  const receiver = facts.textOf(callee.expression);
+  let target: string | undefined;
+  const extra: TextEdit[] = [];
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipParens(callee.expression))) {
+    target = `${facts.textOf(callee.expression)}.promises.${base}`;
+  } else if (ts.isIdentifier(callee)) {
+    const twin = promiseTwinReference(base, io.call, facts);
+    if (twin) target = twin;
+    else {
+      const added = addTwinImport(base, callee, facts);
+      if (!added) return undefined;
+      target = added.name;
+      extra.push(added.edit);
+    }
+  }
+  if (!target) return undefined;
   const args = facts.text.slice(io.call.arguments.pos, io.call.arguments.end);
-  const awaited = `await ${receiver}.promises.${base}(${args})`;
-  const outer = skipParensUp(io.call);
+  const awaited = `await ${target}(${args})`;
+  return [{ start: facts.start(io.call), end: io.call.end, newText: standsAlone(io.call) ? awaited : `(${awaited})` }, ...extra];
+}
+
+/**
+ * True when the call is a whole statement, a declaration's initializer or a returned value, or is
+ * already in parentheses: `await` needs no parentheses of its own there. Anywhere else the awaited
+ * form is wrapped (`(await fs.promises.readFile(p)).toString()`), which is always correct.
+ */
+function standsAlone(call: ts.CallExpression): boolean {
+  const outer = skipParensUp(call);
+  if (outer !== call) return true;
   const parent = outer.parent;
-  const bare =
-    outer !== io.call ||
-    (parent && (ts.isExpressionStatement(parent) || (ts.isVariableDeclaration(parent) && parent.initializer === outer) || ts.isReturnStatement(parent)));
-  return { start: facts.start(io.call), end: io.call.end, newText: bare ? awaited : `(${awaited})` };
+  return !!parent && (ts.isExpressionStatement(parent) || (ts.isVariableDeclaration(parent) && parent.initializer === outer) || ts.isReturnStatement(parent));
+}
+
+/** How the file can already reach `fs.promises.<base>` at `at`: a namespace or default import, `promises`, a `fs/promises` import. */
+function promiseTwinReference(base: string, at: ts.Node, facts: FileFacts): string | undefined {
+  for (const statement of facts.sourceFile.statements) {
+    for (const [local, module, imported] of bindingsOf(statement)) {
+      if (module !== 'fs' && module !== 'fs/promises') continue;
+      const origin = facts.originOf(local, at);
+      if (!origin) continue;
+      if (module === 'fs' && (imported === '*' || imported === 'default')) return `${local}.promises.${base}`;
+      if (module === 'fs' && imported === 'promises') return `${local}.${base}`;
+      if (module === 'fs/promises' && (imported === '*' || imported === 'default')) return `${local}.${base}`;
+      if (module === 'fs/promises' && imported === base) return local;
+    }
+  }
+  return undefined;
+}
+
+/** Module-level bindings a statement makes from imports or requires: [local, module (normalised), imported]. */
+function bindingsOf(statement: ts.Statement): Array<[string, string, string]> {
+  const found: Array<[string, string, string]> = [];
+  if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.importClause && !statement.importClause.isTypeOnly) {
+    const module = statement.moduleSpecifier.text.replace(/^node:/, '');
+    const clause = statement.importClause;
+    if (clause.name) found.push([clause.name.text, module, 'default']);
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) found.push([bindings.name.text, module, '*']);
+    if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) if (!element.isTypeOnly) found.push([element.name.text, module, (element.propertyName ?? element.name).text]);
+  } else if (ts.isVariableStatement(statement)) {
+    for (const declaration of statement.declarationList.declarations) {
+      const init = declaration.initializer ? skipParens(declaration.initializer) : undefined;
+      if (!init || !ts.isCallExpression(init) || calleeName(init) !== 'require' || !init.arguments[0] || !ts.isStringLiteral(init.arguments[0])) continue;
+      const module = init.arguments[0].text.replace(/^node:/, '');
+      if (ts.isIdentifier(declaration.name)) found.push([declaration.name.text, module, '*']);
+      else if (ts.isObjectBindingPattern(declaration.name)) {
+        for (const element of declaration.name.elements) {
+          if (!ts.isIdentifier(element.name)) continue;
+          const imported = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
+          found.push([element.name.text, module, imported]);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+const freeNames = new WeakMap<ts.SourceFile, Map<string, boolean>>();
+
+/** No identifier in the file uses `name` (asked once per tree and name: a file has many sync calls of the same function). */
+function isFreeName(sourceFile: ts.SourceFile, name: string): boolean {
+  let perFile = freeNames.get(sourceFile);
+  if (!perFile) {
+    perFile = new Map();
+    freeNames.set(sourceFile, perFile);
+  }
+  let free = perFile.get(name);
+  if (free === undefined) {
+    free = uniqueName(sourceFile, name) === name;
+    perFile.set(name, free);
+  }
+  return free;
+}
+
+/**
+ * An import of the promise twin, added right after the statement that imports the sync function:
+ * `import { readFile } from 'fs/promises';` or `const { readFile } = require('fs/promises');`, in
+ * the same `fs`/`node:fs` spelling. Only when no identifier in the file uses the name yet.
+ */
+function addTwinImport(base: string, callee: ts.Identifier, facts: FileFacts): { name: string; edit: TextEdit } | undefined {
+  if (!isFreeName(facts.sourceFile, base)) return undefined;
+  for (const statement of facts.sourceFile.statements) {
+    const binds = bindingsOf(statement).some(([local, module]) => local === callee.text && module === 'fs');
+    if (!binds) continue;
+    const newline = facts.text.includes('\r\n') ? '\r\n' : '\n';
+    if (ts.isImportDeclaration(statement)) {
+      const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+      const quote = facts.text.charAt(facts.start(statement.moduleSpecifier));
+      const semi = facts.textOf(statement).trimEnd().endsWith(';') ? ';' : '';
+      return { name: base, edit: { start: statement.end, end: statement.end, newText: `${newline}import { ${base} } from ${quote}${specifier}/promises${quote}${semi}` } };
+    }
+    const declaration = (statement as ts.VariableStatement).declarationList;
+    const keyword = declaration.flags & ts.NodeFlags.Const ? 'const' : declaration.flags & ts.NodeFlags.Let ? 'let' : 'var';
+    const init = skipParens((statement as ts.VariableStatement).declarationList.declarations[0].initializer!) as ts.CallExpression;
+    const argument = init.arguments[0] as ts.StringLiteral;
+    const quote = facts.text.charAt(facts.start(argument));
+    const semi = facts.textOf(statement).trimEnd().endsWith(';') ? ';' : '';
+    return { name: base, edit: { start: statement.end, end: statement.end, newText: `${newline}${keyword} { ${base} } = require(${quote}${argument.text}/promises${quote})${semi}` } };
+  }
+  return undefined;
 }
 
 /** A string, template, URL or path-building call — anything but a number (a file descriptor). */
-function isPathArgument(argument: ts.Expression, facts: FileFacts): boolean {
+function isPathArgument(argument: ts.Expression, facts: FileFacts, depth = 0): boolean {
   const inner = skipParens(argument);
   if (ts.isStringLiteralLike(inner) || ts.isTemplateExpression(inner)) return true;
   if (ts.isNewExpression(inner) && ts.isIdentifier(inner.expression) && inner.expression.text === 'URL') return true;
@@ -133,10 +283,15 @@ function isPathArgument(argument: ts.Expression, facts: FileFacts): boolean {
     if (name && ['join', 'resolve', 'normalize', 'relative', 'format', 'toString', 'fileURLToPath', 'tmpdir', 'homedir'].includes(name)) return true;
   }
   if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    return isPathArgument(inner.left, facts) || isPathArgument(inner.right, facts);
+    return isPathArgument(inner.left, facts, depth + 1) || isPathArgument(inner.right, facts, depth + 1);
   }
   if (ts.isIdentifier(inner) || ts.isPropertyAccessExpression(inner)) {
     if (/(^|[^a-z])fd$|^fd|descriptor/i.test(inner.getText(facts.sourceFile))) return false;
+    // Syntax first (the type checker costs a program): a const made from a path, a parameter typed as one.
+    if (ts.isIdentifier(inner)) {
+      const decided = pathBySyntax(inner, facts, depth);
+      if (decided !== undefined) return decided;
+    }
     const types = facts.types();
     const type = types?.typeOf(inner);
     if (type) {
@@ -148,4 +303,22 @@ function isPathArgument(argument: ts.Expression, facts: FileFacts): boolean {
     }
   }
   return false;
+}
+
+const PATH_TYPES = /^(string|PathLike|URL|Buffer|PathOrFileDescriptor)$/;
+
+/** What a name's declaration says: `const p = path.join(…)` is a path, `(p: string)` is, `(fd: number)` is not; undefined when it does not say. */
+function pathBySyntax(name: ts.Identifier, facts: FileFacts, depth: number): boolean | undefined {
+  if (depth > 3) return undefined;
+  const declaration = lookup(name.text, name);
+  if (!declaration) return undefined;
+  const type = declaration.type;
+  if (type) {
+    if (type.kind === ts.SyntaxKind.StringKeyword) return true;
+    if (type.kind === ts.SyntaxKind.NumberKeyword) return false;
+    if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && PATH_TYPES.test(type.typeName.text)) return true;
+    return undefined;
+  }
+  if (declaration.kind === 'const' && declaration.initializer) return isPathArgument(declaration.initializer, facts, depth + 1) ? true : undefined;
+  return undefined;
 }

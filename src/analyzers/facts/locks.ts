@@ -13,6 +13,7 @@ import { calleeName, chainRoot, constantString, dottedName, enclosingFunction, i
 import { clientCall, type ClientKind } from './clients';
 import { contains, lookup, MUTATING_METHODS } from './dataflow';
 import type { FileFacts } from './fileFacts';
+import { openedTransaction, transactionCallbackOf, transactionEnd, type OpenedTransaction } from './transactions';
 
 const SK = ts.SyntaxKind;
 
@@ -72,12 +73,14 @@ export interface CriticalSection {
   release?: Release;
   /** False when other holders may run at the same time (a semaphore of 5, a shared Web Lock). */
   exclusive: boolean;
+  /** Unmanaged transactions: how it was opened and is meant to be closed. */
+  opened?: OpenedTransaction;
 }
 
 const LOCK_MODULES = new Set(['async-mutex', 'async-lock', 'redlock', 'p-limit', 'p-queue']);
 /** Method names that take a lock or open a transaction: the cheap filter before anything is resolved. */
-const SECTION_METHODS = new Set(['runExclusive', 'acquire', 'lock', 'using', 'request', 'add', '$transaction', 'transaction', 'transactional', 'withTransaction', 'execute']);
-const TRANSACTION_METHODS = new Set(['$transaction', 'transaction', 'transactional', 'withTransaction']);
+const SECTION_METHODS = new Set(['startTransaction', 'beginTransaction', 'query', 'raw', 'runExclusive', 'acquire', 'lock', 'using', 'request', 'add', '$transaction', 'transaction', 'transactional', 'withTransaction', 'runInTransaction', 'execute']);
+const TRANSACTION_METHODS = new Set(['$transaction', 'transaction', 'transactional', 'withTransaction', 'runInTransaction']);
 
 // ---------------------------------------------------------------------------------------------
 // Lock instances
@@ -315,31 +318,10 @@ function sectionOfCallback(
   return { ...base, call, callback, holder: callback, owner: enclosingFunction(call) ?? call.getSourceFile(), statements, expressionBody };
 }
 
-function transactionSection(call: ts.CallExpression, method: string, facts: FileFacts): CriticalSection | undefined {
-  const receiver = receiverOf(call);
-  if (!receiver) return undefined;
-  let callback: FunctionLike | undefined;
-  if (TRANSACTION_METHODS.has(method)) {
-    callback = functionArgument(call.arguments);
-    // `.transaction(fn)` is a common name: only a callback that takes the handle (or Mongoose's withTransaction) counts.
-    if (!callback || (callback.parameters.length === 0 && method !== 'withTransaction' && method !== '$transaction')) return undefined;
-  } else if (method === 'execute') {
-    // Kysely: db.transaction().execute(async (trx) => …)
-    const inner = skipParens(receiver);
-    if (!ts.isCallExpression(inner) || calleeName(inner) !== 'transaction') return undefined;
-    callback = functionArgument(call.arguments);
-    if (!callback || callback.parameters.length === 0) return undefined;
-  }
-  if (!callback) return undefined;
-  const handleNames = new Set<string>();
-  for (const parameter of callback.parameters) {
-    if (ts.isIdentifier(parameter.name)) handleNames.add(parameter.name.text);
-  }
-  // Mongoose: session.withTransaction(async () => …) — the session is the handle.
-  const root = chainRoot(receiver);
-  if (method === 'withTransaction' && root && ts.isIdentifier(root)) handleNames.add(root.text);
-  const display = `${shortText(facts, receiver) ?? 'a'}.${method === 'execute' ? 'execute' : method}`;
-  return sectionOfCallback(call, callback, { kind: 'transaction', call, display, keyNames: new Set(), handleNames, exclusive: true });
+function transactionSection(call: ts.CallExpression, facts: FileFacts): CriticalSection | undefined {
+  const managed = transactionCallbackOf(call, facts);
+  if (!managed) return undefined;
+  return sectionOfCallback(call, managed.callback, { kind: 'transaction', call, display: managed.display, keyNames: new Set(), handleNames: managed.handleNames, exclusive: true });
 }
 
 /** A lock taken with a callback: runExclusive, async-lock acquire, Redlock using, navigator.locks.request, p-limit, p-queue add. */
@@ -553,12 +535,70 @@ export function criticalSectionOf(call: ts.CallExpression, facts: FileFacts): Cr
   if (!method || !SECTION_METHODS.has(method)) return undefined;
   const receiver = receiverOf(call);
   if (!receiver) return undefined;
-  if (TRANSACTION_METHODS.has(method) || method === 'execute') return transactionSection(call, method, facts);
+  if (TRANSACTION_METHODS.has(method) || method === 'execute') return transactionSection(call, facts) ?? unmanagedTransactionSection(call, facts);
+  if (UNMANAGED_OPENERS.has(method)) return unmanagedTransactionSection(call, facts);
   const lockLike = /(mutex|lock|sem|queue|limit)[\w$]*$/i.test(facts.textOf(receiver));
   let lock = lockInstance(receiver, facts, lockLike);
   if (!lock && method === 'runExclusive') lock = looksLikeMutex(receiver, facts);
   if (!lock) return undefined;
   return callbackLockSection(call, lock, method, facts) ?? acquireSection(call, lock, method, facts);
+}
+
+/** Calls that may open a transaction someone must close (`sequelize.transaction()`, `startTransaction()`, `query('BEGIN')`). */
+const UNMANAGED_OPENERS = new Set(['startTransaction', 'beginTransaction', 'query', 'raw']);
+
+/**
+ * An unmanaged transaction: from the statement that opens it to the one that commits it. Its
+ * release is `finally` when a `catch` or `finally` rolls it back (or releases its connection),
+ * `unprotected` when only the success path closes it, `elsewhere` when this function never closes
+ * it (it is handed back to the caller).
+ */
+function unmanagedTransactionSection(call: ts.CallExpression, facts: FileFacts): CriticalSection | undefined {
+  const opened = openedTransaction(call, facts);
+  if (!opened) return undefined;
+  const statement = opened.statement;
+  const block = statement.parent;
+  if (!block || !(ts.isBlock(block) || ts.isSourceFile(block))) return undefined;
+  const holder = enclosingFunction(call) ?? call.getSourceFile();
+  const rest = block.statements.slice(block.statements.indexOf(statement) + 1);
+  const ends = (node: ts.Node | undefined, kinds: ReadonlyArray<'commit' | 'rollback' | 'release'>): boolean =>
+    containsMatch(node, (n) => {
+      const end = transactionEnd(n, opened, facts);
+      return end !== undefined && kinds.includes(end);
+    });
+  const handleExpression = skipParensExpression(opened.handle, call, facts);
+  const handleRoot = handleExpression ? chainRoot(handleExpression) : undefined;
+  const handleNames = new Set<string>([opened.handle.replace(/^this\./, '')]);
+  if (handleRoot && ts.isIdentifier(handleRoot)) handleNames.add(handleRoot.text);
+  const base = { kind: 'transaction' as const, call, display: opened.display, holder, owner: holder, keyNames: new Set<string>(), handleNames, exclusive: true, opened };
+  // try { const t = await sequelize.transaction(); … } catch { await t?.rollback(); }  /  let t; try { t = … } finally { … }
+  const surrounding = block.parent && ts.isTryStatement(block.parent) && block.parent.tryBlock === block ? block.parent : undefined;
+  let commitIndex = rest.findIndex((s) => ends(s, ['commit']));
+  if (commitIndex < 0 && !rest.some((s) => ends(s, ['rollback', 'release']))) {
+    // Closed by other code (returned to the caller, or a helper commits it).
+    return { ...base, statements: rest, release: { kind: 'elsewhere', text: opened.commit } };
+  }
+  if (commitIndex < 0) commitIndex = rest.length;
+  const protectedBy = (tryStatement: ts.TryStatement | undefined): boolean =>
+    !!tryStatement && (ends(tryStatement.catchClause, ['rollback', 'release']) || ends(tryStatement.finallyBlock, ['rollback', 'release', 'commit']));
+  if (protectedBy(surrounding)) return { ...base, statements: rest.slice(0, commitIndex + 1), release: { kind: 'finally', text: opened.rollback } };
+  for (let i = 0; i <= Math.min(commitIndex, rest.length - 1); i++) {
+    const candidate = rest[i];
+    if (ts.isTryStatement(candidate) && protectedBy(candidate)) {
+      const inside = [...rest.slice(0, i), ...candidate.tryBlock.statements];
+      // Statements before the try can still throw with nothing to roll back.
+      const kind = rest.slice(0, i).some(mayThrow) ? 'unprotected' : 'finally';
+      return { ...base, statements: inside, release: { kind, text: opened.rollback } };
+    }
+  }
+  const inside = rest.slice(0, commitIndex);
+  return { ...base, statements: inside, release: { kind: inside.some(mayThrow) ? 'unprotected' : 'finally', text: opened.rollback } };
+}
+
+/** The expression a handle's text names, found at the opening call (`queryRunner` → its identifier). */
+function skipParensExpression(handle: string, call: ts.CallExpression, facts: FileFacts): ts.Expression | undefined {
+  const receiver = receiverOf(call);
+  return receiver && facts.textOf(receiver) === handle ? receiver : undefined;
 }
 
 /** The critical section `node` runs in, if any (the innermost): inside a lock's callback, or after an awaited acquire(). */

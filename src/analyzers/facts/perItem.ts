@@ -27,9 +27,12 @@
  */
 import { ts } from '../ts';
 import { boundNames, calleeName, enclosingFunction, isFunctionLike, isWriteReference, referencedNames, skipParens } from './ast';
-import { clientCallExtent, transactionAround, type ClientCall, type ClientCallNode } from './clients';
+import { clientCall, clientCallExtent, transactionAround, type ClientCall, type ClientCallNode } from './clients';
+import { lookup } from './dataflow';
 import type { FileFacts } from './fileFacts';
 import { iterationsAround, type Iteration } from './loops';
+import type { Callee } from './modules';
+import { callIo, type IoSummary } from './summaries';
 
 const SK = ts.SyntaxKind;
 
@@ -50,9 +53,14 @@ export interface PerItemCall {
 
 type Shape = 'item' | 'repeat' | 'bounded' | 'chunked';
 
-/** If the client call runs once per item of a collection (and none of the quiet cases apply), describes it. */
-export function perItemCall(call: ClientCallNode, client: ClientCall, facts: FileFacts): PerItemCall | undefined {
-  const consumed = consumption(call);
+/**
+ * If the client call runs once per item of a collection (and none of the quiet cases apply), describes it.
+ * `call` may also be another round trip a rule recognised: a call of a project function that does
+ * I/O, an awaited lazy relation (`await order.customer`). A synchronous client (better-sqlite3)
+ * runs its round trip whether or not anything waits for it.
+ */
+export function perItemCall(call: ClientCallNode | ts.Expression, client: Pick<ClientCall, 'kind'> & Partial<ClientCall>, facts: FileFacts): PerItemCall | undefined {
+  const consumed = client.synchronous && ts.isCallExpression(call) ? { extent: call as ts.Expression, via: 'await' as const } : consumption(call);
   if (!consumed) return undefined;
   const { extent, via } = consumed;
   const iterations = iterationsAround(call);
@@ -100,7 +108,7 @@ export function perItemCall(call: ClientCallNode, client: ClientCall, facts: Fil
 
 type Via = 'await' | 'return' | 'push';
 
-function consumption(call: ClientCallNode): { extent: ts.Expression; via: Via } | undefined {
+function consumption(call: ClientCallNode | ts.Expression): { extent: ts.Expression; via: Via } | undefined {
   let extent = clientCallExtent(call);
   for (let guard = 0; guard < 5; guard++) {
     const parent = extent.parent;
@@ -207,7 +215,7 @@ function shapeOf(iteration: Iteration): Shape {
     case 'callback':
     case 'for-of':
     case 'for-in': {
-      const collection = iteration.collection ? skipParens(iteration.collection) : undefined;
+      const collection = iteration.collection ? literalTuple(skipParens(iteration.collection)) : undefined;
       if (collection && ts.isArrayLiteralExpression(collection) && !collection.elements.some(ts.isSpreadElement)) return 'bounded';
       if (collection && isChunkedCollection(collection)) return 'chunked';
       if (iteration.variables.some((name) => CHUNK_NAME.test(name))) return 'chunked';
@@ -230,6 +238,25 @@ function shapeOf(iteration: Iteration): Shape {
       return indexesByLoopVariable(loop.statement, counters) ? 'item' : 'repeat';
     }
   }
+}
+
+/** `[a, b]`, or a `const` never changed that holds one: `const sources = [primary, fallback]`. */
+function literalTuple(collection: ts.Expression): ts.Expression {
+  if (!ts.isIdentifier(collection)) return collection;
+  const declaration = lookup(collection.text, collection);
+  if (!declaration || declaration.kind !== 'const' || !declaration.initializer) return collection;
+  const init = skipParens(declaration.initializer);
+  if (!ts.isArrayLiteralExpression(init)) return collection;
+  // Pushed to later (`const all = []; all.push(…)`) is a collection, not a tuple.
+  const name = collection.text;
+  let grows = false;
+  const visit = (node: ts.Node): void => {
+    if (grows) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === name && /^(push|unshift|splice)$/.test(node.expression.name.text)) grows = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(declaration.scope);
+  return grows ? collection : init;
 }
 
 function isChunkedCollection(collection: ts.Expression): boolean {
@@ -259,7 +286,8 @@ function mentionsSize(condition: ts.Expression): boolean {
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isPropertyAccessExpression(node) && /^(length|size|count)$/.test(node.name.text)) {
+    // `xs.length`, `set.size`, `queue.count` — a property read, not `prisma.log.count(…)`, a query.
+    if (ts.isPropertyAccessExpression(node) && /^(length|size|count)$/.test(node.name.text) && !(node.parent && ts.isCallExpression(node.parent) && node.parent.expression === node)) {
       found = true;
       return;
     }
@@ -410,9 +438,25 @@ function stopsAfterFirst(extent: ts.Expression, loop: Iteration): boolean {
     if (names.size === 0) return false;
     const tested = referencedNames(next.expression);
     if (![...tested].some((name) => names.has(name))) return false;
-    return isFoundExit(next.thenStatement, new Set([...names, ...loop.variables]), breakLeaves);
+    if (isFoundExit(next.thenStatement, new Set([...names, ...loop.variables]), breakLeaves)) return true;
+    // const hit = await tryMirror(src); if (!hit) continue; …; return — the first success ends the loop.
+    return isSkip(next.thenStatement) && !next.elseStatement && endsWithExit(container, list.indexOf(next) + 1, breakLeaves);
   }
   return false;
+}
+
+/** `continue`, or a block that ends with it. */
+function isSkip(statement: ts.Statement): boolean {
+  if (ts.isBlock(statement)) return statement.statements.length > 0 && isSkip(statement.statements[statement.statements.length - 1]);
+  return ts.isContinueStatement(statement) && !statement.label;
+}
+
+/** The statements from `from` on end the loop unconditionally: their last one returns, throws or breaks out. */
+function endsWithExit(container: ts.Node, from: number, breakLeaves: boolean): boolean {
+  const list = (container as ts.Block).statements;
+  if (from >= list.length) return false;
+  const last = list[list.length - 1];
+  return ts.isReturnStatement(last) || ts.isThrowStatement(last) || (ts.isBreakStatement(last) && (breakLeaves || !!last.label));
 }
 
 /** True when a loop or switch lies between `node` and `loop`. */
@@ -564,8 +608,105 @@ function isInvariant(call: ts.Node, iteration: Iteration): boolean {
 export function isTestOrFixtureFile(fileName: string): boolean {
   const normalized = fileName.replace(/\\/g, '/');
   if (/\.(test|spec|e2e)\.[cm]?[jt]sx?$/.test(normalized)) return true;
-  if (/(^|\/)(__tests__|__mocks__|test|tests|e2e|cypress|fixtures?|seeds?|seeders|migrations?)\//.test(normalized)) return true;
-  // Data migrations named by timestamp, wherever they live: `scripts/20220722000000-backfill-subscriptions.ts`.
+  if (/(^|\/)(__tests__|__mocks__|test|tests|testing|e2e|cypress|fixtures?|seeds?|seeders|migrations?)\//.test(normalized)) return true;
+  // Data migrations named by timestamp, wherever they live: `scripts/20220722000000-backfill-subscriptions.ts`,
+  // and migration runners by name: `migrationWorker.ts`, `runMigrations.ts`, `migrate.ts`.
   if (/(^|\/)\d{8,}[-_.][^/]*\.[cm]?[jt]s$/.test(normalized)) return true;
+  if (/(^|\/)[^/]*migrat[^/]*\.[cm]?[jt]s$/i.test(normalized)) return true;
   return /(^|\/)[^/]*seed[^/]*\.[cm]?[jt]s$/i.test(normalized);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round trips behind a call of the project's own functions
+
+/** Methods that take a callback and walk an array: `users.find((u) => …)` is not a service's `find(id)`. */
+const ARRAY_CALLBACK_METHODS = new Set(['map', 'forEach', 'filter', 'reduce', 'reduceRight', 'flatMap', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'sort']);
+/** Calls that are never a project function doing I/O: promise, string, JSON and console methods. */
+const NOT_HELPERS = new Set([
+  'then', 'catch', 'finally', 'all', 'allSettled', 'race', 'any', 'resolve', 'reject', 'log', 'warn', 'error', 'info', 'debug', 'join', 'slice',
+  'concat', 'includes', 'indexOf', 'toString', 'trim', 'split', 'replace', 'parse', 'stringify', 'keys', 'values', 'entries', 'assign', 'from',
+  'isArray', 'push', 'unshift', 'setTimeout', 'json', 'text',
+]);
+
+export interface PerItemHelperCall {
+  /** The function called, and where it is written. */
+  callee: Callee;
+  /** What it does per call. */
+  summary: IoSummary;
+  perItem: PerItemCall;
+  /** True when the call is the function calling itself (a recursive walk). */
+  recursive: boolean;
+}
+
+/**
+ * A call of a project function (same file or another) that does database, cache or HTTP I/O,
+ * made once per item of a collection: `for (const id of ids) await this.users.findById(id)`,
+ * `await Promise.all(children.map((child) => walk(child)))` inside `walk` itself. Cheap syntax
+ * comes first; the callee is only resolved for calls that are awaited (or mapped, pushed) per item.
+ */
+export function perItemHelperCall(call: ts.CallExpression, facts: FileFacts): PerItemHelperCall | undefined {
+  // query-in-loop and request-in-loop both ask about every call: answer once per analysis.
+  let perFile = helperCache.get(facts);
+  if (!perFile) {
+    perFile = new Map();
+    helperCache.set(facts, perFile);
+  }
+  const cached = perFile.get(call);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = findPerItemHelperCall(call, facts);
+  perFile.set(call, found ?? null);
+  return found;
+}
+
+/**
+ * True when the iterated collection comes from a round trip made in `fn` itself: `const children =
+ * await prisma.node.findMany(…)`, `for (const child of (await load(id)).children)`, or a property
+ * of such a result. An array the caller passed in is not a level of a tree the function loads.
+ */
+function loadedInFunction(iteration: Iteration, fn: ts.Node, facts: FileFacts): boolean {
+  const fromCall = (expression: ts.Expression | undefined, depth: number): boolean => {
+    if (!expression || depth > 4) return false;
+    let inner = skipParens(expression);
+    while (ts.isPropertyAccessExpression(inner) || ts.isElementAccessExpression(inner) || ts.isNonNullExpression(inner)) inner = skipParens(inner.expression);
+    if (ts.isAwaitExpression(inner)) return true;
+    if (ts.isCallExpression(inner)) {
+      const name = calleeName(inner);
+      // children.filter(…), Object.values(tree)
+      if (name && /^(filter|map|slice|sort|concat|flat|values|entries|from)$/.test(name)) {
+        const receiver = ts.isPropertyAccessExpression(skipParens(inner.expression)) ? (skipParens(inner.expression) as ts.PropertyAccessExpression).expression : inner.arguments[0];
+        return fromCall(receiver, depth + 1);
+      }
+      return !!clientCall(inner, facts);
+    }
+    if (ts.isIdentifier(inner)) {
+      const declaration = lookup(inner.text, inner);
+      if (!declaration || !declaration.initializer || !isInside(declaration.id, fn)) return false;
+      return fromCall(declaration.initializer, depth + 1);
+    }
+    return false;
+  };
+  return fromCall(iteration.collection, 0);
+}
+
+const helperCache = new WeakMap<FileFacts, Map<ts.CallExpression, PerItemHelperCall | null>>();
+
+function findPerItemHelperCall(call: ts.CallExpression, facts: FileFacts): PerItemHelperCall | undefined {
+  const callee = skipParens(call.expression);
+  if (!(ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee))) return undefined;
+  const name = calleeName(call);
+  if (!name || NOT_HELPERS.has(name)) return undefined;
+  const first = call.arguments[0];
+  if (ARRAY_CALLBACK_METHODS.has(name) && first && isFunctionLike(skipParens(first))) return undefined;
+  // Is it consumed per item at all? (A placeholder read: the kind only matters for writes in transactions.)
+  if (!perItemCall(call, { kind: 'query' }, facts)) return undefined;
+  const io = callIo(call, facts);
+  if (!io) return undefined;
+  const client = { kind: io.summary.kind, transaction: io.summary.writesInTransaction ? 'transaction' : undefined, alreadyBatched: false };
+  const perItem = perItemCall(call, client, facts);
+  if (!perItem) return undefined;
+  // A walk of a tree: the function calls itself once per item of something it loaded (children of the node it queried).
+  let recursive = false;
+  for (let fn = enclosingFunction(call); fn; fn = enclosingFunction(fn)) if (fn === io.callee.fn) recursive = true;
+  if (recursive) recursive = loadedInFunction(perItem.iteration, io.callee.fn, facts);
+  return { callee: io.callee, summary: io.summary, perItem, recursive };
 }

@@ -119,6 +119,8 @@ describe('facts/locks: critical sections and releases', () => {
     ['MikroORM transactional', `em.transactional(async (em) => {});`, 'transactional', ['em']],
     ['Kysely', `db.transaction().execute(async (trx) => {});`, 'execute', ['trx']],
     ['Mongoose withTransaction', `session.withTransaction(async () => {});`, 'withTransaction', ['session']],
+    ['Sequelize with CLS (no handle parameter)', `sequelize.transaction(async () => {});`, 'transaction', []],
+    ['better-sqlite3', `db.transaction(() => {});`, 'transaction', []],
   ])('transaction: %s', (_name, code, callName, handles) => {
     const found = section(code, callName).section;
     expect(found?.kind).toBe('transaction');
@@ -127,7 +129,7 @@ describe('facts/locks: critical sections and releases', () => {
 
   it.each([
     ['IndexedDB', `db.transaction(['store'], 'readwrite');`],
-    ['a callback without the handle', `db.transaction(() => {});`],
+    ['a callback without the handle on a receiver that is not a database', `editor.transaction(() => {});`],
   ])('not a transaction: %s', (_name, code) => {
     expect(section(code, 'transaction').section).toBeUndefined();
   });
@@ -274,5 +276,41 @@ describe('lock-across-await: transactions', () => {
     ['a request in a callback the transaction does not wait for', `export async function f(prisma, queue) { await prisma.$transaction(async (tx) => { await tx.a.create({ data: {} }); queue.on('done', () => fetch('/x')); }); }`],
   ])('quiet: %s', (_name, code) => {
     expect(messages(code)).toEqual([]);
+  });
+});
+
+describe('lock-across-await: unmanaged transactions', () => {
+  const messagesOf = (code: string): string[] => findings(code, { rule: 'lock-across-await' }).map((f) => f.message);
+
+  it('a Sequelize transaction committed without a rollback on error', () => {
+    expect(messagesOf(`export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); await t.commit(); }`)).toEqual([
+      'sequelize.transaction() opens a transaction that only t.commit() closes: if a statement before it throws, the transaction stays open — its connection never goes back to the pool and its row locks stay held until the server times it out. Roll back in catch (try { …; await t.commit(); } catch (error) { await t.rollback(); throw error; }) or use the callback form, which does it for you.',
+    ]);
+  });
+
+  it.each([
+    ['knex', `export async function f(knex) { const trx = await knex.transaction(); await trx('a').insert({}); await trx.commit(); }`],
+    ['pg BEGIN … COMMIT', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f() { const client = await pool.connect(); await client.query('BEGIN'); await client.query('INSERT INTO a VALUES (1)'); await client.query('COMMIT'); client.release(); }`],
+    ['a Mongo session', `export async function f(session, Order) { session.startTransaction(); await Order.create([{}], { session }); await session.commitTransaction(); }`],
+    ['work before the try that rolls back', `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`],
+  ])('reports %s', (_name, code) => {
+    expect(messagesOf(code).filter((m) => m.includes('opens a transaction'))).toHaveLength(1);
+  });
+
+  it('an HTTP call between BEGIN and COMMIT', () => {
+    const found = messagesOf(`import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(id: string) { const client = await pool.connect(); try { await client.query('BEGIN'); await client.query('UPDATE a SET x = 1 WHERE id = $1', [id]); await fetch('https://hooks.example.com/' + id); await client.query('COMMIT'); } catch (e) { await client.query('ROLLBACK'); throw e; } finally { client.release(); } }`);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain("fetch runs inside client.query('BEGIN')");
+  });
+
+  it.each([
+    ['rollback in catch', `export async function f(sequelize, A) { const t = await sequelize.transaction(); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`],
+    ['let t; try { t = … } catch { rollback }', `export async function f(sequelize, A) { let t; try { t = await sequelize.transaction(); await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t?.rollback(); throw e; } }`],
+    ['TypeORM query runner released in finally', `export async function f(ds) { const qr = ds.createQueryRunner(); await qr.startTransaction(); try { await qr.manager.save({}); await qr.commitTransaction(); } catch (e) { await qr.rollbackTransaction(); } finally { await qr.release(); } }`],
+    ['a transaction returned to the caller', `export async function begin(knex) { const trx = await knex.transaction(); return trx; }`],
+    ['the managed form', `export async function f(knex) { await knex.transaction(async (trx) => { await trx('a').insert({}); }); }`],
+    ['a BEGIN statement that is not a transaction opener (SELECT)', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f() { await pool.query('SELECT 1'); }`],
+  ])('stays quiet: %s', (_name, code) => {
+    expect(messagesOf(code).filter((m) => m.includes('opens a transaction'))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
 import { syntaxErrors } from '../../../src/analyzers/project';
-import { findings } from '../../helpers/analyze';
+import { findings, projectFindings } from '../../helpers/analyze';
 import { run } from '../../helpers/behaviour';
 
 const rule = 'query-in-loop';
@@ -25,10 +25,11 @@ describe('query-in-loop reports a query per item', () => {
     ['an index for loop (the item is named from the collection)', `${PRISMA}async function f(orders: Order[]) { for (let i = 0; i < orders.length; i++) await prisma.order.update({ where: { id: orders[i].id }, data: {} }); }`, 'once per order'],
     ['a while loop indexing the collection', `${PRISMA}async function f(ids: string[]) { let i = 0; while (i < ids.length) { await prisma.user.findUnique({ where: { id: ids[i] } }); i++; } }`, 'once per id'],
     ['a forEach(async) callback', `${PRISMA}function f(users: User[]) { users.forEach(async (user) => { await prisma.audit.create({ data: { userId: user.id } }); }); }`, 'concurrently'],
-    ['a map callback returning the promise', `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } }))); }`, 'still N round trips'],
+    ['a map callback returning the promise', `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map((id) => prisma.user.findFirst({ where: { id } }))); }`, 'still N round trips'],
+    ['findUnique started after an await in each callback (other ticks: not batched by Prisma)', `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map(async (id) => { await check(id); return prisma.user.findUnique({ where: { id } }); })); }`, 'still N round trips'],
     ['a flatMap callback', `${PRISMA}function f(groups: Group[]) { return Promise.all(groups.flatMap((group) => [prisma.member.count({ where: { groupId: group.id } })])); }`, 'once per group'],
     ['a reduce chain (sequential)', `${PRISMA}function f(ids: string[]) { return ids.reduce(async (previous, id) => { await previous; await prisma.job.delete({ where: { id } }); }, Promise.resolve()); }`, 'runs once per id (N+1)'],
-    ['promises pushed in a loop', `${PRISMA}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(prisma.user.findUnique({ where: { id } })); return Promise.all(all); }`, 'concurrently'],
+    ['promises pushed in a loop', `${PRISMA}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(prisma.user.findFirst({ where: { id } })); return Promise.all(all); }`, 'concurrently'],
     ['a .then chain', `${PRISMA}async function f(ids: string[]) { for (const id of ids) await prisma.user.findUnique({ where: { id } }).then(print); }`, 'once per id'],
     ['$queryRaw in a loop', `${PRISMA}async function f(ids: number[]) { for (const id of ids) await prisma.$queryRaw\`SELECT * FROM "User" WHERE id = \${id}\`; }`, 'prisma.$queryRaw runs once per id'],
     ['Object.entries destructured', `${PRISMA}async function f(stock: Record<string, number>) { for (const [sku, quantity] of Object.entries(stock)) await prisma.product.update({ where: { sku }, data: { quantity } }); }`, 'once per sku'],
@@ -108,6 +109,8 @@ async function f(lists: string[][], repo: Repository<User>, pool: Pool) { for (c
     ['an index loop stepping by a batch size', `${PRISMA}async function f(ids: string[]) { for (let i = 0; i < ids.length; i += 100) await prisma.user.updateMany({ where: { id: ids[i] }, data: {} }); }`],
     ['DataLoader.load', `async function f(ids: string[], loader: DataLoader<string, User>) { for (const id of ids) await loader.load(id); }`],
     ['array find in a loop', `function f(orders: Order[], users: User[]) { for (const order of orders) users.find((u) => u.id === order.userId); }`],
+    ['Prisma batches the findUnique calls of one tick (map)', `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } }))); }`],
+    ['Prisma batches the findUnique calls of one tick (pushed in a loop without awaits)', `${PRISMA}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(prisma.user.findUnique({ where: { id } })); return Promise.all(all); }`],
     ['a limiter', `${PRISMA}import pLimit from 'p-limit';\nconst limit = pLimit(4);\nasync function f(ids: string[]) { await Promise.all(ids.map((id) => limit(() => prisma.user.findUnique({ where: { id } })))); }`],
     ['a literal tuple', `${PRISMA}async function f() { for (const role of ['admin', 'editor']) await prisma.role.upsert({ where: { name: role }, create: { name: role }, update: {} }); }`],
     ['a query in the for…of head', `${PRISMA}async function f() { for (const user of await prisma.user.findMany()) use(user); }`],
@@ -197,5 +200,156 @@ export async function invoice(orders: { id: string; customerId: number }[]) {
     const found = findings(code, { rule });
     expect(found).toHaveLength(1);
     expect(found[0].fixes).toEqual([]);
+  });
+});
+
+describe('query-in-loop sees through the project\'s own functions', () => {
+  const DB = `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`;
+
+  it('a helper in another file, called per item', () => {
+    const found = projectFindings(
+      {
+        'src/db.ts': DB,
+        'src/users.ts': `import { prisma } from './db';\nexport async function getUser(id: string) { return prisma.user.findUnique({ where: { id } }); }`,
+        'src/posts.ts': `import { getUser } from './users';\nexport async function authors(posts: Post[]) { const out = []; for (const post of posts) out.push(await getUser(post.authorId)); return out; }`,
+      },
+      'src/posts.ts',
+      rule,
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      'getUser(…) runs once per post and queries the database each time (prisma.user.findUnique) — N+1: give getUser a batch form that takes all the keys and runs one findMany({ where: { id: { in: ids } } }), then look results up in a Map (or put a DataLoader behind it)',
+    ]);
+  });
+
+  it('a Nest service method behind an injected field, two calls deep, mapped concurrently', () => {
+    const found = projectFindings(
+      {
+        'src/users.repository.ts': `import { Injectable } from '@nestjs/common';\nimport { InjectRepository } from '@nestjs/typeorm';\nimport { Repository } from 'typeorm';\n@Injectable()\nexport class UsersRepository {\n  constructor(@InjectRepository(User) private readonly repo: Repository<User>) {}\n  byId(id: number) { return this.repo.findOneBy({ id }); }\n}`,
+        'src/users.service.ts': `import { UsersRepository } from './users.repository';\nexport class UsersService {\n  constructor(private readonly users: UsersRepository) {}\n  async find(id: number) { const user = await this.users.byId(id); return user ?? null; }\n}`,
+        'src/posts.service.ts': `import { UsersService } from './users.service';\nexport class PostsService {\n  constructor(private readonly usersService: UsersService) {}\n  authors(posts: Post[]) { return Promise.all(posts.map((post) => this.usersService.find(post.authorId))); }\n}`,
+      },
+      'src/posts.service.ts',
+      rule,
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('this.usersService.find(…) runs once per post and queries the database each time (this.repo.findOneBy, through UsersRepository.byId) — concurrently');
+  });
+
+  it('a recursive walk that queries per node', () => {
+    const found = projectFindings(
+      {
+        'src/db.ts': DB,
+        'src/tree.ts': `import { prisma } from './db';\nexport async function subtree(id: string): Promise<string[]> {\n  const children = await prisma.node.findMany({ where: { parentId: id } });\n  const ids = [id];\n  for (const child of children) ids.push(...(await subtree(child.id)));\n  return ids;\n}`,
+      },
+      'src/tree.ts',
+      rule,
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      'subtree(…) calls subtree again for each child, and every call runs prisma.node.findMany: one query per node of the tree (N+1). Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query (WITH RECURSIVE)',
+    ]);
+  });
+
+  it.each([
+    ['a helper that only reads a cache', { 'src/cache.ts': `const memo = new Map<string, User>();\nexport async function cachedUser(id: string) { return memo.get(id); }` }, `import { cachedUser } from './cache';\nexport async function f(ids: string[]) { for (const id of ids) await cachedUser(id); }`],
+    ['a helper behind a cache check', { 'src/db.ts': DB, 'src/cache.ts': `import { prisma } from './db';\nconst cache = new Map();\nexport async function user(id: string) { if (cache.has(id)) return cache.get(id); const u = await prisma.user.findUnique({ where: { id } }); cache.set(id, u); return u; }` }, `import { user } from './cache';\nexport async function f(ids: string[]) { for (const id of ids) await user(id); }`],
+    ['a helper that writes, inside a transaction', { 'src/db.ts': DB, 'src/audit.ts': `import { prisma } from './db';\nexport async function audit(tx, id: string) { await tx.audit.create({ data: { id } }); }` }, `import { prisma } from './db';\nimport { audit } from './audit';\nexport async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await audit(tx, id); }); }`],
+    ['a helper from a package', {}, `import { getUser } from 'user-sdk';\nexport async function f(ids: string[]) { for (const id of ids) await getUser(id); }`],
+    ['a helper called with a chunk', { 'src/db.ts': DB, 'src/users.ts': `import { prisma } from './db';\nexport async function users(ids: string[]) { return prisma.user.findMany({ where: { id: { in: ids } } }); }` }, `import { users } from './users';\nexport async function f(ids: string[]) { for (const part of chunk(ids, 100)) await users(part); }`],
+    ['a recursive walk that stops at the first match', { 'src/db.ts': DB }, `import { prisma } from './db';\nexport async function find(id: string, name: string): Promise<string | undefined> { const kids = await prisma.node.findMany({ where: { parentId: id } }); for (const kid of kids) { const hit = await find(kid.id, name); if (hit) return hit; } return undefined; }`],
+  ])('stays quiet: %s', (_name, extra, code) => {
+    expect(projectFindings({ ...extra, 'src/entry.ts': code }, 'src/entry.ts', rule)).toEqual([]);
+  });
+});
+
+describe('query-in-loop: relations loaded one row at a time', () => {
+  it.each([
+    [
+      'a Sequelize association getter on rows of findAll',
+      `const { Post } = require('../models');\nasync function f() { const posts = await Post.findAll(); for (const post of posts) { post.author = await post.getAuthor(); } return posts; }`,
+      'post.getAuthor() loads the Author relation once per post (N+1): load it for all of them at once — include: [Author] in the query that loaded them',
+    ],
+    [
+      'a TypeORM lazy relation on rows of find',
+      `import { Repository } from 'typeorm';\nasync function f(orders: Repository<Order>) { const rows = await orders.find(); const names = []; for (const order of rows) names.push((await order.customer).name); return names; }`,
+      'order.customer loads the customer relation once per order (N+1): load it for all of them at once — relations: { customer: true }',
+    ],
+    [
+      'Mongoose populate on one document at a time',
+      `import mongoose from 'mongoose';\nconst Post = mongoose.model('Post', schema);\nasync function f() { const posts = await Post.find(); await Promise.all(posts.map((post) => post.populate('author'))); }`,
+      "post.populate('author') loads the 'author' relation once per post (N+1)",
+    ],
+  ])('%s', (_name, code, expected) => {
+    const found = messages(code, code.includes('require(') ? 'src/a.js' : undefined);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(expected);
+  });
+
+  it.each([
+    ['a getter on plain objects', `async function f(items: Item[]) { for (const item of items) await item.getLabel(); }`],
+    ['Model.populate(docs) (the batch form)', `import mongoose from 'mongoose';\nconst Post = mongoose.model('Post', schema);\nasync function f() { const posts = await Post.find(); await Post.populate(posts, 'author'); }`],
+    ['an awaited property of rows that did not come from TypeORM', `import { Repository } from 'typeorm';\nasync function f(jobs: Job[]) { for (const job of jobs) await job.done; }`],
+  ])('stays quiet: %s', (_name, code) => {
+    expect(messages(code)).toEqual([]);
+  });
+});
+
+describe('query-in-loop: better-sqlite3 (synchronous)', () => {
+  const SQLITE = `import Database from 'better-sqlite3';\nconst db = new Database('app.db');\n`;
+
+  it('a statement prepared and run per item', () => {
+    expect(messages(`${SQLITE}export function names(ids: number[]) { return ids.map((id) => db.prepare('SELECT name FROM users WHERE id = ?').get(id)); }`)).toEqual([
+      "db.prepare(…).get runs once per id and compiles its statement again on every pass (prepare it once, outside the loop): fetch them all with one statement with WHERE id IN (SELECT value FROM json_each(?)), prepared once and run with JSON.stringify(ids)",
+    ]);
+  });
+
+  it('inserts one at a time outside a transaction', () => {
+    const found = messages(`${SQLITE}const insert = db.prepare('INSERT INTO events (kind) VALUES (?)');\nexport function save(events: Ev[]) { for (const event of events) insert.run(event.kind); }`);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('db.transaction(…) around the loop');
+  });
+
+  it('stays quiet inside db.transaction', () => {
+    expect(messages(`${SQLITE}const insert = db.prepare('INSERT INTO events (kind) VALUES (?)');\nexport const save = db.transaction((events: Ev[]) => { for (const event of events) insert.run(event.kind); });`)).toEqual([]);
+  });
+});
+
+describe('query-in-loop: ordered work stays quiet', () => {
+  const DB = `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`;
+
+  it('a migration runner by name', () => {
+    expect(messages(`${PRISMA}export async function run(migrations: M[]) { for (const m of migrations) { await m.run(); await prisma.appMigration.update({ where: { name: m.name }, data: { done: true } }); } }`, 'apps/worker/migrationWorker.ts')).toEqual([]);
+  });
+
+  it('a helper whose writes all pass the transaction it is given', () => {
+    const found = projectFindings(
+      {
+        'src/models.ts': `import { Model } from 'sequelize';\nexport class Doc extends Model {}`,
+        'src/copy.ts': `import { Doc } from './models';\nexport async function copy(ctx, item) { await Doc.create({ title: item.title }, { transaction: ctx.transaction }); }`,
+        'src/entry.ts': `import { copy } from './copy';\nexport async function copyAll(ctx, items) { for (const item of items) await copy(ctx, item); }`,
+      },
+      'src/entry.ts',
+      rule,
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('a recursion over an array the caller passed in is a helper per item, not a tree walk', () => {
+    const found = projectFindings(
+      { 'src/db.ts': DB, 'src/entry.ts': `import { prisma } from './db';\nexport async function remove(ids: string | string[]): Promise<void> { if (Array.isArray(ids)) { await Promise.all(ids.map((id) => remove(id))); return; } await prisma.item.delete({ where: { id: ids } }); }` },
+      'src/entry.ts',
+      rule,
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toMatch(/^remove\(…\) runs once per id and queries the database each time/);
+  });
+});
+
+describe('query-in-loop: set-based SQL per period is already batched', () => {
+  it.each([
+    ['a DELETE selecting rows by a join and a range', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function rollup(weeks: Date[]) { for (const week of weeks) await pool.query('DELETE FROM insights i USING docs d WHERE d.id = i.doc_id AND i.period_start >= $1', [week]); }`, 0],
+    ['INSERT … SELECT', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function copy(days: Date[]) { for (const day of days) await pool.query('INSERT INTO daily SELECT * FROM raw WHERE at::date = $1', [day]); }`, 0],
+    ['an UPDATE by key is still per row', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function touch(ids: number[]) { for (const id of ids) await pool.query('UPDATE t SET seen = true WHERE kind = 1 AND id = $1', [id]); }`, 1],
+  ])('%s', (_name, code, expected) => {
+    expect(messages(code)).toHaveLength(expected);
   });
 });

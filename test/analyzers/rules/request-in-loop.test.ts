@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, projectFindings } from '../../helpers/analyze';
 
 const rule = 'request-in-loop';
 const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
@@ -61,5 +61,67 @@ describe('request-in-loop stays quiet', () => {
 
   it('in tests', () => {
     expect(messages(`async function f(ids: string[]) { for (const id of ids) await fetch('/x/' + id); }`, 'test/api.test.ts')).toEqual([]);
+  });
+});
+
+describe('request-in-loop sees through the project\'s own wrappers', () => {
+  it('a fetchJson helper in another file', () => {
+    const found = projectFindings(
+      {
+        'src/http.ts': `export async function fetchJson<T>(url: string): Promise<T> {\n  const response = await fetch(url);\n  if (!response.ok) throw new Error(response.statusText);\n  return response.json() as Promise<T>;\n}`,
+        'src/users.ts': `import { fetchJson } from './http';\nexport async function profiles(ids: string[]) {\n  const out = [];\n  for (const id of ids) out.push(await fetchJson(\`/api/users/\${id}\`));\n  return out;\n}`,
+      },
+      'src/users.ts',
+      'request-in-loop',
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      'fetchJson(…) (fetch) runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
+    ]);
+  });
+
+  it('an API client method, mapped concurrently', () => {
+    const found = projectFindings(
+      {
+        'src/github.ts': `import axios from 'axios';\nexport class GitHub {\n  async repo(name: string) { return (await axios.get(\`https://api.github.com/repos/\${name}\`)).data; }\n}`,
+        'src/sync.ts': `import { GitHub } from './github';\nconst github = new GitHub();\nexport function sync(names: string[]) { return Promise.all(names.map((name) => github.repo(name))); }`,
+      },
+      'src/sync.ts',
+      'request-in-loop',
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      'github.repo(…) (axios.get) runs once per name, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
+    ]);
+  });
+
+  it('stays quiet for a wrapper whose loop is retry or pagination inside the wrapper', () => {
+    expect(
+      projectFindings(
+        {
+          'src/http.ts': `export async function fetchAll(url: string) { const all = []; let next: string | null = url; while (next) { const r = await fetch(next); all.push(...(await r.json())); next = r.headers.get('next'); } return all; }`,
+          'src/a.ts': `import { fetchAll } from './http';\nexport async function f() { return fetchAll('/api/items'); }`,
+        },
+        'src/a.ts',
+        'request-in-loop',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('request-in-loop stays quiet on fallbacks and generated code', () => {
+  it('a fallback over a constant list of sources that stops at the first hit', () => {
+    expect(findings(`export async function favicon(origin: string) {
+  const sources = [\`https://a.example/\${origin}\`, \`https://b.example/\${origin}\`];
+  for (const src of sources) {
+    const hit = await fetch(src);
+    if (!hit.ok) continue;
+    return hit.arrayBuffer();
+  }
+  return null;
+}`, { rule: 'request-in-loop' })).toEqual([]);
+  });
+
+  it('minified bundles', () => {
+    const line = `var a=1;`.repeat(400);
+    expect(findings(`${line}\nexport async function f(ids){for(const id of ids)await fetch('/u/'+id)}\n${line}`, { rule: 'request-in-loop' })).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { Project } from 'ts-morph';
 import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
 import { syntaxErrors } from '../../../src/analyzers/project';
-import { findings } from '../../helpers/analyze';
+import { findings, projectFindings } from '../../helpers/analyze';
 import { run } from '../../helpers/behaviour';
 
 const rule = 'sequential-awaits';
@@ -148,5 +148,44 @@ export async function f() {
     const found = findings(code, { rule });
     expect(found).toHaveLength(1);
     expect(found[0].fixes).toEqual([]);
+  });
+});
+
+describe('sequential-awaits: shared state and the project\'s own read helpers', () => {
+  it.each([
+    ['a later call reads a field the earlier await wrote', `${PRISMA}export class Page {\n  user: any;\n  async load(id: string) {\n    this.user = await prisma.user.findUnique({ where: { id } });\n    const team = await prisma.team.findUnique({ where: { id: this.user.teamId } });\n    return team;\n  }\n}`],
+    ['results stored in module state', `${PRISMA}let users: unknown;\nlet posts: unknown;\nexport async function refresh() {\n  users = await prisma.user.findMany();\n  posts = await prisma.post.findMany();\n}`],
+    ['results stored in this fields', `${PRISMA}export class Store {\n  users: unknown; posts: unknown;\n  async refresh() {\n    this.users = await prisma.user.findMany();\n    this.posts = await prisma.post.findMany();\n  }\n}`],
+  ])('stays quiet: %s', (_name, code) => {
+    expect(messages(code)).toEqual([]);
+  });
+
+  it('reports two independent reads through a project wrapper', () => {
+    const found = projectFindings(
+      {
+        'src/http.ts': `export async function fetchJson(url: string) { const r = await fetch(url); return r.json(); }`,
+        'src/page.ts': `import { fetchJson } from './http';\nexport async function page(slug: string) {\n  const article = await fetchJson(\`/api/articles/\${slug}\`);\n  const comments = await fetchJson(\`/api/articles/\${slug}/comments\`);\n  return { article, comments };\n}`,
+      },
+      'src/page.ts',
+      rule,
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      '2 independent requests are awaited one after another (fetchJson(…) ×2): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
+    ]);
+  });
+
+  it.each([
+    ['a wrapper that writes module state', `let last = '';\nexport async function fetchJson(url: string) { last = url; const r = await fetch(url); return r.json(); }`],
+    ['a wrapper that POSTs', `export async function fetchJson(url: string) { const r = await fetch(url, { method: 'POST' }); return r.json(); }`],
+  ])('stays quiet for %s', (_name, helper) => {
+    const found = projectFindings(
+      {
+        'src/http.ts': helper,
+        'src/page.ts': `import { fetchJson } from './http';\nexport async function page(slug: string) {\n  const article = await fetchJson(\`/api/articles/\${slug}\`);\n  const comments = await fetchJson(\`/api/articles/\${slug}/comments\`);\n  return { article, comments };\n}`,
+      },
+      'src/page.ts',
+      rule,
+    );
+    expect(found).toEqual([]);
   });
 });

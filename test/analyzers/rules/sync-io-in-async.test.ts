@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applySafeFixes, findings } from '../../helpers/analyze';
+import { Analyzer } from '../../../src/analyzers/engine';
+import { applySafeFixes, findings, ruleNamed } from '../../helpers/analyze';
 import { expectSameBehaviour } from '../../helpers/behaviour';
 
 const rule = 'sync-io-in-async';
@@ -34,6 +35,27 @@ export async function run(dir: string, name: string, body: string) {
     ]);
   });
 
+  it('as an argument, in a conditional and inside a template: same values', async () => {
+    fs.writeFileSync(path.join(dir, 'arg.txt'), 'argument');
+    const before = `
+import fs from 'node:fs';
+import path from 'node:path';
+export async function run(dir: string, flag: boolean) {
+  const out: string[] = [];
+  out.push(fs.readFileSync(path.join(dir, 'arg.txt'), 'utf8'));
+  const second = flag ? fs.readFileSync(path.join(dir, 'arg.txt'), 'utf8') : 'none';
+  return \`\${out.join()}|\${second}|\${fs.readdirSync(dir).includes('arg.txt')}\`;
+}`;
+    const after = applySafeFixes(before, rule);
+    expect(after).toContain("out.push((await fs.promises.readFile(path.join(dir, 'arg.txt'), 'utf8')));");
+    expect(after).toContain("${(await fs.promises.readdir(dir)).includes('arg.txt')}");
+    await expectSameBehaviour(before, after, 'run', [
+      [dir, true],
+      [dir, false],
+      [path.join(dir, 'missing-dir'), true],
+    ]);
+  });
+
   it('keeps the error a missing file throws', async () => {
     const before = `
 import * as fs from 'fs';
@@ -49,13 +71,62 @@ export async function run(file: string) {
   });
 });
 
+describe('sync-io-in-async safe fix reaches the twin through what the file imports', () => {
+  it('a named import: adds `import { readFile } from \'fs/promises\'` next to it', async () => {
+    const before = `
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+export async function run(dir: string, name: string, body: string) {
+  mkdirSync(path.join(dir, 'named'), { recursive: true });
+  writeFileSync(path.join(dir, 'named', name), body);
+  log.push('written');
+  return readFileSync(path.join(dir, 'named', name), 'utf8').toUpperCase();
+}`;
+    const after = applySafeFixes(before, rule);
+    expect(after).toContain("import { readFile } from 'node:fs/promises';");
+    expect(after).toContain("import { writeFile } from 'node:fs/promises';");
+    expect(after).toContain('(await readFile(path.join(dir, \'named\', name), \'utf8\')).toUpperCase()');
+    expect(after).not.toMatch(/Sync\(/);
+    await expectSameBehaviour(before, after, 'run', [
+      [dir, 'n.txt', 'hello'],
+      [dir, 'm.txt', ''],
+    ]);
+  });
+
+  it('CommonJS destructuring: adds `const { stat } = require(\'fs/promises\')`', async () => {
+    const before = `
+const { statSync } = require('fs');
+const path = require('path');
+exports.run = async function run(file) {
+  try {
+    return statSync(path.resolve(file)).isDirectory();
+  } catch (error) {
+    return 'failed: ' + error.code;
+  }
+};`;
+    const after = applySafeFixes(before, rule, 'src/size.js');
+    expect(after).toContain("const { stat } = require('fs/promises');");
+    expect(after).toContain('(await stat(path.resolve(file))).isDirectory()');
+    await expectSameBehaviour(before, after, 'run', [[dir], [path.join(dir, 'missing')]]);
+  });
+
+  it('an existing fs/promises import or a `promises` binding is used, not added again', () => {
+    const fromPromises = applySafeFixes(`import { readFileSync } from 'fs';\nimport { readFile as read } from 'fs/promises';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`, rule);
+    expect(fromPromises).toContain('return await read(p, \'utf8\');');
+    const fromBinding = applySafeFixes(`import { readFileSync, promises as fsp } from 'fs';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`, rule);
+    expect(fromBinding).toContain('return await fsp.readFile(p, \'utf8\');');
+  });
+});
+
 describe('sync-io-in-async offers no safe fix where the promise form differs', () => {
   it.each([
     ['a file descriptor argument', `import fs from 'fs';\nexport async function f(fd: number) { return fs.readFileSync(fd); }`],
     ['statSync with throwIfNoEntry', `import fs from 'fs';\nexport async function f(p: string) { return fs.statSync(p, { throwIfNoEntry: false }); }`],
     ['existsSync (no promise twin)', `import fs from 'fs';\nexport async function f(p: string) { return fs.existsSync(p); }`],
     ['a nested non-async callback', `import fs from 'fs';\nexport async function f(ps: string[]) { return ps.map((p) => fs.readFileSync(p, 'utf8')); }`],
-    ['a named import', `import { readFileSync } from 'fs';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`],
+    ['a named import whose twin name is taken', `import { readFileSync } from 'fs';\nimport { readFile } from './files';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`],
+    ['a default parameter value (await is not allowed there)', `import fs from 'fs';\nexport async function f(p: string, text = fs.readFileSync('default.txt', 'utf8')) { return text + p; }`],
+    ['graceful-fs', `import gfs from 'graceful-fs';\nexport async function f(p: string) { return gfs.readFileSync(p, 'utf8'); }`],
   ])('%s', (_name, code) => {
     const safe = findings(code, { rule }).flatMap((f) => f.fixes).filter((fix) => fix.safe);
     expect(safe).toEqual([]);
@@ -64,5 +135,39 @@ describe('sync-io-in-async offers no safe fix where the promise form differs', (
   it('still reports the call in a synchronous callback (it runs inside the async function)', () => {
     const code = `import fs from 'fs';\nexport async function f(ps: string[]) { return ps.map((p) => fs.readFileSync(p, 'utf8')); }`;
     expect(findings(code, { rule })).toHaveLength(1);
+  });
+});
+
+describe('sync-io-in-async weighs the context', () => {
+  it.each([
+    ['an existence check (a stat of microseconds)', 'src/a.ts', `import fs from 'fs';\nexport async function f(p: string) { if (fs.existsSync(p)) return 1; }`],
+    ['a start-up function by name', 'src/server.ts', `import fs from 'fs';\nexport async function bootstrap() { const cert = fs.readFileSync('cert.pem'); return cert; }`],
+    ['a loader run at start-up', 'src/loaders/admin.ts', `import fs from 'fs';\nexport default async function adminLoader() { return fs.readFileSync('index.html', 'utf8'); }`],
+    ['a migration', 'server/migrations/20230815063834-migrate.js', `const { execSync } = require('child_process');\nmodule.exports = { async up() { execSync('node x.js'); } };`],
+    ['a build script', 'build.js', `const fs = require('fs');\nasync function build() { fs.writeFileSync('out.js', ''); }`],
+    ['lazy initialisation on the first call', 'src/html.ts', `import fs from 'fs';\nlet initialized = false;\nexport async function inline(html: string) { if (!initialized) { await init(fs.readFileSync('inline.wasm')); initialized = true; } return run(html); }`],
+  ])('stays quiet: %s', (_name, filename, code) => {
+    expect(findings(code, { rule, filename })).toEqual([]);
+  });
+
+  it('stays quiet in a command-line tool package, reports in a server package that ships a bin', () => {
+    const tool = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-tool-'));
+    const server = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-server-'));
+    try {
+      // A CLI by name is a tool even when it depends on a web framework (to serve `develop`).
+      fs.writeFileSync(path.join(tool, 'package.json'), JSON.stringify({ name: '@acme/cli', bin: { acme: 'dist/index.js' }, dependencies: { express: '4' } }));
+      fs.writeFileSync(path.join(server, 'package.json'), JSON.stringify({ name: 'shop', bin: { shop: 'bin/shop.js' }, dependencies: { express: '4' } }));
+      const code = `import fs from 'fs';\nexport async function copyTemplate(p: string) { fs.writeFileSync(p, 'x'); }`;
+      fs.mkdirSync(path.join(tool, 'src'));
+      fs.mkdirSync(path.join(server, 'src'));
+      fs.writeFileSync(path.join(tool, 'src', 'copy.ts'), code);
+      fs.writeFileSync(path.join(server, 'src', 'copy.ts'), code);
+      const analyzer = new Analyzer({ rules: [ruleNamed(rule)] });
+      expect(analyzer.analyzeFile(path.join(tool, 'src', 'copy.ts')).findings).toEqual([]);
+      expect(analyzer.analyzeFile(path.join(server, 'src', 'copy.ts')).findings).toHaveLength(1);
+    } finally {
+      fs.rmSync(tool, { recursive: true, force: true });
+      fs.rmSync(server, { recursive: true, force: true });
+    }
   });
 });

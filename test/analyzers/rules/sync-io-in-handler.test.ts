@@ -94,7 +94,8 @@ describe('sync-io-in-handler without a safe fix', () => {
 
   it.each([
     ['a file descriptor', `import fs from 'fs';\napp.get('/a', async (req, res) => { const fd = req.fd; res.send(fs.readFileSync(fd)); });`],
-    ['a named import', `import { readFileSync } from 'fs';\napp.get('/a', async (req, res) => { res.send(readFileSync('a.txt')); });`],
+    ['a named import whose twin name is taken', `import { readFileSync } from 'fs';\nconst readFile = 1;\napp.get('/a', async (req, res) => { res.send(readFileSync('a.txt')); });`],
+    ['fs-extra (its promises twin depends on the version)', `import fse from 'fs-extra';\napp.get('/a', async (req, res) => { res.send(fse.readFileSync('a.txt')); });`],
     ['a timer callback inside an async handler', `import fs from 'fs';\napp.get('/a', async (req, res) => { setImmediate(() => fs.writeFileSync('a.log', 'x')); res.end(); });`],
     ['execSync', `import cp from 'child_process';\napp.get('/a', async (req, res) => { res.send(cp.execSync('ls')); });`],
   ])('%s is reported without a safe fix', (_name, code) => {
@@ -144,5 +145,11 @@ describe('sync-io-in-handler and sync-io-in-async never report the same call', (
   it('lazy initialisation in a handler is left to neither', () => {
     const code = `import fs from 'fs';\nlet t;\napp.get('/a', async (req, res) => { t ??= fs.readFileSync('a.txt'); res.send(t); });`;
     expect(findings(code, { rules: [ruleNamed('sync-io-in-async'), ruleNamed(rule)] })).toEqual([]);
+  });
+});
+
+describe('sync-io-in-handler stays quiet in dev servers', () => {
+  it('a Vite dev-server middleware', () => {
+    expect(findings(`import fs from 'node:fs';\nimport type { ViteDevServer } from 'vite';\nexport function dev(router, server: ViteDevServer) {\n  router.use(async (req, res, next) => { const html = fs.readFileSync('index.html', 'utf8'); res.send(await server.transformIndexHtml(req.url, html)); });\n}`, { rule })).toEqual([]);
   });
 });

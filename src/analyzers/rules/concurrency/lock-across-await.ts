@@ -8,7 +8,7 @@ export default defineRule({
     id: 'lock-across-await',
     category: 'concurrency',
     description:
-      'A lock or transaction held across an await that does network or database I/O unrelated to what it guards, or a lock acquired without a release in `finally`.',
+      'A lock or transaction held across an await that does network or database I/O unrelated to what it guards, or a lock or unmanaged transaction acquired without a release (rollback) in `finally`/`catch`.',
     why:
       'While one caller holds a mutex, every other caller queues behind it. Holding it for a memory update costs microseconds; ' +
       'holding it across an HTTP call, an e-mail send or a query that has nothing to do with the guarded state costs a network ' +
@@ -29,6 +29,8 @@ export default defineRule({
       ioUnderLock:
         '{{call}} holds {{lock}} across a network round trip: {{waiters}} waits for it. Do the I/O before taking the lock (or after releasing it), and keep only the shared-state update inside.',
       releaseNotInFinally: '{{lock}} is acquired here but {{release}} is not in a finally block: {{consequence}} Release it in try { … } finally { {{release}}; }{{alternative}}.',
+      transactionNotClosed:
+        '{{transaction}} opens a transaction that only {{commit}} closes: if a statement before it throws, the transaction stays open — its connection never goes back to the pool and its row locks stay held until the server times it out. Roll back in catch (try { …; await {{commit}}; } catch (error) { await {{rollback}}; throw error; }) or use the callback form, which does it for you.',
       ioInTransaction:
         '{{call}} runs inside {{transaction}}: the transaction keeps its connection and every row lock it took across a network round trip, so other writers to those rows wait. Make the call before the transaction starts or after it commits.',
     },
@@ -191,6 +193,34 @@ export async function markPaid(orderId: string) {
 }`,
         },
         {
+          code: `export async function createOrder(sequelize, Order, Line, cart) {
+  const t = await sequelize.transaction();
+  const order = await Order.create({ userId: cart.userId }, { transaction: t });
+  await Line.bulkCreate(cart.lines.map((l) => ({ ...l, orderId: order.id })), { transaction: t });
+  await t.commit();
+  return order;
+}`,
+        },
+        {
+          code: `import axios from 'axios';
+
+export async function settle(dataSource, invoiceId: string) {
+  const queryRunner = dataSource.createQueryRunner();
+  await queryRunner.connect();
+  await queryRunner.startTransaction();
+  try {
+    await queryRunner.manager.update('invoice', { id: invoiceId }, { status: 'settled' });
+    await axios.post('https://ledger.example.com/settlements', { invoiceId });
+    await queryRunner.commitTransaction();
+  } catch (error) {
+    await queryRunner.rollbackTransaction();
+    throw error;
+  } finally {
+    await queryRunner.release();
+  }
+}`,
+        },
+        {
           code: `export async function importProduct(sequelize, Product, row) {
   await sequelize.transaction(async (t) => {
     const product = await Product.create({ name: row.name }, { transaction: t });
@@ -335,6 +365,40 @@ export class Gate {
     this.mutex.release();
   }
 }`,
+        `export async function createOrder(sequelize, Order, cart) {
+  // Rolled back on any error: the connection goes back to the pool either way.
+  const t = await sequelize.transaction();
+  try {
+    const order = await Order.create({ userId: cart.userId }, { transaction: t });
+    await t.commit();
+    return order;
+  } catch (error) {
+    await t.rollback();
+    throw error;
+  }
+}`,
+        `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function move(from: string, to: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('UPDATE items SET box = $1 WHERE box = $2', [to, from]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}`,
+        `export async function begin(knex) {
+  // Handed to the caller, who commits or rolls back.
+  const trx = await knex.transaction();
+  return trx;
+}`,
         `// Not a lock: a connection pool's acquire, and a user's own lock-like object.
 export async function query(pool, sql: string) {
   const connection = await pool.acquire();
@@ -348,11 +412,13 @@ export async function query(pool, sql: string) {
   },
   check(context) {
     const { file } = context;
+    if (file.isMinified) return {};
     return {
       CallExpression(call) {
         const section = criticalSectionOf(call, file);
         if (!section) return;
         if (section.kind === 'transaction') {
+          checkTransactionClosed(section, context);
           checkTransaction(section, context, file);
           return;
         }
@@ -393,6 +459,17 @@ function checkIo(section: CriticalSection, context: RuleContext, file: FileFacts
       lock: section.display,
       waiters: section.keyNames.size > 0 ? 'every other caller for the same key' : 'every other caller',
     },
+  });
+}
+
+/** An unmanaged transaction whose rollback a throw skips: its connection stays checked out, holding its locks. */
+function checkTransactionClosed(section: CriticalSection, context: RuleContext): void {
+  const opened = section.opened;
+  if (!opened || section.release?.kind !== 'unprotected') return;
+  context.report({
+    node: section.call,
+    messageId: 'transactionNotClosed',
+    data: { transaction: opened.display, commit: opened.commit, rollback: opened.rollback },
   });
 }
 

@@ -1,6 +1,9 @@
 import { ts } from '../../ts';
 import { defineRule, type FixSpec, type RuleContext } from '../../rule';
-import { boundNames, indentationAt, newlineOf, referencedNames, skipParens } from '../../facts/ast';
+import { boundNames, chainRoot, enclosingFunction, indentationAt, isInside, newlineOf, referencedNames, skipParens } from '../../facts/ast';
+import { lookup } from '../../facts/dataflow';
+import { compact } from '../../facts/phrases';
+import { callIo } from '../../facts/summaries';
 import { awaitedClientCall, transactionAround, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import type { FileFacts } from '../../facts/fileFacts';
 import { isTestOrFixtureFile, perItemCall } from '../../facts/perItem';
@@ -26,7 +29,8 @@ export default defineRule({
   meta: {
     id: 'sequential-awaits',
     category: 'concurrency',
-    description: 'Two or more independent read-only queries or GET requests are awaited one after another.',
+    description:
+      'Two or more independent read-only queries or GET requests — inline, or through project functions that only read — are awaited one after another.',
     why:
       'Each await waits for a full round trip before the next one starts, so the function takes the sum of the ' +
       'latencies instead of the longest one: three 40 ms lookups cost 120 ms where 40 ms would do. Nothing forces ' +
@@ -37,8 +41,10 @@ export default defineRule({
       'all of them run even when the first fails — use `Promise.allSettled` when each failure must be handled. ' +
       'Not reported: writes (their order may matter: foreign keys, hooks, triggers), calls that use an earlier ' +
       'result, calls on one shared transaction (`tx`, `trx`, `queryRunner`, a `$transaction` callback) or on one ' +
-      'connection (`client`, `conn`: node-postgres queues its queries, so nothing is gained), awaits already reported ' +
-      'as a query or request per loop item, and tests.',
+      'connection (`client`, `conn`: node-postgres queues its queries, so nothing is gained), results stored in shared state ' +
+      '(`this.user = await …`, a module variable: running them together changes when and whether it is written), project ' +
+      'functions that write anything (I/O or state outside themselves), awaits already reported as a query or request per ' +
+      'loop item, and tests.',
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
@@ -143,10 +149,13 @@ export async function save(item: Item) {
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
+    if (file.isMinified) return {};
+    // Scripts and tools run once, with nobody waiting on a request: a round trip saved there is not worth a finding.
+    if (isTestOrFixtureFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       Block(block) {
         // Allocates nothing for the (many) blocks without two awaited statements in a row.
+        if (!hasAdjacentAwaits(block.statements)) return;
         let run: Member[] | undefined;
         for (const statement of block.statements) {
           const member = memberOf(statement, file);
@@ -166,6 +175,25 @@ export async function save(item: Item) {
     };
   },
 });
+
+/** `x = await …` / `const x = await …`: the shape of a member, by syntax alone. */
+function isAwaitStatement(statement: ts.Statement): boolean {
+  if (ts.isVariableStatement(statement)) {
+    const declaration = statement.declarationList.declarations[0];
+    return statement.declarationList.declarations.length === 1 && !!declaration.initializer && ts.isAwaitExpression(skipParens(declaration.initializer));
+  }
+  if (ts.isExpressionStatement(statement)) {
+    const expression = skipParens(statement.expression);
+    return ts.isBinaryExpression(expression) && expression.operatorToken.kind === SK.EqualsToken && ts.isAwaitExpression(skipParens(expression.right));
+  }
+  return false;
+}
+
+/** Two awaited statements in a row: the cheap test before anything is resolved. */
+function hasAdjacentAwaits(statements: readonly ts.Statement[]): boolean {
+  for (let i = 1; i < statements.length; i++) if (isAwaitStatement(statements[i]) && isAwaitStatement(statements[i - 1])) return true;
+  return false;
+}
 
 /** `const x = await <read>;`, `let { data } = await <GET>;`, `x = await <read>;` — a read-only round trip, alone in its statement. */
 function memberOf(statement: ts.Statement, file: FileFacts): Member | undefined {
@@ -189,19 +217,51 @@ function memberOf(statement: ts.Statement, file: FileFacts): Member | undefined 
     if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== SK.EqualsToken) return undefined;
     awaited = skipParens(expression.right);
     if (!ts.isAwaitExpression(awaited)) return undefined;
-    names = [...referencedNames(expression.left)];
+    names = [...referencedNames(expression.left), ...thisPaths(expression.left)];
   } else {
     return undefined;
   }
-  const found = awaitedClientCall(awaited.expression, file);
+  const found = awaitedClientCall(awaited.expression, file) ?? helperRead(awaited.expression, file);
   if (!found) return undefined;
   const { call, client } = found;
   if (!isReadOnly(client)) return undefined;
   if (containsAwait(awaited.expression)) return undefined;
   if (client.transaction || transactionAround(statement, file)) return undefined;
+  // `this.user = await …`, `cache = await …`: state other code sees; running the reads together changes when (and whether) it is written.
+  if (!declaration && ts.isExpressionStatement(statement) && writesShared((skipParens(statement.expression) as ts.BinaryExpression).left, statement)) return undefined;
   // Already a query or request per loop item: query-in-loop / request-in-loop say it better.
   if (perItemCall(call, client, file)) return undefined;
   return { statement, await: awaited, call, client, names, declarationKind, declaration };
+}
+
+/**
+ * `await fetchJson(url)`, `await this.users.findById(id)`: a project function whose only I/O is
+ * reads (queries, GET requests) and that writes no state outside itself — as independent as a
+ * read written inline. Its operation is named by the call as written.
+ */
+function helperRead(expression: ts.Expression, file: FileFacts): { call: ClientCallNode; client: ClientCall } | undefined {
+  const inner = skipParens(expression);
+  if (!ts.isCallExpression(inner)) return undefined;
+  const callee = skipParens(inner.expression);
+  if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return undefined;
+  const io = callIo(inner, file);
+  if (!io || !io.summary.readOnly) return undefined;
+  const first = io.summary.first;
+  // One connection behind the helper (a pg Client, a transaction): its queries queue anyway.
+  if (first.singleConnection || first.transaction) return undefined;
+  const handle = ts.isPropertyAccessExpression(callee) ? file.textOf(callee.expression) : undefined;
+  return { call: inner, client: { ...first, operation: `${compact(file.textOf(inner.expression), 40)}(…)`, handle } };
+}
+
+/** True when an assignment target is state that outlives the function: `this.x`, a module-level or closed-over variable. */
+function writesShared(target: ts.Expression, at: ts.Node): boolean {
+  const root = chainRoot(target);
+  if (!root) return true;
+  if (root.kind === SK.ThisKeyword) return true;
+  const declaration = lookup((root as ts.Identifier).text, root);
+  if (!declaration) return true;
+  const fn = enclosingFunction(at);
+  return !fn || !isInside(declaration.id, fn);
 }
 
 function isReadOnly(client: ClientCall): boolean {
@@ -226,9 +286,23 @@ function containsAwait(node: ts.Node): boolean {
   return found;
 }
 
+/** `this.user` for `this.user.id`: the `this` fields an expression reads or writes, as names. */
+function thisPaths(node: ts.Node): string[] {
+  const paths: string[] = [];
+  const visit = (current: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(current) && current.expression.kind === SK.ThisKeyword) {
+      paths.push(`this.${current.name.text}`);
+      return;
+    }
+    ts.forEachChild(current, visit);
+  };
+  visit(node);
+  return paths;
+}
+
 /** No earlier result is used, and the calls do not queue on one connection. */
 function independent(run: readonly Member[], next: Member): boolean {
-  const used = referencedNames(next.await.expression);
+  const used = new Set([...referencedNames(next.await.expression), ...thisPaths(next.await.expression)]);
   for (const member of run) {
     if (member.names.some((name) => used.has(name))) return false;
     const handle = member.client.handle;

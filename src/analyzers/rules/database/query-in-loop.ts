@@ -1,16 +1,20 @@
 import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
-import { indentationAt, referencedNames, skipParens } from '../../facts/ast';
+import { calleeName, indentationAt, isInside, referencedNames, skipParens } from '../../facts/ast';
 import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import { uniqueName } from '../../facts/dataflow';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall, plural, singular, type PerItemCall } from '../../facts/perItem';
+import { isTestOrFixtureFile, perItemCall, perItemHelperCall, plural, singular, type PerItemCall } from '../../facts/perItem';
+import { compact } from '../../facts/phrases';
+import { lazyRelation, relationCall, type RelationLoad } from '../../facts/relations';
+import type { IoSummary } from '../../facts/summaries';
 
 export default defineRule({
   meta: {
     id: 'query-in-loop',
     category: 'database',
-    description: 'An awaited database or cache query or write runs once per item of a loop or iteration callback (N+1).',
+    description:
+      'A database or cache query or write runs once per item of a loop or iteration callback (N+1) — written inline, behind a project function that queries (followed across files), in a recursive walk, or as an ORM relation loaded per row.',
     why:
       'Each query is a network round trip plus the database\'s own work: at 1–5 ms a trip, 500 orders cost 0.5–2.5 s ' +
       'where one batched query costs a few milliseconds, and every trip holds a pooled connection that other requests ' +
@@ -26,8 +30,11 @@ export default defineRule({
       'Not reported: pagination that carries a cursor or offset from the previous page, retry and polling loops, loops ' +
       'that stop after the first result, loops over chunks (`chunk(ids, 100)`) or a literal tuple, throttled loops ' +
       '(`await sleep(…)`), writes inside a transaction (kept in order on purpose), already-batched calls (including ' +
-      'Prisma\'s `$transaction([...])` batch of mapped operations), DataLoader `load`, calls handed to a limiter ' +
-      '(`limit(() => …)`) or behind a semaphore (`await sema.acquire()`), tests, seeds and migrations (a ' +
+      'Prisma\'s `$transaction([...])` batch of mapped operations, and Prisma `findUnique` calls started in one tick, which Prisma ' +
+      'batches itself), DataLoader `load` (see loader-in-loop), calls handed to a limiter ' +
+      '(`limit(() => …)`) or behind a semaphore (`await sema.acquire()`), project functions whose query only runs on a cache miss ' +
+      'or whose writes all run in a transaction, set-based SQL per period (`DELETE … USING … WHERE at >= $1`, `INSERT … SELECT`), ' +
+      'tests, seeds and migrations (a ' +
       '`migrations/` folder or a timestamp-named script).',
     impact: 'high',
     effort: 'medium',
@@ -36,6 +43,13 @@ export default defineRule({
       perItem: '{{operation}} runs once per {{item}} (N+1): {{advice}}',
       perItemConcurrent: '{{operation}} runs once per {{item}} — concurrently, but still N round trips (N+1): {{advice}}',
       invariant: '{{operation}} runs once per {{item}} with the same arguments each time: run it once before the loop and reuse the result',
+      perItemSync: '{{operation}} runs once per {{item}}{{prepare}}: {{advice}}',
+      helper: '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — N+1: {{advice}}',
+      helperConcurrent:
+        '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — concurrently, but still N round trips (N+1): {{advice}}',
+      recursive:
+        '{{call}} calls {{fn}} again for each {{item}}, and every call runs {{operation}}: one query per node of the tree (N+1). Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query (WITH RECURSIVE)',
+      relation: '{{operation}} loads the {{relation}} relation once per {{item}} (N+1): load it for all of them at once — {{batched}}',
     },
     examples: {
       invalid: [
@@ -142,6 +156,44 @@ export async function render(rows: Row[]) {
   }
   return out;
 }`,
+        `import { prisma } from './db';
+
+async function loadComments(postId: string) {
+  return prisma.comment.findMany({ where: { postId } });
+}
+
+// The query hides behind a helper: still one round trip per post.
+export async function withComments(posts: Post[]) {
+  for (const post of posts) post.comments = await loadComments(post.id);
+  return posts;
+}`,
+        `import { prisma } from './db';
+
+// A recursive walk: one query per node of the tree.
+export async function subtree(id: string): Promise<string[]> {
+  const children = await prisma.folder.findMany({ where: { parentId: id } });
+  const ids = [id];
+  for (const child of children) ids.push(...(await subtree(child.id)));
+  return ids;
+}`,
+        {
+          code: `const { Post } = require('../models');
+
+async function feed() {
+  const posts = await Post.findAll({ limit: 50 });
+  return Promise.all(posts.map(async (post) => ({ post, author: await post.getAuthor() })));
+}`,
+          filename: 'src/feed.js',
+        },
+        `import Database from 'better-sqlite3';
+
+const db = new Database('app.db');
+const insert = db.prepare('INSERT INTO events (kind, at) VALUES (?, ?)');
+
+// One implicit transaction (and fsync) per row.
+export function record(events: Event[]) {
+  for (const event of events) insert.run(event.kind, event.at);
+}`,
         {
           code: `import { prisma } from './db';
 
@@ -231,6 +283,29 @@ export async function loadMany(ids: string[]) {
 export async function authors(posts: Post[], loader: DataLoader<string, User>) {
   return Promise.all(posts.map((post) => loader.load(post.authorId)));
 }`,
+        `import { prisma } from './db';
+
+// Prisma batches the findUnique calls started in the same tick into one query.
+export function authors(posts: Post[]) {
+  return Promise.all(posts.map((post) => prisma.user.findUnique({ where: { id: post.authorId } })));
+}`,
+        `import { prisma } from './db';
+
+const cache = new Map<string, User | null>();
+
+async function user(id: string) {
+  if (cache.has(id)) return cache.get(id);
+  const row = await prisma.user.findFirst({ where: { id } });
+  cache.set(id, row);
+  return row;
+}
+
+// The helper queries only on a cache miss.
+export async function names(ids: string[]) {
+  const out = [];
+  for (const id of ids) out.push((await user(id))?.name);
+  return out;
+}`,
         `// A user's own find on an array is not a query.
 export function labels(orders: Order[], customers: Customer[]) {
   return orders.map((order) => customers.find((c) => c.id === order.customerId)?.name);
@@ -275,15 +350,26 @@ export async function replay(events: Event[]) {
   },
   check(context) {
     const { file } = context;
+    if (file.isMinified) return {};
     if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (call: ClientCallNode): void => {
       const client = clientCall(call, file);
-      if (!client || client.kind === 'http') return;
+      if (!client) {
+        if (ts.isCallExpression(call)) visitOther(call);
+        return;
+      }
+      if (client.kind === 'http') return;
       if (client.statement && SQL_CONTROL.test(client.statement)) return;
       const perItem = perItemCall(call, client, file);
       if (!perItem) return;
       if (perItem.invariant && client.kind === 'query') {
         context.report({ node: call, messageId: 'invariant', data: { operation: client.operation, item: perItem.item } });
+        return;
+      }
+      // Prisma's dataloader turns the findUnique calls started in one tick into one query.
+      if (perItem.concurrent && client.library === 'prisma' && (client.method === 'findUnique' || client.method === 'findUniqueOrThrow') && startsInOneTick(call, perItem)) return;
+      if (client.synchronous) {
+        context.report({ node: call, messageId: 'perItemSync', data: { operation: client.operation, item: perItem.item, advice: advice(client), prepare: preparesPerItem(call, perItem) } });
         return;
       }
       const fix = prefetchFix(call, client, perItem, file);
@@ -294,9 +380,88 @@ export async function replay(events: Event[]) {
         fixes: fix ? [fix] : [],
       });
     };
-    return { CallExpression: visit, TaggedTemplateExpression: visit };
+    /** A relation loaded per row, or a project function that queries, called per item. */
+    const visitOther = (call: ts.CallExpression): void => {
+      const relation = relationCall(call, file);
+      if (relation) {
+        reportRelation(relation);
+        return;
+      }
+      const helper = perItemHelperCall(call, file);
+      if (!helper || helper.summary.kind === 'http') return;
+      const { summary, perItem, callee } = helper;
+      const operation = summary.first.operation;
+      const where = summary.via.length > 0 ? `, through ${summary.via.join(' → ')}` : '';
+      const callText = `${compact(file.textOf(call.expression), 40)}(…)`;
+      if (helper.recursive) {
+        context.report({ node: call, messageId: 'recursive', data: { call: callText, fn: callee.name, item: perItem.item, operation: `${operation}${where}` } });
+        return;
+      }
+      if (perItem.invariant && summary.kind === 'query') {
+        context.report({ node: call, messageId: 'invariant', data: { operation: callText, item: perItem.item } });
+        return;
+      }
+      context.report({
+        node: call,
+        messageId: perItem.concurrent ? 'helperConcurrent' : 'helper',
+        data: { call: callText, item: perItem.item, operation: `${operation}${where}`, advice: helperAdvice(summary, callee.name) },
+      });
+    };
+    const reportRelation = (relation: RelationLoad): void => {
+      const perItem = perItemCall(relation.node, { kind: 'query' }, file);
+      if (!perItem) return;
+      context.report({ node: relation.node, messageId: 'relation', data: { operation: relation.operation, relation: relation.relation, item: perItem.item, batched: relation.batched } });
+    };
+    return {
+      CallExpression: visit,
+      TaggedTemplateExpression: visit,
+      AwaitExpression(awaited) {
+        const relation = lazyRelation(awaited, file);
+        if (relation) reportRelation(relation);
+      },
+    };
   },
 });
+
+/** True when nothing is awaited in the iteration before the call starts: every item's call starts in the same tick. */
+function startsInOneTick(call: ts.Node, perItem: PerItemCall): boolean {
+  const region = perItem.iteration.node;
+  // A loop starts its next pass after the whole body ran: any await in it splits the calls over ticks.
+  const limit = perItem.iteration.kind === 'callback' ? call.pos : region.end;
+  let awaited = false;
+  const visit = (node: ts.Node): void => {
+    if (awaited || node.pos >= limit) return;
+    if (node !== region && (ts.isFunctionDeclaration(node) || ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !isInside(call, node)))) return;
+    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
+      awaited = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(region);
+  return !awaited;
+}
+
+/** `' and prepares its statement on every pass'` when `db.prepare(…)` is inside the loop too. */
+function preparesPerItem(call: ClientCallNode, perItem: PerItemCall): string {
+  let current: ts.Expression = ts.isCallExpression(call) ? call.expression : call.tag;
+  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current)) {
+    if (ts.isCallExpression(current) && /^(prepare|query)$/.test(calleeName(current) ?? '') && isInside(current, perItem.iteration.node)) return ' and compiles its statement again on every pass (prepare it once, outside the loop)';
+    current = current.expression;
+  }
+  return '';
+}
+
+/** What to do instead of calling a querying function per item. */
+function helperAdvice(summary: IoSummary, fn: string): string {
+  const first = summary.first;
+  if (summary.kind === 'write') {
+    const how = first.batched && first.kind === 'write' ? `one ${first.batched}` : 'one multi-row statement (or a set-based update)';
+    return `give ${fn} a batch form that writes them all with ${how}, or where rows cannot be batched, cap concurrency with p-limit`;
+  }
+  const how = first.batched ? `one ${first.batched}` : 'one query (an IN list or a join)';
+  return `give ${fn} a batch form that takes all the keys and runs ${how}, then look results up in a Map (or put a DataLoader behind it)`;
+}
 
 /** `customers` for `customer`, `users` for `User`, `users` for the table `users`. */
 function pluralModel(model: string): string {

@@ -1,12 +1,15 @@
 import { defineRule } from '../../rule';
 import { clientCall, type ClientCallNode } from '../../facts/clients';
-import { isTestOrFixtureFile, perItemCall } from '../../facts/perItem';
+import { isTestOrFixtureFile, perItemCall, perItemHelperCall } from '../../facts/perItem';
+import { compact } from '../../facts/phrases';
+import { ts } from '../../ts';
 
 export default defineRule({
   meta: {
     id: 'request-in-loop',
     category: 'database',
-    description: 'An awaited HTTP request (fetch, axios, got, ky, undici, superagent, Nest HttpService) runs once per item of a loop or iteration callback.',
+    description:
+      'An awaited HTTP request (fetch, axios, got, ky, undici, superagent, Nest HttpService) runs once per item of a loop or iteration callback — directly or through a project function that makes it (a `fetchJson` wrapper, an API client method).',
     why:
       'A remote call costs a network round trip — tens to hundreds of milliseconds, far more than a local query. ' +
       'Awaited one per item, 200 items at 80 ms each keep the caller waiting 16 s. Fired all at once ' +
@@ -65,6 +68,17 @@ export class GeoService {
     }
     return points;
   }
+}`,
+        `async function fetchJson(url: string) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(response.statusText);
+  return response.json();
+}
+
+export async function profiles(ids: string[]) {
+  const result = [];
+  for (const id of ids) result.push(await fetchJson(\`/api/users/\${id}\`));
+  return result;
 }`,
         `import ky from 'ky';
 
@@ -133,6 +147,15 @@ export async function health() {
   for (const path of ['/health', '/ready']) results.push(await fetch(\`http://localhost:3000\${path}\`));
   return results;
 }`,
+        `async function fetchJson(url: string) {
+  const response = await fetch(url);
+  return response.json();
+}
+
+// The wrapper is called once: its own await is not per item.
+export async function settings() {
+  return fetchJson('/api/settings');
+}`,
         `// A function called fetch that is not the global one.
 export async function load(ids: string[], fetch: (id: string) => Promise<unknown>) {
   for (const id of ids) await fetch(id);
@@ -149,9 +172,20 @@ export async function sync(accounts: Account[]) {
   },
   check(context) {
     const { file } = context;
+    if (file.isMinified) return {};
     if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (call: ClientCallNode): void => {
       const client = clientCall(call, file);
+      if (!client && ts.isCallExpression(call)) {
+        // A project function that makes the request (a `fetchJson` wrapper, an API client method).
+        const helper = perItemHelperCall(call, file);
+        if (!helper || helper.summary.kind !== 'http') return;
+        const { perItem, summary } = helper;
+        const operation = `${compact(file.textOf(call.expression), 40)}(…) (${[...summary.via, summary.first.operation].join(' → ')})`;
+        const messageId = perItem.invariant ? 'invariant' : perItem.concurrent ? 'concurrent' : 'sequential';
+        context.report({ node: call, messageId, data: { operation, item: perItem.item } });
+        return;
+      }
       if (!client || client.kind !== 'http') return;
       const perItem = perItemCall(call, client, file);
       if (!perItem) return;

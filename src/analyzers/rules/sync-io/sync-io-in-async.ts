@@ -1,6 +1,10 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
-import { awaitPromisesEdit, syncIoCall } from '../../facts/io';
+import { importsBuildTool, isLazyInitialisation, isStartUpFunction, isToolPackageFile } from '../../facts/context';
+import { awaitPromisesEdits, syncIoCall } from '../../facts/io';
+
+/** Existence checks: a stat that costs microseconds on a local disk. */
+const METADATA_CALLS = new Set(['existsSync', 'accessSync']);
 
 export default defineRule({
   meta: {
@@ -14,8 +18,13 @@ export default defineRule({
       'The function is already async, so the non-blocking form costs one `await`.',
     howToFix:
       'Await the promise form (`await fs.promises.readFile(p)`), or the callback form through `util.promisify` ' +
-      'for child_process, zlib and crypto, which run on libuv\'s thread pool. Blocking calls at start-up, in CLI ' +
-      'scripts, build tools and tests are fine and are not reported.',
+      'for child_process, zlib and crypto, which run on libuv\'s thread pool. The safe fix rewrites Node\'s own `fs` ' +
+      'calls whose result is only used as a value, through the import the file already has (`fs.promises.readFile`, an ' +
+      'existing `fs/promises` import) or one it adds next to a named import (`import { readFile } from \'fs/promises\'`); ' +
+      'file descriptors, `statSync(p, { throwIfNoEntry })`, default parameter values and fs-extra/graceful-fs are left to you. ' +
+      'Not reported: blocking calls at start-up (module top level, async functions named `main`, `bootstrap`, `init`, `setup`, ' +
+      '`…Loader`), in CLI scripts, build and install scripts, migrations, tests, and packages that are command-line tools ' +
+      '(a `bin` and no web framework among their dependencies); `existsSync`/`accessSync` outside request handlers.',
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
@@ -36,6 +45,19 @@ export async function loadTemplate(name: string) {
 export async function loadTemplate(name: string) {
   const html = await fs.promises.readFile(\`templates/\${name}.html\`, 'utf8');
   return html.replace('{{year}}', String(new Date().getFullYear()));
+}`,
+        },
+        {
+          code: `import { readFileSync } from 'node:fs';
+
+export async function readConfig(name: string) {
+  return JSON.parse(readFileSync(\`config/\${name}.json\`, 'utf8'));
+}`,
+          output: `import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+export async function readConfig(name: string) {
+  return JSON.parse((await readFile(\`config/\${name}.json\`, 'utf8')));
 }`,
         },
         {
@@ -91,21 +113,27 @@ export async function load(path: string) {
   },
   check(context) {
     const { file } = context;
-    if (file.isScriptOrTooling) return {};
+    // Minified output, and dev servers and build plugins (they import a bundler): nobody's request waits on them.
+    if (file.isMinified || importsBuildTool(file.imports)) return {};
+    if (file.isScriptOrTooling || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         const io = syncIoCall(call, file);
         if (!io) return;
+        // An existence check costs microseconds: worth reporting on every request (sync-io-in-handler), not in any async function.
+        if (METADATA_CALLS.has(io.name)) return;
         const fn = file.asyncFunction(call);
-        if (!fn) return;
+        if (!fn || isStartUpFunction(fn)) return;
+        // `if (!initialized) { init(readFileSync(wasm)); initialized = true; }`: the first call only.
+        if (isLazyInitialisation(call, fn)) return;
         // Request handlers have their own rule (sync-io-in-handler) with a stronger message.
         if (file.requestHandler(call)) return;
-        const edit = awaitPromisesEdit(io, file);
+        const edits = awaitPromisesEdits(io, file);
         context.report({
           node: call,
           messageId: 'blocking',
           data: { call: io.display, fn: functionName(fn), alternative: io.alternative },
-          fixes: edit ? [{ title: `Use await ${edit.newText.replace(/^\(?await /, '').replace(/\(.*$/s, '')}(…)`, kind: 'safe', edits: [edit] }] : [],
+          fixes: edits ? [{ title: `Use ${edits[0].newText.replace(/^\(/, '').replace(/\(.*$/s, '')}(…)`, kind: 'safe', edits }] : [],
         });
       },
     };

@@ -1,6 +1,6 @@
 import { isAsyncFunction } from '../../facts/ast';
-import { describeRequestHandler, isLazyInitialisation, isWorkerThreadFile } from '../../facts/context';
-import { awaitPromisesEdit, syncIoCall } from '../../facts/io';
+import { describeRequestHandler, importsBuildTool, isLazyInitialisation, isWorkerThreadFile } from '../../facts/context';
+import { awaitPromisesEdits, syncIoCall } from '../../facts/io';
 import { defineRule } from '../../rule';
 
 export default defineRule({
@@ -17,8 +17,9 @@ export default defineRule({
       'Await the promise form (`await fs.promises.readFile(p)`); for child_process, zlib and crypto use the callback form ' +
       'through `util.promisify`, which runs on libuv\'s thread pool. A file that never changes can be read once at start-up ' +
       'or cached on first use. A synchronous Express 4 handler must become `async` first, and Express 4 does not pass a ' +
-      'rejected promise to the error handler: catch and call `next(err)`. Start-up code, CLI scripts, build tools, tests and ' +
-      'worker threads are not reported.',
+      'rejected promise to the error handler: catch and call `next(err)`. Start-up code, CLI scripts, build tools, tests, ' +
+      'worker threads, dev servers and build plugins (files that import vite, webpack, rollup or esbuild) and minified bundles ' +
+      'are not reported.',
     impact: 'high',
     effort: 'low',
     fix: 'safe',
@@ -218,6 +219,8 @@ export function makeHandler(readFileSync: (p: string) => string) {
   },
   check(context) {
     const { file } = context;
+    // Minified output, and dev servers and build plugins (they import a bundler): nobody's request waits on them.
+    if (file.isMinified || importsBuildTool(file.imports)) return {};
     if (file.isScriptOrTooling || isWorkerThreadFile(file.fileName, file.text)) return {};
     return {
       CallExpression(call) {
@@ -233,13 +236,13 @@ export function makeHandler(readFileSync: (p: string) => string) {
           context.report({ node: call, messageId: 'blockingSyncHandler', data: { ...data, errors } });
           return;
         }
-        // Only where the nearest function is async: awaitPromisesEdit decides (and proves the rest).
-        const edit = awaitPromisesEdit(io, file);
+        // Only where the nearest function is async: awaitPromisesEdits decides (and proves the rest).
+        const edits = awaitPromisesEdits(io, file);
         context.report({
           node: call,
           messageId: 'blocking',
           data,
-          fixes: edit ? [{ title: `Use ${edit.newText.replace(/^\(?await /, 'await ').replace(/\(.*$/s, '')}(…)`, kind: 'safe', edits: [edit] }] : [],
+          fixes: edits ? [{ title: `Use ${edits[0].newText.replace(/^\(/, '').replace(/\(.*$/s, '')}(…)`, kind: 'safe', edits }] : [],
         });
       },
     };

@@ -1,0 +1,415 @@
+/**
+ * "Which function does this call run?" — across files. A call to a project function is followed
+ * to its declaration: a function or arrow in the same file, a method of `this` class, a method of
+ * a service held in a field (`this.users.findById(…)` with `private users: UsersService`), a
+ * function imported from a relative module (`import { getUser } from './users'`, CommonJS
+ * `require('./users')` included), a method of an instance or object a module exports
+ * (`export const userService = new UserService()`, `module.exports = { find }`).
+ *
+ * Packages (`node_modules`) are never followed: libraries are recognised by facts/clients.
+ * Other files come from the project host (facts.modules), which caches their trees per version;
+ * answers are cached per call node, so a tree's answers live exactly as long as the tree.
+ */
+import { ts } from '../ts';
+import { calleeName, hasModifier, isFunctionLike, skipParens, type FunctionLike } from './ast';
+import { lookup } from './dataflow';
+import { FileFacts } from './fileFacts';
+import type { ModuleFile } from '../project';
+
+const SK = ts.SyntaxKind;
+
+/** What cross-file facts need from the project host. */
+export interface ModuleHost {
+  /** Another file's tree, cached per version; undefined when it cannot be read. */
+  moduleFile(fileName: string): ModuleFile | undefined;
+  /** The project file a relative (or `@/`, `~/`) import names; undefined for packages. */
+  resolveImport(fromFile: string, specifier: string): string | undefined;
+  /** The version of a file's text (undefined when it is gone). */
+  fileVersion(fileName: string): string | undefined;
+}
+
+export interface Callee {
+  fn: FunctionLike;
+  /** Facts of the file the function is written in (`facts` itself for the same file). */
+  facts: FileFacts;
+  /** How messages name it: `getUser`, `UsersService.findById`. */
+  name: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts of other files
+
+const factsByTree = new WeakMap<ts.SourceFile, FileFacts>();
+
+/** Facts (without types) for another project file, or undefined when it cannot be read. */
+export function moduleFacts(fileName: string, host: ModuleHost): FileFacts | undefined {
+  const file = host.moduleFile(fileName);
+  if (!file) return undefined;
+  let facts = factsByTree.get(file.sourceFile);
+  if (!facts) {
+    facts = new FileFacts(file.fileName, file.text, file.sourceFile, undefined, host);
+    factsByTree.set(file.sourceFile, facts);
+  }
+  return facts;
+}
+
+/** The facts of the module `specifier` names from `facts`' file, when it is a project file. */
+function importedModule(specifier: string, facts: FileFacts): FileFacts | undefined {
+  const host = facts.modules;
+  if (!host) return undefined;
+  if (!/^(\.|@\/|~\/)/.test(specifier)) return undefined;
+  const resolved = host.resolveImport(facts.fileName, specifier);
+  if (!resolved || resolved === facts.fileName || /[\\/]node_modules[\\/]/.test(resolved) && !/[\\/]node_modules[\\/]/.test(facts.fileName)) return undefined;
+  return moduleFacts(resolved, host);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declarations a name or export stands for
+
+/** A declaration that can hold callable things: a function, a class, an object literal, an instance. */
+type Target =
+  | { kind: 'function'; fn: FunctionLike; facts: FileFacts; name: string }
+  | { kind: 'class'; cls: ts.ClassLikeDeclaration; facts: FileFacts }
+  | { kind: 'object'; object: ts.ObjectLiteralExpression; facts: FileFacts; name: string }
+  | { kind: 'instance'; cls: ts.ClassLikeDeclaration; facts: FileFacts }
+  | { kind: 'module'; facts: FileFacts; name: string };
+
+const MAX_DEPTH = 6;
+
+function functionOfInitializer(init: ts.Expression | undefined): FunctionLike | undefined {
+  if (!init) return undefined;
+  const inner = skipParens(init);
+  return ts.isArrowFunction(inner) || ts.isFunctionExpression(inner) ? inner : undefined;
+}
+
+/** What an expression (an initializer, an export default) is, as far as calls go. */
+function targetOfExpression(expression: ts.Expression, facts: FileFacts, name: string, depth: number): Target | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const inner = skipParens(expression);
+  const fn = functionOfInitializer(inner);
+  if (fn) return { kind: 'function', fn, facts, name };
+  if (ts.isClassExpression(inner)) return { kind: 'class', cls: inner, facts };
+  if (ts.isObjectLiteralExpression(inner)) return { kind: 'object', object: inner, facts, name };
+  if (ts.isNewExpression(inner)) {
+    const made = targetOfExpression(inner.expression, facts, name, depth + 1);
+    return made?.kind === 'class' ? { kind: 'instance', cls: made.cls, facts: made.facts } : undefined;
+  }
+  if (ts.isIdentifier(inner)) return targetOfName(inner.text, inner, facts, depth + 1);
+  if (ts.isCallExpression(inner)) {
+    // require('./users')
+    const callee = skipParens(inner.expression);
+    if (ts.isIdentifier(callee) && callee.text === 'require' && inner.arguments.length === 1 && ts.isStringLiteralLike(inner.arguments[0])) {
+      const module = importedModule(inner.arguments[0].text, facts);
+      return module ? { kind: 'module', facts: module, name } : undefined;
+    }
+  }
+  if (ts.isPropertyAccessExpression(inner)) {
+    // require('./users').getUser, users.getUser
+    const object = targetOfExpression(inner.expression, facts, name, depth + 1);
+    return object ? memberOfTarget(object, inner.name.text, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+/** What `name`, written at `at` in `facts`' file, refers to. */
+function targetOfName(name: string, at: ts.Node, facts: FileFacts, depth: number): Target | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const declaration = lookup(name, at);
+  if (!declaration) return undefined;
+  const node = declaration.node;
+  switch (declaration.kind) {
+    case 'function':
+      return ts.isFunctionDeclaration(node) && node.body ? { kind: 'function', fn: node, facts, name } : undefined;
+    case 'class':
+      return ts.isClassDeclaration(node) ? { kind: 'class', cls: node, facts } : undefined;
+    case 'const':
+    case 'let':
+    case 'var': {
+      if (declaration.initializer) return targetOfExpression(declaration.initializer, facts, name, depth + 1);
+      // const { getUser } = require('./users')
+      if (ts.isBindingElement(node)) {
+        const origin = facts.imports.get(name);
+        if (origin && ts.isSourceFile(declaration.scope)) return importedTarget(origin.module, origin.imported, facts, name, depth + 1);
+      }
+      return undefined;
+    }
+    case 'import': {
+      const origin = facts.imports.get(name);
+      if (!origin) return undefined;
+      return importedTarget(origin.module, origin.imported, facts, name, depth + 1);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function importedTarget(specifier: string, imported: string, facts: FileFacts, name: string, depth: number): Target | undefined {
+  const module = importedModule(specifier, facts);
+  if (!module) return undefined;
+  if (imported === '*') return { kind: 'module', facts: module, name };
+  return exportedTarget(module, imported, depth + 1) ?? (imported === 'default' ? { kind: 'module', facts: module, name } : undefined);
+}
+
+const exportCache = new WeakMap<ts.SourceFile, Map<string, Target | null>>();
+
+/** What module `facts` exports as `exported` (`default` for the default export), following re-exports. */
+function exportedTarget(facts: FileFacts, exported: string, depth: number): Target | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  let perFile = exportCache.get(facts.sourceFile);
+  if (!perFile) {
+    perFile = new Map();
+    exportCache.set(facts.sourceFile, perFile);
+  }
+  const cached = perFile.get(exported);
+  if (cached !== undefined) return cached ?? undefined;
+  perFile.set(exported, null); // a re-export cycle ends here
+  const found = findExport(facts, exported, depth);
+  perFile.set(exported, found ?? null);
+  return found;
+}
+
+function findExport(facts: FileFacts, exported: string, depth: number): Target | undefined {
+  const sourceFile = facts.sourceFile;
+  const starModules: string[] = [];
+  for (const statement of sourceFile.statements) {
+    const exportedHere = hasModifier(statement, SK.ExportKeyword);
+    const isDefault = hasModifier(statement, SK.DefaultKeyword);
+    if (ts.isFunctionDeclaration(statement) && exportedHere && statement.body) {
+      if ((isDefault && exported === 'default') || (!isDefault && statement.name?.text === exported)) return { kind: 'function', fn: statement, facts, name: statement.name?.text ?? exported };
+    } else if (ts.isClassDeclaration(statement) && exportedHere) {
+      if ((isDefault && exported === 'default') || (!isDefault && statement.name?.text === exported)) return { kind: 'class', cls: statement, facts };
+    } else if (ts.isVariableStatement(statement) && exportedHere) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === exported && declaration.initializer) {
+          return targetOfExpression(declaration.initializer, facts, exported, depth + 1);
+        }
+      }
+    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals && exported === 'default') {
+      return targetOfExpression(statement.expression, facts, 'default', depth + 1);
+    } else if (ts.isExportAssignment(statement) && statement.isExportEquals) {
+      const whole = targetOfExpression(statement.expression, facts, exported, depth + 1);
+      return exported === 'default' ? whole : whole ? memberOfTarget(whole, exported, depth + 1) : undefined;
+    } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly) {
+      const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const clause = statement.exportClause;
+      if (!clause) {
+        if (specifier) starModules.push(specifier);
+        continue;
+      }
+      if (!ts.isNamedExports(clause)) continue;
+      for (const element of clause.elements) {
+        if (element.name.text !== exported) continue;
+        const local = (element.propertyName ?? element.name).text;
+        if (specifier) {
+          const module = importedModule(specifier, facts);
+          return module ? exportedTarget(module, local, depth + 1) : undefined;
+        }
+        return targetOfName(local, sourceFile.endOfFileToken, facts, depth + 1);
+      }
+    } else if (ts.isExpressionStatement(statement)) {
+      const commonJs = commonJsExport(statement.expression, exported, facts, depth);
+      if (commonJs) return commonJs;
+    }
+  }
+  for (const specifier of starModules) {
+    const module = importedModule(specifier, facts);
+    const found = module ? exportedTarget(module, exported, depth + 1) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `module.exports = { find }`, `module.exports.find = …`, `exports.find = …`, `module.exports = function …`. */
+function commonJsExport(expression: ts.Expression, exported: string, facts: FileFacts, depth: number): Target | undefined {
+  if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== SK.EqualsToken) return undefined;
+  const left = skipParens(expression.left);
+  const text = ts.isPropertyAccessExpression(left) ? propertyPath(left) : undefined;
+  if (text === undefined) return undefined;
+  if (text === 'module.exports') {
+    const whole = targetOfExpression(expression.right, facts, exported, depth + 1);
+    if (!whole) return undefined;
+    return exported === 'default' ? whole : memberOfTarget(whole, exported, depth + 1);
+  }
+  if (text === `module.exports.${exported}` || text === `exports.${exported}`) return targetOfExpression(expression.right, facts, exported, depth + 1);
+  return undefined;
+}
+
+function propertyPath(node: ts.Expression): string | undefined {
+  const inner = skipParens(node);
+  if (ts.isIdentifier(inner)) return inner.text;
+  if (ts.isPropertyAccessExpression(inner)) {
+    const left = propertyPath(inner.expression);
+    return left === undefined ? undefined : `${left}.${inner.name.text}`;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members
+
+/** The function `target.member` is: a method of a class or instance, a property of an object, an export of a module. */
+function memberOfTarget(target: Target, member: string, depth: number): Target | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  switch (target.kind) {
+    case 'module':
+      return exportedTarget(target.facts, member, depth + 1);
+    case 'object':
+      return objectMember(target.object, member, target.facts, depth);
+    case 'class':
+      return classMember(target.cls, member, target.facts, true, depth);
+    case 'instance':
+      return classMember(target.cls, member, target.facts, false, depth);
+    default:
+      return undefined;
+  }
+}
+
+function objectMember(object: ts.ObjectLiteralExpression, member: string, facts: FileFacts, depth: number): Target | undefined {
+  for (const property of object.properties) {
+    const name = property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? property.name.text : undefined;
+    if (name !== member) continue;
+    if (ts.isMethodDeclaration(property) && property.body) return { kind: 'function', fn: property, facts, name: member };
+    if (ts.isPropertyAssignment(property)) return targetOfExpression(property.initializer, facts, member, depth + 1);
+    if (ts.isShorthandPropertyAssignment(property)) return targetOfName(property.name.text, property, facts, depth + 1);
+  }
+  return undefined;
+}
+
+function className(cls: ts.ClassLikeDeclaration): string {
+  return cls.name?.text ?? 'class';
+}
+
+/** A method (static or not) of `cls` or a class it extends, or an arrow-function field. */
+function classMember(cls: ts.ClassLikeDeclaration, member: string, facts: FileFacts, isStatic: boolean, depth: number): Target | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  for (const element of cls.members) {
+    if (!element.name || !(ts.isIdentifier(element.name) || ts.isPrivateIdentifier(element.name) || ts.isStringLiteral(element.name)) || element.name.text !== member) continue;
+    if (hasModifier(element, SK.StaticKeyword) !== isStatic) continue;
+    const name = `${className(cls)}.${member}`;
+    if (ts.isMethodDeclaration(element) && element.body) return { kind: 'function', fn: element, facts, name };
+    if (ts.isPropertyDeclaration(element)) {
+      const fn = functionOfInitializer(element.initializer);
+      if (fn) return { kind: 'function', fn, facts, name };
+    }
+    return undefined;
+  }
+  // Inherited: `class UserService extends BaseService`.
+  const heritage = cls.heritageClauses?.find((clause) => clause.token === SK.ExtendsKeyword)?.types[0];
+  if (heritage) {
+    const base = targetOfExpression(heritage.expression, facts, member, depth + 1);
+    if (base?.kind === 'class') return classMember(base.cls, member, base.facts, isStatic, depth + 1);
+  }
+  return undefined;
+}
+
+function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
+    // `this` inside a non-arrow function that is not a method is not the class instance.
+    if ((ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) && !ts.isMethodDeclaration(current)) return undefined;
+  }
+  return undefined;
+}
+
+/** The class a written type names: `UsersService`, `Users.Service`, `Repository<User>` (only project classes resolve). */
+function classOfType(type: ts.TypeNode | undefined, at: ts.Node, facts: FileFacts, depth: number): Target | undefined {
+  if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+  const typeName = type.typeName;
+  if (ts.isIdentifier(typeName)) {
+    const found = targetOfTypeName(typeName.text, at, facts, depth + 1);
+    return found?.kind === 'class' ? { kind: 'instance', cls: found.cls, facts: found.facts } : undefined;
+  }
+  return undefined;
+}
+
+/** A type name resolves like a value name, except that class declarations are looked up by name in the file. */
+function targetOfTypeName(name: string, at: ts.Node, facts: FileFacts, depth: number): Target | undefined {
+  const value = targetOfName(name, at, facts, depth);
+  if (value) return value;
+  for (const statement of facts.sourceFile.statements) {
+    if (ts.isClassDeclaration(statement) && statement.name?.text === name) return { kind: 'class', cls: statement, facts };
+  }
+  return undefined;
+}
+
+/** What `this.<field>` holds: a typed field or constructor parameter property, or an instance made in the class. */
+function fieldTarget(cls: ts.ClassLikeDeclaration, field: string, facts: FileFacts, depth: number): Target | undefined {
+  for (const member of cls.members) {
+    if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === field) {
+      return classOfType(member.type, member, facts, depth) ?? (member.initializer ? targetOfExpression(member.initializer, facts, field, depth + 1) : undefined);
+    }
+    if (ts.isConstructorDeclaration(member)) {
+      for (const parameter of member.parameters) {
+        if (ts.isIdentifier(parameter.name) && parameter.name.text === field && ts.getModifiers(parameter)?.length) {
+          return classOfType(parameter.type, parameter, facts, depth);
+        }
+      }
+      for (const statement of member.body?.statements ?? []) {
+        if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression) || statement.expression.operatorToken.kind !== SK.EqualsToken) continue;
+        const left = skipParens(statement.expression.left);
+        if (ts.isPropertyAccessExpression(left) && left.expression.kind === SK.ThisKeyword && left.name.text === field) {
+          return targetOfExpression(statement.expression.right, facts, field, depth + 1);
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** What a receiver expression holds, as far as finding its methods goes. */
+function receiverTarget(receiver: ts.Expression, facts: FileFacts, depth: number): Target | undefined {
+  const inner = skipParens(receiver);
+  if (inner.kind === SK.ThisKeyword) {
+    const cls = enclosingClass(inner);
+    return cls ? { kind: 'instance', cls, facts } : undefined;
+  }
+  if (ts.isIdentifier(inner)) {
+    const declaration = lookup(inner.text, inner);
+    if (declaration?.kind === 'parameter' && declaration.type) return classOfType(declaration.type, declaration.node, facts, depth);
+    if ((declaration?.kind === 'const' || declaration?.kind === 'let') && declaration.type && !declaration.initializer) return classOfType(declaration.type, declaration.node, facts, depth);
+    return targetOfName(inner.text, inner, facts, depth + 1);
+  }
+  if (ts.isPropertyAccessExpression(inner) && skipParens(inner.expression).kind === SK.ThisKeyword) {
+    const cls = enclosingClass(inner);
+    return cls ? fieldTarget(cls, inner.name.text, facts, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fact
+
+/**
+ * Answers per file analysis (FileFacts), not per node: an incremental re-parse re-uses the nodes of
+ * unchanged functions, but what a call resolves to depends on declarations elsewhere in the file.
+ * Other files' facts live as long as their version, so their answers are cached across analyses.
+ */
+const calleeCache = new WeakMap<FileFacts, Map<ts.CallExpression, Callee | null>>();
+
+/** The project function `call` runs, when it can be told (same file or another project file). */
+export function calleeOf(call: ts.CallExpression, facts: FileFacts): Callee | undefined {
+  let perFile = calleeCache.get(facts);
+  if (!perFile) {
+    perFile = new Map();
+    calleeCache.set(facts, perFile);
+  }
+  const cached = perFile.get(call);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = resolveCallee(call, facts);
+  perFile.set(call, found ?? null);
+  return found;
+}
+
+function resolveCallee(call: ts.CallExpression, facts: FileFacts): Callee | undefined {
+  const callee = skipParens(call.expression);
+  let target: Target | undefined;
+  if (ts.isIdentifier(callee)) {
+    target = targetOfName(callee.text, callee, facts, 0);
+  } else if (ts.isPropertyAccessExpression(callee) && calleeName(call)) {
+    const receiver = receiverTarget(callee.expression, facts, 0);
+    target = receiver ? memberOfTarget(receiver, callee.name.text, 0) : undefined;
+  }
+  if (!target || target.kind !== 'function') return undefined;
+  if (!target.fn.body || !isFunctionLike(target.fn)) return undefined;
+  return { fn: target.fn, facts: target.facts, name: target.name };
+}

@@ -1,0 +1,94 @@
+import { defineRule } from '../../rule';
+import { enclosingEventCallback, importsBuildTool, isLazyInitialisation, isToolPackageFile, isWorkerThreadFile } from '../../facts/context';
+import { syncIoCall } from '../../facts/io';
+
+export default defineRule({
+  meta: {
+    id: 'sync-io-in-callback',
+    category: 'sync-io',
+    description: "A blocking `*Sync` call of fs, child_process, zlib or crypto inside a listener of a repeating event ('data', 'message', 'connection', …) or a setInterval callback.",
+    why:
+      "A listener for 'message' or 'data' runs for every message a server receives; a setInterval callback runs for as long as the " +
+      'process lives. A `*Sync` call there stops the event loop every time it fires: a 5 ms `appendFileSync` per WebSocket message ' +
+      'caps the process at 200 messages a second, and every socket waits behind each write.',
+    howToFix:
+      'Use the asynchronous form (`fs.promises.appendFile`, a write stream opened once and reused, `util.promisify(zlib.gzip)`). ' +
+      'A listener that becomes `async` must catch its own errors: an emitter does not await it, so a rejection is unhandled. ' +
+      "Listeners of one-off events (`exit`, `SIGINT`, `listening`, `close`), file watchers, request handlers and async functions " +
+      '(their own rules), start-up code, scripts, tests and worker threads are not reported.',
+    impact: 'medium',
+    effort: 'low',
+    fix: 'none',
+    messages: {
+      blocking: "{{call}} blocks the event loop in {{where}}: it runs every time the event fires, and everything else waits for it. Use {{alternative}} (an async listener must catch its own errors).",
+    },
+    examples: {
+      invalid: [
+        `import fs from 'node:fs';
+import { WebSocketServer } from 'ws';
+
+const wss = new WebSocketServer({ port: 8080 });
+wss.on('connection', (socket) => {
+  socket.on('message', (data) => {
+    fs.appendFileSync('messages.log', data + '\\n');
+  });
+});`,
+        `import { execSync } from 'node:child_process';
+
+setInterval(() => {
+  const load = execSync('uptime').toString();
+  metrics.gauge('load', parseFloat(load.split('load average:')[1]));
+}, 1000);`,
+      ],
+      valid: [
+        `import fs from 'node:fs';
+
+// Once, on the way out: synchronous on purpose.
+process.on('exit', () => {
+  fs.writeFileSync('state.json', JSON.stringify(state));
+});`,
+        `import fs from 'node:fs';
+
+socket.on('message', async (data) => {
+  try {
+    await fs.promises.appendFile('messages.log', data + '\\n');
+  } catch (error) {
+    log.error(error);
+  }
+});`,
+        {
+          code: `import fs from 'node:fs';
+
+// A development watcher, run from the command line.
+watcher.on('data', (file) => fs.copyFileSync(file, 'dist/' + file));`,
+          filename: 'scripts/watch.ts',
+        },
+        `import fs from 'node:fs';
+
+let config: string | undefined;
+// Read on the first message only.
+socket.on('message', () => {
+  config ??= fs.readFileSync('config.json', 'utf8');
+});`,
+      ],
+    },
+  },
+  check(context) {
+    const { file } = context;
+    // Minified output, and dev servers and build plugins (they import a bundler): nobody's request waits on them.
+    if (file.isMinified || importsBuildTool(file.imports)) return {};
+    if (file.isScriptOrTooling || isWorkerThreadFile(file.fileName, file.text) || isToolPackageFile(file.fileName)) return {};
+    return {
+      CallExpression(call) {
+        const io = syncIoCall(call, file);
+        if (!io) return;
+        const callback = enclosingEventCallback(call);
+        if (!callback) return;
+        // Request handlers and async functions are the other rules' (a listener inside a handler is the handler's).
+        if (file.asyncFunction(call) || file.requestHandler(call)) return;
+        if (isLazyInitialisation(call, callback.fn)) return;
+        context.report({ node: call, messageId: 'blocking', data: { call: io.display, where: callback.description, alternative: io.alternative } });
+      },
+    };
+  },
+});
