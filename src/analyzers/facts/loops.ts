@@ -4,7 +4,9 @@
  * a callback handed to an iteration method (`items.map(cb)`, `Array.from(x, cb)`).
  */
 import { ts } from '../ts';
-import { boundNames, calleeName, isFunctionLike, receiverOf, skipParens } from './ast';
+import { boundNames, calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
+import { lookup } from './dataflow';
+import { syntaxIndexOf } from './syntaxIndex';
 
 const SK = ts.SyntaxKind;
 
@@ -150,4 +152,150 @@ export function isUnconditionalLoop(loop: ts.Node): boolean {
   if (ts.isForStatement(loop)) return !loop.condition || loop.condition.kind === SK.TrueKeyword;
   if (ts.isWhileStatement(loop) || ts.isDoStatement(loop)) return skipParens(loop.expression).kind === SK.TrueKeyword;
   return false;
+}
+
+/** Sorting methods whose comparator runs about n·log₂ n times. */
+export const SORT_METHODS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
+
+/**
+ * If `fn` is the comparator of `xs.sort(fn)` / `xs.toSorted(fn)`, describes that "iteration": the
+ * comparator runs about n·log₂ n times, twice per element and more.
+ */
+export function comparatorIteration(fn: ts.Node): Iteration | undefined {
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  let argument: ts.Node = fn;
+  while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
+  const call = argument.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== argument) return undefined;
+  const method = calleeName(call);
+  const receiver = receiverOf(call);
+  if (method === undefined || !SORT_METHODS.has(method) || !receiver) return undefined;
+  return { kind: 'callback', node: fn, call, method, collection: receiver, variables: parameterNames(fn) };
+}
+
+/**
+ * Like `iterationsAround`, but a sort comparator counts as a loop too (it runs n·log n times):
+ * every loop, iteration callback and comparator that repeats `node`, innermost first.
+ */
+export function repeatedBy(node: ts.Node): Iteration[] {
+  const found: Iteration[] = [];
+  let child: ts.Node = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (isFunctionLike(child)) {
+      const callback = iterationOfCallback(child) ?? comparatorIteration(child);
+      if (!callback) break;
+      found.push(callback);
+      continue;
+    }
+    const loop = loopHolding(parent, child);
+    if (loop) found.push(loop);
+  }
+  return found;
+}
+
+/** The name a function is called by in its file: its declared name, the variable it initialises, a method's name. */
+function functionName(fn: FunctionLike): ts.Identifier | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name;
+  if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
+    let outer: ts.Node = fn;
+    while (outer.parent && ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+    const parent = outer.parent;
+    if (parent && ts.isVariableDeclaration(parent) && parent.initializer === outer && ts.isIdentifier(parent.name)) return parent.name;
+  }
+  return undefined;
+}
+
+const repeatedCallsCache = new WeakMap<ts.Node, ts.Node[]>();
+
+/**
+ * The places in this file that make `fn` run repeatedly: calls of it inside a loop, an iteration
+ * callback or a comparator (`for (…) format(x)`, `this.format(x)` in `map`), and hand-overs by
+ * name to an iteration method (`items.map(format)`, `xs.sort(byName)`). Recursive calls from
+ * inside `fn` do not count. Empty when the file never repeats it (it may still be hot elsewhere).
+ */
+export function repeatedCalls(fn: FunctionLike): readonly ts.Node[] {
+  const cached = repeatedCallsCache.get(fn);
+  if (cached) return cached;
+  const found: ts.Node[] = [];
+  const name = functionName(fn);
+  if (name) {
+    const sourceFile = fn.getSourceFile();
+    const isMethod = ts.isMethodDeclaration(fn);
+    const owner = isMethod ? fn.parent : undefined;
+    for (const call of syntaxIndexOf(sourceFile).calls) {
+      if (call.pos >= fn.pos && call.end <= fn.end) continue;
+      const callee = skipParens(call.expression);
+      const direct = isMethod
+        ? ts.isPropertyAccessExpression(callee) && callee.name.text === name.text && callee.expression.kind === SK.ThisKeyword && !!owner && call.pos >= owner.pos && call.end <= owner.end
+        : ts.isIdentifier(callee) && callee.text === name.text && sameBinding(callee, name);
+      if (direct) {
+        if (repeatedBy(call).length > 0) found.push(call);
+        continue;
+      }
+      // `items.map(format)`, `items.sort(compare)`, `items.map(this.format)`.
+      const method = calleeName(call);
+      if (method === undefined || !(ITERATION_METHODS.has(method) || SORT_METHODS.has(method))) continue;
+      const argument = call.arguments[0] && skipParens(call.arguments[0]);
+      if (!argument) continue;
+      const handed = isMethod
+        ? ts.isPropertyAccessExpression(argument) && argument.name.text === name.text && argument.expression.kind === SK.ThisKeyword
+        : ts.isIdentifier(argument) && argument.text === name.text && sameBinding(argument, name);
+      if (handed) found.push(call);
+    }
+  }
+  repeatedCallsCache.set(fn, found);
+  return found;
+}
+
+/** True when `use` names the same binding `declared` declares (no shadowing in between). */
+function sameBinding(use: ts.Identifier, declared: ts.Identifier): boolean {
+  const declaration = lookup(use.text, use);
+  return !!declaration && declaration.id === declared;
+}
+
+/** How many passes make a loop too short to be worth optimising. */
+export const TINY_LOOP = 8;
+
+/**
+ * A loop over a handful of items, by its own text: `for (let i = 0; i < 3; i++)`,
+ * `for (const m of ['a', 'b'])`, `['x', 'y'].forEach(…)`.
+ */
+export function isTinyIteration(iteration: Iteration, limit = TINY_LOOP): boolean {
+  const collection = iteration.collection && skipParens(iteration.collection);
+  if (collection && ts.isArrayLiteralExpression(collection)) return collection.elements.length <= limit && !collection.elements.some(ts.isSpreadElement);
+  if (ts.isForStatement(iteration.node) && iteration.node.condition) {
+    const condition = skipParens(iteration.node.condition);
+    if (ts.isBinaryExpression(condition) && (condition.operatorToken.kind === SK.LessThanToken || condition.operatorToken.kind === SK.LessThanEqualsToken)) {
+      const bound = skipParens(condition.right);
+      return ts.isNumericLiteral(bound) && Number(bound.text) <= limit;
+    }
+  }
+  return false;
+}
+
+/**
+ * What a loop walks: the `for…of`/`for…in` expression or the callback's receiver, and for an
+ * index loop the list its bound reads (`xs` of `for (let i = 0; i < xs.length; i++)`, or of a
+ * count-down from `xs.length - 1`). Undefined for `while` loops and counted loops over numbers.
+ */
+export function walkedCollection(iteration: Iteration): ts.Expression | undefined {
+  if (iteration.collection) return iteration.collection;
+  if (!ts.isForStatement(iteration.node)) return undefined;
+  const loop = iteration.node;
+  const lengthOf = (node: ts.Node | undefined): ts.Expression | undefined => {
+    let found: ts.Expression | undefined;
+    const visit = (current: ts.Node): void => {
+      if (found) return;
+      if (ts.isPropertyAccessExpression(current) && current.name.text === 'length') {
+        const list = skipParens(current.expression);
+        if (ts.isIdentifier(list) || ts.isPropertyAccessExpression(list)) found = list;
+        return;
+      }
+      if (isFunctionLike(current)) return;
+      ts.forEachChild(current, visit);
+    };
+    if (node) visit(node);
+    return found;
+  };
+  return lengthOf(loop.condition) ?? lengthOf(loop.initializer);
 }

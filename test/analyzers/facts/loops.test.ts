@@ -1,6 +1,7 @@
 import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
-import { enclosingIteration, iterationsAround } from '../../../src/analyzers/facts/loops';
+import { enclosingIteration, isTinyIteration, iterationsAround, repeatedBy, repeatedCalls, walkedCollection } from '../../../src/analyzers/facts/loops';
+import { enclosingFunction } from '../../../src/analyzers/facts/ast';
 
 /** The `here()` call in `code`. */
 function marker(code: string): ts.Node {
@@ -57,5 +58,32 @@ describe('iteration facts', () => {
     const [callback] = iterationsAround(marker('users.forEach((user, index) => here());'));
     expect(callback.variables).toEqual(['user', 'index']);
     expect(callback.collection?.getText()).toBe('users');
+  });
+});
+
+describe('repetition beyond loop statements', () => {
+  it('counts a sort comparator as a loop', () => {
+    expect(repeatedBy(marker('xs.sort((a, b) => here());')).map((i) => i.method)).toEqual(['sort']);
+    expect(repeatedBy(marker('for (const g of gs) g.toSorted((a, b) => here());')).map((i) => i.kind)).toEqual(['callback', 'for-of']);
+    expect(iterationsAround(marker('xs.sort((a, b) => here());'))).toEqual([]);
+  });
+
+  it('finds the calls that repeat a function', () => {
+    const fn = (code: string) => enclosingFunction(marker(code))!;
+    expect(repeatedCalls(fn('function f() { here(); }\nfor (const x of xs) f();'))).toHaveLength(1);
+    expect(repeatedCalls(fn('const f = () => here();\nxs.map(f);'))).toHaveLength(1);
+    expect(repeatedCalls(fn('class C { m() { here(); } n() { xs.forEach(() => this.m()); } }'))).toHaveLength(1);
+    expect(repeatedCalls(fn('function f() { here(); }\nf();'))).toHaveLength(0);
+    expect(repeatedCalls(fn('function f() { here(); }\nfor (const x of xs) { const f = () => 1; f(); }'))).toHaveLength(0);
+  });
+
+  it('knows what an index loop walks, and tiny loops', () => {
+    const [index] = iterationsAround(marker('for (let i = 0; i < rows.length; i++) here();'));
+    expect(walkedCollection(index)?.getText()).toBe('rows');
+    const [down] = iterationsAround(marker('for (let i = rows.length - 1; i >= 0; i--) here();'));
+    expect(walkedCollection(down)?.getText()).toBe('rows');
+    expect(isTinyIteration(iterationsAround(marker('for (let i = 0; i < 3; i++) here();'))[0])).toBe(true);
+    expect(isTinyIteration(iterationsAround(marker("for (const m of ['a', 'b']) here();"))[0])).toBe(true);
+    expect(isTinyIteration(iterationsAround(marker('for (const m of ms) here();'))[0])).toBe(false);
   });
 });

@@ -20,6 +20,9 @@ describe('invariant-in-loop reports', () => {
     ['new Intl.Collator inside a sort comparator', `export function f(xs: string[], locale: string) { return xs.sort((a, b) => new Intl.Collator(locale).compare(a, b)); }`],
     ['new Intl.PluralRules held by a const in the loop', `export function f(ns: number[]) { return ns.map((n) => { const rules = new Intl.PluralRules('en'); return rules.select(n); }); }`],
     ['JSON.parse of invariant text, only read', `const RAW = '{"a":1}';\nexport function f(xs: number[]) { return xs.map((x) => x + JSON.parse(RAW).a); }`],
+    ['Object.keys(x).sort() of an unchanged object', `export function f(rows: Array<Record<string, unknown>>, schema: Record<string, string>) { return rows.map((r) => Object.keys(schema).sort().map((k) => String(r[k])).join(',')); }`],
+    ['Object.entries(x).toSorted(cmp) with an inline comparator', `export function f(rows: number[], o: Record<string, number>) { return rows.map(() => Object.entries(o).toSorted((a, b) => a[1] - b[1])[0]); }`],
+    ['a construction inside a sort comparator nested in a loop', `export function f(groups: string[][]) { for (const g of groups) g.sort((a, b) => new Intl.Collator('en').compare(a, b)); }`],
     ['JSON.parse of a parameter held by a const, only read', `export function f(xs: string[], raw: string) { let n = 0; for (const x of xs) { const cfg = JSON.parse(raw); if (cfg[x]) n++; } return n; }`],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
@@ -48,13 +51,19 @@ describe('invariant-in-loop stays quiet', () => {
     ['JSON.parse whose result is changed', `const T = '{"tags":[]}';\nexport function f(xs: string[]) { return xs.map((x) => { const d = JSON.parse(T); d.title = x; return d.title; }); }`],
     ['a regexp that escapes into an array', `export function f(xs: string[]) { const out: RegExp[] = []; for (const x of xs) out.push(new RegExp('a')); return out.length + xs.length; }`],
     ['a formatter stored per item', `export function f(xs: string[]) { return xs.map((x) => ({ x, fmt: new Intl.NumberFormat('en') })); }`],
+    ['Object.keys(x).sort() of an object that gains keys in the loop', `export function f(names: string[]) { const seen: Record<string, number> = {}; return names.map((n) => { seen[n] = 1; return Object.keys(seen).sort().join(); }); }`],
+    ['Object.keys(x).sort() with a comparator that reads the loop variable', `export function f(rows: string[], o: Record<string, number>) { return rows.map((r) => Object.keys(o).sort((a, b) => (a === r ? -1 : b === r ? 1 : 0))[0]); }`],
+    ['sorted keys that are kept (pushed per pass)', `export function f(rows: string[], o: object) { const all: string[][] = []; for (const r of rows) all.push(Object.keys(o).sort()); return all.length + rows.length; }`],
+    ['built on the pass that then returns (once per call)', `const UNITS: Record<string, number> = { day: 86400, hour: 3600 };\nexport function f(s: number, locale: string) { for (const u in UNITS) { if (s > UNITS[u]) { const r = new Intl.RelativeTimeFormat(locale); return r.format(s, u as Intl.RelativeTimeFormatUnit); } } return ''; }`],
+    ['in a test file', { code: `export function f(xs: number[]) { return xs.map((x) => new Intl.NumberFormat('en-US').format(x)); }`, filename: 'money.test.ts' }],
     ['a construction outside any loop', `export function f(x: number) { return new Intl.NumberFormat('en').format(x); }`],
     ['a shadowed RegExp', `export function f(xs: string[], RegExp: new (s: string) => { test(x: string): boolean }) { return xs.filter((x) => new RegExp('a').test(x)); }`],
     ['a shadowed JSON', `export function f(xs: string[], JSON: { parse(s: string): { a: number } }) { return xs.map(() => JSON.parse('1').a); }`],
     ['a use before the declaration (TDZ)', `export function f(xs: string[]) { return xs.map((x) => { const g = () => re.test(x); const re = new RegExp('a'); return g(); }); }`],
     ['lastIndex written on the regexp', `export function f(xs: string[]) { return xs.map((x) => { const re = new RegExp('a'); re.lastIndex = 0; return re.test(x); }); }`],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toEqual([]);
+  ])('%s', (_name, input) => {
+    const { code, filename } = typeof input === 'string' ? { code: input, filename: undefined } : input;
+    expect(findings(code, { rule, filename })).toEqual([]);
   });
 
   it('does not throw on broken syntax', () => {
@@ -140,6 +149,7 @@ describe('invariant-in-loop offers no safe fix when hoisting could change behavi
     ['an invalid locale', `export function f(xs: number[]) { return xs.map((x) => new Intl.NumberFormat('not a locale!').format(x)); }`],
     ['a locale from a parameter', `export function f(xs: number[], locale: string) { return xs.map((x) => new Intl.NumberFormat(locale).format(x)); }`],
     ['options that a reference could change', `const OPTS = { style: 'percent' };\nexport function tweak() { OPTS.style = 'decimal'; }\nexport function f(xs: number[]) { return xs.map((x) => new Intl.NumberFormat('en', OPTS as Intl.NumberFormatOptions).format(x)); }`],
+    ['Object.keys(x).sort() (the object may change through another reference)', `export function f(rows: string[], o: object) { return rows.map(() => Object.keys(o).sort().join()); }`],
     ['JSON.parse (one shared object)', `const RAW = '{"a":1}';\nexport function f(xs: number[]) { return xs.map((x) => x + JSON.parse(RAW).a); }`],
     ['replace on a receiver not known to be a string', `export function f(xs: Array<{ replace(r: RegExp, s: string): string }>) { return xs.map((x) => x.replace(new RegExp('a'), 'b')); }`],
   ])('%s', (_name, code) => {

@@ -11,23 +11,29 @@ function safeFixes(code: string, filename?: string) {
 
 describe('spread-accumulator reports', () => {
   it.each([
-    ['array spread in reduce', `export const f = (xs: number[]) => xs.reduce((acc, x) => [...acc, x * 2], [] as number[]);`],
-    ['array spread in reduceRight', `export const f = (xs: number[]) => xs.reduceRight((acc, x) => [...acc, x], [] as number[]);`],
-    ['prepending spread in reduce', `export const f = (xs: number[]) => xs.reduce((acc, x) => [x, ...acc], [] as number[]);`],
-    ['object spread with a computed key', `export const f = (xs: Array<{ id: string }>) => xs.reduce((acc, x) => ({ ...acc, [x.id]: x }), {});`],
-    ['object spread in a block-bodied reduce', `export function f(xs: string[]) { return xs.reduce(function (acc: Record<string, number>, x) { return { ...acc, [x]: x.length }; }, {}); }`],
-    ['concat in reduce', `export const f = (xs: number[][]) => xs.reduce((acc: number[], x) => acc.concat(x), []);`],
-    ['Object.assign copy in reduce', `export const f = (xs: object[]) => xs.reduce((acc, x) => Object.assign({}, acc, x), {});`],
-    ['array spread assigned back in for…of', `export function f(xs: number[]) { let out: number[] = []; for (const x of xs) out = [...out, x]; return out; }`],
-    ['object spread assigned back in a while loop', `export function f(n: number) { let o: Record<string, number> = {}; let i = 0; while (i < n) { o = { ...o, ['k' + i]: i }; i++; } return o; }`],
-    ['concat assigned back in forEach', `export function f(xs: number[][]) { let out: number[] = []; xs.forEach((x) => { out = out.concat(x); }); return out; }`],
-    ['Object.assign copy assigned back in a loop', `export function f(xs: object[]) { let o = {}; for (const x of xs) o = Object.assign({}, o, x); return o; }`],
+    ['array spread in reduce', `export const f = (items: number[]) => items.reduce((acc, x) => [...acc, x * 2], [] as number[]);`],
+    ['array spread in reduceRight', `export const f = (items: number[]) => items.reduceRight((acc, x) => [...acc, x], [] as number[]);`],
+    ['prepending spread in reduce', `export const f = (items: number[]) => items.reduce((acc, x) => [x, ...acc], [] as number[]);`],
+    ['object spread with a computed key', `export const f = (items: Array<{ id: string }>) => items.reduce((acc, x) => ({ ...acc, [x.id]: x }), {});`],
+    ['object spread in a block-bodied reduce', `export function f(items: string[]) { return items.reduce(function (acc: Record<string, number>, x) { return { ...acc, [x]: x.length }; }, {}); }`],
+    ['concat in reduce', `export const f = (items: number[][]) => items.reduce((acc: number[], x) => acc.concat(x), []);`],
+    ['Object.assign copy in reduce', `export const f = (items: object[]) => items.reduce((acc, x) => Object.assign({}, acc, x), {});`],
+    ['array spread assigned back in for…of', `export function f(items: number[]) { let out: number[] = []; for (const x of items) out = [...out, x]; return out; }`],
+    ['object spread assigned back in a while loop', `export function f(n: number) { let entries: Record<string, number> = {}; let i = 0; while (i < n) { entries = { ...entries, ['k' + i]: i }; i++; } return entries; }`],
+    ['concat assigned back in forEach', `export function f(items: number[][]) { let out: number[] = []; items.forEach((x) => { out = out.concat(x); }); return out; }`],
+    ['Object.assign copy assigned back in a loop', `export function f(items: object[]) { let o = {}; for (const x of items) o = Object.assign({}, o, x); return o; }`],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
   });
 
+  it('names the growing list inside a fixed-key accumulator', () => {
+    const [finding] = findings(`export function f(elements: Array<{ arrow: boolean }>) { return elements.reduce((acc, e) => (e.arrow ? { ...acc, arrows: acc.arrows.concat(e) } : { ...acc, rest: [...acc.rest, e] }), { arrows: [] as unknown[], rest: [] as unknown[] }); }`, { rule });
+    expect(finding.message).toContain('`acc.arrows`');
+    expect(finding.message).toContain('push');
+  });
+
   it('says what is copied and how to mutate instead', () => {
-    const [finding] = findings(`export const f = (xs: number[]) => xs.reduce((acc, x) => [...acc, x], [] as number[]);`, { rule });
+    const [finding] = findings(`export const f = (items: number[]) => items.reduce((acc, x) => [...acc, x], [] as number[]);`, { rule });
     expect(finding.message).toContain('`[...acc, …]`');
     expect(finding.message).toContain('O(n²)');
     expect(finding.message).toContain('acc.push');
@@ -37,22 +43,24 @@ describe('spread-accumulator reports', () => {
 describe('spread-accumulator stays quiet', () => {
   it.each([
     ['a single spread outside any loop', `export const f = (o: object) => ({ ...DEFAULTS, ...o });\nconst DEFAULTS = { a: 1 };`],
-    ['a spread of the item, not the accumulator (map)', `export const f = (xs: Array<{ a: number }>) => xs.map((x, i) => ({ ...x, i }));`],
-    ['a spread of another object into a pushed copy', `export function f(xs: object[], base: object) { const out: object[] = []; for (const x of xs) out.push({ ...base, ...x }); return out; }`],
-    ['already mutating', `export const f = (xs: number[]) => xs.reduce((acc: number[], x) => { acc.push(x); return acc; }, []);`],
-    ['string += in a loop', `export function f(xs: string[]) { let s = ''; for (const x of xs) s += x; return s; }`],
-    ['String#concat in a loop', `export function f(xs: string[]) { let s = ''; for (const x of xs) s = s.concat(x); return s; }`],
-    ['an accumulator declared inside the loop (fresh per pass)', `export function f(xs: number[][]) { const out: number[][] = []; for (const x of xs) { let row: number[] = []; row = [...row, ...x]; out.push(row); } return out; }`],
-    ['a copy assigned to another name', `export function f(xs: number[]) { let a: number[] = []; let b: number[] = []; for (const x of xs) { b = [...a, x]; } return b; }`],
-    ['a spread in a reduce callback that is not the returned value', `export const f = (xs: number[]) => xs.reduce((acc: number[], x) => { const copy = [...acc]; copy.sort(); return acc; }, []);`],
-    ['spreading the accumulator into a call', `export const f = (xs: number[]) => xs.reduce((acc, x) => Math.max(...[acc, x]), 0);`],
-    ['a spread of a parameter that is not the accumulator', `export const f = (xs: number[], ys: number[]) => xs.reduce((acc: number[], x) => [...ys, x], []);`],
+    ['a spread of the item, not the accumulator (map)', `export const f = (items: Array<{ a: number }>) => items.map((x, i) => ({ ...x, i }));`],
+    ['a spread of another object into a pushed copy', `export function f(items: object[], base: object) { const out: object[] = []; for (const x of items) out.push({ ...base, ...x }); return out; }`],
+    ['already mutating', `export const f = (items: number[]) => items.reduce((acc: number[], x) => { acc.push(x); return acc; }, []);`],
+    ['string += in a loop', `export function f(items: string[]) { let s = ''; for (const x of items) s += x; return s; }`],
+    ['String#concat in a loop', `export function f(items: string[]) { let s = ''; for (const x of items) s = s.concat(x); return s; }`],
+    ['an accumulator declared inside the loop (fresh per pass)', `export function f(items: number[][]) { const out: number[][] = []; for (const x of items) { let row: number[] = []; row = [...row, ...x]; out.push(row); } return out; }`],
+    ['a copy assigned to another name', `export function f(items: number[]) { let a: number[] = []; let b: number[] = []; for (const x of items) { b = [...a, x]; } return b; }`],
+    ['a spread in a reduce callback that is not the returned value', `export const f = (items: number[]) => items.reduce((acc: number[], x) => { const copy = [...acc]; copy.sort(); return acc; }, []);`],
+    ['spreading the accumulator into a call', `export const f = (items: number[]) => items.reduce((acc, x) => Math.max(...[acc, x]), 0);`],
+    ['a reduce over a handful of things (plugins)', `export const f = (plugins: Array<{ rules: string[] }>) => plugins.reduce((acc: string[], p) => [...acc, ...p.rules], []);`],
+    ['a reduce over a list with no sign of size', `export const f = (list: number[]) => list.reduce((acc: number[], x) => [...acc, x], []);`],
+    ['a spread of a parameter that is not the accumulator', `export const f = (items: number[], ys: number[]) => items.reduce((acc: number[], x) => [...ys, x], []);`],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
   });
 
   it('does not throw on broken syntax', () => {
-    expect(() => findings(`export const f = (xs) => xs.reduce((acc, x) => [...acc, , [], {`, { rule, syntaxErrors: 'analyze' })).not.toThrow();
+    expect(() => findings(`export const f = (items) => items.reduce((acc, x) => [...acc, , [], {`, { rule, syntaxErrors: 'analyze' })).not.toThrow();
     expect(() => findings(`let a = []; for (const x of) a = [...a`, { rule, syntaxErrors: 'analyze' })).not.toThrow();
   });
 });
@@ -74,8 +82,8 @@ export function run(users: Array<{ id: string; n: number }>) {
 
   it('array: a non-empty fresh initial value, reduceRight and an initial element order', async () => {
     const before = `
-export function run(xs: number[]) {
-  return xs.reduceRight((acc, x) => [...acc, x * 2], [0, -1]);
+export function run(items: number[]) {
+  return items.reduceRight((acc, x) => [...acc, x * 2], [0, -1]);
 }`;
     const after = applySafeFixes(before, rule);
     expect(after).toContain('(acc.push(x * 2), acc)');
@@ -118,8 +126,8 @@ export function run(words: string[]) {
 
   it('errors thrown by an element expression still propagate the same way', async () => {
     const before = `
-export function run(xs: Array<{ v?: { n: number } }>) {
-  return xs.reduce((acc, x) => [...acc, x.v!.n], [] as number[]);
+export function run(items: Array<{ v?: { n: number } }>) {
+  return items.reduce((acc, x) => [...acc, x.v!.n], [] as number[]);
 }`;
     const after = applySafeFixes(before, rule);
     await expectSameBehaviour(before, after, 'run', [[[{ v: { n: 1 } }, {}]], [[{ v: { n: 2 } }]]]);
@@ -127,8 +135,8 @@ export function run(xs: Array<{ v?: { n: number } }>) {
 
   it('plain JavaScript: no type needed for object keys', async () => {
     const before = `
-export function run(pairs) {
-  return pairs.map((p) => p).reduce((acc, p) => ({ ...acc, key: p[0], value: p[1] }), {});
+export function run(entries) {
+  return entries.map((p) => p).reduce((acc, p) => ({ ...acc, key: p[0], value: p[1] }), {});
 }`;
     const after = applySafeFixes(before, rule, 'example.js');
     expect(after).toContain('(acc.key = p[0], acc.value = p[1], acc)');
@@ -138,25 +146,25 @@ export function run(pairs) {
 
 describe('spread-accumulator offers no safe fix when mutation could be observed', () => {
   it.each([
-    ['a computed key (__proto__ would set the prototype)', `export const f = (xs: Array<{ id: string }>) => xs.reduce((acc: Record<string, unknown>, x) => ({ ...acc, [x.id]: x }), {});`],
-    ['a key Object.prototype has', `export const f = (xs: string[]) => xs.reduce((acc: Record<string, string>, x) => ({ ...acc, toString: x }), {});`],
-    ['a shared initial value', `const EMPTY: number[] = [];\nexport const f = (xs: number[]) => xs.reduce((acc, x) => [...acc, x], EMPTY);`],
-    ['no initial value', `export const f = (xs: number[][]) => xs.reduce((acc, x) => [...acc, ...x]);`],
-    ['the accumulator read elsewhere', `export const f = (xs: number[]) => xs.reduce((acc, x) => [...acc, acc.length + x], [] as number[]);`],
-    ['the accumulator kept by a closure', `export const f = (xs: number[], keep: Array<() => number[]>) => xs.reduce((acc, x) => { keep.push(() => acc); return [...acc, x]; }, [] as number[]);`],
-    ['a spread of another array among the new elements', `export const f = (xs: number[][]) => xs.reduce((acc, x) => [...acc, ...x], [] as number[]);`],
-    ['a path that returns something else', `export const f = (xs: number[]) => xs.reduce((acc, x) => (x > 0 ? [...acc, x] : []), [] as number[]);`],
-    ['an async callback', `export const f = (xs: number[]) => xs.reduce(async (acc, x) => [...(await acc), x], Promise.resolve([] as number[]));`],
+    ['a computed key (__proto__ would set the prototype)', `export const f = (items: Array<{ id: string }>) => items.reduce((acc: Record<string, unknown>, x) => ({ ...acc, [x.id]: x }), {});`],
+    ['a key Object.prototype has', `export const f = (items: string[]) => items.reduce((acc: Record<string, string>, x) => ({ ...acc, toString: x }), {});`],
+    ['a shared initial value', `const EMPTY: number[] = [];\nexport const f = (items: number[]) => items.reduce((acc, x) => [...acc, x], EMPTY);`],
+    ['no initial value', `export const f = (items: number[][]) => items.reduce((acc, x) => [...acc, ...x]);`],
+    ['the accumulator read elsewhere', `export const f = (items: number[]) => items.reduce((acc, x) => [...acc, acc.length + x], [] as number[]);`],
+    ['the accumulator kept by a closure', `export const f = (items: number[], keep: Array<() => number[]>) => items.reduce((acc, x) => { keep.push(() => acc); return [...acc, x]; }, [] as number[]);`],
+    ['a spread of another array among the new elements', `export const f = (items: number[][]) => items.reduce((acc, x) => [...acc, ...x], [] as number[]);`],
+    ['a path that returns something else', `export const f = (items: number[]) => items.reduce((acc, x) => (x > 0 ? [...acc, x] : []), [] as number[]);`],
+    ['an async callback', `export const f = (items: number[]) => items.reduce(async (acc, x) => [...(await acc), x], Promise.resolve([] as number[]));`],
     ['a receiver not known to be an array (custom reduce)', `declare const tree: { reduce<T>(cb: (acc: T, x: number) => T, init: T): T };\nexport const f = () => tree.reduce((acc, x) => [...acc, x], [] as number[]);`],
-    ['a TypeScript accumulator type without the assigned key', `export const f = (xs: string[]) => xs.reduce((acc, x) => ({ ...acc, last: x }), {});`],
-    ['a getter in the initial object', `export const f = (xs: string[]) => xs.reduce((acc: { last: string }, x) => ({ ...acc, last: x }), { get last() { return ''; } });`],
-    ['a loop accumulator (the old array may be shared)', `export function f(xs: number[]) { let out: number[] = []; for (const x of xs) out = [...out, x]; return out; }`],
+    ['a TypeScript accumulator type without the assigned key', `export const f = (items: string[]) => items.reduce((acc, x) => ({ ...acc, last: x }), {});`],
+    ['a getter in the initial object', `export const f = (items: string[]) => items.reduce((acc: { last: string }, x) => ({ ...acc, last: x }), { get last() { return ''; } });`],
+    ['a loop accumulator (the old array may be shared)', `export function f(items: number[]) { let out: number[] = []; for (const x of items) out = [...out, x]; return out; }`],
   ])('%s', (_name, code) => {
     expect(safeFixes(code)).toEqual([]);
   });
 
   it('the computed-key suggestion really differs for __proto__ (why it is not safe)', async () => {
-    const before = `export function run(keys: string[]) { return Object.getPrototypeOf(keys.reduce((acc: Record<string, unknown>, k) => ({ ...acc, [k]: { polluted: true } }), {})) === Object.prototype; }`;
+    const before = `export function run(ids: string[]) { return Object.getPrototypeOf(ids.reduce((acc: Record<string, unknown>, k) => ({ ...acc, [k]: { polluted: true } }), {})) === Object.prototype; }`;
     const [finding] = findings(before, { rule });
     const after = applyFixes(before, finding.fixes).text;
     expect(after).toContain('acc[k] = { polluted: true }');
@@ -164,15 +172,15 @@ describe('spread-accumulator offers no safe fix when mutation could be observed'
   });
 
   it('offers the loop rewrite as a suggestion', () => {
-    const [finding] = findings(`export function f(xs: number[]) { let out: number[] = []; for (const x of xs) { out = [...out, x]; } return out; }`, { rule });
+    const [finding] = findings(`export function f(items: number[]) { let out: number[] = []; for (const x of items) { out = [...out, x]; } return out; }`, { rule });
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     expect(finding.fixes[0].edits[0].newText).toBe('out.push(x)');
   });
 
   it('suggests flatMap for concat in reduce', () => {
-    const [finding] = findings(`export const f = (xs: Array<{ c: number[] }>) => xs.reduce((acc: number[], x) => acc.concat(x.c), []);`, { rule });
+    const [finding] = findings(`export const f = (items: Array<{ c: number[] }>) => items.reduce((acc: number[], x) => acc.concat(x.c), []);`, { rule });
     expect(finding.fixes[0].safe).toBe(false);
-    expect(finding.fixes[0].edits[0].newText).toBe('xs.flatMap((x) => x.c)');
+    expect(finding.fixes[0].edits[0].newText).toBe('items.flatMap((x) => x.c)');
   });
 });

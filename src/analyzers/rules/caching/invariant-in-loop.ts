@@ -1,47 +1,32 @@
 import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
 import type { TextEdit } from '../../finding';
-import { boundNames, calleeName, enclosingFunction, indentationAt, newlineOf, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
+import { calleeName, indentationAt, newlineOf, receiverOf, skipParens } from '../../facts/ast';
 import {
-  camelName, contains, insertionPoint, isInvariantIn, isValueReference, lookup, references, resolve, uniqueName, useOf,
-  type Declaration,
+  camelName, contains, insertionPoint, isInvariantIn, isValueReference, lookup, resolve, uniqueName,
 } from '../../facts/dataflow';
-import { constantValue } from '../../facts/constants';
-import { syntacticKind, typeFactsOf } from '../../facts/collections';
-import { iterationStatement, type Iteration } from '../../facts/loops';
+import {
+  constructionOf, constructsCleanly, isConstructionCandidate, stringReceivers, usageOf, type Construction, type Usage,
+} from '../../facts/constructions';
+import { iterationStatement, repeatedBy, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact, eachPass } from '../../facts/phrases';
+import { isTestFile } from '../../facts/lifetime';
 
-const SK = ts.SyntaxKind;
-
-const INTL_CONSTRUCTORS: ReadonlySet<string> = new Set(['NumberFormat', 'DateTimeFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Segmenter', 'DisplayNames']);
-
-/** Methods whose call on the object leaves no trace of its identity (for a regexp without g/y: no lastIndex). */
-const REGEXP_USES: ReadonlySet<string> = new Set(['test', 'exec']);
-const INTL_USES: ReadonlySet<string> = new Set(['format', 'formatToParts', 'formatRange', 'formatRangeToParts', 'compare', 'select', 'selectRange', 'segment', 'resolvedOptions', 'of']);
-/** String methods that take a regexp and only read it (non-global: no lastIndex state). */
-const STRING_REGEXP_METHODS: ReadonlySet<string> = new Set(['replace', 'match', 'split', 'search']);
-/** Calls that only invoke a function they are given (a bound `collator.compare` or `formatter.format`). */
-const CALLBACK_CONSUMERS: ReadonlySet<string> = new Set(['sort', 'toSorted', 'map', 'forEach', 'filter', 'some', 'every', 'find', 'flatMap']);
-
-type Construction =
-  | { kind: 'regexp'; node: ts.NewExpression; args: readonly ts.Expression[] }
-  | { kind: 'intl'; node: ts.NewExpression; ctor: string; args: readonly ts.Expression[] }
-  | { kind: 'json'; node: ts.CallExpression; args: readonly ts.Expression[] };
-
-/** How the constructed object is used: directly, or through a const declared in the loop. */
-type Usage = { kind: 'direct' } | { kind: 'declared'; declaration: Declaration; statement: ts.VariableStatement };
+/** Functions that list an object's keys or entries in a fresh array. */
+const KEY_LISTERS: ReadonlySet<string> = new Set(['keys', 'values', 'entries', 'getOwnPropertyNames']);
 
 export default defineRule({
   meta: {
     id: 'invariant-in-loop',
     category: 'caching',
-    description: 'A `new RegExp(…)`, `new Intl.*(…)` or `JSON.parse(…)` with the same arguments on every pass of a loop or iteration callback.',
+    description: 'A `new RegExp(…)`, `new Intl.*(…)`, `JSON.parse(…)` or `Object.keys(…).sort()` with the same arguments on every pass of a loop, iteration callback or sort comparator.',
     why:
       'Building a regular expression compiles the pattern; building an Intl formatter resolves the locale and loads its ' +
       'data (tens of microseconds each, against well under a microsecond to reuse one); JSON.parse re-reads the whole ' +
-      'text. When the arguments are the same on every pass, all of that work is repeated for nothing: formatting 10,000 ' +
-      'prices with `new Intl.NumberFormat(…)` inside `map` spends most of its time building formatters.',
+      'text; `Object.keys(x).sort()` lists and sorts every key. When the arguments are the same on every pass, all of ' +
+      'that work is repeated for nothing: formatting 10,000 prices with `new Intl.NumberFormat(…)` inside `map` spends ' +
+      'most of its time building formatters. A sort comparator counts as a loop: it runs about n·log₂ n times.',
     howToFix:
       'Create the object once before the loop (`const price = new Intl.NumberFormat("en-US", { style: "currency", ' +
       'currency: "USD" })`) and use it inside. Regular-expression literals (`/x/`) are already compiled once by the engine ' +
@@ -54,6 +39,7 @@ export default defineRule({
       regexp: '`{{code}}` compiles the same pattern on every {{loop}}. Build the RegExp once before the loop and reuse it.',
       intl: '`new Intl.{{ctor}}(…)` is built again with the same arguments on every {{loop}}: resolving the locale and loading its data costs far more than using the object. Create it once before the loop.',
       json: '`JSON.parse({{text}})` parses the same text on every {{loop}}. Parse it once before the loop (the result is only read here).',
+      keys: '`{{code}}` lists and sorts the keys of the same object on every {{loop}}: O(k·log k) work per pass for an unchanged answer. Compute the sorted list once before the loop.',
     },
     examples: {
       invalid: [
@@ -97,6 +83,11 @@ export function highlight(rows: string[], term: string) {
 }`,
         },
         {
+          code: `export function rows(records: Array<Record<string, unknown>>, schema: Record<string, string>) {
+  return records.map((record) => Object.keys(schema).sort().map((key) => String(record[key])).join(','));
+}`,
+        },
+        {
           code: `const DEFAULTS = '{"retries":3,"timeout":1000}';
 
 export function configure(jobs: Array<{ name: string }>) {
@@ -130,6 +121,14 @@ export function drafts(titles: string[]) {
     return draft;
   });
 }`,
+        `// The object gains keys inside the loop: its sorted keys differ from pass to pass.
+export function grow(names: string[]) {
+  const seen: Record<string, number> = {};
+  return names.map((name) => {
+    seen[name] = 1;
+    return Object.keys(seen).sort().join(',');
+  });
+}`,
         `// Created once, outside the loop.
 const price = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 export function prices(amounts: number[]) {
@@ -155,13 +154,18 @@ export function compile(words: string[]) {
   },
   check(context) {
     const { file } = context;
+    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
+    // Nothing to look at: skip the walk's dispatch for this file.
+    if (!file.text.includes('RegExp') && !file.text.includes('Intl.') && !file.text.includes('JSON.parse') && !file.text.includes('.sort(') && !file.text.includes('.toSorted(')) return {};
 
     const handle = (construction: Construction): void => {
-      const iterations = repeatedBy(construction.node, file);
+      const iterations = repeatedBy(construction.node);
       if (iterations.length === 0) return;
+      // Built on the pass that then leaves the loop (`if (…) { const f = new Intl…; return f.format(x); }`): once per call.
+      if (leavesLoopAfter(construction.node, iterations[0].node)) return;
       const levels = invariantLevels(construction, iterations);
       if (levels.length === 0) return;
-      const usage = usageOf(construction, levels[0]);
+      const usage = usageOf(construction, levels[0].node);
       if (!usage) return;
       const loop = eachPass(levels[0], file);
       const fixes = fixFor(construction, usage, levels, file);
@@ -169,25 +173,28 @@ export function compile(words: string[]) {
         context.report({ node: construction.node, messageId: 'regexp', data: { code: compact(file.textOf(construction.node), 60), loop }, fixes });
       } else if (construction.kind === 'intl') {
         context.report({ node: construction.node, messageId: 'intl', data: { ctor: construction.ctor, loop }, fixes });
-      } else {
+      } else if (construction.kind === 'json') {
         context.report({ node: construction.node, messageId: 'json', data: { text: compact(file.textOf(construction.args[0])), loop }, fixes });
+      } else {
+        context.report({ node: construction.node, messageId: 'keys', data: { code: compact(file.textOf(construction.node), 60), loop }, fixes });
       }
     };
 
     return {
       NewExpression(node) {
-        const callee = skipParens(node.expression);
-        const args = node.arguments ?? [];
-        if (ts.isIdentifier(callee) && callee.text === 'RegExp') {
-          if (args.length === 0 || lookup('RegExp', node) || !flagsAreStateless(args, file)) return;
-          handle({ kind: 'regexp', node, args });
-        } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Intl' && INTL_CONSTRUCTORS.has(callee.name.text)) {
-          if (lookup('Intl', node)) return;
-          handle({ kind: 'intl', node, ctor: callee.name.text, args });
-        }
+        // Only inside a loop or comparator is it worth the full recognition (which may ask the type checker).
+        if (!isConstructionCandidate(node) || repeatedBy(node).length === 0) return;
+        const construction = constructionOf(node, file);
+        if (construction) handle(construction);
       },
       CallExpression(node) {
-        if (calleeName(node) !== 'parse' || node.arguments.length !== 1) return;
+        const method = calleeName(node);
+        if (method === 'sort' || method === 'toSorted') {
+          const keys = sortedKeys(node);
+          if (keys) handle(keys);
+          return;
+        }
+        if (method !== 'parse' || node.arguments.length !== 1) return;
         const callee = skipParens(node.expression);
         if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'JSON' || lookup('JSON', node)) return;
         const text = skipParens(node.arguments[0]);
@@ -202,40 +209,47 @@ export function compile(words: string[]) {
 // ---------------------------------------------------------------------------------------------
 // Recognising the repeated construction
 
-/**
- * The loops and iteration callbacks that repeat `node`, innermost first — counting a `sort`
- * comparator as one: it runs n·log n times.
- */
-function repeatedBy(node: ts.Node, file: FileFacts): Iteration[] {
-  const iterations = file.iterations(node);
-  if (iterations.length > 0) return iterations;
-  const fn = enclosingFunction(node);
-  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return iterations;
-  const outer = skipParensUp(fn);
-  const call = outer.parent;
-  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== outer) return iterations;
-  const method = calleeName(call);
-  const receiver = receiverOf(call);
-  if ((method !== 'sort' && method !== 'toSorted') || !receiver) return iterations;
-  const comparator: Iteration = { kind: 'callback', node: fn, call, method, collection: receiver, variables: fn.parameters.flatMap((p) => boundNames(p.name)) };
-  return [comparator, ...file.iterations(call)];
+/** The statement holding `node` is followed, in its block, by a `return`/`break`/`throw` that leaves `loop`. */
+function leavesLoopAfter(node: ts.Node, loop: ts.Node): boolean {
+  let statement: ts.Node = node;
+  while (statement.parent && !(ts.isBlock(statement.parent) && ts.isStatement(statement))) {
+    if (statement.parent === loop) return false;
+    statement = statement.parent;
+  }
+  const block = statement.parent;
+  if (!block || !ts.isBlock(block) || !(block.pos >= loop.pos && block.end <= loop.end)) return false;
+  if (ts.isArrowFunction(loop) || ts.isFunctionExpression(loop)) return false;
+  const index = block.statements.indexOf(statement as ts.Statement);
+  return block.statements.slice(index).some((s) => ts.isReturnStatement(s) || ts.isThrowStatement(s) || (ts.isBreakStatement(s) && !s.label));
 }
 
-/**
- * Known flags without `g` or `y`. `new RegExp(source)` without flags copies the flags of a RegExp
- * source, so the source must be known to be a string then.
- */
-function flagsAreStateless(args: readonly ts.Expression[], file: FileFacts): boolean {
-  const [source, flags] = args;
-  if (flags === undefined) {
-    const inner = skipParens(source);
-    if (ts.isRegularExpressionLiteral(inner)) return !/[gy]/.test(inner.text.slice(inner.text.lastIndexOf('/') + 1));
-    if (syntacticKind(inner) === 'string') return true;
-    const type = typeFactsOf(file)?.typeOf(inner);
-    return !!type && !!(type.flags & ts.TypeFlags.StringLike);
-  }
-  const value = constantValue(flags);
-  return !!value && typeof value.value === 'string' && /^[dimsuv]*$/.test(value.value);
+/** `Object.keys(x).sort()` / `Object.entries(x).toSorted(cmp)` with a comparator written inline or by name. */
+function sortedKeys(sort: ts.CallExpression): Construction | undefined {
+  const list = receiverOf(sort);
+  const inner = list && skipParens(list);
+  if (!inner || !ts.isCallExpression(inner) || inner.arguments.length !== 1) return undefined;
+  const callee = skipParens(inner.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object' || lookup('Object', sort)) return undefined;
+  if (!KEY_LISTERS.has(callee.name.text) || sort.arguments.length > 1) return undefined;
+  const comparator = sort.arguments[0];
+  if (comparator && ts.isSpreadElement(comparator)) return undefined;
+  return { kind: 'keys', node: sort, lister: callee.name.text, args: comparator ? [inner.arguments[0], comparator] : [inner.arguments[0]] };
+}
+
+/** An inline comparator reads nothing that changes in `region` (its own parameters aside). */
+function comparatorInvariant(fn: ts.Node, region: ts.Node): boolean {
+  let ok = true;
+  const visit = (node: ts.Node): void => {
+    if (!ok) return;
+    if (ts.isIdentifier(node) && isValueReference(node)) {
+      const declaration = resolve(node);
+      if (declaration && !contains(fn, declaration.id) && !isInvariantIn(node, region)) ok = false;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn);
+  return ok;
 }
 
 /** The iterations (innermost first) in which every argument keeps its value. */
@@ -244,65 +258,16 @@ function invariantLevels(construction: Construction, iterations: Iteration[]): I
   // Calls such as escapeRegExp(term) count as invariant for a pattern; JSON.parse of a call result is another matter (I/O, a clone).
   const options = { propertyChains: true, calls: construction.kind !== 'json' };
   for (const iteration of iterations) {
-    if (!construction.args.every((arg) => !ts.isSpreadElement(arg) && isInvariantIn(arg, iteration.node, options))) break;
+    const invariant = (arg: ts.Expression): boolean => {
+      if (ts.isSpreadElement(arg)) return false;
+      const inner = skipParens(arg);
+      if (construction.kind === 'keys' && (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner))) return comparatorInvariant(inner, iteration.node);
+      return isInvariantIn(arg, iteration.node, options);
+    };
+    if (!construction.args.every(invariant)) break;
     levels.push(iteration);
   }
   return levels;
-}
-
-/** A use of the constructed object that cannot observe its identity or state. */
-function harmlessUse(node: ts.Node, construction: Construction): boolean {
-  const outer = skipParensUp(node);
-  const parent = outer.parent;
-  if (!parent) return false;
-  if (construction.kind === 'json') {
-    // Read only: a property of it (`JSON.parse(text).timeout`), a reading method, a test. Not kept whole, not changed.
-    const use = useOf(node);
-    if (use.kind !== 'read' || ts.isExpressionStatement(parent)) return false;
-    return ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || !use.deep;
-  }
-  if (ts.isPropertyAccessExpression(parent) && parent.expression === outer) {
-    const method = parent.name.text;
-    const allowed = construction.kind === 'regexp' ? REGEXP_USES : INTL_USES;
-    if (!allowed.has(method)) return construction.kind === 'regexp' && (method === 'source' || method === 'flags') && !isAssigned(parent);
-    const access = skipParensUp(parent);
-    const call = access.parent;
-    if (call && ts.isCallExpression(call) && call.expression === access) return true;
-    // `names.sort(collator.compare)`: the bound method is only called.
-    if (construction.kind === 'intl' && call && ts.isCallExpression(call) && call.arguments.includes(access as ts.Expression)) {
-      const consumer = calleeName(call);
-      return consumer !== undefined && CALLBACK_CONSUMERS.has(consumer);
-    }
-    return false;
-  }
-  if (construction.kind === 'regexp' && ts.isCallExpression(parent) && parent.arguments[0] === outer) {
-    const method = calleeName(parent);
-    return method !== undefined && STRING_REGEXP_METHODS.has(method) && ts.isPropertyAccessExpression(skipParens(parent.expression));
-  }
-  return false;
-}
-
-function isAssigned(node: ts.Node): boolean {
-  const outer = skipParensUp(node);
-  const parent = outer.parent;
-  return !!parent && ts.isBinaryExpression(parent) && parent.left === outer && parent.operatorToken.kind >= SK.FirstAssignment && parent.operatorToken.kind <= SK.LastAssignment;
-}
-
-/** How the object is used, when every use is harmless: directly, or through a `const` declared inside the loop. */
-function usageOf(construction: Construction, innermost: Iteration): Usage | undefined {
-  if (harmlessUse(construction.node, construction)) return { kind: 'direct' };
-  const outer = skipParensUp(construction.node);
-  const declaration = outer.parent;
-  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== outer || !ts.isIdentifier(declaration.name)) return undefined;
-  const list = declaration.parent;
-  const statement = list?.parent;
-  if (!list || !ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const) || !statement || !ts.isVariableStatement(statement)) return undefined;
-  const bound = resolve(declaration.name);
-  if (!bound || bound.id !== declaration.name || !contains(innermost.node, declaration)) return undefined;
-  const uses = references(bound);
-  // Uses before the declaration would throw (TDZ) where the hoisted one would not.
-  if (uses.length === 0 || !uses.every((reference) => contains(innermost.node, reference) && reference.pos >= statement.end && harmlessUse(reference, construction))) return undefined;
-  return { kind: 'declared', declaration: bound, statement };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,7 +283,7 @@ function usageOf(construction: Construction, innermost: Iteration): Usage | unde
 function fixFor(construction: Construction, usage: Usage, levels: Iteration[], file: FileFacts): FixSpec[] {
   const statement = insertionPoint(iterationStatement(levels[levels.length - 1]));
   if (!statement || !contains(statement, construction.node)) return [];
-  const safe = construction.kind !== 'json' && constructsCleanly(construction) && stringReceivers(construction, usage, file);
+  const safe = construction.kind !== 'json' && construction.kind !== 'keys' && constructsCleanly(construction) && stringReceivers(construction, usage, file);
   const text = file.textOf(construction.node);
   const indent = indentationAt(file.text, file.start(statement));
   const newline = newlineOf(file.text);
@@ -338,10 +303,12 @@ function fixFor(construction: Construction, usage: Usage, levels: Iteration[], f
     edits.push({ start: file.start(statement), end: file.start(statement), newText: `const ${name} = ${text};${newline}${indent}` });
     edits.push({ start: file.start(construction.node), end: construction.node.end, newText: name });
   }
-  const what = construction.kind === 'json' ? 'Parse it once before the loop' : `Create it once before the loop as ${name}`;
+  const what = construction.kind === 'json' ? 'Parse it once before the loop' : construction.kind === 'keys' ? `Sort the keys once before the loop as ${name}` : `Create it once before the loop as ${name}`;
   const caveat = construction.kind === 'json'
     ? ' (every pass then shares one parsed object)'
-    : safe ? '' : ' (the construction then runs, and may throw, even when the loop runs zero times)';
+    : construction.kind === 'keys'
+      ? ` (check that ${compact(file.textOf(construction.args[0]), 30)} gains or loses no keys inside the loop)`
+      : safe ? '' : ' (the construction then runs, and may throw, even when the loop runs zero times)';
   return [{ title: `${what}${caveat}`, kind: safe ? 'safe' : 'suggestion', edits }];
 }
 
@@ -382,50 +349,13 @@ function canMove(usage: Extract<Usage, { kind: 'declared' }>, statement: ts.Stat
 function baseName(construction: Construction): string {
   if (construction.kind === 'intl') return camelName(construction.ctor);
   if (construction.kind === 'regexp') return 'pattern';
+  if (construction.kind === 'keys') {
+    const object = skipParens(construction.args[0]);
+    const hint = ts.isIdentifier(object) ? object.text : ts.isPropertyAccessExpression(object) ? object.name.text : '';
+    return camelName('sorted', hint, construction.lister === 'keys' ? 'keys' : construction.lister);
+  }
   const argument = skipParens(construction.args[0]);
   const hint = ts.isIdentifier(argument) ? argument.text : ts.isPropertyAccessExpression(argument) ? argument.name.text : '';
   return camelName('parsed', hint);
 }
 
-/** Every argument is a constant and constructing the object with them succeeds here. */
-function constructsCleanly(construction: Construction): boolean {
-  const values: unknown[] = [];
-  for (const argument of construction.args) {
-    const value = constantValue(argument);
-    if (!value) return false;
-    values.push(value.value);
-  }
-  try {
-    if (construction.kind === 'regexp') {
-      if (typeof values[0] !== 'string' || (values.length > 1 && typeof values[1] !== 'string')) return false;
-      new RegExp(values[0], values[1] as string | undefined);
-      return true;
-    }
-    if (construction.kind === 'intl') {
-      const ctor = (Intl as unknown as Record<string, new (...args: unknown[]) => unknown>)[construction.ctor];
-      if (typeof ctor !== 'function') return false;
-      new ctor(...values);
-      return true;
-    }
-  } catch {
-    return false;
-  }
-  return false;
-}
-
-/** A regexp passed to `x.replace(re, …)` only keeps behaviour when `x` is a string (not an object with its own replace). */
-function stringReceivers(construction: Construction, usage: Usage, file: FileFacts): boolean {
-  if (construction.kind !== 'regexp') return true;
-  const nodes: ts.Node[] = usage.kind === 'direct' ? [construction.node] : [...references(usage.declaration)];
-  return nodes.every((node) => {
-    const outer = skipParensUp(node);
-    const call = outer.parent;
-    if (!call || !ts.isCallExpression(call) || call.arguments[0] !== outer) return true;
-    const callee = skipParens(call.expression);
-    if (!ts.isPropertyAccessExpression(callee)) return false;
-    const receiver = skipParens(callee.expression);
-    if (syntacticKind(receiver) === 'string') return true;
-    const type = typeFactsOf(file)?.typeOf(receiver);
-    return !!type && !!(type.flags & ts.TypeFlags.StringLike);
-  });
-}

@@ -6,6 +6,7 @@ import { camelName, resolve, uniqueName } from '../../facts/dataflow';
 import { isProcessConstant } from '../../facts/constants';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
+import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -118,6 +119,7 @@ app.get('/fixture', (req, res) => res.send(fs.readFileSync('fixtures/user.json',
   },
   check(context) {
     const { file } = context;
+    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     if (file.isScriptOrTooling) return {};
     return {
       CallExpression(call) {

@@ -7,11 +7,12 @@ import {
   type Declaration,
 } from '../../facts/dataflow';
 import {
-  assignedValues, createsFreshArray, declarationKind, elementKind, isKnownArray, literalElements, runsDuringArrayCall, syntacticKind, typeFactsOf,
+  assignedValues, createsFreshArray, declarationKind, elementKind, isKnownArray, isSmallList, iterationScale, literalElements, runsDuringArrayCall, scaleOf, SMALL_LITERAL, syntacticKind, typeFactsOf,
 } from '../../facts/collections';
-import { iterationStatement, iterationsAround, type Iteration } from '../../facts/loops';
+import { isTinyIteration as isTiny, iterationStatement, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact, eachPass, loopNoun } from '../../facts/phrases';
+import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -19,8 +20,6 @@ const SK = ts.SyntaxKind;
 const VALUE_SEARCHES: ReadonlySet<string> = new Set(['includes', 'indexOf', 'lastIndexOf']);
 /** Searches by predicate: reported only when the predicate is an equality on a key (`x => x.id === id`). */
 const KEY_SEARCHES: ReadonlySet<string> = new Set(['find', 'findIndex', 'findLast', 'findLastIndex', 'some']);
-/** A literal or constant list this short costs no more than a hash lookup. */
-const SMALL = 8;
 
 type Subject =
   | { kind: 'name'; node: ts.Identifier; declaration: Declaration }
@@ -50,9 +49,12 @@ export default defineRule({
     howToFix:
       'Build a `Set` once before the loop (`const allowed = new Set(ids)`) and ask `allowed.has(x)`; for a search by ' +
       'key (`users.find((u) => u.id === id)`) build a `Map` from key to item once and use `.get(id)`. An array that ' +
-      'grows inside the loop keeps a Set beside it: add to both, check the Set. Strings (`name.includes("x")`), ' +
-      'constant lists of a few items (`["GET", "HEAD"].includes(method)`), searches in the collection being iterated ' +
-      'and arrays that differ per item are not reported.',
+      'grows inside the loop keeps a Set beside it: add to both, check the Set. O(n·m) only hurts when both lists are ' +
+      'long, so PerfLens reports where the code shows they can be — read from I/O (an awaited query, `JSON.parse`, lines ' +
+      'of a text), derived from such data, or named as records (`orders`, `userIds`, `selectedElements`). Strings ' +
+      '(`name.includes("x")`), constant or short lists (`["GET", "HEAD"].includes(method)`, enums, configuration, ' +
+      'columns, locales), one record\'s own list (`link.tagIds`), lists with no sign of size, searches in the ' +
+      'collection being iterated (nested-scan reports those) and arrays that differ per item are not reported.',
     impact: 'high',
     effort: 'low',
     fix: 'safe',
@@ -79,18 +81,18 @@ interface Order { customerId: string }`,
 interface Order { customerId: string }`,
         },
         {
-          code: `export function missing(wanted: string[], present: string[]) {
+          code: `export function missing(wantedIds: string[], presentIds: string[]) {
   const result: string[] = [];
-  for (const name of wanted) {
-    if (present.indexOf(name) === -1) result.push(name);
+  for (const id of wantedIds) {
+    if (presentIds.indexOf(id) === -1) result.push(id);
   }
   return result;
 }`,
-          output: `export function missing(wanted: string[], present: string[]) {
+          output: `export function missing(wantedIds: string[], presentIds: string[]) {
   const result: string[] = [];
-  const presentSet = new Set(present);
-  for (const name of wanted) {
-    if (!presentSet.has(name)) result.push(name);
+  const presentIdsSet = new Set(presentIds);
+  for (const id of wantedIds) {
+    if (!presentIdsSet.has(id)) result.push(id);
   }
   return result;
 }`,
@@ -117,23 +119,21 @@ interface User { id: number; name: string }`,
         },
         {
           code: `// indexOf on numbers is not rewritten automatically: indexOf never finds NaN, Set#has does.
-export function countKnown(values: number[], known: number[]) {
+export function countKnown(orderIds: number[], knownIds: number[]) {
   let count = 0;
-  for (const v of values) if (known.indexOf(v) >= 0) count++;
+  for (const id of orderIds) if (knownIds.indexOf(id) >= 0) count++;
   return count;
 }`,
         },
         {
-          code: `const keys = Object.keys(process.env);
-
-export function unset(required: string[]) {
-  return required.filter((name) => !keys.includes(name));
+          code: `export function unknownIds(documents: Record<string, unknown>, ids: string[]) {
+  const knownIds = Object.keys(documents);
+  return ids.filter((id) => !knownIds.includes(id));
 }`,
-          output: `const keys = Object.keys(process.env);
-
-export function unset(required: string[]) {
-  const keysSet = new Set(keys);
-  return required.filter((name) => !keysSet.has(name));
+          output: `export function unknownIds(documents: Record<string, unknown>, ids: string[]) {
+  const knownIds = Object.keys(documents);
+  const knownIdsSet = new Set(knownIds);
+  return ids.filter((id) => !knownIdsSet.has(id));
 }`,
         },
       ],
@@ -178,6 +178,7 @@ function mentions(texts, needle) {
   },
   check(context) {
     const { file } = context;
+    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);
@@ -186,7 +187,7 @@ function mentions(texts, needle) {
         if (!ts.isPropertyAccessExpression(callee) || call.arguments.length === 0) return;
         const receiver = skipParens(callee.expression);
         if (ts.isStringLiteralLike(receiver) || ts.isTemplateExpression(receiver)) return;
-        if (ts.isArrayLiteralExpression(receiver) && receiver.elements.length <= SMALL) return;
+        if (ts.isArrayLiteralExpression(receiver) && isSmallList(receiver)) return;
         let predicate: KeyedPredicate | undefined;
         if (KEY_SEARCHES.has(method)) {
           predicate = keyedPredicate(call.arguments[0]);
@@ -196,13 +197,14 @@ function mentions(texts, needle) {
         if (iterations.length === 0) return;
         const subject = subjectOf(receiver);
         if (!subject) return;
-        if (subject.kind === 'name' && isSmallConstant(subject.declaration)) return;
-        if (looksFixedSize(subject)) return;
+        if (subject.kind !== 'literal' && subject.kind !== 'derived' && isSmallList(subject.node)) return;
 
         const levels = invariantLevels(subject, iterations, file);
         if (levels.length === 0) {
           const grows = growingIn(subject, iterations[0], file);
-          if (grows && VALUE_SEARCHES.has(method) && !isTiny(iterations[0]) && isKnownArray(receiver, file)) {
+          // Quadratic in the loop's own length: one of the loops it grows in must walk data.
+          const outside = subject.kind === 'name' ? iterations.filter((it) => !contains(it.node, subject.declaration.id)) : iterations;
+          if (grows && VALUE_SEARCHES.has(method) && !isTiny(iterations[0]) && outside.some((it) => iterationScale(it) === 'large') && isKnownArray(receiver, file)) {
             context.report({
               node: call,
               messageId: 'grows',
@@ -212,8 +214,13 @@ function mentions(texts, needle) {
           }
           return;
         }
-        if (levels.every(isTiny)) return;
+        // Every loop around it walks only a handful of items (a literal, a constant, a list of columns or locales…).
+        if (levels.every((level) => isTiny(level) || (!!level.collection && isSmallList(level.collection)))) return;
         if (subject.kind !== 'literal' && !isKnownArray(receiver, file)) return;
+        // O(n·m) matters when both lists can be long — read from I/O, derived from data, or named as records: the
+        // loop walks data, and the searched list does too (or is a long literal).
+        if (!levels.some((level) => iterationScale(level) === 'large')) return;
+        if (subject.kind === 'literal' ? subject.node.elements.length <= SMALL_LITERAL : scaleOf(receiver) !== 'large') return;
 
         const loop = eachPass(levels[0], file);
         const arrayText = file.textOf(receiver);
@@ -280,57 +287,6 @@ function chainRoot(chain: ts.PropertyAccessExpression): ts.Expression {
   let node: ts.Expression = chain;
   while (ts.isPropertyAccessExpression(node)) node = skipParens(node.expression);
   return node;
-}
-
-/** A list of at most SMALL items that is never reassigned and grows, if at all, by a few literal pushes outside loops. */
-function isSmallConstant(declaration: Declaration): boolean {
-  if ((declaration.kind !== 'const' && declaration.kind !== 'let' && declaration.kind !== 'var') || !declaration.initializer) return false;
-  let init = skipParens(declaration.initializer);
-  if (ts.isCallExpression(init) && calleeName(init) === 'freeze' && init.arguments.length === 1) init = skipParens(init.arguments[0]);
-  if (!ts.isArrayLiteralExpression(init) || init.elements.length > SMALL) return false;
-  if (init.elements.some((e) => ts.isSpreadElement(e))) return false;
-  // `const names = ['a', 'b']; if (x) names.push('c');` stays a handful: count literal pushes made outside loops.
-  let size = init.elements.length;
-  for (const reference of references(declaration)) {
-    const use = useOf(reference);
-    if (use.kind === 'read') continue;
-    if (use.kind !== 'mutate' || use.method !== 'push') return false;
-    const call = skipParensUp(reference).parent?.parent;
-    if (!call || !ts.isCallExpression(call) || !call.arguments.every((a) => ts.isLiteralExpression(a)) || iterationsAround(call).length > 0) return false;
-    size += call.arguments.length;
-  }
-  return size <= SMALL;
-}
-
-/** Names under which code keeps configuration: lists of allowed values, flags, CLI arguments — short by nature. */
-const CONFIGURATION_NAMES = /^(options|opts|option|config|cfg|conf|configuration|settings|flags|argv|args|env)$/i;
-/** `ALLOWED_TYPES`, `Config.KNOWN_KEYS`: the constant naming convention. */
-const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$/;
-
-/**
- * A list whose size is fixed by the program rather than by data, when its literal cannot be
- * seen: a constant by naming convention declared elsewhere (an import, a static field), or a
- * list read from an options/config object. Searching one is O(n·k) for a small k.
- */
-function looksFixedSize(subject: Subject): boolean {
-  if (subject.kind === 'name') {
-    const { declaration } = subject;
-    if (!CONSTANT_NAME.test(declaration.name)) return false;
-    // A visible literal is judged by its size (isSmallConstant); anything else named like a constant is one.
-    const init = declaration.initializer && skipParens(declaration.initializer);
-    return !(declaration.kind === 'const' && init && ts.isArrayLiteralExpression(init));
-  }
-  if (subject.kind !== 'chain') return false;
-  if (CONSTANT_NAME.test(subject.node.name.text)) return true;
-  for (let node: ts.Expression = subject.node; ; ) {
-    const inner = skipParens(node);
-    if (ts.isPropertyAccessExpression(inner)) {
-      if (CONFIGURATION_NAMES.test(inner.name.text)) return true;
-      node = inner.expression;
-      continue;
-    }
-    return ts.isIdentifier(inner) && CONFIGURATION_NAMES.test(inner.text);
-  }
 }
 
 /** Nodes inside `region` that spell the same property chain as `chain`. */
@@ -423,19 +379,6 @@ function growingIn(subject: Subject, iteration: Iteration, file: FileFacts): boo
   return pushed;
 }
 
-/** A loop over a handful of items: `for (let i = 0; i < 3; i++)`, `for (const m of ['a', 'b'])`. */
-function isTiny(iteration: Iteration): boolean {
-  const collection = iteration.collection && skipParens(iteration.collection);
-  if (collection && ts.isArrayLiteralExpression(collection)) return collection.elements.length <= SMALL && !collection.elements.some(ts.isSpreadElement);
-  if (ts.isForStatement(iteration.node) && iteration.node.condition) {
-    const condition = skipParens(iteration.node.condition);
-    if (ts.isBinaryExpression(condition) && (condition.operatorToken.kind === SK.LessThanToken || condition.operatorToken.kind === SK.LessThanEqualsToken)) {
-      const bound = skipParens(condition.right);
-      return ts.isNumericLiteral(bound) && Number(bound.text) <= SMALL;
-    }
-  }
-  return false;
-}
 
 /** `x => x.id === key`, `function (x) { return key == x.meta.id; }`, `x => x === key`. */
 function keyedPredicate(argument: ts.Expression | undefined): KeyedPredicate | undefined {

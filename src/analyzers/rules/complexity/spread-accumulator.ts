@@ -2,10 +2,11 @@ import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
 import { calleeName, enclosingFunction, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
 import { contains, references, resolve, type Declaration } from '../../facts/dataflow';
-import { declarationKind, isKnownArray, typeFactsOf } from '../../facts/collections';
-import type { Iteration } from '../../facts/loops';
+import { declarationKind, hasRecordName, isKnownArray, isSmallList, iterationScale, scaleOf, typeFactsOf } from '../../facts/collections';
+import { isTinyIteration, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { eachPass } from '../../facts/phrases';
+import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -40,13 +41,15 @@ export default defineRule({
       'Mutate the accumulator the reduce call created: `(acc.push(x), acc)` instead of `[...acc, x]`, ' +
       '`(acc[key] = value, acc)` instead of `{ ...acc, [key]: value }` — or use `map`, `flatMap` or ' +
       '`Object.fromEntries(items.map(…))`. In a loop, `result.push(x)` instead of `result = [...result, x]`. A single ' +
-      'spread outside any loop is fine and not reported.',
+      'spread outside any loop is fine and not reported; neither are accumulations over short or fixed lists (plugins, ' +
+      'options, a literal) or lists with no sign of size, nor objects that gain no new keys from pass to pass.',
     impact: 'high',
     effort: 'low',
     fix: 'safe',
     messages: {
       reduceArray: '`[...{{acc}}, …]` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items. Push onto the accumulator instead: `({{acc}}.push(…), {{acc}})`.',
       reduceObject: '`{ ...{{acc}}, … }` copies every key collected so far on every `{{method}}` step: O(n²) for n items. Assign into the accumulator instead: `({{acc}}[key] = value, {{acc}})`, or build the object with `Object.fromEntries(…)`.',
+      reduceNested: '`{ ...{{acc}}, {{key}}: … }` copies the growing list `{{acc}}.{{key}}` on every `{{method}}` step: O(n²) element copies for n items. Push onto it instead: `({{acc}}.{{key}}.push(…), {{acc}})`.',
       reduceConcat: '`{{acc}}.concat(…)` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items. Use `flatMap(…)`, or push onto the accumulator.',
       reduceAssign: '`Object.assign({}, {{acc}}, …)` copies every key collected so far on every `{{method}}` step: O(n²) for n items. Assign into the accumulator instead: `Object.assign({{acc}}, …)`.',
       loopArray: '`{{acc}} = [...{{acc}}, …]` copies the whole array for every {{loop}}: O(n²) element copies. Use `{{acc}}.push(…)`.',
@@ -87,8 +90,8 @@ interface Settings { last?: string; count?: number }`,
 interface Settings { last?: string; count?: number }`,
         },
         {
-          code: `export function children(nodes: Array<{ children: string[] }>) {
-  return nodes.reduce((all: string[], node) => all.concat(node.children), []);
+          code: `export function children(documents: Array<{ children: string[] }>) {
+  return documents.reduce((all: string[], doc) => all.concat(doc.children), []);
 }`,
         },
         {
@@ -101,10 +104,10 @@ interface Settings { last?: string; count?: number }`,
 }`,
         },
         {
-          code: `export function merge(parts: Array<Record<string, number>>) {
+          code: `export function merge(records: Array<Record<string, number>>) {
   let result: Record<string, number> = {};
-  parts.forEach((part) => {
-    result = { ...result, ...part };
+  records.forEach((record) => {
+    result = { ...result, ...record };
   });
   return result;
 }`,
@@ -150,16 +153,18 @@ export function joinAll(parts: string[]) {
   },
   check(context) {
     const { file } = context;
+    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
 
     const reportLiteral = (literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression, accumulatorName: ts.Identifier): void => {
       const site = siteOf(literal, accumulatorName, file);
       if (!site) return;
       const isArray = ts.isArrayLiteralExpression(literal);
       if (site.kind === 'reduce') {
+        const nested = isArray ? undefined : nestedGrowth(literal as ts.ObjectLiteralExpression, site.accumulator.name);
         context.report({
           node: literal,
-          messageId: isArray ? 'reduceArray' : 'reduceObject',
-          data: { acc: site.accumulator.name, method: calleeName(site.call) ?? 'reduce' },
+          messageId: isArray ? 'reduceArray' : nested ? 'reduceNested' : 'reduceObject',
+          data: { acc: site.accumulator.name, method: calleeName(site.call) ?? 'reduce', key: nested ?? '' },
           fixes: reduceFix(literal, site, file),
         });
       } else {
@@ -247,6 +252,27 @@ function returnedBy(node: ts.Node): Callback | ts.FunctionDeclaration | ts.Metho
   }
 }
 
+/** Some exit of the callback returns the accumulator as it came in (`return acc;`, `cond ? [...acc, x] : acc`). */
+function returnsAccumulatorUnchanged(callback: Callback, acc: string): boolean {
+  const leaves: ts.Expression[] = [];
+  const collect = (expression: ts.Expression): void => {
+    const inner = skipParens(expression);
+    if (ts.isConditionalExpression(inner)) {
+      collect(inner.whenTrue);
+      collect(inner.whenFalse);
+    } else leaves.push(inner);
+  };
+  if (ts.isBlock(callback.body)) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) collect(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(callback.body, visit);
+  } else collect(callback.body);
+  return leaves.some((leaf) => ts.isIdentifier(leaf) && leaf.text === acc);
+}
+
 /** The reduce call `fn` is the callback of, when `fn` is one. */
 function reduceCallOf(fn: ts.Node): ts.CallExpression | undefined {
   if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
@@ -271,6 +297,11 @@ function siteOf(copy: ts.Expression, name: ts.Identifier, file: FileFacts): Site
     if (!ts.isParameter(parameter) || !ts.isIdentifier(parameter.name) || (callback as Callback).parameters?.[0] !== parameter) return undefined;
     const call = reduceCallOf(callback);
     if (!call || returnedBy(copy) !== callback) return undefined;
+    // A reduce over a handful of items (a literal, the values of an enum, a list of plugins…) copies a handful of times.
+    const receiver = receiverOf(call);
+    if (!receiver || scaleOf(receiver) !== 'large') return undefined;
+    // `isImage(x) ? acc.concat(x.fileId) : acc`: collecting a few items of one kind; the cost grows with that subset only.
+    if (ts.isCallExpression(copy) && returnsAccumulatorUnchanged(callback as Callback, name.text)) return undefined;
     return { kind: 'reduce', accumulator, callback: callback as Callback, call };
   }
   if (accumulator.kind !== 'let' && accumulator.kind !== 'var') return undefined;
@@ -281,7 +312,43 @@ function siteOf(copy: ts.Expression, name: ts.Identifier, file: FileFacts): Site
   if (!ts.isIdentifier(target) || resolve(target)?.id !== accumulator.id) return undefined;
   const iteration = file.iteration(assignment);
   if (!iteration || contains(iteration.node, accumulator.id)) return undefined;
+  if (isTinyIteration(iteration) || (iteration.collection && isSmallList(iteration.collection))) return undefined;
+  // Quadratic copying matters when the loop can run many times: over data, or (a loop without a collection) filling a list of records.
+  const scale = iterationScale(iteration);
+  if (scale ? scale !== 'large' : !hasRecordName(name)) return undefined;
+  // An object copied per pass accumulates only if each pass adds keys: a computed key, or the item's own keys.
+  if (ts.isObjectLiteralExpression(copy) && !addsKeysPerPass(copy, iteration)) return undefined;
   return { kind: 'loop', accumulator, assignment, iteration };
+}
+
+/**
+ * `{ ...acc, list: acc.list.concat(x) }` / `{ ...acc, list: [...acc.list, x] }` with no key that varies:
+ * the object keeps its few keys, and the quadratic copy is of the list inside it. The list's name.
+ */
+function nestedGrowth(literal: ts.ObjectLiteralExpression, acc: string): string | undefined {
+  for (const property of literal.properties.slice(1)) {
+    if (ts.isSpreadAssignment(property) || (ts.isPropertyAssignment(property) && ts.isComputedPropertyName(property.name))) return undefined;
+  }
+  for (const property of literal.properties.slice(1)) {
+    if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) continue;
+    const value = skipParens(property.initializer);
+    const copied = ts.isCallExpression(value) && calleeName(value) === 'concat' ? receiverOf(value) : ts.isArrayLiteralExpression(value) && value.elements[0] && ts.isSpreadElement(value.elements[0]) ? value.elements[0].expression : undefined;
+    const inner = copied && skipParens(copied);
+    if (inner && ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) && inner.expression.text === acc && inner.name.text === property.name.text) return property.name.text;
+  }
+  return undefined;
+}
+
+/** `{ ...acc, [key]: v }` or `{ ...acc, ...item }`: the object gains keys that differ from pass to pass. */
+function addsKeysPerPass(literal: ts.ObjectLiteralExpression, iteration: Iteration): boolean {
+  return literal.properties.slice(1).some((property) => {
+    if (ts.isPropertyAssignment(property) && ts.isComputedPropertyName(property.name)) return true;
+    if (ts.isSpreadAssignment(property)) {
+      const spread = skipParens(property.expression);
+      return ts.isIdentifier(spread) && iteration.variables.includes(spread.text);
+    }
+    return false;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

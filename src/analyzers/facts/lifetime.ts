@@ -1,0 +1,200 @@
+/**
+ * "How long does this live, and how often does this run?" — what memory and caching rules ask
+ * before saying that something accumulates: is the object a listener is added to alive for the
+ * whole program (`process`, `window`, a module-level emitter)? Does the code that adds it run
+ * over and over (a request handler, a loop, a function called from a loop, a React effect)?
+ */
+import { ts } from '../ts';
+import { calleeName, chainRoot, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from './ast';
+import { lookup, resolve } from './dataflow';
+import { repeatedCalls } from './loops';
+import type { FileFacts } from './fileFacts';
+
+const SK = ts.SyntaxKind;
+
+/** Globals that exist for the life of the program (or the page). */
+const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['process', 'window', 'document', 'globalThis', 'self', 'global', 'navigator', 'screen', 'visualViewport']);
+
+export type Repetition =
+  | { kind: 'loop'; node: ts.Node }
+  | { kind: 'handler'; fn: FunctionLike }
+  | { kind: 'called-repeatedly'; fn: FunctionLike; site: ts.Node }
+  | { kind: 'effect'; fn: FunctionLike };
+
+/** Hooks whose callback runs on every mount (and again whenever a dependency changes). */
+const EFFECT_HOOKS: ReadonlySet<string> = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
+
+/** `useEffect(fn, deps)`: the effect call `fn` is the callback of. */
+export function effectCallOf(fn: ts.Node): ts.CallExpression | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const outer = skipParensUp(fn);
+  const call = outer.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== outer) return undefined;
+  const name = calleeName(call);
+  return name !== undefined && EFFECT_HOOKS.has(name) ? call : undefined;
+}
+
+/** `useEffect(fn, [])`: an empty dependency list. */
+function mountOnly(effect: ts.CallExpression): boolean {
+  const deps = effect.arguments[1] && skipParens(effect.arguments[1]);
+  return !!deps && ts.isArrayLiteralExpression(deps) && deps.elements.length === 0;
+}
+
+/**
+ * Why `node` runs over and over, when the file shows it: it sits in a loop or iteration callback,
+ * or in (or under) a function that is a request handler, is called from a loop of this file, or
+ * is a React effect. Undefined when nothing shows it repeats (start-up code, a function called
+ * once, or one whose callers live elsewhere).
+ */
+export function repetitionOf(node: ts.Node, file: FileFacts): Repetition | undefined {
+  const loops = file.iterations(node);
+  if (loops.length > 0) return { kind: 'loop', node: loops[0].node };
+  for (let current = node.parent; current; current = current.parent) {
+    if (!isFunctionLike(current)) continue;
+    const effect = effectCallOf(current);
+    // `useEffect(fn, [])` runs once per mount — start-up of a component, usually mounted once; with
+    // dependencies (or none) it runs again and again on the same mounted component.
+    if (effect) return mountOnly(effect) ? undefined : { kind: 'effect', fn: current };
+    const sites = repeatedCalls(current);
+    if (sites.length > 0) return { kind: 'called-repeatedly', fn: current, site: sites[0] };
+    if (file.iterations(current).length > 0) return { kind: 'loop', node: file.iterations(current)[0].node };
+  }
+  const handler = file.requestHandler(node);
+  if (handler) return { kind: 'handler', fn: handler.fn };
+  return undefined;
+}
+
+/**
+ * When `target` lives as long as the program: a global (`process`, `window`, `document`), a
+ * property of one (`document.body`, `window.visualViewport`), a module-level binding (an emitter,
+ * a client, a store) or an imported one. Returns how to name it in a message. `this`, locals and
+ * parameters are not (they die with their owner, as far as this file shows).
+ */
+export function longLivedTarget(target: ts.Expression): string | undefined {
+  const node = skipParens(target);
+  const root = chainRoot(node);
+  if (!root || root.kind === SK.ThisKeyword) return undefined;
+  const identifier = root as ts.Identifier;
+  // Calls in the chain (`getEmitter().on`) return who knows what.
+  for (let current: ts.Expression = node; current !== identifier; current = skipParens((current as ts.PropertyAccessExpression).expression)) {
+    if (!ts.isPropertyAccessExpression(current)) return undefined;
+  }
+  const declaration = resolve(identifier);
+  if (!declaration) return GLOBAL_OBJECTS.has(identifier.text) ? 'global' : undefined;
+  if (!ts.isSourceFile(declaration.scope)) return undefined;
+  if (declaration.kind === 'import') return 'imported';
+  if (declaration.kind === 'const' || declaration.kind === 'let' || declaration.kind === 'var') return 'module';
+  return undefined;
+}
+
+/**
+ * True when `node`, inside `fn`, runs only the first time: under `if (!flag)` / after
+ * `if (flag) return` where the flag lives outside `fn` and `fn` sets it, or after a
+ * `listenerCount`/`listeners` check.
+ */
+export function guardedToRunOnce(node: ts.Node, fn: ts.Node): boolean {
+  for (let child: ts.Node = node, parent = node.parent; parent && child !== fn; child = parent, parent = parent.parent) {
+    if (ts.isIfStatement(parent) && parent.expression !== child && testsOuterState(parent.expression, fn)) return true;
+    if (ts.isConditionalExpression(parent) && parent.condition !== child && testsOuterState(parent.condition, fn)) return true;
+    if (ts.isBinaryExpression(parent) && parent.right === child && (parent.operatorToken.kind === SK.AmpersandAmpersandToken || parent.operatorToken.kind === SK.BarBarToken) && testsOuterState(parent.left, fn)) return true;
+    if (ts.isBlock(parent)) {
+      const index = parent.statements.indexOf(child as ts.Statement);
+      for (let i = 0; i < index; i++) {
+        const earlier = parent.statements[i];
+        if (ts.isIfStatement(earlier) && exits(earlier.thenStatement) && testsOuterState(earlier.expression, fn)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  if (ts.isBlock(statement)) return statement.statements.length > 0 && exits(statement.statements[statement.statements.length - 1]);
+  return false;
+}
+
+/** A condition that reads state kept outside `fn` (a flag, `this.x`, a listener count): a once-guard. */
+function testsOuterState(condition: ts.Expression, fn: ts.Node): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node)) {
+      const name = calleeName(node);
+      if (name === 'listenerCount' || name === 'listeners' || name === 'rawListeners' || name === 'eventNames') {
+        found = true;
+        return;
+      }
+    }
+    if (node.kind === SK.ThisKeyword) {
+      found = true;
+      return;
+    }
+    if (ts.isIdentifier(node)) {
+      const declaration = lookup(node.text, node);
+      if (declaration && !(declaration.id.pos >= fn.pos && declaration.id.end <= fn.end) && declaration.kind !== 'import' && declaration.kind !== 'function' && declaration.kind !== 'class') found = true;
+      return;
+    }
+    if (isFunctionLike(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
+}
+
+/** How to say where the repetition comes from, after "every time": "this handler runs", "a pass of the loop runs". */
+export function describeRepetition(repetition: Repetition, file: FileFacts): string {
+  switch (repetition.kind) {
+    case 'loop':
+      return 'the loop around it runs a pass';
+    case 'handler':
+      return 'this request handler runs';
+    case 'effect':
+      return 'this effect runs (again whenever a dependency changes)';
+    case 'called-repeatedly': {
+      const line = file.lines.range(file.start(repetition.site), repetition.site.end).start.line;
+      return `this function runs (it is called from a loop at line ${line})`;
+    }
+  }
+}
+
+/**
+ * When `fn` is a React function component — a function named with a capital letter that returns
+ * JSX (or `React.createElement`) — its body runs on every render. Hooks' callbacks are separate
+ * functions and do not count.
+ */
+export function isComponentRender(fn: ts.Node): boolean {
+  if (!isFunctionLike(fn) || ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) || ts.isGetAccessor(fn) || ts.isSetAccessor(fn)) return false;
+  let name: string | undefined;
+  if (ts.isFunctionDeclaration(fn) && fn.name) name = fn.name.text;
+  else {
+    let outer: ts.Node = skipParensUp(fn);
+    // `const Row = memo((props) => …)`, `forwardRef(…)`
+    if (outer.parent && ts.isCallExpression(outer.parent) && ['memo', 'forwardRef', 'observer'].includes(calleeName(outer.parent) ?? '')) outer = skipParensUp(outer.parent);
+    const parent = outer.parent;
+    if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) name = parent.name.text;
+  }
+  if (!name || !/^[A-Z]/.test(name) || !fn.body) return false;
+  let jsx = false;
+  const visit = (node: ts.Node): void => {
+    if (jsx) return;
+    if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node) || (ts.isCallExpression(node) && calleeName(node) === 'createElement')) {
+      jsx = true;
+      return;
+    }
+    if (isFunctionLike(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn.body, visit);
+  return jsx;
+}
+
+/**
+ * Tests, specs, stories and fixtures: code that runs once per test run, where the cost of a
+ * quadratic search or an uncleared timer is not a production problem.
+ */
+export function isTestFile(fileName: string): boolean {
+  const normalized = fileName.replace(/\\/g, '/');
+  if (/(^|\/)(__tests__|__mocks__|__fixtures__|tests?|specs?|e2e|cypress|playwright|fixtures?|stories)\//.test(normalized)) return true;
+  return /\.(test|spec|e2e|stories|story|bench|fixture)\.[cm]?[jt]sx?$/.test(normalized);
+}

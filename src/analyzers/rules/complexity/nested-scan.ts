@@ -1,0 +1,455 @@
+import { ts } from '../../ts';
+import { defineRule, type FixSpec } from '../../rule';
+import { calleeName, isFunctionLike, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
+import { contains, isInvariantIn, isValueReference, references, resolve, useOf } from '../../facts/dataflow';
+import { iterationScale, scaleOf } from '../../facts/collections';
+import type { FileFacts } from '../../facts/fileFacts';
+import { isTinyIteration as isTiny, type Iteration } from '../../facts/loops';
+import { compact, eachPass } from '../../facts/phrases';
+import { isTestFile } from '../../facts/lifetime';
+
+const SK = ts.SyntaxKind;
+
+/** Callbacks that are searches by predicate: lookup-in-loop owns those. */
+const SEARCH_CALLBACKS: ReadonlySet<string> = new Set(['find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every']);
+/** Searches that rescan the list they are called on. */
+const SELF_SEARCHES: ReadonlySet<string> = new Set(['indexOf', 'lastIndexOf', 'includes', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some']);
+
+/** The inner scan: what it walks and how it names each element. */
+interface Scan {
+  iteration: Iteration;
+  collection: ts.Expression;
+  /** `customer.id` → true when `node` is the element or a property path from it. */
+  keyOf(node: ts.Expression): string | undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: 'nested-scan',
+    category: 'complexity',
+    description: 'A loop nested in a loop that scans a whole second list (or the same list again) for items whose key equals the outer item\'s: a join or a deduplication done in O(n·m).',
+    why:
+      'A loop inside a loop runs its body n × m times. When the inner loop only looks for the entries whose key ' +
+      'matches the outer item (`customer.id === order.customerId`), almost all of that work is wasted: joining 5,000 ' +
+      'orders to 5,000 customers this way is 25 million comparisons, where a Map from id to customer built once answers ' +
+      'each order with one lookup. The same holds for deduplicating a list by searching it again for every item ' +
+      '(`xs.filter((x, i) => xs.indexOf(x) === i)`): O(n²) where a Set is O(n).',
+    howToFix:
+      'Index the inner list once, before the outer loop: `const byId = new Map(customers.map((c) => [c.id, c]))`, then ' +
+      '`byId.get(order.customerId)`; to collect all matches, group it once (a Map from key to an array of items). ' +
+      'Deduplicate with `Array.from(new Set(xs))`, or by key with a Set of the keys seen so far. Nested loops over ' +
+      'different dimensions (rows and columns, a matrix product), over each item\'s own children, or over a short ' +
+      'fixed list are not reported.',
+    impact: 'high',
+    effort: 'medium',
+    fix: 'suggestion',
+    messages: {
+      join: 'For every {{outer}}, this scans all of `{{inner}}` for `{{test}}`: O(n·m) comparisons. Index `{{inner}}` by {{key}} in a Map once before the outer loop and look each match up with `.get(…)`.',
+      group: '`{{inner}}.filter(…)` scans all of `{{inner}}` for every {{outer}} to collect the items whose {{key}} matches: O(n·m). Group `{{inner}}` by {{key}} once before the loop (a Map from key to its items) and take each group with `.get(…)`.',
+      intersect: 'For every {{outer}}, this scans all of `{{inner}}` for an equal item: O(n·m) comparisons. Build `new Set({{inner}})` once before the outer loop and ask `.has(…)`.',
+      pairwise: 'This scans `{{inner}}` again for every item of `{{inner}}`, comparing `{{test}}`: O(n²) comparisons for n items. Index the list by {{key}} in one pass (a Map from key to its items) and compare within each group.',
+      dedupe: '`{{call}}` rescans `{{list}}` for every item of `{{list}}` to drop duplicates: O(n²) for n items. `Array.from(new Set({{list}}))` keeps the first of each value in one pass.',
+      dedupeByKey: '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items. Keep a Set of the {{key}} values seen so far and test it instead, in one pass.',
+      selfSearch: '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items. Count or index the list in one pass first (a Map from value to count or to items) and ask it.',
+    },
+    examples: {
+      invalid: [
+        {
+          code: `export function attach(orders: Order[], customers: Customer[]) {
+  for (const order of orders) {
+    for (const customer of customers) {
+      if (customer.id === order.customerId) {
+        order.customer = customer;
+        break;
+      }
+    }
+  }
+}
+
+interface Order { customerId: string; customer?: Customer }
+interface Customer { id: string }`,
+        },
+        {
+          code: `export function linesByOrder(orders: Array<{ id: number }>, lines: Array<{ orderId: number }>) {
+  return orders.map((order) => ({ order, lines: lines.filter((line) => line.orderId === order.id) }));
+}`,
+        },
+        {
+          code: `export function unique(emails: string[]) {
+  return emails.filter((email, index) => emails.indexOf(email) === index);
+}`,
+        },
+        {
+          code: `export function uniqueById(users: Array<{ id: string }>) {
+  return users.filter((user, index, all) => all.findIndex((other) => other.id === user.id) === index);
+}`,
+        },
+        {
+          code: `export function duplicates(files: Array<{ hash: string; path: string }>) {
+  const found: string[] = [];
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i + 1; j < files.length; j++) {
+      if (files[i].hash === files[j].hash) found.push(files[j].path);
+    }
+  }
+  return found;
+}`,
+        },
+      ],
+      valid: [
+        `// Rows and columns: different dimensions, every cell is needed.
+export function multiply(a: number[][], b: number[][], n: number) {
+  const c: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    c.push([]);
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += a[i][k] * b[k][j];
+      c[i].push(sum);
+    }
+  }
+  return c;
+}`,
+        `// Each item's own children: the inner loop walks a different, correlated list.
+export function childNames(parents: Array<{ id: string; children: Array<{ parentId: string; name: string }> }>) {
+  const names: string[] = [];
+  for (const parent of parents) {
+    for (const child of parent.children) if (child.parentId === parent.id) names.push(child.name);
+  }
+  return names;
+}`,
+        `// A short fixed list of options: n × 3 comparisons.
+const FORMATS = [{ ext: 'json' }, { ext: 'yaml' }, { ext: 'toml' }];
+export function formatsOf(files: Array<{ ext: string }>) {
+  return files.map((file) => FORMATS.filter((format) => format.ext === file.ext));
+}`,
+        `// Every pair is compared by something other than key equality: the work itself is pairwise.
+export function closePairs(points: Array<{ x: number; y: number }>) {
+  let count = 0;
+  for (const a of points) for (const b of points) if (Math.hypot(a.x - b.x, a.y - b.y) < 1) count++;
+  return count;
+}`,
+        `// Already indexed.
+export function attach(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) {
+  const byId = new Map(customers.map((c) => [c.id, c]));
+  return orders.map((order) => byId.get(order.customerId));
+}`,
+        `// A search by predicate on another list is lookup-in-loop's to report.
+export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: string }>) {
+  return posts.map((post) => users.find((user) => user.id === post.authorId));
+}`,
+      ],
+    },
+  },
+  check(context) {
+    const { file } = context;
+    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
+    const reported = new Set<ts.Node>();
+
+    return {
+      BinaryExpression(binary) {
+        const op = binary.operatorToken.kind;
+        if (op !== SK.EqualsEqualsEqualsToken && op !== SK.EqualsEqualsToken) return;
+        // Cheap shape first: at least one side is a name or a property path.
+        const left = skipParens(binary.left);
+        const right = skipParens(binary.right);
+        if (!isPathLike(left) && !isPathLike(right)) return;
+        // Most comparisons sit in no loop at all: ask the cheap question (no list built) first.
+        const innermost = file.iteration(binary);
+        if (!innermost || (innermost.kind === 'callback' && (innermost.method === undefined || SEARCH_CALLBACKS.has(innermost.method)))) return;
+        if (reported.has(innermost.node)) return;
+        const iterations = file.iterations(binary);
+        if (iterations.length < 2) return;
+        const inner = iterations[0];
+        if (reported.has(inner.node)) return;
+        if (inner.kind === 'callback' && (inner.method === undefined || SEARCH_CALLBACKS.has(inner.method))) return;
+        const scan = scanOf(inner);
+        if (!scan) return;
+        // The equality must test the element against something from an outer pass.
+        let key: string | undefined;
+        let other: ts.Expression | undefined;
+        let elementSide: ts.Expression | undefined;
+        for (const [side, rest] of [[left, right], [right, left]] as const) {
+          const k = scan.keyOf(side);
+          if (k === undefined || scan.keyOf(rest) !== undefined) continue;
+          key = k;
+          other = rest;
+          elementSide = side;
+          break;
+        }
+        if (key === undefined || !other || !elementSide) return;
+        if (inner.kind === 'callback' && inner.method === 'filter' && !isPredicateTest(binary, inner.node)) return;
+        const outer = outerPass(other, iterations, inner);
+        if (!outer) return;
+        if (isTiny(outer) || isTiny(inner)) return;
+        if (scaleOf(scan.collection) !== 'large' || iterationScale(outer) !== 'large') return;
+        if (!invariantOrGrowing(scan.collection, outer.node)) return;
+        reported.add(inner.node);
+        const innerText = compact(file.textOf(skipParens(scan.collection)));
+        const keyText = key === '' ? 'value' : `\`${key}\``;
+        const test = compact(file.textOf(binary), 60);
+        const outerNoun = eachPass(asListLoop(outer), file);
+        if (sameCollection(scan.collection, outer, file)) {
+          context.report({ node: binary, messageId: 'pairwise', data: { inner: innerText, test, key: keyText } });
+        } else if (inner.kind === 'callback' && inner.method === 'filter') {
+          context.report({ node: inner.call ?? binary, messageId: 'group', data: { inner: innerText, outer: outerNoun, key: keyText } });
+        } else if (key === '') {
+          context.report({ node: binary, messageId: 'intersect', data: { inner: innerText, outer: outerNoun } });
+        } else {
+          context.report({ node: binary, messageId: 'join', data: { inner: innerText, outer: outerNoun, test, key: keyText } });
+        }
+      },
+      CallExpression(call) {
+        const method = calleeName(call);
+        if (method === undefined || !SELF_SEARCHES.has(method) || call.arguments.length === 0) return;
+        const receiver = receiverOf(call);
+        if (!receiver) return;
+        const list = skipParens(receiver);
+        if (!ts.isIdentifier(list) && !ts.isPropertyAccessExpression(list)) return;
+        const iteration = file.iteration(call);
+        if (!iteration || iteration.kind !== 'callback' || !iteration.collection || !iteration.call) return;
+        // Searching the list being iterated: by the same name, or through the callback's third parameter.
+        const fn = iteration.node as ts.ArrowFunction | ts.FunctionExpression;
+        const third = fn.parameters[2]?.name;
+        const viaParameter = ts.isIdentifier(list) && !!third && ts.isIdentifier(third) && resolve(list)?.id === third;
+        const iterated = skipParens(iteration.collection);
+        if (!viaParameter && file.textOf(list) !== file.textOf(iterated)) return;
+        if (!viaParameter && !isInvariantIn(list, fn, { propertyChains: true })) return;
+        // A search by predicate is a scan for a key only when the predicate is an equality (`(y) => y.id === x.id`);
+        // any other predicate (containment, distance) is pairwise work an index cannot answer.
+        if (!['indexOf', 'lastIndexOf', 'includes'].includes(method) && predicateKey(call.arguments[0]) === undefined) return;
+        if (scaleOf(iterated) !== 'large') return;
+        const listText = compact(file.textOf(iterated));
+        const callText = compact(file.textOf(outerComparison(call)), 60);
+        const index = fn.parameters[1]?.name;
+        const dedupe = iteration.method === 'filter' && index && ts.isIdentifier(index) && comparedWith(call, index);
+        if (dedupe && (method === 'indexOf' || method === 'lastIndexOf')) {
+          context.report({ node: outerComparison(call), messageId: 'dedupe', data: { call: callText, list: listText }, fixes: dedupeFix(call, iteration, method, file) });
+          return;
+        }
+        if (dedupe && method === 'findIndex') {
+          const key = predicateKey(call.arguments[0]);
+          context.report({ node: outerComparison(call), messageId: 'dedupeByKey', data: { call: callText, list: listText, key: key ? `\`${key}\`` : 'key' } });
+          return;
+        }
+        context.report({ node: call, messageId: 'selfSearch', data: { call: compact(file.textOf(call), 60), list: listText } });
+      },
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// The inner scan
+
+function isPathLike(node: ts.Expression): boolean {
+  return ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node);
+}
+
+/** `x.a.b` → `a.b`, `x` → '' when `root(x)` says the root is the element; undefined otherwise. */
+function pathFrom(node: ts.Expression, isElement: (root: ts.Expression) => boolean): string | undefined {
+  const names: string[] = [];
+  let current = skipParens(node);
+  for (;;) {
+    if (isElement(current)) return names.join('.');
+    if (ts.isPropertyAccessExpression(current) && !current.questionDotToken) {
+      names.unshift(current.name.text);
+      current = skipParens(current.expression);
+      continue;
+    }
+    return undefined;
+  }
+}
+
+/** What the inner iteration walks and how an element is written in its body. */
+function scanOf(iteration: Iteration): Scan | undefined {
+  if (iteration.kind === 'for-of' || iteration.kind === 'callback') {
+    const collection = iteration.collection;
+    if (!collection) return undefined;
+    let elementNames: string[];
+    if (iteration.kind === 'callback') {
+      const fn = iteration.node as ts.ArrowFunction | ts.FunctionExpression;
+      const first = fn.parameters[0];
+      if (!first || iteration.method === 'reduce' || iteration.method === 'reduceRight') return undefined;
+      elementNames = bound(first.name);
+    } else {
+      elementNames = iteration.variables;
+    }
+    if (elementNames.length === 0) return undefined;
+    const region = iteration.node;
+    const isElement = (root: ts.Expression): boolean => {
+      if (!ts.isIdentifier(root) || !elementNames.includes(root.text)) return false;
+      const declaration = resolve(root);
+      return !!declaration && contains(region, declaration.id) && !contains(region.kind === SK.ForOfStatement ? (region as ts.ForOfStatement).statement : (region as ts.FunctionLikeDeclaration).body ?? region, declaration.id);
+    };
+    return { iteration, collection, keyOf: (node) => pathFrom(node, isElement) };
+  }
+  if (iteration.kind === 'for') {
+    const loop = iteration.node as ts.ForStatement;
+    const indexed = indexLoop(loop);
+    if (!indexed) return undefined;
+    const { index, collection } = indexed;
+    const collectionText = collection.getText();
+    const isElement = (root: ts.Expression): boolean =>
+      ts.isElementAccessExpression(root) &&
+      ts.isIdentifier(skipParens(root.argumentExpression)) &&
+      (skipParens(root.argumentExpression) as ts.Identifier).text === index &&
+      skipParens(root.expression).getText() === collectionText;
+    return { iteration: { ...iteration, collection }, collection, keyOf: (node) => pathFrom(node, isElement) };
+  }
+  return undefined;
+}
+
+function bound(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  const names: string[] = [];
+  for (const element of name.elements) if (ts.isBindingElement(element)) names.push(...bound(element.name));
+  return names;
+}
+
+/** `for (let j = …; j < xs.length; j++)`: the index name and the list it walks. */
+function indexLoop(loop: ts.ForStatement): { index: string; collection: ts.Expression } | undefined {
+  const init = loop.initializer;
+  if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length === 0) return undefined;
+  const name = init.declarations[0].name;
+  if (!ts.isIdentifier(name) || !loop.condition) return undefined;
+  const condition = skipParens(loop.condition);
+  if (!ts.isBinaryExpression(condition)) return undefined;
+  const op = condition.operatorToken.kind;
+  let length: ts.Expression | undefined;
+  if ((op === SK.LessThanToken || op === SK.LessThanEqualsToken) && ts.isIdentifier(skipParens(condition.left)) && (skipParens(condition.left) as ts.Identifier).text === name.text) length = condition.right;
+  if ((op === SK.GreaterThanToken || op === SK.GreaterThanEqualsToken) && ts.isIdentifier(skipParens(condition.right)) && (skipParens(condition.right) as ts.Identifier).text === name.text) length = condition.left;
+  if (!length) return undefined;
+  let inner = skipParens(length);
+  // `j <= xs.length - 1`
+  if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === SK.MinusToken && ts.isNumericLiteral(skipParens(inner.right))) inner = skipParens(inner.left);
+  if (!ts.isPropertyAccessExpression(inner) || inner.name.text !== 'length') return undefined;
+  const collection = skipParens(inner.expression);
+  if (!ts.isIdentifier(collection) && !ts.isPropertyAccessExpression(collection)) return undefined;
+  return { index: name.text, collection };
+}
+
+/**
+ * The outer pass the compared value comes from: the innermost enclosing iteration (outside the
+ * inner one) that declares a name the value reads. Undefined when the value does not change
+ * from one outer pass to the next.
+ */
+function outerPass(value: ts.Expression, iterations: Iteration[], inner: Iteration): Iteration | undefined {
+  const declared: ts.Node[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) {
+      if (!isValueReference(node)) return;
+      const declaration = resolve(node);
+      if (declaration && !contains(inner.node, declaration.id)) declared.push(declaration.id);
+      return;
+    }
+    if (isFunctionLike(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  visit(value);
+  if (declared.length === 0) return undefined;
+  for (const iteration of iterations.slice(1)) {
+    if (declared.some((id) => contains(iteration.node, id))) return iteration;
+  }
+  return undefined;
+}
+
+/** In a filter callback, the equality decides what is kept: it is the returned test or one of its `&&` parts. */
+function isPredicateTest(binary: ts.BinaryExpression, fn: ts.Node): boolean {
+  let current: ts.Node = skipParensUp(binary);
+  for (;;) {
+    const parent = current.parent;
+    if (!parent) return false;
+    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === SK.AmpersandAmpersandToken) {
+      current = skipParensUp(parent);
+      continue;
+    }
+    if (parent === fn) return true;
+    if (ts.isReturnStatement(parent)) return parent.parent?.parent === fn;
+    return false;
+  }
+}
+
+/** The scanned list holds the same items on every outer pass (it may only grow by pushes). */
+function invariantOrGrowing(collection: ts.Expression, region: ts.Node): boolean {
+  const node = skipParens(collection);
+  if (isInvariantIn(node, region, { propertyChains: true })) return true;
+  if (!ts.isIdentifier(node)) return false;
+  const declaration = resolve(node);
+  if (!declaration || contains(region, declaration.id)) return false;
+  return references(declaration).every((reference) => {
+    if (!contains(region, reference)) return true;
+    const use = useOf(reference);
+    return use.kind === 'read' || (use.kind === 'mutate' && use.method === 'push');
+  });
+}
+
+function sameCollection(collection: ts.Expression, outer: Iteration, file: FileFacts): boolean {
+  let outerCollection = outer.collection;
+  if (!outerCollection && outer.kind === 'for') outerCollection = indexLoop(outer.node as ts.ForStatement)?.collection;
+  return !!outerCollection && file.textOf(skipParens(outerCollection)) === file.textOf(skipParens(collection));
+}
+
+/** An index loop over a list, described as a loop over that list (for messages). */
+function asListLoop(iteration: Iteration): Iteration {
+  if (iteration.kind !== 'for') return iteration;
+  const indexed = indexLoop(iteration.node as ts.ForStatement);
+  return indexed ? { ...iteration, kind: 'for-of', collection: indexed.collection } : iteration;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deduplication by searching the list again
+
+/** The comparison a search result takes part in (`xs.indexOf(x) === i`), or the call itself. */
+function outerComparison(call: ts.CallExpression): ts.Expression {
+  const outer = skipParensUp(call);
+  const parent = outer.parent;
+  if (parent && ts.isBinaryExpression(parent) && isEquality(parent.operatorToken.kind)) return parent;
+  return call;
+}
+
+function isEquality(kind: ts.SyntaxKind): boolean {
+  return kind === SK.EqualsEqualsEqualsToken || kind === SK.EqualsEqualsToken || kind === SK.ExclamationEqualsEqualsToken || kind === SK.ExclamationEqualsToken;
+}
+
+/** `call === index` (either side). */
+function comparedWith(call: ts.CallExpression, index: ts.Identifier): boolean {
+  const comparison = outerComparison(call);
+  if (comparison === call || !ts.isBinaryExpression(comparison)) return false;
+  const other = skipParens(comparison.left) === call || skipParensUp(call) === comparison.left ? comparison.right : comparison.left;
+  const inner = skipParens(other);
+  return ts.isIdentifier(inner) && resolve(inner)?.id === index;
+}
+
+/** `(y) => y.id === x.id` → `id`. */
+function predicateKey(argument: ts.Expression | undefined): string | undefined {
+  if (!argument) return undefined;
+  const fn = skipParens(argument);
+  if (!ts.isArrowFunction(fn) || ts.isBlock(fn.body) || fn.parameters.length !== 1 || !ts.isIdentifier(fn.parameters[0].name)) return undefined;
+  const param = fn.parameters[0].name.text;
+  const body = skipParens(fn.body);
+  if (!ts.isBinaryExpression(body) || !isEquality(body.operatorToken.kind)) return undefined;
+  for (const side of [body.left, body.right]) {
+    const key = pathFrom(side, (root) => ts.isIdentifier(root) && root.text === param);
+    if (key) return key;
+  }
+  return undefined;
+}
+
+/** `xs.filter((x, i) => xs.indexOf(x) === i)` → `Array.from(new Set(xs))` (a suggestion: holes and NaN are treated differently). */
+function dedupeFix(call: ts.CallExpression, iteration: Iteration, method: string, file: FileFacts): FixSpec[] {
+  if (method !== 'indexOf' || !iteration.call || !iteration.collection) return [];
+  const fn = iteration.node as ts.ArrowFunction | ts.FunctionExpression;
+  if (ts.isBlock(fn.body)) return [];
+  const comparison = outerComparison(call);
+  if (!ts.isBinaryExpression(comparison) || skipParens(fn.body) !== comparison) return [];
+  if (comparison.operatorToken.kind !== SK.EqualsEqualsEqualsToken && comparison.operatorToken.kind !== SK.EqualsEqualsToken) return [];
+  const element = fn.parameters[0]?.name;
+  const argument = skipParens(call.arguments[0]);
+  if (!element || !ts.isIdentifier(element) || !ts.isIdentifier(argument) || argument.text !== element.text) return [];
+  const list = file.textOf(skipParens(iteration.collection));
+  return [{
+    title: `Deduplicate with Array.from(new Set(${compact(list, 30)})) (differs only for NaN, which indexOf never finds, and for holes)`,
+    kind: 'suggestion',
+    edits: [{ start: file.start(iteration.call), end: iteration.call.end, newText: `Array.from(new Set(${list}))` }],
+  }];
+}

@@ -1,0 +1,184 @@
+import { ts } from '../../ts';
+import { defineRule } from '../../rule';
+import { calleeName, dottedName, enclosingFunction, isFunctionLike, skipParens, skipParensUp } from '../../facts/ast';
+import { lookup } from '../../facts/dataflow';
+import { syntaxIndexOf } from '../../facts/syntaxIndex';
+import { describeRepetition, guardedToRunOnce, isTestFile, repetitionOf, type Repetition } from '../../facts/lifetime';
+import type { FileFacts } from '../../facts/fileFacts';
+
+const SK = ts.SyntaxKind;
+
+export default defineRule({
+  meta: {
+    id: 'uncleared-interval',
+    category: 'memory',
+    description: 'A `setInterval` started by code that runs again and again (a request handler, a loop, a React effect, a constructor) whose handle is never passed to `clearInterval`.',
+    why:
+      'An interval runs until it is cleared, and keeps alive its callback and everything the callback captures — ' +
+      'a request, a component, `this`. Started once per request, per item, per mount or per instance and never ' +
+      'cleared, intervals pile up: memory grows without bound and the event loop wakes for every one of them. A ' +
+      'component that polls every second and is mounted 500 times leaves 500 timers running after it is gone.',
+    howToFix:
+      'Keep the handle and clear it when the work is done (`const timer = setInterval(…)` … `clearInterval(timer)`); in ' +
+      'a React effect, return `() => clearInterval(timer)`; in a class, clear it in a `close`/`dispose`/`destroy` ' +
+      'method. For a single process-wide timer, start it once at module level. Intervals at module level, behind a ' +
+      'once-guard, or whose handle is cleared anywhere in the file are not reported.',
+    impact: 'high',
+    effort: 'low',
+    fix: 'none',
+    messages: {
+      discarded: '`setInterval(…)` starts a timer every time {{repetition}}, and its handle is thrown away, so nothing can ever stop it: timers — and everything their callbacks capture — accumulate. Keep the handle and `clearInterval` it when the work is done.',
+      neverCleared: '`setInterval(…)` starts a timer every time {{repetition}}; its handle `{{handle}}` is never passed to `clearInterval` in this file, so the timers — and everything their callbacks capture — accumulate. Clear it when the work is done.',
+      instance: '`setInterval(…)` in a constructor starts a timer for every instance that nothing in this file ever clears: each timer keeps running, and keeps alive everything its callback captures{{captures}}, for the life of the program. Keep the handle and clear it in a `close`/`dispose` method.',
+    },
+    examples: {
+      invalid: [
+        {
+          code: `import { useEffect, useState } from 'react';
+
+export function useNow(every: number) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    setInterval(() => setNow(Date.now()), every);
+  }, [every]);
+  return now;
+}`,
+        },
+        {
+          code: `export class Poller {
+  private latest: unknown;
+  constructor(private readonly url: string) {
+    setInterval(async () => {
+      this.latest = await (await fetch(this.url)).json();
+    }, 5000);
+  }
+}`,
+        },
+        {
+          code: `import express from 'express';
+
+const app = express();
+app.post('/jobs/:id/watch', (req, res) => {
+  const timer = setInterval(() => console.log('still running', req.params.id), 1000);
+  res.json({ watching: true, timer: String(timer) });
+});`,
+        },
+      ],
+      valid: [
+        `// One timer for the whole process, started at module level.
+setInterval(() => console.log(process.memoryUsage().rss), 60_000).unref();`,
+        `// Cleared by the effect's cleanup.
+import { useEffect, useState } from 'react';
+export function useNow() {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}`,
+        `// The class clears its timer.
+export class Poller {
+  private timer: ReturnType<typeof setInterval>;
+  constructor() {
+    this.timer = setInterval(() => this.poll(), 5000);
+  }
+  poll() {}
+  close() {
+    clearInterval(this.timer);
+  }
+}`,
+      ],
+    },
+  },
+  check(context) {
+    const { file } = context;
+    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
+    // Nothing to look at: skip the walk's dispatch for this file.
+    if (!file.text.includes('setInterval')) return {};
+    return {
+      CallExpression(call) {
+        const callee = skipParens(call.expression);
+        const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ['window', 'globalThis', 'global', 'self'].includes(callee.expression.text) ? callee.name.text : undefined;
+        if (name !== 'setInterval' || lookup('setInterval', call) || call.arguments.length === 0) return;
+        if (file.isScriptOrTooling) return;
+        const fn = enclosingFunction(call);
+        if (!fn) return;
+        const handle = handleOf(call);
+        if (handle && clearedInFile(handle, file)) return;
+        const repetition: Repetition | 'constructor' | undefined = repetitionOf(call, file) ?? (insideConstructor(call) ? 'constructor' : undefined);
+        if (!repetition) return;
+        if (repetition !== 'constructor' && guardedToRunOnce(call, repetition.kind === 'loop' ? repetition.node : repetition.fn)) return;
+        if (repetition !== 'constructor' && repetition.kind === 'effect' && returnsCleanup(repetition.fn)) return;
+        if (repetition === 'constructor') {
+          context.report({ node: call, messageId: 'instance', data: { captures: mentionsThis(call.arguments[0]) ? ' — here `this`, the whole instance' : '' } });
+          return;
+        }
+        const described = describeRepetition(repetition, file);
+        if (handle) context.report({ node: call, messageId: 'neverCleared', data: { repetition: described, handle } });
+        else context.report({ node: call, messageId: 'discarded', data: { repetition: described } });
+      },
+    };
+  },
+});
+
+/**
+ * Where the handle goes: `timer` for `const timer = setInterval(…)`, `this.timer` for
+ * `this.timer = setInterval(…)`; undefined when it is thrown away (or `.unref()`ed and dropped).
+ */
+function handleOf(call: ts.CallExpression): string | undefined {
+  let outer: ts.Node = skipParensUp(call);
+  // `setInterval(…).unref()` returns the same timer.
+  const access = outer.parent;
+  if (access && ts.isPropertyAccessExpression(access) && access.expression === outer && (access.name.text === 'unref' || access.name.text === 'ref')) {
+    const unref = access.parent;
+    if (unref && ts.isCallExpression(unref) && unref.expression === access) outer = skipParensUp(unref);
+  }
+  const parent = outer.parent;
+  if (!parent) return undefined;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === outer && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (ts.isBinaryExpression(parent) && parent.right === outer && parent.operatorToken.kind === SK.EqualsToken) return dottedName(parent.left);
+  // Handed on (returned, stored in an object, passed to a function): someone else may clear it.
+  if (ts.isExpressionStatement(parent)) return undefined;
+  return '(handed on)';
+}
+
+/** `clearInterval(timer)` (or clearTimeout, which clears intervals too) somewhere in the file, for the same handle's last name. */
+function clearedInFile(handle: string, file: FileFacts): boolean {
+  if (handle === '(handed on)') return true;
+  const last = handle.split('.').pop()!;
+  for (const call of syntaxIndexOf(file.sourceFile).calls) {
+    const name = calleeName(call);
+    if (name !== 'clearInterval' && name !== 'clearTimeout') continue;
+    const argument = call.arguments[0] && skipParens(call.arguments[0]);
+    if (!argument) continue;
+    const text = dottedName(argument);
+    if (text === handle || text?.split('.').pop() === last) return true;
+  }
+  return false;
+}
+
+function insideConstructor(call: ts.CallExpression): boolean {
+  for (let current = call.parent; current; current = current.parent) {
+    if (ts.isConstructorDeclaration(current)) return true;
+    if (isFunctionLike(current) && !ts.isArrowFunction(current)) return false;
+  }
+  return false;
+}
+
+function returnsCleanup(fn: ts.Node): boolean {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+  if (!ts.isBlock(fn.body)) return false;
+  return fn.body.statements.some((statement) => ts.isReturnStatement(statement) && !!statement.expression);
+}
+
+function mentionsThis(node: ts.Node): boolean {
+  let found = false;
+  const visit = (current: ts.Node): void => {
+    if (found) return;
+    if (current.kind === SK.ThisKeyword) found = true;
+    else if (!(isFunctionLike(current) && !ts.isArrowFunction(current))) ts.forEachChild(current, visit);
+  };
+  visit(skipParens(node as ts.Expression));
+  return found;
+}
