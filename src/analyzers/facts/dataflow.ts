@@ -666,7 +666,17 @@ export function isInvariantIn(expression: ts.Expression, region: ts.Node, option
  * with `\u` escapes could spell an identifier differently, so there every word counts as taken
  * unless the tree says otherwise.
  */
+const takenNames = new WeakMap<ts.SourceFile, Map<string, boolean>>();
+
 function isNameTaken(sourceFile: ts.SourceFile, name: string): boolean {
+  let known = takenNames.get(sourceFile);
+  if (!known) takenNames.set(sourceFile, (known = new Map()));
+  let taken = known.get(name);
+  if (taken === undefined) known.set(name, (taken = searchName(sourceFile, name)));
+  return taken;
+}
+
+function searchName(sourceFile: ts.SourceFile, name: string): boolean {
   const text = sourceFile.text;
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     if (!isIdentifierPart(text.charCodeAt(at - 1)) && !isIdentifierPart(text.charCodeAt(at + name.length))) return true;

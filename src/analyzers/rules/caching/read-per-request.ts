@@ -120,7 +120,6 @@ app.get('/fixture', (req, res) => res.send(fs.readFileSync('fixtures/user.json',
   check(context) {
     const { file } = context;
     if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    if (file.isScriptOrTooling) return {};
     return {
       CallExpression(call) {
         const name = calleeName(call);
