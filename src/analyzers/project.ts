@@ -64,7 +64,7 @@ export interface ModuleFile {
   /** Absolute path. */
   fileName: string;
   text: string;
-  /** Changes whenever the text may have: `overlay:<length>:<hash>` or `disk:<mtime>:<size>`. */
+  /** Changes whenever the text may have: `overlay:<edit count>` or `disk:<mtime>:<size>`. */
   version: string;
   sourceFile: ts.SourceFile;
 }
@@ -73,12 +73,6 @@ export interface ModuleFile {
 const MODULE_FILE_LIMIT = 400;
 /** Extensions tried, in order, when an import names a project file without one (or with `.js` for a `.ts` source). */
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-
-function quickHash(text: string): number {
-  let hash = 2166136261;
-  for (let i = 0; i < text.length; i += Math.max(1, text.length >> 10)) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return hash >>> 0;
-}
 
 export interface ProjectHostOptions {
   /** Called once per problem that degrades results (a tsconfig that cannot be read, …). */
@@ -89,6 +83,8 @@ export class ProjectHost {
   private readonly configByDirectory = new Map<string, string | null>();
   private readonly projects = new Map<string, Project>();
   private readonly overlays = new Map<string, string>();
+  /** Counts each overlay's changes: an exact version for cross-file caches (a sampled hash missed same-length edits). */
+  private readonly overlayEdits = new Map<string, number>();
   /** The last tree of each file with an overlay: the next keystroke re-parses only what changed. */
   private readonly lastTrees = new Map<string, { text: string; sourceFile: ts.SourceFile }>();
   private readonly notes = new Set<string>();
@@ -100,7 +96,10 @@ export class ProjectHost {
 
   /** Unsaved editor text for `fileName`; it wins over the disk until cleared. */
   setOverlay(fileName: string, text: string): void {
-    this.overlays.set(path.resolve(fileName), text);
+    const absolute = path.resolve(fileName);
+    if (this.overlays.get(absolute) === text) return;
+    this.overlays.set(absolute, text);
+    this.overlayEdits.set(absolute, (this.overlayEdits.get(absolute) ?? 0) + 1);
   }
 
   clearOverlay(fileName: string): void {
@@ -197,7 +196,7 @@ export class ProjectHost {
   fileVersion(fileName: string): string | undefined {
     const absolute = path.resolve(fileName);
     const overlay = this.overlays.get(absolute);
-    if (overlay !== undefined) return `overlay:${overlay.length}:${quickHash(overlay)}`;
+    if (overlay !== undefined) return `overlay:${this.overlayEdits.get(absolute) ?? 0}`;
     // One stat per file per half second: a keystroke's analysis asks about the same few files many times.
     const now = Date.now();
     const recent = this.diskVersions.get(absolute);

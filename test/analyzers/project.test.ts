@@ -72,6 +72,19 @@ describe('ProjectHost', () => {
     expect(host.overlay(file)).toBeUndefined();
   });
 
+  it('gives an open file a new version on every edit, even one that keeps its length', () => {
+    const file = write('versions/a.ts', 'export const a = 1;\n');
+    const host = new ProjectHost();
+    host.setOverlay(file, 'export const a = 1;\n');
+    const first = host.fileVersion(file);
+    host.setOverlay(file, 'export const a = 2;\n');
+    const second = host.fileVersion(file);
+    host.setOverlay(file, 'export const a = 2;\n');
+    expect(second).not.toBe(first);
+    expect(host.fileVersion(file)).toBe(second);
+    expect(host.moduleFile(file)?.text).toBe('export const a = 2;\n');
+  });
+
   it('falls back to default options when a tsconfig cannot be read, and says so once', () => {
     write('bad/tsconfig.json', '{ "extends": "@tsconfig/not-installed/tsconfig.json", ');
     const notes: string[] = [];
