@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { ts } from '../ts';
+import { projectPath } from './paths';
 import { syntaxIndexOf } from './syntaxIndex';
 import { iterationOfCallback } from './loops';
 import { ImportTable } from './imports';
@@ -256,7 +257,7 @@ function normalizePath(fileName: string): string {
  * Remix (`loader`/`action` under `app/routes/`), Astro endpoints (`src/pages/**\/*.ts` method exports).
  */
 function fileRoute(fn: FunctionLike, fileName: string): Detected | undefined {
-  const normalized = normalizePath(fileName);
+  const normalized = projectPath(fileName);
   const isNextAppRoute = /(^|\/)app\/(.*\/)?route\.[cm]?[jt]sx?$/.test(normalized);
   const isPagesApi = /(^|\/)pages\/api\//.test(normalized);
   const isPages = /(^|\/)pages\//.test(normalized);
@@ -502,7 +503,7 @@ export function isModuleTopLevel(node: ts.Node): boolean {
  */
 export function isScriptOrToolingFile(fileName: string, text: string): boolean {
   if (text.startsWith('#!')) return true;
-  const normalized = normalizePath(fileName);
+  const normalized = projectPath(fileName);
   if (/(^|\/)(bin|scripts?|tools?|build|\.husky|fixtures?|__tests__|__mocks__|test|tests|testing|e2e|cypress|benchmarks?|migrations?|seeders?|seeds?)\//.test(normalized)) return true;
   // Build, install and release scripts by name: `build.js`, `install.js`, `postinstall.mjs`.
   if (/(^|\/)(build|install|postinstall|preinstall|prepare|release|publish)\.[cm]?[jt]s$/.test(normalized)) return true;

@@ -1,0 +1,49 @@
+/**
+ * Where a file sits in its project. Conventions such as `scripts/`, `test/`, `app/**\/route.ts`
+ * describe a file's place inside its project, so they are matched against the path relative to
+ * the project — never the absolute path, or every file of a project cloned under `~/tools/` or
+ * `/srv/build/` would look like tooling (found by the end-to-end tests).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Folders that mark a project's root. (Not tsconfig.json: a `scripts/tsconfig.json` is common.) */
+const ROOT_MARKERS = ['package.json', '.git'];
+
+const rootByDirectory = new Map<string, string | null>();
+
+/** The nearest folder at or above `directory` holding package.json or .git, cached per folder. */
+export function projectRootOf(directory: string): string | undefined {
+  const visited: string[] = [];
+  let current = directory;
+  let found: string | null | undefined;
+  for (;;) {
+    found = rootByDirectory.get(current);
+    if (found !== undefined) break;
+    visited.push(current);
+    if (ROOT_MARKERS.some((marker) => fs.existsSync(path.join(current, marker)))) {
+      found = current;
+      break;
+    }
+    const parent = path.dirname(current);
+    if (parent === current) {
+      found = null;
+      break;
+    }
+    current = parent;
+  }
+  if (rootByDirectory.size > 20_000) rootByDirectory.clear();
+  for (const dir of visited) rootByDirectory.set(dir, found);
+  return found ?? undefined;
+}
+
+/**
+ * `fileName` relative to its project root with `/` separators (`src/routes/users.ts`), or the
+ * whole path with `/` separators when no root is found (loose files, in-memory examples).
+ */
+export function projectPath(fileName: string): string {
+  const absolute = path.resolve(fileName);
+  const root = projectRootOf(path.dirname(absolute));
+  const relative = root === undefined ? absolute : path.relative(root, absolute);
+  return relative.split(path.sep).join('/').replace(/\\/g, '/');
+}

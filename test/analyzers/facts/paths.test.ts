@@ -1,0 +1,41 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isScriptOrToolingFile } from '../../../src/analyzers/facts/context';
+import { projectPath } from '../../../src/analyzers/facts/paths';
+import { Analyzer } from '../../../src/analyzers/engine';
+import { ruleNamed } from '../../helpers/analyze';
+
+// A project cloned under folders named like tooling conventions: `tools/` and `build/`.
+const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-paths-')));
+const project = path.join(base, 'tools', 'build', 'shop');
+fs.mkdirSync(path.join(project, 'src'), { recursive: true });
+fs.mkdirSync(path.join(project, 'scripts'), { recursive: true });
+fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "shop" }');
+afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+describe('projectPath', () => {
+  it('is relative to the nearest package.json or .git, with / separators', () => {
+    expect(projectPath(path.join(project, 'src', 'a.ts'))).toBe('src/a.ts');
+    expect(projectPath(path.join(project, 'scripts', 'seed.ts'))).toBe('scripts/seed.ts');
+  });
+
+  it('is the whole path when there is no project root', () => {
+    expect(projectPath('/no-such-root-perflens/scripts/x.ts')).toBe('/no-such-root-perflens/scripts/x.ts');
+  });
+});
+
+describe('conventions are matched inside the project, not on the absolute path', () => {
+  it('a project under tools/build/ is not tooling; its own scripts/ folder is', () => {
+    expect(isScriptOrToolingFile(path.join(project, 'src', 'a.ts'), '')).toBe(false);
+    expect(isScriptOrToolingFile(path.join(project, 'scripts', 'seed.ts'), '')).toBe(true);
+  });
+
+  it('so its async code is still analysed', () => {
+    const analyzer = new Analyzer({ rules: [ruleNamed('sync-io-in-async')] });
+    const code = `import fs from 'node:fs';\nexport async function load(p: string) {\n  return fs.readFileSync(p, 'utf8');\n}\n`;
+    expect(analyzer.analyzeText(path.join(project, 'src', 'a.ts'), code).findings).toHaveLength(1);
+    expect(analyzer.analyzeText(path.join(project, 'scripts', 'a.ts'), code).findings).toHaveLength(0);
+  });
+});
