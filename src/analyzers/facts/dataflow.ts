@@ -10,7 +10,7 @@
  */
 import { ts } from '../ts';
 import { syntaxIndexOf } from './syntaxIndex';
-import { boundNames, isFunctionLike, isWriteReference, skipParens, skipParensUp, type FunctionLike } from './ast';
+import { boundNames, isFunctionLike, isLiteralLike, isWriteReference, skipParens, skipParensUp, type FunctionLike } from './ast';
 
 const SK = ts.SyntaxKind;
 
@@ -594,16 +594,8 @@ export function isStableIn(declaration: Declaration, region: ts.Node, stability:
  */
 export function isInvariantIn(expression: ts.Expression, region: ts.Node, options: InvarianceOptions = {}): boolean {
   const node = skipParens(expression);
+  if (isLiteralLike(node)) return true;
   switch (node.kind) {
-    case SK.StringLiteral:
-    case SK.NoSubstitutionTemplateLiteral:
-    case SK.NumericLiteral:
-    case SK.BigIntLiteral:
-    case SK.TrueKeyword:
-    case SK.FalseKeyword:
-    case SK.NullKeyword:
-    case SK.RegularExpressionLiteral:
-      return true;
     case SK.Identifier: {
       const declaration = resolve(node as ts.Identifier);
       if (!declaration) return true;
