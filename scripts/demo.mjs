@@ -1,11 +1,16 @@
 // `npm run demo` (after `npm run build`): PerfLens on the bundled example service,
 // examples/shop-api — an Express + Prisma API with a few real performance problems of each
 // kind and look-alikes that are fine. Prints the findings as `perflens scan` shows them and a
-// one-line summary. Findings are the point of a demo, so they do not fail it: the exit status
-// is 0 when the scan ran and 2 only when the scan itself could not run.
+// one-line summary, then profiles the example's CPU-bound code under load and shows the hot
+// functions at their .ts lines and the findings the profile measured time on. Findings are the
+// point of a demo, so they do not fail it: the exit status is 0 when both halves ran and 2 when
+// the scan, the load or the profile could not run.
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const example = 'examples/shop-api';
@@ -46,5 +51,52 @@ console.log(
     `${report.errors.length > 0 ? `, ${report.errors.length} error(s)` : ''} — ${example}/README.md says why each one is there.`,
 );
 
-// Part 2 — runtime profiles belongs here: record a CPU profile of the example under load with
-// `perflens profile --run`, then rank the findings above by the time their code really spent.
+// Part 2 — the profile: what the code really spends. The example's CPU-bound services run under a
+// seeded load (scripts/demo/shop-load.mjs), bundled with esbuild and source maps the way a real
+// build ships them, with Node's CPU profiler on. `perflens profile` maps the bundle's frames back
+// to the example's .ts lines; the findings of part 1 that sit on those lines are then listed with
+// the time the profile measured on them.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-demo-'));
+try {
+  const bundle = path.join(work, 'shop-load.js');
+  await esbuild.build({
+    entryPoints: [path.join(root, 'scripts', 'demo', 'shop-load.mjs')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    // No database in a demo: the few queries the load makes are answered from memory.
+    alias: { '@prisma/client': path.join(root, 'scripts', 'demo', 'in-memory-prisma.mjs') },
+    logLevel: 'warning',
+  });
+  console.log(`\nPerfLens demo — profiling ${example} under a synthetic load (node --cpu-prof, esbuild bundle with source maps)\n`);
+  const load = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${work}`, bundle], {
+    cwd: root,
+    env: { ...process.env, SHOP_CONFIG: path.join(root, example, 'config', 'shop.json') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const recorded = fs.readdirSync(work).find((name) => name.endsWith('.cpuprofile'));
+  if (load.status !== 0 || recorded === undefined) {
+    console.error(`demo: the load run failed (exit ${load.status ?? load.signal}${recorded === undefined ? ', no profile written' : ''})`);
+    process.exit(2);
+  }
+  const profileFile = path.join(work, recorded);
+  perflens(['profile', '--top', '8', profileFile], { show: true });
+  const profile = JSON.parse(perflens(['profile', '--format', 'json', profileFile], { show: false }));
+
+  // Where the two meet: the time the profile spent on each finding's line (callees included).
+  const lineTime = new Map(profile.lines.map((line) => [`${line.file}:${line.line}`, line.total]));
+  const measured = report.findings
+    .map((finding) => ({ finding, ms: lineTime.get(`${finding.file}:${finding.range.start.line}`) ?? 0 }))
+    .filter(({ ms }) => ms > 0)
+    .sort((a, b) => b.ms - a.ms);
+  console.log(`\nFindings on the profile's lines (${measured.length} of ${report.findings.length}; the others are I/O this load does not run)`);
+  for (const { finding, ms } of measured) {
+    const share = ((100 * ms) / profile.total).toFixed(1).padStart(5);
+    console.log(`  ${ms.toFixed(1).padStart(8)} ms ${share}%  ${finding.rule.padEnd(20)} ${finding.file}:${finding.range.start.line}`);
+  }
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}

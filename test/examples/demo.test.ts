@@ -1,0 +1,39 @@
+/**
+ * `npm run demo`, run as users run it (after the build npm test does first): both halves print,
+ * and the profile half really maps the bundled load back to the example's .ts lines — the
+ * findings it lists are the scan's own, with time measured on them.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const REPO = path.resolve(__dirname, '../..');
+
+describe('npm run demo', () => {
+  it('scans the example, profiles its load and names the findings the profile measured', () => {
+    if (!fs.existsSync(path.join(REPO, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does it before vitest)');
+    const run = spawnSync(process.execPath, [path.join(REPO, 'scripts/demo.mjs')], { cwd: REPO, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const [scan, profile] = run.stdout.split('PerfLens demo — profiling');
+    expect(scan).toMatch(/Summary: 11 finding\(s\) in \d+ files/);
+    expect(profile).toBeDefined();
+
+    // The hot functions are shown at their original .ts files (source maps applied), not the bundle.
+    const table = profile!.slice(0, profile!.indexOf('hot lines'));
+    expect(table).toMatch(/quoteCart\s+examples\/shop-api\/src\/services\/pricingService\.ts:39-66/);
+    expect(table).not.toMatch(/shop-load\.js/);
+
+    // The CPU-bound findings carry measured time; the I/O ones (which the load does not run) do not.
+    const measured = profile!.slice(profile!.indexOf("Findings on the profile's lines"));
+    const rows = [...measured.matchAll(/^\s+([\d.]+) ms\s+[\d.]+%\s+(\S+)\s+(\S+)$/gm)].map(([, ms, rule, where]) => ({ ms: Number(ms), rule, where }));
+    expect(rows.map(({ rule, where }) => `${rule} ${where}`).sort()).toEqual([
+      'invariant-in-loop examples/shop-api/src/services/catalogService.ts:29',
+      'invariant-in-loop examples/shop-api/src/services/reportService.ts:25',
+      'lookup-in-loop examples/shop-api/src/services/pricingService.ts:43',
+      'spread-accumulator examples/shop-api/src/services/pricingService.ts:70',
+    ]);
+    for (const row of rows) expect(row.ms).toBeGreaterThan(0);
+  }, 120_000);
+});
