@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { ts } from '../ts';
-import { projectPath } from './paths';
+import { isTestPath, projectPath } from './paths';
 import { syntaxIndexOf } from './syntaxIndex';
 import { iterationOfCallback } from './loops';
 import { ImportTable } from './imports';
@@ -504,10 +504,11 @@ export function isModuleTopLevel(node: ts.Node): boolean {
 export function isScriptOrToolingFile(fileName: string, text: string): boolean {
   if (text.startsWith('#!')) return true;
   const normalized = projectPath(fileName);
-  if (/(^|\/)(bin|scripts?|tools?|build|\.husky|fixtures?|__tests__|__mocks__|test|tests|testing|e2e|cypress|benchmarks?|migrations?|seeders?|seeds?)\//.test(normalized)) return true;
+  if (isTestPath(normalized)) return true;
+  if (/(^|\/)(bin|scripts?|tools?|build|\.husky|benchmarks?|migrations?|seeders?|seeds?)\//.test(normalized)) return true;
   // Build, install and release scripts by name: `build.js`, `install.js`, `postinstall.mjs`.
   if (/(^|\/)(build|install|postinstall|preinstall|prepare|release|publish)\.[cm]?[jt]s$/.test(normalized)) return true;
-  if (/\.(test|spec|e2e|bench|config|conf)\.[cm]?[jt]sx?$/.test(normalized)) return true;
+  if (/\.(config|conf)\.[cm]?[jt]sx?$/.test(normalized)) return true;
   if (/(^|\/)(gulpfile|gruntfile|jakefile|webpack|rollup|vite|vitest|jest|babel|eslint|prettier|tailwind|postcss|next\.config|nuxt\.config|svelte\.config|astro\.config)[^/]*\.[cm]?[jt]s$/i.test(normalized)) return true;
   return false;
 }

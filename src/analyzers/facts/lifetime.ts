@@ -7,7 +7,7 @@
 import { ts } from '../ts';
 import { calleeName, chainRoot, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from './ast';
 import { lookup, resolve } from './dataflow';
-import { projectPath } from './paths';
+import { isTestPath, projectPath } from './paths';
 import { repeatedCalls } from './loops';
 import type { FileFacts } from './fileFacts';
 
@@ -195,7 +195,5 @@ export function isComponentRender(fn: ts.Node): boolean {
  * quadratic search or an uncleared timer is not a production problem.
  */
 export function isTestFile(fileName: string): boolean {
-  const normalized = projectPath(fileName);
-  if (/(^|\/)(__tests__|__mocks__|__fixtures__|tests?|specs?|e2e|cypress|playwright|fixtures?|stories)\//.test(normalized)) return true;
-  return /\.(test|spec|e2e|stories|story|bench|fixture)\.[cm]?[jt]sx?$/.test(normalized);
+  return isTestPath(projectPath(fileName));
 }

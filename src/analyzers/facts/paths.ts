@@ -47,3 +47,17 @@ export function projectPath(fileName: string): string {
   const relative = root === undefined ? absolute : path.relative(root, absolute);
   return relative.split(path.sep).join('/').replace(/\\/g, '/');
 }
+
+/**
+ * Test code by where it lives or how it is named — the one list every classifier shares, so a
+ * file under `specs/` or a `*.stories.tsx` is test code for every rule alike: test runners'
+ * folders (`__tests__`, `test`, `specs`, `e2e`, `cypress`, `playwright`), mocks, fixtures and
+ * stories, and files named `*.test.ts`, `*.spec.ts`, `*.stories.tsx`, `*.bench.ts`, `*.fixture.ts`.
+ * `relative` is the path inside the project (`projectPath`).
+ */
+export function isTestPath(relative: string): boolean {
+  return TEST_FOLDER.test(relative) || TEST_FILE.test(relative);
+}
+
+const TEST_FOLDER = /(^|\/)(__tests__|__mocks__|__fixtures__|tests?|testing|specs?|e2e|cypress|playwright|fixtures?|stories)\//;
+const TEST_FILE = /\.(test|spec|e2e|stories|story|bench|fixture)\.[cm]?[jt]sx?$/;

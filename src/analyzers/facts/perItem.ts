@@ -29,7 +29,7 @@ import { ts } from '../ts';
 import { boundNames, calleeName, enclosingFunction, isFunctionLike, isWriteReference, referencedNames, skipParens } from './ast';
 import { clientCall, clientCallExtent, transactionAround, type ClientCall, type ClientCallNode } from './clients';
 import { lookup } from './dataflow';
-import { projectPath } from './paths';
+import { isTestPath, projectPath } from './paths';
 import type { FileFacts } from './fileFacts';
 import { iterationsAround, type Iteration } from './loops';
 import type { Callee } from './modules';
@@ -608,8 +608,8 @@ function isInvariant(call: ts.Node, iteration: Iteration): boolean {
  */
 export function isTestOrFixtureFile(fileName: string): boolean {
   const normalized = projectPath(fileName);
-  if (/\.(test|spec|e2e)\.[cm]?[jt]sx?$/.test(normalized)) return true;
-  if (/(^|\/)(__tests__|__mocks__|test|tests|testing|e2e|cypress|fixtures?|seeds?|seeders|migrations?)\//.test(normalized)) return true;
+  if (isTestPath(normalized)) return true;
+  if (/(^|\/)(seeds?|seeders|migrations?)\//.test(normalized)) return true;
   // Data migrations named by timestamp, wherever they live: `scripts/20220722000000-backfill-subscriptions.ts`,
   // and migration runners by name: `migrationWorker.ts`, `runMigrations.ts`, `migrate.ts`.
   if (/(^|\/)\d{8,}[-_.][^/]*\.[cm]?[jt]s$/.test(normalized)) return true;

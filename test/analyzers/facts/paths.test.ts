@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isScriptOrToolingFile } from '../../../src/analyzers/facts/context';
-import { projectPath } from '../../../src/analyzers/facts/paths';
+import { isTestFile } from '../../../src/analyzers/facts/lifetime';
+import { isTestPath, projectPath } from '../../../src/analyzers/facts/paths';
+import { isTestOrFixtureFile } from '../../../src/analyzers/facts/perItem';
 import { Analyzer } from '../../../src/analyzers/engine';
 import { ruleNamed } from '../../helpers/analyze';
 
@@ -37,5 +39,32 @@ describe('conventions are matched inside the project, not on the absolute path',
     const code = `import fs from 'node:fs';\nexport async function load(p: string) {\n  return fs.readFileSync(p, 'utf8');\n}\n`;
     expect(analyzer.analyzeText(path.join(project, 'src', 'a.ts'), code).findings).toHaveLength(1);
     expect(analyzer.analyzeText(path.join(project, 'scripts', 'a.ts'), code).findings).toHaveLength(0);
+  });
+});
+
+describe('one notion of test code for every rule', () => {
+  const inProject = (relative: string) => path.join(project, relative);
+  it.each(['specs/checkout.ts', 'playwright/login.ts', 'src/Button.stories.tsx', '__fixtures__/orders.ts', 'src/sum.bench.ts', 'test/a.ts', 'src/a.spec.ts'])(
+    '%s is test code for the complexity, sync-io and database rules alike',
+    (relative) => {
+      expect(isTestPath(relative)).toBe(true);
+      expect(isTestFile(inProject(relative))).toBe(true);
+      expect(isScriptOrToolingFile(inProject(relative), '')).toBe(true);
+      expect(isTestOrFixtureFile(inProject(relative))).toBe(true);
+    },
+  );
+
+  it.each(['src/testing.ts', 'src/specification.ts', 'src/routes/stories.ts'])('%s is application code', (relative) => {
+    expect(isTestPath(relative)).toBe(false);
+    expect(isTestFile(inProject(relative))).toBe(false);
+    expect(isScriptOrToolingFile(inProject(relative), '')).toBe(false);
+    expect(isTestOrFixtureFile(inProject(relative))).toBe(false);
+  });
+
+  it('scripts and migrations keep their own meaning on top of it', () => {
+    expect(isScriptOrToolingFile(inProject('scripts/backfill.ts'), '')).toBe(true);
+    expect(isTestFile(inProject('scripts/backfill.ts'))).toBe(false);
+    expect(isTestOrFixtureFile(inProject('migrations/001-init.ts'))).toBe(true);
+    expect(isTestFile(inProject('migrations/001-init.ts'))).toBe(false);
   });
 });
