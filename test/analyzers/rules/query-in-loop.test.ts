@@ -3,7 +3,7 @@ import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
 import { syntaxErrors } from '../../../src/analyzers/project';
 import { findings, projectFindings } from '../../helpers/analyze';
-import { run } from '../../helpers/behaviour';
+import { expectSameBehaviour, run } from '../../helpers/behaviour';
 
 const rule = 'query-in-loop';
 const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
@@ -200,6 +200,355 @@ export async function invoice(orders: { id: string; customerId: number }[]) {
     const found = findings(code, { rule });
     expect(found).toHaveLength(1);
     expect(found[0].fixes).toEqual([]);
+  });
+});
+
+describe('query-in-loop suggestion: the batched read of TypeORM, Mongoose and Sequelize', () => {
+  const TYPEORM = `import { Repository } from 'typeorm';\n`;
+  const MONGOOSE = `import mongoose from 'mongoose';\nconst User = mongoose.model('User', schema);\n`;
+  const SEQUELIZE = `import { Model } from 'sequelize';\nclass User extends Model {}\n`;
+  /** A per-item loop whose first statement is `const author = await <call>;`. */
+  const loop = (head: string, call: string, params = 'posts: Post[]'): string =>
+    `${head}export async function authors(${params}) {\n  const names = [];\n  for (const post of posts) {\n    const author = await ${call};\n    names.push(author?.name);\n  }\n  return names;\n}\n`;
+
+  function suggested(code: string, filename?: string): { title: string; text: string } {
+    const found = findings(code, { rule, filename });
+    expect(found).toHaveLength(1);
+    const fixes = found[0].fixes;
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0].safe).toBe(false);
+    const text = applyFixes(code, fixes).text;
+    const parsed = ts.createSourceFile(filename ?? 'after.ts', text, ts.ScriptTarget.Latest, true, filename?.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+    expect(syntaxErrors(parsed)).toEqual([]);
+    return { title: fixes[0].title, text };
+  }
+
+  it.each([
+    [
+      'TypeORM findOneBy → findBy with In, imported next to Repository',
+      loop(TYPEORM, 'repo.findOneBy({ id: post.authorId })', 'repo: Repository<User>, posts: Post[]'),
+      'Fetch all users with one findBy before the loop and look them up in a Map (preview: reads them once, up front)',
+      `import { Repository, In } from 'typeorm';
+export async function authors(repo: Repository<User>, posts: Post[]) {
+  const names = [];
+  const usersById = new Map(
+    (await repo.findBy({ id: In(posts.map((post) => post.authorId)) })).map((user) => [user.id, user] as const),
+  );
+  for (const post of posts) {
+    const author = usersById.get(post.authorId) ?? null;
+    names.push(author?.name);
+  }
+  return names;
+}
+`,
+    ],
+    [
+      'TypeORM findOne({ where }) → findBy, reusing the In already imported',
+      loop(`import { In, Repository } from 'typeorm';\n`, 'repo.findOne({ where: { email: post.authorEmail } })', 'repo: Repository<User>, posts: Post[]'),
+      'Fetch all users with one findBy before the loop and look them up in a Map (preview: reads them once, up front)',
+      `import { In, Repository } from 'typeorm';
+export async function authors(repo: Repository<User>, posts: Post[]) {
+  const names = [];
+  const usersByEmail = new Map(
+    (await repo.findBy({ email: In(posts.map((post) => post.authorEmail)) })).map((user) => [user.email, user] as const),
+  );
+  for (const post of posts) {
+    const author = usersByEmail.get(post.authorEmail) ?? null;
+    names.push(author?.name);
+  }
+  return names;
+}
+`,
+    ],
+    [
+      'Mongoose findById → find with $in, keyed by the id as a string',
+      loop(MONGOOSE, 'User.findById(post.authorId)'),
+      'Fetch all users with one find before the loop and look them up in a Map (preview: reads them once, up front)',
+      `import mongoose from 'mongoose';
+const User = mongoose.model('User', schema);
+export async function authors(posts: Post[]) {
+  const names = [];
+  const usersById = new Map(
+    (await User.find({ _id: { $in: posts.map((post) => post.authorId) } })).map((user) => [String(user._id), user] as const),
+  );
+  for (const post of posts) {
+    const author = usersById.get(String(post.authorId)) ?? null;
+    names.push(author?.name);
+  }
+  return names;
+}
+`,
+    ],
+    [
+      'Mongoose findOne by one plain field → find with $in, keyed by the field',
+      loop(MONGOOSE, 'User.findOne({ email: post.authorEmail })'),
+      'Fetch all users with one find before the loop and look them up in a Map (preview: reads them once, up front)',
+      `import mongoose from 'mongoose';
+const User = mongoose.model('User', schema);
+export async function authors(posts: Post[]) {
+  const names = [];
+  const usersByEmail = new Map(
+    (await User.find({ email: { $in: posts.map((post) => post.authorEmail) } })).map((user) => [user.email, user] as const),
+  );
+  for (const post of posts) {
+    const author = usersByEmail.get(post.authorEmail) ?? null;
+    names.push(author?.name);
+  }
+  return names;
+}
+`,
+    ],
+    [
+      'Mongoose findOne({ _id }) → keyed by the id as a string',
+      loop(MONGOOSE, 'User.findOne({ _id: post.authorId })'),
+      'Fetch all users with one find before the loop and look them up in a Map (preview: reads them once, up front)',
+      `import mongoose from 'mongoose';
+const User = mongoose.model('User', schema);
+export async function authors(posts: Post[]) {
+  const names = [];
+  const usersById = new Map(
+    (await User.find({ _id: { $in: posts.map((post) => post.authorId) } })).map((user) => [String(user._id), user] as const),
+  );
+  for (const post of posts) {
+    const author = usersById.get(String(post.authorId)) ?? null;
+    names.push(author?.name);
+  }
+  return names;
+}
+`,
+    ],
+    [
+      'Sequelize findOne({ where }) → findAll with an array (IN)',
+      loop(SEQUELIZE, 'User.findOne({ where: { id: post.authorId } })'),
+      'Fetch all users with one findAll before the loop and look them up in a Map (preview: reads them once, up front)',
+      `import { Model } from 'sequelize';
+class User extends Model {}
+export async function authors(posts: Post[]) {
+  const names = [];
+  const usersById = new Map(
+    (await User.findAll({ where: { id: posts.map((post) => post.authorId) } })).map((user) => [user.id, user] as const),
+  );
+  for (const post of posts) {
+    const author = usersById.get(post.authorId) ?? null;
+    names.push(author?.name);
+  }
+  return names;
+}
+`,
+    ],
+  ])('%s', (_name, code, title, expected) => {
+    const after = suggested(code);
+    expect(after.title).toBe(title);
+    expect(after.text).toBe(expected);
+  });
+
+  describe('importing TypeORM\'s In', () => {
+    const call = 'repo.findOneBy({ id: post.authorId })';
+    const params = 'repo: Repository<User>, posts: Post[]';
+
+    it('adds an import line when typeorm is only imported for types', () => {
+      const { text } = suggested(loop(`import type { Repository } from 'typeorm';\nimport { log } from './log';\n`, call, params));
+      expect(text.startsWith(`import type { Repository } from 'typeorm';\nimport { log } from './log';\nimport { In } from 'typeorm';\nexport async function`)).toBe(true);
+    });
+
+    it('adds an import line to a file that imports nothing from typeorm', () => {
+      const { text } = suggested(`import { db } from './db';\n${loop('', 'db.userRepository.findOneBy({ id: post.authorId })')}`);
+      expect(text.startsWith(`import { db } from './db';\nimport { In } from 'typeorm';\n`)).toBe(true);
+      expect(text).toContain('(await db.userRepository.findBy({ id: In(posts.map((post) => post.authorId)) })).map((user) => [user.id, user] as const)');
+    });
+
+    it('requires it in a CommonJS file, into the existing require', () => {
+      const { text } = suggested(`const { Repository } = require('typeorm');\nasync function f(userRepository, ids) {\n  for (const id of ids) {\n    const user = await userRepository.findOneBy({ id });\n    log(user);\n  }\n}\n`, 'src/a.js');
+      expect(text).toBe(`const { Repository, In } = require('typeorm');\nasync function f(userRepository, ids) {\n  const usersById = new Map((await userRepository.findBy({ id: In(ids) })).map((user) => [user.id, user]));\n  for (const id of ids) {\n    const user = usersById.get(id) ?? null;\n    log(user);\n  }\n}\n`);
+    });
+
+    it('adds a require line to a CommonJS file that does not require typeorm', () => {
+      const { text } = suggested(`'use strict';\nconst { db } = require('./db');\nasync function f(ids) {\n  for (const id of ids) {\n    const user = await db.userRepository.findOneBy({ id });\n    log(user);\n  }\n}\nmodule.exports = { f };\n`, 'src/a.js');
+      expect(text.startsWith(`'use strict';\nconst { In } = require('typeorm');\n\nconst { db } = require('./db');\n`)).toBe(true);
+      expect(text).toContain('(await db.userRepository.findBy({ id: In(ids) })).map((user) => [user.id, user])');
+    });
+
+    it('uses an alias or a namespace the file already has', () => {
+      expect(suggested(loop(`import { In as Any, Repository } from 'typeorm';\n`, call, params)).text).toContain('repo.findBy({ id: Any(posts.map((post) => post.authorId)) })');
+      expect(suggested(loop(`import * as typeorm from 'typeorm';\n`, call, 'repo: typeorm.Repository<User>, posts: Post[]')).text).toContain('repo.findBy({ id: typeorm.In(posts.map((post) => post.authorId)) })');
+    });
+
+    it.each([
+      ['a local function named In', `${TYPEORM}function In(x: unknown) { return x; }\n`],
+      ['an In imported from elsewhere', `${TYPEORM}import { In } from './operators';\n`],
+      ['a parameter named In', `${TYPEORM}export const g = (In: number) => In;\n`],
+    ])('no suggestion when the file has %s', (_name, head) => {
+      const found = findings(loop(head, call, params), { rule });
+      expect(found).toHaveLength(1);
+      expect(found[0].fixes).toEqual([]);
+    });
+  });
+
+  it.each([
+    ['TypeORM findOne with relations', loop(TYPEORM, 'repo.findOne({ where: { id: post.authorId }, relations: { team: true } })', 'repo: Repository<User>, posts: Post[]')],
+    ['TypeORM findOne with select', loop(TYPEORM, 'repo.findOne({ where: { id: post.authorId }, select: { name: true } })', 'repo: Repository<User>, posts: Post[]')],
+    ['TypeORM findOneBy with two fields', loop(TYPEORM, 'repo.findOneBy({ id: post.authorId, active: true })', 'repo: Repository<User>, posts: Post[]')],
+    ['TypeORM findOne with two where fields', loop(TYPEORM, 'repo.findOne({ where: { id: post.authorId, active: true } })', 'repo: Repository<User>, posts: Post[]')],
+    ['TypeORM findOne with a list of where alternatives', loop(TYPEORM, 'repo.findOne({ where: [{ id: post.authorId }] })', 'repo: Repository<User>, posts: Post[]')],
+    ['TypeORM findOneBy with an operator', loop(`import { Equal, Repository } from 'typeorm';\n`, 'repo.findOneBy({ id: Equal(post.authorId) })', 'repo: Repository<User>, posts: Post[]')],
+    ['TypeORM EntityManager.findOneBy (the entity comes first)', loop(`import { DataSource } from 'typeorm';\nconst ds = new DataSource({});\n`, 'ds.manager.findOneBy(User, { id: post.authorId })')],
+    ['TypeORM findOneOrFail (throws on a missing row)', loop(TYPEORM, 'repo.findOneOrFail({ where: { id: post.authorId } })', 'repo: Repository<User>, posts: Post[]')],
+    ['Mongoose findById with a projection', loop(MONGOOSE, "User.findById(post.authorId, 'name')")],
+    ['Mongoose findById(…).lean()', loop(MONGOOSE, 'User.findById(post.authorId).lean()')],
+    ['Mongoose findOne with two fields', loop(MONGOOSE, 'User.findOne({ email: post.authorEmail, active: true })')],
+    ['Mongoose findOne with a projection', loop(MONGOOSE, "User.findOne({ email: post.authorEmail }, 'name')")],
+    ['Mongoose findOne with an operator', loop(MONGOOSE, 'User.findOne({ email: { $eq: post.authorEmail } })')],
+    ['Sequelize findOne with include', loop(SEQUELIZE, 'User.findOne({ where: { id: post.authorId }, include: [Team] })')],
+    ['Sequelize findOne with attributes', loop(SEQUELIZE, "User.findOne({ where: { id: post.authorId }, attributes: ['name'] })")],
+    ['Sequelize findOne with two where fields', loop(SEQUELIZE, 'User.findOne({ where: { id: post.authorId, active: true } })')],
+    ['Sequelize findByPk (the key\'s name is not in the code)', loop(SEQUELIZE, 'User.findByPk(post.authorId)')],
+    ['a model whose library the call cannot tell (Sequelize or Mongoose)', loop(`import { User } from './models';\n`, 'User.findOne({ email: post.authorEmail })')],
+    ['the MongoDB driver', loop(`import { MongoClient } from 'mongodb';\nconst db = new MongoClient(url).db();\n`, "db.collection('users').findOne({ email: post.authorEmail })")],
+  ])('no suggestion for %s', (_name, code) => {
+    const found = findings(code, { rule });
+    expect(found).toHaveLength(1);
+    expect(found[0].fixes).toEqual([]);
+  });
+
+  it.each([
+    ['TypeORM findOneBy', TYPEORM, 'repo.findOneBy({ id: key })', 'repo: Repository<User>, posts: Post[]'],
+    ['TypeORM findOne', TYPEORM, 'repo.findOne({ where: { id: key } })', 'repo: Repository<User>, posts: Post[]'],
+    ['Mongoose findById', MONGOOSE, 'User.findById(key)', undefined],
+    ['Mongoose findOne', MONGOOSE, 'User.findOne({ email: key })', undefined],
+    ['Sequelize findOne', SEQUELIZE, 'User.findOne({ where: { id: key } })', undefined],
+  ])('no suggestion for %s when the key uses a name declared inside the loop', (_name, head, call, params) => {
+    const code = `${head}export async function authors(${params ?? 'posts: Post[]'}) {\n  for (const post of posts) {\n    const author = await ${call};\n    const key = post.authorId;\n    use(author, key);\n  }\n}\n`;
+    const found = findings(code, { rule });
+    expect(found).toHaveLength(1);
+    expect(found[0].fixes).toEqual([]);
+  });
+
+  // Small in-memory fakes of each library's client, written in the code the fix rewrites, so that the
+  // code before and after the fix can run on the same inputs: a key no row has, and a key asked twice.
+  const posts = [
+    [[{ id: 'p1', authorId: 1, authorEmail: 'ada@example.com' }, { id: 'p2', authorId: 9, authorEmail: 'nobody@example.com' }, { id: 'p3', authorId: 1, authorEmail: 'ada@example.com' }, { id: 'p4', authorId: 3, authorEmail: 'alan@example.com' }]],
+    [[{ id: 'p5', authorId: 2, authorEmail: 'grace@example.com' }]],
+    [[]],
+  ];
+
+  const typeorm = (call: string): string => `import { Repository } from 'typeorm';
+
+type User = { id: number; email: string; name: string };
+const rows: User[] = [
+  { id: 1, email: 'ada@example.com', name: 'Ada' },
+  { id: 2, email: 'grace@example.com', name: 'Grace' },
+  { id: 3, email: 'alan@example.com', name: 'Alan' },
+];
+// A fake repository over the rows: a field equals a value, or is In(…) a list (TypeORM's FindOperator of type 'in').
+function matches(row: User, where: Record<string, unknown>): boolean {
+  return Object.entries(where).every(([field, wanted]) => {
+    const operator = wanted as { type?: string; value?: unknown[] } | null;
+    return operator?.type === 'in' ? operator.value!.includes(row[field as keyof User]) : row[field as keyof User] === wanted;
+  });
+}
+const userRepository = {
+  findOneBy: async (where: Record<string, unknown>) => rows.filter((row) => matches(row, where))[0] ?? null,
+  findOne: async (options: { where: Record<string, unknown> }) => rows.filter((row) => matches(row, options.where))[0] ?? null,
+  findBy: async (where: Record<string, unknown>) => rows.filter((row) => matches(row, where)),
+} as unknown as Repository<User>;
+
+export async function bylines(posts: { id: string; authorId: number; authorEmail: string }[]) {
+  const lines: string[] = [];
+  for (const post of posts) {
+    const author = await ${call};
+    lines.push(\`\${post.id}: \${author === null ? 'no author' : author.name}\`);
+  }
+  return lines;
+}
+`;
+
+  const mongoose = (call: string): string => `import type { Model } from 'mongoose';
+
+// ObjectIds are objects: two ids of the same document are equal only by their string.
+class ObjectId {
+  constructor(readonly hex: string) {}
+  toString() { return this.hex; }
+}
+type UserDoc = { _id: ObjectId; email: string; name: string };
+const docs: UserDoc[] = [
+  { _id: new ObjectId('1'), email: 'ada@example.com', name: 'Ada' },
+  { _id: new ObjectId('2'), email: 'grace@example.com', name: 'Grace' },
+  { _id: new ObjectId('3'), email: 'alan@example.com', name: 'Alan' },
+];
+// A fake model over the documents: Mongoose casts a query's ids, so they compare as strings; { $in: [...] } is a list.
+const same = (a: unknown, b: unknown) => (a instanceof ObjectId || b instanceof ObjectId ? String(a) === String(b) : a === b);
+function matches(doc: UserDoc, filter: Record<string, unknown>): boolean {
+  return Object.entries(filter).every(([field, wanted]) => {
+    const value = doc[field as keyof UserDoc];
+    const list = wanted && typeof wanted === 'object' && '$in' in wanted ? (wanted as { $in: unknown[] }).$in : undefined;
+    return list ? list.some((one) => same(value, one)) : same(value, wanted);
+  });
+}
+function fakeModel(all: UserDoc[]) {
+  return {
+    findById: async (id: unknown) => all.filter((doc) => same(doc._id, id))[0] ?? null,
+    findOne: async (filter: Record<string, unknown>) => all.filter((doc) => matches(doc, filter))[0] ?? null,
+    find: async (filter: Record<string, unknown>) => all.filter((doc) => matches(doc, filter)),
+  } as unknown as Model<UserDoc>;
+}
+const User = fakeModel(docs);
+
+export async function bylines(input: { id: string; authorId: number; authorEmail: string }[]) {
+  // The posts refer to their authors by ObjectId, each one a new object.
+  const posts = input.map((post) => ({ ...post, authorId: new ObjectId(String(post.authorId)) }));
+  const lines: string[] = [];
+  for (const post of posts) {
+    const author = await ${call};
+    lines.push(\`\${post.id}: \${author === null ? 'no author' : \`\${author.name} <\${String(author._id)}>\`}\`);
+  }
+  return lines;
+}
+`;
+
+  const sequelize = (call: string): string => `import type { Model, ModelStatic } from 'sequelize';
+
+type UserRow = { id: number; email: string; name: string };
+const rows: UserRow[] = [
+  { id: 1, email: 'ada@example.com', name: 'Ada' },
+  { id: 2, email: 'grace@example.com', name: 'Grace' },
+  { id: 3, email: 'alan@example.com', name: 'Alan' },
+];
+// A fake model over the rows: a where field equals a value, or is in a list when the value is an array.
+function matches(row: UserRow, where: Record<string, unknown>): boolean {
+  return Object.entries(where).every(([field, wanted]) => {
+    const value = row[field as keyof UserRow];
+    return Array.isArray(wanted) ? wanted.includes(value) : value === wanted;
+  });
+}
+function fakeModel(all: UserRow[]) {
+  return {
+    findOne: async (options: { where: Record<string, unknown> }) => all.filter((row) => matches(row, options.where))[0] ?? null,
+    findAll: async (options: { where: Record<string, unknown> }) => all.filter((row) => matches(row, options.where)),
+  } as unknown as ModelStatic<Model<UserRow>> & { findOne(o: unknown): Promise<UserRow | null> };
+}
+const User = fakeModel(rows);
+
+export async function bylines(posts: { id: string; authorId: number; authorEmail: string }[]) {
+  const lines: string[] = [];
+  for (const post of posts) {
+    const author = await ${call};
+    lines.push(\`\${post.id}: \${author === null ? 'no author' : author.name}\`);
+  }
+  return lines;
+}
+`;
+
+  it.each([
+    ['TypeORM findOneBy', typeorm('userRepository.findOneBy({ id: post.authorId })'), 'findBy'],
+    ['TypeORM findOne({ where })', typeorm('userRepository.findOne({ where: { email: post.authorEmail } })'), 'findBy'],
+    ['Mongoose findById', mongoose('User.findById(post.authorId)'), 'find'],
+    ['Mongoose findOne by a plain field', mongoose('User.findOne({ email: post.authorEmail })'), 'find'],
+    ['Mongoose findOne({ _id })', mongoose('User.findOne({ _id: post.authorId })'), 'find'],
+    ['Sequelize findOne({ where })', sequelize('User.findOne({ where: { id: post.authorId } })'), 'findAll'],
+  ])('%s: behaves the same before and after the fix (a missing key, a duplicate key, no posts)', async (_name, before, batched) => {
+    const { text: after } = suggested(before);
+    expect(after).toContain(`.${batched}(`);
+    await expectSameBehaviour(before, after, 'bylines', posts);
   });
 });
 

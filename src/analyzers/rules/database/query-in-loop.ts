@@ -8,6 +8,7 @@ import { isTestOrFixtureFile, perItemCall, perItemHelperCall, plural, singular, 
 import { compact } from '../../facts/phrases';
 import { lazyRelation, relationCall, type RelationLoad } from '../../facts/relations';
 import type { IoSummary } from '../../facts/summaries';
+import { batchedLookup } from './batched-lookup';
 
 export default defineRule({
   meta: {
@@ -24,7 +25,10 @@ export default defineRule({
       'Fetch or write all items with one batched call — `findMany({ where: { id: { in: ids } } })` (Prisma), ' +
       '`findBy({ id: In(ids) })` (TypeORM), `findAll({ where: { id: ids } })` (Sequelize), `find({ _id: { $in: ids } })` ' +
       '(Mongoose), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), `createMany`/`bulkCreate`/' +
-      '`insertMany`/`insert([...])` for writes — then look results up in a Map by key. A bulk write succeeds or fails as ' +
+      '`insertMany`/`insert([...])` for writes — then look results up in a Map by key. The suggested fix writes this for ' +
+      'a lookup of one row by one key awaited as the first statement of a `for…of` (Prisma `findUnique`, TypeORM ' +
+      '`findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`); it reads the rows once, before the ' +
+      'loop, so review it where the loop writes them. A bulk write succeeds or fails as ' +
       'a whole and may skip per-row hooks, so check that before switching. When rows cannot be batched (nested creates, ' +
       'per-row hooks that must run), run them with bounded concurrency (p-limit) instead. ' +
       'Not reported: pagination that carries a cursor or offset from the previous page, retry and polling loops, loops ' +
@@ -481,13 +485,16 @@ export function advice(client: ClientCall): string {
 }
 
 /**
- * Suggestion for the commonest shape — Prisma `findUnique` by one key as the first statement of
- * a `for…of` over a plain collection: fetch every row with one `findMany` before the loop and look
- * each up in a Map. A preview, not a safe fix: the rows are read once up front (a loop that writes
- * them would see the old values) and a missing key gives `null` as before.
+ * Suggestion for the commonest shape — a lookup of one row by one key (Prisma `findUnique`,
+ * TypeORM `findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`; see
+ * batched-lookup.ts) awaited as the first statement of a `for…of` over a plain collection: fetch
+ * every row with the library's batched read before the loop and look each up in a Map. A preview,
+ * not a safe fix: the rows are read once up front (a loop that writes them would see the old
+ * values), a key several rows share may find a different one of them, and a missing key gives
+ * `null` as before.
  */
 function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemCall, file: FileFacts): FixSpec | undefined {
-  if (client.library !== 'prisma' || client.method !== 'findUnique' || !client.model || !ts.isCallExpression(call)) return undefined;
+  if (!ts.isCallExpression(call)) return undefined;
   const loop = perItem.iteration.node;
   if (!ts.isForOfStatement(loop) || loop.awaitModifier || perItem.concurrent) return undefined;
   const declarations = loop.initializer;
@@ -503,26 +510,10 @@ function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemC
   const statement = declaration.parent?.parent;
   const body = loop.statement;
   if (!statement || !ts.isBlock(body) || body.statements[0] !== statement) return undefined;
-  // findUnique({ where: { key: expression } }) and nothing else.
-  if (call.arguments.length !== 1) return undefined;
-  const options = skipParens(call.arguments[0]);
-  if (!ts.isObjectLiteralExpression(options) || options.properties.length !== 1) return undefined;
-  const where = options.properties[0];
-  if (!ts.isPropertyAssignment(where) || !ts.isIdentifier(where.name) || where.name.text !== 'where') return undefined;
-  const filter = skipParens(where.initializer);
-  if (!ts.isObjectLiteralExpression(filter) || filter.properties.length !== 1) return undefined;
-  const keyProperty = filter.properties[0];
-  let key: string;
-  let keyExpression: ts.Expression;
-  if (ts.isPropertyAssignment(keyProperty) && ts.isIdentifier(keyProperty.name)) {
-    key = keyProperty.name.text;
-    keyExpression = keyProperty.initializer;
-  } else if (ts.isShorthandPropertyAssignment(keyProperty)) {
-    key = keyProperty.name.text;
-    keyExpression = keyProperty.name;
-  } else {
-    return undefined;
-  }
+  // One row by one key, and nothing else.
+  const lookup = batchedLookup(call, client, file);
+  if (!lookup) return undefined;
+  const { key, keyExpression } = lookup;
   // The key may depend on the item only (names from outside the loop are fine, names made inside it are not).
   const madeInside = new Set<string>();
   const collect = (node: ts.Node): void => {
@@ -538,8 +529,10 @@ function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemC
 
   const text = file.text;
   const isJs = /\.(c|m)?jsx?$/.test(file.fileName);
-  const models = pluralModel(client.model);
-  const mapName = uniqueName(file.sourceFile, `${models}By${key.charAt(0).toUpperCase()}${key.slice(1)}`);
+  const model = client.model ?? /^(.+?)Repo(sitory)?$/i.exec(lastName(receiver.expression))?.[1];
+  const models = model ? pluralModel(model) : 'rows';
+  const keyWord = key.replace(/^_+/, '');
+  const mapName = uniqueName(file.sourceFile, `${models}By${keyWord.charAt(0).toUpperCase()}${keyWord.slice(1)}`);
   // The row parameter lives in its own arrow scope: it only must not hide a name the fetch itself uses.
   const fetchNames = new Set([...referencedNames(receiver.expression), ...referencedNames(collection), itemName]);
   const preferred = singular(models) ?? 'row';
@@ -548,20 +541,29 @@ function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemC
   const keyText = file.textOf(keyExpression);
   const keyIsItem = ts.isIdentifier(skipParens(keyExpression)) && (skipParens(keyExpression) as ts.Identifier).text === itemName;
   const keysText = keyIsItem ? file.textOf(collection) : `${file.textOf(collection)}.map((${itemName}) => ${keyText})`;
-  const entry = `[${rowName}.${key}, ${rowName}]${isJs ? '' : ' as const'}`;
+  const entry = `[${lookup.rowKey(rowName)}, ${rowName}]${isJs ? '' : ' as const'}`;
   const indent = indentationAt(text, file.start(loop));
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
-  const fetch = `(await ${delegate}.findMany({ where: { ${key}: { in: ${keysText} } } })).map((${rowName}) => ${entry})`;
+  const fetch = `(await ${lookup.fetchAll(delegate, keysText)}).map((${rowName}) => ${entry})`;
   const oneLine = `const ${mapName} = new Map(${fetch});`;
   const declarationText = indent.length + oneLine.length <= 110 ? oneLine : `const ${mapName} = new Map(${newline}${indent}  ${fetch},${newline}${indent});`;
   return {
-    title: `Fetch all ${models} with one findMany before the loop and look them up in a Map (preview: reads them once, up front)`,
+    title: `Fetch all ${models} with one ${lookup.batchedMethod} before the loop and look them up in a Map (preview: reads them once, up front)`,
     kind: 'suggestion',
     edits: [
+      ...lookup.edits,
       { start: file.start(loop), end: file.start(loop), newText: `${declarationText}${newline}${indent}` },
-      { start: file.start(awaited), end: awaited.end, newText: `${mapName}.get(${keyText}) ?? null` },
+      { start: file.start(awaited), end: awaited.end, newText: `${mapName}.get(${lookup.lookupKey(keyText)}) ?? null` },
     ],
   };
+}
+
+/** `userRepository` for `this.userRepository`, `db.userRepository`, `userRepository`. */
+function lastName(expression: ts.Expression): string {
+  const inner = skipParens(expression);
+  if (ts.isIdentifier(inner)) return inner.text;
+  if (ts.isPropertyAccessExpression(inner)) return inner.name.text;
+  return '';
 }
 
 /** `orders`, `this.orders`, `cart.items`: re-reading it before the loop has no side effect. */
