@@ -280,7 +280,7 @@ export async function authors(posts: Post[]) {
 `,
     ],
     [
-      'Mongoose findOne by one plain field → find with $in, keyed by the field',
+      'Mongoose findOne by one plain field → find with $in, keyed by the field as a string (Mongoose casts the value)',
       loop(MONGOOSE, 'User.findOne({ email: post.authorEmail })'),
       'Fetch all users with one find before the loop and look them up in a Map (preview: reads them once, up front)',
       `import mongoose from 'mongoose';
@@ -288,10 +288,10 @@ const User = mongoose.model('User', schema);
 export async function authors(posts: Post[]) {
   const names = [];
   const usersByEmail = new Map(
-    (await User.find({ email: { $in: posts.map((post) => post.authorEmail) } })).map((user) => [user.email, user] as const),
+    (await User.find({ email: { $in: posts.map((post) => post.authorEmail) } })).map((user) => [String(user.email), user] as const),
   );
   for (const post of posts) {
-    const author = usersByEmail.get(post.authorEmail) ?? null;
+    const author = usersByEmail.get(String(post.authorEmail)) ?? null;
     names.push(author?.name);
   }
   return names;
@@ -469,11 +469,11 @@ class ObjectId {
   constructor(readonly hex: string) {}
   toString() { return this.hex; }
 }
-type UserDoc = { _id: ObjectId; email: string; name: string };
+type UserDoc = { _id: ObjectId; account: ObjectId; email: string; name: string };
 const docs: UserDoc[] = [
-  { _id: new ObjectId('1'), email: 'ada@example.com', name: 'Ada' },
-  { _id: new ObjectId('2'), email: 'grace@example.com', name: 'Grace' },
-  { _id: new ObjectId('3'), email: 'alan@example.com', name: 'Alan' },
+  { _id: new ObjectId('1'), account: new ObjectId('1'), email: 'ada@example.com', name: 'Ada' },
+  { _id: new ObjectId('2'), account: new ObjectId('2'), email: 'grace@example.com', name: 'Grace' },
+  { _id: new ObjectId('3'), account: new ObjectId('3'), email: 'alan@example.com', name: 'Alan' },
 ];
 // A fake model over the documents: Mongoose casts a query's ids, so they compare as strings; { $in: [...] } is a list.
 const same = (a: unknown, b: unknown) => (a instanceof ObjectId || b instanceof ObjectId ? String(a) === String(b) : a === b);
@@ -544,6 +544,7 @@ export async function bylines(posts: { id: string; authorId: number; authorEmail
     ['Mongoose findById', mongoose('User.findById(post.authorId)'), 'find'],
     ['Mongoose findOne by a plain field', mongoose('User.findOne({ email: post.authorEmail })'), 'find'],
     ['Mongoose findOne({ _id })', mongoose('User.findOne({ _id: post.authorId })'), 'find'],
+    ['Mongoose findOne by a reference (an ObjectId, not _id)', mongoose('User.findOne({ account: post.authorId })'), 'find'],
     ['Sequelize findOne({ where })', sequelize('User.findOne({ where: { id: post.authorId } })'), 'findAll'],
   ])('%s: behaves the same before and after the fix (a missing key, a duplicate key, no posts)', async (_name, before, batched) => {
     const { text: after } = suggested(before);

@@ -87,20 +87,21 @@ function typeormLookup(method: string, argument: ts.Expression, file: FileFacts)
 }
 
 /**
- * Mongoose: `findById(x)` or `findOne({ key: x })` → `find({ key: { $in: keys } })`. An `_id` is an
- * ObjectId, an object that two lookups of the same id do not share: key those by their string.
+ * Mongoose: `findById(x)` or `findOne({ key: x })` → `find({ key: { $in: keys } })`. Rows and keys
+ * are matched by their string: Mongoose casts a query value to the field's type, so an ObjectId
+ * (an object two lookups of the same id do not share) — in `_id` or in a reference such as
+ * `{ user: u._id }` — or a number given as text finds its row, and the Map must match it too.
  */
 function mongooseLookup(method: string, argument: ts.Expression): BatchedLookup | undefined {
   const match = method === 'findById' ? { key: '_id', keyExpression: argument } : oneKey(argument);
   if (!match || isLiteralObject(match.keyExpression)) return undefined;
   const { key } = match;
-  const byString = key === '_id';
   return {
     ...match,
     batchedMethod: 'find',
     fetchAll: (receiver, keys) => `${receiver}.find({ ${key}: { $in: ${keys} } })`,
-    rowKey: (row) => (byString ? `String(${byField(row, key)})` : byField(row, key)),
-    lookupKey: (text) => (byString ? `String(${text})` : text),
+    rowKey: (row) => `String(${byField(row, key)})`,
+    lookupKey: (text) => `String(${text})`,
     edits: [],
   };
 }
