@@ -77,7 +77,7 @@ describe('activation', () => {
     expect([...vscode.state.commands.keys()].sort()).toEqual(['perflens.restartWorker', 'perflens.scanWorkspace', 'perflens.showDocumentation', 'perflens.showOutput']);
     const [registration] = vscode.state.codeActionProviders;
     expect(registration.metadata.providedCodeActionKinds?.map((k) => k.value)).toEqual(['quickfix', 'source.fixAll.perflens']);
-    expect(vscode.state.log.find((l) => /^info: activated in \d+ ms$/.test(l))).toBeDefined();
+    expect(vscode.state.log.find((l) => /^info: activated in \d+ ms \(\d+ ms CPU\)$/.test(l))).toBeDefined();
     expect(vscode.state.log.find((l) => /^info: analysis worker ready in \d+ ms \(\d+ rules\)$/.test(l))).toBeDefined();
   });
 

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram, lineOf, oneLineError, perflens, programSources, readCpuProfile, recordNode, selfMsByName, tempDir } from './helpers';
+import { buildProgram, lineOf, oneLineError, perflens, programSources, readCpuProfile, recordNode, selfMsByName, tempDir, type CpuProfileJson } from './helpers';
 
 let root: string;
 let profileFile: string;
@@ -111,12 +111,22 @@ describe('--baseline and --max-regression', () => {
   });
 
   it('exits 1 when a function grew past the limit beyond noise, with one line naming it', async () => {
-    const result = await perflens(['profile', slower, '--baseline', baseline, '--max-regression', '20'], slowerRoot);
+    // The recorded runs only make heavyWork slower on a quiet machine; the gate is checked on a
+    // growth that does not depend on the machine: the baseline with every heavyWork sample doubled.
+    const doubled = path.join(slowerRoot, 'doubled.cpuprofile');
+    fs.writeFileSync(doubled, JSON.stringify(withSamplesRepeated(readCpuProfile(baseline), 'heavyWork')));
+    const before = selfMsByName(readCpuProfile(baseline)).get('heavyWork') as number;
+    expect(selfMsByName(readCpuProfile(doubled)).get('heavyWork')).toBeGreaterThan(1.9 * before);
+
+    const result = await perflens(['profile', doubled, '--baseline', baseline, '--max-regression', '20'], slowerRoot);
     expect(result.code).toBe(1);
     expect(oneLineError(result)).toMatch(/^perflens: \d+ regressions? over 20%: /);
-    expect(result.stderr).toMatch(/heavyWork \(src\/work\.ts\) \+\d+\.\d%|\(total\) \+\d+\.\d%/);
     expect(result.stdout).toMatch(/^\s+before ms\s+after ms\s+change\s+%\s+function\s+location$/m);
-    expect(result.stdout).toContain('regressions over 20% (beyond sampling noise):');
+    const regressions = result.stdout.slice(result.stdout.indexOf('regressions over 20% (beyond sampling noise):'));
+    expect(regressions).toMatch(/^ {2}heavyWork \(src\/work\.ts\): [\d,.]+ ms → [\d,.]+ ms \(\+\d+\.\d%\)$/m);
+    expect(regressions).not.toMatch(/lightWork/);
+    // The same profile against itself is no regression.
+    expect((await perflens(['profile', baseline, '--baseline', baseline, '--max-regression', '20'], slowerRoot)).code).toBe(0);
   });
 
   it('counts growth only past the limit and past the sampling noise (folded counts: 3·√(n₁ + n₂))', async () => {
@@ -164,3 +174,27 @@ describe('--run -- COMMAND', () => {
     expect(oneLineError(missing)).toBe('perflens: cannot run no-such-command-xyz: command not found');
   });
 });
+
+/**
+ * `profile` with each sample taken in `functionName` repeated once more, at the end of the
+ * recording, with the same duration: that function's self time doubles, the rest stays as it was.
+ */
+function withSamplesRepeated(profile: CpuProfileJson, functionName: string): CpuProfileJson {
+  const ids = new Set(profile.nodes.filter((node) => node.callFrame.functionName === functionName).map((node) => node.id));
+  let time = profile.startTime;
+  const stamps = profile.timeDeltas.map((delta) => (time += delta));
+  const durations = stamps.map((stamp, index) => (index + 1 < stamps.length ? stamps[index + 1] : profile.endTime) - stamp);
+  const samples = [...profile.samples];
+  const timeDeltas = [...profile.timeDeltas];
+  // The first repeated sample starts where the recording ended; each lasts as long as its original.
+  let previousDuration = profile.endTime - stamps[stamps.length - 1];
+  let endTime = profile.endTime;
+  profile.samples.forEach((id, index) => {
+    if (!ids.has(id)) return;
+    samples.push(id);
+    timeDeltas.push(previousDuration);
+    previousDuration = durations[index];
+    endTime += durations[index];
+  });
+  return { ...profile, samples, timeDeltas, endTime };
+}
