@@ -8,7 +8,8 @@ import { ts } from '../ts';
 import { calleeName, chainRoot, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from './ast';
 import { lookup, resolve } from './dataflow';
 import { isTestPath, projectPath } from './paths';
-import { repeatedCalls } from './loops';
+import { repeatedCalls, type Iteration } from './loops';
+import { fixedLength } from './collections';
 import type { FileFacts } from './fileFacts';
 
 const SK = ts.SyntaxKind;
@@ -48,8 +49,8 @@ function mountOnly(effect: ts.CallExpression): boolean {
  * once, or one whose callers live elsewhere).
  */
 export function repetitionOf(node: ts.Node, file: FileFacts): Repetition | undefined {
-  const loops = file.iterations(node);
-  if (loops.length > 0) return { kind: 'loop', node: loops[0].node };
+  const loop = file.iterations(node).find((iteration) => !passesFixedByProgram(iteration));
+  if (loop) return { kind: 'loop', node: loop.node };
   for (let current = node.parent; current; current = current.parent) {
     if (!isFunctionLike(current)) continue;
     const effect = effectCallOf(current);
@@ -58,11 +59,27 @@ export function repetitionOf(node: ts.Node, file: FileFacts): Repetition | undef
     if (effect) return mountOnly(effect) ? undefined : { kind: 'effect', fn: current };
     const sites = repeatedCalls(current);
     if (sites.length > 0) return { kind: 'called-repeatedly', fn: current, site: sites[0] };
-    if (file.iterations(current).length > 0) return { kind: 'loop', node: file.iterations(current)[0].node };
+    const around = file.iterations(current).find((iteration) => !passesFixedByProgram(iteration));
+    if (around) return { kind: 'loop', node: around.node };
   }
   const handler = file.requestHandler(node);
   if (handler) return { kind: 'handler', fn: handler.fn };
   return undefined;
+}
+
+/**
+ * A loop over a list the program writes out — `['SIGINT', 'SIGTERM'].forEach(…)`, or over a local
+ * `const signals = [...]` — makes the same fixed number of passes each time it runs: one listener
+ * per signal is a registration per item of a constant list, not an accumulation. (Whether the code
+ * around the loop runs again is asked separately.)
+ */
+function passesFixedByProgram(iteration: Iteration): boolean {
+  const collection = iteration.collection && skipParens(iteration.collection);
+  if (!collection) return false;
+  if (ts.isArrayLiteralExpression(collection)) return !collection.elements.some(ts.isSpreadElement);
+  if (!ts.isIdentifier(collection)) return false;
+  const declaration = resolve(collection);
+  return declaration?.kind === 'const' && fixedLength(declaration) !== undefined;
 }
 
 /**

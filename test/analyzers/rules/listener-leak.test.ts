@@ -11,6 +11,7 @@ describe('listener-leak reports', () => {
     ['an effect that runs on every render (no dependency list)', `import { useEffect } from 'react';\nexport function useW(cb: () => void) { useEffect(() => { document.addEventListener('keydown', () => cb()); }); }`],
     ['a module-level emitter in a loop', `import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nexport function track(jobs: string[]) { for (const j of jobs) bus.on('done', () => console.log(j)); }`],
     ['a function called from a loop of the file', `function watch(name: string) { process.on('SIGINT', () => console.log(name)); }\nexport function all(names: string[]) { for (const n of names) watch(n); }`],
+    ['one listener per constant signal, in a request handler', `${express}app.get('/', (req, res) => { ['SIGINT', 'SIGTERM'].forEach((s) => process.on(s, () => res.end())); });`],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
   });
@@ -34,6 +35,9 @@ describe('listener-leak stays quiet', () => {
     ['a caller\\u2019s callback handed through', `export function onExit(cb: () => void) { process.on('exit', cb); }\nexport function many(cbs: Array<() => void>) { for (const cb of cbs) onExit(cb); }`],
     ['removed elsewhere in the file', `${express}const h = () => undefined;\napp.get('/', (req, res) => { process.on('exit', h); res.end(); });\napp.get('/stop', (req, res) => { process.off('exit', h); res.end(); });`],
     ['guarded to run once', `let installed = false;\n${express}app.get('/', (req, res) => { if (!installed) { installed = true; process.on('exit', () => undefined); } res.end(); });`],
+    // commander's subcommand launcher: one forwarding listener per signal of a constant list.
+    ['one listener per item of a constant list', `export function forward(child: { kill(s: string): void }) { const signals = ['SIGUSR1', 'SIGTERM', 'SIGINT']; signals.forEach((signal) => { process.on(signal, () => child.kill(signal)); }); }`],
+    ['one listener per item of an inline list', `export function forward(child: { kill(s: string): void }) { for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal)); }`],
     ['in a test file', { code: `${express}app.get('/', (req, res) => { process.on('exit', () => undefined); res.end(); });`, filename: 'server.test.ts' }],
   ])('%s', (_name, input) => {
     const { code, filename } = typeof input === 'string' ? { code: input, filename: undefined } : input;
