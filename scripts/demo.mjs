@@ -54,8 +54,8 @@ console.log(
 // Part 2 — the profile: what the code really spends. The example's CPU-bound services run under a
 // seeded load (scripts/demo/shop-load.mjs), bundled with esbuild and source maps the way a real
 // build ships them, with Node's CPU profiler on. `perflens profile` maps the bundle's frames back
-// to the example's .ts lines; the findings of part 1 that sit on those lines are then listed with
-// the time the profile measured on them.
+// to the example's .ts lines; `perflens scan --profile` then ranks part 1's findings by the time
+// the profile spent in the function around each one.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-demo-'));
 try {
   const bundle = path.join(work, 'shop-load.js');
@@ -84,18 +84,14 @@ try {
   }
   const profileFile = path.join(work, recorded);
   perflens(['profile', '--top', '8', profileFile], { show: true });
-  const profile = JSON.parse(perflens(['profile', '--format', 'json', profileFile], { show: false }));
 
-  // Where the two meet: the time the profile spent on each finding's line (callees included).
-  const lineTime = new Map(profile.lines.map((line) => [`${line.file}:${line.line}`, line.total]));
-  const measured = report.findings
-    .map((finding) => ({ finding, ms: lineTime.get(`${finding.file}:${finding.range.start.line}`) ?? 0 }))
-    .filter(({ ms }) => ms > 0)
-    .sort((a, b) => b.ms - a.ms);
-  console.log(`\nFindings on the profile's lines (${measured.length} of ${report.findings.length}; the others are I/O this load does not run)`);
-  for (const { finding, ms } of measured) {
-    const share = ((100 * ms) / profile.total).toFixed(1).padStart(5);
-    console.log(`  ${ms.toFixed(1).padStart(8)} ms ${share}%  ${finding.rule.padEnd(20)} ${finding.file}:${finding.range.start.line}`);
+  // Where the two meet: `perflens scan --profile` gives each finding the time of the function
+  // around it and puts the hottest first.
+  const ranked = JSON.parse(perflens(['scan', '--format', 'json', '--profile', profileFile, example], { show: false }));
+  const measured = ranked.findings.filter((finding) => finding.hotness !== null);
+  console.log(`\nFindings ranked by the profile — perflens scan --profile (${measured.length} of ${ranked.findings.length} ran under this load; the others are I/O it does not exercise)`);
+  for (const { rule, file, range, hotness } of measured) {
+    console.log(`  ${hotness.totalMs.toFixed(1).padStart(8)} ms ${(hotness.share * 100).toFixed(1).padStart(5)}%  ${rule.padEnd(20)} ${file}:${range.start.line}`);
   }
 } finally {
   fs.rmSync(work, { recursive: true, force: true });

@@ -25,6 +25,8 @@ export interface ScanCommand {
   rules: string[];
   categories: Category[];
   config?: string;
+  /** `--profile FILE`: rank the findings by the time this CPU profile spent in their functions. */
+  profile?: string;
 }
 
 export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | ScanCommand | ProfileCommand;
@@ -46,8 +48,6 @@ const SCAN_OPTIONS = {
 } as const;
 
 type OptionName = keyof typeof SCAN_OPTIONS;
-
-const PROFILE_UNAVAILABLE = 'is not available in this version: ranking findings by profile hotness comes in a later release (perflens profile FILE reports a profile on its own)';
 
 /** `rules` are the rules this build ships (tests pass their own): `--rule` must name one of them. */
 export function parseCommand(argv: readonly string[], rules: readonly Rule[]): Command {
@@ -105,7 +105,6 @@ function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[])
 
   if (flags.has('help')) return { kind: 'help', topic: name };
   if (flags.has('version')) return { kind: 'version' };
-  if (strings.profile) throw new UsageError(`--profile ${PROFILE_UNAVAILABLE}`);
 
   const command: ScanCommand = {
     kind: 'scan',
@@ -119,6 +118,12 @@ function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[])
   checkRulesInCategories(command, rules);
   const config = single(strings, 'config');
   if (config !== undefined) command.config = config;
+  const profile = single(strings, 'profile');
+  if (profile !== undefined) {
+    // A fix moves lines under the profile's positions: rank first, fix afterwards.
+    if (command.fix) throw new UsageError(`--profile cannot be combined with ${name === 'fix' ? 'perflens fix' : '--fix'}: rank with perflens scan --profile, then fix`);
+    command.profile = profile;
+  }
   return command;
 }
 

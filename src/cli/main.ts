@@ -3,10 +3,12 @@
  * stdout/stderr/cwd/env so that tests run it in-process; the wrapper at the bottom binds it to
  * the real process. Every failure ends here as one line on stderr and exit status 2.
  */
+import * as path from 'node:path';
 import { ConfigError } from '../analyzers/config';
 import { InputError } from '../analyzers/files';
 import { allRules } from '../analyzers/registry';
 import type { Rule } from '../analyzers/rule';
+import { loadTimeProfile, rankByHotness } from '../fusion/hotness';
 import { ProfileError } from '../profiles/errors';
 import { parseCommand, UsageError, type Command, type ScanCommand } from './args';
 import { useColor } from './format/color';
@@ -15,7 +17,7 @@ import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { runProfileCommand } from './profile';
 import { ProfileUsageError } from './profileArgs';
-import { runScan, type ScanReport } from './scan';
+import { runScan, type ScanOptions, type ScanReport } from './scan';
 import { helpText } from './usage';
 import { VERSION } from './version';
 
@@ -38,15 +40,17 @@ export interface CliOptions {
 }
 
 /**
- * Runs every command but `profile` synchronously (scan, fix, help, version). `profile` reads
- * sources with web-tree-sitter, whose WebAssembly loads asynchronously: use runCliAsync for it.
+ * Runs every command but `profile` and `scan --profile` synchronously (scan, fix, help, version).
+ * Those read sources with web-tree-sitter, whose WebAssembly loads asynchronously: use runCliAsync.
  */
 export function runCli(argv: readonly string[], io: CliIo, options: CliOptions = {}): number {
   const debug = isDebug(io.env);
   try {
     const rules = options.rules ?? allRules;
     const command = parseCommand(argv, rules);
-    if (command.kind === 'profile') throw new Error('runCli cannot run the profile command: it is asynchronous (call runCliAsync)');
+    if (command.kind === 'profile' || (command.kind === 'scan' && command.profile !== undefined)) {
+      throw new Error('runCli cannot run profile or scan --profile: they are asynchronous (call runCliAsync)');
+    }
     return runSync(command, rules, io, debug);
   } catch (error) {
     return fail(error, io, debug);
@@ -60,6 +64,7 @@ export async function runCliAsync(argv: readonly string[], io: CliIo, options: C
     const rules = options.rules ?? allRules;
     const command = parseCommand(argv, rules);
     if (command.kind === 'profile') return await runProfileCommand(command, io);
+    if (command.kind === 'scan' && command.profile !== undefined) return await scanRanked(command, command.profile, rules, io, debug);
     return runSync(command, rules, io, debug);
   } catch (error) {
     return fail(error, io, debug);
@@ -80,7 +85,23 @@ function runSync(command: Exclude<Command, { kind: 'profile' }>, rules: readonly
 }
 
 function scan(command: ScanCommand, rules: readonly Rule[], io: CliIo, debug: boolean): number {
-  const report = runScan({
+  const report = runScan(scanOptions(command, rules, io, debug));
+  io.stdout(render(command, report, io));
+  return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** `scan --profile FILE`: the profile is read first (a bad one stops before the scan), then the findings are ranked by it. */
+async function scanRanked(command: ScanCommand, profileFile: string, rules: readonly Rule[], io: CliIo, debug: boolean): Promise<number> {
+  const profile = loadTimeProfile(path.resolve(io.cwd, profileFile), io.cwd);
+  const report = runScan(scanOptions(command, rules, io, debug));
+  report.findings = await rankByHotness(report.findings, profile);
+  report.profile = { file: profileFile, totalMs: profile.totalMs, notes: profile.notes };
+  io.stdout(render(command, report, io));
+  return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+function scanOptions(command: ScanCommand, rules: readonly Rule[], io: CliIo, debug: boolean): ScanOptions {
+  return {
     cwd: io.cwd,
     paths: command.paths,
     rules,
@@ -90,9 +111,7 @@ function scan(command: ScanCommand, rules: readonly Rule[], io: CliIo, debug: bo
     fix: command.fix,
     // Rule crashes already land in the report's errors; the log adds stacks and notes for debugging.
     log: debug ? (message) => io.stderr(`perflens: ${message}\n`) : () => undefined,
-  });
-  io.stdout(render(command, report, io));
-  return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+  };
 }
 
 function render(command: ScanCommand, report: ScanReport, io: CliIo): string {

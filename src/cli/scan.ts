@@ -41,6 +41,8 @@ export interface ScanReport {
   lines: ReadonlyMap<string, LineIndex>;
   /** Set with `--fix`. */
   fixed?: { files: number; fixes: number };
+  /** Set with `--profile`: the findings are ranked by it, hottest first. */
+  profile?: { file: string; totalMs: number; notes: string[] };
 }
 
 export function runScan(options: ScanOptions): ScanReport {

@@ -10,6 +10,8 @@ const OPTIONS = `Options:
                             ${CATEGORIES.join(', ')}
   --config FILE             use this .perflensrc.json (default: the nearest one at or above
                             the working directory)
+  --profile FILE            (scan) rank the findings by a CPU profile of the same code: each
+                            gets the time of the function around it, hottest first
   -h, --help                show this help`;
 
 const EXIT = `Exit status: 0 no findings, 1 findings, 2 usage, config or input error.`;

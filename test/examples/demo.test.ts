@@ -1,7 +1,7 @@
 /**
  * `npm run demo`, run as users run it (after the build npm test does first): both halves print,
  * and the profile half really maps the bundled load back to the example's .ts lines — the
- * findings it lists are the scan's own, with time measured on them.
+ * findings `scan --profile` ranks are the scan's own, with the time measured in their functions.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,8 +27,10 @@ describe('npm run demo', () => {
     expect(table).toMatch(/salesCsv\s+examples\/shop-api\/src\/services\/reportService\.ts:22-29/);
     expect(table).not.toMatch(/(quoteCart|salesCsv)\s+\S*shop-load\.js/);
 
-    // The CPU-bound findings carry measured time; the I/O ones (which the load does not run) do not.
-    const measured = profile!.slice(profile!.indexOf("Findings on the profile's lines"));
+    // scan --profile: the CPU-bound findings carry measured time, hottest first; the I/O ones
+    // (which the load does not run) are left out of this list.
+    const measured = profile!.slice(profile!.indexOf('Findings ranked by the profile'));
+    expect(measured).toMatch(/^Findings ranked by the profile — perflens scan --profile \(4 of 11 ran under this load/);
     const rows = [...measured.matchAll(/^\s+([\d.]+) ms\s+[\d.]+%\s+(\S+)\s+(\S+)$/gm)].map(([, ms, rule, where]) => ({ ms: Number(ms), rule, where }));
     expect(rows.map(({ rule, where }) => `${rule} ${where}`).sort()).toEqual([
       'invariant-in-loop examples/shop-api/src/services/catalogService.ts:29',
@@ -37,5 +39,6 @@ describe('npm run demo', () => {
       'spread-accumulator examples/shop-api/src/services/pricingService.ts:70',
     ]);
     for (const row of rows) expect(row.ms).toBeGreaterThan(0);
+    expect(rows.map((row) => row.ms)).toEqual([...rows.map((row) => row.ms)].sort((a, b) => b - a));
   }, 120_000);
 });

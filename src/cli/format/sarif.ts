@@ -97,6 +97,12 @@ function result(finding: Finding, ruleIndex: ReadonlyMap<string, number>, artifa
   };
   const index = ruleIndex.get(finding.rule);
   if (index !== undefined) sarif.ruleIndex = index;
+  // With --profile: SARIF's rank (0–100, higher first) is the share of the profile's time spent
+  // in the finding's function; the figures themselves travel in the result's properties.
+  if (finding.hotness) {
+    sarif.rank = Math.round(finding.hotness.share * 1000) / 10;
+    sarif.properties = { hotness: finding.hotness };
+  }
   const fixes = lines ? finding.fixes.filter((fix) => fix.edits.length > 0).map((fix) => sarifFix(fix, artifact, lines)) : [];
   if (fixes.length > 0) sarif.fixes = fixes;
   return sarif;

@@ -13,6 +13,7 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
   const out: string[] = [];
   const where = (file: string): string => displayPath(file, report.cwd);
 
+  if (report.profile) out.push(...rankingHeader(report, style), '');
   for (const [file, findings] of groupByFile(report.findings)) {
     out.push(style.underline(where(file)));
     out.push(...rows(findings, style));
@@ -37,7 +38,24 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
     out.push('', style.yellow(`Skipped ${plural(report.skipped.length, 'file')}:`));
     out.push(...table(report.skipped.map((skipped) => [where(skipped.file), skipped.reason]), style));
   }
+  if (report.profile && report.profile.notes.length > 0) {
+    out.push('', style.yellow('Profile notes:'), ...report.profile.notes.map((note) => `  ${style.dim(oneLine(note))}`));
+  }
   return `${out.join('\n')}\n`;
+}
+
+/** With --profile: what the order means, and how many findings the profile reached. */
+function rankingHeader(report: ScanReport, style: Palette): string[] {
+  const profile = report.profile!;
+  const reached = report.findings.filter((finding) => finding.hotness).length;
+  return [
+    style.bold(`Ranked by ${profile.file} (${ms(profile.totalMs)} profiled): ${reached} of ${plural(report.findings.length, 'finding')} in code it ran, hottest first.`),
+    style.dim('  Time is that of the function around each finding, callees included; files in the order of their hottest finding.'),
+  ];
+}
+
+function ms(value: number): string {
+  return `${value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
 }
 
 function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
@@ -63,6 +81,7 @@ function rows(findings: readonly Finding[], style: Palette): string[] {
     severity: finding.severity,
     message: oneLine(finding.message),
     rule: finding.rule,
+    hot: finding.hotness ? `${ms(finding.hotness.totalMs)} · ${(finding.hotness.share * 100).toFixed(1)}%` : '',
   }));
   const width = {
     location: Math.max(...cells.map((cell) => cell.location.length)),
@@ -71,7 +90,7 @@ function rows(findings: readonly Finding[], style: Palette): string[] {
   return cells.map(
     (cell) =>
       `  ${style.dim(cell.location.padEnd(width.location))}  ${style[SEVERITY_STYLE[cell.severity]](cell.severity.padEnd(width.severity))}  ` +
-      `${cell.message}  ${style.dim(cell.rule)}`,
+      `${cell.message}  ${style.dim(cell.rule)}${cell.hot ? `  ${style.bold(cell.hot)}` : ''}`,
   );
 }
 
