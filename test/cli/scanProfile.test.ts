@@ -134,6 +134,17 @@ describe('scan --profile', () => {
     expect(rows[2]).toMatch(/^\s+26:\d+\s+warning\s+.*lookup-in-loop$/);
   });
 
+  it('text: says so when the profile ran none of the code with findings', async () => {
+    const dir = tempDir('perflens-scan-profile-other-');
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'work.ts'), WORK);
+    fs.copyFileSync(path.join(root, 'run.cpuprofile'), path.join(dir, 'other.cpuprofile'));
+    const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--profile', 'other.cpuprofile'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^Ranked by other\.cpuprofile .*: 0 of 3 findings in code it ran/);
+    expect(result.stdout).toContain('The profile ran none of the code with findings: was it recorded from these sources (with source maps for built code)?');
+  });
+
   it('sarif: a valid log whose results carry rank (the share, 0–100) and the hotness', async () => {
     const schema = createRequire(__filename)('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as object;
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });

@@ -48,10 +48,15 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
 function rankingHeader(report: ScanReport, style: Palette): string[] {
   const profile = report.profile!;
   const reached = report.findings.filter((finding) => finding.hotness).length;
-  return [
+  const lines = [
     style.bold(`Ranked by ${profile.file} (${ms(profile.totalMs)} profiled): ${reached} of ${plural(report.findings.length, 'finding')} in code it ran, hottest first.`),
     style.dim('  Time is that of the function around each finding, callees included; files in the order of their hottest finding.'),
   ];
+  // The usual reason: a profile of built code whose source maps were not written or not found.
+  if (reached === 0 && report.findings.length > 0) {
+    lines.push(style.yellow('  The profile ran none of the code with findings: was it recorded from these sources (with source maps for built code)?'));
+  }
+  return lines;
 }
 
 function ms(value: number): string {
