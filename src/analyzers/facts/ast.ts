@@ -67,6 +67,20 @@ export function isAsyncFunction(fn: FunctionLike): boolean {
   return hasModifier(fn, SK.AsyncKeyword);
 }
 
+/** True when `fn` reads its own `arguments`: it may see more values than its parameters declare. */
+export function readsArguments(fn: FunctionLike): boolean {
+  // An arrow has no `arguments` of its own, and a nested function's are not `fn`'s.
+  if (ts.isArrowFunction(fn)) return false;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && node.text === 'arguments') found = true;
+    else if (!(isFunctionLike(node) && !ts.isArrowFunction(node))) ts.forEachChild(node, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return found;
+}
+
 export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   const modifiers = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
   return !!modifiers?.some((m) => m.kind === kind);

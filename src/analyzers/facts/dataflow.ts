@@ -10,7 +10,7 @@
  */
 import { ts } from '../ts';
 import { syntaxIndexOf } from './syntaxIndex';
-import { boundNames, isFunctionLike, isLiteralLike, isWriteReference, skipParens, skipParensUp, type FunctionLike } from './ast';
+import { boundNames, isFunctionLike, isLiteralLike, isWriteReference, readsArguments, skipParens, skipParensUp, type FunctionLike } from './ast';
 
 const SK = ts.SyntaxKind;
 
@@ -306,19 +306,7 @@ function callbackGetsReceiver(method: string, call: ts.CallExpression): boolean 
   const fn = skipParens(callback);
   // A function passed by name may declare the parameter; an inline one shows whether it does.
   if (!isFunctionLike(fn)) return true;
-  return fn.parameters.length > index || fn.parameters.some((p) => !!p.dotDotDotToken) || containsArguments(fn);
-}
-
-function containsArguments(fn: FunctionLike): boolean {
-  if (ts.isArrowFunction(fn)) return false;
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(node) && node.text === 'arguments') found = true;
-    else if (!(isFunctionLike(node) && !ts.isArrowFunction(node))) ts.forEachChild(node, visit);
-  };
-  if (fn.body) visit(fn.body);
-  return found;
+  return fn.parameters.length > index || fn.parameters.some((p) => !!p.dotDotDotToken) || readsArguments(fn);
 }
 
 /** Global functions that only read an argument. */

@@ -1,6 +1,6 @@
 import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
-import { calleeName, isFunctionLike, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
+import { calleeName, readsArguments, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
 import { createsFreshArray, scaleOf } from '../../facts/collections';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
@@ -81,7 +81,7 @@ export function overdueCount(invoices: Array<{ due: number }>, now: number) {
         if (method === 'map') {
           const slice = sliceAfter(call);
           const fn = skipParens(call.arguments[0]) as ts.ArrowFunction | ts.FunctionExpression;
-          if (!slice || fn.parameters.length !== 1 || usesArguments(fn) || scaleOf(receiver) !== 'large') return;
+          if (!slice || fn.parameters.length !== 1 || readsArguments(fn) || scaleOf(receiver) !== 'large') return;
           context.report({ node: slice, messageId: 'sliceFirst', data: { code: compact(file.textOf(slice), 60), list: compact(file.textOf(skipParens(receiver)), 30) } });
           return;
         }
@@ -103,18 +103,6 @@ export function overdueCount(invoices: Array<{ due: number }>, now: number) {
 function isInlineFunction(argument: ts.Expression): boolean {
   const inner = skipParens(argument);
   return ts.isArrowFunction(inner) || ts.isFunctionExpression(inner);
-}
-
-function usesArguments(fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
-  if (ts.isArrowFunction(fn)) return false;
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(node) && node.text === 'arguments') found = true;
-    else if (!(isFunctionLike(node) && !ts.isArrowFunction(node))) ts.forEachChild(node, visit);
-  };
-  if (fn.body) visit(fn.body);
-  return found;
 }
 
 /** `….map(f).slice(a, b)`: the slice call. */
