@@ -81,6 +81,16 @@ export function readsArguments(fn: FunctionLike): boolean {
   return found;
 }
 
+/** `return`/`throw`, or a block that ends in one: after `if (test) <this>`, the code runs only when `test` failed. */
+export function endsInReturnOrThrow(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements[statement.statements.length - 1];
+    return !!last && endsInReturnOrThrow(last);
+  }
+  return false;
+}
+
 export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   const modifiers = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
   return !!modifiers?.some((m) => m.kind === kind);

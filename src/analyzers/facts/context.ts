@@ -15,6 +15,7 @@ import {
   constantString,
   dottedName,
   enclosingFunction,
+  endsInReturnOrThrow,
   hasModifier,
   isAsyncFunction,
   isFunctionLike,
@@ -598,18 +599,9 @@ function assignsOuterTargetGuardedEarlier(block: ts.Block, statement: ts.Stateme
   const index = block.statements.indexOf(statement);
   for (let i = 0; i < index; i++) {
     const earlier = block.statements[i];
-    if (!ts.isIfStatement(earlier) || earlier.elseStatement || !exits(earlier.thenStatement)) continue;
+    if (!ts.isIfStatement(earlier) || earlier.elseStatement || !endsInReturnOrThrow(earlier.thenStatement)) continue;
     const tested = setTest(earlier.expression);
     if (tested && isOuterTarget(tested) && assigns(statement, dottedName(tested))) return true;
-  }
-  return false;
-}
-
-function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  if (ts.isBlock(statement)) {
-    const last = statement.statements[statement.statements.length - 1];
-    return !!last && exits(last);
   }
   return false;
 }

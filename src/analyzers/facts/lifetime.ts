@@ -5,7 +5,7 @@
  * over and over (a request handler, a loop, a function called from a loop, a React effect)?
  */
 import { ts } from '../ts';
-import { calleeName, chainRoot, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from './ast';
+import { calleeName, chainRoot, endsInReturnOrThrow, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from './ast';
 import { lookup, resolve } from './dataflow';
 import { isTestPath, projectPath } from './paths';
 import { repeatedCalls, type Iteration } from './loops';
@@ -119,16 +119,10 @@ export function guardedToRunOnce(node: ts.Node, fn: ts.Node): boolean {
       const index = parent.statements.indexOf(child as ts.Statement);
       for (let i = 0; i < index; i++) {
         const earlier = parent.statements[i];
-        if (ts.isIfStatement(earlier) && exits(earlier.thenStatement) && testsOuterState(earlier.expression, fn)) return true;
+        if (ts.isIfStatement(earlier) && endsInReturnOrThrow(earlier.thenStatement) && testsOuterState(earlier.expression, fn)) return true;
       }
     }
   }
-  return false;
-}
-
-function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  if (ts.isBlock(statement)) return statement.statements.length > 0 && exits(statement.statements[statement.statements.length - 1]);
   return false;
 }
 

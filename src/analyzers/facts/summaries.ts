@@ -14,7 +14,7 @@
  * an edit to any of them (in the editor or on disk) recomputes the summary, nothing else does.
  */
 import { ts } from '../ts';
-import { boundNames, calleeName, chainRoot, isFunctionLike, skipParens, type FunctionLike } from './ast';
+import { boundNames, calleeName, chainRoot, endsInReturnOrThrow, isFunctionLike, skipParens, type FunctionLike } from './ast';
 import { clientCall, SQL_CONTROL, type ClientCall } from './clients';
 import { transactionAround } from './transactions';
 import { isLazyInitialisation, localNames } from './context';
@@ -287,7 +287,7 @@ function isCached(call: ts.Node, fn: FunctionLike): boolean {
       const index = parent.statements.indexOf(child);
       for (let i = 0; i < index; i++) {
         const earlier = parent.statements[i];
-        if (ts.isIfStatement(earlier) && exits(earlier.thenStatement) && mentionsCache(earlier.expression)) return true;
+        if (ts.isIfStatement(earlier) && endsInReturnOrThrow(earlier.thenStatement) && mentionsCache(earlier.expression)) return true;
       }
     }
   }
@@ -304,13 +304,4 @@ function mentionsCache(condition: ts.Expression): boolean {
   };
   visit(condition);
   return found;
-}
-
-function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  if (ts.isBlock(statement)) {
-    const last = statement.statements[statement.statements.length - 1];
-    return !!last && exits(last);
-  }
-  return false;
 }
