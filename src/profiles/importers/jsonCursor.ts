@@ -321,26 +321,24 @@ export function decodeSpan(bytes: Buffer, start: number, end: number, escaped: b
   return bytes.toString('latin1', start, end);
 }
 
-/** An append-only array of numbers that grows by doubling (no per-item allocation). */
-export class GrowableNumbers {
-  values: Float64Array;
+/**
+ * An append-only array of numbers that grows by doubling (no per-item allocation), kept as
+ * 32-bit integers (ids, indexes, lines) or as doubles (times, weights).
+ */
+export class GrowableNumbers<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>> {
+  values: T;
   length = 0;
 
-  constructor(capacity = 1024) {
-    this.values = new Float64Array(capacity);
+  constructor(private readonly create: new (length: number) => T) {
+    this.values = new create(1024);
   }
 
   push(value: number): void {
     if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
+      const grown = new this.create(this.values.length * 2);
       grown.set(this.values);
       this.values = grown;
     }
     this.values[this.length++] = value;
-  }
-
-  /** The filled part (a view, not a copy). */
-  view(): Float64Array {
-    return this.values.subarray(0, this.length);
   }
 }

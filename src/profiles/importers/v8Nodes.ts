@@ -6,35 +6,7 @@
  */
 import { ProfileError } from '../errors';
 import { buildTree, type CallTree, type Frame, type LineTicks } from '../model';
-import { decodeSpan, type JsonCursor } from './jsonCursor';
-
-class Ints {
-  values = new Int32Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Int32Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-}
-
-class Doubles {
-  values = new Float64Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-}
+import { decodeSpan, GrowableNumbers, type JsonCursor } from './jsonCursor';
 
 const NO_PARENT = -2147483648;
 
@@ -175,22 +147,22 @@ class CallFrames {
  */
 export class V8NodeReader {
   readonly callFrames: CallFrames;
-  private readonly ids = new Ints();
-  private readonly frameOf = new Ints();
-  private readonly hitCounts = new Doubles();
-  private readonly parentIds = new Ints();
-  private readonly childIds = new Ints();
+  private readonly ids = new GrowableNumbers(Int32Array);
+  private readonly frameOf = new GrowableNumbers(Int32Array);
+  private readonly hitCounts = new GrowableNumbers(Float64Array);
+  private readonly parentIds = new GrowableNumbers(Int32Array);
+  private readonly childIds = new GrowableNumbers(Int32Array);
   /** Per node: where its children start in childIds, and how many. */
-  private readonly childStart = new Ints();
-  private readonly childCount = new Ints();
-  private readonly tickNode = new Ints();
-  private readonly tickLine = new Ints();
-  private readonly tickCount = new Doubles();
+  private readonly childStart = new GrowableNumbers(Int32Array);
+  private readonly childCount = new GrowableNumbers(Int32Array);
+  private readonly tickNode = new GrowableNumbers(Int32Array);
+  private readonly tickLine = new GrowableNumbers(Int32Array);
+  private readonly tickCount = new GrowableNumbers(Float64Array);
   /** Sampled node ids and the microseconds since the previous sample. */
-  readonly samples = new Ints();
-  readonly timeDeltas = new Doubles();
+  readonly samples = new GrowableNumbers(Int32Array);
+  readonly timeDeltas = new GrowableNumbers(Float64Array);
   /** Chrome traces' per-sample source lines (1-based, parallel to samples), when present. */
-  readonly sampleLines = new Ints();
+  readonly sampleLines = new GrowableNumbers(Int32Array);
 
   constructor(bytes: Buffer) {
     this.callFrames = new CallFrames(bytes);
