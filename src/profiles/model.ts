@@ -11,6 +11,18 @@ export type ProfileFormat = (typeof PROFILE_FORMATS)[number];
 /** Time in milliseconds, allocated bytes, or plain sample counts (folded stacks, pprof counts). */
 export type ProfileUnit = 'ms' | 'bytes' | 'samples';
 
+/**
+ * The factor to the model's unit, and that unit, for the units formats spell out in words; time
+ * is kept in milliseconds, so every importer that reads a named time unit scales it the same way.
+ */
+export const MODEL_UNITS_BY_NAME: Readonly<Record<string, [number, ProfileUnit]>> = {
+  nanoseconds: [1e-6, 'ms'],
+  microseconds: [1e-3, 'ms'],
+  milliseconds: [1, 'ms'],
+  seconds: [1e3, 'ms'],
+  bytes: [1, 'bytes'],
+};
+
 export interface Frame {
   name: string;
   /** The script, file or URL as the profile names it; '' for frames with none (GC, native, idle). */

@@ -6,17 +6,10 @@
 import { gunzipSync } from 'node:zlib';
 import { Profile as PprofProfile } from 'pprof-format';
 import { ProfileError } from '../errors';
-import { FrameTable, StackTrie, type Profile, type ProfileUnit } from '../model';
+import { FrameTable, MODEL_UNITS_BY_NAME, StackTrie, type Profile, type ProfileUnit } from '../model';
 
 /** Factor from a pprof unit to the model's, and the model's unit. */
-const UNITS: Record<string, [number, ProfileUnit]> = {
-  nanoseconds: [1e-6, 'ms'],
-  microseconds: [1e-3, 'ms'],
-  milliseconds: [1, 'ms'],
-  seconds: [1e3, 'ms'],
-  bytes: [1, 'bytes'],
-  count: [1, 'samples'],
-};
+const UNITS: Record<string, [number, ProfileUnit]> = { ...MODEL_UNITS_BY_NAME, count: [1, 'samples'] };
 
 export const GZIP_MAGIC = [0x1f, 0x8b];
 

@@ -4,18 +4,11 @@
  * events). The active profile is shown; the others are listed.
  */
 import { ProfileError } from '../errors';
-import { FrameTable, StackTrie, type Profile, type ProfileUnit } from '../model';
+import { FrameTable, MODEL_UNITS_BY_NAME, StackTrie, type Profile, type ProfileUnit } from '../model';
 import { isObject, parseJson } from './json';
 
 /** Factor from a speedscope unit to the model's, and the model's unit. */
-const UNITS: Record<string, [number, ProfileUnit]> = {
-  nanoseconds: [1e-6, 'ms'],
-  microseconds: [1e-3, 'ms'],
-  milliseconds: [1, 'ms'],
-  seconds: [1e3, 'ms'],
-  bytes: [1, 'bytes'],
-  none: [1, 'samples'],
-};
+const UNITS: Record<string, [number, ProfileUnit]> = { ...MODEL_UNITS_BY_NAME, none: [1, 'samples'] };
 
 export function importSpeedscope(bytes: Buffer): Profile {
   const document = parseJson(bytes);
