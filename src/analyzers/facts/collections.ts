@@ -235,6 +235,24 @@ export function createsFreshArray(expression: ts.Expression): boolean {
 }
 
 /**
+ * The list a whole copy is made of: `xs` of `[...xs]`, `xs.slice()`, `xs.concat()`,
+ * `Array.from(xs)`; `expression` itself (without parentheses) when it is no such copy. A copy
+ * holds the same items, so questions about them (how many, which list is sorted) are the original's.
+ */
+export function listBehindCopy(expression: ts.Expression): ts.Expression {
+  const node = skipParens(expression);
+  if (ts.isArrayLiteralExpression(node) && node.elements.length === 1 && ts.isSpreadElement(node.elements[0])) return skipParens(node.elements[0].expression);
+  if (ts.isCallExpression(node)) {
+    const name = calleeName(node);
+    const inner = receiverOf(node);
+    if ((name === 'slice' || name === 'concat') && node.arguments.length === 0 && inner) return skipParens(inner);
+    const callee = skipParens(node.expression);
+    if (name === 'from' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && node.arguments.length === 1) return skipParens(node.arguments[0]);
+  }
+  return node;
+}
+
+/**
  * The type checker, in TypeScript files only. A checker costs a program per file (tens to
  * hundreds of milliseconds) and in plain JavaScript mostly answers `any` where syntax had no
  * answer either, so rules of this family ask it only where annotations make it worth it.

@@ -1,7 +1,7 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
-import { createsFreshArray, scaleOf } from '../../facts/collections';
+import { createsFreshArray, listBehindCopy, scaleOf } from '../../facts/collections';
 import { compact } from '../../facts/phrases';
 import { isTestFile } from '../../facts/lifetime';
 
@@ -69,7 +69,7 @@ export function runnerUp(scores: number[]) {
         if (!receiver || call.arguments.length > 1 || !ts.isPropertyAccessExpression(skipParens(call.expression))) return;
         const picked = pickedEnd(call);
         if (!picked) return;
-        const list = listOf(skipParens(receiver));
+        const list = listBehindCopy(receiver);
         if (scaleOf(list) !== 'large') return;
         // Only a list kept in a variable or property is reordered for someone else to see.
         const stored = ts.isIdentifier(skipParens(receiver)) || ts.isPropertyAccessExpression(skipParens(receiver));
@@ -127,17 +127,4 @@ function pickedWhich(call: ts.CallExpression): 'first' | 'last' | undefined {
 function isAssigned(node: ts.Node): boolean {
   const parent = skipParensUp(node).parent;
   return !!parent && ts.isBinaryExpression(parent) && parent.left === skipParensUp(node) && parent.operatorToken.kind >= SK.FirstAssignment && parent.operatorToken.kind <= SK.LastAssignment;
-}
-
-/** The list behind a copy: `xs` of `[...xs]`, `xs.slice()`, `Array.from(xs)`. */
-function listOf(receiver: ts.Expression): ts.Expression {
-  if (ts.isArrayLiteralExpression(receiver) && receiver.elements.length === 1 && ts.isSpreadElement(receiver.elements[0])) return skipParens(receiver.elements[0].expression);
-  if (ts.isCallExpression(receiver)) {
-    const name = calleeName(receiver);
-    const inner = receiverOf(receiver);
-    if ((name === 'slice' || name === 'concat') && receiver.arguments.length === 0 && inner) return skipParens(inner);
-    const callee = skipParens(receiver.expression);
-    if (name === 'from' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && receiver.arguments.length === 1) return skipParens(receiver.arguments[0]);
-  }
-  return receiver;
 }

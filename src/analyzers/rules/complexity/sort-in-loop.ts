@@ -2,7 +2,7 @@ import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
 import { contains, isValueReference, references, resolve, useOf, type Declaration } from '../../facts/dataflow';
-import { isSmallList } from '../../facts/collections';
+import { isSmallList, listBehindCopy } from '../../facts/collections';
 import { isTinyIteration as isTiny } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';
 import { isTestFile } from '../../facts/lifetime';
@@ -115,21 +115,8 @@ function sortedList(receiver: ts.Expression, method: string): ts.Identifier | un
   const node = skipParens(receiver);
   if (ts.isIdentifier(node)) return node;
   if (method === 'toSorted') return undefined;
-  if (ts.isArrayLiteralExpression(node) && node.elements.length === 1 && ts.isSpreadElement(node.elements[0])) {
-    const inner = skipParens(node.elements[0].expression);
-    return ts.isIdentifier(inner) ? inner : undefined;
-  }
-  if (ts.isCallExpression(node)) {
-    const name = calleeName(node);
-    const inner = receiverOf(node);
-    if ((name === 'slice' || name === 'concat') && node.arguments.length === 0 && inner && ts.isIdentifier(skipParens(inner))) return skipParens(inner) as ts.Identifier;
-    const callee = skipParens(node.expression);
-    if (name === 'from' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && node.arguments.length === 1) {
-      const argument = skipParens(node.arguments[0]);
-      return ts.isIdentifier(argument) ? argument : undefined;
-    }
-  }
-  return undefined;
+  const list = listBehindCopy(node);
+  return ts.isIdentifier(list) ? list : undefined;
 }
 
 /** `….sort(c)[0]`, `.at(-1)`, `.pop()`, `.shift()`: only one item of the sorted list is used. */
