@@ -13,7 +13,7 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
   const out: string[] = [];
   const where = (file: string): string => displayPath(file, report.cwd);
 
-  if (report.profile) out.push(...rankingHeader(report, style), '');
+  if (report.profile && report.findings.length > 0) out.push(...rankingHeader(report, style), '');
   for (const [file, findings] of groupByFile(report.findings)) {
     out.push(style.underline(where(file)));
     out.push(...rows(findings, style));
