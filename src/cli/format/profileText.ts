@@ -103,7 +103,8 @@ function number(value: number, unit: ProfileUnit): string {
   return unit === 'ms' ? value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : Math.round(value).toLocaleString('en-US');
 }
 
-function amount(value: number, unit: ProfileUnit): string {
+/** `1,849.2 ms`, `12,288 bytes`: a weight with its unit, as every PerfLens table writes it. */
+export function amount(value: number, unit: ProfileUnit): string {
   return `${number(value, unit)} ${unitLabel(unit)}`;
 }
 

@@ -7,6 +7,7 @@ import type { Finding, Severity } from '../../analyzers/finding';
 import { displayPath } from '../paths';
 import type { ScanReport } from '../scan';
 import { palette, type Palette } from './color';
+import { amount } from './profileText';
 
 export function formatText(report: ScanReport, options: { color: boolean }): string {
   const style = palette(options.color);
@@ -49,7 +50,7 @@ function rankingHeader(report: ScanReport, style: Palette): string[] {
   const profile = report.profile!;
   const reached = report.findings.filter((finding) => finding.hotness).length;
   const lines = [
-    style.bold(`Ranked by ${profile.file} (${ms(profile.totalMs)} profiled): ${reached} of ${plural(report.findings.length, 'finding')} in code it ran, hottest first.`),
+    style.bold(`Ranked by ${profile.file} (${amount(profile.totalMs, 'ms')} profiled): ${reached} of ${plural(report.findings.length, 'finding')} in code it ran, hottest first.`),
     style.dim('  Time is that of the function around each finding, callees included; files in the order of their hottest finding.'),
   ];
   // The usual reason: a profile of built code whose source maps were not written or not found.
@@ -57,10 +58,6 @@ function rankingHeader(report: ScanReport, style: Palette): string[] {
     lines.push(style.yellow('  The profile ran none of the code with findings: was it recorded from these sources (with source maps for built code)?'));
   }
   return lines;
-}
-
-function ms(value: number): string {
-  return `${value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
 }
 
 function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
@@ -86,7 +83,7 @@ function rows(findings: readonly Finding[], style: Palette): string[] {
     severity: finding.severity,
     message: oneLine(finding.message),
     rule: finding.rule,
-    hot: finding.hotness ? `${ms(finding.hotness.totalMs)} · ${(finding.hotness.share * 100).toFixed(1)}%` : '',
+    hot: finding.hotness ? `${amount(finding.hotness.totalMs, 'ms')} · ${(finding.hotness.share * 100).toFixed(1)}%` : '',
   }));
   const width = {
     location: Math.max(...cells.map((cell) => cell.location.length)),
