@@ -13,7 +13,11 @@ export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const COMMANDS = ['scan', 'fix', 'profile', 'help'] as const;
-export type HelpTopic = 'scan' | 'fix' | 'profile' | undefined;
+const HELP_TOPICS = ['scan', 'fix', 'profile'] as const;
+export type HelpTopic = (typeof HELP_TOPICS)[number] | undefined;
+
+/** `scan, fix, profile, or help`: every choice, so that a message never leaves one out. */
+const oneOf = (choices: readonly string[]): string => new Intl.ListFormat('en', { type: 'disjunction' }).format(choices);
 
 export interface ScanCommand {
   kind: 'scan';
@@ -52,7 +56,7 @@ type OptionName = keyof typeof SCAN_OPTIONS;
 /** `rules` are the rules this build ships (tests pass their own): `--rule` must name one of them. */
 export function parseCommand(argv: readonly string[], rules: readonly Rule[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('missing command: expected "scan" or "fix" (see perflens --help)');
+  if (first === undefined) throw new UsageError(`missing command: expected ${oneOf(COMMANDS)} (see perflens --help)`);
   if (first === '--help' || first === '-h') return { kind: 'help', topic: undefined };
   if (first === '--version') return { kind: 'version' };
   switch (first) {
@@ -65,13 +69,13 @@ export function parseCommand(argv: readonly string[], rules: readonly Rule[]): C
       return parseProfileCommand(rest);
     default:
       if (first.startsWith('-')) throw new UsageError(`unknown option ${first} before the command (see perflens --help)`);
-      throw new UsageError(`unknown command "${first}"${didYouMean(first, COMMANDS)}: expected "scan" or "fix" (see perflens --help)`);
+      throw new UsageError(`unknown command "${first}"${didYouMean(first, COMMANDS)}: expected ${oneOf(COMMANDS)} (see perflens --help)`);
   }
 }
 
 function helpTopic(word: string | undefined): HelpTopic {
-  if (word === undefined || word === 'scan' || word === 'fix' || word === 'profile') return word;
-  throw new UsageError(`no help for "${word}": try perflens help scan or perflens help fix`);
+  if (word === undefined || (HELP_TOPICS as readonly string[]).includes(word)) return word as HelpTopic;
+  throw new UsageError(`no help for "${word}"${didYouMean(word, HELP_TOPICS)}: expected ${oneOf(HELP_TOPICS)} (perflens help COMMAND)`);
 }
 
 function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[]): Command {

@@ -40,6 +40,10 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 
+/** Options that take a number: `--top -1` must reach the number check ("got -1"), not read as a missing value. */
+const NUMERIC_OPTIONS: ReadonlySet<OptionName> = new Set(['top', 'max-regression']);
+const NEGATIVE_NUMBER = /^-\.?\d/;
+
 export class ProfileUsageError extends Error {
   override name = 'UsageError';
 }
@@ -69,7 +73,7 @@ export function parseProfileCommand(args: readonly string[]): ProfileCommand | {
       flags.add(option);
       continue;
     }
-    if (token.value === undefined || token.value === '' || (!token.inlineValue && token.value.startsWith('-') && option !== 'thread')) {
+    if (token.value === undefined || token.value === '' || (!token.inlineValue && looksLikeAnOption(option, token.value))) {
       throw new ProfileUsageError(`${token.rawName} needs a value (see perflens profile --help)`);
     }
     if (strings[option] !== undefined && strings[option] !== token.value) {
@@ -119,4 +123,13 @@ export function parseProfileCommand(args: readonly string[]): ProfileCommand | {
     thread: strings.thread,
     sampleType: strings['sample-type'],
   };
+}
+
+/**
+ * `--top --format json` would otherwise read "--format" as the number of rows. A thread may be
+ * named anything, and a negative number is a (wrong) value for a number, not another option.
+ */
+function looksLikeAnOption(option: OptionName, value: string): boolean {
+  if (!value.startsWith('-') || option === 'thread') return false;
+  return !(NUMERIC_OPTIONS.has(option) && NEGATIVE_NUMBER.test(value));
 }

@@ -73,7 +73,7 @@ Options:
   -h, --help        show this help
   --version         print the version
 
-Run perflens scan --help for the scan options.
+Run perflens help COMMAND (or perflens COMMAND --help) for its options.
 `;
 
 export function helpText(topic: HelpTopic): string {

@@ -59,11 +59,11 @@ describe('exit status 0 and 1', () => {
 
 describe('exit status 2', () => {
   const cases: Array<[string[], string]> = [
-    [[], 'perflens: missing command: expected "scan" or "fix" (see perflens --help)'],
-    [['lint'], 'perflens: unknown command "lint": expected "scan" or "fix" (see perflens --help)'],
-    [['scna'], 'perflens: unknown command "scna" (did you mean "scan"?): expected "scan" or "fix" (see perflens --help)'],
+    [[], 'perflens: missing command: expected scan, fix, profile, or help (see perflens --help)'],
+    [['lint'], 'perflens: unknown command "lint": expected scan, fix, profile, or help (see perflens --help)'],
+    [['scna'], 'perflens: unknown command "scna" (did you mean "scan"?): expected scan, fix, profile, or help (see perflens --help)'],
     [['--format', 'json'], 'perflens: unknown option --format before the command (see perflens --help)'],
-    [['help', 'lint'], 'perflens: no help for "lint": try perflens help scan or perflens help fix'],
+    [['help', 'lint'], 'perflens: no help for "lint": expected scan, fix, or profile (perflens help COMMAND)'],
     [['scan', '--bogus'], 'perflens: unknown option --bogus (see perflens scan --help)'],
     [['scan', '--fromat', 'json'], 'perflens: unknown option --fromat (did you mean "--format"?) (see perflens scan --help)'],
     [['fix', '-x'], 'perflens: unknown option -x (see perflens fix --help)'],
