@@ -1,7 +1,8 @@
 /**
  * The `perflens` command (bundled to dist/cli.js). `runCli` does the work against an injected
  * stdout/stderr/cwd/env so that tests run it in-process; the wrapper at the bottom binds it to
- * the real process. Every failure ends here as one line on stderr and exit status 2.
+ * the real process. Every failure ends here as one line on stderr and exit status 2; what that line
+ * quotes (paths, names, input) is made printable, so it cannot drive the terminal or add lines.
  */
 import * as path from 'node:path';
 import { ConfigError } from '../analyzers/config';
@@ -14,6 +15,7 @@ import { parseCommand, UsageError, type Command, type ScanCommand } from './args
 import { useColor } from './format/color';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
+import { printableLines, stderrLine } from './format/terminal';
 import { formatText } from './format/text';
 import { runProfileCommand } from './profile';
 import { ProfileUsageError } from './profileArgs';
@@ -110,7 +112,8 @@ function scanOptions(command: ScanCommand, rules: readonly Rule[], io: CliIo, de
     configFile: command.config,
     fix: command.fix,
     // Rule crashes already land in the report's errors; the log adds stacks and notes for debugging.
-    log: debug ? (message) => io.stderr(`perflens: ${message}\n`) : () => undefined,
+    // They span lines (a stack under its message): the breaks are kept, every other control escaped.
+    log: debug ? (message) => io.stderr(`perflens: ${printableLines(message)}\n`) : () => undefined,
   };
 }
 
@@ -127,21 +130,17 @@ function render(command: ScanCommand, report: ScanReport, io: CliIo): string {
 
 const EXPECTED_ERRORS = [UsageError, InputError, ConfigError, ProfileUsageError, ProfileError];
 
+/** Messages may quote multi-line input (JSON.parse quotes the config it choked on): stderrLine shows its breaks as `\n`. */
 function fail(error: unknown, io: CliIo, debug: boolean): number {
-  const message = oneLine(error instanceof Error ? error.message : String(error));
+  const message = (error instanceof Error ? error.message : String(error)).trim() || 'unknown error';
   if (EXPECTED_ERRORS.some((kind) => error instanceof kind)) {
-    io.stderr(`perflens: ${message}\n`);
+    io.stderr(stderrLine(message));
   } else {
     const hint = debug ? '' : ' (set PERFLENS_DEBUG=1 for the stack trace)';
-    io.stderr(`perflens: internal error: ${message}${hint}\n`);
-    if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    io.stderr(stderrLine(`internal error: ${message}${hint}`));
+    if (debug && error instanceof Error && error.stack) io.stderr(`${printableLines(error.stack)}\n`);
   }
   return EXIT_USAGE;
-}
-
-/** Messages may quote multi-line input (JSON.parse quotes the config it choked on): keep them on one line. */
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim() || 'unknown error';
 }
 
 function isDebug(env: CliIo['env']): boolean {

@@ -15,6 +15,7 @@ import { resolveFrames, type ResolvedFunction } from '../profiles/resolve';
 import { SourceMaps } from '../profiles/sourcemaps';
 import { formatProfileJson } from './format/profileJson';
 import { formatProfileText } from './format/profileText';
+import { stderrLine } from './format/terminal';
 import type { ProfileCommand } from './profileArgs';
 import { recordCpuProfile } from './record';
 
@@ -123,7 +124,7 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
   if (found && found.length > 0) {
     const worst = found[0];
     const percent = Number.isFinite(worst.growth) ? `+${(worst.growth * 100).toFixed(1)}%` : 'new';
-    io.stderr(`perflens: ${found.length} regression${found.length === 1 ? '' : 's'} over ${command.maxRegression}%: ${worst.name}${worst.file ? ` (${worst.file})` : ''} ${percent}\n`);
+    io.stderr(stderrLine(`${found.length} regression${found.length === 1 ? '' : 's'} over ${command.maxRegression}%: ${worst.name}${worst.file ? ` (${worst.file})` : ''} ${percent}`));
     return 1;
   }
   return 0;

@@ -112,18 +112,18 @@ describe('exit status 2', () => {
     check: () => ({}),
   };
 
-  it('turns an unexpected internal error into one line without a stack', () => {
+  it('turns an unexpected internal error into one line without a stack (its line break shown as \\n)', () => {
     const root = workspace({ 'a.ts': CLEAN });
     const result = run(['scan'], { cwd: root, rules: [exploding] });
     expect(result.code).toBe(2);
-    expect(expectOneLineError(result)).toBe('perflens: internal error: meta exploded with a second line (set PERFLENS_DEBUG=1 for the stack trace)');
+    expect(expectOneLineError(result)).toBe('perflens: internal error: meta exploded\\nwith a second line (set PERFLENS_DEBUG=1 for the stack trace)');
   });
 
   it('adds the stack only with PERFLENS_DEBUG=1', () => {
     const root = workspace({ 'a.ts': CLEAN });
     const result = run(['scan'], { cwd: root, rules: [exploding], env: { PERFLENS_DEBUG: '1' } });
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe('perflens: internal error: meta exploded with a second line');
+    expect(result.stderr.split('\n')[0]).toBe('perflens: internal error: meta exploded\\nwith a second line');
     expect(result.stderr).toMatch(/^\s+at /m);
   });
 });

@@ -1,6 +1,7 @@
 /** The default output: ESLint-stylish rows, a summary, and the files that were not analysed. */
 import { describe, expect, it } from 'vitest';
 import { useColor } from '../../src/cli/format/color';
+import { printable, printableLines } from '../../src/cli/format/terminal';
 import { run, workspace } from './helpers';
 import { crashes, shrink, suggestion } from './fakeRules';
 
@@ -110,5 +111,29 @@ describe('useColor', () => {
     [{ isTTY: true, env: { TERM: 'dumb' } }, false],
   ])('%j → %s', (environment, expected) => {
     expect(useColor(environment)).toBe(expected);
+  });
+});
+
+describe('printable', () => {
+  it.each([
+    ['\u001b]0;title\u0007', '\\x1b]0;title\\x07'],
+    ['a\nb\rc\td', 'a\\nb\\rc\\td'],
+    ['\u0000\u007f', '\\x00\\x7f'],
+    ['\u009b2J\u0085', '\\x9b2J\\x85'],
+    ['\u202eabc\u202c \u2066x\u2069 \u200e\u200f\u061c', '\\u202eabc\\u202c \\u2066x\\u2069 \\u200e\\u200f\\u061c'],
+    ['line\u2028para\u2029', 'line\\u2028para\\u2029'],
+  ])('writes %j as %j', (text, shown) => {
+    expect(printable(text)).toBe(shown);
+    // Its output has nothing left to escape.
+    expect(printable(shown)).toBe(shown);
+  });
+
+  it('leaves printable text alone: accents, CJK, emoji with joiners, backslashes', () => {
+    const text = 'café 名前 👩‍💻 C:\\src\\a.ts';
+    expect(printable(text)).toBe(text);
+  });
+
+  it('keeps line breaks with printableLines, escaping the rest of each line', () => {
+    expect(printableLines('Error: \u001b[2J\n    at f (\u202ea.ts:1:1)')).toBe('Error: \\x1b[2J\n    at f (\\u202ea.ts:1:1)');
   });
 });

@@ -1,9 +1,12 @@
 /**
  * `perflens profile` as a table to read: the heaviest functions by self weight with their total,
  * share and location; the hottest lines; with --baseline, before → after and the change.
+ * Names, files and notes come from the profile: every cell of `table`, and each of them on the
+ * regression and note lines, goes through `printable` so that none can drive the terminal.
  */
 import type { ProfileUnit } from '../../profiles/model';
 import type { ProfileReport, ReportRow } from '../profile';
+import { printable } from './terminal';
 
 export function formatProfileText(report: ProfileReport): string {
   const { profile, run } = report;
@@ -67,11 +70,11 @@ export function formatProfileText(report: ProfileReport): string {
     else {
       out.push(`regressions over ${report.maxRegression}% (beyond sampling noise):`);
       for (const found of report.regressions) {
-        out.push(`  ${found.name}${found.file ? ` (${found.file})` : ''}: ${amount(found.before, unit)} → ${amount(found.after, unit)} (${signedPercent(found.before, found.after)})`);
+        out.push(`  ${printable(found.name)}${found.file ? ` (${printable(found.file)})` : ''}: ${amount(found.before, unit)} → ${amount(found.after, unit)} (${signedPercent(found.before, found.after)})`);
       }
     }
   }
-  for (const note of report.notes) out.push(`note: ${note}`);
+  for (const note of report.notes) out.push(`note: ${printable(note)}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -83,9 +86,13 @@ function location(row: ReportRow): string {
   return `${fn.file}:${fn.line}${end}`;
 }
 
-/** Rows of cells; the first `numeric` columns are right-aligned, the rest left-aligned. */
-function table(header: string[], rows: string[][], textFrom: number): string {
+/**
+ * Rows of cells; the first `numeric` columns are right-aligned, the rest left-aligned. Cells are
+ * made printable before they are measured, so an escaped name keeps its column in line.
+ */
+function table(header: string[], rawRows: string[][], textFrom: number): string {
   const numeric = header.length - textFrom;
+  const rows = rawRows.map((row) => row.map(printable));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]): string =>
     cells

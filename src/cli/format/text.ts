@@ -1,18 +1,21 @@
 /**
  * `--format text` (the default), laid out like ESLint's "stylish": one block per file with
  * aligned `line:col  severity  message  rule` rows, a summary, and — never silently dropped —
- * the files that could not be analysed or were skipped, each with its reason.
+ * the files that could not be analysed or were skipped, each with its reason. Paths, messages and
+ * reasons quote the user's input: they go through `printable` (in `where`, `rows` and `table`)
+ * before they are padded or coloured, so that no name can drive the terminal or forge a row.
  */
 import type { Finding, Severity } from '../../analyzers/finding';
 import { displayPath } from '../paths';
 import type { ScanReport } from '../scan';
 import { palette, type Palette } from './color';
 import { amount } from './profileText';
+import { printable } from './terminal';
 
 export function formatText(report: ScanReport, options: { color: boolean }): string {
   const style = palette(options.color);
   const out: string[] = [];
-  const where = (file: string): string => displayPath(file, report.cwd);
+  const where = (file: string): string => printable(displayPath(file, report.cwd));
 
   if (report.profile && report.findings.length > 0) out.push(...rankingHeader(report, style), '');
   for (const [file, findings] of groupByFile(report.findings)) {
@@ -40,7 +43,7 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
     out.push(...table(report.skipped.map((skipped) => [where(skipped.file), skipped.reason]), style));
   }
   if (report.profile && report.profile.notes.length > 0) {
-    out.push('', style.yellow('Profile notes:'), ...report.profile.notes.map((note) => `  ${style.dim(oneLine(note))}`));
+    out.push('', style.yellow('Profile notes:'), ...report.profile.notes.map((note) => `  ${style.dim(printable(note))}`));
   }
   return `${out.join('\n')}\n`;
 }
@@ -50,7 +53,7 @@ function rankingHeader(report: ScanReport, style: Palette): string[] {
   const profile = report.profile!;
   const reached = report.findings.filter((finding) => finding.hotness).length;
   const lines = [
-    style.bold(`Ranked by ${profile.file} (${amount(profile.totalMs, 'ms')} profiled): ${reached} of ${plural(report.findings.length, 'finding')} in code it ran, hottest first.`),
+    style.bold(`Ranked by ${printable(profile.file)} (${amount(profile.totalMs, 'ms')} profiled): ${reached} of ${plural(report.findings.length, 'finding')} in code it ran, hottest first.`),
     style.dim('  Time is that of the function around each finding, callees included; files in the order of their hottest finding.'),
   ];
   // The usual reason: a profile of built code whose source maps were not written or not found.
@@ -81,7 +84,7 @@ function rows(findings: readonly Finding[], style: Palette): string[] {
   const cells = findings.map((finding) => ({
     location: `${finding.range.start.line}:${finding.range.start.column}`,
     severity: finding.severity,
-    message: oneLine(finding.message),
+    message: printable(finding.message),
     rule: finding.rule,
     hot: finding.hotness ? `${amount(finding.hotness.totalMs, 'ms')} · ${(finding.hotness.share * 100).toFixed(1)}%` : '',
   }));
@@ -110,13 +113,10 @@ function summary(findings: readonly Finding[], style: Palette): string[] {
   return lines;
 }
 
+/** `file  reason` rows; the files come from `where`, already printable. */
 function table(entries: ReadonlyArray<[string, string]>, style: Palette): string[] {
   const width = Math.max(...entries.map(([file]) => file.length));
-  return entries.map(([file, reason]) => `  ${file.padEnd(width)}  ${style.dim(oneLine(reason))}`);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+  return entries.map(([file, reason]) => `  ${file.padEnd(width)}  ${style.dim(printable(reason))}`);
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {
