@@ -39,8 +39,8 @@ export interface ScanReport {
   rules: readonly Rule[];
   /** Line maps of the files whose findings carry edits: SARIF gives each replacement a line and column. */
   lines: ReadonlyMap<string, LineIndex>;
-  /** Set with `--fix`. */
-  fixed?: { files: number; fixes: number };
+  /** Set with `--fix`: files written and the fixes in them; files with safe fixes left unchanged (each has its reason in `errors`). */
+  fixed?: { files: number; fixes: number; unchanged: number };
   /** Set with `--profile`: the findings are ranked by it, hottest first. */
   profile?: { file: string; totalMs: number; notes: string[] };
 }
@@ -97,7 +97,7 @@ export function runScan(options: ScanOptions): ScanReport {
     skipped,
     rules: [...rules.values()],
     lines,
-    fixed: options.fix ? { files: 0, fixes: 0 } : undefined,
+    fixed: options.fix ? { files: 0, fixes: 0, unchanged: 0 } : undefined,
   };
 
   for (const { file, analyzer } of work) {
@@ -117,9 +117,12 @@ export function runScan(options: ScanOptions): ScanReport {
       const outcome = fixFile(analyzer, file, read.text);
       analysis = outcome.analysis;
       text = outcome.text;
-      if (outcome.written && report.fixed) {
-        report.fixed.files++;
-        report.fixed.fixes += outcome.applied;
+      if (report.fixed) {
+        if (outcome.written) {
+          report.fixed.files++;
+          report.fixed.fixes += outcome.applied;
+        }
+        if (outcome.leftUnchanged) report.fixed.unchanged++;
       }
     } else {
       analysis = analyzer.analyzeText(file, read.text);

@@ -118,7 +118,7 @@ export async function copy(target: string) {
     expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout) as { findings: Array<{ rule: string }>; errors: unknown[] };
     expect(json.findings.map((f) => f.rule)).toEqual(['breaks-syntax']);
-    expect(json.errors).toEqual([{ file: 'a.ts', message: '--fix stopped: a fix produced code that does not parse; it was not applied' }]);
+    expect(json.errors).toEqual([{ file: 'a.ts', message: 'left unchanged: a fix produced code that does not parse; it was not applied' }]);
   });
 
   it('keeps the passes that parsed when a later pass would break the file', () => {
@@ -133,8 +133,11 @@ export async function copy(target: string) {
   it('refuses a whole pass when one of its fixes breaks the file, keeping the others for a later run', () => {
     const code = 'export const xxx = 1;\nexport const breakMe = 2;\n';
     const root = workspace({ 'a.ts': code });
-    run(['fix'], { cwd: root, rules });
+    const { stdout } = run(['fix'], { cwd: root, rules });
     expect(read(root, 'a.ts')).toBe(code);
+    // Fixes were found and none was written: not "No safe fixes to apply".
+    expect(stdout).toContain('\nApplied no safe fix; 1 file with safe fixes left unchanged (reasons below).\n');
+    expect(stdout).toContain('\n  a.ts  left unchanged: a fix produced code that does not parse; it was not applied\n');
   });
 
   it('does not touch a file with a syntax error, and reports that error once', () => {

@@ -1,6 +1,6 @@
 /**
  * `--format json`: the object DESIGN's contract describes, key for key. Positions are 1-based,
- * paths relative to the working directory with `/`. `skipped` and an error's `rule` are
+ * paths relative to the working directory with `/`. `skipped`, an error's `rule` and `fixed` are
  * additions documented in docs/DESIGN.md.
  */
 import type { Hotness, Range } from '../../analyzers/finding';
@@ -29,6 +29,8 @@ export interface JsonReport {
   findings: JsonFinding[];
   errors: Array<{ file: string; message: string; rule?: string }>;
   skipped: Array<{ file: string; reason: string }>;
+  /** With `--fix`: the files written and the safe fixes in them. */
+  fixed?: { files: number; fixes: number };
 }
 
 export function toJsonReport(report: ScanReport): JsonReport {
@@ -52,6 +54,7 @@ export function toJsonReport(report: ScanReport): JsonReport {
     })),
     errors: report.errors.map((error) => (error.rule ? { file: where(error.file), message: error.message, rule: error.rule } : { file: where(error.file), message: error.message })),
     skipped: report.skipped.map((skipped) => ({ file: where(skipped.file), reason: skipped.reason })),
+    ...(report.fixed ? { fixed: { files: report.fixed.files, fixes: report.fixed.fixes } } : {}),
   };
 }
 

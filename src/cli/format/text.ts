@@ -29,10 +29,7 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
   } else {
     out.push(style.green(`✔ No performance problems found in ${plural(report.files, 'file')}.`));
   }
-  if (report.fixed) {
-    const { fixes, files } = report.fixed;
-    out.push(fixes === 0 ? 'No safe fixes to apply.' : `Applied ${plural(fixes, 'safe fix', 'safe fixes')} in ${plural(files, 'file')}.`);
-  }
+  if (report.fixed) out.push(fixSummary(report.fixed, style));
 
   if (report.errors.length > 0) {
     out.push('', style.red(`Could not fully analyse ${plural(new Set(report.errors.map((e) => e.file)).size, 'file')}:`));
@@ -46,6 +43,15 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
     out.push('', style.yellow('Profile notes:'), ...report.profile.notes.map((note) => `  ${style.dim(printable(note))}`));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** With --fix: what was written, and — never as "nothing to apply" — the files left unchanged. */
+function fixSummary({ fixes, files, unchanged }: NonNullable<ScanReport['fixed']>, style: Palette): string {
+  if (unchanged > 0) {
+    const applied = fixes === 0 ? 'Applied no safe fix' : `Applied ${plural(fixes, 'safe fix', 'safe fixes')} in ${plural(files, 'file')}`;
+    return style.yellow(`${applied}; ${plural(unchanged, 'file')} with safe fixes left unchanged (reasons below).`);
+  }
+  return fixes === 0 ? 'No safe fixes to apply.' : `Applied ${plural(fixes, 'safe fix', 'safe fixes')} in ${plural(files, 'file')}.`;
 }
 
 /** With --profile: what the order means, and how many findings the profile reached. */
