@@ -27,7 +27,7 @@ const isRoot = process.getuid?.() === 0;
 interface JsonReport {
   findings: Array<{ rule: string }>;
   errors: Array<{ file: string; message: string }>;
-  fixed?: { files: number; fixes: number };
+  fixed?: { files: number; fixes: number; unchanged: number };
 }
 
 function fixJson(cwd: string, paths: string[] = [], rules: readonly Rule[] = [syncIo]): { code: number; json: JsonReport } {
@@ -75,7 +75,7 @@ describe('--fix on a full disk', () => {
       expect(contents(root)).toEqual({ 'a.ts': original });
       expect(json.errors).toEqual([{ file: 'a.ts', message: 'left unchanged: could not write the fixed copy beside it: ENOSPC: no space left on device' }]);
       expect(json.findings.map((finding) => finding.rule)).toEqual(['sync-io-in-async']);
-      expect(json.fixed).toEqual({ files: 0, fixes: 0 });
+      expect(json.fixed).toEqual({ files: 0, fixes: 0, unchanged: 1 });
       expect(code).toBe(1);
     } finally {
       spawnSync('umount', [mount]);
@@ -113,7 +113,7 @@ describe('--fix in the built CLI, as another process', () => {
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout) as JsonReport;
     expect(json.errors).toEqual([{ file: 'big.ts', message: 'left unchanged: could not write the fixed copy beside it: EFBIG: file too large' }]);
-    expect(json.fixed).toEqual({ files: 0, fixes: 0 });
+    expect(json.fixed).toEqual({ files: 0, fixes: 0, unchanged: 1 });
     expect(result.status).toBe(1);
   });
 
@@ -171,7 +171,7 @@ describe('--fix and the file behind the name', () => {
     expect(fs.readlinkSync(path.join(root, 'link.ts'))).toBe('real/load.ts');
     expect(contents(root)).toEqual({ 'real/load.ts': Buffer.from(FIXED_READ) });
     expect(json.errors).toEqual([]);
-    expect(json.fixed).toEqual({ files: 1, fixes: 1 });
+    expect(json.fixed).toEqual({ files: 1, fixes: 1, unchanged: 0 });
   });
 
   it('leaves a hard-linked file unchanged: a rename would cut off its other name', () => {
@@ -194,7 +194,7 @@ describe('--fix and the file behind the name', () => {
     expect(read(root, 'load.ts')).toBe(FIXED_READ);
     const stat = fs.statSync(file);
     expect({ mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid }).toEqual({ mode: 0o640, uid: 4242, gid: 4343 });
-    expect(json.fixed).toEqual({ files: 1, fixes: 1 });
+    expect(json.fixed).toEqual({ files: 1, fixes: 1, unchanged: 0 });
   });
 });
 
@@ -262,7 +262,7 @@ describe('--fix reports what it wrote and what it left unchanged', () => {
   it('json: "fixed" counts the files written and their fixes; the refused file is in errors', () => {
     const root = mixed();
     const { json } = fixJson(root, [], [syncIo, shrink]);
-    expect(json.fixed).toEqual({ files: 2, fixes: 3 });
+    expect(json.fixed).toEqual({ files: 2, fixes: 3, unchanged: 1 });
     expect(json.errors).toEqual([{ file: 'linked.ts', message: 'left unchanged: it has 2 hard links; replacing it would cut off the other names' }]);
     expect(read(root, 'linked.ts')).toBe(BLOCKING_READ);
   });

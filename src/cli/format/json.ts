@@ -29,8 +29,8 @@ export interface JsonReport {
   findings: JsonFinding[];
   errors: Array<{ file: string; message: string; rule?: string }>;
   skipped: Array<{ file: string; reason: string }>;
-  /** With `--fix`: the files written and the safe fixes in them. */
-  fixed?: { files: number; fixes: number };
+  /** With `--fix`: the files written and the safe fixes in them; files with safe fixes left unchanged (each has an `errors` entry). */
+  fixed?: { files: number; fixes: number; unchanged: number };
 }
 
 export function toJsonReport(report: ScanReport): JsonReport {
@@ -54,7 +54,7 @@ export function toJsonReport(report: ScanReport): JsonReport {
     })),
     errors: report.errors.map((error) => (error.rule ? { file: where(error.file), message: error.message, rule: error.rule } : { file: where(error.file), message: error.message })),
     skipped: report.skipped.map((skipped) => ({ file: where(skipped.file), reason: skipped.reason })),
-    ...(report.fixed ? { fixed: { files: report.fixed.files, fixes: report.fixed.fixes } } : {}),
+    ...(report.fixed ? { fixed: { files: report.fixed.files, fixes: report.fixed.fixes, unchanged: report.fixed.unchanged } } : {}),
   };
 }
 
