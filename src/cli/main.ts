@@ -32,6 +32,8 @@ export interface CliIo {
   /** Whether stdout is a terminal (text output is coloured only then). */
   isTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** Standard input, opened only by a command that reads it (`perflens profile -`). */
+  stdin?: () => NodeJS.ReadableStream;
 }
 
 export interface CliOptions {
@@ -162,6 +164,7 @@ function main(): void {
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
+    stdin: () => process.stdin,
   }).then((code) => {
     process.exitCode = code;
   });
