@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Analyzer } from '../../src/analyzers/engine';
 import { runCliAsync } from '../../src/cli/main';
 import { readBoundedStream } from '../../src/io/boundedStream';
 import { readRegularFile } from '../../src/io/regularFile';
@@ -131,6 +132,13 @@ describe('the bounded reader: regular files only, never past the limit', () => {
     expect(reason(path.join(root, 'null.txt'))).toBe('a character device');
     expect(reason(path.join(root, 'missing.txt'))).toBe('missing');
     expect(reason(path.join(root, 'loop-a'))).toBe('a symbolic link loop');
+  });
+
+  it('the engine the editor\'s worker runs reads through it: a link to /dev/null is skipped as a device, not analysed as empty', () => {
+    const root = folder();
+    fs.symlinkSync('/dev/null', path.join(root, 'null.ts'));
+    const analysis = new Analyzer({ rules: [] }).analyzeFile(path.join(root, 'null.ts'));
+    expect(analysis.skipped).toEqual({ file: path.join(root, 'null.ts'), reason: 'a character device, not a regular file' });
   });
 
   it('a read scope follows symbolic links before deciding: a link inside the root to a file outside is outside', () => {
@@ -329,12 +337,18 @@ describe('profile: every read a profile asks for stays inside the root, and noth
     expect(devices.notes).toEqual([]);
   });
 
-  it('a neighbouring .map that is a FIFO is refused, not waited on', () => {
+  it('a neighbouring .map or a frame\'s own file that is a FIFO is refused, not waited on', () => {
     const { root } = project(undefined);
     mkfifo(path.join(root, 'app.js.map'));
     profileOf(root, `file://${root}/app.js`);
     const report: ProfileJson = JSON.parse(perflens(['profile', 'run.cpuprofile', '--format', 'json'], root).stdout);
     expect(report.notes).toEqual([`source map of ${root}/app.js cannot be read (${root}/app.js.map is a FIFO): showing generated positions`]);
+
+    mkfifo(path.join(root, 'pipe.js'));
+    profileOf(root, `file://${root}/pipe.js`);
+    const fifoFrame: ProfileJson = JSON.parse(perflens(['profile', 'run.cpuprofile', '--format', 'json'], root).stdout);
+    expect(fifoFrame.functions[0]).toMatchObject({ name: 'work', file: 'pipe.js', range: null });
+    expect(fifoFrame.notes).toEqual([]);
   });
 });
 
