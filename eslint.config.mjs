@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // The engine is shared by the CLI, the worker and the tests: it must never speak VS Code.
-    files: ['src/analyzers/**', 'src/profiles/**', 'src/cli/**', 'src/worker.ts', 'src/worker/**', 'src/settings.ts'],
+    files: ['src/analyzers/**', 'src/profiles/**', 'src/io/**', 'src/cli/**', 'src/worker.ts', 'src/worker/**', 'src/settings.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -7,7 +7,6 @@
 // the scan, the load or the profile could not run.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -56,7 +55,10 @@ console.log(
 // build ships them, with Node's CPU profiler on. `perflens profile` maps the bundle's frames back
 // to the example's .ts lines; `perflens scan --profile` then ranks part 1's findings by the time
 // the profile spent in the function around each one.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-demo-'));
+// Inside the repository (scratch/ is git-ignored): perflens reads the files a profile names — the
+// bundle, its source map — only under its root, the working directory.
+fs.mkdirSync(path.join(root, 'scratch'), { recursive: true });
+const work = fs.mkdtempSync(path.join(root, 'scratch', 'demo-'));
 try {
   const bundle = path.join(work, 'shop-load.js');
   await esbuild.build({

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRegularFile } from '../io/regularFile';
 import type { Severity } from './finding';
 import { didYouMean } from './suggest';
 
@@ -68,13 +69,16 @@ export function validateConfig(value: unknown, where: string, root: string, know
   return config;
 }
 
+/** A config is a few hundred bytes; one past this is not a config. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export function loadConfigFile(file: string, knownRules: ReadonlySet<string>): PerfLensConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  const read = readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES });
+  if ('refused' in read) {
+    const { refused } = read;
+    throw new ConfigError(`cannot read config ${file}: ${refused.kind === 'missing' || refused.kind === 'unreadable' ? refused.code : `it is ${refused.reason}`}`);
   }
+  const text = read.bytes.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));

@@ -1,11 +1,14 @@
 /**
  * Which files a scan reads, and reading them defensively: folders are walked honouring
  * `.gitignore` (from the repository root down) and the config's ignore globs; generated
- * bundles over 1 MB and binary files are skipped with a note instead of being parsed.
+ * bundles over 1 MB and binary files are skipped with a note instead of being parsed. Only
+ * regular files are read (src/io/regularFile.ts): a FIFO or a device named as a path stops the
+ * scan with its reason, and a walk never picks one up.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { describeNonFile, formatBytes, readRegularFile, statPath } from '../io/regularFile';
 import type { FileError, SkippedFile } from './finding';
 import { isAnalyzable } from './project';
 
@@ -35,15 +38,10 @@ function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+/** A .gitignore is a few KB; one that is not a readable regular file within 1 MB is left out. */
 function readGitignore(directory: string): Ignore | undefined {
-  const file = path.join(directory, '.gitignore');
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  return ignore().add(text);
+  const read = readRegularFile(path.join(directory, '.gitignore'), { maxBytes: MAX_FILE_BYTES });
+  return 'bytes' in read ? ignore().add(read.bytes.toString('utf8')) : undefined;
 }
 
 function isIgnored(layers: readonly IgnoreLayer[], absolute: string, isDirectory: boolean): boolean {
@@ -119,12 +117,7 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
 
   for (const input of paths) {
     const absolute = path.resolve(input);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(absolute);
-    } catch {
-      throw new InputError(`no such file or folder: ${input}`);
-    }
+    const stat = scannablePath(absolute, input);
     if (stat.isDirectory()) {
       walk(absolute, ancestorLayers(absolute).filter((layer) => layer.base !== absolute));
     } else if (isAnalyzable(absolute)) {
@@ -142,23 +135,46 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/**
+ * The stats of a path named to be scanned (symbolic links followed), or an InputError naming
+ * what it is instead of a file or folder: missing, a symbolic link loop, a FIFO, a device.
+ * `typed` is the path as the user wrote it.
+ */
+export function scannablePath(absolute: string, typed: string): fs.Stats {
+  const stat = statPath(absolute);
+  if ('refused' in stat) {
+    if (stat.refused.kind === 'missing') throw new InputError(`no such file or folder: ${typed}`);
+    throw new InputError(`${typed} is ${stat.refused.reason}`);
+  }
+  if (stat.stats.isDirectory()) return stat.stats;
+  const what = describeNonFile(stat.stats);
+  if (what) throw new InputError(`${typed} is ${what}: only files and folders are scanned`);
+  return stat.stats;
+}
+
 export type ReadResult = { text: string } | { skipped: string } | { error: string };
 
-/** Reads a source file, refusing what should not be parsed: too large, binary, unreadable. */
+/**
+ * Reads a source file, refusing what should not be parsed: too large, binary, unreadable, and
+ * anything that is not a regular file (a FIFO, a device: skipped with what it is, never opened
+ * for a blocking read).
+ */
 export function readSourceFile(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
-  let size: number;
-  try {
-    size = fs.statSync(file).size;
-  } catch (error) {
-    return { error: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  const read = readRegularFile(file, { maxBytes });
+  if ('refused' in read) {
+    const { refused } = read;
+    switch (refused.kind) {
+      case 'too-large':
+        return { skipped: `larger than ${Math.round(maxBytes / 1024)} KB${refused.size !== undefined ? ` (${formatBytes(refused.size)})` : ''}; probably generated` };
+      case 'not-a-file':
+        return { skipped: `${refused.reason}, not a regular file` };
+      case 'symbolic-link-loop':
+        return { error: `cannot read file: ${refused.reason}` };
+      default:
+        return { error: `cannot read file: ${refused.code}` };
+    }
   }
-  if (size > maxBytes) return { skipped: `larger than ${Math.round(maxBytes / 1024)} KB (${formatBytes(size)}); probably generated` };
-  let buffer: Buffer;
-  try {
-    buffer = fs.readFileSync(file);
-  } catch (error) {
-    return { error: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
-  }
+  const buffer = read.bytes;
   if (buffer.includes(0)) return { skipped: 'binary file (contains NUL bytes)' };
   return { text: buffer.toString('utf8').replace(/^\uFEFF/, '') };
 }
@@ -168,10 +184,4 @@ export function checkText(text: string, maxBytes = MAX_FILE_BYTES): string | und
   if (text.length > maxBytes) return `larger than ${Math.round(maxBytes / 1024)} KB; probably generated`;
   if (text.includes('\0')) return 'binary content (contains NUL characters)';
   return undefined;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${Math.round(bytes / 1024)} KB`;
 }

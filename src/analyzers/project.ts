@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Project } from 'ts-morph';
+import { readRegularFile, statPath } from '../io/regularFile';
 import { ts } from './ts';
 import { createTypeFacts, type TypeFacts } from './facts/types';
 
@@ -29,6 +30,11 @@ export function scriptKindOf(fileName: string): ts.ScriptKind {
     default:
       return ts.ScriptKind.JS;
   }
+}
+
+function isRegularFile(file: string): boolean {
+  const stat = statPath(file);
+  return 'stats' in stat && stat.stats.isFile();
 }
 
 /** Syntax errors the parser recovered from (the first one is enough to tell the user). */
@@ -123,8 +129,9 @@ export class ProjectHost {
       visited.push(directory);
       const tsconfig = path.join(directory, 'tsconfig.json');
       const jsconfig = path.join(directory, 'jsconfig.json');
-      if (fs.existsSync(tsconfig)) found = tsconfig;
-      else if (fs.existsSync(jsconfig)) found = jsconfig;
+      // ts-morph reads it with a plain readFileSync: a FIFO or a device there is passed over.
+      if (isRegularFile(tsconfig)) found = tsconfig;
+      else if (isRegularFile(jsconfig)) found = jsconfig;
       if (found) break;
       // node_modules packages are never part of the project above them.
       if (path.basename(directory) === 'node_modules') {
@@ -231,12 +238,9 @@ export class ProjectHost {
     }
     let text = this.overlays.get(absolute);
     if (text === undefined) {
-      try {
-        if (fs.statSync(absolute).size > 1_000_000) return undefined;
-        text = fs.readFileSync(absolute, 'utf8');
-      } catch {
-        return undefined;
-      }
+      const read = readRegularFile(absolute, { maxBytes: 1_000_000 });
+      if ('refused' in read) return undefined;
+      text = read.bytes.toString('utf8');
     }
     const sourceFile = ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, scriptKindOf(absolute));
     const file: ModuleFile = { fileName: absolute, text, version, sourceFile };

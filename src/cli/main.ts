@@ -34,6 +34,8 @@ export interface CliIo {
   /** Whether stdout is a terminal (text output is coloured only then). */
   isTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** Standard input, opened only by a command that reads it (`perflens profile -`). */
+  stdin?: () => NodeJS.ReadableStream;
 }
 
 export interface CliOptions {
@@ -161,6 +163,7 @@ function main(): void {
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
+    stdin: () => process.stdin,
   }).then((code) => {
     process.exitCode = code;
   });

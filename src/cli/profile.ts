@@ -9,8 +9,11 @@ import { diffRuns, regressions, type FunctionChange, type ProfileDiff, type Prof
 import { EnclosingFunctions, type SourceRange } from '../profiles/enclosing';
 import { ProfileError } from '../profiles/errors';
 import { computeHotspots, type FunctionHotspot } from '../profiles/hotspots';
-import { loadProfileFile } from '../profiles/load';
+import { describeNonFile } from '../io/regularFile';
+import { readBoundedStream } from '../io/boundedStream';
+import { loadProfileFile, MAX_PROFILE_BYTES, parseProfile, refusalMessage, type LoadOptions } from '../profiles/load';
 import type { Profile } from '../profiles/model';
+import { ReadScope } from '../profiles/readScope';
 import { resolveFrames, type ResolvedFunction } from '../profiles/resolve';
 import { SourceMaps } from '../profiles/sourcemaps';
 import { formatProfileJson } from './format/profileJson';
@@ -24,6 +27,8 @@ export interface ProfileIo {
   stderr: (text: string) => void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Standard input, opened only when the profile is read from it (`perflens profile -`). */
+  stdin?: () => NodeJS.ReadableStream;
 }
 
 /** A function as shown: this run's figures, the comparison with the baseline, its source range. */
@@ -71,9 +76,11 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
     commandStatus = recording.signal ? 128 : recording.status;
     if (recording.others > 0) notes.push(`${command.run[0]} ran ${recording.others + 1} Node.js processes; showing the busiest`);
   } else {
-    profile = loadProfileFile(path.resolve(io.cwd, command.file as string), options);
+    profile = await readProfile(command.file as string, io, options);
   }
-  const sourceMaps = new SourceMaps(root);
+  // A profile names the files it wants read (sources, maps): none outside the root is.
+  const scope = new ReadScope([root]);
+  const sourceMaps = new SourceMaps(root, scope);
   const resolution = resolveFrames(profile, { root, sourceMaps });
   const run: ProfileRun = { hotspots: computeHotspots(profile, resolution), resolution };
 
@@ -101,8 +108,10 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
     ? diff.changes.map((change) => ({ fn: change.fn, hotspot: change.after, change, range: undefined }))
     : run.hotspots.functions.map((hotspot) => ({ fn: resolution.functions[hotspot.id], hotspot, change: undefined, range: undefined }));
   const rows = limit === undefined ? all : all.slice(0, limit);
-  await addRanges(rows);
+  await addRanges(rows, scope);
   notes.push(...profile.notes, ...sourceMaps.problems);
+  const refused = scope.note();
+  if (refused) notes.push(refused);
 
   const report: ProfileReport = {
     profile,
@@ -130,12 +139,12 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
   return 0;
 }
 
-/** The source range of each shown function, from its file (any language with a grammar). */
-async function addRanges(rows: ReportRow[]): Promise<void> {
+/** The source range of each shown function, from its file (any language with a grammar) when `scope` lets it be read. */
+async function addRanges(rows: ReportRow[], scope: ReadScope): Promise<void> {
   const lineOf = (row: ReportRow): number => row.fn.line || row.hotspot?.hotLine || 0;
   const wanted = rows.filter((row) => row.fn.path !== undefined && lineOf(row) > 0 && fs.existsSync(row.fn.path));
   if (wanted.length === 0) return;
-  const finder = await EnclosingFunctions.create();
+  const finder = await EnclosingFunctions.create(scope);
   for (const row of wanted) {
     const found = await finder.find(row.fn.path as string, lineOf(row), row.fn.line > 0 ? row.fn.column : 0);
     if (!found) continue;
@@ -143,6 +152,27 @@ async function addRanges(rows: ReportRow[]): Promise<void> {
     // A frame known only by the lines it ran (folded stacks, some pprofs) takes its function's start.
     if (row.fn.line === 0) row.fn = { ...row.fn, line: found.range.start.line, column: found.range.start.column };
   }
+}
+
+/** `-` and `/dev/stdin`: standard input (a pipe or a redirected file), read with the same limit as a file. */
+const STDIN_NAMES = new Set(['-', '/dev/stdin']);
+
+async function readProfile(file: string, io: ProfileIo, options: LoadOptions): Promise<Profile> {
+  if (!STDIN_NAMES.has(file)) return loadProfileFile(path.resolve(io.cwd, file), options);
+  const stdin = io.stdin?.();
+  if (!stdin) throw new ProfileError('standard input is not available to read a profile from');
+  if ((stdin as { isTTY?: boolean }).isTTY) throw new ProfileError('standard input is a terminal: pipe a profile in (cat run.cpuprofile | perflens profile -)');
+  // A device redirected in (< /dev/zero) is refused by what it is, as a named one would be.
+  const fd = (stdin as { fd?: unknown }).fd;
+  if (typeof fd === 'number') {
+    const stats = fs.fstatSync(fd);
+    if (!stats.isFIFO() && !stats.isSocket() && !stats.isFile()) {
+      throw new ProfileError(`standard input is ${describeNonFile(stats)}: pipe a profile in (cat run.cpuprofile | perflens profile -)`);
+    }
+  }
+  const read = await readBoundedStream(stdin, MAX_PROFILE_BYTES);
+  if ('refused' in read) throw new ProfileError(refusalMessage('standard input', read.refused, MAX_PROFILE_BYTES));
+  return parseProfile(read.bytes, options);
 }
 
 function isDirectory(file: string): boolean {

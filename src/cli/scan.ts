@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ConfigError, emptyConfig, findConfigFile, loadConfigFile, type PerfLensConfig } from '../analyzers/config';
 import { Analyzer, type FileAnalysis } from '../analyzers/engine';
 import type { Category, FileError, Finding, SkippedFile } from '../analyzers/finding';
-import { discoverFiles, InputError, readSourceFile } from '../analyzers/files';
+import { discoverFiles, InputError, readSourceFile, scannablePath } from '../analyzers/files';
 import type { Rule } from '../analyzers/rule';
 import { LineIndex } from '../analyzers/text';
 import { fixFile } from './fixFile';
@@ -50,8 +50,9 @@ export function runScan(options: ScanOptions): ScanReport {
   const typed = options.paths.length > 0 ? options.paths : ['.'];
   const inputs = typed.map((input) => {
     const absolute = path.resolve(options.cwd, input);
-    // Checked here, not left to discoverFiles, so that the message names the path as it was typed.
-    if (!fs.existsSync(absolute)) throw new InputError(`no such file or folder: ${input}`);
+    // Checked here, not left to discoverFiles, so that the message names the path as it was typed;
+    // a FIFO, a device or a symbolic link loop is refused with what it is before anything reads it.
+    scannablePath(absolute, input);
     return absolute;
   });
 

@@ -42,7 +42,8 @@ const PROFILE = `Usage: perflens profile [options] FILE
 Reports where a profile spent its time (or memory): the heaviest functions by self weight, with
 their total, share and location, mapped through source maps to the original source. Reads V8
 .cpuprofile and .heapprofile, Chrome DevTools traces, speedscope JSON, folded stacks and pprof
-(gzipped or not); the format is detected from the content.
+(gzipped or not); the format is detected from the content. FILE - (or /dev/stdin) reads the
+profile from standard input: cat run.cpuprofile | perflens profile -
 
 Options:
   --format text|json        output format (default: text)
@@ -50,8 +51,8 @@ Options:
   --baseline FILE           compare with an earlier profile: before, after and change per function
   --max-regression PCT      with --baseline: exit 1 when the total or a function's self weight
                             grew by more than PCT percent beyond sampling noise
-  --root DIR                where the sources live; locations are shown relative to it
-                            (default: the working directory)
+  --root DIR                where the sources live; locations are shown relative to it, and no
+                            file outside it is read (default: the working directory)
   --run -- COMMAND...       run COMMAND with Node's CPU profiler on (NODE_OPTIONS=--cpu-prof) and
                             report the busiest Node process; COMMAND's output goes to stderr
   --thread NAME             Chrome traces: the thread to show (default: the main JS thread)

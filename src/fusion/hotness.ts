@@ -12,6 +12,7 @@ import { ProfileError } from '../profiles/errors';
 import { computeHotspots } from '../profiles/hotspots';
 import { loadProfileFile } from '../profiles/load';
 import type { Profile } from '../profiles/model';
+import { ReadScope } from '../profiles/readScope';
 import { resolveFrames } from '../profiles/resolve';
 import { SourceMaps } from '../profiles/sourcemaps';
 
@@ -36,12 +37,20 @@ export interface TimeProfile {
   notes: string[];
 }
 
+export interface TimeProfileOptions {
+  /**
+   * The folders the profile may make us read (generated files, source maps); default `[root]`.
+   * The editor passes its workspace folders.
+   */
+  readRoots?: readonly string[];
+}
+
 /**
  * Reads a CPU profile (any format `perflens profile` reads) for ranking. Profiles that do not
  * measure time — heap profiles (bytes), folded stacks or pprof sample counts — are refused with a
  * ProfileError: a finding's cost cannot be read from them in milliseconds.
  */
-export function loadTimeProfile(file: string, root: string): TimeProfile {
+export function loadTimeProfile(file: string, root: string, options: TimeProfileOptions = {}): TimeProfile {
   let profile: Profile;
   try {
     profile = loadProfileFile(file);
@@ -53,7 +62,8 @@ export function loadTimeProfile(file: string, root: string): TimeProfile {
     const what = profile.unit === 'bytes' ? 'memory (bytes)' : 'sample counts, not time';
     throw new ProfileError(`--profile ${path.relative(root, file) || file} measures ${what}: ranking findings needs a CPU profile (.cpuprofile, a Chrome trace, speedscope or a pprof CPU profile)`);
   }
-  const sourceMaps = new SourceMaps(root);
+  const scope = new ReadScope(options.readRoots ?? [root]);
+  const sourceMaps = new SourceMaps(root, scope);
   const resolution = resolveFrames(profile, { root, sourceMaps });
   const hotspots = computeHotspots(profile, resolution);
   const functions: ProfiledFunction[] = [];
@@ -62,7 +72,8 @@ export function loadTimeProfile(file: string, root: string): TimeProfile {
     if (fn.path === undefined || fn.line <= 0) continue;
     functions.push({ name: fn.name, path: fn.path, line: fn.line, column: fn.column, selfMs: hotspot.self, totalMs: hotspot.total });
   }
-  return { totalMs: hotspots.total, functions, notes: [...profile.notes, ...sourceMaps.problems] };
+  const refused = scope.note();
+  return { totalMs: hotspots.total, functions, notes: [...profile.notes, ...sourceMaps.problems, ...(refused ? [refused] : [])] };
 }
 
 /**
@@ -75,7 +86,8 @@ export async function rankByHotness(findings: readonly Finding[], profile: TimeP
   const candidates = profile.functions.filter((fn) => files.has(path.resolve(fn.path)));
   const byFile = new Map<string, Array<{ range: SourceRange; selfMs: number; totalMs: number }>>();
   if (candidates.length > 0) {
-    const finder = await EnclosingFunctions.create();
+    // Only the findings' own files are read for ranges: the scan read them already, whatever the profile names.
+    const finder = await EnclosingFunctions.create(new ReadScope([...files]));
     // Frames of one source function can arrive under several scripts (a bundle and its chunk,
     // two reloads): the same range is one function, its times added up.
     const merged = new Map<string, { file: string; range: SourceRange; selfMs: number; totalMs: number }>();

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { ReadScope } from './readScope';
 
 export interface SourceRange {
   start: { line: number; column: number };
@@ -83,12 +84,16 @@ export class EnclosingFunctions {
   private readonly trees = new Map<string, Promise<Node | undefined>>();
   private readonly languages = new Map<string, Promise<Language>>();
 
-  private constructor(private readonly assets: { runtime: string; grammars: string }) {}
+  private constructor(
+    private readonly assets: { runtime: string; grammars: string },
+    private readonly scope: ReadScope,
+  ) {}
 
-  static async create(): Promise<EnclosingFunctions> {
+  /** `scope`: the only source files it may read (a profile names them, and may come from anywhere). */
+  static async create(scope: ReadScope): Promise<EnclosingFunctions> {
     const assets = locateAssets();
     await Parser.init({ locateFile: (name: string) => path.join(assets.runtime, name) });
-    return new EnclosingFunctions(assets);
+    return new EnclosingFunctions(assets, scope);
   }
 
   /** The innermost function containing 1-based `line`/`column` (column 0: anywhere on the line). */
@@ -133,13 +138,10 @@ export class EnclosingFunctions {
   private async parse(file: string): Promise<Node | undefined> {
     const grammar = grammarFor(file);
     if (!grammar) return undefined;
-    let text: string;
-    try {
-      if (fs.statSync(file).size > MAX_SOURCE_BYTES) return undefined;
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    // Outside the scope, missing, not a regular file or too large: no range (the scope notes refusals).
+    const read = this.scope.read(file, { maxBytes: MAX_SOURCE_BYTES });
+    if (!('bytes' in read)) return undefined;
+    const text = read.bytes.toString('utf8');
     const parser = new Parser();
     parser.setLanguage(await this.language(grammar));
     const tree = parser.parse(text);

@@ -3,8 +3,8 @@
  * the file name: gzip → pprof (or gzipped JSON), JSON → by its top-level keys, text → folded
  * stacks, other binary → pprof. Every failure is a ProfileError with a one-line reason.
  */
-import * as fs from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { readRegularFile, type Refusal } from '../io/regularFile';
 import { ProfileError } from './errors';
 import { importCpuProfile } from './importers/cpuprofile';
 import { importFolded, looksFolded } from './importers/folded';
@@ -15,7 +15,7 @@ import { importSpeedscope } from './importers/speedscope';
 import { importTrace } from './importers/trace';
 import type { Profile, ProfileFormat } from './model';
 
-/** Profiles past this size are refused before a byte is read: 1 GiB. */
+/** Profiles past this size are refused: before a byte is read when the file system tells the size, else once read that far. 1 GiB. */
 export const MAX_PROFILE_BYTES = 1024 * 1024 * 1024;
 
 export interface LoadOptions {
@@ -28,21 +28,27 @@ export interface LoadOptions {
 
 export function loadProfileFile(file: string, options: LoadOptions = {}): Profile {
   const maxBytes = options.maxBytes ?? MAX_PROFILE_BYTES;
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new ProfileError(`no such file: ${file}`);
+  const read = readRegularFile(file, { maxBytes });
+  if ('refused' in read) throw new ProfileError(refusalMessage(file, read.refused, maxBytes));
+  return parseProfile(read.bytes, options);
+}
+
+/** Why `file` (a path, or "standard input") is not read as a profile, in one line. */
+export function refusalMessage(file: string, refused: Refusal, maxBytes: number): string {
+  switch (refused.kind) {
+    case 'missing':
+      return `no such file: ${file}`;
+    case 'too-large':
+      return `${file} is ${refused.size !== undefined ? `${formatSize(refused.size)}: ` : ''}larger than the ${formatSize(maxBytes)} a profile may have`;
+    case 'not-a-file':
+      return refused.reason === 'a folder'
+        ? `${file} is a folder, not a profile`
+        : `${file} is ${refused.reason}, not a regular file: only files are read as profiles (pipe one in with "perflens profile -")`;
+    case 'symbolic-link-loop':
+      return `${file} is ${refused.reason}`;
+    case 'unreadable':
+      return `cannot read ${file}: ${refused.code}`;
   }
-  if (stat.isDirectory()) throw new ProfileError(`${file} is a folder, not a profile`);
-  if (stat.size > maxBytes) throw new ProfileError(`${file} is ${formatSize(stat.size)}: larger than the ${formatSize(maxBytes)} a profile may have`);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    throw new ProfileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  return parseProfile(bytes, options);
 }
 
 export function parseProfile(bytes: Buffer, options: LoadOptions = {}): Profile {

@@ -5,6 +5,7 @@
  */
 import type { Frame, Profile } from './model';
 import { displayPath, localPath } from './paths';
+import { ReadScope } from './readScope';
 import { SourceMaps } from './sourcemaps';
 
 export interface ResolvedFunction {
@@ -40,6 +41,7 @@ export interface Resolution {
 export interface ResolveOptions {
   /** Where sources live: paths are shown relative to it. */
   root: string;
+  /** Reads source maps through this one (shared by several profiles); else a new one confined to `root`. */
   sourceMaps?: SourceMaps;
 }
 
@@ -48,7 +50,7 @@ const ROOT_FRAME = '(root)';
 
 export function resolveFrames(profile: Profile, options: ResolveOptions): Resolution {
   const { root } = options;
-  const sourceMaps = options.sourceMaps ?? new SourceMaps(root);
+  const sourceMaps = options.sourceMaps ?? new SourceMaps(root, new ReadScope([root]));
   const functions: ResolvedFunction[] = [];
   const functionIndex = new Map<string, number>();
   const functionOf = new Int32Array(profile.frames.length);

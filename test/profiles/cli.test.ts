@@ -69,11 +69,15 @@ describe('JSON output', () => {
     expect(report.functions.every((fn: { file: string | null }) => fn.file === null || !fn.file.includes('\\'))).toBe(true);
   });
 
-  it('shows files relative to --root, and absolute outside it', async () => {
-    const inside = JSON.parse((await perflens(['profile', 'run.cpuprofile', '--format', 'json', '--root', 'src'], root)).stdout);
-    expect(inside.functions[0].file).toBe('work.ts');
-    const outside = JSON.parse((await perflens(['profile', 'run.cpuprofile', '--format', 'json', '--root', 'dist'], root)).stdout);
-    expect(outside.functions[0].file).toBe(path.join(root, 'src', 'work.ts').split(path.sep).join('/'));
+  it('shows files relative to --root, absolute outside it — and reads nothing outside it', async () => {
+    // dist/ holds the bundle and its map, src/ the sources: with --root dist the map is read, the source it points at is not.
+    const distOnly = JSON.parse((await perflens(['profile', 'run.cpuprofile', '--format', 'json', '--root', 'dist'], root)).stdout);
+    expect(distOnly.functions[0]).toMatchObject({ name: 'heavyWork', file: path.join(root, 'src', 'work.ts').split(path.sep).join('/'), range: null });
+    expect(distOnly.notes.filter((note: string) => note.includes('reading outside the root is refused'))).toHaveLength(1);
+    // With --root src the bundle itself is outside: its sourceMappingURL is never read, so positions stay generated.
+    const srcOnly = JSON.parse((await perflens(['profile', 'run.cpuprofile', '--format', 'json', '--root', 'src'], root)).stdout);
+    expect(srcOnly.functions[0].file).toBe(path.join(root, 'dist', 'app.js').split(path.sep).join('/'));
+    expect(srcOnly.notes.some((note: string) => note.includes('reading outside the root is refused'))).toBe(true);
     expect(oneLineError(await perflens(['profile', 'run.cpuprofile', '--root', 'nope'], root))).toBe('perflens: --root nope is not a folder');
   });
 });

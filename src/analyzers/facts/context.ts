@@ -2,7 +2,7 @@
  * "Where does this code run?" — inside an async function, inside a request handler (where a
  * blocking call stalls every other request), or in start-up / script code where it is fine.
  */
-import * as fs from 'node:fs';
+import { readRegularFile } from '../../io/regularFile';
 import { ts } from '../ts';
 import { isTestPath, projectPath } from './paths';
 import { syntaxIndexOf } from './syntaxIndex';
@@ -735,14 +735,18 @@ export function isToolPackageFile(fileName: string): boolean {
   return answer ?? false;
 }
 
-/** The parsed manifest, null when it exists but cannot be read, undefined when there is none. */
+/** The parsed manifest, null when it exists but cannot be read (or is no regular file, or over 1 MB), undefined when there is none. */
 function readManifest(file: string): Record<string, unknown> | null | undefined {
+  const read = readRegularFile(file, { maxBytes: MAX_MANIFEST_BYTES });
+  if ('refused' in read) return read.refused.kind === 'missing' ? undefined : null;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? undefined : null;
+    return JSON.parse(read.bytes.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
   }
 }
+
+const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 /** Bundlers and dev servers: a package built on one is build tooling. */
 const BUILD_TOOL_DEPENDENCIES = /^(vite|webpack|rollup|esbuild|tsup|parcel|@vitejs\/.*|@rollup\/.*|webpack-dev-server|expo|react-native)$/;

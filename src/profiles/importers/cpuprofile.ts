@@ -27,13 +27,13 @@ export function importCpuProfile(bytes: Buffer): Profile {
   }
   cursor.end();
   if (!sawNodes) throw new ProfileError('not a CPU profile: there is no "nodes" array');
-  const { tree, lineTicks, samples, frames } = reader.finish({ startTime, endTime });
+  const { tree, lineTicks, samples, frames, notes: timingNotes } = reader.finish({ startTime, endTime });
   toMilliseconds(tree.self);
   if (tree.selfSquares) for (let node = 0; node < tree.size; node++) tree.selfSquares[node] /= 1e6;
   if (lineTicks) toMilliseconds(lineTicks.weight);
   let total = 0;
   for (let node = 0; node < tree.size; node++) total += tree.self[node];
-  return { format: 'cpuprofile', unit: 'ms', frames, tree, lineTicks, total, samples, threads: [], notes: [] };
+  return { format: 'cpuprofile', unit: 'ms', frames, tree, lineTicks, total, samples, threads: [], notes: timingNotes };
 }
 
 export function toMilliseconds(values: Float64Array): void {

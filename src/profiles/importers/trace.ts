@@ -169,14 +169,14 @@ export function importTrace(bytes: Buffer, options: TraceOptions = {}): Profile 
   const label = (profile: TraceProfile): string => `${threadName(profile)} (pid ${profile.pid}, tid ${profile.tid ?? '?'})`;
   const selected = pickThread(candidates, threadName, label, options.thread);
 
-  const { tree, lineTicks, samples, frames } = selected.reader.finish({ startTime: selected.startTime, endTime: selected.endTime });
+  const { tree, lineTicks, samples, frames, notes: timingNotes } = selected.reader.finish({ startTime: selected.startTime, endTime: selected.endTime });
   toMilliseconds(tree.self);
   if (tree.selfSquares) for (let node = 0; node < tree.size; node++) tree.selfSquares[node] /= 1e6;
   if (lineTicks) toMilliseconds(lineTicks.weight);
   let total = 0;
   for (let node = 0; node < tree.size; node++) total += tree.self[node];
   const threads: ProfileThread[] = candidates.map((profile) => ({ name: label(profile), samples: profile.reader.samples.length, selected: profile === selected }));
-  const notes = threads.length > 1 ? [`the trace holds ${threads.length} profiled threads; showing ${label(selected)}`] : [];
+  const notes = threads.length > 1 ? [`the trace holds ${threads.length} profiled threads; showing ${label(selected)}`, ...timingNotes] : timingNotes;
   return { format: 'trace', unit: 'ms', frames, tree, lineTicks, total, samples, threads, notes };
 }
 

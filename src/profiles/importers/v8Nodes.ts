@@ -7,6 +7,7 @@
 import { ProfileError } from '../errors';
 import { buildTree, type CallTree, type Frame, type LineTicks } from '../model';
 import { decodeSpan, GrowableNumbers, type JsonCursor } from './jsonCursor';
+import { sampleTimes } from './sampleTimes';
 
 const NO_PARENT = -2147483648;
 
@@ -242,10 +243,10 @@ export class V8NodeReader {
 
   /**
    * The checked call tree with self weight from the samples (each sample lasts until the next
-   * one; the last until `endTime`), or — for profiles saved without samples — from hit counts
+   * one in time; the last until `endTime` — see sampleTimes.ts for out-of-order and bad deltas), or — for profiles saved without samples — from hit counts
    * spread evenly over the profile's duration. Weights stay in microseconds.
    */
-  finish(timing: { startTime?: number; endTime?: number }): { tree: CallTree; lineTicks: LineTicks | undefined; samples: number; frames: Frame[] } {
+  finish(timing: { startTime?: number; endTime?: number }): { tree: CallTree; lineTicks: LineTicks | undefined; samples: number; frames: Frame[]; notes: string[] } {
     const size = this.ids.length;
     if (size === 0) throw new ProfileError('the profile has no nodes');
     const ids = this.ids.values;
@@ -279,23 +280,20 @@ export class V8NodeReader {
     const selfSamples = new Float64Array(size);
     const selfSquares = new Float64Array(size);
     const sampleCount = this.samples.length;
+    let durations: Float64Array = new Float64Array(0);
+    const notes: string[] = [];
     if (sampleCount > 0) {
       if (this.timeDeltas.length !== sampleCount) {
         throw new ProfileError(`the profile has ${sampleCount} samples but ${this.timeDeltas.length} time deltas`);
       }
+      const times = sampleTimes(this.timeDeltas.values, sampleCount, timing);
+      durations = times.durations;
+      notes.push(...times.notes);
       const samples = this.samples.values;
-      const deltas = this.timeDeltas.values;
       for (let at = 0; at < sampleCount; at++) {
         const node = indexOf(samples[at]);
         if (node < 0) throw new ProfileError(`sample ${at + 1} points at node ${samples[at]}, which is not in the profile`);
-        // Out-of-order timestamps happen at sampler hiccups; they add no time.
-        let duration: number;
-        if (at + 1 < sampleCount) duration = deltas[at + 1];
-        else {
-          let last = timing.startTime ?? 0;
-          for (let step = 0; step < sampleCount; step++) last += deltas[step];
-          duration = timing.endTime !== undefined && timing.startTime !== undefined ? timing.endTime - last : 0;
-        }
+        const duration = durations[at];
         if (duration > 0) {
           self[node] += duration;
           selfSquares[node] += duration * duration;
@@ -323,8 +321,8 @@ export class V8NodeReader {
       selfSquares: sampleCount > 0 ? selfSquares : undefined,
       describe: (index) => `node ${ids[index]}`,
     });
-    const lineTicks = this.sampleLines.length > 0 && this.sampleLines.length === sampleCount ? this.lineTicksFromSamples(newIndex, indexOf) : this.lineTicks(tree, newIndex);
-    return { tree, lineTicks, samples: sampleCount > 0 ? sampleCount : sumOf(selfSamples), frames: this.callFrames.frames };
+    const lineTicks = this.sampleLines.length > 0 && this.sampleLines.length === sampleCount ? this.lineTicksFromSamples(newIndex, indexOf, durations) : this.lineTicks(tree, newIndex);
+    return { tree, lineTicks, samples: sampleCount > 0 ? sampleCount : sumOf(selfSamples), frames: this.callFrames.frames, notes };
   }
 
   /** positionTicks as weights: a node's self time split in proportion to the ticks of each line. */
@@ -343,15 +341,14 @@ export class V8NodeReader {
   }
 
   /** Per-sample lines (traces) as weights: each sample's duration goes to its node and line. */
-  private lineTicksFromSamples(newIndex: Int32Array, indexOf: (id: number) => number): LineTicks | undefined {
+  private lineTicksFromSamples(newIndex: Int32Array, indexOf: (id: number) => number, durations: Float64Array): LineTicks | undefined {
     const weights = new Map<number, number>();
     const count = this.samples.length;
-    const deltas = this.timeDeltas.values;
     for (let at = 0; at < count; at++) {
       const line = this.sampleLines.values[at];
       if (line <= 0) continue;
       const node = newIndex[indexOf(this.samples.values[at])];
-      const duration = at + 1 < count ? Math.max(0, deltas[at + 1]) : 0;
+      const duration = durations[at];
       // node < 2^31 and line < 2^21 in practice: one number keys both.
       const key = node * 0x200000 + Math.min(line, 0x1fffff);
       weights.set(key, (weights.get(key) ?? 0) + duration);
