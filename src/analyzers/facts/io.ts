@@ -122,7 +122,8 @@ function describeSyncCall(call: ts.CallExpression, name: string, facts: FileFact
 
 /**
  * The edits that turn a blocking fs call into its awaited promise twin, when that provably keeps
- * behaviour: the call is directly inside the body of an `async` function (so `await` is legal
+ * the call's arguments, result and errors (when the call finishes is awaitFix.ts's question):
+ * the call is directly inside the body of an `async` function (so `await` is legal
  * and errors still throw at the same place), it is Node's own `fs` (whose `promises` twin takes
  * the same arguments and gives the same result), and its first argument is a path, not a file
  * descriptor (fs.promises takes FileHandles, not numbers). The twin is reached through what the
