@@ -12,11 +12,16 @@ const requireFromTest = createRequire(__filename);
 
 export type Outcome = { value: unknown; log: unknown[] } | { error: string; log: unknown[] };
 
-/** Loads `code` (TypeScript or JavaScript, CommonJS or ES module syntax) and returns its exports. */
-export function loadModule(code: string, globals: Record<string, unknown> = {}): Record<string, unknown> {
-  const js = ts.transpileModule(code, {
+/** `code` (TypeScript or JavaScript, CommonJS or ES module syntax) as CommonJS JavaScript that Node runs. */
+export function toCommonJs(code: string): string {
+  return ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   }).outputText;
+}
+
+/** Loads `code` (TypeScript or JavaScript, CommonJS or ES module syntax) and returns its exports. */
+export function loadModule(code: string, globals: Record<string, unknown> = {}): Record<string, unknown> {
+  const js = toCommonJs(code);
   const module = { exports: {} as Record<string, unknown> };
   const names = Object.keys(globals);
   const factory = new Function('require', 'module', 'exports', ...names, js) as (...args: unknown[]) => void;

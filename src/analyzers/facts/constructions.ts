@@ -167,6 +167,14 @@ export function constructsCleanly(construction: Construction): boolean {
   return false;
 }
 
+/**
+ * A date formatter that names no `timeZone`: it takes the process's default zone when it is built,
+ * and assigning `process.env.TZ` changes that default while the program runs.
+ */
+export function readsDefaultTimeZone(construction: Construction, file: FileFacts): boolean {
+  return construction.kind === 'intl' && construction.ctor === 'DateTimeFormat' && !/\btimeZone\s*:/.test(file.textOf(construction.node));
+}
+
 /** A regexp passed to `x.replace(re, …)` only keeps behaviour when `x` is a string (not an object with its own replace). */
 export function stringReceivers(construction: Construction, usage: Usage, file: FileFacts): boolean {
   if (construction.kind !== 'regexp') return true;

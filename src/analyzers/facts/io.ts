@@ -121,17 +121,9 @@ function describeSyncCall(call: ts.CallExpression, name: string, facts: FileFact
 }
 
 /**
- * The edit that turns `fs.readFileSync(p)` into `(await fs.promises.readFile(p))` — see
- * `awaitPromisesEdits`; undefined when that takes more than one edit (an import to add).
- */
-export function awaitPromisesEdit(io: SyncIoCall, facts: FileFacts): TextEdit | undefined {
-  const edits = awaitPromisesEdits(io, facts);
-  return edits && edits.length === 1 ? edits[0] : undefined;
-}
-
-/**
  * The edits that turn a blocking fs call into its awaited promise twin, when that provably keeps
- * behaviour: the call is directly inside the body of an `async` function (so `await` is legal
+ * the call's arguments, result and errors (when the call finishes is awaitFix.ts's question):
+ * the call is directly inside the body of an `async` function (so `await` is legal
  * and errors still throw at the same place), it is Node's own `fs` (whose `promises` twin takes
  * the same arguments and gives the same result), and its first argument is a path, not a file
  * descriptor (fs.promises takes FileHandles, not numbers). The twin is reached through what the

@@ -12,27 +12,39 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('sync-io-in-async safe fix keeps behaviour', () => {
   it('readFileSync / statSync / mkdirSync / writeFileSync / readdirSync → fs.promises', async () => {
+    fs.writeFileSync(path.join(dir, 'fixture.txt'), 'fixture text');
+    // Each path is used once: a sequence on one path is only a suggestion (test/reliability/safe-fixes.test.ts).
     const before = `
 import fs from 'node:fs';
 import path from 'node:path';
 export async function run(dir: string, name: string, body: string) {
-  fs.mkdirSync(path.join(dir, 'out'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'out', name + '.d'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'out', name), body);
-  const text = fs.readFileSync(path.join(dir, 'out', name), 'utf8');
-  const size = fs.statSync(path.join(dir, 'out', name)).size;
-  const names = fs.readdirSync(path.join(dir, 'out')).sort();
+  const text = fs.readFileSync(path.join(dir, 'fixture.txt'), 'utf8');
+  const size = fs.statSync(path.join(dir, 'out')).size > 0;
+  const names = fs.readdirSync(dir).sort();
   log.push(text.length);
   return { text, size, names };
 }`;
     const after = applySafeFixes(before, rule);
     expect(after).toContain('await fs.promises.mkdir(');
-    expect(after).toContain('(await fs.promises.stat(path.join(dir, \'out\', name))).size');
+    expect(after).toContain('(await fs.promises.stat(path.join(dir, \'out\'))).size');
     expect(after).not.toMatch(/Sync\(/);
     await expectSameBehaviour(before, after, 'run', [
       [dir, 'a.txt', 'hello'],
       [dir, 'b.txt', ''],
       [dir, 'ü.txt', 'x'.repeat(100_000)],
     ]);
+  });
+
+  it('a write and a read of the same path stay a suggestion that says why', () => {
+    const code = `import fs from 'node:fs';\nexport async function f(p: string, body: string) { fs.writeFileSync(p, body); return fs.readFileSync(p, 'utf8'); }`;
+    const fixes = findings(code, { rule }).flatMap((f) => f.fixes);
+    expect(fixes).toHaveLength(2);
+    for (const fix of fixes) {
+      expect(fix.safe).toBe(false);
+      expect(fix.title).toContain('fs.writeFileSync and fs.readFileSync use the same path');
+    }
   });
 
   it('as an argument, in a conditional and inside a template: same values', async () => {
@@ -80,12 +92,13 @@ export async function run(dir: string, name: string, body: string) {
   mkdirSync(path.join(dir, 'named'), { recursive: true });
   writeFileSync(path.join(dir, 'named', name), body);
   log.push('written');
-  return readFileSync(path.join(dir, 'named', name), 'utf8').toUpperCase();
+  return readFileSync(path.join(dir, 'fixture.txt'), 'utf8').toUpperCase();
 }`;
+    fs.writeFileSync(path.join(dir, 'fixture.txt'), 'fixture text');
     const after = applySafeFixes(before, rule);
     expect(after).toContain("import { readFile } from 'node:fs/promises';");
     expect(after).toContain("import { writeFile } from 'node:fs/promises';");
-    expect(after).toContain('(await readFile(path.join(dir, \'named\', name), \'utf8\')).toUpperCase()');
+    expect(after).toContain('(await readFile(path.join(dir, \'fixture.txt\'), \'utf8\')).toUpperCase()');
     expect(after).not.toMatch(/Sync\(/);
     await expectSameBehaviour(before, after, 'run', [
       [dir, 'n.txt', 'hello'],
@@ -135,6 +148,44 @@ describe('sync-io-in-async offers no safe fix where the promise form differs', (
   it('still reports the call in a synchronous callback (it runs inside the async function)', () => {
     const code = `import fs from 'fs';\nexport async function f(ps: string[]) { return ps.map((p) => fs.readFileSync(p, 'utf8')); }`;
     expect(findings(code, { rule })).toHaveLength(1);
+  });
+});
+
+describe('sync-io-in-async sees who runs the function, however it is handed over', () => {
+  // The contexts themselves are run before and after in test/reliability/safe-fixes.test.ts.
+  const fixOf = (code: string) => findings(code, { rule }).flatMap((f) => f.fixes);
+  it.each([
+    ['a named function', `import fs from 'fs';\nasync function flush() { fs.writeFileSync('state.json', '{}'); }\nprocess.on('exit', flush);`],
+    ['process imported from node:process', `import fs from 'fs';\nimport process from 'node:process';\nprocess.once('exit', async () => { fs.writeFileSync('state.json', '{}'); });`],
+    ['a bound method', `import fs from 'fs';\nclass App { async stop() { fs.writeFileSync('state.json', '{}'); } start() { process.on('beforeExit', this.stop.bind(this)); } }`],
+    ['an object method', `import fs from 'fs';\nconst hooks = { async onExit() { fs.writeFileSync('state.json', '{}'); } };\nprocess.on('exit', hooks.onExit);`],
+    ['an arrow that calls it before its own first await', `import fs from 'fs';\nasync function save(p: string) { fs.writeFileSync(p, '{}'); }\nprocess.on('exit', async () => { await save('state.json'); });`],
+  ])("no fix in an 'exit' or 'beforeExit' listener: %s", (_name, code) => {
+    expect(findings(code, { rule })).toHaveLength(1);
+    expect(fixOf(code)).toEqual([]);
+  });
+
+  it.each([
+    ['SIGINT', `process.on('SIGINT', async () => { fs.writeFileSync('state.json', '{}'); process.exit(130); });`],
+    ['a timer', `setTimeout(async () => { fs.writeFileSync('state.json', '{}'); }, 10);`],
+    ['an async executor', `new Promise(async (resolve) => { fs.writeFileSync('state.json', '{}'); resolve(1); });`],
+    ['a .catch chain dropped', `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport function go() { save().catch(console.error); }`],
+    ['an async function started in place', `export function go() { void (async () => { fs.writeFileSync('state.json', '{}'); })(); }`],
+  ])('a suggestion, not a safe fix: %s', (_name, body) => {
+    const fixes = fixOf(`import fs from 'fs';\n${body}`);
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0].safe).toBe(false);
+  });
+
+  it.each([
+    ['awaited', `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport async function go() { await save(); }`],
+    ['returned', `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport function go() { return save(); }`],
+    ['awaited through Promise.all', `async function save(p: string) { fs.writeFileSync(p, '{}'); }\nexport async function go(ps: string[]) { await Promise.all(ps.map((p) => save(p))); }`],
+    ['a route handler', `app.post('/state', async (req, res) => { fs.writeFileSync('state.json', '{}'); res.end(); });`],
+    ['a dropped call after an await that always runs', `async function save() { await Promise.resolve(); fs.writeFileSync('state.json', '{}'); }\nexport function go() { save(); }`],
+  ])('still safe: %s', (_name, body) => {
+    const fixes = findings(`import fs from 'fs';\n${body}`, { rule: body.startsWith('app.') ? 'sync-io-in-handler' : rule }).flatMap((f) => f.fixes);
+    expect(fixes.map((fix) => fix.safe)).toEqual([true]);
   });
 });
 

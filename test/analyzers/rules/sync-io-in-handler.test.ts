@@ -57,7 +57,7 @@ const app = { use(fn: (ctx: any, next: () => Promise<void>) => Promise<void>) { 
 app.use(async (ctx, next) => {
   fs.mkdirSync(path.join(ctx.dir, 'uploads'), { recursive: true });
   fs.writeFileSync(path.join(ctx.dir, 'uploads', ctx.name), ctx.body);
-  ctx.files = fs.readdirSync(path.join(ctx.dir, 'uploads')).sort();
+  ctx.files = fs.readdirSync(path.resolve(ctx.dir)).sort();
   await next();
 });
 

@@ -3,7 +3,7 @@ import { defineRule, type FixSpec } from '../../rule';
 import { enclosingFunction, isFunctionLike, newlineOf, receiverOf, skipParens, skipParensUp, type FunctionLike } from '../../facts/ast';
 import { camelName, uniqueName } from '../../facts/dataflow';
 import { constantValue } from '../../facts/constants';
-import { constructionOf, constructsCleanly, isConstructionCandidate, stringReceivers, usageOf, type Construction } from '../../facts/constructions';
+import { constructionOf, constructsCleanly, isConstructionCandidate, readsDefaultTimeZone, stringReceivers, usageOf, type Construction } from '../../facts/constructions';
 import { isComponentRender, isTestFile } from '../../facts/lifetime';
 import { repeatedBy, repeatedCalls } from '../../facts/loops';
 import { iterationScale, scaleOf } from '../../facts/collections';
@@ -24,7 +24,9 @@ export default defineRule({
       'Create it once at module level (`const price = new Intl.NumberFormat("en-US", { style: "currency", currency: ' +
       '"USD" })`) and use it inside the function. Regular-expression literals are compiled once by the engine and not ' +
       'reported; neither are constructions whose arguments come from the call, `g`/`y` regexps (their `lastIndex` is ' +
-      'state), objects the function keeps or hands on, nor functions nothing in the file shows to be hot.',
+      'state), objects the function keeps or hands on, nor functions nothing in the file shows to be hot. The safe fix puts ' +
+      'the declaration after the imports and `require`s (a polyfill they load runs first); with named constants, a pattern ' +
+      'that does not compile, or a date formatter without a `timeZone` (it would keep the zone of load time) it is a suggestion.',
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
@@ -193,14 +195,25 @@ function topLevelStatement(node: ts.Node): ts.Statement | undefined {
   return current.parent ? (current as ts.Statement) : undefined;
 }
 
-/** The statement a module-level declaration goes before: the first one after imports and directives. */
+/**
+ * The statement a module-level declaration goes before: the first one after imports, `require`s and
+ * directives — a required polyfill (`require('./intl-polyfill')`) must run before the construction.
+ */
 function moduleInsertionPoint(file: FileFacts): ts.Statement | undefined {
   for (const statement of file.sourceFile.statements) {
     if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement)) continue;
-    if (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression)) continue;
+    if (ts.isExpressionStatement(statement) && (ts.isStringLiteral(statement.expression) || isRequire(statement.expression))) continue;
+    if (ts.isVariableStatement(statement) && statement.declarationList.declarations.every((d) => d.initializer && isRequire(d.initializer))) continue;
     return statement;
   }
   return undefined;
+}
+
+/** `require('x')` or `require('x').y`. */
+function isRequire(expression: ts.Expression): boolean {
+  let inner = skipParens(expression);
+  while (ts.isPropertyAccessExpression(inner)) inner = skipParens(inner.expression);
+  return ts.isCallExpression(inner) && ts.isIdentifier(inner.expression) && inner.expression.text === 'require' && inner.arguments.length === 1 && ts.isStringLiteralLike(inner.arguments[0]);
 }
 
 /**
@@ -217,15 +230,19 @@ function hoistFix(construction: Construction, fn: FunctionLike, file: FileFacts)
   if (!before) return [];
   const usage = usageOf(construction, fn)!;
   const name = uniqueName(file.sourceFile, construction.kind === 'intl' ? camelName(construction.ctor) : 'pattern');
-  const timeZoneFixed = construction.kind !== 'intl' || construction.ctor !== 'DateTimeFormat' || /\btimeZone\s*:/.test(file.textOf(construction.node));
-  const safe = literals && constructsCleanly(construction) && stringReceivers(construction, usage, file) && timeZoneFixed;
+  const zoneAtLoad = readsDefaultTimeZone(construction, file);
+  const safe = literals && constructsCleanly(construction) && stringReceivers(construction, usage, file) && !zoneAtLoad;
   const start = file.start(before);
   const edits = [
     { start, end: start, newText: `const ${name} = ${file.textOf(construction.node)};${newlineOf(file.text)}` },
     { start: file.start(construction.node), end: construction.node.end, newText: name },
   ];
   return [{
-    title: safe ? `Create it once at module level as ${name}` : `Create it once at module level as ${name} (check that the arguments are defined before it and that building it at load time cannot fail)`,
+    title: safe
+      ? `Create it once at module level as ${name}`
+      : zoneAtLoad
+        ? `Create it once at module level as ${name} (it then keeps the time zone the process had at load time; add a timeZone option to fix it)`
+        : `Create it once at module level as ${name} (check that the arguments are defined before it and that building it at load time cannot fail)`,
     kind: safe ? 'safe' : 'suggestion',
     edits,
   }];

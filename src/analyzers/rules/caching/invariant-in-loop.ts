@@ -1,12 +1,12 @@
 import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
 import type { TextEdit } from '../../finding';
-import { calleeName, indentationAt, newlineOf, receiverOf, skipParens } from '../../facts/ast';
+import { calleeName, dottedName, indentationAt, newlineOf, receiverOf, skipParens } from '../../facts/ast';
 import {
   camelName, contains, insertionPoint, isInvariantIn, isValueReference, lookup, resolve, uniqueName,
 } from '../../facts/dataflow';
 import {
-  constructionOf, constructsCleanly, isConstructionCandidate, stringReceivers, usageOf, type Construction, type Usage,
+  constructionOf, constructsCleanly, isConstructionCandidate, readsDefaultTimeZone, stringReceivers, usageOf, type Construction, type Usage,
 } from '../../facts/constructions';
 import { iterationStatement, repeatedBy, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
@@ -31,7 +31,9 @@ export default defineRule({
       'Create the object once before the loop (`const price = new Intl.NumberFormat("en-US", { style: "currency", ' +
       'currency: "USD" })`) and use it inside. Regular-expression literals (`/x/`) are already compiled once by the engine ' +
       'and are not reported; neither are patterns built from the loop variable, `g`/`y` regexps (their `lastIndex` is ' +
-      'state), nor JSON.parse of each item or of text whose parsed result is changed or kept.',
+      'state), nor JSON.parse of each item or of text whose parsed result is changed or kept. Hoisting is a safe fix only ' +
+      'for constant arguments that construct without error; otherwise (an argument read from a parameter or a getter, a ' +
+      'date formatter without a `timeZone` in a loop that sets `process.env.TZ`) it is a suggestion.',
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
@@ -277,13 +279,15 @@ function invariantLevels(construction: Construction, iterations: Iteration[]): I
  * Hoisting is `safe` when the construction is pure, cannot throw and gives an equivalent object:
  * its arguments are constants (so evaluating them earlier, or when the loop never runs, changes
  * nothing) and constructing it here succeeds (a valid pattern, locale and options); the object's
- * identity is unobservable (checked by `usageOf`). Otherwise the same edit is a suggestion.
+ * identity is unobservable (checked by `usageOf`), and a date formatter that takes the default time
+ * zone is not hoisted out of a loop that changes it. Otherwise the same edit is a suggestion.
  * JSON.parse always is: one shared object instead of a fresh one per pass.
  */
 function fixFor(construction: Construction, usage: Usage, levels: Iteration[], file: FileFacts): FixSpec[] {
   const statement = insertionPoint(iterationStatement(levels[levels.length - 1]));
   if (!statement || !contains(statement, construction.node)) return [];
-  const safe = construction.kind !== 'json' && construction.kind !== 'keys' && constructsCleanly(construction) && stringReceivers(construction, usage, file);
+  const zoneChanges = readsDefaultTimeZone(construction, file) && changesTimeZone(statement);
+  const safe = construction.kind !== 'json' && construction.kind !== 'keys' && constructsCleanly(construction) && stringReceivers(construction, usage, file) && !zoneChanges;
   const text = file.textOf(construction.node);
   const indent = indentationAt(file.text, file.start(statement));
   const newline = newlineOf(file.text);
@@ -308,8 +312,22 @@ function fixFor(construction: Construction, usage: Usage, levels: Iteration[], f
     ? ' (every pass then shares one parsed object)'
     : construction.kind === 'keys'
       ? ` (check that ${compact(file.textOf(construction.args[0]), 30)} gains or loses no keys inside the loop)`
-      : safe ? '' : ' (the construction then runs, and may throw, even when the loop runs zero times)';
+      : safe ? '' : zoneChanges ? ' (the loop sets process.env.TZ: one formatter keeps the zone it was built in)' : ' (its arguments are then read once, and the construction runs, and may throw, even when the loop runs zero times)';
   return [{ title: `${what}${caveat}`, kind: safe ? 'safe' : 'suggestion', edits }];
+}
+
+/** `process.env.TZ = …`, `delete process.env.TZ` or `Object.assign(process.env, …)` written inside `region`. */
+function changesTimeZone(region: ts.Node): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment && dottedName(node.left) === 'process.env.TZ') found = true;
+    else if (ts.isDeleteExpression(node) && dottedName(node.expression) === 'process.env.TZ') found = true;
+    else if (ts.isCallExpression(node) && dottedName(node.expression) === 'Object.assign' && node.arguments[0] && dottedName(node.arguments[0]) === 'process.env') found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(region);
+  return found;
 }
 
 function lineStart(text: string, offset: number): number {

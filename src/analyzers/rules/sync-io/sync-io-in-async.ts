@@ -1,7 +1,8 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { importsBuildTool, isLazyInitialisation, isStartUpFunction, isToolPackageFile } from '../../facts/context';
-import { awaitPromisesEdits, syncIoCall } from '../../facts/io';
+import { awaitPromisesFix } from '../../facts/awaitFix';
+import { syncIoCall } from '../../facts/io';
 
 /** Existence checks: a stat that costs microseconds on a local disk. */
 const METADATA_CALLS = new Set(['existsSync', 'accessSync']);
@@ -22,6 +23,11 @@ export default defineRule({
       'calls whose result is only used as a value, through the import the file already has (`fs.promises.readFile`, an ' +
       'existing `fs/promises` import) or one it adds next to a named import (`import { readFile } from \'fs/promises\'`); ' +
       'file descriptors, `statSync(p, { throwIfNoEntry })`, default parameter values and fs-extra/graceful-fs are left to you. ' +
+      'The rewrite keeps arguments, results and errors but makes the call finish later, so it is only a suggestion where that ' +
+      'shows: in a signal, `uncaughtException` or `unhandledRejection` listener, in a sequence of fs calls on one path ' +
+      '(`existsSync(p)` then a `wx` write: another call can now slip in between), and before the first `await` of a function ' +
+      'that a caller in the file does not wait for (a listener, a timer or `nextTick` callback, `forEach`, a constructor, a call ' +
+      'without `await`); in an `exit` or `beforeExit` listener there is no fix (see docs/safe-fixes.md). ' +
       'Not reported: blocking calls at start-up (module top level, async functions named `main`, `bootstrap`, `init`, `setup`, ' +
       '`…Loader`), in CLI scripts, build and install scripts, migrations, tests, and packages that are command-line tools ' +
       '(a `bin` and no web framework among their dependencies); `existsSync`/`accessSync` outside request handlers.',
@@ -65,6 +71,25 @@ export async function readConfig(name: string) {
 
 export async function currentCommit() {
   return execSync('git rev-parse HEAD').toString().trim();
+}`,
+        },
+        {
+          code: `import fs from 'node:fs';
+
+// Awaited, the write would never happen: the process ends when 'exit' listeners return. No fix.
+process.on('exit', async () => {
+  fs.writeFileSync('state.json', JSON.stringify(state));
+});`,
+        },
+        {
+          code: `import fs from 'node:fs';
+
+// A check, then an act on the same path: awaiting the write lets a second claim slip in between
+// (EEXIST). Offered as a suggestion only.
+export async function claim(lock: string) {
+  if (fs.existsSync(lock)) return false;
+  fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+  return true;
 }`,
         },
         {
@@ -128,12 +153,12 @@ export async function load(path: string) {
         if (isLazyInitialisation(call, fn)) return;
         // Request handlers have their own rule (sync-io-in-handler) with a stronger message.
         if (file.requestHandler(call)) return;
-        const edits = awaitPromisesEdits(io, file);
+        const fix = awaitPromisesFix(io, file);
         context.report({
           node: call,
           messageId: 'blocking',
           data: { call: io.display, fn: functionName(fn), alternative: io.alternative },
-          fixes: edits ? [{ title: `Use ${edits[0].newText.replace(/^\(/, '').replace(/\(.*$/s, '')}(…)`, kind: 'safe', edits }] : [],
+          fixes: fix ? [fix] : [],
         });
       },
     };

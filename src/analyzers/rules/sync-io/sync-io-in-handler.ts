@@ -1,6 +1,7 @@
 import { isAsyncFunction } from '../../facts/ast';
 import { describeRequestHandler, importsBuildTool, isLazyInitialisation, isWorkerThreadFile } from '../../facts/context';
-import { awaitPromisesEdits, syncIoCall } from '../../facts/io';
+import { awaitPromisesFix } from '../../facts/awaitFix';
+import { syncIoCall } from '../../facts/io';
 import { defineRule } from '../../rule';
 
 export default defineRule({
@@ -17,7 +18,10 @@ export default defineRule({
       'Await the promise form (`await fs.promises.readFile(p)`); for child_process, zlib and crypto use the callback form ' +
       'through `util.promisify`, which runs on libuv\'s thread pool. A file that never changes can be read once at start-up ' +
       'or cached on first use. A synchronous Express 4 handler must become `async` first, and Express 4 does not pass a ' +
-      'rejected promise to the error handler: catch and call `next(err)`. Start-up code, CLI scripts, build tools, tests, ' +
+      'rejected promise to the error handler: catch and call `next(err)`. The safe fix (`await fs.promises.…` in an async ' +
+      'handler) is only a suggestion in a sequence of fs calls on one path — `existsSync(p)` then a `wx` write, a read then ' +
+      'a write of the same file — because a concurrent request can then run between them (see docs/safe-fixes.md). ' +
+      'Start-up code, CLI scripts, build tools, tests, ' +
       'worker threads, dev servers and build plugins (files that import vite, webpack, rollup or esbuild) and minified bundles ' +
       'are not reported.',
     impact: 'high',
@@ -236,13 +240,13 @@ export function makeHandler(readFileSync: (p: string) => string) {
           context.report({ node: call, messageId: 'blockingSyncHandler', data: { ...data, errors } });
           return;
         }
-        // Only where the nearest function is async: awaitPromisesEdits decides (and proves the rest).
-        const edits = awaitPromisesEdits(io, file);
+        // Only where the nearest function is async: awaitPromisesFix decides, and says how sure it is.
+        const fix = awaitPromisesFix(io, file);
         context.report({
           node: call,
           messageId: 'blocking',
           data,
-          fixes: edits ? [{ title: `Use ${edits[0].newText.replace(/^\(/, '').replace(/\(.*$/s, '')}(…)`, kind: 'safe', edits }] : [],
+          fixes: fix ? [fix] : [],
         });
       },
     };
