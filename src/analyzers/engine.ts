@@ -13,6 +13,7 @@ import { ProjectHost, syntaxErrors } from './project';
 import { allRules } from './registry';
 import { formatMessage, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
 import { collectSuppressions, isSuppressed } from './suppress';
+import { forEachNodeInDocumentOrder } from './walk';
 import type { PerfLensConfig } from './config';
 
 export interface AnalyzerOptions {
@@ -147,12 +148,10 @@ export class Analyzer {
     // document order; handlers run after it, so a fact asked mid-way already sees the whole file.
     const index = emptySyntaxIndex();
     const subscribed: ts.Node[] = [];
-    const collect = (node: ts.Node): void => {
+    forEachNodeInDocumentOrder(sourceFile, (node) => {
       if (handlers[node.kind]) subscribed.push(node);
       noteNode(index, node);
-      ts.forEachChild(node, collect);
-    };
-    collect(sourceFile);
+    });
     rememberSyntaxIndex(sourceFile, index);
     for (const node of subscribed) {
       for (const { index: ruleIndex, handler } of handlers[node.kind]!) {
