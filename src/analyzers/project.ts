@@ -31,9 +31,55 @@ export function scriptKindOf(fileName: string): ts.ScriptKind {
   }
 }
 
-/** Syntax errors the parser recovered from (the first one is enough to tell the user). */
+/**
+ * Syntax errors the parser recovered from (the first one is enough to tell the user). TypeScript
+ * reports legacy octal syntax everywhere, but a sloppy-mode script may use it: those are left out
+ * where the code is not strict.
+ */
 export function syntaxErrors(sourceFile: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
-  return (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const all = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  if (all.length === 0 || !mayBeSloppyScript(sourceFile)) return all;
+  return all.filter((diagnostic) => !LEGACY_OCTAL_ERRORS.has(diagnostic.code) || !isSloppyAt(sourceFile, diagnostic.start));
+}
+
+/**
+ * Codes of the errors TypeScript gives `010` (1121), `08` (1489), `"\033"` (1487) and `"\8"` (1488):
+ * valid JavaScript outside strict mode (ECMAScript Annex B), errors in strict code and templates.
+ */
+const LEGACY_OCTAL_ERRORS: ReadonlySet<number> = new Set([1121, 1487, 1488, 1489]);
+
+/** A JavaScript script: `.mjs` and files with `import`/`export` are modules, which are always strict. */
+function mayBeSloppyScript(sourceFile: ts.SourceFile): boolean {
+  return /\.(c?js|jsx)$/i.test(sourceFile.fileName) && !ts.isExternalModule(sourceFile);
+}
+
+/** True when the code at `position` is not strict: no "use strict" around it, not in a class, not in a template. */
+function isSloppyAt(sourceFile: ts.SourceFile, position: number): boolean {
+  // The innermost node holding `position`, found by descending (no recursion: the tree may be deep).
+  let node: ts.Node = sourceFile;
+  for (;;) {
+    const child = ts.forEachChild(node, (candidate) => (candidate.pos <= position && position < candidate.end ? candidate : undefined));
+    if (!child) break;
+    node = child;
+  }
+  if (ts.isTemplateLiteralToken(node)) return false;
+  for (let around: ts.Node | undefined = node; around; around = around.parent) {
+    if (ts.isClassLike(around)) return false;
+    const body = ts.isSourceFile(around) ? around : ts.isFunctionLike(around) ? (around as ts.FunctionLikeDeclaration).body : undefined;
+    if (body && (ts.isSourceFile(body) || ts.isBlock(body)) && hasUseStrict(body.statements, sourceFile)) return false;
+  }
+  return true;
+}
+
+/** A "use strict" directive in the prologue: the string statements a body starts with. */
+function hasUseStrict(statements: ts.NodeArray<ts.Statement>, sourceFile: ts.SourceFile): boolean {
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    const literal = statement.expression;
+    // Exactly the characters use strict between the quotes: an escaped spelling is not a directive.
+    if (sourceFile.text.slice(literal.getStart(sourceFile) + 1, literal.end - 1) === 'use strict') return true;
+  }
+  return false;
 }
 
 /** The one region where `before` and `after` differ (common prefix and suffix left out). */
