@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { ts } from './ts';
 import type { Category, FileError, Finding, Fix, Severity, SkippedFile } from './finding';
+import { minifiedLineLength } from './facts/context';
 import { FileFacts } from './facts/fileFacts';
 import { emptySyntaxIndex, noteNode, rememberSyntaxIndex } from './facts/syntaxIndex';
 import { describeFailure, FileFailure } from './failures';
@@ -108,6 +109,12 @@ export class Analyzer {
   private analyzeOrThrow(file: string, text: string): FileAnalysis {
     const refusal = checkText(text);
     if (refusal) return { file, findings: [], errors: [], skipped: { file, reason: refusal } };
+    // Skipped once here, for every rule: what a rule would say about a bundle is said better about its sources.
+    const minifiedLine = minifiedLineLength(text);
+    if (minifiedLine !== undefined) {
+      const reason = `minified or bundled code (a line of ${Math.max(1, Math.round(minifiedLine / 1024))} KB): analyse its sources instead`;
+      return { file, findings: [], errors: [], skipped: { file, reason } };
+    }
 
     const sourceFile = this.host.parse(file, text);
     const errors: FileError[] = [];
