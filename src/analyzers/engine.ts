@@ -1,19 +1,25 @@
 /**
  * The engine: one walk of each file's raw syntax tree, every enabled rule listening for the
  * node kinds it cares about. Rules are isolated — one that throws is reported (with rule and
- * file) and disabled for that file; the others go on.
+ * file) and disabled for that file; the others go on. Nothing a file does makes analysis throw:
+ * a parser that gives up, a type checker that fails, code nested too deep are all the file's
+ * `errors`, and the next file is analysed as if it had never been seen.
  */
 import * as path from 'node:path';
 import { ts } from './ts';
 import type { Category, FileError, Finding, Fix, Severity, SkippedFile } from './finding';
+import { minifiedLineLength } from './facts/context';
 import { FileFacts } from './facts/fileFacts';
 import { emptySyntaxIndex, noteNode, rememberSyntaxIndex } from './facts/syntaxIndex';
+import { describeFailure, FileFailure } from './failures';
 import { checkText, readSourceFile } from './files';
 import { ProjectHost, syntaxErrors } from './project';
 import { allRules } from './registry';
 import { formatMessage, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
 import { collectSuppressions, isSuppressed } from './suppress';
+import { forEachNodeInDocumentOrder } from './walk';
 import type { PerfLensConfig } from './config';
+import type { TypeFacts } from './facts/types';
 
 export interface AnalyzerOptions {
   /** The rules to run (default: every registered rule). */
@@ -84,11 +90,31 @@ export class Analyzer {
     return this.analyzeText(file, read.text);
   }
 
-  /** Analyses `text` as the content of `fileName` (unsaved editor text included). */
+  /**
+   * Analyses `text` as the content of `fileName` (unsaved editor text included). Never throws:
+   * a failure outside the rules (the parser, the walk) makes the whole file one entry of `errors`.
+   */
   analyzeText(fileName: string, text: string): FileAnalysis {
     const file = path.resolve(fileName);
+    try {
+      return this.analyzeOrThrow(file, text);
+    } catch (error) {
+      const message = describeFailure(error, 'the engine');
+      // A parser that gave up is the file's problem, said in full in `errors`; anything else is a bug worth its stack.
+      if (!(error instanceof FileFailure)) this.log(`${message} (in ${file})${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
+      return { file, findings: [], errors: [{ file, message }] };
+    }
+  }
+
+  private analyzeOrThrow(file: string, text: string): FileAnalysis {
     const refusal = checkText(text);
     if (refusal) return { file, findings: [], errors: [], skipped: { file, reason: refusal } };
+    // Skipped once here, for every rule: what a rule would say about a bundle is said better about its sources.
+    const minifiedLine = minifiedLineLength(text);
+    if (minifiedLine !== undefined) {
+      const reason = `minified or bundled code (a line of ${Math.max(1, Math.round(minifiedLine / 1024))} KB): analyse its sources instead`;
+      return { file, findings: [], errors: [], skipped: { file, reason } };
+    }
 
     const sourceFile = this.host.parse(file, text);
     const errors: FileError[] = [];
@@ -100,8 +126,16 @@ export class Analyzer {
       return { file, findings: [], errors: [{ file, message: `syntax error at ${line + 1}:${character + 1}: ${message}` }] };
     }
 
-    const typesAllowed = this.options.types !== false;
-    const facts = new FileFacts(file, text, sourceFile, typesAllowed ? () => this.host.typeFacts(file, text) : undefined, this.host);
+    const typeFacts = (): TypeFacts | undefined => {
+      try {
+        return this.host.typeFacts(file, text);
+      } catch (error) {
+        const message = `${describeFailure(error, 'the type checker')}; analysed without types`;
+        errors.push({ file, message });
+        return undefined;
+      }
+    };
+    const facts = new FileFacts(file, text, sourceFile, this.options.types !== false ? typeFacts : undefined, this.host);
     const findings: Finding[] = [];
     const handlers: Array<Array<{ index: number; handler: Handler }> | undefined> = [];
     const visitors: Array<Visitor | undefined> = [];
@@ -111,7 +145,7 @@ export class Analyzer {
       if (failed.has(index)) return;
       failed.add(index);
       const rule = this.active[index].rule.meta.id;
-      const message = `rule ${rule} failed: ${error instanceof Error ? error.message : String(error)}`;
+      const message = describeFailure(error, `rule ${rule}`);
       errors.push({ file, message, rule });
       this.log(`${message} (in ${file})${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
     };
@@ -147,12 +181,10 @@ export class Analyzer {
     // document order; handlers run after it, so a fact asked mid-way already sees the whole file.
     const index = emptySyntaxIndex();
     const subscribed: ts.Node[] = [];
-    const collect = (node: ts.Node): void => {
+    forEachNodeInDocumentOrder(sourceFile, (node) => {
       if (handlers[node.kind]) subscribed.push(node);
       noteNode(index, node);
-      ts.forEachChild(node, collect);
-    };
-    collect(sourceFile);
+    });
     rememberSyntaxIndex(sourceFile, index);
     for (const node of subscribed) {
       for (const { index: ruleIndex, handler } of handlers[node.kind]!) {

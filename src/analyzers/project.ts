@@ -9,6 +9,7 @@ import { Project } from 'ts-morph';
 import { readRegularFile, statPath } from '../io/regularFile';
 import { ts } from './ts';
 import { createTypeFacts, type TypeFacts } from './facts/types';
+import { describeFailure, FileFailure } from './failures';
 
 export const ANALYZED_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 
@@ -37,9 +38,72 @@ function isRegularFile(file: string): boolean {
   return 'stats' in stat && stat.stats.isFile();
 }
 
-/** Syntax errors the parser recovered from (the first one is enough to tell the user). */
+/**
+ * Syntax errors the parser recovered from (the first one is enough to tell the user). TypeScript
+ * reports legacy octal syntax everywhere, but a sloppy-mode script may use it: those are left out
+ * where the code is not strict.
+ */
 export function syntaxErrors(sourceFile: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
-  return (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const all = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  if (all.length === 0 || !mayBeSloppyScript(sourceFile)) return all;
+  return all.filter((diagnostic) => !LEGACY_OCTAL_ERRORS.has(diagnostic.code) || !isSloppyAt(sourceFile, diagnostic.start));
+}
+
+/**
+ * Codes of the errors TypeScript gives `010` (1121), `08` (1489), `"\033"` (1487) and `"\8"` (1488):
+ * valid JavaScript outside strict mode (ECMAScript Annex B), errors in strict code and templates.
+ */
+const LEGACY_OCTAL_ERRORS: ReadonlySet<number> = new Set([1121, 1487, 1488, 1489]);
+
+/** A JavaScript script: `.mjs` and files with `import`/`export` are modules, which are always strict. */
+function mayBeSloppyScript(sourceFile: ts.SourceFile): boolean {
+  return /\.(c?js|jsx)$/i.test(sourceFile.fileName) && !ts.isExternalModule(sourceFile);
+}
+
+/** True when the code at `position` is not strict: no "use strict" around it, not in a class, not in a template. */
+function isSloppyAt(sourceFile: ts.SourceFile, position: number): boolean {
+  // The innermost node holding `position`, found by descending (no recursion: the tree may be deep).
+  let node: ts.Node = sourceFile;
+  for (;;) {
+    const child = ts.forEachChild(node, (candidate) => (candidate.pos <= position && position < candidate.end ? candidate : undefined));
+    if (!child) break;
+    node = child;
+  }
+  if (ts.isTemplateLiteralToken(node)) return false;
+  for (let around: ts.Node | undefined = node; around; around = around.parent) {
+    if (ts.isClassLike(around)) return false;
+    const body = ts.isSourceFile(around) ? around : ts.isFunctionLike(around) ? (around as ts.FunctionLikeDeclaration).body : undefined;
+    if (body && (ts.isSourceFile(body) || ts.isBlock(body)) && hasUseStrict(body.statements, sourceFile)) return false;
+  }
+  return true;
+}
+
+/** A "use strict" directive in the prologue: the string statements a body starts with. */
+function hasUseStrict(statements: ts.NodeArray<ts.Statement>, sourceFile: ts.SourceFile): boolean {
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    const literal = statement.expression;
+    // Exactly the characters use strict between the quotes: an escaped spelling is not a directive.
+    if (sourceFile.text.slice(literal.getStart(sourceFile) + 1, literal.end - 1) === 'use strict') return true;
+  }
+  return false;
+}
+
+/** A fresh syntax tree with parent pointers; throws a FileFailure when the parser gives up. */
+function parseText(fileName: string, text: string): ts.SourceFile {
+  return parsing(() => ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName)));
+}
+
+/**
+ * Runs the parser. Its recursive descent overflows the stack on code nested about a thousand
+ * levels deep (parentheses, arrows, blocks); that is the file's problem, said in its words.
+ */
+function parsing(parse: () => ts.SourceFile): ts.SourceFile {
+  try {
+    return parse();
+  } catch (error) {
+    throw new FileFailure(describeFailure(error, 'the TypeScript parser'), { cause: error });
+  }
 }
 
 /** The one region where `before` and `after` differ (common prefix and suffix left out). */
@@ -155,6 +219,7 @@ export class ProjectHost {
    * keystroke: only the changed region is parsed again. The previous tree is consumed by that
    * (the parser re-uses and re-positions its nodes), so callers must not keep trees across calls.
    * The keystroke after one that left syntax errors is parsed afresh.
+   * Throws a FileFailure when the parser gives up (code nested deeper than it can recurse).
    */
   parse(fileName: string, text: string): ts.SourceFile {
     const absolute = path.resolve(fileName);
@@ -162,25 +227,28 @@ export class ProjectHost {
       // A file already parsed for cross-file facts (a scan reaches it after a file that imports it) is not parsed twice.
       const known = this.moduleFiles.get(absolute);
       if (known && known.text === text) return known.sourceFile;
-      return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+      return parseText(fileName, text);
     }
     const previous = this.lastTrees.get(absolute);
     if (previous?.text === text) return previous.sourceFile;
+    // The previous tree is consumed even when the parse below fails: never offer it again.
+    this.lastTrees.delete(absolute);
     let sourceFile: ts.SourceFile | undefined;
     // Only from a well-formed tree: re-using a broken one (after ~200 random broken edits) was
     // seen to build a different tree than a fresh parse of the same text. One edit away from a
     // well-formed tree, broken or not, matched a fresh parse in 1,000 of 1,000 tests.
     if (previous && syntaxErrors(previous.sourceFile).length === 0) {
-      sourceFile = ts.updateSourceFile(previous.sourceFile, text, textChangeRange(previous.text, text));
+      sourceFile = parsing(() => ts.updateSourceFile(previous.sourceFile, text, textChangeRange(previous.text, text)));
     }
-    sourceFile ??= ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+    sourceFile ??= parseText(fileName, text);
     this.lastTrees.set(absolute, { text, sourceFile });
     return sourceFile;
   }
 
   /**
    * Type facts for `fileName` holding `text`. Expensive the first time per project (a program
-   * and its lib files); later calls reuse unchanged files.
+   * and its lib files); later calls reuse unchanged files. Throws when the type checker cannot
+   * be built for the file (the engine records that among the file's errors).
    */
   typeFacts(fileName: string, text: string): TypeFacts | undefined {
     const absolute = path.resolve(fileName);
@@ -194,8 +262,11 @@ export class ProjectHost {
       const programFile = program.getSourceFile(sourceFile.compilerNode.fileName) ?? sourceFile.compilerNode;
       return createTypeFacts(programFile, program.getTypeChecker());
     } catch (error) {
-      this.note(`PerfLens could not build type information for ${absolute}: ${(error as Error).message}`);
-      return undefined;
+      // The file stays out of the project: a file the binder gave up on half-way would be in
+      // every later file's program, bound only in part.
+      const added = project.getSourceFile(absolute);
+      if (added) project.removeSourceFile(added);
+      throw error;
     }
   }
 
@@ -242,7 +313,13 @@ export class ProjectHost {
       if ('refused' in read) return undefined;
       text = read.bytes.toString('utf8');
     }
-    const sourceFile = ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, scriptKindOf(absolute));
+    let sourceFile: ts.SourceFile;
+    try {
+      sourceFile = parseText(absolute, text);
+    } catch {
+      // A file the parser gives up on cannot be followed into; analysing it says why.
+      return undefined;
+    }
     const file: ModuleFile = { fileName: absolute, text, version, sourceFile };
     this.moduleFiles.delete(absolute);
     this.moduleFiles.set(absolute, file);

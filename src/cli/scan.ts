@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { ConfigError, emptyConfig, findConfigFile, loadConfigFile, type PerfLensConfig } from '../analyzers/config';
 import { Analyzer, type FileAnalysis } from '../analyzers/engine';
 import type { Category, FileError, Finding, SkippedFile } from '../analyzers/finding';
+import { describeFailure } from '../analyzers/failures';
 import { discoverFiles, InputError, readSourceFile, scannablePath } from '../analyzers/files';
 import type { Rule } from '../analyzers/rule';
 import { LineIndex } from '../analyzers/text';
@@ -102,40 +103,52 @@ export function runScan(options: ScanOptions): ScanReport {
   };
 
   for (const { file, analyzer } of work) {
-    const read = readSourceFile(file);
-    if ('skipped' in read) {
-      report.skipped.push({ file, reason: read.skipped });
-      continue;
-    }
-    if ('error' in read) {
+    // Last resort: whatever one file does (the analysis already keeps its own failures), the scan goes on.
+    try {
+      scanFile(file, analyzer, options.fix, report, lines);
+    } catch (error) {
       report.files++;
-      report.errors.push({ file, message: read.error });
-      continue;
+      report.errors.push({ file, message: describeFailure(error, 'the analysis') });
+      options.log(`analysing ${file} failed: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
     }
-    let analysis: FileAnalysis;
-    let text = read.text;
-    if (options.fix) {
-      const outcome = fixFile(analyzer, file, read.text);
-      analysis = outcome.analysis;
-      text = outcome.text;
-      if (report.fixed) {
-        if (outcome.written) {
-          report.fixed.files++;
-          report.fixed.fixes += outcome.applied;
-        }
-        if (outcome.leftUnchanged) report.fixed.unchanged++;
-      }
-    } else {
-      analysis = analyzer.analyzeText(file, read.text);
-    }
-    if (analysis.skipped) report.skipped.push(analysis.skipped);
-    else report.files++;
-    report.findings.push(...analysis.findings);
-    report.errors.push(...analysis.errors);
-    if (analysis.findings.some((finding) => finding.fixes.some((fix) => fix.edits.length > 0))) lines.set(file, new LineIndex(text));
   }
   report.durationMs = performance.now() - started;
   return report;
+}
+
+/** Reads, analyses (fixing it first with `--fix`) and records one file. */
+function scanFile(file: string, analyzer: Analyzer, fix: boolean, report: ScanReport, lines: Map<string, LineIndex>): void {
+  const read = readSourceFile(file);
+  if ('skipped' in read) {
+    report.skipped.push({ file, reason: read.skipped });
+    return;
+  }
+  if ('error' in read) {
+    report.files++;
+    report.errors.push({ file, message: read.error });
+    return;
+  }
+  let analysis: FileAnalysis;
+  let text = read.text;
+  if (fix) {
+    const outcome = fixFile(analyzer, file, read.text);
+    analysis = outcome.analysis;
+    text = outcome.text;
+    if (report.fixed) {
+      if (outcome.written) {
+        report.fixed.files++;
+        report.fixed.fixes += outcome.applied;
+      }
+      if (outcome.leftUnchanged) report.fixed.unchanged++;
+    }
+  } else {
+    analysis = analyzer.analyzeText(file, read.text);
+  }
+  if (analysis.skipped) report.skipped.push(analysis.skipped);
+  else report.files++;
+  report.findings.push(...analysis.findings);
+  report.errors.push(...analysis.errors);
+  if (analysis.findings.some((finding) => finding.fixes.some((fix) => fix.edits.length > 0))) lines.set(file, new LineIndex(text));
 }
 
 /** The scanned paths grouped by the config that applies to them. */

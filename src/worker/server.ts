@@ -4,6 +4,8 @@
  * worker entry (src/worker.ts) connects it to `parentPort`, tests can connect it to anything.
  */
 import * as path from 'node:path';
+import type { FileAnalysis } from '../analyzers/engine';
+import { describeFailure } from '../analyzers/failures';
 import type { FileError, SkippedFile } from '../analyzers/finding';
 import { discoverFiles } from '../analyzers/files';
 import { applySafeFixesRepeatedly } from '../analyzers/fixes';
@@ -114,8 +116,7 @@ export class WorkerServer {
       this.post({ type: 'findings', path: request.path, version: request.version, findings: [] });
       return;
     }
-    const analysis = scope.analyzer.analyzeText(request.path, request.text);
-    if (analysis.skipped) this.log('info', `skipped ${analysis.skipped.file}: ${analysis.skipped.reason}`);
+    const analysis = this.analyse(request.path, () => scope.analyzer.analyzeText(request.path, request.text));
     this.post({ type: 'findings', path: request.path, version: request.version, findings: analysis.findings });
   }
 
@@ -125,9 +126,26 @@ export class WorkerServer {
       this.post({ type: 'findings', path: file, version: null, findings: [] });
       return;
     }
-    const analysis = scope.analyzer.analyzeFile(file);
-    for (const error of analysis.errors) if (!error.rule) this.log('warn', `${error.file}: ${error.message}`);
+    const analysis = this.analyse(file, () => scope.analyzer.analyzeFile(file));
     this.post({ type: 'findings', path: file, version: null, findings: analysis.findings });
+  }
+
+  /**
+   * One document's analysis, for the editor: whatever fails in it, the document still gets its
+   * answer (no findings), and why is logged — the file's errors (a parser that gave up, code too
+   * deeply nested) and a skipped file's reason. Rule crashes are logged by the analyzer itself.
+   */
+  private analyse(file: string, analyze: () => FileAnalysis): FileAnalysis {
+    let analysis: FileAnalysis;
+    try {
+      analysis = analyze();
+    } catch (error) {
+      this.log('error', `analysing ${file} failed: ${describe(error, true)}`);
+      return { file, findings: [], errors: [] };
+    }
+    for (const error of analysis.errors) if (!error.rule) this.log('warn', `${error.file}: ${error.message}`);
+    if (analysis.skipped) this.log('info', `skipped ${analysis.skipped.file}: ${analysis.skipped.reason}`);
+    return analysis;
   }
 
   private fixAll(request: FixAllRequest): void {
@@ -183,7 +201,7 @@ export class WorkerServer {
         errors.push(...analysis.errors);
         batch.push({ path: file, findings: analysis.findings });
       } catch (error) {
-        errors.push({ file, message: describe(error) });
+        errors.push({ file, message: describeFailure(error, 'the analysis') });
         this.log('error', `analysing ${file} failed: ${describe(error, true)}`);
       }
       done++;

@@ -4,7 +4,7 @@
  */
 import type { ts } from '../ts';
 import { LineIndex } from '../text';
-import { enclosingAsyncFunction, enclosingRequestHandler, isMinifiedText, isModuleTopLevel, isScriptOrToolingFile, type RequestHandler } from './context';
+import { enclosingAsyncFunction, enclosingRequestHandler, isModuleTopLevel, isScriptOrToolingFile, type RequestHandler } from './context';
 import { ImportTable, isShadowed, type ImportOrigin } from './imports';
 import { enclosingIteration, iterationsAround, type Iteration } from './loops';
 import { isFunctionLike, startOf, type FunctionLike } from './ast';
@@ -15,7 +15,6 @@ export class FileFacts {
   private importTable: ImportTable | undefined;
   private lineIndex: LineIndex | undefined;
   private scriptFile: boolean | undefined;
-  private minified: boolean | undefined;
   private typeFacts: TypeFacts | null | undefined;
   private readonly handlerCache = new Map<ts.Node, RequestHandler | null>();
 
@@ -77,11 +76,6 @@ export class FileFacts {
   /** CLI entry points, build scripts, config files and tests: blocking there is expected. */
   get isScriptOrTooling(): boolean {
     return (this.scriptFile ??= isScriptOrToolingFile(this.fileName, this.text));
-  }
-
-  /** Minified or bundled output (lines thousands of characters long): rules about how code is written have nothing to say to it. */
-  get isMinified(): boolean {
-    return (this.minified ??= isMinifiedText(this.text));
   }
 
   /**

@@ -19,6 +19,7 @@ import { clientCall, SQL_CONTROL, type ClientCall } from './clients';
 import { transactionAround } from './transactions';
 import { isLazyInitialisation, localNames } from './context';
 import { MUTATING_METHODS } from './dataflow';
+import { isStackOverflow } from '../failures';
 import type { FileFacts } from './fileFacts';
 import { calleeOf, type Callee } from './modules';
 
@@ -46,6 +47,8 @@ interface Entry {
   summary: IoSummary | undefined;
   /** Files (other than the function's own) the summary looked into, with their versions then. */
   deps: Map<string, string>;
+  /** Set when a function in another file could not be summarised (see entryAcross): not cached. */
+  partial?: true;
 }
 
 /** Per file analysis (see facts/modules): other files' entries outlive analyses as long as their versions do. */
@@ -62,7 +65,7 @@ export function summaryOf(fn: FunctionLike, facts: FileFacts): IoSummary | undef
 export function callIo(call: ts.CallExpression, facts: FileFacts): { callee: Callee; summary: IoSummary } | undefined {
   const callee = calleeOf(call, facts);
   if (!callee) return undefined;
-  const summary = summaryOf(callee.fn, callee.facts);
+  const summary = callee.facts === facts ? summaryOf(callee.fn, facts) : entryAcross(callee.fn, callee.facts, [], 0).summary;
   // The I/O is guarded by an argument this call does not pass.
   if (!summary || call.arguments.length < summary.minArgs) return undefined;
   return { callee, summary };
@@ -88,8 +91,22 @@ function entryOf(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
   const entry = compute(fn, facts, [...stack, fn], depth);
   // Only complete answers are cached: a summary cut short by the depth limit or a cycle may be
   // missing calls a direct question would find.
-  if (depth === 0) perFile.set(fn, entry);
+  if (depth === 0 && !entry.partial) perFile.set(fn, entry);
   return entry;
+}
+
+/**
+ * The entry of a function in another file. A file nested too deep to summarise (a 3,000-term
+ * expression overflows the stack) says so when it is analysed itself; to the files calling into
+ * it, that function is one we know nothing about — one deep file must not fail their analysis.
+ */
+function entryAcross(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], depth: number): Entry {
+  try {
+    return entryOf(fn, facts, stack, depth);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return { summary: undefined, deps: new Map(), partial: true };
+  }
 }
 
 /** Callbacks handed to these run later, if at all: not part of the call. */
@@ -97,6 +114,7 @@ const DEFERRING = new Set(['setTimeout', 'setInterval', 'setImmediate', 'nextTic
 
 function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], depth: number): Entry {
   const deps = new Map<string, string>();
+  let partial = false;
   let first: { client: ClientCall; via: string[] } | undefined;
   let database = false;
   let write = false;
@@ -151,7 +169,8 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
             const version = host.fileVersion(callee.facts.fileName);
             if (version !== undefined) deps.set(callee.facts.fileName, version);
           }
-          const inner = entryOf(callee.fn, callee.facts, stack, depth + 1);
+          const inner = callee.facts === facts ? entryOf(callee.fn, facts, stack, depth + 1) : entryAcross(callee.fn, callee.facts, stack, depth + 1);
+          if (inner.partial) partial = true;
           for (const [file, version] of inner.deps) deps.set(file, version);
           const summary = inner.summary && node.arguments.length >= inner.summary.minArgs ? inner.summary : undefined;
           if (summary) {
@@ -188,7 +207,7 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
   const writesInTransaction = write && inTransaction;
   if (database && first) summary = { kind: write ? 'write' : 'query', first: first.client, via: first.via, readOnly, minArgs: least, writesInTransaction };
   else if (httpOnly) summary = { kind: 'http', first: (httpOnly as { client: ClientCall }).client, via: (httpOnly as { via: string[] }).via, readOnly, minArgs: least, writesInTransaction: false };
-  return { summary, deps };
+  return partial ? { summary, deps, partial } : { summary, deps };
 }
 
 /**

@@ -5,6 +5,7 @@
  * Outside the engine (facts used directly in tests) the index is built on first use.
  */
 import { ts } from '../ts';
+import { forEachNodeInDocumentOrder } from '../walk';
 
 export interface SyntaxIndex {
   /** Every call expression, in document order. */
@@ -41,15 +42,10 @@ export function rememberSyntaxIndex(sourceFile: ts.SourceFile, index: SyntaxInde
 }
 
 export function syntaxIndexOf(sourceFile: ts.SourceFile): SyntaxIndex {
-  let index = indexes.get(sourceFile);
+  const index = indexes.get(sourceFile);
   if (index) return index;
   const built = emptySyntaxIndex();
-  const visit = (node: ts.Node): void => {
-    noteNode(built, node);
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  forEachNodeInDocumentOrder(sourceFile, (node) => noteNode(built, node));
   indexes.set(sourceFile, built);
-  index = built;
-  return index;
+  return built;
 }

@@ -59,7 +59,6 @@ export const LE_ATOMICS_WAIT = (heap: Int32Array, offset: number, value: number,
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     if (file.isScriptOrTooling || isTestOrFixtureFile(file.fileName) || isWorkerThreadFile(file.fileName, file.text)) return {};
     return {
       CallExpression(call) {

@@ -63,7 +63,6 @@ export function runInOrder(steps: Array<() => Promise<void>>) {
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     if (isTestOrFixtureFile(file.fileName)) return {};
     return {
       CallExpression(call) {

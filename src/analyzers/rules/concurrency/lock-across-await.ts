@@ -412,7 +412,6 @@ export async function query(pool, sql: string) {
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     return {
       CallExpression(call) {
         const section = criticalSectionOf(call, file);

@@ -149,7 +149,6 @@ export async function save(item: Item) {
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     // Scripts and tools run once, with nobody waiting on a request: a round trip saved there is not worth a finding.
     if (isTestOrFixtureFile(file.fileName) || file.isScriptOrTooling) return {};
     return {

@@ -85,7 +85,6 @@ export async function loadAll(paths: string[]) {
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     if (file.isScriptOrTooling || isTestOrFixtureFile(file.fileName) || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {

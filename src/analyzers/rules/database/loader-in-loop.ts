@@ -70,7 +70,6 @@ export async function boot(plugins: string[], pluginLoader: { load(name: string)
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     if (isTestOrFixtureFile(file.fileName)) return {};
     const imports = file.imports.imports('dataloader');
     return {

@@ -354,7 +354,6 @@ export async function replay(events: Event[]) {
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (call: ClientCallNode): void => {
       const client = clientCall(call, file);

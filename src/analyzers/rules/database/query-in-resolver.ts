@@ -127,7 +127,6 @@ export const server = new ApolloServer({ typeDefs, resolvers });`,
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (fn: FunctionLike): void => {
       const resolver = fieldResolver(fn, file);

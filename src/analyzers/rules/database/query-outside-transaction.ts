@@ -104,7 +104,6 @@ export async function place(order: Order) {
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     if (isTestOrFixtureFile(file.fileName)) return {};
     return {
       CallExpression(call) {

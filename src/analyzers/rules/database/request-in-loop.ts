@@ -172,7 +172,6 @@ export async function sync(accounts: Account[]) {
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (call: ClientCallNode): void => {
       const client = clientCall(call, file);

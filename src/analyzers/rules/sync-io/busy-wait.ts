@@ -68,7 +68,6 @@ export function crunch(items: Item[], budgetMs: number) {
   },
   check(context) {
     const { file } = context;
-    if (file.isMinified) return {};
     if (file.isScriptOrTooling || isTestOrFixtureFile(file.fileName) || isWorkerThreadFile(file.fileName, file.text) || isToolPackageFile(file.fileName)) return {};
     const check = (loop: ts.WhileStatement | ts.DoStatement | ts.ForStatement): void => {
       const condition = ts.isForStatement(loop) ? loop.condition : loop.expression;

@@ -138,8 +138,8 @@ export async function load(path: string) {
   },
   check(context) {
     const { file } = context;
-    // Minified output, and dev servers and build plugins (they import a bundler): nobody's request waits on them.
-    if (file.isMinified || importsBuildTool(file.imports)) return {};
+    // Dev servers and build plugins (they import a bundler): nobody's request waits on them.
+    if (importsBuildTool(file.imports)) return {};
     if (file.isScriptOrTooling || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {

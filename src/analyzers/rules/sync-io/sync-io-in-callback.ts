@@ -75,8 +75,8 @@ socket.on('message', () => {
   },
   check(context) {
     const { file } = context;
-    // Minified output, and dev servers and build plugins (they import a bundler): nobody's request waits on them.
-    if (file.isMinified || importsBuildTool(file.imports)) return {};
+    // Dev servers and build plugins (they import a bundler): nobody's request waits on them.
+    if (importsBuildTool(file.imports)) return {};
     if (file.isScriptOrTooling || isWorkerThreadFile(file.fileName, file.text) || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {
