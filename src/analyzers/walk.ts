@@ -8,8 +8,9 @@ import { ts } from './ts';
 /**
  * Calls `visit` on `root` and every node below it in document order — the order a recursive
  * `ts.forEachChild` walk visits them in — keeping the nodes still to visit on an explicit stack.
+ * When `visit` returns false, the nodes below that one are left out.
  */
-export function forEachNodeInDocumentOrder(root: ts.Node, visit: (node: ts.Node) => void): void {
+export function forEachNodeInDocumentOrder(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
   const stack: ts.Node[] = [root];
   // Returns nothing: a truthy return would stop forEachChild.
   const push = (child: ts.Node): undefined => {
@@ -17,7 +18,7 @@ export function forEachNodeInDocumentOrder(root: ts.Node, visit: (node: ts.Node)
     return undefined;
   };
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    visit(node);
+    if (visit(node) === false) continue;
     const firstChild = stack.length;
     ts.forEachChild(node, push);
     // The children came first to last; the stack pops the last pushed first, so turn them round.

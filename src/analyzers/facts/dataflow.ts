@@ -10,6 +10,7 @@
  */
 import { ts } from '../ts';
 import { syntaxIndexOf } from './syntaxIndex';
+import { forEachNodeInDocumentOrder } from '../walk';
 import { boundNames, isFunctionLike, isLiteralLike, isWriteReference, readsArguments, skipParens, skipParensUp, type FunctionLike } from './ast';
 
 const SK = ts.SyntaxKind;
@@ -93,12 +94,13 @@ function addLexical(into: Map<string, Declaration>, statements: readonly ts.Stat
 
 /** `var` declarations of a function body or a file: anywhere inside, except nested functions. */
 function addVars(into: Map<string, Declaration>, body: ts.Node, scope: ts.Node): void {
-  const visit = (node: ts.Node): void => {
-    if (isFunctionLike(node) || ts.isClassLike(node)) return;
+  // Without recursion: a file-level body may hold a chain of thousands of binary expressions.
+  forEachNodeInDocumentOrder(body, (node) => {
+    if (node === body) return true;
+    if (isFunctionLike(node) || ts.isClassLike(node)) return false;
     if (ts.isVariableDeclarationList(node)) addVariableList(into, node, scope, true);
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(body, visit);
+    return true;
+  });
 }
 
 function addImports(into: Map<string, Declaration>, sourceFile: ts.SourceFile): void {
@@ -231,18 +233,16 @@ export function references(declaration: Declaration): readonly ts.Identifier[] {
   if (cached) return cached;
   const found: ts.Identifier[] = [];
   const name = declaration.name;
-  const visit = (node: ts.Node): void => {
-    if (node.kind === SK.Identifier) {
-      const identifier = node as ts.Identifier;
-      if (identifier.text === name && identifier !== declaration.id && isValueReference(identifier)) {
-        const target = lookup(name, identifier);
-        if (target && target.id === declaration.id) found.push(identifier);
-      }
-      return;
+  // Without recursion: a scope may hold a chain of thousands of binary expressions.
+  forEachNodeInDocumentOrder(declaration.scope, (node) => {
+    if (node.kind !== SK.Identifier) return true;
+    const identifier = node as ts.Identifier;
+    if (identifier.text === name && identifier !== declaration.id && isValueReference(identifier)) {
+      const target = lookup(name, identifier);
+      if (target && target.id === declaration.id) found.push(identifier);
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(declaration.scope);
+    return false;
+  });
   referenceCache.set(declaration.id, found);
   return found;
 }
