@@ -98,6 +98,27 @@ function handedTo(use: { call: ts.CallExpression | ts.NewExpression; argument: t
   // Any other API (a route, a hook, a lock's callback) is assumed to wait for what it is given.
 }
 
+/**
+ * The 'exit' or 'beforeExit' event when `fn` runs only as a listener of it (written in place, or
+ * named and used nowhere else in the file): the event loop has nothing left to run then, so no
+ * one waits on what the listener blocks — and an 'exit' listener must block to get anything done.
+ */
+export function onlyProcessEndListener(fn: FunctionLike, facts: FileFacts): string | undefined {
+  if (callsOf(fn, facts).length > 0) return undefined;
+  const values = valuesOf(fn, facts);
+  let event: string | undefined;
+  for (const value of values) {
+    const use = handedAs(value);
+    const callee = use && !ts.isNewExpression(use.call) ? skipParens(use.call.expression) : undefined;
+    const method = use ? calleeName(use.call) : undefined;
+    const named = use ? constantString(use.call.arguments?.[0]) : undefined;
+    if (!use || !callee || !ts.isPropertyAccessExpression(callee) || !method || !LISTENER_METHODS.has(method)) return undefined;
+    if (named === undefined || !ENDING_EVENTS.has(named) || !isProcess(callee.expression, use.call, facts)) return undefined;
+    event = named;
+  }
+  return event;
+}
+
 /** The global `process`, or `process` imported from 'process' / 'node:process'. */
 function isProcess(expression: ts.Expression, at: ts.Node, facts: FileFacts): boolean {
   const inner = skipParens(expression);

@@ -155,11 +155,8 @@ describe('sync-io-in-async sees who runs the function, however it is handed over
   // The contexts themselves are run before and after in test/reliability/safe-fixes.test.ts.
   const fixOf = (code: string) => findings(code, { rule }).flatMap((f) => f.fixes);
   it.each([
-    ['a named function', `import fs from 'fs';\nasync function flush() { fs.writeFileSync('state.json', '{}'); }\nprocess.on('exit', flush);`],
-    ['process imported from node:process', `import fs from 'fs';\nimport process from 'node:process';\nprocess.once('exit', async () => { fs.writeFileSync('state.json', '{}'); });`],
-    ['a bound method', `import fs from 'fs';\nclass App { async stop() { fs.writeFileSync('state.json', '{}'); } start() { process.on('beforeExit', this.stop.bind(this)); } }`],
-    ['an object method', `import fs from 'fs';\nconst hooks = { async onExit() { fs.writeFileSync('state.json', '{}'); } };\nprocess.on('exit', hooks.onExit);`],
     ['an arrow that calls it before its own first await', `import fs from 'fs';\nasync function save(p: string) { fs.writeFileSync(p, '{}'); }\nprocess.on('exit', async () => { await save('state.json'); });`],
+    ['a listener that a request path also awaits', `import fs from 'fs';\nasync function save() { fs.writeFileSync('state.json', '{}'); }\nprocess.on('exit', save);\nexport async function update() { await save(); }`],
   ])("no fix in an 'exit' or 'beforeExit' listener: %s", (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
     expect(fixOf(code)).toEqual([]);
@@ -220,5 +217,24 @@ describe('sync-io-in-async weighs the context', () => {
       fs.rmSync(tool, { recursive: true, force: true });
       fs.rmSync(server, { recursive: true, force: true });
     }
+  });
+});
+
+describe('sync-io-in-async and the listeners that run when the process ends', () => {
+  it.each([
+    ['an async arrow listening for exit', `import fs from 'node:fs';\nprocess.on('exit', async () => { fs.writeFileSync('state.json', '{}'); });`],
+    ['a named function used only as a beforeExit listener', `import fs from 'node:fs';\nasync function flush() { fs.appendFileSync('log.txt', 'bye'); }\nprocess.once('beforeExit', flush);`],
+    ['process imported from node:process', `import fs from 'node:fs';\nimport process from 'node:process';\nprocess.on('exit', async function () { fs.writeFileSync('state.json', '{}'); });`],
+    ['a bound method', `import fs from 'fs';\nclass App { async stop() { fs.writeFileSync('state.json', '{}'); } start() { process.on('beforeExit', this.stop.bind(this)); } }`],
+    ['an object method', `import fs from 'fs';\nconst hooks = { async onExit() { fs.writeFileSync('state.json', '{}'); } };\nprocess.on('exit', hooks.onExit);`],
+  ])('stays quiet: %s (the loop has nothing left to run; blocking is how the write happens)', (_name, code) => {
+    expect(findings(code, { rule })).toEqual([]);
+  });
+
+  it.each([
+    ['an exit listener of another emitter', `import fs from 'node:fs';\nexport function watch(child: NodeJS.EventEmitter) { child.on('exit', async () => { fs.writeFileSync('state.json', '{}'); }); }`],
+    ['a SIGTERM listener (the server still runs while it blocks)', `import fs from 'node:fs';\nprocess.on('SIGTERM', async () => { fs.writeFileSync('state.json', '{}'); });`],
+  ])('still reports: %s', (_name, code) => {
+    expect(findings(code, { rule }).map((finding) => finding.rule)).toEqual([rule]);
   });
 });

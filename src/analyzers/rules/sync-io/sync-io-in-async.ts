@@ -2,6 +2,7 @@ import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { importsBuildTool, isLazyInitialisation, isStartUpFunction, isToolPackageFile } from '../../facts/context';
 import { awaitPromisesFix } from '../../facts/awaitFix';
+import { onlyProcessEndListener } from '../../facts/unawaited';
 import { syncIoCall } from '../../facts/io';
 
 /** Existence checks: a stat that costs microseconds on a local disk. */
@@ -28,7 +29,8 @@ export default defineRule({
       '(`existsSync(p)` then a `wx` write: another call can now slip in between), and before the first `await` of a function ' +
       'that a caller in the file does not wait for (a listener, a timer or `nextTick` callback, `forEach`, a constructor, a call ' +
       'without `await`); in an `exit` or `beforeExit` listener there is no fix (see docs/safe-fixes.md). ' +
-      'Not reported: blocking calls at start-up (module top level, async functions named `main`, `bootstrap`, `init`, `setup`, ' +
+      'Not reported: blocking calls in a function that only listens for `process` `exit` or `beforeExit` (the event loop has nothing ' +
+      'left to run, and an `exit` listener must block to get anything done), at start-up (module top level, async functions named `main`, `bootstrap`, `init`, `setup`, ' +
       '`…Loader`), in CLI scripts, build and install scripts, migrations, tests, and packages that are command-line tools ' +
       '(a `bin` and no web framework among their dependencies); `existsSync`/`accessSync` outside request handlers.',
     impact: 'medium',
@@ -133,6 +135,12 @@ async function run(readFileSync: (p: string) => string) {
 export async function load(path: string) {
   return fs.promises.readFile(path, 'utf8');
 }`,
+        `import fs from 'node:fs';
+
+// When 'exit' listeners run, nothing else is left to wait: blocking is how the state gets written.
+process.on('exit', async () => {
+  fs.writeFileSync('state.json', JSON.stringify({ clean: true }));
+});`,
       ],
     },
   },
@@ -149,6 +157,8 @@ export async function load(path: string) {
         if (METADATA_CALLS.has(io.name)) return;
         const fn = file.asyncFunction(call);
         if (!fn || isStartUpFunction(fn)) return;
+        // `process.on('exit', async () => { writeFileSync(…) })`: the loop has nothing left to run, and blocking is the only way the write happens.
+        if (onlyProcessEndListener(fn, file)) return;
         // `if (!initialized) { init(readFileSync(wasm)); initialized = true; }`: the first call only.
         if (isLazyInitialisation(call, fn)) return;
         // Request handlers have their own rule (sync-io-in-handler) with a stronger message.
