@@ -78,9 +78,22 @@ export async function currentCommit() {
         {
           code: `import fs from 'node:fs';
 
-// Awaited, the write would never happen: the process ends when 'exit' listeners return. No fix.
-process.on('exit', async () => {
+let state = { version: 0 };
+
+// Blocks every request that updates the state; but the 'exit' listener also calls it without
+// waiting, and awaited there the last write would never happen (the process ends when 'exit'
+// listeners return). No fix.
+async function save() {
   fs.writeFileSync('state.json', JSON.stringify(state));
+}
+
+export async function update(next: { version: number }) {
+  state = next;
+  await save();
+}
+
+process.on('exit', () => {
+  save();
 });`,
         },
         {
