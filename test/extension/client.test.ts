@@ -54,6 +54,7 @@ let clients: AnalysisWorker[] = [];
 afterEach(() => {
   for (const client of clients) client.dispose();
   clients = [];
+  vi.useRealTimers();
 });
 
 function started<T extends ReturnType<typeof harness>>(h: T): T {
@@ -124,35 +125,31 @@ describe('crashes', () => {
   });
 
   it('gives up after the second crash without a second notification; a manual restart resets both', async () => {
-    // The back-off runs on fake timers: the test ends it by hand, and then sees that after the
-    // second crash no restart is scheduled at all.
+    // The back-off runs on fake timers (real again after each test): the test ends it by hand, and
+    // sees that after the second crash no restart is scheduled at all.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const h = started(harness(echoWorkerPath));
-      h.client.analyze('/w/b.ts', 1, 'CRASH');
-      await h.until(() => expect(h.crashes).toHaveLength(1));
-      // Re-sent after the automatic restart, it crashes the new worker too.
-      vi.runOnlyPendingTimers();
-      await h.until(() => expect(h.crashes).toHaveLength(2));
-      expect(h.crashes.map((c) => [c.willRestart, c.notify])).toEqual([
-        [true, true],
-        [false, false],
-      ]);
-      expect(h.logs.at(-1)).toMatch(/not restarted again; run "PerfLens: Restart Analysis Worker"/);
-      expect(vi.getTimerCount()).toBe(0);
-      expect(h.readyCount()).toBe(2);
-      await expect(h.client.scan(['/w'])).rejects.toThrow(/not running/);
+    const h = started(harness(echoWorkerPath));
+    h.client.analyze('/w/b.ts', 1, 'CRASH');
+    await h.until(() => expect(h.crashes).toHaveLength(1));
+    // Re-sent after the automatic restart, it crashes the new worker too.
+    vi.runOnlyPendingTimers();
+    await h.until(() => expect(h.crashes).toHaveLength(2));
+    expect(h.crashes.map((c) => [c.willRestart, c.notify])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+    expect(h.logs.at(-1)).toMatch(/not restarted again; run "PerfLens: Restart Analysis Worker"/);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(h.readyCount()).toBe(2);
+    await expect(h.client.scan(['/w'])).rejects.toThrow(/not running/);
 
-      h.client.close('/w/b.ts', false);
-      h.client.analyze('/w/c.ts', 1, 'slow');
-      h.client.restart();
-      await h.until(() => expect(h.findings.map((f) => f.path)).toEqual(['/w/c.ts']));
-      h.client.analyze('/w/c.ts', 2, 'CRASH');
-      await h.until(() => expect(h.crashes).toHaveLength(3));
-      expect(h.crashes[2]).toMatchObject({ willRestart: true, notify: true });
-    } finally {
-      vi.useRealTimers();
-    }
+    h.client.close('/w/b.ts', false);
+    h.client.analyze('/w/c.ts', 1, 'slow');
+    h.client.restart();
+    await h.until(() => expect(h.findings.map((f) => f.path)).toEqual(['/w/c.ts']));
+    h.client.analyze('/w/c.ts', 2, 'CRASH');
+    await h.until(() => expect(h.crashes).toHaveLength(3));
+    expect(h.crashes[2]).toMatchObject({ willRestart: true, notify: true });
   });
 });
 
