@@ -89,14 +89,18 @@ async function bundleFixtures(): Promise<TestBundles> {
 const BUNDLE_OPTIONS: esbuild.BuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] };
 
 /**
- * `entry` bundled into `outfile`, reused from an earlier run while none of the files esbuild read
- * for it (listed in `<outfile>.inputs.json`) is newer than the bundle.
+ * `entry` bundled into `outfile`, reused from an earlier run while every file esbuild read for it
+ * (listed in `<outfile>.inputs.json`) is still there and not newer than the bundle.
  */
 async function cachedBundle(entry: string, outfile: string): Promise<{ file: string; inputs: string[] }> {
   const inputsFile = `${outfile}.inputs.json`;
   const key = JSON.stringify(BUNDLE_OPTIONS);
   const cached = readJson(inputsFile) as { key: string; inputs: string[] } | undefined;
-  if (cached?.key === key && cached.inputs.every((input) => mtimeOf(path.join(ROOT, input)) <= mtimeOf(outfile))) return { file: outfile, inputs: cached.inputs };
+  const unchanged = (input: string): boolean => {
+    const modified = mtimeOf(path.join(ROOT, input));
+    return modified !== -Infinity && modified <= mtimeOf(outfile);
+  };
+  if (cached?.key === key && cached.inputs.every(unchanged)) return { file: outfile, inputs: cached.inputs };
 
   const result = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [path.join(ROOT, entry)], outfile, absWorkingDir: ROOT, write: false, metafile: true, logLevel: 'silent' });
   const inputs = Object.keys(result.metafile.inputs);
