@@ -1,38 +1,23 @@
 /**
  * The built `dist/cli.js`, spawned as users run it: the shebang, the inlined version, real exit
- * codes and streams. `npm test` builds first; run `npm run build` before running this file alone.
+ * codes and streams. The global setup (test/globalSetup.ts) rebuilds dist/ when it is older than src/.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { version } from '../../package.json';
+import { HUNG_MS } from '../helpers/hung';
 import { BLOCKING_READ, CLEAN, FIXED_READ, read, workspace } from './helpers';
 
 const REPO = path.resolve(__dirname, '../..');
 const CLI = path.join(REPO, 'dist/cli.js');
 
-function newestSource(directory: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(directory, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
 function perflens(args: string[], cwd: string, env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
   const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, PERFLENS_DEBUG: _debug, ...inherited } = process.env;
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...inherited, ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...inherited, ...env }, timeout: HUNG_MS });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
-
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does it before vitest)');
-  const built = fs.statSync(CLI).mtimeMs;
-  const sources = Math.max(newestSource(path.join(REPO, 'src/cli')), newestSource(path.join(REPO, 'src/analyzers')));
-  // Only a warning: other files change while one works, and a slightly old bundle still tests the wiring.
-  if (sources > built) console.warn('dist/cli.js is older than src/: run `npm run build` if these tests disagree with the source');
-});
 
 describe('dist/cli.js', () => {
   it('is an executable script for node', () => {

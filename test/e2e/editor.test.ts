@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extensionHostLogs, perflensErrors } from './harness/logs';
 import { FIXTURES, useSession } from './harness/session';
-import { RESULTS_DIR, type Workbench } from './harness/workbench';
+import { RESULTS_DIR, TIMEOUT, type Workbench } from './harness/workbench';
 
 const { server, inWorkbench } = useSession();
 
@@ -192,7 +192,7 @@ async function measureActivation(workbench: Workbench, userDataDir: string, scre
   await workbench.runCommand('PerfLens: Show Output');
   // This window's extension host is the one whose PerfLens log appeared now.
   const ownLog = (): string | undefined => extensionHostLogs(userDataDir).find((log) => !earlier.has(log.dir) && log.perflens?.includes('analysis worker ready in'))?.perflens;
-  await expect.poll(ownLog, { timeout: 60_000, interval: 100 }).toBeDefined();
+  await expect.poll(ownLog, { timeout: TIMEOUT, interval: 100 }).toBeDefined();
   const text = ownLog() ?? '';
 
   await workbench.runCommand('Developer: Show Running Extensions');

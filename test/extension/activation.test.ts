@@ -1,13 +1,17 @@
 /**
  * activate() wired to a small fake of the VS Code API (helpers/fakeVscode.ts) and the real
- * analysis worker: what a user sees — diagnostics, quick fixes in order, fix-all, the scan
- * command, settings — without an editor. The real-editor run is the e2e suite's job.
+ * analysis worker (dist/worker.js): what a user sees — diagnostics, quick fixes in order, fix-all,
+ * the scan command, settings — without an editor. The real-editor run is the e2e suite's job.
+ * Waits end when the fake's recorded state changes, never after a fixed time.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildWorker, tempDir, writeFiles } from './helpers/bundle';
+import type { Request } from '../../src/worker/protocol';
+import { bundles, ROOT, tempDir, writeFiles } from './helpers/bundle';
 import * as vscode from './helpers/fakeVscode';
+import { Gate } from './helpers/gate';
 import { activate } from '../../src/extension';
 
 // Hoisted above the imports by vitest; the factory runs when src/extension first asks for 'vscode'.
@@ -22,28 +26,29 @@ export async function loadTemplate(name: string) {
 `;
 const FIXED = BLOCKING.replace('fs.readFileSync', 'await fs.promises.readFile');
 const CLEAN = 'export const answer = 42;\n';
-const WAIT = { timeout: 15_000, interval: 20 };
+const { until } = vscode;
 
-let extensionDir: string;
 let workspace: string;
 let context: { subscriptions: Array<{ dispose(): unknown }>; extensionPath: string; asAbsolutePath(p: string): string };
 
-beforeAll(async () => {
-  extensionDir = tempDir('extension');
-  await buildWorker(extensionDir);
+/** The extension as installed in `extensionDir`: the repository, whose dist/worker.js the global setup keeps current. */
+function extensionContext(extensionDir = ROOT): typeof context {
+  return { subscriptions: [], extensionPath: extensionDir, asAbsolutePath: (p) => path.join(extensionDir, p) };
+}
+
+beforeAll(() => {
   workspace = tempDir('ext-ws');
   writeFiles(workspace, { 'src/open.ts': BLOCKING, 'src/other.ts': BLOCKING, 'src/clean.ts': CLEAN, 'src/later.ts': BLOCKING });
 });
 
 afterAll(() => {
-  fs.rmSync(extensionDir, { recursive: true, force: true });
   fs.rmSync(workspace, { recursive: true, force: true });
 });
 
 beforeEach(() => {
   vscode.reset();
   vscode.state.folders = [{ uri: vscode.Uri.file(workspace), name: 'ws', index: 0 }];
-  context = { subscriptions: [], extensionPath: extensionDir, asAbsolutePath: (p) => path.join(extensionDir, p) };
+  context = extensionContext();
 });
 
 afterEach(() => {
@@ -68,7 +73,25 @@ async function codeActions(doc: vscode.FakeDocument, only?: vscode.CodeActionKin
 /** Activates and waits until the worker is ready (its rules known). */
 async function start(): Promise<void> {
   activate(context as never);
-  await vi.waitFor(() => expect(vscode.state.log.some((l) => l.includes('analysis worker ready'))).toBe(true), WAIT);
+  await until(() => expect(vscode.state.log.some((l) => l.includes('analysis worker ready'))).toBe(true));
+}
+
+/**
+ * The analyze requests the extension sends its worker during `action` and after the typing pause
+ * that follows it — the pause runs on fake timers and is ended at once, so nothing sent later is
+ * missed, however slow the machine.
+ */
+function analyzeRequestsAfter(action: () => void): Request[] {
+  const posted = vi.spyOn(Worker.prototype, 'postMessage');
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    action();
+    vi.runOnlyPendingTimers();
+    return posted.mock.calls.map(([message]) => message as Request).filter((message) => message.type === 'analyze');
+  } finally {
+    vi.useRealTimers();
+    posted.mockRestore();
+  }
 }
 
 describe('activation', () => {
@@ -94,7 +117,7 @@ describe('diagnostics', () => {
     const open = document('open.ts');
     vscode.state.documents.push(open);
     await start();
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(1));
     const [diagnostic] = diagnosticsOf('open.ts')!;
     expect(diagnostic.source).toBe('PerfLens');
     expect(diagnostic.severity).toBe(vscode.DiagnosticSeverity.Warning);
@@ -107,24 +130,23 @@ describe('diagnostics', () => {
     expect(diagnostic.range.start).toEqual({ line: 3, character: 15 });
 
     vscode.editor.open(document('later.ts'));
-    await vi.waitFor(() => expect(diagnosticsOf('later.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('later.ts')).toHaveLength(1));
   });
 
   it('follow edits after a quiet period; with run: onSave only on save', async () => {
     await start();
     const doc = document('open.ts');
     vscode.editor.open(doc);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(1));
 
     vscode.editor.type(doc, CLEAN);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(0), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(0));
 
     vscode.editor.configure({ 'perflens.run': 'onSave' });
-    vscode.editor.type(doc, BLOCKING);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(analyzeRequestsAfter(() => vscode.editor.type(doc, BLOCKING))).toEqual([]);
     expect(diagnosticsOf('open.ts')).toHaveLength(0);
     vscode.editor.save(doc);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(1));
   });
 
   it('are cleared when the document closes, and everywhere when perflens.enable turns false', async () => {
@@ -133,15 +155,14 @@ describe('diagnostics', () => {
     const b = document('later.ts');
     vscode.editor.open(a);
     vscode.editor.open(b);
-    await vi.waitFor(() => expect(diagnosticsOf('later.ts')).toHaveLength(1), WAIT);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('later.ts')).toHaveLength(1));
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(1));
     vscode.editor.close(b);
     expect(diagnosticsOf('later.ts')).toBeUndefined();
 
     vscode.editor.configure({ 'perflens.enable': false });
     expect(diagnosticsOf('open.ts')).toBeUndefined();
-    vscode.editor.type(a, `${BLOCKING}\n`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(analyzeRequestsAfter(() => vscode.editor.type(a, `${BLOCKING}\n`))).toEqual([]);
     expect(diagnosticsOf('open.ts')).toBeUndefined();
     expect(await codeActions(a)).toEqual([]);
   });
@@ -150,11 +171,11 @@ describe('diagnostics', () => {
     await start();
     const doc = document('open.ts');
     vscode.editor.open(doc);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(1));
     vscode.editor.configure({ 'perflens.rules': { 'sync-io-in-async': 'error', 'no-such-rule': 'warning' } });
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')?.[0]?.severity).toBe(vscode.DiagnosticSeverity.Error), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')?.[0]?.severity).toBe(vscode.DiagnosticSeverity.Error));
     vscode.editor.type(doc, `${BLOCKING}// more\n`);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')?.[0]?.range.start.line).toBe(3), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')?.[0]?.range.start.line).toBe(3));
     expect(vscode.state.log.filter((l) => l.includes('no-such-rule'))).toEqual(['warn: perflens.rules: ignored unknown rule "no-such-rule" (workspace folder ws)']);
   });
 });
@@ -164,7 +185,7 @@ describe('code actions', () => {
     await start();
     const doc = document('open.ts');
     vscode.editor.open(doc);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(1));
 
     const actions = await codeActions(doc);
     expect(actions.map((a) => [a.title, a.kind?.value, a.isPreferred ?? false])).toEqual([
@@ -187,7 +208,7 @@ describe('code actions', () => {
     await start();
     const doc = document('open.ts');
     vscode.editor.open(doc);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(1));
 
     const [fixAll] = await codeActions(doc, vscode.CodeActionKind.SourceFixAll);
     expect(fixAll.kind?.value).toBe('source.fixAll.perflens');
@@ -196,7 +217,7 @@ describe('code actions', () => {
 
     const clean = document('clean.ts');
     vscode.editor.open(clean);
-    await vi.waitFor(() => expect(diagnosticsOf('clean.ts')).toEqual([]), WAIT);
+    await until(() => expect(diagnosticsOf('clean.ts')).toEqual([]));
     expect(await codeActions(clean, vscode.CodeActionKind.SourceFixAll)).toEqual([]);
   });
 });
@@ -206,9 +227,9 @@ describe('Scan Workspace', () => {
     await start();
     const doc = document('open.ts');
     vscode.editor.open(doc);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(1));
     vscode.editor.type(doc, CLEAN);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(0), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(0));
 
     const summary = (await vscode.commands.executeCommand('perflens.scanWorkspace')) as { done: number; total: number; cancelled: boolean };
     expect(summary).toMatchObject({ done: 4, total: 4, cancelled: false });
@@ -223,7 +244,7 @@ describe('Scan Workspace', () => {
 
     // Closed without saving: the file on disk (with the problem) is what the Problems panel shows now.
     vscode.editor.close(doc);
-    await vi.waitFor(() => expect(diagnosticsOf('open.ts')).toHaveLength(1), WAIT);
+    await until(() => expect(diagnosticsOf('open.ts')).toHaveLength(1));
   });
 
   it('run as the command that activates PerfLens, waits for the configured worker and honours perflens.exclude', async () => {
@@ -239,21 +260,31 @@ describe('Scan Workspace', () => {
   });
 
   it('stops when the progress notification is cancelled', async () => {
+    // With the gated worker (fixtures/gatedWorker.ts), which cannot get past m1.ts before the gate
+    // opens, and the gate opened only once the notification was cancelled: the worker sees the
+    // cancel between two files, however fast it is.
     const large = tempDir('ext-large');
+    const gate = new Gate(tempDir('ext-gate'));
     try {
       const files: Record<string, string> = {};
-      for (let i = 0; i < 500; i++) files[`m${i}.ts`] = BLOCKING;
+      for (let i = 0; i < 500; i++) files[`m${i}.ts`] = `${i === 1 ? gate.marker : ''}${BLOCKING}`;
       writeFiles(large, files);
       vscode.state.folders = [{ uri: vscode.Uri.file(large), name: 'large', index: 0 }];
+      context = extensionContext(bundles().gatedExtension);
       await start();
       vscode.state.cancelNextProgress = true;
-      const summary = (await vscode.commands.executeCommand('perflens.scanWorkspace')) as { cancelled: boolean; done: number };
+      const scanning = vscode.commands.executeCommand('perflens.scanWorkspace') as Promise<{ cancelled: boolean; done: number }>;
+      await until(() => expect(vscode.state.progress.length).toBeGreaterThan(0));
+      gate.open();
+      const summary = await scanning;
       expect(summary.cancelled).toBe(true);
       expect(summary.done).toBeLessThan(500);
       expect(vscode.state.messages.at(-1)?.text).toMatch(/^PerfLens: scan cancelled after \d+ of 500 files/);
       expect(vscode.state.diagnostics.size).toBe(summary.done);
     } finally {
+      gate.dispose();
       fs.rmSync(large, { recursive: true, force: true });
+      fs.rmSync(path.dirname(gate.fifo), { recursive: true, force: true });
     }
   });
 });

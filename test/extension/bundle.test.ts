@@ -1,29 +1,23 @@
 /**
  * Activation must not load the engine on the extension host's main thread: the extension
- * bundle holds no ts-morph or TypeScript compiler, and stays small. Checked on a fresh build of
- * src/extension.ts (what esbuild.mjs bundles) and on dist/extension.js when a build left one.
+ * bundle holds no ts-morph or TypeScript compiler, and stays small. Checked on src/extension.ts
+ * bundled on its own by the global setup (with the list of files esbuild read for it) and on
+ * dist/extension.js when a build left one.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, ROOT, tempDir } from './helpers/bundle';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundles, ROOT } from './helpers/bundle';
 
 const MAX_EXTENSION_BYTES = 150 * 1024;
 /** Text that only the compiler or ts-morph would bring along. */
 const ENGINE_MARKERS = ['createSourceFile', 'ts-morph', 'forEachChild', 'SyntaxKind'];
 
-let dir: string;
 let fresh: { code: string; inputs: string[] };
 
-beforeAll(async () => {
-  dir = tempDir('bundle');
-  const outfile = path.join(dir, 'extension.js');
-  const metafile = await bundle('src/extension.ts', outfile);
-  fresh = { code: fs.readFileSync(outfile, 'utf8'), inputs: Object.keys(metafile.inputs) };
-});
-
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  const { file, inputs } = bundles().extension;
+  fresh = { code: fs.readFileSync(file, 'utf8'), inputs };
 });
 
 describe('the extension bundle', () => {

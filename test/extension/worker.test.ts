@@ -1,11 +1,12 @@
 /**
- * The analysis worker for real: src/worker.ts bundled as esbuild.mjs bundles it, started in a
- * worker thread and driven with raw protocol messages.
+ * The analysis worker for real: dist/worker.js (kept up to date by the global setup), started in
+ * a worker thread and driven with raw protocol messages.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, buildWorker, tempDir, writeFiles } from './helpers/bundle';
+import { bundles, tempDir, writeFiles } from './helpers/bundle';
+import { Gate } from './helpers/gate';
 import { ProtocolDriver } from './helpers/protocolDriver';
 
 const BLOCKING = `import fs from 'node:fs';
@@ -22,15 +23,11 @@ const CLEAN = `export function add(a: number, b: number) {
 `;
 const NO_SETTINGS = { rules: {}, exclude: [] };
 
+const { worker: workerPath, crashingRuleWorker: crashingRuleWorkerPath, gatedWorker: gatedWorkerPath } = bundles();
 let dir: string;
-let workerPath: string;
-let crashingRuleWorkerPath: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = tempDir('worker');
-  workerPath = await buildWorker(dir);
-  crashingRuleWorkerPath = path.join(dir, 'crashing-rule-worker.js');
-  await bundle('test/extension/fixtures/crashingRuleWorker.ts', crashingRuleWorkerPath);
 });
 
 afterAll(() => {
@@ -204,27 +201,34 @@ describe('workspace scan', () => {
     expect(byFile).toEqual({ 'src/a.ts': 1, 'src/b.ts': 0, 'src/nested/c.js': 1, 'src/binary.ts': 0 });
   });
 
-  it('stops promptly when cancelled', async () => {
-    const folder = path.join(workspace, 'large');
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 1500; i++) files[`src/m${String(i).padStart(4, '0')}.ts`] = i % 3 === 0 ? BLOCKING : CLEAN;
-    writeFiles(folder, files);
-    driver.send({ type: 'configure', folders: [{ path: folder, ...NO_SETTINGS }], fallback: NO_SETTINGS });
-    const from = driver.received.length;
-    driver.send({ type: 'scan', id: 2, folders: [folder] });
-    // The first report (0 done) comes before any file is analysed; the cancel lands between two files.
-    await driver.next('scanProgress', (m) => m.id === 2, { from });
-    const cancelledAt = performance.now();
-    driver.send({ type: 'cancelScan', id: 2 });
-    const done = await driver.next('scanDone', (m) => m.id === 2, { from });
-    const latency = performance.now() - cancelledAt;
-    expect(done.cancelled).toBe(true);
-    expect(done.total).toBe(1500);
-    expect(done.done).toBeLessThan(done.total);
-    expect(latency).toBeLessThan(2000);
-    // Every file counted as done was also reported.
-    const reported = driver.all('scanProgress').filter((m) => m.id === 2).flatMap((m) => m.results);
-    expect(reported).toHaveLength(done.done);
+  it('stops between two files when cancelled: the file being analysed is the last one', async () => {
+    // The gated worker (the real server plus a rule that can hold it at one file) stops at
+    // src/m0005.ts; the cancel is sent while it is there, so where the scan ends is known exactly.
+    const gate = new Gate(dir);
+    const gated = new ProtocolDriver(gatedWorkerPath);
+    try {
+      const folder = path.join(workspace, 'large');
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 20; i++) files[`src/m${String(i).padStart(4, '0')}.ts`] = `${i === 5 ? gate.marker : ''}${i % 3 === 0 ? BLOCKING : CLEAN}`;
+      writeFiles(folder, files);
+      const gateFile = path.join(folder, 'src', 'm0005.ts');
+      gated.send({ type: 'configure', folders: [{ path: folder, ...NO_SETTINGS }], fallback: NO_SETTINGS });
+      gated.send({ type: 'scan', id: 2, folders: [folder] });
+      await gated.next('log', (m) => m.message === `test gate reached: ${gateFile}`);
+      gated.send({ type: 'cancelScan', id: 2 });
+      gate.open();
+      const done = await gated.next('scanDone', (m) => m.id === 2);
+      expect(done.cancelled).toBe(true);
+      expect(done.total).toBe(20);
+      expect(done.done).toBe(6);
+      // Every file counted as done was also reported, the gated one last.
+      const reported = gated.all('scanProgress').filter((m) => m.id === 2).flatMap((m) => m.results);
+      expect(reported).toHaveLength(done.done);
+      expect(reported.at(-1)?.path).toBe(gateFile);
+    } finally {
+      gate.dispose();
+      await gated.terminate();
+    }
   });
 });
 

@@ -2,11 +2,16 @@
  * Real profiles for the tests, made in the tests: a small TypeScript program bundled by esbuild
  * with a source map and run under `node --cpu-prof` / `--heap-prof`, plus an independent reading
  * of what those files say (plain JSON.parse and arithmetic, none of src/profiles).
+ *
+ * How much time a recording gives each function depends on how the machine scheduled the run.
+ * A test that ranks functions or gates on a change gives the recording known weights first
+ * (`withKnownWeights`); a test that only compares PerfLens with the raw file may use it as it is.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { runCliAsync } from '../../src/cli/main';
 
@@ -36,22 +41,26 @@ export function tempDir(prefix = 'perflens-profiles-'): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
 }
 
-/** The program: two hot functions of different weight in src/work.ts, called from src/main.ts. */
-export function programSources(extraLinesBeforeHeavy = 0, heavyMs = 240, lightMs = 80): Record<string, string> {
+/**
+ * The program: two hot functions in src/work.ts, called from src/main.ts, each doing a fixed amount
+ * of work — not working for a fixed time, which a busy machine can pass asleep, leaving a function
+ * without a sample. heavyWork does three times lightWork's rounds.
+ */
+export function programSources(extraLinesBeforeHeavy = 0): Record<string, string> {
   return {
-    'src/work.ts': `${'// padding\n'.repeat(extraLinesBeforeHeavy)}export function heavyWork(ms: number): number {
-  const end = performance.now() + ms;
+    'src/work.ts': `${'// padding\n'.repeat(extraLinesBeforeHeavy)}export function heavyWork(rounds: number): number {
   let x = 0;
-  while (performance.now() < end) {
+  let round = 0;
+  while (round++ < rounds) {
     for (let i = 0; i < 20000; i++) x += Math.sqrt(x + i);
   }
   return x;
 }
 
-export function lightWork(ms: number): number {
-  const end = performance.now() + ms;
+export function lightWork(rounds: number): number {
   let y = 1;
-  while (performance.now() < end) {
+  let round = 0;
+  while (round++ < rounds) {
     for (let i = 0; i < 20000; i++) y = (y * 31 + i) % 1000003;
   }
   return y;
@@ -62,8 +71,8 @@ export function lightWork(ms: number): number {
 function main(): void {
   let sum = 0;
   for (let round = 0; round < 4; round++) {
-    sum += heavyWork(${heavyMs / 4});
-    sum += lightWork(${lightMs / 4});
+    sum += heavyWork(60);
+    sum += lightWork(20);
   }
   if (sum === -1) console.log(sum);
 }
@@ -161,4 +170,37 @@ export function lineOf(text: string, needle: string): number {
   const index = text.indexOf(needle);
   if (index < 0) throw new Error(`"${needle}" not in the text`);
   return text.slice(0, index).split('\n').length;
+}
+
+/**
+ * `profile` with samples of known weight, all `intervalUs` long: `ms[name]` milliseconds of them in
+ * the node of each named function the recording sampled most, and one in every other node it
+ * sampled. Nodes, call frames and line ticks stay as recorded (source maps and hot lines are real);
+ * what the profile says about time no longer depends on how the machine scheduled the run.
+ */
+export function withKnownWeights(profile: CpuProfileJson, ms: Record<string, number>, intervalUs = 250): CpuProfileJson {
+  const count = new Map<number, number>();
+  for (const id of profile.samples) count.set(id, (count.get(id) ?? 0) + 1);
+  const busiest = new Map<string, CpuNode>();
+  for (const node of profile.nodes) {
+    const name = node.callFrame.functionName;
+    const best = busiest.get(name);
+    if (Object.hasOwn(ms, name) && (best === undefined || (count.get(node.id) ?? 0) > (count.get(best.id) ?? 0))) busiest.set(name, node);
+  }
+  const missing = Object.keys(ms).filter((name) => !busiest.has(name));
+  if (missing.length > 0) throw new Error(`the recording has no node for ${missing.join(', ')}`);
+
+  const samples: number[] = [];
+  for (const node of profile.nodes) {
+    const name = node.callFrame.functionName;
+    if (busiest.get(name) === node) samples.push(...Array<number>(Math.round((ms[name] * 1000) / intervalUs)).fill(node.id));
+    else if (!Object.hasOwn(ms, name) && count.has(node.id)) samples.push(node.id);
+  }
+  return { ...profile, samples, timeDeltas: samples.map((_, index) => (index === 0 ? 0 : intervalUs)), endTime: profile.startTime + samples.length * intervalUs };
+}
+
+/** `profile` as if recorded from a copy of its program in `to`: frame URLs under `from` point there. */
+export function movedTo(profile: CpuProfileJson, from: string, to: string): CpuProfileJson {
+  const [old, now] = [pathToFileURL(from).href, pathToFileURL(to).href];
+  return { ...profile, nodes: profile.nodes.map((node) => ({ ...node, callFrame: { ...node.callFrame, url: node.callFrame.url.replace(old, now) } })) };
 }

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { HUNG_MS } from '../../helpers/hung';
 
 export interface CodeServerOptions {
   vsix: string;
@@ -95,7 +96,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const installed = spawnSync(installation.node, [installation.codeServer, ...common, '--install-extension', options.vsix, '--force'], {
     env,
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: HUNG_MS,
   });
   log(`$ code-server --install-extension ${options.vsix}\n${installed.stdout}${installed.stderr}\n`);
   if (installed.status !== 0) {
@@ -123,7 +124,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const url = `http://127.0.0.1:${port}`;
   const stop = () => stopGroup(child);
   try {
-    await waitForHealth(url, child, 60_000);
+    await waitForHealth(url, child, HUNG_MS);
   } catch (error) {
     await stop();
     throw error;

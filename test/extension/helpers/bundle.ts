@@ -1,39 +1,21 @@
 /**
- * Builds worker entry points the way esbuild.mjs does, into a temporary folder, so the tests
- * run the code as it is now (not whatever dist/ last held) in a real worker thread.
+ * The bundles the extension tests run, built once per run by the global setup (test/globalSetup.ts):
+ * dist/worker.js as it ships, and the worker-thread fixtures. Plus throw-away folders for them.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { inject } from 'vitest';
+import type { TestBundles } from '../../globalSetup';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
+export function bundles(): TestBundles {
+  return inject('bundles');
+}
+
 export function tempDir(prefix: string): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `perflens-${prefix}-`)));
-}
-
-/** Bundles `entry` (relative to the repository) into `outfile`; returns the metafile. */
-export async function bundle(entry: string, outfile: string): Promise<esbuild.Metafile> {
-  const result = await esbuild.build({
-    entryPoints: [path.join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['vscode'],
-    logLevel: 'silent',
-    metafile: true,
-  });
-  return result.metafile;
-}
-
-/** dist/worker.js, freshly built into `<dir>/dist/worker.js` (where the extension looks for it). */
-export async function buildWorker(dir: string): Promise<string> {
-  const outfile = path.join(dir, 'dist', 'worker.js');
-  await bundle('src/worker.ts', outfile);
-  return outfile;
 }
 
 /** Writes `files` (relative path → content) under `dir`. */

@@ -5,6 +5,7 @@
  * containment, line-based positions, document versions); everything else is left out on purpose.
  */
 import * as path from 'node:path';
+import { Changes } from '../../helpers/changes';
 
 type Listener<T> = (value: T) => unknown;
 
@@ -190,6 +191,16 @@ export function applyEdit(document: FakeDocument, edit: WorkspaceEdit): string {
 
 // ------------------------------------------------------------------ recorded state
 
+const changes = new Changes();
+
+/**
+ * Resolves once `assertion` passes: checked now and whenever the recorded state changes (a
+ * diagnostic set or deleted, a log line, a message, a progress report) — no polling, no time limit.
+ */
+export function until(assertion: () => void): Promise<void> {
+  return changes.until(assertion);
+}
+
 export const state = {
   diagnostics: new Map<string, Diagnostic[]>(),
   commands: new Map<string, (...args: unknown[]) => unknown>(),
@@ -253,22 +264,22 @@ export const editor = {
 
 // ------------------------------------------------------------------ the API surface
 
-const logLine = (level: string) => (message: string) => state.log.push(`${level}: ${message}`);
+const logLine = (level: string) => (message: string) => {
+  state.log.push(`${level}: ${message}`);
+  changes.changed();
+};
+
+function showMessage(level: 'error' | 'warning' | 'info', text: string): Promise<undefined> {
+  state.messages.push({ level, text });
+  changes.changed();
+  return Promise.resolve(undefined);
+}
 
 export const window = {
   createOutputChannel: () => ({ info: logLine('info'), warn: logLine('warn'), error: logLine('error'), show: () => undefined, dispose: () => undefined }),
-  showErrorMessage: (text: string) => {
-    state.messages.push({ level: 'error', text });
-    return Promise.resolve(undefined);
-  },
-  showWarningMessage: (text: string) => {
-    state.messages.push({ level: 'warning', text });
-    return Promise.resolve(undefined);
-  },
-  showInformationMessage: (text: string) => {
-    state.messages.push({ level: 'info', text });
-    return Promise.resolve(undefined);
-  },
+  showErrorMessage: (text: string) => showMessage('error', text),
+  showWarningMessage: (text: string) => showMessage('warning', text),
+  showInformationMessage: (text: string) => showMessage('info', text),
   withProgress: async <T>(
     _options: unknown,
     task: (progress: { report(value: { message?: string; increment?: number }): void }, token: unknown) => Promise<T>,
@@ -285,6 +296,7 @@ export const window = {
             token.isCancellationRequested = true;
             cancel.fire();
           }
+          changes.changed();
         },
       },
       token,
@@ -316,12 +328,18 @@ export const workspace = {
 };
 
 export const languages = {
-  createDiagnosticCollection: () => ({
-    set: (uri: Uri, diagnostics: Diagnostic[]) => state.diagnostics.set(uri.fsPath, diagnostics),
-    delete: (uri: Uri) => state.diagnostics.delete(uri.fsPath),
-    clear: () => state.diagnostics.clear(),
-    dispose: () => state.diagnostics.clear(),
-  }),
+  createDiagnosticCollection: () => {
+    const changed = <T>(result: T): T => {
+      changes.changed();
+      return result;
+    };
+    return {
+      set: (uri: Uri, diagnostics: Diagnostic[]) => changed(state.diagnostics.set(uri.fsPath, diagnostics)),
+      delete: (uri: Uri) => changed(state.diagnostics.delete(uri.fsPath)),
+      clear: () => changed(state.diagnostics.clear()),
+      dispose: () => changed(state.diagnostics.clear()),
+    };
+  },
   registerCodeActionsProvider: (selector: unknown, provider: { provideCodeActions: (...args: unknown[]) => unknown }, metadata: { providedCodeActionKinds?: CodeActionKind[] }) => {
     state.codeActionProviders.push({ selector, provider, metadata });
     return new Disposable();

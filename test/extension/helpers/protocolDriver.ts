@@ -1,11 +1,22 @@
-/** Drives a worker thread with raw protocol messages and waits for the answers it expects. */
+/**
+ * Drives a worker thread with raw protocol messages and waits for the answers it expects. A wait
+ * ends with the answer, or fails when the worker dies — never after a fixed time: on a busy
+ * machine an answer may take long, and a hang is what the test runner's own limit is for.
+ */
 import { Worker } from 'node:worker_threads';
 import type { Request, Response } from '../../../src/worker/protocol';
 
+interface Waiter {
+  test: (message: Response) => boolean;
+  resolve: (message: Response) => void;
+  reject: (error: Error) => void;
+}
+
 export class ProtocolDriver {
   readonly received: Response[] = [];
-  private waiters: Array<{ test: (message: Response) => boolean; resolve: (message: Response) => void }> = [];
+  private waiters: Waiter[] = [];
   private readonly worker: Worker;
+  private error: Error | undefined;
   exitCode: number | undefined;
 
   constructor(workerPath: string) {
@@ -18,8 +29,12 @@ export class ProtocolDriver {
         return false;
       });
     });
+    this.worker.on('error', (error) => {
+      this.error = error;
+    });
     this.worker.on('exit', (code) => {
       this.exitCode = code;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(this.died());
     });
   }
 
@@ -31,20 +46,14 @@ export class ProtocolDriver {
   next<T extends Response['type']>(
     type: T,
     test: (message: Extract<Response, { type: T }>) => boolean = () => true,
-    { from = 0, timeoutMs = 20_000 }: { from?: number; timeoutMs?: number } = {},
+    { from = 0 }: { from?: number } = {},
   ): Promise<Extract<Response, { type: T }>> {
     const matches = (message: Response): boolean => message.type === type && test(message as Extract<Response, { type: T }>);
     const already = this.received.slice(from).find(matches);
     if (already) return Promise.resolve(already as Extract<Response, { type: T }>);
+    if (this.exitCode !== undefined) return Promise.reject(this.died());
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${type}" message within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({
-        test: matches,
-        resolve: (message) => {
-          clearTimeout(timer);
-          resolve(message as Extract<Response, { type: T }>);
-        },
-      });
+      this.waiters.push({ test: matches, resolve: (message) => resolve(message as Extract<Response, { type: T }>), reject });
     });
   }
 
@@ -54,5 +63,9 @@ export class ProtocolDriver {
 
   terminate(): Promise<number> {
     return this.worker.terminate();
+  }
+
+  private died(): Error {
+    return new Error(`the worker exited (code ${this.exitCode})${this.error ? `: ${this.error.stack ?? this.error.message}` : ''} before the awaited message`);
   }
 }
