@@ -129,13 +129,11 @@ export function readCpuProfile(file: string): CpuProfileJson {
  */
 export function selfMsByName(profile: CpuProfileJson, lastSample: 'endTime' | 'none' = 'endTime'): Map<string, number> {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const durations = sampleDurations(profile, lastSample);
   const result = new Map<string, number>();
-  let time = profile.startTime;
-  const stamps = profile.timeDeltas.map((delta) => (time += delta));
   profile.samples.forEach((id, index) => {
-    const duration = index + 1 < stamps.length ? stamps[index + 1] - stamps[index] : lastSample === 'endTime' ? profile.endTime - stamps[index] : 0;
     const name = (byId.get(id) as CpuNode).callFrame.functionName;
-    result.set(name, (result.get(name) ?? 0) + Math.max(0, duration) / 1000);
+    result.set(name, (result.get(name) ?? 0) + durations[index]);
   });
   return result;
 }
@@ -152,11 +150,21 @@ export function sampleStacks(profile: CpuProfileJson): string[][] {
   });
 }
 
-/** Duration in ms of each sample (as selfMsByName counts it). */
-export function sampleDurations(profile: CpuProfileJson): number[] {
+/**
+ * Duration in ms of each sample, by its index: as Chrome DevTools reads a profile, a sample lasts
+ * until the next one in time (V8 records a few samples out of order, so they are taken sorted by
+ * timestamp, ties in recorded order), the last one until `endTime` (or not at all, for traces).
+ */
+export function sampleDurations(profile: CpuProfileJson, lastSample: 'endTime' | 'none' = 'endTime'): number[] {
   let time = profile.startTime;
   const stamps = profile.timeDeltas.map((delta) => (time += delta));
-  return stamps.map((stamp, index) => Math.max(0, (index + 1 < stamps.length ? stamps[index + 1] : profile.endTime) - stamp) / 1000);
+  const order = stamps.map((_, index) => index).sort((a, b) => stamps[a] - stamps[b] || a - b);
+  const durations = new Array<number>(stamps.length).fill(0);
+  order.forEach((index, rank) => {
+    const next = rank + 1 < order.length ? stamps[order[rank + 1]] : lastSample === 'endTime' ? profile.endTime : stamps[index];
+    durations[index] = (next - stamps[index]) / 1000;
+  });
+  return durations;
 }
 
 /** Self weight per function name from a report's JSON functions. */
