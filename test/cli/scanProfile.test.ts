@@ -5,12 +5,9 @@
  * its raw JSON with plain arithmetic, none of src/profiles.
  */
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
-import type * as Sarif from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { validSarif } from '../helpers/sarif';
 import { buildProgram, oneLineError, perflens, readCpuProfile, recordNode, sampleDurations, sampleStacks, tempDir } from '../profiles/helpers';
 
 // Two functions with the same N+1-shaped lookup; the program only ever runs the first.
@@ -146,13 +143,8 @@ describe('scan --profile', () => {
   });
 
   it('sarif: a valid log whose results carry rank (the share, 0–100) and the hotness', async () => {
-    const schema = createRequire(__filename)('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as object;
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-    addFormats(ajv);
-    const validate = ajv.compile(schema);
     const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'sarif', '--profile', 'run.cpuprofile'], root);
-    const log = JSON.parse(result.stdout) as Sarif.Log;
-    if (!validate(log)) throw new Error(`invalid SARIF: ${ajv.errorsText(validate.errors)}`);
+    const log = validSarif(result.stdout);
     const results = log.runs[0].results ?? [];
     expect(results).toHaveLength(3);
     const [hot, , cold] = results;
