@@ -37,9 +37,13 @@ const require = createRequire(import.meta.url);
 const treeSitter = 'dist/tree-sitter';
 const GRAMMARS = ['javascript', 'typescript', 'tsx', 'python', 'go', 'rust', 'java', 'ruby', 'php'];
 fs.mkdirSync(treeSitter, { recursive: true });
-fs.copyFileSync(path.join(path.dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'), path.join(treeSitter, 'web-tree-sitter.wasm'));
+fs.copyFileSync(
+  path.join(path.dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'),
+  path.join(treeSitter, 'web-tree-sitter.wasm'),
+);
 const grammarDir = path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
-for (const grammar of GRAMMARS) fs.copyFileSync(path.join(grammarDir, `tree-sitter-${grammar}.wasm`), path.join(treeSitter, `tree-sitter-${grammar}.wasm`));
+for (const grammar of GRAMMARS)
+  fs.copyFileSync(path.join(grammarDir, `tree-sitter-${grammar}.wasm`), path.join(treeSitter, `tree-sitter-${grammar}.wasm`));
 
 if (watch) {
   for (const entry of entries) {

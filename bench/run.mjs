@@ -43,7 +43,10 @@ if (unknown.length > 0) {
   console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${Object.keys(SUITES).join(', ')})`);
   process.exit(2);
 }
-for (const [file, build] of [[engineBundle, 'npm run build'], [path.join(root, 'dist', 'cli.js'), 'npm run build']]) {
+for (const [file, build] of [
+  [engineBundle, 'npm run build'],
+  [path.join(root, 'dist', 'cli.js'), 'npm run build'],
+]) {
   if (!fs.existsSync(file)) {
     console.error(`bench: ${path.relative(root, file)} is missing — run ${build} first (npm run bench does)`);
     process.exit(2);
@@ -63,7 +66,9 @@ const context = {
 
 const names = requested.length > 0 ? requested : Object.keys(SUITES);
 const cpu = os.cpus();
-console.log(`PerfLens bench · node ${process.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'} · load ${os.loadavg()[0].toFixed(2)}`);
+console.log(
+  `PerfLens bench · node ${process.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'} · load ${os.loadavg()[0].toFixed(2)}`,
+);
 
 const results = { date: new Date().toISOString(), node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model.trim(), suites: {} };
 let failed = 0;

@@ -42,9 +42,14 @@ console.log(`PerfLens demo — scanning ${example} (Express + Prisma, no node_mo
 perflens(['scan', example], { show: true });
 const report = JSON.parse(perflens(['scan', '--format', 'json', example], { show: false }));
 // In DESIGN's order of categories, so the summary reads the same way every time.
-const byCategory = new Map(['complexity', 'database', 'sync-io', 'concurrency', 'caching', 'memory', 'network'].map((category) => [category, 0]));
+const byCategory = new Map(
+  ['complexity', 'database', 'sync-io', 'concurrency', 'caching', 'memory', 'network'].map((category) => [category, 0]),
+);
 for (const finding of report.findings) byCategory.set(finding.category, (byCategory.get(finding.category) ?? 0) + 1);
-const categories = [...byCategory].filter(([, count]) => count > 0).map(([category, count]) => `${category} ${count}`).join(' · ');
+const categories = [...byCategory]
+  .filter(([, count]) => count > 0)
+  .map(([category, count]) => `${category} ${count}`)
+  .join(' · ');
 console.log(
   `\nSummary: ${report.findings.length} finding(s) in ${report.files} files${categories ? ` (${categories})` : ''}` +
     `${report.errors.length > 0 ? `, ${report.errors.length} error(s)` : ''} — ${example}/README.md says why each one is there.`,
@@ -91,9 +96,13 @@ try {
   // around it and puts the hottest first.
   const ranked = JSON.parse(perflens(['scan', '--format', 'json', '--profile', profileFile, example], { show: false }));
   const measured = ranked.findings.filter((finding) => finding.hotness !== null);
-  console.log(`\nFindings ranked by the profile — perflens scan --profile (${measured.length} of ${ranked.findings.length} ran under this load; the others are I/O it does not exercise)`);
+  console.log(
+    `\nFindings ranked by the profile — perflens scan --profile (${measured.length} of ${ranked.findings.length} ran under this load; the others are I/O it does not exercise)`,
+  );
   for (const { rule, file, range, hotness } of measured) {
-    console.log(`  ${hotness.totalMs.toFixed(1).padStart(8)} ms ${(hotness.share * 100).toFixed(1).padStart(5)}%  ${rule.padEnd(20)} ${file}:${range.start.line}`);
+    console.log(
+      `  ${hotness.totalMs.toFixed(1).padStart(8)} ms ${(hotness.share * 100).toFixed(1).padStart(5)}%  ${rule.padEnd(20)} ${file}:${range.start.line}`,
+    );
   }
 } finally {
   fs.rmSync(work, { recursive: true, force: true });

@@ -69,7 +69,9 @@ function npmInstall(folder, spec, env) {
 export function install({ force = false } = {}) {
   const paths = installation();
   if (!force && isInstalled(paths)) return paths;
-  console.log(`[e2e-install] installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION} into ${paths.root} (3–4 minutes, once per machine)`);
+  console.log(
+    `[e2e-install] installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION} into ${paths.root} (3–4 minutes, once per machine)`,
+  );
   fs.rmSync(paths.root, { recursive: true, force: true });
   fs.mkdirSync(paths.root, { recursive: true });
 

@@ -1,6 +1,6 @@
-// `npm test`: build, typecheck, lint, then every unit and integration test — stopping at the
-// first failing stage, as a developer expects. Typecheck and lint need only the sources and are
-// single-threaded, so they run side by side (their output is shown once each is done). Each step
+// `npm test`: build, typecheck, lint, format check, then every unit and integration test — stopping at the
+// first failing stage, as a developer expects. Typecheck, lint and the format check need only the
+// sources and are single-threaded, so they run side by side (their output is shown once each is done). Each step
 // leaves a marker in test-results/ and vitest writes a JSON report there, so .ci/run can add up
 // what ran.
 import { spawn } from 'node:child_process';
@@ -15,8 +15,16 @@ const stages = [
   [
     ['typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']],
     ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
+    // `npx prettier --write .` formats what this reports.
+    ['format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
   ],
-  [['vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`, ...process.argv.slice(2)]]],
+  [
+    [
+      'vitest',
+      'npx',
+      ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`, ...process.argv.slice(2)],
+    ],
+  ],
 ];
 
 /** Runs one step; alone it talks to the terminal directly, beside another its output is held until it ends. */

@@ -22,11 +22,16 @@ interface PerfLens {
 /** Every command, from one map: each one behaves defined when the worker is not running. */
 const COMMANDS: Record<string, (perflens: PerfLens) => (...args: unknown[]) => unknown> = {
   'perflens.scanWorkspace': (perflens) => () => scanWorkspace(perflens),
-  'perflens.restartWorker': ({ client, log }) => () => {
-    log.info('restarting the analysis worker (by command)');
-    client.restart();
-  },
-  'perflens.showOutput': ({ log }) => () => log.show(true),
+  'perflens.restartWorker':
+    ({ client, log }) =>
+    () => {
+      log.info('restarting the analysis worker (by command)');
+      client.restart();
+    },
+  'perflens.showOutput':
+    ({ log }) =>
+    () =>
+      log.show(true),
   [SHOW_DOCUMENTATION_COMMAND]: () => (url: unknown) => {
     // Only our own documentation links: the argument comes from a code action, but a command can be run by anyone.
     if (typeof url === 'string' && /^https:\/\//.test(url)) return vscode.env.openExternal(vscode.Uri.parse(url));

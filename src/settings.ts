@@ -48,11 +48,13 @@ export function parseSettings(get: (key: string) => unknown, knownRules?: Readon
 
   const enable = get('enable');
   if (typeof enable === 'boolean') settings.enable = enable;
-  else if (enable !== undefined && enable !== null) problems.push(`perflens.enable: expected true or false, got ${show(enable)}; using ${DEFAULT_SETTINGS.enable}`);
+  else if (enable !== undefined && enable !== null)
+    problems.push(`perflens.enable: expected true or false, got ${show(enable)}; using ${DEFAULT_SETTINGS.enable}`);
 
   const run = get('run');
   if ((RUN_MODES as readonly unknown[]).includes(run)) settings.run = run as RunMode;
-  else if (run !== undefined && run !== null) problems.push(`perflens.run: expected ${RUN_MODES.join(' or ')}, got ${show(run)}; using ${DEFAULT_SETTINGS.run}`);
+  else if (run !== undefined && run !== null)
+    problems.push(`perflens.run: expected ${RUN_MODES.join(' or ')}, got ${show(run)}; using ${DEFAULT_SETTINGS.run}`);
 
   const exclude = get('exclude');
   if (Array.isArray(exclude)) {
@@ -68,7 +70,8 @@ export function parseSettings(get: (key: string) => unknown, knownRules?: Readon
     const ignored: string[] = [];
     for (const [id, value] of Object.entries(rules as Record<string, unknown>)) {
       if (knownRules && !knownRules.has(id)) ignored.push(`unknown rule "${id}"`);
-      else if (!(RULE_SETTING_VALUES as readonly unknown[]).includes(value)) ignored.push(`"${id}": ${show(value)} (expected ${RULE_SETTING_VALUES.join(', ')})`);
+      else if (!(RULE_SETTING_VALUES as readonly unknown[]).includes(value))
+        ignored.push(`"${id}": ${show(value)} (expected ${RULE_SETTING_VALUES.join(', ')})`);
       else settings.rules[id] = value as RuleSetting;
     }
     if (ignored.length > 0) problems.push(`perflens.rules: ignored ${ignored.join('; ')}`);

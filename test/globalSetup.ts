@@ -102,7 +102,15 @@ async function cachedBundle(entry: string, outfile: string): Promise<{ file: str
   };
   if (cached?.key === key && cached.inputs.every(unchanged)) return { file: outfile, inputs: cached.inputs };
 
-  const result = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [path.join(ROOT, entry)], outfile, absWorkingDir: ROOT, write: false, metafile: true, logLevel: 'silent' });
+  const result = await esbuild.build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: [path.join(ROOT, entry)],
+    outfile,
+    absWorkingDir: ROOT,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
   const inputs = Object.keys(result.metafile.inputs);
   fs.mkdirSync(path.dirname(outfile), { recursive: true });
   // Written aside and renamed: a second run in the same checkout never reads half a bundle.

@@ -65,4 +65,6 @@ for (const result of results) {
     }
   }
 }
-process.stdout.write(`${JSON.stringify({ files: results.length, problems, parseErrors, parseErrorSamples, inlineConfigProblems, rules: Object.keys(RULES) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ files: results.length, problems, parseErrors, parseErrorSamples, inlineConfigProblems, rules: Object.keys(RULES) })}\n`,
+);

@@ -34,7 +34,9 @@ export async function measureNode(args, { cwd }) {
   try {
     usage = JSON.parse(fs.readFileSync(usageFile, 'utf8'));
   } catch {
-    throw new Error(`node ${args.join(' ').slice(0, 120)}… left no usage report (exit ${code ?? signal})\n${Buffer.concat(stderr).toString().slice(-2000)}`);
+    throw new Error(
+      `node ${args.join(' ').slice(0, 120)}… left no usage report (exit ${code ?? signal})\n${Buffer.concat(stderr).toString().slice(-2000)}`,
+    );
   } finally {
     fs.rmSync(path.dirname(usageFile), { recursive: true, force: true });
   }

@@ -24,7 +24,8 @@ export function buildMonolith(ts, sourceRoot, { minLines, maxLines }) {
       const block = `\nnamespace copy${copy}_${source.name} {\n${source.body}\n}\n`;
       const blockLines = countLines(block) - 1;
       if (lines + blockLines > maxLines) {
-        if (lines < minLines) throw new Error(`cannot reach ${minLines} lines without passing ${maxLines}: ${source.file} alone has ${blockLines}`);
+        if (lines < minLines)
+          throw new Error(`cannot reach ${minLines} lines without passing ${maxLines}: ${source.file} alone has ${blockLines}`);
         return { text, lines, copies, sources: sources.length };
       }
       text += block;
@@ -55,14 +56,20 @@ function splitImports(ts, sourceRoot, file) {
     if (!ts.isImportDeclaration(statement)) continue;
     let module = statement.moduleSpecifier.text;
     if (module.startsWith('.')) {
-      const relative = path.relative(sourceRoot, path.resolve(path.dirname(file), module)).split(path.sep).join('/');
+      const relative = path
+        .relative(sourceRoot, path.resolve(path.dirname(file), module))
+        .split(path.sep)
+        .join('/');
       module = relative.startsWith('.') ? relative : `./${relative}`;
     }
     const clause = statement.importClause;
     if (clause) imports.push({ module, typeOnly: clause.isTypeOnly, clause: clause.getText(sourceFile) });
     bodyStart = statement.end;
   }
-  const name = path.relative(sourceRoot, file).replace(/\.ts$/, '').replace(/[^A-Za-z0-9]+/g, '_');
+  const name = path
+    .relative(sourceRoot, file)
+    .replace(/\.ts$/, '')
+    .replace(/[^A-Za-z0-9]+/g, '_');
   return { file, name, imports, body: text.slice(bodyStart).trim() };
 }
 
@@ -83,10 +90,19 @@ function mergeImports(imports) {
     const [, defaultName, namespace, named] = match;
     if (defaultName) bind((entry.defaultName = defaultName), module);
     if (namespace) bind((entry.namespace = namespace), module);
-    for (const part of (named ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of (named ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const specifier = typeOnly && !part.startsWith('type ') ? `type ${part}` : part;
       entry.named.add(specifier);
-      bind(specifier.replace(/^type\s+/, '').split(/\s+as\s+/).pop(), module);
+      bind(
+        specifier
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)
+          .pop(),
+        module,
+      );
     }
   }
   return [...byModule.entries()].map(([module, { defaultName, namespace, named }]) => {

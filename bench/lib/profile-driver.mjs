@@ -30,7 +30,15 @@ if (mode === 'parse') {
     return { profile, resolution, hotspots };
   });
   const { profile, resolution, hotspots } = result;
-  const summary = { cpuMs, wallMs, nodes: profile.tree.size, frames: profile.frames.length, functions: hotspots.functions.length, samples: profile.samples, total: hotspots.total };
+  const summary = {
+    cpuMs,
+    wallMs,
+    nodes: profile.tree.size,
+    frames: profile.frames.length,
+    functions: hotspots.functions.length,
+    samples: profile.samples,
+    total: hotspots.total,
+  };
   if (mode === 'queries') {
     // The heaviest by self and by total, and the function with the most call-tree nodes (the
     // worst case for both queries: recursion-heavy checker functions).
@@ -39,14 +47,25 @@ if (mode === 'parse') {
       const fn = resolution.functionOf[profile.tree.frame[node]];
       nodesPerFunction.set(fn, (nodesPerFunction.get(fn) ?? 0) + 1);
     }
-    const mostNodes = [...nodesPerFunction].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([fn]) => fn);
+    const mostNodes = [...nodesPerFunction]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([fn]) => fn);
     const bySelf = hotspots.functions.slice(0, 5).map((hotspot) => hotspot.id);
-    const byTotal = [...hotspots.functions].sort((a, b) => b.total - a.total).slice(0, 5).map((hotspot) => hotspot.id);
+    const byTotal = [...hotspots.functions]
+      .sort((a, b) => b.total - a.total)
+      .slice(0, 5)
+      .map((hotspot) => hotspot.id);
     const targets = [...new Set([...bySelf, ...byTotal, ...mostNodes])];
     summary.queries = targets.map((fn) => {
       const neighbours = timed(() => engine.callersAndCallees(profile, resolution, fn));
       const inverted = timed(() => engine.bottomUp(profile, resolution, fn));
-      return { name: resolution.functions[fn].name, nodes: nodesPerFunction.get(fn), callersMs: neighbours.wallMs, bottomUpMs: inverted.wallMs };
+      return {
+        name: resolution.functions[fn].name,
+        nodes: nodesPerFunction.get(fn),
+        callersMs: neighbours.wallMs,
+        bottomUpMs: inverted.wallMs,
+      };
     });
   }
   console.log(JSON.stringify(summary));

@@ -44,8 +44,16 @@ export function profileWorkload(root, cacheDir, progress) {
   const trace = path.join(directory, 'tsc-30mb.trace.json');
   if (!fs.existsSync(trace)) {
     progress('recording a Node trace with a CPU profile for the 30 MB Chrome trace…');
-    const run = recordTsc(root, directory, 'small', SMALL_PROJECT, ['--trace-event-categories', 'v8,node,node.async_hooks', `--trace-event-file-pattern=${path.join(directory, 'small', 'trace.json')}`]);
-    writeTrace(trace, JSON.parse(fs.readFileSync(path.join(directory, 'small', 'trace.json'), 'utf8')).traceEvents, JSON.parse(fs.readFileSync(run.cpuprofile, 'utf8')));
+    const run = recordTsc(root, directory, 'small', SMALL_PROJECT, [
+      '--trace-event-categories',
+      'v8,node,node.async_hooks',
+      `--trace-event-file-pattern=${path.join(directory, 'small', 'trace.json')}`,
+    ]);
+    writeTrace(
+      trace,
+      JSON.parse(fs.readFileSync(path.join(directory, 'small', 'trace.json'), 'utf8')).traceEvents,
+      JSON.parse(fs.readFileSync(run.cpuprofile, 'utf8')),
+    );
     made.push(trace);
   }
   return { cpuprofile, trace, made };
@@ -57,17 +65,42 @@ function recordTsc(root, directory, name, include, extraFlags) {
   fs.mkdirSync(project, { recursive: true });
   const modules = path.join(root, 'node_modules');
   const tsconfig = {
-    compilerOptions: { noEmit: true, strict: true, skipLibCheck: false, allowJs: true, checkJs: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], typeRoots: [path.join(modules, '@types')] },
+    compilerOptions: {
+      noEmit: true,
+      strict: true,
+      skipLibCheck: false,
+      allowJs: true,
+      checkJs: true,
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      types: ['node'],
+      typeRoots: [path.join(modules, '@types')],
+    },
     include: include.map((glob) => `${modules}/${glob}`),
   };
   fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
   const tsc = path.join(modules, 'typescript', 'lib', 'tsc.js');
   // The project has type errors (it was never meant to compile as one): tsc exits 2, which is fine.
-  const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '100', `--cpu-prof-dir=${project}`, '--max-old-space-size=8000', ...extraFlags, tsc, '-p', project], {
-    cwd: project,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--cpu-prof',
+      '--cpu-prof-interval',
+      '100',
+      `--cpu-prof-dir=${project}`,
+      '--max-old-space-size=8000',
+      ...extraFlags,
+      tsc,
+      '-p',
+      project,
+    ],
+    {
+      cwd: project,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const written = fs.readdirSync(project).find((file) => file.endsWith('.cpuprofile'));
   if (!written) throw new Error(`tsc wrote no CPU profile (exit ${result.status}): ${String(result.stderr).slice(-500)}`);
   return { cpuprofile: path.join(project, written) };
@@ -83,7 +116,11 @@ function writeTrace(file, events, profile) {
   const main = events.find((event) => event.name === 'thread_name' && event.args?.name === 'JavaScriptMainThread') ?? { pid: 1, tid: 1 };
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const nodes = profile.nodes.map((node) => ({ callFrame: node.callFrame, id: node.id, ...(parent.has(node.id) ? { parent: parent.get(node.id) } : {}) }));
+  const nodes = profile.nodes.map((node) => ({
+    callFrame: node.callFrame,
+    id: node.id,
+    ...(parent.has(node.id) ? { parent: parent.get(node.id) } : {}),
+  }));
   const out = fs.openSync(file, 'w');
   let bytes = 0;
   let first = true;
@@ -99,8 +136,16 @@ function writeTrace(file, events, profile) {
   const perChunk = 500;
   const chunks = Math.max(Math.ceil(profile.samples.length / perChunk), Math.ceil(nodes.length / perChunk));
   for (let chunk = 0; chunk < chunks; chunk++) {
-    const cpuProfile = { nodes: nodes.slice(chunk * perChunk, (chunk + 1) * perChunk), samples: profile.samples.slice(chunk * perChunk, (chunk + 1) * perChunk) };
-    write({ args: { data: { cpuProfile, timeDeltas: profile.timeDeltas.slice(chunk * perChunk, (chunk + 1) * perChunk) } }, ...common, name: 'ProfileChunk', ts: profile.startTime });
+    const cpuProfile = {
+      nodes: nodes.slice(chunk * perChunk, (chunk + 1) * perChunk),
+      samples: profile.samples.slice(chunk * perChunk, (chunk + 1) * perChunk),
+    };
+    write({
+      args: { data: { cpuProfile, timeDeltas: profile.timeDeltas.slice(chunk * perChunk, (chunk + 1) * perChunk) } },
+      ...common,
+      name: 'ProfileChunk',
+      ts: profile.startTime,
+    });
   }
   const others = events.filter((event) => event.ph !== 'M');
   for (let round = 1; bytes < TRACE_BYTES && others.length > 0; round++) {

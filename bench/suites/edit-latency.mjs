@@ -40,7 +40,13 @@ export async function run(context) {
   // A real large file: the first one of that size in node_modules, in sorted order.
   const corpus = nodeModulesCorpus(root, engine().MAX_FILE_BYTES);
   const real = corpus.files.find((file) => withinSize(fs.readFileSync(path.join(root, file), 'utf8')));
-  if (real) cases.push({ name: `${path.basename(path.dirname(real))}/${path.basename(real)} (real)`, file: path.join(root, real), text: fs.readFileSync(path.join(root, real), 'utf8'), origin: real });
+  if (real)
+    cases.push({
+      name: `${path.basename(path.dirname(real))}/${path.basename(real)} (real)`,
+      file: path.join(root, real),
+      text: fs.readFileSync(path.join(root, real), 'utf8'),
+      origin: real,
+    });
 
   const results = [];
   for (const testCase of cases) {

@@ -24,12 +24,24 @@ export async function run(context) {
   const { root, cacheDir, progress } = context;
   const workload = profileWorkload(root, cacheDir, progress);
   const engine = path.join(cacheDir, 'profile-engine.js');
-  await build({ entryPoints: [path.join(root, 'bench', 'lib', 'profile-engine.ts')], outfile: engine, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' } });
+  await build({
+    entryPoints: [path.join(root, 'bench', 'lib', 'profile-engine.ts')],
+    outfile: engine,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
+  });
   const driver = path.join('bench', 'lib', 'profile-driver.mjs');
 
   const job = async (mode, file) => {
     const measured = await measureNode([driver, mode, file, engine, root], { cwd: root });
-    if (measured.code !== 0) throw new Error(`${mode} ${path.basename(file)} exited ${measured.code ?? measured.signal}: ${measured.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    if (measured.code !== 0)
+      throw new Error(
+        `${mode} ${path.basename(file)} exited ${measured.code ?? measured.signal}: ${measured.stderr.trim().split('\n').slice(-3).join(' ')}`,
+      );
     return { ...JSON.parse(measured.stdout), maxRssBytes: measured.maxRssBytes, processCpuMs: measured.cpuMs };
   };
   /** RUNS × (parse, load), interleaved so that a burst of load on the machine hits both. */
@@ -55,7 +67,9 @@ export async function run(context) {
   progress('callers/callees and bottom-up on the big profile…');
   const queries = (await job('queries', workload.cpuprofile)).queries;
   progress('perflens profile --format json end to end…');
-  const cli = await measureNode([path.join('dist', 'cli.js'), 'profile', workload.cpuprofile, '--format', 'json', '--top', '50'], { cwd: root });
+  const cli = await measureNode([path.join('dist', 'cli.js'), 'profile', workload.cpuprofile, '--format', 'json', '--top', '50'], {
+    cwd: root,
+  });
   if (cli.code !== 0) throw new Error(`perflens profile exited ${cli.code}: ${cli.stderr.trim()}`);
 
   const row = (name, result) => [
@@ -72,7 +86,17 @@ export async function run(context) {
   const worst = queries.reduce((max, query) => Math.max(max, query.callersMs, query.bottomUpMs), 0);
   const output = [
     table(
-      ['profile', 'JSON.parse CPU s', 'PerfLens CPU s', 'ratio', 'parse wall s', 'PerfLens wall s', 'parse-only RSS', 'PerfLens RSS', 'ratio'],
+      [
+        'profile',
+        'JSON.parse CPU s',
+        'PerfLens CPU s',
+        'ratio',
+        'parse wall s',
+        'PerfLens wall s',
+        'parse-only RSS',
+        'PerfLens RSS',
+        'ratio',
+      ],
       [row('tsc .cpuprofile', cpu), row('Chrome trace', trace)],
     ),
     '',
@@ -90,10 +114,30 @@ export async function run(context) {
     `inputs cached in ${path.relative(root, path.dirname(workload.cpuprofile))}${workload.made.length > 0 ? ' (made in this run)' : ''}`,
   ];
   const checks = [
-    { name: 'cpuprofile load + aggregation vs JSON.parse (CPU)', value: ratio(cpu.load.cpuMs / cpu.parse.cpuMs), target: `≤ ${TARGET_LOAD}×`, pass: cpu.load.cpuMs <= TARGET_LOAD * cpu.parse.cpuMs },
-    { name: 'cpuprofile peak RSS vs a parse-only process', value: ratio(cpu.load.rss / cpu.parse.rss), target: `≤ ${TARGET_RSS}×`, pass: cpu.load.rss <= TARGET_RSS * cpu.parse.rss },
-    { name: 'slowest callers/callees or bottom-up query', value: `${fixed(worst)} ms`, target: `< ${TARGET_QUERY_MS} ms`, pass: worst < TARGET_QUERY_MS },
-    { name: '30 MB Chrome trace load vs JSON.parse (CPU)', value: ratio(trace.load.cpuMs / trace.parse.cpuMs), target: `≤ ${TARGET_TRACE}×`, pass: trace.load.cpuMs <= TARGET_TRACE * trace.parse.cpuMs },
+    {
+      name: 'cpuprofile load + aggregation vs JSON.parse (CPU)',
+      value: ratio(cpu.load.cpuMs / cpu.parse.cpuMs),
+      target: `≤ ${TARGET_LOAD}×`,
+      pass: cpu.load.cpuMs <= TARGET_LOAD * cpu.parse.cpuMs,
+    },
+    {
+      name: 'cpuprofile peak RSS vs a parse-only process',
+      value: ratio(cpu.load.rss / cpu.parse.rss),
+      target: `≤ ${TARGET_RSS}×`,
+      pass: cpu.load.rss <= TARGET_RSS * cpu.parse.rss,
+    },
+    {
+      name: 'slowest callers/callees or bottom-up query',
+      value: `${fixed(worst)} ms`,
+      target: `< ${TARGET_QUERY_MS} ms`,
+      pass: worst < TARGET_QUERY_MS,
+    },
+    {
+      name: '30 MB Chrome trace load vs JSON.parse (CPU)',
+      value: ratio(trace.load.cpuMs / trace.parse.cpuMs),
+      target: `≤ ${TARGET_TRACE}×`,
+      pass: trace.load.cpuMs <= TARGET_TRACE * trace.parse.cpuMs,
+    },
   ];
   return { output, notes, checks, data: { cpuprofile: cpu, trace, queries, cli: { cpuMs: cli.cpuMs, maxRssBytes: cli.maxRssBytes } } };
 }

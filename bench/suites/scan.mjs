@@ -66,7 +66,13 @@ export async function run(context) {
     ['tool', 'files', 'findings', 'parse errors', 'CPU s', 'files/CPU-s', 'peak RSS', 'wall s'],
     [
       row('PerfLens (perflens scan)', perflensSummary.files, perflensSummary.findings, perflensSummary.parseErrors, perflens),
-      row(`ESLint ${eslintSummary.rules.length} rules (ts parser)`, eslintSummary.files, eslintSummary.problems, eslintSummary.parseErrors, eslint),
+      row(
+        `ESLint ${eslintSummary.rules.length} rules (ts parser)`,
+        eslintSummary.files,
+        eslintSummary.problems,
+        eslintSummary.parseErrors,
+        eslint,
+      ),
       row('parse only (floor)', parseSummary.files, undefined, parseSummary.parseErrors, parse),
     ],
   );
@@ -77,24 +83,49 @@ export async function run(context) {
     `PerfLens CPU is ${ratio(perflens.cpuMs / parse.cpuMs)} the parse-only floor; peak RSS PerfLens/ESLint ${ratio(perflens.maxRssBytes / eslint.maxRssBytes)}`,
   ];
   if (perflensSummary.files + perflensSummary.skipped !== corpus.files.length) {
-    notes.push(`PerfLens accounted for ${integer(perflensSummary.files + perflensSummary.skipped)} of the ${integer(corpus.files.length)} files given`);
+    notes.push(
+      `PerfLens accounted for ${integer(perflensSummary.files + perflensSummary.skipped)} of the ${integer(corpus.files.length)} files given`,
+    );
   }
   if (eslintSummary.parseErrors > 0) notes.push(`ESLint parse errors, first: ${path.relative(root, eslintSummary.parseErrorSamples[0])}`);
   if (perflensSummary.skipped > 0) notes.push(`PerfLens skipped ${perflensSummary.skipped} file(s) (see results.json)`);
-  if (Object.keys(perflensSummary.findingsByRule).length > 0) notes.push(`findings by rule: ${formatCounts(perflensSummary.findingsByRule)}`);
-  if (perflensSummary.ruleCrashes > 0) notes.push(`rule crashes: ${formatCounts(perflensSummary.crashesByRule)} (first: ${ruleCrashes[0].file}: ${ruleCrashes[0].message})`);
+  if (Object.keys(perflensSummary.findingsByRule).length > 0)
+    notes.push(`findings by rule: ${formatCounts(perflensSummary.findingsByRule)}`);
+  if (perflensSummary.ruleCrashes > 0)
+    notes.push(`rule crashes: ${formatCounts(perflensSummary.crashesByRule)} (first: ${ruleCrashes[0].file}: ${ruleCrashes[0].message})`);
 
   return {
     output,
     notes,
     checks: [
-      { name: 'corpus size', value: integer(corpus.files.length), target: `≥ ${integer(MIN_FILES)} files`, pass: corpus.files.length >= MIN_FILES },
-      { name: 'PerfLens/ESLint files per CPU-second', value: ratio(speedup), target: `≥ ${TARGET_SPEEDUP}×`, pass: speedup >= TARGET_SPEEDUP },
-      { name: 'rules that crashed on real code', value: String(Object.keys(perflensSummary.crashesByRule).length), target: '0', pass: perflensSummary.ruleCrashes === 0 },
+      {
+        name: 'corpus size',
+        value: integer(corpus.files.length),
+        target: `≥ ${integer(MIN_FILES)} files`,
+        pass: corpus.files.length >= MIN_FILES,
+      },
+      {
+        name: 'PerfLens/ESLint files per CPU-second',
+        value: ratio(speedup),
+        target: `≥ ${TARGET_SPEEDUP}×`,
+        pass: speedup >= TARGET_SPEEDUP,
+      },
+      {
+        name: 'rules that crashed on real code',
+        value: String(Object.keys(perflensSummary.crashesByRule).length),
+        target: '0',
+        pass: perflensSummary.ruleCrashes === 0,
+      },
     ],
     data: {
       corpus: { files: corpus.files.length, lines: corpus.lines, bytes: corpus.bytes, byExtension: corpus.byExtension },
-      perflens: { ...measurement(perflens), ...perflensSummary, filesPerCpuSecond: perflensRate, skippedFiles: report.skipped, crashes: ruleCrashes.slice(0, 20) },
+      perflens: {
+        ...measurement(perflens),
+        ...perflensSummary,
+        filesPerCpuSecond: perflensRate,
+        skippedFiles: report.skipped,
+        crashes: ruleCrashes.slice(0, 20),
+      },
       eslint: { ...measurement(eslint), ...eslintSummary, filesPerCpuSecond: eslintRate },
       parseOnly: { ...measurement(parse), ...parseSummary, filesPerCpuSecond: parseRate },
       speedup,

@@ -5,7 +5,11 @@ export class PrismaClient {
   constructor() {
     this.product = {
       findMany: async ({ where = {} } = {}) =>
-        PrismaClient.products.filter((product) => (where.active === undefined || product.active === where.active) && (where.category === undefined || product.category === where.category)),
+        PrismaClient.products.filter(
+          (product) =>
+            (where.active === undefined || product.active === where.active) &&
+            (where.category === undefined || product.category === where.category),
+        ),
     };
     return new Proxy(this, {
       get(target, name) {

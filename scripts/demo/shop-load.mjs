@@ -37,21 +37,25 @@ PrismaClient.products = products;
 const forSale = products.filter((product) => product.active);
 
 async function main() {
-let checksum = 0;
-// Checkout: 800 carts of 150 lines each, priced against the whole catalogue.
-for (let cart = 0; cart < 800; cart += 1) {
-  const lines = Array.from({ length: 150 }, () => ({ productId: pick(forSale).id, quantity: 1 + Math.floor(next() * 3) }));
-  checksum += quoteCart(lines, products, pick(['DE', 'FR', 'US'])).totalCents;
-}
-// Storefront: the stock badges for the first 2,500 products.
-checksum += Object.keys(stockBySku(products.slice(0, 2_500))).length;
-// Search: 200 queries over the active catalogue.
-for (let query = 0; query < 200; query += 1) checksum += (await searchProducts({ query: pick(WORDS), limit: 50 })).length;
-// Finance: a year of daily sales exported 60 times.
-const days = Array.from({ length: 365 }, (_, day) => ({ day: `2026-${String(1 + Math.floor(day / 31)).padStart(2, '0')}-${String(1 + (day % 28)).padStart(2, '0')}`, orders: day, revenueCents: day * 12_345 }));
-for (let export_ = 0; export_ < 60; export_ += 1) checksum += salesCsv(days, 'EUR', 'de-DE').length;
+  let checksum = 0;
+  // Checkout: 800 carts of 150 lines each, priced against the whole catalogue.
+  for (let cart = 0; cart < 800; cart += 1) {
+    const lines = Array.from({ length: 150 }, () => ({ productId: pick(forSale).id, quantity: 1 + Math.floor(next() * 3) }));
+    checksum += quoteCart(lines, products, pick(['DE', 'FR', 'US'])).totalCents;
+  }
+  // Storefront: the stock badges for the first 2,500 products.
+  checksum += Object.keys(stockBySku(products.slice(0, 2_500))).length;
+  // Search: 200 queries over the active catalogue.
+  for (let query = 0; query < 200; query += 1) checksum += (await searchProducts({ query: pick(WORDS), limit: 50 })).length;
+  // Finance: a year of daily sales exported 60 times.
+  const days = Array.from({ length: 365 }, (_, day) => ({
+    day: `2026-${String(1 + Math.floor(day / 31)).padStart(2, '0')}-${String(1 + (day % 28)).padStart(2, '0')}`,
+    orders: day,
+    revenueCents: day * 12_345,
+  }));
+  for (let export_ = 0; export_ < 60; export_ += 1) checksum += salesCsv(days, 'EUR', 'de-DE').length;
 
-console.log(`shop-load: done (checksum ${checksum})`);
+  console.log(`shop-load: done (checksum ${checksum})`);
 }
 
 // The bundle is CommonJS (the example's config reads __dirname): no top-level await.

@@ -76,7 +76,9 @@ export function loadConfigFile(file: string, knownRules: ReadonlySet<string>): P
   const read = readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES });
   if ('refused' in read) {
     const { refused } = read;
-    throw new ConfigError(`cannot read config ${file}: ${refused.kind === 'missing' || refused.kind === 'unreadable' ? refused.code : `it is ${refused.reason}`}`);
+    throw new ConfigError(
+      `cannot read config ${file}: ${refused.kind === 'missing' || refused.kind === 'unreadable' ? refused.code : `it is ${refused.reason}`}`,
+    );
   }
   const text = read.bytes.toString('utf8');
   let parsed: unknown;

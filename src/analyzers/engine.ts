@@ -56,10 +56,29 @@ type Handler = (node: ts.Node) => void;
 const KIND_BY_NAME = new Map<string, ts.SyntaxKind>(
   (
     [
-      'CallExpression', 'NewExpression', 'AwaitExpression', 'PropertyAccessExpression', 'BinaryExpression', 'SpreadElement',
-      'SpreadAssignment', 'ArrayLiteralExpression', 'ObjectLiteralExpression', 'ForStatement', 'ForOfStatement', 'ForInStatement',
-      'WhileStatement', 'DoStatement', 'Block', 'VariableStatement', 'VariableDeclaration', 'FunctionDeclaration',
-      'FunctionExpression', 'ArrowFunction', 'MethodDeclaration', 'Identifier', 'TaggedTemplateExpression',
+      'CallExpression',
+      'NewExpression',
+      'AwaitExpression',
+      'PropertyAccessExpression',
+      'BinaryExpression',
+      'SpreadElement',
+      'SpreadAssignment',
+      'ArrayLiteralExpression',
+      'ObjectLiteralExpression',
+      'ForStatement',
+      'ForOfStatement',
+      'ForInStatement',
+      'WhileStatement',
+      'DoStatement',
+      'Block',
+      'VariableStatement',
+      'VariableDeclaration',
+      'FunctionDeclaration',
+      'FunctionExpression',
+      'ArrowFunction',
+      'MethodDeclaration',
+      'Identifier',
+      'TaggedTemplateExpression',
     ] satisfies Array<keyof NodeByKind>
   ).map((name) => [name, ts.SyntaxKind[name]]),
 );
@@ -101,7 +120,8 @@ export class Analyzer {
     } catch (error) {
       const message = describeFailure(error, 'the engine');
       // A parser that gave up is the file's problem, said in full in `errors`; anything else is a bug worth its stack.
-      if (!(error instanceof FileFailure)) this.log(`${message} (in ${file})${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
+      if (!(error instanceof FileFailure))
+        this.log(`${message} (in ${file})${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
       return { file, findings: [], errors: [{ file, message }] };
     }
   }

@@ -81,7 +81,9 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
   const result: Discovery = { files: [], skipped: [], errors: [] };
   const seen = new Set<string>();
   const configLayer: IgnoreLayer[] =
-    options.ignore && options.ignore.length > 0 ? [{ base: path.resolve(options.ignoreRoot ?? process.cwd()), matcher: ignore().add(options.ignore) }] : [];
+    options.ignore && options.ignore.length > 0
+      ? [{ base: path.resolve(options.ignoreRoot ?? process.cwd()), matcher: ignore().add(options.ignore) }]
+      : [];
 
   const add = (file: string): void => {
     if (seen.has(file)) return;
@@ -94,7 +96,10 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
     try {
       entries = fs.readdirSync(directory, { withFileTypes: true });
     } catch (error) {
-      result.errors.push({ file: directory, message: `cannot read folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      result.errors.push({
+        file: directory,
+        message: `cannot read folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      });
       return;
     }
     const own = readGitignore(directory);
@@ -119,7 +124,10 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
     const absolute = path.resolve(input);
     const stat = scannablePath(absolute, input);
     if (stat.isDirectory()) {
-      walk(absolute, ancestorLayers(absolute).filter((layer) => layer.base !== absolute));
+      walk(
+        absolute,
+        ancestorLayers(absolute).filter((layer) => layer.base !== absolute),
+      );
     } else if (isAnalyzable(absolute)) {
       if (isIgnored(configLayer, absolute, false)) result.skipped.push({ file: absolute, reason: 'ignored by the config' });
       else add(absolute);
@@ -165,7 +173,9 @@ export function readSourceFile(file: string, maxBytes = MAX_FILE_BYTES): ReadRes
     const { refused } = read;
     switch (refused.kind) {
       case 'too-large':
-        return { skipped: `larger than ${Math.round(maxBytes / 1024)} KB${refused.size !== undefined ? ` (${formatBytes(refused.size)})` : ''}; probably generated` };
+        return {
+          skipped: `larger than ${Math.round(maxBytes / 1024)} KB${refused.size !== undefined ? ` (${formatBytes(refused.size)})` : ''}; probably generated`,
+        };
       case 'not-a-file':
         return { skipped: `${refused.reason}, not a regular file` };
       case 'symbolic-link-loop':

@@ -15,7 +15,9 @@ export function applyFixes(text: string, fixes: readonly Fix[]): AppliedFixes {
   let applied = 0;
   for (const fix of fixes) {
     if (fix.edits.length === 0) continue;
-    const overlaps = fix.edits.some((edit) => taken.some((other) => edit.start < other.end && other.start < edit.end || (edit.start === edit.end && edit.start === other.start)));
+    const overlaps = fix.edits.some((edit) =>
+      taken.some((other) => (edit.start < other.end && other.start < edit.end) || (edit.start === edit.end && edit.start === other.start)),
+    );
     if (overlaps) continue;
     taken.push(...fix.edits);
     applied++;

@@ -112,7 +112,8 @@ export function textChangeRange(before: string, after: string): ts.TextChangeRan
   let prefix = 0;
   while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   let suffix = 0;
-  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix))
+    suffix++;
   return ts.createTextChangeRange(ts.createTextSpan(prefix, before.length - prefix - suffix), after.length - prefix - suffix);
 }
 
@@ -345,7 +346,8 @@ export class ProjectHost {
 
   private resolveUncached(fromDirectory: string, specifier: string): string | undefined {
     let base: string | undefined;
-    if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..') base = path.resolve(fromDirectory, specifier);
+    if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..')
+      base = path.resolve(fromDirectory, specifier);
     else if (/^[@~]\//.test(specifier)) {
       // `@/lib/db` and `~/lib/db`: the `src/` (or project root) of the nearest tsconfig/jsconfig.
       const config = this.findConfig(path.join(fromDirectory, 'x.ts'));
@@ -360,7 +362,8 @@ export class ProjectHost {
   }
 
   private probe(base: string): string | undefined {
-    const exists = (candidate: string): boolean => this.overlays.has(candidate) || (fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+    const exists = (candidate: string): boolean =>
+      this.overlays.has(candidate) || (fs.existsSync(candidate) && fs.statSync(candidate).isFile());
     if (path.extname(base) && exists(base) && isAnalyzable(base)) return base;
     // `./users.js` written for a `./users.ts` source (Node16/NodeNext style).
     const withoutJs = base.replace(/\.(c|m)?jsx?$/, '');

@@ -125,7 +125,10 @@ function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[])
   const profile = single(strings, 'profile');
   if (profile !== undefined) {
     // A fix moves lines under the profile's positions: rank first, fix afterwards.
-    if (command.fix) throw new UsageError(`--profile cannot be combined with ${name === 'fix' ? 'perflens fix' : '--fix'}: rank with perflens scan --profile, then fix`);
+    if (command.fix)
+      throw new UsageError(
+        `--profile cannot be combined with ${name === 'fix' ? 'perflens fix' : '--fix'}: rank with perflens scan --profile, then fix`,
+      );
     command.profile = profile;
   }
   return command;
@@ -134,7 +137,8 @@ function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[])
 function single(strings: Partial<Record<OptionName, string[]>>, option: OptionName): string | undefined {
   const values = strings[option];
   if (!values) return undefined;
-  if (values.length > 1 && new Set(values).size > 1) throw new UsageError(`--${option} given twice with different values (${values.join(', ')})`);
+  if (values.length > 1 && new Set(values).size > 1)
+    throw new UsageError(`--${option} given twice with different values (${values.join(', ')})`);
   return values[0];
 }
 
@@ -148,7 +152,8 @@ function parseRules(values: readonly string[], rules: readonly Rule[]): string[]
   const ids = splitList(values, '--rule');
   const knownRules = rules.map((rule) => rule.meta.id);
   for (const id of ids) {
-    if (!knownRules.includes(id)) throw new UsageError(`unknown rule "${id}"${didYouMean(id, knownRules) || ' (docs/rules/README.md lists them)'}`);
+    if (!knownRules.includes(id))
+      throw new UsageError(`unknown rule "${id}"${didYouMean(id, knownRules) || ' (docs/rules/README.md lists them)'}`);
   }
   return ids;
 }

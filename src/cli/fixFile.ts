@@ -81,7 +81,10 @@ function writeFixed(file: string, text: string, fixed: string): ReplaceOutcome {
     const at = firstInvalidUtf8Byte(bytes);
     const line = bytes.toString('latin1', 0, at).split(/\r\n|\r|\n/).length;
     const byte = `0x${bytes[at].toString(16).toUpperCase().padStart(2, '0')}`;
-    return { written: false, reason: `not valid UTF-8 (byte ${byte} at line ${line}), so writing it back would change bytes outside the fix` };
+    return {
+      written: false,
+      reason: `not valid UTF-8 (byte ${byte} at line ${line}), so writing it back would change bytes outside the fix`,
+    };
   }
   return replaceFile(file, Buffer.from(bom + fixed), { expected: bytes });
 }

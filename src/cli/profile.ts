@@ -133,7 +133,11 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
   if (found && found.length > 0) {
     const worst = found[0];
     const percent = Number.isFinite(worst.growth) ? `+${(worst.growth * 100).toFixed(1)}%` : 'new';
-    io.stderr(stderrLine(`${found.length} regression${found.length === 1 ? '' : 's'} over ${command.maxRegression}%: ${worst.name}${worst.file ? ` (${worst.file})` : ''} ${percent}`));
+    io.stderr(
+      stderrLine(
+        `${found.length} regression${found.length === 1 ? '' : 's'} over ${command.maxRegression}%: ${worst.name}${worst.file ? ` (${worst.file})` : ''} ${percent}`,
+      ),
+    );
     return 1;
   }
   return 0;
@@ -161,7 +165,8 @@ async function readProfile(file: string, io: ProfileIo, options: LoadOptions): P
   if (!STDIN_NAMES.has(file)) return loadProfileFile(path.resolve(io.cwd, file), options);
   const stdin = io.stdin?.();
   if (!stdin) throw new ProfileError('standard input is not available to read a profile from');
-  if ((stdin as { isTTY?: boolean }).isTTY) throw new ProfileError('standard input is a terminal: pipe a profile in (cat run.cpuprofile | perflens profile -)');
+  if ((stdin as { isTTY?: boolean }).isTTY)
+    throw new ProfileError('standard input is a terminal: pipe a profile in (cat run.cpuprofile | perflens profile -)');
   // A device redirected in (< /dev/zero) is refused by what it is, as a named one would be.
   const fd = (stdin as { fd?: unknown }).fd;
   if (typeof fd === 'number') {

@@ -85,13 +85,16 @@ export function parseProfileCommand(args: readonly string[]): ProfileCommand | {
 
   let run: string[] | undefined;
   if (flags.has('run')) {
-    if (!commandWords || commandWords.length === 0) throw new ProfileUsageError('--run needs a command after "--", e.g. perflens profile --run -- node app.js');
+    if (!commandWords || commandWords.length === 0)
+      throw new ProfileUsageError('--run needs a command after "--", e.g. perflens profile --run -- node app.js');
     if (positionals.length > 0) throw new ProfileUsageError(`give a profile FILE or --run -- COMMAND, not both (got ${positionals[0]})`);
     run = commandWords;
   } else {
     if (commandWords) throw new ProfileUsageError('a command after "--" needs --run (perflens profile --run -- COMMAND)');
-    if (positionals.length === 0) throw new ProfileUsageError('missing profile FILE (or --run -- COMMAND to record one): see perflens profile --help');
-    if (positionals.length > 1) throw new ProfileUsageError(`one profile at a time (got ${positionals.join(', ')}); compare two with --baseline`);
+    if (positionals.length === 0)
+      throw new ProfileUsageError('missing profile FILE (or --run -- COMMAND to record one): see perflens profile --help');
+    if (positionals.length > 1)
+      throw new ProfileUsageError(`one profile at a time (got ${positionals.join(', ')}); compare two with --baseline`);
   }
 
   const format = strings.format ?? 'text';

@@ -22,7 +22,12 @@ export interface Recording {
   others: number;
 }
 
-export function recordCpuProfile(command: readonly string[], cwd: string, env: Readonly<Record<string, string | undefined>>, forward: (text: string) => void): Recording {
+export function recordCpuProfile(
+  command: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+  forward: (text: string) => void,
+): Recording {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-run-'));
   const preload = path.join(directory, 'perflens-record.cjs');
   fs.writeFileSync(preload, PRELOAD);
@@ -38,7 +43,9 @@ export function recordCpuProfile(command: readonly string[], cwd: string, env: R
   if (result.error) {
     fs.rmSync(directory, { recursive: true, force: true });
     const code = (result.error as NodeJS.ErrnoException).code;
-    throw new ProfileError(code === 'ENOENT' ? `cannot run ${command[0]}: command not found` : `cannot run ${command[0]}: ${code ?? result.error.message}`);
+    throw new ProfileError(
+      code === 'ENOENT' ? `cannot run ${command[0]}: command not found` : `cannot run ${command[0]}: ${code ?? result.error.message}`,
+    );
   }
   const profiles = fs
     .readdirSync(directory)

@@ -44,7 +44,10 @@ export function replaceFile(file: string, data: Buffer, options: ReplaceOptions)
   // A rename gives the path a new inode: the file's other names would keep the old content.
   if (before.nlink > 1) return refused(`it has ${before.nlink} hard links; replacing it would cut off the other names`);
 
-  const temp = path.join(path.dirname(target), `.${path.basename(target).slice(0, 200)}${TEMP_MARKER}${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target).slice(0, 200)}${TEMP_MARKER}${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
+  );
   let fd: number | undefined;
   let created = false;
   let step = 'write the fixed copy beside it';

@@ -86,7 +86,9 @@ export function runScan(options: ScanOptions): ScanReport {
   }
   // "No problems in 0 files" would read as a pass when the paths (or an ignore rule) are wrong.
   if (work.length === 0 && skipped.length === 0 && errors.length === 0) {
-    throw new InputError(`no JavaScript or TypeScript files to scan in ${typed.join(', ')} (files ignored by .gitignore or the config are left out)`);
+    throw new InputError(
+      `no JavaScript or TypeScript files to scan in ${typed.join(', ')} (files ignored by .gitignore or the config are left out)`,
+    );
   }
 
   const lines = new Map<string, LineIndex>();

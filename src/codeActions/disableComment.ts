@@ -19,7 +19,13 @@ const DIRECTIVE = /^(\s*)\/\/\s*perflens-disable-next-line(\s+(.*))?$/;
  * @param previousLineText the line above, if any
  * @param eol the document's line ending
  */
-export function disableNextLineEdit(rule: string, line: number, lineText: string, previousLineText: string | undefined, eol: string): LineInsert {
+export function disableNextLineEdit(
+  rule: string,
+  line: number,
+  lineText: string,
+  previousLineText: string | undefined,
+  eol: string,
+): LineInsert {
   if (previousLineText !== undefined) {
     const match = DIRECTIVE.exec(previousLineText.replace(/\s+$/, ''));
     // A directive with a `-- reason` keeps its reason last: add the rule before it only when there is none.

@@ -60,7 +60,9 @@ export function loadTimeProfile(file: string, root: string, options: TimeProfile
   }
   if (profile.unit !== 'ms') {
     const what = profile.unit === 'bytes' ? 'memory (bytes)' : 'sample counts, not time';
-    throw new ProfileError(`--profile ${path.relative(root, file) || file} measures ${what}: ranking findings needs a CPU profile (.cpuprofile, a Chrome trace, speedscope or a pprof CPU profile)`);
+    throw new ProfileError(
+      `--profile ${path.relative(root, file) || file} measures ${what}: ranking findings needs a CPU profile (.cpuprofile, a Chrome trace, speedscope or a pprof CPU profile)`,
+    );
   }
   const scope = new ReadScope(options.readRoots ?? [root]);
   const sourceMaps = new SourceMaps(root, scope);
@@ -120,7 +122,11 @@ export async function rankByHotness(findings: readonly Finding[], profile: TimeP
       if (!innermost || contains(innermost.range, fn.range.start.line, fn.range.start.column)) innermost = fn;
     }
     const hotness: Hotness | null = innermost
-      ? { selfMs: round(innermost.selfMs), totalMs: round(innermost.totalMs), share: profile.totalMs > 0 ? round(innermost.totalMs / profile.totalMs, 6) : 0 }
+      ? {
+          selfMs: round(innermost.selfMs),
+          totalMs: round(innermost.totalMs),
+          share: profile.totalMs > 0 ? round(innermost.totalMs / profile.totalMs, 6) : 0,
+        }
       : null;
     return { finding: { ...finding, hotness }, order };
   });

@@ -28,7 +28,8 @@ export function readBoundedStream(stream: NodeJS.ReadableStream, maxBytes: numbe
       chunks.push(bytes);
     };
     const onEnd = (): void => finish({ bytes: Buffer.concat(chunks, length) });
-    const onError = (error: NodeJS.ErrnoException): void => finish({ refused: { kind: 'unreadable', reason: `not readable (${error.code ?? 'EIO'})`, code: error.code } });
+    const onError = (error: NodeJS.ErrnoException): void =>
+      finish({ refused: { kind: 'unreadable', reason: `not readable (${error.code ?? 'EIO'})`, code: error.code } });
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);

@@ -126,15 +126,23 @@ export interface Regression {
  */
 export function regressions(diff: ProfileDiff, maxPercent: number): Regression[] {
   const limit = maxPercent / 100;
-  const grewTooMuch = (before: number, after: number, noise: number): boolean => after - before > noise && (before === 0 ? after > 0 : (after - before) / before > limit);
+  const grewTooMuch = (before: number, after: number, noise: number): boolean =>
+    after - before > noise && (before === 0 ? after > 0 : (after - before) / before > limit);
   const found: Regression[] = [];
   if (grewTooMuch(diff.before.total, diff.after.total, diff.totalNoise)) {
-    found.push({ name: '(total)', file: undefined, before: diff.before.total, after: diff.after.total, growth: growth(diff.before.total, diff.after.total) });
+    found.push({
+      name: '(total)',
+      file: undefined,
+      before: diff.before.total,
+      after: diff.after.total,
+      growth: growth(diff.before.total, diff.after.total),
+    });
   }
   for (const change of diff.changes) {
     const before = change.before?.self ?? 0;
     const after = change.after?.self ?? 0;
-    if (grewTooMuch(before, after, change.noise)) found.push({ name: change.fn.name, file: change.fn.file, before, after, growth: growth(before, after) });
+    if (grewTooMuch(before, after, change.noise))
+      found.push({ name: change.fn.name, file: change.fn.file, before, after, growth: growth(before, after) });
   }
   return found.sort((a, b) => (a.name === '(total)' ? -1 : b.name === '(total)' ? 1 : b.after - b.before - (a.after - a.before)));
 }

@@ -180,7 +180,10 @@ function functionName(node: Node): string | undefined {
   if (name) return name.text;
   // `const f = () => …`, `f: function () {…}`: the name is the declarator's or the pair's.
   const parent = node.parent;
-  const holder = parent && (parent.type === 'variable_declarator' || parent.type === 'pair' || parent.type === 'assignment_expression') ? parent : undefined;
+  const holder =
+    parent && (parent.type === 'variable_declarator' || parent.type === 'pair' || parent.type === 'assignment_expression')
+      ? parent
+      : undefined;
   const named = holder?.childForFieldName('name') ?? holder?.childForFieldName('key') ?? holder?.childForFieldName('left');
   return named?.text;
 }

@@ -191,7 +191,8 @@ export function callersAndCallees(profile: Profile, resolution: Resolution, fn: 
       calleeCountedUntil.set(callee, tree.end[child]);
     }
   }
-  const sorted = (map: Map<number, number>): Neighbour[] => [...map].map(([id, weight]) => ({ id, weight })).sort((a, b) => b.weight - a.weight);
+  const sorted = (map: Map<number, number>): Neighbour[] =>
+    [...map].map(([id, weight]) => ({ id, weight })).sort((a, b) => b.weight - a.weight);
   return { callers: sorted(callers), callees: sorted(callees) };
 }
 

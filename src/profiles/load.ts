@@ -76,7 +76,8 @@ type Detected = { kind: ProfileFormat } | { kind: 'gzipped'; content: Buffer };
 /** Which format `bytes` hold; a ProfileError when none. */
 export function detectFormat(bytes: Buffer): Detected {
   let start = 0;
-  while (start < bytes.length && (bytes[start] === 0x20 || bytes[start] === 0x0a || bytes[start] === 0x0d || bytes[start] === 0x09)) start++;
+  while (start < bytes.length && (bytes[start] === 0x20 || bytes[start] === 0x0a || bytes[start] === 0x0d || bytes[start] === 0x09))
+    start++;
   if (start === bytes.length) throw new ProfileError(bytes.length === 0 ? 'the file is empty' : 'the file holds only whitespace');
   if (isGzip(bytes)) {
     let content: Buffer;
@@ -123,7 +124,9 @@ function jsonObjectFormat(bytes: Buffer): ProfileFormat {
   }
   cursor.end();
   const seen = keys.length > 0 ? `keys ${keys.map((key) => JSON.stringify(key)).join(', ')}` : 'an empty object';
-  throw new ProfileError(`JSON, but not a profile (${seen}): expected a V8 CPU profile ("nodes"), a Chrome trace ("traceEvents"), a heap profile ("head") or a speedscope file ("shared", "profiles")`);
+  throw new ProfileError(
+    `JSON, but not a profile (${seen}): expected a V8 CPU profile ("nodes"), a Chrome trace ("traceEvents"), a heap profile ("head") or a speedscope file ("shared", "profiles")`,
+  );
 }
 
 /** No NUL bytes and valid UTF-8 (a cut-off character at the end is fine). */

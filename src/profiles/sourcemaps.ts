@@ -45,7 +45,8 @@ export class SourceMaps {
     let found: ReturnType<typeof originalPositionFor>;
     try {
       found = originalPositionFor(map, { ...needle, bias: column > 0 ? GREATEST_LOWER_BOUND : LEAST_UPPER_BOUND });
-      if (found.source === null) found = originalPositionFor(map, { ...needle, bias: column > 0 ? LEAST_UPPER_BOUND : GREATEST_LOWER_BOUND });
+      if (found.source === null)
+        found = originalPositionFor(map, { ...needle, bias: column > 0 ? LEAST_UPPER_BOUND : GREATEST_LOWER_BOUND });
     } catch {
       // The mappings are decoded on first use: garbage there surfaces here.
       this.maps.set(generatedFile, null);
@@ -82,14 +83,18 @@ export class SourceMaps {
     } else {
       const mapFile = comment === undefined ? `${file}.map` : localPath(comment, path.dirname(file));
       if (mapFile === undefined) {
-        this.problems.push(`source map of ${file} is not a local file (its sourceMappingURL names ${comment}): showing generated positions`);
+        this.problems.push(
+          `source map of ${file} is not a local file (its sourceMappingURL names ${comment}): showing generated positions`,
+        );
         return null;
       }
       const read = this.scope.read(mapFile, { maxBytes: MAX_MAP_BYTES });
       if ('outsideRoots' in read) return null;
       if ('refused' in read) {
-        if (read.refused.kind !== 'missing') this.problems.push(`source map of ${file} cannot be read (${mapFile} is ${read.refused.reason}): showing generated positions`);
-        else if (comment !== undefined) this.problems.push(`source map of ${file} is missing (its sourceMappingURL names ${comment}): showing generated positions`);
+        if (read.refused.kind !== 'missing')
+          this.problems.push(`source map of ${file} cannot be read (${mapFile} is ${read.refused.reason}): showing generated positions`);
+        else if (comment !== undefined)
+          this.problems.push(`source map of ${file} is missing (its sourceMappingURL names ${comment}): showing generated positions`);
         return null;
       }
       source = { text: read.bytes.toString('utf8'), url: mapFile };
@@ -112,7 +117,10 @@ export class SourceMaps {
 function mappingUrl(text: string): string | undefined {
   const trimmed = text.trimEnd();
   const lastLine = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
-  return MAPPING_URL.exec(lastLine)?.[1] ?? MAPPING_URL.exec(trimmed.slice(trimmed.lastIndexOf('\n', trimmed.length - lastLine.length - 2) + 1))?.[1];
+  return (
+    MAPPING_URL.exec(lastLine)?.[1] ??
+    MAPPING_URL.exec(trimmed.slice(trimmed.lastIndexOf('\n', trimmed.length - lastLine.length - 2) + 1))?.[1]
+  );
 }
 
 /**
@@ -133,8 +141,10 @@ function parseSourceMap(text: string): EncodedSourceMap | string {
   const map = value as Record<string, unknown>;
   if (map.sections !== undefined) return 'an index map with "sections", which is not supported';
   if (typeof map.mappings !== 'string') return 'no "mappings" string';
-  if (!Array.isArray(map.sources) || map.sources.some((entry) => entry !== null && typeof entry !== 'string')) return 'no "sources" list of strings';
-  if (map.names !== undefined && !(Array.isArray(map.names) && map.names.every((entry) => typeof entry === 'string'))) return '"names" is not a list of strings';
+  if (!Array.isArray(map.sources) || map.sources.some((entry) => entry !== null && typeof entry !== 'string'))
+    return 'no "sources" list of strings';
+  if (map.names !== undefined && !(Array.isArray(map.names) && map.names.every((entry) => typeof entry === 'string')))
+    return '"names" is not a list of strings';
   if (map.sourceRoot !== undefined && map.sourceRoot !== null && typeof map.sourceRoot !== 'string') return '"sourceRoot" is not a string';
   // Only the checked fields go on: TraceMap takes an object with a `_decodedMemo` key for one of its own.
   return {

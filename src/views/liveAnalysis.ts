@@ -18,11 +18,7 @@ export const ANALYZED_LANGUAGES: readonly string[] = ['typescript', 'typescriptr
 export const TYPING_DEBOUNCE_MS = 300;
 
 export function isAnalyzedDocument(document: vscode.TextDocument): boolean {
-  return (
-    document.uri.scheme === 'file' &&
-    ANALYZED_LANGUAGES.includes(document.languageId) &&
-    !/\.d\.[cm]?ts$/i.test(document.uri.fsPath)
-  );
+  return document.uri.scheme === 'file' && ANALYZED_LANGUAGES.includes(document.languageId) && !/\.d\.[cm]?ts$/i.test(document.uri.fsPath);
 }
 
 export class LiveAnalysis implements vscode.Disposable {
@@ -53,7 +49,12 @@ export class LiveAnalysis implements vscode.Disposable {
     );
     this.whenStartedPromise = new Promise((resolve) => (this.resolveStarted = resolve));
     const watcher = vscode.workspace.createFileSystemWatcher('**/.perflensrc.json');
-    this.subscriptions.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidChange(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
+    this.subscriptions.push(
+      watcher,
+      watcher.onDidCreate(() => this.refresh()),
+      watcher.onDidChange(() => this.refresh()),
+      watcher.onDidDelete(() => this.refresh()),
+    );
   }
 
   /** Called once the worker is ready (rule ids known): configure it and analyse what is open. */
@@ -84,7 +85,9 @@ export class LiveAnalysis implements vscode.Disposable {
 
   /** Workspace folders on disk whose settings leave PerfLens enabled. */
   enabledFolders(): vscode.WorkspaceFolder[] {
-    return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file' && this.settings.for(folder.uri).enable);
+    return (vscode.workspace.workspaceFolders ?? []).filter(
+      (folder) => folder.uri.scheme === 'file' && this.settings.for(folder.uri).enable,
+    );
   }
 
   /** Results of a workspace scan: shown for every file not open in an editor (those are analysed live). */

@@ -155,13 +155,7 @@ export interface FailedResponse {
 }
 
 export type Response =
-  | ReadyResponse
-  | FindingsResponse
-  | ScanProgressResponse
-  | ScanDoneResponse
-  | FixAllResponse
-  | LogResponse
-  | FailedResponse;
+  ReadyResponse | FindingsResponse | ScanProgressResponse | ScanDoneResponse | FixAllResponse | LogResponse | FailedResponse;
 
 // ---------------------------------------------------------------- validation
 
@@ -172,11 +166,22 @@ const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(
 const isBoolean: Check = (value) => typeof value === 'boolean';
 const isArray: Check = (value) => Array.isArray(value);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const arrayOf = (check: Check): Check => (value) => Array.isArray(value) && value.every(check);
-const optional = (check: Check): Check => (value) => value === undefined || check(value);
-const oneOf = (...values: unknown[]): Check => (value) => values.includes(value);
-const shape = (fields: Record<string, Check>): Check => (value) =>
-  isRecord(value) && Object.entries(fields).every(([key, check]) => check(value[key]));
+const arrayOf =
+  (check: Check): Check =>
+  (value) =>
+    Array.isArray(value) && value.every(check);
+const optional =
+  (check: Check): Check =>
+  (value) =>
+    value === undefined || check(value);
+const oneOf =
+  (...values: unknown[]): Check =>
+  (value) =>
+    values.includes(value);
+const shape =
+  (fields: Record<string, Check>): Check =>
+  (value) =>
+    isRecord(value) && Object.entries(fields).every(([key, check]) => check(value[key]));
 
 const isRuleSettings: Check = (value) => isRecord(value) && Object.values(value).every(oneOf(...RULE_SETTING_VALUES));
 const SCOPE_FIELDS = { rules: isRuleSettings, exclude: arrayOf(isString) };
@@ -196,8 +201,23 @@ const RESPONSE_FIELDS: Record<Response['type'], Record<string, Check>> = {
   ready: { rules: arrayOf(shape({ id: isString, docsUrl: isString })) },
   findings: { path: isString, version: (v) => v === null || isNumber(v), findings: isArray },
   scanProgress: { id: isNumber, done: isNumber, total: isNumber, results: arrayOf(shape({ path: isString, findings: isArray })) },
-  scanDone: { id: isNumber, done: isNumber, total: isNumber, cancelled: isBoolean, durationMs: isNumber, errors: isArray, skipped: isArray },
-  fixAllResult: { id: isNumber, path: isString, version: isNumber, edits: arrayOf(shape({ start: isNumber, end: isNumber, newText: isString })), applied: isNumber, refused: optional(isString) },
+  scanDone: {
+    id: isNumber,
+    done: isNumber,
+    total: isNumber,
+    cancelled: isBoolean,
+    durationMs: isNumber,
+    errors: isArray,
+    skipped: isArray,
+  },
+  fixAllResult: {
+    id: isNumber,
+    path: isString,
+    version: isNumber,
+    edits: arrayOf(shape({ start: isNumber, end: isNumber, newText: isString })),
+    applied: isNumber,
+    refused: optional(isString),
+  },
   log: { level: oneOf('info', 'warn', 'error'), message: isString, notify: optional(isBoolean) },
   failed: { id: isNumber, message: isString },
 };

@@ -51,7 +51,13 @@ export class WorkerServer {
     this.scopes = new Scopes({ host: this.host, rules: this.rules, log: (level, message, notify) => this.log(level, message, notify) });
     this.post({
       type: 'ready',
-      rules: this.rules.map(({ meta }) => ({ id: meta.id, category: meta.category, description: meta.description, fix: meta.fix, docsUrl: docsUrl(meta.id) })),
+      rules: this.rules.map(({ meta }) => ({
+        id: meta.id,
+        category: meta.category,
+        description: meta.description,
+        fix: meta.fix,
+        docsUrl: docsUrl(meta.id),
+      })),
     });
   }
 

@@ -10,7 +10,12 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('validateConfig', () => {
   it('accepts rules and ignore, and $schema', () => {
-    const config = validateConfig({ $schema: 'x', rules: { 'query-in-loop': 'error', 'lookup-in-loop': 'off' }, ignore: ['gen/**'] }, 'c', '/r', known);
+    const config = validateConfig(
+      { $schema: 'x', rules: { 'query-in-loop': 'error', 'lookup-in-loop': 'off' }, ignore: ['gen/**'] },
+      'c',
+      '/r',
+      known,
+    );
     expect(config).toEqual({ rules: { 'query-in-loop': 'error', 'lookup-in-loop': 'off' }, ignore: ['gen/**'], root: '/r' });
   });
 

@@ -22,7 +22,12 @@ const slowCall = defineRule({
     return {
       CallExpression(call) {
         if (call.expression.getText() === 'slow') {
-          context.report({ node: call, messageId: 'slow', data: { name: 'slow' }, fixes: [{ title: 'Use fast', kind: 'safe', edits: [] }] });
+          context.report({
+            node: call,
+            messageId: 'slow',
+            data: { name: 'slow' },
+            fixes: [{ title: 'Use fast', kind: 'safe', edits: [] }],
+          });
         }
       },
     };
@@ -78,10 +83,14 @@ describe('Analyzer', () => {
   });
 
   it('applies config severities and turns rules off', () => {
-    expect(run('slow()', [slowCall], { config: { rules: { 'slow-call': 'error' }, ignore: [], root: '/' } }).findings[0].severity).toBe('error');
+    expect(run('slow()', [slowCall], { config: { rules: { 'slow-call': 'error' }, ignore: [], root: '/' } }).findings[0].severity).toBe(
+      'error',
+    );
     expect(run('slow()', [slowCall], { config: { rules: { 'slow-call': 'off' }, ignore: [], root: '/' } }).findings).toEqual([]);
     // Asking for the rule by id runs it even when the config turned it off.
-    expect(run('slow()', [slowCall], { config: { rules: { 'slow-call': 'off' }, ignore: [], root: '/' }, onlyRules: ['slow-call'] }).findings).toHaveLength(1);
+    expect(
+      run('slow()', [slowCall], { config: { rules: { 'slow-call': 'off' }, ignore: [], root: '/' }, onlyRules: ['slow-call'] }).findings,
+    ).toHaveLength(1);
   });
 
   it('filters by rule id and category', () => {
@@ -106,7 +115,16 @@ describe('Analyzer', () => {
   it('analyses every supported extension, JSX in .js included (as TypeScript does)', () => {
     const jsx = 'const el = <div onClick={() => slow()} />;';
     const typed = 'const el = <T,>(x: T) => slow();';
-    for (const [name, code] of [['a.ts', typed], ['a.mts', typed], ['a.cts', typed], ['a.tsx', jsx], ['a.js', jsx], ['a.jsx', jsx], ['a.mjs', jsx], ['a.cjs', jsx]]) {
+    for (const [name, code] of [
+      ['a.ts', typed],
+      ['a.mts', typed],
+      ['a.cts', typed],
+      ['a.tsx', jsx],
+      ['a.js', jsx],
+      ['a.jsx', jsx],
+      ['a.mjs', jsx],
+      ['a.cjs', jsx],
+    ]) {
       const analyzer = new Analyzer({ rules: [slowCall] });
       const result = analyzer.analyzeText(virtualPath(name), code);
       expect(result.errors, name).toEqual([]);

@@ -18,7 +18,10 @@ describe.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s example
 
   it.each(invalid.map((example, i) => [i, example] as const))('reports invalid example %i', (_i, example) => {
     const found = findings(example.code, { rule: id, filename: example.filename });
-    expect(found.map((f) => f.message), example.code).toHaveLength(example.count ?? 1);
+    expect(
+      found.map((f) => f.message),
+      example.code,
+    ).toHaveLength(example.count ?? 1);
     for (const finding of found) {
       expect(finding.message).not.toMatch(/\{\{/);
     }
@@ -26,12 +29,18 @@ describe.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s example
       expect(applySafeFixes(example.code, id, example.filename)).toBe(example.output);
     } else {
       // An example without `output` documents that no safe fix applies.
-      expect(found.flatMap((f) => f.fixes).filter((fix) => fix.safe), 'a safe fix exists: add `output` to the example').toHaveLength(0);
+      expect(
+        found.flatMap((f) => f.fixes).filter((fix) => fix.safe),
+        'a safe fix exists: add `output` to the example',
+      ).toHaveLength(0);
     }
   });
 
   it.each(valid.map((example, i) => [i, example] as const))('stays quiet on valid example %i', (_i, example) => {
     const found = findings(example.code, { rule: id, filename: example.filename });
-    expect(found.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`), example.code).toEqual([]);
+    expect(
+      found.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`),
+      example.code,
+    ).toEqual([]);
   });
 });

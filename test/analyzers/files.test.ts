@@ -62,7 +62,9 @@ describe('readSourceFile', () => {
   });
 
   it('skips binary files and files over 1 MB without reading them whole', () => {
-    expect(readSourceFile(write('r/bin.js', Buffer.from([0x7f, 0x45, 0x00, 0x01])))).toEqual({ skipped: 'binary file (contains NUL bytes)' });
+    expect(readSourceFile(write('r/bin.js', Buffer.from([0x7f, 0x45, 0x00, 0x01])))).toEqual({
+      skipped: 'binary file (contains NUL bytes)',
+    });
     const big = readSourceFile(write('r/big.js', 'x'.repeat(5 * 1024 * 1024)));
     expect(big).toEqual({ skipped: 'larger than 1024 KB (5.0 MB); probably generated' });
   });

@@ -60,7 +60,8 @@ describe('incremental parsing of edited files', () => {
       const incremental = host.parse(file, text);
       const fresh = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
       // Compared as strings only when they differ: a 300-edit diff of whole trees is unreadable.
-      if (!sameShape(incremental, fresh)) expect.fail(`edit ${i} (${JSON.stringify(insert)} at ${start}) gives a different tree than a fresh parse`);
+      if (!sameShape(incremental, fresh))
+        expect.fail(`edit ${i} (${JSON.stringify(insert)} at ${start}) gives a different tree than a fresh parse`);
       expect(incremental.text).toBe(text);
     }
   });
@@ -109,7 +110,8 @@ describe('incremental parsing of edited files', () => {
       const text = original.slice(0, start) + insert + original.slice(Math.min(original.length, start + length));
       const incremental = host.parse(file, text);
       const fresh = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-      if (!sameShape(incremental, fresh)) expect.fail(`single edit ${i} (${JSON.stringify(insert)} at ${start}) gives a different tree than a fresh parse`);
+      if (!sameShape(incremental, fresh))
+        expect.fail(`single edit ${i} (${JSON.stringify(insert)} at ${start}) gives a different tree than a fresh parse`);
     }
   });
 

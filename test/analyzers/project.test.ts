@@ -97,7 +97,8 @@ describe('ProjectHost', () => {
   });
 
   it('analyses exactly the JS/TS source extensions', () => {
-    for (const name of ['a.ts', 'a.tsx', 'a.mts', 'a.cts', 'a.js', 'a.jsx', 'a.mjs', 'a.cjs', 'A.TS']) expect(isAnalyzable(name), name).toBe(true);
+    for (const name of ['a.ts', 'a.tsx', 'a.mts', 'a.cts', 'a.js', 'a.jsx', 'a.mjs', 'a.cjs', 'A.TS'])
+      expect(isAnalyzable(name), name).toBe(true);
     for (const name of ['a.d.ts', 'a.d.mts', 'a.json', 'a.vue', 'a.css', 'Makefile']) expect(isAnalyzable(name), name).toBe(false);
   });
 });

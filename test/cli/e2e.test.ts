@@ -31,7 +31,11 @@ describe('dist/cli.js', () => {
 
   it('exits 0 on a clean folder', () => {
     const root = workspace({ 'a.ts': CLEAN });
-    expect(perflens(['scan', '--rule', 'sync-io-in-async'], root)).toEqual({ code: 0, stdout: '✔ No performance problems found in 1 file.\n', stderr: '' });
+    expect(perflens(['scan', '--rule', 'sync-io-in-async'], root)).toEqual({
+      code: 0,
+      stdout: '✔ No performance problems found in 1 file.\n',
+      stderr: '',
+    });
   });
 
   it('exits 1 with findings, as json', () => {
@@ -54,7 +58,11 @@ describe('dist/cli.js', () => {
 
   it('exits 2 with one line on stderr for a bad flag, a bad path and a bad config', () => {
     const root = workspace({ 'a.ts': CLEAN, 'bad.json': '{ "rules": [] }' });
-    for (const args of [['scan', '--frmat', 'json'], ['scan', 'nowhere'], ['scan', '--config', 'bad.json']]) {
+    for (const args of [
+      ['scan', '--frmat', 'json'],
+      ['scan', 'nowhere'],
+      ['scan', '--config', 'bad.json'],
+    ]) {
       const result = perflens(args, root);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');

@@ -45,12 +45,15 @@ describe('exit status 0 and 1', () => {
     expect(result.stdout).toMatch(/^Usage: perflens <command>/);
   });
 
-  it.each([[['scan', '--help']], [['scan', 'src', '-h', '--format', 'json']], [['help', 'scan']]])('prints the scan help for %j', (argv) => {
-    const result = run(argv, { cwd: process.cwd() });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: perflens scan/);
-    expect(result.stdout).toContain('--format text|json|sarif');
-  });
+  it.each([[['scan', '--help']], [['scan', 'src', '-h', '--format', 'json']], [['help', 'scan']]])(
+    'prints the scan help for %j',
+    (argv) => {
+      const result = run(argv, { cwd: process.cwd() });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: perflens scan/);
+      expect(result.stdout).toContain('--format text|json|sarif');
+    },
+  );
 
   it('prints the fix help', () => {
     expect(run(['fix', '--help'], { cwd: process.cwd() }).stdout).toMatch(/^Usage: perflens fix/);
@@ -77,12 +80,21 @@ describe('exit status 2', () => {
     [['scan', '--rule', 'sync-io-in-asnyc'], 'perflens: unknown rule "sync-io-in-asnyc" (did you mean "sync-io-in-async"?)'],
     [['scan', '--rule', 'shrink,no-such-thing'], 'perflens: unknown rule "no-such-thing" (docs/rules/README.md lists them)'],
     [['scan', '--rule', 'shrink,,sync-io-in-async'], 'perflens: --rule has an empty entry (use --rule a,b or repeat --rule)'],
-    [['scan', '--category', 'dtabase'], 'perflens: unknown category "dtabase" (did you mean "database"?): expected one of complexity, database, sync-io, concurrency, caching, memory, network'],
-    [['scan', '--rule', 'sync-io-in-async', '--category', 'database'], 'perflens: rule "sync-io-in-async" is in category sync-io, which --category database leaves out'],
+    [
+      ['scan', '--category', 'dtabase'],
+      'perflens: unknown category "dtabase" (did you mean "database"?): expected one of complexity, database, sync-io, concurrency, caching, memory, network',
+    ],
+    [
+      ['scan', '--rule', 'sync-io-in-async', '--category', 'database'],
+      'perflens: rule "sync-io-in-async" is in category sync-io, which --category database leaves out',
+    ],
     [['scan', 'missing.ts'], 'perflens: no such file or folder: missing.ts'],
     [['scan', 'src', 'nope/'], 'perflens: no such file or folder: nope/'],
     [['scan', '--config', 'nope.json'], 'perflens: no such config file: nope.json'],
-    [['scan', '--fix', '--profile', 'run.cpuprofile'], 'perflens: --profile cannot be combined with --fix: rank with perflens scan --profile, then fix'],
+    [
+      ['scan', '--fix', '--profile', 'run.cpuprofile'],
+      'perflens: --profile cannot be combined with --fix: rank with perflens scan --profile, then fix',
+    ],
   ];
 
   it.each(cases)('%j → %s', (argv, line) => {
@@ -98,10 +110,18 @@ describe('exit status 2', () => {
     [['scan', 'dist'], 'dist'],
     [['scan', 'docs', 'empty'], 'docs, empty'],
   ])('%j finds nothing to scan (empty, ignored or no sources): exit 2', (argv, named) => {
-    const root = workspace({ 'src/a.ts': BLOCKING_READ, '.gitignore': 'dist/\n', 'dist/bundle.js': 'xx;\n', 'empty/.keep': '', 'docs/README.md': '# docs\n' });
+    const root = workspace({
+      'src/a.ts': BLOCKING_READ,
+      '.gitignore': 'dist/\n',
+      'dist/bundle.js': 'xx;\n',
+      'empty/.keep': '',
+      'docs/README.md': '# docs\n',
+    });
     const result = run(argv, { cwd: root, rules });
     expect(result.code).toBe(2);
-    expect(expectOneLineError(result)).toBe(`perflens: no JavaScript or TypeScript files to scan in ${named} (files ignored by .gitignore or the config are left out)`);
+    expect(expectOneLineError(result)).toBe(
+      `perflens: no JavaScript or TypeScript files to scan in ${named} (files ignored by .gitignore or the config are left out)`,
+    );
   });
 
   /** A rule whose meta cannot be read fails outside the engine's per-rule isolation. */
@@ -116,7 +136,9 @@ describe('exit status 2', () => {
     const root = workspace({ 'a.ts': CLEAN });
     const result = run(['scan'], { cwd: root, rules: [exploding] });
     expect(result.code).toBe(2);
-    expect(expectOneLineError(result)).toBe('perflens: internal error: meta exploded\\nwith a second line (set PERFLENS_DEBUG=1 for the stack trace)');
+    expect(expectOneLineError(result)).toBe(
+      'perflens: internal error: meta exploded\\nwith a second line (set PERFLENS_DEBUG=1 for the stack trace)',
+    );
   });
 
   it('adds the stack only with PERFLENS_DEBUG=1', () => {

@@ -7,7 +7,12 @@ import { ts } from '../../src/analyzers/ts';
 import { defineRule, type FixSpec, type Rule } from '../../src/analyzers/rule';
 import type { FixKind } from '../../src/analyzers/finding';
 
-function identifierRule(id: string, fix: FixKind, name: RegExp, fixOf: (identifier: ts.Identifier, start: number) => FixSpec | undefined): Rule {
+function identifierRule(
+  id: string,
+  fix: FixKind,
+  name: RegExp,
+  fixOf: (identifier: ts.Identifier, start: number) => FixSpec | undefined,
+): Rule {
   return defineRule({
     meta: {
       id,

@@ -147,7 +147,9 @@ export async function copy(target: string) {
     const result = run(['fix', '--format', 'json'], { cwd: root, rules });
     expect(read(root, 'a.ts')).toBe(code);
     expect(fs.statSync(path.join(root, 'a.ts')).mtimeMs).toBe(before);
-    expect((JSON.parse(result.stdout) as { errors: unknown[] }).errors).toEqual([{ file: 'a.ts', message: expect.stringMatching(/^syntax error at 1:21: /) }]);
+    expect((JSON.parse(result.stdout) as { errors: unknown[] }).errors).toEqual([
+      { file: 'a.ts', message: expect.stringMatching(/^syntax error at 1:21: /) },
+    ]);
   });
 
   it('never writes a file it did not change', () => {

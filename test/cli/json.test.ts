@@ -31,7 +31,18 @@ describe('json format', () => {
     const findings = json.findings as Array<Record<string, unknown>>;
     expect(findings).toHaveLength(2);
     for (const finding of findings) {
-      expect(Object.keys(finding)).toEqual(['rule', 'category', 'severity', 'message', 'file', 'range', 'impact', 'effort', 'fixes', 'hotness']);
+      expect(Object.keys(finding)).toEqual([
+        'rule',
+        'category',
+        'severity',
+        'message',
+        'file',
+        'range',
+        'impact',
+        'effort',
+        'fixes',
+        'hotness',
+      ]);
       expect(finding.hotness).toBeNull();
     }
     // Discovery order is by path: src/exec.ts before src/orders/load.ts.
@@ -161,7 +172,10 @@ describe('config', () => {
     const multiline = text.replace('{ ', '{\n  ');
     const named = workspace({ 'a.ts': 'xx;\n', 'quiet.json': multiline });
     const found = workspace({ 'a.ts': 'xx;\n', '.perflensrc.json': multiline });
-    for (const [argv, cwd, file] of [[['scan', '--config', 'quiet.json'], named, 'quiet\\.json'], [['scan'], found, '\\.perflensrc\\.json']] as const) {
+    for (const [argv, cwd, file] of [
+      [['scan', '--config', 'quiet.json'], named, 'quiet\\.json'],
+      [['scan'], found, '\\.perflensrc\\.json'],
+    ] as const) {
       const result = run([...argv], { cwd, rules });
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');

@@ -57,7 +57,10 @@ describe('sarif format', () => {
       name: 'SyncIoInAsync',
       shortDescription: { text: syncIo.meta.description },
       fullDescription: { text: `${syncIo.meta.description} ${syncIo.meta.why}` },
-      help: { text: expect.stringContaining(syncIo.meta.howToFix), markdown: expect.stringContaining(`**How to fix:** ${syncIo.meta.howToFix}`) },
+      help: {
+        text: expect.stringContaining(syncIo.meta.howToFix),
+        markdown: expect.stringContaining(`**How to fix:** ${syncIo.meta.howToFix}`),
+      },
       helpUri: docsUrl('sync-io-in-async'),
       defaultConfiguration: { level: 'warning' },
       properties: { category: 'sync-io', impact: syncIo.meta.impact, effort: syncIo.meta.effort, tags: ['performance', 'sync-io'] },
@@ -85,7 +88,7 @@ describe('sarif format', () => {
     expect(results[1].locations?.[0].physicalLocation?.region).toEqual({ startLine: 4, startColumn: 16, endLine: 4, endColumn: 65 });
   });
 
-  it('carries the fixes of a finding, by offset and by line/column, and only that finding\'s', () => {
+  it("carries the fixes of a finding, by offset and by line/column, and only that finding's", () => {
     const root = everything();
     const { log } = sarif([], root);
     const results = log.runs[0].results ?? [];

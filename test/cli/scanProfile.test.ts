@@ -8,7 +8,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validSarif } from '../helpers/sarif';
-import { buildProgram, oneLineError, perflens, readCpuProfile, recordNode, sampleDurations, sampleStacks, tempDir } from '../profiles/helpers';
+import {
+  buildProgram,
+  oneLineError,
+  perflens,
+  readCpuProfile,
+  recordNode,
+  sampleDurations,
+  sampleStacks,
+  tempDir,
+} from '../profiles/helpers';
 
 // Two functions with the same N+1-shaped lookup; the program only ever runs the first.
 const WORK = `export interface Order { id: number; customerId: number }
@@ -79,8 +88,16 @@ describe('scan --profile', () => {
     const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'json', '--profile', 'run.cpuprofile'], root);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
-    const findings = JSON.parse(result.stdout).findings as Array<{ file: string; range: { start: { line: number } }; hotness: { selfMs: number; totalMs: number; share: number } | null }>;
-    expect(findings.map((finding) => `${finding.file}:${finding.range.start.line}`).sort()).toEqual(['src/work.ts:16', 'src/work.ts:26', 'src/work.ts:7']);
+    const findings = JSON.parse(result.stdout).findings as Array<{
+      file: string;
+      range: { start: { line: number } };
+      hotness: { selfMs: number; totalMs: number; share: number } | null;
+    }>;
+    expect(findings.map((finding) => `${finding.file}:${finding.range.start.line}`).sort()).toEqual([
+      'src/work.ts:16',
+      'src/work.ts:26',
+      'src/work.ts:7',
+    ]);
     expect(findings[findings.length - 1].range.start.line).toBe(26);
 
     const hot = findings.find((finding) => finding.range.start.line === 7)!;
@@ -96,7 +113,10 @@ describe('scan --profile', () => {
 
   it('a finding inside a callback takes the callback\u2019s time, not its caller\u2019s', async () => {
     const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'json', '--profile', 'run.cpuprofile'], root);
-    const findings = JSON.parse(result.stdout).findings as Array<{ range: { start: { line: number } }; hotness: { totalMs: number } | null }>;
+    const findings = JSON.parse(result.stdout).findings as Array<{
+      range: { start: { line: number } };
+      hotness: { totalMs: number } | null;
+    }>;
     const inCallback = findings.find((finding) => finding.range.start.line === 16)!;
     const callback = measured('eachOrder');
     const caller = measured('matchEach');
@@ -114,7 +134,8 @@ describe('scan --profile', () => {
       expect(findings.slice(0, 2).every((finding) => finding.file === 'src/work.ts' && finding.hotness !== null)).toBe(true);
       expect(findings.slice(2).every((finding) => finding.hotness === null)).toBe(true);
       // Without --profile, the same findings in scan order, all without hotness.
-      const plain = JSON.parse((await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'json'], root)).stdout).findings as Array<{ file: string; hotness: unknown }>;
+      const plain = JSON.parse((await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'json'], root)).stdout)
+        .findings as Array<{ file: string; hotness: unknown }>;
       expect(plain[0].file).toBe('src/aaa.ts');
       expect(plain.every((finding) => finding.hotness === null)).toBe(true);
     } finally {
@@ -139,7 +160,9 @@ describe('scan --profile', () => {
     const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--profile', 'other.cpuprofile'], dir);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^Ranked by other\.cpuprofile .*: 0 of 3 findings in code it ran/);
-    expect(result.stdout).toContain('The profile ran none of the code with findings: was it recorded from these sources (with source maps for built code)?');
+    expect(result.stdout).toContain(
+      'The profile ran none of the code with findings: was it recorded from these sources (with source maps for built code)?',
+    );
   });
 
   it('sarif: a valid log whose results carry rank (the share, 0–100) and the hotness', async () => {
@@ -165,7 +188,8 @@ describe('scan --profile', () => {
       const script = buildProgram(dir, { 'src/work.ts': WORK, 'src/main.ts': MAIN });
       fs.copyFileSync(recordNode(script, ['--heap-prof'], '.heapprofile', dir), path.join(dir, 'heap.heapprofile'));
     }
-    if (kind === 'truncated') fs.writeFileSync(path.join(dir, 'truncated.cpuprofile'), fs.readFileSync(path.join(root, 'run.cpuprofile'), 'utf8').slice(0, 5000));
+    if (kind === 'truncated')
+      fs.writeFileSync(path.join(dir, 'truncated.cpuprofile'), fs.readFileSync(path.join(root, 'run.cpuprofile'), 'utf8').slice(0, 5000));
     const file = { heap: 'heap.heapprofile', truncated: 'truncated.cpuprofile', missing: 'missing.cpuprofile' }[kind as 'heap'];
     const result = await perflens(['scan', 'src', '--profile', file], dir);
     expect(result.code).toBe(2);
@@ -174,8 +198,14 @@ describe('scan --profile', () => {
   });
 
   it.each([
-    [['scan', 'src', '--fix', '--profile', 'run.cpuprofile'], 'perflens: --profile cannot be combined with --fix: rank with perflens scan --profile, then fix'],
-    [['fix', 'src', '--profile', 'run.cpuprofile'], 'perflens: --profile cannot be combined with perflens fix: rank with perflens scan --profile, then fix'],
+    [
+      ['scan', 'src', '--fix', '--profile', 'run.cpuprofile'],
+      'perflens: --profile cannot be combined with --fix: rank with perflens scan --profile, then fix',
+    ],
+    [
+      ['fix', 'src', '--profile', 'run.cpuprofile'],
+      'perflens: --profile cannot be combined with perflens fix: rank with perflens scan --profile, then fix',
+    ],
   ])('%j is refused: a fix would move lines under the profile', async (argv, line) => {
     const result = await perflens(argv, root);
     expect(result.code).toBe(2);

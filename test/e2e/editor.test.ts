@@ -28,7 +28,10 @@ describe('PerfLens in VS Code', () => {
       expect(await workbench.squiggles().count()).toBe(1);
 
       await workbench.focusProblems();
-      const files = await workbench.waitForProblems((files) => files.some((f) => f.file === 'orders.ts' && f.problems.length > 0), 'a problem in orders.ts');
+      const files = await workbench.waitForProblems(
+        (files) => files.some((f) => f.file === 'orders.ts' && f.problems.length > 0),
+        'a problem in orders.ts',
+      );
       expect(files).toHaveLength(1);
       const [problem] = files[0].problems;
       expect(problem.source).toBe('PerfLens');
@@ -85,7 +88,10 @@ describe('PerfLens in VS Code', () => {
       await workbench.save();
       const orders = fixture('editor/src/orders.ts');
       expect(readWorkspaceFile(workbench.folder, 'src/orders.ts')).toBe(
-        orders.replace('    const customer = await prisma', '    // perflens-disable-next-line query-in-loop\n    const customer = await prisma'),
+        orders.replace(
+          '    const customer = await prisma',
+          '    // perflens-disable-next-line query-in-loop\n    const customer = await prisma',
+        ),
       );
 
       // The safe fix rewrites the call; the diagnostic disappears.
@@ -100,7 +106,10 @@ describe('PerfLens in VS Code', () => {
       );
 
       await workbench.focusProblems();
-      await workbench.waitForProblems((files) => files.every((file) => file.problems.every((p) => p.source !== 'PerfLens')), 'no PerfLens problem');
+      await workbench.waitForProblems(
+        (files) => files.every((file) => file.problems.every((p) => p.source !== 'PerfLens')),
+        'no PerfLens problem',
+      );
     });
   });
 
@@ -110,7 +119,9 @@ describe('PerfLens in VS Code', () => {
       expect(await workbench.tabs()).toEqual([]);
       await workbench.runCommand('PerfLens: Scan Workspace');
       // legacy/ is excluded by the workspace's perflens.exclude, generated/ by .gitignore.
-      await workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'PerfLens: scanned 4 files, 3 findings.' }).waitFor();
+      await workbench.page
+        .locator('.notifications-toasts .notification-toast', { hasText: 'PerfLens: scanned 4 files, 3 findings.' })
+        .waitFor();
 
       await workbench.focusProblems();
       const files = await workbench.waitForProblems((files) => files.length >= 3, 'three files');
@@ -141,12 +152,17 @@ describe('PerfLens in VS Code', () => {
     // measure of activate() is checked in every window of the run, by the last test.
     const readings: Activation[] = [];
     for (let attempt = 1; attempt <= 3 && !readings.some((r) => r.vscodeActivationMs < MAX_ACTIVATION_MS); attempt++) {
-      await inWorkbench(`4-activation-${attempt}`, 'editor', async (workbench) => {
-        readings.push(await measureActivation(workbench, server.userDataDir, `4-running-extensions-${attempt}`));
-        // And it works: a file opened now gets its diagnostics.
-        await workbench.openFile('src/orders.ts');
-        await workbench.squiggles().first().waitFor();
-      }, TALL);
+      await inWorkbench(
+        `4-activation-${attempt}`,
+        'editor',
+        async (workbench) => {
+          readings.push(await measureActivation(workbench, server.userDataDir, `4-running-extensions-${attempt}`));
+          // And it works: a file opened now gets its diagnostics.
+          await workbench.openFile('src/orders.ts');
+          await workbench.squiggles().first().waitFor();
+        },
+        TALL,
+      );
     }
     console.log(`[e2e] PerfLens activation: ${JSON.stringify(readings)}`);
     fs.writeFileSync(path.join(RESULTS_DIR, 'activation.json'), `${JSON.stringify(readings, null, 2)}\n`);
@@ -164,7 +180,9 @@ describe('PerfLens in VS Code', () => {
     expect(perflensErrors(logs)).toEqual([]);
     // The extension host's CPU time over activate(): its wall time also counts the moments the
     // machine gave the process no CPU (seen at 401 ms with other test runs beside this one).
-    const times = logs.map((log) => /activated in (\d+) ms \((\d+) ms CPU\)/.exec(log.perflens!)).map((match) => ({ wallMs: Number(match?.[1]), cpuMs: Number(match?.[2]) }));
+    const times = logs
+      .map((log) => /activated in (\d+) ms \((\d+) ms CPU\)/.exec(log.perflens!))
+      .map((match) => ({ wallMs: Number(match?.[1]), cpuMs: Number(match?.[2]) }));
     console.log(`[e2e] activate() per window: ${times.map(({ wallMs, cpuMs }) => `${wallMs} ms (${cpuMs} ms CPU)`).join(', ')}`);
     for (const { cpuMs } of times) expect(cpuMs).toBeLessThan(MAX_ACTIVATION_MS);
   });
@@ -188,10 +206,15 @@ interface Activation {
  * channel although the log file had both lines (a UI race that says nothing about PerfLens).
  */
 async function measureActivation(workbench: Workbench, userDataDir: string, screenshot: string): Promise<Activation> {
-  const earlier = new Set(extensionHostLogs(userDataDir).filter((log) => log.perflens !== undefined).map((log) => log.dir));
+  const earlier = new Set(
+    extensionHostLogs(userDataDir)
+      .filter((log) => log.perflens !== undefined)
+      .map((log) => log.dir),
+  );
   await workbench.runCommand('PerfLens: Show Output');
   // This window's extension host is the one whose PerfLens log appeared now.
-  const ownLog = (): string | undefined => extensionHostLogs(userDataDir).find((log) => !earlier.has(log.dir) && log.perflens?.includes('analysis worker ready in'))?.perflens;
+  const ownLog = (): string | undefined =>
+    extensionHostLogs(userDataDir).find((log) => !earlier.has(log.dir) && log.perflens?.includes('analysis worker ready in'))?.perflens;
   await expect.poll(ownLog, { timeout: TIMEOUT, interval: 100 }).toBeDefined();
   const text = ownLog() ?? '';
 
@@ -222,7 +245,9 @@ function kindOf(entry: string): Kind {
 
 /** PerfLens's entries of a quick-fix menu: the known fix titles and the patterns of the others. */
 function perflensEntries(menu: readonly string[]): string[] {
-  return menu.filter((entry) => /^(Suggestion: |Disable \S+ for this line$|Show documentation for \S+$|Use await |Use fs\.promises)/.test(entry));
+  return menu.filter((entry) =>
+    /^(Suggestion: |Disable \S+ for this line$|Show documentation for \S+$|Use await |Use fs\.promises)/.test(entry),
+  );
 }
 
 function readWorkspaceFile(folder: string, relative: string): string {

@@ -19,7 +19,9 @@
 import { describe, it } from 'vitest';
 
 describe('PerfLens profiles in VS Code', () => {
-  it.todo('4. opening a .cpuprofile with PerfLens shows the flame graph and the table; clicking a row opens the source line; line heat appears in that editor');
+  it.todo(
+    '4. opening a .cpuprofile with PerfLens shows the flame graph and the table; clicking a row opens the source line; line heat appears in that editor',
+  );
   it.todo('5. a profile whose function names contain HTML shows them as text (no element injected)');
   it.todo('6. in an untrusted workspace the profile-a-run commands are refused with an explanation');
 });

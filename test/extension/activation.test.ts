@@ -97,7 +97,12 @@ function analyzeRequestsAfter(action: () => void): Request[] {
 describe('activation', () => {
   it('registers commands and the code action provider, and logs how long it took', async () => {
     await start();
-    expect([...vscode.state.commands.keys()].sort()).toEqual(['perflens.restartWorker', 'perflens.scanWorkspace', 'perflens.showDocumentation', 'perflens.showOutput']);
+    expect([...vscode.state.commands.keys()].sort()).toEqual([
+      'perflens.restartWorker',
+      'perflens.scanWorkspace',
+      'perflens.showDocumentation',
+      'perflens.showOutput',
+    ]);
     const [registration] = vscode.state.codeActionProviders;
     expect(registration.metadata.providedCodeActionKinds?.map((k) => k.value)).toEqual(['quickfix', 'source.fixAll.perflens']);
     expect(vscode.state.log.find((l) => /^info: activated in \d+ ms \(\d+ ms CPU\)$/.test(l))).toBeDefined();
@@ -105,7 +110,12 @@ describe('activation', () => {
   });
 
   it('shows an activation failure to the user instead of swallowing it', () => {
-    const broken = { ...context, asAbsolutePath: () => { throw new Error('no extension folder'); } };
+    const broken = {
+      ...context,
+      asAbsolutePath: () => {
+        throw new Error('no extension folder');
+      },
+    };
     expect(() => activate(broken as never)).toThrow('no extension folder');
     expect(vscode.state.messages).toContainEqual({ level: 'error', text: 'PerfLens failed to start: no extension folder' });
     context.subscriptions.push(...broken.subscriptions);
@@ -176,7 +186,9 @@ describe('diagnostics', () => {
     await until(() => expect(diagnosticsOf('open.ts')?.[0]?.severity).toBe(vscode.DiagnosticSeverity.Error));
     vscode.editor.type(doc, `${BLOCKING}// more\n`);
     await until(() => expect(diagnosticsOf('open.ts')?.[0]?.range.start.line).toBe(3));
-    expect(vscode.state.log.filter((l) => l.includes('no-such-rule'))).toEqual(['warn: perflens.rules: ignored unknown rule "no-such-rule" (workspace folder ws)']);
+    expect(vscode.state.log.filter((l) => l.includes('no-such-rule'))).toEqual([
+      'warn: perflens.rules: ignored unknown rule "no-such-rule" (workspace folder ws)',
+    ]);
   });
 });
 
@@ -196,12 +208,17 @@ describe('code actions', () => {
     const [fix, disable, docs] = actions;
     expect(fix.diagnostics).toEqual(diagnosticsOf('open.ts'));
     expect(vscode.applyEdit(doc, fix.edit!)).toBe(FIXED);
-    expect(vscode.applyEdit(doc, disable.edit!)).toBe(BLOCKING.replace('  const html', '  // perflens-disable-next-line sync-io-in-async\n  const html'));
+    expect(vscode.applyEdit(doc, disable.edit!)).toBe(
+      BLOCKING.replace('  const html', '  // perflens-disable-next-line sync-io-in-async\n  const html'),
+    );
     await vscode.commands.executeCommand(docs.command!.command, ...(docs.command!.arguments ?? []));
     expect(vscode.state.opened).toEqual([expect.stringMatching(/\/docs\/rules\/sync-io-in-async\.md$/)]);
 
     doc.setText(`// edited\n${BLOCKING}`);
-    expect((await codeActions(doc)).map((a) => a.title)).toEqual(['Disable sync-io-in-async for this line', 'Show documentation for sync-io-in-async']);
+    expect((await codeActions(doc)).map((a) => a.title)).toEqual([
+      'Disable sync-io-in-async for this line',
+      'Show documentation for sync-io-in-async',
+    ]);
   });
 
   it('source.fixAll.perflens applies every safe fix; quick-fix requests do not get it', async () => {

@@ -107,7 +107,10 @@ describe('crashes', () => {
     await h.until(() => expect(h.findings).toHaveLength(1));
 
     // Settled into a value right away, so the rejection is never "unhandled" while we wait.
-    const pendingFix = h.client.fixAll('/w/a.ts', 1, 'slow').then(() => 'resolved', (error: unknown) => error);
+    const pendingFix = h.client.fixAll('/w/a.ts', 1, 'slow').then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
     h.client.analyze('/w/b.ts', 1, 'CRASH');
     await h.until(() => expect(h.crashes).toHaveLength(1));
     expect(h.crashes[0]).toMatchObject({ willRestart: true, notify: true });
@@ -159,14 +162,18 @@ describe('scans through the client (real worker)', () => {
     const gate = new Gate(dir);
     try {
       const files: Record<string, string> = {};
-      for (let i = 0; i < 400; i++) files[`m${i}.js`] = `${i === 1 ? gate.marker : ''}export async function f${i}() { return require('fs').readFileSync('x'); }\n`;
+      for (let i = 0; i < 400; i++)
+        files[`m${i}.js`] = `${i === 1 ? gate.marker : ''}export async function f${i}() { return require('fs').readFileSync('x'); }\n`;
       writeFiles(workspace, files);
       const h = started(harness(realWorkerPath));
       h.client.configure({ folders: [{ path: workspace, rules: {}, exclude: [] }], fallback: { rules: {}, exclude: [] } });
 
       const progress: Array<[number, number]> = [];
       const results: string[] = [];
-      const complete = await h.client.scan([workspace], { onProgress: (done, total) => progress.push([done, total]), onResults: (r) => results.push(...r.map((x) => x.path)) });
+      const complete = await h.client.scan([workspace], {
+        onProgress: (done, total) => progress.push([done, total]),
+        onResults: (r) => results.push(...r.map((x) => x.path)),
+      });
       expect(complete).toMatchObject({ cancelled: false, done: 400, total: 400 });
       expect(complete.findings).toBeGreaterThan(0);
       expect(new Set(results).size).toBe(400);

@@ -6,7 +6,11 @@ import { toPositionedEdits } from '../../src/codeActions/edits';
 import { planCodeActions, type DiagnosticEntry } from '../../src/codeActions/plan';
 import { findingRange } from '../../src/views/findingRange';
 
-const safe: Fix = { title: 'Await fs.promises.readFile', safe: true, edits: [{ start: 10, end: 25, newText: 'await fs.promises.readFile' }] };
+const safe: Fix = {
+  title: 'Await fs.promises.readFile',
+  safe: true,
+  edits: [{ start: 10, end: 25, newText: 'await fs.promises.readFile' }],
+};
 const unsafe: Fix = { title: 'Batch into one findMany', safe: false, edits: [{ start: 40, end: 60, newText: 'findMany()' }] };
 
 function entry(overrides: Partial<DiagnosticEntry> = {}): DiagnosticEntry {
@@ -25,8 +29,18 @@ describe('planCodeActions', () => {
   });
 
   it('keeps each diagnostic’s actions together, in the order of the diagnostics', () => {
-    const actions = planCodeActions([entry(), entry({ rule: 'query-in-loop', line: 8, fixes: [unsafe], docsUrl: 'https://docs.test/q' })], 5);
-    expect(actions.map((a) => `${a.kind}:${a.diagnostic}`)).toEqual(['fix:0', 'disable:0', 'docs:0', 'suggestion:1', 'disable:1', 'docs:1']);
+    const actions = planCodeActions(
+      [entry(), entry({ rule: 'query-in-loop', line: 8, fixes: [unsafe], docsUrl: 'https://docs.test/q' })],
+      5,
+    );
+    expect(actions.map((a) => `${a.kind}:${a.diagnostic}`)).toEqual([
+      'fix:0',
+      'disable:0',
+      'docs:0',
+      'suggestion:1',
+      'disable:1',
+      'docs:1',
+    ]);
   });
 
   it('offers no fix or suggestion once the document changed since the analysis, but still disable and docs', () => {
@@ -66,7 +80,11 @@ describe('toPositionedEdits', () => {
 
   it('converts offsets of the analysed version into positions', () => {
     const start = text.indexOf('fs.readFileSync');
-    const edits = toPositionedEdits([{ start, end: start + 'fs.readFileSync'.length, newText: 'await fs.promises.readFile' }], 2, documentOf(text, 2));
+    const edits = toPositionedEdits(
+      [{ start, end: start + 'fs.readFileSync'.length, newText: 'await fs.promises.readFile' }],
+      2,
+      documentOf(text, 2),
+    );
     expect(edits).toEqual([{ start: { line: 1, character: 2 }, end: { line: 1, character: 17 }, newText: 'await fs.promises.readFile' }]);
   });
 
@@ -79,11 +97,27 @@ describe('toPositionedEdits', () => {
     const document = documentOf(text, 1);
     expect(toPositionedEdits([{ start: 5, end: 2, newText: '' }], 1, document)).toBeUndefined();
     expect(toPositionedEdits([{ start: -1, end: 2, newText: '' }], 1, document)).toBeUndefined();
-    expect(toPositionedEdits([{ start: 0, end: 5, newText: '' }, { start: 4, end: 6, newText: '' }], 1, document)).toBeUndefined();
+    expect(
+      toPositionedEdits(
+        [
+          { start: 0, end: 5, newText: '' },
+          { start: 4, end: 6, newText: '' },
+        ],
+        1,
+        document,
+      ),
+    ).toBeUndefined();
   });
 
   it('returns edits sorted by position', () => {
-    const edits = toPositionedEdits([{ start: 12, end: 12, newText: 'b' }, { start: 0, end: 0, newText: 'a' }], 1, documentOf(text, 1));
+    const edits = toPositionedEdits(
+      [
+        { start: 12, end: 12, newText: 'b' },
+        { start: 0, end: 0, newText: 'a' },
+      ],
+      1,
+      documentOf(text, 1),
+    );
     expect(edits?.map((e) => e.newText)).toEqual(['a', 'b']);
   });
 });
@@ -98,12 +132,20 @@ describe('disableNextLineEdit', () => {
   });
 
   it('works on the first line', () => {
-    expect(disableNextLineEdit('r', 0, '\tcall();', undefined, '\n')).toEqual({ line: 0, character: 0, text: '\t// perflens-disable-next-line r\n' });
+    expect(disableNextLineEdit('r', 0, '\tcall();', undefined, '\n')).toEqual({
+      line: 0,
+      character: 0,
+      text: '\t// perflens-disable-next-line r\n',
+    });
   });
 
   it('adds the rule to a directive already above the line', () => {
     const above = '  // perflens-disable-next-line query-in-loop  ';
-    expect(disableNextLineEdit('sync-io-in-async', 7, '  x();', above, '\n')).toEqual({ line: 6, character: above.trimEnd().length, text: ', sync-io-in-async' });
+    expect(disableNextLineEdit('sync-io-in-async', 7, '  x();', above, '\n')).toEqual({
+      line: 6,
+      character: above.trimEnd().length,
+      text: ', sync-io-in-async',
+    });
   });
 
   it('stacks a new comment rather than editing a directive that carries a reason', () => {
@@ -118,7 +160,10 @@ describe('findingRange', () => {
 
   it('uses the document’s positionAt while it is the analysed version', () => {
     const document = { version: 4, positionAt: (offset: number) => ({ line: 100, character: offset }) };
-    expect(findingRange(finding, 4, document, position)).toEqual({ start: { line: 100, character: 12 }, end: { line: 100, character: 27 } });
+    expect(findingRange(finding, 4, document, position)).toEqual({
+      start: { line: 100, character: 12 },
+      end: { line: 100, character: 27 },
+    });
   });
 
   it('uses the engine’s 1-based line/column (made 0-based) for disk results and edited documents', () => {

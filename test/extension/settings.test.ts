@@ -16,15 +16,28 @@ describe('parseSettings', () => {
 
   it('takes well-formed values as they are', () => {
     const { settings, problems } = parseSettings(
-      read({ enable: false, run: 'onSave', exclude: ['generated/**', 'vendor/'], rules: { 'sync-io-in-async': 'error', 'query-in-loop': 'off' } }),
+      read({
+        enable: false,
+        run: 'onSave',
+        exclude: ['generated/**', 'vendor/'],
+        rules: { 'sync-io-in-async': 'error', 'query-in-loop': 'off' },
+      }),
       KNOWN,
     );
     expect(problems).toEqual([]);
-    expect(settings).toEqual({ enable: false, run: 'onSave', exclude: ['generated/**', 'vendor/'], rules: { 'sync-io-in-async': 'error', 'query-in-loop': 'off' } });
+    expect(settings).toEqual({
+      enable: false,
+      run: 'onSave',
+      exclude: ['generated/**', 'vendor/'],
+      rules: { 'sync-io-in-async': 'error', 'query-in-loop': 'off' },
+    });
   });
 
   it('drops unknown rule ids and severities, keeping the rest, with one problem line for the setting', () => {
-    const { settings, problems } = parseSettings(read({ rules: { 'sync-io-in-async': 'loud', 'query-in-lop': 'error', 'query-in-loop': 'info' } }), KNOWN);
+    const { settings, problems } = parseSettings(
+      read({ rules: { 'sync-io-in-async': 'loud', 'query-in-lop': 'error', 'query-in-loop': 'info' } }),
+      KNOWN,
+    );
     expect(settings.rules).toEqual({ 'query-in-loop': 'info' });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^perflens\.rules: ignored /);
@@ -37,7 +50,10 @@ describe('parseSettings', () => {
   });
 
   it('falls back to the default for values of the wrong type, saying so', () => {
-    const { settings, problems } = parseSettings(read({ enable: 'yes', run: 'always', exclude: 'dist/**', rules: ['sync-io-in-async'] }), KNOWN);
+    const { settings, problems } = parseSettings(
+      read({ enable: 'yes', run: 'always', exclude: 'dist/**', rules: ['sync-io-in-async'] }),
+      KNOWN,
+    );
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(problems.map((p) => p.split(':')[0])).toEqual(['perflens.enable', 'perflens.run', 'perflens.exclude', 'perflens.rules']);
   });
@@ -62,7 +78,11 @@ describe('package.json contributes.configuration', () => {
   const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
 
   it('declares exactly the settings the parser reads, resource-scoped, with the same defaults', () => {
-    expect(Object.keys(properties).sort()).toEqual(Object.keys(DEFAULT_SETTINGS).map((key) => `${SETTINGS_SECTION}.${key}`).sort());
+    expect(Object.keys(properties).sort()).toEqual(
+      Object.keys(DEFAULT_SETTINGS)
+        .map((key) => `${SETTINGS_SECTION}.${key}`)
+        .sort(),
+    );
     for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
       const declared = properties[`${SETTINGS_SECTION}.${key}`];
       expect(declared.default, key).toEqual(value);
@@ -79,7 +99,12 @@ describe('package.json contributes.configuration', () => {
   it('contributes the commands activate() registers', () => {
     const ids = manifest.contributes.commands.map((c: { command: string }) => c.command);
     expect(ids).toEqual(expect.arrayContaining(['perflens.scanWorkspace', 'perflens.restartWorker']));
-    const titled = Object.fromEntries(manifest.contributes.commands.map((c: { command: string; category: string; title: string }) => [c.command, `${c.category}: ${c.title}`]));
+    const titled = Object.fromEntries(
+      manifest.contributes.commands.map((c: { command: string; category: string; title: string }) => [
+        c.command,
+        `${c.category}: ${c.title}`,
+      ]),
+    );
     expect(titled['perflens.scanWorkspace']).toBe('PerfLens: Scan Workspace');
   });
 });

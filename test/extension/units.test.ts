@@ -82,18 +82,33 @@ describe('minimalEdit', () => {
 
 describe('protocol validation', () => {
   it('accepts well-formed requests and names what is wrong with others', () => {
-    expect(parseRequest({ type: 'analyze', path: '/a.ts', version: 1, text: '' })).toEqual({ type: 'analyze', path: '/a.ts', version: 1, text: '' });
+    expect(parseRequest({ type: 'analyze', path: '/a.ts', version: 1, text: '' })).toEqual({
+      type: 'analyze',
+      path: '/a.ts',
+      version: 1,
+      text: '',
+    });
     expect(parseRequest({ type: 'explode' })).toBe('unknown message type "explode"');
     expect(parseRequest({ type: 'toString' })).toBe('unknown message type "toString"');
     expect(parseRequest('analyze')).toBe('not a message object with a "type"');
-    expect(parseRequest({ type: 'analyze', path: '/a.ts', version: '1', text: '' })).toBe('message "analyze" has a missing or invalid "version"');
-    expect(parseRequest({ type: 'configure', folders: [{ path: '/w', rules: { a: 'loud' }, exclude: [] }], fallback: { rules: {}, exclude: [] } })).toMatch(/"folders"/);
+    expect(parseRequest({ type: 'analyze', path: '/a.ts', version: '1', text: '' })).toBe(
+      'message "analyze" has a missing or invalid "version"',
+    );
+    expect(
+      parseRequest({
+        type: 'configure',
+        folders: [{ path: '/w', rules: { a: 'loud' }, exclude: [] }],
+        fallback: { rules: {}, exclude: [] },
+      }),
+    ).toMatch(/"folders"/);
   });
 
   it('accepts well-formed responses and rejects others', () => {
     expect(typeof parseResponse({ type: 'findings', path: '/a.ts', version: null, findings: [] })).toBe('object');
     expect(parseResponse({ type: 'findings', path: '/a.ts', version: 'new', findings: [] })).toMatch(/"version"/);
     expect(parseResponse({ type: 'log', level: 'debug', message: 'x' })).toMatch(/"level"/);
-    expect(parseResponse({ type: 'fixAllResult', id: 1, path: '/a', version: 1, edits: [{ start: 0, end: 1 }], applied: 1 })).toMatch(/"edits"/);
+    expect(parseResponse({ type: 'fixAllResult', id: 1, path: '/a', version: 1, edits: [{ start: 0, end: 1 }], applied: 1 })).toMatch(
+      /"edits"/,
+    );
   });
 });

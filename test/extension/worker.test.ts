@@ -87,7 +87,8 @@ describe('analysis worker', () => {
   it('answers the newest of several versions queued together, and never an older one after it', async () => {
     const file = path.join(workspace, 'typing.ts');
     const from = driver.received.length;
-    for (let version = 1; version <= 5; version++) driver.send({ type: 'analyze', path: file, version, text: version < 5 ? CLEAN : BLOCKING });
+    for (let version = 1; version <= 5; version++)
+      driver.send({ type: 'analyze', path: file, version, text: version < 5 ? CLEAN : BLOCKING });
     const last = await driver.next('findings', (m) => m.path === file && m.version === 5, { from });
     expect(last.findings).toHaveLength(1);
     const versions = driver.received.slice(from).flatMap((m) => (m.type === 'findings' && m.path === file ? [m.version] : []));
@@ -107,7 +108,11 @@ describe('analysis worker', () => {
     driver.send({ type: 'configure', folders: [{ path: folder, ...NO_SETTINGS }], fallback: NO_SETTINGS });
     expect(await analyse('src/a.ts', 1)).toBe(0);
 
-    driver.send({ type: 'configure', folders: [{ path: folder, rules: { 'sync-io-in-async': 'error' }, exclude: ['generated/**'] }], fallback: NO_SETTINGS });
+    driver.send({
+      type: 'configure',
+      folders: [{ path: folder, rules: { 'sync-io-in-async': 'error' }, exclude: ['generated/**'] }],
+      fallback: NO_SETTINGS,
+    });
     const from = driver.received.length;
     driver.send({ type: 'analyze', path: path.join(folder, 'src/a.ts'), version: 2, text: BLOCKING });
     const answer = await driver.next('findings', (m) => m.version === 2 && m.path === path.join(folder, 'src/a.ts'), { from });
@@ -209,7 +214,8 @@ describe('workspace scan', () => {
     try {
       const folder = path.join(workspace, 'large');
       const files: Record<string, string> = {};
-      for (let i = 0; i < 20; i++) files[`src/m${String(i).padStart(4, '0')}.ts`] = `${i === 5 ? gate.marker : ''}${i % 3 === 0 ? BLOCKING : CLEAN}`;
+      for (let i = 0; i < 20; i++)
+        files[`src/m${String(i).padStart(4, '0')}.ts`] = `${i === 5 ? gate.marker : ''}${i % 3 === 0 ? BLOCKING : CLEAN}`;
       writeFiles(folder, files);
       const gateFile = path.join(folder, 'src', 'm0005.ts');
       gated.send({ type: 'configure', folders: [{ path: folder, ...NO_SETTINGS }], fallback: NO_SETTINGS });
@@ -222,7 +228,10 @@ describe('workspace scan', () => {
       expect(done.total).toBe(20);
       expect(done.done).toBe(6);
       // Every file counted as done was also reported, the gated one last.
-      const reported = gated.all('scanProgress').filter((m) => m.id === 2).flatMap((m) => m.results);
+      const reported = gated
+        .all('scanProgress')
+        .filter((m) => m.id === 2)
+        .flatMap((m) => m.results);
       expect(reported).toHaveLength(done.done);
       expect(reported.at(-1)?.path).toBe(gateFile);
     } finally {

@@ -54,7 +54,9 @@ export async function expectSameBehaviour(before: string, after: string, entry: 
     const original = await run(before, entry, args);
     const fixed = await run(after, entry, args);
     if (!isDeepStrictEqual(original, fixed)) {
-      throw new Error(`behaviour changed for input ${JSON.stringify(args)}:\nbefore: ${JSON.stringify(original)}\nafter:  ${JSON.stringify(fixed)}`);
+      throw new Error(
+        `behaviour changed for input ${JSON.stringify(args)}:\nbefore: ${JSON.stringify(original)}\nafter:  ${JSON.stringify(fixed)}`,
+      );
     }
   }
 }

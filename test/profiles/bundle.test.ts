@@ -32,7 +32,10 @@ func main() {
 `;
     fs.writeFileSync(path.join(dir, 'main.go'), source);
     fs.writeFileSync(path.join(dir, 'go.folded'), 'main.main (main.go:12);main.work (main.go:6) 9\nmain.main (main.go:12) 1\n');
-    const run = spawnSync(process.execPath, [path.join(dir, 'cli.js'), 'profile', 'go.folded', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [path.join(dir, 'cli.js'), 'profile', 'go.folded', '--format', 'json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(run.status, run.stderr).toBe(0);
     const work = JSON.parse(run.stdout).functions.find((fn: { name: string }) => fn.name === 'main.work');
     expect(work).toMatchObject({ file: 'main.go', line: lineOf(source, 'func work'), self: 9 });

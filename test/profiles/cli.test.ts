@@ -7,7 +7,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram, lineOf, movedTo, oneLineError, perflens, programSources, readCpuProfile, recordNode, selfMsByName, tempDir, withKnownWeights } from './helpers';
+import {
+  buildProgram,
+  lineOf,
+  movedTo,
+  oneLineError,
+  perflens,
+  programSources,
+  readCpuProfile,
+  recordNode,
+  selfMsByName,
+  tempDir,
+  withKnownWeights,
+} from './helpers';
 
 let root: string;
 let recorded: string;
@@ -76,13 +88,19 @@ describe('JSON output', () => {
   it('shows files relative to --root, absolute outside it — and reads nothing outside it', async () => {
     // dist/ holds the bundle and its map, src/ the sources: with --root dist the map is read, the source it points at is not.
     const distOnly = JSON.parse((await perflens(['profile', 'run.cpuprofile', '--format', 'json', '--root', 'dist'], root)).stdout);
-    expect(distOnly.functions[0]).toMatchObject({ name: 'heavyWork', file: path.join(root, 'src', 'work.ts').split(path.sep).join('/'), range: null });
+    expect(distOnly.functions[0]).toMatchObject({
+      name: 'heavyWork',
+      file: path.join(root, 'src', 'work.ts').split(path.sep).join('/'),
+      range: null,
+    });
     expect(distOnly.notes.filter((note: string) => note.includes('reading outside the root is refused'))).toHaveLength(1);
     // With --root src the bundle itself is outside: its sourceMappingURL is never read, so positions stay generated.
     const srcOnly = JSON.parse((await perflens(['profile', 'run.cpuprofile', '--format', 'json', '--root', 'src'], root)).stdout);
     expect(srcOnly.functions[0].file).toBe(path.join(root, 'dist', 'app.js').split(path.sep).join('/'));
     expect(srcOnly.notes.some((note: string) => note.includes('reading outside the root is refused'))).toBe(true);
-    expect(oneLineError(await perflens(['profile', 'run.cpuprofile', '--root', 'nope'], root))).toBe('perflens: --root nope is not a folder');
+    expect(oneLineError(await perflens(['profile', 'run.cpuprofile', '--root', 'nope'], root))).toBe(
+      'perflens: --root nope is not a folder',
+    );
   });
 });
 
@@ -98,7 +116,10 @@ describe('--baseline and --max-regression', () => {
     // twice as slow.
     slowerRoot = tempDir();
     baseline = path.join(slowerRoot, 'before.cpuprofile');
-    fs.writeFileSync(baseline, JSON.stringify(withKnownWeights(movedTo(readCpuProfile(recorded), root, slowerRoot), { heavyWork: 240, lightWork: 80 })));
+    fs.writeFileSync(
+      baseline,
+      JSON.stringify(withKnownWeights(movedTo(readCpuProfile(recorded), root, slowerRoot), { heavyWork: 240, lightWork: 80 })),
+    );
     const after = recordNode(buildProgram(slowerRoot, shifted), ['--cpu-prof', '--cpu-prof-interval', '250'], '.cpuprofile', slowerRoot);
     slower = path.join(slowerRoot, 'after.cpuprofile');
     fs.writeFileSync(slower, JSON.stringify(withKnownWeights(readCpuProfile(after), { heavyWork: 480, lightWork: 80 })));
@@ -146,7 +167,10 @@ describe('--baseline and --max-regression', () => {
     // +10% is over a 5% limit, but 100 samples are within 3·√2100 ≈ 137 of noise.
     expect((await perflens(['profile', 'noisy.folded', '--baseline', 'before.folded', '--max-regression', '5'], dir)).code).toBe(0);
     // +30% (300 samples) is past both; the new function with 5 samples is within its noise (3·√5).
-    const slower = await perflens(['profile', 'slower.folded', '--baseline', 'before.folded', '--max-regression', '10', '--format', 'json'], dir);
+    const slower = await perflens(
+      ['profile', 'slower.folded', '--baseline', 'before.folded', '--max-regression', '10', '--format', 'json'],
+      dir,
+    );
     expect(slower.code).toBe(1);
     expect(oneLineError(slower)).toBe('perflens: 2 regressions over 10%: (total) +20.3%');
     expect(JSON.parse(slower.stdout).regressions).toEqual([

@@ -5,7 +5,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { computeHotspots } from '../../src/profiles/hotspots';
 import { loadProfileFile, parseProfile } from '../../src/profiles/load';
 import { resolveFrames } from '../../src/profiles/resolve';
-import { buildProgram, lineOf, movedTo, perflens, programSources, readCpuProfile, recordNode, selfMsByName, tempDir, type CpuProfileJson } from './helpers';
+import {
+  buildProgram,
+  lineOf,
+  movedTo,
+  perflens,
+  programSources,
+  readCpuProfile,
+  recordNode,
+  selfMsByName,
+  tempDir,
+  type CpuProfileJson,
+} from './helpers';
 
 let root: string;
 let profileFile: string;
@@ -30,7 +41,10 @@ describe('V8 .cpuprofile', () => {
       expect(found).toHaveLength(1);
       expect(found[0].self).toBeCloseTo(expected.get(name) as number, 6);
     }
-    expect(hotspots.total).toBeCloseTo([...expected.values()].reduce((a, b) => a + b, 0), 6);
+    expect(hotspots.total).toBeCloseTo(
+      [...expected.values()].reduce((a, b) => a + b, 0),
+      6,
+    );
     expect(hotspots.samples).toBe(raw.samples.length);
     // Both functions ran under the profiler: the comparisons above are not between zeros. (How the
     // time splits between them is the machine's scheduling; rankings are tested on known weights.)
@@ -50,7 +64,10 @@ describe('V8 .cpuprofile', () => {
     const main = report.functions.find((fn: { name: string }) => fn.name === 'main');
     expect(main).toMatchObject({ file: 'src/main.ts', line: lineOf(sources['src/main.ts'], 'function main') });
     // Hot lines from positionTicks land on the loops' lines in the original source.
-    const heavyLines = report.lines.filter((line: { file: string; line: number }) => line.file === 'src/work.ts' && line.line < lineOf(sources['src/work.ts'], 'export function lightWork'));
+    const heavyLines = report.lines.filter(
+      (line: { file: string; line: number }) =>
+        line.file === 'src/work.ts' && line.line < lineOf(sources['src/work.ts'], 'export function lightWork'),
+    );
     expect(heavyLines.length).toBeGreaterThan(0);
     const lineSelf = heavyLines.reduce((sum: number, line: { self: number }) => sum + line.self, 0);
     expect(lineSelf).toBeCloseTo(heavy.self, 0);
@@ -58,7 +75,10 @@ describe('V8 .cpuprofile', () => {
 
   it('counts a recursive function once in its total', () => {
     // a → b → a → b, with 1 ms samples: 2 in the inner b, 1 in the inner a, 1 in the outer a.
-    const frame = (id: number, name: string) => ({ id, callFrame: { functionName: name, scriptId: '1', url: 'file:///x.js', lineNumber: id, columnNumber: 0 } });
+    const frame = (id: number, name: string) => ({
+      id,
+      callFrame: { functionName: name, scriptId: '1', url: 'file:///x.js', lineNumber: id, columnNumber: 0 },
+    });
     const nodes = [
       { ...frame(1, '(root)'), children: [2] },
       { ...frame(2, 'a'), children: [3] },
@@ -78,7 +98,13 @@ describe('V8 .cpuprofile', () => {
   });
 
   it('does not error on an empty profile (a root and no samples)', () => {
-    const json = { nodes: [{ id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 } }], startTime: 0, endTime: 0, samples: [], timeDeltas: [] };
+    const json = {
+      nodes: [{ id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 } }],
+      startTime: 0,
+      endTime: 0,
+      samples: [],
+      timeDeltas: [],
+    };
     const profile = parseProfile(Buffer.from(JSON.stringify(json)));
     const hotspots = computeHotspots(profile, resolveFrames(profile, { root: '/' }));
     expect(hotspots).toMatchObject({ total: 0, samples: 0, functions: [], lines: [] });

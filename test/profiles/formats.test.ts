@@ -11,7 +11,20 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { Function as PprofFunction, Line, Location, Profile as PprofProfile, Sample, StringTable, ValueType } from 'pprof-format';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseProfile } from '../../src/profiles/load';
-import { buildProgram, lineOf, perflens, programSources, readCpuProfile, recordNode, reportSelf, sampleDurations, sampleStacks, selfMsByName, tempDir, type CpuProfileJson } from './helpers';
+import {
+  buildProgram,
+  lineOf,
+  perflens,
+  programSources,
+  readCpuProfile,
+  recordNode,
+  reportSelf,
+  sampleDurations,
+  sampleStacks,
+  selfMsByName,
+  tempDir,
+  type CpuProfileJson,
+} from './helpers';
 
 let root: string;
 let raw: CpuProfileJson;
@@ -24,12 +37,20 @@ beforeAll(() => {
   const traceDir = tempDir('perflens-trace-');
   const profile = recordNode(
     script,
-    ['--cpu-prof', '--cpu-prof-interval', '250', '--trace-event-categories', 'node,v8', `--trace-event-file-pattern=${traceDir}/trace.json`],
+    [
+      '--cpu-prof',
+      '--cpu-prof-interval',
+      '250',
+      '--trace-event-categories',
+      'node,v8',
+      `--trace-event-file-pattern=${traceDir}/trace.json`,
+    ],
     '.cpuprofile',
     root,
   );
   raw = readCpuProfile(profile);
-  traceEvents = (JSON.parse(fs.readFileSync(path.join(traceDir, 'trace.json'), 'utf8')) as { traceEvents: Array<Record<string, unknown>> }).traceEvents;
+  traceEvents = (JSON.parse(fs.readFileSync(path.join(traceDir, 'trace.json'), 'utf8')) as { traceEvents: Array<Record<string, unknown>> })
+    .traceEvents;
 });
 
 function write(name: string, content: string | Buffer): string {
@@ -48,24 +69,57 @@ async function report(file: string, ...args: string[]) {
 function profileEvents(profile: CpuProfileJson, pid: number, tid: number, id: string): Array<Record<string, unknown>> {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const events: Array<Record<string, unknown>> = [{ args: { data: { startTime: profile.startTime } }, cat: 'disabled-by-default-v8.cpu_profiler', id, name: 'Profile', ph: 'P', pid, tid, ts: profile.startTime }];
-  const nodes = profile.nodes.map((node) => ({ callFrame: node.callFrame, id: node.id, ...(parent.has(node.id) ? { parent: parent.get(node.id) } : {}) }));
+  const events: Array<Record<string, unknown>> = [
+    {
+      args: { data: { startTime: profile.startTime } },
+      cat: 'disabled-by-default-v8.cpu_profiler',
+      id,
+      name: 'Profile',
+      ph: 'P',
+      pid,
+      tid,
+      ts: profile.startTime,
+    },
+  ];
+  const nodes = profile.nodes.map((node) => ({
+    callFrame: node.callFrame,
+    id: node.id,
+    ...(parent.has(node.id) ? { parent: parent.get(node.id) } : {}),
+  }));
   for (let at = 0, chunk = 0; at < profile.samples.length || chunk * 200 < nodes.length; at += 100, chunk++) {
     const cpuProfile: Record<string, unknown> = { samples: profile.samples.slice(at, at + 100) };
     const chunkNodes = nodes.slice(chunk * 200, chunk * 200 + 200);
     if (chunkNodes.length > 0) cpuProfile.nodes = chunkNodes;
-    events.push({ args: { data: { cpuProfile, timeDeltas: profile.timeDeltas.slice(at, at + 100) } }, cat: 'disabled-by-default-v8.cpu_profiler', id, name: 'ProfileChunk', ph: 'P', pid, tid, ts: profile.startTime });
+    events.push({
+      args: { data: { cpuProfile, timeDeltas: profile.timeDeltas.slice(at, at + 100) } },
+      cat: 'disabled-by-default-v8.cpu_profiler',
+      id,
+      name: 'ProfileChunk',
+      ph: 'P',
+      pid,
+      tid,
+      ts: profile.startTime,
+    });
   }
   return events;
 }
 
 describe('Chrome trace (Trace Event format)', () => {
   it('reads the main thread among several, from the object form, with the self times of its samples', async () => {
-    const main = traceEvents.find((event) => event.name === 'thread_name' && (event.args as { name: string }).name === 'JavaScriptMainThread') as { pid: number; tid: number };
-    const worker = traceEvents.find((event) => event.name === 'thread_name' && (event.args as { name: string }).name !== 'JavaScriptMainThread') as { pid: number; tid: number };
+    const main = traceEvents.find(
+      (event) => event.name === 'thread_name' && (event.args as { name: string }).name === 'JavaScriptMainThread',
+    ) as { pid: number; tid: number };
+    const worker = traceEvents.find(
+      (event) => event.name === 'thread_name' && (event.args as { name: string }).name !== 'JavaScriptMainThread',
+    ) as { pid: number; tid: number };
     // A second, smaller profile on another thread: it must be listed, not shown.
     const small: CpuProfileJson = { ...raw, samples: raw.samples.slice(0, 5), timeDeltas: raw.timeDeltas.slice(0, 5) };
-    const events = [...traceEvents.slice(0, 10), ...profileEvents(small, worker.pid, worker.tid, '0x2'), ...profileEvents(raw, main.pid, main.tid, '0x1'), ...traceEvents.slice(10)];
+    const events = [
+      ...traceEvents.slice(0, 10),
+      ...profileEvents(small, worker.pid, worker.tid, '0x2'),
+      ...profileEvents(raw, main.pid, main.tid, '0x1'),
+      ...traceEvents.slice(10),
+    ];
     const json = await report(write('run.trace.json', JSON.stringify({ traceEvents: events, metadata: { source: 'test' } })));
     expect(json.format).toBe('trace');
     expect(json.samples).toBe(raw.samples.length);
@@ -108,7 +162,11 @@ setTimeout(() => globalThis.keep.length, 20);
     );
     const file = recordNode(script, ['--heap-prof', '--heap-prof-interval', '4096'], '.heapprofile', root);
     const head = (JSON.parse(fs.readFileSync(file, 'utf8')) as { head: HeapNode }).head;
-    interface HeapNode { callFrame: { functionName: string }; selfSize: number; children: HeapNode[] }
+    interface HeapNode {
+      callFrame: { functionName: string };
+      selfSize: number;
+      children: HeapNode[];
+    }
     const expected = new Map<string, number>();
     const walk = (node: HeapNode): void => {
       expected.set(node.callFrame.functionName, (expected.get(node.callFrame.functionName) ?? 0) + node.selfSize);
@@ -134,7 +192,17 @@ describe('speedscope', () => {
       JSON.stringify({
         $schema: 'https://www.speedscope.app/file-format-schema.json',
         shared: { frames: names.map((name) => ({ name })) },
-        profiles: [{ type: 'sampled', name: 'main', unit: 'milliseconds', startValue: 0, endValue: 1, samples: stacks.map((stack) => stack.map((name) => names.indexOf(name))), weights: durations }],
+        profiles: [
+          {
+            type: 'sampled',
+            name: 'main',
+            unit: 'milliseconds',
+            startValue: 0,
+            endValue: 1,
+            samples: stacks.map((stack) => stack.map((name) => names.indexOf(name))),
+            weights: durations,
+          },
+        ],
       }),
     );
     const json = await report(file);
@@ -153,7 +221,17 @@ describe('speedscope', () => {
         shared: { frames: [{ name: 'outer', file: 'lib/a.js', line: 3 }, { name: 'inner' }] },
         activeProfileIndex: 1,
         profiles: [
-          { type: 'evented', name: 'other', unit: 'microseconds', startValue: 0, endValue: 1, events: [{ type: 'O', at: 0, frame: 1 }, { type: 'C', at: 1, frame: 1 }] },
+          {
+            type: 'evented',
+            name: 'other',
+            unit: 'microseconds',
+            startValue: 0,
+            endValue: 1,
+            events: [
+              { type: 'O', at: 0, frame: 1 },
+              { type: 'C', at: 1, frame: 1 },
+            ],
+          },
           {
             type: 'evented',
             name: 'main',
@@ -216,7 +294,11 @@ def main():
     const compute = json.functions.find((fn: { name: string }) => fn.name === 'compute');
     expect(compute).toMatchObject({ file: 'app.py', line: lineOf(python, 'def compute'), self: 40, total: 40 });
     expect(compute.range.end.line).toBe(lineOf(python, 'return total'));
-    expect(json.functions.find((fn: { name: string }) => fn.name === 'main')).toMatchObject({ line: lineOf(python, 'def main'), self: 5, total: 45 });
+    expect(json.functions.find((fn: { name: string }) => fn.name === 'main')).toMatchObject({
+      line: lineOf(python, 'def main'),
+      self: 5,
+      total: 45,
+    });
     expect(json.lines[0]).toEqual({ file: 'app.py', line: 7, self: 30, total: 30 });
     expect(json.lines.find((line: { line: number }) => line.line === 12)).toEqual({ file: 'app.py', line: 12, self: 5, total: 45 });
   });
@@ -232,7 +314,14 @@ describe('pprof', () => {
     const locations: Location[] = [];
     for (const node of profile.nodes) {
       const file = node.callFrame.url.startsWith('file://') ? new URL(node.callFrame.url).pathname : node.callFrame.url;
-      functions.push(new PprofFunction({ id: node.id, name: strings.dedup(node.callFrame.functionName || '(anonymous)'), filename: strings.dedup(file), startLine: node.callFrame.lineNumber + 1 }));
+      functions.push(
+        new PprofFunction({
+          id: node.id,
+          name: strings.dedup(node.callFrame.functionName || '(anonymous)'),
+          filename: strings.dedup(file),
+          startLine: node.callFrame.lineNumber + 1,
+        }),
+      );
       locations.push(new Location({ id: node.id, line: [new Line({ functionId: node.id, line: node.callFrame.lineNumber + 1 })] }));
     }
     const durations = sampleDurations(profile);
@@ -242,7 +331,10 @@ describe('pprof', () => {
       return new Sample({ locationId: stack, value: [1, Math.round(durations[at] * 1e6)] });
     });
     return new PprofProfile({
-      sampleType: [new ValueType({ type: strings.dedup('samples'), unit: strings.dedup('count') }), new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') })],
+      sampleType: [
+        new ValueType({ type: strings.dedup('samples'), unit: strings.dedup('count') }),
+        new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') }),
+      ],
       sample: samples,
       location: locations,
       function: functions,
@@ -256,7 +348,10 @@ describe('pprof', () => {
     // A sample of no time (two samples in the same microsecond, which a busy machine's recording
     // has) carries no weight in pprof and is not counted.
     const weighed = sampleDurations(raw).filter((ms) => Math.round(ms * 1e6) > 0).length;
-    for (const [name, content] of [['run.pb', Buffer.from(bytes)], ['run.pb.gz', gzipSync(bytes)]] as const) {
+    for (const [name, content] of [
+      ['run.pb', Buffer.from(bytes)],
+      ['run.pb.gz', gzipSync(bytes)],
+    ] as const) {
       const json = await report(write(name, content));
       expect(json).toMatchObject({ format: 'pprof', unit: 'ms', samples: weighed });
       const self = reportSelf(json);
@@ -285,7 +380,8 @@ pprof.encode(profile).then((bytes) => require('fs').writeFileSync(process.argv[2
     const leafName = new Map(decoded.location.map((location) => [String(location.id), fnName.get(String(location.line[0].functionId))]));
     const valueIndex = decoded.sampleType.length - 1;
     let busy = 0;
-    for (const sample of decoded.sample) if (leafName.get(String(sample.locationId[0])) === 'busyLoop') busy += Number(sample.value[valueIndex]);
+    for (const sample of decoded.sample)
+      if (leafName.get(String(sample.locationId[0])) === 'busyLoop') busy += Number(sample.value[valueIndex]);
     const json = await report(out);
     expect(json.format).toBe('pprof');
     expect(busy).toBeGreaterThan(0);

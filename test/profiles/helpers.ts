@@ -24,7 +24,13 @@ export interface CliRun {
 export async function perflens(argv: string[], cwd: string): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await runCliAsync(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd, isTTY: false, env: {} });
+  const code = await runCliAsync(argv, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    cwd,
+    isTTY: false,
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
@@ -89,7 +95,16 @@ export function buildProgram(root: string, sources: Record<string, string>): str
     fs.writeFileSync(path.join(root, name), text);
   }
   const outfile = path.join(root, 'dist', 'app.js');
-  buildSync({ entryPoints: [path.join(root, 'src', 'main.ts')], bundle: true, platform: 'node', format: 'cjs', sourcemap: true, outfile, logLevel: 'silent', keepNames: false });
+  buildSync({
+    entryPoints: [path.join(root, 'src', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    sourcemap: true,
+    outfile,
+    logLevel: 'silent',
+    keepNames: false,
+  });
   return outfile;
 }
 
@@ -145,7 +160,8 @@ export function sampleStacks(profile: CpuProfileJson): string[][] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   return profile.samples.map((id) => {
     const stack: string[] = [];
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.unshift((byId.get(at) as CpuNode).callFrame.functionName || '(anonymous)');
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
+      stack.unshift((byId.get(at) as CpuNode).callFrame.functionName || '(anonymous)');
     return stack;
   });
 }
@@ -204,11 +220,19 @@ export function withKnownWeights(profile: CpuProfileJson, ms: Record<string, num
     if (busiest.get(name) === node) samples.push(...Array<number>(Math.round((ms[name] * 1000) / intervalUs)).fill(node.id));
     else if (!Object.hasOwn(ms, name) && count.has(node.id)) samples.push(node.id);
   }
-  return { ...profile, samples, timeDeltas: samples.map((_, index) => (index === 0 ? 0 : intervalUs)), endTime: profile.startTime + samples.length * intervalUs };
+  return {
+    ...profile,
+    samples,
+    timeDeltas: samples.map((_, index) => (index === 0 ? 0 : intervalUs)),
+    endTime: profile.startTime + samples.length * intervalUs,
+  };
 }
 
 /** `profile` as if recorded from a copy of its program in `to`: frame URLs under `from` point there. */
 export function movedTo(profile: CpuProfileJson, from: string, to: string): CpuProfileJson {
   const [old, now] = [pathToFileURL(from).href, pathToFileURL(to).href];
-  return { ...profile, nodes: profile.nodes.map((node) => ({ ...node, callFrame: { ...node.callFrame, url: node.callFrame.url.replace(old, now) } })) };
+  return {
+    ...profile,
+    nodes: profile.nodes.map((node) => ({ ...node, callFrame: { ...node.callFrame, url: node.callFrame.url.replace(old, now) } })),
+  };
 }

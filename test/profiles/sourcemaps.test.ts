@@ -16,7 +16,13 @@ function profileAt(bundle: string, name: string): Buffer {
   const text = fs.readFileSync(bundle, 'utf8');
   const index = text.indexOf(`function ${name}(`);
   const before = text.slice(0, index).split('\n');
-  const frame = { functionName: name, scriptId: '1', url: `file://${bundle}`, lineNumber: before.length - 1, columnNumber: before[before.length - 1].length };
+  const frame = {
+    functionName: name,
+    scriptId: '1',
+    url: `file://${bundle}`,
+    lineNumber: before.length - 1,
+    columnNumber: before[before.length - 1].length,
+  };
   return Buffer.from(
     JSON.stringify({
       nodes: [
@@ -51,7 +57,11 @@ describe('source maps', () => {
     const profile = parseProfile(profileAt(outfile, 'lightWork'));
     const resolution = resolveFrames(profile, { root });
     const fn = resolution.functions.find((candidate) => candidate.name === 'lightWork');
-    expect(fn).toMatchObject({ file: 'src/work.ts', line: lineOf(programSources()['src/work.ts'], 'export function lightWork'), mapped: true });
+    expect(fn).toMatchObject({
+      file: 'src/work.ts',
+      line: lineOf(programSources()['src/work.ts'], 'export function lightWork'),
+      mapped: true,
+    });
     expect(resolution.problems).toEqual([]);
   });
 });
@@ -79,6 +89,7 @@ describe('paths', () => {
   });
 
   it('leaves what is not a file alone', () => {
-    for (const url of ['', 'node:internal/modules/cjs/loader', 'https://example.com/app.js', 'webpack://app/webpack/bootstrap']) expect(localPath(url, root)).toBeUndefined();
+    for (const url of ['', 'node:internal/modules/cjs/loader', 'https://example.com/app.js', 'webpack://app/webpack/bootstrap'])
+      expect(localPath(url, root)).toBeUndefined();
   });
 });

@@ -72,7 +72,10 @@ function scanJson(argv: string[], cwd: string): { code: number; json: ScanJson }
 
 describe('a deep file ends nothing', () => {
   it('the one-line repro `export const x = a+a+…` (3,000 terms) gives JSON: a 6 KB line of code is skipped as minified', () => {
-    const root = workspace({ 'x.ts': `const a = 1;\nexport const x = ${Array.from({ length: 3_000 }, () => 'a').join('+')};\n`, ...NORMAL_FILES });
+    const root = workspace({
+      'x.ts': `const a = 1;\nexport const x = ${Array.from({ length: 3_000 }, () => 'a').join('+')};\n`,
+      ...NORMAL_FILES,
+    });
     const { code, json } = scanJson(['x.ts', 'src'], root);
     expect(code).toBe(1);
     expect(json.skipped).toEqual([{ file: 'x.ts', reason: 'minified or bundled code (a line of 6 KB): analyse its sources instead' }]);
@@ -98,7 +101,11 @@ describe('a deep file ends nothing', () => {
     ['if blocks', DEEP_IFS],
   ])('%s nested 5,000 deep: the parser gives up, the file is an error, analyzeText does not throw', (_, text) => {
     const analysis = new Analyzer({ syntaxErrors: 'analyze' }).analyzeText(virtualPath('deep.ts'), text);
-    expect(analysis).toEqual({ file: virtualPath('deep.ts'), findings: [], errors: [{ file: virtualPath('deep.ts'), message: PARSER_GAVE_UP }] });
+    expect(analysis).toEqual({
+      file: virtualPath('deep.ts'),
+      findings: [],
+      errors: [{ file: virtualPath('deep.ts'), message: PARSER_GAVE_UP }],
+    });
   });
 
   it('the CLI lists each parser-deep file in errors, analyses the chain, and exits by the other files', () => {
@@ -164,7 +171,10 @@ export async function owners(ids: string[]) {
 }
 `;
     const root = workspace({ 'src/users.ts': users, 'src/orders.ts': orders, 'src/parens.ts': DEEP_PARENS, 'src/load.ts': BLOCKING_READ });
-    for (const order of [['src/orders.ts', 'src/users.ts'], ['src/users.ts', 'src/orders.ts']]) {
+    for (const order of [
+      ['src/orders.ts', 'src/users.ts'],
+      ['src/users.ts', 'src/orders.ts'],
+    ]) {
       const { json } = scanJson([...order, 'src/parens.ts', 'src/load.ts'], root);
       expect(json.errors).toEqual([{ file: 'src/parens.ts', message: PARSER_GAVE_UP }]);
       expect(json.findings.map((finding) => `${finding.file} ${finding.rule}`)).toEqual(['src/load.ts sync-io-in-async']);
@@ -211,7 +221,9 @@ describe('every failure of a file lands in its errors', () => {
   it('a rule that overflows the stack: named, said in words, the other rules still report', () => {
     const analyzer = new Analyzer({ rules: [overflows, ...allRules.filter((rule) => rule.meta.id === 'sync-io-in-async')] });
     const analysis = analyzer.analyzeText(virtualPath('load.ts'), BLOCKING_READ);
-    expect(analysis.errors).toEqual([{ file: virtualPath('load.ts'), rule: 'overflows', message: 'too deeply nested to analyse (stack overflow in rule overflows)' }]);
+    expect(analysis.errors).toEqual([
+      { file: virtualPath('load.ts'), rule: 'overflows', message: 'too deeply nested to analyse (stack overflow in rule overflows)' },
+    ]);
     expect(analysis.findings.map((finding) => finding.rule)).toEqual(['sync-io-in-async']);
   });
 
@@ -223,7 +235,10 @@ describe('every failure of a file lands in its errors', () => {
     }
     const analysis = new Analyzer({ rules: [asksTypes], host: new FailingTypes() }).analyzeText(virtualPath('load.ts'), BLOCKING_READ);
     expect(analysis.errors).toEqual([
-      { file: virtualPath('load.ts'), message: 'too deeply nested to analyse (stack overflow in the type checker); analysed without types' },
+      {
+        file: virtualPath('load.ts'),
+        message: 'too deeply nested to analyse (stack overflow in the type checker); analysed without types',
+      },
     ]);
     expect(analysis.findings.map((finding: Finding) => finding.rule)).toEqual(['asks-types']);
   });
@@ -293,7 +308,9 @@ describe('minified code', () => {
     const { json } = scanJson([], root);
     expect(json.skipped).toEqual([]);
     expect(json.files).toBe(1);
-    expect(json.findings.map((finding) => `${finding.rule} ${(finding.range as { start: { line: number } }).start.line}`)).toEqual(['sync-io-in-async 5']);
+    expect(json.findings.map((finding) => `${finding.rule} ${(finding.range as { start: { line: number } }).start.line}`)).toEqual([
+      'sync-io-in-async 5',
+    ]);
   });
 
   it('a real minified file is skipped once by the engine, with the reason the user sees', () => {
@@ -302,7 +319,9 @@ describe('minified code', () => {
     const root = workspace({ 'public/app.js': bundle.text, 'src/load.ts': BLOCKING_READ });
     const { code, json } = scanJson([], root);
     expect(code).toBe(1);
-    expect(json.skipped).toEqual([{ file: 'public/app.js', reason: 'minified or bundled code (a line of 48 KB): analyse its sources instead' }]);
+    expect(json.skipped).toEqual([
+      { file: 'public/app.js', reason: 'minified or bundled code (a line of 48 KB): analyse its sources instead' },
+    ]);
     expect(json.files).toBe(1);
     expect(json.findings.map((finding) => finding.file)).toEqual(['src/load.ts']);
     // The text report lists it too.
@@ -333,11 +352,16 @@ class InProcessWorker {
   }
 
   /** The first answer of `type` that passes `test`, already posted or still to come. */
-  next<T extends Response['type']>(type: T, test: (message: Extract<Response, { type: T }>) => boolean = () => true): Promise<Extract<Response, { type: T }>> {
+  next<T extends Response['type']>(
+    type: T,
+    test: (message: Extract<Response, { type: T }>) => boolean = () => true,
+  ): Promise<Extract<Response, { type: T }>> {
     const matches = (message: Response): boolean => message.type === type && test(message as Extract<Response, { type: T }>);
     const already = this.received.find(matches);
     if (already) return Promise.resolve(already as Extract<Response, { type: T }>);
-    return new Promise((resolve) => this.waiters.push({ test: matches, resolve: (message) => resolve(message as Extract<Response, { type: T }>) }));
+    return new Promise((resolve) =>
+      this.waiters.push({ test: matches, resolve: (message) => resolve(message as Extract<Response, { type: T }>) }),
+    );
   }
 }
 
@@ -370,8 +394,14 @@ describe('the editor worker answers for a deep file and goes on', () => {
     worker.server.handle({ type: 'scan', id: 7, folders: [root] });
     const done = await worker.next('scanDone', (m) => m.id === 7);
     expect(done).toMatchObject({ done: 8, total: 8, cancelled: false, skipped: [] });
-    expect(done.errors).toEqual(['deep/arrows.ts', 'deep/ifs.ts', 'deep/parens.ts'].map((name) => ({ file: path.join(root, name), message: PARSER_GAVE_UP })));
+    expect(done.errors).toEqual(
+      ['deep/arrows.ts', 'deep/ifs.ts', 'deep/parens.ts'].map((name) => ({ file: path.join(root, name), message: PARSER_GAVE_UP })),
+    );
     const results = worker.received.flatMap((m) => (m.type === 'scanProgress' ? m.results : []));
-    expect(results.filter((result) => result.findings.length > 0).map((result) => path.relative(root, result.path))).toEqual(['src/exec.ts', 'src/load.ts', 'src/orders.ts']);
+    expect(results.filter((result) => result.findings.length > 0).map((result) => path.relative(root, result.path))).toEqual([
+      'src/exec.ts',
+      'src/load.ts',
+      'src/orders.ts',
+    ]);
   });
 });

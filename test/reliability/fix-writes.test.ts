@@ -70,7 +70,9 @@ describe('--fix on a full disk', () => {
       const { code, json } = fixJson(root);
 
       expect(contents(root)).toEqual({ 'a.ts': original });
-      expect(json.errors).toEqual([{ file: 'a.ts', message: 'left unchanged: could not write the fixed copy beside it: ENOSPC: no space left on device' }]);
+      expect(json.errors).toEqual([
+        { file: 'a.ts', message: 'left unchanged: could not write the fixed copy beside it: ENOSPC: no space left on device' },
+      ]);
       expect(json.findings.map((finding) => finding.rule)).toEqual(['sync-io-in-async']);
       expect(json.fixed).toEqual({ files: 0, fixes: 0, unchanged: 1 });
       expect(code).toBe(1);
@@ -103,13 +105,19 @@ describe('--fix in the built CLI, as another process', () => {
     const original = fs.readFileSync(path.join(root, 'big.ts'));
     // 6 blocks of 1 KB: the fixed copy (over 8 KB) cannot be written whole. Node ignores
     // SIGXFSZ, so the write fails with EFBIG and PerfLens removes its temporary copy itself.
-    const result = spawnSync('bash', ['-c', 'ulimit -f 6 && exec "$@"', 'bash', process.execPath, CLI, 'fix', '--format', 'json', 'big.ts'], { cwd: root, encoding: 'utf8' });
+    const result = spawnSync(
+      'bash',
+      ['-c', 'ulimit -f 6 && exec "$@"', 'bash', process.execPath, CLI, 'fix', '--format', 'json', 'big.ts'],
+      { cwd: root, encoding: 'utf8' },
+    );
 
     expect(contents(root)).toEqual({ 'big.ts': original });
     expect(result.signal).toBeNull();
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout) as JsonReport;
-    expect(json.errors).toEqual([{ file: 'big.ts', message: 'left unchanged: could not write the fixed copy beside it: EFBIG: file too large' }]);
+    expect(json.errors).toEqual([
+      { file: 'big.ts', message: 'left unchanged: could not write the fixed copy beside it: EFBIG: file too large' },
+    ]);
     expect(json.fixed).toEqual({ files: 0, fixes: 0, unchanged: 1 });
     expect(result.status).toBe(1);
   });
@@ -142,7 +150,10 @@ describe('--fix on a file that is not valid UTF-8', () => {
     const { code, json } = fixJson(root);
     expect(contents(root)).toEqual({ 'menu.ts': original });
     expect(json.errors).toEqual([
-      { file: 'menu.ts', message: 'left unchanged: not valid UTF-8 (byte 0xE9 at line 1), so writing it back would change bytes outside the fix' },
+      {
+        file: 'menu.ts',
+        message: 'left unchanged: not valid UTF-8 (byte 0xE9 at line 1), so writing it back would change bytes outside the fix',
+      },
     ]);
     expect(json.findings.map((finding) => finding.rule)).toEqual(['sync-io-in-async']);
     expect(code).toBe(1);
@@ -154,7 +165,10 @@ describe('--fix on a file that is not valid UTF-8', () => {
     const { json } = fixJson(root);
     expect(contents(root)).toEqual({ 'label.ts': original });
     expect(json.errors).toEqual([
-      { file: 'label.ts', message: 'left unchanged: not valid UTF-8 (byte 0xEF at line 3), so writing it back would change bytes outside the fix' },
+      {
+        file: 'label.ts',
+        message: 'left unchanged: not valid UTF-8 (byte 0xEF at line 3), so writing it back would change bytes outside the fix',
+      },
     ]);
   });
 });
@@ -178,7 +192,9 @@ describe('--fix and the file behind the name', () => {
     const { json } = fixJson(root, ['load.ts']);
     expect(contents(root)).toEqual({ 'backup/load.ts.orig': Buffer.from(BLOCKING_READ), 'load.ts': Buffer.from(BLOCKING_READ) });
     expect(fs.statSync(path.join(root, 'load.ts')).nlink).toBe(2);
-    expect(json.errors).toEqual([{ file: 'load.ts', message: 'left unchanged: it has 2 hard links; replacing it would cut off the other names' }]);
+    expect(json.errors).toEqual([
+      { file: 'load.ts', message: 'left unchanged: it has 2 hard links; replacing it would cut off the other names' },
+    ]);
   });
 
   it("keeps the file's mode and its owner", (context) => {
@@ -218,8 +234,13 @@ describe('--fix when the file changes while PerfLens works', () => {
   it('names its temporary copy recognisably, beside the file', () => {
     const root = workspace({ 'a.ts': 'before\n' });
     let during: string[] = [];
-    replaceFile(path.join(root, 'a.ts'), Buffer.from('fixed\n'), { expected: Buffer.from('before\n'), beforeReplace: () => (during = fs.readdirSync(root)) });
-    expect(during.filter((name) => name !== '.git' && name !== 'a.ts')).toEqual([expect.stringMatching(new RegExp(`^\\.a\\.ts${TEMP_MARKER.replace('.', '\\.')}\\d+-[0-9a-f]{8}\\.tmp$`))]);
+    replaceFile(path.join(root, 'a.ts'), Buffer.from('fixed\n'), {
+      expected: Buffer.from('before\n'),
+      beforeReplace: () => (during = fs.readdirSync(root)),
+    });
+    expect(during.filter((name) => name !== '.git' && name !== 'a.ts')).toEqual([
+      expect.stringMatching(new RegExp(`^\\.a\\.ts${TEMP_MARKER.replace('.', '\\.')}\\d+-[0-9a-f]{8}\\.tmp$`)),
+    ]);
     expect(contents(root)).toEqual({ 'a.ts': Buffer.from('fixed\n') });
   });
 });
@@ -260,7 +281,9 @@ describe('--fix reports what it wrote and what it left unchanged', () => {
     const root = mixed();
     const { json } = fixJson(root, [], [syncIo, shrink]);
     expect(json.fixed).toEqual({ files: 2, fixes: 3, unchanged: 1 });
-    expect(json.errors).toEqual([{ file: 'linked.ts', message: 'left unchanged: it has 2 hard links; replacing it would cut off the other names' }]);
+    expect(json.errors).toEqual([
+      { file: 'linked.ts', message: 'left unchanged: it has 2 hard links; replacing it would cut off the other names' },
+    ]);
     expect(read(root, 'linked.ts')).toBe(BLOCKING_READ);
   });
 

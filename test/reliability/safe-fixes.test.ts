@@ -48,7 +48,10 @@ function suggestionOf(finding: Finding): Fix {
 
 /** Every fix of `rule` on `code`, safe or not, applied: the rewrite as it was when these were all safe. */
 function applyAll(code: string, rule: string): string {
-  return applyFixes(code, findings(code, { rule }).flatMap((finding) => finding.fixes)).text;
+  return applyFixes(
+    code,
+    findings(code, { rule }).flatMap((finding) => finding.fixes),
+  ).text;
 }
 
 interface ProgramRun {
@@ -63,7 +66,11 @@ interface ProgramRun {
  * `subject` compiled) and any `extra` files; `main` gets the output file's path as its first
  * argument. With `signal`, sends it once the program has printed `ready` — never on a timer.
  */
-async function runProgram(subject: string, main: string, options: { signal?: NodeJS.Signals; extra?: Record<string, string>; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ProgramRun> {
+async function runProgram(
+  subject: string,
+  main: string,
+  options: { signal?: NodeJS.Signals; extra?: Record<string, string>; args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<ProgramRun> {
   const dir = freshPath('program');
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'subject.js'), toCommonJs(subject));
@@ -162,7 +169,9 @@ export function install(file: string) {
   });
 }`;
     const fix = suggestionOf(findingAt(before, 'sync-io-in-async', 'fs.writeFileSync'));
-    expect(fix.title).toBe("Use await fs.promises.writeFile(…) (in a 'SIGTERM' listener: process.exit, here or in another listener, can end the process before it finishes)");
+    expect(fix.title).toBe(
+      "Use await fs.promises.writeFile(…) (in a 'SIGTERM' listener: process.exit, here or in another listener, can end the process before it finishes)",
+    );
     const main = `require('./subject.js').install(process.argv[2]);
 process.on('SIGTERM', () => process.exit(0));
 setInterval(() => {}, 1 << 30);
@@ -175,30 +184,35 @@ console.log('ready');
   it.each([
     ['uncaughtException', 'error: Error', 'error.message', `setImmediate(() => { throw new Error('boom'); });`, 'boom'],
     ['unhandledRejection', 'reason: unknown', 'String(reason)', `Promise.reject(new Error('boom'));`, 'Error: boom'],
-  ])("'%s': the process exits before the awaited crash report is written; a suggestion", async (event, parameter, text, crash, expected) => {
-    const before = `import fs from 'node:fs';
+  ])(
+    "'%s': the process exits before the awaited crash report is written; a suggestion",
+    async (event, parameter, text, crash, expected) => {
+      const before = `import fs from 'node:fs';
 export function install(file: string) {
   process.on('${event}', async (${parameter}) => {
     fs.writeFileSync(file, ${text});
   });
 }`;
-    const fix = suggestionOf(findingAt(before, 'sync-io-in-async', 'fs.writeFileSync'));
-    expect(fix.title).toContain(`in a '${event}' listener`);
-    const main = `require('./subject.js').install(process.argv[2]);
+      const fix = suggestionOf(findingAt(before, 'sync-io-in-async', 'fs.writeFileSync'));
+      expect(fix.title).toContain(`in a '${event}' listener`);
+      const main = `require('./subject.js').install(process.argv[2]);
 process.on('${event}', () => process.exit(1));
 ${crash}
 `;
-    const original = await runProgram(before, main);
-    expect([original.code, original.output]).toEqual([1, expected]);
-    const rewritten = await runProgram(applyFixes(before, [fix]).text, main);
-    expect(rewritten.code).toBe(1);
-    expect(rewritten.output).not.toBe(expected);
-  });
+      const original = await runProgram(before, main);
+      expect([original.code, original.output]).toEqual([1, expected]);
+      const rewritten = await runProgram(applyFixes(before, [fix]).text, main);
+      expect(rewritten.code).toBe(1);
+      expect(rewritten.output).not.toBe(expected);
+    },
+  );
 });
 
 describe('sync → await where nobody waits for the async function', () => {
-  it.each([['process.nextTick'], ['queueMicrotask'], ['setImmediate']])('a %s callback: the next callback no longer finds the write done; a suggestion', async (scheduler) => {
-    const before = `import fs from 'node:fs';
+  it.each([['process.nextTick'], ['queueMicrotask'], ['setImmediate']])(
+    'a %s callback: the next callback no longer finds the write done; a suggestion',
+    async (scheduler) => {
+      const before = `import fs from 'node:fs';
 export function run(file: string) {
   return new Promise((resolve) => {
     ${scheduler}(async () => {
@@ -207,11 +221,12 @@ export function run(file: string) {
     ${scheduler}(() => resolve(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(no file)'));
   });
 }`;
-    const fix = suggestionOf(findingAt(before, 'sync-io-in-async', 'fs.writeFileSync'));
-    expect(fix.title).toContain(`${scheduler} does not wait for its callback`);
-    expect(await run(before, 'run', [freshPath('tick.txt')])).toEqual({ value: 'written', log: [] });
-    expect(await run(applyFixes(before, [fix]).text, 'run', [freshPath('tick.txt')])).not.toEqual({ value: 'written', log: [] });
-  });
+      const fix = suggestionOf(findingAt(before, 'sync-io-in-async', 'fs.writeFileSync'));
+      expect(fix.title).toContain(`${scheduler} does not wait for its callback`);
+      expect(await run(before, 'run', [freshPath('tick.txt')])).toEqual({ value: 'written', log: [] });
+      expect(await run(applyFixes(before, [fix]).text, 'run', [freshPath('tick.txt')])).not.toEqual({ value: 'written', log: [] });
+    },
+  );
 
   it('an async method a constructor calls without awaiting: the new object is not loaded yet; a suggestion', async () => {
     const settings = freshPath('settings.json');
@@ -251,15 +266,23 @@ export function run(file: string) {
   });
 
   it.each([
-    ["a 'data' listener", `const stream = new EventEmitter();
+    [
+      "a 'data' listener",
+      `const stream = new EventEmitter();
   stream.on('data', async (chunk: string) => {
     fs.appendFileSync(file, chunk);
   });
   stream.emit('data', 'a');
-  stream.emit('data', 'b');`, "the 'data' event does not wait for its listener"],
-    ['a forEach callback', `['a', 'b'].forEach(async (chunk) => {
+  stream.emit('data', 'b');`,
+      "the 'data' event does not wait for its listener",
+    ],
+    [
+      'a forEach callback',
+      `['a', 'b'].forEach(async (chunk) => {
     fs.appendFileSync(file, chunk);
-  });`, 'forEach does not wait for its callback'],
+  });`,
+      'forEach does not wait for its callback',
+    ],
   ])('%s: the caller goes on before the writes; a suggestion', async (_name, body, reason) => {
     const before = `import fs from 'node:fs';
 import { EventEmitter } from 'node:events';
@@ -337,94 +360,98 @@ const [gate, dir] = process.argv.slice(3);
 `;
   const outcome = await runProgram(subject, main, { args: [gate, dir], env: { UV_THREADPOOL_SIZE: '1' } });
   const files: Record<string, string> = {};
-  for (const name of fs.readdirSync(dir).sort()) if (name !== 'gate') files[name] = fs.statSync(path.join(dir, name)).isDirectory() ? '(dir)' : fs.readFileSync(path.join(dir, name), 'utf8');
+  for (const name of fs.readdirSync(dir).sort())
+    if (name !== 'gate')
+      files[name] = fs.statSync(path.join(dir, name)).isDirectory() ? '(dir)' : fs.readFileSync(path.join(dir, name), 'utf8');
   return { results: JSON.parse(outcome.stdout), files };
 }
 
-describe.skipIf(process.platform === 'win32')('sync → await in check-then-act on one path (two concurrent calls, real node processes)', () => {
-  it.each([
-    [
-      'existsSync, then a wx write (only the write is converted)',
-      `if (fs.existsSync(path.join(dir, 'lock'))) return false;
+describe.skipIf(process.platform === 'win32')(
+  'sync → await in check-then-act on one path (two concurrent calls, real node processes)',
+  () => {
+    it.each([
+      [
+        'existsSync, then a wx write (only the write is converted)',
+        `if (fs.existsSync(path.join(dir, 'lock'))) return false;
   fs.writeFileSync(path.join(dir, 'lock'), 'mine', { flag: 'wx' });
   return true;`,
-      {},
-      { results: [true, false], files: { lock: 'mine' } },
-      { results: [true, 'EEXIST'], files: { lock: 'mine' } },
-    ],
-    [
-      'existsSync, then mkdirSync',
-      `if (fs.existsSync(path.join(dir, 'cache'))) return false;
+        {},
+        { results: [true, false], files: { lock: 'mine' } },
+        { results: [true, 'EEXIST'], files: { lock: 'mine' } },
+      ],
+      [
+        'existsSync, then mkdirSync',
+        `if (fs.existsSync(path.join(dir, 'cache'))) return false;
   fs.mkdirSync(path.join(dir, 'cache'));
   return true;`,
-      {},
-      { results: [true, false], files: { cache: '(dir)' } },
-      { results: [true, 'EEXIST'], files: { cache: '(dir)' } },
-    ],
-    [
-      'statSync, then unlinkSync (both converted)',
-      `try {
+        {},
+        { results: [true, false], files: { cache: '(dir)' } },
+        { results: [true, 'EEXIST'], files: { cache: '(dir)' } },
+      ],
+      [
+        'statSync, then unlinkSync (both converted)',
+        `try {
     fs.statSync(path.join(dir, 'job'));
   } catch {
     return false;
   }
   fs.unlinkSync(path.join(dir, 'job'));
   return true;`,
-      { job: 'pending' },
-      { results: [true, false], files: {} },
-      { results: [true, 'ENOENT'], files: {} },
-    ],
-    [
-      'accessSync, then renameSync',
-      `try {
+        { job: 'pending' },
+        { results: [true, false], files: {} },
+        { results: [true, 'ENOENT'], files: {} },
+      ],
+      [
+        'accessSync, then renameSync',
+        `try {
     fs.accessSync(path.join(dir, 'inbox'));
   } catch {
     return false;
   }
   fs.renameSync(path.join(dir, 'inbox'), path.join(dir, 'done'));
   return true;`,
-      { inbox: 'mail' },
-      { results: [true, false], files: { done: 'mail' } },
-      { results: [true, 'ENOENT'], files: { done: 'mail' } },
-    ],
-    [
-      'existsSync, then an exclusive copyFileSync',
-      `if (fs.existsSync(path.join(dir, 'copy'))) return false;
+        { inbox: 'mail' },
+        { results: [true, false], files: { done: 'mail' } },
+        { results: [true, 'ENOENT'], files: { done: 'mail' } },
+      ],
+      [
+        'existsSync, then an exclusive copyFileSync',
+        `if (fs.existsSync(path.join(dir, 'copy'))) return false;
   fs.copyFileSync(path.join(dir, 'original'), path.join(dir, 'copy'), fs.constants.COPYFILE_EXCL);
   return true;`,
-      { original: 'data' },
-      { results: [true, false], files: { copy: 'data', original: 'data' } },
-      { results: [true, 'EEXIST'], files: { copy: 'data', original: 'data' } },
-    ],
-    [
-      'readFileSync, then writeFileSync of the same counter (an update is lost)',
-      `const count = Number(fs.readFileSync(path.join(dir, 'counter'), 'utf8')) + 1;
+        { original: 'data' },
+        { results: [true, false], files: { copy: 'data', original: 'data' } },
+        { results: [true, 'EEXIST'], files: { copy: 'data', original: 'data' } },
+      ],
+      [
+        'readFileSync, then writeFileSync of the same counter (an update is lost)',
+        `const count = Number(fs.readFileSync(path.join(dir, 'counter'), 'utf8')) + 1;
   fs.writeFileSync(path.join(dir, 'counter'), String(count));
   return count;`,
-      { counter: '0' },
-      { results: [1, 2], files: { counter: '2' } },
-      { results: [1, 1], files: { counter: '1' } },
-    ],
-  ])('%s: both calls are only suggestions', async (_name, body, setup, original, rewritten) => {
-    const before = `import fs from 'node:fs';
+        { counter: '0' },
+        { results: [1, 2], files: { counter: '2' } },
+        { results: [1, 1], files: { counter: '1' } },
+      ],
+    ])('%s: both calls are only suggestions', async (_name, body, setup, original, rewritten) => {
+      const before = `import fs from 'node:fs';
 import path from 'node:path';
 export async function claim(dir: string) {
   ${body}
 }`;
-    const fixes = findings(before, { rule: 'sync-io-in-async' }).flatMap((finding) => finding.fixes);
-    expect(fixes.length).toBeGreaterThan(0);
-    for (const fix of fixes) {
-      expect(fix.safe).toBe(false);
-      expect(fix.title).toMatch(/use the same path: another call can now run between them\)$/);
-    }
-    expect(await gatedClaims(before, setup)).toEqual(original);
-    expect(await gatedClaims(applyAll(before, 'sync-io-in-async'), setup)).toEqual(rewritten);
-  });
+      const fixes = findings(before, { rule: 'sync-io-in-async' }).flatMap((finding) => finding.fixes);
+      expect(fixes.length).toBeGreaterThan(0);
+      for (const fix of fixes) {
+        expect(fix.safe).toBe(false);
+        expect(fix.title).toMatch(/use the same path: another call can now run between them\)$/);
+      }
+      expect(await gatedClaims(before, setup)).toEqual(original);
+      expect(await gatedClaims(applyAll(before, 'sync-io-in-async'), setup)).toEqual(rewritten);
+    });
 
-  it('a converted read between the check and the act (another path) opens the same window: a suggestion too', async () => {
-    const template = freshPath('page.html');
-    fs.writeFileSync(template, '<h1>hi</h1>');
-    const before = `import fs from 'node:fs';
+    it('a converted read between the check and the act (another path) opens the same window: a suggestion too', async () => {
+      const template = freshPath('page.html');
+      fs.writeFileSync(template, '<h1>hi</h1>');
+      const before = `import fs from 'node:fs';
 export async function publish(template: string, target: string) {
   if (fs.existsSync(target)) return 'exists';
   const body = fs.readFileSync(template, 'utf8');
@@ -435,29 +462,32 @@ export async function run(template: string, target: string) {
   const results = await Promise.allSettled([publish(template, target), publish(template, target)]);
   return results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as NodeJS.ErrnoException).code)).sort();
 }`;
-    const read = suggestionOf(findingAt(before, 'sync-io-in-async', 'fs.readFileSync'));
-    expect(read.title).toContain('fs.existsSync and fs.writeFileSync use the same path');
-    suggestionOf(findingAt(before, 'sync-io-in-async', 'fs.writeFileSync'));
-    expect(await run(before, 'run', [template, freshPath('out.html')])).toEqual({ value: ['exists', 'published'], log: [] });
-    expect(await run(applyAll(before, 'sync-io-in-async'), 'run', [template, freshPath('out.html')])).toEqual({ value: ['EEXIST', 'published'], log: [] });
-  });
+      const read = suggestionOf(findingAt(before, 'sync-io-in-async', 'fs.readFileSync'));
+      expect(read.title).toContain('fs.existsSync and fs.writeFileSync use the same path');
+      suggestionOf(findingAt(before, 'sync-io-in-async', 'fs.writeFileSync'));
+      expect(await run(before, 'run', [template, freshPath('out.html')])).toEqual({ value: ['exists', 'published'], log: [] });
+      expect(await run(applyAll(before, 'sync-io-in-async'), 'run', [template, freshPath('out.html')])).toEqual({
+        value: ['EEXIST', 'published'],
+        log: [],
+      });
+    });
 
-  it('in a request handler too: the handler rule gives the same suggestion', () => {
-    const code = `import fs from 'node:fs';
+    it('in a request handler too: the handler rule gives the same suggestion', () => {
+      const code = `import fs from 'node:fs';
 app.post('/claim/:id', async (req, res) => {
   const lock = 'locks/' + req.params.id;
   if (fs.existsSync(lock)) return res.sendStatus(409);
   fs.writeFileSync(lock, 'taken', { flag: 'wx' });
   res.sendStatus(201);
 });`;
-    const fix = suggestionOf(findingAt(code, 'sync-io-in-handler', 'fs.writeFileSync'));
-    expect(fix.title).toContain('fs.existsSync and fs.writeFileSync use the same path');
-  });
+      const fix = suggestionOf(findingAt(code, 'sync-io-in-handler', 'fs.writeFileSync'));
+      expect(fix.title).toContain('fs.existsSync and fs.writeFileSync use the same path');
+    });
 
-  it('calls on different paths stay safe and keep behaviour', async () => {
-    const source = freshPath('source.txt');
-    fs.writeFileSync(source, 'content');
-    const before = `import fs from 'node:fs';
+    it('calls on different paths stay safe and keep behaviour', async () => {
+      const source = freshPath('source.txt');
+      fs.writeFileSync(source, 'content');
+      const before = `import fs from 'node:fs';
 import path from 'node:path';
 export async function run(source: string, dir: string) {
   fs.mkdirSync(dir, { recursive: true });
@@ -465,11 +495,12 @@ export async function run(source: string, dir: string) {
   fs.writeFileSync(path.join(dir, 'copy.txt'), text);
   return fs.statSync(path.join(source)).size;
 }`;
-    const after = applySafeFixes(before, 'sync-io-in-async');
-    expect(after).not.toMatch(/Sync\(/);
-    await expectSameBehaviour(before, after, 'run', [[source, freshPath('copies')]]);
-  });
-});
+      const after = applySafeFixes(before, 'sync-io-in-async');
+      expect(after).not.toMatch(/Sync\(/);
+      await expectSameBehaviour(before, after, 'run', [[source, freshPath('copies')]]);
+    });
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Hoisting (invariant-in-loop, construct-per-call), the Set (lookup-in-loop), the accumulator (spread-accumulator)
@@ -500,7 +531,11 @@ function withPureFixes(code: string): string {
   return text;
 }
 
-const ORDERS = [{ id: 'a', cents: 100 }, { id: 'b', cents: 250 }, { id: 'a', cents: 0 }];
+const ORDERS = [
+  { id: 'a', cents: 100 },
+  { id: 'b', cents: 250 },
+  { id: 'a', cents: 0 },
+];
 
 describe('hoisting, Set and accumulator fixes in the timing contexts (they move no I/O and add no await)', () => {
   it('inside an exit listener (real node process): the same report is written', async () => {
@@ -529,7 +564,11 @@ class Report {
 export function run(orders: Array<{ id: string; cents: number }>, activeIds: string[]) {
   return new Promise((resolve) => process.nextTick(() => resolve([new Report(orders, activeIds).result, summary(orders, activeIds)])));
 }`;
-    await expectSameBehaviour(before, withPureFixes(before), 'run', [[ORDERS, ['a']], [[], []], [ORDERS, []]]);
+    await expectSameBehaviour(before, withPureFixes(before), 'run', [
+      [ORDERS, ['a']],
+      [[], []],
+      [ORDERS, []],
+    ]);
   });
 });
 
@@ -663,7 +702,9 @@ export function run(ratios: number[]) {
   });
 }`;
     expect(findings(before, { rule: 'invariant-in-loop' })).toEqual([]);
-    const hoisted = before.replace('return amounts.map', 'const numberFormat = new Intl.NumberFormat(locales);\n  return amounts.map').replace('new Intl.NumberFormat(locales).format', 'numberFormat.format');
+    const hoisted = before
+      .replace('return amounts.map', 'const numberFormat = new Intl.NumberFormat(locales);\n  return amounts.map')
+      .replace('new Intl.NumberFormat(locales).format', 'numberFormat.format');
     expect(await run(before, 'run', [[1, 2], ['en-US']])).toEqual({ value: ['1,000', '2.000'], log: [] });
     expect(await run(hoisted, 'run', [[1, 2], ['en-US']])).toEqual({ value: ['1,000', '2,000'], log: [] });
   });
@@ -687,7 +728,9 @@ const LOCALE = 'en-US';`;
 }`;
     const fix = suggestionOf(findingAt(before, 'invariant-in-loop', 'new RegExp'));
     expect(await run(before, 'run', [[], '('])).toEqual({ value: [], log: [] });
-    expect(await run(applyFixes(before, [fix]).text, 'run', [[], '('])).toMatchObject({ error: expect.stringMatching(/^SyntaxError: Invalid regular expression/) });
+    expect(await run(applyFixes(before, [fix]).text, 'run', [[], '('])).toMatchObject({
+      error: expect.stringMatching(/^SyntaxError: Invalid regular expression/),
+    });
   });
 
   it('construct-per-call: an invalid pattern would make module load throw; only a suggestion', () => {
@@ -764,7 +807,10 @@ export function run(orderIds: string[]) {
   return new Orders().active(orderIds);
 }`;
     expect(findingAt(before, 'lookup-in-loop', 'this.activeIds.includes').fixes).toEqual([]);
-    const setOnce = before.replace('return orderIds.filter((id) => this.activeIds.includes(id));', 'const activeIdsSet = new Set(this.activeIds);\n    return orderIds.filter((id) => activeIdsSet.has(id));');
+    const setOnce = before.replace(
+      'return orderIds.filter((id) => this.activeIds.includes(id));',
+      'const activeIdsSet = new Set(this.activeIds);\n    return orderIds.filter((id) => activeIdsSet.has(id));',
+    );
     expect((await run(before, 'run', [['a', 'c', 'b']])).log).toHaveLength(3);
     expect((await run(setOnce, 'run', [['a', 'c', 'b']])).log).toHaveLength(1);
   });
@@ -786,7 +832,11 @@ export function run(orderIds: string[]) {
 }`;
     const after = applySafeFixes(before, 'lookup-in-loop');
     expect(after).toContain('const idsSet = new Set(ids);');
-    await expectSameBehaviour(before, after, 'run', [[[{ ref: 'a' }, {}, { ref: 'b' }], ['a']], [[{}], []], [[], ['a']]]);
+    await expectSameBehaviour(before, after, 'run', [
+      [[{ ref: 'a' }, {}, { ref: 'b' }], ['a']],
+      [[{}], []],
+      [[], ['a']],
+    ]);
   });
 
   it('lookup-in-loop: a loop that awaits, over a parameter the caller changes meanwhile, gets a suggestion', async () => {
@@ -829,7 +879,9 @@ export function run(items: number[]) {
 }`;
     const fix = suggestionOf(findingAt(before, 'spread-accumulator', '{ ...acc'));
     expect(await run(before, 'run', [['a', 'b']])).toEqual({ value: { last: 'b' }, log: [] });
-    expect(await run(applyFixes(before, [fix]).text, 'run', [['a', 'b']])).toMatchObject({ error: expect.stringMatching(/^TypeError: Cannot set property last/) });
+    expect(await run(applyFixes(before, [fix]).text, 'run', [['a', 'b']])).toMatchObject({
+      error: expect.stringMatching(/^TypeError: Cannot set property last/),
+    });
   });
 
   it('spread-accumulator: an accumulator a closure keeps gets a suggestion; mutating it changes what the closure sees', async () => {
@@ -842,7 +894,19 @@ export function run(items: number[]) {
   return [all, snapshots.map((size) => size())];
 }`;
     const fix = suggestionOf(findingAt(before, 'spread-accumulator', '[...acc, x]'));
-    expect(await run(before, 'run', [[7, 8, 9]])).toEqual({ value: [[7, 8, 9], [0, 1, 2]], log: [] });
-    expect(await run(applyFixes(before, [fix]).text, 'run', [[7, 8, 9]])).toEqual({ value: [[7, 8, 9], [3, 3, 3]], log: [] });
+    expect(await run(before, 'run', [[7, 8, 9]])).toEqual({
+      value: [
+        [7, 8, 9],
+        [0, 1, 2],
+      ],
+      log: [],
+    });
+    expect(await run(applyFixes(before, [fix]).text, 'run', [[7, 8, 9]])).toEqual({
+      value: [
+        [7, 8, 9],
+        [3, 3, 3],
+      ],
+      log: [],
+    });
   });
 });

@@ -45,11 +45,21 @@ interface CliRun {
   stderr: string;
 }
 
-async function perflens(argv: string[], cwd: string, options: { colour?: boolean; env?: Record<string, string>; rules?: readonly Rule[] } = {}): Promise<CliRun> {
+async function perflens(
+  argv: string[],
+  cwd: string,
+  options: { colour?: boolean; env?: Record<string, string>; rules?: readonly Rule[] } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const env = { ...(options.colour ? { FORCE_COLOR: '1' } : {}), ...options.env };
-  const io = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text), cwd, isTTY: options.colour ?? false, env };
+  const io = {
+    stdout: (text: string) => (stdout += text),
+    stderr: (text: string) => (stderr += text),
+    cwd,
+    isTTY: options.colour ?? false,
+    env,
+  };
   const code = await runCliAsync(argv, io, options.rules ? { rules: options.rules } : {});
   return { code, stdout, stderr };
 }
@@ -96,7 +106,8 @@ const rules = [quotesStrings, crashesLoudly];
 function hostileWorkspace(): string {
   return workspace({
     'src/a\nb.ts': String.raw`export const title = "\u001b]0;pwned\u0007";` + '\n',
-    'src/\u001b[2Jclear.ts': String.raw`export const c1 = "\u009b2J";` + '\n' + String.raw`export const bidi = "\u202eevil\u202c";` + '\nboom;\n',
+    'src/\u001b[2Jclear.ts':
+      String.raw`export const c1 = "\u009b2J";` + '\n' + String.raw`export const bidi = "\u202eevil\u202c";` + '\nboom;\n',
     'src/\u202eevil.ts': 'const x = {;\n',
     'src/\u009bbin.js': Buffer.from([0x61, 0x00, 0x62]),
     'src/plain-and-longer.js': Buffer.from([0x61, 0x00, 0x62]),
@@ -144,7 +155,10 @@ describe('perflens scan, text', () => {
     const profileName = `prof${TITLE}.cpuprofile`;
     // A frame in a generated file whose sourceMappingURL names a map that is not there: a note naming both.
     fs.writeFileSync(path.join(root, `gen${RLO}.js`), `work();\n//# sourceMappingURL=gone${CLEAR_C1}.map\n`);
-    fs.writeFileSync(path.join(root, profileName), JSON.stringify(cpuProfile([{ name: 'work', url: `file://${path.join(root, `gen${RLO}.js`)}`, samples: 3 }])));
+    fs.writeFileSync(
+      path.join(root, profileName),
+      JSON.stringify(cpuProfile([{ name: 'work', url: `file://${path.join(root, `gen${RLO}.js`)}`, samples: 3 }])),
+    );
     for (const colour of [false, true]) {
       const result = await perflens(['scan', '--profile', profileName], root, { rules, colour });
       expect(result.stderr).toBe('');
@@ -160,7 +174,8 @@ describe('perflens scan, text', () => {
     const root = hostileWorkspace();
     const json = await perflens(['scan', '--format', 'json'], root, { rules, colour: true });
     const sarif = await perflens(['scan', '--format', 'sarif'], root, { rules, colour: true });
-    for (const result of [json, sarif]) expect([...Buffer.from(result.stdout, 'utf8')].filter((byte) => byte < 0x20 && byte !== 0x0a)).toEqual([]);
+    for (const result of [json, sarif])
+      expect([...Buffer.from(result.stdout, 'utf8')].filter((byte) => byte < 0x20 && byte !== 0x0a)).toEqual([]);
     const findings = (JSON.parse(json.stdout) as { findings: Array<{ file: string; message: string }> }).findings;
     expect(findings).toContainEqual(expect.objectContaining({ file: 'src/a\nb.ts', message: `${TITLE} is quoted` }));
     const results = (JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ message: { text: string } }> }> }).runs[0].results;
@@ -193,8 +208,14 @@ describe('perflens profile, text', () => {
 
   it('shows baseline rows, the regression lines and the regression message on stderr visibly', async () => {
     // The same total before and after: only the hostile function grew (×10), evil… shrank.
-    const before = hostile.map((frame) => ({ ...frame, samples: frame.name === TITLE ? 4 : frame.name === `evil${CLEAR_C1}` ? 56 : frame.samples }));
-    const root = workspace({ 'now.cpuprofile': JSON.stringify(cpuProfile(hostile)), 'before.cpuprofile': JSON.stringify(cpuProfile(before)) });
+    const before = hostile.map((frame) => ({
+      ...frame,
+      samples: frame.name === TITLE ? 4 : frame.name === `evil${CLEAR_C1}` ? 56 : frame.samples,
+    }));
+    const root = workspace({
+      'now.cpuprofile': JSON.stringify(cpuProfile(hostile)),
+      'before.cpuprofile': JSON.stringify(cpuProfile(before)),
+    });
     const result = await perflens(['profile', 'now.cpuprofile', '--baseline', 'before.cpuprofile', '--max-regression', '10'], root);
     expect(result.code).toBe(1);
     expectShownAsIs(result.stdout, false);
@@ -205,7 +226,9 @@ describe('perflens profile, text', () => {
       'two\\nlines        /app/src/a\\nb.js:1',
       '\\u202etxt.exe     /app/\\u2066gen\\u2069.js:1',
     ]);
-    expect(result.stdout).toContain('\nregressions over 10% (beyond sampling noise):\n  \\x1b]0;pwned\\x07 (/app/src/\\x1b[2Jwork.js): 4.0 ms → 40.0 ms (+900.0%)\n');
+    expect(result.stdout).toContain(
+      '\nregressions over 10% (beyond sampling noise):\n  \\x1b]0;pwned\\x07 (/app/src/\\x1b[2Jwork.js): 4.0 ms → 40.0 ms (+900.0%)\n',
+    );
     expectShownAsIs(result.stderr, false);
     expect(result.stderr).toBe('perflens: 1 regression over 10%: \\x1b]0;pwned\\x07 (/app/src/\\x1b[2Jwork.js) +900.0%\n');
   });
@@ -220,7 +243,10 @@ describe('perflens profile, text', () => {
 
   it('escapes notes: a source map problem naming a hostile file', async () => {
     const root = workspace({ [`gen${RLO}.js`]: `work();\n//# sourceMappingURL=gone${CLEAR_C1}.map\n` });
-    fs.writeFileSync(path.join(root, 'p.cpuprofile'), JSON.stringify(cpuProfile([{ name: 'work', url: `file://${path.join(root, `gen${RLO}.js`)}`, samples: 3 }])));
+    fs.writeFileSync(
+      path.join(root, 'p.cpuprofile'),
+      JSON.stringify(cpuProfile([{ name: 'work', url: `file://${path.join(root, `gen${RLO}.js`)}`, samples: 3 }])),
+    );
     const result = await perflens(['profile', 'p.cpuprofile'], root);
     expect(result.code).toBe(0);
     expectShownAsIs(result.stdout, false);
@@ -257,13 +283,22 @@ describe('messages that say what really happened', () => {
     [['profile', 'x.cpuprofile', '--top', '-1'], 'perflens: --top needs a whole number of rows ≥ 1 (got "-1")'],
     [['profile', 'x.cpuprofile', '--top', '-0.5'], 'perflens: --top needs a whole number of rows ≥ 1 (got "-0.5")'],
     [['profile', 'x.cpuprofile', '--top=-1'], 'perflens: --top needs a whole number of rows ≥ 1 (got "-1")'],
-    [['profile', 'x.cpuprofile', '--baseline', 'b.cpuprofile', '--max-regression', '-5'], 'perflens: --max-regression needs a percentage ≥ 0, e.g. 10 (got "-5")'],
-    [['profile', 'x.cpuprofile', '--baseline', 'b.cpuprofile', '--max-regression', '-5%'], 'perflens: --max-regression needs a percentage ≥ 0, e.g. 10 (got "-5%")'],
+    [
+      ['profile', 'x.cpuprofile', '--baseline', 'b.cpuprofile', '--max-regression', '-5'],
+      'perflens: --max-regression needs a percentage ≥ 0, e.g. 10 (got "-5")',
+    ],
+    [
+      ['profile', 'x.cpuprofile', '--baseline', 'b.cpuprofile', '--max-regression', '-5%'],
+      'perflens: --max-regression needs a percentage ≥ 0, e.g. 10 (got "-5%")',
+    ],
     // A word that is an option still is one: it is not taken as the number.
     [['profile', 'x.cpuprofile', '--top', '--format', 'json'], 'perflens: --top needs a value (see perflens profile --help)'],
     [[], 'perflens: missing command: expected scan, fix, profile, or help (see perflens --help)'],
     [['lint'], 'perflens: unknown command "lint": expected scan, fix, profile, or help (see perflens --help)'],
-    [['profil'], 'perflens: unknown command "profil" (did you mean "profile"?): expected scan, fix, profile, or help (see perflens --help)'],
+    [
+      ['profil'],
+      'perflens: unknown command "profil" (did you mean "profile"?): expected scan, fix, profile, or help (see perflens --help)',
+    ],
     [['help', 'lint'], 'perflens: no help for "lint": expected scan, fix, or profile (perflens help COMMAND)'],
   ])('%j → %s', async (argv, expected) => {
     const result = await perflens(argv, workspace({}));
@@ -290,7 +325,12 @@ interface Frame {
 /** A V8 .cpuprofile: each frame a child of the root, sampled `samples` times, 1 ms apart. */
 function cpuProfile(frames: readonly Frame[]): object {
   const nodes = [
-    { id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, hitCount: 0, children: frames.map((_, index) => index + 2) },
+    {
+      id: 1,
+      callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
+      hitCount: 0,
+      children: frames.map((_, index) => index + 2),
+    },
     ...frames.map((frame, index) => ({
       id: index + 2,
       callFrame: { functionName: frame.name, scriptId: String(index + 1), url: frame.url, lineNumber: 0, columnNumber: 0 },

@@ -69,14 +69,21 @@ function perflens(args: string[], cwd: string, stdin?: { input: Buffer } | { fd:
     input: stdin && 'input' in stdin ? stdin.input : undefined,
     stdio: stdin && 'fd' in stdin ? [stdin.fd, 'pipe', 'pipe'] : 'pipe',
   });
-  if (result.signal) throw new Error(`perflens ${args.join(' ')} was stopped by ${result.signal} (it hung or ran out of memory): ${result.stderr}`);
+  if (result.signal)
+    throw new Error(`perflens ${args.join(' ')} was stopped by ${result.signal} (it hung or ran out of memory): ${result.stderr}`);
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 async function inProcess(args: string[], cwd: string): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await runCliAsync(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd, isTTY: false, env: {} });
+  const code = await runCliAsync(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    cwd,
+    isTTY: false,
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
@@ -87,10 +94,20 @@ type FrameSpec = Record<string, { url?: string; line?: number; column?: number }
 function cpuprofile(frames: FrameSpec, stacks: string[], times: number[], startTime: number, endTime: number): string {
   const names = Object.keys(frames);
   const nodes = [
-    { id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, children: names.map((_, index) => index + 2) },
+    {
+      id: 1,
+      callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
+      children: names.map((_, index) => index + 2),
+    },
     ...names.map((name, index) => ({
       id: index + 2,
-      callFrame: { functionName: name, scriptId: '1', url: frames[name].url ?? '', lineNumber: frames[name].line ?? -1, columnNumber: frames[name].column ?? -1 },
+      callFrame: {
+        functionName: name,
+        scriptId: '1',
+        url: frames[name].url ?? '',
+        lineNumber: frames[name].line ?? -1,
+        columnNumber: frames[name].column ?? -1,
+      },
     })),
   ];
   const samples = stacks.map((name) => names.indexOf(name) + 2);
@@ -134,7 +151,7 @@ describe('the bounded reader: regular files only, never past the limit', () => {
     expect(reason(path.join(root, 'loop-a'))).toBe('a symbolic link loop');
   });
 
-  it('the engine the editor\'s worker runs reads through it: a link to /dev/null is skipped as a device, not analysed as empty', () => {
+  it("the engine the editor's worker runs reads through it: a link to /dev/null is skipped as a device, not analysed as empty", () => {
     const root = folder();
     fs.symlinkSync('/dev/null', path.join(root, 'null.ts'));
     const analysis = new Analyzer({ rules: [] }).analyzeFile(path.join(root, 'null.ts'));
@@ -165,9 +182,18 @@ describe('scan: a named path that is no regular file is refused with what it is,
     const root = folder();
     fs.symlinkSync('/dev/zero', path.join(root, 'zero.ts'));
     fs.symlinkSync('/dev/null', path.join(root, 'null.ts'));
-    expect(perflens(['scan', 'zero.ts'], root)).toMatchObject({ code: 2, stderr: 'perflens: zero.ts is a character device: only files and folders are scanned\n' });
-    expect(perflens(['scan', 'null.ts'], root)).toMatchObject({ code: 2, stderr: 'perflens: null.ts is a character device: only files and folders are scanned\n' });
-    expect(perflens(['scan', '/dev/null'], root)).toMatchObject({ code: 2, stderr: 'perflens: /dev/null is a character device: only files and folders are scanned\n' });
+    expect(perflens(['scan', 'zero.ts'], root)).toMatchObject({
+      code: 2,
+      stderr: 'perflens: zero.ts is a character device: only files and folders are scanned\n',
+    });
+    expect(perflens(['scan', 'null.ts'], root)).toMatchObject({
+      code: 2,
+      stderr: 'perflens: null.ts is a character device: only files and folders are scanned\n',
+    });
+    expect(perflens(['scan', '/dev/null'], root)).toMatchObject({
+      code: 2,
+      stderr: 'perflens: /dev/null is a character device: only files and folders are scanned\n',
+    });
   });
 
   it('a symbolic link loop is called one, not "no such file"', () => {
@@ -190,7 +216,9 @@ describe('scan: a named path that is no regular file is refused with what it is,
     expect(result.stderr).toBe('');
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ files: 1, errors: [], skipped: [] });
-    expect(report.findings.map((finding: { rule: string; file: string }) => `${finding.rule} ${finding.file}`)).toEqual(['unbounded-promise-all src/open.ts']);
+    expect(report.findings.map((finding: { rule: string; file: string }) => `${finding.rule} ${finding.file}`)).toEqual([
+      'unbounded-promise-all src/open.ts',
+    ]);
   });
 
   it('a .perflensrc.json that is a FIFO is a config error naming what it is', () => {
@@ -209,10 +237,14 @@ describe('profile: a FIFO or a device is not read as a profile', () => {
     fs.symlinkSync('/dev/zero', path.join(root, 'zero.cpuprofile'));
     const fifo = perflens(['profile', 'pipe.cpuprofile'], root);
     expect(fifo.code).toBe(2);
-    expect(fifo.stderr).toBe(`perflens: ${path.join(root, 'pipe.cpuprofile')} is a FIFO, not a regular file: only files are read as profiles (pipe one in with "perflens profile -")\n`);
+    expect(fifo.stderr).toBe(
+      `perflens: ${path.join(root, 'pipe.cpuprofile')} is a FIFO, not a regular file: only files are read as profiles (pipe one in with "perflens profile -")\n`,
+    );
     expect(perflens(['profile', '/dev/zero'], root).stderr).toMatch(/^perflens: \/dev\/zero is a character device, not a regular file/);
     expect(perflens(['profile', 'zero.cpuprofile'], root).stderr).toMatch(/zero\.cpuprofile is a character device, not a regular file/);
-    expect(perflens(['scan', '.', '--profile', 'pipe.cpuprofile'], root).stderr).toMatch(/^perflens: --profile pipe\.cpuprofile: .*pipe\.cpuprofile is a FIFO, not a regular file/);
+    expect(perflens(['scan', '.', '--profile', 'pipe.cpuprofile'], root).stderr).toMatch(
+      /^perflens: --profile pipe\.cpuprofile: .*pipe\.cpuprofile is a FIFO, not a regular file/,
+    );
   });
 
   it('a profile piped on standard input still works, as "-" and as /dev/stdin, and gives what the file gives', () => {
@@ -234,7 +266,9 @@ describe('profile: a FIFO or a device is not read as a profile', () => {
     try {
       const result = perflens(['profile', '-'], root, { fd: zero });
       expect(result.code).toBe(2);
-      expect(result.stderr).toBe('perflens: standard input is a character device: pipe a profile in (cat run.cpuprofile | perflens profile -)\n');
+      expect(result.stderr).toBe(
+        'perflens: standard input is a character device: pipe a profile in (cat run.cpuprofile | perflens profile -)\n',
+      );
     } finally {
       fs.closeSync(zero);
     }
@@ -266,12 +300,18 @@ describe('profile: every read a profile asks for stays inside the root, and noth
     fs.mkdirSync(outside);
     fs.writeFileSync(path.join(outside, 'secret.map'), `${MARKER} root:x:0:0:root:/root:/bin/bash\n`);
     fs.writeFileSync(path.join(outside, 'secret.js'), `function hidden() {\n  return '${MARKER}';\n}\n`);
-    fs.writeFileSync(path.join(root, 'app.js'), `function work() {\n  return 1;\n}\nwork();\n${mappingUrl === undefined ? '' : `//# sourceMappingURL=${mappingUrl}\n`}`);
+    fs.writeFileSync(
+      path.join(root, 'app.js'),
+      `function work() {\n  return 1;\n}\nwork();\n${mappingUrl === undefined ? '' : `//# sourceMappingURL=${mappingUrl}\n`}`,
+    );
     return { parent, root, outside };
   }
 
   function profileOf(root: string, url: string): void {
-    fs.writeFileSync(path.join(root, 'run.cpuprofile'), cpuprofile({ work: { url, line: 0, column: 9 } }, ['work', 'work'], [1000, 2000], 0, 3000));
+    fs.writeFileSync(
+      path.join(root, 'run.cpuprofile'),
+      cpuprofile({ work: { url, line: 0, column: 9 } }, ['work', 'work'], [1000, 2000], 0, 3000),
+    );
   }
 
   it('a sourceMappingURL that climbs out of the root (../../etc/passwd style) is not followed', async () => {
@@ -282,12 +322,16 @@ describe('profile: every read a profile asks for stays inside the root, and noth
     expect(result.stdout + result.stderr).not.toContain(MARKER);
     const report: ProfileJson = JSON.parse(result.stdout);
     expect(report.functions[0]).toMatchObject({ name: 'work', file: 'app.js' });
-    expect(report.notes).toEqual([`1 file the profile names (${path.join(parent, 'outside', 'secret.map')}) lies outside ${root}: reading outside the root is refused, so their functions have no source map or range`]);
+    expect(report.notes).toEqual([
+      `1 file the profile names (${path.join(parent, 'outside', 'secret.map')}) lies outside ${root}: reading outside the root is refused, so their functions have no source map or range`,
+    ]);
 
     // With the outside folder inside the root the map is read — and its parse error is described, not quoted.
     const wider = await inProcess(['profile', 'root/run.cpuprofile', '--format', 'json'], parent);
     expect(wider.stdout + wider.stderr).not.toContain(MARKER);
-    expect(JSON.parse(wider.stdout).notes).toEqual([`source map of ${root}/app.js is broken (not valid JSON): showing generated positions`]);
+    expect(JSON.parse(wider.stdout).notes).toEqual([
+      `source map of ${root}/app.js is broken (not valid JSON): showing generated positions`,
+    ]);
   });
 
   it.skipIf(!fs.existsSync('/etc/passwd'))('the literal ../../../../etc/passwd of the report is not read', async () => {
@@ -295,7 +339,9 @@ describe('profile: every read a profile asks for stays inside the root, and noth
     profileOf(root, `file://${root}/app.js`);
     const result = await inProcess(['profile', 'run.cpuprofile', '--format', 'json', '--root', '.'], root);
     expect(result.stdout + result.stderr).not.toMatch(/root:x?:?0/);
-    expect(JSON.parse(result.stdout).notes).toEqual([expect.stringMatching(/^1 file the profile names \(\/etc\/passwd\) lies outside .*: reading outside the root is refused/)]);
+    expect(JSON.parse(result.stdout).notes).toEqual([
+      expect.stringMatching(/^1 file the profile names \(\/etc\/passwd\) lies outside .*: reading outside the root is refused/),
+    ]);
   });
 
   it('a frame in a file outside the root is listed (absolute path, range null) but its source is not read', async () => {
@@ -306,7 +352,9 @@ describe('profile: every read a profile asks for stays inside the root, and noth
     expect(result.stdout + result.stderr).not.toContain(MARKER);
     const report: ProfileJson = JSON.parse(result.stdout);
     expect(report.functions[0]).toMatchObject({ name: 'work', file: `${outside}/secret.js`, range: null });
-    expect(report.notes).toEqual([expect.stringContaining(`(${outside}/secret.js) lies outside ${root}: reading outside the root is refused`)]);
+    expect(report.notes).toEqual([
+      expect.stringContaining(`(${outside}/secret.js) lies outside ${root}: reading outside the root is refused`),
+    ]);
     // The same frame with the file inside the root gets its range: only the root decided.
     const inside = JSON.parse((await inProcess(['profile', 'root/run.cpuprofile', '--format', 'json'], parent)).stdout) as ProfileJson;
     expect(inside.functions[0].range).toEqual({ start: { line: 1, column: 1 }, end: { line: 3, column: 2 } });
@@ -317,7 +365,16 @@ describe('profile: every read a profile asks for stays inside the root, and noth
     const { root } = project('zero.map');
     fs.symlinkSync('/dev/zero', path.join(root, 'zero.map'));
     fs.symlinkSync('/dev/zero', path.join(root, 'zero.js'));
-    fs.writeFileSync(path.join(root, 'frames.cpuprofile'), cpuprofile({ fromDevice: { url: 'file:///dev/zero', line: 0, column: 0 }, fromLink: { url: 'zero.js', line: 0, column: 0 } }, ['fromDevice', 'fromLink'], [1000, 2000], 0, 3000));
+    fs.writeFileSync(
+      path.join(root, 'frames.cpuprofile'),
+      cpuprofile(
+        { fromDevice: { url: 'file:///dev/zero', line: 0, column: 0 }, fromLink: { url: 'zero.js', line: 0, column: 0 } },
+        ['fromDevice', 'fromLink'],
+        [1000, 2000],
+        0,
+        3000,
+      ),
+    );
     profileOf(root, `file://${root}/app.js`);
 
     const frames: ProfileJson = JSON.parse(perflens(['profile', 'frames.cpuprofile', '--format', 'json'], root).stdout);
@@ -331,18 +388,22 @@ describe('profile: every read a profile asks for stays inside the root, and noth
 
     // With / as the root nothing is outside it: the reader itself refuses the device.
     const everywhere: ProfileJson = JSON.parse(perflens(['profile', 'run.cpuprofile', '--format', 'json', '--root', '/'], root).stdout);
-    expect(everywhere.notes).toEqual([`source map of ${root}/app.js cannot be read (${root}/zero.map is a character device): showing generated positions`]);
+    expect(everywhere.notes).toEqual([
+      `source map of ${root}/app.js cannot be read (${root}/zero.map is a character device): showing generated positions`,
+    ]);
     const devices: ProfileJson = JSON.parse(perflens(['profile', 'frames.cpuprofile', '--format', 'json', '--root', '/'], root).stdout);
     expect(devices.functions.map((fn) => fn.range)).toEqual([null, null]);
     expect(devices.notes).toEqual([]);
   });
 
-  it('a neighbouring .map or a frame\'s own file that is a FIFO is refused, not waited on', () => {
+  it("a neighbouring .map or a frame's own file that is a FIFO is refused, not waited on", () => {
     const { root } = project(undefined);
     mkfifo(path.join(root, 'app.js.map'));
     profileOf(root, `file://${root}/app.js`);
     const report: ProfileJson = JSON.parse(perflens(['profile', 'run.cpuprofile', '--format', 'json'], root).stdout);
-    expect(report.notes).toEqual([`source map of ${root}/app.js cannot be read (${root}/app.js.map is a FIFO): showing generated positions`]);
+    expect(report.notes).toEqual([
+      `source map of ${root}/app.js cannot be read (${root}/app.js.map is a FIFO): showing generated positions`,
+    ]);
 
     mkfifo(path.join(root, 'pipe.js'));
     profileOf(root, `file://${root}/pipe.js`);
@@ -370,7 +431,15 @@ describe('timings: samples out of time order and negative deltas give a note, an
     const expected = await report(ordered);
     expect(expected.notes).toEqual([]);
     const permutation = [3, 0, 7, 1, 9, 2, 5, 4, 8, 6];
-    const shuffled = await report(cpuprofile(frames, permutation.map((at) => stacks[at]), permutation.map((at) => times[at]), 0, 12_000));
+    const shuffled = await report(
+      cpuprofile(
+        frames,
+        permutation.map((at) => stacks[at]),
+        permutation.map((at) => times[at]),
+        0,
+        12_000,
+      ),
+    );
     expect(selfByName(shuffled)).toEqual(selfByName(expected));
     expect(shuffled.total).toBe(expected.total);
     expect(shuffled.notes).toEqual(['7 samples out of time order were reordered by timestamp']);
@@ -396,7 +465,15 @@ describe('timings: samples out of time order and negative deltas give a note, an
         traceEvents: [
           { name: 'thread_name', ph: 'M', pid: 1, tid: 1, args: { name: 'CrRendererMain' } },
           { name: 'Profile', ph: 'P', pid: 1, tid: 1, id: '0x1', ts: 0, args: { data: { startTime: 0 } } },
-          { name: 'ProfileChunk', ph: 'P', pid: 1, tid: 1, id: '0x1', ts: 0, args: { data: { cpuProfile: { nodes, samples: order.map((at) => samples[at]) }, timeDeltas: deltas } } },
+          {
+            name: 'ProfileChunk',
+            ph: 'P',
+            pid: 1,
+            tid: 1,
+            id: '0x1',
+            ts: 0,
+            args: { data: { cpuProfile: { nodes, samples: order.map((at) => samples[at]) }, timeDeltas: deltas } },
+          },
         ],
       });
     };

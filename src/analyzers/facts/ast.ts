@@ -241,7 +241,15 @@ export function isLiteralLike(node: ts.Expression): boolean {
 /** The statement that directly contains `node` (where a declaration could be inserted before it). */
 export function enclosingStatement(node: ts.Node): ts.Statement | undefined {
   for (let current: ts.Node | undefined = node; current; current = current.parent) {
-    if (ts.isStatement(current) && current.parent && (ts.isBlock(current.parent) || ts.isSourceFile(current.parent) || ts.isCaseClause(current.parent) || ts.isDefaultClause(current.parent) || ts.isModuleBlock(current.parent))) {
+    if (
+      ts.isStatement(current) &&
+      current.parent &&
+      (ts.isBlock(current.parent) ||
+        ts.isSourceFile(current.parent) ||
+        ts.isCaseClause(current.parent) ||
+        ts.isDefaultClause(current.parent) ||
+        ts.isModuleBlock(current.parent))
+    ) {
       return current;
     }
     if (isFunctionLike(current) && current !== node) return undefined;

@@ -31,10 +31,15 @@ export function awaitPromisesFix(io: SyncIoCall, facts: FileFacts): FixSpec | un
   if (callers.some((caller) => caller.kind === 'process-end')) return undefined;
   const suggestion = (why: string): FixSpec => ({ title: `${title} (${why})`, kind: 'suggestion', edits });
   const processEvent = callers.find((caller) => caller.kind === 'process-event');
-  if (processEvent) return suggestion(`in a '${processEvent.event}' listener: process.exit, here or in another listener, can end the process before it finishes`);
+  if (processEvent)
+    return suggestion(
+      `in a '${processEvent.event}' listener: process.exit, here or in another listener, can end the process before it finishes`,
+    );
   const sequence = samePathSequenceAround(io, facts);
-  if (sequence) return suggestion(`${sequence.first.display} and ${sequence.last.display} use the same path: another call can now run between them`);
+  if (sequence)
+    return suggestion(`${sequence.first.display} and ${sequence.last.display} use the same path: another call can now run between them`);
   const caller = callers.find((found) => found.kind === 'caller');
-  if (caller?.kind === 'caller' && !awaitsBefore(io.call, fn)) return suggestion(`${caller.reason}, and what runs next could find the call not done yet`);
+  if (caller?.kind === 'caller' && !awaitsBefore(io.call, fn))
+    return suggestion(`${caller.reason}, and what runs next could find the call not done yet`);
   return { title, kind: 'safe', edits };
 }

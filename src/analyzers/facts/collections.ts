@@ -20,19 +20,49 @@ export type ElementKind = 'string' | 'number' | 'boolean' | 'bigint' | 'object' 
 
 /** Calls whose result is always a fresh array. */
 const ARRAY_FACTORIES: ReadonlySet<string> = new Set([
-  'Array.from', 'Array.of', 'Array', 'Object.keys', 'Object.values', 'Object.entries', 'Object.getOwnPropertyNames', 'Reflect.ownKeys',
+  'Array.from',
+  'Array.of',
+  'Array',
+  'Object.keys',
+  'Object.values',
+  'Object.entries',
+  'Object.getOwnPropertyNames',
+  'Reflect.ownKeys',
 ]);
 
 /** Methods that give an array whatever array-like they are called on (strings have none of them). */
-const ARRAY_RESULT_METHODS: ReadonlySet<string> = new Set(['map', 'filter', 'flatMap', 'flat', 'toSorted', 'toReversed', 'toSpliced', 'split']);
+const ARRAY_RESULT_METHODS: ReadonlySet<string> = new Set([
+  'map',
+  'filter',
+  'flatMap',
+  'flat',
+  'toSorted',
+  'toReversed',
+  'toSpliced',
+  'split',
+]);
 
 /** Methods that give an array when called on an array (and a string on a string). */
 const SAME_KIND_METHODS: ReadonlySet<string> = new Set(['slice', 'concat', 'sort', 'reverse', 'fill', 'copyWithin', 'with']);
 
 /** Methods that give a string when called on anything that has them. */
 const STRING_RESULT_METHODS: ReadonlySet<string> = new Set([
-  'join', 'toLowerCase', 'toUpperCase', 'trim', 'trimStart', 'trimEnd', 'padStart', 'padEnd', 'repeat', 'toFixed', 'substring', 'substr',
-  'normalize', 'toLocaleLowerCase', 'toLocaleUpperCase', 'charAt',
+  'join',
+  'toLowerCase',
+  'toUpperCase',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'padStart',
+  'padEnd',
+  'repeat',
+  'toFixed',
+  'substring',
+  'substr',
+  'normalize',
+  'toLocaleLowerCase',
+  'toLocaleUpperCase',
+  'charAt',
 ]);
 
 function qualifiedCallee(call: ts.CallExpression | ts.NewExpression): string | undefined {
@@ -48,7 +78,12 @@ export function annotatedKind(type: ts.TypeNode | undefined): ValueKind | undefi
   if (ts.isParenthesizedTypeNode(type)) return annotatedKind(type.type);
   if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return 'array';
   if (ts.isTypeOperatorNode(type) && type.operator === SK.ReadonlyKeyword) return annotatedKind(type.type);
-  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && (type.typeName.text === 'Array' || type.typeName.text === 'ReadonlyArray')) return 'array';
+  if (
+    ts.isTypeReferenceNode(type) &&
+    ts.isIdentifier(type.typeName) &&
+    (type.typeName.text === 'Array' || type.typeName.text === 'ReadonlyArray')
+  )
+    return 'array';
   if (type.kind === SK.StringKeyword) return 'string';
   if (ts.isLiteralTypeNode(type) && ts.isStringLiteral(type.literal)) return 'string';
   return undefined;
@@ -60,7 +95,11 @@ function annotatedElementType(type: ts.TypeNode | undefined): ts.TypeNode | unde
   if (ts.isParenthesizedTypeNode(type)) return annotatedElementType(type.type);
   if (ts.isTypeOperatorNode(type) && type.operator === SK.ReadonlyKeyword) return annotatedElementType(type.type);
   if (ts.isArrayTypeNode(type)) return type.elementType;
-  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && (type.typeName.text === 'Array' || type.typeName.text === 'ReadonlyArray')) {
+  if (
+    ts.isTypeReferenceNode(type) &&
+    ts.isIdentifier(type.typeName) &&
+    (type.typeName.text === 'Array' || type.typeName.text === 'ReadonlyArray')
+  ) {
     return type.typeArguments?.[0];
   }
   return undefined;
@@ -216,7 +255,19 @@ export function declarationKind(declaration: Declaration, depth = 0): ValueKind 
 }
 
 /** Calls that always return a new array when called on an array. */
-const FRESH_ARRAY_METHODS: ReadonlySet<string> = new Set(['map', 'filter', 'flatMap', 'flat', 'slice', 'concat', 'toSorted', 'toReversed', 'toSpliced', 'with', 'split']);
+const FRESH_ARRAY_METHODS: ReadonlySet<string> = new Set([
+  'map',
+  'filter',
+  'flatMap',
+  'flat',
+  'slice',
+  'concat',
+  'toSorted',
+  'toReversed',
+  'toSpliced',
+  'with',
+  'split',
+]);
 
 /**
  * True when `expression` creates a new array no other code holds yet: a literal, `Array.from`,
@@ -241,13 +292,21 @@ export function createsFreshArray(expression: ts.Expression): boolean {
  */
 export function listBehindCopy(expression: ts.Expression): ts.Expression {
   const node = skipParens(expression);
-  if (ts.isArrayLiteralExpression(node) && node.elements.length === 1 && ts.isSpreadElement(node.elements[0])) return skipParens(node.elements[0].expression);
+  if (ts.isArrayLiteralExpression(node) && node.elements.length === 1 && ts.isSpreadElement(node.elements[0]))
+    return skipParens(node.elements[0].expression);
   if (ts.isCallExpression(node)) {
     const name = calleeName(node);
     const inner = receiverOf(node);
     if ((name === 'slice' || name === 'concat') && node.arguments.length === 0 && inner) return skipParens(inner);
     const callee = skipParens(node.expression);
-    if (name === 'from' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && node.arguments.length === 1) return skipParens(node.arguments[0]);
+    if (
+      name === 'from' &&
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      callee.expression.text === 'Array' &&
+      node.arguments.length === 1
+    )
+      return skipParens(node.arguments[0]);
   }
   return node;
 }
@@ -311,7 +370,12 @@ export function elementKind(expression: ts.Expression, file: FileFacts): Element
       const annotated = elementKindOfTypeNode(annotatedElementType(declaration.type));
       if (annotated) return annotated;
       const init = declaration.initializer && skipParens(declaration.initializer);
-      if (init && (declaration.kind === 'const' || declaration.kind === 'let') && !isSharedOutsideFile(declaration) && references(declaration).every((r) => useOf(r).kind === 'read')) {
+      if (
+        init &&
+        (declaration.kind === 'const' || declaration.kind === 'let') &&
+        !isSharedOutsideFile(declaration) &&
+        references(declaration).every((r) => useOf(r).kind === 'read')
+      ) {
         if (ts.isArrayLiteralExpression(init)) {
           const literal = literalElements(init);
           if (literal?.kind) return literal.kind;
@@ -342,7 +406,8 @@ export const SMALL_CONSTANT = 32;
  * keep its size, as nothing in this file changes it.
  */
 export function fixedLength(declaration: Declaration): number | undefined {
-  if ((declaration.kind !== 'const' && declaration.kind !== 'let' && declaration.kind !== 'var') || !declaration.initializer) return undefined;
+  if ((declaration.kind !== 'const' && declaration.kind !== 'let' && declaration.kind !== 'var') || !declaration.initializer)
+    return undefined;
   let init = skipParens(declaration.initializer);
   if (ts.isCallExpression(init) && calleeName(init) === 'freeze' && init.arguments.length === 1) init = skipParens(init.arguments[0]);
   if (!ts.isArrayLiteralExpression(init) || init.elements.some((e) => ts.isSpreadElement(e))) return undefined;
@@ -353,7 +418,8 @@ export function fixedLength(declaration: Declaration): number | undefined {
     if (use.kind === 'read' || (use.kind === 'escape' && declaration.kind === 'const')) continue;
     if (use.kind !== 'mutate' || use.method !== 'push') return undefined;
     const call = skipParensUpTo(reference).parent?.parent;
-    if (!call || !ts.isCallExpression(call) || !call.arguments.every((a) => ts.isLiteralExpression(a)) || iterationsAround(call).length > 0) return undefined;
+    if (!call || !ts.isCallExpression(call) || !call.arguments.every((a) => ts.isLiteralExpression(a)) || iterationsAround(call).length > 0)
+      return undefined;
     size += call.arguments.length;
   }
   return size;
@@ -380,7 +446,7 @@ export function looksFixedSize(expression: ts.Expression): boolean {
   }
   if (!ts.isPropertyAccessExpression(node)) return false;
   if (CONSTANT_NAME.test(node.name.text)) return true;
-  for (let current: ts.Expression = node; ; ) {
+  for (let current: ts.Expression = node; ;) {
     const inner = skipParens(current);
     if (ts.isPropertyAccessExpression(inner)) {
       if (CONFIGURATION_NAMES.test(inner.name.text)) return true;
@@ -397,7 +463,8 @@ export function looksFixedSize(expression: ts.Expression): boolean {
  * `allowedDomains`, `imageContentTypes`. Size evidence from naming, as a reader uses it; names of
  * records (`users`, `orders`, `items`, `ids`, `rows`, `nodes`, `elements`) are deliberately absent.
  */
-const SMALL_DOMAIN = /^(columns?|fields?|headers?|modifiers?|flags?|options?|opts|roles?|permissions?|scopes?|domains?|languages?|langs?|locales?|extensions?|exts?|methods?|verbs?|aliases|keywords?|attributes?|attrs?|embeds?|providers?|services?|plugins?|sections?|tabs?|panels?|themes?|formats?|types?|kinds?|units?|currencies|countries|statuses|states|commands?|hooks?|presets?|features?|settings?|capabilities|platforms?|modes?|levels?|variants?|sizes?|colou?rs?|icons?|fonts?|shortcuts?|hotkeys?|indices|indexes|segments?|parts?|args?|argv|params?|directives?|decorators?|props?|steps?|stages?|phases?|layers?|palettes?|weekdays|months|protocols?|schemes?|encodings?|charsets?|signals?|codes?)$/i;
+const SMALL_DOMAIN =
+  /^(columns?|fields?|headers?|modifiers?|flags?|options?|opts|roles?|permissions?|scopes?|domains?|languages?|langs?|locales?|extensions?|exts?|methods?|verbs?|aliases|keywords?|attributes?|attrs?|embeds?|providers?|services?|plugins?|sections?|tabs?|panels?|themes?|formats?|types?|kinds?|units?|currencies|countries|statuses|states|commands?|hooks?|presets?|features?|settings?|capabilities|platforms?|modes?|levels?|variants?|sizes?|colou?rs?|icons?|fonts?|shortcuts?|hotkeys?|indices|indexes|segments?|parts?|args?|argv|params?|directives?|decorators?|props?|steps?|stages?|phases?|layers?|palettes?|weekdays|months|protocols?|schemes?|encodings?|charsets?|signals?|codes?)$/i;
 
 /** True when the name (or a chain's last property) is one of SMALL_DOMAIN's. */
 export function hasSmallDomainName(expression: ts.Expression): boolean {
@@ -405,7 +472,10 @@ export function hasSmallDomainName(expression: ts.Expression): boolean {
   const name = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : undefined;
   if (name === undefined) return false;
   // camelCase or snake_case: test the last word (`hiddenColumns` → `Columns`, `MIME_TYPES` → `TYPES`).
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_]+/)
+    .filter(Boolean);
   const last = words[words.length - 1] ?? name;
   return SMALL_DOMAIN.test(last);
 }
@@ -446,7 +516,8 @@ function isStaticListing(expression: ts.Expression): boolean {
     if (declaration.kind === 'enum') return true;
     if (declaration.kind === 'import') return /^[A-Z]/.test(declaration.name);
     const init = declaration.initializer && skipParens(declaration.initializer);
-    if (declaration.kind === 'const' && ts.isSourceFile(declaration.scope) && init && ts.isObjectLiteralExpression(init)) return init.properties.length <= SMALL_CONSTANT;
+    if (declaration.kind === 'const' && ts.isSourceFile(declaration.scope) && init && ts.isObjectLiteralExpression(init))
+      return init.properties.length <= SMALL_CONSTANT;
     return CONSTANT_NAME.test(declaration.name) || /^(options|opts|config|settings|flags|env)$/i.test(declaration.name);
   }
   return ts.isPropertyAccessExpression(argument) && (isStaticChain(argument) || looksFixedSize(argument));
@@ -463,10 +534,25 @@ function isStaticChain(chain: ts.PropertyAccessExpression): boolean {
   if (declaration.kind === 'import') return /^[A-Z][a-z]/.test(declaration.name);
   // A module-level object literal: only a short, non-empty list written in it (an empty one is a store that fills up).
   const init = declaration.initializer && skipParens(declaration.initializer);
-  if (declaration.kind !== 'const' || !ts.isSourceFile(declaration.scope) || !init || !ts.isObjectLiteralExpression(init) || node !== skipParens(chain.expression)) return false;
-  const property = init.properties.find((p) => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === chain.name.text) as ts.PropertyAssignment | undefined;
+  if (
+    declaration.kind !== 'const' ||
+    !ts.isSourceFile(declaration.scope) ||
+    !init ||
+    !ts.isObjectLiteralExpression(init) ||
+    node !== skipParens(chain.expression)
+  )
+    return false;
+  const property = init.properties.find(
+    (p) => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === chain.name.text,
+  ) as ts.PropertyAssignment | undefined;
   const value = property && skipParens(property.initializer);
-  return !!value && ts.isArrayLiteralExpression(value) && value.elements.length > 0 && value.elements.length <= SMALL_CONSTANT && !value.elements.some(ts.isSpreadElement);
+  return (
+    !!value &&
+    ts.isArrayLiteralExpression(value) &&
+    value.elements.length > 0 &&
+    value.elements.length <= SMALL_CONSTANT &&
+    !value.elements.some(ts.isSpreadElement)
+  );
 }
 
 /** `this.skipped` where the class declares `skipped = ['a', 'b']`: a field initialised with a short literal. */
@@ -474,7 +560,13 @@ function isShortField(chain: ts.PropertyAccessExpression): boolean {
   if (chain.expression.kind !== SK.ThisKeyword) return false;
   const field = classField(chain.name.text, chain);
   const init = field?.initializer && skipParens(field.initializer);
-  return !!init && ts.isArrayLiteralExpression(init) && init.elements.length > 0 && init.elements.length <= SMALL_CONSTANT && !init.elements.some(ts.isSpreadElement);
+  return (
+    !!init &&
+    ts.isArrayLiteralExpression(init) &&
+    init.elements.length > 0 &&
+    init.elements.length <= SMALL_CONSTANT &&
+    !init.elements.some(ts.isSpreadElement)
+  );
 }
 
 /**
@@ -501,7 +593,8 @@ function isBuiltOnce(declaration: Declaration): boolean {
  * data has: `orders`, `userIds`, `selectedElements`, `rows`, `lines`, `documents`. Size evidence
  * from naming, the other side of SMALL_DOMAIN.
  */
-const RECORD_WORDS = /^(ids|uuids|users|customers|accounts|members|people|persons|employees|contacts|subscribers|followers|participants|attendees|students|orders|items|products|skus|invoices|payments|transactions|charges|bookings|reservations|shipments|listings|records|rows|entries|lines|files|urls|documents|docs|pages|posts|comments|messages|emails|notifications|events|logs|entities|elements|edges|vertices|descendants|shapes|cells|tiles|pixels|hits|matches|candidates|tokens|words|chunks|packages|modules|dependencies|deps|assets|images|photos|videos|tracks|articles|tickets|issues|tasks|jobs|todos|repos|repositories|commits|sessions|requests|connections|devices|readings|samples|measurements|metrics|addresses|locations|places|questions|answers|reviews|ratings|votes|likes|backlinks)$/i;
+const RECORD_WORDS =
+  /^(ids|uuids|users|customers|accounts|members|people|persons|employees|contacts|subscribers|followers|participants|attendees|students|orders|items|products|skus|invoices|payments|transactions|charges|bookings|reservations|shipments|listings|records|rows|entries|lines|files|urls|documents|docs|pages|posts|comments|messages|emails|notifications|events|logs|entities|elements|edges|vertices|descendants|shapes|cells|tiles|pixels|hits|matches|candidates|tokens|words|chunks|packages|modules|dependencies|deps|assets|images|photos|videos|tracks|articles|tickets|issues|tasks|jobs|todos|repos|repositories|commits|sessions|requests|connections|devices|readings|samples|measurements|metrics|addresses|locations|places|questions|answers|reviews|ratings|votes|likes|backlinks)$/i;
 
 export type Scale = 'small' | 'large';
 
@@ -525,7 +618,8 @@ export function scaleOf(expression: ts.Expression, depth = 0): Scale | undefined
   if (ts.isAwaitExpression(node)) {
     // `await Promise.all(promises)`: as many results as promises.
     const awaited = skipParens(node.expression);
-    if (ts.isCallExpression(awaited) && calleeName(awaited) === 'all' && awaited.arguments[0]) return scaleOf(awaited.arguments[0], depth + 1);
+    if (ts.isCallExpression(awaited) && calleeName(awaited) === 'all' && awaited.arguments[0])
+      return scaleOf(awaited.arguments[0], depth + 1);
     return 'large';
   }
   if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
@@ -552,19 +646,55 @@ export function scaleOf(expression: ts.Expression, depth = 0): Scale | undefined
     const name = calleeName(node);
     const callee = skipParens(node.expression);
     if (name === undefined) return undefined;
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && (callee.expression.text === 'Object' || callee.expression.text === 'Array')) {
-      if (['keys', 'values', 'entries', 'getOwnPropertyNames', 'from'].includes(name) && node.arguments[0]) return scaleOf(node.arguments[0], depth + 1);
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      (callee.expression.text === 'Object' || callee.expression.text === 'Array')
+    ) {
+      if (['keys', 'values', 'entries', 'getOwnPropertyNames', 'from'].includes(name) && node.arguments[0])
+        return scaleOf(node.arguments[0], depth + 1);
       return undefined;
     }
-    if (name === 'parse' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON') return 'large';
-    if (name === 'querySelectorAll' || name === 'getElementsByTagName' || name === 'getElementsByClassName' || name === 'readdirSync') return 'large';
+    if (
+      name === 'parse' &&
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      callee.expression.text === 'JSON'
+    )
+      return 'large';
+    if (name === 'querySelectorAll' || name === 'getElementsByTagName' || name === 'getElementsByClassName' || name === 'readdirSync')
+      return 'large';
     if (name === 'split') {
       const separator = node.arguments[0] && skipParens(node.arguments[0]);
-      if (separator && (ts.isRegularExpressionLiteral(separator) ? /\\n/.test(separator.text) : ts.isStringLiteralLike(separator) && separator.text.includes('\n'))) return 'large';
+      if (
+        separator &&
+        (ts.isRegularExpressionLiteral(separator)
+          ? /\\n/.test(separator.text)
+          : ts.isStringLiteralLike(separator) && separator.text.includes('\n'))
+      )
+        return 'large';
       return undefined;
     }
     const receiver = receiverOf(node);
-    if (receiver && ['map', 'filter', 'flatMap', 'flat', 'slice', 'concat', 'sort', 'toSorted', 'reverse', 'toReversed', 'values', 'keys', 'entries'].includes(name)) return scaleOf(receiver, depth + 1);
+    if (
+      receiver &&
+      [
+        'map',
+        'filter',
+        'flatMap',
+        'flat',
+        'slice',
+        'concat',
+        'sort',
+        'toSorted',
+        'reverse',
+        'toReversed',
+        'values',
+        'keys',
+        'entries',
+      ].includes(name)
+    )
+      return scaleOf(receiver, depth + 1);
     // `getUsers()`, `this.loadOrders()`: named for what they return.
     const returned = name.replace(/^(get|find|fetch|load|list|read|query|select|all|search|collect)(?=[A-Z])/, '');
     return returned !== name && RECORD_WORDS.test(lastWord(returned)) ? 'large' : undefined;
@@ -579,11 +709,19 @@ function isDerivation(expression: ts.Expression): boolean {
   if (ts.isConditionalExpression(node)) return isDerivation(node.whenTrue) || isDerivation(node.whenFalse);
   if (!ts.isCallExpression(node)) return false;
   const name = calleeName(node);
-  return name !== undefined && ['map', 'filter', 'flatMap', 'flat', 'slice', 'concat', 'sort', 'toSorted', 'reverse', 'keys', 'values', 'entries', 'from'].includes(name);
+  return (
+    name !== undefined &&
+    ['map', 'filter', 'flatMap', 'flat', 'slice', 'concat', 'sort', 'toSorted', 'reverse', 'keys', 'values', 'entries', 'from'].includes(
+      name,
+    )
+  );
 }
 
 function lastWord(name: string): string {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_]+/)
+    .filter(Boolean);
   return words[words.length - 1] ?? name;
 }
 
@@ -595,7 +733,8 @@ export function hasRecordName(expression: ts.Expression): boolean {
 }
 
 /** Names of whatever a call returned or a request carried: their lists are the data itself. */
-const CONTAINER_NAMES = /^(data|response|res|result|body|payload|json|page|state|store|stores|props|ctx|context|req|request|scene|app|db|this)$/i;
+const CONTAINER_NAMES =
+  /^(data|response|res|result|body|payload|json|page|state|store|stores|props|ctx|context|req|request|scene|app|db|this)$/i;
 
 /**
  * `link.webhookIds`, `hitElement.groupIds`, `chatHistory.messages`: a list property of one record —

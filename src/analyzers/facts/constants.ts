@@ -61,7 +61,8 @@ export function constantValue(expression: ts.Expression | undefined, depth = 0):
       const left = constantValue(binary.left, depth + 1);
       const right = constantValue(binary.right, depth + 1);
       if (!left || !right) return undefined;
-      if (typeof left.value === 'string' && (typeof right.value === 'string' || typeof right.value === 'number')) return { value: left.value + String(right.value) };
+      if (typeof left.value === 'string' && (typeof right.value === 'string' || typeof right.value === 'number'))
+        return { value: left.value + String(right.value) };
       if (typeof left.value === 'number' && typeof right.value === 'string') return { value: String(left.value) + right.value };
       if (typeof left.value === 'number' && typeof right.value === 'number') return { value: left.value + right.value };
       return undefined;
@@ -80,7 +81,8 @@ export function constantValue(expression: ts.Expression | undefined, depth = 0):
       for (const property of (node as ts.ObjectLiteralExpression).properties) {
         if (!ts.isPropertyAssignment(property)) return undefined;
         const name = property.name;
-        if (!(ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) || name.text === '__proto__') return undefined;
+        if (!(ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) || name.text === '__proto__')
+          return undefined;
         const value = constantValue(property.initializer, depth + 1);
         if (!value) return undefined;
         object[name.text] = value.value;
@@ -166,28 +168,49 @@ export function isProcessConstant(expression: ts.Expression | undefined, file: F
       return (node as ts.TemplateExpression).templateSpans.every((span) => isProcessConstant(span.expression, file, depth + 1));
     case SK.BinaryExpression: {
       const binary = node as ts.BinaryExpression;
-      return binary.operatorToken.kind === SK.PlusToken && isProcessConstant(binary.left, file, depth + 1) && isProcessConstant(binary.right, file, depth + 1);
+      return (
+        binary.operatorToken.kind === SK.PlusToken &&
+        isProcessConstant(binary.left, file, depth + 1) &&
+        isProcessConstant(binary.right, file, depth + 1)
+      );
     }
     case SK.PropertyAccessExpression: {
       const access = node as ts.PropertyAccessExpression;
       const object = skipParens(access.expression);
       if (ts.isMetaProperty(object)) return ['url', 'dirname', 'filename'].includes(access.name.text);
       // process.env.NAME
-      if (ts.isPropertyAccessExpression(object) && object.name.text === 'env' && ts.isIdentifier(object.expression) && object.expression.text === 'process' && !lookup('process', node)) return true;
+      if (
+        ts.isPropertyAccessExpression(object) &&
+        object.name.text === 'env' &&
+        ts.isIdentifier(object.expression) &&
+        object.expression.text === 'process' &&
+        !lookup('process', node)
+      )
+        return true;
       return isConfigurationRead(access);
     }
     case SK.CallExpression: {
       const call = node as ts.CallExpression;
       const name = calleeName(call);
       const callee = skipParens(call.expression);
-      if (name === 'cwd' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'process' && call.arguments.length === 0) return !lookup('process', node);
+      if (
+        name === 'cwd' &&
+        ts.isPropertyAccessExpression(callee) &&
+        ts.isIdentifier(callee.expression) &&
+        callee.expression.text === 'process' &&
+        call.arguments.length === 0
+      )
+        return !lookup('process', node);
       if (name === undefined || !call.arguments.every((a) => isProcessConstant(a, file, depth + 1))) return false;
       if (PATH_FUNCTIONS.has(name)) {
         // path.join(…) through an import of 'path', or a function imported from it.
         const root = ts.isPropertyAccessExpression(callee) ? skipParens(callee.expression) : callee;
         if (!ts.isIdentifier(root)) return false;
         const origin = file.originOf(root.text, call);
-        return !!origin && (origin.module === 'path' || origin.module === 'path/posix' || origin.module === 'path/win32' || origin.module === 'upath');
+        return (
+          !!origin &&
+          (origin.module === 'path' || origin.module === 'path/posix' || origin.module === 'path/win32' || origin.module === 'upath')
+        );
       }
       if (name === 'fileURLToPath') {
         const origin = ts.isIdentifier(callee) ? file.originOf(callee.text, call) : undefined;
@@ -198,7 +221,12 @@ export function isProcessConstant(expression: ts.Expression | undefined, file: F
     case SK.NewExpression: {
       const construct = node as ts.NewExpression;
       const callee = skipParens(construct.expression);
-      return ts.isIdentifier(callee) && callee.text === 'URL' && !lookup('URL', node) && (construct.arguments ?? []).every((a) => isProcessConstant(a, file, depth + 1));
+      return (
+        ts.isIdentifier(callee) &&
+        callee.text === 'URL' &&
+        !lookup('URL', node) &&
+        (construct.arguments ?? []).every((a) => isProcessConstant(a, file, depth + 1))
+      );
     }
     default:
       return false;

@@ -14,15 +14,45 @@ import type { FileFacts } from './fileFacts';
 
 const SK = ts.SyntaxKind;
 
-export const INTL_CONSTRUCTORS: ReadonlySet<string> = new Set(['NumberFormat', 'DateTimeFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Segmenter', 'DisplayNames']);
+export const INTL_CONSTRUCTORS: ReadonlySet<string> = new Set([
+  'NumberFormat',
+  'DateTimeFormat',
+  'Collator',
+  'PluralRules',
+  'RelativeTimeFormat',
+  'ListFormat',
+  'Segmenter',
+  'DisplayNames',
+]);
 
 /** Methods whose call on the object leaves no trace of its identity (for a regexp without g/y: no lastIndex). */
 const REGEXP_USES: ReadonlySet<string> = new Set(['test', 'exec']);
-const INTL_USES: ReadonlySet<string> = new Set(['format', 'formatToParts', 'formatRange', 'formatRangeToParts', 'compare', 'select', 'selectRange', 'segment', 'resolvedOptions', 'of']);
+const INTL_USES: ReadonlySet<string> = new Set([
+  'format',
+  'formatToParts',
+  'formatRange',
+  'formatRangeToParts',
+  'compare',
+  'select',
+  'selectRange',
+  'segment',
+  'resolvedOptions',
+  'of',
+]);
 /** String methods that take a regexp and only read it (non-global: no lastIndex state). */
 const STRING_REGEXP_METHODS: ReadonlySet<string> = new Set(['replace', 'match', 'split', 'search']);
 /** Calls that only invoke a function they are given (a bound `collator.compare` or `formatter.format`). */
-const CALLBACK_CONSUMERS: ReadonlySet<string> = new Set(['sort', 'toSorted', 'map', 'forEach', 'filter', 'some', 'every', 'find', 'flatMap']);
+const CALLBACK_CONSUMERS: ReadonlySet<string> = new Set([
+  'sort',
+  'toSorted',
+  'map',
+  'forEach',
+  'filter',
+  'some',
+  'every',
+  'find',
+  'flatMap',
+]);
 
 export type Construction =
   | { kind: 'regexp'; node: ts.NewExpression; args: readonly ts.Expression[] }
@@ -34,7 +64,6 @@ export type Construction =
 /** How the constructed object is used: directly, or through a const declared in the loop. */
 export type Usage = { kind: 'direct' } | { kind: 'declared'; declaration: Declaration; statement: ts.VariableStatement };
 
-
 /** `new RegExp(…)` with stateless flags, or `new Intl.X(…)`, not shadowed: what it builds. */
 export function constructionOf(node: ts.NewExpression, file: FileFacts): Construction | undefined {
   if (!isConstructionCandidate(node)) return undefined;
@@ -44,7 +73,12 @@ export function constructionOf(node: ts.NewExpression, file: FileFacts): Constru
     if (args.length === 0 || lookupGlobal('RegExp', node) || !flagsAreStateless(args, file)) return undefined;
     return { kind: 'regexp', node, args };
   }
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Intl' && INTL_CONSTRUCTORS.has(callee.name.text)) {
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Intl' &&
+    INTL_CONSTRUCTORS.has(callee.name.text)
+  ) {
     if (lookupGlobal('Intl', node)) return undefined;
     return { kind: 'intl', node, ctor: callee.name.text, args };
   }
@@ -59,7 +93,12 @@ export function constructionOf(node: ts.NewExpression, file: FileFacts): Constru
 export function isConstructionCandidate(node: ts.NewExpression): boolean {
   const callee = skipParens(node.expression);
   if (ts.isIdentifier(callee)) return callee.text === 'RegExp' && (node.arguments?.length ?? 0) > 0;
-  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Intl' && INTL_CONSTRUCTORS.has(callee.name.text);
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Intl' &&
+    INTL_CONSTRUCTORS.has(callee.name.text)
+  );
 }
 
 function lookupGlobal(name: string, at: ts.Node): boolean {
@@ -118,7 +157,13 @@ export function harmlessUse(node: ts.Node, construction: Construction): boolean 
 function isAssigned(node: ts.Node): boolean {
   const outer = skipParensUp(node);
   const parent = outer.parent;
-  return !!parent && ts.isBinaryExpression(parent) && parent.left === outer && parent.operatorToken.kind >= SK.FirstAssignment && parent.operatorToken.kind <= SK.LastAssignment;
+  return (
+    !!parent &&
+    ts.isBinaryExpression(parent) &&
+    parent.left === outer &&
+    parent.operatorToken.kind >= SK.FirstAssignment &&
+    parent.operatorToken.kind <= SK.LastAssignment
+  );
 }
 
 /**
@@ -129,15 +174,27 @@ export function usageOf(construction: Construction, region: ts.Node): Usage | un
   if (harmlessUse(construction.node, construction)) return { kind: 'direct' };
   const outer = skipParensUp(construction.node);
   const declaration = outer.parent;
-  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== outer || !ts.isIdentifier(declaration.name)) return undefined;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== outer || !ts.isIdentifier(declaration.name))
+    return undefined;
   const list = declaration.parent;
   const statement = list?.parent;
-  if (!list || !ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const) || !statement || !ts.isVariableStatement(statement)) return undefined;
+  if (
+    !list ||
+    !ts.isVariableDeclarationList(list) ||
+    !(list.flags & ts.NodeFlags.Const) ||
+    !statement ||
+    !ts.isVariableStatement(statement)
+  )
+    return undefined;
   const bound = resolve(declaration.name);
   if (!bound || bound.id !== declaration.name || !contains(region, declaration)) return undefined;
   const uses = references(bound);
   // Uses before the declaration would throw (TDZ) where the hoisted one would not.
-  if (uses.length === 0 || !uses.every((reference) => contains(region, reference) && reference.pos >= statement.end && harmlessUse(reference, construction))) return undefined;
+  if (
+    uses.length === 0 ||
+    !uses.every((reference) => contains(region, reference) && reference.pos >= statement.end && harmlessUse(reference, construction))
+  )
+    return undefined;
   return { kind: 'declared', declaration: bound, statement };
 }
 

@@ -29,9 +29,21 @@ const SK = ts.SyntaxKind;
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head', 'use', 'any', 'on']);
 const HTTP_SERVER_FACTORIES = new Set(['createServer', 'createSecureServer']);
 const NEST_ROUTE_DECORATORS = new Set([
-  'Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Options', 'Head', 'Sse',
-  'Query', 'Mutation', 'ResolveField', 'Subscription',
-  'MessagePattern', 'EventPattern',
+  'Get',
+  'Post',
+  'Put',
+  'Patch',
+  'Delete',
+  'All',
+  'Options',
+  'Head',
+  'Sse',
+  'Query',
+  'Mutation',
+  'ResolveField',
+  'Subscription',
+  'MessagePattern',
+  'EventPattern',
 ]);
 const NEST_HTTP_DECORATORS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Options', 'Head', 'Sse']);
 const NEXT_ROUTE_EXPORTS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -45,7 +57,14 @@ const HANDLER_PARAMETER_SHAPES = [
   ['ctx', 'next'],
 ];
 /** Parameter types that only server-side request handling uses. */
-const HANDLER_PARAMETER_TYPES = new Set(['FastifyRequest', 'FastifyReply', 'NextApiRequest', 'NextApiResponse', 'ServerResponse', 'NextRequest']);
+const HANDLER_PARAMETER_TYPES = new Set([
+  'FastifyRequest',
+  'FastifyReply',
+  'NextApiRequest',
+  'NextApiResponse',
+  'ServerResponse',
+  'NextRequest',
+]);
 /** Variable annotations that declare a request handler: `export const list: RequestHandler = (…) => …`. */
 const HANDLER_VARIABLE_TYPES = new Set(['RequestHandler', 'ErrorRequestHandler', 'NextApiHandler', 'RouteHandlerMethod', 'RouteHandler']);
 /** Route-registration look-alikes that are not servers: jQuery's `$.get`, msw's mock handlers. */
@@ -86,7 +105,8 @@ function typeName(type: ts.TypeNode | undefined): string | undefined {
 function typedAsHandler(fn: FunctionLike): boolean {
   if (fn.parameters.some((p) => HANDLER_PARAMETER_TYPES.has(typeName(p.type) ?? ''))) return true;
   const parent = fn.parent;
-  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === fn) return HANDLER_VARIABLE_TYPES.has(typeName(parent.type) ?? '');
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === fn)
+    return HANDLER_VARIABLE_TYPES.has(typeName(parent.type) ?? '');
   return false;
 }
 
@@ -157,7 +177,8 @@ function registeredAsRoute(fn: FunctionLike, argument: ts.Node, call: ts.CallExp
   }
   // app.route('/x').get(fn).post(fn2): walk down the chain to route('/x').
   let inner = skipParens(receiver);
-  while (ts.isCallExpression(inner) && ROUTE_METHODS.has(calleeName(inner) ?? '') && receiverOf(inner)) inner = skipParens(receiverOf(inner)!);
+  while (ts.isCallExpression(inner) && ROUTE_METHODS.has(calleeName(inner) ?? '') && receiverOf(inner))
+    inner = skipParens(receiverOf(inner)!);
   if (ts.isCallExpression(inner) && calleeName(inner) === 'route' && isRoutePath(inner.arguments[0])) {
     return { framework: 'express-like', method: verb, path: constantString(inner.arguments[0]) };
   }
@@ -187,7 +208,8 @@ function decoratorPath(decorator: ts.Decorator): string | undefined {
   if (text !== undefined) return text;
   if (ts.isObjectLiteralExpression(first)) {
     for (const property of first.properties) {
-      if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'path') return constantString(property.initializer);
+      if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'path')
+        return constantString(property.initializer);
     }
     return '';
   }
@@ -240,7 +262,11 @@ function exportedName(fn: FunctionLike): { name?: string; isDefault: boolean } |
     const sourceFile = fn.getSourceFile();
     const name = parent.name.text;
     const isDefault = sourceFile.statements.some(
-      (s) => ts.isExportAssignment(s) && !s.isExportEquals && ts.isIdentifier(skipParens(s.expression)) && (skipParens(s.expression) as ts.Identifier).text === name,
+      (s) =>
+        ts.isExportAssignment(s) &&
+        !s.isExportEquals &&
+        ts.isIdentifier(skipParens(s.expression)) &&
+        (skipParens(s.expression) as ts.Identifier).text === name,
     );
     return isDefault ? { name, isDefault } : undefined;
   }
@@ -306,7 +332,14 @@ function handlerOption(fn: FunctionLike): Detected | undefined {
   }
   // fastify.get('/x', { schema, handler })
   const call = object.parent;
-  if (call && ts.isCallExpression(call) && receiverOf(call) && ROUTE_METHODS.has(calleeName(call) ?? '') && isRoutePath(call.arguments[0]) && call.arguments.indexOf(object) > 0) {
+  if (
+    call &&
+    ts.isCallExpression(call) &&
+    receiverOf(call) &&
+    ROUTE_METHODS.has(calleeName(call) ?? '') &&
+    isRoutePath(call.arguments[0]) &&
+    call.arguments.indexOf(object) > 0
+  ) {
     return { framework: 'fastify', method: routeMethod(calleeName(call)!), path: constantString(call.arguments[0]) };
   }
   // Fastify names the path `url`; Hapi (and others) `path`.
@@ -352,7 +385,8 @@ function registrationsIn(sourceFile: ts.SourceFile): Map<string, Registration> {
         let path: ts.Expression | undefined = isRoutePath(node.arguments[0]) ? node.arguments[0] : undefined;
         if (!path) {
           let inner = skipParens(receiver);
-          while (ts.isCallExpression(inner) && ROUTE_METHODS.has(calleeName(inner) ?? '') && receiverOf(inner)) inner = skipParens(receiverOf(inner)!);
+          while (ts.isCallExpression(inner) && ROUTE_METHODS.has(calleeName(inner) ?? '') && receiverOf(inner))
+            inner = skipParens(receiverOf(inner)!);
           if (ts.isCallExpression(inner) && calleeName(inner) === 'route' && isRoutePath(inner.arguments[0])) path = inner.arguments[0];
         }
         // app.use(name) registers middleware too; a bare identifier there could be a router, which is not a function we see.
@@ -510,7 +544,12 @@ export function isScriptOrToolingFile(fileName: string, text: string): boolean {
   // Build, install and release scripts by name: `build.js`, `install.js`, `postinstall.mjs`.
   if (/(^|\/)(build|install|postinstall|preinstall|prepare|release|publish)\.[cm]?[jt]s$/.test(normalized)) return true;
   if (/\.(config|conf)\.[cm]?[jt]sx?$/.test(normalized)) return true;
-  if (/(^|\/)(gulpfile|gruntfile|jakefile|webpack|rollup|vite|vitest|jest|babel|eslint|prettier|tailwind|postcss|next\.config|nuxt\.config|svelte\.config|astro\.config)[^/]*\.[cm]?[jt]s$/i.test(normalized)) return true;
+  if (
+    /(^|\/)(gulpfile|gruntfile|jakefile|webpack|rollup|vite|vitest|jest|babel|eslint|prettier|tailwind|postcss|next\.config|nuxt\.config|svelte\.config|astro\.config)[^/]*\.[cm]?[jt]s$/i.test(
+      normalized,
+    )
+  )
+    return true;
   return false;
 }
 
@@ -595,7 +634,11 @@ export function isLazyInitialisation(node: ts.Node, within: FunctionLike): boole
 }
 
 /** `if (cache) return cache;` earlier in the block, and `statement` assigns `cache`. */
-function assignsOuterTargetGuardedEarlier(block: ts.Block, statement: ts.Statement, isOuterTarget: (target: ts.Expression) => boolean): boolean {
+function assignsOuterTargetGuardedEarlier(
+  block: ts.Block,
+  statement: ts.Statement,
+  isOuterTarget: (target: ts.Expression) => boolean,
+): boolean {
   const index = block.statements.indexOf(statement);
   for (let i = 0; i < index; i++) {
     const earlier = block.statements[i];
@@ -665,7 +708,8 @@ function assigns(node: ts.Node, target: string | undefined): boolean {
 }
 
 /** Events that fire over and over while a server runs: a listener for them runs on the hot path. */
-const REPEATING_EVENTS = /^(data|message|request|connection|upgrade|line|job|task|readable|chunk|packet|frame|record|row|event|tick|batch|delivery|publish|query)$/;
+const REPEATING_EVENTS =
+  /^(data|message|request|connection|upgrade|line|job|task|readable|chunk|packet|frame|record|row|event|tick|batch|delivery|publish|query)$/;
 const LISTENER_METHODS = new Set(['on', 'addListener', 'addEventListener', 'prependListener']);
 
 export interface EventCallback {
@@ -699,7 +743,8 @@ export function enclosingEventCallback(node: ts.Node): EventCallback | undefined
 }
 
 /** Web frameworks and servers: a package that depends on one is a server, even when it also ships a `bin` to start it. */
-const SERVER_DEPENDENCIES = /^(express|koa|fastify|@nestjs\/core|@hapi\/hapi|hapi|next|nuxt|@sveltejs\/kit|h3|hono|restify|polka|@remix-run\/node|@remix-run\/server-runtime|graphql-yoga|@apollo\/server|apollo-server.*|@medusajs\/framework|@strapi\/strapi|@adonisjs\/core|feathers|@feathersjs\/feathers|sails|loopback|@loopback\/core|micro)$/;
+const SERVER_DEPENDENCIES =
+  /^(express|koa|fastify|@nestjs\/core|@hapi\/hapi|hapi|next|nuxt|@sveltejs\/kit|h3|hono|restify|polka|@remix-run\/node|@remix-run\/server-runtime|graphql-yoga|@apollo\/server|apollo-server.*|@medusajs\/framework|@strapi\/strapi|@adonisjs\/core|feathers|@feathersjs\/feathers|sails|loopback|@loopback\/core|micro)$/;
 
 const toolPackages = new Map<string, boolean>();
 
@@ -757,25 +802,31 @@ function isToolManifest(manifest: Record<string, unknown>): boolean {
   if (/(^|[/-])cli$|^(@[\w.-]+\/)?create-/.test(name) && manifest.bin) return true;
   const bin = manifest.bin;
   const hasBin = !!bin && !(typeof bin === 'object' && Object.keys(bin).length === 0);
-  const dependencies = Object.keys({ ...(manifest.dependencies as Record<string, string> | undefined), ...(manifest.peerDependencies as Record<string, string> | undefined) });
+  const dependencies = Object.keys({
+    ...(manifest.dependencies as Record<string, string> | undefined),
+    ...(manifest.peerDependencies as Record<string, string> | undefined),
+  });
   if (dependencies.some((name) => SERVER_DEPENDENCIES.test(name))) return false;
   return hasBin || dependencies.some((name) => BUILD_TOOL_DEPENDENCIES.test(name));
 }
 
 /** Async functions that, by their name, run once while a program starts or a command runs: `main`, `bootstrap`, `adminLoader`. */
-const START_UP_NAMES = /^(main|start|startServer|bootstrap|init|initialize|setup|configure|prepare|install|postinstall|build|generate|scaffold|\w+Loader|load(Config|Env|Environment|Plugins?|Settings)|run(Cli|Command|Migrations?))$/;
+const START_UP_NAMES =
+  /^(main|start|startServer|bootstrap|init|initialize|setup|configure|prepare|install|postinstall|build|generate|scaffold|\w+Loader|load(Config|Env|Environment|Plugins?|Settings)|run(Cli|Command|Migrations?))$/;
 
 /** True when `fn` is named like start-up code (see START_UP_NAMES). */
 export function isStartUpFunction(fn: FunctionLike): boolean {
   let name: string | undefined;
-  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name)) name = fn.name.text;
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name))
+    name = fn.name.text;
   else if (fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) name = fn.parent.name.text;
   else if (fn.parent && ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) name = fn.parent.name.text;
   return name !== undefined && START_UP_NAMES.test(name);
 }
 
 /** Modules only build tools and dev servers import: a file that imports one is tooling, not a server's hot path. */
-const BUILD_TOOL_MODULES = /^(vite|webpack|webpack-dev-server|rollup|esbuild|@vitejs\/.*|@rollup\/.*|@expo\/config-plugins|expo\/config-plugins)$/;
+const BUILD_TOOL_MODULES =
+  /^(vite|webpack|webpack-dev-server|rollup|esbuild|@vitejs\/.*|@rollup\/.*|@expo\/config-plugins|expo\/config-plugins)$/;
 
 /** True when the file imports a bundler or dev server (`import { ViteDevServer } from 'vite'`). */
 export function importsBuildTool(imports: ImportTable): boolean {
@@ -819,9 +870,23 @@ function lineLengths(text: string): { longest: number; lines: number } {
 
 /** Tokens after which `/` divides; after anything else it starts a regular expression. */
 const ENDS_OPERAND: ReadonlySet<ts.SyntaxKind> = new Set([
-  SK.Identifier, SK.NumericLiteral, SK.BigIntLiteral, SK.StringLiteral, SK.NoSubstitutionTemplateLiteral, SK.TemplateTail,
-  SK.RegularExpressionLiteral, SK.CloseParenToken, SK.CloseBracketToken, SK.CloseBraceToken, SK.ThisKeyword, SK.SuperKeyword,
-  SK.TrueKeyword, SK.FalseKeyword, SK.NullKeyword, SK.PlusPlusToken, SK.MinusMinusToken,
+  SK.Identifier,
+  SK.NumericLiteral,
+  SK.BigIntLiteral,
+  SK.StringLiteral,
+  SK.NoSubstitutionTemplateLiteral,
+  SK.TemplateTail,
+  SK.RegularExpressionLiteral,
+  SK.CloseParenToken,
+  SK.CloseBracketToken,
+  SK.CloseBraceToken,
+  SK.ThisKeyword,
+  SK.SuperKeyword,
+  SK.TrueKeyword,
+  SK.FalseKeyword,
+  SK.NullKeyword,
+  SK.PlusPlusToken,
+  SK.MinusMinusToken,
 ]);
 
 /** Characters of code — not of literals (strings, templates, regular expressions), comments or white space — on the longest line and in all. */

@@ -11,11 +11,21 @@
 import { ts } from '../ts';
 import { syntaxIndexOf } from './syntaxIndex';
 import { forEachNodeInDocumentOrder } from '../walk';
-import { boundNames, isFunctionLike, isLiteralLike, isWriteReference, readsArguments, skipParens, skipParensUp, type FunctionLike } from './ast';
+import {
+  boundNames,
+  isFunctionLike,
+  isLiteralLike,
+  isWriteReference,
+  readsArguments,
+  skipParens,
+  skipParensUp,
+  type FunctionLike,
+} from './ast';
 
 const SK = ts.SyntaxKind;
 
-export type DeclarationKind = 'const' | 'let' | 'var' | 'using' | 'parameter' | 'function' | 'class' | 'import' | 'catch' | 'enum' | 'other';
+export type DeclarationKind =
+  'const' | 'let' | 'var' | 'using' | 'parameter' | 'function' | 'class' | 'import' | 'catch' | 'enum' | 'other';
 
 export interface Declaration {
   name: string;
@@ -85,10 +95,13 @@ function addVariableList(into: Map<string, Declaration>, list: ts.VariableDeclar
 function addLexical(into: Map<string, Declaration>, statements: readonly ts.Statement[], scope: ts.Node): void {
   for (const statement of statements) {
     if (ts.isVariableStatement(statement)) addVariableList(into, statement.declarationList, scope, false);
-    else if (ts.isFunctionDeclaration(statement) && statement.name) addBinding(into, statement.name, { kind: 'function', node: statement, scope });
-    else if (ts.isClassDeclaration(statement) && statement.name) addBinding(into, statement.name, { kind: 'class', node: statement, scope });
+    else if (ts.isFunctionDeclaration(statement) && statement.name)
+      addBinding(into, statement.name, { kind: 'function', node: statement, scope });
+    else if (ts.isClassDeclaration(statement) && statement.name)
+      addBinding(into, statement.name, { kind: 'class', node: statement, scope });
     else if (ts.isEnumDeclaration(statement)) addBinding(into, statement.name, { kind: 'enum', node: statement, scope });
-    else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) addBinding(into, statement.name, { kind: 'other', node: statement, scope });
+    else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name))
+      addBinding(into, statement.name, { kind: 'other', node: statement, scope });
   }
 }
 
@@ -110,7 +123,8 @@ function addImports(into: Map<string, Declaration>, sourceFile: ts.SourceFile): 
       if (!clause) continue;
       if (clause.name) addBinding(into, clause.name, { kind: 'import', node: clause, scope: sourceFile });
       const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) addBinding(into, bindings.name, { kind: 'import', node: bindings, scope: sourceFile });
+      if (bindings && ts.isNamespaceImport(bindings))
+        addBinding(into, bindings.name, { kind: 'import', node: bindings, scope: sourceFile });
       if (bindings && ts.isNamedImports(bindings)) {
         for (const element of bindings.elements) addBinding(into, element.name, { kind: 'import', node: element, scope: sourceFile });
       }
@@ -141,7 +155,13 @@ export function scopeDeclarations(scope: ts.Node): ReadonlyMap<string, Declarati
     if (declaration) addBinding(map, declaration.name, { kind: 'catch', node: declaration, scope });
   } else if (isFunctionLike(scope)) {
     for (const parameter of scope.parameters) {
-      addBinding(map, parameter.name, { kind: 'parameter', node: parameter, scope, initializer: parameter.initializer, type: parameter.type });
+      addBinding(map, parameter.name, {
+        kind: 'parameter',
+        node: parameter,
+        scope,
+        initializer: parameter.initializer,
+        type: parameter.type,
+      });
     }
     if (ts.isFunctionExpression(scope) && scope.name) addBinding(map, scope.name, { kind: 'function', node: scope, scope });
     if (scope.body && ts.isBlock(scope.body)) addVars(map, scope.body, scope);
@@ -218,7 +238,9 @@ export function isValueReference(identifier: ts.Identifier): boolean {
     case SK.ExportSpecifier: {
       const specifier = parent as ts.ExportSpecifier;
       // `export { local as exported }`: only the local name refers to a binding here.
-      return specifier.propertyName ? specifier.propertyName === identifier : !(specifier.parent?.parent as ts.ExportDeclaration | undefined)?.moduleSpecifier;
+      return specifier.propertyName
+        ? specifier.propertyName === identifier
+        : !(specifier.parent?.parent as ts.ExportDeclaration | undefined)?.moduleSpecifier;
     }
     default:
       return true;
@@ -272,22 +294,94 @@ export interface Use {
 
 /** Methods that change their receiver (arrays, Maps, Sets, typed arrays, Dates, URLSearchParams). */
 export const MUTATING_METHODS: ReadonlySet<string> = new Set([
-  'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin',
-  'set', 'add', 'delete', 'clear', 'append',
-  'setDate', 'setFullYear', 'setHours', 'setMilliseconds', 'setMinutes', 'setMonth', 'setSeconds', 'setTime',
-  'setUTCDate', 'setUTCFullYear', 'setUTCHours', 'setUTCMilliseconds', 'setUTCMinutes', 'setUTCMonth', 'setUTCSeconds',
+  'push',
+  'pop',
+  'shift',
+  'unshift',
+  'splice',
+  'sort',
+  'reverse',
+  'fill',
+  'copyWithin',
+  'set',
+  'add',
+  'delete',
+  'clear',
+  'append',
+  'setDate',
+  'setFullYear',
+  'setHours',
+  'setMilliseconds',
+  'setMinutes',
+  'setMonth',
+  'setSeconds',
+  'setTime',
+  'setUTCDate',
+  'setUTCFullYear',
+  'setUTCHours',
+  'setUTCMilliseconds',
+  'setUTCMinutes',
+  'setUTCMonth',
+  'setUTCSeconds',
 ]);
 
 /** Methods of arrays (and strings, Maps, Sets) that only read their receiver. */
 export const READING_METHODS: ReadonlySet<string> = new Set([
-  'includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every',
-  'map', 'filter', 'reduce', 'reduceRight', 'forEach', 'flatMap', 'flat', 'slice', 'concat', 'join', 'at',
-  'keys', 'values', 'entries', 'toString', 'toLocaleString', 'toSorted', 'toReversed', 'toSpliced', 'with',
-  'has', 'get', 'hasOwnProperty', 'valueOf',
+  'includes',
+  'indexOf',
+  'lastIndexOf',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'some',
+  'every',
+  'map',
+  'filter',
+  'reduce',
+  'reduceRight',
+  'forEach',
+  'flatMap',
+  'flat',
+  'slice',
+  'concat',
+  'join',
+  'at',
+  'keys',
+  'values',
+  'entries',
+  'toString',
+  'toLocaleString',
+  'toSorted',
+  'toReversed',
+  'toSpliced',
+  'with',
+  'has',
+  'get',
+  'hasOwnProperty',
+  'valueOf',
   // Strings: they cannot change, so only the receiver's own methods matter.
-  'charAt', 'charCodeAt', 'codePointAt', 'startsWith', 'endsWith', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase',
-  'toLocaleUpperCase', 'trim', 'trimStart', 'trimEnd', 'padStart', 'padEnd', 'substring', 'substr', 'split', 'localeCompare',
-  'normalize', 'repeat', 'toFixed',
+  'charAt',
+  'charCodeAt',
+  'codePointAt',
+  'startsWith',
+  'endsWith',
+  'toLowerCase',
+  'toUpperCase',
+  'toLocaleLowerCase',
+  'toLocaleUpperCase',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'padStart',
+  'padEnd',
+  'substring',
+  'substr',
+  'split',
+  'localeCompare',
+  'normalize',
+  'repeat',
+  'toFixed',
 ]);
 
 /** Methods whose callback receives the receiver itself, and at which parameter (`(x, i, array) => …`). */
@@ -311,8 +405,23 @@ function callbackGetsReceiver(method: string, call: ts.CallExpression): boolean 
 
 /** Global functions that only read an argument. */
 const READING_CALLS: ReadonlySet<string> = new Set([
-  'Array.from', 'Array.isArray', 'Object.keys', 'Object.values', 'Object.entries', 'JSON.stringify', 'String', 'Number',
-  'Boolean', 'structuredClone', 'Math.max', 'Math.min', 'console.log', 'console.error', 'console.warn', 'console.info', 'console.debug',
+  'Array.from',
+  'Array.isArray',
+  'Object.keys',
+  'Object.values',
+  'Object.entries',
+  'JSON.stringify',
+  'String',
+  'Number',
+  'Boolean',
+  'structuredClone',
+  'Math.max',
+  'Math.min',
+  'console.log',
+  'console.error',
+  'console.warn',
+  'console.info',
+  'console.debug',
 ]);
 
 /** Constructors that only read their argument. */
@@ -378,7 +487,11 @@ function valueUse(node: ts.Node): UseKind {
       const op = (parent as ts.BinaryExpression).operatorToken.kind;
       if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken) {
         // The value may flow on as the result; only a tested result is a read.
-        return (parent as ts.BinaryExpression).left === outer && op === SK.AmpersandAmpersandToken ? 'read' : isTestPosition(skipParensUp(parent)) ? 'read' : 'escape';
+        return (parent as ts.BinaryExpression).left === outer && op === SK.AmpersandAmpersandToken
+          ? 'read'
+          : isTestPosition(skipParensUp(parent))
+            ? 'read'
+            : 'escape';
       }
       if (op === SK.CommaToken) return (parent as ts.BinaryExpression).left === outer ? 'read' : valueUse(parent);
       if (op >= SK.FirstAssignment && op <= SK.LastAssignment) return 'escape';
@@ -414,7 +527,12 @@ export function useOf(identifier: ts.Node): Use {
     const parent = node.parent;
     if (!parent) break;
     if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === node) {
-      if (depth === 0) firstName = ts.isPropertyAccessExpression(parent) ? parent.name.text : ts.isStringLiteralLike(parent.argumentExpression) ? parent.argumentExpression.text : undefined;
+      if (depth === 0)
+        firstName = ts.isPropertyAccessExpression(parent)
+          ? parent.name.text
+          : ts.isStringLiteralLike(parent.argumentExpression)
+            ? parent.argumentExpression.text
+            : undefined;
       depth++;
       node = skipParensUp(parent);
       continue;
@@ -431,7 +549,12 @@ export function useOf(identifier: ts.Node): Use {
   const called = !!parent && ts.isCallExpression(parent) && skipParens(parent.expression) === skipParens(node as ts.Expression);
   if (called) {
     const call = parent as ts.CallExpression;
-    const method = depth === 1 ? firstName : ts.isPropertyAccessExpression(skipParens(call.expression)) ? (skipParens(call.expression) as ts.PropertyAccessExpression).name.text : undefined;
+    const method =
+      depth === 1
+        ? firstName
+        : ts.isPropertyAccessExpression(skipParens(call.expression))
+          ? (skipParens(call.expression) as ts.PropertyAccessExpression).name.text
+          : undefined;
     if (depth === 1) {
       if (method !== undefined && MUTATING_METHODS.has(method)) return { kind: 'mutate', method, deep: false };
       if (method !== undefined && READING_METHODS.has(method)) {
@@ -485,7 +608,11 @@ export function suspends(node: ts.Node): boolean {
   let found = false;
   const visit = (current: ts.Node): void => {
     if (found) return;
-    if (current.kind === SK.AwaitExpression || current.kind === SK.YieldExpression || (ts.isForOfStatement(current) && current.awaitModifier)) {
+    if (
+      current.kind === SK.AwaitExpression ||
+      current.kind === SK.YieldExpression ||
+      (ts.isForOfStatement(current) && current.awaitModifier)
+    ) {
       found = true;
       return;
     }
@@ -509,8 +636,17 @@ export function contains(outer: ts.Node, inner: ts.Node): boolean {
 export function insertionPoint(node: ts.Node): ts.Statement | undefined {
   let current: ts.Node = node;
   for (let parent = current.parent; parent; current = parent, parent = parent.parent) {
-    if (isFunctionLike(current) || ts.isClassLike(current) || ts.isClassStaticBlockDeclaration(current) || ts.isPropertyDeclaration(current)) return undefined;
-    if (ts.isStatement(current) && (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isModuleBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent))) {
+    if (
+      isFunctionLike(current) ||
+      ts.isClassLike(current) ||
+      ts.isClassStaticBlockDeclaration(current) ||
+      ts.isPropertyDeclaration(current)
+    )
+      return undefined;
+    if (
+      ts.isStatement(current) &&
+      (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isModuleBlock(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent))
+    ) {
       return current;
     }
   }
@@ -536,7 +672,11 @@ export function assignedProperties(region: ts.Node): ReadonlySet<string> {
   names = new Set();
   const found = names;
   const note = (node: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(node) && (isWriteReference(node) || isAssignmentTarget(node) || (node.parent && ts.isDeleteExpression(node.parent)))) found.add(node.name.text);
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      (isWriteReference(node) || isAssignmentTarget(node) || (node.parent && ts.isDeleteExpression(node.parent)))
+    )
+      found.add(node.name.text);
     if (ts.isElementAccessExpression(node) && (isWriteReference(node) || isAssignmentTarget(node))) found.add('[]');
   };
   if (ts.isSourceFile(region)) {
@@ -604,13 +744,21 @@ export function isInvariantIn(expression: ts.Expression, region: ts.Node, option
     }
     case SK.ConditionalExpression: {
       const conditional = node as ts.ConditionalExpression;
-      return isInvariantIn(conditional.condition, region, options) && isInvariantIn(conditional.whenTrue, region, options) && isInvariantIn(conditional.whenFalse, region, options);
+      return (
+        isInvariantIn(conditional.condition, region, options) &&
+        isInvariantIn(conditional.whenTrue, region, options) &&
+        isInvariantIn(conditional.whenFalse, region, options)
+      );
     }
     case SK.ArrayLiteralExpression:
-      return (node as ts.ArrayLiteralExpression).elements.every((element) => element.kind !== SK.SpreadElement && (element.kind === SK.OmittedExpression || isInvariantIn(element, region, options)));
+      return (node as ts.ArrayLiteralExpression).elements.every(
+        (element) =>
+          element.kind !== SK.SpreadElement && (element.kind === SK.OmittedExpression || isInvariantIn(element, region, options)),
+      );
     case SK.ObjectLiteralExpression:
       return (node as ts.ObjectLiteralExpression).properties.every((property) => {
-        if (ts.isPropertyAssignment(property)) return !ts.isComputedPropertyName(property.name) && isInvariantIn(property.initializer, region, options);
+        if (ts.isPropertyAssignment(property))
+          return !ts.isComputedPropertyName(property.name) && isInvariantIn(property.initializer, region, options);
         if (ts.isShorthandPropertyAssignment(property)) return isInvariantIn(property.name, region, options);
         return false;
       });
@@ -685,17 +833,70 @@ function identifierNames(sourceFile: ts.SourceFile): ReadonlySet<string> {
 }
 
 const RESERVED = new Set([
-  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends',
-  'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this',
-  'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package',
-  'private', 'protected', 'public', 'await', 'arguments', 'eval', 'undefined', 'NaN', 'Infinity',
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'import',
+  'in',
+  'instanceof',
+  'new',
+  'null',
+  'return',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'var',
+  'void',
+  'while',
+  'with',
+  'yield',
+  'let',
+  'static',
+  'implements',
+  'interface',
+  'package',
+  'private',
+  'protected',
+  'public',
+  'await',
+  'arguments',
+  'eval',
+  'undefined',
+  'NaN',
+  'Infinity',
 ]);
 
 /** `items` + `Set` → `itemsSet`; a camelCase identifier made from loose words. */
 export function camelName(...parts: string[]): string {
-  const words = parts.join(' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = parts
+    .join(' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
   if (words.length === 0) return 'value';
-  const name = words.map((word, i) => (i === 0 ? word.charAt(0).toLowerCase() + word.slice(1) : word.charAt(0).toUpperCase() + word.slice(1))).join('');
+  const name = words
+    .map((word, i) => (i === 0 ? word.charAt(0).toLowerCase() + word.slice(1) : word.charAt(0).toUpperCase() + word.slice(1)))
+    .join('');
   return /^[0-9]/.test(name) ? `_${name}` : name;
 }
 

@@ -15,7 +15,8 @@ import { boundNames, calleeName, constantString, skipParens, type FunctionLike }
 import type { FileFacts } from './fileFacts';
 
 const ROOT_TYPES = /^(Query|Mutation|Subscription|RootQuery(Type)?|RootMutation(Type)?)$/;
-const GRAPHQL_MODULES = /^(graphql|graphql-yoga|mercurius|nexus|type-graphql|@nestjs\/graphql|@apollo\/server|apollo-server.*|@graphql-tools\/.*|@pothos\/.*|graphql-compose|@graphql-yoga\/.*|express-graphql|graphql-http)$/;
+const GRAPHQL_MODULES =
+  /^(graphql|graphql-yoga|mercurius|nexus|type-graphql|@nestjs\/graphql|@apollo\/server|apollo-server.*|@graphql-tools\/.*|@pothos\/.*|graphql-compose|@graphql-yoga\/.*|express-graphql|graphql-http)$/;
 
 export interface FieldResolver {
   fn: FunctionLike;
@@ -27,7 +28,10 @@ export interface FieldResolver {
 
 function decoratorNames(node: ts.Node): string[] {
   const decorators = (ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined) ?? [];
-  return decorators.map((d) => (ts.isCallExpression(d.expression) ? calleeName(d.expression) : ts.isIdentifier(d.expression) ? d.expression.text : undefined) ?? '');
+  return decorators.map(
+    (d) =>
+      (ts.isCallExpression(d.expression) ? calleeName(d.expression) : ts.isIdentifier(d.expression) ? d.expression.text : undefined) ?? '',
+  );
 }
 
 function propertyName(name: ts.PropertyName | undefined): string | undefined {
@@ -53,9 +57,11 @@ function resolverMapType(object: ts.ObjectLiteralExpression): string | undefined
   if (!holder) return undefined;
   if (ts.isPropertyAssignment(holder) && holder.initializer === object) return propertyName(holder.name);
   if (ts.isVariableDeclaration(holder) && holder.initializer === object) {
-    const annotation = holder.type && ts.isTypeReferenceNode(holder.type) && ts.isIdentifier(holder.type.typeName) ? holder.type.typeName.text : undefined;
+    const annotation =
+      holder.type && ts.isTypeReferenceNode(holder.type) && ts.isIdentifier(holder.type.typeName) ? holder.type.typeName.text : undefined;
     // graphql-codegen: `const Post: PostResolvers = { … }`
-    if (annotation && /Resolvers$/.test(annotation) && annotation !== 'Resolvers' && annotation !== 'IResolvers') return annotation.replace(/Resolvers$/, '');
+    if (annotation && /Resolvers$/.test(annotation) && annotation !== 'Resolvers' && annotation !== 'IResolvers')
+      return annotation.replace(/Resolvers$/, '');
     if (ts.isIdentifier(holder.name) && /^[A-Z]/.test(holder.name.text)) return holder.name.text;
     return undefined;
   }
@@ -92,7 +98,10 @@ function objectTypeName(fn: ts.Node): string | undefined {
     if (/^(queryType|mutationType|subscriptionType|queryField|mutationField|queryFields|mutationFields|extendType)$/.test(name)) {
       if (name === 'extendType') {
         const config = current.arguments?.[0];
-        const type = config && ts.isObjectLiteralExpression(skipParens(config)) ? configValue(skipParens(config) as ts.ObjectLiteralExpression, 'type') : undefined;
+        const type =
+          config && ts.isObjectLiteralExpression(skipParens(config))
+            ? configValue(skipParens(config) as ts.ObjectLiteralExpression, 'type')
+            : undefined;
         return type ?? 'Query';
       }
       return 'Query';
@@ -101,7 +110,13 @@ function objectTypeName(fn: ts.Node): string | undefined {
       const config = current.arguments?.find((argument) => ts.isObjectLiteralExpression(skipParens(argument)));
       const named = config ? configValue(skipParens(config) as ts.ObjectLiteralExpression, 'name') : undefined;
       const first = current.arguments?.[0];
-      return named ?? (first ? constantString(first) ?? (ts.isIdentifier(skipParens(first)) ? (skipParens(first) as ts.Identifier).text : undefined) : undefined) ?? 'Object';
+      return (
+        named ??
+        (first
+          ? (constantString(first) ?? (ts.isIdentifier(skipParens(first)) ? (skipParens(first) as ts.Identifier).text : undefined))
+          : undefined) ??
+        'Object'
+      );
     }
   }
   return undefined;
@@ -145,7 +160,12 @@ export function fieldResolver(fn: FunctionLike, facts: FileFacts): FieldResolver
     const type = objectTypeName(fn);
     if (!type || ROOT_TYPES.test(type)) return undefined;
     const fieldHolder = object.parent;
-    const field = fieldHolder && ts.isPropertyAssignment(fieldHolder) ? propertyName(fieldHolder.name) : fieldHolder && ts.isCallExpression(fieldHolder) ? constantString(fieldHolder.arguments[0]) : undefined;
+    const field =
+      fieldHolder && ts.isPropertyAssignment(fieldHolder)
+        ? propertyName(fieldHolder.name)
+        : fieldHolder && ts.isCallExpression(fieldHolder)
+          ? constantString(fieldHolder.arguments[0])
+          : undefined;
     return { fn, parentNames: parentOf(fn.parameters[0]), field: `${type}.${field ?? 'field'}` };
   }
   const type = resolverMapType(object);

@@ -28,13 +28,43 @@ const FS_MODULES = new Set(['fs', 'fs-extra', 'graceful-fs']);
 
 /** `fs` functions with an `fs.promises` twin of the same arguments and result. */
 const FS_PROMISE_TWINS: ReadonlySet<string> = new Set([
-  'readFile', 'writeFile', 'appendFile', 'readdir', 'mkdir', 'mkdtemp', 'rm', 'rmdir', 'unlink', 'rename', 'copyFile', 'cp',
-  'access', 'chmod', 'chown', 'lchown', 'utimes', 'lutimes', 'symlink', 'link', 'readlink', 'realpath', 'truncate', 'opendir',
-  'stat', 'lstat',
+  'readFile',
+  'writeFile',
+  'appendFile',
+  'readdir',
+  'mkdir',
+  'mkdtemp',
+  'rm',
+  'rmdir',
+  'unlink',
+  'rename',
+  'copyFile',
+  'cp',
+  'access',
+  'chmod',
+  'chown',
+  'lchown',
+  'utimes',
+  'lutimes',
+  'symlink',
+  'link',
+  'readlink',
+  'realpath',
+  'truncate',
+  'opendir',
+  'stat',
+  'lstat',
 ]);
 
 const CRYPTO_BLOCKING: ReadonlySet<string> = new Set([
-  'pbkdf2Sync', 'scryptSync', 'randomFillSync', 'generateKeyPairSync', 'generateKeySync', 'generatePrimeSync', 'checkPrimeSync', 'hkdfSync',
+  'pbkdf2Sync',
+  'scryptSync',
+  'randomFillSync',
+  'generateKeyPairSync',
+  'generateKeySync',
+  'generatePrimeSync',
+  'checkPrimeSync',
+  'hkdfSync',
 ]);
 
 const CHILD_PROCESS_BLOCKING: ReadonlySet<string> = new Set(['execSync', 'execFileSync', 'spawnSync']);
@@ -173,7 +203,10 @@ function standsAlone(call: ts.CallExpression): boolean {
   const outer = skipParensUp(call);
   if (outer !== call) return true;
   const parent = outer.parent;
-  return !!parent && (ts.isExpressionStatement(parent) || (ts.isVariableDeclaration(parent) && parent.initializer === outer) || ts.isReturnStatement(parent));
+  return (
+    !!parent &&
+    (ts.isExpressionStatement(parent) || (ts.isVariableDeclaration(parent) && parent.initializer === outer) || ts.isReturnStatement(parent))
+  );
 }
 
 /** How the file can already reach `fs.promises.<base>` at `at`: a namespace or default import, `promises`, a `fs/promises` import. */
@@ -195,17 +228,31 @@ function promiseTwinReference(base: string, at: ts.Node, facts: FileFacts): stri
 /** Module-level bindings a statement makes from imports or requires: [local, module (normalised), imported]. */
 function bindingsOf(statement: ts.Statement): Array<[string, string, string]> {
   const found: Array<[string, string, string]> = [];
-  if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.importClause && !statement.importClause.isTypeOnly) {
+  if (
+    ts.isImportDeclaration(statement) &&
+    ts.isStringLiteral(statement.moduleSpecifier) &&
+    statement.importClause &&
+    !statement.importClause.isTypeOnly
+  ) {
     const module = statement.moduleSpecifier.text.replace(/^node:/, '');
     const clause = statement.importClause;
     if (clause.name) found.push([clause.name.text, module, 'default']);
     const bindings = clause.namedBindings;
     if (bindings && ts.isNamespaceImport(bindings)) found.push([bindings.name.text, module, '*']);
-    if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) if (!element.isTypeOnly) found.push([element.name.text, module, (element.propertyName ?? element.name).text]);
+    if (bindings && ts.isNamedImports(bindings))
+      for (const element of bindings.elements)
+        if (!element.isTypeOnly) found.push([element.name.text, module, (element.propertyName ?? element.name).text]);
   } else if (ts.isVariableStatement(statement)) {
     for (const declaration of statement.declarationList.declarations) {
       const init = declaration.initializer ? skipParens(declaration.initializer) : undefined;
-      if (!init || !ts.isCallExpression(init) || calleeName(init) !== 'require' || !init.arguments[0] || !ts.isStringLiteral(init.arguments[0])) continue;
+      if (
+        !init ||
+        !ts.isCallExpression(init) ||
+        calleeName(init) !== 'require' ||
+        !init.arguments[0] ||
+        !ts.isStringLiteral(init.arguments[0])
+      )
+        continue;
       const module = init.arguments[0].text.replace(/^node:/, '');
       if (ts.isIdentifier(declaration.name)) found.push([declaration.name.text, module, '*']);
       else if (ts.isObjectBindingPattern(declaration.name)) {
@@ -252,7 +299,14 @@ function addTwinImport(base: string, callee: ts.Identifier, facts: FileFacts): {
       const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
       const quote = facts.text.charAt(facts.start(statement.moduleSpecifier));
       const semi = facts.textOf(statement).trimEnd().endsWith(';') ? ';' : '';
-      return { name: base, edit: { start: statement.end, end: statement.end, newText: `${newline}import { ${base} } from ${quote}${specifier}/promises${quote}${semi}` } };
+      return {
+        name: base,
+        edit: {
+          start: statement.end,
+          end: statement.end,
+          newText: `${newline}import { ${base} } from ${quote}${specifier}/promises${quote}${semi}`,
+        },
+      };
     }
     const declaration = (statement as ts.VariableStatement).declarationList;
     const keyword = declaration.flags & ts.NodeFlags.Const ? 'const' : declaration.flags & ts.NodeFlags.Let ? 'let' : 'var';
@@ -260,7 +314,14 @@ function addTwinImport(base: string, callee: ts.Identifier, facts: FileFacts): {
     const argument = init.arguments[0] as ts.StringLiteral;
     const quote = facts.text.charAt(facts.start(argument));
     const semi = facts.textOf(statement).trimEnd().endsWith(';') ? ';' : '';
-    return { name: base, edit: { start: statement.end, end: statement.end, newText: `${newline}${keyword} { ${base} } = require(${quote}${argument.text}/promises${quote})${semi}` } };
+    return {
+      name: base,
+      edit: {
+        start: statement.end,
+        end: statement.end,
+        newText: `${newline}${keyword} { ${base} } = require(${quote}${argument.text}/promises${quote})${semi}`,
+      },
+    };
   }
   return undefined;
 }
@@ -272,7 +333,8 @@ function isPathArgument(argument: ts.Expression, facts: FileFacts, depth = 0): b
   if (ts.isNewExpression(inner) && ts.isIdentifier(inner.expression) && inner.expression.text === 'URL') return true;
   if (ts.isCallExpression(inner)) {
     const name = calleeName(inner);
-    if (name && ['join', 'resolve', 'normalize', 'relative', 'format', 'toString', 'fileURLToPath', 'tmpdir', 'homedir'].includes(name)) return true;
+    if (name && ['join', 'resolve', 'normalize', 'relative', 'format', 'toString', 'fileURLToPath', 'tmpdir', 'homedir'].includes(name))
+      return true;
   }
   if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     return isPathArgument(inner.left, facts, depth + 1) || isPathArgument(inner.right, facts, depth + 1);
@@ -311,6 +373,7 @@ function pathBySyntax(name: ts.Identifier, facts: FileFacts, depth: number): boo
     if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && PATH_TYPES.test(type.typeName.text)) return true;
     return undefined;
   }
-  if (declaration.kind === 'const' && declaration.initializer) return isPathArgument(declaration.initializer, facts, depth + 1) ? true : undefined;
+  if (declaration.kind === 'const' && declaration.initializer)
+    return isPathArgument(declaration.initializer, facts, depth + 1) ? true : undefined;
   return undefined;
 }

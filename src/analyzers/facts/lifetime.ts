@@ -15,7 +15,17 @@ import type { FileFacts } from './fileFacts';
 const SK = ts.SyntaxKind;
 
 /** Globals that exist for the life of the program (or the page). */
-const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['process', 'window', 'document', 'globalThis', 'self', 'global', 'navigator', 'screen', 'visualViewport']);
+const GLOBAL_OBJECTS: ReadonlySet<string> = new Set([
+  'process',
+  'window',
+  'document',
+  'globalThis',
+  'self',
+  'global',
+  'navigator',
+  'screen',
+  'visualViewport',
+]);
 
 export type Repetition =
   | { kind: 'loop'; node: ts.Node }
@@ -94,7 +104,11 @@ export function longLivedTarget(target: ts.Expression): string | undefined {
   if (!root || root.kind === SK.ThisKeyword) return undefined;
   const identifier = root as ts.Identifier;
   // Calls in the chain (`getEmitter().on`) return who knows what.
-  for (let current: ts.Expression = node; current !== identifier; current = skipParens((current as ts.PropertyAccessExpression).expression)) {
+  for (
+    let current: ts.Expression = node;
+    current !== identifier;
+    current = skipParens((current as ts.PropertyAccessExpression).expression)
+  ) {
     if (!ts.isPropertyAccessExpression(current)) return undefined;
   }
   const declaration = resolve(identifier);
@@ -114,7 +128,13 @@ export function guardedToRunOnce(node: ts.Node, fn: ts.Node): boolean {
   for (let child: ts.Node = node, parent = node.parent; parent && child !== fn; child = parent, parent = parent.parent) {
     if (ts.isIfStatement(parent) && parent.expression !== child && testsOuterState(parent.expression, fn)) return true;
     if (ts.isConditionalExpression(parent) && parent.condition !== child && testsOuterState(parent.condition, fn)) return true;
-    if (ts.isBinaryExpression(parent) && parent.right === child && (parent.operatorToken.kind === SK.AmpersandAmpersandToken || parent.operatorToken.kind === SK.BarBarToken) && testsOuterState(parent.left, fn)) return true;
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.right === child &&
+      (parent.operatorToken.kind === SK.AmpersandAmpersandToken || parent.operatorToken.kind === SK.BarBarToken) &&
+      testsOuterState(parent.left, fn)
+    )
+      return true;
     if (ts.isBlock(parent)) {
       const index = parent.statements.indexOf(child as ts.Statement);
       for (let i = 0; i < index; i++) {
@@ -144,7 +164,14 @@ function testsOuterState(condition: ts.Expression, fn: ts.Node): boolean {
     }
     if (ts.isIdentifier(node)) {
       const declaration = lookup(node.text, node);
-      if (declaration && !(declaration.id.pos >= fn.pos && declaration.id.end <= fn.end) && declaration.kind !== 'import' && declaration.kind !== 'function' && declaration.kind !== 'class') found = true;
+      if (
+        declaration &&
+        !(declaration.id.pos >= fn.pos && declaration.id.end <= fn.end) &&
+        declaration.kind !== 'import' &&
+        declaration.kind !== 'function' &&
+        declaration.kind !== 'class'
+      )
+        found = true;
       return;
     }
     if (isFunctionLike(node)) return;
@@ -176,13 +203,15 @@ export function describeRepetition(repetition: Repetition, file: FileFacts): str
  * functions and do not count.
  */
 export function isComponentRender(fn: ts.Node): boolean {
-  if (!isFunctionLike(fn) || ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) || ts.isGetAccessor(fn) || ts.isSetAccessor(fn)) return false;
+  if (!isFunctionLike(fn) || ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) || ts.isGetAccessor(fn) || ts.isSetAccessor(fn))
+    return false;
   let name: string | undefined;
   if (ts.isFunctionDeclaration(fn) && fn.name) name = fn.name.text;
   else {
     let outer: ts.Node = skipParensUp(fn);
     // `const Row = memo((props) => …)`, `forwardRef(…)`
-    if (outer.parent && ts.isCallExpression(outer.parent) && ['memo', 'forwardRef', 'observer'].includes(calleeName(outer.parent) ?? '')) outer = skipParensUp(outer.parent);
+    if (outer.parent && ts.isCallExpression(outer.parent) && ['memo', 'forwardRef', 'observer'].includes(calleeName(outer.parent) ?? ''))
+      outer = skipParensUp(outer.parent);
     const parent = outer.parent;
     if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) name = parent.name.text;
   }
@@ -190,7 +219,12 @@ export function isComponentRender(fn: ts.Node): boolean {
   let jsx = false;
   const visit = (node: ts.Node): void => {
     if (jsx) return;
-    if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node) || (ts.isCallExpression(node) && calleeName(node) === 'createElement')) {
+    if (
+      ts.isJsxElement(node) ||
+      ts.isJsxSelfClosingElement(node) ||
+      ts.isJsxFragment(node) ||
+      (ts.isCallExpression(node) && calleeName(node) === 'createElement')
+    ) {
       jsx = true;
       return;
     }

@@ -9,7 +9,18 @@
  * field (`this.mutex`), a typed parameter (`mutex: Mutex`), or by type when types resolve.
  */
 import { ts } from '../ts';
-import { calleeName, chainRoot, constantString, dottedName, enclosingFunction, isFunctionLike, receiverOf, skipParens, skipParensUp, type FunctionLike } from './ast';
+import {
+  calleeName,
+  chainRoot,
+  constantString,
+  dottedName,
+  enclosingFunction,
+  isFunctionLike,
+  receiverOf,
+  skipParens,
+  skipParensUp,
+  type FunctionLike,
+} from './ast';
 import { clientCall, type ClientKind } from './clients';
 import { contains, lookup, MUTATING_METHODS } from './dataflow';
 import type { FileFacts } from './fileFacts';
@@ -79,7 +90,24 @@ export interface CriticalSection {
 
 const LOCK_MODULES = new Set(['async-mutex', 'async-lock', 'redlock', 'p-limit', 'p-queue']);
 /** Method names that take a lock or open a transaction: the cheap filter before anything is resolved. */
-const SECTION_METHODS = new Set(['startTransaction', 'beginTransaction', 'query', 'raw', 'runExclusive', 'acquire', 'lock', 'using', 'request', 'add', '$transaction', 'transaction', 'transactional', 'withTransaction', 'runInTransaction', 'execute']);
+const SECTION_METHODS = new Set([
+  'startTransaction',
+  'beginTransaction',
+  'query',
+  'raw',
+  'runExclusive',
+  'acquire',
+  'lock',
+  'using',
+  'request',
+  'add',
+  '$transaction',
+  'transaction',
+  'transactional',
+  'withTransaction',
+  'runInTransaction',
+  'execute',
+]);
 const TRANSACTION_METHODS = new Set(['$transaction', 'transaction', 'transactional', 'withTransaction', 'runInTransaction']);
 
 // ---------------------------------------------------------------------------------------------
@@ -96,7 +124,8 @@ function optionNumber(options: ts.Expression | undefined, key: string): number |
   const inner = skipParens(options);
   if (!ts.isObjectLiteralExpression(inner)) return undefined;
   for (const property of inner.properties) {
-    if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === key) return numberValue(property.initializer);
+    if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === key)
+      return numberValue(property.initializer);
   }
   return undefined;
 }
@@ -126,7 +155,8 @@ function lockFromInitializer(init: ts.Expression, facts: FileFacts, text: string
   const args: readonly ts.Expression[] = node.arguments ?? [];
   switch (made.module) {
     case 'async-mutex':
-      if (made.name === 'withTimeout' || made.name === 'tryAcquire') return args[0] ? lockFromInitializer(args[0], facts, text, depth + 1) : undefined;
+      if (made.name === 'withTimeout' || made.name === 'tryAcquire')
+        return args[0] ? lockFromInitializer(args[0], facts, text, depth + 1) : undefined;
       if (made.name === 'Mutex') return { library: 'async-mutex', kind: 'Mutex', permits: 1, text };
       if (made.name === 'Semaphore') return { library: 'async-mutex', kind: 'Semaphore', permits: numberValue(args[0]), text };
       return undefined;
@@ -152,10 +182,14 @@ function lockFromType(type: ts.TypeNode | undefined, facts: FileFacts, text: str
   let made: { module: string; name: string } | undefined;
   if (ts.isIdentifier(name)) {
     const origin = facts.originOf(name.text, type);
-    made = origin && !origin.instanceOf ? { module: origin.module, name: origin.imported === 'default' || origin.imported === '*' ? name.text : origin.imported } : undefined;
+    made =
+      origin && !origin.instanceOf
+        ? { module: origin.module, name: origin.imported === 'default' || origin.imported === '*' ? name.text : origin.imported }
+        : undefined;
   } else if (ts.isIdentifier(name.left)) {
     const origin = facts.originOf(name.left.text, type);
-    made = origin && (origin.imported === '*' || origin.imported === 'default') ? { module: origin.module, name: name.right.text } : undefined;
+    made =
+      origin && (origin.imported === '*' || origin.imported === 'default') ? { module: origin.module, name: name.right.text } : undefined;
   }
   if (!made) return undefined;
   if (made.module === 'async-mutex') {
@@ -181,7 +215,8 @@ function lockOfMember(access: ts.PropertyAccessExpression, facts: FileFacts, tex
     }
     if (ts.isConstructorDeclaration(member)) {
       for (const parameter of member.parameters) {
-        if (ts.isIdentifier(parameter.name) && parameter.name.text === name && ts.getModifiers(parameter)?.length) return lockFromType(parameter.type, facts, text);
+        if (ts.isIdentifier(parameter.name) && parameter.name.text === name && ts.getModifiers(parameter)?.length)
+          return lockFromType(parameter.type, facts, text);
       }
       let found: LockInstance | undefined;
       const visit = (node: ts.Node): void => {
@@ -321,11 +356,23 @@ function sectionOfCallback(
 function transactionSection(call: ts.CallExpression, facts: FileFacts): CriticalSection | undefined {
   const managed = transactionCallbackOf(call, facts);
   if (!managed) return undefined;
-  return sectionOfCallback(call, managed.callback, { kind: 'transaction', call, display: managed.display, keyNames: new Set(), handleNames: managed.handleNames, exclusive: true });
+  return sectionOfCallback(call, managed.callback, {
+    kind: 'transaction',
+    call,
+    display: managed.display,
+    keyNames: new Set(),
+    handleNames: managed.handleNames,
+    exclusive: true,
+  });
 }
 
 /** A lock taken with a callback: runExclusive, async-lock acquire, Redlock using, navigator.locks.request, p-limit, p-queue add. */
-function callbackLockSection(call: ts.CallExpression, lock: LockInstance, method: string | undefined, facts: FileFacts): CriticalSection | undefined {
+function callbackLockSection(
+  call: ts.CallExpression,
+  lock: LockInstance,
+  method: string | undefined,
+  facts: FileFacts,
+): CriticalSection | undefined {
   let callback: FunctionLike | undefined;
   let key: ts.Expression | undefined;
   let exclusive = lock.permits === 1;
@@ -347,7 +394,13 @@ function callbackLockSection(call: ts.CallExpression, lock: LockInstance, method
     const options = call.arguments.length > 2 ? skipParens(call.arguments[1]) : undefined;
     if (options && ts.isObjectLiteralExpression(options)) {
       for (const property of options.properties) {
-        if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'mode' && constantString(property.initializer) === 'shared') exclusive = false;
+        if (
+          ts.isPropertyAssignment(property) &&
+          ts.isIdentifier(property.name) &&
+          property.name.text === 'mode' &&
+          constantString(property.initializer) === 'shared'
+        )
+          exclusive = false;
       }
     }
   } else if (lock.kind === 'pLimit') {
@@ -389,7 +442,12 @@ function acquiredHandle(awaited: ts.Node): { handle?: ts.Identifier; statement?:
     }
     return { handle, statement, using };
   }
-  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === SK.EqualsToken && parent.right === awaited && ts.isIdentifier(skipParens(parent.left))) {
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.operatorToken.kind === SK.EqualsToken &&
+    parent.right === awaited &&
+    ts.isIdentifier(skipParens(parent.left))
+  ) {
     const statement = parent.parent && ts.isExpressionStatement(parent.parent) ? parent.parent : undefined;
     return { handle: skipParens(parent.left) as ts.Identifier, statement, using: false };
   }
@@ -487,7 +545,8 @@ function acquireSection(call: ts.CallExpression, lock: LockInstance, method: str
     const before = rest.slice(0, i);
     if (ts.isTryStatement(candidate)) {
       const inside = [...before, ...candidate.tryBlock.statements, ...(candidate.catchClause?.block.statements ?? [])];
-      if (containsMatch(candidate.finallyBlock, isRelease)) return { ...base, statements: inside, release: { kind: 'finally', text: releaseText } };
+      if (containsMatch(candidate.finallyBlock, isRelease))
+        return { ...base, statements: inside, release: { kind: 'finally', text: releaseText } };
       if (containsMatch(candidate.tryBlock, isRelease) && containsMatch(candidate.catchClause, isRelease)) {
         return { ...base, statements: inside, release: { kind: 'finally', text: releaseText } };
       }
@@ -498,7 +557,12 @@ function acquireSection(call: ts.CallExpression, lock: LockInstance, method: str
   }
   // let release; try { release = await mutex.acquire(); … } finally { release?.(); }
   const tryStatement = block.parent;
-  if (tryStatement && ts.isTryStatement(tryStatement) && tryStatement.tryBlock === block && containsMatch(tryStatement.finallyBlock, isRelease)) {
+  if (
+    tryStatement &&
+    ts.isTryStatement(tryStatement) &&
+    tryStatement.tryBlock === block &&
+    containsMatch(tryStatement.finallyBlock, isRelease)
+  ) {
     return { ...base, statements: rest, release: { kind: 'finally', text: releaseText } };
   }
   // Released by other code: the release function is handed on, or a wrapper method only takes the lock.
@@ -511,7 +575,16 @@ function acquireSection(call: ts.CallExpression, lock: LockInstance, method: str
 
 /** Statements that can throw before the release: anything that calls, awaits, throws or constructs. */
 function mayThrow(statement: ts.Statement): boolean {
-  return containsMatch(statement, (node) => ts.isCallExpression(node) || ts.isAwaitExpression(node) || ts.isThrowStatement(node) || ts.isNewExpression(node) || ts.isElementAccessExpression(node) || ts.isPropertyAccessExpression(node));
+  return containsMatch(
+    statement,
+    (node) =>
+      ts.isCallExpression(node) ||
+      ts.isAwaitExpression(node) ||
+      ts.isThrowStatement(node) ||
+      ts.isNewExpression(node) ||
+      ts.isElementAccessExpression(node) ||
+      ts.isPropertyAccessExpression(node),
+  );
 }
 
 /** Receivers whose `runExclusive` is async-mutex's even when the instance comes from another file. */
@@ -535,7 +608,8 @@ export function criticalSectionOf(call: ts.CallExpression, facts: FileFacts): Cr
   if (!method || !SECTION_METHODS.has(method)) return undefined;
   const receiver = receiverOf(call);
   if (!receiver) return undefined;
-  if (TRANSACTION_METHODS.has(method) || method === 'execute') return transactionSection(call, facts) ?? unmanagedTransactionSection(call, facts);
+  if (TRANSACTION_METHODS.has(method) || method === 'execute')
+    return transactionSection(call, facts) ?? unmanagedTransactionSection(call, facts);
   if (UNMANAGED_OPENERS.has(method)) return unmanagedTransactionSection(call, facts);
   const lockLike = /(mutex|lock|sem|queue|limit)[\w$]*$/i.test(facts.textOf(receiver));
   let lock = lockInstance(receiver, facts, lockLike);
@@ -570,7 +644,17 @@ function unmanagedTransactionSection(call: ts.CallExpression, facts: FileFacts):
   const handleRoot = handleExpression ? chainRoot(handleExpression) : undefined;
   const handleNames = new Set<string>([opened.handle.replace(/^this\./, '')]);
   if (handleRoot && ts.isIdentifier(handleRoot)) handleNames.add(handleRoot.text);
-  const base = { kind: 'transaction' as const, call, display: opened.display, holder, owner: holder, keyNames: new Set<string>(), handleNames, exclusive: true, opened };
+  const base = {
+    kind: 'transaction' as const,
+    call,
+    display: opened.display,
+    holder,
+    owner: holder,
+    keyNames: new Set<string>(),
+    handleNames,
+    exclusive: true,
+    opened,
+  };
   // try { const t = await sequelize.transaction(); … } catch { await t?.rollback(); }  /  let t; try { t = … } finally { … }
   const surrounding = block.parent && ts.isTryStatement(block.parent) && block.parent.tryBlock === block ? block.parent : undefined;
   let commitIndex = rest.findIndex((s) => ends(s, ['commit']));
@@ -580,8 +664,10 @@ function unmanagedTransactionSection(call: ts.CallExpression, facts: FileFacts):
   }
   if (commitIndex < 0) commitIndex = rest.length;
   const protectedBy = (tryStatement: ts.TryStatement | undefined): boolean =>
-    !!tryStatement && (ends(tryStatement.catchClause, ['rollback', 'release']) || ends(tryStatement.finallyBlock, ['rollback', 'release', 'commit']));
-  if (protectedBy(surrounding)) return { ...base, statements: rest.slice(0, commitIndex + 1), release: { kind: 'finally', text: opened.rollback } };
+    !!tryStatement &&
+    (ends(tryStatement.catchClause, ['rollback', 'release']) || ends(tryStatement.finallyBlock, ['rollback', 'release', 'commit']));
+  if (protectedBy(surrounding))
+    return { ...base, statements: rest.slice(0, commitIndex + 1), release: { kind: 'finally', text: opened.rollback } };
   for (let i = 0; i <= Math.min(commitIndex, rest.length - 1); i++) {
     const candidate = rest[i];
     if (ts.isTryStatement(candidate) && protectedBy(candidate)) {
@@ -629,7 +715,8 @@ export function enclosingCriticalSection(node: ts.Node, facts: FileFacts): Criti
 
 function acquireCallIn(statement: ts.Statement): ts.CallExpression | undefined {
   let expression: ts.Expression | undefined;
-  if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1) expression = statement.declarationList.declarations[0].initializer;
+  if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1)
+    expression = statement.declarationList.declarations[0].initializer;
   else if (ts.isExpressionStatement(statement)) {
     expression = statement.expression;
     if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === SK.EqualsToken) expression = expression.right;
@@ -729,7 +816,8 @@ export function sectionWaits(section: CriticalSection): ts.Expression[] {
       return;
     }
     // `return fetch(url)` from a lock's callback: the lock waits for the returned promise.
-    if (section.callback && ts.isReturnStatement(node) && node.expression && !ts.isAwaitExpression(skipParens(node.expression))) waits.push(node.expression);
+    if (section.callback && ts.isReturnStatement(node) && node.expression && !ts.isAwaitExpression(skipParens(node.expression)))
+      waits.push(node.expression);
     ts.forEachChild(node, visit);
   };
   for (const statement of section.statements) visit(statement);
@@ -810,7 +898,19 @@ function isSharedRoot(expression: ts.Expression, owner: ts.Node): boolean {
   return !contains(owner, declaration.id);
 }
 
-const GLOBAL_NON_STATE = new Set(['console', 'JSON', 'Math', 'Object', 'Array', 'Promise', 'Date', 'Number', 'String', 'Reflect', 'undefined']);
+const GLOBAL_NON_STATE = new Set([
+  'console',
+  'JSON',
+  'Math',
+  'Object',
+  'Array',
+  'Promise',
+  'Date',
+  'Number',
+  'String',
+  'Reflect',
+  'undefined',
+]);
 
 /** Writes in the section to state that outlives one call: module variables, closures, `this`, `localStorage`. */
 export function sharedWrites(section: CriticalSection): SharedWrite[] {
@@ -830,16 +930,21 @@ export function sharedWrites(section: CriticalSection): SharedWrite[] {
       const op = node.operatorToken.kind;
       if (op >= SK.FirstAssignment && op <= SK.LastAssignment) {
         const left = skipParens(node.left);
-        if (ts.isIdentifier(left) || ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) record(node, left, node.right);
+        if (ts.isIdentifier(left) || ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left))
+          record(node, left, node.right);
       }
-    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === SK.PlusPlusToken || node.operator === SK.MinusMinusToken)) {
+    } else if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === SK.PlusPlusToken || node.operator === SK.MinusMinusToken)
+    ) {
       record(node, node.operand, undefined);
     } else if (ts.isDeleteExpression(node)) {
       record(node, node.expression, undefined);
     } else if (ts.isCallExpression(node)) {
       const callee = skipParens(node.expression);
       if (ts.isPropertyAccessExpression(callee) && SHARED_MUTATORS.has(callee.name.text)) {
-        if (callee.name.text === 'assign' && dottedName(callee) === 'Object.assign' && node.arguments[0]) record(node, node.arguments[0], node.arguments.slice(1));
+        if (callee.name.text === 'assign' && dottedName(callee) === 'Object.assign' && node.arguments[0])
+          record(node, node.arguments[0], node.arguments.slice(1));
         else if (callee.name.text !== 'assign') record(node, callee.expression, node.arguments);
       }
     }
@@ -860,7 +965,12 @@ function resultTargets(wait: ts.Node, owner: ts.Node): { names: Set<string>; sha
       valueNames(parent.name, names);
       return { names, shared: false };
     }
-    if (ts.isBinaryExpression(parent) && parent.right === current && parent.operatorToken.kind >= SK.FirstAssignment && parent.operatorToken.kind <= SK.LastAssignment) {
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.right === current &&
+      parent.operatorToken.kind >= SK.FirstAssignment &&
+      parent.operatorToken.kind <= SK.LastAssignment
+    ) {
       const left = skipParens(parent.left);
       if (isSharedRoot(left, owner)) return { names, shared: true };
       const key = rootKey(left);
@@ -869,7 +979,8 @@ function resultTargets(wait: ts.Node, owner: ts.Node): { names: Set<string>; sha
     }
     if (ts.isCallExpression(parent) && parent.arguments.includes(current as ts.Expression)) {
       const callee = skipParens(parent.expression);
-      if (ts.isPropertyAccessExpression(callee) && SHARED_MUTATORS.has(callee.name.text) && isSharedRoot(callee.expression, owner)) return { names, shared: true };
+      if (ts.isPropertyAccessExpression(callee) && SHARED_MUTATORS.has(callee.name.text) && isSharedRoot(callee.expression, owner))
+        return { names, shared: true };
     }
     if (ts.isStatement(parent) || isFunctionLike(parent)) break;
   }
@@ -918,7 +1029,8 @@ export function analyzeSection(section: CriticalSection, facts: FileFacts): Sect
   // Anything in the section that uses the key — a call we cannot see into included — shows it works on the key's resource.
   const usesKey =
     section.keyNames.size > 0 &&
-    (section.statements.some((s) => intersects(valueNames(s), section.keyNames)) || intersects(valueNames(section.expressionBody), section.keyNames));
+    (section.statements.some((s) => intersects(valueNames(s), section.keyNames)) ||
+      intersects(valueNames(section.expressionBody), section.keyNames));
   // Follow each wait's result through local declarations to shared writes and related calls.
   const locals = localFlow(section);
   let changed = true;
@@ -933,7 +1045,11 @@ export function analyzeSection(section: CriticalSection, facts: FileFacts): Sect
     waits.forEach((_w, i) => {
       if (related[i]) return;
       const { tainted, shared } = flows[i];
-      if (shared || writes.some((w) => intersects(w.uses, tainted)) || waits.some((_o, j) => j !== i && related[j] && intersects(argumentNames[j], tainted))) {
+      if (
+        shared ||
+        writes.some((w) => intersects(w.uses, tainted)) ||
+        waits.some((_o, j) => j !== i && related[j] && intersects(argumentNames[j], tainted))
+      ) {
         related[i] = true;
         changed = true;
       }

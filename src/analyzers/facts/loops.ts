@@ -61,7 +61,12 @@ export function iterationOfCallback(fn: ts.Node): Iteration | undefined {
   if (ITERATION_METHODS.has(method) && index === 0) {
     return { kind: 'callback', node: fn, call, method, collection: receiver, variables: parameterNames(fn) };
   }
-  if (method === 'from' && index === 1 && ts.isIdentifier(skipParens(receiver)) && (skipParens(receiver) as ts.Identifier).text === 'Array') {
+  if (
+    method === 'from' &&
+    index === 1 &&
+    ts.isIdentifier(skipParens(receiver)) &&
+    (skipParens(receiver) as ts.Identifier).text === 'Array'
+  ) {
     return { kind: 'callback', node: fn, call, method, collection: call.arguments[0], variables: parameterNames(fn) };
   }
   return undefined;
@@ -226,7 +231,12 @@ export function repeatedCalls(fn: FunctionLike): readonly ts.Node[] {
       if (call.pos >= fn.pos && call.end <= fn.end) continue;
       const callee = skipParens(call.expression);
       const direct = isMethod
-        ? ts.isPropertyAccessExpression(callee) && callee.name.text === name.text && callee.expression.kind === SK.ThisKeyword && !!owner && call.pos >= owner.pos && call.end <= owner.end
+        ? ts.isPropertyAccessExpression(callee) &&
+          callee.name.text === name.text &&
+          callee.expression.kind === SK.ThisKeyword &&
+          !!owner &&
+          call.pos >= owner.pos &&
+          call.end <= owner.end
         : ts.isIdentifier(callee) && callee.text === name.text && sameBinding(callee, name);
       if (direct) {
         if (repeatedBy(call).length > 0) found.push(call);
@@ -262,10 +272,14 @@ export const TINY_LOOP = 8;
  */
 export function isTinyIteration(iteration: Iteration, limit = TINY_LOOP): boolean {
   const collection = iteration.collection && skipParens(iteration.collection);
-  if (collection && ts.isArrayLiteralExpression(collection)) return collection.elements.length <= limit && !collection.elements.some(ts.isSpreadElement);
+  if (collection && ts.isArrayLiteralExpression(collection))
+    return collection.elements.length <= limit && !collection.elements.some(ts.isSpreadElement);
   if (ts.isForStatement(iteration.node) && iteration.node.condition) {
     const condition = skipParens(iteration.node.condition);
-    if (ts.isBinaryExpression(condition) && (condition.operatorToken.kind === SK.LessThanToken || condition.operatorToken.kind === SK.LessThanEqualsToken)) {
+    if (
+      ts.isBinaryExpression(condition) &&
+      (condition.operatorToken.kind === SK.LessThanToken || condition.operatorToken.kind === SK.LessThanEqualsToken)
+    ) {
       const bound = skipParens(condition.right);
       return ts.isNumericLiteral(bound) && Number(bound.text) <= limit;
     }

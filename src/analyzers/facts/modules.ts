@@ -59,7 +59,12 @@ function importedModule(specifier: string, facts: FileFacts): FileFacts | undefi
   if (!host) return undefined;
   if (!/^(\.|@\/|~\/)/.test(specifier)) return undefined;
   const resolved = host.resolveImport(facts.fileName, specifier);
-  if (!resolved || resolved === facts.fileName || /[\\/]node_modules[\\/]/.test(resolved) && !/[\\/]node_modules[\\/]/.test(facts.fileName)) return undefined;
+  if (
+    !resolved ||
+    resolved === facts.fileName ||
+    (/[\\/]node_modules[\\/]/.test(resolved) && !/[\\/]node_modules[\\/]/.test(facts.fileName))
+  )
+    return undefined;
   return moduleFacts(resolved, host);
 }
 
@@ -98,7 +103,12 @@ function targetOfExpression(expression: ts.Expression, facts: FileFacts, name: s
   if (ts.isCallExpression(inner)) {
     // require('./users')
     const callee = skipParens(inner.expression);
-    if (ts.isIdentifier(callee) && callee.text === 'require' && inner.arguments.length === 1 && ts.isStringLiteralLike(inner.arguments[0])) {
+    if (
+      ts.isIdentifier(callee) &&
+      callee.text === 'require' &&
+      inner.arguments.length === 1 &&
+      ts.isStringLiteralLike(inner.arguments[0])
+    ) {
       const module = importedModule(inner.arguments[0].text, facts);
       return module ? { kind: 'module', facts: module, name } : undefined;
     }
@@ -175,9 +185,11 @@ function findExport(facts: FileFacts, exported: string, depth: number): Target |
     const exportedHere = hasModifier(statement, SK.ExportKeyword);
     const isDefault = hasModifier(statement, SK.DefaultKeyword);
     if (ts.isFunctionDeclaration(statement) && exportedHere && statement.body) {
-      if ((isDefault && exported === 'default') || (!isDefault && statement.name?.text === exported)) return { kind: 'function', fn: statement, facts, name: statement.name?.text ?? exported };
+      if ((isDefault && exported === 'default') || (!isDefault && statement.name?.text === exported))
+        return { kind: 'function', fn: statement, facts, name: statement.name?.text ?? exported };
     } else if (ts.isClassDeclaration(statement) && exportedHere) {
-      if ((isDefault && exported === 'default') || (!isDefault && statement.name?.text === exported)) return { kind: 'class', cls: statement, facts };
+      if ((isDefault && exported === 'default') || (!isDefault && statement.name?.text === exported))
+        return { kind: 'class', cls: statement, facts };
     } else if (ts.isVariableStatement(statement) && exportedHere) {
       for (const declaration of statement.declarationList.declarations) {
         if (ts.isIdentifier(declaration.name) && declaration.name.text === exported && declaration.initializer) {
@@ -190,7 +202,8 @@ function findExport(facts: FileFacts, exported: string, depth: number): Target |
       const whole = targetOfExpression(statement.expression, facts, exported, depth + 1);
       return exported === 'default' ? whole : whole ? memberOfTarget(whole, exported, depth + 1) : undefined;
     } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly) {
-      const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const specifier =
+        statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
       const clause = statement.exportClause;
       if (!clause) {
         if (specifier) starModules.push(specifier);
@@ -230,7 +243,8 @@ function commonJsExport(expression: ts.Expression, exported: string, facts: File
     if (!whole) return undefined;
     return exported === 'default' ? whole : memberOfTarget(whole, exported, depth + 1);
   }
-  if (text === `module.exports.${exported}` || text === `exports.${exported}`) return targetOfExpression(expression.right, facts, exported, depth + 1);
+  if (text === `module.exports.${exported}` || text === `exports.${exported}`)
+    return targetOfExpression(expression.right, facts, exported, depth + 1);
   return undefined;
 }
 
@@ -283,7 +297,12 @@ function className(cls: ts.ClassLikeDeclaration): string {
 function classMember(cls: ts.ClassLikeDeclaration, member: string, facts: FileFacts, isStatic: boolean, depth: number): Target | undefined {
   if (depth > MAX_DEPTH) return undefined;
   for (const element of cls.members) {
-    if (!element.name || !(ts.isIdentifier(element.name) || ts.isPrivateIdentifier(element.name) || ts.isStringLiteral(element.name)) || element.name.text !== member) continue;
+    if (
+      !element.name ||
+      !(ts.isIdentifier(element.name) || ts.isPrivateIdentifier(element.name) || ts.isStringLiteral(element.name)) ||
+      element.name.text !== member
+    )
+      continue;
     if (hasModifier(element, SK.StaticKeyword) !== isStatic) continue;
     const name = `${className(cls)}.${member}`;
     if (ts.isMethodDeclaration(element) && element.body) return { kind: 'function', fn: element, facts, name };
@@ -336,7 +355,10 @@ function targetOfTypeName(name: string, at: ts.Node, facts: FileFacts, depth: nu
 function fieldTarget(cls: ts.ClassLikeDeclaration, field: string, facts: FileFacts, depth: number): Target | undefined {
   for (const member of cls.members) {
     if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === field) {
-      return classOfType(member.type, member, facts, depth) ?? (member.initializer ? targetOfExpression(member.initializer, facts, field, depth + 1) : undefined);
+      return (
+        classOfType(member.type, member, facts, depth) ??
+        (member.initializer ? targetOfExpression(member.initializer, facts, field, depth + 1) : undefined)
+      );
     }
     if (ts.isConstructorDeclaration(member)) {
       for (const parameter of member.parameters) {
@@ -345,7 +367,12 @@ function fieldTarget(cls: ts.ClassLikeDeclaration, field: string, facts: FileFac
         }
       }
       for (const statement of member.body?.statements ?? []) {
-        if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression) || statement.expression.operatorToken.kind !== SK.EqualsToken) continue;
+        if (
+          !ts.isExpressionStatement(statement) ||
+          !ts.isBinaryExpression(statement.expression) ||
+          statement.expression.operatorToken.kind !== SK.EqualsToken
+        )
+          continue;
         const left = skipParens(statement.expression.left);
         if (ts.isPropertyAccessExpression(left) && left.expression.kind === SK.ThisKeyword && left.name.text === field) {
           return targetOfExpression(statement.expression.right, facts, field, depth + 1);
@@ -366,7 +393,8 @@ function receiverTarget(receiver: ts.Expression, facts: FileFacts, depth: number
   if (ts.isIdentifier(inner)) {
     const declaration = lookup(inner.text, inner);
     if (declaration?.kind === 'parameter' && declaration.type) return classOfType(declaration.type, declaration.node, facts, depth);
-    if ((declaration?.kind === 'const' || declaration?.kind === 'let') && declaration.type && !declaration.initializer) return classOfType(declaration.type, declaration.node, facts, depth);
+    if ((declaration?.kind === 'const' || declaration?.kind === 'let') && declaration.type && !declaration.initializer)
+      return classOfType(declaration.type, declaration.node, facts, depth);
     return targetOfName(inner.text, inner, facts, depth + 1);
   }
   if (ts.isPropertyAccessExpression(inner) && skipParens(inner.expression).kind === SK.ThisKeyword) {

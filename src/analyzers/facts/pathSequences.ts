@@ -18,13 +18,42 @@ import { syntaxIndexOf } from './syntaxIndex';
 
 /** fs functions that change what is at their path. */
 const CHANGES_PATH: ReadonlySet<string> = new Set([
-  'writeFile', 'appendFile', 'mkdir', 'rm', 'rmdir', 'unlink', 'rename', 'copyFile', 'cp', 'symlink', 'link', 'truncate',
-  'chmod', 'lchmod', 'chown', 'lchown', 'utimes', 'lutimes',
+  'writeFile',
+  'appendFile',
+  'mkdir',
+  'rm',
+  'rmdir',
+  'unlink',
+  'rename',
+  'copyFile',
+  'cp',
+  'symlink',
+  'link',
+  'truncate',
+  'chmod',
+  'lchmod',
+  'chown',
+  'lchown',
+  'utimes',
+  'lutimes',
 ]);
 /** fs functions whose second argument is a path too: the destination. */
 const TWO_PATHS: ReadonlySet<string> = new Set(['rename', 'copyFile', 'cp', 'symlink', 'link']);
 /** fs functions that take a file descriptor, not a path. */
-const BY_DESCRIPTOR: ReadonlySet<string> = new Set(['close', 'fchmod', 'fchown', 'fdatasync', 'fstat', 'fsync', 'ftruncate', 'futimes', 'read', 'readv', 'write', 'writev']);
+const BY_DESCRIPTOR: ReadonlySet<string> = new Set([
+  'close',
+  'fchmod',
+  'fchown',
+  'fdatasync',
+  'fstat',
+  'fsync',
+  'ftruncate',
+  'futimes',
+  'read',
+  'readv',
+  'write',
+  'writev',
+]);
 
 interface PathCall {
   io: SyncIoCall;

@@ -60,8 +60,13 @@ type Shape = 'item' | 'repeat' | 'bounded' | 'chunked';
  * I/O, an awaited lazy relation (`await order.customer`). A synchronous client (better-sqlite3)
  * runs its round trip whether or not anything waits for it.
  */
-export function perItemCall(call: ClientCallNode | ts.Expression, client: Pick<ClientCall, 'kind'> & Partial<ClientCall>, facts: FileFacts): PerItemCall | undefined {
-  const consumed = client.synchronous && ts.isCallExpression(call) ? { extent: call as ts.Expression, via: 'await' as const } : consumption(call);
+export function perItemCall(
+  call: ClientCallNode | ts.Expression,
+  client: Pick<ClientCall, 'kind'> & Partial<ClientCall>,
+  facts: FileFacts,
+): PerItemCall | undefined {
+  const consumed =
+    client.synchronous && ts.isCallExpression(call) ? { extent: call as ts.Expression, via: 'await' as const } : consumption(call);
   if (!consumed) return undefined;
   const { extent, via } = consumed;
   const iterations = iterationsAround(call);
@@ -93,7 +98,8 @@ export function perItemCall(call: ClientCallNode | ts.Expression, client: Pick<C
   if (isLoop && isThrottled(candidate)) return undefined;
   if (client.kind === 'write' && (client.transaction || transactionAround(call, facts))) return undefined;
   if (client.alreadyBatched) return undefined;
-  const concurrent = via === 'push' || (candidate.kind === 'callback' && candidate.method !== 'reduce' && candidate.method !== 'reduceRight');
+  const concurrent =
+    via === 'push' || (candidate.kind === 'callback' && candidate.method !== 'reduce' && candidate.method !== 'reduceRight');
   return {
     iteration: candidate,
     item: itemName(candidate, facts),
@@ -159,7 +165,8 @@ function feedsBatchTransaction(iteration: Iteration, extent: ts.Expression): boo
     let outer: ts.Node = iteration.call;
     while (outer.parent && ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
     const parent = outer.parent;
-    if (parent && ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression)) return calleeName(parent) === '$transaction';
+    if (parent && ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression))
+      return calleeName(parent) === '$transaction';
     if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) holder = parent.name;
   } else {
     // ops.push(prisma.x.update(…))
@@ -175,7 +182,11 @@ function feedsBatchTransaction(iteration: Iteration, extent: ts.Expression): boo
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isCallExpression(node) && calleeName(node) === '$transaction' && node.arguments.some((argument) => referencedNames(argument).has(name))) {
+    if (
+      ts.isCallExpression(node) &&
+      calleeName(node) === '$transaction' &&
+      node.arguments.some((argument) => referencedNames(argument).has(name))
+    ) {
       found = true;
       return;
     }
@@ -253,7 +264,14 @@ function literalTuple(collection: ts.Expression): ts.Expression {
   let grows = false;
   const visit = (node: ts.Node): void => {
     if (grows) return;
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === name && /^(push|unshift|splice)$/.test(node.expression.name.text)) grows = true;
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ts.isIdentifier(node.expression.expression) &&
+      node.expression.expression.text === name &&
+      /^(push|unshift|splice)$/.test(node.expression.name.text)
+    )
+      grows = true;
     else ts.forEachChild(node, visit);
   };
   visit(declaration.scope);
@@ -274,7 +292,11 @@ function isSteppedIncrement(incrementor: ts.Expression): boolean {
   const inner = skipParens(incrementor);
   if (ts.isBinaryExpression(inner)) {
     if (inner.operatorToken.kind === SK.PlusEqualsToken) return !(ts.isNumericLiteral(inner.right) && inner.right.text === '1');
-    if (inner.operatorToken.kind === SK.EqualsToken && ts.isBinaryExpression(inner.right) && inner.right.operatorToken.kind === SK.PlusToken) {
+    if (
+      inner.operatorToken.kind === SK.EqualsToken &&
+      ts.isBinaryExpression(inner.right) &&
+      inner.right.operatorToken.kind === SK.PlusToken
+    ) {
       const step = skipParens(inner.right.right);
       return !(ts.isNumericLiteral(step) && step.text === '1');
     }
@@ -288,7 +310,11 @@ function mentionsSize(condition: ts.Expression): boolean {
   const visit = (node: ts.Node): void => {
     if (found) return;
     // `xs.length`, `set.size`, `queue.count` — a property read, not `prisma.log.count(…)`, a query.
-    if (ts.isPropertyAccessExpression(node) && /^(length|size|count)$/.test(node.name.text) && !(node.parent && ts.isCallExpression(node.parent) && node.parent.expression === node)) {
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      /^(length|size|count)$/.test(node.name.text) &&
+      !(node.parent && ts.isCallExpression(node.parent) && node.parent.expression === node)
+    ) {
       found = true;
       return;
     }
@@ -355,7 +381,11 @@ function isRetryLoop(iteration: Iteration, call: ts.Node): boolean {
   if (iteration.kind === 'callback') return false;
   if (iteration.variables.some((name) => /attempt|retr|tries|^try$/i.test(name))) return true;
   const loop = iteration.node as ts.IterationStatement;
-  const condition = ts.isForStatement(loop) ? loop.condition : ts.isWhileStatement(loop) || ts.isDoStatement(loop) ? loop.expression : undefined;
+  const condition = ts.isForStatement(loop)
+    ? loop.condition
+    : ts.isWhileStatement(loop) || ts.isDoStatement(loop)
+      ? loop.expression
+      : undefined;
   if (condition && /attempt|retr|tries/i.test(condition.getText())) return true;
   for (let current: ts.Node | undefined = call.parent; current && current !== loop; current = current.parent) {
     if (ts.isTryStatement(current) && isInside(call, current.tryBlock)) return true;
@@ -480,7 +510,13 @@ function isThrottled(loop: Iteration): boolean {
     if (ts.isAwaitExpression(node)) {
       const awaited = skipParens(node.expression);
       if (ts.isCallExpression(awaited) && SLEEP_NAMES.test(calleeName(awaited) ?? '')) found = true;
-      else if (ts.isNewExpression(awaited) && ts.isIdentifier(awaited.expression) && awaited.expression.text === 'Promise' && /setTimeout/.test(awaited.getText())) found = true;
+      else if (
+        ts.isNewExpression(awaited) &&
+        ts.isIdentifier(awaited.expression) &&
+        awaited.expression.text === 'Promise' &&
+        /setTimeout/.test(awaited.getText())
+      )
+        found = true;
       if (found) return;
     }
     ts.forEachChild(node, visit);
@@ -516,7 +552,9 @@ function nameOfCollection(expression: ts.Expression | undefined): string | undef
     const name = calleeName(inner);
     // Object.values(orders), Object.entries(byId), orders.filter(…), orders.slice(…)
     if (name && /^(values|keys|entries|from)$/.test(name) && inner.arguments[0]) return nameOfCollection(inner.arguments[0]);
-    const receiver = ts.isPropertyAccessExpression(skipParens(inner.expression)) ? (skipParens(inner.expression) as ts.PropertyAccessExpression).expression : undefined;
+    const receiver = ts.isPropertyAccessExpression(skipParens(inner.expression))
+      ? (skipParens(inner.expression) as ts.PropertyAccessExpression).expression
+      : undefined;
     if (name && /^(filter|slice|sort|reverse|concat|flat|toSorted|toReversed)$/.test(name)) return nameOfCollection(receiver);
   }
   return undefined;
@@ -525,7 +563,11 @@ function nameOfCollection(expression: ts.Expression | undefined): string | undef
 function loopCollection(iteration: Iteration): ts.Expression | undefined {
   if (iteration.collection) return iteration.collection;
   const loop = iteration.node;
-  const condition = ts.isForStatement(loop) ? loop.condition : ts.isWhileStatement(loop) || ts.isDoStatement(loop) ? loop.expression : undefined;
+  const condition = ts.isForStatement(loop)
+    ? loop.condition
+    : ts.isWhileStatement(loop) || ts.isDoStatement(loop)
+      ? loop.expression
+      : undefined;
   if (!condition) return undefined;
   let found: ts.Expression | undefined;
   const visit = (node: ts.Node): void => {
@@ -551,7 +593,8 @@ function itemName(iteration: Iteration, facts: FileFacts): string {
   const isReduce = iteration.kind === 'callback' && (iteration.method === 'reduce' || iteration.method === 'reduceRight');
   let variable: string | undefined = isReduce ? iteration.variables[1] : iteration.variables[0];
   if (iteration.kind === 'for') variable = undefined; // an index says nothing
-  if ((iteration.kind === 'while' || iteration.kind === 'do') && !variable) variable = takenName((iteration.node as ts.WhileStatement).statement);
+  if ((iteration.kind === 'while' || iteration.kind === 'do') && !variable)
+    variable = takenName((iteration.node as ts.WhileStatement).statement);
   const fromCollection = (() => {
     const name = nameOfCollection(loopCollection(iteration));
     return name ? singular(name) : undefined;
@@ -570,7 +613,8 @@ function takenName(body: ts.Statement | undefined): string | undefined {
     if (!ts.isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
       const init = declaration.initializer && skipParens(declaration.initializer);
-      if (init && ts.isCallExpression(init) && /^(shift|pop|dequeue)$/.test(calleeName(init) ?? '') && ts.isIdentifier(declaration.name)) return declaration.name.text;
+      if (init && ts.isCallExpression(init) && /^(shift|pop|dequeue)$/.test(calleeName(init) ?? '') && ts.isIdentifier(declaration.name))
+        return declaration.name.text;
     }
   }
   return undefined;
@@ -621,12 +665,59 @@ export function isTestOrFixtureFile(fileName: string): boolean {
 // Round trips behind a call of the project's own functions
 
 /** Methods that take a callback and walk an array: `users.find((u) => …)` is not a service's `find(id)`. */
-const ARRAY_CALLBACK_METHODS = new Set(['map', 'forEach', 'filter', 'reduce', 'reduceRight', 'flatMap', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'sort']);
+const ARRAY_CALLBACK_METHODS = new Set([
+  'map',
+  'forEach',
+  'filter',
+  'reduce',
+  'reduceRight',
+  'flatMap',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'sort',
+]);
 /** Calls that are never a project function doing I/O: promise, string, JSON and console methods. */
 const NOT_HELPERS = new Set([
-  'then', 'catch', 'finally', 'all', 'allSettled', 'race', 'any', 'resolve', 'reject', 'log', 'warn', 'error', 'info', 'debug', 'join', 'slice',
-  'concat', 'includes', 'indexOf', 'toString', 'trim', 'split', 'replace', 'parse', 'stringify', 'keys', 'values', 'entries', 'assign', 'from',
-  'isArray', 'push', 'unshift', 'setTimeout', 'json', 'text',
+  'then',
+  'catch',
+  'finally',
+  'all',
+  'allSettled',
+  'race',
+  'any',
+  'resolve',
+  'reject',
+  'log',
+  'warn',
+  'error',
+  'info',
+  'debug',
+  'join',
+  'slice',
+  'concat',
+  'includes',
+  'indexOf',
+  'toString',
+  'trim',
+  'split',
+  'replace',
+  'parse',
+  'stringify',
+  'keys',
+  'values',
+  'entries',
+  'assign',
+  'from',
+  'isArray',
+  'push',
+  'unshift',
+  'setTimeout',
+  'json',
+  'text',
 ]);
 
 export interface PerItemHelperCall {
@@ -668,13 +759,16 @@ function loadedInFunction(iteration: Iteration, fn: ts.Node, facts: FileFacts): 
   const fromCall = (expression: ts.Expression | undefined, depth: number): boolean => {
     if (!expression || depth > 4) return false;
     let inner = skipParens(expression);
-    while (ts.isPropertyAccessExpression(inner) || ts.isElementAccessExpression(inner) || ts.isNonNullExpression(inner)) inner = skipParens(inner.expression);
+    while (ts.isPropertyAccessExpression(inner) || ts.isElementAccessExpression(inner) || ts.isNonNullExpression(inner))
+      inner = skipParens(inner.expression);
     if (ts.isAwaitExpression(inner)) return true;
     if (ts.isCallExpression(inner)) {
       const name = calleeName(inner);
       // children.filter(…), Object.values(tree)
       if (name && /^(filter|map|slice|sort|concat|flat|values|entries|from)$/.test(name)) {
-        const receiver = ts.isPropertyAccessExpression(skipParens(inner.expression)) ? (skipParens(inner.expression) as ts.PropertyAccessExpression).expression : inner.arguments[0];
+        const receiver = ts.isPropertyAccessExpression(skipParens(inner.expression))
+          ? (skipParens(inner.expression) as ts.PropertyAccessExpression).expression
+          : inner.arguments[0];
         return fromCall(receiver, depth + 1);
       }
       return !!clientCall(inner, facts);

@@ -25,7 +25,8 @@ export function eachPass(iteration: Iteration, file: FileFacts): string {
     case 'for-in':
       return collection ? `key of \`${collection}\`` : 'pass of the loop';
     case 'callback':
-      if (iteration.method === 'sort' || iteration.method === 'toSorted') return collection ? `comparison while sorting \`${collection}\`` : 'comparison of the sort';
+      if (iteration.method === 'sort' || iteration.method === 'toSorted')
+        return collection ? `comparison while sorting \`${collection}\`` : 'comparison of the sort';
       return collection ? `item of \`${collection}\` (in the \`${iteration.method}\` callback)` : 'call of the callback';
     default:
       return `pass of the \`${iteration.kind}\` loop`;

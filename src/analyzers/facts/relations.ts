@@ -52,12 +52,14 @@ function collectionSource(collection: ts.Expression | undefined, facts: FileFact
     // posts.filter(…), posts.slice(…): the same rows.
     const name = calleeName(inner);
     const callee = skipParens(inner.expression);
-    if (name && /^(filter|slice|sort|reverse|concat|toSorted|toReversed)$/.test(name) && ts.isPropertyAccessExpression(callee)) return collectionSource(callee.expression, facts, depth + 1);
+    if (name && /^(filter|slice|sort|reverse|concat|toSorted|toReversed)$/.test(name) && ts.isPropertyAccessExpression(callee))
+      return collectionSource(callee.expression, facts, depth + 1);
     return undefined;
   }
   if (ts.isIdentifier(inner)) {
     const declaration = lookup(inner.text, inner);
-    if (declaration && (declaration.kind === 'const' || declaration.kind === 'let') && declaration.initializer) return collectionSource(declaration.initializer, facts, depth + 1);
+    if (declaration && (declaration.kind === 'const' || declaration.kind === 'let') && declaration.initializer)
+      return collectionSource(declaration.initializer, facts, depth + 1);
   }
   return undefined;
 }
@@ -88,7 +90,12 @@ export function relationCall(call: ts.CallExpression, facts: FileFacts): Relatio
   if (getter) {
     const library = rowLibrary(receiver.text, call, facts);
     const sequelizeFile = imports.importsAny((m) => m === 'sequelize' || m === 'sequelize-typescript');
-    if (library !== 'sequelize' && library !== 'sequelize-or-mongoose' && !(sequelizeFile && library === undefined && isItem(receiver.text, call))) return undefined;
+    if (
+      library !== 'sequelize' &&
+      library !== 'sequelize-or-mongoose' &&
+      !(sequelizeFile && library === undefined && isItem(receiver.text, call))
+    )
+      return undefined;
     // Mongoose documents have get(path); only Sequelize spells associations getX().
     const association = getter[2];
     const verb = getter[1];
@@ -107,7 +114,12 @@ export function relationCall(call: ts.CallExpression, facts: FileFacts): Relatio
   if (call.arguments.length === 0 || call.arguments.length > 2) return undefined;
   const library = rowLibrary(receiver.text, call, facts);
   const mongooseFile = imports.importsAny((m) => m === 'mongoose' || m === '@nestjs/mongoose');
-  if (library !== 'mongoose' && library !== 'sequelize-or-mongoose' && !(mongooseFile && library === undefined && isItem(receiver.text, call))) return undefined;
+  if (
+    library !== 'mongoose' &&
+    library !== 'sequelize-or-mongoose' &&
+    !(mongooseFile && library === undefined && isItem(receiver.text, call))
+  )
+    return undefined;
   const path = facts.textOf(call.arguments[0]);
   return {
     node: call,

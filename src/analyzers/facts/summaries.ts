@@ -110,7 +110,19 @@ function entryAcross(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node
 }
 
 /** Callbacks handed to these run later, if at all: not part of the call. */
-const DEFERRING = new Set(['setTimeout', 'setInterval', 'setImmediate', 'nextTick', 'queueMicrotask', 'on', 'once', 'addListener', 'addEventListener', 'subscribe', 'catch']);
+const DEFERRING = new Set([
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'nextTick',
+  'queueMicrotask',
+  'on',
+  'once',
+  'addListener',
+  'addEventListener',
+  'subscribe',
+  'catch',
+]);
 
 function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], depth: number): Entry {
   const deps = new Map<string, string>();
@@ -169,7 +181,8 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
             const version = host.fileVersion(callee.facts.fileName);
             if (version !== undefined) deps.set(callee.facts.fileName, version);
           }
-          const inner = callee.facts === facts ? entryOf(callee.fn, facts, stack, depth + 1) : entryAcross(callee.fn, callee.facts, stack, depth + 1);
+          const inner =
+            callee.facts === facts ? entryOf(callee.fn, facts, stack, depth + 1) : entryAcross(callee.fn, callee.facts, stack, depth + 1);
           if (inner.partial) partial = true;
           for (const [file, version] of inner.deps) deps.set(file, version);
           const summary = inner.summary && node.arguments.length >= inner.summary.minArgs ? inner.summary : undefined;
@@ -191,9 +204,16 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
         }
       }
       if (ts.isCallExpression(node) && (writesShared(node, locals) || writesShared(node, locals, parameters))) readOnly = false;
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind >= SK.FirstAssignment && node.operatorToken.kind <= SK.LastAssignment) {
+    } else if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind >= SK.FirstAssignment &&
+      node.operatorToken.kind <= SK.LastAssignment
+    ) {
       if (shared(node.left)) readOnly = false;
-    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === SK.PlusPlusToken || node.operator === SK.MinusMinusToken)) {
+    } else if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === SK.PlusPlusToken || node.operator === SK.MinusMinusToken)
+    ) {
       if (shared(node.operand)) readOnly = false;
     } else if (ts.isDeleteExpression(node)) {
       if (shared(node.expression)) readOnly = false;
@@ -205,8 +225,17 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
   let summary: IoSummary | undefined;
   const least = Number.isFinite(minArgs) ? minArgs : 0;
   const writesInTransaction = write && inTransaction;
-  if (database && first) summary = { kind: write ? 'write' : 'query', first: first.client, via: first.via, readOnly, minArgs: least, writesInTransaction };
-  else if (httpOnly) summary = { kind: 'http', first: (httpOnly as { client: ClientCall }).client, via: (httpOnly as { via: string[] }).via, readOnly, minArgs: least, writesInTransaction: false };
+  if (database && first)
+    summary = { kind: write ? 'write' : 'query', first: first.client, via: first.via, readOnly, minArgs: least, writesInTransaction };
+  else if (httpOnly)
+    summary = {
+      kind: 'http',
+      first: (httpOnly as { client: ClientCall }).client,
+      via: (httpOnly as { via: string[] }).via,
+      readOnly,
+      minArgs: least,
+      writesInTransaction: false,
+    };
   return partial ? { summary, deps, partial } : { summary, deps };
 }
 
@@ -221,7 +250,8 @@ function argumentsNeeded(node: ts.Node, fn: FunctionLike, parameterIndex: Readon
     let condition: ts.Expression | undefined;
     if (ts.isIfStatement(parent) && parent.thenStatement === child) condition = parent.expression;
     else if (ts.isConditionalExpression(parent) && parent.whenTrue === child) condition = parent.condition;
-    else if (ts.isBinaryExpression(parent) && parent.right === child && parent.operatorToken.kind === SK.AmpersandAmpersandToken) condition = parent.left;
+    else if (ts.isBinaryExpression(parent) && parent.right === child && parent.operatorToken.kind === SK.AmpersandAmpersandToken)
+      condition = parent.left;
     if (!condition) continue;
     const index = requiredParameter(condition, parameterIndex);
     if (index !== undefined) needed = Math.max(needed, index + 1);
@@ -299,9 +329,16 @@ const CACHE_WORDS = /cache|cached|memo|loaded|seen|store|hit/i;
 function isCached(call: ts.Node, fn: FunctionLike): boolean {
   if (isLazyInitialisation(call, fn)) return true;
   for (let child: ts.Node = call, parent = call.parent; parent && child !== fn; child = parent, parent = parent.parent) {
-    if (ts.isIfStatement(parent) && (parent.thenStatement === child || parent.elseStatement === child) && mentionsCache(parent.expression)) return true;
+    if (ts.isIfStatement(parent) && (parent.thenStatement === child || parent.elseStatement === child) && mentionsCache(parent.expression))
+      return true;
     if (ts.isConditionalExpression(parent) && parent.whenFalse === child && mentionsCache(parent.condition)) return true;
-    if (ts.isBinaryExpression(parent) && parent.right === child && (parent.operatorToken.kind === SK.QuestionQuestionToken || parent.operatorToken.kind === SK.BarBarToken) && mentionsCache(parent.left)) return true;
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.right === child &&
+      (parent.operatorToken.kind === SK.QuestionQuestionToken || parent.operatorToken.kind === SK.BarBarToken) &&
+      mentionsCache(parent.left)
+    )
+      return true;
     if (ts.isBlock(parent) && ts.isStatement(child)) {
       const index = parent.statements.indexOf(child);
       for (let i = 0; i < index; i++) {

@@ -13,7 +13,17 @@
  * purpose?").
  */
 import { ts } from '../ts';
-import { calleeName, chainRoot, constantString, enclosingFunction, isFunctionLike, receiverOf, skipParens, skipParensUp, type FunctionLike } from './ast';
+import {
+  calleeName,
+  chainRoot,
+  constantString,
+  enclosingFunction,
+  isFunctionLike,
+  receiverOf,
+  skipParens,
+  skipParensUp,
+  type FunctionLike,
+} from './ast';
 import type { FileFacts } from './fileFacts';
 
 /** Methods whose callback runs inside a transaction. */
@@ -117,7 +127,12 @@ function sqlVerbOf(argument: ts.Expression | undefined): string | undefined {
   let text = constantString(inner);
   if (text === undefined && ts.isObjectLiteralExpression(inner)) {
     for (const property of inner.properties) {
-      if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && (property.name.text === 'text' || property.name.text === 'sql')) text = constantString(property.initializer);
+      if (
+        ts.isPropertyAssignment(property) &&
+        ts.isIdentifier(property.name) &&
+        (property.name.text === 'text' || property.name.text === 'sql')
+      )
+        text = constantString(property.initializer);
     }
   }
   if (text === undefined) return undefined;
@@ -136,9 +151,17 @@ function statementOf(call: ts.CallExpression): { statement?: ts.Statement; bound
     const statement = parent.parent?.parent;
     return { statement: statement && ts.isVariableStatement(statement) ? statement : undefined, bound: parent.name.text };
   }
-  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(skipParens(parent.left))) {
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.right === node &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    ts.isIdentifier(skipParens(parent.left))
+  ) {
     const statement = parent.parent;
-    return { statement: statement && ts.isExpressionStatement(statement) ? statement : undefined, bound: (skipParens(parent.left) as ts.Identifier).text };
+    return {
+      statement: statement && ts.isExpressionStatement(statement) ? statement : undefined,
+      bound: (skipParens(parent.left) as ts.Identifier).text,
+    };
   }
   return {};
 }
@@ -146,7 +169,15 @@ function statementOf(call: ts.CallExpression): { statement?: ts.Statement; bound
 /** If `call` opens a transaction that other calls must close, describes it. */
 export function openedTransaction(call: ts.CallExpression, facts: FileFacts): OpenedTransaction | undefined {
   const name = calleeName(call);
-  if (name !== 'transaction' && name !== 'startTransaction' && name !== 'beginTransaction' && name !== 'query' && name !== 'execute' && name !== 'raw') return undefined;
+  if (
+    name !== 'transaction' &&
+    name !== 'startTransaction' &&
+    name !== 'beginTransaction' &&
+    name !== 'query' &&
+    name !== 'execute' &&
+    name !== 'raw'
+  )
+    return undefined;
   const receiver = receiverOf(call);
   if (!receiver) return undefined;
   const receiverText = shortText(facts, receiver);
@@ -155,17 +186,39 @@ export function openedTransaction(call: ts.CallExpression, facts: FileFacts): Op
   if (name === 'query' || name === 'execute' || name === 'raw') {
     const verb = sqlVerbOf(call.arguments[0]);
     if (verb !== 'BEGIN' && verb !== 'START') return undefined;
-    return { call, handle: receiverText, statement, display: `${receiverText}.${name}('${verb === 'START' ? 'START TRANSACTION' : 'BEGIN'}')`, commit: `${receiverText}.${name}('COMMIT')`, rollback: `${receiverText}.${name}('ROLLBACK')` };
+    return {
+      call,
+      handle: receiverText,
+      statement,
+      display: `${receiverText}.${name}('${verb === 'START' ? 'START TRANSACTION' : 'BEGIN'}')`,
+      commit: `${receiverText}.${name}('COMMIT')`,
+      rollback: `${receiverText}.${name}('ROLLBACK')`,
+    };
   }
   if (call.arguments.some((argument) => isFunctionLike(skipParens(argument)))) return undefined; // the managed form
   if (name === 'transaction') {
     // const t = await sequelize.transaction(); const trx = await knex.transaction();
     if (!bound) return undefined;
-    return { call, handle: bound, statement, display: `${receiverText}.transaction()`, commit: `${bound}.commit()`, rollback: `${bound}.rollback()` };
+    return {
+      call,
+      handle: bound,
+      statement,
+      display: `${receiverText}.transaction()`,
+      commit: `${bound}.commit()`,
+      rollback: `${bound}.rollback()`,
+    };
   }
   if (name === 'startTransaction') {
     // Objection: const trx = await Model.startTransaction();
-    if (bound) return { call, handle: bound, statement, display: `${receiverText}.startTransaction()`, commit: `${bound}.commit()`, rollback: `${bound}.rollback()` };
+    if (bound)
+      return {
+        call,
+        handle: bound,
+        statement,
+        display: `${receiverText}.startTransaction()`,
+        commit: `${bound}.commit()`,
+        rollback: `${bound}.rollback()`,
+      };
     // TypeORM's queryRunner, MongoDB/Mongoose sessions.
     const session = /session/i.test(receiverText);
     return {
@@ -179,7 +232,14 @@ export function openedTransaction(call: ts.CallExpression, facts: FileFacts): Op
   }
   // mysql2: await connection.beginTransaction()
   if (bound) return undefined;
-  return { call, handle: receiverText, statement, display: `${receiverText}.beginTransaction()`, commit: `${receiverText}.commit()`, rollback: `${receiverText}.rollback()` };
+  return {
+    call,
+    handle: receiverText,
+    statement,
+    display: `${receiverText}.beginTransaction()`,
+    commit: `${receiverText}.commit()`,
+    rollback: `${receiverText}.rollback()`,
+  };
 }
 
 /** How a call ends the transaction opened through `handle`, if it does. */

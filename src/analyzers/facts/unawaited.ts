@@ -13,7 +13,16 @@
  * for it. Callers in other files are not seen: an exported function is assumed to be awaited.
  */
 import { ts } from '../ts';
-import { calleeName, constantString, enclosingFunction, isAsyncFunction, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from './ast';
+import {
+  calleeName,
+  constantString,
+  enclosingFunction,
+  isAsyncFunction,
+  isFunctionLike,
+  skipParens,
+  skipParensUp,
+  type FunctionLike,
+} from './ast';
 import { requestHandlerKind } from './context';
 import { lookup, references, type Declaration } from './dataflow';
 import type { FileFacts } from './fileFacts';
@@ -33,7 +42,14 @@ export type NotWaiting =
   /** Any other caller that goes on at once: `reason` says who (`the 'data' event does not wait for its listener`). */
   | { kind: 'caller'; reason: string };
 
-const LISTENER_METHODS: ReadonlySet<string> = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
+const LISTENER_METHODS: ReadonlySet<string> = new Set([
+  'on',
+  'once',
+  'addListener',
+  'prependListener',
+  'prependOnceListener',
+  'addEventListener',
+]);
 const SCHEDULERS: ReadonlySet<string> = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
 const PROMISE_COMBINATORS: ReadonlySet<string> = new Set(['all', 'allSettled', 'any', 'race']);
 const ENDING_EVENTS: ReadonlySet<string> = new Set(['exit', 'beforeExit']);
@@ -67,12 +83,19 @@ function calledAt(call: ts.CallExpression, facts: FileFacts, depth: number, seen
   if (caller && !awaitsBefore(call, caller)) collect(caller, facts, depth + 1, seen, found);
 }
 
-function handedTo(use: { call: ts.CallExpression | ts.NewExpression; argument: ts.Expression }, facts: FileFacts, depth: number, seen: Set<FunctionLike>, found: NotWaiting[]): void {
+function handedTo(
+  use: { call: ts.CallExpression | ts.NewExpression; argument: ts.Expression },
+  facts: FileFacts,
+  depth: number,
+  seen: Set<FunctionLike>,
+  found: NotWaiting[],
+): void {
   const { call } = use;
   const callee = skipParens(call.expression);
   const method = calleeName(call);
   if (ts.isNewExpression(call)) {
-    if (ts.isIdentifier(callee) && callee.text === 'Promise' && !lookup('Promise', call)) found.push({ kind: 'caller', reason: 'new Promise does not wait for an async executor' });
+    if (ts.isIdentifier(callee) && callee.text === 'Promise' && !lookup('Promise', call))
+      found.push({ kind: 'caller', reason: 'new Promise does not wait for an async executor' });
     return;
   }
   if (method && ts.isPropertyAccessExpression(callee) && LISTENER_METHODS.has(method)) {
@@ -84,7 +107,12 @@ function handedTo(use: { call: ts.CallExpression | ts.NewExpression; argument: t
     return;
   }
   const nextTick = ts.isPropertyAccessExpression(callee) && callee.name.text === 'nextTick' && isProcess(callee.expression, call, facts);
-  const scheduler = ts.isIdentifier(callee) && SCHEDULERS.has(callee.text) && !lookup(callee.text, call) ? callee.text : nextTick ? 'process.nextTick' : undefined;
+  const scheduler =
+    ts.isIdentifier(callee) && SCHEDULERS.has(callee.text) && !lookup(callee.text, call)
+      ? callee.text
+      : nextTick
+        ? 'process.nextTick'
+        : undefined;
   if (scheduler) {
     found.push({ kind: 'caller', reason: `${scheduler} does not wait for its callback` });
     return;
@@ -167,7 +195,8 @@ function valuesOf(fn: FunctionLike, facts: FileFacts): ts.Expression[] {
 function memberName(fn: FunctionLike): string | undefined {
   if (ts.isMethodDeclaration(fn)) return ts.isIdentifier(fn.name) ? fn.name.text : undefined;
   const parent = skipParensUp(fn).parent;
-  if (parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name))
+    return parent.name.text;
   return undefined;
 }
 
@@ -175,11 +204,20 @@ function memberName(fn: FunctionLike): string | undefined {
 function handedAs(value: ts.Expression): { call: ts.CallExpression | ts.NewExpression; argument: ts.Expression } | undefined {
   let outer = skipParensUp(value);
   const bind = outer.parent;
-  if (bind && ts.isPropertyAccessExpression(bind) && bind.expression === outer && bind.name.text === 'bind' && bind.parent && ts.isCallExpression(bind.parent) && bind.parent.expression === bind) {
+  if (
+    bind &&
+    ts.isPropertyAccessExpression(bind) &&
+    bind.expression === outer &&
+    bind.name.text === 'bind' &&
+    bind.parent &&
+    ts.isCallExpression(bind.parent) &&
+    bind.parent.expression === bind
+  ) {
     outer = skipParensUp(bind.parent);
   }
   const parent = outer.parent;
-  if (parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(outer as ts.Expression)) return { call: parent, argument: outer as ts.Expression };
+  if (parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(outer as ts.Expression))
+    return { call: parent, argument: outer as ts.Expression };
   return undefined;
 }
 
@@ -199,9 +237,15 @@ function bindingOf(fn: FunctionLike): Declaration | undefined {
 }
 
 function nameOf(fn: FunctionLike): string | undefined {
-  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name))
+    return fn.name.text;
   const parent = skipParensUp(fn).parent;
-  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (
+    parent &&
+    (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) &&
+    ts.isIdentifier(parent.name)
+  )
+    return parent.name.text;
   return undefined;
 }
 
@@ -231,7 +275,8 @@ function isWaitedFor(expression: ts.Expression): boolean {
   if (ts.isBinaryExpression(parent)) {
     const op = parent.operatorToken.kind;
     if (op === SK.CommaToken) return parent.right === outer && isWaitedFor(parent);
-    if ((op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken) && parent.right === outer) return isWaitedFor(parent);
+    if ((op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken) && parent.right === outer)
+      return isWaitedFor(parent);
     return true;
   }
   if (ts.isConditionalExpression(parent) && parent.condition !== outer) return isWaitedFor(parent);
@@ -242,7 +287,11 @@ function isWaitedFor(expression: ts.Expression): boolean {
   }
   if (ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression)) {
     const callee = skipParens(parent.expression);
-    const combinator = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && PROMISE_COMBINATORS.has(callee.name.text);
+    const combinator =
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      callee.expression.text === 'Promise' &&
+      PROMISE_COMBINATORS.has(callee.name.text);
     return combinator ? isWaitedFor(parent) : true;
   }
   return true;
@@ -270,8 +319,10 @@ export function awaitsBefore(node: ts.Node, fn: FunctionLike): boolean {
 function alwaysAwaits(statement: ts.Statement): boolean {
   if (ts.isForOfStatement(statement) && statement.awaitModifier) return true;
   if (ts.isBlock(statement)) return statement.statements.some(alwaysAwaits);
-  if (ts.isExpressionStatement(statement) || ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return !!statement.expression && awaitsUnconditionally(statement.expression);
-  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.some((d) => !!d.initializer && awaitsUnconditionally(d.initializer));
+  if (ts.isExpressionStatement(statement) || ts.isReturnStatement(statement) || ts.isThrowStatement(statement))
+    return !!statement.expression && awaitsUnconditionally(statement.expression);
+  if (ts.isVariableStatement(statement))
+    return statement.declarationList.declarations.some((d) => !!d.initializer && awaitsUnconditionally(d.initializer));
   return false;
 }
 
@@ -282,10 +333,16 @@ function awaitsUnconditionally(node: ts.Node): boolean {
   if (ts.isConditionalExpression(node)) return awaitsUnconditionally(node.condition);
   if (ts.isBinaryExpression(node)) {
     const op = node.operatorToken.kind;
-    const shortCircuits = op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken
-      || op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken;
+    const shortCircuits =
+      op === SK.AmpersandAmpersandToken ||
+      op === SK.BarBarToken ||
+      op === SK.QuestionQuestionToken ||
+      op === SK.AmpersandAmpersandEqualsToken ||
+      op === SK.BarBarEqualsToken ||
+      op === SK.QuestionQuestionEqualsToken;
     if (shortCircuits) return awaitsUnconditionally(node.left);
   }
-  if (ts.isOptionalChain(node)) return awaitsUnconditionally((node as ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression).expression);
+  if (ts.isOptionalChain(node))
+    return awaitsUnconditionally((node as ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression).expression);
   return ts.forEachChild(node, (child) => awaitsUnconditionally(child) || undefined) ?? false;
 }

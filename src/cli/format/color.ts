@@ -38,5 +38,13 @@ const plain: Style = (text) => text;
 
 export function palette(color: boolean): Palette {
   if (!color) return { red: plain, yellow: plain, blue: plain, green: plain, dim: plain, bold: plain, underline: plain };
-  return { red: ansi(31, 39), yellow: ansi(33, 39), blue: ansi(34, 39), green: ansi(32, 39), dim: ansi(2, 22), bold: ansi(1, 22), underline: ansi(4, 24) };
+  return {
+    red: ansi(31, 39),
+    yellow: ansi(33, 39),
+    blue: ansi(34, 39),
+    green: ansi(32, 39),
+    dim: ansi(2, 22),
+    bold: ansi(1, 22),
+    underline: ansi(4, 24),
+  };
 }

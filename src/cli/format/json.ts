@@ -52,7 +52,11 @@ export function toJsonReport(report: ScanReport): JsonReport {
       fixes: finding.fixes.map((fix) => ({ title: fix.title, safe: fix.safe })),
       hotness: finding.hotness,
     })),
-    errors: report.errors.map((error) => (error.rule ? { file: where(error.file), message: error.message, rule: error.rule } : { file: where(error.file), message: error.message })),
+    errors: report.errors.map((error) =>
+      error.rule
+        ? { file: where(error.file), message: error.message, rule: error.rule }
+        : { file: where(error.file), message: error.message },
+    ),
     skipped: report.skipped.map((skipped) => ({ file: where(skipped.file), reason: skipped.reason })),
     ...(report.fixed ? { fixed: { files: report.fixed.files, fixes: report.fixed.fixes, unchanged: report.fixed.unchanged } } : {}),
   };

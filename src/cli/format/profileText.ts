@@ -13,7 +13,10 @@ export function formatProfileText(report: ProfileReport): string {
   const unit = profile.unit;
   const total = run.hotspots.total;
   const out: string[] = [];
-  const shown = report.rows.length < report.functionCount ? `top ${report.rows.length} of ${count(report.functionCount)} functions` : `${count(report.functionCount)} functions`;
+  const shown =
+    report.rows.length < report.functionCount
+      ? `top ${report.rows.length} of ${count(report.functionCount)} functions`
+      : `${count(report.functionCount)} functions`;
   // Counted in samples, the total is the sample count: say it once.
   const samples = unit === 'samples' && run.hotspots.samples === total ? '' : ` · ${count(run.hotspots.samples)} samples`;
   out.push(`${profile.format} · ${amount(total, unit)}${samples} · ${shown}${report.diff ? ' by change' : ' by self'}`);
@@ -21,7 +24,9 @@ export function formatProfileText(report: ProfileReport): string {
 
   if (report.diff) {
     const diff = report.diff;
-    out.push(`total ${amount(diff.before.total, unit)} → ${amount(diff.after.total, unit)} (${signedPercent(diff.before.total, diff.after.total)})`);
+    out.push(
+      `total ${amount(diff.before.total, unit)} → ${amount(diff.after.total, unit)} (${signedPercent(diff.before.total, diff.after.total)})`,
+    );
     out.push('');
     out.push(
       table(
@@ -30,7 +35,14 @@ export function formatProfileText(report: ProfileReport): string {
           const change = row.change;
           const before = change?.before?.self ?? 0;
           const after = change?.after?.self ?? 0;
-          return [number(before, unit), number(after, unit), signed(after - before, unit), signedPercent(before, after), row.fn.name, location(row)];
+          return [
+            number(before, unit),
+            number(after, unit),
+            signed(after - before, unit),
+            signedPercent(before, after),
+            row.fn.name,
+            location(row),
+          ];
         }),
         2,
       ),
@@ -70,7 +82,9 @@ export function formatProfileText(report: ProfileReport): string {
     else {
       out.push(`regressions over ${report.maxRegression}% (beyond sampling noise):`);
       for (const found of report.regressions) {
-        out.push(`  ${printable(found.name)}${found.file ? ` (${printable(found.file)})` : ''}: ${amount(found.before, unit)} → ${amount(found.after, unit)} (${signedPercent(found.before, found.after)})`);
+        out.push(
+          `  ${printable(found.name)}${found.file ? ` (${printable(found.file)})` : ''}: ${amount(found.before, unit)} → ${amount(found.after, unit)} (${signedPercent(found.before, found.after)})`,
+        );
       }
     }
   }
@@ -96,7 +110,9 @@ function table(header: string[], rawRows: string[][], textFrom: number): string 
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]): string =>
     cells
-      .map((cell, column) => (column < numeric ? cell.padStart(widths[column]) : column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
+      .map((cell, column) =>
+        column < numeric ? cell.padStart(widths[column]) : column === cells.length - 1 ? cell : cell.padEnd(widths[column]),
+      )
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].map((text) => `  ${text}`).join('\n');
@@ -107,7 +123,9 @@ function unitLabel(unit: ProfileUnit): string {
 }
 
 function number(value: number, unit: ProfileUnit): string {
-  return unit === 'ms' ? value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : Math.round(value).toLocaleString('en-US');
+  return unit === 'ms'
+    ? value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+    : Math.round(value).toLocaleString('en-US');
 }
 
 /** `1,849.2 ms`, `12,288 bytes`: a weight with its unit, as every PerfLens table writes it. */

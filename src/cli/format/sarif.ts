@@ -76,7 +76,12 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   };
 }
 
-function result(finding: Finding, ruleIndex: ReadonlyMap<string, number>, artifact: Sarif.ArtifactLocation, lines: LineIndex | undefined): Sarif.Result {
+function result(
+  finding: Finding,
+  ruleIndex: ReadonlyMap<string, number>,
+  artifact: Sarif.ArtifactLocation,
+  lines: LineIndex | undefined,
+): Sarif.Result {
   const sarif: Sarif.Result = {
     ruleId: finding.rule,
     level: LEVEL[finding.severity],

@@ -33,11 +33,21 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
 
   if (report.errors.length > 0) {
     out.push('', style.red(`Could not fully analyse ${plural(new Set(report.errors.map((e) => e.file)).size, 'file')}:`));
-    out.push(...table(report.errors.map((error) => [where(error.file), error.message]), style));
+    out.push(
+      ...table(
+        report.errors.map((error) => [where(error.file), error.message]),
+        style,
+      ),
+    );
   }
   if (report.skipped.length > 0) {
     out.push('', style.yellow(`Skipped ${plural(report.skipped.length, 'file')}:`));
-    out.push(...table(report.skipped.map((skipped) => [where(skipped.file), skipped.reason]), style));
+    out.push(
+      ...table(
+        report.skipped.map((skipped) => [where(skipped.file), skipped.reason]),
+        style,
+      ),
+    );
   }
   if (report.profile && report.profile.notes.length > 0) {
     out.push('', style.yellow('Profile notes:'), ...report.profile.notes.map((note) => `  ${style.dim(printable(note))}`));
@@ -59,12 +69,18 @@ function rankingHeader(report: ScanReport, style: Palette): string[] {
   const profile = report.profile!;
   const reached = report.findings.filter((finding) => finding.hotness).length;
   const lines = [
-    style.bold(`Ranked by ${printable(profile.file)} (${amount(profile.totalMs, 'ms')} profiled): ${reached} of ${plural(report.findings.length, 'finding')} in code it ran, hottest first.`),
+    style.bold(
+      `Ranked by ${printable(profile.file)} (${amount(profile.totalMs, 'ms')} profiled): ${reached} of ${plural(report.findings.length, 'finding')} in code it ran, hottest first.`,
+    ),
     style.dim('  Time is that of the function around each finding, callees included; files in the order of their hottest finding.'),
   ];
   // The usual reason: a profile of built code whose source maps were not written or not found.
   if (reached === 0 && report.findings.length > 0) {
-    lines.push(style.yellow('  The profile ran none of the code with findings: was it recorded from these sources (with source maps for built code)?'));
+    lines.push(
+      style.yellow(
+        '  The profile ran none of the code with findings: was it recorded from these sources (with source maps for built code)?',
+      ),
+    );
   }
   return lines;
 }
@@ -112,7 +128,11 @@ function summary(findings: readonly Finding[], style: Palette): string[] {
   const infos = count('info');
   const colour = errors > 0 ? style.red : warnings > 0 ? style.yellow : style.blue;
   const lines = [
-    colour(style.bold(`✖ ${plural(findings.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')})`)),
+    colour(
+      style.bold(
+        `✖ ${plural(findings.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')})`,
+      ),
+    ),
   ];
   const fixable = findings.filter((finding) => finding.fixes.some((fix) => fix.safe)).length;
   if (fixable > 0) lines.push(colour(`  ${fixable} of them ${fixable === 1 ? 'is' : 'are'} fixable with the --fix option.`));

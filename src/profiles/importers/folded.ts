@@ -12,7 +12,8 @@ const LINE = /^(.*\S)\s+(\d+(?:\.\d+)?)\s*$/;
 /** `name (file:line)` or `name (file:line:column)`. */
 const PAREN_LOCATION = /^(.*\S)\s+\(([^()]+?):(\d+)(?::(\d+))?\)$/;
 /** V8 perf-map names: a code kind, a tier marker, the name, then `file:line[:column]`. */
-const PERF_MAP = /^(?:LazyCompile|Function|JS|Script|Eval|Builtin|RegExp|Handler|Stub|Interpreted|Baseline|Maglev|Turbofan|Sparkplug):[~*^+]?(.*?)\s+(\S+?):(\d+)(?::(\d+))?$/;
+const PERF_MAP =
+  /^(?:LazyCompile|Function|JS|Script|Eval|Builtin|RegExp|Handler|Stub|Interpreted|Baseline|Maglev|Turbofan|Sparkplug):[~*^+]?(.*?)\s+(\S+?):(\d+)(?::(\d+))?$/;
 /** stackcollapse-perf's annotations: kernel, JIT, inlined, waker frames. */
 const PERF_ANNOTATION = /_\[[kjiw]\]$/;
 
@@ -59,7 +60,17 @@ export function importFolded(bytes: Buffer): Profile {
   }
   const tree = trie.toTree();
   if (tree.size === 0) throw new ProfileError('folded stacks: the file holds no stacks');
-  return { format: 'folded', unit: 'samples', frames: frames.frames, tree, lineTicks: undefined, total: samples, samples, threads: [], notes: [] };
+  return {
+    format: 'folded',
+    unit: 'samples',
+    frames: frames.frames,
+    tree,
+    lineTicks: undefined,
+    total: samples,
+    samples,
+    threads: [],
+    notes: [],
+  };
 }
 
 function parseFrame(raw: string, frames: FrameTable): { frame: number; line: number } {

@@ -76,5 +76,15 @@ export function importHeapProfile(bytes: Buffer): Profile {
     selfSamples,
   });
   const total = self.reduce((sum, value) => sum + value, 0);
-  return { format: 'heapprofile', unit: 'bytes', frames: frames.frames, tree, lineTicks: undefined, total, samples, threads: [], notes: [] };
+  return {
+    format: 'heapprofile',
+    unit: 'bytes',
+    frames: frames.frames,
+    tree,
+    lineTicks: undefined,
+    total,
+    samples,
+    threads: [],
+    notes: [],
+  };
 }

@@ -5,12 +5,14 @@ import { ProfileError } from '../errors';
 const MAX_STRING_BYTES = (1 << 29) - 24;
 
 export function parseJson(bytes: Buffer): unknown {
-  if (bytes.length > MAX_STRING_BYTES) throw new ProfileError(`the file is ${Math.round(bytes.length / 1048576)} MB: too large for a profile of this format`);
+  if (bytes.length > MAX_STRING_BYTES)
+    throw new ProfileError(`the file is ${Math.round(bytes.length / 1048576)} MB: too large for a profile of this format`);
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (/end of (JSON )?input|Unterminated/i.test(message)) throw new ProfileError('truncated JSON: the file ends in the middle of the profile');
+    if (/end of (JSON )?input|Unterminated/i.test(message))
+      throw new ProfileError('truncated JSON: the file ends in the middle of the profile');
     throw new ProfileError(`invalid JSON: ${message}`);
   }
 }

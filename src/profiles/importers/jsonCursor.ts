@@ -182,7 +182,8 @@ export class JsonCursor {
       byte = bytes[++pos];
     }
     if (byte === 0x2e || byte === 0x65 || byte === 0x45) {
-      while ((byte >= ZERO && byte <= NINE) || byte === 0x2e || byte === 0x65 || byte === 0x45 || byte === 0x2b || byte === MINUS) byte = bytes[++pos];
+      while ((byte >= ZERO && byte <= NINE) || byte === 0x2e || byte === 0x65 || byte === 0x45 || byte === 0x2b || byte === MINUS)
+        byte = bytes[++pos];
       value = Number(this.bytes.toString('latin1', start, pos));
       if (Number.isNaN(value)) {
         this.pos = start;

@@ -51,7 +51,11 @@ export function importPprof(bytes: Buffer, options: { sampleType?: string } = {}
   };
 
   const types = profile.sampleType.map((type) => ({ type: text(type.type, 'sample type'), unit: text(type.unit, 'sample unit') }));
-  const valueIndex = chooseValue(types, profile.defaultSampleType ? text(profile.defaultSampleType, 'default sample type') : undefined, options.sampleType);
+  const valueIndex = chooseValue(
+    types,
+    profile.defaultSampleType ? text(profile.defaultSampleType, 'default sample type') : undefined,
+    options.sampleType,
+  );
   const { type, unit: unitName } = types[valueIndex];
   const [factor, unit] = UNITS[unitName] ?? [1, 'samples'];
   // A count column, when there is one, says how many samples a value is made of.
@@ -59,7 +63,11 @@ export function importPprof(bytes: Buffer, options: { sampleType?: string } = {}
 
   const functions = new Map<string, { name: string; file: string; startLine: number }>();
   for (const fn of profile.function) {
-    functions.set(String(fn.id), { name: text(fn.name, 'function name') || text(fn.systemName, 'function name'), file: text(fn.filename, 'file name'), startLine: Number(fn.startLine) });
+    functions.set(String(fn.id), {
+      name: text(fn.name, 'function name') || text(fn.systemName, 'function name'),
+      file: text(fn.filename, 'file name'),
+      startLine: Number(fn.startLine),
+    });
   }
   const frames = new FrameTable();
   /** Per location: its frames outermost first, as [frame, line] pairs. */
@@ -102,7 +110,10 @@ export function importPprof(bytes: Buffer, options: { sampleType?: string } = {}
 function chooseValue(types: Array<{ type: string; unit: string }>, defaultType: string | undefined, wanted: string | undefined): number {
   if (wanted !== undefined) {
     const index = types.findIndex((candidate) => candidate.type === wanted);
-    if (index < 0) throw new ProfileError(`the pprof profile has no sample type "${wanted}" (it has ${types.map((candidate) => candidate.type).join(', ')})`);
+    if (index < 0)
+      throw new ProfileError(
+        `the pprof profile has no sample type "${wanted}" (it has ${types.map((candidate) => candidate.type).join(', ')})`,
+      );
     return index;
   }
   if (defaultType) {

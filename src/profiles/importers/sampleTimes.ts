@@ -44,7 +44,10 @@ export function sampleTimes(deltas: Float64Array, count: number, timing: { start
     times[at] = time = next;
   }
   if (beforeStart > 0) notes.push(`${plural(beforeStart, 'negative time delta')} reached before the profile's start: counted as no time`);
-  if (notFinite > 0) notes.push(`${plural(notFinite, 'time delta')} ${notFinite === 1 ? 'was not a finite number' : 'were not finite numbers'}: counted as no time`);
+  if (notFinite > 0)
+    notes.push(
+      `${plural(notFinite, 'time delta')} ${notFinite === 1 ? 'was not a finite number' : 'were not finite numbers'}: counted as no time`,
+    );
   if (pastEnd > 0) notes.push(`${plural(pastEnd, 'sample')} lay past the profile's end: clamped to its end`);
 
   let outOfOrder = 0;

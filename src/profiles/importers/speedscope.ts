@@ -68,7 +68,8 @@ export function importSpeedscope(bytes: Buffer): Profile {
       const frame = frameAt(event.frame, `speedscope event ${at}`);
       if (event.type === 'O') stack.push({ node: trie.child(stack.length > 0 ? stack[stack.length - 1].node : -1, frame), frame });
       else if (event.type === 'C') {
-        if (stack.length === 0 || stack[stack.length - 1].frame !== frame) throw new ProfileError(`speedscope event ${at} closes a frame that is not open`);
+        if (stack.length === 0 || stack[stack.length - 1].frame !== frame)
+          throw new ProfileError(`speedscope event ${at} closes a frame that is not open`);
         stack.pop();
       } else throw new ProfileError(`speedscope event ${at} has type ${JSON.stringify(event.type)} (expected "O" or "C")`);
     });
@@ -79,11 +80,27 @@ export function importSpeedscope(bytes: Buffer): Profile {
   for (let node = 0; node < tree.size; node++) total += tree.self[node];
   const threads = profiles.map((profile, index) => ({
     name: isObject(profile) && typeof profile.name === 'string' ? profile.name : `profile ${index}`,
-    samples: isObject(profile) ? (Array.isArray(profile.samples) ? profile.samples.length : Array.isArray(profile.events) ? profile.events.length : 0) : 0,
+    samples: isObject(profile)
+      ? Array.isArray(profile.samples)
+        ? profile.samples.length
+        : Array.isArray(profile.events)
+          ? profile.events.length
+          : 0
+      : 0,
     selected: index === active,
   }));
   const notes = threads.length > 1 ? [`the file holds ${threads.length} profiles; showing "${threads[active].name}"`] : [];
-  return { format: 'speedscope', unit: modelUnit, frames: frames.frames, tree, lineTicks: undefined, total, samples, threads: threads.length > 1 ? threads : [], notes };
+  return {
+    format: 'speedscope',
+    unit: modelUnit,
+    frames: frames.frames,
+    tree,
+    lineTicks: undefined,
+    total,
+    samples,
+    threads: threads.length > 1 ? threads : [],
+    notes,
+  };
 }
 
 function positive(value: unknown): number {

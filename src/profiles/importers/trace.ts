@@ -163,20 +163,34 @@ export function importTrace(bytes: Buffer, options: TraceOptions = {}): Profile 
 
   const candidates = [...profiles.values()].filter((profile) => profile.reader.nodeCount > 0);
   if (candidates.length === 0) {
-    throw new ProfileError(`the trace has ${events} events but no CPU profile: record it with the "JavaScript samples" (disabled-by-default-v8.cpu_profiler) category`);
+    throw new ProfileError(
+      `the trace has ${events} events but no CPU profile: record it with the "JavaScript samples" (disabled-by-default-v8.cpu_profiler) category`,
+    );
   }
-  const threadName = (profile: TraceProfile): string => threadNames.get(`${profile.pid}:${profile.tid ?? 0}`) ?? `thread ${profile.tid ?? '?'}`;
+  const threadName = (profile: TraceProfile): string =>
+    threadNames.get(`${profile.pid}:${profile.tid ?? 0}`) ?? `thread ${profile.tid ?? '?'}`;
   const label = (profile: TraceProfile): string => `${threadName(profile)} (pid ${profile.pid}, tid ${profile.tid ?? '?'})`;
   const selected = pickThread(candidates, threadName, label, options.thread);
 
-  const { tree, lineTicks, samples, frames, notes: timingNotes } = selected.reader.finish({ startTime: selected.startTime, endTime: selected.endTime });
+  const {
+    tree,
+    lineTicks,
+    samples,
+    frames,
+    notes: timingNotes,
+  } = selected.reader.finish({ startTime: selected.startTime, endTime: selected.endTime });
   toMilliseconds(tree.self);
   if (tree.selfSquares) for (let node = 0; node < tree.size; node++) tree.selfSquares[node] /= 1e6;
   if (lineTicks) toMilliseconds(lineTicks.weight);
   let total = 0;
   for (let node = 0; node < tree.size; node++) total += tree.self[node];
-  const threads: ProfileThread[] = candidates.map((profile) => ({ name: label(profile), samples: profile.reader.samples.length, selected: profile === selected }));
-  const notes = threads.length > 1 ? [`the trace holds ${threads.length} profiled threads; showing ${label(selected)}`, ...timingNotes] : timingNotes;
+  const threads: ProfileThread[] = candidates.map((profile) => ({
+    name: label(profile),
+    samples: profile.reader.samples.length,
+    selected: profile === selected,
+  }));
+  const notes =
+    threads.length > 1 ? [`the trace holds ${threads.length} profiled threads; showing ${label(selected)}`, ...timingNotes] : timingNotes;
   return { format: 'trace', unit: 'ms', frames, tree, lineTicks, total, samples, threads, notes };
 }
 

@@ -212,7 +212,8 @@ export class V8NodeReader {
       }
     }
     if (id === undefined) throw new ProfileError(`profile node #${index + 1} has no "id"`);
-    if (!Number.isInteger(id) || id < -0x80000000 || id > 0x7fffffff) throw new ProfileError(`profile node #${index + 1} has id ${id}, which is not a 32-bit integer`);
+    if (!Number.isInteger(id) || id < -0x80000000 || id > 0x7fffffff)
+      throw new ProfileError(`profile node #${index + 1} has id ${id}, which is not a 32-bit integer`);
     if (frame < 0) throw new ProfileError(`profile node ${id} has no "callFrame"`);
     this.ids.push(id);
     this.frameOf.push(frame);
@@ -246,7 +247,13 @@ export class V8NodeReader {
    * one in time; the last until `endTime` — see sampleTimes.ts for out-of-order and bad deltas), or — for profiles saved without samples — from hit counts
    * spread evenly over the profile's duration. Weights stay in microseconds.
    */
-  finish(timing: { startTime?: number; endTime?: number }): { tree: CallTree; lineTicks: LineTicks | undefined; samples: number; frames: Frame[]; notes: string[] } {
+  finish(timing: { startTime?: number; endTime?: number }): {
+    tree: CallTree;
+    lineTicks: LineTicks | undefined;
+    samples: number;
+    frames: Frame[];
+    notes: string[];
+  } {
     const size = this.ids.length;
     if (size === 0) throw new ProfileError('the profile has no nodes');
     const ids = this.ids.values;
@@ -321,7 +328,10 @@ export class V8NodeReader {
       selfSquares: sampleCount > 0 ? selfSquares : undefined,
       describe: (index) => `node ${ids[index]}`,
     });
-    const lineTicks = this.sampleLines.length > 0 && this.sampleLines.length === sampleCount ? this.lineTicksFromSamples(newIndex, indexOf, durations) : this.lineTicks(tree, newIndex);
+    const lineTicks =
+      this.sampleLines.length > 0 && this.sampleLines.length === sampleCount
+        ? this.lineTicksFromSamples(newIndex, indexOf, durations)
+        : this.lineTicks(tree, newIndex);
     return { tree, lineTicks, samples: sampleCount > 0 ? sampleCount : sumOf(selfSamples), frames: this.callFrames.frames, notes };
   }
 

@@ -30,12 +30,18 @@ function clientsIn(code: string, fileName?: string): ClientCall[] {
 /** The one client call in `code` (fails when there are none or several). */
 function one(code: string, fileName?: string): ClientCall {
   const found = clientsIn(code, fileName);
-  expect(found.map((c) => c.operation), code).toHaveLength(1);
+  expect(
+    found.map((c) => c.operation),
+    code,
+  ).toHaveLength(1);
   return found[0];
 }
 
 function none(code: string, fileName?: string): void {
-  expect(clientsIn(code, fileName).map((c) => `${c.library}: ${c.operation}`), code).toEqual([]);
+  expect(
+    clientsIn(code, fileName).map((c) => `${c.library}: ${c.operation}`),
+    code,
+  ).toEqual([]);
 }
 
 const op = (c: ClientCall): string => `${c.library} ${c.kind} ${c.operation}`;
@@ -45,29 +51,52 @@ describe('clientCall: Prisma', () => {
     const c = one(`import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
 export async function f(id: number) { return prisma.customer.findUnique({ where: { id } }); }`);
-    expect(c).toMatchObject({ library: 'prisma', kind: 'query', operation: 'prisma.customer.findUnique', model: 'customer', key: 'id', handle: 'prisma' });
+    expect(c).toMatchObject({
+      library: 'prisma',
+      kind: 'query',
+      operation: 'prisma.customer.findUnique',
+      model: 'customer',
+      key: 'id',
+      handle: 'prisma',
+    });
     expect(c.batched).toBe('findMany({ where: { id: { in: ids } } })');
   });
 
   it('the Next.js global singleton, an imported instance, this.prisma, ctx.prisma', () => {
-    expect(op(one(`import { PrismaClient } from '@prisma/client';
+    expect(
+      op(
+        one(`import { PrismaClient } from '@prisma/client';
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 export const prisma = globalForPrisma.prisma ?? new PrismaClient();
-async function f() { await prisma.user.count(); }`))).toBe('prisma query prisma.user.count');
-    expect(op(one(`import { prisma } from '@/lib/prisma';\nasync function f() { await prisma.post.create({ data: {} }); }`))).toBe('prisma write prisma.post.create');
-    expect(op(one(`import { Injectable } from '@nestjs/common';
+async function f() { await prisma.user.count(); }`),
+      ),
+    ).toBe('prisma query prisma.user.count');
+    expect(op(one(`import { prisma } from '@/lib/prisma';\nasync function f() { await prisma.post.create({ data: {} }); }`))).toBe(
+      'prisma write prisma.post.create',
+    );
+    expect(
+      op(
+        one(`import { Injectable } from '@nestjs/common';
 import { PrismaService } from './prisma.service';
 @Injectable() export class UsersService {
   constructor(private readonly prisma: PrismaService) {}
   find(id: string) { return this.prisma.user.delete({ where: { id } }); }
-}`))).toBe('prisma write this.prisma.user.delete');
-    expect(op(one(`export const resolvers = { Query: { user: (_: unknown, args: { id: string }, ctx: Context) => ctx.prisma.user.update({ where: { id: args.id }, data: {} }) } };`))).toBe(
-      'prisma write ctx.prisma.user.update',
-    );
+}`),
+      ),
+    ).toBe('prisma write this.prisma.user.delete');
+    expect(
+      op(
+        one(
+          `export const resolvers = { Query: { user: (_: unknown, args: { id: string }, ctx: Context) => ctx.prisma.user.update({ where: { id: args.id }, data: {} }) } };`,
+        ),
+      ),
+    ).toBe('prisma write ctx.prisma.user.update');
   });
 
   it('distinctive delegate methods are evidence on their own; generic ones are not', () => {
-    expect(op(one(`import { db } from '~/server/db';\nasync function f() { return db.post.findMany({ where: { authorId: 1 } }); }`))).toBe('prisma query db.post.findMany');
+    expect(op(one(`import { db } from '~/server/db';\nasync function f() { return db.post.findMany({ where: { authorId: 1 } }); }`))).toBe(
+      'prisma query db.post.findMany',
+    );
     none(`import { db } from '~/server/db';\nasync function f() { return db.post.create({ data: {} }); }`);
   });
 
@@ -90,7 +119,9 @@ async function f(ids: number[]) { await prisma.user.findMany({ where: { id: { in
   });
 
   it('prisma.$connect and $transaction are not queries themselves', () => {
-    none(`import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nasync function f() { await prisma.$connect(); await prisma.$transaction([]); }`);
+    none(
+      `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nasync function f() { await prisma.$connect(); await prisma.$transaction([]); }`,
+    );
   });
 });
 
@@ -102,7 +133,14 @@ export class UsersService {
   constructor(@InjectRepository(User) private readonly userRepository: Repository<User>) {}
   get(id: number) { return this.userRepository.findOneBy({ id }); }
 }`);
-    expect(c).toMatchObject({ library: 'typeorm', kind: 'query', operation: 'this.userRepository.findOneBy', model: 'User', key: 'id', batched: 'findBy({ id: In(ids) })' });
+    expect(c).toMatchObject({
+      library: 'typeorm',
+      kind: 'query',
+      operation: 'this.userRepository.findOneBy',
+      model: 'User',
+      key: 'id',
+      batched: 'findBy({ id: In(ids) })',
+    });
   });
 
   it('getRepository(X), dataSource.getRepository(X), manager.save, query builders', () => {
@@ -119,7 +157,7 @@ async function f(id: number) {
       'typeorm query getRepository(User).findOne',
       'typeorm write AppDataSource.getRepository(Order).save',
       'typeorm query AppDataSource.manager.findOne',
-      "typeorm query AppDataSource.getRepository(User)….getOne()",
+      'typeorm query AppDataSource.getRepository(User)….getOne()',
     ]);
     expect(found[2].model).toBe('User');
   });
@@ -132,7 +170,9 @@ async function f() { const queryRunner = ds.createQueryRunner(); await queryRunn
   });
 
   it('ActiveRecord statics with TypeORM-only names; find on arrays is not TypeORM', () => {
-    expect(op(one(`import { User } from './entities/user';\nasync function f() { return User.findOneBy({ id: 1 }); }`))).toBe('typeorm query User.findOneBy');
+    expect(op(one(`import { User } from './entities/user';\nasync function f() { return User.findOneBy({ id: 1 }); }`))).toBe(
+      'typeorm query User.findOneBy',
+    );
     none(`import { Repository } from 'typeorm';\nfunction f(users: User[]) { return users.find((u) => u.id === 1); }`);
   });
 });
@@ -140,14 +180,28 @@ async function f() { const queryRunner = ds.createQueryRunner(); await queryRunn
 describe('clientCall: Sequelize', () => {
   it('findByPk on an imported model is evidence on its own', () => {
     const c = one(`const { Order } = require('../models');\nasync function f(id) { return Order.findByPk(id); }`, '/virtual/src/a.js');
-    expect(c).toMatchObject({ library: 'sequelize', kind: 'query', operation: 'Order.findByPk', key: 'id', batched: 'findAll({ where: { id: ids } })' });
+    expect(c).toMatchObject({
+      library: 'sequelize',
+      kind: 'query',
+      operation: 'Order.findByPk',
+      key: 'id',
+      batched: 'findAll({ where: { id: ids } })',
+    });
   });
 
   it('generic names need the file to import sequelize, or the model to come from a models folder', () => {
-    expect(op(one(`import { Op } from 'sequelize';\nimport { User } from './user-store';\nasync function f() { return User.findOne({ where: { email: 'a' } }); }`))).toBe('sequelize query User.findOne');
+    expect(
+      op(
+        one(
+          `import { Op } from 'sequelize';\nimport { User } from './user-store';\nasync function f() { return User.findOne({ where: { email: 'a' } }); }`,
+        ),
+      ),
+    ).toBe('sequelize query User.findOne');
     none(`import { User } from './user-store';\nasync function f() { return User.create({}); }`);
     // Outline-style path aliases: the models folder says it; `{ where }` says Sequelize.
-    expect(op(one(`import { Notification } from '@server/models';\nasync function f() { return Notification.findOne({ where: { id: 1 } }); }`))).toBe('sequelize query Notification.findOne');
+    expect(
+      op(one(`import { Notification } from '@server/models';\nasync function f() { return Notification.findOne({ where: { id: 1 } }); }`)),
+    ).toBe('sequelize query Notification.findOne');
     // Sequelize or Mongoose cannot be told from `create` alone: both batched forms are named.
     expect(one(`import { Notification } from '@server/models';\nasync function f() { return Notification.create({}); }`)).toMatchObject({
       library: 'orm',
@@ -157,15 +211,23 @@ describe('clientCall: Sequelize', () => {
   });
 
   it('db.User.findAll (sequelize-cli) and sequelize.define models', () => {
-    expect(op(one(`const db = require('../models');\nasync function f() { return db.User.findAll(); }`, '/virtual/src/a.js'))).toBe('sequelize query db.User.findAll');
-    expect(op(one(`import { Sequelize, DataTypes } from 'sequelize';
+    expect(op(one(`const db = require('../models');\nasync function f() { return db.User.findAll(); }`, '/virtual/src/a.js'))).toBe(
+      'sequelize query db.User.findAll',
+    );
+    expect(
+      op(
+        one(`import { Sequelize, DataTypes } from 'sequelize';
 const sequelize = new Sequelize('sqlite::memory:');
 const Tag = sequelize.define('Tag', { name: DataTypes.STRING });
-async function f() { await Tag.create({ name: 'x' }, { transaction: t }); }`))).toBe('sequelize write Tag.create');
+async function f() { await Tag.create({ name: 'x' }, { transaction: t }); }`),
+      ),
+    ).toBe('sequelize write Tag.create');
   });
 
   it('{ transaction: t } marks a transaction', () => {
-    const c = one(`import { Model } from 'sequelize';\nclass User extends Model {}\nasync function f(t) { await User.update({ a: 1 }, { where: { id: 1 }, transaction: t }); }`);
+    const c = one(
+      `import { Model } from 'sequelize';\nclass User extends Model {}\nasync function f(t) { await User.update({ a: 1 }, { where: { id: 1 }, transaction: t }); }`,
+    );
     expect(c.transaction).toBe('t');
   });
 
@@ -187,12 +249,16 @@ async function f(id: string) {
   });
 
   it('Nest @InjectModel with Model<T>', () => {
-    expect(op(one(`import { Model } from 'mongoose';
+    expect(
+      op(
+        one(`import { Model } from 'mongoose';
 import { InjectModel } from '@nestjs/mongoose';
 export class CatsService {
   constructor(@InjectModel(Cat.name) private catModel: Model<CatDocument>) {}
   one(id: string) { return this.catModel.findOne({ _id: id }).exec(); }
-}`))).toBe('mongoose query this.catModel.findOne');
+}`),
+      ),
+    ).toBe('mongoose query this.catModel.findOne');
   });
 
   it('the native driver: client.db().collection().findOne', () => {
@@ -210,18 +276,30 @@ async function f(id) { return client.db('shop').collection('orders').findOne({ o
 
 describe('clientCall: knex', () => {
   it('db = knex(config); answered once, at the end of the builder chain', () => {
-    const c = one(`import knex from 'knex';\nconst db = knex({ client: 'pg' });\nasync function f(id: number) { return db('users').where({ id }).first(); }`);
-    expect(c).toMatchObject({ library: 'knex', kind: 'query', operation: "db('users').where(…).first()", model: 'users', key: 'id', handle: 'db' });
+    const c = one(
+      `import knex from 'knex';\nconst db = knex({ client: 'pg' });\nasync function f(id: number) { return db('users').where({ id }).first(); }`,
+    );
+    expect(c).toMatchObject({
+      library: 'knex',
+      kind: 'query',
+      operation: "db('users').where(…).first()",
+      model: 'users',
+      key: 'id',
+      handle: 'db',
+    });
     expect(c.batched).toBe("whereIn('id', ids)");
   });
 
   it('inserts are writes; whereIn is batched; a trx from knex.transaction', () => {
-    const found = clientsIn(`const knex = require('knex')({ client: 'pg' });
+    const found = clientsIn(
+      `const knex = require('knex')({ client: 'pg' });
 async function f(ids) {
   await knex('audit').insert({ at: Date.now() });
   await knex('users').whereIn('id', ids).select('name');
   await knex.transaction(async (trx) => { await trx('orders').where('id', 1).update({ paid: true }); });
-}`, '/virtual/src/a.js');
+}`,
+      '/virtual/src/a.js',
+    );
     expect(found.map(op)).toEqual([
       "knex write knex('audit').insert(…)",
       "knex query knex('users').whereIn(…).select('name')",
@@ -247,7 +325,12 @@ async function f(id: number) {
   await pool.query({ text: 'UPDATE users SET seen = now() WHERE id = $1', values: [id] });
 }`);
     expect(found.map(op)).toEqual(['pg query client.query', 'pg write pool.query']);
-    expect(found[0]).toMatchObject({ singleConnection: true, statement: 'SELECT', key: 'id', batched: 'query with WHERE id = ANY($1) (an array parameter)' });
+    expect(found[0]).toMatchObject({
+      singleConnection: true,
+      statement: 'SELECT',
+      key: 'id',
+      batched: 'query with WHERE id = ANY($1) (an array parameter)',
+    });
     expect(found[1].singleConnection).toBeUndefined();
   });
 
@@ -264,18 +347,24 @@ async function f(id: number) {
   });
 
   it('SQL text is evidence whatever the receiver; a non-SQL string is not', () => {
-    expect(op(one(`class Repo { async byId(id: number) { return this.query('SELECT * FROM users WHERE id = $1', [id]); } }`))).toBe('sql query this.query');
+    expect(op(one(`class Repo { async byId(id: number) { return this.query('SELECT * FROM users WHERE id = $1', [id]); } }`))).toBe(
+      'sql query this.query',
+    );
     none(`function f(search: Search) { return search.query('select a colour'); }`);
   });
 
   it('raw SQL without a readable key gets shape advice, not a made-up column', () => {
-    const c = one(`import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(t: string) { return pool.query(\`SELECT * FROM "pg_enum" WHERE "typname" = '\${t}'\`); }`);
+    const c = one(
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(t: string) { return pool.query(\`SELECT * FROM "pg_enum" WHERE "typname" = '\${t}'\`); }`,
+    );
     expect(c.key).toBeUndefined();
     expect(c.batched).toBe('query for all of them (an IN list, = ANY($1), or a join)');
   });
 
   it('BEGIN/COMMIT are statements, not queries of data', () => {
-    const [begin] = clientsIn(`import { Client } from 'pg';\nconst client = new Client();\nasync function f() { await client.query('BEGIN'); }`);
+    const [begin] = clientsIn(
+      `import { Client } from 'pg';\nconst client = new Client();\nasync function f() { await client.query('BEGIN'); }`,
+    );
     expect(begin).toMatchObject({ statement: 'BEGIN', kind: 'write' });
   });
 });
@@ -287,7 +376,12 @@ import { createClient } from 'redis';
 const redis = new Redis();
 const client = createClient();
 async function f(key: string) { await redis.get(key); await client.hGetAll(key); await redis.set(key, '1'); await redis.mget('a', 'b'); }`);
-    expect(found.map(op)).toEqual(['redis query redis.get', 'redis query client.hGetAll', 'redis write redis.set', 'redis query redis.mget']);
+    expect(found.map(op)).toEqual([
+      'redis query redis.get',
+      'redis query client.hGetAll',
+      'redis write redis.set',
+      'redis query redis.mget',
+    ]);
     expect(found[0].batched).toBe('mget(keys)');
     expect(found[3].alreadyBatched).toBe(true);
   });
@@ -310,7 +404,11 @@ describe('clientCall: HTTP', () => {
     const found = clientsIn(`import axios from 'axios';
 const api = axios.create({ baseURL: '/api' });
 async function f() { await axios.get('/a'); await api.post('/b', {}); await axios({ url: '/c', method: 'delete' }); }`);
-    expect(found.map((c) => `${c.library} ${c.operation} ${c.httpMethod}`)).toEqual(['axios axios.get GET', 'axios api.post POST', 'axios axios DELETE']);
+    expect(found.map((c) => `${c.library} ${c.operation} ${c.httpMethod}`)).toEqual([
+      'axios axios.get GET',
+      'axios api.post POST',
+      'axios axios DELETE',
+    ]);
   });
 
   it('got, ky, undici, node-fetch, superagent', () => {
@@ -326,7 +424,13 @@ async function f(u: string) {
   await nodeFetch(u);
   await superagent.get(u);
 }`);
-    expect(found.map((c) => `${c.library} ${c.operation}`)).toEqual(['got got', 'ky ky.get', 'undici request', 'node-fetch nodeFetch', 'superagent superagent.get']);
+    expect(found.map((c) => `${c.library} ${c.operation}`)).toEqual([
+      'got got',
+      'ky ky.get',
+      'undici request',
+      'node-fetch nodeFetch',
+      'superagent superagent.get',
+    ]);
   });
 
   it('awaitedClientCall looks through .then and firstValueFrom', () => {
@@ -385,12 +489,18 @@ describe('clientCall: precision', () => {
   const list = [...items]; list.count; return { a, b };
 }`);
     none(`const service = { findUnique: (id: number) => id };\nfunction f() { return service.findUnique(1); }`);
-    none(`class Store { find(id: number) { return id; } save() {} }\nconst store = new Store();\nfunction f() { store.find(1); store.save(); }`);
+    none(
+      `class Store { find(id: number) { return id; } save() {} }\nconst store = new Store();\nfunction f() { store.find(1); store.save(); }`,
+    );
     none(`function f(loader: DataLoader<number, User>) { return loader.load(1); }`);
   });
 
   it('inner links of a chain are not answered separately', () => {
-    expect(clientsIn(`import knex from 'knex';\nconst db = knex({});\nasync function f() { return db('a').where({ id: 1 }).orderBy('x').limit(1); }`)).toHaveLength(1);
+    expect(
+      clientsIn(
+        `import knex from 'knex';\nconst db = knex({});\nasync function f() { return db('a').where({ id: 1 }).orderBy('x').limit(1); }`,
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -421,9 +531,15 @@ describe('clientCall: the type checker decides last', () => {
   // A project on disk whose node_modules holds (a sliver of) typeorm's declarations.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-clients-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs', moduleResolution: 'node', noEmit: true } }));
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs', moduleResolution: 'node', noEmit: true } }),
+  );
   fs.mkdirSync(path.join(dir, 'node_modules', 'typeorm'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'node_modules', 'typeorm', 'package.json'), JSON.stringify({ name: 'typeorm', version: '0.3.0', types: 'index.d.ts' }));
+  fs.writeFileSync(
+    path.join(dir, 'node_modules', 'typeorm', 'package.json'),
+    JSON.stringify({ name: 'typeorm', version: '0.3.0', types: 'index.d.ts' }),
+  );
   fs.writeFileSync(
     path.join(dir, 'node_modules', 'typeorm', 'index.d.ts'),
     `export declare class Repository<T> { findOneBy(where: Partial<T>): Promise<T | null>; find(): Promise<T[]>; }

@@ -11,7 +11,13 @@ import { enclosingFunction } from '../../../src/analyzers/facts/ast';
 
 /** The request handler around the `here()` call in `code`. */
 function handlerAt(code: string, fileName = '/project/src/server.ts'): RequestHandler | undefined {
-  const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const sourceFile = ts.createSourceFile(
+    fileName,
+    code,
+    ts.ScriptTarget.Latest,
+    true,
+    fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   let marker: ts.Node | undefined;
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') marker = node;
@@ -39,7 +45,9 @@ describe('enclosingRequestHandler: Express', () => {
   });
 
   it('app.route(path).get(fn).post(fn)', () => {
-    expect(described(`app.route('/books').get((req, res) => {}).post((req, res) => { here(); });`)).toBe('express-like: the POST /books handler');
+    expect(described(`app.route('/books').get((req, res) => {}).post((req, res) => { here(); });`)).toBe(
+      'express-like: the POST /books handler',
+    );
   });
 
   it('a handler wrapped in asyncHandler(…)', () => {
@@ -110,7 +118,9 @@ describe('enclosingRequestHandler: Fastify and Hapi', () => {
   });
 
   it('fastify.get(path, { schema, handler })', () => {
-    expect(described(`fastify.get('/items', { schema, handler(request, reply) { here(); } });`)).toBe('fastify: the Fastify GET /items handler');
+    expect(described(`fastify.get('/items', { schema, handler(request, reply) { here(); } });`)).toBe(
+      'fastify: the Fastify GET /items handler',
+    );
   });
 
   it('a typed function: (request: FastifyRequest, reply: FastifyReply)', () => {
@@ -118,7 +128,9 @@ describe('enclosingRequestHandler: Fastify and Hapi', () => {
   });
 
   it('hapi server.route({ path, handler })', () => {
-    expect(described(`server.route({ method: 'GET', path: '/', handler: (request, h) => { here(); } });`)).toBe('express-like: the GET / handler');
+    expect(described(`server.route({ method: 'GET', path: '/', handler: (request, h) => { here(); } });`)).toBe(
+      'express-like: the GET / handler',
+    );
   });
 });
 
@@ -150,8 +162,12 @@ export class OrdersController {
 
 describe('enclosingRequestHandler: Next.js, SvelteKit, Remix', () => {
   it('app/**/route.ts exported GET and POST', () => {
-    expect(described(`export async function GET(request: Request) { here(); }`, '/p/src/app/api/users/route.ts')).toBe('next: the Next.js GET handler');
-    expect(described(`export const POST = async (request: Request) => { here(); };`, '/p/app/route.ts')).toBe('next: the Next.js POST handler');
+    expect(described(`export async function GET(request: Request) { here(); }`, '/p/src/app/api/users/route.ts')).toBe(
+      'next: the Next.js GET handler',
+    );
+    expect(described(`export const POST = async (request: Request) => { here(); };`, '/p/app/route.ts')).toBe(
+      'next: the Next.js POST handler',
+    );
   });
 
   it('a helper in a route file is not a handler', () => {
@@ -195,9 +211,9 @@ describe('enclosingRequestHandler: look-alikes that are not handlers', () => {
   it.each([
     ['map.get(key)', `function f(map, key) { here(); return map.get(key); }`],
     ["cache.get('k', () => …) loader callbacks", `cache.get('k', () => { here(); });`],
-    ["cache.get(key, async (k) => …)", `cache.get(key, async (k) => { here(); });`],
+    ['cache.get(key, async (k) => …)', `cache.get(key, async (k) => { here(); });`],
     ["emitter.on('data', …)", `stream.on('data', (chunk) => { here(); });`],
-    ["app.listen(port, () => …) start-up", `app.listen(3000, () => { here(); });`],
+    ['app.listen(port, () => …) start-up', `app.listen(3000, () => { here(); });`],
     ['module top level', `here();`],
     ["jQuery $.get('/x', cb)", `$.get('/api/users', (data) => { here(); });`],
     ["msw http.get('/x', resolver)", `import { http } from 'msw';\nhttp.get('/user', ({ request }) => { here(); });`],

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { ts } from '../../../src/analyzers/ts';
 import { ProjectHost } from '../../../src/analyzers/project';
 import {
-  executionOwner, insertionPoint, isInvariantIn, isSharedOutsideFile, isStableIn, references, resolve, uniqueName, useOf,
+  executionOwner,
+  insertionPoint,
+  isInvariantIn,
+  isSharedOutsideFile,
+  isStableIn,
+  references,
+  resolve,
+  uniqueName,
+  useOf,
 } from '../../../src/analyzers/facts/dataflow';
 import { constantValue } from '../../../src/analyzers/facts/constants';
 import { createsFreshArray, syntacticKind } from '../../../src/analyzers/facts/collections';
@@ -75,15 +83,26 @@ describe('useOf', () => {
   };
 
   it('tells reads, writes, mutations and escapes apart', () => {
-    expect(kinds(`let xs = [1]; xs.includes(1); xs.length; xs[0]; [...xs]; for (const x of xs) {} if (xs) {} xs;`)).toEqual(
-      ['read:includes', 'read', 'read', 'read', 'read', 'read', 'read'],
-    );
-    expect(kinds(`let xs = [1]; xs = []; xs.push(1); xs[0] = 2; delete xs[0]; xs.length = 0; xs++;`)).toEqual(
-      ['write', 'mutate:push', 'mutate', 'mutate', 'mutate', 'write'],
-    );
-    expect(kinds(`let xs = [1]; f(xs); const ys = xs; o.p = xs; g({ xs }); xs.custom(); xs.forEach(h); xs.map((x, i, all) => all);`)).toEqual(
-      ['escape', 'escape', 'escape', 'escape', 'escape:custom', 'escape:forEach', 'escape:map'],
-    );
+    expect(kinds(`let xs = [1]; xs.includes(1); xs.length; xs[0]; [...xs]; for (const x of xs) {} if (xs) {} xs;`)).toEqual([
+      'read:includes',
+      'read',
+      'read',
+      'read',
+      'read',
+      'read',
+      'read',
+    ]);
+    expect(kinds(`let xs = [1]; xs = []; xs.push(1); xs[0] = 2; delete xs[0]; xs.length = 0; xs++;`)).toEqual([
+      'write',
+      'mutate:push',
+      'mutate',
+      'mutate',
+      'mutate',
+      'write',
+    ]);
+    expect(
+      kinds(`let xs = [1]; f(xs); const ys = xs; o.p = xs; g({ xs }); xs.custom(); xs.forEach(h); xs.map((x, i, all) => all);`),
+    ).toEqual(['escape', 'escape', 'escape', 'escape', 'escape:custom', 'escape:forEach', 'escape:map']);
   });
 
   it('counts destructuring and for-of targets as writes', () => {
@@ -93,14 +112,20 @@ describe('useOf', () => {
   it('reports deep changes below the value separately', () => {
     const sf = parse(`const o = { a: { b: 1 } }; o.a.b = 2; o.a.list.push(1); o.a.name.trim();`);
     const uses = references(resolve(identifiers(sf, 'o')[1])!).map(useOf);
-    expect(uses.map((u) => [u.kind, u.deep])).toEqual([['read', true], ['read', true], ['read', false]]);
+    expect(uses.map((u) => [u.kind, u.deep])).toEqual([
+      ['read', true],
+      ['read', true],
+      ['read', false],
+    ]);
   });
 });
 
 describe('stability and invariance', () => {
   it('is data flow, not names: a loop variable shadowing an outer name is not the outer name', () => {
     const sf = parse(`const p = 'a'; for (const q of qs) { new RegExp(p); } for (const p of ps) { new RegExp(p); }`);
-    const [first, second] = [0, 1].map((i) => find(sf, (n): n is ts.ForOfStatement => ts.isForOfStatement(n) && n.pos >= (i === 0 ? 0 : sf.statements[2].pos)));
+    const [first, second] = [0, 1].map((i) =>
+      find(sf, (n): n is ts.ForOfStatement => ts.isForOfStatement(n) && n.pos >= (i === 0 ? 0 : sf.statements[2].pos)),
+    );
     const argument = (loop: ts.ForOfStatement) => find(loop, ts.isNewExpression).arguments![0];
     expect(isInvariantIn(argument(first), first)).toBe(true);
     expect(isInvariantIn(argument(second), second)).toBe(false);
@@ -126,12 +151,25 @@ describe('stability and invariance', () => {
 
 describe('places and names', () => {
   it('finds the statement to insert before, stopping at function and class boundaries', () => {
-    const sf = parse(`function f() { if (a) for (const x of xs) g(x); }\nclass C { field = xs.map((x) => x); }\nconst h = () => xs.map((x) => x);`);
+    const sf = parse(
+      `function f() { if (a) for (const x of xs) g(x); }\nclass C { field = xs.map((x) => x); }\nconst h = () => xs.map((x) => x);`,
+    );
     const loop = find(sf, ts.isForOfStatement);
     expect(insertionPoint(loop)?.kind).toBe(ts.SyntaxKind.IfStatement);
-    const fieldCall = find(sf, (n): n is ts.CallExpression => ts.isCallExpression(n) && n.parent !== undefined && ts.isPropertyDeclaration(n.parent));
+    const fieldCall = find(
+      sf,
+      (n): n is ts.CallExpression => ts.isCallExpression(n) && n.parent !== undefined && ts.isPropertyDeclaration(n.parent),
+    );
     expect(insertionPoint(fieldCall)).toBeUndefined();
-    const arrowBody = find(sf, (n): n is ts.CallExpression => ts.isCallExpression(n) && n.parent !== undefined && ts.isArrowFunction(n.parent) && n.parent.parent !== undefined && ts.isVariableDeclaration(n.parent.parent));
+    const arrowBody = find(
+      sf,
+      (n): n is ts.CallExpression =>
+        ts.isCallExpression(n) &&
+        n.parent !== undefined &&
+        ts.isArrowFunction(n.parent) &&
+        n.parent.parent !== undefined &&
+        ts.isVariableDeclaration(n.parent.parent),
+    );
     expect(insertionPoint(arrowBody)).toBeUndefined();
   });
 
@@ -150,7 +188,10 @@ describe('places and names', () => {
 
   it('looks through synchronous array callbacks for the owner of a node', () => {
     const sf = parse(`function f(xs: number[]) { xs.forEach((x) => g(x)); }`);
-    const call = find(sf, (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'g');
+    const call = find(
+      sf,
+      (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'g',
+    );
     expect(executionOwner(call)?.kind).toBe(ts.SyntaxKind.ArrowFunction);
     expect(executionOwner(call, () => true)).toBeUndefined();
   });
@@ -168,19 +209,30 @@ describe('places and names', () => {
 
 describe('constants and array evidence', () => {
   it('evaluates constants through const names, and refuses changeable objects', () => {
-    const sf = parse(`export {};\nconst P = 'a'; const O = { style: 'x' }; const M = { s: 'y' }; M.s = 'z'; const H = { s: 'w' }; keep(H);\nnew Intl.NumberFormat(P + '+', O); g(\`\${P}!\`, M, H);`);
+    const sf = parse(
+      `export {};\nconst P = 'a'; const O = { style: 'x' }; const M = { s: 'y' }; M.s = 'z'; const H = { s: 'w' }; keep(H);\nnew Intl.NumberFormat(P + '+', O); g(\`\${P}!\`, M, H);`,
+    );
     const construct = find(sf, ts.isNewExpression).arguments!;
     expect(constantValue(construct[0])).toEqual({ value: 'a+' });
     expect(constantValue(construct[1])).toEqual({ value: { style: 'x' } });
-    const args = find(sf, (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'g').arguments;
+    const args = find(
+      sf,
+      (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'g',
+    ).arguments;
     expect(constantValue(args[0])).toEqual({ value: 'a!' });
     expect(constantValue(args[1])).toBeUndefined();
     expect(constantValue(args[2])).toBeUndefined();
   });
 
   it('tells arrays from strings by syntax', () => {
-    const sf = parse(`const a = [1]; const s = 'x'; const k = Object.keys(o); const m = a.map(f); const t = s.slice(1); let u = []; u = [2]; f(a, s, k, m, t, u, s.split(','), o.list || []);`);
-    const args = find(sf, (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'f' && n.arguments.length > 2).arguments;
+    const sf = parse(
+      `const a = [1]; const s = 'x'; const k = Object.keys(o); const m = a.map(f); const t = s.slice(1); let u = []; u = [2]; f(a, s, k, m, t, u, s.split(','), o.list || []);`,
+    );
+    const args = find(
+      sf,
+      (n): n is ts.CallExpression =>
+        ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'f' && n.arguments.length > 2,
+    ).arguments;
     expect(args.map((a) => syntacticKind(a))).toEqual(['array', 'string', 'array', 'array', 'string', 'array', 'array', 'array']);
     expect(createsFreshArray(find(sf, (n): n is ts.CallExpression => ts.isCallExpression(n) && n.getText(sf) === 'a.map(f)'))).toBe(true);
   });

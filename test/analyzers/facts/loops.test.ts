@@ -1,6 +1,13 @@
 import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
-import { enclosingIteration, isTinyIteration, iterationsAround, repeatedBy, repeatedCalls, walkedCollection } from '../../../src/analyzers/facts/loops';
+import {
+  enclosingIteration,
+  isTinyIteration,
+  iterationsAround,
+  repeatedBy,
+  repeatedCalls,
+  walkedCollection,
+} from '../../../src/analyzers/facts/loops';
 import { enclosingFunction } from '../../../src/analyzers/facts/ast';
 
 /** The `here()` call in `code`. */

@@ -44,15 +44,20 @@ describe('conventions are matched inside the project, not on the absolute path',
 
 describe('one notion of test code for every rule', () => {
   const inProject = (relative: string) => path.join(project, relative);
-  it.each(['specs/checkout.ts', 'playwright/login.ts', 'src/Button.stories.tsx', '__fixtures__/orders.ts', 'src/sum.bench.ts', 'test/a.ts', 'src/a.spec.ts'])(
-    '%s is test code for the complexity, sync-io and database rules alike',
-    (relative) => {
-      expect(isTestPath(relative)).toBe(true);
-      expect(isTestFile(inProject(relative))).toBe(true);
-      expect(isScriptOrToolingFile(inProject(relative), '')).toBe(true);
-      expect(isTestOrFixtureFile(inProject(relative))).toBe(true);
-    },
-  );
+  it.each([
+    'specs/checkout.ts',
+    'playwright/login.ts',
+    'src/Button.stories.tsx',
+    '__fixtures__/orders.ts',
+    'src/sum.bench.ts',
+    'test/a.ts',
+    'src/a.spec.ts',
+  ])('%s is test code for the complexity, sync-io and database rules alike', (relative) => {
+    expect(isTestPath(relative)).toBe(true);
+    expect(isTestFile(inProject(relative))).toBe(true);
+    expect(isScriptOrToolingFile(inProject(relative), '')).toBe(true);
+    expect(isTestOrFixtureFile(inProject(relative))).toBe(true);
+  });
 
   it.each(['src/testing.ts', 'src/specification.ts', 'src/routes/stories.ts'])('%s is application code', (relative) => {
     expect(isTestPath(relative)).toBe(false);

@@ -28,7 +28,10 @@ describe('size evidence: small lists', () => {
     ['a class field with a short literal', `class C { skip = ['a', 'b']; m() { here(this.skip); } }`],
     ['path segments', `declare const p: string;\nconst parts = p.split('/');\nhere(parts);`],
     ['a handful-domain name', `declare const hiddenColumns: string[];\nhere(hiddenColumns);`],
-    ['an escaped const literal (size evidence, not a proof)', `const L = ['a', 'b'];\npick(L);\nhere(L);\ndeclare function pick(x: unknown): void;`],
+    [
+      'an escaped const literal (size evidence, not a proof)',
+      `const L = ['a', 'b'];\npick(L);\nhere(L);\ndeclare function pick(x: unknown): void;`,
+    ],
   ])('%s', (_name, code) => {
     expect(isSmallList(marked(code))).toBe(true);
     expect(scaleOf(marked(code))).toBe('small');
@@ -37,7 +40,10 @@ describe('size evidence: small lists', () => {
   it.each([
     ['a long inline literal', `here([${Array.from({ length: 9 }, (_, i) => i).join(', ')}]);`],
     ['a named literal of 40 items', `const K = [${Array.from({ length: 40 }, (_, i) => i).join(', ')}];\nhere(K);`],
-    ['a list pushed to in a loop', `const seen: string[] = []; for (const x of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) seen.push(String(x));\nhere(seen);`],
+    [
+      'a list pushed to in a loop',
+      `const seen: string[] = []; for (const x of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) seen.push(String(x));\nhere(seen);`,
+    ],
     ['an empty class field (a store that fills up)', `class C { seen: string[] = []; m() { here(this.seen); } }`],
     ['a split on commas', `declare const csv: string;\nhere(csv.split(','));`],
   ])('%s is not small', (_name, code) => {
@@ -55,7 +61,10 @@ describe('size evidence: small lists', () => {
 describe('size evidence: large lists', () => {
   it.each([
     ['an awaited result', `async function f() { const rows = await q(); here(rows); }\ndeclare function q(): Promise<unknown[]>;`],
-    ['a map of an awaited result', `async function f() { const all = await q(); const ids = all.map((r) => r); here(ids); }\ndeclare function q(): Promise<unknown[]>;`],
+    [
+      'a map of an awaited result',
+      `async function f() { const all = await q(); const ids = all.map((r) => r); here(ids); }\ndeclare function q(): Promise<unknown[]>;`,
+    ],
     ['lines of a text', `declare const text: string;\nhere(text.split('\\n'));`],
     ['JSON.parse', `declare const body: string;\nhere(JSON.parse(body));`],
     ['a record name', `declare const orders: unknown[];\nhere(orders);`],

@@ -10,7 +10,11 @@ import { virtualPath } from '../../helpers/analyze';
 const DB = `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`;
 
 /** Facts of `entry` in a project of overlays, and the calls of `entry` named `name`. */
-function setUp(files: Record<string, string>, entry: string, host = new ProjectHost()): { facts: FileFacts; calls: (name: string) => ts.CallExpression[] } {
+function setUp(
+  files: Record<string, string>,
+  entry: string,
+  host = new ProjectHost(),
+): { facts: FileFacts; calls: (name: string) => ts.CallExpression[] } {
   for (const [name, text] of Object.entries(files)) host.setOverlay(virtualPath(name), text);
   const file = virtualPath(entry);
   const sourceFile = ts.createSourceFile(file, files[entry], ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -30,17 +34,91 @@ function setUp(files: Record<string, string>, entry: string, host = new ProjectH
 describe('facts/modules: the function a call runs', () => {
   it.each([
     ['a function declared in the same file', { 'a.ts': `function load(id) { return 1; }\nload(1);` }, 'a.ts', 'load', 'load'],
-    ['a named import', { 'a.ts': `import { load } from './b';\nload(1);`, 'b.ts': `export async function load(id: string) { return id; }` }, 'a.ts', 'load', 'load'],
-    ['a .js specifier for a .ts source', { 'a.ts': `import { load } from './b.js';\nload(1);`, 'b.ts': `export const load = async (id: string) => id;` }, 'a.ts', 'load', 'load'],
-    ['an index file and a default export', { 'a.ts': `import load from './lib';\nload(1);`, 'lib/index.ts': `export default async function (id: string) { return id; }` }, 'a.ts', 'load', 'default'],
-    ['a re-export', { 'a.ts': `import { load } from './lib';\nload(1);`, 'lib/index.ts': `export { load } from './impl';`, 'lib/impl.ts': `export function load() {}` }, 'a.ts', 'load', 'load'],
-    ['a namespace import', { 'a.ts': `import * as users from './users';\nusers.find(1);`, 'users.ts': `export function find(id: number) {}` }, 'a.ts', 'find', 'find'],
-    ['CommonJS module.exports', { 'a.js': `const users = require('./users');\nusers.find(1);`, 'users.js': `async function find(id) {}\nmodule.exports = { find };` }, 'a.js', 'find', 'find'],
-    ['CommonJS destructured require', { 'a.js': `const { find } = require('./users');\nfind(1);`, 'users.js': `exports.find = async (id) => id;` }, 'a.js', 'find', 'find'],
+    [
+      'a named import',
+      { 'a.ts': `import { load } from './b';\nload(1);`, 'b.ts': `export async function load(id: string) { return id; }` },
+      'a.ts',
+      'load',
+      'load',
+    ],
+    [
+      'a .js specifier for a .ts source',
+      { 'a.ts': `import { load } from './b.js';\nload(1);`, 'b.ts': `export const load = async (id: string) => id;` },
+      'a.ts',
+      'load',
+      'load',
+    ],
+    [
+      'an index file and a default export',
+      { 'a.ts': `import load from './lib';\nload(1);`, 'lib/index.ts': `export default async function (id: string) { return id; }` },
+      'a.ts',
+      'load',
+      'default',
+    ],
+    [
+      'a re-export',
+      {
+        'a.ts': `import { load } from './lib';\nload(1);`,
+        'lib/index.ts': `export { load } from './impl';`,
+        'lib/impl.ts': `export function load() {}`,
+      },
+      'a.ts',
+      'load',
+      'load',
+    ],
+    [
+      'a namespace import',
+      { 'a.ts': `import * as users from './users';\nusers.find(1);`, 'users.ts': `export function find(id: number) {}` },
+      'a.ts',
+      'find',
+      'find',
+    ],
+    [
+      'CommonJS module.exports',
+      { 'a.js': `const users = require('./users');\nusers.find(1);`, 'users.js': `async function find(id) {}\nmodule.exports = { find };` },
+      'a.js',
+      'find',
+      'find',
+    ],
+    [
+      'CommonJS destructured require',
+      { 'a.js': `const { find } = require('./users');\nfind(1);`, 'users.js': `exports.find = async (id) => id;` },
+      'a.js',
+      'find',
+      'find',
+    ],
     ['a method of this class', { 'a.ts': `class A { async load() {} async run() { await this.load(); } }` }, 'a.ts', 'load', 'A.load'],
-    ['a service injected by its type', { 'a.ts': `import { Users } from './users';\nclass A { constructor(private readonly users: Users) {} run() { return this.users.find(1); } }`, 'users.ts': `export class Users { async find(id: number) {} }` }, 'a.ts', 'find', 'Users.find'],
-    ['an exported instance', { 'a.ts': `import { users } from './users';\nusers.find(1);`, 'users.ts': `class Users { async find(id: number) {} }\nexport const users = new Users();` }, 'a.ts', 'find', 'Users.find'],
-    ['an inherited method', { 'a.ts': `import { Users } from './users';\nconst users = new Users();\nusers.find(1);`, 'users.ts': `import { Base } from './base';\nexport class Users extends Base {}`, 'base.ts': `export class Base { async find(id: number) {} }` }, 'a.ts', 'find', 'Base.find'],
+    [
+      'a service injected by its type',
+      {
+        'a.ts': `import { Users } from './users';\nclass A { constructor(private readonly users: Users) {} run() { return this.users.find(1); } }`,
+        'users.ts': `export class Users { async find(id: number) {} }`,
+      },
+      'a.ts',
+      'find',
+      'Users.find',
+    ],
+    [
+      'an exported instance',
+      {
+        'a.ts': `import { users } from './users';\nusers.find(1);`,
+        'users.ts': `class Users { async find(id: number) {} }\nexport const users = new Users();`,
+      },
+      'a.ts',
+      'find',
+      'Users.find',
+    ],
+    [
+      'an inherited method',
+      {
+        'a.ts': `import { Users } from './users';\nconst users = new Users();\nusers.find(1);`,
+        'users.ts': `import { Base } from './base';\nexport class Users extends Base {}`,
+        'base.ts': `export class Base { async find(id: number) {} }`,
+      },
+      'a.ts',
+      'find',
+      'Base.find',
+    ],
   ])('%s', (_name, files, entry, call, expected) => {
     const { facts, calls } = setUp(files as Record<string, string>, entry);
     expect(calleeOf(calls(call)[0], facts)?.name).toBe(expected);
@@ -49,7 +127,14 @@ describe('facts/modules: the function a call runs', () => {
   it.each([
     ['a package import', { 'a.ts': `import { load } from 'some-package';\nload(1);` }, 'a.ts', 'load'],
     ['a parameter', { 'a.ts': `function f(load) { load(1); }` }, 'a.ts', 'load'],
-    ['an interface-typed field', { 'a.ts': `interface Repo { find(id: number): Promise<void> }\nclass A { constructor(private repo: Repo) {} run() { return this.repo.find(1); } }` }, 'a.ts', 'find'],
+    [
+      'an interface-typed field',
+      {
+        'a.ts': `interface Repo { find(id: number): Promise<void> }\nclass A { constructor(private repo: Repo) {} run() { return this.repo.find(1); } }`,
+      },
+      'a.ts',
+      'find',
+    ],
     ['a missing file', { 'a.ts': `import { load } from './missing';\nload(1);` }, 'a.ts', 'load'],
   ])('does not resolve %s', (_name, files, entry, call) => {
     const { facts, calls } = setUp(files as Record<string, string>, entry);
@@ -74,20 +159,44 @@ describe('facts/summaries: the I/O a function does per call', () => {
   });
 
   it.each([
-    ['a write makes it a write', `import { prisma } from './db';\nexport async function f(id: string) { await prisma.user.findUnique({ where: { id } }); await prisma.audit.create({ data: { id } }); }`, { kind: 'write', readOnly: false }],
-    ['an HTTP GET is read-only', `export async function f(id: string) { return (await fetch('/u/' + id)).json(); }`, { kind: 'http', readOnly: true }],
-    ['writing module state is not read-only', `const seen = new Set();\nexport async function f(id: string) { seen.add(id); return fetch('/u/' + id); }`, { kind: 'http', readOnly: false }],
+    [
+      'a write makes it a write',
+      `import { prisma } from './db';\nexport async function f(id: string) { await prisma.user.findUnique({ where: { id } }); await prisma.audit.create({ data: { id } }); }`,
+      { kind: 'write', readOnly: false },
+    ],
+    [
+      'an HTTP GET is read-only',
+      `export async function f(id: string) { return (await fetch('/u/' + id)).json(); }`,
+      { kind: 'http', readOnly: true },
+    ],
+    [
+      'writing module state is not read-only',
+      `const seen = new Set();\nexport async function f(id: string) { seen.add(id); return fetch('/u/' + id); }`,
+      { kind: 'http', readOnly: false },
+    ],
   ])('%s', (_name, code, expected) => {
     const { facts, calls } = setUp({ 'db.ts': DB, 'f.ts': code, 'a.ts': `import { f } from './f';\nf('1');` }, 'a.ts');
     expect(callIo(calls('f')[0], facts)?.summary).toMatchObject(expected);
   });
 
   it.each([
-    ['lazy initialisation', `import { prisma } from './db';\nlet settings;\nexport async function f() { settings ??= await prisma.setting.findFirst(); return settings; }`],
-    ['a cache checked first', `import { prisma } from './db';\nconst cache = new Map();\nexport async function f(id: string) { if (cache.has(id)) return cache.get(id); const row = await prisma.user.findUnique({ where: { id } }); cache.set(id, row); return row; }`],
+    [
+      'lazy initialisation',
+      `import { prisma } from './db';\nlet settings;\nexport async function f() { settings ??= await prisma.setting.findFirst(); return settings; }`,
+    ],
+    [
+      'a cache checked first',
+      `import { prisma } from './db';\nconst cache = new Map();\nexport async function f(id: string) { if (cache.has(id)) return cache.get(id); const row = await prisma.user.findUnique({ where: { id } }); cache.set(id, row); return row; }`,
+    ],
     ['a DataLoader', `export async function f(id: string, ctx) { return ctx.loaders.user.load(id); }`],
-    ['a callback scheduled for later', `import { prisma } from './db';\nexport function f(id: string) { setTimeout(() => prisma.audit.create({ data: { id } }), 1000); }`],
-    ['transaction control only', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f() { await pool.query('BEGIN'); }`],
+    [
+      'a callback scheduled for later',
+      `import { prisma } from './db';\nexport function f(id: string) { setTimeout(() => prisma.audit.create({ data: { id } }), 1000); }`,
+    ],
+    [
+      'transaction control only',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f() { await pool.query('BEGIN'); }`,
+    ],
   ])('no per-call I/O: %s', (_name, code) => {
     const { facts, calls } = setUp({ 'db.ts': DB, 'f.ts': code, 'a.ts': `import { f } from './f';\nf('1');` }, 'a.ts');
     expect(callIo(calls('f')[0], facts)).toBeUndefined();
@@ -117,7 +226,10 @@ describe('facts/summaries: the I/O a function does per call', () => {
     const call = first.calls('row')[0];
     expect(callIo(call, first.facts)).toBeUndefined();
     expect(host.moduleFile(virtualPath('repo.ts'))).toBe(host.moduleFile(virtualPath('repo.ts')));
-    host.setOverlay(virtualPath('repo.ts'), `import { prisma } from './db';\nexport async function row(id: string) { return prisma.user.findUnique({ where: { id } }); }`);
+    host.setOverlay(
+      virtualPath('repo.ts'),
+      `import { prisma } from './db';\nexport async function row(id: string) { return prisma.user.findUnique({ where: { id } }); }`,
+    );
     const second = setUp({ 'a.ts': files['a.ts'] }, 'a.ts', host);
     expect(callIo(second.calls('row')[0], second.facts)?.summary.kind).toBe('query');
   });
@@ -151,7 +263,11 @@ describe('facts/summaries: what a call really runs', () => {
 
   it('writing a property of an argument is not read-only', () => {
     const { facts, calls } = setUp(
-      { 'db.ts': DB, 'f.ts': `import { prisma } from './db';\nexport async function setDate(id: string, data: { start?: Date }) { const site = await prisma.site.findUnique({ where: { id } }); data.start = site?.resetAt; return data; }`, 'a.ts': `import { setDate } from './f';\nsetDate('1', {});` },
+      {
+        'db.ts': DB,
+        'f.ts': `import { prisma } from './db';\nexport async function setDate(id: string, data: { start?: Date }) { const site = await prisma.site.findUnique({ where: { id } }); data.start = site?.resetAt; return data; }`,
+        'a.ts': `import { setDate } from './f';\nsetDate('1', {});`,
+      },
       'a.ts',
     );
     expect(callIo(calls('setDate')[0], facts)?.summary.readOnly).toBe(false);
@@ -159,7 +275,9 @@ describe('facts/summaries: what a call really runs', () => {
 
   it("`this.query(sql)` in a class that defines `query` is the class's own method, followed like any other", () => {
     const { facts, calls } = setUp(
-      { 'a.ts': `export class Runner {\n  async query(sql: string) { return sql.length; }\n  async schema() { return this.query('SELECT current_schema() FROM x'); }\n  run() { return this.schema(); }\n}` },
+      {
+        'a.ts': `export class Runner {\n  async query(sql: string) { return sql.length; }\n  async schema() { return this.query('SELECT current_schema() FROM x'); }\n  run() { return this.schema(); }\n}`,
+      },
       'a.ts',
     );
     expect(callIo(calls('this.schema')[0], facts)).toBeUndefined();

@@ -12,13 +12,25 @@ describe('atomics-wait-main-thread', () => {
   });
 
   it('reports it in the main-thread branch', () => {
-    expect(messages(`import { isMainThread } from 'node:worker_threads';\nexport function f(v: Int32Array) { if (isMainThread) Atomics.wait(v, 0, 0); }`)).toHaveLength(1);
+    expect(
+      messages(
+        `import { isMainThread } from 'node:worker_threads';\nexport function f(v: Int32Array) { if (isMainThread) Atomics.wait(v, 0, 0); }`,
+      ),
+    ).toHaveLength(1);
   });
 
   it.each([
     ['a worker file by name', 'src/compute.worker.ts', `export function f(v: Int32Array) { Atomics.wait(v, 0, 0); }`],
-    ['a worker_threads worker', 'src/w.ts', `import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (v) => Atomics.wait(v, 0, 0));`],
-    ['else branch of isMainThread', 'src/w.ts', `import { isMainThread } from 'node:worker_threads';\nexport function f(v: Int32Array) { if (isMainThread) start(); else Atomics.wait(v, 0, 0); }`],
+    [
+      'a worker_threads worker',
+      'src/w.ts',
+      `import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (v) => Atomics.wait(v, 0, 0));`,
+    ],
+    [
+      'else branch of isMainThread',
+      'src/w.ts',
+      `import { isMainThread } from 'node:worker_threads';\nexport function f(v: Int32Array) { if (isMainThread) start(); else Atomics.wait(v, 0, 0); }`,
+    ],
     ['Atomics.waitAsync', 'src/a.ts', `export async function f(v: Int32Array) { await Atomics.waitAsync(v, 0, 0).value; }`],
     ['Atomics.notify', 'src/a.ts', `export function f(v: Int32Array) { Atomics.notify(v, 0); }`],
     ['a test', 'test/a.test.ts', `export function f(v: Int32Array) { Atomics.wait(v, 0, 0); }`],

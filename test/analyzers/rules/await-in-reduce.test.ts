@@ -21,9 +21,21 @@ describe('await-in-reduce', () => {
   });
 
   it.each([
-    ['push on the accumulator', `export function f(xs: string[]) { return xs.reduce(async (all, x) => { all.push(await load(x)); return all; }, []); }`, 'all.push(…)'],
-    ['a spread of the accumulator', `export function f(xs: string[]) { return xs.reduce(async (acc, x) => ({ ...acc, [x]: await load(x) }), {}); }`, '...acc'],
-    ['reduceRight', `export function f(xs: string[]) { return xs.reduceRight(async (acc, x) => { acc.total += await size(x); return acc; }, { total: 0 }); }`, 'acc.total'],
+    [
+      'push on the accumulator',
+      `export function f(xs: string[]) { return xs.reduce(async (all, x) => { all.push(await load(x)); return all; }, []); }`,
+      'all.push(…)',
+    ],
+    [
+      'a spread of the accumulator',
+      `export function f(xs: string[]) { return xs.reduce(async (acc, x) => ({ ...acc, [x]: await load(x) }), {}); }`,
+      '...acc',
+    ],
+    [
+      'reduceRight',
+      `export function f(xs: string[]) { return xs.reduceRight(async (acc, x) => { acc.total += await size(x); return acc; }, { total: 0 }); }`,
+      'acc.total',
+    ],
   ])('reports %s', (_name, code, use) => {
     const found = messages(code);
     expect(found).toHaveLength(1);
@@ -31,9 +43,18 @@ describe('await-in-reduce', () => {
   });
 
   it.each([
-    ['await first', `export function f(xs: string[]) { return xs.reduce(async (previous, x) => { const acc = await previous; acc.push(await load(x)); return acc; }, Promise.resolve([] as string[])); }`],
-    ['then on the accumulator', `export function f(xs: string[]) { return xs.reduce((p, x) => p.then(() => load(x)), Promise.resolve()); }`],
-    ['an async callback that only passes the accumulator on', `export function f(xs: string[]) { return xs.reduce(async (acc, x) => { await log(x); return acc; }, 0); }`],
+    [
+      'await first',
+      `export function f(xs: string[]) { return xs.reduce(async (previous, x) => { const acc = await previous; acc.push(await load(x)); return acc; }, Promise.resolve([] as string[])); }`,
+    ],
+    [
+      'then on the accumulator',
+      `export function f(xs: string[]) { return xs.reduce((p, x) => p.then(() => load(x)), Promise.resolve()); }`,
+    ],
+    [
+      'an async callback that only passes the accumulator on',
+      `export function f(xs: string[]) { return xs.reduce(async (acc, x) => { await log(x); return acc; }, 0); }`,
+    ],
     ['a synchronous reduce', `export function f(xs: string[]) { return xs.reduce((acc, x) => { acc[x] = true; return acc; }, {}); }`],
     ['no initial value', `export function f(xs: Promise<number>[]) { return xs.reduce(async (a, b) => (await a) + (await b)); }`],
   ])('stays quiet: %s', (_name, code) => {

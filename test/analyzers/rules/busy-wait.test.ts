@@ -12,8 +12,14 @@ describe('busy-wait', () => {
   });
 
   it.each([
-    ['reading the clock into a local', `function wait(ms: number) { const start = Date.now(); let now = start; while (now - start < ms) { now = Date.now(); } }`],
-    ['process.hrtime.bigint()', `function spin(ns: bigint) { const end = process.hrtime.bigint() + ns; while (process.hrtime.bigint() < end) {} }`],
+    [
+      'reading the clock into a local',
+      `function wait(ms: number) { const start = Date.now(); let now = start; while (now - start < ms) { now = Date.now(); } }`,
+    ],
+    [
+      'process.hrtime.bigint()',
+      `function spin(ns: bigint) { const end = process.hrtime.bigint() + ns; while (process.hrtime.bigint() < end) {} }`,
+    ],
     ['+new Date()', `function spin(ms: number) { const end = +new Date() + ms; while (+new Date() < end) {} }`],
   ])('reports %s', (_name, code) => {
     expect(messages(code)).toHaveLength(1);
@@ -21,7 +27,10 @@ describe('busy-wait', () => {
 
   it.each([
     ['a loop that works each pass', `function f(end: number) { let n = 0; while (Date.now() < end) n = step(n); return n; }`],
-    ['a deadline checked in a polling loop that awaits', `async function f(end: number) { while (Date.now() < end) { if (await ready()) return true; await sleep(50); } return false; }`],
+    [
+      'a deadline checked in a polling loop that awaits',
+      `async function f(end: number) { while (Date.now() < end) { if (await ready()) return true; await sleep(50); } return false; }`,
+    ],
     ['a counter loop with no clock', `function f() { let i = 0; while (i < 10) i++; }`],
     ['a loop that writes shared state', `let ticks = 0;\nfunction f(end: number) { while (Date.now() < end) ticks++; }`],
   ])('stays quiet: %s', (_name, code) => {

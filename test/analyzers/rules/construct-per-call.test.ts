@@ -6,16 +6,36 @@ const rule = 'construct-per-call';
 const express = `import express from 'express';\nconst app = express();\n`;
 
 function safeFixes(code: string, filename?: string) {
-  return findings(code, { rule, filename }).flatMap((f) => f.fixes).filter((fix) => fix.safe);
+  return findings(code, { rule, filename })
+    .flatMap((f) => f.fixes)
+    .filter((fix) => fix.safe);
 }
 
 describe('construct-per-call reports', () => {
   it.each([
-    ['Intl in a request handler', `${express}app.get('/', (req, res) => res.send(new Intl.NumberFormat('en-US').format(Number(req.query.n))));`],
-    ['RegExp in a function called from a loop over data', `function ok(t: string) { return new RegExp('^[a-z]+$').test(t); }\nexport function f(users: Array<{ name: string }>) { return users.filter((u) => ok(u.name)); }`],
-    ['a function handed by name to map over data', `function fmt(n: number) { return new Intl.NumberFormat('de').format(n); }\nexport function f(orders: number[]) { return orders.map(fmt); }`],
-    ['a method called from a loop through this', `export class V { ok(t: string) { return new RegExp('^x').test(t); } all(users: string[]) { for (const u of users) this.ok(u); } }`],
-    ['a component render', { code: `export function Price({ cents }: { cents: number }) { return <b>{new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' }).format(cents)}</b>; }`, filename: 'Price.tsx' }],
+    [
+      'Intl in a request handler',
+      `${express}app.get('/', (req, res) => res.send(new Intl.NumberFormat('en-US').format(Number(req.query.n))));`,
+    ],
+    [
+      'RegExp in a function called from a loop over data',
+      `function ok(t: string) { return new RegExp('^[a-z]+$').test(t); }\nexport function f(users: Array<{ name: string }>) { return users.filter((u) => ok(u.name)); }`,
+    ],
+    [
+      'a function handed by name to map over data',
+      `function fmt(n: number) { return new Intl.NumberFormat('de').format(n); }\nexport function f(orders: number[]) { return orders.map(fmt); }`,
+    ],
+    [
+      'a method called from a loop through this',
+      `export class V { ok(t: string) { return new RegExp('^x').test(t); } all(users: string[]) { for (const u of users) this.ok(u); } }`,
+    ],
+    [
+      'a component render',
+      {
+        code: `export function Price({ cents }: { cents: number }) { return <b>{new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' }).format(cents)}</b>; }`,
+        filename: 'Price.tsx',
+      },
+    ],
   ])('%s', (_name, input) => {
     const { code, filename } = typeof input === 'string' ? { code: input, filename: undefined } : input;
     expect(findings(code, { rule, filename })).toHaveLength(1);
@@ -27,11 +47,20 @@ describe('construct-per-call stays quiet', () => {
     ['built once at module level', `const p = new Intl.NumberFormat('en');\nexport function f(n: number) { return p.format(n); }`],
     ['arguments from the call', `${express}app.get('/', (req, res) => res.send(new Intl.NumberFormat(String(req.query.l)).format(1)));`],
     ['a function nothing shows to be hot', `export function ok(t: string) { return new RegExp('^x').test(t); }`],
-    ['called from a loop over a handful of items', `function ok(t: string) { return new RegExp('^x').test(t); }\nexport function f() { return ['a', 'b'].filter(ok); }`],
+    [
+      'called from a loop over a handful of items',
+      `function ok(t: string) { return new RegExp('^x').test(t); }\nexport function f() { return ['a', 'b'].filter(ok); }`,
+    ],
     ['a g regexp', `${express}app.get('/', (req, res) => res.send(String(req.url).replace(new RegExp('a', 'g'), 'b')));`],
     ['a regexp literal', `${express}app.get('/', (req, res) => res.send(/^a/.test(String(req.url))));`],
-    ['inside a loop (invariant-in-loop reports it)', `export function f(users: string[]) { return users.map((u) => new RegExp('^x').test(u)); }`],
-    ['kept (identity observable)', `${express}const all: RegExp[] = [];\napp.get('/', (req, res) => { all.push(new RegExp('x')); res.end(); });`],
+    [
+      'inside a loop (invariant-in-loop reports it)',
+      `export function f(users: string[]) { return users.map((u) => new RegExp('^x').test(u)); }`,
+    ],
+    [
+      'kept (identity observable)',
+      `${express}const all: RegExp[] = [];\napp.get('/', (req, res) => { all.push(new RegExp('x')); res.end(); });`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
   });
@@ -66,7 +95,10 @@ export function run(orders: number[]) {
   });
 
   it('keeps imports first and the declaration after them', () => {
-    const after = applySafeFixes(`import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send(new Intl.PluralRules('en').select(1)));`, rule);
+    const after = applySafeFixes(
+      `import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send(new Intl.PluralRules('en').select(1)));`,
+      rule,
+    );
     expect(after.indexOf('const pluralRules')).toBeGreaterThan(after.indexOf("from 'express'"));
     expect(after.indexOf('const pluralRules')).toBeLessThan(after.indexOf('const app'));
   });
@@ -74,9 +106,18 @@ export function run(orders: number[]) {
 
 describe('construct-per-call offers no safe fix when hoisting could change behaviour', () => {
   it.each([
-    ['arguments that name module constants (order of initialisation)', `const L = 'en';\n${express}app.get('/', (req, res) => res.send(new Intl.NumberFormat(L).format(1)));`],
-    ['an invalid pattern (module load would start throwing)', `${express}app.get('/', (req, res) => { try { res.send(new RegExp('(').test('x')); } catch { res.end(); } });`],
-    ['a DateTimeFormat without a time zone (it would freeze the zone at load time)', `${express}app.get('/', (req, res) => res.send(new Intl.DateTimeFormat('en').format(new Date())));`],
+    [
+      'arguments that name module constants (order of initialisation)',
+      `const L = 'en';\n${express}app.get('/', (req, res) => res.send(new Intl.NumberFormat(L).format(1)));`,
+    ],
+    [
+      'an invalid pattern (module load would start throwing)',
+      `${express}app.get('/', (req, res) => { try { res.send(new RegExp('(').test('x')); } catch { res.end(); } });`,
+    ],
+    [
+      'a DateTimeFormat without a time zone (it would freeze the zone at load time)',
+      `${express}app.get('/', (req, res) => res.send(new Intl.DateTimeFormat('en').format(new Date())));`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
     expect(safeFixes(code)).toEqual([]);

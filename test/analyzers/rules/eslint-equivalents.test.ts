@@ -46,25 +46,73 @@ describe('ESLint no-await-in-loop invalid cases, as ESLint writes them: nothing 
 describe('ESLint no-await-in-loop invalid cases with a real round trip in place of `bar`', () => {
   it.each([
     // Repetition that is not a walk over a collection: polling, pagination, retry — deliberately quiet.
-    ['while (cond) — polling or pagination', `${PRISMA}async function f(id) { let done = false; while (!done) { done = (await prisma.job.findUnique({ where: { id } }))?.done; } }`, []],
-    ['while (await …) — polling', `${PRISMA}async function f(id) { while (await prisma.lock.count({ where: { id } })) { await sleep(100); } }`, []],
-    ['for (…; await …; …) — a condition that waits', `${PRISMA}async function f() { for (let page = 0; (await prisma.log.count({ where: { page } })) > 0; page++) {} }`, []],
-    ['for (…; …; i = await …) — a cursor carried from the last result', `${PRISMA}async function f() { for (let cursor = ''; cursor; cursor = (await prisma.log.findMany({ cursor: { id: cursor }, take: 100 })).at(-1)?.id) {} }`, []],
-    ['do … while (hasMore) — pagination', `${PRISMA}async function f() { let skip = 0; let rows; do { rows = await prisma.log.findMany({ skip, take: 100 }); skip += 100; } while (rows.length); }`, []],
-    ['while (true) — retry until it succeeds', `${PRISMA}async function f(id) { while (true) { try { return await prisma.job.update({ where: { id }, data: {} }); } catch { await sleep(50); } } }`, []],
+    [
+      'while (cond) — polling or pagination',
+      `${PRISMA}async function f(id) { let done = false; while (!done) { done = (await prisma.job.findUnique({ where: { id } }))?.done; } }`,
+      [],
+    ],
+    [
+      'while (await …) — polling',
+      `${PRISMA}async function f(id) { while (await prisma.lock.count({ where: { id } })) { await sleep(100); } }`,
+      [],
+    ],
+    [
+      'for (…; await …; …) — a condition that waits',
+      `${PRISMA}async function f() { for (let page = 0; (await prisma.log.count({ where: { page } })) > 0; page++) {} }`,
+      [],
+    ],
+    [
+      'for (…; …; i = await …) — a cursor carried from the last result',
+      `${PRISMA}async function f() { for (let cursor = ''; cursor; cursor = (await prisma.log.findMany({ cursor: { id: cursor }, take: 100 })).at(-1)?.id) {} }`,
+      [],
+    ],
+    [
+      'do … while (hasMore) — pagination',
+      `${PRISMA}async function f() { let skip = 0; let rows; do { rows = await prisma.log.findMany({ skip, take: 100 }); skip += 100; } while (rows.length); }`,
+      [],
+    ],
+    [
+      'while (true) — retry until it succeeds',
+      `${PRISMA}async function f(id) { while (true) { try { return await prisma.job.update({ where: { id }, data: {} }); } catch { await sleep(50); } } }`,
+      [],
+    ],
     // Walks over a collection: a round trip per item.
-    ['for…of', `${PRISMA}async function f(ids) { for (const id of ids) { await prisma.user.findUnique({ where: { id } }); } }`, ['query-in-loop']],
-    ['for…in', `${PRISMA}async function f(byId) { for (const id in byId) await prisma.user.update({ where: { id }, data: byId[id] }); }`, ['query-in-loop']],
-    ['an index loop over an array', `async function f(urls) { for (let i = 0; i < urls.length; i++) { await fetch(urls[i]); } }`, ['request-in-loop']],
-    ['do … while over a worklist', `${PRISMA}async function f(root) { const queue = [root]; do { const id = queue.shift(); queue.push(...(await prisma.node.findMany({ where: { parentId: id } })).map((n) => n.id)); } while (queue.length); }`, ['query-in-loop']],
+    [
+      'for…of',
+      `${PRISMA}async function f(ids) { for (const id of ids) { await prisma.user.findUnique({ where: { id } }); } }`,
+      ['query-in-loop'],
+    ],
+    [
+      'for…in',
+      `${PRISMA}async function f(byId) { for (const id in byId) await prisma.user.update({ where: { id }, data: byId[id] }); }`,
+      ['query-in-loop'],
+    ],
+    [
+      'an index loop over an array',
+      `async function f(urls) { for (let i = 0; i < urls.length; i++) { await fetch(urls[i]); } }`,
+      ['request-in-loop'],
+    ],
+    [
+      'do … while over a worklist',
+      `${PRISMA}async function f(root) { const queue = [root]; do { const id = queue.shift(); queue.push(...(await prisma.node.findMany({ where: { parentId: id } })).map((n) => n.id)); } while (queue.length); }`,
+      ['query-in-loop'],
+    ],
     // Awaiting promises that already run is not a round trip per item.
-    ['for…of awaiting promises started before the loop', `${PRISMA}async function f(ids) { const pending = ids.map((id) => prisma.user.findUnique({ where: { id } })); for (const p of pending) await p; }`, []],
+    [
+      'for…of awaiting promises started before the loop',
+      `${PRISMA}async function f(ids) { const pending = ids.map((id) => prisma.user.findUnique({ where: { id } })); for (const p of pending) await p; }`,
+      [],
+    ],
   ])('%s', (_name, code, expected) => {
     expect(ruleIds(code)).toEqual(expected);
   });
 
   it('where ESLint stays quiet (an async callback) PerfLens still counts the round trips', () => {
-    expect(ruleIds(`${PRISMA}async function f(ids) { await Promise.all(ids.map(async (id) => { await prisma.user.findFirst({ where: { id } }); })); }`)).toEqual(['query-in-loop']);
+    expect(
+      ruleIds(
+        `${PRISMA}async function f(ids) { await Promise.all(ids.map(async (id) => { await prisma.user.findFirst({ where: { id } }); })); }`,
+      ),
+    ).toEqual(['query-in-loop']);
   });
 });
 
@@ -88,11 +136,31 @@ describe('eslint-plugin-n no-sync cases', () => {
   it.each([
     ['fs at module top level (start-up)', `import fs from 'fs';\nvar foo = fs.readFileSync('config.json');`, 'src/config.ts', []],
     ['inside if at the top level', `import fs from 'fs';\nif (process.env.X) { fs.readFileSync('x'); }`, 'src/config.ts', []],
-    ['a plain synchronous function', `import fs from 'fs';\nexport function someFunction() { return fs.readFileSync('x'); }`, 'src/util.ts', []],
+    [
+      'a plain synchronous function',
+      `import fs from 'fs';\nexport function someFunction() { return fs.readFileSync('x'); }`,
+      'src/util.ts',
+      [],
+    ],
     ['an arrow function', `import fs from 'fs';\nexport const read = () => { return fs.readFileSync('x'); };`, 'src/util.ts', []],
-    ['an async function', `import fs from 'fs';\nexport async function someFunction(p: string) { return fs.readFileSync(p); }`, 'src/util.ts', ['sync-io-in-async']],
-    ['a request handler', `import fs from 'fs';\napp.get('/x', (req, res) => { res.send(fs.readFileSync('x')); });`, 'src/server.ts', ['sync-io-in-handler']],
-    ['a message listener', `import fs from 'fs';\nsocket.on('message', (m) => { fs.appendFileSync('log', m); });`, 'src/ws.ts', ['sync-io-in-callback']],
+    [
+      'an async function',
+      `import fs from 'fs';\nexport async function someFunction(p: string) { return fs.readFileSync(p); }`,
+      'src/util.ts',
+      ['sync-io-in-async'],
+    ],
+    [
+      'a request handler',
+      `import fs from 'fs';\napp.get('/x', (req, res) => { res.send(fs.readFileSync('x')); });`,
+      'src/server.ts',
+      ['sync-io-in-handler'],
+    ],
+    [
+      'a message listener',
+      `import fs from 'fs';\nsocket.on('message', (m) => { fs.appendFileSync('log', m); });`,
+      'src/ws.ts',
+      ['sync-io-in-callback'],
+    ],
     ['a CLI script', `import fs from 'fs';\nexport async function main() { fs.writeFileSync('out', ''); }`, 'scripts/build.ts', []],
     ['a test', `import fs from 'fs';\nit('x', async () => { fs.readFileSync('fixture'); });`, 'src/x.test.ts', []],
   ])('%s', (_name, code, filename, expected) => {

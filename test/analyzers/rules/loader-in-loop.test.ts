@@ -13,19 +13,40 @@ describe('loader-in-loop', () => {
   });
 
   it.each([
-    ['a typed parameter', `import DataLoader from 'dataloader';\nasync function f(ids: string[], loader: DataLoader<string, User>) { const out = []; for (const id of ids) out.push(await loader.load(id)); return out; }`],
-    ['a loader of the request context', `async function f(ids: string[], ctx: Ctx) { for (const id of ids) { const user = await ctx.loaders.user.load(id); use(user); } }`],
-    ['a class field in a file using DataLoader', `import DataLoader from 'dataloader';\nclass S { userLoader = new DataLoader(batch); async all(ids: string[]) { for (let i = 0; i < ids.length; i++) await this.userLoader.load(ids[i]); } }`],
-    ['a reduce chain', `${LOADER}function f(ids: string[]) { return ids.reduce(async (previous, id) => { await previous; await users.load(id); }, Promise.resolve()); }`],
+    [
+      'a typed parameter',
+      `import DataLoader from 'dataloader';\nasync function f(ids: string[], loader: DataLoader<string, User>) { const out = []; for (const id of ids) out.push(await loader.load(id)); return out; }`,
+    ],
+    [
+      'a loader of the request context',
+      `async function f(ids: string[], ctx: Ctx) { for (const id of ids) { const user = await ctx.loaders.user.load(id); use(user); } }`,
+    ],
+    [
+      'a class field in a file using DataLoader',
+      `import DataLoader from 'dataloader';\nclass S { userLoader = new DataLoader(batch); async all(ids: string[]) { for (let i = 0; i < ids.length; i++) await this.userLoader.load(ids[i]); } }`,
+    ],
+    [
+      'a reduce chain',
+      `${LOADER}function f(ids: string[]) { return ids.reduce(async (previous, id) => { await previous; await users.load(id); }, Promise.resolve()); }`,
+    ],
   ])('reports %s', (_name, code) => {
     expect(messages(code)).toHaveLength(1);
   });
 
   it.each([
     ['Promise.all over map', `${LOADER}function f(ids: string[]) { return Promise.all(ids.map((id) => users.load(id))); }`],
-    ['forEach(async) (all loads start in one tick)', `${LOADER}function f(ids: string[], out: unknown[]) { ids.forEach(async (id) => out.push(await users.load(id))); }`],
-    ['loads pushed, then awaited together', `${LOADER}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(users.load(id)); return Promise.all(all); }`],
-    ['a loop that stops at the first hit', `${LOADER}async function f(ids: string[]) { for (const id of ids) { const u = await users.load(id); if (u) return u; } }`],
+    [
+      'forEach(async) (all loads start in one tick)',
+      `${LOADER}function f(ids: string[], out: unknown[]) { ids.forEach(async (id) => out.push(await users.load(id))); }`,
+    ],
+    [
+      'loads pushed, then awaited together',
+      `${LOADER}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(users.load(id)); return Promise.all(all); }`,
+    ],
+    [
+      'a loop that stops at the first hit',
+      `${LOADER}async function f(ids: string[]) { for (const id of ids) { const u = await users.load(id); if (u) return u; } }`,
+    ],
     ['loadMany', `${LOADER}async function f(ids: string[]) { return users.loadMany(ids); }`],
     ['a load outside loops', `${LOADER}async function f(id: string) { return users.load(id); }`],
     ['an unrelated .load(…)', `async function f(names: string[], i18n: I18n) { for (const name of names) await i18n.load(name); }`],

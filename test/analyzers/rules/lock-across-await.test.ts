@@ -40,16 +40,52 @@ function lastExpression(facts: FileFacts, text: string): ts.Expression {
 describe('facts/locks: lockInstance', () => {
   it.each([
     ['module-level new Mutex()', `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nm.runExclusive;`, 'm', 'Mutex', 1],
-    ['require + withTimeout', `const { Mutex, withTimeout } = require('async-mutex');\nconst m = withTimeout(new Mutex(), 500);\nm.runExclusive;`, 'm', 'Mutex', 1],
+    [
+      'require + withTimeout',
+      `const { Mutex, withTimeout } = require('async-mutex');\nconst m = withTimeout(new Mutex(), 500);\nm.runExclusive;`,
+      'm',
+      'Mutex',
+      1,
+    ],
     ['namespace import', `import * as am from 'async-mutex';\nconst m = new am.Semaphore(3);\nm.runExclusive;`, 'm', 'Semaphore', 3],
     ['a local', `import { Mutex } from 'async-mutex';\nfunction f() { const m = new Mutex(); m.runExclusive; }`, 'm', 'Mutex', 1],
-    ['a typed parameter', `import type { MutexInterface } from 'async-mutex';\nfunction f(m: MutexInterface) { m.runExclusive; }`, 'm', 'Mutex', 1],
-    ['a class field', `import { Mutex } from 'async-mutex';\nclass A { private lock = new Mutex(); f() { this.lock.runExclusive; } }`, 'this.lock', 'Mutex', 1],
-    ['a constructor parameter property', `import AsyncLock from 'async-lock';\nclass A { constructor(private readonly locks: AsyncLock) {} f() { this.locks.acquire; } }`, 'this.locks', 'AsyncLock', 1],
-    ['a constructor assignment', `import Redlock from 'redlock';\nclass A { constructor(c) { this.redlock = new Redlock([c]); } f() { this.redlock.acquire; } }`, 'this.redlock', 'Redlock', 1],
+    [
+      'a typed parameter',
+      `import type { MutexInterface } from 'async-mutex';\nfunction f(m: MutexInterface) { m.runExclusive; }`,
+      'm',
+      'Mutex',
+      1,
+    ],
+    [
+      'a class field',
+      `import { Mutex } from 'async-mutex';\nclass A { private lock = new Mutex(); f() { this.lock.runExclusive; } }`,
+      'this.lock',
+      'Mutex',
+      1,
+    ],
+    [
+      'a constructor parameter property',
+      `import AsyncLock from 'async-lock';\nclass A { constructor(private readonly locks: AsyncLock) {} f() { this.locks.acquire; } }`,
+      'this.locks',
+      'AsyncLock',
+      1,
+    ],
+    [
+      'a constructor assignment',
+      `import Redlock from 'redlock';\nclass A { constructor(c) { this.redlock = new Redlock([c]); } f() { this.redlock.acquire; } }`,
+      'this.redlock',
+      'Redlock',
+      1,
+    ],
     ['p-limit(1)', `import pLimit from 'p-limit';\nconst limit = pLimit(1);\nlimit;`, 'limit', 'pLimit', 1],
     ['p-queue concurrency 1', `import PQueue from 'p-queue';\nconst q = new PQueue({ concurrency: 1 });\nq.add;`, 'q', 'PQueue', 1],
-    ['p-queue default concurrency', `import PQueue from 'p-queue';\nconst q = new PQueue();\nq.add;`, 'q', 'PQueue', Number.POSITIVE_INFINITY],
+    [
+      'p-queue default concurrency',
+      `import PQueue from 'p-queue';\nconst q = new PQueue();\nq.add;`,
+      'q',
+      'PQueue',
+      Number.POSITIVE_INFINITY,
+    ],
     ['navigator.locks', `navigator.locks.request;`, 'navigator.locks', 'LockManager', 1],
   ])('%s', (_name, code, expression, kind, permits) => {
     const facts = factsFor(code);
@@ -79,17 +115,28 @@ describe('facts/locks: critical sections and releases', () => {
   it.each([
     ['try/finally', `const release = await mutex.acquire();\ntry { work(); } finally { release(); }`, 'finally'],
     ['mutex.release() in finally', `await mutex.acquire();\ntry { work(); } finally { mutex.release(); }`, 'finally'],
-    ['release at the end of try and in catch', `const release = await mutex.acquire();\ntry { work(); release(); } catch (e) { release(); throw e; }`, 'finally'],
+    [
+      'release at the end of try and in catch',
+      `const release = await mutex.acquire();\ntry { work(); release(); } catch (e) { release(); throw e; }`,
+      'finally',
+    ],
     ['assigned inside try', `let release;\ntry { release = await mutex.acquire(); work(); } finally { release?.(); }`, 'finally'],
     ['semaphore [value, release]', `const [, release] = await mutex.acquire();\ntry { work(); } finally { release(); }`, 'finally'],
     ['using', `using release = await mutex.acquire();\nwork();`, 'using'],
     ['released after work', `const release = await mutex.acquire();\nwork();\nrelease();`, 'unprotected'],
-    ['released at the end of try only', `const release = await mutex.acquire();\ntry { work(); release(); } catch (e) { log(e); }`, 'unprotected'],
+    [
+      'released at the end of try only',
+      `const release = await mutex.acquire();\ntry { work(); release(); } catch (e) { log(e); }`,
+      'unprotected',
+    ],
     ['never released', `const release = await mutex.acquire();\nwork();`, 'missing'],
     ['handed on', `const release = await mutex.acquire();\nsetTimeout(release, 100);`, 'elsewhere'],
     ['returned to the caller', `const release = await mutex.acquire();\nreturn release;`, 'elsewhere'],
   ])('%s → %s', (_name, body, kind) => {
-    const { section: found } = section(`import { Mutex } from 'async-mutex';\nconst mutex = new Mutex();\nasync function f() {\n${body}\n}`, 'acquire');
+    const { section: found } = section(
+      `import { Mutex } from 'async-mutex';\nconst mutex = new Mutex();\nasync function f() {\n${body}\n}`,
+      'acquire',
+    );
     expect(found?.release?.kind).toBe(kind);
   });
 
@@ -102,7 +149,10 @@ describe('facts/locks: critical sections and releases', () => {
   });
 
   it('callback forms: the callback is the section, the key is what a keyed lock guards', () => {
-    const { section: found } = section(`import AsyncLock from 'async-lock';\nconst lock = new AsyncLock();\nlock.acquire(\`user:\${user.id}\`, async () => { work(); });`, 'acquire');
+    const { section: found } = section(
+      `import AsyncLock from 'async-lock';\nconst lock = new AsyncLock();\nlock.acquire(\`user:\${user.id}\`, async () => { work(); });`,
+      'acquire',
+    );
     expect(found?.callback).toBeDefined();
     expect([...found!.keyNames]).toEqual(['user']);
   });
@@ -152,17 +202,50 @@ const MUTEX = `import { Mutex } from 'async-mutex';\nconst mutex = new Mutex();\
 
 describe('lock-across-await: network I/O under a lock', () => {
   it.each([
-    ['a returned promise (the lock waits for it)', `${MUTEX}export function f() { return mutex.runExclusive(() => { state.n++; return fetch('/x'); }); }`],
-    ['a result returned to the caller, not stored in what the lock guards', `${MUTEX}export function f() { return mutex.runExclusive(async () => { state.n++; const r = await fetch('/x'); return r.json(); }); }`],
-    ['an expression body returning the request', `import { Mutex } from 'async-mutex';\nconst mutex = new Mutex();\nconst list: string[] = [];\nexport const f = (u: string) => mutex.runExclusive(async () => list.push(await (await fetch(u)).text()) && fetch('/audit'));`],
-    ['a request whose result is only used inside', `${MUTEX}export async function f() { await mutex.runExclusive(async () => { state.n++; const r = await fetch('/x'); console.log(r.status); }); }`],
-    ['Promise.all over requests', `${MUTEX}export async function f(urls: string[]) { await mutex.runExclusive(async () => { state.n++; await Promise.all(urls.map((u) => fetch(u, { method: 'POST' }))); }); }`],
-    ['fetch(…).then(…)', `${MUTEX}export async function f() { await mutex.runExclusive(async () => { state.n = 1; await fetch('/ping').then((r) => r.ok); }); }`],
-    ['a Web Lock', `const seen = new Set();\nexport async function f(id) { await navigator.locks.request('outbox', async () => { seen.add(id); await fetch('/notify', { method: 'POST' }); }); }`],
-    ['a p-queue of one', `import PQueue from 'p-queue';\nconst queue = new PQueue({ concurrency: 1 });\nconst done = [];\nexport function f(x) { return queue.add(async () => { done.push(x); await fetch('/log'); }); }`],
-    ['a Semaphore(1)', `import { Semaphore } from 'async-mutex';\nconst one = new Semaphore(1);\nlet last;\nexport async function f(x) { await one.runExclusive(async () => { last = x; await fetch('/log'); }); }`],
-    ['a mutex from another file, by its use', `import { mutex } from './locks';\nlet count = 0;\nexport async function f() { await mutex.runExclusive(async () => { count++; await fetch('/log'); }); }`],
-    ['redlock.using', `import Redlock from 'redlock';\nconst redlock = new Redlock([r]);\nconst jobs = new Map();\nexport async function f(id) { await redlock.using([\`job:\${id}\`], 5000, async (signal) => { jobs.set(id, 'running'); await fetch('https://hooks.example.com/started'); }); }`],
+    [
+      'a returned promise (the lock waits for it)',
+      `${MUTEX}export function f() { return mutex.runExclusive(() => { state.n++; return fetch('/x'); }); }`,
+    ],
+    [
+      'a result returned to the caller, not stored in what the lock guards',
+      `${MUTEX}export function f() { return mutex.runExclusive(async () => { state.n++; const r = await fetch('/x'); return r.json(); }); }`,
+    ],
+    [
+      'an expression body returning the request',
+      `import { Mutex } from 'async-mutex';\nconst mutex = new Mutex();\nconst list: string[] = [];\nexport const f = (u: string) => mutex.runExclusive(async () => list.push(await (await fetch(u)).text()) && fetch('/audit'));`,
+    ],
+    [
+      'a request whose result is only used inside',
+      `${MUTEX}export async function f() { await mutex.runExclusive(async () => { state.n++; const r = await fetch('/x'); console.log(r.status); }); }`,
+    ],
+    [
+      'Promise.all over requests',
+      `${MUTEX}export async function f(urls: string[]) { await mutex.runExclusive(async () => { state.n++; await Promise.all(urls.map((u) => fetch(u, { method: 'POST' }))); }); }`,
+    ],
+    [
+      'fetch(…).then(…)',
+      `${MUTEX}export async function f() { await mutex.runExclusive(async () => { state.n = 1; await fetch('/ping').then((r) => r.ok); }); }`,
+    ],
+    [
+      'a Web Lock',
+      `const seen = new Set();\nexport async function f(id) { await navigator.locks.request('outbox', async () => { seen.add(id); await fetch('/notify', { method: 'POST' }); }); }`,
+    ],
+    [
+      'a p-queue of one',
+      `import PQueue from 'p-queue';\nconst queue = new PQueue({ concurrency: 1 });\nconst done = [];\nexport function f(x) { return queue.add(async () => { done.push(x); await fetch('/log'); }); }`,
+    ],
+    [
+      'a Semaphore(1)',
+      `import { Semaphore } from 'async-mutex';\nconst one = new Semaphore(1);\nlet last;\nexport async function f(x) { await one.runExclusive(async () => { last = x; await fetch('/log'); }); }`,
+    ],
+    [
+      'a mutex from another file, by its use',
+      `import { mutex } from './locks';\nlet count = 0;\nexport async function f() { await mutex.runExclusive(async () => { count++; await fetch('/log'); }); }`,
+    ],
+    [
+      'redlock.using',
+      `import Redlock from 'redlock';\nconst redlock = new Redlock([r]);\nconst jobs = new Map();\nexport async function f(id) { await redlock.using([\`job:\${id}\`], 5000, async (signal) => { jobs.set(id, 'running'); await fetch('https://hooks.example.com/started'); }); }`,
+    ],
   ])('%s', (_name, code) => {
     const found = messages(code);
     expect(found).toHaveLength(1);
@@ -210,18 +293,54 @@ export async function f(prisma, order) {
 
 describe('lock-across-await stays quiet', () => {
   it.each([
-    ['only its own I/O, one result returned', `${MUTEX}export function f() { return mutex.runExclusive(async () => { await fetch('/login'); return fetch('/data'); }); }`],
-    ['a wait on an in-memory queue', `${MUTEX}export async function f(jobs) { await mutex.runExclusive(async () => { const job = await jobs.take(); state.n = job.id; }); }`],
-    ['a request started but not awaited under the lock', `${MUTEX}export async function f() { await mutex.runExclusive(async () => { state.n++; setTimeout(() => fetch('/later'), 0); }); }`],
-    ['a result stored into shared state', `${MUTEX}export async function f() { await mutex.runExclusive(async () => { const r = await fetch('/n'); const n = (await r.json()).n; state.n = n; }); }`],
-    ['a result stored with a mutating call', `import { Mutex } from 'async-mutex';\nconst mutex = new Mutex();\nconst cache = new Map();\nexport async function f(k) { await mutex.runExclusive(async () => { if (cache.has(k)) return; cache.set(k, await fetch('/v/' + k)); }); }`],
-    ['a request to the URL of the keyed resource', `import AsyncLock from 'async-lock';\nconst lock = new AsyncLock();\nconst seen = new Set();\nexport async function f(id) { await lock.acquire(id, async () => { seen.add(id); await fetch(\`https://api.example.com/accounts/\${id}\`, { method: 'PATCH' }); }); }`],
-    ['a semaphore of unknown size', `import { Semaphore } from 'async-mutex';\nconst sem = new Semaphore(MAX);\nconst done = [];\nexport async function f(u) { await sem.runExclusive(async () => { done.push(u); await fetch(u); }); }`],
-    ['p-limit above one', `import pLimit from 'p-limit';\nconst limit = pLimit(4);\nconst done = [];\nexport function f(u) { return limit(async () => { done.push(u); await fetch(u); }); }`],
-    ['a shared Web Lock', `const seen = new Set();\nexport async function f(id) { await navigator.locks.request('cache', { mode: 'shared' }, async () => { seen.add(id); await fetch('/x'); }); }`],
-    ['a section of local state only', `${MUTEX}export async function f() { await mutex.runExclusive(async () => { const local = { n: 1 }; local.n++; await fetch('/x'); }); }`],
-    ['a user-defined fetch', `${MUTEX}async function fetch(u: string) { return u; }\nexport async function f() { await mutex.runExclusive(async () => { state.n++; await fetch('/x'); }); }`],
-    ['odd code: runExclusive without a callback', `${MUTEX}export async function f(fn) { await mutex.runExclusive(fn); mutex.acquire().then((r) => r()); }`],
+    [
+      'only its own I/O, one result returned',
+      `${MUTEX}export function f() { return mutex.runExclusive(async () => { await fetch('/login'); return fetch('/data'); }); }`,
+    ],
+    [
+      'a wait on an in-memory queue',
+      `${MUTEX}export async function f(jobs) { await mutex.runExclusive(async () => { const job = await jobs.take(); state.n = job.id; }); }`,
+    ],
+    [
+      'a request started but not awaited under the lock',
+      `${MUTEX}export async function f() { await mutex.runExclusive(async () => { state.n++; setTimeout(() => fetch('/later'), 0); }); }`,
+    ],
+    [
+      'a result stored into shared state',
+      `${MUTEX}export async function f() { await mutex.runExclusive(async () => { const r = await fetch('/n'); const n = (await r.json()).n; state.n = n; }); }`,
+    ],
+    [
+      'a result stored with a mutating call',
+      `import { Mutex } from 'async-mutex';\nconst mutex = new Mutex();\nconst cache = new Map();\nexport async function f(k) { await mutex.runExclusive(async () => { if (cache.has(k)) return; cache.set(k, await fetch('/v/' + k)); }); }`,
+    ],
+    [
+      'a request to the URL of the keyed resource',
+      `import AsyncLock from 'async-lock';\nconst lock = new AsyncLock();\nconst seen = new Set();\nexport async function f(id) { await lock.acquire(id, async () => { seen.add(id); await fetch(\`https://api.example.com/accounts/\${id}\`, { method: 'PATCH' }); }); }`,
+    ],
+    [
+      'a semaphore of unknown size',
+      `import { Semaphore } from 'async-mutex';\nconst sem = new Semaphore(MAX);\nconst done = [];\nexport async function f(u) { await sem.runExclusive(async () => { done.push(u); await fetch(u); }); }`,
+    ],
+    [
+      'p-limit above one',
+      `import pLimit from 'p-limit';\nconst limit = pLimit(4);\nconst done = [];\nexport function f(u) { return limit(async () => { done.push(u); await fetch(u); }); }`,
+    ],
+    [
+      'a shared Web Lock',
+      `const seen = new Set();\nexport async function f(id) { await navigator.locks.request('cache', { mode: 'shared' }, async () => { seen.add(id); await fetch('/x'); }); }`,
+    ],
+    [
+      'a section of local state only',
+      `${MUTEX}export async function f() { await mutex.runExclusive(async () => { const local = { n: 1 }; local.n++; await fetch('/x'); }); }`,
+    ],
+    [
+      'a user-defined fetch',
+      `${MUTEX}async function fetch(u: string) { return u; }\nexport async function f() { await mutex.runExclusive(async () => { state.n++; await fetch('/x'); }); }`,
+    ],
+    [
+      'odd code: runExclusive without a callback',
+      `${MUTEX}export async function f(fn) { await mutex.runExclusive(fn); mutex.acquire().then((r) => r()); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(messages(code)).toEqual([]);
   });
@@ -243,18 +362,39 @@ export async function increment(id: string) {
 
 describe('lock-across-await: release not in finally', () => {
   it.each([
-    ['a semaphore released after an await', `import { Semaphore } from 'async-mutex';\nconst sem = new Semaphore(2);\nexport async function f(work) { const [, release] = await sem.acquire(); await work(); release(); }`],
-    ['a release that is never called', `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nexport async function f() { const release = await m.acquire(); doWork(); }`],
-    ['a Redlock v4 lock()/unlock()', `import Redlock from 'redlock';\nconst redlock = new Redlock([r]);\nexport async function f() { const lock = await redlock.lock('res', 1000); await work(); await lock.unlock(); }`],
-    ['a class field mutex', `import { Mutex } from 'async-mutex';\nexport class A { private m = new Mutex(); async f() { await this.m.acquire(); this.work(); this.m.release(); } work() {} }`],
+    [
+      'a semaphore released after an await',
+      `import { Semaphore } from 'async-mutex';\nconst sem = new Semaphore(2);\nexport async function f(work) { const [, release] = await sem.acquire(); await work(); release(); }`,
+    ],
+    [
+      'a release that is never called',
+      `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nexport async function f() { const release = await m.acquire(); doWork(); }`,
+    ],
+    [
+      'a Redlock v4 lock()/unlock()',
+      `import Redlock from 'redlock';\nconst redlock = new Redlock([r]);\nexport async function f() { const lock = await redlock.lock('res', 1000); await work(); await lock.unlock(); }`,
+    ],
+    [
+      'a class field mutex',
+      `import { Mutex } from 'async-mutex';\nexport class A { private m = new Mutex(); async f() { await this.m.acquire(); this.work(); this.m.release(); } work() {} }`,
+    ],
   ])('%s', (_name, code) => {
     expect(messages(code)).toEqual([expect.stringContaining('is not in a finally block')]);
   });
 
   it.each([
-    ['nothing between acquire and release can throw', `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nlet n = 0;\nexport async function f() { const release = await m.acquire(); n++; release(); }`],
-    ['using', `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nexport async function f() { using release = await m.acquire(); work(); }`],
-    ['a release handed to a queue', `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nconst waiting = [];\nexport async function f() { const release = await m.acquire(); waiting.push(release); }`],
+    [
+      'nothing between acquire and release can throw',
+      `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nlet n = 0;\nexport async function f() { const release = await m.acquire(); n++; release(); }`,
+    ],
+    [
+      'using',
+      `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nexport async function f() { using release = await m.acquire(); work(); }`,
+    ],
+    [
+      'a release handed to a queue',
+      `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nconst waiting = [];\nexport async function f() { const release = await m.acquire(); waiting.push(release); }`,
+    ],
   ])('quiet: %s', (_name, code) => {
     expect(messages(code)).toEqual([]);
   });
@@ -262,18 +402,39 @@ describe('lock-across-await: release not in finally', () => {
 
 describe('lock-across-await: transactions', () => {
   it.each([
-    ['knex', `export async function f(knex, row) { await knex.transaction(async (trx) => { await trx('items').insert(row); await fetch(row.callbackUrl, { method: 'POST' }); }); }`],
-    ['Kysely', `export async function f(db) { await db.transaction().execute(async (trx) => { await fetch('https://cdn.example.com/purge', { method: 'POST' }); }); }`],
-    ['Mongoose withTransaction', `import nodemailer from 'nodemailer';\nconst mailer = nodemailer.createTransport({});\nexport async function f(session, User) { await session.withTransaction(async () => { await User.create([{}], { session }); await mailer.sendMail({ to: 'a@b.c' }); }); }`],
-    ['a returned request', `export function f(prisma, url) { return prisma.$transaction(async (tx) => { await tx.log.create({ data: {} }); return fetch(url); }); }`],
+    [
+      'knex',
+      `export async function f(knex, row) { await knex.transaction(async (trx) => { await trx('items').insert(row); await fetch(row.callbackUrl, { method: 'POST' }); }); }`,
+    ],
+    [
+      'Kysely',
+      `export async function f(db) { await db.transaction().execute(async (trx) => { await fetch('https://cdn.example.com/purge', { method: 'POST' }); }); }`,
+    ],
+    [
+      'Mongoose withTransaction',
+      `import nodemailer from 'nodemailer';\nconst mailer = nodemailer.createTransport({});\nexport async function f(session, User) { await session.withTransaction(async () => { await User.create([{}], { session }); await mailer.sendMail({ to: 'a@b.c' }); }); }`,
+    ],
+    [
+      'a returned request',
+      `export function f(prisma, url) { return prisma.$transaction(async (tx) => { await tx.log.create({ data: {} }); return fetch(url); }); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(messages(code)).toEqual([expect.stringContaining('runs inside')]);
   });
 
   it.each([
-    ['only writes through the handle', `export async function f(prisma) { await prisma.$transaction(async (tx) => { await tx.a.create({ data: {} }); await tx.b.update({ where: { id: 1 }, data: {} }); }); }`],
-    ['the request after the commit', `export async function f(prisma) { const user = await prisma.$transaction(async (tx) => tx.user.create({ data: {} })); await fetch('/welcome', { method: 'POST', body: JSON.stringify(user) }); }`],
-    ['a request in a callback the transaction does not wait for', `export async function f(prisma, queue) { await prisma.$transaction(async (tx) => { await tx.a.create({ data: {} }); queue.on('done', () => fetch('/x')); }); }`],
+    [
+      'only writes through the handle',
+      `export async function f(prisma) { await prisma.$transaction(async (tx) => { await tx.a.create({ data: {} }); await tx.b.update({ where: { id: 1 }, data: {} }); }); }`,
+    ],
+    [
+      'the request after the commit',
+      `export async function f(prisma) { const user = await prisma.$transaction(async (tx) => tx.user.create({ data: {} })); await fetch('/welcome', { method: 'POST', body: JSON.stringify(user) }); }`,
+    ],
+    [
+      'a request in a callback the transaction does not wait for',
+      `export async function f(prisma, queue) { await prisma.$transaction(async (tx) => { await tx.a.create({ data: {} }); queue.on('done', () => fetch('/x')); }); }`,
+    ],
   ])('quiet: %s', (_name, code) => {
     expect(messages(code)).toEqual([]);
   });
@@ -283,33 +444,60 @@ describe('lock-across-await: unmanaged transactions', () => {
   const messagesOf = (code: string): string[] => findings(code, { rule: 'lock-across-await' }).map((f) => f.message);
 
   it('a Sequelize transaction committed without a rollback on error', () => {
-    expect(messagesOf(`export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); await t.commit(); }`)).toEqual([
+    expect(
+      messagesOf(
+        `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); await t.commit(); }`,
+      ),
+    ).toEqual([
       'sequelize.transaction() opens a transaction that only t.commit() closes: if a statement before it throws, the transaction stays open — its connection never goes back to the pool and its row locks stay held until the server times it out. Roll back in catch (try { …; await t.commit(); } catch (error) { await t.rollback(); throw error; }) or use the callback form, which does it for you.',
     ]);
   });
 
   it.each([
     ['knex', `export async function f(knex) { const trx = await knex.transaction(); await trx('a').insert({}); await trx.commit(); }`],
-    ['pg BEGIN … COMMIT', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f() { const client = await pool.connect(); await client.query('BEGIN'); await client.query('INSERT INTO a VALUES (1)'); await client.query('COMMIT'); client.release(); }`],
-    ['a Mongo session', `export async function f(session, Order) { session.startTransaction(); await Order.create([{}], { session }); await session.commitTransaction(); }`],
-    ['work before the try that rolls back', `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`],
+    [
+      'pg BEGIN … COMMIT',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f() { const client = await pool.connect(); await client.query('BEGIN'); await client.query('INSERT INTO a VALUES (1)'); await client.query('COMMIT'); client.release(); }`,
+    ],
+    [
+      'a Mongo session',
+      `export async function f(session, Order) { session.startTransaction(); await Order.create([{}], { session }); await session.commitTransaction(); }`,
+    ],
+    [
+      'work before the try that rolls back',
+      `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`,
+    ],
   ])('reports %s', (_name, code) => {
     expect(messagesOf(code).filter((m) => m.includes('opens a transaction'))).toHaveLength(1);
   });
 
   it('an HTTP call between BEGIN and COMMIT', () => {
-    const found = messagesOf(`import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(id: string) { const client = await pool.connect(); try { await client.query('BEGIN'); await client.query('UPDATE a SET x = 1 WHERE id = $1', [id]); await fetch('https://hooks.example.com/' + id); await client.query('COMMIT'); } catch (e) { await client.query('ROLLBACK'); throw e; } finally { client.release(); } }`);
+    const found = messagesOf(
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(id: string) { const client = await pool.connect(); try { await client.query('BEGIN'); await client.query('UPDATE a SET x = 1 WHERE id = $1', [id]); await fetch('https://hooks.example.com/' + id); await client.query('COMMIT'); } catch (e) { await client.query('ROLLBACK'); throw e; } finally { client.release(); } }`,
+    );
     expect(found).toHaveLength(1);
     expect(found[0]).toContain("fetch runs inside client.query('BEGIN')");
   });
 
   it.each([
-    ['rollback in catch', `export async function f(sequelize, A) { const t = await sequelize.transaction(); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`],
-    ['let t; try { t = … } catch { rollback }', `export async function f(sequelize, A) { let t; try { t = await sequelize.transaction(); await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t?.rollback(); throw e; } }`],
-    ['TypeORM query runner released in finally', `export async function f(ds) { const qr = ds.createQueryRunner(); await qr.startTransaction(); try { await qr.manager.save({}); await qr.commitTransaction(); } catch (e) { await qr.rollbackTransaction(); } finally { await qr.release(); } }`],
+    [
+      'rollback in catch',
+      `export async function f(sequelize, A) { const t = await sequelize.transaction(); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`,
+    ],
+    [
+      'let t; try { t = … } catch { rollback }',
+      `export async function f(sequelize, A) { let t; try { t = await sequelize.transaction(); await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t?.rollback(); throw e; } }`,
+    ],
+    [
+      'TypeORM query runner released in finally',
+      `export async function f(ds) { const qr = ds.createQueryRunner(); await qr.startTransaction(); try { await qr.manager.save({}); await qr.commitTransaction(); } catch (e) { await qr.rollbackTransaction(); } finally { await qr.release(); } }`,
+    ],
     ['a transaction returned to the caller', `export async function begin(knex) { const trx = await knex.transaction(); return trx; }`],
     ['the managed form', `export async function f(knex) { await knex.transaction(async (trx) => { await trx('a').insert({}); }); }`],
-    ['a BEGIN statement that is not a transaction opener (SELECT)', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f() { await pool.query('SELECT 1'); }`],
+    [
+      'a BEGIN statement that is not a transaction opener (SELECT)',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f() { await pool.query('SELECT 1'); }`,
+    ],
   ])('stays quiet: %s', (_name, code) => {
     expect(messagesOf(code).filter((m) => m.includes('opens a transaction'))).toEqual([]);
   });

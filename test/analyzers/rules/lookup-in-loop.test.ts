@@ -6,31 +6,78 @@ import { expectSameBehaviour, run } from '../../helpers/behaviour';
 const rule = 'lookup-in-loop';
 
 function safeFixes(code: string, filename?: string) {
-  return findings(code, { rule, filename }).flatMap((f) => f.fixes).filter((fix) => fix.safe);
+  return findings(code, { rule, filename })
+    .flatMap((f) => f.fixes)
+    .filter((fix) => fix.safe);
 }
 
 describe('lookup-in-loop reports', () => {
   it.each([
-    ['includes on an annotated array parameter in for…of', `export function f(orderIds: string[], userIds: string[]) { let n = 0; for (const x of orderIds) if (userIds.includes(x)) n++; return n; }`],
-    ['indexOf on a long array literal variable in a filter callback', `const ids = [${Array.from({ length: 33 }, (_, i) => `'id${i}'`).join(', ')}];\nexport function f(orderIds: string[]) { return orderIds.filter((x) => ids.indexOf(x) !== -1); }`],
-    ['lastIndexOf on a map() result', `export function f(orderIds: Array<{ id: string }>, userIds: string[]) { const ids = orderIds.map((x) => x.id); return userIds.filter((y) => ids.lastIndexOf(y) >= 0); }`],
-    ['includes on Object.keys() result', `export function f(documents: object, userIds: string[]) { const keys = Object.keys(documents); return userIds.filter((y) => keys.includes(y)); }`],
-    ['includes on Object.keys() called in the loop', `export function f(documents: Record<string, number>, userIds: string[]) { return userIds.filter((y) => Object.keys(documents).includes(y)); }`],
-    ['find by key', `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`],
-    ['findIndex by nested key', `export function f(users: Array<{ meta: { id: number } }>, ids: number[]) { return ids.map((id) => users.findIndex((u) => id === u.meta.id)); }`],
-    ['some by key', `export function f(users: Array<{ name: string }>, emails: string[]) { return emails.filter((n) => users.some((u) => u.name === n)); }`],
-    ['a growing array (the seen pattern)', `export function f(orderIds: number[]) { const seen: number[] = []; for (const x of orderIds) { if (seen.indexOf(x) === -1) seen.push(x); } return seen; }`],
-    ['a growing class field', `export class C { seen: string[] = []; add(orderIds: string[]) { for (const x of orderIds) if (!this.seen.includes(x)) this.seen.push(x); } }`],
-    ['an inline literal of more than 8 items, in a loop over records', `export function f(files: string[]) { return files.filter((x) => ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].includes(x)); }`],
-    ['an array known from the checker (TypeScript)', `interface S { allowedIds: string[] }\nexport function f(store: S, orderIds: string[]) { let n = 0; for (const i of orderIds) if (store.allowedIds.includes(i)) n++; return n; }`],
-    ['a split() result', `export function f(csv: string, userIds: string[]) { const rows = csv.split(','); return userIds.filter((y) => rows.includes(y)); }`],
-    ['options || [] fallback', `export function f(o: { entries?: string[] }, userIds: string[]) { const entries = o.entries || []; return userIds.filter((y) => entries.includes(y)); }`],
+    [
+      'includes on an annotated array parameter in for…of',
+      `export function f(orderIds: string[], userIds: string[]) { let n = 0; for (const x of orderIds) if (userIds.includes(x)) n++; return n; }`,
+    ],
+    [
+      'indexOf on a long array literal variable in a filter callback',
+      `const ids = [${Array.from({ length: 33 }, (_, i) => `'id${i}'`).join(', ')}];\nexport function f(orderIds: string[]) { return orderIds.filter((x) => ids.indexOf(x) !== -1); }`,
+    ],
+    [
+      'lastIndexOf on a map() result',
+      `export function f(orderIds: Array<{ id: string }>, userIds: string[]) { const ids = orderIds.map((x) => x.id); return userIds.filter((y) => ids.lastIndexOf(y) >= 0); }`,
+    ],
+    [
+      'includes on Object.keys() result',
+      `export function f(documents: object, userIds: string[]) { const keys = Object.keys(documents); return userIds.filter((y) => keys.includes(y)); }`,
+    ],
+    [
+      'includes on Object.keys() called in the loop',
+      `export function f(documents: Record<string, number>, userIds: string[]) { return userIds.filter((y) => Object.keys(documents).includes(y)); }`,
+    ],
+    [
+      'find by key',
+      `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
+    ],
+    [
+      'findIndex by nested key',
+      `export function f(users: Array<{ meta: { id: number } }>, ids: number[]) { return ids.map((id) => users.findIndex((u) => id === u.meta.id)); }`,
+    ],
+    [
+      'some by key',
+      `export function f(users: Array<{ name: string }>, emails: string[]) { return emails.filter((n) => users.some((u) => u.name === n)); }`,
+    ],
+    [
+      'a growing array (the seen pattern)',
+      `export function f(orderIds: number[]) { const seen: number[] = []; for (const x of orderIds) { if (seen.indexOf(x) === -1) seen.push(x); } return seen; }`,
+    ],
+    [
+      'a growing class field',
+      `export class C { seen: string[] = []; add(orderIds: string[]) { for (const x of orderIds) if (!this.seen.includes(x)) this.seen.push(x); } }`,
+    ],
+    [
+      'an inline literal of more than 8 items, in a loop over records',
+      `export function f(files: string[]) { return files.filter((x) => ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].includes(x)); }`,
+    ],
+    [
+      'an array known from the checker (TypeScript)',
+      `interface S { allowedIds: string[] }\nexport function f(store: S, orderIds: string[]) { let n = 0; for (const i of orderIds) if (store.allowedIds.includes(i)) n++; return n; }`,
+    ],
+    [
+      'a split() result',
+      `export function f(csv: string, userIds: string[]) { const rows = csv.split(','); return userIds.filter((y) => rows.includes(y)); }`,
+    ],
+    [
+      'options || [] fallback',
+      `export function f(o: { entries?: string[] }, userIds: string[]) { const entries = o.entries || []; return userIds.filter((y) => entries.includes(y)); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
   });
 
   it('names the array, the collection and the Set in the message', () => {
-    const [finding] = findings(`export function f(orders: Array<{ c: string }>, activeIds: string[]) { return orders.filter((o) => activeIds.includes(o.c)); }`, { rule });
+    const [finding] = findings(
+      `export function f(orders: Array<{ c: string }>, activeIds: string[]) { return orders.filter((o) => activeIds.includes(o.c)); }`,
+      { rule },
+    );
     expect(finding.message).toContain('`activeIds.includes(…)`');
     expect(finding.message).toContain('`orders`');
     expect(finding.message).toContain('new Set(activeIds)');
@@ -38,7 +85,10 @@ describe('lookup-in-loop reports', () => {
   });
 
   it('suggests a Map keyed by the compared property for find', () => {
-    const [finding] = findings(`export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`, { rule });
+    const [finding] = findings(
+      `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
+      { rule },
+    );
     expect(finding.message).toContain('new Map(users.map((x) => [x.id, x]))');
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
@@ -50,41 +100,124 @@ describe('lookup-in-loop stays quiet', () => {
   it.each([
     ['String#includes', `export function f(lines: string[], marker: string) { return lines.filter((l) => marker.includes(l)); }`],
     ['includes on a string literal', `export function f(orderIds: string[]) { return orderIds.filter((x) => 'abcdef'.includes(x)); }`],
-    ['includes on a template', `export function f(orderIds: string[], y: string) { return orderIds.filter((x) => \`\${y}-z\`.includes(x)); }`],
+    [
+      'includes on a template',
+      `export function f(orderIds: string[], y: string) { return orderIds.filter((x) => \`\${y}-z\`.includes(x)); }`,
+    ],
     ['a small inline literal', `export function f(ms: string[]) { return ms.filter((m) => ['GET', 'HEAD'].includes(m)); }`],
-    ['a small const literal', `const SAFE = ['GET', 'HEAD', 'OPTIONS'];\nexport function f(ms: string[]) { return ms.filter((m) => SAFE.includes(m)); }`],
-    ['a 19-item constant list (built once; a scan of 19 is as fast as a hash)', `const KEYWORDS = [${Array.from({ length: 19 }, (_, i) => `'k${i}'`).join(', ')}];\nexport function f(ms: string[]) { return ms.filter((m) => KEYWORDS.includes(m)); }`],
-    ['a 30-item local list built once per call', `export function f(ms: string[]) { const knownIds = [${Array.from({ length: 30 }, (_, i) => `'k${i}'`).join(', ')}]; return ms.filter((m) => knownIds.includes(m)); }`],
-    ['a small const literal (frozen)', `const SAFE = Object.freeze(['GET', 'HEAD']);\nexport function f(ms: string[]) { return ms.filter((m) => SAFE.includes(m)); }`],
-    ['an imported constant list', `import { METHODS } from './http';\nexport function f(ms: string[]) { return ms.filter((m) => METHODS.includes(m)); }`],
-    ['a list from an options object', `export function f(ms: string[], options: { allow: string[] }) { return ms.filter((m) => options.allow.includes(m)); }`],
-    ['the receiver depends on the loop variable', `export function f(users: Array<{ roles: string[] }>) { return users.filter((u) => u.roles.includes('admin')); }`],
-    ['the receiver is declared inside the loop', `export function f(users: string[][]) { let n = 0; for (const u of users) { const roles = u.slice(1); if (roles.includes('x')) n++; } return n; }`],
-    ['searching the iterated collection itself', `export function f(items: string[]) { return items.filter((item, i) => items.indexOf(item) === i); }`],
+    [
+      'a small const literal',
+      `const SAFE = ['GET', 'HEAD', 'OPTIONS'];\nexport function f(ms: string[]) { return ms.filter((m) => SAFE.includes(m)); }`,
+    ],
+    [
+      'a 19-item constant list (built once; a scan of 19 is as fast as a hash)',
+      `const KEYWORDS = [${Array.from({ length: 19 }, (_, i) => `'k${i}'`).join(', ')}];\nexport function f(ms: string[]) { return ms.filter((m) => KEYWORDS.includes(m)); }`,
+    ],
+    [
+      'a 30-item local list built once per call',
+      `export function f(ms: string[]) { const knownIds = [${Array.from({ length: 30 }, (_, i) => `'k${i}'`).join(', ')}]; return ms.filter((m) => knownIds.includes(m)); }`,
+    ],
+    [
+      'a small const literal (frozen)',
+      `const SAFE = Object.freeze(['GET', 'HEAD']);\nexport function f(ms: string[]) { return ms.filter((m) => SAFE.includes(m)); }`,
+    ],
+    [
+      'an imported constant list',
+      `import { METHODS } from './http';\nexport function f(ms: string[]) { return ms.filter((m) => METHODS.includes(m)); }`,
+    ],
+    [
+      'a list from an options object',
+      `export function f(ms: string[], options: { allow: string[] }) { return ms.filter((m) => options.allow.includes(m)); }`,
+    ],
+    [
+      'the receiver depends on the loop variable',
+      `export function f(users: Array<{ roles: string[] }>) { return users.filter((u) => u.roles.includes('admin')); }`,
+    ],
+    [
+      'the receiver is declared inside the loop',
+      `export function f(users: string[][]) { let n = 0; for (const u of users) { const roles = u.slice(1); if (roles.includes('x')) n++; } return n; }`,
+    ],
+    [
+      'searching the iterated collection itself',
+      `export function f(items: string[]) { return items.filter((item, i) => items.indexOf(item) === i); }`,
+    ],
     ['not in a loop', `export function f(allowedIds: string[], id: string) { return allowedIds.includes(id); }`],
-    ['a function called per item is not a loop', `export function f(allowedIds: string[]) { return function check(id: string) { return allowedIds.includes(id); }; }`],
-    ['a Set', `export function f(orderIds: string[], userIds: string[]) { const s = new Set(userIds); return orderIds.filter((x) => s.has(x)); }`],
-    ['a predicate that is not an equality', `export function f(ps: string[], rules: Array<{ test(p: string): boolean }>) { return ps.filter((p) => rules.some((r) => r.test(p))); }`],
-    ['a predicate that compares with the element on both sides', `export function f(orderIds: number[], userIds: Array<{ a: number; b: number }>) { return orderIds.filter(() => userIds.some((y) => y.a === y.b)); }`],
+    [
+      'a function called per item is not a loop',
+      `export function f(allowedIds: string[]) { return function check(id: string) { return allowedIds.includes(id); }; }`,
+    ],
+    [
+      'a Set',
+      `export function f(orderIds: string[], userIds: string[]) { const s = new Set(userIds); return orderIds.filter((x) => s.has(x)); }`,
+    ],
+    [
+      'a predicate that is not an equality',
+      `export function f(ps: string[], rules: Array<{ test(p: string): boolean }>) { return ps.filter((p) => rules.some((r) => r.test(p))); }`,
+    ],
+    [
+      'a predicate that compares with the element on both sides',
+      `export function f(orderIds: number[], userIds: Array<{ a: number; b: number }>) { return orderIds.filter(() => userIds.some((y) => y.a === y.b)); }`,
+    ],
     ['an untyped JavaScript parameter', `function f(texts, needle) { return texts.filter((t) => needle.includes(t)); }`],
-    ['a tiny counted loop', `export function f(orderIds: string[], userIds: string[]) { let n = 0; for (let i = 0; i < 3; i++) if (userIds.includes(orderIds[i])) n++; return n; }`],
-    ['a loop over a small literal', `export function f(userIds: string[]) { let n = 0; for (const m of ['a', 'b']) if (userIds.includes(m)) n++; return n; }`],
-    ['an array replaced on every pass', `export function f(orderIds: string[][], y: string) { let cur: string[] = []; let n = 0; for (const x of orderIds) { cur = x; if (cur.includes(y)) n++; } return n; }`],
-    ['an array spliced in the loop (not a plain growing list)', `export function f(orderIds: string[], userIds: string[]) { for (const x of orderIds) { const i = userIds.indexOf(x); if (i >= 0) userIds.splice(i, 1); } return userIds; }`],
-    ['Map#has / Set#has style APIs', `export function f(orderIds: string[], m: Map<string, number>) { return orderIds.filter((x) => m.has(x)); }`],
-    ['a short list that grows by a few literal pushes outside loops', `export function f(ms: string[], strict: boolean) { const names = ['a', 'b']; if (strict) names.push('c', 'd'); return ms.filter((m) => names.includes(m)); }`],
-    ['a while loop (no sign of how many passes)', `export function f(start: string, next: (s: string) => string[]) { const visited: string[] = []; const queue = [start]; while (queue.length) { const n = queue.shift()!; if (visited.includes(n)) continue; visited.push(n); queue.push(...next(n)); } return visited; }`],
-    ['a list with no sign of size (a generic name, strings)', `export function f(orderIds: string[], list: string[]) { return orderIds.filter((x) => list.includes(x)); }`],
-    ['a list named for a handful of things (columns)', `export function f(rows: Array<{ id: string }>, hiddenColumns: string[]) { return rows.filter((r) => !hiddenColumns.includes(r.id)); }`],
-    ['the values of an enum', `enum Role { Admin = 'admin', User = 'user' }\nexport function f(users: Array<{ role: string }>) { return users.filter((u) => (Object.values(Role) as string[]).includes(u.role)); }`],
-    ['a loop over a list named for a handful of things', `export function f(extensions: string[], fileIds: string[]) { return extensions.filter((e) => fileIds.includes(e)); }`],
-    ['a shadowing local string of the same name', `const ids: string[] = ['a'];\nexport function f(orderIds: string[]) { return orderIds.filter((x) => { const ids = 'abc'; return ids.includes(x); }); }`],
+    [
+      'a tiny counted loop',
+      `export function f(orderIds: string[], userIds: string[]) { let n = 0; for (let i = 0; i < 3; i++) if (userIds.includes(orderIds[i])) n++; return n; }`,
+    ],
+    [
+      'a loop over a small literal',
+      `export function f(userIds: string[]) { let n = 0; for (const m of ['a', 'b']) if (userIds.includes(m)) n++; return n; }`,
+    ],
+    [
+      'an array replaced on every pass',
+      `export function f(orderIds: string[][], y: string) { let cur: string[] = []; let n = 0; for (const x of orderIds) { cur = x; if (cur.includes(y)) n++; } return n; }`,
+    ],
+    [
+      'an array spliced in the loop (not a plain growing list)',
+      `export function f(orderIds: string[], userIds: string[]) { for (const x of orderIds) { const i = userIds.indexOf(x); if (i >= 0) userIds.splice(i, 1); } return userIds; }`,
+    ],
+    [
+      'Map#has / Set#has style APIs',
+      `export function f(orderIds: string[], m: Map<string, number>) { return orderIds.filter((x) => m.has(x)); }`,
+    ],
+    [
+      'a short list that grows by a few literal pushes outside loops',
+      `export function f(ms: string[], strict: boolean) { const names = ['a', 'b']; if (strict) names.push('c', 'd'); return ms.filter((m) => names.includes(m)); }`,
+    ],
+    [
+      'a while loop (no sign of how many passes)',
+      `export function f(start: string, next: (s: string) => string[]) { const visited: string[] = []; const queue = [start]; while (queue.length) { const n = queue.shift()!; if (visited.includes(n)) continue; visited.push(n); queue.push(...next(n)); } return visited; }`,
+    ],
+    [
+      'a list with no sign of size (a generic name, strings)',
+      `export function f(orderIds: string[], list: string[]) { return orderIds.filter((x) => list.includes(x)); }`,
+    ],
+    [
+      'a list named for a handful of things (columns)',
+      `export function f(rows: Array<{ id: string }>, hiddenColumns: string[]) { return rows.filter((r) => !hiddenColumns.includes(r.id)); }`,
+    ],
+    [
+      'the values of an enum',
+      `enum Role { Admin = 'admin', User = 'user' }\nexport function f(users: Array<{ role: string }>) { return users.filter((u) => (Object.values(Role) as string[]).includes(u.role)); }`,
+    ],
+    [
+      'a loop over a list named for a handful of things',
+      `export function f(extensions: string[], fileIds: string[]) { return extensions.filter((e) => fileIds.includes(e)); }`,
+    ],
+    [
+      'a shadowing local string of the same name',
+      `const ids: string[] = ['a'];\nexport function f(orderIds: string[]) { return orderIds.filter((x) => { const ids = 'abc'; return ids.includes(x); }); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule, filename: /function f\(texts/.test(code) ? 'example.js' : undefined })).toEqual([]);
   });
 
   it('does not throw on broken syntax', () => {
-    expect(() => findings(`export function f(orderIds: string[], userIds: string[]) { for (const x of orderIds) { userIds.includes( } `, { rule, syntaxErrors: 'analyze' })).not.toThrow();
+    expect(() =>
+      findings(`export function f(orderIds: string[], userIds: string[]) { for (const x of orderIds) { userIds.includes( } `, {
+        rule,
+        syntaxErrors: 'analyze',
+      }),
+    ).not.toThrow();
     expect(() => findings(`for (const x of) { y.indexOf(x) !== }`, { rule, syntaxErrors: 'analyze' })).not.toThrow();
     expect(() => findings(`orderIds.forEach(x => .includes(x))`, { rule, syntaxErrors: 'analyze' })).not.toThrow();
   });
@@ -104,7 +237,10 @@ export function run(wantedIds: string[], presentIds: string[]) {
     expect(after).toContain('const presentIdsSet = new Set(presentIds);');
     expect(after).toContain('presentIdsSet.has(w)');
     await expectSameBehaviour(before, after, 'run', [
-      [['a', 'b', 'a', 'c'], ['a', 'c', 'c']],
+      [
+        ['a', 'b', 'a', 'c'],
+        ['a', 'c', 'c'],
+      ],
       [[], ['a']],
       [['a'], []],
       [[], []],
@@ -120,11 +256,17 @@ export function run(readings: number[], knownIds: number[]) {
     const after = applySafeFixes(before, rule);
     expect(after).toContain('knownIdsSet.has(v)');
     await expectSameBehaviour(before, after, 'run', [
-      [[NaN, 0, -0, 1, 2], [NaN, -0]],
+      [
+        [NaN, 0, -0, 1, 2],
+        [NaN, -0],
+      ],
       [[0, -0], [0]],
       [[NaN], []],
       [[], [NaN]],
-      [[1, 1, 1], [1, 1]],
+      [
+        [1, 1, 1],
+        [1, 1],
+      ],
     ]);
   });
 
@@ -139,7 +281,10 @@ export function run(orderIds: string[], userIds: string[]) {
     const after = applySafeFixes(before, rule);
     expect(after).not.toMatch(/indexOf|lastIndexOf/);
     await expectSameBehaviour(before, after, 'run', [
-      [['a', 'b', 'zz', ''], ['b', 'b', '']],
+      [
+        ['a', 'b', 'zz', ''],
+        ['b', 'b', ''],
+      ],
       [[], ['a']],
       [['a'], []],
     ]);
@@ -153,7 +298,7 @@ export function run(amounts: number[], knownIds: number[]) {
     expect(safeFixes(before)).toEqual([]);
     // What the rewrite would do: indexOf never finds NaN, Set#has does.
     const rewritten = before.replace('knownIds.indexOf(v) !== -1', 'new Set(knownIds).has(v)');
-    expect((await run(before, 'run', [[[NaN], [NaN]]]))).not.toEqual(await run(rewritten, 'run', [[[NaN], [NaN]]]));
+    expect(await run(before, 'run', [[[NaN], [NaN]]])).not.toEqual(await run(rewritten, 'run', [[[NaN], [NaN]]]));
   });
 
   it('hoists before the outermost loop in which the array is invariant', async () => {
@@ -170,7 +315,13 @@ export function run(pages: string[][], allowedIds: string[]) {
     const after = applySafeFixes(before, rule);
     expect(after.indexOf('const allowedIdsSet')).toBeLessThan(after.indexOf('for (const group'));
     await expectSameBehaviour(before, after, 'run', [
-      [[['a', 'b'], ['c', 'a']], ['a']],
+      [
+        [
+          ['a', 'b'],
+          ['c', 'a'],
+        ],
+        ['a'],
+      ],
       [[], ['a']],
       [[[]], []],
       [[['x']], ['x', 'x']],
@@ -192,7 +343,10 @@ export function run(stores: Array<{ allowedIds: string[] }>, items: string[]) {
     const after = applySafeFixes(before, rule);
     expect(after).toMatch(/let n = 0;\n {4}const allowedIdsSet = new Set\(allowedIds\);\n {4}for \(const item/);
     await expectSameBehaviour(before, after, 'run', [
-      [[{ allowedIds: ['a'] }, { allowedIds: ['b', 'c'] }, { allowedIds: [] }], ['a', 'b', 'c', 'a']],
+      [
+        [{ allowedIds: ['a'] }, { allowedIds: ['b', 'c'] }, { allowedIds: [] }],
+        ['a', 'b', 'c', 'a'],
+      ],
       [[], ['a']],
       [[{ allowedIds: ['a'] }], []],
     ]);
@@ -211,7 +365,7 @@ export function run(base: string[], extra: string[], orderIds: string[]) {
 }`;
     const after = applySafeFixes(before, rule);
     expect(after.match(/new Set/g)).toHaveLength(1);
-    expect(after).toContain('allowedIdsSet.has(x) || allowedIdsSet.has(x + \'!\')');
+    expect(after).toContain("allowedIdsSet.has(x) || allowedIdsSet.has(x + '!')");
     await expectSameBehaviour(before, after, 'run', [
       [['a'], ['b!'], ['a', 'b', 'c']],
       [[], [], ['a']],
@@ -232,28 +386,79 @@ export function run(files: string[]) {
 
 describe('lookup-in-loop offers no safe fix when it cannot prove the array unchanged', () => {
   it.each([
-    ['mutated by a closure that the loop may call', `export function f(orderIds: string[], userIds: string[]) { const add = (y: string) => userIds.push(y); return orderIds.filter((x) => { if (x === '+') add(x); return userIds.includes(x); }); }`],
-    ['passed to an unknown function (it may keep and change it)', `declare function register(a: string[]): void;\nexport function f(orderIds: string[], userIds: string[]) { register(userIds); return orderIds.filter((x) => userIds.includes(x)); }`],
-    ['an optional parameter (may be undefined before the loop)', `export function f(orderIds: string[], userIds?: string[]) { return orderIds.filter((x) => userIds!.includes(x)); }`],
-    ['a value that may be undefined by its type', `export function f(orderIds: string[], userIds: string[] | undefined) { return orderIds.filter((x) => userIds && userIds.includes(x)); }`],
-    ['a module-level array changed by another function', `const seen: string[] = [];\nexport function remember(x: string) { seen.push(x); }\nexport function f(orderIds: string[]) { return orderIds.filter((x) => seen.includes(x)); }`],
-    ['a search with a start index', `export function f(orderIds: string[], userIds: string[]) { return orderIds.filter((x) => userIds.includes(x, 1)); }`],
-    ['optional chaining', `export function f(orderIds: string[], userIds: string[]) { return orderIds.filter((x) => userIds?.includes(x)); }`],
-    ['indexOf used as a position', `export function f(orderIds: string[], order: string[]) { return orderIds.map((x) => order.indexOf(x)); }`],
-    ['a loop in an expression-bodied arrow (no place for a declaration)', `export const f = (orderIds: string[], userIds: string[]) => orderIds.filter((x) => userIds.includes(x));`],
-    ['an exported array (other modules may change it)', `export const ids: string[] = [];\nexport function f(orderIds: string[]) { return orderIds.filter((x) => ids.includes(x)); }`],
-    ['a top-level array of a classic script (a global)', `const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];\nfunction f(orderIds) { return orderIds.filter((x) => ids.includes(x)); }`],
-    ['a TypeScript import (another module may change it)', `import { list } from './list';\nexport function f(orderIds: string[]) { return orderIds.filter((x) => (list as string[]).includes(x)); }`],
+    [
+      'mutated by a closure that the loop may call',
+      `export function f(orderIds: string[], userIds: string[]) { const add = (y: string) => userIds.push(y); return orderIds.filter((x) => { if (x === '+') add(x); return userIds.includes(x); }); }`,
+    ],
+    [
+      'passed to an unknown function (it may keep and change it)',
+      `declare function register(a: string[]): void;\nexport function f(orderIds: string[], userIds: string[]) { register(userIds); return orderIds.filter((x) => userIds.includes(x)); }`,
+    ],
+    [
+      'an optional parameter (may be undefined before the loop)',
+      `export function f(orderIds: string[], userIds?: string[]) { return orderIds.filter((x) => userIds!.includes(x)); }`,
+    ],
+    [
+      'a value that may be undefined by its type',
+      `export function f(orderIds: string[], userIds: string[] | undefined) { return orderIds.filter((x) => userIds && userIds.includes(x)); }`,
+    ],
+    [
+      'a module-level array changed by another function',
+      `const seen: string[] = [];\nexport function remember(x: string) { seen.push(x); }\nexport function f(orderIds: string[]) { return orderIds.filter((x) => seen.includes(x)); }`,
+    ],
+    [
+      'a search with a start index',
+      `export function f(orderIds: string[], userIds: string[]) { return orderIds.filter((x) => userIds.includes(x, 1)); }`,
+    ],
+    [
+      'optional chaining',
+      `export function f(orderIds: string[], userIds: string[]) { return orderIds.filter((x) => userIds?.includes(x)); }`,
+    ],
+    [
+      'indexOf used as a position',
+      `export function f(orderIds: string[], order: string[]) { return orderIds.map((x) => order.indexOf(x)); }`,
+    ],
+    [
+      'a loop in an expression-bodied arrow (no place for a declaration)',
+      `export const f = (orderIds: string[], userIds: string[]) => orderIds.filter((x) => userIds.includes(x));`,
+    ],
+    [
+      'an exported array (other modules may change it)',
+      `export const ids: string[] = [];\nexport function f(orderIds: string[]) { return orderIds.filter((x) => ids.includes(x)); }`,
+    ],
+    [
+      'a top-level array of a classic script (a global)',
+      `const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];\nfunction f(orderIds) { return orderIds.filter((x) => ids.includes(x)); }`,
+    ],
+    [
+      'a TypeScript import (another module may change it)',
+      `import { list } from './list';\nexport function f(orderIds: string[]) { return orderIds.filter((x) => (list as string[]).includes(x)); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(safeFixes(code)).toEqual([]);
   });
 
   it.each([
-    ['a parameter and a call the loop makes to unknown code (it may hold the same array)', `declare function audit(x: string): void;\nexport function f(orderIds: string[], userIds: string[]) { return orderIds.filter((x) => { audit(x); return userIds.includes(x); }); }`],
-    ['a parameter and a push onto another parameter (they may be the same array)', `export function f(orderIds: string[], userIds: string[], out: string[]) { for (const x of orderIds) if (!userIds.includes(x)) out.push(x); return out; }`],
-    ['a parameter and an await in the loop (the caller may change it meanwhile)', `export async function f(orderIds: string[], userIds: string[], tick: () => Promise<void>) { let n = 0; for (const x of orderIds) { await tick(); if (userIds.includes(x)) n++; } return n; }`],
-    ['a parameter and a callback passed by name', `export function f(orderIds: string[], userIds: string[], keep: (x: string) => boolean) { return orderIds.filter(keep).filter((x) => userIds.includes(x)); }`],
-    ['a parameter and a for…of over an unknown iterable (its iterator runs code)', `export function f(orderIds: Iterable<string>, userIds: string[]) { let n = 0; for (const x of orderIds) if (userIds.includes(x)) n++; return n; }`],
+    [
+      'a parameter and a call the loop makes to unknown code (it may hold the same array)',
+      `declare function audit(x: string): void;\nexport function f(orderIds: string[], userIds: string[]) { return orderIds.filter((x) => { audit(x); return userIds.includes(x); }); }`,
+    ],
+    [
+      'a parameter and a push onto another parameter (they may be the same array)',
+      `export function f(orderIds: string[], userIds: string[], out: string[]) { for (const x of orderIds) if (!userIds.includes(x)) out.push(x); return out; }`,
+    ],
+    [
+      'a parameter and an await in the loop (the caller may change it meanwhile)',
+      `export async function f(orderIds: string[], userIds: string[], tick: () => Promise<void>) { let n = 0; for (const x of orderIds) { await tick(); if (userIds.includes(x)) n++; } return n; }`,
+    ],
+    [
+      'a parameter and a callback passed by name',
+      `export function f(orderIds: string[], userIds: string[], keep: (x: string) => boolean) { return orderIds.filter(keep).filter((x) => userIds.includes(x)); }`,
+    ],
+    [
+      'a parameter and a for…of over an unknown iterable (its iterator runs code)',
+      `export function f(orderIds: Iterable<string>, userIds: string[]) { let n = 0; for (const x of orderIds) if (userIds.includes(x)) n++; return n; }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
     expect(safeFixes(code)).toEqual([]);
@@ -278,11 +483,23 @@ export function run(orderIds: string[], userIds: Array<{ id: string }>) {
 }`;
     const after = applySafeFixes(before, rule);
     expect(after).toContain('const idsSet = new Set(ids);');
-    await expectSameBehaviour(before, after, 'run', [[['a', 'b'], [{ id: 'b' }, { id: 'b' }]], [[], []], [['a'], []]]);
+    await expectSameBehaviour(before, after, 'run', [
+      [
+        ['a', 'b'],
+        [{ id: 'b' }, { id: 'b' }],
+      ],
+      [[], []],
+      [['a'], []],
+    ]);
   });
 
   it('still reports them', () => {
-    expect(findings(`export function f(orderIds: string[], userIds: string[]) { const add = (y: string) => userIds.push(y); return orderIds.filter((x) => { if (x === '+') add(x); return userIds.includes(x); }); }`, { rule })).toHaveLength(1);
+    expect(
+      findings(
+        `export function f(orderIds: string[], userIds: string[]) { const add = (y: string) => userIds.push(y); return orderIds.filter((x) => { if (x === '+') add(x); return userIds.includes(x); }); }`,
+        { rule },
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -315,6 +532,13 @@ export function run(orderIds: string[], userIds: string[]) {
 }`;
     const after = applySafeFixes(before, rule);
     expect(after).not.toContain('userIds.includes');
-    await expectSameBehaviour(before, after, 'run', [[['a', 'b'], ['a!', 'b']], [[], []], [['a'], ['a', 'a!']]]);
+    await expectSameBehaviour(before, after, 'run', [
+      [
+        ['a', 'b'],
+        ['a!', 'b'],
+      ],
+      [[], []],
+      [['a'], ['a', 'a!']],
+    ]);
   });
 });

@@ -7,21 +7,48 @@ const rule = 'nested-scan';
 
 describe('nested-scan reports', () => {
   it.each([
-    ['a join written as nested for…of loops', `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { let n = 0; for (const o of orders) for (const c of customers) if (c.id === o.customerId) n++; return n; }`],
-    ['a join in forEach callbacks', `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { orders.forEach((o) => customers.forEach((c) => { if (o.customerId === c.id) console.log(c); })); }`],
-    ['a group-by written as filter per item', `export function f(orders: Array<{ id: number }>, items: Array<{ orderId: number }>) { return orders.map((o) => items.filter((i) => i.orderId === o.id)); }`],
-    ['an intersection by value', `export function f(userIds: string[], memberIds: string[]) { const out: string[] = []; for (const a of userIds) for (const b of memberIds) if (a === b) out.push(a); return out; }`],
-    ['a pairwise scan of one list by index', `export function f(files: Array<{ hash: string }>) { let d = 0; for (let i = 0; i < files.length; i++) for (let j = i + 1; j < files.length; j++) if (files[i].hash === files[j].hash) d++; return d; }`],
+    [
+      'a join written as nested for…of loops',
+      `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { let n = 0; for (const o of orders) for (const c of customers) if (c.id === o.customerId) n++; return n; }`,
+    ],
+    [
+      'a join in forEach callbacks',
+      `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { orders.forEach((o) => customers.forEach((c) => { if (o.customerId === c.id) console.log(c); })); }`,
+    ],
+    [
+      'a group-by written as filter per item',
+      `export function f(orders: Array<{ id: number }>, items: Array<{ orderId: number }>) { return orders.map((o) => items.filter((i) => i.orderId === o.id)); }`,
+    ],
+    [
+      'an intersection by value',
+      `export function f(userIds: string[], memberIds: string[]) { const out: string[] = []; for (const a of userIds) for (const b of memberIds) if (a === b) out.push(a); return out; }`,
+    ],
+    [
+      'a pairwise scan of one list by index',
+      `export function f(files: Array<{ hash: string }>) { let d = 0; for (let i = 0; i < files.length; i++) for (let j = i + 1; j < files.length; j++) if (files[i].hash === files[j].hash) d++; return d; }`,
+    ],
     ['a dedupe by indexOf', `export function f(emails: string[]) { return emails.filter((e, i) => emails.indexOf(e) === i); }`],
-    ['a dedupe through the third callback parameter', `export function f(emails: string[]) { return emails.filter((e, i, all) => all.indexOf(e) === i); }`],
-    ['a dedupe by key with findIndex', `export function f(users: Array<{ id: string }>) { return users.filter((u, i) => users.findIndex((o) => o.id === u.id) === i); }`],
-    ['a search by key in the list being walked', `export function f(documents: Array<{ id: string; parentId: string }>) { return documents.map((n) => documents.find((p) => p.id === n.parentId)); }`],
+    [
+      'a dedupe through the third callback parameter',
+      `export function f(emails: string[]) { return emails.filter((e, i, all) => all.indexOf(e) === i); }`,
+    ],
+    [
+      'a dedupe by key with findIndex',
+      `export function f(users: Array<{ id: string }>) { return users.filter((u, i) => users.findIndex((o) => o.id === u.id) === i); }`,
+    ],
+    [
+      'a search by key in the list being walked',
+      `export function f(documents: Array<{ id: string; parentId: string }>) { return documents.map((n) => documents.find((p) => p.id === n.parentId)); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
   });
 
   it('names both lists and the key in the message', () => {
-    const [finding] = findings(`export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { for (const o of orders) for (const c of customers) if (c.id === o.customerId) return c; return undefined; }`, { rule });
+    const [finding] = findings(
+      `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { for (const o of orders) for (const c of customers) if (c.id === o.customerId) return c; return undefined; }`,
+      { rule },
+    );
     expect(finding.message).toContain('`customers`');
     expect(finding.message).toContain('`orders`');
     expect(finding.message).toContain('`id`');
@@ -30,22 +57,57 @@ describe('nested-scan reports', () => {
 
 describe('nested-scan stays quiet', () => {
   it.each([
-    ['a matrix product (different dimensions)', `export function f(a: number[][], b: number[][], n: number) { let s = 0; for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) s += a[i][k] * b[k][j]; return s; }`],
-    ['grid building', `export function f(w: number, h: number) { const cells: string[] = []; for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) cells.push(x + ',' + y); return cells; }`],
-    ['each item own children', `export function f(orders: Array<{ id: string; lines: Array<{ orderId: string }> }>) { let n = 0; for (const o of orders) for (const l of o.lines) if (l.orderId === o.id) n++; return n; }`],
-    ['a short fixed list', `const FORMATS = [{ ext: 'a' }, { ext: 'b' }];\nexport function f(files: Array<{ ext: string }>) { return files.map((f) => FORMATS.filter((x) => x.ext === f.ext)); }`],
-    ['a comparison that is not a key equality', `export function f(points: Array<{ x: number }>) { let n = 0; for (const a of points) for (const b of points) if (Math.abs(a.x - b.x) < 1) n++; return n; }`],
-    ['a search callback (lookup-in-loop reports those)', `export function f(posts: Array<{ authorId: string }>, users: Array<{ id: string }>) { return posts.map((p) => users.find((u) => u.id === p.authorId)); }`],
-    ['a test against a constant, not the outer item', `export function f(orders: string[], customers: Array<{ active: boolean }>) { let n = 0; for (const o of orders) for (const c of customers) if (c.active === true) n++; return n + o0(orders); }\ndeclare function o0(a: unknown): number;`],
-    ['a tiny outer loop', `export function f(customers: Array<{ id: string }>) { let n = 0; for (const id of ['a', 'b']) for (const c of customers) if (c.id === id) n++; return n; }`],
-    ['lists with no sign of size', `export function f(xs: Array<{ k: string }>, ys: Array<{ k: string }>) { let n = 0; for (const x of xs) for (const y of ys) if (x.k === y.k) n++; return n; }`],
-    ['a pairwise containment test (not an index lookup)', `export function f(shapes: Array<{ r: number }>, inside: (a: unknown, b: unknown) => boolean) { return shapes.filter((s) => !shapes.some((o) => o !== s && inside(s, o))); }`],
+    [
+      'a matrix product (different dimensions)',
+      `export function f(a: number[][], b: number[][], n: number) { let s = 0; for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) s += a[i][k] * b[k][j]; return s; }`,
+    ],
+    [
+      'grid building',
+      `export function f(w: number, h: number) { const cells: string[] = []; for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) cells.push(x + ',' + y); return cells; }`,
+    ],
+    [
+      'each item own children',
+      `export function f(orders: Array<{ id: string; lines: Array<{ orderId: string }> }>) { let n = 0; for (const o of orders) for (const l of o.lines) if (l.orderId === o.id) n++; return n; }`,
+    ],
+    [
+      'a short fixed list',
+      `const FORMATS = [{ ext: 'a' }, { ext: 'b' }];\nexport function f(files: Array<{ ext: string }>) { return files.map((f) => FORMATS.filter((x) => x.ext === f.ext)); }`,
+    ],
+    [
+      'a comparison that is not a key equality',
+      `export function f(points: Array<{ x: number }>) { let n = 0; for (const a of points) for (const b of points) if (Math.abs(a.x - b.x) < 1) n++; return n; }`,
+    ],
+    [
+      'a search callback (lookup-in-loop reports those)',
+      `export function f(posts: Array<{ authorId: string }>, users: Array<{ id: string }>) { return posts.map((p) => users.find((u) => u.id === p.authorId)); }`,
+    ],
+    [
+      'a test against a constant, not the outer item',
+      `export function f(orders: string[], customers: Array<{ active: boolean }>) { let n = 0; for (const o of orders) for (const c of customers) if (c.active === true) n++; return n + o0(orders); }\ndeclare function o0(a: unknown): number;`,
+    ],
+    [
+      'a tiny outer loop',
+      `export function f(customers: Array<{ id: string }>) { let n = 0; for (const id of ['a', 'b']) for (const c of customers) if (c.id === id) n++; return n; }`,
+    ],
+    [
+      'lists with no sign of size',
+      `export function f(xs: Array<{ k: string }>, ys: Array<{ k: string }>) { let n = 0; for (const x of xs) for (const y of ys) if (x.k === y.k) n++; return n; }`,
+    ],
+    [
+      'a pairwise containment test (not an index lookup)',
+      `export function f(shapes: Array<{ r: number }>, inside: (a: unknown, b: unknown) => boolean) { return shapes.filter((s) => !shapes.some((o) => o !== s && inside(s, o))); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
   });
 
   it('does not throw on broken syntax', () => {
-    expect(() => findings(`export function f(orders, customers) { for (const o of orders) for (const c of customers) if (c.id === `, { rule, syntaxErrors: 'analyze' })).not.toThrow();
+    expect(() =>
+      findings(`export function f(orders, customers) { for (const o of orders) for (const c of customers) if (c.id === `, {
+        rule,
+        syntaxErrors: 'analyze',
+      }),
+    ).not.toThrow();
   });
 });
 

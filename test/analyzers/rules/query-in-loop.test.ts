@@ -13,32 +13,104 @@ const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = n
 
 describe('query-in-loop reports a query per item', () => {
   it('says what, why and what to do, as DESIGN shows it', () => {
-    expect(messages(`${PRISMA}export async function f(orders: Order[]) {
+    expect(
+      messages(`${PRISMA}export async function f(orders: Order[]) {
   for (const order of orders) {
     const customer = await prisma.customer.findUnique({ where: { id: order.customerId } });
     use(customer);
   }
-}`)).toEqual(['prisma.customer.findUnique runs once per order (N+1): fetch all customers with one findMany({ where: { id: { in: ids } } })']);
+}`),
+    ).toEqual([
+      'prisma.customer.findUnique runs once per order (N+1): fetch all customers with one findMany({ where: { id: { in: ids } } })',
+    ]);
   });
 
   it.each([
-    ['an index for loop (the item is named from the collection)', `${PRISMA}async function f(orders: Order[]) { for (let i = 0; i < orders.length; i++) await prisma.order.update({ where: { id: orders[i].id }, data: {} }); }`, 'once per order'],
-    ['a while loop indexing the collection', `${PRISMA}async function f(ids: string[]) { let i = 0; while (i < ids.length) { await prisma.user.findUnique({ where: { id: ids[i] } }); i++; } }`, 'once per id'],
-    ['a forEach(async) callback', `${PRISMA}function f(users: User[]) { users.forEach(async (user) => { await prisma.audit.create({ data: { userId: user.id } }); }); }`, 'concurrently'],
-    ['a map callback returning the promise', `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map((id) => prisma.user.findFirst({ where: { id } }))); }`, 'still N round trips'],
-    ['findUnique started after an await in each callback (other ticks: not batched by Prisma)', `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map(async (id) => { await check(id); return prisma.user.findUnique({ where: { id } }); })); }`, 'still N round trips'],
-    ['a flatMap callback', `${PRISMA}function f(groups: Group[]) { return Promise.all(groups.flatMap((group) => [prisma.member.count({ where: { groupId: group.id } })])); }`, 'once per group'],
-    ['a reduce chain (sequential)', `${PRISMA}function f(ids: string[]) { return ids.reduce(async (previous, id) => { await previous; await prisma.job.delete({ where: { id } }); }, Promise.resolve()); }`, 'runs once per id (N+1)'],
-    ['promises pushed in a loop', `${PRISMA}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(prisma.user.findFirst({ where: { id } })); return Promise.all(all); }`, 'concurrently'],
-    ['a .then chain', `${PRISMA}async function f(ids: string[]) { for (const id of ids) await prisma.user.findUnique({ where: { id } }).then(print); }`, 'once per id'],
-    ['$queryRaw in a loop', `${PRISMA}async function f(ids: number[]) { for (const id of ids) await prisma.$queryRaw\`SELECT * FROM "User" WHERE id = \${id}\`; }`, 'prisma.$queryRaw runs once per id'],
-    ['Object.entries destructured', `${PRISMA}async function f(stock: Record<string, number>) { for (const [sku, quantity] of Object.entries(stock)) await prisma.product.update({ where: { sku }, data: { quantity } }); }`, 'once per sku'],
-    ['a retry loop inside a per-item loop (the items still count)', `${PRISMA}async function f(ids: string[]) { for (const id of ids) { for (let attempt = 0; attempt < 3; attempt++) { try { await prisma.user.findUnique({ where: { id } }); break; } catch {} } } }`, 'once per id'],
-    ['a literal tuple inside a per-item loop', `${PRISMA}async function f(users: User[]) { for (const user of users) for (const kind of ['a', 'b']) await prisma.flag.count({ where: { userId: user.id, kind } }); }`, 'once per user'],
-    ['validation that returns an error, not the result', `${PRISMA}async function f(req: Req, res: Res) { for (const id of req.body.ids) { const item = await prisma.item.findUnique({ where: { id } }); if (!item) return res.status(404).end(); } }`, 'once per id'],
-    ['a throw on a missing row', `${PRISMA}async function f(ids: string[]) { for (const id of ids) { const item = await prisma.item.findUnique({ where: { id } }); if (!item) throw new Error(id); } }`, 'once per id'],
-    ['reads inside a transaction', `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.findUnique({ where: { id } }); }); }`, 'tx.item.findUnique'],
-    ['a query walking a tree with a worklist', `${PRISMA}async function f(root: string) { const stack = [root]; while (stack.length) { const id = stack.pop()!; const kids = await prisma.node.findMany({ where: { parentId: id } }); stack.push(...kids.map((k) => k.id)); } }`, 'once per id'],
+    [
+      'an index for loop (the item is named from the collection)',
+      `${PRISMA}async function f(orders: Order[]) { for (let i = 0; i < orders.length; i++) await prisma.order.update({ where: { id: orders[i].id }, data: {} }); }`,
+      'once per order',
+    ],
+    [
+      'a while loop indexing the collection',
+      `${PRISMA}async function f(ids: string[]) { let i = 0; while (i < ids.length) { await prisma.user.findUnique({ where: { id: ids[i] } }); i++; } }`,
+      'once per id',
+    ],
+    [
+      'a forEach(async) callback',
+      `${PRISMA}function f(users: User[]) { users.forEach(async (user) => { await prisma.audit.create({ data: { userId: user.id } }); }); }`,
+      'concurrently',
+    ],
+    [
+      'a map callback returning the promise',
+      `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map((id) => prisma.user.findFirst({ where: { id } }))); }`,
+      'still N round trips',
+    ],
+    [
+      'findUnique started after an await in each callback (other ticks: not batched by Prisma)',
+      `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map(async (id) => { await check(id); return prisma.user.findUnique({ where: { id } }); })); }`,
+      'still N round trips',
+    ],
+    [
+      'a flatMap callback',
+      `${PRISMA}function f(groups: Group[]) { return Promise.all(groups.flatMap((group) => [prisma.member.count({ where: { groupId: group.id } })])); }`,
+      'once per group',
+    ],
+    [
+      'a reduce chain (sequential)',
+      `${PRISMA}function f(ids: string[]) { return ids.reduce(async (previous, id) => { await previous; await prisma.job.delete({ where: { id } }); }, Promise.resolve()); }`,
+      'runs once per id (N+1)',
+    ],
+    [
+      'promises pushed in a loop',
+      `${PRISMA}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(prisma.user.findFirst({ where: { id } })); return Promise.all(all); }`,
+      'concurrently',
+    ],
+    [
+      'a .then chain',
+      `${PRISMA}async function f(ids: string[]) { for (const id of ids) await prisma.user.findUnique({ where: { id } }).then(print); }`,
+      'once per id',
+    ],
+    [
+      '$queryRaw in a loop',
+      `${PRISMA}async function f(ids: number[]) { for (const id of ids) await prisma.$queryRaw\`SELECT * FROM "User" WHERE id = \${id}\`; }`,
+      'prisma.$queryRaw runs once per id',
+    ],
+    [
+      'Object.entries destructured',
+      `${PRISMA}async function f(stock: Record<string, number>) { for (const [sku, quantity] of Object.entries(stock)) await prisma.product.update({ where: { sku }, data: { quantity } }); }`,
+      'once per sku',
+    ],
+    [
+      'a retry loop inside a per-item loop (the items still count)',
+      `${PRISMA}async function f(ids: string[]) { for (const id of ids) { for (let attempt = 0; attempt < 3; attempt++) { try { await prisma.user.findUnique({ where: { id } }); break; } catch {} } } }`,
+      'once per id',
+    ],
+    [
+      'a literal tuple inside a per-item loop',
+      `${PRISMA}async function f(users: User[]) { for (const user of users) for (const kind of ['a', 'b']) await prisma.flag.count({ where: { userId: user.id, kind } }); }`,
+      'once per user',
+    ],
+    [
+      'validation that returns an error, not the result',
+      `${PRISMA}async function f(req: Req, res: Res) { for (const id of req.body.ids) { const item = await prisma.item.findUnique({ where: { id } }); if (!item) return res.status(404).end(); } }`,
+      'once per id',
+    ],
+    [
+      'a throw on a missing row',
+      `${PRISMA}async function f(ids: string[]) { for (const id of ids) { const item = await prisma.item.findUnique({ where: { id } }); if (!item) throw new Error(id); } }`,
+      'once per id',
+    ],
+    [
+      'reads inside a transaction',
+      `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.findUnique({ where: { id } }); }); }`,
+      'tx.item.findUnique',
+    ],
+    [
+      'a query walking a tree with a worklist',
+      `${PRISMA}async function f(root: string) { const stack = [root]; while (stack.length) { const id = stack.pop()!; const kids = await prisma.node.findMany({ where: { parentId: id } }); stack.push(...kids.map((k) => k.id)); } }`,
+      'once per id',
+    ],
   ])('%s', (_name, code, expected) => {
     const found = messages(code);
     expect(found).toHaveLength(1);
@@ -46,16 +118,56 @@ describe('query-in-loop reports a query per item', () => {
   });
 
   it.each([
-    ['TypeORM', `import { Repository } from 'typeorm';\nasync function f(repo: Repository<User>, ids: number[]) { for (const id of ids) await repo.findOneBy({ id }); }`, 'findBy({ id: In(ids) })'],
-    ['Sequelize', `const { User } = require('./models');\nasync function f(ids) { for (const id of ids) await User.findByPk(id); }`, 'findAll({ where: { id: ids } })'],
-    ['Mongoose', `import mongoose from 'mongoose';\nconst User = mongoose.model('User', schema);\nasync function f(ids: string[]) { for (const id of ids) await User.findById(id); }`, 'find({ _id: { $in: ids } })'],
-    ['MongoDB driver', `import { MongoClient } from 'mongodb';\nconst db = new MongoClient(u).db();\nasync function f(ids: string[]) { for (const id of ids) await db.collection('users').findOne({ email: id }); }`, "find({ email: { $in: emails } }).toArray()"],
-    ['knex', `import knex from 'knex';\nconst db = knex({});\nasync function f(ids: number[]) { for (const id of ids) await db('users').where({ id }).first(); }`, "whereIn('id', ids)"],
-    ['pg', `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(ids: number[]) { for (const id of ids) await pool.query('SELECT * FROM users WHERE id = $1', [id]); }`, 'WHERE id = ANY($1)'],
-    ['mysql2', `import mysql from 'mysql2/promise';\nconst pool = mysql.createPool({});\nasync function f(ids: number[]) { for (const id of ids) await pool.execute('SELECT * FROM users WHERE id = ?', [id]); }`, 'WHERE id IN (?)'],
-    ['Redis', `import Redis from 'ioredis';\nconst redis = new Redis();\nasync function f(keys: string[]) { for (const key of keys) await redis.hgetall(key); }`, 'pipeline()'],
-    ['Prisma createMany for writes', `${PRISMA}async function f(events: Ev[]) { for (const event of events) await prisma.event.create({ data: event }); }`, 'createMany({ data: [...] })'],
-    ['Sequelize bulkCreate for writes', `const { Tag } = require('./models');\nasync function f(names) { for (const name of names) await Tag.bulkCreate([{ name }]); await Promise.all(names.map((name) => Tag.findOrCreate({ where: { name } }))); }`, 'bulkCreate([...], { ignoreDuplicates: true })'],
+    [
+      'TypeORM',
+      `import { Repository } from 'typeorm';\nasync function f(repo: Repository<User>, ids: number[]) { for (const id of ids) await repo.findOneBy({ id }); }`,
+      'findBy({ id: In(ids) })',
+    ],
+    [
+      'Sequelize',
+      `const { User } = require('./models');\nasync function f(ids) { for (const id of ids) await User.findByPk(id); }`,
+      'findAll({ where: { id: ids } })',
+    ],
+    [
+      'Mongoose',
+      `import mongoose from 'mongoose';\nconst User = mongoose.model('User', schema);\nasync function f(ids: string[]) { for (const id of ids) await User.findById(id); }`,
+      'find({ _id: { $in: ids } })',
+    ],
+    [
+      'MongoDB driver',
+      `import { MongoClient } from 'mongodb';\nconst db = new MongoClient(u).db();\nasync function f(ids: string[]) { for (const id of ids) await db.collection('users').findOne({ email: id }); }`,
+      'find({ email: { $in: emails } }).toArray()',
+    ],
+    [
+      'knex',
+      `import knex from 'knex';\nconst db = knex({});\nasync function f(ids: number[]) { for (const id of ids) await db('users').where({ id }).first(); }`,
+      "whereIn('id', ids)",
+    ],
+    [
+      'pg',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(ids: number[]) { for (const id of ids) await pool.query('SELECT * FROM users WHERE id = $1', [id]); }`,
+      'WHERE id = ANY($1)',
+    ],
+    [
+      'mysql2',
+      `import mysql from 'mysql2/promise';\nconst pool = mysql.createPool({});\nasync function f(ids: number[]) { for (const id of ids) await pool.execute('SELECT * FROM users WHERE id = ?', [id]); }`,
+      'WHERE id IN (?)',
+    ],
+    [
+      'Redis',
+      `import Redis from 'ioredis';\nconst redis = new Redis();\nasync function f(keys: string[]) { for (const key of keys) await redis.hgetall(key); }`,
+      'pipeline()',
+    ],
+    [
+      'Prisma createMany for writes',
+      `${PRISMA}async function f(events: Ev[]) { for (const event of events) await prisma.event.create({ data: event }); }`,
+      'createMany({ data: [...] })',
+    ],
+    [
+      'Sequelize bulkCreate for writes',
+      `const { Tag } = require('./models');\nasync function f(names) { for (const name of names) await Tag.bulkCreate([{ name }]); await Promise.all(names.map((name) => Tag.findOrCreate({ where: { name } }))); }`,
+      'bulkCreate([...], { ignoreDuplicates: true })',
+    ],
   ])('names the batched form: %s', (_name, code, batched) => {
     const found = messages(code, code.includes('require(') ? 'src/a.js' : undefined);
     expect(found).toHaveLength(1);
@@ -63,76 +175,221 @@ describe('query-in-loop reports a query per item', () => {
   });
 
   it('a loop-invariant read says to hoist it, not to batch it', () => {
-    expect(messages(`${PRISMA}async function f(rows: Row[]) { for (const row of rows) { const config = await prisma.config.findFirst(); use(row, config); } }`)).toEqual([
+    expect(
+      messages(
+        `${PRISMA}async function f(rows: Row[]) { for (const row of rows) { const config = await prisma.config.findFirst(); use(row, config); } }`,
+      ),
+    ).toEqual([
       'prisma.config.findFirst runs once per row with the same arguments each time: run it once before the loop and reuse the result',
     ]);
   });
 
   it('a mapped batch that is only Promise.all-ed (not $transaction) still reports', () => {
-    expect(count(`${PRISMA}async function f(rows: Row[]) { const ops = rows.map((row) => prisma.config.update({ where: { name: row.name }, data: {} })); await Promise.all(ops); }`)).toBe(1);
+    expect(
+      count(
+        `${PRISMA}async function f(rows: Row[]) { const ops = rows.map((row) => prisma.config.update({ where: { name: row.name }, data: {} })); await Promise.all(ops); }`,
+      ),
+    ).toBe(1);
   });
 
   it('names an unnamed item plainly', () => {
-    expect(messages(`${PRISMA}function f(n: number) { return Promise.all(Array(Math.min(n, 100)).fill(0).map(() => prisma.note.create({ data: {} }))); }`)[0]).toMatch(/^prisma\.note\.create runs once per item — /);
+    expect(
+      messages(
+        `${PRISMA}function f(n: number) { return Promise.all(Array(Math.min(n, 100)).fill(0).map(() => prisma.note.create({ data: {} }))); }`,
+      )[0],
+    ).toMatch(/^prisma\.note\.create runs once per item — /);
   });
 
   it('reports each query of a per-item Promise.all tuple, and nested loops once', () => {
-    expect(count(`${PRISMA}async function f(orders: Order[]) { for (const o of orders) await Promise.all([prisma.a.findUnique({ where: { id: o.a } }), prisma.b.findUnique({ where: { id: o.b } })]); }`)).toBe(2);
-    expect(count(`${PRISMA}async function f(users: User[]) { for (const u of users) for (const p of u.posts) await prisma.comment.count({ where: { postId: p.id } }); }`)).toBe(1);
+    expect(
+      count(
+        `${PRISMA}async function f(orders: Order[]) { for (const o of orders) await Promise.all([prisma.a.findUnique({ where: { id: o.a } }), prisma.b.findUnique({ where: { id: o.b } })]); }`,
+      ),
+    ).toBe(2);
+    expect(
+      count(
+        `${PRISMA}async function f(users: User[]) { for (const u of users) for (const p of u.posts) await prisma.comment.count({ where: { postId: p.id } }); }`,
+      ),
+    ).toBe(1);
   });
 });
 
 describe('query-in-loop stays quiet', () => {
   it.each([
-    ['cursor pagination (do…while)', `${PRISMA}async function f() { let cursor; do { const page = await prisma.user.findMany({ take: 100, cursor }); cursor = page.at(-1)?.id; } while (cursor); }`],
-    ['offset pagination (while true + break)', `${PRISMA}async function f() { let skip = 0; while (true) { const rows = await prisma.log.findMany({ skip, take: 500 }); if (!rows.length) break; skip += 500; } }`],
-    ['page counter with no condition', `${PRISMA}async function f() { for (let page = 1; ; page++) { const rows = await prisma.log.findMany({ skip: page * 50, take: 50 }); if (rows.length < 50) break; } }`],
-    ['a bounded page count', `${PRISMA}async function f(pages: number) { for (let page = 0; page < pages; page++) await prisma.log.findMany({ skip: page * 50, take: 50 }); }`],
-    ['retry with attempts', `${PRISMA}async function f(id: string) { for (let attempt = 0; attempt < 5; attempt++) { try { return await prisma.job.findUniqueOrThrow({ where: { id } }); } catch {} } }`],
-    ['retry with while(true) and try/catch', `${PRISMA}async function f(id: string) { while (true) { try { await prisma.job.update({ where: { id }, data: {} }); break; } catch { await sleep(100); } } }`],
-    ['polling with sleep', `${PRISMA}async function f(id: string) { let job; while (!(job = await prisma.job.findUnique({ where: { id } }))?.done) await sleep(1000); }`],
-    ['return right after the first await', `${PRISMA}async function f(ids: string[]) { for (const id of ids) { return await prisma.user.findUnique({ where: { id } }); } }`],
-    ['if (found) return found', `${PRISMA}async function f(emails: string[]) { for (const email of emails) { const user = await prisma.user.findFirst({ where: { email } }); if (user) return user; } return null; }`],
-    ['if (found) break', `${PRISMA}async function f(slugs: string[]) { let hit; for (const slug of slugs) { hit = await prisma.page.findUnique({ where: { slug } }); if (hit) break; } return hit; }`],
-    ['unconditional break', `${PRISMA}async function f(ids: string[]) { for (const id of ids) { await prisma.user.delete({ where: { id } }); break; } }`],
-    ['if (await exists) return', `${PRISMA}async function f(names: string[]) { for (const name of names) { if (await prisma.tag.count({ where: { name } })) return name; } }`],
-    ['Prisma writes in $transaction', `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.update({ where: { id }, data: {} }); }); }`],
-    ['Sequelize writes with { transaction }', `import { Model } from 'sequelize';\nclass Tag extends Model {}\nasync function f(names: string[], t: unknown) { for (const name of names) await Tag.create({ name }, { transaction: t }); }`],
-    ['knex writes on trx', `import knex from 'knex';\nconst db = knex({});\nasync function f(rows: Row[]) { await db.transaction(async (trx) => { for (const row of rows) await trx('rows').insert(row); }); }`],
-    ['TypeORM writes after queryRunner.startTransaction()', `import { DataSource } from 'typeorm';\nconst ds = new DataSource({});\nasync function f(users: User[]) { const queryRunner = ds.createQueryRunner(); await queryRunner.startTransaction(); for (const user of users) await queryRunner.manager.save(user); await queryRunner.commitTransaction(); }`],
-    ['pg writes after BEGIN', `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(rows: Row[]) { const client = await pool.connect(); await client.query('BEGIN'); for (const row of rows) await client.query('INSERT INTO t (a) VALUES ($1)', [row.a]); await client.query('COMMIT'); }`],
-    ['an in list', `${PRISMA}async function f(groups: string[][]) { for (const ids of groups) await prisma.user.findMany({ where: { id: { in: ids } } }); }`],
-    ['createMany', `${PRISMA}async function f(users: User[]) { for (const user of users) await prisma.post.createMany({ data: user.posts }); }`],
-    ['whereIn, $in, In(), mget, ANY($1)', `import knex from 'knex';\nimport Redis from 'ioredis';\nimport { In, Repository } from 'typeorm';\nconst db = knex({});\nconst redis = new Redis();
-async function f(lists: string[][], repo: Repository<User>, pool: Pool) { for (const ids of lists) { await db('u').whereIn('id', ids); await repo.findBy({ id: In(ids) }); await redis.mget(...ids); await pool.query('SELECT * FROM u WHERE id = ANY($1)', [ids]); } }`],
-    ['loops over chunks', `${PRISMA}import { chunk } from 'lodash';\nasync function f(ids: string[]) { for (const part of chunk(ids, 100)) await prisma.user.findMany({ where: { id: { in: part } } }); for (const batch of batches) await prisma.user.deleteMany({ where: { batch: batch.id } }); }`],
-    ['an index loop stepping by a batch size', `${PRISMA}async function f(ids: string[]) { for (let i = 0; i < ids.length; i += 100) await prisma.user.updateMany({ where: { id: ids[i] }, data: {} }); }`],
-    ['DataLoader.load', `async function f(ids: string[], loader: DataLoader<string, User>) { for (const id of ids) await loader.load(id); }`],
-    ['array find in a loop', `function f(orders: Order[], users: User[]) { for (const order of orders) users.find((u) => u.id === order.userId); }`],
-    ['Prisma batches the findUnique calls of one tick (map)', `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } }))); }`],
-    ['Prisma batches the findUnique calls of one tick (pushed in a loop without awaits)', `${PRISMA}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(prisma.user.findUnique({ where: { id } })); return Promise.all(all); }`],
-    ['a limiter', `${PRISMA}import pLimit from 'p-limit';\nconst limit = pLimit(4);\nasync function f(ids: string[]) { await Promise.all(ids.map((id) => limit(() => prisma.user.findUnique({ where: { id } })))); }`],
-    ['a literal tuple', `${PRISMA}async function f() { for (const role of ['admin', 'editor']) await prisma.role.upsert({ where: { name: role }, create: { name: role }, update: {} }); }`],
+    [
+      'cursor pagination (do…while)',
+      `${PRISMA}async function f() { let cursor; do { const page = await prisma.user.findMany({ take: 100, cursor }); cursor = page.at(-1)?.id; } while (cursor); }`,
+    ],
+    [
+      'offset pagination (while true + break)',
+      `${PRISMA}async function f() { let skip = 0; while (true) { const rows = await prisma.log.findMany({ skip, take: 500 }); if (!rows.length) break; skip += 500; } }`,
+    ],
+    [
+      'page counter with no condition',
+      `${PRISMA}async function f() { for (let page = 1; ; page++) { const rows = await prisma.log.findMany({ skip: page * 50, take: 50 }); if (rows.length < 50) break; } }`,
+    ],
+    [
+      'a bounded page count',
+      `${PRISMA}async function f(pages: number) { for (let page = 0; page < pages; page++) await prisma.log.findMany({ skip: page * 50, take: 50 }); }`,
+    ],
+    [
+      'retry with attempts',
+      `${PRISMA}async function f(id: string) { for (let attempt = 0; attempt < 5; attempt++) { try { return await prisma.job.findUniqueOrThrow({ where: { id } }); } catch {} } }`,
+    ],
+    [
+      'retry with while(true) and try/catch',
+      `${PRISMA}async function f(id: string) { while (true) { try { await prisma.job.update({ where: { id }, data: {} }); break; } catch { await sleep(100); } } }`,
+    ],
+    [
+      'polling with sleep',
+      `${PRISMA}async function f(id: string) { let job; while (!(job = await prisma.job.findUnique({ where: { id } }))?.done) await sleep(1000); }`,
+    ],
+    [
+      'return right after the first await',
+      `${PRISMA}async function f(ids: string[]) { for (const id of ids) { return await prisma.user.findUnique({ where: { id } }); } }`,
+    ],
+    [
+      'if (found) return found',
+      `${PRISMA}async function f(emails: string[]) { for (const email of emails) { const user = await prisma.user.findFirst({ where: { email } }); if (user) return user; } return null; }`,
+    ],
+    [
+      'if (found) break',
+      `${PRISMA}async function f(slugs: string[]) { let hit; for (const slug of slugs) { hit = await prisma.page.findUnique({ where: { slug } }); if (hit) break; } return hit; }`,
+    ],
+    [
+      'unconditional break',
+      `${PRISMA}async function f(ids: string[]) { for (const id of ids) { await prisma.user.delete({ where: { id } }); break; } }`,
+    ],
+    [
+      'if (await exists) return',
+      `${PRISMA}async function f(names: string[]) { for (const name of names) { if (await prisma.tag.count({ where: { name } })) return name; } }`,
+    ],
+    [
+      'Prisma writes in $transaction',
+      `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.update({ where: { id }, data: {} }); }); }`,
+    ],
+    [
+      'Sequelize writes with { transaction }',
+      `import { Model } from 'sequelize';\nclass Tag extends Model {}\nasync function f(names: string[], t: unknown) { for (const name of names) await Tag.create({ name }, { transaction: t }); }`,
+    ],
+    [
+      'knex writes on trx',
+      `import knex from 'knex';\nconst db = knex({});\nasync function f(rows: Row[]) { await db.transaction(async (trx) => { for (const row of rows) await trx('rows').insert(row); }); }`,
+    ],
+    [
+      'TypeORM writes after queryRunner.startTransaction()',
+      `import { DataSource } from 'typeorm';\nconst ds = new DataSource({});\nasync function f(users: User[]) { const queryRunner = ds.createQueryRunner(); await queryRunner.startTransaction(); for (const user of users) await queryRunner.manager.save(user); await queryRunner.commitTransaction(); }`,
+    ],
+    [
+      'pg writes after BEGIN',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(rows: Row[]) { const client = await pool.connect(); await client.query('BEGIN'); for (const row of rows) await client.query('INSERT INTO t (a) VALUES ($1)', [row.a]); await client.query('COMMIT'); }`,
+    ],
+    [
+      'an in list',
+      `${PRISMA}async function f(groups: string[][]) { for (const ids of groups) await prisma.user.findMany({ where: { id: { in: ids } } }); }`,
+    ],
+    [
+      'createMany',
+      `${PRISMA}async function f(users: User[]) { for (const user of users) await prisma.post.createMany({ data: user.posts }); }`,
+    ],
+    [
+      'whereIn, $in, In(), mget, ANY($1)',
+      `import knex from 'knex';\nimport Redis from 'ioredis';\nimport { In, Repository } from 'typeorm';\nconst db = knex({});\nconst redis = new Redis();
+async function f(lists: string[][], repo: Repository<User>, pool: Pool) { for (const ids of lists) { await db('u').whereIn('id', ids); await repo.findBy({ id: In(ids) }); await redis.mget(...ids); await pool.query('SELECT * FROM u WHERE id = ANY($1)', [ids]); } }`,
+    ],
+    [
+      'loops over chunks',
+      `${PRISMA}import { chunk } from 'lodash';\nasync function f(ids: string[]) { for (const part of chunk(ids, 100)) await prisma.user.findMany({ where: { id: { in: part } } }); for (const batch of batches) await prisma.user.deleteMany({ where: { batch: batch.id } }); }`,
+    ],
+    [
+      'an index loop stepping by a batch size',
+      `${PRISMA}async function f(ids: string[]) { for (let i = 0; i < ids.length; i += 100) await prisma.user.updateMany({ where: { id: ids[i] }, data: {} }); }`,
+    ],
+    [
+      'DataLoader.load',
+      `async function f(ids: string[], loader: DataLoader<string, User>) { for (const id of ids) await loader.load(id); }`,
+    ],
+    [
+      'array find in a loop',
+      `function f(orders: Order[], users: User[]) { for (const order of orders) users.find((u) => u.id === order.userId); }`,
+    ],
+    [
+      'Prisma batches the findUnique calls of one tick (map)',
+      `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } }))); }`,
+    ],
+    [
+      'Prisma batches the findUnique calls of one tick (pushed in a loop without awaits)',
+      `${PRISMA}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(prisma.user.findUnique({ where: { id } })); return Promise.all(all); }`,
+    ],
+    [
+      'a limiter',
+      `${PRISMA}import pLimit from 'p-limit';\nconst limit = pLimit(4);\nasync function f(ids: string[]) { await Promise.all(ids.map((id) => limit(() => prisma.user.findUnique({ where: { id } })))); }`,
+    ],
+    [
+      'a literal tuple',
+      `${PRISMA}async function f() { for (const role of ['admin', 'editor']) await prisma.role.upsert({ where: { name: role }, create: { name: role }, update: {} }); }`,
+    ],
     ['a query in the for…of head', `${PRISMA}async function f() { for (const user of await prisma.user.findMany()) use(user); }`],
-    ['a query in a callback that is not an iteration', `${PRISMA}function f(ids: string[]) { for (const id of ids) setTimeout(() => prisma.user.delete({ where: { id } }), 10); }`],
-    ['a query kept as a promise and not awaited in the loop', `${PRISMA}function f(ids: string[]) { let last; for (const id of ids) last = prisma.user.findUnique({ where: { id } }); return last; }`],
+    [
+      'a query in a callback that is not an iteration',
+      `${PRISMA}function f(ids: string[]) { for (const id of ids) setTimeout(() => prisma.user.delete({ where: { id } }), 10); }`,
+    ],
+    [
+      'a query kept as a promise and not awaited in the loop',
+      `${PRISMA}function f(ids: string[]) { let last; for (const id of ids) last = prisma.user.findUnique({ where: { id } }); return last; }`,
+    ],
     ['HTTP requests (request-in-loop says those)', `async function f(ids: string[]) { for (const id of ids) await fetch('/u/' + id); }`],
-    ['transaction control statements', `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(names: string[]) { const c = await pool.connect(); for (const name of names) { await c.query('SAVEPOINT s'); } }`],
-    ['Prisma batch $transaction of mapped writes', `${PRISMA}async function f(rows: Row[]) { await prisma.$transaction(rows.map((row) => prisma.config.update({ where: { name: row.name }, data: { value: row.value } }))); }`],
-    ['Prisma batch $transaction through a variable', `${PRISMA}async function f(rows: Row[]) { const ops = rows.map((row) => prisma.config.update({ where: { name: row.name }, data: {} })); await prisma.$transaction(ops); }`],
-    ['Prisma batch $transaction of pushed operations', `${PRISMA}async function f(rows: Row[]) { const ops = []; for (const row of rows) ops.push(prisma.config.delete({ where: { name: row.name } })); await prisma.$transaction(ops); }`],
-    ['a semaphore acquired in the callback', `${PRISMA}async function f(items: Item[], sema: Semaphore) { await Promise.all(items.map(async (item) => { await sema.acquire(); try { await prisma.file.findUnique({ where: { id: item.id } }); } finally { sema.release(); } })); }`],
-    ['throttled loop', `${PRISMA}async function f(users: User[]) { for (const user of users) { await prisma.mail.create({ data: { to: user.email } }); await new Promise((r) => setTimeout(r, 200)); } }`],
+    [
+      'transaction control statements',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(names: string[]) { const c = await pool.connect(); for (const name of names) { await c.query('SAVEPOINT s'); } }`,
+    ],
+    [
+      'Prisma batch $transaction of mapped writes',
+      `${PRISMA}async function f(rows: Row[]) { await prisma.$transaction(rows.map((row) => prisma.config.update({ where: { name: row.name }, data: { value: row.value } }))); }`,
+    ],
+    [
+      'Prisma batch $transaction through a variable',
+      `${PRISMA}async function f(rows: Row[]) { const ops = rows.map((row) => prisma.config.update({ where: { name: row.name }, data: {} })); await prisma.$transaction(ops); }`,
+    ],
+    [
+      'Prisma batch $transaction of pushed operations',
+      `${PRISMA}async function f(rows: Row[]) { const ops = []; for (const row of rows) ops.push(prisma.config.delete({ where: { name: row.name } })); await prisma.$transaction(ops); }`,
+    ],
+    [
+      'a semaphore acquired in the callback',
+      `${PRISMA}async function f(items: Item[], sema: Semaphore) { await Promise.all(items.map(async (item) => { await sema.acquire(); try { await prisma.file.findUnique({ where: { id: item.id } }); } finally { sema.release(); } })); }`,
+    ],
+    [
+      'throttled loop',
+      `${PRISMA}async function f(users: User[]) { for (const user of users) { await prisma.mail.create({ data: { to: user.email } }); await new Promise((r) => setTimeout(r, 200)); } }`,
+    ],
   ])('%s', (_name, code) => {
     expect(messages(code)).toEqual([]);
   });
 
-  it.each([['test/orders.test.ts'], ['src/orders.spec.ts'], ['prisma/seed.ts'], ['db/seeds/users.ts'], ['src/migrations/1700000000-backfill.ts'], ['server/scripts/20220722000000-backfill-subscriptions.ts']])('in %s', (filename) => {
-    expect(messages(`${PRISMA}async function f(users: User[]) { for (const user of users) await prisma.user.create({ data: user }); }`, filename)).toEqual([]);
+  it.each([
+    ['test/orders.test.ts'],
+    ['src/orders.spec.ts'],
+    ['prisma/seed.ts'],
+    ['db/seeds/users.ts'],
+    ['src/migrations/1700000000-backfill.ts'],
+    ['server/scripts/20220722000000-backfill-subscriptions.ts'],
+  ])('in %s', (filename) => {
+    expect(
+      messages(
+        `${PRISMA}async function f(users: User[]) { for (const user of users) await prisma.user.create({ data: user }); }`,
+        filename,
+      ),
+    ).toEqual([]);
   });
 
   it('does not throw on broken code', () => {
-    expect(() => findings(`${PRISMA}async function f(ids) { for (const id of ids) await prisma.user.findUnique({ where: { id } `, { rule, syntaxErrors: 'analyze' })).not.toThrow();
+    expect(() =>
+      findings(`${PRISMA}async function f(ids) { for (const id of ids) await prisma.user.findUnique({ where: { id } `, {
+        rule,
+        syntaxErrors: 'analyze',
+      }),
+    ).not.toThrow();
   });
 });
 
@@ -177,25 +434,57 @@ export async function invoice(orders: { id: string; customerId: number }[]) {
 
   it('gives the same results as the loop it replaces (missing keys, duplicates, no orders)', async () => {
     const after = suggested(before);
-    for (const orders of [[{ id: 'a', customerId: 1 }, { id: 'b', customerId: 3 }], [{ id: 'c', customerId: 9 }], [], [{ id: 'd', customerId: 2 }, { id: 'e', customerId: 2 }]]) {
+    for (const orders of [
+      [
+        { id: 'a', customerId: 1 },
+        { id: 'b', customerId: 3 },
+      ],
+      [{ id: 'c', customerId: 9 }],
+      [],
+      [
+        { id: 'd', customerId: 2 },
+        { id: 'e', customerId: 2 },
+      ],
+    ]) {
       expect(await run(after, 'invoice', [orders])).toEqual(await run(before, 'invoice', [orders]));
     }
   });
 
   it('uses the collection itself when the key is the item, and no `as const` in JavaScript', () => {
-    const after = suggested(`const { prisma } = require('./db');\nasync function f(ids) {\n  for (const id of ids) {\n    const user = await prisma.user.findUnique({ where: { id } });\n    log(user);\n  }\n}\n`, 'src/a.js');
+    const after = suggested(
+      `const { prisma } = require('./db');\nasync function f(ids) {\n  for (const id of ids) {\n    const user = await prisma.user.findUnique({ where: { id } });\n    log(user);\n  }\n}\n`,
+      'src/a.js',
+    );
     expect(after).toContain('(await prisma.user.findMany({ where: { id: { in: ids } } })).map((user) => [user.id, user]),');
     expect(after).not.toContain('as const');
     expect(after).toContain('const user = usersById.get(id) ?? null;');
   });
 
   it.each([
-    ['the query is not the first statement', `${PRISMA}async function f(os: O[]) { for (const o of os) { if (!o.c) continue; const c = await prisma.c.findUnique({ where: { id: o.c } }); use(c); } }`],
-    ['the key depends on a value made in the loop', `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findUnique({ where: { id: key } }); const key = o.c; use(c); } }`],
-    ['findFirst (not unique)', `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findFirst({ where: { id: o.c } }); use(c); } }`],
-    ['select (the key might not be selected)', `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findUnique({ where: { id: o.c }, select: { name: true } }); use(c); } }`],
-    ['a destructured item', `${PRISMA}async function f(os: O[]) { for (const { c: id } of os) { const c = await prisma.c.findUnique({ where: { id } }); use(c); } }`],
-    ['a computed collection', `${PRISMA}async function f(os: O[]) { for (const o of os.filter(Boolean)) { const c = await prisma.c.findUnique({ where: { id: o.c } }); use(c); } }`],
+    [
+      'the query is not the first statement',
+      `${PRISMA}async function f(os: O[]) { for (const o of os) { if (!o.c) continue; const c = await prisma.c.findUnique({ where: { id: o.c } }); use(c); } }`,
+    ],
+    [
+      'the key depends on a value made in the loop',
+      `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findUnique({ where: { id: key } }); const key = o.c; use(c); } }`,
+    ],
+    [
+      'findFirst (not unique)',
+      `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findFirst({ where: { id: o.c } }); use(c); } }`,
+    ],
+    [
+      'select (the key might not be selected)',
+      `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findUnique({ where: { id: o.c }, select: { name: true } }); use(c); } }`,
+    ],
+    [
+      'a destructured item',
+      `${PRISMA}async function f(os: O[]) { for (const { c: id } of os) { const c = await prisma.c.findUnique({ where: { id } }); use(c); } }`,
+    ],
+    [
+      'a computed collection',
+      `${PRISMA}async function f(os: O[]) { for (const o of os.filter(Boolean)) { const c = await prisma.c.findUnique({ where: { id: o.c } }); use(c); } }`,
+    ],
   ])('no suggestion when %s', (_name, code) => {
     const found = findings(code, { rule });
     expect(found).toHaveLength(1);
@@ -218,7 +507,13 @@ describe('query-in-loop suggestion: the batched read of TypeORM, Mongoose and Se
     expect(fixes).toHaveLength(1);
     expect(fixes[0].safe).toBe(false);
     const text = applyFixes(code, fixes).text;
-    const parsed = ts.createSourceFile(filename ?? 'after.ts', text, ts.ScriptTarget.Latest, true, filename?.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+    const parsed = ts.createSourceFile(
+      filename ?? 'after.ts',
+      text,
+      ts.ScriptTarget.Latest,
+      true,
+      filename?.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS,
+    );
     expect(syntaxErrors(parsed)).toEqual([]);
     return { title: fixes[0].title, text };
   }
@@ -244,7 +539,11 @@ export async function authors(repo: Repository<User>, posts: Post[]) {
     ],
     [
       'TypeORM findOne({ where }) → findBy, reusing the In already imported',
-      loop(`import { In, Repository } from 'typeorm';\n`, 'repo.findOne({ where: { email: post.authorEmail } })', 'repo: Repository<User>, posts: Post[]'),
+      loop(
+        `import { In, Repository } from 'typeorm';\n`,
+        'repo.findOne({ where: { email: post.authorEmail } })',
+        'repo: Repository<User>, posts: Post[]',
+      ),
       'Fetch all users with one findBy before the loop and look them up in a Map (preview: reads them once, up front)',
       `import { In, Repository } from 'typeorm';
 export async function authors(repo: Repository<User>, posts: Post[]) {
@@ -342,35 +641,53 @@ export async function authors(posts: Post[]) {
     expect(after.text).toBe(expected);
   });
 
-  describe('importing TypeORM\'s In', () => {
+  describe("importing TypeORM's In", () => {
     const call = 'repo.findOneBy({ id: post.authorId })';
     const params = 'repo: Repository<User>, posts: Post[]';
 
     it('adds an import line when typeorm is only imported for types', () => {
       const { text } = suggested(loop(`import type { Repository } from 'typeorm';\nimport { log } from './log';\n`, call, params));
-      expect(text.startsWith(`import type { Repository } from 'typeorm';\nimport { log } from './log';\nimport { In } from 'typeorm';\nexport async function`)).toBe(true);
+      expect(
+        text.startsWith(
+          `import type { Repository } from 'typeorm';\nimport { log } from './log';\nimport { In } from 'typeorm';\nexport async function`,
+        ),
+      ).toBe(true);
     });
 
     it('adds an import line to a file that imports nothing from typeorm', () => {
       const { text } = suggested(`import { db } from './db';\n${loop('', 'db.userRepository.findOneBy({ id: post.authorId })')}`);
       expect(text.startsWith(`import { db } from './db';\nimport { In } from 'typeorm';\n`)).toBe(true);
-      expect(text).toContain('(await db.userRepository.findBy({ id: In(posts.map((post) => post.authorId)) })).map((user) => [user.id, user] as const)');
+      expect(text).toContain(
+        '(await db.userRepository.findBy({ id: In(posts.map((post) => post.authorId)) })).map((user) => [user.id, user] as const)',
+      );
     });
 
     it('requires it in a CommonJS file, into the existing require', () => {
-      const { text } = suggested(`const { Repository } = require('typeorm');\nasync function f(userRepository, ids) {\n  for (const id of ids) {\n    const user = await userRepository.findOneBy({ id });\n    log(user);\n  }\n}\n`, 'src/a.js');
-      expect(text).toBe(`const { Repository, In } = require('typeorm');\nasync function f(userRepository, ids) {\n  const usersById = new Map((await userRepository.findBy({ id: In(ids) })).map((user) => [user.id, user]));\n  for (const id of ids) {\n    const user = usersById.get(id) ?? null;\n    log(user);\n  }\n}\n`);
+      const { text } = suggested(
+        `const { Repository } = require('typeorm');\nasync function f(userRepository, ids) {\n  for (const id of ids) {\n    const user = await userRepository.findOneBy({ id });\n    log(user);\n  }\n}\n`,
+        'src/a.js',
+      );
+      expect(text).toBe(
+        `const { Repository, In } = require('typeorm');\nasync function f(userRepository, ids) {\n  const usersById = new Map((await userRepository.findBy({ id: In(ids) })).map((user) => [user.id, user]));\n  for (const id of ids) {\n    const user = usersById.get(id) ?? null;\n    log(user);\n  }\n}\n`,
+      );
     });
 
     it('adds a require line to a CommonJS file that does not require typeorm', () => {
-      const { text } = suggested(`'use strict';\nconst { db } = require('./db');\nasync function f(ids) {\n  for (const id of ids) {\n    const user = await db.userRepository.findOneBy({ id });\n    log(user);\n  }\n}\nmodule.exports = { f };\n`, 'src/a.js');
+      const { text } = suggested(
+        `'use strict';\nconst { db } = require('./db');\nasync function f(ids) {\n  for (const id of ids) {\n    const user = await db.userRepository.findOneBy({ id });\n    log(user);\n  }\n}\nmodule.exports = { f };\n`,
+        'src/a.js',
+      );
       expect(text.startsWith(`'use strict';\nconst { In } = require('typeorm');\n\nconst { db } = require('./db');\n`)).toBe(true);
       expect(text).toContain('(await db.userRepository.findBy({ id: In(ids) })).map((user) => [user.id, user])');
     });
 
     it('uses an alias or a namespace the file already has', () => {
-      expect(suggested(loop(`import { In as Any, Repository } from 'typeorm';\n`, call, params)).text).toContain('repo.findBy({ id: Any(posts.map((post) => post.authorId)) })');
-      expect(suggested(loop(`import * as typeorm from 'typeorm';\n`, call, 'repo: typeorm.Repository<User>, posts: Post[]')).text).toContain('repo.findBy({ id: typeorm.In(posts.map((post) => post.authorId)) })');
+      expect(suggested(loop(`import { In as Any, Repository } from 'typeorm';\n`, call, params)).text).toContain(
+        'repo.findBy({ id: Any(posts.map((post) => post.authorId)) })',
+      );
+      expect(
+        suggested(loop(`import * as typeorm from 'typeorm';\n`, call, 'repo: typeorm.Repository<User>, posts: Post[]')).text,
+      ).toContain('repo.findBy({ id: typeorm.In(posts.map((post) => post.authorId)) })');
     });
 
     it.each([
@@ -385,14 +702,42 @@ export async function authors(posts: Post[]) {
   });
 
   it.each([
-    ['TypeORM findOne with relations', loop(TYPEORM, 'repo.findOne({ where: { id: post.authorId }, relations: { team: true } })', 'repo: Repository<User>, posts: Post[]')],
-    ['TypeORM findOne with select', loop(TYPEORM, 'repo.findOne({ where: { id: post.authorId }, select: { name: true } })', 'repo: Repository<User>, posts: Post[]')],
-    ['TypeORM findOneBy with two fields', loop(TYPEORM, 'repo.findOneBy({ id: post.authorId, active: true })', 'repo: Repository<User>, posts: Post[]')],
-    ['TypeORM findOne with two where fields', loop(TYPEORM, 'repo.findOne({ where: { id: post.authorId, active: true } })', 'repo: Repository<User>, posts: Post[]')],
-    ['TypeORM findOne with a list of where alternatives', loop(TYPEORM, 'repo.findOne({ where: [{ id: post.authorId }] })', 'repo: Repository<User>, posts: Post[]')],
-    ['TypeORM findOneBy with an operator', loop(`import { Equal, Repository } from 'typeorm';\n`, 'repo.findOneBy({ id: Equal(post.authorId) })', 'repo: Repository<User>, posts: Post[]')],
-    ['TypeORM EntityManager.findOneBy (the entity comes first)', loop(`import { DataSource } from 'typeorm';\nconst ds = new DataSource({});\n`, 'ds.manager.findOneBy(User, { id: post.authorId })')],
-    ['TypeORM findOneOrFail (throws on a missing row)', loop(TYPEORM, 'repo.findOneOrFail({ where: { id: post.authorId } })', 'repo: Repository<User>, posts: Post[]')],
+    [
+      'TypeORM findOne with relations',
+      loop(TYPEORM, 'repo.findOne({ where: { id: post.authorId }, relations: { team: true } })', 'repo: Repository<User>, posts: Post[]'),
+    ],
+    [
+      'TypeORM findOne with select',
+      loop(TYPEORM, 'repo.findOne({ where: { id: post.authorId }, select: { name: true } })', 'repo: Repository<User>, posts: Post[]'),
+    ],
+    [
+      'TypeORM findOneBy with two fields',
+      loop(TYPEORM, 'repo.findOneBy({ id: post.authorId, active: true })', 'repo: Repository<User>, posts: Post[]'),
+    ],
+    [
+      'TypeORM findOne with two where fields',
+      loop(TYPEORM, 'repo.findOne({ where: { id: post.authorId, active: true } })', 'repo: Repository<User>, posts: Post[]'),
+    ],
+    [
+      'TypeORM findOne with a list of where alternatives',
+      loop(TYPEORM, 'repo.findOne({ where: [{ id: post.authorId }] })', 'repo: Repository<User>, posts: Post[]'),
+    ],
+    [
+      'TypeORM findOneBy with an operator',
+      loop(
+        `import { Equal, Repository } from 'typeorm';\n`,
+        'repo.findOneBy({ id: Equal(post.authorId) })',
+        'repo: Repository<User>, posts: Post[]',
+      ),
+    ],
+    [
+      'TypeORM EntityManager.findOneBy (the entity comes first)',
+      loop(`import { DataSource } from 'typeorm';\nconst ds = new DataSource({});\n`, 'ds.manager.findOneBy(User, { id: post.authorId })'),
+    ],
+    [
+      'TypeORM findOneOrFail (throws on a missing row)',
+      loop(TYPEORM, 'repo.findOneOrFail({ where: { id: post.authorId } })', 'repo: Repository<User>, posts: Post[]'),
+    ],
     ['Mongoose findById with a projection', loop(MONGOOSE, "User.findById(post.authorId, 'name')")],
     ['Mongoose findById(…).lean()', loop(MONGOOSE, 'User.findById(post.authorId).lean()')],
     ['Mongoose findOne with two fields', loop(MONGOOSE, 'User.findOne({ email: post.authorEmail, active: true })')],
@@ -401,9 +746,18 @@ export async function authors(posts: Post[]) {
     ['Sequelize findOne with include', loop(SEQUELIZE, 'User.findOne({ where: { id: post.authorId }, include: [Team] })')],
     ['Sequelize findOne with attributes', loop(SEQUELIZE, "User.findOne({ where: { id: post.authorId }, attributes: ['name'] })")],
     ['Sequelize findOne with two where fields', loop(SEQUELIZE, 'User.findOne({ where: { id: post.authorId, active: true } })')],
-    ['Sequelize findByPk (the key\'s name is not in the code)', loop(SEQUELIZE, 'User.findByPk(post.authorId)')],
-    ['a model whose library the call cannot tell (Sequelize or Mongoose)', loop(`import { User } from './models';\n`, 'User.findOne({ email: post.authorEmail })')],
-    ['the MongoDB driver', loop(`import { MongoClient } from 'mongodb';\nconst db = new MongoClient(url).db();\n`, "db.collection('users').findOne({ email: post.authorEmail })")],
+    ["Sequelize findByPk (the key's name is not in the code)", loop(SEQUELIZE, 'User.findByPk(post.authorId)')],
+    [
+      'a model whose library the call cannot tell (Sequelize or Mongoose)',
+      loop(`import { User } from './models';\n`, 'User.findOne({ email: post.authorEmail })'),
+    ],
+    [
+      'the MongoDB driver',
+      loop(
+        `import { MongoClient } from 'mongodb';\nconst db = new MongoClient(url).db();\n`,
+        "db.collection('users').findOne({ email: post.authorEmail })",
+      ),
+    ],
   ])('no suggestion for %s', (_name, code) => {
     const found = findings(code, { rule });
     expect(found).toHaveLength(1);
@@ -426,7 +780,14 @@ export async function authors(posts: Post[]) {
   // Small in-memory fakes of each library's client, written in the code the fix rewrites, so that the
   // code before and after the fix can run on the same inputs: a key no row has, and a key asked twice.
   const posts = [
-    [[{ id: 'p1', authorId: 1, authorEmail: 'ada@example.com' }, { id: 'p2', authorId: 9, authorEmail: 'nobody@example.com' }, { id: 'p3', authorId: 1, authorEmail: 'ada@example.com' }, { id: 'p4', authorId: 3, authorEmail: 'alan@example.com' }]],
+    [
+      [
+        { id: 'p1', authorId: 1, authorEmail: 'ada@example.com' },
+        { id: 'p2', authorId: 9, authorEmail: 'nobody@example.com' },
+        { id: 'p3', authorId: 1, authorEmail: 'ada@example.com' },
+        { id: 'p4', authorId: 3, authorEmail: 'alan@example.com' },
+      ],
+    ],
     [[{ id: 'p5', authorId: 2, authorEmail: 'grace@example.com' }]],
     [[]],
   ];
@@ -553,7 +914,7 @@ export async function bylines(posts: { id: string; authorId: number; authorEmail
   });
 });
 
-describe('query-in-loop sees through the project\'s own functions', () => {
+describe("query-in-loop sees through the project's own functions", () => {
   const DB = `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`;
 
   it('a helper in another file, called per item', () => {
@@ -582,7 +943,9 @@ describe('query-in-loop sees through the project\'s own functions', () => {
       rule,
     );
     expect(found).toHaveLength(1);
-    expect(found[0].message).toContain('this.usersService.find(…) runs once per post and queries the database each time (this.repo.findOneBy, through UsersRepository.byId) — concurrently');
+    expect(found[0].message).toContain(
+      'this.usersService.find(…) runs once per post and queries the database each time (this.repo.findOneBy, through UsersRepository.byId) — concurrently',
+    );
   });
 
   it('a recursive walk that queries per node', () => {
@@ -600,12 +963,45 @@ describe('query-in-loop sees through the project\'s own functions', () => {
   });
 
   it.each([
-    ['a helper that only reads a cache', { 'src/cache.ts': `const memo = new Map<string, User>();\nexport async function cachedUser(id: string) { return memo.get(id); }` }, `import { cachedUser } from './cache';\nexport async function f(ids: string[]) { for (const id of ids) await cachedUser(id); }`],
-    ['a helper behind a cache check', { 'src/db.ts': DB, 'src/cache.ts': `import { prisma } from './db';\nconst cache = new Map();\nexport async function user(id: string) { if (cache.has(id)) return cache.get(id); const u = await prisma.user.findUnique({ where: { id } }); cache.set(id, u); return u; }` }, `import { user } from './cache';\nexport async function f(ids: string[]) { for (const id of ids) await user(id); }`],
-    ['a helper that writes, inside a transaction', { 'src/db.ts': DB, 'src/audit.ts': `import { prisma } from './db';\nexport async function audit(tx, id: string) { await tx.audit.create({ data: { id } }); }` }, `import { prisma } from './db';\nimport { audit } from './audit';\nexport async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await audit(tx, id); }); }`],
-    ['a helper from a package', {}, `import { getUser } from 'user-sdk';\nexport async function f(ids: string[]) { for (const id of ids) await getUser(id); }`],
-    ['a helper called with a chunk', { 'src/db.ts': DB, 'src/users.ts': `import { prisma } from './db';\nexport async function users(ids: string[]) { return prisma.user.findMany({ where: { id: { in: ids } } }); }` }, `import { users } from './users';\nexport async function f(ids: string[]) { for (const part of chunk(ids, 100)) await users(part); }`],
-    ['a recursive walk that stops at the first match', { 'src/db.ts': DB }, `import { prisma } from './db';\nexport async function find(id: string, name: string): Promise<string | undefined> { const kids = await prisma.node.findMany({ where: { parentId: id } }); for (const kid of kids) { const hit = await find(kid.id, name); if (hit) return hit; } return undefined; }`],
+    [
+      'a helper that only reads a cache',
+      { 'src/cache.ts': `const memo = new Map<string, User>();\nexport async function cachedUser(id: string) { return memo.get(id); }` },
+      `import { cachedUser } from './cache';\nexport async function f(ids: string[]) { for (const id of ids) await cachedUser(id); }`,
+    ],
+    [
+      'a helper behind a cache check',
+      {
+        'src/db.ts': DB,
+        'src/cache.ts': `import { prisma } from './db';\nconst cache = new Map();\nexport async function user(id: string) { if (cache.has(id)) return cache.get(id); const u = await prisma.user.findUnique({ where: { id } }); cache.set(id, u); return u; }`,
+      },
+      `import { user } from './cache';\nexport async function f(ids: string[]) { for (const id of ids) await user(id); }`,
+    ],
+    [
+      'a helper that writes, inside a transaction',
+      {
+        'src/db.ts': DB,
+        'src/audit.ts': `import { prisma } from './db';\nexport async function audit(tx, id: string) { await tx.audit.create({ data: { id } }); }`,
+      },
+      `import { prisma } from './db';\nimport { audit } from './audit';\nexport async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await audit(tx, id); }); }`,
+    ],
+    [
+      'a helper from a package',
+      {},
+      `import { getUser } from 'user-sdk';\nexport async function f(ids: string[]) { for (const id of ids) await getUser(id); }`,
+    ],
+    [
+      'a helper called with a chunk',
+      {
+        'src/db.ts': DB,
+        'src/users.ts': `import { prisma } from './db';\nexport async function users(ids: string[]) { return prisma.user.findMany({ where: { id: { in: ids } } }); }`,
+      },
+      `import { users } from './users';\nexport async function f(ids: string[]) { for (const part of chunk(ids, 100)) await users(part); }`,
+    ],
+    [
+      'a recursive walk that stops at the first match',
+      { 'src/db.ts': DB },
+      `import { prisma } from './db';\nexport async function find(id: string, name: string): Promise<string | undefined> { const kids = await prisma.node.findMany({ where: { parentId: id } }); for (const kid of kids) { const hit = await find(kid.id, name); if (hit) return hit; } return undefined; }`,
+    ],
   ])('stays quiet: %s', (_name, extra, code) => {
     expect(projectFindings({ ...extra, 'src/entry.ts': code }, 'src/entry.ts', rule)).toEqual([]);
   });
@@ -636,8 +1032,14 @@ describe('query-in-loop: relations loaded one row at a time', () => {
 
   it.each([
     ['a getter on plain objects', `async function f(items: Item[]) { for (const item of items) await item.getLabel(); }`],
-    ['Model.populate(docs) (the batch form)', `import mongoose from 'mongoose';\nconst Post = mongoose.model('Post', schema);\nasync function f() { const posts = await Post.find(); await Post.populate(posts, 'author'); }`],
-    ['an awaited property of rows that did not come from TypeORM', `import { Repository } from 'typeorm';\nasync function f(jobs: Job[]) { for (const job of jobs) await job.done; }`],
+    [
+      'Model.populate(docs) (the batch form)',
+      `import mongoose from 'mongoose';\nconst Post = mongoose.model('Post', schema);\nasync function f() { const posts = await Post.find(); await Post.populate(posts, 'author'); }`,
+    ],
+    [
+      'an awaited property of rows that did not come from TypeORM',
+      `import { Repository } from 'typeorm';\nasync function f(jobs: Job[]) { for (const job of jobs) await job.done; }`,
+    ],
   ])('stays quiet: %s', (_name, code) => {
     expect(messages(code)).toEqual([]);
   });
@@ -647,19 +1049,29 @@ describe('query-in-loop: better-sqlite3 (synchronous)', () => {
   const SQLITE = `import Database from 'better-sqlite3';\nconst db = new Database('app.db');\n`;
 
   it('a statement prepared and run per item', () => {
-    expect(messages(`${SQLITE}export function names(ids: number[]) { return ids.map((id) => db.prepare('SELECT name FROM users WHERE id = ?').get(id)); }`)).toEqual([
-      "db.prepare(…).get runs once per id and compiles its statement again on every pass (prepare it once, outside the loop): fetch them all with one statement with WHERE id IN (SELECT value FROM json_each(?)), prepared once and run with JSON.stringify(ids)",
+    expect(
+      messages(
+        `${SQLITE}export function names(ids: number[]) { return ids.map((id) => db.prepare('SELECT name FROM users WHERE id = ?').get(id)); }`,
+      ),
+    ).toEqual([
+      'db.prepare(…).get runs once per id and compiles its statement again on every pass (prepare it once, outside the loop): fetch them all with one statement with WHERE id IN (SELECT value FROM json_each(?)), prepared once and run with JSON.stringify(ids)',
     ]);
   });
 
   it('inserts one at a time outside a transaction', () => {
-    const found = messages(`${SQLITE}const insert = db.prepare('INSERT INTO events (kind) VALUES (?)');\nexport function save(events: Ev[]) { for (const event of events) insert.run(event.kind); }`);
+    const found = messages(
+      `${SQLITE}const insert = db.prepare('INSERT INTO events (kind) VALUES (?)');\nexport function save(events: Ev[]) { for (const event of events) insert.run(event.kind); }`,
+    );
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('db.transaction(…) around the loop');
   });
 
   it('stays quiet inside db.transaction', () => {
-    expect(messages(`${SQLITE}const insert = db.prepare('INSERT INTO events (kind) VALUES (?)');\nexport const save = db.transaction((events: Ev[]) => { for (const event of events) insert.run(event.kind); });`)).toEqual([]);
+    expect(
+      messages(
+        `${SQLITE}const insert = db.prepare('INSERT INTO events (kind) VALUES (?)');\nexport const save = db.transaction((events: Ev[]) => { for (const event of events) insert.run(event.kind); });`,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -667,7 +1079,12 @@ describe('query-in-loop: ordered work stays quiet', () => {
   const DB = `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`;
 
   it('a migration runner by name', () => {
-    expect(messages(`${PRISMA}export async function run(migrations: M[]) { for (const m of migrations) { await m.run(); await prisma.appMigration.update({ where: { name: m.name }, data: { done: true } }); } }`, 'apps/worker/migrationWorker.ts')).toEqual([]);
+    expect(
+      messages(
+        `${PRISMA}export async function run(migrations: M[]) { for (const m of migrations) { await m.run(); await prisma.appMigration.update({ where: { name: m.name }, data: { done: true } }); } }`,
+        'apps/worker/migrationWorker.ts',
+      ),
+    ).toEqual([]);
   });
 
   it('a helper whose writes all pass the transaction it is given', () => {
@@ -685,7 +1102,10 @@ describe('query-in-loop: ordered work stays quiet', () => {
 
   it('a recursion over an array the caller passed in is a helper per item, not a tree walk', () => {
     const found = projectFindings(
-      { 'src/db.ts': DB, 'src/entry.ts': `import { prisma } from './db';\nexport async function remove(ids: string | string[]): Promise<void> { if (Array.isArray(ids)) { await Promise.all(ids.map((id) => remove(id))); return; } await prisma.item.delete({ where: { id: ids } }); }` },
+      {
+        'src/db.ts': DB,
+        'src/entry.ts': `import { prisma } from './db';\nexport async function remove(ids: string | string[]): Promise<void> { if (Array.isArray(ids)) { await Promise.all(ids.map((id) => remove(id))); return; } await prisma.item.delete({ where: { id: ids } }); }`,
+      },
       'src/entry.ts',
       rule,
     );
@@ -696,9 +1116,21 @@ describe('query-in-loop: ordered work stays quiet', () => {
 
 describe('query-in-loop: set-based SQL per period is already batched', () => {
   it.each([
-    ['a DELETE selecting rows by a join and a range', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function rollup(weeks: Date[]) { for (const week of weeks) await pool.query('DELETE FROM insights i USING docs d WHERE d.id = i.doc_id AND i.period_start >= $1', [week]); }`, 0],
-    ['INSERT … SELECT', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function copy(days: Date[]) { for (const day of days) await pool.query('INSERT INTO daily SELECT * FROM raw WHERE at::date = $1', [day]); }`, 0],
-    ['an UPDATE by key is still per row', `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function touch(ids: number[]) { for (const id of ids) await pool.query('UPDATE t SET seen = true WHERE kind = 1 AND id = $1', [id]); }`, 1],
+    [
+      'a DELETE selecting rows by a join and a range',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function rollup(weeks: Date[]) { for (const week of weeks) await pool.query('DELETE FROM insights i USING docs d WHERE d.id = i.doc_id AND i.period_start >= $1', [week]); }`,
+      0,
+    ],
+    [
+      'INSERT … SELECT',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function copy(days: Date[]) { for (const day of days) await pool.query('INSERT INTO daily SELECT * FROM raw WHERE at::date = $1', [day]); }`,
+      0,
+    ],
+    [
+      'an UPDATE by key is still per row',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function touch(ids: number[]) { for (const id of ids) await pool.query('UPDATE t SET seen = true WHERE kind = 1 AND id = $1', [id]); }`,
+      1,
+    ],
   ])('%s', (_name, code, expected) => {
     expect(messages(code)).toHaveLength(expected);
   });

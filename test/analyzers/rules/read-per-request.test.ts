@@ -9,30 +9,91 @@ const express = `import express from 'express';\nconst app = express();\n`;
 
 describe('read-per-request reports', () => {
   it.each([
-    ['fs.readFileSync of a literal', `import fs from 'fs';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync('index.html', 'utf8')));`],
-    ['a named readFileSync import and path.join(__dirname, …)', `import { readFileSync } from 'node:fs';\nimport path from 'node:path';\n${express}app.get('/', (req, res) => res.send(readFileSync(path.join(__dirname, 'views', 'index.html'))));`],
-    ['a named join import', `import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\n${express}app.get('/', (req, res) => res.send(readFileSync(join(__dirname, 'a.txt'))));`],
-    ['await fs.promises.readFile', `import * as fs from 'fs';\n${express}app.get('/', async (req, res) => res.send(await fs.promises.readFile('a.json', 'utf8')));`],
-    ['fs/promises default import', `import fsp from 'node:fs/promises';\n${express}app.post('/x', async (req, res) => { res.json(JSON.parse(await fsp.readFile('/etc/app/x.json', 'utf8'))); });`],
-    ['fs/promises named import', `import { readFile } from 'fs/promises';\n${express}app.get('/', async (req, res) => res.send(await readFile('a.txt')));`],
-    ['promises imported from fs', `import { promises as fsp } from 'fs';\n${express}app.get('/', async (req, res) => res.send(await fsp.readFile('a.txt')));`],
-    ['the callback form', `import fs from 'fs';\n${express}app.get('/', (req, res) => fs.readFile('a.txt', 'utf8', (err, text) => res.send(text)));`],
-    ['fs-extra readJson (promise form)', `import fse from 'fs-extra';\n${express}app.get('/', async (req, res) => res.json(await fse.readJson('data.json')));`],
-    ['require(\'fs\') in http.createServer', `const fs = require('fs');\nconst http = require('http');\nhttp.createServer((req, res) => { res.end(fs.readFileSync('./banner.txt')); }).listen(80);`],
-    ['a module-level constant path', `import fs from 'fs';\nimport path from 'path';\nconst VIEWS = path.resolve(__dirname, '..', 'views');\nconst INDEX = path.join(VIEWS, 'index.html');\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(INDEX, 'utf8')));`],
-    ['a template of constants', `import fs from 'fs';\nconst DIR = '/srv';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(\`\${DIR}/x.html\`)));`],
-    ['process.env and process.cwd()', `import fs from 'fs';\nimport path from 'path';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(path.join(process.cwd(), process.env.PAGE ?? 'index.html'))));`.replace(" ?? 'index.html'", '')],
-    ['a directory from an imported configuration object', `import { readFile } from 'fs/promises';\nimport path from 'path';\nimport { config } from './config';\n${express}app.get('/r', async (req, res) => res.send(await readFile(path.join(config.templateDir, 'receipt.html'), 'utf8')));`],
-    ['a nested callback inside a handler', `import fs from 'fs';\n${express}app.get('/', (req, res) => { [1, 2].forEach(() => fs.readFileSync('a.txt')); res.end(); });`],
-    ['a Next.js route handler', `import { readFile } from 'fs/promises';\nexport async function GET() { return new Response(await readFile('public/data.json')); }`],
-    ['a Nest controller method', `import { Controller, Get } from '@nestjs/common';\nimport * as fs from 'fs';\n@Controller('x')\nexport class X { @Get() list() { return fs.readFileSync('list.json', 'utf8'); } }`],
+    [
+      'fs.readFileSync of a literal',
+      `import fs from 'fs';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync('index.html', 'utf8')));`,
+    ],
+    [
+      'a named readFileSync import and path.join(__dirname, …)',
+      `import { readFileSync } from 'node:fs';\nimport path from 'node:path';\n${express}app.get('/', (req, res) => res.send(readFileSync(path.join(__dirname, 'views', 'index.html'))));`,
+    ],
+    [
+      'a named join import',
+      `import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\n${express}app.get('/', (req, res) => res.send(readFileSync(join(__dirname, 'a.txt'))));`,
+    ],
+    [
+      'await fs.promises.readFile',
+      `import * as fs from 'fs';\n${express}app.get('/', async (req, res) => res.send(await fs.promises.readFile('a.json', 'utf8')));`,
+    ],
+    [
+      'fs/promises default import',
+      `import fsp from 'node:fs/promises';\n${express}app.post('/x', async (req, res) => { res.json(JSON.parse(await fsp.readFile('/etc/app/x.json', 'utf8'))); });`,
+    ],
+    [
+      'fs/promises named import',
+      `import { readFile } from 'fs/promises';\n${express}app.get('/', async (req, res) => res.send(await readFile('a.txt')));`,
+    ],
+    [
+      'promises imported from fs',
+      `import { promises as fsp } from 'fs';\n${express}app.get('/', async (req, res) => res.send(await fsp.readFile('a.txt')));`,
+    ],
+    [
+      'the callback form',
+      `import fs from 'fs';\n${express}app.get('/', (req, res) => fs.readFile('a.txt', 'utf8', (err, text) => res.send(text)));`,
+    ],
+    [
+      'fs-extra readJson (promise form)',
+      `import fse from 'fs-extra';\n${express}app.get('/', async (req, res) => res.json(await fse.readJson('data.json')));`,
+    ],
+    [
+      "require('fs') in http.createServer",
+      `const fs = require('fs');\nconst http = require('http');\nhttp.createServer((req, res) => { res.end(fs.readFileSync('./banner.txt')); }).listen(80);`,
+    ],
+    [
+      'a module-level constant path',
+      `import fs from 'fs';\nimport path from 'path';\nconst VIEWS = path.resolve(__dirname, '..', 'views');\nconst INDEX = path.join(VIEWS, 'index.html');\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(INDEX, 'utf8')));`,
+    ],
+    [
+      'a template of constants',
+      `import fs from 'fs';\nconst DIR = '/srv';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(\`\${DIR}/x.html\`)));`,
+    ],
+    [
+      'process.env and process.cwd()',
+      `import fs from 'fs';\nimport path from 'path';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(path.join(process.cwd(), process.env.PAGE ?? 'index.html'))));`.replace(
+        " ?? 'index.html'",
+        '',
+      ),
+    ],
+    [
+      'a directory from an imported configuration object',
+      `import { readFile } from 'fs/promises';\nimport path from 'path';\nimport { config } from './config';\n${express}app.get('/r', async (req, res) => res.send(await readFile(path.join(config.templateDir, 'receipt.html'), 'utf8')));`,
+    ],
+    [
+      'a nested callback inside a handler',
+      `import fs from 'fs';\n${express}app.get('/', (req, res) => { [1, 2].forEach(() => fs.readFileSync('a.txt')); res.end(); });`,
+    ],
+    [
+      'a Next.js route handler',
+      `import { readFile } from 'fs/promises';\nexport async function GET() { return new Response(await readFile('public/data.json')); }`,
+    ],
+    [
+      'a Nest controller method',
+      `import { Controller, Get } from '@nestjs/common';\nimport * as fs from 'fs';\n@Controller('x')\nexport class X { @Get() list() { return fs.readFileSync('list.json', 'utf8'); } }`,
+    ],
   ])('%s', (_name, code) => {
-    const filename = code.includes('export async function GET') ? 'app/api/data/route.ts' : code.includes('require(') ? 'server.js' : undefined;
+    const filename = code.includes('export async function GET')
+      ? 'app/api/data/route.ts'
+      : code.includes('require(')
+        ? 'server.js'
+        : undefined;
     expect(findings(code, { rule, filename })).toHaveLength(1);
   });
 
   it('names the file and the call', () => {
-    const [finding] = findings(`import fs from 'fs';\nimport path from 'path';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(path.join(__dirname, 'views', 'index.html'), 'utf8')));`, { rule });
+    const [finding] = findings(
+      `import fs from 'fs';\nimport path from 'path';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(path.join(__dirname, 'views', 'index.html'), 'utf8')));`,
+      { rule },
+    );
     expect(finding.message).toContain('`fs.readFileSync`');
     expect(finding.message).toContain('`views/index.html`');
     expect(finding.message).toMatch(/every request/);
@@ -42,15 +103,39 @@ describe('read-per-request reports', () => {
 
 describe('read-per-request stays quiet', () => {
   it.each([
-    ['a read at module level', `import fs from 'fs';\nconst html = fs.readFileSync('index.html', 'utf8');\n${express}app.get('/', (req, res) => res.send(html));`],
-    ['a path from the request', `import fs from 'fs';\nimport path from 'path';\n${express}app.get('/f/:name', (req, res) => res.send(fs.readFileSync(path.join(__dirname, 'files', path.basename(req.params.name)))));`],
-    ['a path from a variable computed per request', `import fs from 'fs';\n${express}app.get('/', (req, res) => { const file = req.query.lang === 'de' ? 'de.html' : 'en.html'; res.send(fs.readFileSync(file)); });`],
-    ['a path from a module-level let', `import fs from 'fs';\nlet current = 'a.html';\nexport function use(p: string) { current = p; }\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(current)));`],
-    ['a module-level object whose property this file changes', `import fs from 'fs';\nconst state = { page: 'a.html' };\nexport function use(p: string) { state.page = p; }\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(state.page)));`],
+    [
+      'a read at module level',
+      `import fs from 'fs';\nconst html = fs.readFileSync('index.html', 'utf8');\n${express}app.get('/', (req, res) => res.send(html));`,
+    ],
+    [
+      'a path from the request',
+      `import fs from 'fs';\nimport path from 'path';\n${express}app.get('/f/:name', (req, res) => res.send(fs.readFileSync(path.join(__dirname, 'files', path.basename(req.params.name)))));`,
+    ],
+    [
+      'a path from a variable computed per request',
+      `import fs from 'fs';\n${express}app.get('/', (req, res) => { const file = req.query.lang === 'de' ? 'de.html' : 'en.html'; res.send(fs.readFileSync(file)); });`,
+    ],
+    [
+      'a path from a module-level let',
+      `import fs from 'fs';\nlet current = 'a.html';\nexport function use(p: string) { current = p; }\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(current)));`,
+    ],
+    [
+      'a module-level object whose property this file changes',
+      `import fs from 'fs';\nconst state = { page: 'a.html' };\nexport function use(p: string) { state.page = p; }\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(state.page)));`,
+    ],
     ['a read outside any handler', `import fs from 'fs';\nexport function load() { return fs.readFileSync('a.txt', 'utf8'); }`],
-    ['a user function named readFileSync', `${express}function readFileSync(p: string) { return p; }\napp.get('/', (req, res) => res.send(readFileSync('a')));`],
-    ['a method on another object', `import cache from './cache';\n${express}app.get('/', async (req, res) => res.send(await cache.readFile('a.txt')));`],
-    ['path.join through something that is not the path module', `import fs from 'fs';\nimport url from './url';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(url.join('a', 'b'))));`],
+    [
+      'a user function named readFileSync',
+      `${express}function readFileSync(p: string) { return p; }\napp.get('/', (req, res) => res.send(readFileSync('a')));`,
+    ],
+    [
+      'a method on another object',
+      `import cache from './cache';\n${express}app.get('/', async (req, res) => res.send(await cache.readFile('a.txt')));`,
+    ],
+    [
+      'path.join through something that is not the path module',
+      `import fs from 'fs';\nimport url from './url';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync(url.join('a', 'b'))));`,
+    ],
     ['writes', `import fs from 'fs';\n${express}app.post('/', (req, res) => { fs.writeFileSync('log.txt', 'x'); res.end(); });`],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
@@ -65,8 +150,12 @@ describe('read-per-request stays quiet', () => {
   });
 
   it('does not throw on broken syntax', () => {
-    expect(() => findings(`import fs from 'fs';\napp.get('/', (req, res) => fs.readFileSync(`, { rule, syntaxErrors: 'analyze' })).not.toThrow();
-    expect(() => findings(`import fs from 'fs';\napp.get('/', (req, res) => fs.readFile())`, { rule, syntaxErrors: 'analyze' })).not.toThrow();
+    expect(() =>
+      findings(`import fs from 'fs';\napp.get('/', (req, res) => fs.readFileSync(`, { rule, syntaxErrors: 'analyze' }),
+    ).not.toThrow();
+    expect(() =>
+      findings(`import fs from 'fs';\napp.get('/', (req, res) => fs.readFile())`, { rule, syntaxErrors: 'analyze' }),
+    ).not.toThrow();
   });
 });
 
@@ -110,6 +199,10 @@ describe('read-per-request fixes are previews', () => {
 
   it('never offers a safe fix (the file may change on disk)', () => {
     const code = `import fs from 'fs';\n${express}app.get('/', (req, res) => res.send(fs.readFileSync('a.txt')));`;
-    expect(findings(code, { rule }).flatMap((f) => f.fixes).filter((f) => f.safe)).toEqual([]);
+    expect(
+      findings(code, { rule })
+        .flatMap((f) => f.fixes)
+        .filter((f) => f.safe),
+    ).toEqual([]);
   });
 });

@@ -9,13 +9,34 @@ describe('redundant-pass reports', () => {
   it.each([
     ['filter(p)[0]', `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin')[0]; }`],
     ['filter(p).shift()', `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin').shift(); }`],
-    ['filter(p).pop() (the last match)', `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin').pop(); }`],
-    ['filter(p).length > 0', `export function f(invoices: Array<{ due: number }>, now: number) { return invoices.filter((i) => i.due < now).length > 0; }`],
-    ['0 === filter(p).length', `export function f(invoices: Array<{ due: number }>, now: number) { return 0 === invoices.filter((i) => i.due < now).length; }`],
-    ['!filter(p).length', `export function f(invoices: Array<{ due: number }>, now: number) { return !invoices.filter((i) => i.due < now).length; }`],
-    ['if (filter(p).length)', `export function f(invoices: Array<{ due: number }>, now: number) { if (invoices.filter((i) => i.due < now).length) return 1; return 0; }`],
-    ['map(f).slice(a, b)', `export function f(rows: Array<{ name: string }>) { return rows.map((r) => '<li>' + r.name + '</li>').slice(0, 20); }`],
-    ['a sorted copy, then filtered', `export function f(users: Array<{ score: number; active: boolean }>) { return [...users].sort((a, b) => b.score - a.score).filter((u) => u.active); }`],
+    [
+      'filter(p).pop() (the last match)',
+      `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin').pop(); }`,
+    ],
+    [
+      'filter(p).length > 0',
+      `export function f(invoices: Array<{ due: number }>, now: number) { return invoices.filter((i) => i.due < now).length > 0; }`,
+    ],
+    [
+      '0 === filter(p).length',
+      `export function f(invoices: Array<{ due: number }>, now: number) { return 0 === invoices.filter((i) => i.due < now).length; }`,
+    ],
+    [
+      '!filter(p).length',
+      `export function f(invoices: Array<{ due: number }>, now: number) { return !invoices.filter((i) => i.due < now).length; }`,
+    ],
+    [
+      'if (filter(p).length)',
+      `export function f(invoices: Array<{ due: number }>, now: number) { if (invoices.filter((i) => i.due < now).length) return 1; return 0; }`,
+    ],
+    [
+      'map(f).slice(a, b)',
+      `export function f(rows: Array<{ name: string }>) { return rows.map((r) => '<li>' + r.name + '</li>').slice(0, 20); }`,
+    ],
+    [
+      'a sorted copy, then filtered',
+      `export function f(users: Array<{ score: number; active: boolean }>) { return [...users].sort((a, b) => b.score - a.score).filter((u) => u.active); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
   });
@@ -37,12 +58,21 @@ describe('redundant-pass reports', () => {
 describe('redundant-pass stays quiet', () => {
   it.each([
     ['every match used', `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin'); }`],
-    ['the count used', `export function f(invoices: Array<{ due: number }>, now: number) { return invoices.filter((i) => i.due < now).length; }`],
+    [
+      'the count used',
+      `export function f(invoices: Array<{ due: number }>, now: number) { return invoices.filter((i) => i.due < now).length; }`,
+    ],
     ['a mapping that uses the index', `export function f(rows: string[]) { return rows.map((r, i) => i + r).slice(0, 10); }`],
     ['a slice that drops one item', `export function f(lines: string[]) { return lines.map((l) => ' * ' + l).slice(1); }`],
     ['a short literal', `export function f() { return [1, 2, 3].filter((n) => n % 2).length > 0; }`],
-    ['a predicate passed by name', `export function f(users: Array<{ role: string }>, p: (u: { role: string }) => boolean) { return users.filter(p)[0]; }`],
-    ['a list of one record\u2019s children', `export function f(chat: { messages: Array<{ type: string }> }) { return chat.messages.filter((m) => m.type === 'a').length > 0; }`],
+    [
+      'a predicate passed by name',
+      `export function f(users: Array<{ role: string }>, p: (u: { role: string }) => boolean) { return users.filter(p)[0]; }`,
+    ],
+    [
+      'a list of one record\u2019s children',
+      `export function f(chat: { messages: Array<{ type: string }> }) { return chat.messages.filter((m) => m.type === 'a').length > 0; }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
   });

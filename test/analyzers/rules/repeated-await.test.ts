@@ -6,29 +6,65 @@ const db = `interface Db { findUser(id: string): Promise<{ n: string }>; listPos
 
 describe('repeated-await reports', () => {
   it.each([
-    ['the same read twice with a read in between', `${db}export async function f(db: Db, id: string) { const a = await db.findUser(id); const p = await db.listPosts(id); const b = await db.findUser(id); return [a, p, b]; }`],
-    ['the same read twice, the first discarded', `${db}export async function f(db: Db, id: string) { await db.findUser(id); return await db.findUser(id); }`],
-    ['an assignment then a declaration', `${db}export async function f(db: Db, id: string) { let a; a = await db.findUser(id); const b = await db.findUser(id); return [a, b]; }`],
+    [
+      'the same read twice with a read in between',
+      `${db}export async function f(db: Db, id: string) { const a = await db.findUser(id); const p = await db.listPosts(id); const b = await db.findUser(id); return [a, p, b]; }`,
+    ],
+    [
+      'the same read twice, the first discarded',
+      `${db}export async function f(db: Db, id: string) { await db.findUser(id); return await db.findUser(id); }`,
+    ],
+    [
+      'an assignment then a declaration',
+      `${db}export async function f(db: Db, id: string) { let a; a = await db.findUser(id); const b = await db.findUser(id); return [a, b]; }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
   });
 
   it('names the first result to reuse', () => {
-    const [finding] = findings(`${db}export async function f(db: Db, id: string) { const user = await db.findUser(id); const again = await db.findUser(id); return [user, again]; }`, { rule });
+    const [finding] = findings(
+      `${db}export async function f(db: Db, id: string) { const user = await db.findUser(id); const again = await db.findUser(id); return [user, again]; }`,
+      { rule },
+    );
     expect(finding.message).toContain('Reuse `user`');
   });
 });
 
 describe('repeated-await stays quiet', () => {
   it.each([
-    ['a write in between', `${db}export async function f(db: Db, id: string) { const a = await db.findUser(id); await db.updateUser(id, {}); const b = await db.findUser(id); return [a, b]; }`],
-    ['different arguments', `${db}export async function f(db: Db, a: string, b: string) { return [await db.findUser(a), await db.findUser(b)]; }`],
-    ['an argument reassigned in between', `${db}export async function f(db: Db, id: string) { let c = id; const a = await db.findUser(c); c = a.n; const b = await db.findUser(c); return b; }`],
-    ['different branches', `${db}export async function f(db: Db, id: string, x: boolean) { if (x) { return await db.findUser(id); } else { return await db.findUser(id); } }`],
-    ['a polling loop', `${db}export async function f(db: Db, id: string) { let u = await db.findUser(id); while (!u.n) { u = await db.findUser(id); } return u; }`],
-    ['an unknown awaited call in between', `${db}declare function step(): Promise<void>;\nexport async function f(db: Db, id: string) { const a = await db.findUser(id); await step(); const b = await db.findUser(id); return [a, b]; }`],
-    ['a first call inside a condition', `${db}export async function f(db: Db, id: string, x: boolean) { const a = x && (await db.findUser(id)); const b = await db.findUser(id); return [a, b]; }`],
-    ['calls that are not reads', `declare function send(id: string): Promise<void>;\nexport async function f(id: string) { await send(id); await send(id); }`],
+    [
+      'a write in between',
+      `${db}export async function f(db: Db, id: string) { const a = await db.findUser(id); await db.updateUser(id, {}); const b = await db.findUser(id); return [a, b]; }`,
+    ],
+    [
+      'different arguments',
+      `${db}export async function f(db: Db, a: string, b: string) { return [await db.findUser(a), await db.findUser(b)]; }`,
+    ],
+    [
+      'an argument reassigned in between',
+      `${db}export async function f(db: Db, id: string) { let c = id; const a = await db.findUser(c); c = a.n; const b = await db.findUser(c); return b; }`,
+    ],
+    [
+      'different branches',
+      `${db}export async function f(db: Db, id: string, x: boolean) { if (x) { return await db.findUser(id); } else { return await db.findUser(id); } }`,
+    ],
+    [
+      'a polling loop',
+      `${db}export async function f(db: Db, id: string) { let u = await db.findUser(id); while (!u.n) { u = await db.findUser(id); } return u; }`,
+    ],
+    [
+      'an unknown awaited call in between',
+      `${db}declare function step(): Promise<void>;\nexport async function f(db: Db, id: string) { const a = await db.findUser(id); await step(); const b = await db.findUser(id); return [a, b]; }`,
+    ],
+    [
+      'a first call inside a condition',
+      `${db}export async function f(db: Db, id: string, x: boolean) { const a = x && (await db.findUser(id)); const b = await db.findUser(id); return [a, b]; }`,
+    ],
+    [
+      'calls that are not reads',
+      `declare function send(id: string): Promise<void>;\nexport async function f(id: string) { await send(id); await send(id); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
   });

@@ -12,28 +12,47 @@ describe('request-in-loop reports a request per item', () => {
   });
 
   it('Promise.all(items.map(…)) is unbounded', () => {
-    const [message] = messages(`import axios from 'axios';\nfunction f(urls: string[]) { return Promise.all(urls.map(async (url) => (await axios.get(url)).data)); }`);
+    const [message] = messages(
+      `import axios from 'axios';\nfunction f(urls: string[]) { return Promise.all(urls.map(async (url) => (await axios.get(url)).data)); }`,
+    );
     expect(message).toBe(
       'axios.get runs once per url, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
     );
   });
 
   it('the same URL every time: make it once', () => {
-    expect(messages(`async function f(rows: Row[]) { for (const row of rows) { const rates = await fetch('https://api.example.com/rates').then((r) => r.json()); use(row, rates); } }`)).toEqual([
-      'fetch makes the same request once per row: make it once before the loop and reuse the response',
-    ]);
+    expect(
+      messages(
+        `async function f(rows: Row[]) { for (const row of rows) { const rates = await fetch('https://api.example.com/rates').then((r) => r.json()); use(row, rates); } }`,
+      ),
+    ).toEqual(['fetch makes the same request once per row: make it once before the loop and reuse the response']);
   });
 
   it.each([
     ['got', `import got from 'got';\nasync function f(ids: string[]) { for (const id of ids) await got(\`/x/\${id}\`).json(); }`],
     ['ky', `import ky from 'ky';\nasync function f(ids: string[]) { for (const id of ids) await ky.get(\`/x/\${id}\`).json(); }`],
-    ['undici request', `import { request } from 'undici';\nasync function f(ids: string[]) { for (const id of ids) await request(\`/x/\${id}\`); }`],
+    [
+      'undici request',
+      `import { request } from 'undici';\nasync function f(ids: string[]) { for (const id of ids) await request(\`/x/\${id}\`); }`,
+    ],
     ['node-fetch', `const fetch = require('node-fetch');\nasync function f(ids) { for (const id of ids) await fetch('/x/' + id); }`],
-    ['an axios instance', `import axios from 'axios';\nconst api = axios.create({ baseURL: '/api' });\nasync function f(users: User[]) { for (const user of users) await api.put(\`/users/\${user.id}\`, user); }`],
-    ['superagent', `import superagent from 'superagent';\nasync function f(ids: string[]) { for (const id of ids) await superagent.get('/x/' + id); }`],
-    ['Nest HttpService via firstValueFrom', `import { HttpService } from '@nestjs/axios';\nclass S { constructor(private http: HttpService) {} async f(ids: string[]) { for (const id of ids) await firstValueFrom(this.http.get('/x/' + id)); } }`],
+    [
+      'an axios instance',
+      `import axios from 'axios';\nconst api = axios.create({ baseURL: '/api' });\nasync function f(users: User[]) { for (const user of users) await api.put(\`/users/\${user.id}\`, user); }`,
+    ],
+    [
+      'superagent',
+      `import superagent from 'superagent';\nasync function f(ids: string[]) { for (const id of ids) await superagent.get('/x/' + id); }`,
+    ],
+    [
+      'Nest HttpService via firstValueFrom',
+      `import { HttpService } from '@nestjs/axios';\nclass S { constructor(private http: HttpService) {} async f(ids: string[]) { for (const id of ids) await firstValueFrom(this.http.get('/x/' + id)); } }`,
+    ],
     ['window.fetch in a forEach', `function f(ids: string[]) { ids.forEach(async (id) => { await window.fetch('/x/' + id); }); }`],
-    ['promises pushed in a loop', `async function f(ids: string[]) { const all: Promise<Response>[] = []; for (const id of ids) all.push(fetch('/x/' + id)); return Promise.all(all); }`],
+    [
+      'promises pushed in a loop',
+      `async function f(ids: string[]) { const all: Promise<Response>[] = []; for (const id of ids) all.push(fetch('/x/' + id)); return Promise.all(all); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(messages(code, code.includes('require(') ? 'src/a.js' : undefined)).toHaveLength(1);
   });
@@ -41,20 +60,56 @@ describe('request-in-loop reports a request per item', () => {
 
 describe('request-in-loop stays quiet', () => {
   it.each([
-    ['next-link pagination', `async function f(start: string) { let url: string | undefined = start; while (url) { const r = await fetch(url); url = (await r.json()).next; } }`],
-    ['page-number pagination', `import axios from 'axios';\nasync function f() { for (let page = 1; ; page++) { const { data } = await axios.get('/items', { params: { page } }); if (!data.length) break; } }`],
-    ['a cursor from the previous response', `import got from 'got';\nasync function f() { let cursor = ''; do { const body: any = await got('/feed', { searchParams: { cursor } }).json(); cursor = body.cursor; } while (cursor); }`],
-    ['retries', `async function f(u: string) { for (let attempt = 0; attempt < 3; attempt++) { try { return await fetch(u); } catch { await sleep(100); } } }`],
-    ['polling', `import axios from 'axios';\nasync function f(id: string) { while ((await axios.get('/jobs/' + id)).data.state !== 'done') await sleep(500); }`],
-    ['first answering mirror', `async function f(mirrors: string[]) { for (const m of mirrors) { const r = await fetch(m); if (r.ok) return r; } }`],
+    [
+      'next-link pagination',
+      `async function f(start: string) { let url: string | undefined = start; while (url) { const r = await fetch(url); url = (await r.json()).next; } }`,
+    ],
+    [
+      'page-number pagination',
+      `import axios from 'axios';\nasync function f() { for (let page = 1; ; page++) { const { data } = await axios.get('/items', { params: { page } }); if (!data.length) break; } }`,
+    ],
+    [
+      'a cursor from the previous response',
+      `import got from 'got';\nasync function f() { let cursor = ''; do { const body: any = await got('/feed', { searchParams: { cursor } }).json(); cursor = body.cursor; } while (cursor); }`,
+    ],
+    [
+      'retries',
+      `async function f(u: string) { for (let attempt = 0; attempt < 3; attempt++) { try { return await fetch(u); } catch { await sleep(100); } } }`,
+    ],
+    [
+      'polling',
+      `import axios from 'axios';\nasync function f(id: string) { while ((await axios.get('/jobs/' + id)).data.state !== 'done') await sleep(500); }`,
+    ],
+    [
+      'first answering mirror',
+      `async function f(mirrors: string[]) { for (const m of mirrors) { const r = await fetch(m); if (r.ok) return r; } }`,
+    ],
     ['a fixed list', `async function f() { for (const path of ['/a', '/b', '/c']) await fetch(path); }`],
-    ['a limiter', `import pLimit from 'p-limit';\nconst limit = pLimit(3);\nfunction f(us: string[]) { return Promise.all(us.map((u) => limit(() => fetch(u)))); }`],
-    ['p-map with a concurrency', `import pMap from 'p-map';\nfunction f(us: string[]) { return pMap(us, (u) => fetch(u), { concurrency: 4 }); }`],
+    [
+      'a limiter',
+      `import pLimit from 'p-limit';\nconst limit = pLimit(3);\nfunction f(us: string[]) { return Promise.all(us.map((u) => limit(() => fetch(u)))); }`,
+    ],
+    [
+      'p-map with a concurrency',
+      `import pMap from 'p-map';\nfunction f(us: string[]) { return pMap(us, (u) => fetch(u), { concurrency: 4 }); }`,
+    ],
     ['throttled', `async function f(ids: string[]) { for (const id of ids) { await fetch('/x/' + id); await sleep(1000); } }`],
-    ['a shadowed fetch', `async function f(ids: string[], fetch: (id: string) => Promise<void>) { for (const id of ids) await fetch(id); }`],
-    ['a fetch imported from a user module', `import { fetch } from './api';\nasync function f(ids: string[]) { for (const id of ids) await fetch(id); }`],
-    ['a database query (query-in-loop says those)', `import { prisma } from './db';\nasync function f(ids: string[]) { for (const id of ids) await prisma.user.findUnique({ where: { id } }); }`],
-    ['an Express route registration', `import express from 'express';\nconst app = express();\nfor (const path of paths) app.get(path, (req, res) => res.send('ok'));`],
+    [
+      'a shadowed fetch',
+      `async function f(ids: string[], fetch: (id: string) => Promise<void>) { for (const id of ids) await fetch(id); }`,
+    ],
+    [
+      'a fetch imported from a user module',
+      `import { fetch } from './api';\nasync function f(ids: string[]) { for (const id of ids) await fetch(id); }`,
+    ],
+    [
+      'a database query (query-in-loop says those)',
+      `import { prisma } from './db';\nasync function f(ids: string[]) { for (const id of ids) await prisma.user.findUnique({ where: { id } }); }`,
+    ],
+    [
+      'an Express route registration',
+      `import express from 'express';\nconst app = express();\nfor (const path of paths) app.get(path, (req, res) => res.send('ok'));`,
+    ],
   ])('%s', (_name, code) => {
     expect(messages(code)).toEqual([]);
   });
@@ -64,7 +119,7 @@ describe('request-in-loop stays quiet', () => {
   });
 });
 
-describe('request-in-loop sees through the project\'s own wrappers', () => {
+describe("request-in-loop sees through the project's own wrappers", () => {
   it('a fetchJson helper in another file', () => {
     const found = projectFindings(
       {
@@ -109,7 +164,9 @@ describe('request-in-loop sees through the project\'s own wrappers', () => {
 
 describe('request-in-loop stays quiet on fallbacks and generated code', () => {
   it('a fallback over a constant list of sources that stops at the first hit', () => {
-    expect(findings(`export async function favicon(origin: string) {
+    expect(
+      findings(
+        `export async function favicon(origin: string) {
   const sources = [\`https://a.example/\${origin}\`, \`https://b.example/\${origin}\`];
   for (const src of sources) {
     const hit = await fetch(src);
@@ -117,11 +174,16 @@ describe('request-in-loop stays quiet on fallbacks and generated code', () => {
     return hit.arrayBuffer();
   }
   return null;
-}`, { rule: 'request-in-loop' })).toEqual([]);
+}`,
+        { rule: 'request-in-loop' },
+      ),
+    ).toEqual([]);
   });
 
   it('minified bundles', () => {
     const line = `var a=1;`.repeat(400);
-    expect(findings(`${line}\nexport async function f(ids){for(const id of ids)await fetch('/u/'+id)}\n${line}`, { rule: 'request-in-loop' })).toEqual([]);
+    expect(
+      findings(`${line}\nexport async function f(ids){for(const id of ids)await fetch('/u/'+id)}\n${line}`, { rule: 'request-in-loop' }),
+    ).toEqual([]);
   });
 });

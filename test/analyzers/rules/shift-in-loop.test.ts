@@ -5,10 +5,22 @@ const rule = 'shift-in-loop';
 
 describe('shift-in-loop reports', () => {
   it.each([
-    ['a BFS queue drained with shift and refilled from the edges', `export function f(start: string, graph: Map<string, string[]>) { const seen = new Set([start]); const queue = [start]; while (queue.length > 0) { const n = queue.shift()!; const edges = graph.get(n) ?? []; for (const m of edges) if (!seen.has(m)) { seen.add(m); queue.push(m); } } return seen; }`],
-    ['a queue fed with unshift and taken with pop', `export function f(start: string, graph: Map<string, string[]>) { const queue = [start]; const out: string[] = []; while (queue.length) { const n = queue.pop()!; out.push(n); const edges = graph.get(n) ?? []; for (const m of edges) queue.unshift(m); } return out; }`],
-    ['splice while walking the same list by index', `export function f(sessions: Array<{ expires: number }>, now: number) { for (let i = sessions.length - 1; i >= 0; i--) if (sessions[i].expires < now) sessions.splice(i, 1); }`],
-    ['splice with i-- in a forward index loop', `export function f(rows: string[]) { for (let i = 0; i < rows.length; i++) { if (rows[i] === '') { rows.splice(i, 1); i--; } } return rows; }`],
+    [
+      'a BFS queue drained with shift and refilled from the edges',
+      `export function f(start: string, graph: Map<string, string[]>) { const seen = new Set([start]); const queue = [start]; while (queue.length > 0) { const n = queue.shift()!; const edges = graph.get(n) ?? []; for (const m of edges) if (!seen.has(m)) { seen.add(m); queue.push(m); } } return seen; }`,
+    ],
+    [
+      'a queue fed with unshift and taken with pop',
+      `export function f(start: string, graph: Map<string, string[]>) { const queue = [start]; const out: string[] = []; while (queue.length) { const n = queue.pop()!; out.push(n); const edges = graph.get(n) ?? []; for (const m of edges) queue.unshift(m); } return out; }`,
+    ],
+    [
+      'splice while walking the same list by index',
+      `export function f(sessions: Array<{ expires: number }>, now: number) { for (let i = sessions.length - 1; i >= 0; i--) if (sessions[i].expires < now) sessions.splice(i, 1); }`,
+    ],
+    [
+      'splice with i-- in a forward index loop',
+      `export function f(rows: string[]) { for (let i = 0; i < rows.length; i++) { if (rows[i] === '') { rows.splice(i, 1); i--; } } return rows; }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
   });
@@ -16,12 +28,27 @@ describe('shift-in-loop reports', () => {
 
 describe('shift-in-loop stays quiet', () => {
   it.each([
-    ['one removal, then break', `export function f(rows: string[], v: string) { for (let i = 0; i < rows.length; i++) { if (rows[i] === v) { rows.splice(i, 1); break; } } }`],
+    [
+      'one removal, then break',
+      `export function f(rows: string[], v: string) { for (let i = 0; i < rows.length; i++) { if (rows[i] === v) { rows.splice(i, 1); break; } } }`,
+    ],
     ['draining a list that is not refilled', `export function f(tasks: Array<() => void>) { while (tasks.length) tasks.shift()!(); }`],
-    ['path segments', `export function f(p: string) { const parts = p.split('/'); for (let i = parts.length - 1; i >= 0; i--) if (parts[i] === '.') parts.splice(i, 1); return parts; }`],
-    ['walking up a chain of parents', `export function f(node: { name: string; parent?: any }) { const names: string[] = []; let c: any = node; while (c) { names.unshift(c.name); c = c.parent; } return names; }`],
-    ['a queue bounded by a fixed number of tries', `const MAX = 20;\nexport function f(start: string, graph: Map<string, string[]>) { const queue = [start]; let tries = 0; while (queue.length && tries < MAX) { tries++; const n = queue.shift()!; const edges = graph.get(n) ?? []; for (const m of edges) queue.push(m); } return tries; }`],
-    ['CLI arguments', `export function f(args: string[]) { const out: string[] = []; while (args.length) { const a = args.shift()!; for (const c of a.split(',')) args.push(c); out.push(a); } return out; }`],
+    [
+      'path segments',
+      `export function f(p: string) { const parts = p.split('/'); for (let i = parts.length - 1; i >= 0; i--) if (parts[i] === '.') parts.splice(i, 1); return parts; }`,
+    ],
+    [
+      'walking up a chain of parents',
+      `export function f(node: { name: string; parent?: any }) { const names: string[] = []; let c: any = node; while (c) { names.unshift(c.name); c = c.parent; } return names; }`,
+    ],
+    [
+      'a queue bounded by a fixed number of tries',
+      `const MAX = 20;\nexport function f(start: string, graph: Map<string, string[]>) { const queue = [start]; let tries = 0; while (queue.length && tries < MAX) { tries++; const n = queue.shift()!; const edges = graph.get(n) ?? []; for (const m of edges) queue.push(m); } return tries; }`,
+    ],
+    [
+      'CLI arguments',
+      `export function f(args: string[]) { const out: string[] = []; while (args.length) { const a = args.shift()!; for (const c of a.split(',')) args.push(c); out.push(a); } return out; }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
   });

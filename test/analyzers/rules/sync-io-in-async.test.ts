@@ -28,7 +28,7 @@ export async function run(dir: string, name: string, body: string) {
 }`;
     const after = applySafeFixes(before, rule);
     expect(after).toContain('await fs.promises.mkdir(');
-    expect(after).toContain('(await fs.promises.stat(path.join(dir, \'out\'))).size');
+    expect(after).toContain("(await fs.promises.stat(path.join(dir, 'out'))).size");
     expect(after).not.toMatch(/Sync\(/);
     await expectSameBehaviour(before, after, 'run', [
       [dir, 'a.txt', 'hello'],
@@ -84,7 +84,7 @@ export async function run(file: string) {
 });
 
 describe('sync-io-in-async safe fix reaches the twin through what the file imports', () => {
-  it('a named import: adds `import { readFile } from \'fs/promises\'` next to it', async () => {
+  it("a named import: adds `import { readFile } from 'fs/promises'` next to it", async () => {
     const before = `
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -98,7 +98,7 @@ export async function run(dir: string, name: string, body: string) {
     const after = applySafeFixes(before, rule);
     expect(after).toContain("import { readFile } from 'node:fs/promises';");
     expect(after).toContain("import { writeFile } from 'node:fs/promises';");
-    expect(after).toContain('(await readFile(path.join(dir, \'fixture.txt\'), \'utf8\')).toUpperCase()');
+    expect(after).toContain("(await readFile(path.join(dir, 'fixture.txt'), 'utf8')).toUpperCase()");
     expect(after).not.toMatch(/Sync\(/);
     await expectSameBehaviour(before, after, 'run', [
       [dir, 'n.txt', 'hello'],
@@ -106,7 +106,7 @@ export async function run(dir: string, name: string, body: string) {
     ]);
   });
 
-  it('CommonJS destructuring: adds `const { stat } = require(\'fs/promises\')`', async () => {
+  it("CommonJS destructuring: adds `const { stat } = require('fs/promises')`", async () => {
     const before = `
 const { statSync } = require('fs');
 const path = require('path');
@@ -124,24 +124,44 @@ exports.run = async function run(file) {
   });
 
   it('an existing fs/promises import or a `promises` binding is used, not added again', () => {
-    const fromPromises = applySafeFixes(`import { readFileSync } from 'fs';\nimport { readFile as read } from 'fs/promises';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`, rule);
-    expect(fromPromises).toContain('return await read(p, \'utf8\');');
-    const fromBinding = applySafeFixes(`import { readFileSync, promises as fsp } from 'fs';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`, rule);
-    expect(fromBinding).toContain('return await fsp.readFile(p, \'utf8\');');
+    const fromPromises = applySafeFixes(
+      `import { readFileSync } from 'fs';\nimport { readFile as read } from 'fs/promises';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
+      rule,
+    );
+    expect(fromPromises).toContain("return await read(p, 'utf8');");
+    const fromBinding = applySafeFixes(
+      `import { readFileSync, promises as fsp } from 'fs';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
+      rule,
+    );
+    expect(fromBinding).toContain("return await fsp.readFile(p, 'utf8');");
   });
 });
 
 describe('sync-io-in-async offers no safe fix where the promise form differs', () => {
   it.each([
     ['a file descriptor argument', `import fs from 'fs';\nexport async function f(fd: number) { return fs.readFileSync(fd); }`],
-    ['statSync with throwIfNoEntry', `import fs from 'fs';\nexport async function f(p: string) { return fs.statSync(p, { throwIfNoEntry: false }); }`],
+    [
+      'statSync with throwIfNoEntry',
+      `import fs from 'fs';\nexport async function f(p: string) { return fs.statSync(p, { throwIfNoEntry: false }); }`,
+    ],
     ['existsSync (no promise twin)', `import fs from 'fs';\nexport async function f(p: string) { return fs.existsSync(p); }`],
-    ['a nested non-async callback', `import fs from 'fs';\nexport async function f(ps: string[]) { return ps.map((p) => fs.readFileSync(p, 'utf8')); }`],
-    ['a named import whose twin name is taken', `import { readFileSync } from 'fs';\nimport { readFile } from './files';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`],
-    ['a default parameter value (await is not allowed there)', `import fs from 'fs';\nexport async function f(p: string, text = fs.readFileSync('default.txt', 'utf8')) { return text + p; }`],
+    [
+      'a nested non-async callback',
+      `import fs from 'fs';\nexport async function f(ps: string[]) { return ps.map((p) => fs.readFileSync(p, 'utf8')); }`,
+    ],
+    [
+      'a named import whose twin name is taken',
+      `import { readFileSync } from 'fs';\nimport { readFile } from './files';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
+    ],
+    [
+      'a default parameter value (await is not allowed there)',
+      `import fs from 'fs';\nexport async function f(p: string, text = fs.readFileSync('default.txt', 'utf8')) { return text + p; }`,
+    ],
     ['graceful-fs', `import gfs from 'graceful-fs';\nexport async function f(p: string) { return gfs.readFileSync(p, 'utf8'); }`],
   ])('%s', (_name, code) => {
-    const safe = findings(code, { rule }).flatMap((f) => f.fixes).filter((fix) => fix.safe);
+    const safe = findings(code, { rule })
+      .flatMap((f) => f.fixes)
+      .filter((fix) => fix.safe);
     expect(safe).toEqual([]);
   });
 
@@ -155,8 +175,14 @@ describe('sync-io-in-async sees who runs the function, however it is handed over
   // The contexts themselves are run before and after in test/reliability/safe-fixes.test.ts.
   const fixOf = (code: string) => findings(code, { rule }).flatMap((f) => f.fixes);
   it.each([
-    ['an arrow that calls it before its own first await', `import fs from 'fs';\nasync function save(p: string) { fs.writeFileSync(p, '{}'); }\nprocess.on('exit', async () => { await save('state.json'); });`],
-    ['a listener that a request path also awaits', `import fs from 'fs';\nasync function save() { fs.writeFileSync('state.json', '{}'); }\nprocess.on('exit', save);\nexport async function update() { await save(); }`],
+    [
+      'an arrow that calls it before its own first await',
+      `import fs from 'fs';\nasync function save(p: string) { fs.writeFileSync(p, '{}'); }\nprocess.on('exit', async () => { await save('state.json'); });`,
+    ],
+    [
+      'a listener that a request path also awaits',
+      `import fs from 'fs';\nasync function save() { fs.writeFileSync('state.json', '{}'); }\nprocess.on('exit', save);\nexport async function update() { await save(); }`,
+    ],
   ])("no fix in an 'exit' or 'beforeExit' listener: %s", (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
     expect(fixOf(code)).toEqual([]);
@@ -166,7 +192,10 @@ describe('sync-io-in-async sees who runs the function, however it is handed over
     ['SIGINT', `process.on('SIGINT', async () => { fs.writeFileSync('state.json', '{}'); process.exit(130); });`],
     ['a timer', `setTimeout(async () => { fs.writeFileSync('state.json', '{}'); }, 10);`],
     ['an async executor', `new Promise(async (resolve) => { fs.writeFileSync('state.json', '{}'); resolve(1); });`],
-    ['a .catch chain dropped', `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport function go() { save().catch(console.error); }`],
+    [
+      'a .catch chain dropped',
+      `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport function go() { save().catch(console.error); }`,
+    ],
     ['an async function started in place', `export function go() { void (async () => { fs.writeFileSync('state.json', '{}'); })(); }`],
   ])('a suggestion, not a safe fix: %s', (_name, body) => {
     const fixes = fixOf(`import fs from 'fs';\n${body}`);
@@ -177,23 +206,51 @@ describe('sync-io-in-async sees who runs the function, however it is handed over
   it.each([
     ['awaited', `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport async function go() { await save(); }`],
     ['returned', `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport function go() { return save(); }`],
-    ['awaited through Promise.all', `async function save(p: string) { fs.writeFileSync(p, '{}'); }\nexport async function go(ps: string[]) { await Promise.all(ps.map((p) => save(p))); }`],
+    [
+      'awaited through Promise.all',
+      `async function save(p: string) { fs.writeFileSync(p, '{}'); }\nexport async function go(ps: string[]) { await Promise.all(ps.map((p) => save(p))); }`,
+    ],
     ['a route handler', `app.post('/state', async (req, res) => { fs.writeFileSync('state.json', '{}'); res.end(); });`],
-    ['a dropped call after an await that always runs', `async function save() { await Promise.resolve(); fs.writeFileSync('state.json', '{}'); }\nexport function go() { save(); }`],
+    [
+      'a dropped call after an await that always runs',
+      `async function save() { await Promise.resolve(); fs.writeFileSync('state.json', '{}'); }\nexport function go() { save(); }`,
+    ],
   ])('still safe: %s', (_name, body) => {
-    const fixes = findings(`import fs from 'fs';\n${body}`, { rule: body.startsWith('app.') ? 'sync-io-in-handler' : rule }).flatMap((f) => f.fixes);
+    const fixes = findings(`import fs from 'fs';\n${body}`, { rule: body.startsWith('app.') ? 'sync-io-in-handler' : rule }).flatMap(
+      (f) => f.fixes,
+    );
     expect(fixes.map((fix) => fix.safe)).toEqual([true]);
   });
 });
 
 describe('sync-io-in-async weighs the context', () => {
   it.each([
-    ['an existence check (a stat of microseconds)', 'src/a.ts', `import fs from 'fs';\nexport async function f(p: string) { if (fs.existsSync(p)) return 1; }`],
-    ['a start-up function by name', 'src/server.ts', `import fs from 'fs';\nexport async function bootstrap() { const cert = fs.readFileSync('cert.pem'); return cert; }`],
-    ['a loader run at start-up', 'src/loaders/admin.ts', `import fs from 'fs';\nexport default async function adminLoader() { return fs.readFileSync('index.html', 'utf8'); }`],
-    ['a migration', 'server/migrations/20230815063834-migrate.js', `const { execSync } = require('child_process');\nmodule.exports = { async up() { execSync('node x.js'); } };`],
+    [
+      'an existence check (a stat of microseconds)',
+      'src/a.ts',
+      `import fs from 'fs';\nexport async function f(p: string) { if (fs.existsSync(p)) return 1; }`,
+    ],
+    [
+      'a start-up function by name',
+      'src/server.ts',
+      `import fs from 'fs';\nexport async function bootstrap() { const cert = fs.readFileSync('cert.pem'); return cert; }`,
+    ],
+    [
+      'a loader run at start-up',
+      'src/loaders/admin.ts',
+      `import fs from 'fs';\nexport default async function adminLoader() { return fs.readFileSync('index.html', 'utf8'); }`,
+    ],
+    [
+      'a migration',
+      'server/migrations/20230815063834-migrate.js',
+      `const { execSync } = require('child_process');\nmodule.exports = { async up() { execSync('node x.js'); } };`,
+    ],
     ['a build script', 'build.js', `const fs = require('fs');\nasync function build() { fs.writeFileSync('out.js', ''); }`],
-    ['lazy initialisation on the first call', 'src/html.ts', `import fs from 'fs';\nlet initialized = false;\nexport async function inline(html: string) { if (!initialized) { await init(fs.readFileSync('inline.wasm')); initialized = true; } return run(html); }`],
+    [
+      'lazy initialisation on the first call',
+      'src/html.ts',
+      `import fs from 'fs';\nlet initialized = false;\nexport async function inline(html: string) { if (!initialized) { await init(fs.readFileSync('inline.wasm')); initialized = true; } return run(html); }`,
+    ],
   ])('stays quiet: %s', (_name, filename, code) => {
     expect(findings(code, { rule, filename })).toEqual([]);
   });
@@ -203,8 +260,14 @@ describe('sync-io-in-async weighs the context', () => {
     const server = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-server-'));
     try {
       // A CLI by name is a tool even when it depends on a web framework (to serve `develop`).
-      fs.writeFileSync(path.join(tool, 'package.json'), JSON.stringify({ name: '@acme/cli', bin: { acme: 'dist/index.js' }, dependencies: { express: '4' } }));
-      fs.writeFileSync(path.join(server, 'package.json'), JSON.stringify({ name: 'shop', bin: { shop: 'bin/shop.js' }, dependencies: { express: '4' } }));
+      fs.writeFileSync(
+        path.join(tool, 'package.json'),
+        JSON.stringify({ name: '@acme/cli', bin: { acme: 'dist/index.js' }, dependencies: { express: '4' } }),
+      );
+      fs.writeFileSync(
+        path.join(server, 'package.json'),
+        JSON.stringify({ name: 'shop', bin: { shop: 'bin/shop.js' }, dependencies: { express: '4' } }),
+      );
       const code = `import fs from 'fs';\nexport async function copyTemplate(p: string) { fs.writeFileSync(p, 'x'); }`;
       fs.mkdirSync(path.join(tool, 'src'));
       fs.mkdirSync(path.join(server, 'src'));
@@ -222,18 +285,39 @@ describe('sync-io-in-async weighs the context', () => {
 
 describe('sync-io-in-async and the listeners that run when the process ends', () => {
   it.each([
-    ['an async arrow listening for exit', `import fs from 'node:fs';\nprocess.on('exit', async () => { fs.writeFileSync('state.json', '{}'); });`],
-    ['a named function used only as a beforeExit listener', `import fs from 'node:fs';\nasync function flush() { fs.appendFileSync('log.txt', 'bye'); }\nprocess.once('beforeExit', flush);`],
-    ['process imported from node:process', `import fs from 'node:fs';\nimport process from 'node:process';\nprocess.on('exit', async function () { fs.writeFileSync('state.json', '{}'); });`],
-    ['a bound method', `import fs from 'fs';\nclass App { async stop() { fs.writeFileSync('state.json', '{}'); } start() { process.on('beforeExit', this.stop.bind(this)); } }`],
-    ['an object method', `import fs from 'fs';\nconst hooks = { async onExit() { fs.writeFileSync('state.json', '{}'); } };\nprocess.on('exit', hooks.onExit);`],
+    [
+      'an async arrow listening for exit',
+      `import fs from 'node:fs';\nprocess.on('exit', async () => { fs.writeFileSync('state.json', '{}'); });`,
+    ],
+    [
+      'a named function used only as a beforeExit listener',
+      `import fs from 'node:fs';\nasync function flush() { fs.appendFileSync('log.txt', 'bye'); }\nprocess.once('beforeExit', flush);`,
+    ],
+    [
+      'process imported from node:process',
+      `import fs from 'node:fs';\nimport process from 'node:process';\nprocess.on('exit', async function () { fs.writeFileSync('state.json', '{}'); });`,
+    ],
+    [
+      'a bound method',
+      `import fs from 'fs';\nclass App { async stop() { fs.writeFileSync('state.json', '{}'); } start() { process.on('beforeExit', this.stop.bind(this)); } }`,
+    ],
+    [
+      'an object method',
+      `import fs from 'fs';\nconst hooks = { async onExit() { fs.writeFileSync('state.json', '{}'); } };\nprocess.on('exit', hooks.onExit);`,
+    ],
   ])('stays quiet: %s (the loop has nothing left to run; blocking is how the write happens)', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
   });
 
   it.each([
-    ['an exit listener of another emitter', `import fs from 'node:fs';\nexport function watch(child: NodeJS.EventEmitter) { child.on('exit', async () => { fs.writeFileSync('state.json', '{}'); }); }`],
-    ['a SIGTERM listener (the server still runs while it blocks)', `import fs from 'node:fs';\nprocess.on('SIGTERM', async () => { fs.writeFileSync('state.json', '{}'); });`],
+    [
+      'an exit listener of another emitter',
+      `import fs from 'node:fs';\nexport function watch(child: NodeJS.EventEmitter) { child.on('exit', async () => { fs.writeFileSync('state.json', '{}'); }); }`,
+    ],
+    [
+      'a SIGTERM listener (the server still runs while it blocks)',
+      `import fs from 'node:fs';\nprocess.on('SIGTERM', async () => { fs.writeFileSync('state.json', '{}'); });`,
+    ],
   ])('still reports: %s', (_name, code) => {
     expect(findings(code, { rule }).map((finding) => finding.rule)).toEqual([rule]);
   });

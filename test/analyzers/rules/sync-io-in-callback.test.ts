@@ -12,10 +12,22 @@ describe('sync-io-in-callback reports', () => {
   });
 
   it.each([
-    ['a connection listener', `import zlib from 'node:zlib';\nserver.on('connection', (socket) => { socket.write(zlib.gzipSync('hello')); });`],
-    ['addEventListener on a worker port', `import { execFileSync } from 'node:child_process';\nport.addEventListener('message', (event) => { execFileSync('notify', [event.data]); });`],
-    ['inside a synchronous iteration callback of the listener', `import fs from 'node:fs';\nqueue.on('job', (job) => { job.files.forEach((f) => fs.unlinkSync(f)); });`],
-    ['a setInterval callback', `import crypto from 'node:crypto';\nsetInterval(() => { key = crypto.scryptSync(secret, 'salt', 64); }, 60_000);`],
+    [
+      'a connection listener',
+      `import zlib from 'node:zlib';\nserver.on('connection', (socket) => { socket.write(zlib.gzipSync('hello')); });`,
+    ],
+    [
+      'addEventListener on a worker port',
+      `import { execFileSync } from 'node:child_process';\nport.addEventListener('message', (event) => { execFileSync('notify', [event.data]); });`,
+    ],
+    [
+      'inside a synchronous iteration callback of the listener',
+      `import fs from 'node:fs';\nqueue.on('job', (job) => { job.files.forEach((f) => fs.unlinkSync(f)); });`,
+    ],
+    [
+      'a setInterval callback',
+      `import crypto from 'node:crypto';\nsetInterval(() => { key = crypto.scryptSync(secret, 'salt', 64); }, 60_000);`,
+    ],
   ])('%s', (_name, code) => {
     expect(messages(code)).toHaveLength(1);
   });
@@ -23,12 +35,24 @@ describe('sync-io-in-callback reports', () => {
 
 describe('sync-io-in-callback stays quiet', () => {
   it.each([
-    ['one-off events', `import fs from 'node:fs';\nserver.on('listening', () => fs.writeFileSync('pid', String(process.pid)));\nprocess.on('SIGTERM', () => fs.writeFileSync('state', '{}'));`],
+    [
+      'one-off events',
+      `import fs from 'node:fs';\nserver.on('listening', () => fs.writeFileSync('pid', String(process.pid)));\nprocess.on('SIGTERM', () => fs.writeFileSync('state', '{}'));`,
+    ],
     ['setTimeout (runs once)', `import fs from 'node:fs';\nsetTimeout(() => fs.writeFileSync('ready', '1'), 100);`],
     ['a file watcher', `import fs from 'node:fs';\nwatcher.on('change', (file) => fs.readFileSync(file, 'utf8'));`],
-    ['an async listener (sync-io-in-async reports it)', `import fs from 'node:fs';\nsocket.on('message', async () => { fs.readFileSync('a'); });`],
-    ['a listener inside a request handler (sync-io-in-handler reports it)', `import fs from 'node:fs';\napp.post('/upload', (req, res) => { req.on('data', (chunk) => fs.appendFileSync('upload.bin', chunk)); });`],
-    ['a worker thread', `import { parentPort } from 'node:worker_threads';\nimport fs from 'node:fs';\nparentPort.on('message', (m) => fs.writeFileSync('out', m));`],
+    [
+      'an async listener (sync-io-in-async reports it)',
+      `import fs from 'node:fs';\nsocket.on('message', async () => { fs.readFileSync('a'); });`,
+    ],
+    [
+      'a listener inside a request handler (sync-io-in-handler reports it)',
+      `import fs from 'node:fs';\napp.post('/upload', (req, res) => { req.on('data', (chunk) => fs.appendFileSync('upload.bin', chunk)); });`,
+    ],
+    [
+      'a worker thread',
+      `import { parentPort } from 'node:worker_threads';\nimport fs from 'node:fs';\nparentPort.on('message', (m) => fs.writeFileSync('out', m));`,
+    ],
   ])('%s', (_name, code) => {
     expect(messages(code)).toEqual([]);
   });

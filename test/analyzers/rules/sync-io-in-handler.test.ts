@@ -36,7 +36,7 @@ export async function run(dir: string, name: string) {
     fs.writeFileSync(path.join(dir, 'a.txt'), 'hello');
     fs.writeFileSync(path.join(dir, 'big.txt'), 'x'.repeat(200_000));
     const after = applySafeFixes(before, rule);
-    expect(after).toContain('const text = await fs.promises.readFile(path.join(req.params.dir, req.params.name), \'utf8\');');
+    expect(after).toContain("const text = await fs.promises.readFile(path.join(req.params.dir, req.params.name), 'utf8');");
     expect(after).toContain('(await fs.promises.stat(path.join(req.params.dir, req.params.name))).size');
     await expectSameBehaviour(before, after, 'run', [
       [dir, 'a.txt'],
@@ -93,10 +93,22 @@ describe('sync-io-in-handler without a safe fix', () => {
   });
 
   it.each([
-    ['a file descriptor', `import fs from 'fs';\napp.get('/a', async (req, res) => { const fd = req.fd; res.send(fs.readFileSync(fd)); });`],
-    ['a named import whose twin name is taken', `import { readFileSync } from 'fs';\nconst readFile = 1;\napp.get('/a', async (req, res) => { res.send(readFileSync('a.txt')); });`],
-    ['fs-extra (its promises twin depends on the version)', `import fse from 'fs-extra';\napp.get('/a', async (req, res) => { res.send(fse.readFileSync('a.txt')); });`],
-    ['a timer callback inside an async handler', `import fs from 'fs';\napp.get('/a', async (req, res) => { setImmediate(() => fs.writeFileSync('a.log', 'x')); res.end(); });`],
+    [
+      'a file descriptor',
+      `import fs from 'fs';\napp.get('/a', async (req, res) => { const fd = req.fd; res.send(fs.readFileSync(fd)); });`,
+    ],
+    [
+      'a named import whose twin name is taken',
+      `import { readFileSync } from 'fs';\nconst readFile = 1;\napp.get('/a', async (req, res) => { res.send(readFileSync('a.txt')); });`,
+    ],
+    [
+      'fs-extra (its promises twin depends on the version)',
+      `import fse from 'fs-extra';\napp.get('/a', async (req, res) => { res.send(fse.readFileSync('a.txt')); });`,
+    ],
+    [
+      'a timer callback inside an async handler',
+      `import fs from 'fs';\napp.get('/a', async (req, res) => { setImmediate(() => fs.writeFileSync('a.log', 'x')); res.end(); });`,
+    ],
     ['execSync', `import cp from 'child_process';\napp.get('/a', async (req, res) => { res.send(cp.execSync('ls')); });`],
   ])('%s is reported without a safe fix', (_name, code) => {
     const found = findings(code, { rule });
@@ -107,11 +119,31 @@ describe('sync-io-in-handler without a safe fix', () => {
 
 describe('sync-io-in-handler reports', () => {
   it.each([
-    ['a Next.js pages/api default export', 'pages/api/report.ts', `import fs from 'fs';\nexport default function handler(req, res) { res.json(JSON.parse(fs.readFileSync('data.json', 'utf8'))); }`],
-    ['a named handler registered elsewhere', 'src/routes.ts', `import fs from 'fs';\nfunction download(q, s) { s.send(fs.readFileSync('f')); }\nrouter.get('/download', download);`],
-    ['a controller file: exports.x = (req, res) => …', 'src/controllers/users.js', `const fs = require('fs');\nexports.avatar = (req, res) => res.send(fs.readFileSync('a.png'));`],
-    ['getServerSideProps', 'pages/posts/[id].tsx', `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: fs.readFileSync('p.md', 'utf8') } }; }`],
-    ['a lazily filled per-key cache still reads per new key', 'src/a.ts', `import fs from 'fs';\nconst cache = new Map();\napp.get('/p/:n', (req, res) => { if (!cache.has(req.params.n)) cache.set(req.params.n, fs.readFileSync(req.params.n)); res.send(cache.get(req.params.n)); });`],
+    [
+      'a Next.js pages/api default export',
+      'pages/api/report.ts',
+      `import fs from 'fs';\nexport default function handler(req, res) { res.json(JSON.parse(fs.readFileSync('data.json', 'utf8'))); }`,
+    ],
+    [
+      'a named handler registered elsewhere',
+      'src/routes.ts',
+      `import fs from 'fs';\nfunction download(q, s) { s.send(fs.readFileSync('f')); }\nrouter.get('/download', download);`,
+    ],
+    [
+      'a controller file: exports.x = (req, res) => …',
+      'src/controllers/users.js',
+      `const fs = require('fs');\nexports.avatar = (req, res) => res.send(fs.readFileSync('a.png'));`,
+    ],
+    [
+      'getServerSideProps',
+      'pages/posts/[id].tsx',
+      `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: fs.readFileSync('p.md', 'utf8') } }; }`,
+    ],
+    [
+      'a lazily filled per-key cache still reads per new key',
+      'src/a.ts',
+      `import fs from 'fs';\nconst cache = new Map();\napp.get('/p/:n', (req, res) => { if (!cache.has(req.params.n)) cache.set(req.params.n, fs.readFileSync(req.params.n)); res.send(cache.get(req.params.n)); });`,
+    ],
   ])('%s', (_name, filename, code) => {
     expect(findings(code, { rule, filename })).toHaveLength(1);
   });
@@ -119,14 +151,46 @@ describe('sync-io-in-handler reports', () => {
 
 describe('sync-io-in-handler stays quiet', () => {
   it.each([
-    ['a worker thread', 'src/resize.ts', `import { parentPort } from 'worker_threads';\nimport fs from 'fs';\nparentPort.on('message', (req, res) => fs.readFileSync(req));`],
-    ['a *.worker.ts file', 'src/thumbs.worker.ts', `import fs from 'fs';\nexport function handle(req, res) { return fs.readFileSync(req.path); }`],
-    ['a shebang CLI', 'src/serve.ts', `#!/usr/bin/env node\nimport fs from 'fs';\napp.get('/', (req, res) => res.send(fs.readFileSync('index.html')));`],
-    ['a bin/ script', 'bin/dev-server.js', `const fs = require('fs');\napp.get('/', (req, res) => res.send(fs.readFileSync('index.html')));`],
-    ['a config file', 'vite.config.ts', `import fs from 'fs';\nexport default { server: { proxy: {} }, configureServer(s) { s.middlewares.use((req, res, next) => res.end(fs.readFileSync('x'))); } };`],
-    ['lazy init with if (!x)', 'src/a.ts', `import fs from 'fs';\nlet html;\napp.get('/', (req, res) => { if (!html) { html = fs.readFileSync('index.html', 'utf8'); } res.send(html); });`],
-    ['lazy init on this', 'src/a.ts', `import fs from 'fs';\nclass C { @Get() page() { if (this.html === undefined) this.html = fs.readFileSync('i.html', 'utf8'); return this.html; } }`],
-    ['start-up inside a setup function', 'src/a.ts', `import fs from 'fs';\nexport function start(app) { const key = fs.readFileSync('key.pem'); app.listen(443, () => fs.writeFileSync('pid', '1')); return key; }`],
+    [
+      'a worker thread',
+      'src/resize.ts',
+      `import { parentPort } from 'worker_threads';\nimport fs from 'fs';\nparentPort.on('message', (req, res) => fs.readFileSync(req));`,
+    ],
+    [
+      'a *.worker.ts file',
+      'src/thumbs.worker.ts',
+      `import fs from 'fs';\nexport function handle(req, res) { return fs.readFileSync(req.path); }`,
+    ],
+    [
+      'a shebang CLI',
+      'src/serve.ts',
+      `#!/usr/bin/env node\nimport fs from 'fs';\napp.get('/', (req, res) => res.send(fs.readFileSync('index.html')));`,
+    ],
+    [
+      'a bin/ script',
+      'bin/dev-server.js',
+      `const fs = require('fs');\napp.get('/', (req, res) => res.send(fs.readFileSync('index.html')));`,
+    ],
+    [
+      'a config file',
+      'vite.config.ts',
+      `import fs from 'fs';\nexport default { server: { proxy: {} }, configureServer(s) { s.middlewares.use((req, res, next) => res.end(fs.readFileSync('x'))); } };`,
+    ],
+    [
+      'lazy init with if (!x)',
+      'src/a.ts',
+      `import fs from 'fs';\nlet html;\napp.get('/', (req, res) => { if (!html) { html = fs.readFileSync('index.html', 'utf8'); } res.send(html); });`,
+    ],
+    [
+      'lazy init on this',
+      'src/a.ts',
+      `import fs from 'fs';\nclass C { @Get() page() { if (this.html === undefined) this.html = fs.readFileSync('i.html', 'utf8'); return this.html; } }`,
+    ],
+    [
+      'start-up inside a setup function',
+      'src/a.ts',
+      `import fs from 'fs';\nexport function start(app) { const key = fs.readFileSync('key.pem'); app.listen(443, () => fs.writeFileSync('pid', '1')); return key; }`,
+    ],
   ])('%s', (_name, filename, code) => {
     expect(findings(code, { rule, filename })).toEqual([]);
   });
@@ -150,6 +214,11 @@ describe('sync-io-in-handler and sync-io-in-async never report the same call', (
 
 describe('sync-io-in-handler stays quiet in dev servers', () => {
   it('a Vite dev-server middleware', () => {
-    expect(findings(`import fs from 'node:fs';\nimport type { ViteDevServer } from 'vite';\nexport function dev(router, server: ViteDevServer) {\n  router.use(async (req, res, next) => { const html = fs.readFileSync('index.html', 'utf8'); res.send(await server.transformIndexHtml(req.url, html)); });\n}`, { rule })).toEqual([]);
+    expect(
+      findings(
+        `import fs from 'node:fs';\nimport type { ViteDevServer } from 'vite';\nexport function dev(router, server: ViteDevServer) {\n  router.use(async (req, res, next) => { const html = fs.readFileSync('index.html', 'utf8'); res.send(await server.transformIndexHtml(req.url, html)); });\n}`,
+        { rule },
+      ),
+    ).toEqual([]);
   });
 });

@@ -6,10 +6,19 @@ const express = `import express from 'express';\nconst app = express();\n`;
 
 describe('uncleared-interval reports', () => {
   it.each([
-    ['a discarded handle in an effect with dependencies', `import { useEffect } from 'react';\nexport function useTick(ms: number, cb: () => void) { useEffect(() => { setInterval(cb, ms); }, [ms, cb]); }`],
-    ['a kept handle never cleared, in a request handler', `${express}app.get('/', (req, res) => { const t = setInterval(() => console.log(req.url), 1000); res.json({ t: String(t) }); });`],
+    [
+      'a discarded handle in an effect with dependencies',
+      `import { useEffect } from 'react';\nexport function useTick(ms: number, cb: () => void) { useEffect(() => { setInterval(cb, ms); }, [ms, cb]); }`,
+    ],
+    [
+      'a kept handle never cleared, in a request handler',
+      `${express}app.get('/', (req, res) => { const t = setInterval(() => console.log(req.url), 1000); res.json({ t: String(t) }); });`,
+    ],
     ['a timer per instance, in a constructor', `export class Poller { n = 0; constructor() { setInterval(() => { this.n++; }, 1000); } }`],
-    ['window.setInterval in a loop', `export function watchAll(ids: string[]) { for (const id of ids) window.setInterval(() => console.log(id), 1000); }`],
+    [
+      'window.setInterval in a loop',
+      `export function watchAll(ids: string[]) { for (const id of ids) window.setInterval(() => console.log(id), 1000); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toHaveLength(1);
   });
@@ -23,12 +32,27 @@ describe('uncleared-interval reports', () => {
 describe('uncleared-interval stays quiet', () => {
   it.each([
     ['module level, once per process', `setInterval(() => undefined, 60000).unref();`],
-    ['cleared by the effect cleanup', `import { useEffect } from 'react';\nexport function useTick(ms: number, cb: () => void) { useEffect(() => { const t = setInterval(cb, ms); return () => clearInterval(t); }, [ms, cb]); }`],
-    ['a class that clears its timer', `export class P { t: ReturnType<typeof setInterval>; constructor() { this.t = setInterval(() => undefined, 1000); } close() { clearInterval(this.t); } }`],
-    ['a handle returned to the caller', `export function start(ids: string[]) { return ids.map((id) => setInterval(() => console.log(id), 1000)); }`],
+    [
+      'cleared by the effect cleanup',
+      `import { useEffect } from 'react';\nexport function useTick(ms: number, cb: () => void) { useEffect(() => { const t = setInterval(cb, ms); return () => clearInterval(t); }, [ms, cb]); }`,
+    ],
+    [
+      'a class that clears its timer',
+      `export class P { t: ReturnType<typeof setInterval>; constructor() { this.t = setInterval(() => undefined, 1000); } close() { clearInterval(this.t); } }`,
+    ],
+    [
+      'a handle returned to the caller',
+      `export function start(ids: string[]) { return ids.map((id) => setInterval(() => console.log(id), 1000)); }`,
+    ],
     ['a function nothing shows to repeat', `export function startMetrics() { setInterval(() => undefined, 1000); }`],
-    ['a shadowed setInterval', `export function f(ids: string[], setInterval: (f: () => void) => void) { for (const id of ids) setInterval(() => console.log(id)); }`],
-    ['an effect that runs once per mount', `import { useEffect } from 'react';\nexport function useTick(cb: () => void) { useEffect(() => { setInterval(cb, 1000); }, []); }`],
+    [
+      'a shadowed setInterval',
+      `export function f(ids: string[], setInterval: (f: () => void) => void) { for (const id of ids) setInterval(() => console.log(id)); }`,
+    ],
+    [
+      'an effect that runs once per mount',
+      `import { useEffect } from 'react';\nexport function useTick(cb: () => void) { useEffect(() => { setInterval(cb, 1000); }, []); }`,
+    ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
   });

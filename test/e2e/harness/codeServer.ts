@@ -107,14 +107,17 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const args = [
     installation.codeServer,
     ...common,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--reconnection-grace-time', '10',
+    '--reconnection-grace-time',
+    '10',
   ];
   // detached: the server leads its own process group (setsid), so the extension host, the
   // TypeScript servers and the PerfLens worker all go when the group is killed.

@@ -38,7 +38,12 @@ export function useSession(): {
     return folder;
   }
 
-  async function inWorkbench(name: string, fixture: string, body: (workbench: Workbench) => Promise<void>, options: WorkbenchOptions = {}): Promise<void> {
+  async function inWorkbench(
+    name: string,
+    fixture: string,
+    body: (workbench: Workbench) => Promise<void>,
+    options: WorkbenchOptions = {},
+  ): Promise<void> {
     if (!browser) throw new Error('Chromium did not start');
     const folder = workspace(fixture);
     const workbench = await Workbench.open(browser, `${server.url}/?folder=${encodeURIComponent(folder)}`, folder, options.viewport);

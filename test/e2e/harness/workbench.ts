@@ -150,7 +150,9 @@ export class Workbench {
     return this.page.locator('.markers-panel .monaco-list-rows').evaluate((element) => {
       const rows = element as unknown as DomElement;
       const result: ProblemsByFile[] = [];
-      const ordered = [...rows.querySelectorAll(':scope > .monaco-list-row')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+      const ordered = [...rows.querySelectorAll(':scope > .monaco-list-row')].sort(
+        (a, b) => Number(a.dataset.index) - Number(b.dataset.index),
+      );
       for (const row of ordered) {
         const text = (selector: string) => row.querySelector(selector)?.textContent?.trim() ?? '';
         if (row.getAttribute('aria-level') === '1') {
@@ -226,7 +228,9 @@ export class Workbench {
 
   /** Chooses an entry of the open quick-fix menu by its exact label; waits for the menu to close. */
   async chooseQuickFix(label: string): Promise<void> {
-    const row = this.page.locator('.action-widget .monaco-list-row.action').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
+    const row = this.page
+      .locator('.action-widget .monaco-list-row.action')
+      .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
     await row.first().click();
     await this.page.locator('.action-widget .monaco-list-row').first().waitFor({ state: 'hidden' });
   }

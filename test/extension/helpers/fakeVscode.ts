@@ -204,7 +204,11 @@ export function until(assertion: () => void): Promise<void> {
 export const state = {
   diagnostics: new Map<string, Diagnostic[]>(),
   commands: new Map<string, (...args: unknown[]) => unknown>(),
-  codeActionProviders: [] as Array<{ selector: unknown; provider: { provideCodeActions: (...args: unknown[]) => unknown }; metadata: { providedCodeActionKinds?: CodeActionKind[] } }>,
+  codeActionProviders: [] as Array<{
+    selector: unknown;
+    provider: { provideCodeActions: (...args: unknown[]) => unknown };
+    metadata: { providedCodeActionKinds?: CodeActionKind[] };
+  }>,
   log: [] as string[],
   messages: [] as Array<{ level: 'error' | 'warning' | 'info'; text: string }>,
   progress: [] as Array<{ message?: string; increment?: number }>,
@@ -258,7 +262,9 @@ export const editor = {
   },
   configure(settings: Record<string, unknown>): void {
     state.settings = { ...state.settings, ...settings };
-    events.configuration.fire({ affectsConfiguration: (section) => section === 'perflens' || Object.keys(settings).some((key) => key.startsWith(`${section}.`)) });
+    events.configuration.fire({
+      affectsConfiguration: (section) => section === 'perflens' || Object.keys(settings).some((key) => key.startsWith(`${section}.`)),
+    });
   },
 };
 
@@ -276,7 +282,13 @@ function showMessage(level: 'error' | 'warning' | 'info', text: string): Promise
 }
 
 export const window = {
-  createOutputChannel: () => ({ info: logLine('info'), warn: logLine('warn'), error: logLine('error'), show: () => undefined, dispose: () => undefined }),
+  createOutputChannel: () => ({
+    info: logLine('info'),
+    warn: logLine('warn'),
+    error: logLine('error'),
+    show: () => undefined,
+    dispose: () => undefined,
+  }),
   showErrorMessage: (text: string) => showMessage('error', text),
   showWarningMessage: (text: string) => showMessage('warning', text),
   showInformationMessage: (text: string) => showMessage('info', text),
@@ -340,7 +352,11 @@ export const languages = {
       dispose: () => changed(state.diagnostics.clear()),
     };
   },
-  registerCodeActionsProvider: (selector: unknown, provider: { provideCodeActions: (...args: unknown[]) => unknown }, metadata: { providedCodeActionKinds?: CodeActionKind[] }) => {
+  registerCodeActionsProvider: (
+    selector: unknown,
+    provider: { provideCodeActions: (...args: unknown[]) => unknown },
+    metadata: { providedCodeActionKinds?: CodeActionKind[] },
+  ) => {
     state.codeActionProviders.push({ selector, provider, metadata });
     return new Disposable();
   },

@@ -66,6 +66,8 @@ export class ProtocolDriver {
   }
 
   private died(): Error {
-    return new Error(`the worker exited (code ${this.exitCode})${this.error ? `: ${this.error.stack ?? this.error.message}` : ''} before the awaited message`);
+    return new Error(
+      `the worker exited (code ${this.exitCode})${this.error ? `: ${this.error.stack ?? this.error.message}` : ''} before the awaited message`,
+    );
   }
 }

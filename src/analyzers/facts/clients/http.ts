@@ -3,7 +3,20 @@ import { ts } from '../../ts';
 import { constantString, skipParens } from '../ast';
 import { argumentsOf, o, propertyNameText, set, v, type ClientCallNode, type StepResult, type Val } from './model';
 
-export const HTTP_VERBS = set('get', 'delete', 'del', 'head', 'options', 'post', 'put', 'patch', 'request', 'postForm', 'putForm', 'patchForm');
+export const HTTP_VERBS = set(
+  'get',
+  'delete',
+  'del',
+  'head',
+  'options',
+  'post',
+  'put',
+  'patch',
+  'request',
+  'postForm',
+  'putForm',
+  'patchForm',
+);
 
 export const HTTP_LIBRARIES = set('fetch', 'node-fetch', 'axios', 'got', 'ky', 'ofetch', 'undici', 'superagent', 'nest-http');
 
@@ -28,15 +41,33 @@ export function httpInvoke(val: Val, call: ts.CallExpression, anchor: number): S
   switch (val.name) {
     case 'fetch':
     case 'ofetch':
-      return o({ lib: val.lib === 'fetch' ? 'fetch' : val.lib, kind: 'http', method: val.name, anchor, httpMethod: httpMethodOf(call.arguments[1], 'GET') });
+      return o({
+        lib: val.lib === 'fetch' ? 'fetch' : val.lib,
+        kind: 'http',
+        method: val.name,
+        anchor,
+        httpMethod: httpMethodOf(call.arguments[1], 'GET'),
+      });
     case 'axios':
-      return o({ lib: 'axios', kind: 'http', method: 'axios', anchor, httpMethod: httpMethodOf(call.arguments.length > 1 ? call.arguments[1] : call.arguments[0], 'GET') });
+      return o({
+        lib: 'axios',
+        kind: 'http',
+        method: 'axios',
+        anchor,
+        httpMethod: httpMethodOf(call.arguments.length > 1 ? call.arguments[1] : call.arguments[0], 'GET'),
+      });
     case 'got':
     case 'ky':
       return o({ lib: val.name, kind: 'http', method: val.name, anchor, httpMethod: httpMethodOf(call.arguments[1], 'GET') });
     case 'superagent': {
       const verb = constantString(call.arguments[0]);
-      return o({ lib: 'superagent', kind: 'http', method: 'superagent', anchor, httpMethod: call.arguments.length > 1 && verb ? verb.toUpperCase() : 'GET' });
+      return o({
+        lib: 'superagent',
+        kind: 'http',
+        method: 'superagent',
+        anchor,
+        httpMethod: call.arguments.length > 1 && verb ? verb.toUpperCase() : 'GET',
+      });
     }
     case 'request':
       return o({ lib: 'undici', kind: 'http', method: 'request', anchor, httpMethod: httpMethodOf(call.arguments[1], 'GET') });
@@ -65,7 +96,8 @@ export function httpCall(val: Val, name: string, call: ClientCallNode, anchor: n
     case 'ofetch':
     case 'superagent':
       if (name === 'create' || name === 'extend') return v({ lib: val.lib, role: 'fn', name: val.name });
-      if (name === 'raw' && val.lib === 'ofetch') return o({ lib: 'ofetch', kind: 'http', method: name, anchor, httpMethod: httpMethodOf(args?.[1], 'GET') });
+      if (name === 'raw' && val.lib === 'ofetch')
+        return o({ lib: 'ofetch', kind: 'http', method: name, anchor, httpMethod: httpMethodOf(args?.[1], 'GET') });
       if (HTTP_VERBS.has(name)) return httpVerbOp(val.lib, name, call, anchor);
       return undefined;
     case 'nest-http':

@@ -24,7 +24,21 @@ import { ts } from '../../ts';
 import { calleeName, skipParens } from '../ast';
 import type { FileFacts } from '../fileFacts';
 import { knexBatched, knexKey } from './knex';
-import { argumentsOf, buildChain, continuesChain, objectProperty, pluralKey, PROMISE_METHODS, set, shorten, SK, type ClientCall, type ClientCallNode, type Op, type Step } from './model';
+import {
+  argumentsOf,
+  buildChain,
+  continuesChain,
+  objectProperty,
+  pluralKey,
+  PROMISE_METHODS,
+  set,
+  shorten,
+  SK,
+  type ClientCall,
+  type ClientCallNode,
+  type Op,
+  type Step,
+} from './model';
 import { mongoBatched, mongoKey } from './mongo';
 import { drizzleBatched, dynamoBatched, sqliteBatched, supabaseBatched } from './others';
 import { prismaBatched, prismaKey } from './prisma';
@@ -41,8 +55,27 @@ export { transactionAround, type TransactionContext } from '../transactions';
 
 /** Batched forms: calls with these names already send one statement for many rows. */
 const BATCH_METHODS = set(
-  'createMany', 'createManyAndReturn', 'bulkCreate', 'insertMany', 'bulkWrite', 'bulkSave', 'mget', 'mset', 'msetnx', 'hmget', 'smismember', 'zmscore',
-  'findByIds', 'whereIn', 'orWhereIn', 'pipeline', 'multi', 'exec', 'batch', 'batchGet', 'batchWrite',
+  'createMany',
+  'createManyAndReturn',
+  'bulkCreate',
+  'insertMany',
+  'bulkWrite',
+  'bulkSave',
+  'mget',
+  'mset',
+  'msetnx',
+  'hmget',
+  'smismember',
+  'zmscore',
+  'findByIds',
+  'whereIn',
+  'orWhereIn',
+  'pipeline',
+  'multi',
+  'exec',
+  'batch',
+  'batchGet',
+  'batchWrite',
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -53,7 +86,11 @@ function argumentSummary(call: ClientCallNode, facts: FileFacts): string {
   if (call.arguments.length === 0) return '()';
   if (call.arguments.length === 1) {
     const text = facts.textOf(call.arguments[0]);
-    if (text.length <= 24 && !/[\n\r]/.test(text) && (ts.isStringLiteralLike(call.arguments[0]) || ts.isIdentifier(call.arguments[0]) || ts.isPropertyAccessExpression(call.arguments[0]))) {
+    if (
+      text.length <= 24 &&
+      !/[\n\r]/.test(text) &&
+      (ts.isStringLiteralLike(call.arguments[0]) || ts.isIdentifier(call.arguments[0]) || ts.isPropertyAccessExpression(call.arguments[0]))
+    ) {
       return `(${text})`;
     }
   }
@@ -72,7 +109,6 @@ function render(steps: Step[], upto: number, callsToo: boolean, facts: FileFacts
   if (text.length > 72 && parts.length > 3) text = `${parts.slice(0, 2).join('')}….${parts[parts.length - 1].replace(/^\./, '')}`;
   return text;
 }
-
 
 /** The key a per-item lookup is made by. */
 function lookupKey(op: Op, steps: Step[]): string | undefined {
@@ -99,7 +135,12 @@ function lookupKey(op: Op, steps: Step[]): string | undefined {
 
 function batchedFor(op: Op, key: string | undefined): string | undefined {
   // Raw SQL whose key cannot be read from a `WHERE key = $1`: say the shape, not a made-up column.
-  if (op.raw && key === undefined && op.lib !== 'sqlite') return op.kind === 'query' ? 'query for all of them (an IN list, = ANY($1), or a join)' : op.statement === 'INSERT' ? 'multi-row INSERT' : 'set-based statement';
+  if (op.raw && key === undefined && op.lib !== 'sqlite')
+    return op.kind === 'query'
+      ? 'query for all of them (an IN list, = ANY($1), or a join)'
+      : op.statement === 'INSERT'
+        ? 'multi-row INSERT'
+        : 'set-based statement';
   const k = key ?? 'id';
   const ks = pluralKey(k);
   switch (op.lib) {
@@ -133,7 +174,8 @@ function batchedFor(op: Op, key: string | undefined): string | undefined {
   }
 }
 
-const BATCH_TEXT = /\bIn\s*\(|\$in\b|(^|[^\w$.])(in|hasSome|hasEvery)\s*:|\bwhereIn\b|\[Op\.in\]|\bOp\.in\b|\bANY\s*\(|\bIN\s*\(|\bunnest\s*\(|\binArray\s*\(|\.in\s*\(/;
+const BATCH_TEXT =
+  /\bIn\s*\(|\$in\b|(^|[^\w$.])(in|hasSome|hasEvery)\s*:|\bwhereIn\b|\[Op\.in\]|\bOp\.in\b|\bANY\s*\(|\bIN\s*\(|\bunnest\s*\(|\binArray\s*\(|\.in\s*\(/;
 
 function isAlreadyBatched(op: Op, steps: Step[], call: ClientCallNode, facts: FileFacts): boolean {
   if (op.kind === 'http') return false;
@@ -142,7 +184,14 @@ function isAlreadyBatched(op: Op, steps: Step[], call: ClientCallNode, facts: Fi
   const text = facts.text.slice(facts.start(call), call.end);
   if (BATCH_TEXT.test(text)) return true;
   // Set-based raw SQL: an UPDATE/DELETE that selects its rows by a join or a range, not `key = $1`; INSERT … SELECT.
-  if (op.raw && op.sql && (op.statement === 'UPDATE' || op.statement === 'DELETE') && /\bWHERE\b/i.test(op.sql) && !/\bWHERE\b[\s\S]*?["`\w]\s*=\s*(\$\d+|\?|:\w+|@\w+)/i.test(op.sql)) return true;
+  if (
+    op.raw &&
+    op.sql &&
+    (op.statement === 'UPDATE' || op.statement === 'DELETE') &&
+    /\bWHERE\b/i.test(op.sql) &&
+    !/\bWHERE\b[\s\S]*?["`\w]\s*=\s*(\$\d+|\?|:\w+|@\w+)/i.test(op.sql)
+  )
+    return true;
   if (op.raw && op.sql && op.statement === 'INSERT' && /\bSELECT\b/i.test(op.sql)) return true;
   // save([...]), insert([...]), insert(rows.map(…)): many rows in one statement.
   const anchorCall = steps[op.anchor].call;
@@ -169,11 +218,13 @@ function transactionFromArguments(steps: Step[], op: Op, facts: FileFacts): stri
     const step = steps[i];
     const call = step.call;
     if (!call || !ts.isCallExpression(call)) continue;
-    if ((step.name === 'transacting' || step.name === 'session' || step.name === 'useTransaction') && call.arguments[0]) return shorten(facts.textOf(call.arguments[0]), 24);
+    if ((step.name === 'transacting' || step.name === 'session' || step.name === 'useTransaction') && call.arguments[0])
+      return shorten(facts.textOf(call.arguments[0]), 24);
     if (i !== op.anchor) continue;
     for (const argument of call.arguments) {
       const transaction = objectProperty(argument, 'transaction') ?? objectProperty(argument, 'session');
-      if (transaction && !(ts.isIdentifier(transaction) && transaction.text === 'undefined') && transaction.kind !== SK.NullKeyword) return shorten(facts.textOf(transaction), 24);
+      if (transaction && !(ts.isIdentifier(transaction) && transaction.text === 'undefined') && transaction.kind !== SK.NullKeyword)
+        return shorten(facts.textOf(transaction), 24);
     }
   }
   return undefined;
@@ -208,7 +259,8 @@ function describe(call: ClientCallNode, facts: FileFacts): ClientCall | undefine
   // `.then(…)`, `.catch(…)`, `.finally(…)` convert a result; the operation is the call they are made on.
   if (ts.isCallExpression(call)) {
     const callee = skipParens(call.expression);
-    if (ts.isPropertyAccessExpression(callee) && (PROMISE_METHODS.has(callee.name.text) || callee.name.text === 'toPromise')) return undefined;
+    if (ts.isPropertyAccessExpression(callee) && (PROMISE_METHODS.has(callee.name.text) || callee.name.text === 'toPromise'))
+      return undefined;
   }
   const steps = buildChain(call);
   if (!steps || steps.length === 0) return undefined;
@@ -278,18 +330,32 @@ export function clientCallExtent(call: ClientCallNode | ts.Expression): ts.Expre
   for (let guard = 0; guard < 10; guard++) {
     const parent: ts.Node | undefined = current.parent;
     if (!parent) break;
-    if (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent) || ts.isSatisfiesExpression(parent)) {
+    if (
+      ts.isParenthesizedExpression(parent) ||
+      ts.isAsExpression(parent) ||
+      ts.isNonNullExpression(parent) ||
+      ts.isSatisfiesExpression(parent)
+    ) {
       current = parent;
       continue;
     }
-    if (ts.isPropertyAccessExpression(parent) && parent.expression === current && (PROMISE_METHODS.has(parent.name.text) || parent.name.text === 'toPromise')) {
+    if (
+      ts.isPropertyAccessExpression(parent) &&
+      parent.expression === current &&
+      (PROMISE_METHODS.has(parent.name.text) || parent.name.text === 'toPromise')
+    ) {
       const grand = parent.parent;
       if (grand && ts.isCallExpression(grand) && grand.expression === parent) {
         current = grand;
         continue;
       }
     }
-    if (ts.isCallExpression(parent) && parent.arguments[0] === current && ts.isIdentifier(parent.expression) && (parent.expression.text === 'firstValueFrom' || parent.expression.text === 'lastValueFrom')) {
+    if (
+      ts.isCallExpression(parent) &&
+      parent.arguments[0] === current &&
+      ts.isIdentifier(parent.expression) &&
+      (parent.expression.text === 'firstValueFrom' || parent.expression.text === 'lastValueFrom')
+    ) {
       current = parent;
       continue;
     }
@@ -297,4 +363,3 @@ export function clientCallExtent(call: ClientCallNode | ts.Expression): ts.Expre
   }
   return current;
 }
-

@@ -6,26 +6,150 @@ import { rawOp, sqlOfCall } from './sql';
 
 /** Query-builder steps of knex (and Objection, which builds on it). */
 export const KNEX_BUILDER = set(
-  'select', 'first', 'where', 'andWhere', 'orWhere', 'whereNot', 'whereIn', 'whereNotIn', 'orWhereIn', 'whereNull', 'whereNotNull', 'whereBetween',
-  'whereRaw', 'whereExists', 'whereLike', 'whereILike', 'whereJsonPath', 'join', 'innerJoin', 'leftJoin', 'leftOuterJoin', 'rightJoin', 'fullOuterJoin',
-  'crossJoin', 'joinRaw', 'orderBy', 'orderByRaw', 'groupBy', 'having', 'limit', 'offset', 'pluck', 'count', 'countDistinct', 'sum', 'min', 'max',
-  'avg', 'distinct', 'distinctOn', 'returning', 'insert', 'update', 'del', 'delete', 'upsert', 'increment', 'decrement', 'truncate', 'onConflict',
-  'merge', 'ignore', 'from', 'into', 'table', 'columns', 'column', 'forUpdate', 'forShare', 'noWait', 'skipLocked', 'modify', 'clearSelect',
-  'clearWhere', 'union', 'unionAll', 'with', 'withRecursive', 'as', 'timeout', 'transacting', 'options', 'jsonExtract', 'hintComment',
+  'select',
+  'first',
+  'where',
+  'andWhere',
+  'orWhere',
+  'whereNot',
+  'whereIn',
+  'whereNotIn',
+  'orWhereIn',
+  'whereNull',
+  'whereNotNull',
+  'whereBetween',
+  'whereRaw',
+  'whereExists',
+  'whereLike',
+  'whereILike',
+  'whereJsonPath',
+  'join',
+  'innerJoin',
+  'leftJoin',
+  'leftOuterJoin',
+  'rightJoin',
+  'fullOuterJoin',
+  'crossJoin',
+  'joinRaw',
+  'orderBy',
+  'orderByRaw',
+  'groupBy',
+  'having',
+  'limit',
+  'offset',
+  'pluck',
+  'count',
+  'countDistinct',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'distinct',
+  'distinctOn',
+  'returning',
+  'insert',
+  'update',
+  'del',
+  'delete',
+  'upsert',
+  'increment',
+  'decrement',
+  'truncate',
+  'onConflict',
+  'merge',
+  'ignore',
+  'from',
+  'into',
+  'table',
+  'columns',
+  'column',
+  'forUpdate',
+  'forShare',
+  'noWait',
+  'skipLocked',
+  'modify',
+  'clearSelect',
+  'clearWhere',
+  'union',
+  'unionAll',
+  'with',
+  'withRecursive',
+  'as',
+  'timeout',
+  'transacting',
+  'options',
+  'jsonExtract',
+  'hintComment',
   // Objection
-  'findById', 'findByIds', 'findOne', 'patch', 'patchAndFetchById', 'updateAndFetchById', 'deleteById', 'insertGraph', 'upsertGraph',
-  'insertAndFetch', 'patchAndFetch', 'relate', 'unrelate', 'withGraphFetched', 'withGraphJoined', 'throwIfNotFound', 'resultSize', 'page', 'range',
+  'findById',
+  'findByIds',
+  'findOne',
+  'patch',
+  'patchAndFetchById',
+  'updateAndFetchById',
+  'deleteById',
+  'insertGraph',
+  'upsertGraph',
+  'insertAndFetch',
+  'patchAndFetch',
+  'relate',
+  'unrelate',
+  'withGraphFetched',
+  'withGraphJoined',
+  'throwIfNotFound',
+  'resultSize',
+  'page',
+  'range',
 );
 export const KNEX_WRITE = set(
-  'insert', 'update', 'del', 'delete', 'upsert', 'increment', 'decrement', 'truncate', 'merge', 'patch', 'patchAndFetchById', 'updateAndFetchById',
-  'deleteById', 'insertGraph', 'upsertGraph', 'insertAndFetch', 'patchAndFetch', 'relate', 'unrelate',
+  'insert',
+  'update',
+  'del',
+  'delete',
+  'upsert',
+  'increment',
+  'decrement',
+  'truncate',
+  'merge',
+  'patch',
+  'patchAndFetchById',
+  'updateAndFetchById',
+  'deleteById',
+  'insertGraph',
+  'upsertGraph',
+  'insertAndFetch',
+  'patchAndFetch',
+  'relate',
+  'unrelate',
 );
 /** Methods called on the knex instance itself that start a query. */
-export const KNEX_ROOT = set('select', 'from', 'table', 'insert', 'update', 'del', 'delete', 'where', 'first', 'count', 'pluck', 'into', 'with', 'queryBuilder', 'distinct', 'sum', 'max', 'min', 'avg', 'union', 'upsert');
+export const KNEX_ROOT = set(
+  'select',
+  'from',
+  'table',
+  'insert',
+  'update',
+  'del',
+  'delete',
+  'where',
+  'first',
+  'count',
+  'pluck',
+  'into',
+  'with',
+  'queryBuilder',
+  'distinct',
+  'sum',
+  'max',
+  'min',
+  'avg',
+  'union',
+  'upsert',
+);
 
 /** `knex('users')` / `trx('users')`: a query builder on a table. */
 export function knexInvoke(val: Val, call: ts.CallExpression, anchor: number): StepResult {
-  const table = call.arguments[0] ? constantString(call.arguments[0]) ?? entityName(call.arguments[0]) : undefined;
+  const table = call.arguments[0] ? (constantString(call.arguments[0]) ?? entityName(call.arguments[0])) : undefined;
   return o({ lib: 'knex', kind: 'query', method: 'table', anchor, model: table, builder: true, tx: val.tx });
 }
 
@@ -37,7 +161,8 @@ export function knexCall(val: Val, name: string, call: ClientCallNode, anchor: n
 }
 
 export function objectionCall(val: Val, name: string, anchor: number): StepResult {
-  if (val.role === 'model' && name === 'query') return o({ lib: 'objection', kind: 'query', method: 'query', anchor, model: val.model, builder: true });
+  if (val.role === 'model' && name === 'query')
+    return o({ lib: 'objection', kind: 'query', method: 'query', anchor, model: val.model, builder: true });
   return undefined;
 }
 
@@ -55,7 +180,7 @@ export function knexKey(op: Op, steps: Step[]): string | undefined {
     if (step.name === 'findById') return 'id';
     if (step.name !== 'where' && step.name !== 'andWhere') continue;
     const whereArgs = argumentsOf(step.call);
-    const key = whereArgs?.[0] ? constantString(whereArgs[0]) ?? firstKey(whereArgs[0]) : undefined;
+    const key = whereArgs?.[0] ? (constantString(whereArgs[0]) ?? firstKey(whereArgs[0])) : undefined;
     if (key !== undefined) return key.replace(/^.*\./, '');
   }
   return undefined;

@@ -54,9 +54,46 @@ export const PROMISE_METHODS = set('then', 'catch', 'finally');
 
 /** Well-known globals and builtins that are never models. */
 export const NOT_MODELS = set(
-  'Math', 'Object', 'Array', 'JSON', 'Promise', 'Number', 'String', 'Boolean', 'Date', 'Reflect', 'Symbol', 'BigInt', 'Intl', 'Atomics', 'Buffer',
-  'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'Error', 'URL', 'URLSearchParams', 'Proxy', 'Function', 'ArrayBuffer', 'DataView', 'Blob', 'Response',
-  'Request', 'Headers', 'FormData', 'AbortController', 'TextEncoder', 'TextDecoder', 'Temporal', 'Iterator', 'EventEmitter', 'Stream', 'Readable',
+  'Math',
+  'Object',
+  'Array',
+  'JSON',
+  'Promise',
+  'Number',
+  'String',
+  'Boolean',
+  'Date',
+  'Reflect',
+  'Symbol',
+  'BigInt',
+  'Intl',
+  'Atomics',
+  'Buffer',
+  'Map',
+  'Set',
+  'WeakMap',
+  'WeakSet',
+  'RegExp',
+  'Error',
+  'URL',
+  'URLSearchParams',
+  'Proxy',
+  'Function',
+  'ArrayBuffer',
+  'DataView',
+  'Blob',
+  'Response',
+  'Request',
+  'Headers',
+  'FormData',
+  'AbortController',
+  'TextEncoder',
+  'TextDecoder',
+  'Temporal',
+  'Iterator',
+  'EventEmitter',
+  'Stream',
+  'Readable',
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -108,9 +145,13 @@ export function buildChain(outer: ClientCallNode): Step[] | undefined {
 /** True when `call` is an inner link of a longer chain (`knex('t')` in `knex('t').where(…)`), not its end. */
 export function continuesChain(call: ClientCallNode): boolean {
   const parent = call.parent;
-  if (!parent || !ts.isPropertyAccessExpression(parent) || parent.expression !== call || PROMISE_METHODS.has(parent.name.text)) return false;
+  if (!parent || !ts.isPropertyAccessExpression(parent) || parent.expression !== call || PROMISE_METHODS.has(parent.name.text))
+    return false;
   const grand = parent.parent;
-  return !!grand && ((ts.isCallExpression(grand) && grand.expression === parent) || (ts.isTaggedTemplateExpression(grand) && grand.tag === parent));
+  return (
+    !!grand &&
+    ((ts.isCallExpression(grand) && grand.expression === parent) || (ts.isTaggedTemplateExpression(grand) && grand.tag === parent))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

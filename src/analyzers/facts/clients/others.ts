@@ -1,7 +1,19 @@
 /** Drizzle, Supabase, postgres.js, DynamoDB (AWS SDK v3) and SQLite (better-sqlite3, node:sqlite, bun:sqlite). */
 import { ts } from '../../ts';
 import { constantString, skipParens } from '../ast';
-import { argumentsOf, entityName, o, v, deeper, type ClientCallNode, type ClientKind, type Ctx, type Op, type StepResult, type Val } from './model';
+import {
+  argumentsOf,
+  entityName,
+  o,
+  v,
+  deeper,
+  type ClientCallNode,
+  type ClientKind,
+  type Ctx,
+  type Op,
+  type StepResult,
+  type Val,
+} from './model';
 import { rawOp, sqlOfCall, sqlText } from './sql';
 
 // ---------------------------------------------------------------------------------------------
@@ -16,19 +28,30 @@ export function drizzleMember(val: Val, name: string): Val | undefined {
 export function drizzleCall(val: Val, name: string, call: ClientCallNode, anchor: number): StepResult {
   const args = argumentsOf(call);
   if (val.role === 'client') {
-    if (name === 'select' || name === 'selectDistinct' || name === 'selectDistinctOn' || name === '$count') return o({ lib: 'drizzle', kind: 'query', method: name, anchor, builder: true, tx: val.tx });
+    if (name === 'select' || name === 'selectDistinct' || name === 'selectDistinctOn' || name === '$count')
+      return o({ lib: 'drizzle', kind: 'query', method: name, anchor, builder: true, tx: val.tx });
     if (name === 'insert' || name === 'update' || name === 'delete') {
-      return o({ lib: 'drizzle', kind: 'write', method: name, anchor, builder: true, model: args?.[0] ? entityName(args[0]) : undefined, tx: val.tx });
+      return o({
+        lib: 'drizzle',
+        kind: 'write',
+        method: name,
+        anchor,
+        builder: true,
+        model: args?.[0] ? entityName(args[0]) : undefined,
+        tx: val.tx,
+      });
     }
     if (name === 'execute') return rawOp('drizzle', name, anchor, sqlOfCall(call), val);
   }
-  if (val.role === 'model' && (name === 'findFirst' || name === 'findMany')) return o({ lib: 'drizzle', kind: 'query', method: name, anchor, model: val.model, tx: val.tx });
+  if (val.role === 'model' && (name === 'findFirst' || name === 'findMany'))
+    return o({ lib: 'drizzle', kind: 'query', method: name, anchor, model: val.model, tx: val.tx });
   return undefined;
 }
 
 export function drizzleBatched(op: Op, k: string, ks: string): string | undefined {
   if (op.raw) return undefined;
-  if (op.kind === 'query') return `${op.method === 'findFirst' ? 'findMany' : op.method}(…) with inArray(${op.model ?? 'table'}.${k}, ${ks})`;
+  if (op.kind === 'query')
+    return `${op.method === 'findFirst' ? 'findMany' : op.method}(…) with inArray(${op.model ?? 'table'}.${k}, ${ks})`;
   return op.method === 'insert' ? 'insert(table).values([...rows])' : `… where(inArray(table.${k}, ${ks}))`;
 }
 
@@ -38,7 +61,15 @@ export function drizzleBatched(op: Op, k: string, ks: string): string | undefine
 export function supabaseCall(val: Val, name: string, call: ClientCallNode, anchor: number): StepResult {
   const args = argumentsOf(call);
   if (val.role !== 'client') return undefined;
-  if (name === 'from') return o({ lib: 'supabase', kind: 'query', method: 'from', anchor, model: args?.[0] ? constantString(args[0]) : undefined, builder: true });
+  if (name === 'from')
+    return o({
+      lib: 'supabase',
+      kind: 'query',
+      method: 'from',
+      anchor,
+      model: args?.[0] ? constantString(args[0]) : undefined,
+      builder: true,
+    });
   if (name === 'rpc') return o({ lib: 'supabase', kind: 'query', method: 'rpc', anchor });
   return undefined;
 }
@@ -65,7 +96,9 @@ export function dynamoOp(call: ClientCallNode, anchor: number, ctx: Ctx): StepRe
   const command = ctx.nameValue(first.expression.text, first.expression, deeper(ctx));
   if (!command || command.lib !== 'dynamodb' || command.role !== 'command' || !command.name) return undefined;
   const name = command.name.replace(/Command$/, '');
-  const kind: ClientKind = /^(Get|GetItem|BatchGet|BatchGetItem|Query|Scan|TransactGet|TransactGetItems|Describe)/.test(name) ? 'query' : 'write';
+  const kind: ClientKind = /^(Get|GetItem|BatchGet|BatchGetItem|Query|Scan|TransactGet|TransactGetItems|Describe)/.test(name)
+    ? 'query'
+    : 'write';
   return o({ lib: 'dynamodb', kind, method: command.name, anchor });
 }
 
@@ -76,8 +109,10 @@ export function dynamoCall(val: Val, name: string, call: ClientCallNode, anchor:
 }
 
 export function dynamoBatched(op: Op): string | undefined {
-  if (/^Get(Item)?Command$/.test(op.method)) return op.method.startsWith('GetItem') ? 'BatchGetItemCommand (100 keys a call)' : 'BatchGetCommand (100 keys a call)';
-  if (/^(Put|Delete)(Item)?Command$/.test(op.method)) return op.method.endsWith('ItemCommand') ? 'BatchWriteItemCommand (25 items a call)' : 'BatchWriteCommand (25 items a call)';
+  if (/^Get(Item)?Command$/.test(op.method))
+    return op.method.startsWith('GetItem') ? 'BatchGetItemCommand (100 keys a call)' : 'BatchGetCommand (100 keys a call)';
+  if (/^(Put|Delete)(Item)?Command$/.test(op.method))
+    return op.method.endsWith('ItemCommand') ? 'BatchWriteItemCommand (25 items a call)' : 'BatchWriteCommand (25 items a call)';
   return undefined;
 }
 
@@ -90,7 +125,8 @@ export function sqliteCall(val: Val, name: string, call: ClientCallNode, anchor:
   const args = argumentsOf(call);
   if (val.role === 'client') {
     // bun:sqlite spells prepare `query` (and caches the statement).
-    if (name === 'prepare' || name === 'query') return v({ lib: 'sqlite', role: 'statement', sql: args?.[0] ? sqlText(args[0]) : undefined });
+    if (name === 'prepare' || name === 'query')
+      return v({ lib: 'sqlite', role: 'statement', sql: args?.[0] ? sqlText(args[0]) : undefined });
     if (name === 'exec' || name === 'run') {
       const sql = args?.[0] ? sqlText(args[0]) : undefined;
       const result = rawOp('sqlite', name, anchor, sql, val, 'write');
@@ -111,6 +147,7 @@ export function sqliteCall(val: Val, name: string, call: ClientCallNode, anchor:
 }
 
 export function sqliteBatched(op: Op, k: string): string {
-  if (op.kind === 'query') return `statement with WHERE ${k} IN (SELECT value FROM json_each(?)), prepared once and run with JSON.stringify(ids)`;
+  if (op.kind === 'query')
+    return `statement with WHERE ${k} IN (SELECT value FROM json_each(?)), prepared once and run with JSON.stringify(ids)`;
   return 'db.transaction(…) around the loop — one commit (one fsync) instead of one per row';
 }

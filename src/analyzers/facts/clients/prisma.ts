@@ -3,12 +3,44 @@ import type { ts } from '../../ts';
 import { firstKey, o, objectProperty, set, type ClientCallNode, type Op, type Step, type StepResult, type Val } from './model';
 import { rawOp, sqlOfCall } from './sql';
 
-export const PRISMA_READ = set('findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy', 'findRaw', 'aggregateRaw');
-export const PRISMA_WRITE = set('create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany');
+export const PRISMA_READ = set(
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'count',
+  'aggregate',
+  'groupBy',
+  'findRaw',
+  'aggregateRaw',
+);
+export const PRISMA_WRITE = set(
+  'create',
+  'createMany',
+  'createManyAndReturn',
+  'update',
+  'updateMany',
+  'updateManyAndReturn',
+  'upsert',
+  'delete',
+  'deleteMany',
+);
 /** Names only a Prisma model delegate has: with the `x.model.method(…)` shape they are evidence on their own. */
 export const PRISMA_DISTINCTIVE = set(
-  'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'createMany', 'createManyAndReturn', 'updateMany',
-  'updateManyAndReturn', 'deleteMany', 'upsert', 'aggregate', 'groupBy',
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'createMany',
+  'createManyAndReturn',
+  'updateMany',
+  'updateManyAndReturn',
+  'deleteMany',
+  'upsert',
+  'aggregate',
+  'groupBy',
 );
 export const PRISMA_RAW_READ = set('$queryRaw', '$queryRawUnsafe', '$queryRawTyped');
 export const PRISMA_RAW_WRITE = set('$executeRaw', '$executeRawUnsafe', '$runCommandRaw');
@@ -42,7 +74,8 @@ export function prismaBatched(op: Op, k: string, ks: string): string | undefined
   if (op.method === 'aggregate') return `groupBy({ by: ['${k}'], where: { ${k}: { in: ${ks} } }, … })`;
   if (read) return `findMany({ where: { ${k}: { in: ${ks} } } })`;
   if (op.method === 'create') return 'createMany({ data: [...] })';
-  if (op.method === 'update' || op.method === 'updateMany') return `updateMany({ where: { ${k}: { in: ${ks} } }, data }) when the data is the same, or one $transaction([...]) batch`;
+  if (op.method === 'update' || op.method === 'updateMany')
+    return `updateMany({ where: { ${k}: { in: ${ks} } }, data }) when the data is the same, or one $transaction([...]) batch`;
   if (op.method === 'delete' || op.method === 'deleteMany') return `deleteMany({ where: { ${k}: { in: ${ks} } } })`;
   if (op.method === 'upsert') return '$transaction([...upserts]) batch, or createMany({ data, skipDuplicates: true }) for inserts';
   return undefined;

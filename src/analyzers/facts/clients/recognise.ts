@@ -8,7 +8,21 @@ import { lookup } from '../dataflow';
 import type { FileFacts } from '../fileFacts';
 import { HTTP_VERBS } from './http';
 import { finishKnex, KNEX_BUILDER, KNEX_ROOT } from './knex';
-import { isLowerFirst, NOT_MODELS, objectProperty, SK, type ClientCallNode, type ClientKind, type Ctx, type Op, type Role, type Step, type StepResult, type Val, v } from './model';
+import {
+  isLowerFirst,
+  NOT_MODELS,
+  objectProperty,
+  SK,
+  type ClientCallNode,
+  type ClientKind,
+  type Ctx,
+  type Op,
+  type Role,
+  type Step,
+  type StepResult,
+  type Val,
+  v,
+} from './model';
 import { MONGODB_WRITE, MONGOOSE_DISTINCTIVE, MONGOOSE_MODULES, MONGOOSE_READ, MONGOOSE_WRITE } from './mongo';
 import { dynamoOp } from './others';
 import { PRISMA_DISTINCTIVE, PRISMA_RAW_READ, PRISMA_RAW_WRITE, PRISMA_READ, PRISMA_WRITE } from './prisma';
@@ -16,14 +30,51 @@ import { isCamelRedisCommand, REDIS_READ, REDIS_WRITE } from './redis';
 import { SEQUELIZE_DISTINCTIVE, SEQUELIZE_MODULES, SEQUELIZE_READ, SEQUELIZE_WRITE } from './sequelize';
 import { looksLikeSql, RAW_SQL_METHODS, rawOp, sqlLibrary, sqlOfCall, sqlText } from './sql';
 import { repositoryModel, TYPEORM_DISTINCTIVE, TYPEORM_QB_TERMINAL, TYPEORM_QB_WRITE, TYPEORM_READ, TYPEORM_WRITE } from './typeorm';
-import { callMember, enclosingClass, exprValue, hintValue, invoke, isUserModule, libOfModule, member, memberValue, nameValue, selfValue } from './values';
+import {
+  callMember,
+  enclosingClass,
+  exprValue,
+  hintValue,
+  invoke,
+  isUserModule,
+  libOfModule,
+  member,
+  memberValue,
+  nameValue,
+  selfValue,
+} from './values';
 
 /** Method names that can start a client operation (continuations like `json`, `lean`, `sort` cannot): the cheap first filter. */
 const ANCHOR_NAMES: ReadonlySet<string> = new Set([
-  ...PRISMA_READ, ...PRISMA_WRITE, ...PRISMA_RAW_READ, ...PRISMA_RAW_WRITE, ...TYPEORM_READ, ...TYPEORM_WRITE, 'createQueryBuilder', 'query',
-  ...SEQUELIZE_READ, ...SEQUELIZE_WRITE, ...MONGOOSE_READ, ...MONGOOSE_WRITE, ...MONGODB_WRITE, ...KNEX_ROOT, 'raw', ...HTTP_VERBS,
-  ...RAW_SQL_METHODS, 'send', 'fetch', 'from', 'rpc', 'selectDistinct', 'selectDistinctOn', '$count', 'axiosRef', ...REDIS_READ, ...REDIS_WRITE,
-  'iterate', 'exec',
+  ...PRISMA_READ,
+  ...PRISMA_WRITE,
+  ...PRISMA_RAW_READ,
+  ...PRISMA_RAW_WRITE,
+  ...TYPEORM_READ,
+  ...TYPEORM_WRITE,
+  'createQueryBuilder',
+  'query',
+  ...SEQUELIZE_READ,
+  ...SEQUELIZE_WRITE,
+  ...MONGOOSE_READ,
+  ...MONGOOSE_WRITE,
+  ...MONGODB_WRITE,
+  ...KNEX_ROOT,
+  'raw',
+  ...HTTP_VERBS,
+  ...RAW_SQL_METHODS,
+  'send',
+  'fetch',
+  'from',
+  'rpc',
+  'selectDistinct',
+  'selectDistinctOn',
+  '$count',
+  'axiosRef',
+  ...REDIS_READ,
+  ...REDIS_WRITE,
+  'iterate',
+  'exec',
 ]);
 
 /** `x.mongoQueryRunner.updateMany(…)`: a name that is a client or runner itself, not a Prisma model delegate. */
@@ -77,7 +128,11 @@ export function passesNameFilter(call: ClientCallNode, facts: FileFacts): boolea
     if (ROOT_CALL_NAMES.has(expression.text)) return true;
     const origin = facts.imports.get(expression.text);
     if (!origin) return false;
-    return origin.instanceOf !== undefined || libOfModule(origin.module) !== undefined || (isUserModule(origin.module) && isLowerFirst(expression.text));
+    return (
+      origin.instanceOf !== undefined ||
+      libOfModule(origin.module) !== undefined ||
+      (isUserModule(origin.module) && isLowerFirst(expression.text))
+    );
   }
   // this.knex('users'), this.db('users')
   return ts.isPropertyAccessExpression(expression) && expression.expression.kind === SK.ThisKeyword;
@@ -86,20 +141,30 @@ export function passesNameFilter(call: ClientCallNode, facts: FileFacts): boolea
 /** `Math.max(…)`, `Object.values(…)`, `JSON.parse`, `require(…)…`: never a client. */
 function isBuiltinRoot(access: ts.PropertyAccessExpression): boolean {
   let root: ts.Expression = access.expression;
-  while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root) || ts.isElementAccessExpression(root) || ts.isParenthesizedExpression(root)) {
+  while (
+    ts.isPropertyAccessExpression(root) ||
+    ts.isCallExpression(root) ||
+    ts.isElementAccessExpression(root) ||
+    ts.isParenthesizedExpression(root)
+  ) {
     root = ts.isParenthesizedExpression(root) ? root.expression : root.expression;
   }
-  return ts.isIdentifier(root) && (NOT_MODELS.has(root.text) || root.text === 'require' || root.text === 'console' || root.text === 'process' || root.text === 'document');
+  return (
+    ts.isIdentifier(root) &&
+    (NOT_MODELS.has(root.text) || root.text === 'require' || root.text === 'console' || root.text === 'process' || root.text === 'document')
+  );
 }
 
 function walk(steps: Step[], start: Val, from: number, ctx: Ctx): Op | undefined {
   let val = start;
   for (let i = from; i < steps.length; i++) {
     const step = steps[i];
-    const result = step.call ? callMember(val, step.name, step.call, ctx, i) : (() => {
-      const next = member(val, step.name);
-      return next ? v(next) : undefined;
-    })();
+    const result = step.call
+      ? callMember(val, step.name, step.call, ctx, i)
+      : (() => {
+          const next = member(val, step.name);
+          return next ? v(next) : undefined;
+        })();
     if (!result) return undefined;
     if ('op' in result) {
       // An operation runs on the handle it was reached through: its transaction, its connection.
@@ -229,7 +294,12 @@ export function recogniseByShape(steps: Step[], ctx: Ctx): Op | undefined {
     const table = ts.isCallExpression(call) && call.arguments[0] ? constantString(call.arguments[0]) : undefined;
     const knexName = /^(knex|db|trx|database|k|qb|pg)$/.test(tableStep.name);
     const rest = steps.slice(tableCallIndex + 1).map((s) => s.name);
-    if (table !== undefined && rest.length > 0 && rest.every((name) => KNEX_BUILDER.has(name)) && (knexName || facts.imports.imports('knex'))) {
+    if (
+      table !== undefined &&
+      rest.length > 0 &&
+      rest.every((name) => KNEX_BUILDER.has(name)) &&
+      (knexName || facts.imports.imports('knex'))
+    ) {
       return finish({ lib: 'knex', kind: 'query', method: 'table', anchor: tableCallIndex, model: table, builder: true }, steps);
     }
   }
@@ -241,11 +311,27 @@ export function recogniseByShape(steps: Step[], ctx: Ctx): Op | undefined {
 
   // Prisma: x.user.findUnique(…) — the delegate shape with a Prisma-only method, and $queryRaw anywhere.
   if (PRISMA_RAW_READ.has(method) || PRISMA_RAW_WRITE.has(method)) {
-    const result = rawOp('prisma', method, anchor, sqlOfCall(call), { lib: 'prisma', role: 'client' }, PRISMA_RAW_READ.has(method) ? 'query' : 'write');
+    const result = rawOp(
+      'prisma',
+      method,
+      anchor,
+      sqlOfCall(call),
+      { lib: 'prisma', role: 'client' },
+      PRISMA_RAW_READ.has(method) ? 'query' : 'write',
+    );
     return result && 'op' in result ? result.op : undefined;
   }
-  if (plainPrefix && anchor >= 2 && PRISMA_DISTINCTIVE.has(method) && isLowerFirst(steps[anchor - 1].name) && !NOT_A_DELEGATE.test(steps[anchor - 1].name)) {
-    if (steps[anchor - 2].name === 'query' && importsAnyOf(facts, ['drizzle-orm']) || (steps[anchor - 2].name === 'query' && facts.imports.importsAny((m) => m.startsWith('drizzle-orm')))) {
+  if (
+    plainPrefix &&
+    anchor >= 2 &&
+    PRISMA_DISTINCTIVE.has(method) &&
+    isLowerFirst(steps[anchor - 1].name) &&
+    !NOT_A_DELEGATE.test(steps[anchor - 1].name)
+  ) {
+    if (
+      (steps[anchor - 2].name === 'query' && importsAnyOf(facts, ['drizzle-orm'])) ||
+      (steps[anchor - 2].name === 'query' && facts.imports.importsAny((m) => m.startsWith('drizzle-orm')))
+    ) {
       return { lib: 'drizzle', kind: 'query', method, anchor, model: steps[anchor - 1].name };
     }
     if (steps[anchor - 2].name !== 'query' || !(method === 'findFirst' || method === 'findMany')) {
@@ -253,22 +339,40 @@ export function recogniseByShape(steps: Step[], ctx: Ctx): Op | undefined {
     }
   }
   // Objection: Person.query().findById(id)
-  if (method === 'query' && isModelReceiver(steps, anchor - 1, ctx) && plainPrefix && steps.length > anchor + 1 && steps.slice(anchor + 1).every((s) => KNEX_BUILDER.has(s.name))) {
+  if (
+    method === 'query' &&
+    isModelReceiver(steps, anchor - 1, ctx) &&
+    plainPrefix &&
+    steps.length > anchor + 1 &&
+    steps.slice(anchor + 1).every((s) => KNEX_BUILDER.has(s.name))
+  ) {
     return finish({ lib: 'objection', kind: 'query', method: 'query', anchor, model: steps[anchor - 1].name, builder: true }, steps);
   }
   if (plainPrefix && anchor >= 1) {
     const receiver = steps[anchor - 1];
     const modelish = isModelReceiver(steps, anchor - 1, ctx);
     // Sequelize model statics
-    if (modelish && (SEQUELIZE_DISTINCTIVE.has(method) || ((SEQUELIZE_READ.has(method) || SEQUELIZE_WRITE.has(method)) && importsAnyOf(facts, SEQUELIZE_MODULES)))) {
+    if (
+      modelish &&
+      (SEQUELIZE_DISTINCTIVE.has(method) ||
+        ((SEQUELIZE_READ.has(method) || SEQUELIZE_WRITE.has(method)) && importsAnyOf(facts, SEQUELIZE_MODULES)))
+    ) {
       return { lib: 'sequelize', kind: SEQUELIZE_READ.has(method) ? 'query' : 'write', method, anchor, model: receiver.name };
     }
     // Mongoose model statics
-    if (modelish && (MONGOOSE_DISTINCTIVE.has(method) || ((MONGOOSE_READ.has(method) || MONGOOSE_WRITE.has(method)) && importsAnyOf(facts, MONGOOSE_MODULES)))) {
+    if (
+      modelish &&
+      (MONGOOSE_DISTINCTIVE.has(method) ||
+        ((MONGOOSE_READ.has(method) || MONGOOSE_WRITE.has(method)) && importsAnyOf(facts, MONGOOSE_MODULES)))
+    ) {
       return { lib: 'mongoose', kind: MONGOOSE_READ.has(method) ? 'query' : 'write', method, anchor, model: receiver.name };
     }
     // A model imported from a models/entities folder: `import { Notification } from '@server/models'` → Notification.create(…).
-    if (modelish && (SEQUELIZE_READ.has(method) || SEQUELIZE_WRITE.has(method) || MONGOOSE_READ.has(method) || MONGOOSE_WRITE.has(method)) && fromModelsFolder(steps, ctx)) {
+    if (
+      modelish &&
+      (SEQUELIZE_READ.has(method) || SEQUELIZE_WRITE.has(method) || MONGOOSE_READ.has(method) || MONGOOSE_WRITE.has(method)) &&
+      fromModelsFolder(steps, ctx)
+    ) {
       const lib = guessModelLibrary(method, args?.[0]);
       const kind: ClientKind = SEQUELIZE_READ.has(method) || MONGOOSE_READ.has(method) ? 'query' : 'write';
       return { lib, kind, method, anchor, model: receiver.name };
@@ -311,10 +415,18 @@ export function recogniseByShape(steps: Step[], ctx: Ctx): Op | undefined {
 function declaresOwnMember(self: ts.Node, name: string, ctx: Ctx): boolean {
   const cls = enclosingClass(self);
   if (!cls) return false;
-  if (cls.members.some((member) => member.name !== undefined && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) && member.name.text === name)) return true;
+  if (
+    cls.members.some(
+      (member) =>
+        member.name !== undefined && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) && member.name.text === name,
+    )
+  )
+    return true;
   const base = cls.heritageClauses?.find((clause) => clause.token === SK.ExtendsKeyword)?.types[0]?.expression;
   // `extends BaseQueryRunner`, or CommonJS output's `extends BaseQueryRunner_1.BaseQueryRunner`.
-  const root = base && (ts.isIdentifier(base) ? base : ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression) ? base.expression : undefined);
+  const root =
+    base &&
+    (ts.isIdentifier(base) ? base : ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression) ? base.expression : undefined);
   if (!root) return false;
   const origin = ctx.facts.imports.get(root.text);
   if (origin) return isUserModule(origin.module) && libOfModule(origin.module) === undefined;
@@ -342,16 +454,63 @@ function guessModelLibrary(method: string, first: ts.Expression | undefined): st
   return 'orm';
 }
 
-
-
 /** Libraries whose types decide the last fallback, and the declared type names that make a client. */
-const TYPED_LIBRARIES: ReadonlyArray<{ lib: string; modules: readonly string[]; path: RegExp; methods: ReadonlySet<string>; types: RegExp; role: Role }> = [
-  { lib: 'typeorm', modules: ['typeorm', '@nestjs/typeorm'], path: /\/node_modules\/typeorm\//, methods: new Set([...TYPEORM_READ, ...TYPEORM_WRITE]), types: /^(Repository|TreeRepository|MongoRepository)$/, role: 'repository' },
-  { lib: 'typeorm', modules: ['typeorm', '@nestjs/typeorm'], path: /\/node_modules\/typeorm\//, methods: new Set([...TYPEORM_READ, ...TYPEORM_WRITE]), types: /^(EntityManager|MongoEntityManager)$/, role: 'manager' },
-  { lib: 'mongoose', modules: ['mongoose', '@nestjs/mongoose'], path: /\/node_modules\/mongoose\//, methods: new Set([...MONGOOSE_READ, ...MONGOOSE_WRITE]), types: /^Model$/, role: 'model' },
-  { lib: 'sequelize', modules: ['sequelize', 'sequelize-typescript'], path: /\/node_modules\/sequelize(-typescript)?\//, methods: new Set([...SEQUELIZE_READ, ...SEQUELIZE_WRITE]), types: /^(ModelStatic|ModelCtor|Model)$/, role: 'model' },
-  { lib: 'redis', modules: ['ioredis', 'redis', '@redis/client'], path: /\/node_modules\/(ioredis|@redis\/client|redis)\//, methods: new Set([...REDIS_READ, ...REDIS_WRITE]), types: /^(Redis|Cluster|RedisClientType|RedisClient.*)$/, role: 'client' },
-  { lib: 'pg', modules: ['pg'], path: /\/node_modules\/@types\/pg\/|\/node_modules\/pg\//, methods: new Set(['query']), types: /^(Pool|PoolClient|Client)$/, role: 'client' },
+const TYPED_LIBRARIES: ReadonlyArray<{
+  lib: string;
+  modules: readonly string[];
+  path: RegExp;
+  methods: ReadonlySet<string>;
+  types: RegExp;
+  role: Role;
+}> = [
+  {
+    lib: 'typeorm',
+    modules: ['typeorm', '@nestjs/typeorm'],
+    path: /\/node_modules\/typeorm\//,
+    methods: new Set([...TYPEORM_READ, ...TYPEORM_WRITE]),
+    types: /^(Repository|TreeRepository|MongoRepository)$/,
+    role: 'repository',
+  },
+  {
+    lib: 'typeorm',
+    modules: ['typeorm', '@nestjs/typeorm'],
+    path: /\/node_modules\/typeorm\//,
+    methods: new Set([...TYPEORM_READ, ...TYPEORM_WRITE]),
+    types: /^(EntityManager|MongoEntityManager)$/,
+    role: 'manager',
+  },
+  {
+    lib: 'mongoose',
+    modules: ['mongoose', '@nestjs/mongoose'],
+    path: /\/node_modules\/mongoose\//,
+    methods: new Set([...MONGOOSE_READ, ...MONGOOSE_WRITE]),
+    types: /^Model$/,
+    role: 'model',
+  },
+  {
+    lib: 'sequelize',
+    modules: ['sequelize', 'sequelize-typescript'],
+    path: /\/node_modules\/sequelize(-typescript)?\//,
+    methods: new Set([...SEQUELIZE_READ, ...SEQUELIZE_WRITE]),
+    types: /^(ModelStatic|ModelCtor|Model)$/,
+    role: 'model',
+  },
+  {
+    lib: 'redis',
+    modules: ['ioredis', 'redis', '@redis/client'],
+    path: /\/node_modules\/(ioredis|@redis\/client|redis)\//,
+    methods: new Set([...REDIS_READ, ...REDIS_WRITE]),
+    types: /^(Redis|Cluster|RedisClientType|RedisClient.*)$/,
+    role: 'client',
+  },
+  {
+    lib: 'pg',
+    modules: ['pg'],
+    path: /\/node_modules\/@types\/pg\/|\/node_modules\/pg\//,
+    methods: new Set(['query']),
+    types: /^(Pool|PoolClient|Client)$/,
+    role: 'client',
+  },
 ];
 
 /**

@@ -1,11 +1,35 @@
 /** Sequelize: model statics (`User.findByPk`), `sequelize.models.X`, raw `sequelize.query`. */
 import type { ts } from '../../ts';
 import { constantString } from '../ast';
-import { argumentsOf, firstKey, o, objectProperty, set, v, type ClientCallNode, type Op, type Step, type StepResult, type Val } from './model';
+import {
+  argumentsOf,
+  firstKey,
+  o,
+  objectProperty,
+  set,
+  v,
+  type ClientCallNode,
+  type Op,
+  type Step,
+  type StepResult,
+  type Val,
+} from './model';
 import { rawOp, sqlOfCall } from './sql';
 
 export const SEQUELIZE_READ = set('findByPk', 'findOne', 'findAll', 'findAndCountAll', 'count', 'max', 'min', 'sum', 'aggregate');
-export const SEQUELIZE_WRITE = set('create', 'bulkCreate', 'update', 'destroy', 'upsert', 'findOrCreate', 'findCreateFind', 'increment', 'decrement', 'restore', 'truncate');
+export const SEQUELIZE_WRITE = set(
+  'create',
+  'bulkCreate',
+  'update',
+  'destroy',
+  'upsert',
+  'findOrCreate',
+  'findCreateFind',
+  'increment',
+  'decrement',
+  'restore',
+  'truncate',
+);
 export const SEQUELIZE_DISTINCTIVE = set('findByPk', 'findAll', 'findAndCountAll', 'bulkCreate', 'findOrCreate', 'findCreateFind');
 export const SEQUELIZE_MODULES = ['sequelize', 'sequelize-typescript', '@nestjs/sequelize'];
 
@@ -19,7 +43,8 @@ export function sequelizeCall(val: Val, name: string, call: ClientCallNode, anch
   const args = argumentsOf(call);
   if (val.role === 'client') {
     if (name === 'query') return rawOp('sequelize', name, anchor, sqlOfCall(call), val);
-    if (name === 'model' || name === 'define') return v({ lib: 'sequelize', role: 'model', model: args?.[0] ? constantString(args[0]) : undefined });
+    if (name === 'model' || name === 'define')
+      return v({ lib: 'sequelize', role: 'model', model: args?.[0] ? constantString(args[0]) : undefined });
     return undefined;
   }
   if (val.role === 'model') {
@@ -49,7 +74,8 @@ export function sequelizeBatched(op: Op, k: string, ks: string): string | undefi
 
 /** Sequelize or Mongoose, when the call alone cannot tell which. */
 export function ormBatched(op: Op, k: string, ks: string): string {
-  if (op.kind === 'query') return `bulk query by an id list — findAll({ where: { ${k}: ${ks} } }) (Sequelize) or find({ ${k}: { $in: ${ks} } }) (Mongoose)`;
+  if (op.kind === 'query')
+    return `bulk query by an id list — findAll({ where: { ${k}: ${ks} } }) (Sequelize) or find({ ${k}: { $in: ${ks} } }) (Mongoose)`;
   if (op.method === 'create') return 'bulkCreate([...]) (Sequelize) or insertMany([...]) (Mongoose)';
   return `bulk update by an id list (Sequelize: where: { ${k}: ${ks} }; Mongoose: { ${k}: { $in: ${ks} } })`;
 }

@@ -10,7 +10,22 @@ import type { FileFacts } from '../fileFacts';
 import { o, propertyNameText, set, SK, type ClientCallNode, type ClientKind, type Op, type StepResult, type Val } from './model';
 
 /** Raw statement methods: a first argument that is SQL text makes them queries whatever the receiver (pg-promise included). */
-export const RAW_SQL_METHODS = set('query', 'execute', 'raw', 'unsafe', 'none', 'one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'result', 'multi', 'run', 'all');
+export const RAW_SQL_METHODS = set(
+  'query',
+  'execute',
+  'raw',
+  'unsafe',
+  'none',
+  'one',
+  'oneOrNone',
+  'many',
+  'manyOrNone',
+  'any',
+  'result',
+  'multi',
+  'run',
+  'all',
+);
 
 export function sqlOfTemplate(template: ts.TemplateLiteral): string {
   if (ts.isNoSubstitutionTemplateLiteral(template)) return template.text;
@@ -60,7 +75,9 @@ export function sqlVerb(sql: string | undefined): string | undefined {
 /** SQL text that is unmistakably a statement (evidence on its own, whatever the receiver). */
 export function looksLikeSql(sql: string | undefined): boolean {
   if (sql === undefined) return false;
-  return /^\s*(SELECT\s[\s\S]*\bFROM\b|SELECT\s+(1|NOW\(\)|COUNT\()|INSERT\s+INTO\s|UPDATE\s+[\w."`[\]]+\s+SET\s|DELETE\s+FROM\s|WITH\s+(RECURSIVE\s+)?\w+\s+AS\s*\(|REPLACE\s+INTO\s|MERGE\s+INTO\s)/i.test(sql);
+  return /^\s*(SELECT\s[\s\S]*\bFROM\b|SELECT\s+(1|NOW\(\)|COUNT\()|INSERT\s+INTO\s|UPDATE\s+[\w."`[\]]+\s+SET\s|DELETE\s+FROM\s|WITH\s+(RECURSIVE\s+)?\w+\s+AS\s*\(|REPLACE\s+INTO\s|MERGE\s+INTO\s)/i.test(
+    sql,
+  );
 }
 
 export function rawOp(lib: string, method: string, anchor: number, sql: string | undefined, val: Val, kindHint?: ClientKind): StepResult {
@@ -99,10 +116,18 @@ export function sqlBatched(op: Op, k: string): string | undefined {
     case 'postgres':
     case 'vercel-postgres':
     case 'pg-promise':
-      return read ? `query with WHERE ${k} = ANY($1) (an array parameter)` : op.statement === 'INSERT' ? 'multi-row INSERT … VALUES (…), (…) (or INSERT … SELECT * FROM unnest($1, $2))' : `statement with WHERE ${k} = ANY($1)`;
+      return read
+        ? `query with WHERE ${k} = ANY($1) (an array parameter)`
+        : op.statement === 'INSERT'
+          ? 'multi-row INSERT … VALUES (…), (…) (or INSERT … SELECT * FROM unnest($1, $2))'
+          : `statement with WHERE ${k} = ANY($1)`;
     case 'mysql2':
     case 'sql':
-      return read ? `query with WHERE ${k} IN (?) (an array parameter)` : op.statement === 'INSERT' ? 'multi-row INSERT … VALUES ?' : `statement with WHERE ${k} IN (?)`;
+      return read
+        ? `query with WHERE ${k} IN (?) (an array parameter)`
+        : op.statement === 'INSERT'
+          ? 'multi-row INSERT … VALUES ?'
+          : `statement with WHERE ${k} IN (?)`;
     default:
       return undefined;
   }

@@ -1,19 +1,85 @@
 /** TypeORM: repositories, entity managers, data sources, query runners, query builders, ActiveRecord entities. */
 import { ts } from '../../ts';
 import { skipParens } from '../ast';
-import { argumentsOf, entityName, firstKey, o, objectProperty, set, v, type ClientCallNode, type Op, type Step, type StepResult, type Val } from './model';
+import {
+  argumentsOf,
+  entityName,
+  firstKey,
+  o,
+  objectProperty,
+  set,
+  v,
+  type ClientCallNode,
+  type Op,
+  type Step,
+  type StepResult,
+  type Val,
+} from './model';
 import { rawOp, sqlText } from './sql';
 
 export const TYPEORM_READ = set(
-  'find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'findByIds', 'count', 'countBy',
-  'exist', 'exists', 'existsBy', 'sum', 'average', 'minimum', 'maximum', 'preload',
+  'find',
+  'findBy',
+  'findOne',
+  'findOneBy',
+  'findOneOrFail',
+  'findOneByOrFail',
+  'findAndCount',
+  'findAndCountBy',
+  'findByIds',
+  'count',
+  'countBy',
+  'exist',
+  'exists',
+  'existsBy',
+  'sum',
+  'average',
+  'minimum',
+  'maximum',
+  'preload',
 );
-export const TYPEORM_WRITE = set('save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'softRemove', 'restore', 'recover', 'increment', 'decrement', 'clear', 'updateAll', 'deleteAll');
+export const TYPEORM_WRITE = set(
+  'save',
+  'insert',
+  'update',
+  'upsert',
+  'delete',
+  'remove',
+  'softDelete',
+  'softRemove',
+  'restore',
+  'recover',
+  'increment',
+  'decrement',
+  'clear',
+  'updateAll',
+  'deleteAll',
+);
 /** TypeORM-only names (repository and ActiveRecord entity statics). */
 export const TYPEORM_DISTINCTIVE = set('findOneBy', 'findBy', 'findOneByOrFail', 'findAndCountBy', 'countBy', 'existsBy');
-export const TYPEORM_QB_TERMINAL = set('getOne', 'getOneOrFail', 'getMany', 'getRawOne', 'getRawMany', 'getRawAndEntities', 'getCount', 'getManyAndCount', 'getExists', 'execute', 'stream');
+export const TYPEORM_QB_TERMINAL = set(
+  'getOne',
+  'getOneOrFail',
+  'getMany',
+  'getRawOne',
+  'getRawMany',
+  'getRawAndEntities',
+  'getCount',
+  'getManyAndCount',
+  'getExists',
+  'execute',
+  'stream',
+);
 export const TYPEORM_QB_WRITE = set('insert', 'update', 'delete', 'softDelete', 'restore', 'relation');
-export const TYPEORM_FACTORIES = ['getRepository', 'getTreeRepository', 'getMongoRepository', 'getCustomRepository', 'getManager', 'getConnection', 'createConnection'];
+export const TYPEORM_FACTORIES = [
+  'getRepository',
+  'getTreeRepository',
+  'getMongoRepository',
+  'getCustomRepository',
+  'getManager',
+  'getConnection',
+  'createConnection',
+];
 
 export function typeormMember(val: Val, name: string): Val | undefined {
   if (name === 'manager' && (val.role === 'datasource' || val.role === 'queryRunner' || val.role === 'repository')) {
@@ -24,7 +90,13 @@ export function typeormMember(val: Val, name: string): Val | undefined {
 
 export function typeormCall(val: Val, name: string, call: ClientCallNode, anchor: number): StepResult {
   const args = argumentsOf(call);
-  if (name === 'getRepository' || name === 'getTreeRepository' || name === 'getMongoRepository' || name === 'withRepository' || name === 'getCustomRepository') {
+  if (
+    name === 'getRepository' ||
+    name === 'getTreeRepository' ||
+    name === 'getMongoRepository' ||
+    name === 'withRepository' ||
+    name === 'getCustomRepository'
+  ) {
     if (val.role === 'datasource' || val.role === 'manager' || val.role === 'queryRunner') {
       return v({ lib: 'typeorm', role: 'repository', model: args?.[0] ? entityName(args[0]) : undefined, tx: val.tx, single: val.single });
     }
@@ -34,10 +106,14 @@ export function typeormCall(val: Val, name: string, call: ClientCallNode, anchor
     const model = val.role === 'repository' ? val.model : args?.[0] ? entityName(args[0]) : undefined;
     return o({ lib: 'typeorm', kind: 'query', method: 'createQueryBuilder', anchor, model, builder: true, tx: val.tx });
   }
-  if (name === 'query' && (val.role === 'datasource' || val.role === 'manager' || val.role === 'queryRunner' || val.role === 'repository')) {
+  if (
+    name === 'query' &&
+    (val.role === 'datasource' || val.role === 'manager' || val.role === 'queryRunner' || val.role === 'repository')
+  ) {
     return rawOp('typeorm', name, anchor, args?.[0] ? sqlText(args[0]) : undefined, val);
   }
-  if (val.role === 'datasource' && name === 'createQueryRunner') return v({ lib: 'typeorm', role: 'queryRunner', tx: 'queryRunner', single: true });
+  if (val.role === 'datasource' && name === 'createQueryRunner')
+    return v({ lib: 'typeorm', role: 'queryRunner', tx: 'queryRunner', single: true });
   if (val.role === 'repository' || val.role === 'manager' || (val.role === 'model' && val.name === 'entity')) {
     const model = val.role === 'manager' ? (args?.[0] ? entityName(args[0]) : undefined) : val.model;
     if (TYPEORM_READ.has(name)) return o({ lib: 'typeorm', kind: 'query', method: name, anchor, model, tx: val.tx });
@@ -63,14 +139,17 @@ function isManagerCall(steps: Step[], op: Op): boolean {
 
 export function typeormKey(op: Op, steps: Step[], args: readonly ts.Expression[] | undefined): string | undefined {
   const manager = isManagerCall(steps, op);
-  const target = /^(find|findOne|findOneOrFail|count|exist|exists|findAndCount)$/.test(op.method) ? objectProperty(args?.[op.model && manager ? 1 : 0], 'where') : undefined;
+  const target = /^(find|findOne|findOneOrFail|count|exist|exists|findAndCount)$/.test(op.method)
+    ? objectProperty(args?.[op.model && manager ? 1 : 0], 'where')
+    : undefined;
   return firstKey(target) ?? firstKey(args?.[manager ? 1 : 0]);
 }
 
 export function typeormBatched(op: Op, k: string, ks: string): string | undefined {
   const read = op.kind === 'query';
   if (op.raw) return read ? `query with WHERE ${k} IN (…)` : 'multi-row statement';
-  if (op.method === 'createQueryBuilder') return read ? `query builder with .where('${k} IN (:...${ks})', { ${ks} })` : `query builder with .whereInIds(${ks})`;
+  if (op.method === 'createQueryBuilder')
+    return read ? `query builder with .where('${k} IN (:...${ks})', { ${ks} })` : `query builder with .whereInIds(${ks})`;
   if (op.method === 'count' || op.method === 'countBy') return `query builder with GROUP BY ${k}`;
   if (read) return `findBy({ ${k}: In(${ks}) })`;
   if (op.method === 'save') return 'save([...entities])';

@@ -128,7 +128,11 @@ export function importValue(origin: ImportOrigin, localName: string): Val | unde
   if (!lib) {
     // A monorepo's own package (`import { prisma } from '@documenso/prisma'`) is read like a project module,
     // but only for what its name says it holds.
-    if (/^@[\w.-]+\/[\w.-]*(prisma|db|database|redis|knex|drizzle)[\w.-]*$/i.test(module) && isLowerFirst(localName) && /prisma|db|database|redis|knex|drizzle|client/i.test(localName)) {
+    if (
+      /^@[\w.-]+\/[\w.-]*(prisma|db|database|redis|knex|drizzle)[\w.-]*$/i.test(module) &&
+      isLowerFirst(localName) &&
+      /prisma|db|database|redis|knex|drizzle|client/i.test(localName)
+    ) {
       if (/prisma/i.test(module)) return { lib: 'prisma', role: 'client' };
       if (/redis/i.test(module)) return { lib: 'redis', role: 'client' };
       if (/knex/i.test(module)) return { lib: 'knex', role: 'client' };
@@ -136,7 +140,8 @@ export function importValue(origin: ImportOrigin, localName: string): Val | unde
       return hintValue(localName);
     }
     if (!isUserModule(module) || !isLowerFirst(localName)) {
-      if (isUserModule(module) && /^App?DataSource$|DataSource$/.test(localName) && /data-?source|typeorm|database|db/i.test(module)) return { lib: 'typeorm', role: 'datasource' };
+      if (isUserModule(module) && /^App?DataSource$|DataSource$/.test(localName) && /data-?source|typeorm|database|db/i.test(module))
+        return { lib: 'typeorm', role: 'datasource' };
       return undefined;
     }
     // import { prisma } from '@/lib/prisma'; import redis from '../redis'; import db from './knex'
@@ -211,7 +216,8 @@ export function importValue(origin: ImportOrigin, localName: string): Val | unde
       return whole ? { lib, role: 'fn', name: 'postgres' } : undefined;
     case 'vercel-postgres':
       if (named('sql')) return { lib: 'postgres', role: 'client' };
-      if (named('db') || named('createPool') || named('createClient')) return named('db') ? { lib: 'pg', role: 'client' } : { lib: 'pg', role: 'fn', name: imported };
+      if (named('db') || named('createPool') || named('createClient'))
+        return named('db') ? { lib: 'pg', role: 'client' } : { lib: 'pg', role: 'fn', name: imported };
       return undefined;
     case 'neon':
       return named('neon') ? { lib: 'postgres', role: 'fn', name: 'postgres' } : undefined;
@@ -330,7 +336,15 @@ function parameterValue(parameter: ts.ParameterDeclaration, name: string, ctx: C
   return hintValue(name);
 }
 
-const TRANSACTION_METHODS: ReadonlySet<string> = new Set(['transaction', 'transactional', 'withTransaction', 'runInTransaction', 'begin', 'tx', 'task']);
+const TRANSACTION_METHODS: ReadonlySet<string> = new Set([
+  'transaction',
+  'transactional',
+  'withTransaction',
+  'runInTransaction',
+  'begin',
+  'tx',
+  'task',
+]);
 
 /** `prisma.$transaction(async (tx) => …)`, `knex.transaction(async (trx) => …)`, `dataSource.transaction(async (manager) => …)`. */
 function transactionParameterValue(fn: ts.Node, parameter: ts.ParameterDeclaration, name: string, ctx: Ctx): Val | undefined {
@@ -342,7 +356,9 @@ function transactionParameterValue(fn: ts.Node, parameter: ts.ParameterDeclarati
   if (first !== parameter) return undefined;
   if (method === '$transaction') return { lib: 'prisma', role: 'client', tx: name };
   if (!TRANSACTION_METHODS.has(method)) return undefined;
-  const receiver = ts.isPropertyAccessExpression(skipParens(call.expression)) ? (skipParens(call.expression) as ts.PropertyAccessExpression).expression : undefined;
+  const receiver = ts.isPropertyAccessExpression(skipParens(call.expression))
+    ? (skipParens(call.expression) as ts.PropertyAccessExpression).expression
+    : undefined;
   const owner = receiver ? exprValue(receiver, deeper(ctx)) : undefined;
   const lib = owner?.lib ?? guessTransactionLibrary(name, ctx.facts);
   switch (lib) {
@@ -427,10 +443,12 @@ function typeNodeValue(type: ts.TypeNode, ctx: Ctx): Val | undefined {
   const model = argument && ts.isTypeReferenceNode(argument) && ts.isIdentifier(argument.typeName) ? argument.typeName.text : undefined;
   const imports = ctx.facts.imports;
   const typeormFile = lib === 'typeorm' || (!origin && (imports.imports('typeorm') || imports.imports('@nestjs/typeorm')));
-  if (/^(Extended)?Prisma(Client|Service)$|PrismaService$/.test(right) || (lib === 'prisma' && right === 'PrismaClient')) return { lib: 'prisma', role: 'client' };
+  if (/^(Extended)?Prisma(Client|Service)$|PrismaService$/.test(right) || (lib === 'prisma' && right === 'PrismaClient'))
+    return { lib: 'prisma', role: 'client' };
   if (lib === 'prisma' && right === 'TransactionClient') return { lib: 'prisma', role: 'client', tx: 'tx' };
   if (typeormFile) {
-    if (right === 'Repository' || right === 'TreeRepository' || right === 'MongoRepository') return { lib: 'typeorm', role: 'repository', model };
+    if (right === 'Repository' || right === 'TreeRepository' || right === 'MongoRepository')
+      return { lib: 'typeorm', role: 'repository', model };
     if (right === 'EntityManager' || right === 'MongoEntityManager') return { lib: 'typeorm', role: 'manager' };
     if (right === 'DataSource' || right === 'Connection') return { lib: 'typeorm', role: 'datasource' };
     if (right === 'QueryRunner') return { lib: 'typeorm', role: 'queryRunner', single: true };
@@ -495,7 +513,8 @@ function classValue(declaration: ts.ClassLikeDeclaration, ctx: Ctx): Val | undef
   }
   const baseName = ts.isIdentifier(heritage.expression) ? heritage.expression.text : undefined;
   const origin = baseName ? ctx.facts.imports.get(baseName) : undefined;
-  if (origin && libOfModule(origin.module) === 'typeorm' && baseName === 'BaseEntity') return { lib: 'typeorm', role: 'model', model: name, name: 'entity' };
+  if (origin && libOfModule(origin.module) === 'typeorm' && baseName === 'BaseEntity')
+    return { lib: 'typeorm', role: 'model', model: name, name: 'entity' };
   if (origin && libOfModule(origin.module) === 'sequelize' && baseName === 'Model') return { lib: 'sequelize', role: 'model', model: name };
   return undefined;
 }
@@ -506,9 +525,10 @@ export function selfValue(declaration: ts.ClassLikeDeclaration, ctx: Ctx): Val |
   if (!heritage || !ts.isIdentifier(heritage.expression)) return undefined;
   const origin = ctx.facts.imports.get(heritage.expression.text);
   const lib = origin ? libOfModule(origin.module) : undefined;
-  const model = heritage.typeArguments?.[0] && ts.isTypeReferenceNode(heritage.typeArguments[0]) && ts.isIdentifier(heritage.typeArguments[0].typeName)
-    ? heritage.typeArguments[0].typeName.text
-    : undefined;
+  const model =
+    heritage.typeArguments?.[0] && ts.isTypeReferenceNode(heritage.typeArguments[0]) && ts.isIdentifier(heritage.typeArguments[0].typeName)
+      ? heritage.typeArguments[0].typeName.text
+      : undefined;
   if (lib === 'typeorm' && /Repository$/.test(heritage.expression.text)) return { lib, role: 'repository', model };
   if (lib === 'prisma' && heritage.expression.text === 'PrismaClient') return { lib, role: 'client' };
   return undefined;
@@ -737,7 +757,8 @@ export function callMember(val: Val, name: string, call: ClientCallNode, ctx: Ct
 /** `mysql.createPool(…)`, `pg.Pool` is a member; `mongoose.model('User')`; `axios.get` through `import * as axios`. */
 function moduleCall(val: Val, name: string, call: ClientCallNode): StepResult {
   if (!ts.isCallExpression(call)) return undefined;
-  if (val.lib === 'mongoose' && name === 'model') return v({ lib: 'mongoose', role: 'model', model: call.arguments[0] ? entityName(call.arguments[0]) : undefined });
+  if (val.lib === 'mongoose' && name === 'model')
+    return v({ lib: 'mongoose', role: 'model', model: call.arguments[0] ? entityName(call.arguments[0]) : undefined });
   if (val.lib === 'mysql2' && (name === 'createPool' || name === 'createPoolCluster')) return v({ lib: 'mysql2', role: 'client' });
   if (val.lib === 'mysql2' && name === 'createConnection') return v({ lib: 'mysql2', role: 'client', single: true });
   if (val.lib === 'redis' && (name === 'createClient' || name === 'createCluster')) return v({ lib: 'redis', role: 'client' });

@@ -3,7 +3,15 @@ import { defineRule, type FixSpec } from '../../rule';
 import { enclosingFunction, isFunctionLike, newlineOf, receiverOf, skipParens, skipParensUp, type FunctionLike } from '../../facts/ast';
 import { camelName, uniqueName } from '../../facts/dataflow';
 import { constantValue } from '../../facts/constants';
-import { constructionOf, constructsCleanly, isConstructionCandidate, readsDefaultTimeZone, stringReceivers, usageOf, type Construction } from '../../facts/constructions';
+import {
+  constructionOf,
+  constructsCleanly,
+  isConstructionCandidate,
+  readsDefaultTimeZone,
+  stringReceivers,
+  usageOf,
+  type Construction,
+} from '../../facts/constructions';
 import { isComponentRender, isTestFile } from '../../facts/lifetime';
 import { repeatedBy, repeatedCalls } from '../../facts/loops';
 import { iterationScale, scaleOf } from '../../facts/collections';
@@ -14,7 +22,8 @@ export default defineRule({
   meta: {
     id: 'construct-per-call',
     category: 'caching',
-    description: 'A `new RegExp(…)` or `new Intl.*(…)` with constant arguments built on every call of a function that runs over and over: a request handler, a React component\'s render, a function called from a loop.',
+    description:
+      "A `new RegExp(…)` or `new Intl.*(…)` with constant arguments built on every call of a function that runs over and over: a request handler, a React component's render, a function called from a loop.",
     why:
       'Building a regular expression compiles the pattern; building an Intl formatter resolves the locale and loads ' +
       'its data — tens of microseconds, where using an existing one costs well under one. With constant arguments ' +
@@ -31,7 +40,8 @@ export default defineRule({
     effort: 'low',
     fix: 'safe',
     messages: {
-      regexp: '`{{code}}` compiles the same pattern on every call of {{fn}}, which {{why}}. Build the RegExp once at module level and reuse it.',
+      regexp:
+        '`{{code}}` compiles the same pattern on every call of {{fn}}, which {{why}}. Build the RegExp once at module level and reuse it.',
       intl: '`new Intl.{{ctor}}(…)` builds the same formatter on every call of {{fn}}, which {{why}}: resolving the locale and loading its data costs far more than using it. Create it once at module level and reuse it.',
     },
     examples: {
@@ -125,8 +135,18 @@ app.get('/slug/:s', (req, res) => res.send(/^[a-z0-9-]+$/.test(req.params.s)));`
         const construction = constructionOf(node, file);
         if (!construction || !usageOf(construction, fn)) return;
         const fnName = nameOf(fn);
-        const data = { code: compact(file.textOf(node), 60), fn: fnName, why: why.text, ctor: construction.kind === 'intl' ? construction.ctor : '' };
-        context.report({ node, messageId: construction.kind === 'intl' ? 'intl' : 'regexp', data, fixes: hoistFix(construction, fn, file) });
+        const data = {
+          code: compact(file.textOf(node), 60),
+          fn: fnName,
+          why: why.text,
+          ctor: construction.kind === 'intl' ? construction.ctor : '',
+        };
+        context.report({
+          node,
+          messageId: construction.kind === 'intl' ? 'intl' : 'regexp',
+          data,
+          fixes: hoistFix(construction, fn, file),
+        });
       },
     };
   },
@@ -165,7 +185,8 @@ function callsFunction(call: ts.CallExpression, fn: ts.Node): boolean {
 }
 
 function nameOf(fn: FunctionLike): string {
-  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name)) return `\`${fn.name.text}\``;
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name))
+    return `\`${fn.name.text}\``;
   const parent = skipParensUp(fn).parent;
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return `\`${parent.name.text}\``;
   return 'this function';
@@ -203,7 +224,8 @@ function moduleInsertionPoint(file: FileFacts): ts.Statement | undefined {
   for (const statement of file.sourceFile.statements) {
     if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement)) continue;
     if (ts.isExpressionStatement(statement) && (ts.isStringLiteral(statement.expression) || isRequire(statement.expression))) continue;
-    if (ts.isVariableStatement(statement) && statement.declarationList.declarations.every((d) => d.initializer && isRequire(d.initializer))) continue;
+    if (ts.isVariableStatement(statement) && statement.declarationList.declarations.every((d) => d.initializer && isRequire(d.initializer)))
+      continue;
     return statement;
   }
   return undefined;
@@ -213,7 +235,13 @@ function moduleInsertionPoint(file: FileFacts): ts.Statement | undefined {
 function isRequire(expression: ts.Expression): boolean {
   let inner = skipParens(expression);
   while (ts.isPropertyAccessExpression(inner)) inner = skipParens(inner.expression);
-  return ts.isCallExpression(inner) && ts.isIdentifier(inner.expression) && inner.expression.text === 'require' && inner.arguments.length === 1 && ts.isStringLiteralLike(inner.arguments[0]);
+  return (
+    ts.isCallExpression(inner) &&
+    ts.isIdentifier(inner.expression) &&
+    inner.expression.text === 'require' &&
+    inner.arguments.length === 1 &&
+    ts.isStringLiteralLike(inner.arguments[0])
+  );
 }
 
 /**
@@ -237,13 +265,15 @@ function hoistFix(construction: Construction, fn: FunctionLike, file: FileFacts)
     { start, end: start, newText: `const ${name} = ${file.textOf(construction.node)};${newlineOf(file.text)}` },
     { start: file.start(construction.node), end: construction.node.end, newText: name },
   ];
-  return [{
-    title: safe
-      ? `Create it once at module level as ${name}`
-      : zoneAtLoad
-        ? `Create it once at module level as ${name} (it then keeps the time zone the process had at load time; add a timeZone option to fix it)`
-        : `Create it once at module level as ${name} (check that the arguments are defined before it and that building it at load time cannot fail)`,
-    kind: safe ? 'safe' : 'suggestion',
-    edits,
-  }];
+  return [
+    {
+      title: safe
+        ? `Create it once at module level as ${name}`
+        : zoneAtLoad
+          ? `Create it once at module level as ${name} (it then keeps the time zone the process had at load time; add a timeZone option to fix it)`
+          : `Create it once at module level as ${name} (check that the arguments are defined before it and that building it at load time cannot fail)`,
+      kind: safe ? 'safe' : 'suggestion',
+      edits,
+    },
+  ];
 }

@@ -2,11 +2,16 @@ import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
 import type { TextEdit } from '../../finding';
 import { calleeName, dottedName, indentationAt, newlineOf, receiverOf, skipParens } from '../../facts/ast';
+import { camelName, contains, insertionPoint, isInvariantIn, isValueReference, lookup, resolve, uniqueName } from '../../facts/dataflow';
 import {
-  camelName, contains, insertionPoint, isInvariantIn, isValueReference, lookup, resolve, uniqueName,
-} from '../../facts/dataflow';
-import {
-  constructionOf, constructsCleanly, isConstructionCandidate, readsDefaultTimeZone, stringReceivers, usageOf, type Construction, type Usage,
+  constructionOf,
+  constructsCleanly,
+  isConstructionCandidate,
+  readsDefaultTimeZone,
+  stringReceivers,
+  usageOf,
+  type Construction,
+  type Usage,
 } from '../../facts/constructions';
 import { iterationStatement, repeatedBy, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
@@ -20,7 +25,8 @@ export default defineRule({
   meta: {
     id: 'invariant-in-loop',
     category: 'caching',
-    description: 'A `new RegExp(…)`, `new Intl.*(…)`, `JSON.parse(…)` or `Object.keys(…).sort()` with the same arguments on every pass of a loop, iteration callback or sort comparator.',
+    description:
+      'A `new RegExp(…)`, `new Intl.*(…)`, `JSON.parse(…)` or `Object.keys(…).sort()` with the same arguments on every pass of a loop, iteration callback or sort comparator.',
     why:
       'Building a regular expression compiles the pattern; building an Intl formatter resolves the locale and loads its ' +
       'data (tens of microseconds each, against well under a microsecond to reuse one); JSON.parse re-reads the whole ' +
@@ -158,7 +164,14 @@ export function compile(words: string[]) {
     const { file } = context;
     if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('RegExp') && !file.text.includes('Intl.') && !file.text.includes('JSON.parse') && !file.text.includes('.sort(') && !file.text.includes('.toSorted(')) return {};
+    if (
+      !file.text.includes('RegExp') &&
+      !file.text.includes('Intl.') &&
+      !file.text.includes('JSON.parse') &&
+      !file.text.includes('.sort(') &&
+      !file.text.includes('.toSorted(')
+    )
+      return {};
 
     const handle = (construction: Construction): void => {
       const iterations = repeatedBy(construction.node);
@@ -172,13 +185,28 @@ export function compile(words: string[]) {
       const loop = eachPass(levels[0], file);
       const fixes = fixFor(construction, usage, levels, file);
       if (construction.kind === 'regexp') {
-        context.report({ node: construction.node, messageId: 'regexp', data: { code: compact(file.textOf(construction.node), 60), loop }, fixes });
+        context.report({
+          node: construction.node,
+          messageId: 'regexp',
+          data: { code: compact(file.textOf(construction.node), 60), loop },
+          fixes,
+        });
       } else if (construction.kind === 'intl') {
         context.report({ node: construction.node, messageId: 'intl', data: { ctor: construction.ctor, loop }, fixes });
       } else if (construction.kind === 'json') {
-        context.report({ node: construction.node, messageId: 'json', data: { text: compact(file.textOf(construction.args[0])), loop }, fixes });
+        context.report({
+          node: construction.node,
+          messageId: 'json',
+          data: { text: compact(file.textOf(construction.args[0])), loop },
+          fixes,
+        });
       } else {
-        context.report({ node: construction.node, messageId: 'keys', data: { code: compact(file.textOf(construction.node), 60), loop }, fixes });
+        context.report({
+          node: construction.node,
+          messageId: 'keys',
+          data: { code: compact(file.textOf(construction.node), 60), loop },
+          fixes,
+        });
       }
     };
 
@@ -198,7 +226,13 @@ export function compile(words: string[]) {
         }
         if (method !== 'parse' || node.arguments.length !== 1) return;
         const callee = skipParens(node.expression);
-        if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'JSON' || lookup('JSON', node)) return;
+        if (
+          !ts.isPropertyAccessExpression(callee) ||
+          !ts.isIdentifier(callee.expression) ||
+          callee.expression.text !== 'JSON' ||
+          lookup('JSON', node)
+        )
+          return;
         const text = skipParens(node.arguments[0]);
         // JSON.parse(JSON.stringify(x)) is a deep clone: a fresh copy per pass is its purpose.
         if (ts.isCallExpression(text)) return;
@@ -222,7 +256,9 @@ function leavesLoopAfter(node: ts.Node, loop: ts.Node): boolean {
   if (!block || !ts.isBlock(block) || !(block.pos >= loop.pos && block.end <= loop.end)) return false;
   if (ts.isArrowFunction(loop) || ts.isFunctionExpression(loop)) return false;
   const index = block.statements.indexOf(statement as ts.Statement);
-  return block.statements.slice(index).some((s) => ts.isReturnStatement(s) || ts.isThrowStatement(s) || (ts.isBreakStatement(s) && !s.label));
+  return block.statements
+    .slice(index)
+    .some((s) => ts.isReturnStatement(s) || ts.isThrowStatement(s) || (ts.isBreakStatement(s) && !s.label));
 }
 
 /** `Object.keys(x).sort()` / `Object.entries(x).toSorted(cmp)` with a comparator written inline or by name. */
@@ -231,7 +267,13 @@ function sortedKeys(sort: ts.CallExpression): Construction | undefined {
   const inner = list && skipParens(list);
   if (!inner || !ts.isCallExpression(inner) || inner.arguments.length !== 1) return undefined;
   const callee = skipParens(inner.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object' || lookup('Object', sort)) return undefined;
+  if (
+    !ts.isPropertyAccessExpression(callee) ||
+    !ts.isIdentifier(callee.expression) ||
+    callee.expression.text !== 'Object' ||
+    lookup('Object', sort)
+  )
+    return undefined;
   if (!KEY_LISTERS.has(callee.name.text) || sort.arguments.length > 1) return undefined;
   const comparator = sort.arguments[0];
   if (comparator && ts.isSpreadElement(comparator)) return undefined;
@@ -263,7 +305,8 @@ function invariantLevels(construction: Construction, iterations: Iteration[]): I
     const invariant = (arg: ts.Expression): boolean => {
       if (ts.isSpreadElement(arg)) return false;
       const inner = skipParens(arg);
-      if (construction.kind === 'keys' && (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner))) return comparatorInvariant(inner, iteration.node);
+      if (construction.kind === 'keys' && (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)))
+        return comparatorInvariant(inner, iteration.node);
       return isInvariantIn(arg, iteration.node, options);
     };
     if (!construction.args.every(invariant)) break;
@@ -287,7 +330,12 @@ function fixFor(construction: Construction, usage: Usage, levels: Iteration[], f
   const statement = insertionPoint(iterationStatement(levels[levels.length - 1]));
   if (!statement || !contains(statement, construction.node)) return [];
   const zoneChanges = readsDefaultTimeZone(construction, file) && changesTimeZone(statement);
-  const safe = construction.kind !== 'json' && construction.kind !== 'keys' && constructsCleanly(construction) && stringReceivers(construction, usage, file) && !zoneChanges;
+  const safe =
+    construction.kind !== 'json' &&
+    construction.kind !== 'keys' &&
+    constructsCleanly(construction) &&
+    stringReceivers(construction, usage, file) &&
+    !zoneChanges;
   const text = file.textOf(construction.node);
   const indent = indentationAt(file.text, file.start(statement));
   const newline = newlineOf(file.text);
@@ -299,20 +347,40 @@ function fixFor(construction: Construction, usage: Usage, levels: Iteration[], f
     const declarationStatement = usage.statement;
     const start = lineStart(file.text, file.start(declarationStatement));
     const end = lineEnd(file.text, declarationStatement.end);
-    const ownLine = file.text.slice(start, file.start(declarationStatement)).trim() === '' && file.text.slice(declarationStatement.end, end).trim() === '';
-    edits.push({ start: file.start(statement), end: file.start(statement), newText: `${file.textOf(declarationStatement)}${newline}${indent}` });
-    edits.push(ownLine ? { start, end: Math.min(file.text.length, end + newline.length), newText: '' } : { start: file.start(declarationStatement), end: declarationStatement.end, newText: '' });
+    const ownLine =
+      file.text.slice(start, file.start(declarationStatement)).trim() === '' &&
+      file.text.slice(declarationStatement.end, end).trim() === '';
+    edits.push({
+      start: file.start(statement),
+      end: file.start(statement),
+      newText: `${file.textOf(declarationStatement)}${newline}${indent}`,
+    });
+    edits.push(
+      ownLine
+        ? { start, end: Math.min(file.text.length, end + newline.length), newText: '' }
+        : { start: file.start(declarationStatement), end: declarationStatement.end, newText: '' },
+    );
   } else {
     name = uniqueName(file.sourceFile, baseName(construction));
     edits.push({ start: file.start(statement), end: file.start(statement), newText: `const ${name} = ${text};${newline}${indent}` });
     edits.push({ start: file.start(construction.node), end: construction.node.end, newText: name });
   }
-  const what = construction.kind === 'json' ? 'Parse it once before the loop' : construction.kind === 'keys' ? `Sort the keys once before the loop as ${name}` : `Create it once before the loop as ${name}`;
-  const caveat = construction.kind === 'json'
-    ? ' (every pass then shares one parsed object)'
-    : construction.kind === 'keys'
-      ? ` (check that ${compact(file.textOf(construction.args[0]), 30)} gains or loses no keys inside the loop)`
-      : safe ? '' : zoneChanges ? ' (the loop sets process.env.TZ: one formatter keeps the zone it was built in)' : ' (its arguments are then read once, and the construction runs, and may throw, even when the loop runs zero times)';
+  const what =
+    construction.kind === 'json'
+      ? 'Parse it once before the loop'
+      : construction.kind === 'keys'
+        ? `Sort the keys once before the loop as ${name}`
+        : `Create it once before the loop as ${name}`;
+  const caveat =
+    construction.kind === 'json'
+      ? ' (every pass then shares one parsed object)'
+      : construction.kind === 'keys'
+        ? ` (check that ${compact(file.textOf(construction.args[0]), 30)} gains or loses no keys inside the loop)`
+        : safe
+          ? ''
+          : zoneChanges
+            ? ' (the loop sets process.env.TZ: one formatter keeps the zone it was built in)'
+            : ' (its arguments are then read once, and the construction runs, and may throw, even when the loop runs zero times)';
   return [{ title: `${what}${caveat}`, kind: safe ? 'safe' : 'suggestion', edits }];
 }
 
@@ -321,9 +389,21 @@ function changesTimeZone(region: ts.Node): boolean {
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment && dottedName(node.left) === 'process.env.TZ') found = true;
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      node.operatorToken.kind <= ts.SyntaxKind.LastAssignment &&
+      dottedName(node.left) === 'process.env.TZ'
+    )
+      found = true;
     else if (ts.isDeleteExpression(node) && dottedName(node.expression) === 'process.env.TZ') found = true;
-    else if (ts.isCallExpression(node) && dottedName(node.expression) === 'Object.assign' && node.arguments[0] && dottedName(node.arguments[0]) === 'process.env') found = true;
+    else if (
+      ts.isCallExpression(node) &&
+      dottedName(node.expression) === 'Object.assign' &&
+      node.arguments[0] &&
+      dottedName(node.arguments[0]) === 'process.env'
+    )
+      found = true;
     else ts.forEachChild(node, visit);
   };
   visit(region);
@@ -355,7 +435,13 @@ function canMove(usage: Extract<Usage, { kind: 'declared' }>, statement: ts.Stat
   let clash = false;
   const visit = (node: ts.Node): void => {
     if (clash) return;
-    if (ts.isIdentifier(node) && node.text === name && node !== usage.declaration.id && isValueReference(node) && !contains(statement, node)) {
+    if (
+      ts.isIdentifier(node) &&
+      node.text === name &&
+      node !== usage.declaration.id &&
+      isValueReference(node) &&
+      !contains(statement, node)
+    ) {
       if (!resolve(node)) clash = true;
     }
     ts.forEachChild(node, visit);
@@ -376,4 +462,3 @@ function baseName(construction: Construction): string {
   const hint = ts.isIdentifier(argument) ? argument.text : ts.isPropertyAccessExpression(argument) ? argument.name.text : '';
   return camelName('parsed', hint);
 }
-

@@ -9,21 +9,53 @@ import { isTestFile } from '../../facts/lifetime';
 
 /** Methods that build a new string, array or object from their receiver: the allocating part of a key. */
 const DERIVING_METHODS: ReadonlySet<string> = new Set([
-  'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'normalize', 'trim', 'trimStart', 'trimEnd',
-  'split', 'replace', 'replaceAll', 'match', 'matchAll', 'padStart', 'padEnd', 'repeat', 'join', 'map', 'filter', 'reduce',
-  'toISOString', 'toJSON', 'toFixed', 'toPrecision',
+  'toLowerCase',
+  'toUpperCase',
+  'toLocaleLowerCase',
+  'toLocaleUpperCase',
+  'normalize',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'split',
+  'replace',
+  'replaceAll',
+  'match',
+  'matchAll',
+  'padStart',
+  'padEnd',
+  'repeat',
+  'join',
+  'map',
+  'filter',
+  'reduce',
+  'toISOString',
+  'toJSON',
+  'toFixed',
+  'toPrecision',
 ]);
 /** Global functions that parse or serialise their argument. */
-const DERIVING_FUNCTIONS: ReadonlySet<string> = new Set(['Date.parse', 'JSON.stringify', 'JSON.parse', 'parseFloat', 'moment', 'dayjs', 'DateTime.fromISO', 'semver.parse', 'semver.coerce']);
+const DERIVING_FUNCTIONS: ReadonlySet<string> = new Set([
+  'Date.parse',
+  'JSON.stringify',
+  'JSON.parse',
+  'parseFloat',
+  'moment',
+  'dayjs',
+  'DateTime.fromISO',
+  'semver.parse',
+  'semver.coerce',
+]);
 
 export default defineRule({
   meta: {
     id: 'key-in-comparator',
     category: 'caching',
-    description: 'A sort comparator that derives the same costly key from both items on every comparison: `(a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())`, `new Date(a.at) - new Date(b.at)`.',
+    description:
+      'A sort comparator that derives the same costly key from both items on every comparison: `(a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())`, `new Date(a.at) - new Date(b.at)`.',
     why:
       'A sort calls its comparator about n·log₂ n times — 130,000 times for 10,000 items — and each call here builds ' +
-      'the key of both items again: a lower-cased copy of a string, a parsed Date, a split array. Every item\'s key is ' +
+      "the key of both items again: a lower-cased copy of a string, a parsed Date, a split array. Every item's key is " +
       'rebuilt some 2·log₂ n times (about 27 times for 10,000 items), with as many short-lived objects for the garbage ' +
       'collector, where computing each key once would do.',
     howToFix:
@@ -35,7 +67,7 @@ export default defineRule({
     effort: 'low',
     fix: 'none',
     messages: {
-      key: '`{{key}}` is rebuilt for both items on every comparison: the comparator runs about n·log₂ n times, so each item\'s key is derived some 2·log₂ n times. Compute the keys once (map each item to `[key, item]`, sort the pairs, map back), or cache them in a Map.',
+      key: "`{{key}}` is rebuilt for both items on every comparison: the comparator runs about n·log₂ n times, so each item's key is derived some 2·log₂ n times. Compute the keys once (map each item to `[key, item]`, sort the pairs, map back), or cache them in a Map.",
     },
     examples: {
       invalid: [
@@ -112,12 +144,16 @@ function derivedKey(fn: ts.ArrowFunction | ts.FunctionExpression, a: string, b: 
 function isDeriving(node: ts.CallExpression | ts.NewExpression): boolean {
   if (ts.isNewExpression(node)) {
     const callee = skipParens(node.expression);
-    return ts.isIdentifier(callee) && (callee.text === 'Date' || callee.text === 'RegExp' || callee.text === 'URL' || callee.text === 'Set' || callee.text === 'Map');
+    return (
+      ts.isIdentifier(callee) &&
+      (callee.text === 'Date' || callee.text === 'RegExp' || callee.text === 'URL' || callee.text === 'Set' || callee.text === 'Map')
+    );
   }
   const callee = skipParens(node.expression);
   const name = calleeName(node);
   if (name === undefined) return false;
-  const qualified = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? `${callee.expression.text}.${name}` : name;
+  const qualified =
+    ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? `${callee.expression.text}.${name}` : name;
   if (DERIVING_FUNCTIONS.has(qualified)) return true;
   return ts.isPropertyAccessExpression(callee) && DERIVING_METHODS.has(name);
 }

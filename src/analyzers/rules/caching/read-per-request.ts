@@ -44,7 +44,8 @@ export default defineRule({
     fix: 'suggestion',
     messages: {
       read: '`{{call}}` reads {{file}} from disk on every request to this handler, though the path never changes. Read it once at start-up (module level) or cache the promise of the first read.',
-      readSync: '`{{call}}` reads {{file}} from disk on every request to this handler, blocking the event loop each time, though the path never changes. Read it once at start-up (module level) and reuse the contents.',
+      readSync:
+        '`{{call}}` reads {{file}} from disk on every request to this handler, blocking the event loop each time, though the path never changes. Read it once at start-up (module level) and reuse the contents.',
     },
     examples: {
       invalid: [
@@ -169,7 +170,8 @@ function fileRead(call: ts.CallExpression, name: string, file: FileFacts): FileR
   // fs.promises.readFile(…)
   if (ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'promises' && ts.isIdentifier(receiver.expression)) {
     const origin = file.originOf(receiver.expression.text, call);
-    if (origin && (origin.imported === '*' || origin.imported === 'default') && FS_MODULES.has(origin.module)) return { call, form: 'promise', display };
+    if (origin && (origin.imported === '*' || origin.imported === 'default') && FS_MODULES.has(origin.module))
+      return { call, form: 'promise', display };
     return undefined;
   }
   // require('fs').readFileSync(…)
@@ -192,7 +194,11 @@ function isFunctionArgument(argument: ts.Expression): boolean {
   if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) return true;
   if (ts.isIdentifier(inner)) {
     const declaration = resolve(inner);
-    return !!declaration && (declaration.kind === 'function' || (!!declaration.initializer && (ts.isArrowFunction(declaration.initializer) || ts.isFunctionExpression(declaration.initializer))));
+    return (
+      !!declaration &&
+      (declaration.kind === 'function' ||
+        (!!declaration.initializer && (ts.isArrowFunction(declaration.initializer) || ts.isFunctionExpression(declaration.initializer))))
+    );
   }
   return false;
 }
@@ -284,7 +290,11 @@ function hoistFix(read: FileRead, file: FileFacts): FixSpec[] {
     edits.push({ start: file.start(call), end: call.end, newText: `(${name} ??= ${text})` });
     title = `Cache the promise of the first read in ${name} (a failed read is then cached too, and later changes on disk are not seen)`;
   }
-  edits.unshift(where.before ? { start: where.offset, end: where.offset, newText: `${declaration}${newline}${newline}` } : { start: where.offset, end: where.offset, newText: `${newline}${declaration}` });
+  edits.unshift(
+    where.before
+      ? { start: where.offset, end: where.offset, newText: `${declaration}${newline}${newline}` }
+      : { start: where.offset, end: where.offset, newText: `${newline}${declaration}` },
+  );
   return [{ title, kind: 'suggestion', edits }];
 }
 

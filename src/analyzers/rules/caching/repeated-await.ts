@@ -1,6 +1,15 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
-import { calleeName, chainRoot, enclosingFunction, isFunctionLike, isWriteReference, skipParens, skipParensUp, type FunctionLike } from '../../facts/ast';
+import {
+  calleeName,
+  chainRoot,
+  enclosingFunction,
+  isFunctionLike,
+  isWriteReference,
+  skipParens,
+  skipParensUp,
+  type FunctionLike,
+} from '../../facts/ast';
 import { isValueReference, resolve, type Declaration } from '../../facts/dataflow';
 import { compact } from '../../facts/phrases';
 import { isTestFile } from '../../facts/lifetime';
@@ -8,7 +17,8 @@ import { isTestFile } from '../../facts/lifetime';
 /** Names of calls that only look something up: a second identical one should give the same answer. */
 const READ_NAME = /^(get|find|fetch|load|read|query|select|list|count|lookup|retrieve|search|exists|has|describe|stat|head)([A-Z_0-9]|$)/;
 /** Names of calls that change something: after one of them, asking again is deliberate. */
-const WRITE_NAME = /^(save|update|create|insert|delete|del|remove|set|put|post|patch|write|send|upsert|destroy|add|push|increment|decrement|incr|decr|reset|clear|flush|commit|rollback|invalidate|refresh|reload|sync|emit|publish|dispatch|mutate|apply|exec|execute|run|process|handle|start|stop|close|open|connect|disconnect|login|logout|register|enqueue|lock|unlock|acquire|release|wait|sleep|delay|retry|poll|upload|download|move|copy|rename|mkdir|unlink|rm|touch|append|replace|merge|import|seed|migrate|drop|truncate|kill|restart|trigger|notify|mark|assign|attach|detach|approve|cancel|confirm|submit|grant|revoke)/i;
+const WRITE_NAME =
+  /^(save|update|create|insert|delete|del|remove|set|put|post|patch|write|send|upsert|destroy|add|push|increment|decrement|incr|decr|reset|clear|flush|commit|rollback|invalidate|refresh|reload|sync|emit|publish|dispatch|mutate|apply|exec|execute|run|process|handle|start|stop|close|open|connect|disconnect|login|logout|register|enqueue|lock|unlock|acquire|release|wait|sleep|delay|retry|poll|upload|download|move|copy|rename|mkdir|unlink|rm|touch|append|replace|merge|import|seed|migrate|drop|truncate|kill|restart|trigger|notify|mark|assign|attach|detach|approve|cancel|confirm|submit|grant|revoke)/i;
 
 interface AwaitedCall {
   await: ts.AwaitExpression;
@@ -23,7 +33,8 @@ export default defineRule({
   meta: {
     id: 'repeated-await',
     category: 'caching',
-    description: 'The same read — an awaited call with the same arguments — made twice in one function with nothing in between that could change its answer.',
+    description:
+      'The same read — an awaited call with the same arguments — made twice in one function with nothing in between that could change its answer.',
     why:
       'Every awaited lookup is a round trip: a query, a request, a file read. Asking the same question twice in one ' +
       'function, with nothing written in between, doubles the latency and the load on the database or service for an ' +
@@ -36,7 +47,8 @@ export default defineRule({
     effort: 'low',
     fix: 'none',
     messages: {
-      repeated: '`await {{call}}` repeats the identical call made at line {{line}} of this function, and nothing in between can change its answer: a second round trip for the same result. {{reuse}}',
+      repeated:
+        '`await {{call}}` repeats the identical call made at line {{line}} of this function, and nothing in between can change its answer: a second round trip for the same result. {{reuse}}',
     },
     examples: {
       invalid: [
@@ -110,7 +122,11 @@ export async function walk(db: { findNode(id: string): Promise<{ next: string }>
         context.report({
           node,
           messageId: 'repeated',
-          data: { call: compact(file.textOf(call), 50), line, reuse: earlier.result ? `Reuse \`${earlier.result}\`.` : 'Keep the first result in a variable and reuse it.' },
+          data: {
+            call: compact(file.textOf(call), 50),
+            line,
+            reuse: earlier.result ? `Reuse \`${earlier.result}\`.` : 'Keep the first result in a variable and reuse it.',
+          },
         });
       },
     };
@@ -128,10 +144,20 @@ function wholeStatement(node: ts.AwaitExpression): { statement: ts.Statement; re
   if (ts.isExpressionStatement(parent)) return { statement: parent };
   if (ts.isVariableDeclaration(parent) && parent.initializer === outer) {
     const statement = parent.parent?.parent;
-    if (statement && ts.isVariableStatement(statement)) return { statement, result: ts.isIdentifier(parent.name) ? parent.name.text : undefined };
+    if (statement && ts.isVariableStatement(statement))
+      return { statement, result: ts.isIdentifier(parent.name) ? parent.name.text : undefined };
   }
-  if (ts.isBinaryExpression(parent) && parent.right === outer && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.parent && ts.isExpressionStatement(parent.parent)) {
-    return { statement: parent.parent, result: ts.isIdentifier(skipParens(parent.left)) ? (skipParens(parent.left) as ts.Identifier).text : undefined };
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.right === outer &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    parent.parent &&
+    ts.isExpressionStatement(parent.parent)
+  ) {
+    return {
+      statement: parent.parent,
+      result: ts.isIdentifier(skipParens(parent.left)) ? (skipParens(parent.left) as ts.Identifier).text : undefined,
+    };
   }
   return undefined;
 }
@@ -177,7 +203,12 @@ function changedBetween(first: AwaitedCall, later: AwaitedCall, fn: FunctionLike
         if (name === undefined || WRITE_NAME.test(name) || (awaited && ts.isAwaitExpression(awaited))) changed = true;
       }
     }
-    if (ts.isBinaryExpression(node) && node.pos >= start && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    if (
+      ts.isBinaryExpression(node) &&
+      node.pos >= start &&
+      node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      node.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+    ) {
       // A write through a property the call reads (`ctx.user = …` before `getUser(ctx.id)`).
       const target = file.textOf(skipParens(node.left));
       if (file.textOf(later.call).includes(target)) changed = true;

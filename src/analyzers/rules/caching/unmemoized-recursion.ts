@@ -14,7 +14,8 @@ export default defineRule({
   meta: {
     id: 'unmemoized-recursion',
     category: 'caching',
-    description: 'A recursive function that calls itself two or more times per call on overlapping sub-problems (`fib(n - 1) + fib(n - 2)`, `paths(r - 1, c) + paths(r, c - 1)`) without remembering results.',
+    description:
+      'A recursive function that calls itself two or more times per call on overlapping sub-problems (`fib(n - 1) + fib(n - 2)`, `paths(r - 1, c) + paths(r, c - 1)`) without remembering results.',
     why:
       'When each call makes two or more recursive calls whose arguments step down by small amounts, the same ' +
       'sub-problems are solved again and again: `fib(40)` makes over 300 million calls to compute 40 distinct values. ' +
@@ -29,7 +30,8 @@ export default defineRule({
     effort: 'medium',
     fix: 'none',
     messages: {
-      overlapping: '`{{name}}` calls itself {{count}} times per call with overlapping arguments ({{calls}}): the same sub-problems are solved over and over — exponential time. Memoize it (a Map from arguments to result) or compute it bottom-up.',
+      overlapping:
+        '`{{name}}` calls itself {{count}} times per call with overlapping arguments ({{calls}}): the same sub-problems are solved over and over — exponential time. Memoize it (a Map from arguments to result) or compute it bottom-up.',
     },
     examples: {
       invalid: [
@@ -99,7 +101,8 @@ export function factorial(n: number): number {
         if (!name || name.text !== callee.text) return;
         const declaration = lookup(name.text, callee);
         const target = declaration?.node;
-        if (!(target === fn || (target && ts.isVariableDeclaration(target) && target.initializer && skipParens(target.initializer) === fn))) return;
+        if (!(target === fn || (target && ts.isVariableDeclaration(target) && target.initializer && skipParens(target.initializer) === fn)))
+          return;
         const calls = selfCallsOf.get(fn);
         if (calls) calls.push(call);
         else selfCallsOf.set(fn, [call]);
@@ -117,7 +120,14 @@ export function factorial(n: number): number {
           context.report({
             node: name,
             messageId: 'overlapping',
-            data: { name: name.text, count: calls.length, calls: calls.slice(0, 3).map((c) => `\`${compact(file.textOf(c), 30)}\``).join(', ') },
+            data: {
+              name: name.text,
+              count: calls.length,
+              calls: calls
+                .slice(0, 3)
+                .map((c) => `\`${compact(file.textOf(c), 30)}\``)
+                .join(', '),
+            },
           });
         }
       },
@@ -144,7 +154,13 @@ function argumentShape(call: ts.CallExpression, params: string[]): { stepped: bo
     if (ts.isBinaryExpression(node) && (node.operatorToken.kind === SK.MinusToken || node.operatorToken.kind === SK.PlusToken)) {
       const left = skipParens(node.left);
       const right = skipParens(node.right);
-      if (ts.isIdentifier(left) && params.includes(left.text) && ts.isNumericLiteral(right) && Number(right.text) >= 1 && Number(right.text) <= 8) {
+      if (
+        ts.isIdentifier(left) &&
+        params.includes(left.text) &&
+        ts.isNumericLiteral(right) &&
+        Number(right.text) >= 1 &&
+        Number(right.text) <= 8
+      ) {
         stepped = true;
         continue;
       }
@@ -167,7 +183,8 @@ function overlapping(calls: ts.CallExpression[]): boolean {
 function exclusive(a: ts.Node, b: ts.Node): boolean {
   // Two different `return` statements: only one of them runs per call.
   const returnOf = (node: ts.Node): ts.Node | undefined => {
-    for (let current = node.parent; current && !isFunctionLike(current); current = current.parent) if (ts.isReturnStatement(current)) return current;
+    for (let current = node.parent; current && !isFunctionLike(current); current = current.parent)
+      if (ts.isReturnStatement(current)) return current;
     return undefined;
   };
   const returnA = returnOf(a);

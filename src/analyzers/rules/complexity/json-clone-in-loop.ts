@@ -12,7 +12,8 @@ export default defineRule({
   meta: {
     id: 'json-clone-in-loop',
     category: 'complexity',
-    description: 'A deep copy (`JSON.parse(JSON.stringify(x))`, `structuredClone(x)`) taken on every pass of a loop of a value that keeps growing, or of an unchanged value whose copy is only read.',
+    description:
+      'A deep copy (`JSON.parse(JSON.stringify(x))`, `structuredClone(x)`) taken on every pass of a loop of a value that keeps growing, or of an unchanged value whose copy is only read.',
     why:
       'A deep copy walks the whole value — the JSON round trip also serialises it to one big string and parses it ' +
       'back. Copying a state that grows with every pass (`state = JSON.parse(JSON.stringify(state))`) makes the loop ' +
@@ -26,8 +27,10 @@ export default defineRule({
     effort: 'low',
     fix: 'none',
     messages: {
-      grows: '`{{code}}` deep-copies all of `{{value}}` on every {{loop}} while `{{value}}` keeps growing: the k-th pass copies k items, O(n²) over the loop. Copy once before the loop and mutate the copy, or copy only the part that changes.',
-      readOnly: '`{{code}}` deep-copies the same, unchanged `{{value}}` on every {{loop}}, and the copy is only read. Read `{{value}}` itself (or copy once before the loop).',
+      grows:
+        '`{{code}}` deep-copies all of `{{value}}` on every {{loop}} while `{{value}}` keeps growing: the k-th pass copies k items, O(n²) over the loop. Copy once before the loop and mutate the copy, or copy only the part that changes.',
+      readOnly:
+        '`{{code}}` deep-copies the same, unchanged `{{value}}` on every {{loop}}, and the copy is only read. Read `{{value}}` itself (or copy once before the loop).',
     },
     examples: {
       invalid: [
@@ -99,13 +102,21 @@ function clonedValue(call: ts.CallExpression): ts.Identifier | undefined {
   }
   if (name !== 'parse' || call.arguments.length !== 1 || !isJson(callee, call)) return undefined;
   const inner = skipParens(call.arguments[0]);
-  if (!ts.isCallExpression(inner) || calleeName(inner) !== 'stringify' || inner.arguments.length !== 1 || !isJson(skipParens(inner.expression), call)) return undefined;
+  if (
+    !ts.isCallExpression(inner) ||
+    calleeName(inner) !== 'stringify' ||
+    inner.arguments.length !== 1 ||
+    !isJson(skipParens(inner.expression), call)
+  )
+    return undefined;
   const argument = skipParens(inner.arguments[0]);
   return ts.isIdentifier(argument) ? argument : undefined;
 }
 
 function isJson(callee: ts.Expression, at: ts.Node): boolean {
-  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON' && !lookup('JSON', at);
+  return (
+    ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON' && !lookup('JSON', at)
+  );
 }
 
 /** Methods that add items to what they are called on. */
@@ -125,7 +136,8 @@ function growsIn(declaration: Declaration, region: ts.Node, call: ts.CallExpress
       if (!parent) return false;
       if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
         const grandParent = skipParensUp(parent).parent;
-        if (grandParent && ts.isCallExpression(grandParent) && grandParent.expression === skipParensUp(parent)) return GROWING_METHODS.has(parent.name.text);
+        if (grandParent && ts.isCallExpression(grandParent) && grandParent.expression === skipParensUp(parent))
+          return GROWING_METHODS.has(parent.name.text);
         node = skipParensUp(parent);
         continue;
       }

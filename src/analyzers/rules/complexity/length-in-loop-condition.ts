@@ -16,7 +16,8 @@ export default defineRule({
   meta: {
     id: 'length-in-loop-condition',
     category: 'complexity',
-    description: 'A loop condition that builds a whole array only to read its length: `Object.keys(o).length`, `xs.filter(p).length`, `s.split(",").length`, evaluated before every pass.',
+    description:
+      'A loop condition that builds a whole array only to read its length: `Object.keys(o).length`, `xs.filter(p).length`, `s.split(",").length`, evaluated before every pass.',
     why:
       'A loop condition runs before every pass. `Object.keys(o).length` allocates an array of every key and ' +
       '`xs.filter(p).length` walks the whole list and copies what matches — O(n) work, and garbage, for one number. ' +
@@ -30,8 +31,10 @@ export default defineRule({
     effort: 'low',
     fix: 'suggestion',
     messages: {
-      invariant: '`{{code}}` builds a whole array on every check of this loop condition, just to count it — O(n) per pass for a number that does not change inside the loop. Count once before the loop.',
-      changing: '`{{code}}` builds a whole array on every check of this loop condition, just to count it: O(n) per pass, O(n²) over the loop. Keep a running count beside the data (or use a Map/Set and its `size`).',
+      invariant:
+        '`{{code}}` builds a whole array on every check of this loop condition, just to count it — O(n) per pass for a number that does not change inside the loop. Count once before the loop.',
+      changing:
+        '`{{code}}` builds a whole array on every check of this loop condition, just to count it: O(n) per pass, O(n²) over the loop. Keep a running count beside the data (or use a Map/Set and its `size`).',
     },
     examples: {
       invalid: [
@@ -82,7 +85,12 @@ export function firstEmpty(rows: string[][]) {
           const source = builtArray(skipParens(node.expression));
           if (source && conditionLoop(node) === loop) {
             const invariant = source.every((part) => isInvariantIn(part, loop, { propertyChains: true }));
-            context.report({ node, messageId: invariant ? 'invariant' : 'changing', data: { code: compact(file.textOf(node), 60) }, fixes: invariant ? hoistFix(node, loop, file) : [] });
+            context.report({
+              node,
+              messageId: invariant ? 'invariant' : 'changing',
+              data: { code: compact(file.textOf(node), 60) },
+              fixes: invariant ? hoistFix(node, loop, file) : [],
+            });
             return;
           }
         }
@@ -112,7 +120,8 @@ function builtArray(expression: ts.Expression): ts.Expression[] | undefined {
   const name = calleeName(expression);
   if (name === undefined || !ts.isPropertyAccessExpression(callee)) return undefined;
   if (ts.isIdentifier(callee.expression) && (callee.expression.text === 'Object' || callee.expression.text === 'Array')) {
-    if (callee.expression.text === 'Object' && OBJECT_LISTERS.has(name) && expression.arguments.length === 1) return [expression.arguments[0]];
+    if (callee.expression.text === 'Object' && OBJECT_LISTERS.has(name) && expression.arguments.length === 1)
+      return [expression.arguments[0]];
     if (callee.expression.text === 'Array' && name === 'from' && expression.arguments.length >= 1) return [...expression.arguments];
     return undefined;
   }
@@ -141,15 +150,17 @@ function hoistFix(access: ts.PropertyAccessExpression, loop: ts.Statement, file:
   const statement = insertionPoint(loop);
   if (!statement || !contains(statement, access)) return [];
   const counted = skipParens(access.expression);
-  const hint = ts.isCallExpression(counted) ? calleeName(counted) ?? 'item' : 'item';
+  const hint = ts.isCallExpression(counted) ? (calleeName(counted) ?? 'item') : 'item';
   const name = uniqueName(file.sourceFile, camelName(hint === 'keys' || hint === 'values' || hint === 'entries' ? hint : 'item', 'count'));
   const start = file.start(statement);
-  return [{
-    title: `Count once before the loop as ${name} (check that nothing inside the loop changes what is counted)`,
-    kind: 'suggestion',
-    edits: [
-      { start, end: start, newText: `const ${name} = ${file.textOf(access)};${newlineOf(file.text)}${indentationAt(file.text, start)}` },
-      { start: file.start(access), end: access.end, newText: name },
-    ],
-  }];
+  return [
+    {
+      title: `Count once before the loop as ${name} (check that nothing inside the loop changes what is counted)`,
+      kind: 'suggestion',
+      edits: [
+        { start, end: start, newText: `const ${name} = ${file.textOf(access)};${newlineOf(file.text)}${indentationAt(file.text, start)}` },
+        { start: file.start(access), end: access.end, newText: name },
+      ],
+    },
+  ];
 }

@@ -3,11 +3,35 @@ import { defineRule, type FixSpec } from '../../rule';
 import type { TextEdit } from '../../finding';
 import { calleeName, indentationAt, newlineOf, referencedNames, skipParens, skipParensUp } from '../../facts/ast';
 import {
-  camelName, contains, executionOwner, insertionPoint, isSharedOutsideFile, isStableIn, MUTATING_METHODS, READING_METHODS, references, resolve, suspends, uniqueName, useOf,
+  camelName,
+  contains,
+  executionOwner,
+  insertionPoint,
+  isSharedOutsideFile,
+  isStableIn,
+  MUTATING_METHODS,
+  READING_METHODS,
+  references,
+  resolve,
+  suspends,
+  uniqueName,
+  useOf,
   type Declaration,
 } from '../../facts/dataflow';
 import {
-  assignedValues, createsFreshArray, declarationKind, elementKind, isKnownArray, isSmallList, iterationScale, literalElements, runsDuringArrayCall, scaleOf, SMALL_LITERAL, syntacticKind, typeFactsOf,
+  assignedValues,
+  createsFreshArray,
+  declarationKind,
+  elementKind,
+  isKnownArray,
+  isSmallList,
+  iterationScale,
+  literalElements,
+  runsDuringArrayCall,
+  scaleOf,
+  SMALL_LITERAL,
+  syntacticKind,
+  typeFactsOf,
 } from '../../facts/collections';
 import { isTinyIteration as isTiny, iterationStatement, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
@@ -53,7 +77,7 @@ export default defineRule({
       'long, so PerfLens reports where the code shows they can be — read from I/O (an awaited query, `JSON.parse`, lines ' +
       'of a text), derived from such data, or named as records (`orders`, `userIds`, `selectedElements`). Strings ' +
       '(`name.includes("x")`), constant or short lists (`["GET", "HEAD"].includes(method)`, enums, configuration, ' +
-      'columns, locales), one record\'s own list (`link.tagIds`), lists with no sign of size, searches in the ' +
+      "columns, locales), one record's own list (`link.tagIds`), lists with no sign of size, searches in the " +
       'collection being iterated (nested-scan reports those) and arrays that differ per item are not reported.',
     impact: 'high',
     effort: 'low',
@@ -61,9 +85,12 @@ export default defineRule({
     messages: {
       set: '`{{call}}` scans all of `{{array}}` for every {{loop}}: O(n·m) comparisons. Build `new Set({{array}})` once before the loop and ask `.has(…)` — one hash lookup per check.',
       map: '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons. Index it once before the loop — `new Map({{array}}.map((x) => [x.{{key}}, x]))` — and use `.get(…)`.',
-      setByKey: '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons. Collect the keys once before the loop — `new Set({{array}}.map((x) => x.{{key}}))` — and ask `.has(…)`.',
-      grows: '`{{array}}` is searched with `{{method}}` and pushed to in {{loop}}: each check rescans everything kept so far, O(n²) over the loop. Keep a Set beside it — add to it when pushing, check it with `.has(…)`.',
-      literal: 'This {{count}}-item array literal is rebuilt and scanned by `{{method}}` on every {{loop}}. Hoist it into a `Set` built once and use `.has(…)`.',
+      setByKey:
+        '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons. Collect the keys once before the loop — `new Set({{array}}.map((x) => x.{{key}}))` — and ask `.has(…)`.',
+      grows:
+        '`{{array}}` is searched with `{{method}}` and pushed to in {{loop}}: each check rescans everything kept so far, O(n²) over the loop. Keep a Set beside it — add to it when pushing, check it with `.has(…)`.',
+      literal:
+        'This {{count}}-item array literal is rebuilt and scanned by `{{method}}` on every {{loop}}. Hoist it into a `Set` built once and use `.has(…)`.',
     },
     examples: {
       invalid: [
@@ -204,7 +231,13 @@ function mentions(texts, needle) {
           const grows = growingIn(subject, iterations[0], file);
           // Quadratic in the loop's own length: one of the loops it grows in must walk data.
           const outside = subject.kind === 'name' ? iterations.filter((it) => !contains(it.node, subject.declaration.id)) : iterations;
-          if (grows && VALUE_SEARCHES.has(method) && !isTiny(iterations[0]) && outside.some((it) => iterationScale(it) === 'large') && isKnownArray(receiver, file)) {
+          if (
+            grows &&
+            VALUE_SEARCHES.has(method) &&
+            !isTiny(iterations[0]) &&
+            outside.some((it) => iterationScale(it) === 'large') &&
+            isKnownArray(receiver, file)
+          ) {
             context.report({
               node: call,
               messageId: 'grows',
@@ -266,7 +299,13 @@ function subjectOf(receiver: ts.Expression): Subject | undefined {
   if (ts.isArrayLiteralExpression(receiver)) return { kind: 'literal', node: receiver };
   if (ts.isCallExpression(receiver)) {
     const callee = skipParens(receiver.expression);
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && ['keys', 'values', 'getOwnPropertyNames'].includes(callee.name.text) && receiver.arguments.length === 1) {
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      callee.expression.text === 'Object' &&
+      ['keys', 'values', 'getOwnPropertyNames'].includes(callee.name.text) &&
+      receiver.arguments.length === 1
+    ) {
       return { kind: 'derived', node: receiver };
     }
   }
@@ -333,7 +372,13 @@ function literalOrStable(expression: ts.Expression, region: ts.Node): boolean {
     const declaration = resolve(node);
     return !declaration || isStableIn(declaration, region, 'contents');
   }
-  return ts.isLiteralExpression(node) || node.kind === SK.TrueKeyword || node.kind === SK.FalseKeyword || node.kind === SK.NullKeyword || (ts.isPrefixUnaryExpression(node) && ts.isNumericLiteral(node.operand));
+  return (
+    ts.isLiteralExpression(node) ||
+    node.kind === SK.TrueKeyword ||
+    node.kind === SK.FalseKeyword ||
+    node.kind === SK.NullKeyword ||
+    (ts.isPrefixUnaryExpression(node) && ts.isNumericLiteral(node.operand))
+  );
 }
 
 /**
@@ -357,7 +402,9 @@ function growingIn(subject: Subject, iteration: Iteration, file: FileFacts): boo
   let uses: ReturnType<typeof useOf>[];
   if (subject.kind === 'name') {
     if (contains(region, subject.declaration.id)) return false;
-    uses = references(subject.declaration).filter((r) => contains(region, r)).map(useOf);
+    uses = references(subject.declaration)
+      .filter((r) => contains(region, r))
+      .map(useOf);
   } else if (subject.kind === 'chain') {
     const root = chainRoot(subject.node);
     if (ts.isIdentifier(root)) {
@@ -379,7 +426,6 @@ function growingIn(subject: Subject, iteration: Iteration, file: FileFacts): boo
   return pushed;
 }
 
-
 /** `x => x.id === key`, `function (x) { return key == x.meta.id; }`, `x => x === key`. */
 function keyedPredicate(argument: ts.Expression | undefined): KeyedPredicate | undefined {
   if (!argument) return undefined;
@@ -397,7 +443,10 @@ function keyedPredicate(argument: ts.Expression | undefined): KeyedPredicate | u
   if (!ts.isBinaryExpression(test)) return undefined;
   const op = test.operatorToken.kind;
   if (op !== SK.EqualsEqualsEqualsToken && op !== SK.EqualsEqualsToken) return undefined;
-  for (const [side, other] of [[test.left, test.right], [test.right, test.left]] as const) {
+  for (const [side, other] of [
+    [test.left, test.right],
+    [test.right, test.left],
+  ] as const) {
     const key = keyPath(skipParens(side), param);
     if (key === null) continue;
     if (referencedNames(other).has(param)) return undefined;
@@ -444,7 +493,15 @@ function rewriteOf(call: ts.CallExpression, file: FileFacts): Rewrite | undefine
   if (!binary || !ts.isBinaryExpression(binary)) return undefined;
   const callOnLeft = binary.left === outer;
   const other = skipParens(callOnLeft ? binary.right : binary.left);
-  const bound = ts.isNumericLiteral(other) && other.text === '0' ? 0 : ts.isPrefixUnaryExpression(other) && other.operator === SK.MinusToken && ts.isNumericLiteral(other.operand) && other.operand.text === '1' ? -1 : undefined;
+  const bound =
+    ts.isNumericLiteral(other) && other.text === '0'
+      ? 0
+      : ts.isPrefixUnaryExpression(other) &&
+          other.operator === SK.MinusToken &&
+          ts.isNumericLiteral(other.operand) &&
+          other.operand.text === '1'
+        ? -1
+        : undefined;
   if (bound === undefined) return undefined;
   // Normalise to `index OP bound`.
   let op: ts.SyntaxKind = binary.operatorToken.kind;
@@ -524,8 +581,22 @@ function isFreshLocal(declaration: Declaration): boolean {
 
 /** Global functions that run no user code on the values they are given (getters and valueOf aside). */
 const TRANSPARENT_CALLS: ReadonlySet<string> = new Set([
-  'String', 'Number', 'Boolean', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'Array.isArray', 'Array.from', 'Array.of',
-  'Object.keys', 'Object.values', 'Object.entries', 'Number.isNaN', 'Number.isFinite', 'Number.isInteger',
+  'String',
+  'Number',
+  'Boolean',
+  'parseInt',
+  'parseFloat',
+  'isNaN',
+  'isFinite',
+  'Array.isArray',
+  'Array.from',
+  'Array.of',
+  'Object.keys',
+  'Object.values',
+  'Object.entries',
+  'Number.isNaN',
+  'Number.isFinite',
+  'Number.isInteger',
 ]);
 
 /**
@@ -545,7 +616,14 @@ function runsOnlyVisibleCode(region: ts.Node, file: FileFacts): boolean {
     const inner = skipParens(expression);
     const declaration = ts.isIdentifier(inner) ? resolve(inner) : undefined;
     const init = declaration?.kind === 'const' && declaration.initializer ? skipParens(declaration.initializer) : undefined;
-    if (init && ts.isNewExpression(init) && ts.isIdentifier(init.expression) && (init.expression.text === 'Set' || init.expression.text === 'Map') && !resolve(init.expression)) return true;
+    if (
+      init &&
+      ts.isNewExpression(init) &&
+      ts.isIdentifier(init.expression) &&
+      (init.expression.text === 'Set' || init.expression.text === 'Map') &&
+      !resolve(init.expression)
+    )
+      return true;
     if (isKnownArray(expression, file)) return true;
     const type = typeFactsOf(file)?.typeOf(inner);
     if (!type) return false;
@@ -573,7 +651,11 @@ function runsOnlyVisibleCode(region: ts.Node, file: FileFacts): boolean {
 
 function transparentCall(call: ts.CallExpression, known: (expression: ts.Expression) => boolean): boolean {
   const callee = skipParens(call.expression);
-  const qualified = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? `${callee.expression.text}.${callee.name.text}` : undefined;
+  const qualified = ts.isIdentifier(callee)
+    ? callee.text
+    : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
+      ? `${callee.expression.text}.${callee.name.text}`
+      : undefined;
   if (qualified !== undefined && (TRANSPARENT_CALLS.has(qualified) || qualified.startsWith('Math.'))) {
     const root = ts.isIdentifier(callee) ? callee : (callee as ts.PropertyAccessExpression).expression;
     return ts.isIdentifier(root) && !resolve(root);
@@ -594,8 +676,22 @@ function transparentCall(call: ts.CallExpression, known: (expression: ts.Express
 
 /** Built-in methods that call a function they are given. */
 const CALLBACK_METHODS: ReadonlySet<string> = new Set([
-  'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every', 'map', 'filter', 'forEach', 'flatMap', 'reduce', 'reduceRight',
-  'sort', 'toSorted', 'replace', 'replaceAll',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'some',
+  'every',
+  'map',
+  'filter',
+  'forEach',
+  'flatMap',
+  'reduce',
+  'reduceRight',
+  'sort',
+  'toSorted',
+  'replace',
+  'replaceAll',
 ]);
 
 /** An argument that cannot be a function defined elsewhere: an inline function, a literal or a known string. */
@@ -635,11 +731,16 @@ function setFix(call: ts.CallExpression, declaration: Declaration, levels: Itera
     // Not provable: offer the same rewrite to preview, before the innermost loop.
     const fallback = insertionPoint(iterationStatement(levels[0]));
     if (!fallback || !contains(fallback, call)) return [];
-    return [{
-      title: `Build a Set of ${name} once before the loop (check that ${name} does not change inside it)`,
-      kind: 'suggestion',
-      edits: [insertBefore(fallback, `const ${setName} = new Set(${name});`, file), { start: file.start(own.node), end: own.node.end, newText: rewriteText(own, setName) }],
-    }];
+    return [
+      {
+        title: `Build a Set of ${name} once before the loop (check that ${name} does not change inside it)`,
+        kind: 'suggestion',
+        edits: [
+          insertBefore(fallback, `const ${setName} = new Set(${name});`, file),
+          { start: file.start(own.node), end: own.node.end, newText: rewriteText(own, setName) },
+        ],
+      },
+    ];
   }
   const safeArray = declaredArray(declaration, file);
   let nanFree: boolean | undefined;
@@ -668,12 +769,17 @@ function setFix(call: ts.CallExpression, declaration: Declaration, levels: Itera
       ? 'indexOf never finds NaN, Set#has does'
       : 'it sits inside another search of the same array';
   const edits: TextEdit[] = [insertBefore(statement, `const ${setName} = new Set(${name});`, file)];
-  for (const rewrite of safe ? rewrites : [own]) edits.push({ start: file.start(rewrite.node), end: rewrite.node.end, newText: rewriteText(rewrite, setName) });
-  return [{
-    title: safe ? `Build a Set of ${name} once before the loop and use ${setName}.has(…)` : `Build a Set of ${name} once before the loop (${reason})`,
-    kind: safe ? 'safe' : 'suggestion',
-    edits,
-  }];
+  for (const rewrite of safe ? rewrites : [own])
+    edits.push({ start: file.start(rewrite.node), end: rewrite.node.end, newText: rewriteText(rewrite, setName) });
+  return [
+    {
+      title: safe
+        ? `Build a Set of ${name} once before the loop and use ${setName}.has(…)`
+        : `Build a Set of ${name} once before the loop (${reason})`,
+      kind: safe ? 'safe' : 'suggestion',
+      edits,
+    },
+  ];
 }
 
 function isNanFree(declaration: Declaration, file: FileFacts): boolean {
@@ -694,14 +800,16 @@ function literalFix(call: ts.CallExpression, literal: ts.ArrayLiteralExpression,
   // Every element is a literal: the Set holds the same values on every pass; includes and Set#has both use SameValueZero.
   const nanFree = elements.kind !== 'number' && elements.kind !== 'mixed';
   const safe = rewrite.sameValueZero || nanFree;
-  return [{
-    title: `Build a Set of these ${elements.count} values once before the loop`,
-    kind: safe ? 'safe' : 'suggestion',
-    edits: [
-      insertBefore(statement, `const ${setName} = new Set(${file.textOf(literal)});`, file),
-      { start: file.start(rewrite.node), end: rewrite.node.end, newText: rewriteText(rewrite, setName) },
-    ],
-  }];
+  return [
+    {
+      title: `Build a Set of these ${elements.count} values once before the loop`,
+      kind: safe ? 'safe' : 'suggestion',
+      edits: [
+        insertBefore(statement, `const ${setName} = new Set(${file.textOf(literal)});`, file),
+        { start: file.start(rewrite.node), end: rewrite.node.end, newText: rewriteText(rewrite, setName) },
+      ],
+    },
+  ];
 }
 
 /** `seen.includes(x)` with `seen.push(x)` in the same loop → a Set kept beside the array (a suggestion). */
@@ -723,7 +831,12 @@ function growingFix(declaration: Declaration, iteration: Iteration, file: FileFa
       const statement = call.parent;
       const adds = call.arguments.map((a) => ` ${setName}.add(${file.textOf(a)});`).join('');
       // `if (c) seen.push(x);` needs braces for the second statement to stay under the if.
-      const braced = !!statement.parent && (ts.isBlock(statement.parent) || ts.isSourceFile(statement.parent) || ts.isCaseClause(statement.parent) || ts.isDefaultClause(statement.parent));
+      const braced =
+        !!statement.parent &&
+        (ts.isBlock(statement.parent) ||
+          ts.isSourceFile(statement.parent) ||
+          ts.isCaseClause(statement.parent) ||
+          ts.isDefaultClause(statement.parent));
       if (braced) edits.push({ start: statement.end, end: statement.end, newText: adds });
       else edits.push({ start: file.start(statement), end: statement.end, newText: `{ ${file.textOf(statement)}${adds} }` });
       continue;
@@ -738,7 +851,13 @@ function growingFix(declaration: Declaration, iteration: Iteration, file: FileFa
 }
 
 /** `users.find((u) => u.id === key)` → a Map from id to user, built once before the loop (a suggestion: the first match wins only when ids are unique). */
-function mapSuggestion(call: ts.CallExpression, subject: { node: ts.Identifier; declaration: Declaration }, predicate: KeyedPredicate, levels: Iteration[], file: FileFacts): FixSpec[] {
+function mapSuggestion(
+  call: ts.CallExpression,
+  subject: { node: ts.Identifier; declaration: Declaration },
+  predicate: KeyedPredicate,
+  levels: Iteration[],
+  file: FileFacts,
+): FixSpec[] {
   if (predicate.key === undefined) return [];
   const statement = insertionPoint(iterationStatement(levels[levels.length - 1]));
   if (!statement || !contains(statement, call)) return [];
@@ -746,12 +865,18 @@ function mapSuggestion(call: ts.CallExpression, subject: { node: ts.Identifier; 
   const last = predicate.key.split('.').pop() ?? predicate.key;
   const mapName = uniqueName(file.sourceFile, camelName(name, 'by', last));
   const element = predicate.param;
-  return [{
-    title: `Index ${name} by ${predicate.key} in a Map once before the loop (assumes each ${predicate.key} appears once)`,
-    kind: 'suggestion',
-    edits: [
-      insertBefore(statement, `const ${mapName} = new Map(${name}.map((${element}) => [${element}.${predicate.key}, ${element}]));`, file),
-      { start: file.start(call), end: call.end, newText: `${mapName}.get(${file.textOf(predicate.value)})` },
-    ],
-  }];
+  return [
+    {
+      title: `Index ${name} by ${predicate.key} in a Map once before the loop (assumes each ${predicate.key} appears once)`,
+      kind: 'suggestion',
+      edits: [
+        insertBefore(
+          statement,
+          `const ${mapName} = new Map(${name}.map((${element}) => [${element}.${predicate.key}, ${element}]));`,
+          file,
+        ),
+        { start: file.start(call), end: call.end, newText: `${mapName}.get(${file.textOf(predicate.value)})` },
+      ],
+    },
+  ];
 }

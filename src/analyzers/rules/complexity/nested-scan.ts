@@ -13,7 +13,16 @@ const SK = ts.SyntaxKind;
 /** Callbacks that are searches by predicate: lookup-in-loop owns those. */
 const SEARCH_CALLBACKS: ReadonlySet<string> = new Set(['find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every']);
 /** Searches that rescan the list they are called on. */
-const SELF_SEARCHES: ReadonlySet<string> = new Set(['indexOf', 'lastIndexOf', 'includes', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some']);
+const SELF_SEARCHES: ReadonlySet<string> = new Set([
+  'indexOf',
+  'lastIndexOf',
+  'includes',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'some',
+]);
 
 /** The inner scan: what it walks and how it names each element. */
 interface Scan {
@@ -27,7 +36,8 @@ export default defineRule({
   meta: {
     id: 'nested-scan',
     category: 'complexity',
-    description: 'A loop nested in a loop that scans a whole second list (or the same list again) for items whose key equals the outer item\'s: a join or a deduplication done in O(n·m).',
+    description:
+      "A loop nested in a loop that scans a whole second list (or the same list again) for items whose key equals the outer item's: a join or a deduplication done in O(n·m).",
     why:
       'A loop inside a loop runs its body n × m times. When the inner loop only looks for the entries whose key ' +
       'matches the outer item (`customer.id === order.customerId`), almost all of that work is wasted: joining 5,000 ' +
@@ -38,19 +48,25 @@ export default defineRule({
       'Index the inner list once, before the outer loop: `const byId = new Map(customers.map((c) => [c.id, c]))`, then ' +
       '`byId.get(order.customerId)`; to collect all matches, group it once (a Map from key to an array of items). ' +
       'Deduplicate with `Array.from(new Set(xs))`, or by key with a Set of the keys seen so far. Nested loops over ' +
-      'different dimensions (rows and columns, a matrix product), over each item\'s own children, or over a short ' +
+      "different dimensions (rows and columns, a matrix product), over each item's own children, or over a short " +
       'fixed list are not reported.',
     impact: 'high',
     effort: 'medium',
     fix: 'suggestion',
     messages: {
       join: 'For every {{outer}}, this scans all of `{{inner}}` for `{{test}}`: O(n·m) comparisons. Index `{{inner}}` by {{key}} in a Map once before the outer loop and look each match up with `.get(…)`.',
-      group: '`{{inner}}.filter(…)` scans all of `{{inner}}` for every {{outer}} to collect the items whose {{key}} matches: O(n·m). Group `{{inner}}` by {{key}} once before the loop (a Map from key to its items) and take each group with `.get(…)`.',
-      intersect: 'For every {{outer}}, this scans all of `{{inner}}` for an equal item: O(n·m) comparisons. Build `new Set({{inner}})` once before the outer loop and ask `.has(…)`.',
-      pairwise: 'This scans `{{inner}}` again for every item of `{{inner}}`, comparing `{{test}}`: O(n²) comparisons for n items. Index the list by {{key}} in one pass (a Map from key to its items) and compare within each group.',
-      dedupe: '`{{call}}` rescans `{{list}}` for every item of `{{list}}` to drop duplicates: O(n²) for n items. `Array.from(new Set({{list}}))` keeps the first of each value in one pass.',
-      dedupeByKey: '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items. Keep a Set of the {{key}} values seen so far and test it instead, in one pass.',
-      selfSearch: '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items. Count or index the list in one pass first (a Map from value to count or to items) and ask it.',
+      group:
+        '`{{inner}}.filter(…)` scans all of `{{inner}}` for every {{outer}} to collect the items whose {{key}} matches: O(n·m). Group `{{inner}}` by {{key}} once before the loop (a Map from key to its items) and take each group with `.get(…)`.',
+      intersect:
+        'For every {{outer}}, this scans all of `{{inner}}` for an equal item: O(n·m) comparisons. Build `new Set({{inner}})` once before the outer loop and ask `.has(…)`.',
+      pairwise:
+        'This scans `{{inner}}` again for every item of `{{inner}}`, comparing `{{test}}`: O(n²) comparisons for n items. Index the list by {{key}} in one pass (a Map from key to its items) and compare within each group.',
+      dedupe:
+        '`{{call}}` rescans `{{list}}` for every item of `{{list}}` to drop duplicates: O(n²) for n items. `Array.from(new Set({{list}}))` keeps the first of each value in one pass.',
+      dedupeByKey:
+        '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items. Keep a Set of the {{key}} values seen so far and test it instead, in one pass.',
+      selfSearch:
+        '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items. Count or index the list in one pass first (a Map from value to count or to items) and ask it.',
     },
     examples: {
       invalid: [
@@ -156,7 +172,8 @@ export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: s
         if (!isPathLike(left) && !isPathLike(right)) return;
         // Most comparisons sit in no loop at all: ask the cheap question (no list built) first.
         const innermost = file.iteration(binary);
-        if (!innermost || (innermost.kind === 'callback' && (innermost.method === undefined || SEARCH_CALLBACKS.has(innermost.method)))) return;
+        if (!innermost || (innermost.kind === 'callback' && (innermost.method === undefined || SEARCH_CALLBACKS.has(innermost.method))))
+          return;
         if (reported.has(innermost.node)) return;
         const iterations = file.iterations(binary);
         if (iterations.length < 2) return;
@@ -169,7 +186,10 @@ export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: s
         let key: string | undefined;
         let other: ts.Expression | undefined;
         let elementSide: ts.Expression | undefined;
-        for (const [side, rest] of [[left, right], [right, left]] as const) {
+        for (const [side, rest] of [
+          [left, right],
+          [right, left],
+        ] as const) {
           const k = scan.keyOf(side);
           if (k === undefined || scan.keyOf(rest) !== undefined) continue;
           key = k;
@@ -224,12 +244,21 @@ export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: s
         const index = fn.parameters[1]?.name;
         const dedupe = iteration.method === 'filter' && index && ts.isIdentifier(index) && comparedWith(call, index);
         if (dedupe && (method === 'indexOf' || method === 'lastIndexOf')) {
-          context.report({ node: outerComparison(call), messageId: 'dedupe', data: { call: callText, list: listText }, fixes: dedupeFix(call, iteration, method, file) });
+          context.report({
+            node: outerComparison(call),
+            messageId: 'dedupe',
+            data: { call: callText, list: listText },
+            fixes: dedupeFix(call, iteration, method, file),
+          });
           return;
         }
         if (dedupe && method === 'findIndex') {
           const key = predicateKey(call.arguments[0]);
-          context.report({ node: outerComparison(call), messageId: 'dedupeByKey', data: { call: callText, list: listText, key: key ? `\`${key}\`` : 'key' } });
+          context.report({
+            node: outerComparison(call),
+            messageId: 'dedupeByKey',
+            data: { call: callText, list: listText, key: key ? `\`${key}\`` : 'key' },
+          });
           return;
         }
         context.report({ node: call, messageId: 'selfSearch', data: { call: compact(file.textOf(call), 60), list: listText } });
@@ -279,7 +308,16 @@ function scanOf(iteration: Iteration): Scan | undefined {
     const isElement = (root: ts.Expression): boolean => {
       if (!ts.isIdentifier(root) || !elementNames.includes(root.text)) return false;
       const declaration = resolve(root);
-      return !!declaration && contains(region, declaration.id) && !contains(region.kind === SK.ForOfStatement ? (region as ts.ForOfStatement).statement : (region as ts.FunctionLikeDeclaration).body ?? region, declaration.id);
+      return (
+        !!declaration &&
+        contains(region, declaration.id) &&
+        !contains(
+          region.kind === SK.ForOfStatement
+            ? (region as ts.ForOfStatement).statement
+            : ((region as ts.FunctionLikeDeclaration).body ?? region),
+          declaration.id,
+        )
+      );
     };
     return { iteration, collection, keyOf: (node) => pathFrom(node, isElement) };
   }
@@ -316,12 +354,23 @@ function indexLoop(loop: ts.ForStatement): { index: string; collection: ts.Expre
   if (!ts.isBinaryExpression(condition)) return undefined;
   const op = condition.operatorToken.kind;
   let length: ts.Expression | undefined;
-  if ((op === SK.LessThanToken || op === SK.LessThanEqualsToken) && ts.isIdentifier(skipParens(condition.left)) && (skipParens(condition.left) as ts.Identifier).text === name.text) length = condition.right;
-  if ((op === SK.GreaterThanToken || op === SK.GreaterThanEqualsToken) && ts.isIdentifier(skipParens(condition.right)) && (skipParens(condition.right) as ts.Identifier).text === name.text) length = condition.left;
+  if (
+    (op === SK.LessThanToken || op === SK.LessThanEqualsToken) &&
+    ts.isIdentifier(skipParens(condition.left)) &&
+    (skipParens(condition.left) as ts.Identifier).text === name.text
+  )
+    length = condition.right;
+  if (
+    (op === SK.GreaterThanToken || op === SK.GreaterThanEqualsToken) &&
+    ts.isIdentifier(skipParens(condition.right)) &&
+    (skipParens(condition.right) as ts.Identifier).text === name.text
+  )
+    length = condition.left;
   if (!length) return undefined;
   let inner = skipParens(length);
   // `j <= xs.length - 1`
-  if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === SK.MinusToken && ts.isNumericLiteral(skipParens(inner.right))) inner = skipParens(inner.left);
+  if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === SK.MinusToken && ts.isNumericLiteral(skipParens(inner.right)))
+    inner = skipParens(inner.left);
   if (!ts.isPropertyAccessExpression(inner) || inner.name.text !== 'length') return undefined;
   const collection = skipParens(inner.expression);
   if (!ts.isIdentifier(collection) && !ts.isPropertyAccessExpression(collection)) return undefined;
@@ -408,7 +457,12 @@ function outerComparison(call: ts.CallExpression): ts.Expression {
 }
 
 function isEquality(kind: ts.SyntaxKind): boolean {
-  return kind === SK.EqualsEqualsEqualsToken || kind === SK.EqualsEqualsToken || kind === SK.ExclamationEqualsEqualsToken || kind === SK.ExclamationEqualsToken;
+  return (
+    kind === SK.EqualsEqualsEqualsToken ||
+    kind === SK.EqualsEqualsToken ||
+    kind === SK.ExclamationEqualsEqualsToken ||
+    kind === SK.ExclamationEqualsToken
+  );
 }
 
 /** `call === index` (either side). */
@@ -424,7 +478,8 @@ function comparedWith(call: ts.CallExpression, index: ts.Identifier): boolean {
 function predicateKey(argument: ts.Expression | undefined): string | undefined {
   if (!argument) return undefined;
   const fn = skipParens(argument);
-  if (!ts.isArrowFunction(fn) || ts.isBlock(fn.body) || fn.parameters.length !== 1 || !ts.isIdentifier(fn.parameters[0].name)) return undefined;
+  if (!ts.isArrowFunction(fn) || ts.isBlock(fn.body) || fn.parameters.length !== 1 || !ts.isIdentifier(fn.parameters[0].name))
+    return undefined;
   const param = fn.parameters[0].name.text;
   const body = skipParens(fn.body);
   if (!ts.isBinaryExpression(body) || !isEquality(body.operatorToken.kind)) return undefined;
@@ -447,9 +502,11 @@ function dedupeFix(call: ts.CallExpression, iteration: Iteration, method: string
   const argument = skipParens(call.arguments[0]);
   if (!element || !ts.isIdentifier(element) || !ts.isIdentifier(argument) || argument.text !== element.text) return [];
   const list = file.textOf(skipParens(iteration.collection));
-  return [{
-    title: `Deduplicate with Array.from(new Set(${compact(list, 30)})) (differs only for NaN, which indexOf never finds, and for holes)`,
-    kind: 'suggestion',
-    edits: [{ start: file.start(iteration.call), end: iteration.call.end, newText: `Array.from(new Set(${list}))` }],
-  }];
+  return [
+    {
+      title: `Deduplicate with Array.from(new Set(${compact(list, 30)})) (differs only for NaN, which indexOf never finds, and for holes)`,
+      kind: 'suggestion',
+      edits: [{ start: file.start(iteration.call), end: iteration.call.end, newText: `Array.from(new Set(${list}))` }],
+    },
+  ];
 }

@@ -12,7 +12,8 @@ export default defineRule({
   meta: {
     id: 'redundant-pass',
     category: 'complexity',
-    description: 'A full pass over a list whose result is mostly thrown away: `filter(p)[0]` (find), `filter(p).length > 0` (some), `map(f).slice(a, b)` (slice first), sorting before filtering.',
+    description:
+      'A full pass over a list whose result is mostly thrown away: `filter(p)[0]` (find), `filter(p).length > 0` (some), `map(f).slice(a, b)` (slice first), sorting before filtering.',
     why:
       '`filter` tests every item and copies every match even when only the first match or "is there any?" is used; ' +
       '`find` and `some` stop at the first hit and allocate nothing. `map(f).slice(0, 20)` runs `f` on every item to ' +
@@ -27,10 +28,12 @@ export default defineRule({
     fix: 'suggestion',
     messages: {
       find: '`{{code}}` tests every item of `{{list}}` and copies every match, to use only the first. `{{list}}.find(…)` stops at the first match.',
-      findLast: '`{{code}}` tests every item of `{{list}}` and copies every match, to use only the last. `{{list}}.findLast(…)` searches from the end and stops at the first match.',
+      findLast:
+        '`{{code}}` tests every item of `{{list}}` and copies every match, to use only the last. `{{list}}.findLast(…)` searches from the end and stops at the first match.',
       some: '`{{code}}` tests every item of `{{list}}` and copies every match, only to ask whether there is one. `{{list}}.some(…)` stops at the first match.',
       none: '`{{code}}` tests every item of `{{list}}` and copies every match, only to ask whether there is none. `!{{list}}.some(…)` stops at the first match.',
-      sliceFirst: '`{{code}}` runs the mapping on every item of `{{list}}` and keeps only a slice. Slice first, then map: `{{list}}.slice(…).map(…)`.',
+      sliceFirst:
+        '`{{code}}` runs the mapping on every item of `{{list}}` and keeps only a slice. Slice first, then map: `{{list}}.slice(…).map(…)`.',
       filterFirst: '`{{code}}` sorts every item of `{{list}}`, then throws some away. Filter first and sort only what is kept.',
     },
     examples: {
@@ -82,19 +85,32 @@ export function overdueCount(invoices: Array<{ due: number }>, now: number) {
           const slice = sliceAfter(call);
           const fn = skipParens(call.arguments[0]) as ts.ArrowFunction | ts.FunctionExpression;
           if (!slice || fn.parameters.length !== 1 || readsArguments(fn) || scaleOf(receiver) !== 'large') return;
-          context.report({ node: slice, messageId: 'sliceFirst', data: { code: compact(file.textOf(slice), 60), list: compact(file.textOf(skipParens(receiver)), 30) } });
+          context.report({
+            node: slice,
+            messageId: 'sliceFirst',
+            data: { code: compact(file.textOf(slice), 60), list: compact(file.textOf(skipParens(receiver)), 30) },
+          });
           return;
         }
         const sorted = sortedCopy(skipParens(receiver));
         if (sorted) {
           if (scaleOf(sorted) !== 'large') return;
-          context.report({ node: call, messageId: 'filterFirst', data: { code: compact(file.textOf(call), 60), list: compact(file.textOf(sorted), 30) } });
+          context.report({
+            node: call,
+            messageId: 'filterFirst',
+            data: { code: compact(file.textOf(call), 60), list: compact(file.textOf(sorted), 30) },
+          });
           return;
         }
         const use = resultUse(call);
         if (!use || scaleOf(receiver) !== 'large') return;
         const list = compact(file.textOf(skipParens(receiver)), 30);
-        context.report({ node: use.node, messageId: use.kind, data: { code: compact(file.textOf(use.node), 60), list }, fixes: rewrite(call, use, receiver, file) });
+        context.report({
+          node: use.node,
+          messageId: use.kind,
+          data: { code: compact(file.textOf(use.node), 60), list },
+          fixes: rewrite(call, use, receiver, file),
+        });
       },
     };
   },
@@ -154,7 +170,13 @@ function resultUse(call: ts.CallExpression): ResultUse | undefined {
     if (name === 'at' && next.arguments.length === 1) {
       const index = skipParens(next.arguments[0]);
       if (ts.isNumericLiteral(index) && index.text === '0') return { kind: 'find', node: next };
-      if (ts.isPrefixUnaryExpression(index) && index.operator === SK.MinusToken && ts.isNumericLiteral(index.operand) && index.operand.text === '1') return { kind: 'findLast', node: next };
+      if (
+        ts.isPrefixUnaryExpression(index) &&
+        index.operator === SK.MinusToken &&
+        ts.isNumericLiteral(index.operand) &&
+        index.operand.text === '1'
+      )
+        return { kind: 'findLast', node: next };
     }
     return undefined;
   }
@@ -169,8 +191,10 @@ function resultUse(call: ts.CallExpression): ResultUse | undefined {
     const value = other.text;
     const normalized = lengthOnLeft ? op : flip(op);
     if (value === '0') {
-      if (normalized === SK.GreaterThanToken || normalized === SK.ExclamationEqualsEqualsToken || normalized === SK.ExclamationEqualsToken) return { kind: 'some', node: next };
-      if (normalized === SK.EqualsEqualsEqualsToken || normalized === SK.EqualsEqualsToken || normalized === SK.LessThanEqualsToken) return { kind: 'none', node: next };
+      if (normalized === SK.GreaterThanToken || normalized === SK.ExclamationEqualsEqualsToken || normalized === SK.ExclamationEqualsToken)
+        return { kind: 'some', node: next };
+      if (normalized === SK.EqualsEqualsEqualsToken || normalized === SK.EqualsEqualsToken || normalized === SK.LessThanEqualsToken)
+        return { kind: 'none', node: next };
     }
     if (value === '1') {
       if (normalized === SK.GreaterThanEqualsToken) return { kind: 'some', node: next };
@@ -179,7 +203,8 @@ function resultUse(call: ts.CallExpression): ResultUse | undefined {
     return undefined;
   }
   // `if (xs.filter(p).length)`, `xs.filter(p).length ? a : b`
-  if ((ts.isIfStatement(next) || ts.isWhileStatement(next)) && next.expression === accessOuter) return { kind: 'some', node: accessOuter as ts.Expression };
+  if ((ts.isIfStatement(next) || ts.isWhileStatement(next)) && next.expression === accessOuter)
+    return { kind: 'some', node: accessOuter as ts.Expression };
   if (ts.isConditionalExpression(next) && next.condition === accessOuter) return { kind: 'some', node: accessOuter as ts.Expression };
   return undefined;
 }
@@ -202,7 +227,13 @@ function flip(op: ts.SyntaxKind): ts.SyntaxKind {
 function isWritten(node: ts.Node): boolean {
   const outer = skipParensUp(node);
   const parent = outer.parent;
-  return !!parent && ts.isBinaryExpression(parent) && parent.left === outer && parent.operatorToken.kind >= SK.FirstAssignment && parent.operatorToken.kind <= SK.LastAssignment;
+  return (
+    !!parent &&
+    ts.isBinaryExpression(parent) &&
+    parent.left === outer &&
+    parent.operatorToken.kind >= SK.FirstAssignment &&
+    parent.operatorToken.kind <= SK.LastAssignment
+  );
 }
 
 /** `xs.filter(p)[0]` → `xs.find(p)`; `xs.filter(p).length > 0` → `xs.some(p)` (suggestions: the predicate then runs on fewer items). */
@@ -213,10 +244,15 @@ function rewrite(call: ts.CallExpression, use: ResultUse, receiver: ts.Expressio
   const text = `${use.kind === 'none' ? '!' : ''}${list}.${method}(${predicate})`;
   // A `!` in front needs the whole result to stay one operand.
   const parent = skipParensUp(use.node).parent;
-  const needsParens = use.kind === 'none' && !!parent && (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || ts.isCallExpression(parent));
-  return [{
-    title: `Use ${use.kind === 'none' ? '!' : ''}${method}(…) (it stops at the first match: the predicate then runs on fewer items)`,
-    kind: 'suggestion',
-    edits: [{ start: file.start(use.node), end: use.node.end, newText: needsParens ? `(${text})` : text }],
-  }];
+  const needsParens =
+    use.kind === 'none' &&
+    !!parent &&
+    (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || ts.isCallExpression(parent));
+  return [
+    {
+      title: `Use ${use.kind === 'none' ? '!' : ''}${method}(…) (it stops at the first match: the predicate then runs on fewer items)`,
+      kind: 'suggestion',
+      edits: [{ start: file.start(use.node), end: use.node.end, newText: needsParens ? `(${text})` : text }],
+    },
+  ];
 }

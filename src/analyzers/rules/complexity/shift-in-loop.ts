@@ -16,7 +16,8 @@ export default defineRule({
   meta: {
     id: 'shift-in-loop',
     category: 'complexity',
-    description: 'A work queue drained with `shift()` (or fed with `unshift`) while the loop refills it, or `splice` while walking the same list by index: each call moves every later item.',
+    description:
+      'A work queue drained with `shift()` (or fed with `unshift`) while the loop refills it, or `splice` while walking the same list by index: each call moves every later item.',
     why:
       'Arrays keep their items in one contiguous block. `unshift` and `splice` move every item after the insertion or ' +
       'cut, so calling them once per pass costs O(n) each and O(n²) over the loop: removing 10,000 items one by one ' +
@@ -33,9 +34,12 @@ export default defineRule({
     effort: 'low',
     fix: 'none',
     messages: {
-      shift: '`{{list}}.shift()` takes from the front of a queue that this loop also pushes to: once the queue is long (past roughly 16,000–32,000 items V8 can no longer trim it in place) every shift copies all remaining items, O(n²) to drain. Read with a moving index (`{{list}}[head++]`) or use a deque.',
-      unshiftQueue: '`{{list}}.unshift(…)` feeds a queue at the front while the loop takes from its back: each unshift moves every item already queued, O(n²) to process n items. Push at the back and read the front with a moving index (`{{list}}[head++]`), or use a deque.',
-      splice: '`{{list}}.splice(…)` on every {{loop}} moves every item after the cut: O(n) per call, O(n²) over the loop. Build the result in one pass instead — `filter` out what goes, or collect what comes and sort once.',
+      shift:
+        '`{{list}}.shift()` takes from the front of a queue that this loop also pushes to: once the queue is long (past roughly 16,000–32,000 items V8 can no longer trim it in place) every shift copies all remaining items, O(n²) to drain. Read with a moving index (`{{list}}[head++]`) or use a deque.',
+      unshiftQueue:
+        '`{{list}}.unshift(…)` feeds a queue at the front while the loop takes from its back: each unshift moves every item already queued, O(n²) to process n items. Push at the back and read the front with a moving index (`{{list}}[head++]`), or use a deque.',
+      splice:
+        '`{{list}}.splice(…)` on every {{loop}} moves every item after the cut: O(n) per call, O(n²) over the loop. Build the result in one pass instead — `filter` out what goes, or collect what comes and sort once.',
     },
     examples: {
       invalid: [
@@ -128,7 +132,8 @@ export function pathOf(node: { name: string; parent?: unknown }) {
         const listText = compact(file.textOf(list), 40);
         if (method === 'splice') {
           // Removing (or inserting) while walking the same list by index: a filter done in O(n²).
-          if (call.arguments.length === 0 || !walksByIndex(iteration, list, call, file) || endsLoop(call) || scaleOf(list) !== 'large') return;
+          if (call.arguments.length === 0 || !walksByIndex(iteration, list, call, file) || endsLoop(call) || scaleOf(list) !== 'large')
+            return;
           context.report({ node: call, messageId: 'splice', data: { list: listText, loop: eachPass(iteration, file) } });
           return;
         }
@@ -137,7 +142,12 @@ export function pathOf(node: { name: string; parent?: unknown }) {
         if (!drain || !declaredOutside(list, drain) || isSmallList(list)) return;
         if (method === 'shift' && call.arguments.length === 0 && refilledIn(list, drain.node, 'push', file)) {
           context.report({ node: call, messageId: 'shift', data: { list: listText } });
-        } else if (method === 'unshift' && iteration !== drain && file.iterations(call).some((it) => it !== drain && contains(drain.node, it.node) && iterationScale(it) === 'large') && refilledIn(list, drain.node, 'pop', file)) {
+        } else if (
+          method === 'unshift' &&
+          iteration !== drain &&
+          file.iterations(call).some((it) => it !== drain && contains(drain.node, it.node) && iterationScale(it) === 'large') &&
+          refilledIn(list, drain.node, 'pop', file)
+        ) {
           context.report({ node: call, messageId: 'unshiftQueue', data: { list: listText } });
         }
       },
@@ -223,7 +233,12 @@ function refilledIn(list: ts.Expression, region: ts.Node, method: 'push' | 'pop'
       const receiver = receiverOf(node);
       if (name !== undefined && wanted.includes(name) && receiver && file.textOf(skipParens(receiver)) === text) {
         // A push must come from a nested loop (fan-out); a pop may be anywhere in the drain loop.
-        if (method === 'pop' || file.iterations(node).some((iteration) => iteration.node !== region && contains(region, iteration.node) && iterationScale(iteration) === 'large')) {
+        if (
+          method === 'pop' ||
+          file
+            .iterations(node)
+            .some((iteration) => iteration.node !== region && contains(region, iteration.node) && iterationScale(iteration) === 'large')
+        ) {
           found = true;
           return;
         }
@@ -243,7 +258,11 @@ function walksByIndex(iteration: Iteration, list: ts.Expression, call: ts.CallEx
   const header = [loop.initializer, loop.condition].filter((n): n is ts.ForInitializer | ts.Expression => !!n);
   if (!header.some((part) => mentionsLength(part, text, file))) return false;
   const start = skipParens(call.arguments[0]);
-  const index = ts.isIdentifier(start) ? start : ts.isPostfixUnaryExpression(start) || ts.isPrefixUnaryExpression(start) ? skipParens(start.operand as ts.Expression) : undefined;
+  const index = ts.isIdentifier(start)
+    ? start
+    : ts.isPostfixUnaryExpression(start) || ts.isPrefixUnaryExpression(start)
+      ? skipParens(start.operand as ts.Expression)
+      : undefined;
   return !!index && ts.isIdentifier(index) && iteration.variables.includes(index.text);
 }
 

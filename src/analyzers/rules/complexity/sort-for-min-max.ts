@@ -11,7 +11,8 @@ export default defineRule({
   meta: {
     id: 'sort-for-min-max',
     category: 'complexity',
-    description: 'A whole list sorted only to take its first or last item: `xs.sort(cmp)[0]`, `xs.toSorted(cmp).at(-1)`, `[...xs].sort(cmp).pop()`.',
+    description:
+      'A whole list sorted only to take its first or last item: `xs.sort(cmp)[0]`, `xs.toSorted(cmp).at(-1)`, `[...xs].sort(cmp).pop()`.',
     why:
       'Sorting costs O(n·log n) comparator calls and, for `sort`, reorders the list in place (a side effect callers may ' +
       'not expect); a copy first (`[...xs]`, `slice()`, `toSorted`) also allocates n slots. Finding the smallest or ' +
@@ -80,7 +81,12 @@ export function runnerUp(scores: number[]) {
           start,
           end: picked.node.end,
           messageId: 'pick',
-          data: { code: compact(`${method}${file.text.slice(start + method.length, picked.node.end)}`, 60), list: compact(file.textOf(list), 30), mutates: inPlace ? ' in place' : '', which: picked.which },
+          data: {
+            code: compact(`${method}${file.text.slice(start + method.length, picked.node.end)}`, 60),
+            list: compact(file.textOf(list), 30),
+            mutates: inPlace ? ' in place' : '',
+            which: picked.which,
+          },
         });
       },
     };
@@ -103,7 +109,12 @@ function pickedWhich(call: ts.CallExpression): 'first' | 'last' | undefined {
     if (isAssigned(parent)) return undefined;
     const index = skipParens(parent.argumentExpression);
     if (ts.isNumericLiteral(index) && index.text === '0') return 'first';
-    if (ts.isBinaryExpression(index) && index.operatorToken.kind === SK.MinusToken && ts.isNumericLiteral(skipParens(index.right)) && skipParens(index.right).getText() === '1') {
+    if (
+      ts.isBinaryExpression(index) &&
+      index.operatorToken.kind === SK.MinusToken &&
+      ts.isNumericLiteral(skipParens(index.right)) &&
+      skipParens(index.right).getText() === '1'
+    ) {
       const left = skipParens(index.left);
       if (ts.isPropertyAccessExpression(left) && left.name.text === 'length') return 'last';
     }
@@ -118,7 +129,13 @@ function pickedWhich(call: ts.CallExpression): 'first' | 'last' | undefined {
     if (method === 'at' && use.arguments.length === 1) {
       const index = skipParens(use.arguments[0]);
       if (ts.isNumericLiteral(index) && index.text === '0') return 'first';
-      if (ts.isPrefixUnaryExpression(index) && index.operator === SK.MinusToken && ts.isNumericLiteral(index.operand) && index.operand.text === '1') return 'last';
+      if (
+        ts.isPrefixUnaryExpression(index) &&
+        index.operator === SK.MinusToken &&
+        ts.isNumericLiteral(index.operand) &&
+        index.operand.text === '1'
+      )
+        return 'last';
     }
   }
   return undefined;
@@ -126,5 +143,11 @@ function pickedWhich(call: ts.CallExpression): 'first' | 'last' | undefined {
 
 function isAssigned(node: ts.Node): boolean {
   const parent = skipParensUp(node).parent;
-  return !!parent && ts.isBinaryExpression(parent) && parent.left === skipParensUp(node) && parent.operatorToken.kind >= SK.FirstAssignment && parent.operatorToken.kind <= SK.LastAssignment;
+  return (
+    !!parent &&
+    ts.isBinaryExpression(parent) &&
+    parent.left === skipParensUp(node) &&
+    parent.operatorToken.kind >= SK.FirstAssignment &&
+    parent.operatorToken.kind <= SK.LastAssignment
+  );
 }

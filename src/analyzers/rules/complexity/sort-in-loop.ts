@@ -7,8 +7,6 @@ import { isTinyIteration as isTiny } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';
 import { isTestFile } from '../../facts/lifetime';
 
-
-
 export default defineRule({
   meta: {
     id: 'sort-in-loop',
@@ -23,14 +21,16 @@ export default defineRule({
     howToFix:
       'Sort once, before the loop (when the list does not change inside it) or after it (when the loop only adds ' +
       'items). A queue that must stay ordered while items arrive wants a binary heap, or a binary search for the ' +
-      'insertion point. Sorting each item\'s own list, sorting by a key that depends on the pass, and loops over a ' +
+      "insertion point. Sorting each item's own list, sorting by a key that depends on the pass, and loops over a " +
       'handful of items are not reported.',
     impact: 'medium',
     effort: 'low',
     fix: 'none',
     messages: {
-      invariant: '`{{call}}` sorts the same, unchanged `{{list}}` on every {{loop}}: O(n·log n) comparator calls per pass for the same order. Sort it once before the loop.',
-      grows: '`{{call}}` re-sorts all of `{{list}}` after items are pushed onto it on every {{loop}}: at least O(n) per pass, O(n²) over the loop. Sort once after the loop, or keep the order with a binary heap or a binary-search insert.',
+      invariant:
+        '`{{call}}` sorts the same, unchanged `{{list}}` on every {{loop}}: O(n·log n) comparator calls per pass for the same order. Sort it once before the loop.',
+      grows:
+        '`{{call}}` re-sorts all of `{{list}}` after items are pushed onto it on every {{loop}}: at least O(n) per pass, O(n²) over the loop. Sort once after the loop, or keep the order with a binary heap or a binary-search insert.',
     },
     examples: {
       invalid: [

@@ -16,8 +16,18 @@ const SK = ts.SyntaxKind;
  * property, so the assignment rewrite is not automatic for them.
  */
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([
-  '__proto__', 'constructor', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
-  '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+  '__proto__',
+  'constructor',
+  'toString',
+  'toLocaleString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
 ]);
 
 type Callback = ts.ArrowFunction | ts.FunctionExpression;
@@ -31,7 +41,8 @@ export default defineRule({
   meta: {
     id: 'spread-accumulator',
     category: 'complexity',
-    description: 'An accumulator copied on every step: `[...acc, x]`, `{ ...acc, [k]: v }` or `acc.concat(x)` in a reduce callback or loop.',
+    description:
+      'An accumulator copied on every step: `[...acc, x]`, `{ ...acc, [k]: v }` or `acc.concat(x)` in a reduce callback or loop.',
     why:
       'Spreading the accumulator into a new array or object copies everything collected so far, on every step: ' +
       'n items cost 1 + 2 + … + n = n²/2 copies. For 10,000 items that is 50 million element copies and as many ' +
@@ -47,15 +58,22 @@ export default defineRule({
     effort: 'low',
     fix: 'safe',
     messages: {
-      reduceArray: '`[...{{acc}}, …]` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items. Push onto the accumulator instead: `({{acc}}.push(…), {{acc}})`.',
-      reduceObject: '`{ ...{{acc}}, … }` copies every key collected so far on every `{{method}}` step: O(n²) for n items. Assign into the accumulator instead: `({{acc}}[key] = value, {{acc}})`, or build the object with `Object.fromEntries(…)`.',
-      reduceNested: '`{ ...{{acc}}, {{key}}: … }` copies the growing list `{{acc}}.{{key}}` on every `{{method}}` step: O(n²) element copies for n items. Push onto it instead: `({{acc}}.{{key}}.push(…), {{acc}})`.',
-      reduceConcat: '`{{acc}}.concat(…)` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items. Use `flatMap(…)`, or push onto the accumulator.',
-      reduceAssign: '`Object.assign({}, {{acc}}, …)` copies every key collected so far on every `{{method}}` step: O(n²) for n items. Assign into the accumulator instead: `Object.assign({{acc}}, …)`.',
+      reduceArray:
+        '`[...{{acc}}, …]` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items. Push onto the accumulator instead: `({{acc}}.push(…), {{acc}})`.',
+      reduceObject:
+        '`{ ...{{acc}}, … }` copies every key collected so far on every `{{method}}` step: O(n²) for n items. Assign into the accumulator instead: `({{acc}}[key] = value, {{acc}})`, or build the object with `Object.fromEntries(…)`.',
+      reduceNested:
+        '`{ ...{{acc}}, {{key}}: … }` copies the growing list `{{acc}}.{{key}}` on every `{{method}}` step: O(n²) element copies for n items. Push onto it instead: `({{acc}}.{{key}}.push(…), {{acc}})`.',
+      reduceConcat:
+        '`{{acc}}.concat(…)` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items. Use `flatMap(…)`, or push onto the accumulator.',
+      reduceAssign:
+        '`Object.assign({}, {{acc}}, …)` copies every key collected so far on every `{{method}}` step: O(n²) for n items. Assign into the accumulator instead: `Object.assign({{acc}}, …)`.',
       loopArray: '`{{acc}} = [...{{acc}}, …]` copies the whole array for every {{loop}}: O(n²) element copies. Use `{{acc}}.push(…)`.',
-      loopObject: '`{{acc}} = { ...{{acc}}, … }` copies every key collected so far for every {{loop}}: O(n²). Assign the new keys instead: `{{acc}}[key] = value`.',
+      loopObject:
+        '`{{acc}} = { ...{{acc}}, … }` copies every key collected so far for every {{loop}}: O(n²). Assign the new keys instead: `{{acc}}[key] = value`.',
       loopConcat: '`{{acc}} = {{acc}}.concat(…)` copies the whole array for every {{loop}}: O(n²) element copies. Use `{{acc}}.push(…)`.',
-      loopAssign: '`{{acc}} = Object.assign({}, {{acc}}, …)` copies every key collected so far for every {{loop}}: O(n²). Use `Object.assign({{acc}}, …)`.',
+      loopAssign:
+        '`{{acc}} = Object.assign({}, {{acc}}, …)` copies every key collected so far for every {{loop}}: O(n²). Use `Object.assign({{acc}}, …)`.',
     },
     examples: {
       invalid: [
@@ -207,10 +225,19 @@ export function joinAll(parts: string[]) {
             // Only an array accumulator: the initial value shows it.
             const initial = site.call.arguments[1];
             if (!initial || !isKnownArray(initial, file)) return;
-            context.report({ node: call, messageId: 'reduceConcat', data: { acc: accumulator.name, method: calleeName(site.call) ?? 'reduce' }, fixes: flatMapSuggestion(call, site, file) });
+            context.report({
+              node: call,
+              messageId: 'reduceConcat',
+              data: { acc: accumulator.name, method: calleeName(site.call) ?? 'reduce' },
+              fixes: flatMapSuggestion(call, site, file),
+            });
           } else {
             if (declarationKind(accumulator) !== 'array' && !isKnownArray(root, file)) return;
-            context.report({ node: site.assignment, messageId: 'loopConcat', data: { acc: accumulator.name, loop: eachPass(site.iteration, file) } });
+            context.report({
+              node: site.assignment,
+              messageId: 'loopConcat',
+              data: { acc: accumulator.name, loop: eachPass(site.iteration, file) },
+            });
           }
           return;
         }
@@ -222,8 +249,18 @@ export function joinAll(parts: string[]) {
           if (!ts.isObjectLiteralExpression(target) || target.properties.length > 0 || !ts.isIdentifier(source)) return;
           const site = siteOf(call, source, file);
           if (!site) return;
-          if (site.kind === 'reduce') context.report({ node: call, messageId: 'reduceAssign', data: { acc: site.accumulator.name, method: calleeName(site.call) ?? 'reduce' } });
-          else context.report({ node: site.assignment, messageId: 'loopAssign', data: { acc: site.accumulator.name, loop: eachPass(site.iteration, file) } });
+          if (site.kind === 'reduce')
+            context.report({
+              node: call,
+              messageId: 'reduceAssign',
+              data: { acc: site.accumulator.name, method: calleeName(site.call) ?? 'reduce' },
+            });
+          else
+            context.report({
+              node: site.assignment,
+              messageId: 'loopAssign',
+              data: { acc: site.accumulator.name, loop: eachPass(site.iteration, file) },
+            });
         }
       },
     };
@@ -246,7 +283,9 @@ function returnedBy(node: ts.Node): Callback | ts.FunctionDeclaration | ts.Metho
     if (ts.isArrowFunction(parent) && parent.body === current) return parent;
     if (ts.isReturnStatement(parent)) {
       const fn = enclosingFunction(parent);
-      return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) ? fn : undefined;
+      return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn))
+        ? fn
+        : undefined;
     }
     return undefined;
   }
@@ -294,7 +333,8 @@ function siteOf(copy: ts.Expression, name: ts.Identifier, file: FileFacts): Site
   if (accumulator.kind === 'parameter') {
     const callback = accumulator.scope;
     const parameter = accumulator.node;
-    if (!ts.isParameter(parameter) || !ts.isIdentifier(parameter.name) || (callback as Callback).parameters?.[0] !== parameter) return undefined;
+    if (!ts.isParameter(parameter) || !ts.isIdentifier(parameter.name) || (callback as Callback).parameters?.[0] !== parameter)
+      return undefined;
     const call = reduceCallOf(callback);
     if (!call || returnedBy(copy) !== callback) return undefined;
     // A reduce over a handful of items (a literal, the values of an enum, a list of plugins…) copies a handful of times.
@@ -307,7 +347,8 @@ function siteOf(copy: ts.Expression, name: ts.Identifier, file: FileFacts): Site
   if (accumulator.kind !== 'let' && accumulator.kind !== 'var') return undefined;
   const outer = skipParensUp(copy);
   const assignment = outer.parent;
-  if (!assignment || !ts.isBinaryExpression(assignment) || assignment.operatorToken.kind !== SK.EqualsToken || assignment.right !== outer) return undefined;
+  if (!assignment || !ts.isBinaryExpression(assignment) || assignment.operatorToken.kind !== SK.EqualsToken || assignment.right !== outer)
+    return undefined;
   const target = skipParens(assignment.left);
   if (!ts.isIdentifier(target) || resolve(target)?.id !== accumulator.id) return undefined;
   const iteration = file.iteration(assignment);
@@ -327,14 +368,27 @@ function siteOf(copy: ts.Expression, name: ts.Identifier, file: FileFacts): Site
  */
 function nestedGrowth(literal: ts.ObjectLiteralExpression, acc: string): string | undefined {
   for (const property of literal.properties.slice(1)) {
-    if (ts.isSpreadAssignment(property) || (ts.isPropertyAssignment(property) && ts.isComputedPropertyName(property.name))) return undefined;
+    if (ts.isSpreadAssignment(property) || (ts.isPropertyAssignment(property) && ts.isComputedPropertyName(property.name)))
+      return undefined;
   }
   for (const property of literal.properties.slice(1)) {
     if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) continue;
     const value = skipParens(property.initializer);
-    const copied = ts.isCallExpression(value) && calleeName(value) === 'concat' ? receiverOf(value) : ts.isArrayLiteralExpression(value) && value.elements[0] && ts.isSpreadElement(value.elements[0]) ? value.elements[0].expression : undefined;
+    const copied =
+      ts.isCallExpression(value) && calleeName(value) === 'concat'
+        ? receiverOf(value)
+        : ts.isArrayLiteralExpression(value) && value.elements[0] && ts.isSpreadElement(value.elements[0])
+          ? value.elements[0].expression
+          : undefined;
     const inner = copied && skipParens(copied);
-    if (inner && ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) && inner.expression.text === acc && inner.name.text === property.name.text) return property.name.text;
+    if (
+      inner &&
+      ts.isPropertyAccessExpression(inner) &&
+      ts.isIdentifier(inner.expression) &&
+      inner.expression.text === acc &&
+      inner.name.text === property.name.text
+    )
+      return property.name.text;
   }
   return undefined;
 }
@@ -373,7 +427,8 @@ function assignmentOf(property: ts.ObjectLiteralElementLike, acc: string, file: 
   const value = file.textOf(property.initializer);
   const name = property.name;
   if (ts.isIdentifier(name)) return { text: `${acc}.${name.text} = ${value}`, safe: !PROTOTYPE_KEYS.has(name.text), keys: [name.text] };
-  if (ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return { text: `${acc}[${file.textOf(name)}] = ${value}`, safe: !PROTOTYPE_KEYS.has(name.text), keys: [name.text] };
+  if (ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name))
+    return { text: `${acc}[${file.textOf(name)}] = ${value}`, safe: !PROTOTYPE_KEYS.has(name.text), keys: [name.text] };
   if (ts.isNumericLiteral(name)) return { text: `${acc}[${name.text}] = ${value}`, safe: true, keys: [name.text] };
   // `[key]: value` defines an own property; assignment would call the `__proto__` setter for that key.
   if (ts.isComputedPropertyName(name)) return { text: `${acc}[${file.textOf(name.expression)}] = ${value}`, safe: false };
@@ -397,7 +452,11 @@ function mutationOf(literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpress
   const parts = rest.map((p) => assignmentOf(p, acc, file));
   if (parts.some((p) => p === undefined)) return undefined;
   const defined = parts as Mutation[];
-  return { text: `(${defined.map((p) => p.text).join(', ')}, ${acc})`, safe: defined.every((p) => p.safe), keys: defined.flatMap((p) => p.keys ?? []) };
+  return {
+    text: `(${defined.map((p) => p.text).join(', ')}, ${acc})`,
+    safe: defined.every((p) => p.safe),
+    keys: defined.flatMap((p) => p.keys ?? []),
+  };
 }
 
 function isName(expression: ts.Expression, name: string): boolean {
@@ -409,7 +468,8 @@ function isName(expression: ts.Expression, name: string): boolean {
 function isFreshInitial(initial: ts.Expression | undefined, array: boolean): boolean {
   if (!initial) return false;
   const literal = skipParens(initial);
-  if (array) return ts.isArrayLiteralExpression(literal) && literal.elements.every((e) => e.kind !== SK.OmittedExpression && !ts.isSpreadElement(e));
+  if (array)
+    return ts.isArrayLiteralExpression(literal) && literal.elements.every((e) => e.kind !== SK.OmittedExpression && !ts.isSpreadElement(e));
   return (
     ts.isObjectLiteralExpression(literal) &&
     literal.properties.every((p) => {
@@ -459,7 +519,9 @@ function onlyFlowsThrough(site: Extract<Site, { kind: 'reduce' }>, returns: Set<
       return true;
     }
     if (returns.has(inner)) {
-      const spread = ts.isArrayLiteralExpression(inner) ? (inner.elements[0] as ts.SpreadElement).expression : (((inner as ts.ObjectLiteralExpression).properties[0]) as ts.SpreadAssignment).expression;
+      const spread = ts.isArrayLiteralExpression(inner)
+        ? (inner.elements[0] as ts.SpreadElement).expression
+        : ((inner as ts.ObjectLiteralExpression).properties[0] as ts.SpreadAssignment).expression;
       allowed.add(skipParens(spread));
       return true;
     }
@@ -483,7 +545,11 @@ function accumulationLiterals(site: Extract<Site, { kind: 'reduce' }>, array: bo
   return found;
 }
 
-function reduceFix(literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression, site: Extract<Site, { kind: 'reduce' }>, file: FileFacts): FixSpec[] {
+function reduceFix(
+  literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression,
+  site: Extract<Site, { kind: 'reduce' }>,
+  file: FileFacts,
+): FixSpec[] {
   const array = ts.isArrayLiteralExpression(literal);
   const literals = accumulationLiterals(site, array, file);
   const own = literals.get(literal);
@@ -495,13 +561,22 @@ function reduceFix(literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpressi
     onlyFlowsThrough(site, new Set(literals.keys())) &&
     [...literals.values()].every((m) => m.safe) &&
     isKnownArray(receiverOf(site.call)!, file) &&
-    (array || typeAccepts(site.accumulator, [...literals.values()].flatMap((m) => m.keys ?? []), file));
+    (array ||
+      typeAccepts(
+        site.accumulator,
+        [...literals.values()].flatMap((m) => m.keys ?? []),
+        file,
+      ));
   const what = array ? `push onto ${site.accumulator.name}` : `assign into ${site.accumulator.name}`;
-  return [{
-    title: provable ? `Mutate the accumulator: ${what} instead of copying it` : `Mutate the accumulator: ${what} instead of copying it (check that the initial value is fresh and not shared)`,
-    kind: provable ? 'safe' : 'suggestion',
-    edits: provable ? edits : [{ start: file.start(literal), end: literal.end, newText: own.text }],
-  }];
+  return [
+    {
+      title: provable
+        ? `Mutate the accumulator: ${what} instead of copying it`
+        : `Mutate the accumulator: ${what} instead of copying it (check that the initial value is fresh and not shared)`,
+      kind: provable ? 'safe' : 'suggestion',
+      edits: provable ? edits : [{ start: file.start(literal), end: literal.end, newText: own.text }],
+    },
+  ];
 }
 
 /**
@@ -526,14 +601,25 @@ function typeAccepts(accumulator: Declaration, keys: string[], file: FileFacts):
 }
 
 /** `acc = [...acc, x];` → `acc.push(x);`, `acc = { ...acc, k: v };` → `acc.k = v;` (suggestions: the old array may be shared). */
-function loopFix(literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression, site: Extract<Site, { kind: 'loop' }>, file: FileFacts): FixSpec[] {
+function loopFix(
+  literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression,
+  site: Extract<Site, { kind: 'loop' }>,
+  file: FileFacts,
+): FixSpec[] {
   const statement = site.assignment.parent;
   if (!statement || !ts.isExpressionStatement(statement)) return [];
   const acc = site.accumulator.name;
   let text: string | undefined;
   if (ts.isArrayLiteralExpression(literal)) {
     const [first, ...rest] = literal.elements;
-    if (!first || !ts.isSpreadElement(first) || !isName(first.expression, acc) || rest.length === 0 || rest.some((e) => e.kind === SK.OmittedExpression)) return [];
+    if (
+      !first ||
+      !ts.isSpreadElement(first) ||
+      !isName(first.expression, acc) ||
+      rest.length === 0 ||
+      rest.some((e) => e.kind === SK.OmittedExpression)
+    )
+      return [];
     text = `${acc}.push(${rest.map((e) => file.textOf(e)).join(', ')})`;
   } else {
     const [first, ...rest] = literal.properties;
@@ -542,11 +628,13 @@ function loopFix(literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression
     if (parts.some((p) => p === undefined)) return [];
     text = parts.map((p) => p!.text).join('; ');
   }
-  return [{
-    title: `Mutate ${acc} in place instead of copying it (check that no one else holds the old ${ts.isArrayLiteralExpression(literal) ? 'array' : 'object'})`,
-    kind: 'suggestion',
-    edits: [{ start: file.start(site.assignment), end: site.assignment.end, newText: text }],
-  }];
+  return [
+    {
+      title: `Mutate ${acc} in place instead of copying it (check that no one else holds the old ${ts.isArrayLiteralExpression(literal) ? 'array' : 'object'})`,
+      kind: 'suggestion',
+      edits: [{ start: file.start(site.assignment), end: site.assignment.end, newText: text }],
+    },
+  ];
 }
 
 /** `items.reduce((acc, x) => acc.concat(f(x)), [])` → `items.flatMap((x) => f(x))` (a suggestion: concat also spreads array-likes). */
@@ -559,10 +647,21 @@ function flatMapSuggestion(call: ts.CallExpression, site: Extract<Site, { kind: 
   if (references(site.accumulator).length !== 1) return [];
   const receiver = receiverOf(reduce);
   if (!receiver) return [];
-  const params = callback.parameters.slice(1).map((p) => file.textOf(p)).join(', ');
-  return [{
-    title: 'Use flatMap instead of concatenating in reduce',
-    kind: 'suggestion',
-    edits: [{ start: file.start(reduce), end: reduce.end, newText: `${file.textOf(receiver)}.flatMap((${params}) => ${file.textOf(call.arguments[0])})` }],
-  }];
+  const params = callback.parameters
+    .slice(1)
+    .map((p) => file.textOf(p))
+    .join(', ');
+  return [
+    {
+      title: 'Use flatMap instead of concatenating in reduce',
+      kind: 'suggestion',
+      edits: [
+        {
+          start: file.start(reduce),
+          end: reduce.end,
+          newText: `${file.textOf(receiver)}.flatMap((${params}) => ${file.textOf(call.arguments[0])})`,
+        },
+      ],
+    },
+  ];
 }

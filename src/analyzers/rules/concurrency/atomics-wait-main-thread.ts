@@ -8,7 +8,8 @@ export default defineRule({
   meta: {
     id: 'atomics-wait-main-thread',
     category: 'concurrency',
-    description: '`Atomics.wait` outside a worker thread: it blocks the main thread, and with it the event loop, until notified or timed out.',
+    description:
+      '`Atomics.wait` outside a worker thread: it blocks the main thread, and with it the event loop, until notified or timed out.',
     why:
       '`Atomics.wait` puts the calling thread to sleep. In a worker that is the point; on the main thread of a Node server it ' +
       'freezes the event loop — no request, timer or socket is served until the wait ends — and browsers refuse it outright ' +
@@ -21,7 +22,8 @@ export default defineRule({
     effort: 'medium',
     fix: 'none',
     messages: {
-      mainThread: 'Atomics.wait blocks the main thread until it is notified or times out: the event loop stops for the whole wait (browsers throw). Use await Atomics.waitAsync(…).value or await setTimeout(ms), or wait in a worker thread',
+      mainThread:
+        'Atomics.wait blocks the main thread until it is notified or times out: the event loop stops for the whole wait (browsers throw). Use await Atomics.waitAsync(…).value or await setTimeout(ms), or wait in a worker thread',
     },
     examples: {
       invalid: [

@@ -7,7 +7,8 @@ export default defineRule({
   meta: {
     id: 'await-in-reduce',
     category: 'concurrency',
-    description: 'An async `reduce` callback that uses its accumulator without awaiting it: from the second item on the accumulator is a Promise, so the work is lost or runs out of order.',
+    description:
+      'An async `reduce` callback that uses its accumulator without awaiting it: from the second item on the accumulator is a Promise, so the work is lost or runs out of order.',
     why:
       'An async callback returns a Promise, so `reduce` hands every step after the first a Promise as its accumulator. ' +
       '`acc[item.id] = await load(item)` then sets a property on that Promise, not on the object being built: every result but ' +

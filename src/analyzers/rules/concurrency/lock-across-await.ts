@@ -20,7 +20,7 @@ export default defineRule({
       'Do the I/O before taking the lock (or after releasing it) and keep only the shared-state update inside; send mail and ' +
       'call other services after the transaction commits. Release in `finally` (`try { … } finally { release(); }`) or use ' +
       'the callback form (`mutex.runExclusive`, `redlock.using`), which releases on a throw. PerfLens stays quiet when the ' +
-      'awaited I/O is what the lock guards: a refresh whose result becomes the shared state, a query or write on the lock\'s ' +
+      "awaited I/O is what the lock guards: a refresh whose result becomes the shared state, a query or write on the lock's " +
       'key, a file written under a file lock, or a lock that only serialises its own I/O.',
     impact: 'high',
     effort: 'medium',
@@ -28,7 +28,8 @@ export default defineRule({
     messages: {
       ioUnderLock:
         '{{call}} holds {{lock}} across a network round trip: {{waiters}} waits for it. Do the I/O before taking the lock (or after releasing it), and keep only the shared-state update inside.',
-      releaseNotInFinally: '{{lock}} is acquired here but {{release}} is not in a finally block: {{consequence}} Release it in try { … } finally { {{release}}; }{{alternative}}.',
+      releaseNotInFinally:
+        '{{lock}} is acquired here but {{release}} is not in a finally block: {{consequence}} Release it in try { … } finally { {{release}}; }{{alternative}}.',
       transactionNotClosed:
         '{{transaction}} opens a transaction that only {{commit}} closes: if a statement before it throws, the transaction stays open — its connection never goes back to the pool and its row locks stay held until the server times it out. Roll back in catch (try { …; await {{commit}}; } catch (error) { await {{rollback}}; throw error; }) or use the callback form, which does it for you.',
       ioInTransaction:
@@ -435,8 +436,14 @@ function checkRelease(section: CriticalSection, context: RuleContext): void {
   const redlock = lock.kind === 'Redlock';
   const waiters = redlock ? 'every later caller waits until its TTL runs out.' : 'every later caller waits forever.';
   const consequence =
-    release.kind === 'unprotected' ? `if anything before it throws, the lock is never released and ${waiters}` : `it is never released here, so ${waiters}`;
-  const alternative = redlock ? ', or use redlock.using(…)' : lock.library === 'async-mutex' ? `, or use ${lock.text}.runExclusive(async () => …)` : '';
+    release.kind === 'unprotected'
+      ? `if anything before it throws, the lock is never released and ${waiters}`
+      : `it is never released here, so ${waiters}`;
+  const alternative = redlock
+    ? ', or use redlock.using(…)'
+    : lock.library === 'async-mutex'
+      ? `, or use ${lock.text}.runExclusive(async () => …)`
+      : '';
   context.report({
     node: section.call,
     messageId: 'releaseNotInFinally',
@@ -477,7 +484,9 @@ function checkTransaction(section: CriticalSection, context: RuleContext, file: 
   for (const wait of sectionWaits(section)) {
     const remote = remoteCallOfWait(wait, file);
     if (!remote || remote.kind !== 'http') continue;
-    const usesHandle = remote.call.arguments.some((argument) => [...referencedNames(argument)].some((name) => section.handleNames.has(name)));
+    const usesHandle = remote.call.arguments.some((argument) =>
+      [...referencedNames(argument)].some((name) => section.handleNames.has(name)),
+    );
     if (usesHandle) continue;
     context.report({ node: wait, messageId: 'ioInTransaction', data: { call: remote.operation, transaction: section.display } });
     return;

@@ -179,11 +179,19 @@ export async function save(item: Item) {
 function isAwaitStatement(statement: ts.Statement): boolean {
   if (ts.isVariableStatement(statement)) {
     const declaration = statement.declarationList.declarations[0];
-    return statement.declarationList.declarations.length === 1 && !!declaration.initializer && ts.isAwaitExpression(skipParens(declaration.initializer));
+    return (
+      statement.declarationList.declarations.length === 1 &&
+      !!declaration.initializer &&
+      ts.isAwaitExpression(skipParens(declaration.initializer))
+    );
   }
   if (ts.isExpressionStatement(statement)) {
     const expression = skipParens(statement.expression);
-    return ts.isBinaryExpression(expression) && expression.operatorToken.kind === SK.EqualsToken && ts.isAwaitExpression(skipParens(expression.right));
+    return (
+      ts.isBinaryExpression(expression) &&
+      expression.operatorToken.kind === SK.EqualsToken &&
+      ts.isAwaitExpression(skipParens(expression.right))
+    );
   }
   return false;
 }
@@ -209,7 +217,14 @@ function memberOf(statement: ts.Statement, file: FileFacts): Member | undefined 
     if (!ts.isAwaitExpression(awaited)) return undefined;
     names = boundNames(declaration.name);
     const flags = list.flags;
-    declarationKind = flags & ts.NodeFlags.Const ? 'const' : flags & ts.NodeFlags.Let ? 'let' : flags & (ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing) ? undefined : 'var';
+    declarationKind =
+      flags & ts.NodeFlags.Const
+        ? 'const'
+        : flags & ts.NodeFlags.Let
+          ? 'let'
+          : flags & (ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing)
+            ? undefined
+            : 'var';
     if (declarationKind === undefined) return undefined;
   } else if (ts.isExpressionStatement(statement)) {
     const expression = skipParens(statement.expression);
@@ -227,7 +242,12 @@ function memberOf(statement: ts.Statement, file: FileFacts): Member | undefined 
   if (containsAwait(awaited.expression)) return undefined;
   if (client.transaction || transactionAround(statement, file)) return undefined;
   // `this.user = await …`, `cache = await …`: state other code sees; running the reads together changes when (and whether) it is written.
-  if (!declaration && ts.isExpressionStatement(statement) && writesShared((skipParens(statement.expression) as ts.BinaryExpression).left, statement)) return undefined;
+  if (
+    !declaration &&
+    ts.isExpressionStatement(statement) &&
+    writesShared((skipParens(statement.expression) as ts.BinaryExpression).left, statement)
+  )
+    return undefined;
   // Already a query or request per loop item: query-in-loop / request-in-loop say it better.
   if (perItemCall(call, client, file)) return undefined;
   return { statement, await: awaited, call, client, names, declarationKind, declaration };
@@ -355,7 +375,9 @@ function promiseAllFix(run: readonly Member[], file: FileFacts): FixSpec | undef
   const head = `${kind} [${names.join(', ')}]${types} = await Promise.all(`;
   const oneLine = `${head}[${calls.join(', ')}]);`;
   const multiLine = calls.some((call) => /[\r\n]/.test(call)) || indent.length + oneLine.length > 110;
-  const newText = multiLine ? `${head}[${newline}${calls.map((call) => `${indent}  ${call},`).join(newline)}${newline}${indent}]);` : oneLine;
+  const newText = multiLine
+    ? `${head}[${newline}${calls.map((call) => `${indent}  ${call},`).join(newline)}${newline}${indent}]);`
+    : oneLine;
   return {
     title: 'Start them together with Promise.all (the first rejection wins; all run even if one fails)',
     kind: 'suggestion',

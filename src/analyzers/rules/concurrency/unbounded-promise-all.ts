@@ -122,7 +122,21 @@ function isBounded(collection: ts.Expression): boolean {
   return false;
 }
 
-const FILE_OPENERS = new Set(['readFile', 'writeFile', 'appendFile', 'open', 'copyFile', 'cp', 'createReadStream', 'createWriteStream', 'readJson', 'writeJson', 'outputFile', 'readJSON', 'copy']);
+const FILE_OPENERS = new Set([
+  'readFile',
+  'writeFile',
+  'appendFile',
+  'open',
+  'copyFile',
+  'cp',
+  'createReadStream',
+  'createWriteStream',
+  'readJson',
+  'writeJson',
+  'outputFile',
+  'readJSON',
+  'copy',
+]);
 const PROCESS_STARTERS = new Set(['exec', 'execFile', 'spawn', 'fork', 'execa', 'execaCommand']);
 const FS_MODULES = /^(fs|fs\/promises|fs-extra|graceful-fs|node:fs|node:fs\/promises)$/;
 const PROCESS_MODULES = /^(child_process|execa)$/;
@@ -172,7 +186,17 @@ function fromModule(call: ts.CallExpression, file: FileFacts, name: string): boo
   if (!ts.isIdentifier(root)) return false;
   const origin = file.originOf(root.text, call);
   if (origin && origin.instanceOf !== 'promisify') {
-    if (FILE_OPENERS.has(name)) return FS_MODULES.test(origin.module) && !(ts.isIdentifier(callee) && origin.imported !== name && origin.imported !== '*' && origin.imported !== 'default' && origin.imported !== 'promises');
+    if (FILE_OPENERS.has(name))
+      return (
+        FS_MODULES.test(origin.module) &&
+        !(
+          ts.isIdentifier(callee) &&
+          origin.imported !== name &&
+          origin.imported !== '*' &&
+          origin.imported !== 'default' &&
+          origin.imported !== 'promises'
+        )
+      );
     return PROCESS_MODULES.test(origin.module);
   }
   // const run = promisify(execFile) / const readFileAsync = util.promisify(fs.readFile)

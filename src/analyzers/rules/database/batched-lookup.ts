@@ -144,7 +144,8 @@ function onlyProperty(object: ts.Expression): { name: string; value: ts.Expressi
   const property = inner.properties[0];
   // An identifier name only: the key is written back as `row.key`.
   if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name)) return { name: property.name.text, value: property.initializer };
-  if (ts.isShorthandPropertyAssignment(property) && !property.objectAssignmentInitializer) return { name: property.name.text, value: property.name };
+  if (ts.isShorthandPropertyAssignment(property) && !property.objectAssignmentInitializer)
+    return { name: property.name.text, value: property.name };
   return undefined;
 }
 
@@ -189,8 +190,14 @@ function typeormIn(file: FileFacts): { name: string; edits: TextEdit[] } | undef
         if (!declaration.initializer || requiredModule(declaration.initializer) !== 'typeorm') continue;
         if (ts.isIdentifier(declaration.name)) return { name: `${declaration.name.text}.In`, edits: [] };
         if (!ts.isObjectBindingPattern(declaration.name)) continue;
-        const existing = declaration.name.elements.find((element) => ts.isIdentifier(element.name) && ((element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName : element.name) as ts.Identifier).text === 'In');
-        if (existing && ts.isIdentifier(existing.name)) return hasOtherBinding(file, existing.name.text, existing.name) ? undefined : { name: existing.name.text, edits: [] };
+        const existing = declaration.name.elements.find(
+          (element) =>
+            ts.isIdentifier(element.name) &&
+            ((element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName : element.name) as ts.Identifier)
+              .text === 'In',
+        );
+        if (existing && ts.isIdentifier(existing.name))
+          return hasOtherBinding(file, existing.name.text, existing.name) ? undefined : { name: existing.name.text, edits: [] };
         if (!declaration.name.elements.some((element) => element.dotDotDotToken)) requirePattern ??= declaration.name;
       }
     }
@@ -202,12 +209,16 @@ function typeormIn(file: FileFacts): { name: string; edits: TextEdit[] } | undef
   if (lastImport) {
     const quote = file.text.charAt(file.start((lastImport as ts.ImportDeclaration).moduleSpecifier));
     const semicolon = file.text.charAt(lastImport.end - 1) === ';' ? ';' : '';
-    return { name: 'In', edits: [{ start: lastImport.end, end: lastImport.end, newText: `${newline}import { In } from ${quote}typeorm${quote}${semicolon}` }] };
+    return {
+      name: 'In',
+      edits: [{ start: lastImport.end, end: lastImport.end, newText: `${newline}import { In } from ${quote}typeorm${quote}${semicolon}` }],
+    };
   }
   // No imports at all: a CommonJS script requires; anything else imports.
   const first = statements.find((statement) => !isDirective(statement));
   const at = first ? file.start(first) : file.text.length;
-  const commonJs = /\.c?jsx?$/.test(file.fileName) && !/\.mjs$/.test(file.fileName) && /\brequire\s*\(|\bmodule\.exports\b|\bexports\.\w/.test(file.text);
+  const commonJs =
+    /\.c?jsx?$/.test(file.fileName) && !/\.mjs$/.test(file.fileName) && /\brequire\s*\(|\bmodule\.exports\b|\bexports\.\w/.test(file.text);
   const line = commonJs ? `const { In } = require('typeorm');` : `import { In } from 'typeorm';`;
   return { name: 'In', edits: [{ start: at, end: at, newText: `${line}${newline}${first ? newline : ''}` }] };
 }
@@ -247,9 +258,19 @@ function hasOtherBinding(file: FileFacts, name: string, except?: ts.Identifier):
 function isDeclarationName(node: ts.Identifier): boolean {
   const parent = node.parent;
   if (!parent) return false;
-  if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent) || ts.isImportEqualsDeclaration(parent)) return true;
+  if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent) || ts.isImportEqualsDeclaration(parent))
+    return true;
   if ((ts.isVariableDeclaration(parent) || ts.isBindingElement(parent) || ts.isParameter(parent)) && parent.name === node) return true;
-  if ((ts.isFunctionDeclaration(parent) || ts.isClassDeclaration(parent) || ts.isEnumDeclaration(parent) || ts.isInterfaceDeclaration(parent) || ts.isTypeAliasDeclaration(parent) || ts.isModuleDeclaration(parent)) && parent.name === node) return true;
+  if (
+    (ts.isFunctionDeclaration(parent) ||
+      ts.isClassDeclaration(parent) ||
+      ts.isEnumDeclaration(parent) ||
+      ts.isInterfaceDeclaration(parent) ||
+      ts.isTypeAliasDeclaration(parent) ||
+      ts.isModuleDeclaration(parent)) &&
+    parent.name === node
+  )
+    return true;
   if ((ts.isFunctionExpression(parent) || ts.isClassExpression(parent)) && parent.name === node) return true;
   return false;
 }

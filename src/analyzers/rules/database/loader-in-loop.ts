@@ -80,7 +80,11 @@ export async function boot(plugins: string[], pluginLoader: { load(name: string)
         if (!isDataLoader(callee.expression, file, imports)) return;
         const perItem = perItemCall(call, { kind: 'query' }, file);
         if (!perItem || perItem.concurrent) return;
-        context.report({ node: call, messageId: 'sequential', data: { loader: compact(file.textOf(callee.expression), 40), item: perItem.item } });
+        context.report({
+          node: call,
+          messageId: 'sequential',
+          data: { loader: compact(file.textOf(callee.expression), 40), item: perItem.item },
+        });
       },
     };
   },
@@ -99,7 +103,13 @@ function isDataLoader(receiver: ts.Expression, file: FileFacts, imports: boolean
     const declaration = lookup(inner.text, inner);
     if (!declaration) return false;
     const init = declaration.initializer ? skipParens(declaration.initializer) : undefined;
-    if (init && ts.isNewExpression(init) && ts.isIdentifier(init.expression) && file.originOf(init.expression.text, init)?.module === 'dataloader') return true;
+    if (
+      init &&
+      ts.isNewExpression(init) &&
+      ts.isIdentifier(init.expression) &&
+      file.originOf(init.expression.text, init)?.module === 'dataloader'
+    )
+      return true;
     const type = declaration.type;
     if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'DataLoader') return true;
     return false;

@@ -17,7 +17,7 @@ export default defineRule({
     description:
       'A database or cache query or write runs once per item of a loop or iteration callback (N+1) — written inline, behind a project function that queries (followed across files), in a recursive walk, or as an ORM relation loaded per row.',
     why:
-      'Each query is a network round trip plus the database\'s own work: at 1–5 ms a trip, 500 orders cost 0.5–2.5 s ' +
+      "Each query is a network round trip plus the database's own work: at 1–5 ms a trip, 500 orders cost 0.5–2.5 s " +
       'where one batched query costs a few milliseconds, and every trip holds a pooled connection that other requests ' +
       'wait for. `Promise.all(ids.map(…))` only overlaps the trips — it still sends N queries and can take N connections ' +
       'at once. The cost grows with the data, so it hides in development and shows up in production.',
@@ -34,7 +34,7 @@ export default defineRule({
       'Not reported: pagination that carries a cursor or offset from the previous page, retry and polling loops, loops ' +
       'that stop after the first result, loops over chunks (`chunk(ids, 100)`) or a literal tuple, throttled loops ' +
       '(`await sleep(…)`), writes inside a transaction (kept in order on purpose), already-batched calls (including ' +
-      'Prisma\'s `$transaction([...])` batch of mapped operations, and Prisma `findUnique` calls started in one tick, which Prisma ' +
+      "Prisma's `$transaction([...])` batch of mapped operations, and Prisma `findUnique` calls started in one tick, which Prisma " +
       'batches itself), DataLoader `load` (see loader-in-loop), calls handed to a limiter ' +
       '(`limit(() => …)`) or behind a semaphore (`await sema.acquire()`), project functions whose query only runs on a cache miss ' +
       'or whose writes all run in a transaction, set-based SQL per period (`DELETE … USING … WHERE at >= $1`, `INSERT … SELECT`), ' +
@@ -370,9 +370,19 @@ export async function replay(events: Event[]) {
         return;
       }
       // Prisma's dataloader turns the findUnique calls started in one tick into one query.
-      if (perItem.concurrent && client.library === 'prisma' && (client.method === 'findUnique' || client.method === 'findUniqueOrThrow') && startsInOneTick(call, perItem)) return;
+      if (
+        perItem.concurrent &&
+        client.library === 'prisma' &&
+        (client.method === 'findUnique' || client.method === 'findUniqueOrThrow') &&
+        startsInOneTick(call, perItem)
+      )
+        return;
       if (client.synchronous) {
-        context.report({ node: call, messageId: 'perItemSync', data: { operation: client.operation, item: perItem.item, advice: advice(client), prepare: preparesPerItem(call, perItem) } });
+        context.report({
+          node: call,
+          messageId: 'perItemSync',
+          data: { operation: client.operation, item: perItem.item, advice: advice(client), prepare: preparesPerItem(call, perItem) },
+        });
         return;
       }
       const fix = prefetchFix(call, client, perItem, file);
@@ -397,7 +407,11 @@ export async function replay(events: Event[]) {
       const where = summary.via.length > 0 ? `, through ${summary.via.join(' → ')}` : '';
       const callText = `${compact(file.textOf(call.expression), 40)}(…)`;
       if (helper.recursive) {
-        context.report({ node: call, messageId: 'recursive', data: { call: callText, fn: callee.name, item: perItem.item, operation: `${operation}${where}` } });
+        context.report({
+          node: call,
+          messageId: 'recursive',
+          data: { call: callText, fn: callee.name, item: perItem.item, operation: `${operation}${where}` },
+        });
         return;
       }
       if (perItem.invariant && summary.kind === 'query') {
@@ -413,7 +427,11 @@ export async function replay(events: Event[]) {
     const reportRelation = (relation: RelationLoad): void => {
       const perItem = perItemCall(relation.node, { kind: 'query' }, file);
       if (!perItem) return;
-      context.report({ node: relation.node, messageId: 'relation', data: { operation: relation.operation, relation: relation.relation, item: perItem.item, batched: relation.batched } });
+      context.report({
+        node: relation.node,
+        messageId: 'relation',
+        data: { operation: relation.operation, relation: relation.relation, item: perItem.item, batched: relation.batched },
+      });
     };
     return {
       CallExpression: visit,
@@ -434,7 +452,11 @@ function startsInOneTick(call: ts.Node, perItem: PerItemCall): boolean {
   let awaited = false;
   const visit = (node: ts.Node): void => {
     if (awaited || node.pos >= limit) return;
-    if (node !== region && (ts.isFunctionDeclaration(node) || ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !isInside(call, node)))) return;
+    if (
+      node !== region &&
+      (ts.isFunctionDeclaration(node) || ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !isInside(call, node)))
+    )
+      return;
     if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
       awaited = true;
       return;
@@ -449,7 +471,8 @@ function startsInOneTick(call: ts.Node, perItem: PerItemCall): boolean {
 function preparesPerItem(call: ClientCallNode, perItem: PerItemCall): string {
   let current: ts.Expression = ts.isCallExpression(call) ? call.expression : call.tag;
   while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current)) {
-    if (ts.isCallExpression(current) && /^(prepare|query)$/.test(calleeName(current) ?? '') && isInside(current, perItem.iteration.node)) return ' and compiles its statement again on every pass (prepare it once, outside the loop)';
+    if (ts.isCallExpression(current) && /^(prepare|query)$/.test(calleeName(current) ?? '') && isInside(current, perItem.iteration.node))
+      return ' and compiles its statement again on every pass (prepare it once, outside the loop)';
     current = current.expression;
   }
   return '';
@@ -497,7 +520,12 @@ function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemC
   const loop = perItem.iteration.node;
   if (!ts.isForOfStatement(loop) || loop.awaitModifier || perItem.concurrent) return undefined;
   const declarations = loop.initializer;
-  if (!ts.isVariableDeclarationList(declarations) || declarations.declarations.length !== 1 || !ts.isIdentifier(declarations.declarations[0].name)) return undefined;
+  if (
+    !ts.isVariableDeclarationList(declarations) ||
+    declarations.declarations.length !== 1 ||
+    !ts.isIdentifier(declarations.declarations[0].name)
+  )
+    return undefined;
   const itemName = declarations.declarations[0].name.text;
   const collection = skipParens(loop.expression);
   if (!isPlainReference(collection)) return undefined;
@@ -545,7 +573,8 @@ function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemC
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   const fetch = `(await ${lookup.fetchAll(delegate, keysText)}).map((${rowName}) => ${entry})`;
   const oneLine = `const ${mapName} = new Map(${fetch});`;
-  const declarationText = indent.length + oneLine.length <= 110 ? oneLine : `const ${mapName} = new Map(${newline}${indent}  ${fetch},${newline}${indent});`;
+  const declarationText =
+    indent.length + oneLine.length <= 110 ? oneLine : `const ${mapName} = new Map(${newline}${indent}  ${fetch},${newline}${indent});`;
   return {
     title: `Fetch all ${models} with one ${lookup.batchedMethod} before the loop and look them up in a Map (preview: reads them once, up front)`,
     kind: 'suggestion',

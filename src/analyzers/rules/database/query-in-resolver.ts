@@ -12,7 +12,8 @@ export default defineRule({
   meta: {
     id: 'query-in-resolver',
     category: 'database',
-    description: 'A GraphQL field resolver queries the database (or a remote API) with its parent object: it runs once per parent in a list (N+1).',
+    description:
+      'A GraphQL field resolver queries the database (or a remote API) with its parent object: it runs once per parent in a list (N+1).',
     why:
       'GraphQL resolves a field separately for every object that has it. `Post.author` that looks up its user runs once per post: ' +
       'a page of 100 posts costs 100 queries after the one that loaded the posts, and a nested list (posts → comments → author) ' +
@@ -137,7 +138,12 @@ export const server = new ApolloServer({ typeDefs, resolvers });`,
       context.report({
         node: found.node,
         messageId: 'perParent',
-        data: { operation: found.operation, field: resolver.field, what: found.client.kind === 'http' ? 'requests' : 'queries', batched: found.client.batched ?? 'one query for all of them (an IN list)' },
+        data: {
+          operation: found.operation,
+          field: resolver.field,
+          what: found.client.kind === 'http' ? 'requests' : 'queries',
+          batched: found.client.batched ?? 'one query for all of them (an IN list)',
+        },
       });
     };
     return { ArrowFunction: visit, FunctionExpression: visit, MethodDeclaration: visit };
@@ -155,7 +161,10 @@ function onlyForOneParent(resolver: FieldResolver): boolean {
     if (!ts.isIfStatement(statement)) break;
     const condition = skipParens(statement.expression);
     const exits = (s: ts.Statement): boolean =>
-      ts.isReturnStatement(s) || ts.isThrowStatement(s) || (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) && /^throw/i.test(calleeName(s.expression) ?? '')) || (ts.isBlock(s) && s.statements.length > 0 && exits(s.statements[s.statements.length - 1]));
+      ts.isReturnStatement(s) ||
+      ts.isThrowStatement(s) ||
+      (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) && /^throw/i.test(calleeName(s.expression) ?? '')) ||
+      (ts.isBlock(s) && s.statements.length > 0 && exits(s.statements[s.statements.length - 1]));
     if (!exits(statement.thenStatement)) continue;
     if (!ts.isBinaryExpression(condition) || !/^(!==|!=)$/.test(condition.operatorToken.getText())) continue;
     const usesParent = (side: ts.Expression): boolean => [...referencedNames(side)].some((name) => resolver.parentNames.has(name));
@@ -186,7 +195,11 @@ function firstLookup(resolver: FieldResolver, file: FileFacts): { node: ts.Node;
       if (!client && ts.isCallExpression(node) && usesParent(node)) {
         const io = callIo(node, file);
         if (io && io.summary.kind !== 'write' && !batchedByPrisma(io.summary.first)) {
-          found = { node, operation: `${compact(file.textOf(node.expression), 40)}(…) (${[...io.summary.via, io.summary.first.operation].join(' → ')})`, client: io.summary.first };
+          found = {
+            node,
+            operation: `${compact(file.textOf(node.expression), 40)}(…) (${[...io.summary.via, io.summary.first.operation].join(' → ')})`,
+            client: io.summary.first,
+          };
           return;
         }
       }

@@ -10,15 +10,16 @@ export default defineRule({
   meta: {
     id: 'query-outside-transaction',
     category: 'database',
-    description: 'Inside a transaction callback, a query or write goes through the global client instead of the transaction handle, so it runs on another connection, outside the transaction.',
+    description:
+      'Inside a transaction callback, a query or write goes through the global client instead of the transaction handle, so it runs on another connection, outside the transaction.',
     why:
       'A transaction is one connection. `prisma.user.update(…)` inside `prisma.$transaction(async (tx) => …)` takes a second ' +
-      'connection from the pool: the write is not rolled back with the transaction, a read does not see the transaction\'s own ' +
+      "connection from the pool: the write is not rolled back with the transaction, a read does not see the transaction's own " +
       'writes, and a write to a row the transaction has locked waits for the transaction — which waits for it. Under load every ' +
       'pooled connection can end up held by a transaction waiting for a second one: the pool deadlocks until timeouts fire.',
     howToFix:
       'Run every statement of the unit of work through the handle the callback receives: `tx.user.update(…)` (Prisma), ' +
-      '`trx(\'users\')…` (knex), `manager.getRepository(User)` / `manager.save(…)` (TypeORM), `{ transaction: t }` (Sequelize), ' +
+      "`trx('users')…` (knex), `manager.getRepository(User)` / `manager.save(…)` (TypeORM), `{ transaction: t }` (Sequelize), " +
       '`{ session }` (Mongoose). If a call must not be part of the transaction (an audit log that has to survive a rollback), ' +
       'move it before or after the transaction. Sequelize with CLS (callbacks without a `t` parameter) is not reported.',
     impact: 'high',
@@ -27,7 +28,7 @@ export default defineRule({
     messages: {
       write:
         '{{operation}} runs inside {{transaction}} but not through {{handle}}: it takes another connection, is not rolled back with the transaction, and waits on any row the transaction has locked (a deadlock when the pool runs dry). Use {{handle}} instead',
-      read: '{{operation}} runs inside {{transaction}} but not through {{handle}}: it takes a second connection and does not see the transaction\'s own writes. Use {{handle}} instead',
+      read: "{{operation}} runs inside {{transaction}} but not through {{handle}}: it takes a second connection and does not see the transaction's own writes. Use {{handle}} instead",
     },
     examples: {
       invalid: [
@@ -108,7 +109,15 @@ export async function place(order: Order) {
     return {
       CallExpression(call) {
         const name = calleeName(call);
-        if (name !== '$transaction' && name !== 'transaction' && name !== 'transactional' && name !== 'withTransaction' && name !== 'execute' && name !== 'runInTransaction') return;
+        if (
+          name !== '$transaction' &&
+          name !== 'transaction' &&
+          name !== 'transactional' &&
+          name !== 'withTransaction' &&
+          name !== 'execute' &&
+          name !== 'runInTransaction'
+        )
+          return;
         const transaction = transactionCallbackOf(call, file);
         if (!transaction || transaction.handleNames.size === 0) return;
         const found = outsideCall(transaction, file);
@@ -166,7 +175,11 @@ function outsideCall(transaction: TransactionCallback, file: FileFacts): { call:
     if (goesThroughHandle(entry.client, entry.call, handles)) continue;
     const root = chainRoot(ts.isCallExpression(entry.call) ? entry.call.expression : entry.call.tag);
     const rootName = root && ts.isIdentifier(root) ? root.text : root ? 'this' : undefined;
-    const sameClient = openerName !== undefined && rootName === openerName && entry.client.handle !== undefined && entry.client.handle === file.textOf(receiver);
+    const sameClient =
+      openerName !== undefined &&
+      rootName === openerName &&
+      entry.client.handle !== undefined &&
+      entry.client.handle === file.textOf(receiver);
     if (usesHandle || sameClient) return entry;
   }
   return undefined;

@@ -14,9 +14,9 @@ export default defineRule({
       'A remote call costs a network round trip — tens to hundreds of milliseconds, far more than a local query. ' +
       'Awaited one per item, 200 items at 80 ms each keep the caller waiting 16 s. Fired all at once ' +
       '(`Promise.all(items.map(…))`) they finish sooner but open N sockets at the same moment, trip the remote ' +
-      'side\'s rate limits and fail as a whole when one of them does.',
+      "side's rate limits and fail as a whole when one of them does.",
     howToFix:
-      'Use the API\'s batch endpoint when it has one (`GET /users?ids=1,2,3`, a GraphQL query for many ids, ' +
+      "Use the API's batch endpoint when it has one (`GET /users?ids=1,2,3`, a GraphQL query for many ids, " +
       'a bulk write). When it has none, run the requests with bounded concurrency — `p-limit`, `p-map` with ' +
       '`{ concurrency: 5 }` — so they overlap without flooding the remote side. ' +
       'Not reported: pagination that follows a next link or cursor from the previous response, retries and back-off, ' +

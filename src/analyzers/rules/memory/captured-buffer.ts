@@ -5,7 +5,17 @@ import { contains, lookup, references, resolve, type Declaration } from '../../f
 import { isTestFile, longLivedTarget } from '../../facts/lifetime';
 
 /** Calls whose result is a whole file, body or block of memory. */
-const BUFFER_SOURCES: ReadonlySet<string> = new Set(['readFileSync', 'readFile', 'arrayBuffer', 'buffer', 'blob', 'alloc', 'allocUnsafe', 'allocUnsafeSlow', 'concat']);
+const BUFFER_SOURCES: ReadonlySet<string> = new Set([
+  'readFileSync',
+  'readFile',
+  'arrayBuffer',
+  'buffer',
+  'blob',
+  'alloc',
+  'allocUnsafe',
+  'allocUnsafeSlow',
+  'concat',
+]);
 /** Properties that reduce a buffer to one number. */
 const SIZE_PROPERTIES: ReadonlySet<string> = new Set(['length', 'byteLength', 'size']);
 /** Registrations whose callback lives on after the call that registers it. */
@@ -15,7 +25,8 @@ export default defineRule({
   meta: {
     id: 'captured-buffer',
     category: 'memory',
-    description: 'A long-lived callback (an interval, a listener on a long-lived object) that captures a whole buffer — a file read, a response body, an allocation — only to read its size.',
+    description:
+      'A long-lived callback (an interval, a listener on a long-lived object) that captures a whole buffer — a file read, a response body, an allocation — only to read its size.',
     why:
       'A closure keeps alive every variable it uses for as long as the closure itself lives. An interval or a listener on ' +
       '`process` lives until it is cleared or removed — often forever — so a 50 MB upload buffer it mentions only for ' +
@@ -28,7 +39,8 @@ export default defineRule({
     effort: 'low',
     fix: 'none',
     messages: {
-      captured: 'This {{callback}} lives on after {{fn}} returns and captures all of `{{buffer}}` ({{source}}) only to read `{{buffer}}.{{property}}`: the whole buffer stays in memory as long as the callback does. Read `{{buffer}}.{{property}}` into a local before creating the callback and capture that.',
+      captured:
+        'This {{callback}} lives on after {{fn}} returns and captures all of `{{buffer}}` ({{source}}) only to read `{{buffer}}.{{property}}`: the whole buffer stays in memory as long as the callback does. Read `{{buffer}}.{{property}}` into a local before creating the callback and capture that.',
     },
     examples: {
       invalid: [
@@ -71,7 +83,14 @@ export function later(path: string) {
     const { file } = context;
     if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('setInterval') && !file.text.includes('.on(') && !file.text.includes('addEventListener') && !file.text.includes('Listener(') && !file.text.includes('subscribe(')) return {};
+    if (
+      !file.text.includes('setInterval') &&
+      !file.text.includes('.on(') &&
+      !file.text.includes('addEventListener') &&
+      !file.text.includes('Listener(') &&
+      !file.text.includes('subscribe(')
+    )
+      return {};
     if (!/readFile|arrayBuffer|Buffer\b|\.buffer\(|\.blob\(|Uint8Array/.test(file.text)) return {};
     return {
       CallExpression(call) {
@@ -98,7 +117,13 @@ export function later(path: string) {
           context.report({
             node: captured.use,
             messageId: 'captured',
-            data: { callback: callbackKind, fn: ownerName(owner), buffer: captured.declaration.name, source: captured.source, property: captured.property },
+            data: {
+              callback: callbackKind,
+              fn: ownerName(owner),
+              buffer: captured.declaration.name,
+              source: captured.source,
+              property: captured.property,
+            },
           });
         }
       },
@@ -141,7 +166,9 @@ function capturedBuffers(fn: ts.ArrowFunction | ts.FunctionExpression, owner: ts
 function sizeRead(reference: ts.Identifier): string | undefined {
   const outer = skipParensUp(reference);
   const parent = outer.parent;
-  return parent && ts.isPropertyAccessExpression(parent) && parent.expression === outer && SIZE_PROPERTIES.has(parent.name.text) ? parent.name.text : undefined;
+  return parent && ts.isPropertyAccessExpression(parent) && parent.expression === outer && SIZE_PROPERTIES.has(parent.name.text)
+    ? parent.name.text
+    : undefined;
 }
 
 /** How a `const` got a whole buffer: `readFileSync(…)`, `await readFile(…)`, `await res.arrayBuffer()`, `Buffer.alloc(n)`, `new ArrayBuffer(n)`. */
@@ -150,19 +177,33 @@ function bufferSource(declaration: Declaration): string | undefined {
   let init = declaration.initializer && skipParens(declaration.initializer);
   if (!init) return undefined;
   if (ts.isAwaitExpression(init)) init = skipParens(init.expression);
-  if (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && ['ArrayBuffer', 'SharedArrayBuffer', 'Uint8Array'].includes(init.expression.text)) return `a new ${init.expression.text}`;
+  if (
+    ts.isNewExpression(init) &&
+    ts.isIdentifier(init.expression) &&
+    ['ArrayBuffer', 'SharedArrayBuffer', 'Uint8Array'].includes(init.expression.text)
+  )
+    return `a new ${init.expression.text}`;
   if (!ts.isCallExpression(init)) return undefined;
   const name = calleeName(init);
   if (name === undefined || !BUFFER_SOURCES.has(name)) return undefined;
   const callee = skipParens(init.expression);
-  if ((name === 'alloc' || name === 'allocUnsafe' || name === 'allocUnsafeSlow' || name === 'concat') && !(ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Buffer')) return undefined;
+  if (
+    (name === 'alloc' || name === 'allocUnsafe' || name === 'allocUnsafeSlow' || name === 'concat') &&
+    !(ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Buffer')
+  )
+    return undefined;
   if (name === 'readFile' || name === 'readFileSync') return 'a whole file';
   if (name === 'arrayBuffer' || name === 'buffer' || name === 'blob') return 'a whole response body';
   return 'a whole buffer';
 }
 
 function ownerName(owner: ts.Node): string {
-  if ((ts.isFunctionDeclaration(owner) || ts.isMethodDeclaration(owner) || ts.isFunctionExpression(owner)) && owner.name && ts.isIdentifier(owner.name)) return `\`${owner.name.text}\``;
+  if (
+    (ts.isFunctionDeclaration(owner) || ts.isMethodDeclaration(owner) || ts.isFunctionExpression(owner)) &&
+    owner.name &&
+    ts.isIdentifier(owner.name)
+  )
+    return `\`${owner.name.text}\``;
   const parent = skipParensUp(owner).parent;
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return `\`${parent.name.text}\``;
   return isFunctionLike(owner) ? 'the function' : 'the call';

@@ -16,7 +16,8 @@ export default defineRule({
   meta: {
     id: 'listener-leak',
     category: 'memory',
-    description: 'A listener added to a long-lived object (`process`, `window`, `document`, a module-level emitter) by code that runs again and again — a request handler, a loop, a React effect — and never removed.',
+    description:
+      'A listener added to a long-lived object (`process`, `window`, `document`, a module-level emitter) by code that runs again and again — a request handler, a loop, a React effect — and never removed.',
     why:
       'An object keeps every listener added to it, and every listener keeps alive everything its closure captured ' +
       '(a request, a component, a buffer). When the object lives for the whole program and the code that adds the ' +
@@ -34,7 +35,8 @@ export default defineRule({
     fix: 'none',
     messages: {
       leak: '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and nothing removes it: listeners — and whatever their closures hold — accumulate for the life of the program. Register it once at start-up, or remove it when done (`{{remover}}`, an AbortSignal, `once`).',
-      effect: '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and the effect returns no cleanup that removes it: each mount leaves one more listener behind. Return `() => {{target}}.{{remover}}(…)` from the effect.',
+      effect:
+        '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and the effect returns no cleanup that removes it: each mount leaves one more listener behind. Return `() => {{target}}.{{remover}}(…)` from the effect.',
     },
     examples: {
       invalid: [
@@ -135,7 +137,12 @@ export function install(handlers: Array<() => void>) {
         if (repetition.kind === 'effect' && returnsCleanup(repetition.fn)) return;
         const targetText = compact(file.textOf(skipParens(receiver)), 30);
         const remover = method === 'addEventListener' ? 'removeEventListener' : 'off';
-        const data = { call: `${targetText}.${method}(${event !== undefined ? `'${compact(event, 20)}'` : '…'}, …)`, target: `\`${targetText}\``, repetition: describeRepetition(repetition, file), remover };
+        const data = {
+          call: `${targetText}.${method}(${event !== undefined ? `'${compact(event, 20)}'` : '…'}, …)`,
+          target: `\`${targetText}\``,
+          repetition: describeRepetition(repetition, file),
+          remover,
+        };
         context.report({ node: call, messageId: repetition.kind === 'effect' ? 'effect' : 'leak', data });
       },
     };

@@ -1,6 +1,15 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
-import { calleeName, enclosingFunction, isFunctionLike, isWriteReference, receiverOf, skipParens, skipParensUp, type FunctionLike } from '../../facts/ast';
+import {
+  calleeName,
+  enclosingFunction,
+  isFunctionLike,
+  isWriteReference,
+  receiverOf,
+  skipParens,
+  skipParensUp,
+  type FunctionLike,
+} from '../../facts/ast';
 import { contains, isSharedOutsideFile, isValueReference, references, resolve, useOf, type Declaration } from '../../facts/dataflow';
 import { constantValue } from '../../facts/constants';
 import { compact } from '../../facts/phrases';
@@ -19,7 +28,8 @@ export default defineRule({
   meta: {
     id: 'unbounded-cache',
     category: 'memory',
-    description: 'A module-level Map, Set or object used as a cache by a request handler — checked, then filled, one entry per distinct value of request data — with no eviction anywhere: it grows for the life of the process.',
+    description:
+      'A module-level Map, Set or object used as a cache by a request handler — checked, then filled, one entry per distinct value of request data — with no eviction anywhere: it grows for the life of the process.',
     why:
       'A module-level cache lives as long as the process. Filled with one entry per distinct input (a user id, a query ' +
       'string, a URL) and never emptied, it grows with every new value a long-running server ever sees — a slow leak ' +
@@ -35,7 +45,8 @@ export default defineRule({
     effort: 'medium',
     fix: 'none',
     messages: {
-      grows: '`{{cache}}` is a module-level {{kind}} that this request handler fills with one entry per distinct `{{key}}` — request data — and nothing ever evicts: it grows with every new value clients send, for the life of the process. Bound it — an LRU with a maximum size, or a time to live.',
+      grows:
+        '`{{cache}}` is a module-level {{kind}} that this request handler fills with one entry per distinct `{{key}}` — request data — and nothing ever evicts: it grows with every new value clients send, for the life of the process. Bound it — an LRU with a maximum size, or a time to live.',
     },
     examples: {
       invalid: [
@@ -130,7 +141,12 @@ export function dedupe(ids: string[]) {
       context.report({
         node: write,
         messageId: 'grows',
-        data: { cache: declaration.name, kind: kind === 'object' ? 'object' : kind, fn: functionName(fn) ?? 'this function', key: compact(file.textOf(skipParens(key)), 30) },
+        data: {
+          cache: declaration.name,
+          kind: kind === 'object' ? 'object' : kind,
+          fn: functionName(fn) ?? 'this function',
+          key: compact(file.textOf(skipParens(key)), 30),
+        },
       });
     };
 
@@ -162,9 +178,14 @@ function moduleContainers(sourceFile: ts.SourceFile): Set<string> {
       if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
       const init = skipParens(declaration.initializer);
       const empty =
-        (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && (init.expression.text === 'Map' || init.expression.text === 'Set')) ||
+        (ts.isNewExpression(init) &&
+          ts.isIdentifier(init.expression) &&
+          (init.expression.text === 'Map' || init.expression.text === 'Set')) ||
         (ts.isObjectLiteralExpression(init) && init.properties.length === 0) ||
-        (ts.isCallExpression(init) && calleeName(init) === 'create' && init.arguments.length === 1 && init.arguments[0].kind === SK.NullKeyword);
+        (ts.isCallExpression(init) &&
+          calleeName(init) === 'create' &&
+          init.arguments.length === 1 &&
+          init.arguments[0].kind === SK.NullKeyword);
       if (empty) names.add(declaration.name.text);
     }
   }
@@ -182,7 +203,13 @@ function cacheKind(declaration: Declaration): CacheKind | undefined {
     return undefined;
   }
   if (ts.isObjectLiteralExpression(init) && init.properties.length === 0) return 'object';
-  if (ts.isCallExpression(init) && calleeName(init) === 'create' && init.arguments.length === 1 && init.arguments[0].kind === SK.NullKeyword) return 'object';
+  if (
+    ts.isCallExpression(init) &&
+    calleeName(init) === 'create' &&
+    init.arguments.length === 1 &&
+    init.arguments[0].kind === SK.NullKeyword
+  )
+    return 'object';
   return undefined;
 }
 
@@ -221,7 +248,8 @@ function fromRequest(key: ts.Expression, handler: FunctionLike, depth = 0): bool
         let holder: ts.Node = declaration.node;
         while (holder && !ts.isVariableDeclaration(holder) && !ts.isParameter(holder)) holder = holder.parent;
         if (holder && ts.isParameter(holder) && holder.parent === handler) found = true;
-        else if (holder && ts.isVariableDeclaration(holder) && holder.initializer && fromRequest(holder.initializer, handler, depth + 1)) found = true;
+        else if (holder && ts.isVariableDeclaration(holder) && holder.initializer && fromRequest(holder.initializer, handler, depth + 1))
+          found = true;
       }
       return;
     }
@@ -247,7 +275,13 @@ function readInSameFunction(declaration: Declaration, fn: FunctionLike, write: t
 function isAssignedTo(node: ts.Node): boolean {
   const outer = skipParensUp(node);
   const parent = outer.parent;
-  return !!parent && ts.isBinaryExpression(parent) && parent.left === outer && parent.operatorToken.kind >= SK.FirstAssignment && parent.operatorToken.kind <= SK.LastAssignment;
+  return (
+    !!parent &&
+    ts.isBinaryExpression(parent) &&
+    parent.left === outer &&
+    parent.operatorToken.kind >= SK.FirstAssignment &&
+    parent.operatorToken.kind <= SK.LastAssignment
+  );
 }
 
 /**
@@ -263,8 +297,19 @@ function evictsOrResets(declaration: Declaration): boolean {
     const outer = skipParensUp(reference);
     const parent = outer.parent;
     if (!parent) continue;
-    if (ts.isPropertyAccessExpression(parent) && parent.expression === outer && (parent.name.text === 'size' || parent.name.text === 'keys' || parent.name.text === 'length')) return true;
-    if (ts.isElementAccessExpression(parent) && parent.expression === outer && parent.parent && ts.isDeleteExpression(skipParensUp(parent).parent ?? parent)) return true;
+    if (
+      ts.isPropertyAccessExpression(parent) &&
+      parent.expression === outer &&
+      (parent.name.text === 'size' || parent.name.text === 'keys' || parent.name.text === 'length')
+    )
+      return true;
+    if (
+      ts.isElementAccessExpression(parent) &&
+      parent.expression === outer &&
+      parent.parent &&
+      ts.isDeleteExpression(skipParensUp(parent).parent ?? parent)
+    )
+      return true;
     if (use.kind === 'escape') {
       // `Object.keys(cache).length`, `export { cache }`, `lru(cache)`: counted or handed to code we cannot see.
       return true;
@@ -274,7 +319,8 @@ function evictsOrResets(declaration: Declaration): boolean {
 }
 
 function functionName(fn: FunctionLike): string | undefined {
-  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name))
+    return fn.name.text;
   const parent = skipParensUp(fn).parent;
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (parent && ts.isPropertyAssignment(parent) && ts.isIdentifier(parent.name)) return parent.name.text;

@@ -12,7 +12,8 @@ export default defineRule({
   meta: {
     id: 'uncleared-interval',
     category: 'memory',
-    description: 'A `setInterval` started by code that runs again and again (a request handler, a loop, a React effect, a constructor) whose handle is never passed to `clearInterval`.',
+    description:
+      'A `setInterval` started by code that runs again and again (a request handler, a loop, a React effect, a constructor) whose handle is never passed to `clearInterval`.',
     why:
       'An interval runs until it is cleared, and keeps alive its callback and everything the callback captures — ' +
       'a request, a component, `this`. Started once per request, per item, per mount or per instance and never ' +
@@ -27,9 +28,12 @@ export default defineRule({
     effort: 'low',
     fix: 'none',
     messages: {
-      discarded: '`setInterval(…)` starts a timer every time {{repetition}}, and its handle is thrown away, so nothing can ever stop it: timers — and everything their callbacks capture — accumulate. Keep the handle and `clearInterval` it when the work is done.',
-      neverCleared: '`setInterval(…)` starts a timer every time {{repetition}}; its handle `{{handle}}` is never passed to `clearInterval` in this file, so the timers — and everything their callbacks capture — accumulate. Clear it when the work is done.',
-      instance: '`setInterval(…)` in a constructor starts a timer for every instance that nothing in this file ever clears: each timer keeps running, and keeps alive everything its callback captures{{captures}}, for the life of the program. Keep the handle and clear it in a `close`/`dispose` method.',
+      discarded:
+        '`setInterval(…)` starts a timer every time {{repetition}}, and its handle is thrown away, so nothing can ever stop it: timers — and everything their callbacks capture — accumulate. Keep the handle and `clearInterval` it when the work is done.',
+      neverCleared:
+        '`setInterval(…)` starts a timer every time {{repetition}}; its handle `{{handle}}` is never passed to `clearInterval` in this file, so the timers — and everything their callbacks capture — accumulate. Clear it when the work is done.',
+      instance:
+        '`setInterval(…)` in a constructor starts a timer for every instance that nothing in this file ever clears: each timer keeps running, and keeps alive everything its callback captures{{captures}}, for the life of the program. Keep the handle and clear it in a `close`/`dispose` method.',
     },
     examples: {
       invalid: [
@@ -99,19 +103,30 @@ export class Poller {
     return {
       CallExpression(call) {
         const callee = skipParens(call.expression);
-        const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ['window', 'globalThis', 'global', 'self'].includes(callee.expression.text) ? callee.name.text : undefined;
+        const name = ts.isIdentifier(callee)
+          ? callee.text
+          : ts.isPropertyAccessExpression(callee) &&
+              ts.isIdentifier(callee.expression) &&
+              ['window', 'globalThis', 'global', 'self'].includes(callee.expression.text)
+            ? callee.name.text
+            : undefined;
         if (name !== 'setInterval' || lookup('setInterval', call) || call.arguments.length === 0) return;
         if (file.isScriptOrTooling) return;
         const fn = enclosingFunction(call);
         if (!fn) return;
         const handle = handleOf(call);
         if (handle && clearedInFile(handle, file)) return;
-        const repetition: Repetition | 'constructor' | undefined = repetitionOf(call, file) ?? (insideConstructor(call) ? 'constructor' : undefined);
+        const repetition: Repetition | 'constructor' | undefined =
+          repetitionOf(call, file) ?? (insideConstructor(call) ? 'constructor' : undefined);
         if (!repetition) return;
         if (repetition !== 'constructor' && guardedToRunOnce(call, repetition.kind === 'loop' ? repetition.node : repetition.fn)) return;
         if (repetition !== 'constructor' && repetition.kind === 'effect' && returnsCleanup(repetition.fn)) return;
         if (repetition === 'constructor') {
-          context.report({ node: call, messageId: 'instance', data: { captures: mentionsThis(call.arguments[0]) ? ' — here `this`, the whole instance' : '' } });
+          context.report({
+            node: call,
+            messageId: 'instance',
+            data: { captures: mentionsThis(call.arguments[0]) ? ' — here `this`, the whole instance' : '' },
+          });
           return;
         }
         const described = describeRepetition(repetition, file);
@@ -130,14 +145,20 @@ function handleOf(call: ts.CallExpression): string | undefined {
   let outer: ts.Node = skipParensUp(call);
   // `setInterval(…).unref()` returns the same timer.
   const access = outer.parent;
-  if (access && ts.isPropertyAccessExpression(access) && access.expression === outer && (access.name.text === 'unref' || access.name.text === 'ref')) {
+  if (
+    access &&
+    ts.isPropertyAccessExpression(access) &&
+    access.expression === outer &&
+    (access.name.text === 'unref' || access.name.text === 'ref')
+  ) {
     const unref = access.parent;
     if (unref && ts.isCallExpression(unref) && unref.expression === access) outer = skipParensUp(unref);
   }
   const parent = outer.parent;
   if (!parent) return undefined;
   if (ts.isVariableDeclaration(parent) && parent.initializer === outer && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (ts.isBinaryExpression(parent) && parent.right === outer && parent.operatorToken.kind === SK.EqualsToken) return dottedName(parent.left);
+  if (ts.isBinaryExpression(parent) && parent.right === outer && parent.operatorToken.kind === SK.EqualsToken)
+    return dottedName(parent.left);
   // Handed on (returned, stored in an object, passed to a function): someone else may clear it.
   if (ts.isExpressionStatement(parent)) return undefined;
   return '(handed on)';

@@ -68,7 +68,13 @@ export function crunch(items: Item[], budgetMs: number) {
   },
   check(context) {
     const { file } = context;
-    if (file.isScriptOrTooling || isTestOrFixtureFile(file.fileName) || isWorkerThreadFile(file.fileName, file.text) || isToolPackageFile(file.fileName)) return {};
+    if (
+      file.isScriptOrTooling ||
+      isTestOrFixtureFile(file.fileName) ||
+      isWorkerThreadFile(file.fileName, file.text) ||
+      isToolPackageFile(file.fileName)
+    )
+      return {};
     const check = (loop: ts.WhileStatement | ts.DoStatement | ts.ForStatement): void => {
       const condition = ts.isForStatement(loop) ? loop.condition : loop.expression;
       const clock = spinsOn(loop, condition);
@@ -87,10 +93,17 @@ function clockRead(node: ts.Node): string | undefined {
     if (name && CLOCK_CALLS.has(name)) return `${name}()`;
     if ((calleeName(node) === 'getTime' || calleeName(node) === 'valueOf') && ts.isPropertyAccessExpression(node.expression)) {
       const target = skipParens(node.expression.expression);
-      if (ts.isNewExpression(target) && ts.isIdentifier(target.expression) && target.expression.text === 'Date' && !target.arguments?.length) return 'new Date().getTime()';
+      if (
+        ts.isNewExpression(target) &&
+        ts.isIdentifier(target.expression) &&
+        target.expression.text === 'Date' &&
+        !target.arguments?.length
+      )
+        return 'new Date().getTime()';
     }
   }
-  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && !node.arguments?.length) return 'new Date()';
+  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && !node.arguments?.length)
+    return 'new Date()';
   return undefined;
 }
 
@@ -109,7 +122,8 @@ function spinsOn(loop: ts.IterationStatement, condition: ts.Expression | undefin
     const statements = body && ts.isBlock(body) ? body.statements : body ? [body] : [];
     if (statements.length !== 1 || !ts.isIfStatement(statements[0])) return undefined;
     const exit = statements[0];
-    const then = ts.isBlock(exit.thenStatement) && exit.thenStatement.statements.length === 1 ? exit.thenStatement.statements[0] : exit.thenStatement;
+    const then =
+      ts.isBlock(exit.thenStatement) && exit.thenStatement.statements.length === 1 ? exit.thenStatement.statements[0] : exit.thenStatement;
     if (!ts.isBreakStatement(then) || exit.elseStatement) return undefined;
     if (condition && !(condition.kind === ts.SyntaxKind.TrueKeyword)) return undefined;
     clock = findClock(exit.expression);
@@ -163,7 +177,11 @@ function hasEffects(node: ts.Node): boolean {
     } else if (ts.isAwaitExpression(current) || ts.isYieldExpression(current) || ts.isDeleteExpression(current)) {
       effects = true;
       return;
-    } else if (ts.isBinaryExpression(current) && current.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && current.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    } else if (
+      ts.isBinaryExpression(current) &&
+      current.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      current.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+    ) {
       const left = skipParens(current.left);
       if (!ts.isIdentifier(left) || !lookup(left.text, left)) {
         effects = true;

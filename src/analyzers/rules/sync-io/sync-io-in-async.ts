@@ -20,9 +20,9 @@ export default defineRule({
       'The function is already async, so the non-blocking form costs one `await`.',
     howToFix:
       'Await the promise form (`await fs.promises.readFile(p)`), or the callback form through `util.promisify` ' +
-      'for child_process, zlib and crypto, which run on libuv\'s thread pool. The safe fix rewrites Node\'s own `fs` ' +
+      "for child_process, zlib and crypto, which run on libuv's thread pool. The safe fix rewrites Node's own `fs` " +
       'calls whose result is only used as a value, through the import the file already has (`fs.promises.readFile`, an ' +
-      'existing `fs/promises` import) or one it adds next to a named import (`import { readFile } from \'fs/promises\'`); ' +
+      "existing `fs/promises` import) or one it adds next to a named import (`import { readFile } from 'fs/promises'`); " +
       'file descriptors, `statSync(p, { throwIfNoEntry })`, default parameter values and fs-extra/graceful-fs are left to you. ' +
       'The rewrite keeps arguments, results and errors but makes the call finish later, so it is only a suggestion where that ' +
       'shows: in a signal, `uncaughtException` or `unhandledRejection` listener, in a sequence of fs calls on one path ' +

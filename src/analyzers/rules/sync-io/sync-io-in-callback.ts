@@ -6,7 +6,8 @@ export default defineRule({
   meta: {
     id: 'sync-io-in-callback',
     category: 'sync-io',
-    description: "A blocking `*Sync` call of fs, child_process, zlib or crypto inside a listener of a repeating event ('data', 'message', 'connection', …) or a setInterval callback.",
+    description:
+      "A blocking `*Sync` call of fs, child_process, zlib or crypto inside a listener of a repeating event ('data', 'message', 'connection', …) or a setInterval callback.",
     why:
       "A listener for 'message' or 'data' runs for every message a server receives; a setInterval callback runs for as long as the " +
       'process lives. A `*Sync` call there stops the event loop every time it fires: a 5 ms `appendFileSync` per WebSocket message ' +
@@ -14,13 +15,14 @@ export default defineRule({
     howToFix:
       'Use the asynchronous form (`fs.promises.appendFile`, a write stream opened once and reused, `util.promisify(zlib.gzip)`). ' +
       'A listener that becomes `async` must catch its own errors: an emitter does not await it, so a rejection is unhandled. ' +
-      "Listeners of one-off events (`exit`, `SIGINT`, `listening`, `close`), file watchers, request handlers and async functions " +
+      'Listeners of one-off events (`exit`, `SIGINT`, `listening`, `close`), file watchers, request handlers and async functions ' +
       '(their own rules), start-up code, scripts, tests and worker threads are not reported.',
     impact: 'medium',
     effort: 'low',
     fix: 'none',
     messages: {
-      blocking: "{{call}} blocks the event loop in {{where}}: it runs every time the event fires, and everything else waits for it. Use {{alternative}} (an async listener must catch its own errors).",
+      blocking:
+        '{{call}} blocks the event loop in {{where}}: it runs every time the event fires, and everything else waits for it. Use {{alternative}} (an async listener must catch its own errors).',
     },
     examples: {
       invalid: [
@@ -87,7 +89,11 @@ socket.on('message', () => {
         // Request handlers and async functions are the other rules' (a listener inside a handler is the handler's).
         if (file.asyncFunction(call) || file.requestHandler(call)) return;
         if (isLazyInitialisation(call, callback.fn)) return;
-        context.report({ node: call, messageId: 'blocking', data: { call: io.display, where: callback.description, alternative: io.alternative } });
+        context.report({
+          node: call,
+          messageId: 'blocking',
+          data: { call: io.display, where: callback.description, alternative: io.alternative },
+        });
       },
     };
   },

@@ -16,7 +16,7 @@ export default defineRule({
       'logins a second. This holds for synchronous handlers too, and for callbacks nested inside a handler.',
     howToFix:
       'Await the promise form (`await fs.promises.readFile(p)`); for child_process, zlib and crypto use the callback form ' +
-      'through `util.promisify`, which runs on libuv\'s thread pool. A file that never changes can be read once at start-up ' +
+      "through `util.promisify`, which runs on libuv's thread pool. A file that never changes can be read once at start-up " +
       'or cached on first use. A synchronous Express 4 handler must become `async` first, and Express 4 does not pass a ' +
       'rejected promise to the error handler: catch and call `next(err)`. The safe fix (`await fs.promises.…` in an async ' +
       'handler) is only a suggestion in a sequence of fs calls on one path — `existsSync(p)` then a `wx` write, a read then ' +
@@ -236,7 +236,10 @@ export function makeHandler(readFileSync: (p: string) => string) {
         if (isLazyInitialisation(call, handler.fn)) return;
         const data = { call: io.display, handler: describeRequestHandler(handler), alternative: io.alternative };
         if (!isAsyncFunction(handler.fn) && !file.asyncFunction(call)) {
-          const errors = handler.framework === 'express-like' ? ' (before Express 5 a rejected promise never reaches the error handler: catch errors and call next(err))' : '';
+          const errors =
+            handler.framework === 'express-like'
+              ? ' (before Express 5 a rejected promise never reaches the error handler: catch errors and call next(err))'
+              : '';
           context.report({ node: call, messageId: 'blockingSyncHandler', data: { ...data, errors } });
           return;
         }
