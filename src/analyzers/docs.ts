@@ -28,7 +28,8 @@ const FIX_TEXT = {
 export function renderRuleDoc(rule: Rule): string {
   const { meta } = rule;
   const lines: string[] = [];
-  lines.push(`<!-- Generated from src/analyzers/rules/${meta.category}/${meta.id}.ts by \`npm run docs\`. Do not edit. -->`);
+  // A rule is `rules/<category>/<id>.ts`, or a folder `rules/<category>/<id>/` whose index.ts is the rule: the path names both.
+  lines.push(`<!-- Generated from src/analyzers/rules/${meta.category}/${meta.id} by \`npm run docs\`. Do not edit. -->`);
   lines.push(`# ${meta.id}`);
   lines.push('');
   lines.push(meta.description);

@@ -39,9 +39,9 @@ describe('rule docs', () => {
 });
 
 describe('rule meta', () => {
-  it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s lives in rules/<category>/<id>.ts', (id, rule) => {
-    const file = path.resolve(__dirname, `../../src/analyzers/rules/${rule.meta.category}/${id}.ts`);
-    expect(fs.existsSync(file)).toBe(true);
+  it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s lives in rules/<category>/<id>.ts or <id>/index.ts', (id, rule) => {
+    const base = path.resolve(__dirname, `../../src/analyzers/rules/${rule.meta.category}/${id}`);
+    expect(fs.existsSync(`${base}.ts`) || fs.existsSync(path.join(base, 'index.ts'))).toBe(true);
     expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
     expect(rule.meta.description).toMatch(/\.$/);
     expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);

@@ -29,6 +29,7 @@ import { ts } from '../ts';
 import { boundNames, calleeName, enclosingFunction, isFunctionLike, isWriteReference, referencedNames, skipParens } from './ast';
 import { clientCall, clientCallExtent, transactionAround, type ClientCall, type ClientCallNode } from './clients';
 import { lookup } from './dataflow';
+import { batchTransactionMethods } from './libraries/registry';
 import { isTestPath, projectPath } from './paths';
 import type { FileFacts } from './fileFacts';
 import { iterationsAround, type Iteration } from './loops';
@@ -155,9 +156,9 @@ export function isPromiseCombinator(call: ts.CallExpression): boolean {
 }
 
 /**
- * The promises made per item end up in `$transaction(…)` (Prisma's batch form): passed directly
- * (`$transaction(items.map(…))`), or through a variable (`const ops = items.map(…)` /
- * `ops.push(…)` in a loop, then `$transaction(ops)`).
+ * The promises made per item end up in a batch of operations (Prisma's `$transaction([...])`, a
+ * library's `batching.batchTransactions`): passed directly (`$transaction(items.map(…))`), or
+ * through a variable (`const ops = items.map(…)` / `ops.push(…)` in a loop, then `$transaction(ops)`).
  */
 function feedsBatchTransaction(iteration: Iteration, extent: ts.Expression): boolean {
   let holder: ts.Node | undefined;
@@ -166,7 +167,7 @@ function feedsBatchTransaction(iteration: Iteration, extent: ts.Expression): boo
     while (outer.parent && ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
     const parent = outer.parent;
     if (parent && ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression))
-      return calleeName(parent) === '$transaction';
+      return batchTransactionMethods.has(calleeName(parent) ?? '');
     if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) holder = parent.name;
   } else {
     // ops.push(prisma.x.update(…))
@@ -184,7 +185,7 @@ function feedsBatchTransaction(iteration: Iteration, extent: ts.Expression): boo
     if (found) return;
     if (
       ts.isCallExpression(node) &&
-      calleeName(node) === '$transaction' &&
+      batchTransactionMethods.has(calleeName(node) ?? '') &&
       node.arguments.some((argument) => referencedNames(argument).has(name))
     ) {
       found = true;

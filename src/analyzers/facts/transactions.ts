@@ -8,7 +8,10 @@
  * `await queryRunner.startTransaction()` … `commitTransaction()`, `session.startTransaction()`,
  * `await connection.beginTransaction()`, `await client.query('BEGIN')` … `query('COMMIT')`.
  *
- * locks.ts turns both into critical sections (what runs while the transaction holds its
+ * Which methods do what is each library's knowledge (facts/libraries: `transactions`); raw SQL's
+ * `BEGIN`/`COMMIT` and the names that make a receiver look like a database are the same for all.
+ *
+ * lock-across-await turns both into critical sections (what runs while the transaction holds its
  * connection and locks); clients' users ask `transactionAround(node)` ("is this write ordered on
  * purpose?").
  */
@@ -25,9 +28,16 @@ import {
   type FunctionLike,
 } from './ast';
 import type { FileFacts } from './fileFacts';
+import {
+  anyReceiverTransactionMethods,
+  chainedTransactions,
+  receiverIsHandleMethods,
+  transactionCallbackMethods,
+  transactionEndOf,
+  unmanagedOpeners,
+  unmanagedTransaction,
+} from './libraries/registry';
 
-/** Methods whose callback runs inside a transaction. */
-const CALLBACK_METHODS = new Set(['$transaction', 'transaction', 'transactional', 'withTransaction', 'runInTransaction']);
 /** Receivers whose `.transaction(() => …)` is a database transaction even without a handle parameter (CLS, better-sqlite3, Dexie). */
 const DATABASE_RECEIVER = /(sequelize|db|database|knex|datasource|connection|prisma|manager|sqlite|orm|em|client|pool)$/i;
 
@@ -65,18 +75,20 @@ export function transactionCallbackOf(call: ts.CallExpression, facts: FileFacts)
   const receiver = receiverOf(call);
   if (!receiver) return undefined;
   let callback: FunctionLike | undefined;
-  if (CALLBACK_METHODS.has(method)) {
+  if (transactionCallbackMethods.has(method)) {
     callback = lastFunctionArgument(call.arguments);
     if (!callback) return undefined;
     // `.transaction(fn)` is a common name: without a handle parameter only a database-looking receiver counts.
-    if (callback.parameters.length === 0 && method !== 'withTransaction' && method !== '$transaction') {
+    if (callback.parameters.length === 0 && !anyReceiverTransactionMethods.has(method)) {
       const root = facts.textOf(receiver).split('.').pop() ?? '';
       if (!DATABASE_RECEIVER.test(root)) return undefined;
     }
-  } else if (method === 'execute') {
+  } else {
     // Kysely: db.transaction().execute(async (trx) => …)
+    const chained = chainedTransactions.find((entry) => entry.method === method);
+    if (!chained) return undefined;
     const inner = skipParens(receiver);
-    if (!ts.isCallExpression(inner) || calleeName(inner) !== 'transaction') return undefined;
+    if (!ts.isCallExpression(inner) || calleeName(inner) !== chained.after) return undefined;
     callback = lastFunctionArgument(call.arguments);
     if (!callback || callback.parameters.length === 0) return undefined;
   }
@@ -85,9 +97,9 @@ export function transactionCallbackOf(call: ts.CallExpression, facts: FileFacts)
   for (const parameter of callback.parameters) {
     if (ts.isIdentifier(parameter.name)) handleNames.add(parameter.name.text);
   }
-  // Mongoose: session.withTransaction(async () => …) — the session is the handle.
+  // A MongoDB session: session.withTransaction(async () => …) — the session is the handle.
   const root = chainRoot(receiver);
-  if (method === 'withTransaction' && root && ts.isIdentifier(root)) handleNames.add(root.text);
+  if (receiverIsHandleMethods.has(method) && root && ts.isIdentifier(root)) handleNames.add(root.text);
   const first = callback.parameters[0];
   const handle = first && ts.isIdentifier(first.name) ? first.name.text : method;
   const display = `${shortText(facts, receiver)}.${method}`;
@@ -166,24 +178,19 @@ function statementOf(call: ts.CallExpression): { statement?: ts.Statement; bound
   return {};
 }
 
+/** Raw SQL statements that open and close a transaction, sent through any driver's `query`/`execute`/`raw`. */
+const SQL_METHODS = new Set(['query', 'execute', 'raw']);
+
 /** If `call` opens a transaction that other calls must close, describes it. */
 export function openedTransaction(call: ts.CallExpression, facts: FileFacts): OpenedTransaction | undefined {
   const name = calleeName(call);
-  if (
-    name !== 'transaction' &&
-    name !== 'startTransaction' &&
-    name !== 'beginTransaction' &&
-    name !== 'query' &&
-    name !== 'execute' &&
-    name !== 'raw'
-  )
-    return undefined;
+  if (name === undefined || (!unmanagedOpeners.has(name) && !SQL_METHODS.has(name))) return undefined;
   const receiver = receiverOf(call);
   if (!receiver) return undefined;
   const receiverText = shortText(facts, receiver);
   const { statement, bound } = statementOf(call);
   if (!statement) return undefined;
-  if (name === 'query' || name === 'execute' || name === 'raw') {
+  if (SQL_METHODS.has(name)) {
     const verb = sqlVerbOf(call.arguments[0]);
     if (verb !== 'BEGIN' && verb !== 'START') return undefined;
     return {
@@ -196,49 +203,17 @@ export function openedTransaction(call: ts.CallExpression, facts: FileFacts): Op
     };
   }
   if (call.arguments.some((argument) => isFunctionLike(skipParens(argument)))) return undefined; // the managed form
-  if (name === 'transaction') {
-    // const t = await sequelize.transaction(); const trx = await knex.transaction();
-    if (!bound) return undefined;
-    return {
-      call,
-      handle: bound,
-      statement,
-      display: `${receiverText}.transaction()`,
-      commit: `${bound}.commit()`,
-      rollback: `${bound}.rollback()`,
-    };
-  }
-  if (name === 'startTransaction') {
-    // Objection: const trx = await Model.startTransaction();
-    if (bound)
-      return {
-        call,
-        handle: bound,
-        statement,
-        display: `${receiverText}.startTransaction()`,
-        commit: `${bound}.commit()`,
-        rollback: `${bound}.rollback()`,
-      };
-    // TypeORM's queryRunner, MongoDB/Mongoose sessions.
-    const session = /session/i.test(receiverText);
-    return {
-      call,
-      handle: receiverText,
-      statement,
-      display: `${receiverText}.startTransaction()`,
-      commit: `${receiverText}.commitTransaction()`,
-      rollback: `${receiverText}.${session ? 'abortTransaction' : 'rollbackTransaction'}()`,
-    };
-  }
-  // mysql2: await connection.beginTransaction()
-  if (bound) return undefined;
+  // `const t = await sequelize.transaction()` binds the handle; `queryRunner.startTransaction()` opens it on the receiver.
+  const opener = unmanagedTransaction(name, bound !== undefined, receiverText);
+  if (!opener) return undefined;
+  const handle = opener.bound ? bound! : receiverText;
   return {
     call,
-    handle: receiverText,
+    handle,
     statement,
-    display: `${receiverText}.beginTransaction()`,
-    commit: `${receiverText}.commit()`,
-    rollback: `${receiverText}.rollback()`,
+    display: `${receiverText}.${name}()`,
+    commit: `${handle}.${opener.commit}()`,
+    rollback: `${handle}.${opener.rollback}()`,
   };
 }
 
@@ -248,16 +223,13 @@ export function transactionEnd(node: ts.Node, opened: OpenedTransaction, facts: 
   const name = calleeName(node);
   const receiver = receiverOf(node);
   if (!name || !receiver || facts.textOf(receiver) !== opened.handle) return undefined;
-  if (name === 'query' || name === 'execute' || name === 'raw') {
+  if (SQL_METHODS.has(name)) {
     const verb = sqlVerbOf(node.arguments[0]);
     if (verb === 'COMMIT' || verb === 'END') return 'commit';
     if (verb === 'ROLLBACK') return 'rollback';
     return undefined;
   }
-  if (name === 'commit' || name === 'commitTransaction') return 'commit';
-  if (name === 'rollback' || name === 'rollbackTransaction' || name === 'abortTransaction') return 'rollback';
-  if (name === 'release' || name === 'endSession') return 'release';
-  return undefined;
+  return transactionEndOf(name);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 /**
- * The rule catalogue, by category. One rule a file under rules/<category>/<rule-id>.ts; add new rules here.
+ * The rule catalogue, by category. A rule is rules/<category>/<rule-id>.ts, or a folder rules/<category>/<rule-id>/
+ * whose index.ts is the rule and whose other files are the helpers only it uses; add new rules here.
  */
 import type { Rule } from '../rule';
 import lookupInLoop from './complexity/lookup-in-loop';

@@ -1,7 +1,8 @@
 import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
-import { criticalSectionOf, enclosingCriticalSection, lockInstance } from '../../../src/analyzers/facts/locks';
+import { lockInstance } from '../../../src/analyzers/rules/concurrency/lock-across-await/locks';
+import { criticalSectionOf, enclosingCriticalSection } from '../../../src/analyzers/rules/concurrency/lock-across-await/sections';
 import { findings } from '../../helpers/analyze';
 
 const rule = 'lock-across-await';
@@ -37,7 +38,7 @@ function lastExpression(facts: FileFacts, text: string): ts.Expression {
   return last;
 }
 
-describe('facts/locks: lockInstance', () => {
+describe('lock-across-await/locks: lockInstance', () => {
   it.each([
     ['module-level new Mutex()', `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nm.runExclusive;`, 'm', 'Mutex', 1],
     [
@@ -105,7 +106,7 @@ describe('facts/locks: lockInstance', () => {
   });
 });
 
-describe('facts/locks: critical sections and releases', () => {
+describe('lock-across-await/sections: critical sections and releases', () => {
   function section(code: string, callName: string) {
     const facts = factsFor(code);
     const [call] = callsIn(facts, callName);

@@ -1,7 +1,7 @@
-/** HTTP clients: fetch, axios, got, ky, ofetch, undici, superagent, Nest's HttpService. */
+/** What HTTP clients share: the verb methods (`get`, `post`…), and the HTTP method a call's options say. */
 import { ts } from '../../ts';
 import { constantString, skipParens } from '../ast';
-import { argumentsOf, o, propertyNameText, set, v, type ClientCallNode, type StepResult, type Val } from './model';
+import { argumentsOf, o, propertyNameText, set, type ClientCallNode, type StepResult } from './model';
 
 export const HTTP_VERBS = set(
   'get',
@@ -18,8 +18,7 @@ export const HTTP_VERBS = set(
   'patchForm',
 );
 
-export const HTTP_LIBRARIES = set('fetch', 'node-fetch', 'axios', 'got', 'ky', 'ofetch', 'undici', 'superagent', 'nest-http');
-
+/** The `method` of a request's options (upper-case), `fallback` when the options do not say, undefined when they hide it. */
 export function httpMethodOf(options: ts.Expression | undefined, fallback: string | undefined): string | undefined {
   if (!options) return fallback;
   const inner = skipParens(options);
@@ -36,47 +35,8 @@ export function httpMethodOf(options: ts.Expression | undefined, fallback: strin
   return fallback;
 }
 
-/** Calling an HTTP function: `fetch(url)`, `axios(config)`, `got(url)`, `superagent('GET', url)`, undici's `request(url)`. */
-export function httpInvoke(val: Val, call: ts.CallExpression, anchor: number): StepResult {
-  switch (val.name) {
-    case 'fetch':
-    case 'ofetch':
-      return o({
-        lib: val.lib === 'fetch' ? 'fetch' : val.lib,
-        kind: 'http',
-        method: val.name,
-        anchor,
-        httpMethod: httpMethodOf(call.arguments[1], 'GET'),
-      });
-    case 'axios':
-      return o({
-        lib: 'axios',
-        kind: 'http',
-        method: 'axios',
-        anchor,
-        httpMethod: httpMethodOf(call.arguments.length > 1 ? call.arguments[1] : call.arguments[0], 'GET'),
-      });
-    case 'got':
-    case 'ky':
-      return o({ lib: val.name, kind: 'http', method: val.name, anchor, httpMethod: httpMethodOf(call.arguments[1], 'GET') });
-    case 'superagent': {
-      const verb = constantString(call.arguments[0]);
-      return o({
-        lib: 'superagent',
-        kind: 'http',
-        method: 'superagent',
-        anchor,
-        httpMethod: call.arguments.length > 1 && verb ? verb.toUpperCase() : 'GET',
-      });
-    }
-    case 'request':
-      return o({ lib: 'undici', kind: 'http', method: 'request', anchor, httpMethod: httpMethodOf(call.arguments[1], 'GET') });
-    default:
-      return undefined;
-  }
-}
-
-function httpVerbOp(lib: string, name: string, call: ClientCallNode, anchor: number): StepResult {
+/** A request through a verb method: `axios.get(u)`, `got.post(u)`, `client.request({ method })`. */
+export function httpVerbOp(lib: string, name: string, call: ClientCallNode, anchor: number): StepResult {
   const args = argumentsOf(call);
   let httpMethod: string | undefined;
   if (name === 'request') httpMethod = httpMethodOf(args?.[args.length > 1 ? 1 : 0], lib === 'axios' ? 'GET' : undefined);
@@ -86,29 +46,7 @@ function httpVerbOp(lib: string, name: string, call: ClientCallNode, anchor: num
   return o({ lib, kind: 'http', method: name, anchor, httpMethod });
 }
 
-/** A method of an HTTP client: `axios.get(u)`, `got.post(u)`, `this.http.get(u)`, `client.request({ method })`. */
-export function httpCall(val: Val, name: string, call: ClientCallNode, anchor: number): StepResult {
-  const args = argumentsOf(call);
-  switch (val.lib) {
-    case 'axios':
-    case 'got':
-    case 'ky':
-    case 'ofetch':
-    case 'superagent':
-      if (name === 'create' || name === 'extend') return v({ lib: val.lib, role: 'fn', name: val.name });
-      if (name === 'raw' && val.lib === 'ofetch')
-        return o({ lib: 'ofetch', kind: 'http', method: name, anchor, httpMethod: httpMethodOf(args?.[1], 'GET') });
-      if (HTTP_VERBS.has(name)) return httpVerbOp(val.lib, name, call, anchor);
-      return undefined;
-    case 'nest-http':
-      if (HTTP_VERBS.has(name) || name === 'axiosRef') return httpVerbOp('nest-http', name, call, anchor);
-      return undefined;
-    case 'undici':
-      if (val.role === 'client' && (name === 'request' || name === 'fetch')) {
-        return o({ lib: 'undici', kind: 'http', method: name, anchor, httpMethod: httpMethodOf(args?.[0], undefined) });
-      }
-      return undefined;
-    default:
-      return undefined;
-  }
+/** A request by calling the client with the URL and options: `fetch(url, { method })`, `got(url)`. */
+export function httpCallOp(lib: string, method: string, options: ts.Expression | undefined, anchor: number): StepResult {
+  return o({ lib, kind: 'http', method, anchor, httpMethod: httpMethodOf(options, 'GET') });
 }

@@ -13,7 +13,9 @@
  *      whose first argument is SQL text);
  *   4. last, and only when the file imports a database library and the receiver's declaration says
  *      nothing: the type checker.
- * A user's own `find` on an array has none of these and is not a query.
+ * A user's own `find` on an array has none of these and is not a query. What each library is
+ * imported as, which of its calls read or write and what their batched form is lives in that
+ * library's descriptor (facts/libraries); this module walks the chain and asks.
  *
  * A chain is answered once, at its outermost call — `knex('users').where(…).first()` at `first()`,
  * `User.find(…).populate(…).lean()` at `lean()` — so a visitor of every CallExpression sees one
@@ -23,7 +25,7 @@
 import { ts } from '../../ts';
 import { calleeName, skipParens } from '../ast';
 import type { FileFacts } from '../fileFacts';
-import { knexBatched, knexKey } from './knex';
+import { batchedText, batchMethods, ignoresBatchedText, library, transactionOptions, transactionSteps } from '../libraries/registry';
 import {
   argumentsOf,
   buildChain,
@@ -31,7 +33,6 @@ import {
   objectProperty,
   pluralKey,
   PROMISE_METHODS,
-  set,
   shorten,
   SK,
   type ClientCall,
@@ -39,44 +40,13 @@ import {
   type Op,
   type Step,
 } from './model';
-import { mongoBatched, mongoKey } from './mongo';
-import { drizzleBatched, dynamoBatched, sqliteBatched, supabaseBatched } from './others';
-import { prismaBatched, prismaKey } from './prisma';
 import { contextFor, passesNameFilter, recogniseByEvidence, recogniseByShape, recogniseByType } from './recognise';
-import { redisBatched } from './redis';
-import { ormBatched, sequelizeBatched, sequelizeKey } from './sequelize';
-import { sqlBatched, sqlKey } from './sql';
-import { typeormBatched, typeormKey } from './typeorm';
+import { keylessSqlBatched, sqlKey } from './sql';
 
 export type { ClientCall, ClientCallNode, ClientKind } from './model';
 export { pluralKey } from './model';
 export { SQL_CONTROL } from './sql';
 export { transactionAround, type TransactionContext } from '../transactions';
-
-/** Batched forms: calls with these names already send one statement for many rows. */
-const BATCH_METHODS = set(
-  'createMany',
-  'createManyAndReturn',
-  'bulkCreate',
-  'insertMany',
-  'bulkWrite',
-  'bulkSave',
-  'mget',
-  'mset',
-  'msetnx',
-  'hmget',
-  'smismember',
-  'zmscore',
-  'findByIds',
-  'whereIn',
-  'orWhereIn',
-  'pipeline',
-  'multi',
-  'exec',
-  'batch',
-  'batchGet',
-  'batchWrite',
-);
 
 // ---------------------------------------------------------------------------------------------
 // Describing a recognised call
@@ -112,77 +82,27 @@ function render(steps: Step[], upto: number, callsToo: boolean, facts: FileFacts
 
 /** The key a per-item lookup is made by. */
 function lookupKey(op: Op, steps: Step[]): string | undefined {
-  const args = argumentsOf(steps[op.anchor].call);
-  switch (op.lib) {
-    case 'prisma':
-    case 'drizzle':
-      return prismaKey(op, steps, args);
-    case 'typeorm':
-      return typeormKey(op, steps, args);
-    case 'sequelize':
-    case 'orm':
-      return sequelizeKey(op, steps, args);
-    case 'mongoose':
-    case 'mongodb':
-      return mongoKey(op, steps, args);
-    case 'knex':
-    case 'objection':
-      return knexKey(op, steps);
-    default:
-      return op.raw ? sqlKey(op.sql) : undefined;
-  }
+  const hook = library(op.lib)?.client?.lookupKey;
+  if (hook) return hook(op, steps, argumentsOf(steps[op.anchor].call));
+  return op.raw ? sqlKey(op.sql) : undefined;
 }
 
 function batchedFor(op: Op, key: string | undefined): string | undefined {
+  const batching = library(op.lib)?.batching;
   // Raw SQL whose key cannot be read from a `WHERE key = $1`: say the shape, not a made-up column.
-  if (op.raw && key === undefined && op.lib !== 'sqlite')
-    return op.kind === 'query'
-      ? 'query for all of them (an IN list, = ANY($1), or a join)'
-      : op.statement === 'INSERT'
-        ? 'multi-row INSERT'
-        : 'set-based statement';
+  if (op.raw && key === undefined && !batching?.describesKeylessSql) return keylessSqlBatched(op);
   const k = key ?? 'id';
-  const ks = pluralKey(k);
-  switch (op.lib) {
-    case 'prisma':
-      return prismaBatched(op, k, ks);
-    case 'typeorm':
-      return typeormBatched(op, k, ks);
-    case 'sequelize':
-      return sequelizeBatched(op, k, ks);
-    case 'orm':
-      return ormBatched(op, k, ks);
-    case 'mongoose':
-    case 'mongodb':
-      return mongoBatched(op, k, ks);
-    case 'knex':
-    case 'objection':
-      return knexBatched(op, k, ks);
-    case 'drizzle':
-      return drizzleBatched(op, k, ks) ?? sqlBatched({ ...op, lib: 'pg' }, k);
-    case 'redis':
-      return redisBatched(op);
-    case 'supabase':
-      return supabaseBatched(op, k, ks);
-    case 'dynamodb':
-      return dynamoBatched(op);
-    case 'sqlite':
-      return sqliteBatched(op, k);
-    default:
-      if (op.kind === 'http') return 'a batch endpoint if the API has one, or bounded concurrency (p-limit)';
-      return sqlBatched(op, k);
-  }
+  if (batching?.describe) return batching.describe(op, k, pluralKey(k));
+  if (op.kind === 'http') return 'a batch endpoint if the API has one, or bounded concurrency (p-limit)';
+  return undefined;
 }
-
-const BATCH_TEXT =
-  /\bIn\s*\(|\$in\b|(^|[^\w$.])(in|hasSome|hasEvery)\s*:|\bwhereIn\b|\[Op\.in\]|\bOp\.in\b|\bANY\s*\(|\bIN\s*\(|\bunnest\s*\(|\binArray\s*\(|\.in\s*\(/;
 
 function isAlreadyBatched(op: Op, steps: Step[], call: ClientCallNode, facts: FileFacts): boolean {
   if (op.kind === 'http') return false;
-  if (BATCH_METHODS.has(op.method) || steps.slice(op.anchor).some((step) => BATCH_METHODS.has(step.name))) return true;
-  if (op.lib === 'redis') return false;
+  if (batchMethods.has(op.method) || steps.slice(op.anchor).some((step) => batchMethods.has(step.name))) return true;
+  if (ignoresBatchedText(op.lib)) return false;
   const text = facts.text.slice(facts.start(call), call.end);
-  if (BATCH_TEXT.test(text)) return true;
+  if (batchedText.test(text)) return true;
   // Set-based raw SQL: an UPDATE/DELETE that selects its rows by a join or a range, not `key = $1`; INSERT … SELECT.
   if (
     op.raw &&
@@ -218,14 +138,22 @@ function transactionFromArguments(steps: Step[], op: Op, facts: FileFacts): stri
     const step = steps[i];
     const call = step.call;
     if (!call || !ts.isCallExpression(call)) continue;
-    if ((step.name === 'transacting' || step.name === 'session' || step.name === 'useTransaction') && call.arguments[0])
-      return shorten(facts.textOf(call.arguments[0]), 24);
+    if (transactionSteps.has(step.name) && call.arguments[0]) return shorten(facts.textOf(call.arguments[0]), 24);
     if (i !== op.anchor) continue;
     for (const argument of call.arguments) {
-      const transaction = objectProperty(argument, 'transaction') ?? objectProperty(argument, 'session');
+      const transaction = transactionOption(argument);
       if (transaction && !(ts.isIdentifier(transaction) && transaction.text === 'undefined') && transaction.kind !== SK.NullKeyword)
         return shorten(facts.textOf(transaction), 24);
     }
+  }
+  return undefined;
+}
+
+/** `{ transaction: t }` / `{ session }`: the first transaction option an argument passes, in the order libraries list them. */
+function transactionOption(argument: ts.Expression): ts.Expression | undefined {
+  for (const option of transactionOptions) {
+    const value = objectProperty(argument, option);
+    if (value) return value;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * The shared vocabulary of the client recognisers: what a recognised call is (`ClientCall`), the
  * chain a call is read as (`Step`), what a name or expression holds on the way (`Val`), and the
- * operation a chain ends in (`Op`). Library modules (prisma.ts, typeorm.ts, …) speak these types.
+ * operation a chain ends in (`Op`). The library descriptors (facts/libraries) speak these types.
  */
 import { ts } from '../../ts';
 import { constantString, skipParens } from '../ast';
@@ -12,7 +12,7 @@ export const SK = ts.SyntaxKind;
 export type ClientKind = 'query' | 'write' | 'http';
 
 export interface ClientCall {
-  /** 'prisma' | 'typeorm' | 'sequelize' | 'mongoose' | 'knex' | 'pg' | 'mysql2' | 'sqlite' | 'redis' | 'fetch' | 'axios' | 'got' | 'ky' … */
+  /** The library's id in facts/libraries: 'prisma', 'typeorm', 'pg', 'redis', 'fetch', 'axios' … */
   library: string;
   /** A read query, a write, or an HTTP request. */
   kind: ClientKind;
@@ -175,6 +175,7 @@ export type Role =
   | 'global';
 
 export interface Val {
+  /** The id of the library whose descriptor interprets the value. */
   lib: string;
   role: Role;
   /** For modules: the module specifier; for fn/class: the exported name. */
@@ -215,7 +216,7 @@ export const o = (op: Op): StepResult => ({ op });
 export interface Ctx {
   facts: FileFacts;
   depth: number;
-  /** The value a name holds where it is written (values.ts provides it; library modules call back through it). */
+  /** The value a name holds where it is written (values.ts provides it; descriptors call back through it). */
   nameValue: (name: string, at: ts.Node, ctx: Ctx) => Val | undefined;
 }
 

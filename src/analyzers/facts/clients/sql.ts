@@ -1,13 +1,12 @@
 /**
- * Raw SQL: the statement text a call runs (a literal, a template, a constant), what kind of
- * statement it is, and the batched forms of the SQL drivers — node-postgres, postgres.js,
- * @vercel/postgres, Neon, pg-promise, mysql/mysql2, and SQL text sent through anything else.
+ * Raw SQL, whatever the driver: the statement text a call runs (a literal, a template, a
+ * constant), what kind of statement it is, the key it looks rows up by, and the batched forms in
+ * the two placeholder dialects (PostgreSQL's `= ANY($1)`, MySQL's `IN (?)`).
  */
 import { ts } from '../../ts';
 import { constantString, skipParens } from '../ast';
 import { lookup } from '../dataflow';
-import type { FileFacts } from '../fileFacts';
-import { o, propertyNameText, set, SK, type ClientCallNode, type ClientKind, type Op, type StepResult, type Val } from './model';
+import { o, propertyNameText, set, SK, v, type ClientCallNode, type ClientKind, type Op, type StepResult, type Val } from './model';
 
 /** Raw statement methods: a first argument that is SQL text makes them queries whatever the receiver (pg-promise included). */
 export const RAW_SQL_METHODS = set(
@@ -66,7 +65,7 @@ const SQL_WRITE = /^(INSERT|UPDATE|DELETE|UPSERT|MERGE|REPLACE|TRUNCATE|CREATE|A
 /** Transaction and session control: round trips, but never "the query per item". */
 export const SQL_CONTROL = /^(BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|SET|LOCK|PREPARE|DEALLOCATE|LISTEN|UNLISTEN|NOTIFY)$/;
 
-export function sqlVerb(sql: string | undefined): string | undefined {
+function sqlVerb(sql: string | undefined): string | undefined {
   if (sql === undefined) return undefined;
   const match = /^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*\(?\s*([A-Za-z]+)/.exec(sql);
   return match ? match[1].toUpperCase() : undefined;
@@ -90,17 +89,6 @@ export function rawOp(lib: string, method: string, anchor: number, sql: string |
   return o({ lib, kind, method, anchor, raw: true, statement, sql, tx: val.tx, single: val.single });
 }
 
-/** Which driver raw SQL text goes through, from the file's imports. */
-export function sqlLibrary(facts: FileFacts): string {
-  const imports = facts.imports;
-  if (imports.imports('pg') || imports.imports('pg-pool')) return 'pg';
-  if (imports.importsAny((module) => module === 'mysql' || module === 'mysql2' || module === 'mysql2/promise')) return 'mysql2';
-  if (imports.imports('pg-promise')) return 'pg-promise';
-  if (imports.imports('better-sqlite3')) return 'sqlite';
-  if (imports.imports('typeorm')) return 'typeorm';
-  return 'sql';
-}
-
 /** The column a raw statement looks rows up by: `id` in `… WHERE id = $1`. */
 export function sqlKey(sql: string | undefined): string | undefined {
   if (!sql) return undefined;
@@ -108,27 +96,33 @@ export function sqlKey(sql: string | undefined): string | undefined {
   return match ? match[1] : undefined;
 }
 
-/** pg, postgres.js, @vercel/postgres, Neon, pg-promise, mysql2 and unknown drivers. */
-export function sqlBatched(op: Op, k: string): string | undefined {
+/** A multi-row form of a raw statement, in PostgreSQL's (`$1` arrays) or MySQL's (`?` lists) dialect. */
+export function sqlBatched(op: Op, k: string, dialect: 'postgres' | 'mysql'): string {
   const read = op.kind === 'query';
-  switch (op.lib) {
-    case 'pg':
-    case 'postgres':
-    case 'vercel-postgres':
-    case 'pg-promise':
-      return read
-        ? `query with WHERE ${k} = ANY($1) (an array parameter)`
-        : op.statement === 'INSERT'
-          ? 'multi-row INSERT … VALUES (…), (…) (or INSERT … SELECT * FROM unnest($1, $2))'
-          : `statement with WHERE ${k} = ANY($1)`;
-    case 'mysql2':
-    case 'sql':
-      return read
-        ? `query with WHERE ${k} IN (?) (an array parameter)`
-        : op.statement === 'INSERT'
-          ? 'multi-row INSERT … VALUES ?'
-          : `statement with WHERE ${k} IN (?)`;
-    default:
-      return undefined;
-  }
+  if (dialect === 'postgres')
+    return read
+      ? `query with WHERE ${k} = ANY($1) (an array parameter)`
+      : op.statement === 'INSERT'
+        ? 'multi-row INSERT … VALUES (…), (…) (or INSERT … SELECT * FROM unnest($1, $2))'
+        : `statement with WHERE ${k} = ANY($1)`;
+  return read
+    ? `query with WHERE ${k} IN (?) (an array parameter)`
+    : op.statement === 'INSERT'
+      ? 'multi-row INSERT … VALUES ?'
+      : `statement with WHERE ${k} IN (?)`;
+}
+
+/** The wording for a raw statement whose key cannot be read from a `WHERE key = $1`: the shape, not a made-up column. */
+export function keylessSqlBatched(op: Op): string {
+  if (op.kind === 'query') return 'query for all of them (an IN list, = ANY($1), or a join)';
+  return op.statement === 'INSERT' ? 'multi-row INSERT' : 'set-based statement';
+}
+
+/** A pool or connection of node-postgres or mysql2: `pool.query(sql)`, `pool.connect()` (one connection), `mysql.promise()`. */
+export function poolCall(val: Val, name: string, call: ClientCallNode, anchor: number): StepResult {
+  if (val.role === 'fn' || val.role === 'class') return undefined;
+  if (name === 'query' || name === 'execute') return rawOp(val.lib, name, anchor, sqlOfCall(call), val);
+  if (name === 'connect' || name === 'getConnection') return v({ lib: val.lib, role: 'client', single: true });
+  if (name === 'promise') return v(val);
+  return undefined;
 }

@@ -1,14 +1,27 @@
 /**
  * What a name, member or expression holds, as far as clients go: an import of a client library,
  * an instance made from one, a typed parameter or class member, a Nest injection, a transaction
- * callback's handle, or a telling name. Library modules interpret method calls on the values.
+ * callback's handle, or a telling name. How each library's values behave is its descriptor's
+ * business (facts/libraries); this module walks the syntax and asks.
  */
 import { ts } from '../../ts';
 import { calleeName, constantString, isFunctionLike, skipParens } from '../ast';
 import { lookup } from '../dataflow';
 import type { ImportOrigin } from '../imports';
-import { HTTP_LIBRARIES, httpCall, httpInvoke } from './http';
-import { knexCall, knexInvoke, objectionCall } from './knex';
+import {
+  clientOfModule,
+  decoratedValue,
+  distinctiveTransaction,
+  globalValue,
+  guessTransactionLibrary,
+  hinted,
+  libraries,
+  library,
+  transactionHandle,
+  transactionHandleMethods,
+  valueNamed,
+} from '../libraries/registry';
+import type { BaseClass } from '../libraries/library';
 import {
   callReceiving,
   decoratorsOf,
@@ -16,256 +29,66 @@ import {
   entityName,
   isLowerFirst,
   SK,
-  v,
   type ClientCallNode,
   type Ctx,
   type StepResult,
   type Val,
 } from './model';
-import { mongodbCall, mongooseCall, mongooseMember } from './mongo';
-import { drizzleCall, drizzleMember, dynamoCall, postgresCall, sqliteCall, supabaseCall } from './others';
-import { prismaCall, prismaMember } from './prisma';
-import { redisCall } from './redis';
-import { sequelizeCall, sequelizeMember } from './sequelize';
-import { rawOp, sqlOfCall, sqlOfTemplate } from './sql';
-import { typeormCall, typeormMember, typeormModuleCall, TYPEORM_FACTORIES } from './typeorm';
-
-/** Which client library a module specifier is. User modules are judged by their path. */
-export function libOfModule(module: string): string | undefined {
-  if (module === '@prisma/client' || module.startsWith('@prisma/client/') || /(^|\/)\.prisma\/client/.test(module)) return 'prisma';
-  switch (module) {
-    case 'typeorm':
-    case '@nestjs/typeorm':
-      return 'typeorm';
-    case 'sequelize':
-    case 'sequelize-typescript':
-    case '@nestjs/sequelize':
-      return 'sequelize';
-    case 'mongoose':
-    case '@nestjs/mongoose':
-      return 'mongoose';
-    case 'mongodb':
-      return 'mongodb';
-    case 'knex':
-      return 'knex';
-    case 'objection':
-      return 'objection';
-    case 'pg':
-    case 'pg-pool':
-      return 'pg';
-    case 'mysql':
-    case 'mysql2':
-    case 'mysql2/promise':
-      return 'mysql2';
-    case 'ioredis':
-    case 'redis':
-    case '@redis/client':
-    case '@upstash/redis':
-    case '@nestjs-modules/ioredis':
-    case '@liaoliaots/nestjs-redis':
-      return 'redis';
-    case 'axios':
-      return 'axios';
-    case 'got':
-      return 'got';
-    case 'ky':
-    case 'ky-universal':
-      return 'ky';
-    case 'undici':
-      return 'undici';
-    case 'node-fetch':
-    case 'cross-fetch':
-    case 'isomorphic-fetch':
-    case 'isomorphic-unfetch':
-    case 'make-fetch-happen':
-    case 'unfetch':
-      return 'node-fetch';
-    case 'ofetch':
-      return 'ofetch';
-    case 'superagent':
-      return 'superagent';
-    case '@nestjs/axios':
-      return 'nest-http';
-    case '@supabase/supabase-js':
-      return 'supabase';
-    case 'postgres':
-      return 'postgres';
-    case '@vercel/postgres':
-      return 'vercel-postgres';
-    case '@neondatabase/serverless':
-      return 'neon';
-    case '@aws-sdk/client-dynamodb':
-    case '@aws-sdk/lib-dynamodb':
-      return 'dynamodb';
-    case 'better-sqlite3':
-    case 'bun:sqlite':
-    case 'sqlite':
-      return 'sqlite';
-    default:
-      if (module === 'drizzle-orm' || module.startsWith('drizzle-orm/')) return 'drizzle';
-      return undefined;
-  }
-}
 
 export function isUserModule(module: string): boolean {
   return /^(\.|@\/|~\/|#|src\/|app\/|lib\/|server\/)/.test(module);
 }
 
 /** A name that says what it holds: `prisma`, `this.prismaService`, `ctx.prisma`, `redisClient`, `knex`. */
-export function hintValue(name: string): Val | undefined {
-  if (/prisma/i.test(name)) return { lib: 'prisma', role: 'client' };
-  if (/redis/i.test(name)) return { lib: 'redis', role: 'client' };
-  if (name === 'knex') return { lib: 'knex', role: 'client' };
-  if (/^supabase/i.test(name)) return { lib: 'supabase', role: 'client' };
-  return undefined;
+export const hintValue = valueNamed;
+
+/** The words of the clients a monorepo package may be named after (`@acme/prisma`), and the generic ones (`@acme/db`). */
+const WORKSPACE_WORDS = [
+  ...hinted.flatMap(({ hints }) => (hints.workspacePackage && hints.module ? [hints.module.source] : [])),
+  'db',
+  'database',
+];
+const WORKSPACE_PACKAGE = new RegExp(`^@[\\w.-]+\\/[\\w.-]*(${WORKSPACE_WORDS.join('|')})[\\w.-]*$`, 'i');
+/** A binding from such a package must be named like a client too: `prisma`, `db`, `redisClient`. */
+const WORKSPACE_LOCAL = new RegExp([...WORKSPACE_WORDS, 'client'].join('|'), 'i');
+
+/** The value an import from a module no descriptor claims holds: a project module is read by what its path and name say. */
+function projectImportValue(module: string, localName: string): Val | undefined {
+  // A monorepo's own package (`import { prisma } from '@documenso/prisma'`) is read like a project module,
+  // but only for what its name says it holds.
+  if (WORKSPACE_PACKAGE.test(module) && isLowerFirst(localName) && WORKSPACE_LOCAL.test(localName)) {
+    for (const { id, hints } of hinted) if (hints.workspacePackage && hints.module?.test(module)) return { lib: id, role: 'client' };
+    return hintValue(localName);
+  }
+  if (!isUserModule(module)) return undefined;
+  if (!isLowerFirst(localName)) {
+    for (const { hints } of hinted) {
+      const value = hints.projectImport?.(module, localName);
+      if (value) return value;
+    }
+    return undefined;
+  }
+  // import { prisma } from '@/lib/prisma'; import redis from '../redis'; import db from './knex'
+  for (const { id, hints } of hinted) if (hints.module?.test(module)) return { lib: id, role: 'client' };
+  for (const { hints } of hinted) {
+    const value = hints.projectImport?.(module, localName);
+    if (value) return value;
+  }
+  return hintValue(localName);
 }
 
 /** The value an import binding holds. */
-export function importValue(origin: ImportOrigin, localName: string): Val | undefined {
+function importValue(origin: ImportOrigin, localName: string): Val | undefined {
   const { module, imported } = origin;
-  const lib = libOfModule(module);
-  const whole = imported === '*' || imported === 'default';
-  if (!lib) {
-    // A monorepo's own package (`import { prisma } from '@documenso/prisma'`) is read like a project module,
-    // but only for what its name says it holds.
-    if (
-      /^@[\w.-]+\/[\w.-]*(prisma|db|database|redis|knex|drizzle)[\w.-]*$/i.test(module) &&
-      isLowerFirst(localName) &&
-      /prisma|db|database|redis|knex|drizzle|client/i.test(localName)
-    ) {
-      if (/prisma/i.test(module)) return { lib: 'prisma', role: 'client' };
-      if (/redis/i.test(module)) return { lib: 'redis', role: 'client' };
-      if (/knex/i.test(module)) return { lib: 'knex', role: 'client' };
-      if (/drizzle/i.test(module)) return { lib: 'drizzle', role: 'client' };
-      return hintValue(localName);
-    }
-    if (!isUserModule(module) || !isLowerFirst(localName)) {
-      if (isUserModule(module) && /^App?DataSource$|DataSource$/.test(localName) && /data-?source|typeorm|database|db/i.test(module))
-        return { lib: 'typeorm', role: 'datasource' };
-      return undefined;
-    }
-    // import { prisma } from '@/lib/prisma'; import redis from '../redis'; import db from './knex'
-    if (/prisma/i.test(module)) return { lib: 'prisma', role: 'client' };
-    if (/redis/i.test(module)) return { lib: 'redis', role: 'client' };
-    if (/knex/i.test(module)) return { lib: 'knex', role: 'client' };
-    if (/supabase/i.test(module)) return { lib: 'supabase', role: 'client' };
-    if (/drizzle/i.test(module)) return { lib: 'drizzle', role: 'client' };
-    if (/data-?source/i.test(module) && /source/i.test(localName)) return { lib: 'typeorm', role: 'datasource' };
-    return hintValue(localName);
-  }
-  const named = (name: string): boolean => imported === name;
-  switch (lib) {
-    case 'prisma':
-      if (named('PrismaClient')) return { lib, role: 'class', name: 'PrismaClient' };
-      if (named('Prisma') || !isLowerFirst(localName)) return undefined;
-      return { lib, role: 'client' };
-    case 'typeorm':
-      if (named('DataSource') || named('Connection')) return { lib, role: 'class', name: 'DataSource' };
-      if (TYPEORM_FACTORIES.includes(imported)) {
-        return { lib, role: 'fn', name: imported };
-      }
-      return whole ? { lib, role: 'module', module } : undefined;
-    case 'sequelize':
-      if (named('Sequelize')) return { lib, role: 'class', name: 'Sequelize' };
-      if (named('Model')) return { lib, role: 'class', name: 'Model' };
-      return whole ? { lib, role: 'module', module } : undefined;
-    case 'mongoose':
-      if (named('model')) return { lib, role: 'fn', name: 'model' };
-      if (named('Model')) return { lib, role: 'class', name: 'Model' };
-      if (named('createConnection')) return { lib, role: 'fn', name: 'createConnection' };
-      return whole || named('mongoose') ? { lib, role: 'module', module } : undefined;
-    case 'mongodb':
-      if (named('MongoClient')) return { lib, role: 'class', name: 'MongoClient' };
-      return whole ? { lib, role: 'module', module } : undefined;
-    case 'knex':
-      return whole || named('knex') ? { lib, role: 'fn', name: 'knex' } : undefined;
-    case 'objection':
-      return named('Model') ? { lib, role: 'class', name: 'Model' } : undefined;
-    case 'pg':
-      if (named('Pool')) return { lib, role: 'class', name: 'Pool' };
-      if (named('Client')) return { lib, role: 'class', name: 'Client' };
-      return whole ? { lib, role: 'module', module } : undefined;
-    case 'mysql2':
-      if (['createPool', 'createConnection', 'createPoolCluster'].includes(imported)) return { lib, role: 'fn', name: imported };
-      return whole ? { lib, role: 'module', module } : undefined;
-    case 'redis':
-      if (named('createClient') || named('createCluster')) return { lib, role: 'fn', name: imported };
-      if (named('Redis') || named('Cluster') || whole) return { lib, role: 'class', name: 'Redis' };
-      return undefined;
-    case 'axios':
-      return whole || named('axios') ? { lib, role: 'fn', name: 'axios' } : undefined;
-    case 'got':
-      return whole || named('got') ? { lib, role: 'fn', name: 'got' } : undefined;
-    case 'ky':
-      return whole || named('ky') ? { lib, role: 'fn', name: 'ky' } : undefined;
-    case 'undici':
-      if (named('request') || named('fetch')) return { lib, role: 'fn', name: imported };
-      if (named('Client') || named('Pool') || named('Agent')) return { lib, role: 'class', name: imported };
-      return whole ? { lib, role: 'module', module } : undefined;
-    case 'node-fetch':
-      return whole || named('fetch') ? { lib, role: 'fn', name: 'fetch' } : undefined;
-    case 'ofetch':
-      return named('ofetch') || named('$fetch') || whole ? { lib, role: 'fn', name: 'ofetch' } : undefined;
-    case 'superagent':
-      return whole ? { lib, role: 'fn', name: 'superagent' } : undefined;
-    case 'drizzle':
-      return named('drizzle') ? { lib, role: 'fn', name: 'drizzle' } : undefined;
-    case 'supabase':
-      return named('createClient') ? { lib, role: 'fn', name: 'createClient' } : undefined;
-    case 'postgres':
-      return whole ? { lib, role: 'fn', name: 'postgres' } : undefined;
-    case 'vercel-postgres':
-      if (named('sql')) return { lib: 'postgres', role: 'client' };
-      if (named('db') || named('createPool') || named('createClient'))
-        return named('db') ? { lib: 'pg', role: 'client' } : { lib: 'pg', role: 'fn', name: imported };
-      return undefined;
-    case 'neon':
-      return named('neon') ? { lib: 'postgres', role: 'fn', name: 'postgres' } : undefined;
-    case 'sqlite':
-      // better-sqlite3's default export, bun:sqlite's Database, node:sqlite's DatabaseSync (npm 'sqlite' is async: not this).
-      if (module === 'sqlite') return named('DatabaseSync') ? { lib, role: 'class', name: 'Database' } : undefined;
-      if (whole || named('Database')) return { lib, role: 'class', name: 'Database' };
-      return undefined;
-    case 'dynamodb':
-      if (imported.endsWith('Command')) return { lib, role: 'command', name: imported };
-      if (named('DynamoDBClient') || named('DynamoDBDocumentClient') || named('DynamoDB')) return { lib, role: 'class', name: imported };
-      return undefined;
-    default:
-      return undefined;
-  }
+  const owner = clientOfModule(module);
+  if (!owner) return projectImportValue(module, localName);
+  return owner.client?.imported?.({ name: imported, local: localName, module, whole: imported === '*' || imported === 'default' });
 }
 
 /** `new X(…)` */
 function construct(base: Val | undefined): Val | undefined {
-  if (!base) return undefined;
-  if (base.role === 'module') {
-    // const Sequelize = require('sequelize'); new Sequelize(…)   /   new Redis() from a default import
-    if (base.lib === 'sequelize') return { lib: base.lib, role: 'client' };
-    return undefined;
-  }
-  if (base.role !== 'class') return undefined;
-  switch (base.lib) {
-    case 'prisma':
-      return { lib: 'prisma', role: 'client' };
-    case 'typeorm':
-      return { lib: 'typeorm', role: 'datasource' };
-    case 'sequelize':
-      return base.name === 'Sequelize' ? { lib: 'sequelize', role: 'client' } : undefined;
-    case 'mongodb':
-      return { lib: 'mongodb', role: 'client' };
-    case 'pg':
-      return base.name === 'Client' ? { lib: 'pg', role: 'client', single: true } : { lib: 'pg', role: 'client' };
-    case 'redis':
-      return { lib: 'redis', role: 'client' };
-    case 'undici':
-      return { lib: 'undici', role: 'client' };
-    case 'dynamodb':
-      return { lib: 'dynamodb', role: 'client' };
-    case 'sqlite':
-      return { lib: 'sqlite', role: 'client' };
-    default:
-      return undefined;
-  }
+  if (!base || (base.role !== 'module' && base.role !== 'class')) return undefined;
+  return library(base.lib)?.client?.construct?.(base);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,12 +97,7 @@ function construct(base: Val | undefined): Val | undefined {
 export function nameValue(name: string, at: ts.Node, ctx: Ctx): Val | undefined {
   if (ctx.depth > 5) return undefined;
   const declaration = lookup(name, at);
-  if (!declaration) {
-    if (name === 'fetch') return { lib: 'fetch', role: 'fn', name: 'fetch' };
-    if (name === '$fetch') return { lib: 'ofetch', role: 'fn', name: 'ofetch' };
-    if (name === 'window' || name === 'globalThis' || name === 'self') return { lib: 'global', role: 'global' };
-    return undefined;
-  }
+  if (!declaration) return globalValue(name);
   const { facts } = ctx;
   switch (declaration.kind) {
     case 'import': {
@@ -336,16 +154,6 @@ function parameterValue(parameter: ts.ParameterDeclaration, name: string, ctx: C
   return hintValue(name);
 }
 
-const TRANSACTION_METHODS: ReadonlySet<string> = new Set([
-  'transaction',
-  'transactional',
-  'withTransaction',
-  'runInTransaction',
-  'begin',
-  'tx',
-  'task',
-]);
-
 /** `prisma.$transaction(async (tx) => …)`, `knex.transaction(async (trx) => …)`, `dataSource.transaction(async (manager) => …)`. */
 function transactionParameterValue(fn: ts.Node, parameter: ts.ParameterDeclaration, name: string, ctx: Ctx): Val | undefined {
   const call = callReceiving(fn);
@@ -354,39 +162,17 @@ function transactionParameterValue(fn: ts.Node, parameter: ts.ParameterDeclarati
   if (method === undefined) return undefined;
   const first = (fn as ts.FunctionLikeDeclaration).parameters[0];
   if (first !== parameter) return undefined;
-  if (method === '$transaction') return { lib: 'prisma', role: 'client', tx: name };
-  if (!TRANSACTION_METHODS.has(method)) return undefined;
+  const distinctive = distinctiveTransaction(method);
+  if (distinctive) return distinctive.value?.(name);
+  if (!transactionHandleMethods.has(method)) return undefined;
   const receiver = ts.isPropertyAccessExpression(skipParens(call.expression))
     ? (skipParens(call.expression) as ts.PropertyAccessExpression).expression
     : undefined;
   const owner = receiver ? exprValue(receiver, deeper(ctx)) : undefined;
   const lib = owner?.lib ?? guessTransactionLibrary(name, ctx.facts);
-  switch (lib) {
-    case 'knex':
-      return { lib: 'knex', role: 'client', tx: name };
-    case 'typeorm':
-      return { lib: 'typeorm', role: 'manager', tx: name };
-    case 'sequelize':
-      return { lib: 'sequelize', role: 'transaction', tx: name };
-    case 'drizzle':
-      return { lib: 'drizzle', role: 'client', tx: name };
-    case 'postgres':
-      return { lib: 'postgres', role: 'client', tx: name };
-    case 'mikro-orm':
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
-function guessTransactionLibrary(name: string, facts: Ctx['facts']): string | undefined {
-  if (name === 'trx') return 'knex';
-  if (/^(manager|em|entityManager|transactionalEntityManager)$/.test(name)) return 'typeorm';
-  if (facts.imports.importsAny((m) => m === 'drizzle-orm' || m.startsWith('drizzle-orm/'))) return 'drizzle';
-  if (facts.imports.imports('knex')) return 'knex';
-  if (facts.imports.imports('typeorm')) return 'typeorm';
-  if (facts.imports.imports('sequelize') || facts.imports.imports('sequelize-typescript')) return 'sequelize';
-  return undefined;
+  const handle = lib ? transactionHandle(lib) : undefined;
+  // A distinctive method's handle (`$transaction`) is that library's only through its own method.
+  return handle && !handle.distinctive ? handle.value?.(name) : undefined;
 }
 
 /** Nest injection: `@InjectRepository(User) repo`, `@InjectModel(Cat.name) model`, `@InjectRedis() redis`. */
@@ -395,30 +181,13 @@ function decoratorValue(node: ts.Node, ctx: Ctx): Val | undefined {
     const expression = decorator.expression;
     if (!ts.isCallExpression(expression)) continue;
     const name = calleeName(expression);
+    if (!name) continue;
     const first = expression.arguments[0];
     const model = first ? entityName(first) : undefined;
-    const module = name ? ctx.facts.imports.get(name)?.module : undefined;
-    switch (name) {
-      case 'InjectRepository':
-        return { lib: 'typeorm', role: 'repository', model };
-      case 'InjectEntityManager':
-        return { lib: 'typeorm', role: 'manager' };
-      case 'InjectDataSource':
-        return { lib: 'typeorm', role: 'datasource' };
-      case 'InjectModel':
-        if (module === '@nestjs/sequelize') return { lib: 'sequelize', role: 'model', model };
-        return { lib: 'mongoose', role: 'model', model };
-      case 'InjectRedis':
-        return { lib: 'redis', role: 'client' };
-      case 'InjectKnex':
-        return { lib: 'knex', role: 'client' };
-      case 'InjectConnection':
-        if (module === '@nestjs/typeorm') return { lib: 'typeorm', role: 'datasource' };
-        if (module && /knex/.test(module)) return { lib: 'knex', role: 'client' };
-        return undefined;
-      default:
-        break;
-    }
+    const module = ctx.facts.imports.get(name)?.module;
+    const value = decoratedValue(name, model, module);
+    // A decorator libraries know but none claims here (`@InjectConnection` of another package) ends the search.
+    if (value !== undefined) return value ?? undefined;
   }
   return undefined;
 }
@@ -438,100 +207,54 @@ function typeNodeValue(type: ts.TypeNode, ctx: Ctx): Val | undefined {
   const left = ts.isQualifiedName(typeName) && ts.isIdentifier(typeName.left) ? typeName.left.text : undefined;
   const right = ts.isQualifiedName(typeName) ? typeName.right.text : typeName.text;
   const origin = ctx.facts.imports.get(left ?? right);
-  const lib = origin ? libOfModule(origin.module) : undefined;
+  const owner = origin ? clientOfModule(origin.module) : undefined;
   const argument = type.typeArguments?.[0];
   const model = argument && ts.isTypeReferenceNode(argument) && ts.isIdentifier(argument.typeName) ? argument.typeName.text : undefined;
-  const imports = ctx.facts.imports;
-  const typeormFile = lib === 'typeorm' || (!origin && (imports.imports('typeorm') || imports.imports('@nestjs/typeorm')));
-  if (/^(Extended)?Prisma(Client|Service)$|PrismaService$/.test(right) || (lib === 'prisma' && right === 'PrismaClient'))
-    return { lib: 'prisma', role: 'client' };
-  if (lib === 'prisma' && right === 'TransactionClient') return { lib: 'prisma', role: 'client', tx: 'tx' };
-  if (typeormFile) {
-    if (right === 'Repository' || right === 'TreeRepository' || right === 'MongoRepository')
-      return { lib: 'typeorm', role: 'repository', model };
-    if (right === 'EntityManager' || right === 'MongoEntityManager') return { lib: 'typeorm', role: 'manager' };
-    if (right === 'DataSource' || right === 'Connection') return { lib: 'typeorm', role: 'datasource' };
-    if (right === 'QueryRunner') return { lib: 'typeorm', role: 'queryRunner', single: true };
+  for (const entry of libraries) {
+    const value = entry.client?.typeReference?.({
+      left,
+      right,
+      model,
+      fromLibrary: entry === owner,
+      unimported: !origin,
+      facts: ctx.facts,
+    });
+    if (value) return value;
   }
-  switch (lib) {
-    case 'knex':
-      if (right === 'Knex' || (left === 'Knex' && right !== 'Transaction')) return { lib, role: 'client' };
-      if (right === 'Transaction') return { lib, role: 'client', tx: 'trx' };
-      return undefined;
-    case 'pg':
-      if (right === 'Pool') return { lib, role: 'client' };
-      if (right === 'PoolClient' || right === 'Client') return { lib, role: 'client', single: true };
-      return undefined;
-    case 'mysql2':
-      if (right === 'Pool' || right === 'PoolCluster') return { lib, role: 'client' };
-      if (right === 'PoolConnection' || right === 'Connection') return { lib, role: 'client', single: true };
-      return undefined;
-    case 'redis':
-      return /^(Redis|Cluster|RedisClientType|RedisClusterType|RedisClient)$/.test(right) ? { lib, role: 'client' } : undefined;
-    case 'mongoose':
-      return right === 'Model' ? { lib, role: 'model', model } : undefined;
-    case 'mongodb':
-      if (right === 'MongoClient') return { lib, role: 'client' };
-      if (right === 'Db') return { lib, role: 'db' };
-      if (right === 'Collection') return { lib, role: 'collection', model };
-      return undefined;
-    case 'sequelize':
-      if (right === 'Sequelize') return { lib, role: 'client' };
-      if (right === 'ModelStatic' || right === 'ModelCtor') return { lib, role: 'model', model };
-      return undefined;
-    case 'axios':
-      return right === 'AxiosInstance' || right === 'AxiosStatic' ? { lib, role: 'fn', name: 'axios' } : undefined;
-    case 'got':
-      return right === 'Got' ? { lib, role: 'fn', name: 'got' } : undefined;
-    case 'ky':
-      return right === 'KyInstance' ? { lib, role: 'fn', name: 'ky' } : undefined;
-    case 'nest-http':
-      return right === 'HttpService' ? { lib, role: 'client' } : undefined;
-    case 'drizzle':
-      return /Database$/.test(right) ? { lib, role: 'client' } : undefined;
-    case 'supabase':
-      return right === 'SupabaseClient' ? { lib, role: 'client' } : undefined;
-    case 'dynamodb':
-      return /^DynamoDB(Document)?Client$/.test(right) ? { lib, role: 'client' } : undefined;
-    case 'sqlite':
-      return /^(Database|DatabaseSync)$/.test(right) ? { lib, role: 'client' } : undefined;
-    default:
-      return undefined;
-  }
+  return undefined;
+}
+
+/** The heritage clause a class extends, as the descriptors see it. */
+function baseOf(declaration: ts.ClassLikeDeclaration, ctx: Ctx, resolve: boolean): { base: BaseClass; owner?: string } | undefined {
+  const heritage = declaration.heritageClauses?.find((clause) => clause.token === SK.ExtendsKeyword)?.types[0];
+  if (!heritage) return undefined;
+  const name = ts.isIdentifier(heritage.expression) ? heritage.expression.text : undefined;
+  const origin = name ? ctx.facts.imports.get(name) : undefined;
+  const argument = heritage.typeArguments?.[0];
+  const model = argument && ts.isTypeReferenceNode(argument) && ts.isIdentifier(argument.typeName) ? argument.typeName.text : undefined;
+  return {
+    base: { value: resolve ? exprValue(heritage.expression, deeper(ctx)) : undefined, name, model, fromLibrary: false },
+    owner: origin ? clientOfModule(origin.module)?.id : undefined,
+  };
 }
 
 /** `class User extends Model`, `class UserRepository extends Repository<User>`, `class PrismaService extends PrismaClient`. */
 function classValue(declaration: ts.ClassLikeDeclaration, ctx: Ctx): Val | undefined {
-  const heritage = declaration.heritageClauses?.find((clause) => clause.token === SK.ExtendsKeyword)?.types[0];
-  if (!heritage) return undefined;
-  const base = exprValue(heritage.expression, deeper(ctx));
+  const found = baseOf(declaration, ctx, true);
+  if (!found) return undefined;
   const name = declaration.name?.text;
-  if (base?.role === 'class') {
-    if (base.lib === 'sequelize' && base.name === 'Model') return { lib: 'sequelize', role: 'model', model: name };
-    if (base.lib === 'mongoose' && base.name === 'Model') return { lib: 'mongoose', role: 'model', model: name };
-    if (base.lib === 'objection') return { lib: 'objection', role: 'model', model: name };
+  for (const entry of libraries) {
+    const value = entry.client?.subclass?.({ ...found.base, fromLibrary: entry.id === found.owner }, name);
+    if (value) return value;
   }
-  const baseName = ts.isIdentifier(heritage.expression) ? heritage.expression.text : undefined;
-  const origin = baseName ? ctx.facts.imports.get(baseName) : undefined;
-  if (origin && libOfModule(origin.module) === 'typeorm' && baseName === 'BaseEntity')
-    return { lib: 'typeorm', role: 'model', model: name, name: 'entity' };
-  if (origin && libOfModule(origin.module) === 'sequelize' && baseName === 'Model') return { lib: 'sequelize', role: 'model', model: name };
   return undefined;
 }
 
 /** What `this` is inside a class: a repository (`extends Repository<User>`) or a Prisma client (`extends PrismaClient`). */
 export function selfValue(declaration: ts.ClassLikeDeclaration, ctx: Ctx): Val | undefined {
-  const heritage = declaration.heritageClauses?.find((clause) => clause.token === SK.ExtendsKeyword)?.types[0];
-  if (!heritage || !ts.isIdentifier(heritage.expression)) return undefined;
-  const origin = ctx.facts.imports.get(heritage.expression.text);
-  const lib = origin ? libOfModule(origin.module) : undefined;
-  const model =
-    heritage.typeArguments?.[0] && ts.isTypeReferenceNode(heritage.typeArguments[0]) && ts.isIdentifier(heritage.typeArguments[0].typeName)
-      ? heritage.typeArguments[0].typeName.text
-      : undefined;
-  if (lib === 'typeorm' && /Repository$/.test(heritage.expression.text)) return { lib, role: 'repository', model };
-  if (lib === 'prisma' && heritage.expression.text === 'PrismaClient') return { lib, role: 'client' };
-  return undefined;
+  const found = baseOf(declaration, ctx, false);
+  if (!found?.owner || found.base.name === undefined) return undefined;
+  return library(found.owner)?.client?.self?.({ ...found.base, fromLibrary: true });
 }
 
 export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
@@ -628,7 +351,7 @@ export function exprValue(expression: ts.Expression, ctx: Ctx): Val | undefined 
   return undefined;
 }
 
-export function selfOf(node: ts.Node, ctx: Ctx): Val | undefined {
+function selfOf(node: ts.Node, ctx: Ctx): Val | undefined {
   const cls = enclosingClass(node);
   return cls ? selfValue(cls, ctx) : undefined;
 }
@@ -641,69 +364,15 @@ export function member(val: Val, name: string): Val | undefined {
     const imported = importValue({ module: val.module, imported: name }, name);
     if (imported) return imported;
   }
-  if (val.role === 'global') return name === 'fetch' ? { lib: 'fetch', role: 'fn', name: 'fetch' } : undefined;
-  switch (val.lib) {
-    case 'prisma':
-      return prismaMember(val, name);
-    case 'typeorm':
-      return typeormMember(val, name);
-    case 'sequelize':
-      return sequelizeMember(val, name);
-    case 'mongoose':
-      return mongooseMember(val, name);
-    case 'drizzle':
-      return drizzleMember(val, name);
-    default:
-      return undefined;
-  }
+  return library(val.lib)?.client?.member?.(val, name);
 }
 
 /** Calling a value directly: `fetch(url)`, `knex('users')`, `getRepository(User)`, `sql\`…\``, `knex(config)`. */
-export function invoke(val: Val | undefined, call: ClientCallNode, _ctx: Ctx, anchor = 0): StepResult {
+export function invoke(val: Val | undefined, call: ClientCallNode, ctx: Ctx, anchor = 0): StepResult {
   if (!val) return undefined;
-  if (ts.isTaggedTemplateExpression(call)) {
-    if (val.lib === 'postgres' && val.role === 'client') return rawOp('postgres', 'sql', anchor, sqlOfTemplate(call.template), val);
-    return undefined;
-  }
-  if (val.role === 'fn') {
-    switch (val.name) {
-      case 'fetch':
-      case 'ofetch':
-      case 'axios':
-      case 'got':
-      case 'ky':
-      case 'superagent':
-      case 'request':
-        return httpInvoke(val, call, anchor);
-      case 'knex':
-        return v({ lib: 'knex', role: 'client' });
-      case 'getRepository':
-      case 'getTreeRepository':
-      case 'getMongoRepository':
-      case 'getCustomRepository':
-      case 'getManager':
-        return typeormModuleCall(val.name, call);
-      case 'getConnection':
-      case 'createConnection':
-        if (val.lib === 'mysql2') return v({ lib: 'mysql2', role: 'client', single: true });
-        return v({ lib: val.lib, role: val.lib === 'mongoose' ? 'client' : 'datasource' });
-      case 'model':
-        return v({ lib: 'mongoose', role: 'model', model: call.arguments[0] ? entityName(call.arguments[0]) : undefined });
-      case 'createPool':
-      case 'createPoolCluster':
-      case 'createClient':
-      case 'createCluster':
-        return v({ lib: val.lib, role: 'client' });
-      case 'drizzle':
-        return v({ lib: 'drizzle', role: 'client' });
-      case 'postgres':
-        return v({ lib: 'postgres', role: 'client' });
-      default:
-        return undefined;
-    }
-  }
-  if (val.role === 'client' && val.lib === 'knex') return knexInvoke(val, call, anchor);
-  return undefined;
+  const client = library(val.lib)?.client;
+  if (ts.isTaggedTemplateExpression(call)) return client?.tag?.(val, call, anchor);
+  return client?.invoke?.(val, call, anchor, ctx);
 }
 
 /** A method call on a value: `repo.findOneBy(…)`, `pool.query(…)`, `axios.get(…)`, `dataSource.getRepository(User)`. */
@@ -711,57 +380,9 @@ export function callMember(val: Val, name: string, call: ClientCallNode, ctx: Ct
   if (val.role === 'module' || val.role === 'global') {
     const fn = member(val, name);
     if (fn) return invoke(fn, call, ctx, anchor);
-    if (val.role === 'module') return moduleCall(val, name, call);
+    // `mysql.createPool(…)`, `mongoose.model('User')`: module functions the import table does not list.
+    if (val.role === 'module' && ts.isCallExpression(call)) return library(val.lib)?.client?.moduleCall?.(val, name, call);
     return undefined;
   }
-  if (HTTP_LIBRARIES.has(val.lib)) return httpCall(val, name, call, anchor);
-  switch (val.lib) {
-    case 'prisma':
-      return prismaCall(val, name, call, anchor);
-    case 'typeorm':
-      return typeormCall(val, name, call, anchor);
-    case 'sequelize':
-      return sequelizeCall(val, name, call, anchor);
-    case 'mongoose':
-      return mongooseCall(val, name, call, anchor);
-    case 'mongodb':
-      return mongodbCall(val, name, call, anchor);
-    case 'knex':
-      return knexCall(val, name, call, anchor);
-    case 'objection':
-      return objectionCall(val, name, anchor);
-    case 'pg':
-    case 'mysql2':
-      if (val.role === 'fn' || val.role === 'class') return undefined;
-      if (name === 'query' || name === 'execute') return rawOp(val.lib, name, anchor, sqlOfCall(call), val);
-      if (name === 'connect' || name === 'getConnection') return v({ lib: val.lib, role: 'client', single: true });
-      if (name === 'promise') return v(val);
-      return undefined;
-    case 'redis':
-      return redisCall(val, name, anchor);
-    case 'drizzle':
-      return drizzleCall(val, name, call, anchor);
-    case 'supabase':
-      return supabaseCall(val, name, call, anchor);
-    case 'postgres':
-      return postgresCall(val, name, call, anchor);
-    case 'dynamodb':
-      return dynamoCall(val, name, call, anchor, ctx);
-    case 'sqlite':
-      return sqliteCall(val, name, call, anchor);
-    default:
-      return undefined;
-  }
-}
-
-/** `mysql.createPool(…)`, `pg.Pool` is a member; `mongoose.model('User')`; `axios.get` through `import * as axios`. */
-function moduleCall(val: Val, name: string, call: ClientCallNode): StepResult {
-  if (!ts.isCallExpression(call)) return undefined;
-  if (val.lib === 'mongoose' && name === 'model')
-    return v({ lib: 'mongoose', role: 'model', model: call.arguments[0] ? entityName(call.arguments[0]) : undefined });
-  if (val.lib === 'mysql2' && (name === 'createPool' || name === 'createPoolCluster')) return v({ lib: 'mysql2', role: 'client' });
-  if (val.lib === 'mysql2' && name === 'createConnection') return v({ lib: 'mysql2', role: 'client', single: true });
-  if (val.lib === 'redis' && (name === 'createClient' || name === 'createCluster')) return v({ lib: 'redis', role: 'client' });
-  if (val.lib === 'typeorm') return typeormModuleCall(name, call);
-  return undefined;
+  return library(val.lib)?.client?.call?.(val, name, call, anchor, ctx);
 }

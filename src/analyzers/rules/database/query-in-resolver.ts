@@ -3,6 +3,7 @@ import { defineRule } from '../../rule';
 import { calleeName, isFunctionLike, referencedNames, skipParens, type FunctionLike } from '../../facts/ast';
 import { clientCall, type ClientCall } from '../../facts/clients';
 import { fieldResolver, type FieldResolver } from '../../facts/graphql';
+import { isBatchedInOneTick } from '../../facts/libraries/registry';
 import { isTestOrFixtureFile } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 import { callIo } from '../../facts/summaries';
@@ -188,13 +189,13 @@ function firstLookup(resolver: FieldResolver, file: FileFacts): { node: ts.Node;
     if (isFunctionLike(node) && node !== resolver.fn) return;
     if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
       const client = clientCall(node, file);
-      if (client && client.kind !== 'write' && !client.alreadyBatched && !batchedByPrisma(client) && usesParent(node)) {
+      if (client && client.kind !== 'write' && !client.alreadyBatched && !isBatchedInOneTick(client) && usesParent(node)) {
         found = { node, operation: client.operation, client };
         return;
       }
       if (!client && ts.isCallExpression(node) && usesParent(node)) {
         const io = callIo(node, file);
-        if (io && io.summary.kind !== 'write' && !batchedByPrisma(io.summary.first)) {
+        if (io && io.summary.kind !== 'write' && !isBatchedInOneTick(io.summary.first)) {
           found = {
             node,
             operation: `${compact(file.textOf(node.expression), 40)}(…) (${[...io.summary.via, io.summary.first.operation].join(' → ')})`,
@@ -208,9 +209,4 @@ function firstLookup(resolver: FieldResolver, file: FileFacts): { node: ts.Node;
   };
   if (resolver.fn.body) visit(resolver.fn.body);
   return found;
-}
-
-/** Prisma's own dataloader turns the findUnique calls of one tick into one query. */
-function batchedByPrisma(client: ClientCall): boolean {
-  return client.library === 'prisma' && (client.method === 'findUnique' || client.method === 'findUniqueOrThrow');
 }

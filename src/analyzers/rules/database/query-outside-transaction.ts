@@ -4,6 +4,7 @@ import { calleeName, chainRoot, isFunctionLike, referencedNames, skipParens } fr
 import { clientCall, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import type { FileFacts } from '../../facts/fileFacts';
 import { isTestOrFixtureFile } from '../../facts/perItem';
+import { chainedTransactions, transactionCallbackMethods } from '../../facts/libraries/registry';
 import { transactionCallbackOf, type TransactionCallback } from '../../facts/transactions';
 
 export default defineRule({
@@ -109,14 +110,7 @@ export async function place(order: Order) {
     return {
       CallExpression(call) {
         const name = calleeName(call);
-        if (
-          name !== '$transaction' &&
-          name !== 'transaction' &&
-          name !== 'transactional' &&
-          name !== 'withTransaction' &&
-          name !== 'execute' &&
-          name !== 'runInTransaction'
-        )
+        if (name === undefined || (!transactionCallbackMethods.has(name) && !chainedTransactions.some((entry) => entry.method === name)))
           return;
         const transaction = transactionCallbackOf(call, file);
         if (!transaction || transaction.handleNames.size === 0) return;

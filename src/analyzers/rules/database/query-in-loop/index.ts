@@ -1,14 +1,15 @@
-import { ts } from '../../ts';
-import { defineRule, type FixSpec } from '../../rule';
-import { calleeName, indentationAt, isInside, referencedNames, skipParens } from '../../facts/ast';
-import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '../../facts/clients';
-import { uniqueName } from '../../facts/dataflow';
-import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall, perItemHelperCall, plural, singular, type PerItemCall } from '../../facts/perItem';
-import { compact } from '../../facts/phrases';
-import { lazyRelation, relationCall, type RelationLoad } from '../../facts/relations';
-import type { IoSummary } from '../../facts/summaries';
+import { ts } from '../../../ts';
+import { defineRule, type FixSpec } from '../../../rule';
+import { calleeName, indentationAt, isInside, referencedNames, skipParens } from '../../../facts/ast';
+import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '../../../facts/clients';
+import { uniqueName } from '../../../facts/dataflow';
+import type { FileFacts } from '../../../facts/fileFacts';
+import { isBatchedInOneTick } from '../../../facts/libraries/registry';
+import { isTestOrFixtureFile, perItemCall, perItemHelperCall, plural, singular, type PerItemCall } from '../../../facts/perItem';
+import { compact } from '../../../facts/phrases';
+import type { IoSummary } from '../../../facts/summaries';
 import { batchedLookup } from './batched-lookup';
+import { lazyRelation, relationCall, type RelationLoad } from './relations';
 
 export default defineRule({
   meta: {
@@ -369,14 +370,8 @@ export async function replay(events: Event[]) {
         context.report({ node: call, messageId: 'invariant', data: { operation: client.operation, item: perItem.item } });
         return;
       }
-      // Prisma's dataloader turns the findUnique calls started in one tick into one query.
-      if (
-        perItem.concurrent &&
-        client.library === 'prisma' &&
-        (client.method === 'findUnique' || client.method === 'findUniqueOrThrow') &&
-        startsInOneTick(call, perItem)
-      )
-        return;
+      // A client that batches the calls started in one tick itself (Prisma's findUnique) sends one query.
+      if (perItem.concurrent && isBatchedInOneTick(client) && startsInOneTick(call, perItem)) return;
       if (client.synchronous) {
         context.report({
           node: call,
@@ -507,13 +502,13 @@ export function advice(client: ClientCall): string {
 }
 
 /**
- * Suggestion for the commonest shape — a lookup of one row by one key (Prisma `findUnique`,
- * TypeORM `findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`; see
- * batched-lookup.ts) awaited as the first statement of a `for…of` over a plain collection: fetch
- * every row with the library's batched read before the loop and look each up in a Map. A preview,
- * not a safe fix: the rows are read once up front (a loop that writes them would see the old
- * values), a key several rows share may find a different one of them, and a missing key gives
- * `null` as before.
+ * Suggestion for the commonest shape — a lookup of one row by one key that the library knows how
+ * to batch (its descriptor's `batching.lookup`: Prisma `findUnique`, TypeORM `findOneBy`/`findOne`,
+ * Mongoose `findById`/`findOne`, Sequelize `findOne`…) awaited as the first statement of a
+ * `for…of` over a plain collection: fetch every row with the library's batched read before the
+ * loop and look each up in a Map. A preview, not a safe fix: the rows are read once up front (a
+ * loop that writes them would see the old values), a key several rows share may find a different
+ * one of them, and a missing key gives what the per-item call gave (`null`, or `undefined`).
  */
 function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemCall, file: FileFacts): FixSpec | undefined {
   if (!ts.isCallExpression(call)) return undefined;
@@ -552,7 +547,9 @@ function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemC
   if (!used.has(itemName) || [...used].some((name) => madeInside.has(name))) return undefined;
   const receiver = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(receiver)) return undefined;
-  if ([...referencedNames(receiver.expression)].some((name) => madeInside.has(name) || name === itemName)) return undefined;
+  // What the batched read reuses besides the key (the receiver, Drizzle's table) must be the same on every pass.
+  const reusedNames = [receiver.expression, ...(lookup.reused ?? [])].flatMap((node) => [...referencedNames(node)]);
+  if (reusedNames.some((name) => madeInside.has(name) || name === itemName)) return undefined;
 
   const text = file.text;
   const isJs = /\.(c|m)?jsx?$/.test(file.fileName);
@@ -561,7 +558,7 @@ function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemC
   const keyWord = key.replace(/^_+/, '');
   const mapName = uniqueName(file.sourceFile, `${models}By${keyWord.charAt(0).toUpperCase()}${keyWord.slice(1)}`);
   // The row parameter lives in its own arrow scope: it only must not hide a name the fetch itself uses.
-  const fetchNames = new Set([...referencedNames(receiver.expression), ...referencedNames(collection), itemName]);
+  const fetchNames = new Set([...reusedNames, ...referencedNames(collection), itemName]);
   const preferred = singular(models) ?? 'row';
   const rowName = fetchNames.has(preferred) ? uniqueName(file.sourceFile, preferred) : preferred;
   const delegate = file.textOf(receiver.expression);
@@ -581,7 +578,11 @@ function prefetchFix(call: ClientCallNode, client: ClientCall, perItem: PerItemC
     edits: [
       ...lookup.edits,
       { start: file.start(loop), end: file.start(loop), newText: `${declarationText}${newline}${indent}` },
-      { start: file.start(awaited), end: awaited.end, newText: `${mapName}.get(${lookup.lookupKey(keyText)}) ?? null` },
+      {
+        start: file.start(awaited),
+        end: awaited.end,
+        newText: `${mapName}.get(${lookup.lookupKey(keyText)})${lookup.missing === 'null' ? ' ?? null' : ''}`,
+      },
     ],
   };
 }

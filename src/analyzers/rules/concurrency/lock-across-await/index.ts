@@ -1,7 +1,9 @@
-import { referencedNames } from '../../facts/ast';
-import { analyzeSection, criticalSectionOf, remoteCallOfWait, sectionWaits, type CriticalSection } from '../../facts/locks';
-import type { FileFacts } from '../../facts/fileFacts';
-import { defineRule, type RuleContext } from '../../rule';
+import { referencedNames } from '../../../facts/ast';
+import type { FileFacts } from '../../../facts/fileFacts';
+import { defineRule, type RuleContext } from '../../../rule';
+import { analyzeSection, remoteCallOfWait, sectionWaits } from './guarded';
+import { lockKnowledge } from './locks';
+import { criticalSectionOf, type CriticalSection } from './sections';
 
 export default defineRule({
   meta: {
@@ -433,17 +435,13 @@ function checkRelease(section: CriticalSection, context: RuleContext): void {
   const release = section.release;
   if (!release || (release.kind !== 'unprotected' && release.kind !== 'missing')) return;
   const lock = section.lock!;
-  const redlock = lock.kind === 'Redlock';
-  const waiters = redlock ? 'every later caller waits until its TTL runs out.' : 'every later caller waits forever.';
+  const knowledge = lockKnowledge(lock);
+  const waiters = knowledge.expires ? 'every later caller waits until its TTL runs out.' : 'every later caller waits forever.';
   const consequence =
     release.kind === 'unprotected'
       ? `if anything before it throws, the lock is never released and ${waiters}`
       : `it is never released here, so ${waiters}`;
-  const alternative = redlock
-    ? ', or use redlock.using(…)'
-    : lock.library === 'async-mutex'
-      ? `, or use ${lock.text}.runExclusive(async () => …)`
-      : '';
+  const alternative = knowledge.saferForm?.(lock.text) ?? '';
   context.report({
     node: section.call,
     messageId: 'releaseNotInFinally',

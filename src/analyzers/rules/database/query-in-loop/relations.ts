@@ -2,7 +2,8 @@
  * Relations loaded from one entity at a time — the N+1 an ORM hides behind a property or a
  * getter: Sequelize association getters (`await post.getAuthor()`, `countComments()`), TypeORM
  * lazy relations (`await order.customer`), Mongoose `populate` on one document
- * (`await post.populate('author')`).
+ * (`await post.populate('author')`). Which methods and properties load relations is each
+ * library's knowledge (facts/libraries: `relations`).
  *
  * The receiver must be a row the ORM returned: an item of a collection that a recognised query
  * produced in the same function (`const posts = await Post.findAll()`, then `for (const post of
@@ -10,26 +11,21 @@
  * that uses Sequelize models) — an item of any collection in a file importing that ORM. A user's
  * own getter on a plain object is not a query.
  */
-import { ts } from '../ts';
-import { calleeName, skipParens } from './ast';
-import { awaitedClientCall, type ClientCall } from './clients';
-import { lookup } from './dataflow';
-import type { FileFacts } from './fileFacts';
-import { iterationsAround, type Iteration } from './loops';
+import { ts } from '../../../ts';
+import { calleeName, skipParens } from '../../../facts/ast';
+import { awaitedClientCall, type ClientCall } from '../../../facts/clients';
+import { lookup } from '../../../facts/dataflow';
+import type { FileFacts } from '../../../facts/fileFacts';
+import type { RelationLoadShape } from '../../../facts/libraries/library';
+import { relational } from '../../../facts/libraries/registry';
+import { iterationsAround, type Iteration } from '../../../facts/loops';
 
-export interface RelationLoad {
+export interface RelationLoad extends RelationLoadShape {
   /** The call (getter, populate) or the awaited property access (lazy relation). */
   node: ts.CallExpression | ts.PropertyAccessExpression;
-  library: 'sequelize' | 'typeorm' | 'mongoose';
-  /** How messages name it: `post.getAuthor()`, `order.customer`, `post.populate('author')`. */
-  operation: string;
-  /** The association as written: `Author`, `customer`, `'author'`. */
-  relation: string;
-  /** The batched form to name in messages. */
-  batched: string;
+  /** The library whose rows load it. */
+  library: string;
 }
-
-const SEQUELIZE_GETTER = /^(get|count|has)([A-Z]\w*)$/;
 
 /** The loop or callback whose variable `name` is, and the collection it walks. */
 function iterationOf(name: string, at: ts.Node): Iteration | undefined {
@@ -70,64 +66,28 @@ function rowLibrary(name: string, at: ts.Node, facts: FileFacts): string | undef
   if (!iteration) return undefined;
   const source = collectionSource(iteration.collection, facts);
   if (!source || source.kind !== 'query') return undefined;
-  return source.library === 'orm' ? 'sequelize-or-mongoose' : source.library;
+  return source.library;
 }
 
 function isItem(name: string, at: ts.Node): boolean {
   return iterationOf(name, at) !== undefined;
 }
 
-/** `post.getAuthor()`, `post.populate('author')` where `post` is a row of an ORM query (or, for populate, any loop item in a Mongoose file). */
+/** `post.getAuthor()`, `post.populate('author')` where `post` is a row of an ORM query (or any loop item in a file of that ORM). */
 export function relationCall(call: ts.CallExpression, facts: FileFacts): RelationLoad | undefined {
   const callee = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
-  const method = callee.name.text;
-  const getter = SEQUELIZE_GETTER.exec(method);
-  if (!getter && method !== 'populate') return undefined;
   const receiver = skipParens(callee.expression);
   if (!ts.isIdentifier(receiver)) return undefined;
-  const imports = facts.imports;
-  if (getter) {
+  for (const { id, relations } of relational) {
+    const shape = relations.call?.(callee.name.text, call, receiver.text, facts);
+    if (!shape) continue;
     const library = rowLibrary(receiver.text, call, facts);
-    const sequelizeFile = imports.importsAny((m) => m === 'sequelize' || m === 'sequelize-typescript');
-    if (
-      library !== 'sequelize' &&
-      library !== 'sequelize-or-mongoose' &&
-      !(sequelizeFile && library === undefined && isItem(receiver.text, call))
-    )
-      return undefined;
-    // Mongoose documents have get(path); only Sequelize spells associations getX().
-    const association = getter[2];
-    const verb = getter[1];
-    return {
-      node: call,
-      library: 'sequelize',
-      operation: `${receiver.text}.${method}()`,
-      relation: association,
-      batched:
-        verb === 'count'
-          ? `one count({ where: { <foreign key>: ids }, group: ['<foreign key>'] }) for all of them`
-          : `include: [${association}] in the query that loaded them (or one findAll({ where: { <foreign key>: ids } }) grouped by key)`,
-    };
+    const rows = library !== undefined && relations.rowsOf.includes(library);
+    if (!rows && !(library === undefined && relations.anyItemIn?.(facts) && isItem(receiver.text, call))) return undefined;
+    return { node: call, library: id, ...shape };
   }
-  // populate: on a document, not the Model.populate(docs, …) batch form.
-  if (call.arguments.length === 0 || call.arguments.length > 2) return undefined;
-  const library = rowLibrary(receiver.text, call, facts);
-  const mongooseFile = imports.importsAny((m) => m === 'mongoose' || m === '@nestjs/mongoose');
-  if (
-    library !== 'mongoose' &&
-    library !== 'sequelize-or-mongoose' &&
-    !(mongooseFile && library === undefined && isItem(receiver.text, call))
-  )
-    return undefined;
-  const path = facts.textOf(call.arguments[0]);
-  return {
-    node: call,
-    library: 'mongoose',
-    operation: `${receiver.text}.populate(${path.length <= 24 ? path : '…'})`,
-    relation: path,
-    batched: `one populate(${path.length <= 24 ? path : '…'}) on the query that loaded them, or Model.populate(docs, ${path.length <= 24 ? path : '…'}) for the whole array`,
-  };
+  return undefined;
 }
 
 /** `await order.customer` where `order` is a row of a TypeORM query: a lazy relation, one query per row. */
@@ -136,14 +96,19 @@ export function lazyRelation(awaited: ts.AwaitExpression, facts: FileFacts): Rel
   if (!ts.isPropertyAccessExpression(access)) return undefined;
   const receiver = skipParens(access.expression);
   if (!ts.isIdentifier(receiver)) return undefined;
-  if (!facts.imports.importsAny((m) => m === 'typeorm' || m === '@nestjs/typeorm' || /repositor|entit/i.test(m))) return undefined;
-  if (rowLibrary(receiver.text, awaited, facts) !== 'typeorm') return undefined;
-  const relation = access.name.text;
-  return {
-    node: access,
-    library: 'typeorm',
-    operation: `${receiver.text}.${relation}`,
-    relation,
-    batched: `relations: { ${relation}: true } (or a leftJoinAndSelect) in the query that loaded them`,
-  };
+  for (const { id, relations } of relational) {
+    const property = relations.awaitedProperty;
+    if (!property?.inFile(facts)) continue;
+    const library = rowLibrary(receiver.text, awaited, facts);
+    if (library === undefined || !relations.rowsOf.includes(library)) continue;
+    const relation = access.name.text;
+    return {
+      node: access,
+      library: id,
+      operation: `${receiver.text}.${relation}`,
+      relation,
+      batched: property.batched(relation),
+    };
+  }
+  return undefined;
 }

@@ -1,0 +1,7 @@
+/** Kysely: `db.transaction().execute(async (trx) => …)` runs the callback in a transaction. */
+import type { Library } from './library';
+
+export const kysely: Library = {
+  id: 'kysely',
+  transactions: { chained: { method: 'execute', after: 'transaction' } },
+};
