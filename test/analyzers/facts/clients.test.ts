@@ -473,6 +473,82 @@ async function f(id: number) {
   });
 });
 
+describe('clientCall: Drizzle', () => {
+  const DRIZZLE = `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { eq } from 'drizzle-orm';\nimport { users } from './schema';\nconst db = drizzle(process.env.DATABASE_URL!);\n`;
+
+  it('reads through the query builder and the relational API, keyed by the eq() column', () => {
+    const found = clientsIn(`${DRIZZLE}async function f(id: number, email: string) {
+  await db.select().from(users).where(eq(users.id, id));
+  await db.query.users.findFirst({ where: eq(users.email, email) });
+  await db.$count(users);
+}`);
+    expect(found.map(op)).toEqual([
+      'drizzle query db.select().from(users).where(…)',
+      'drizzle query db.query.users.findFirst',
+      'drizzle query db.$count(users)',
+    ]);
+    expect(found[0]).toMatchObject({ model: 'users', key: 'id', handle: 'db', batched: 'select(…) with inArray(users.id, ids)' });
+    expect(found[1]).toMatchObject({ model: 'users', key: 'email', batched: 'findMany(…) with inArray(users.email, emails)' });
+  });
+
+  it('writes: insert, update, delete; raw SQL through execute', () => {
+    const found = clientsIn(`${DRIZZLE}import { sql } from 'drizzle-orm';
+async function f(id: number) {
+  await db.insert(users).values({ name: 'Ada' });
+  await db.update(users).set({ name: 'Ada' }).where(eq(users.id, id));
+  await db.delete(users).where(eq(users.id, id));
+  await db.execute(sql\`select 1\`);
+}`);
+    expect(found.map(op)).toEqual([
+      'drizzle write db.insert(users).values(…)',
+      'drizzle write db.update(users).set(…).where(…)',
+      'drizzle write db.delete(users).where(…)',
+      'drizzle query db.execute',
+    ]);
+    expect(found.map((c) => c.batched)).toEqual([
+      'insert(users).values([...rows])',
+      'update(users)….where(inArray(users.id, ids))',
+      'delete(users)….where(inArray(users.id, ids))',
+      'query for all of them (an IN list, = ANY($1), or a join)',
+    ]);
+  });
+
+  it('instances made with drizzle({ client }), typed NodePgDatabase, or exported by the project', () => {
+    expect(
+      one(
+        `import { drizzle } from 'drizzle-orm/postgres-js';\nconst db = drizzle({ client: sql });\nexport const f = () => db.select().from(users);`,
+      ).library,
+    ).toBe('drizzle');
+    expect(
+      one(
+        `import type { NodePgDatabase } from 'drizzle-orm/node-postgres';\nexport class Repo { constructor(private readonly db: NodePgDatabase) {}\n  byId(id: number) { return this.db.select().from(users).where(eq(users.id, id)); } }`,
+      ),
+    ).toMatchObject({ library: 'drizzle', handle: 'this.db', key: 'id' });
+    expect(one(`import { db } from '../drizzle';\nexport const f = () => db.query.posts.findMany();`)).toMatchObject({
+      library: 'drizzle',
+      model: 'posts',
+    });
+  });
+
+  it('a transaction callback gives its handle; inArray is already batched', () => {
+    const found = clientsIn(`${DRIZZLE}import { inArray } from 'drizzle-orm';
+async function f(ids: number[]) {
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ seen: true }).where(eq(users.id, ids[0]));
+  });
+  await db.select().from(users).where(inArray(users.id, ids));
+}`);
+    expect(found.map((c) => [c.operation, c.transaction, c.alreadyBatched])).toEqual([
+      ['tx.update(users).set(…).where(…)', 'tx', undefined],
+      ['db.select().from(users).where(…)', undefined, true],
+    ]);
+  });
+
+  it("db.query.x.findFirst without drizzle-orm in the file is nobody's", () => {
+    none(`export const f = (db: Db) => db.query.users.findFirst({ where: { id: 1 } });`);
+  });
+});
+
 describe('clientCall: precision', () => {
   it('array, Map and user-object methods named like queries are not queries', () => {
     none(`function f(items: Item[], byId: Map<number, Item>) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
+import { rulesById } from '../../../src/analyzers/registry';
 import { syntaxErrors } from '../../../src/analyzers/project';
 import { findings, projectFindings } from '../../helpers/analyze';
 import { expectSameBehaviour, run } from '../../helpers/behaviour';
@@ -157,6 +158,11 @@ describe('query-in-loop reports a query per item', () => {
       'Redis',
       `import Redis from 'ioredis';\nconst redis = new Redis();\nasync function f(keys: string[]) { for (const key of keys) await redis.hgetall(key); }`,
       'pipeline()',
+    ],
+    [
+      'Drizzle',
+      `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { eq } from 'drizzle-orm';\nconst db = drizzle(url);\nasync function f(ids: number[]) { for (const id of ids) await db.query.users.findFirst({ where: eq(users.id, id) }); }`,
+      'findMany(…) with inArray(users.id, ids)',
     ],
     [
       'Prisma createMany for writes',
@@ -911,6 +917,183 @@ export async function bylines(posts: { id: string; authorId: number; authorEmail
     const { text: after } = suggested(before);
     expect(after).toContain(`.${batched}(`);
     await expectSameBehaviour(before, after, 'bylines', posts);
+  });
+});
+
+describe("query-in-loop suggestion: Drizzle's findFirst → findMany with inArray", () => {
+  const HEAD = `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { eq } from 'drizzle-orm';\nimport { users } from './schema';\nconst db = drizzle(process.env.DATABASE_URL!);\n`;
+  /** A per-item loop whose first statement is `const author = await <call>;`. */
+  const loop = (head: string, call: string): string =>
+    `${head}export async function authors(posts: Post[]) {\n  const names = [];\n  for (const post of posts) {\n    const author = await ${call};\n    names.push(author?.name);\n  }\n  return names;\n}\n`;
+
+  function suggested(code: string): { title: string; text: string } {
+    const found = findings(code, { rule });
+    expect(found).toHaveLength(1);
+    const fixes = found[0].fixes;
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0].safe).toBe(false);
+    const text = applyFixes(code, fixes).text;
+    expect(syntaxErrors(ts.createSourceFile('after.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS))).toEqual([]);
+    return { title: fixes[0].title, text };
+  }
+
+  it('reads every row with one findMany before the loop, imports inArray next to eq, and keeps undefined for a missing row', () => {
+    const after = suggested(loop(HEAD, 'db.query.users.findFirst({ where: eq(users.id, post.authorId) })'));
+    expect(after.title).toBe(
+      'Fetch all users with one findMany before the loop and look them up in a Map (preview: reads them once, up front)',
+    );
+    expect(after.text).toBe(`import { drizzle } from 'drizzle-orm/node-postgres';
+import { eq, inArray } from 'drizzle-orm';
+import { users } from './schema';
+const db = drizzle(process.env.DATABASE_URL!);
+export async function authors(posts: Post[]) {
+  const names = [];
+  const usersById = new Map(
+    (await db.query.users.findMany({ where: inArray(users.id, posts.map((post) => post.authorId)) })).map((user) => [user.id, user] as const),
+  );
+  for (const post of posts) {
+    const author = usersById.get(post.authorId);
+    names.push(author?.name);
+  }
+  return names;
+}
+`);
+  });
+
+  it("is offered on the rule's own Drizzle example", () => {
+    const example = rulesById
+      .get(rule)!
+      .meta.examples.invalid.map((e) => (typeof e === 'string' ? e : e.code))
+      .find((code) => code.includes('drizzle-orm'))!;
+    expect(suggested(example).text).toContain(
+      '(await db.query.users.findMany({ where: inArray(users.id, posts.map((post) => post.authorId)) }))',
+    );
+  });
+
+  it('merges inArray into the import of eq (not a type-only one), or uses the one the file has', () => {
+    const merged = suggested(
+      loop(
+        `import type { InferSelectModel } from 'drizzle-orm';\nimport { eq } from 'drizzle-orm';\nimport { db, users } from './db';\n`,
+        'db.query.users.findFirst({ where: eq(users.email, post.authorEmail) })',
+      ),
+    ).text;
+    expect(merged.startsWith(`import type { InferSelectModel } from 'drizzle-orm';\nimport { eq, inArray } from 'drizzle-orm';\n`)).toBe(
+      true,
+    );
+    expect(merged).toContain('db.query.users.findMany({ where: inArray(users.email, posts.map((post) => post.authorEmail)) })');
+    expect(merged).toContain('const author = usersByEmail.get(post.authorEmail);');
+    const aliased = suggested(
+      loop(
+        `import { eq, inArray as within } from 'drizzle-orm';\nimport { db, users } from './db';\n`,
+        'db.query.users.findFirst({ where: eq(users.id, post.authorId) })',
+      ),
+    ).text;
+    expect(aliased.startsWith(`import { eq, inArray as within } from 'drizzle-orm';\n`)).toBe(true);
+    expect(aliased).toContain('db.query.users.findMany({ where: within(users.id, posts.map((post) => post.authorId)) })');
+  });
+
+  it.each([
+    ['the where is a callback', loop(HEAD, 'db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, post.authorId) })')],
+    [
+      'other options change what comes back',
+      loop(HEAD, 'db.query.users.findFirst({ where: eq(users.id, post.authorId), with: { posts: true } })'),
+    ],
+    [
+      'two conditions',
+      loop(
+        `${HEAD}import { and } from 'drizzle-orm';\n`,
+        'db.query.users.findFirst({ where: and(eq(users.id, post.authorId), eq(users.active, true)) })',
+      ),
+    ],
+    [
+      "an eq that is not drizzle-orm's",
+      loop(
+        HEAD.replace("import { eq } from 'drizzle-orm';", "import { eq } from './operators';"),
+        'db.query.users.findFirst({ where: eq(users.id, post.authorId) })',
+      ),
+    ],
+    ['the builder form (it gives a list per key)', loop(HEAD, 'db.select().from(users).where(eq(users.id, post.authorId))')],
+    [
+      'a file with another inArray',
+      loop(`${HEAD}const inArray = (x: unknown[]) => x;\n`, 'db.query.users.findFirst({ where: eq(users.id, post.authorId) })'),
+    ],
+  ])('no suggestion when %s', (_name, code) => {
+    const found = findings(code, { rule });
+    expect(found).toHaveLength(1);
+    expect(found[0].fixes).toEqual([]);
+  });
+
+  it('no suggestion when the table or the key is made inside the loop', () => {
+    for (const body of [
+      'const table = pick(post); const author = await db.query.users.findFirst({ where: eq(table.id, post.authorId) }); use(author);',
+      'const author = await db.query.users.findFirst({ where: eq(users.id, key) }); const key = post.authorId; use(author, key);',
+    ]) {
+      const found = findings(`${HEAD}export async function f(posts: Post[]) {\n  for (const post of posts) {\n    ${body}\n  }\n}\n`, {
+        rule,
+      });
+      expect(found).toHaveLength(1);
+      expect(found[0].fixes).toEqual([]);
+    }
+  });
+
+  // drizzle-orm is not installed: a fake of the two operators, and a fake database answering them the way
+  // Drizzle does — findFirst gives undefined for a missing row, findMany the rows whose column is in the list.
+  const drizzleOrm = {
+    eq: (column: { name: string }, value: unknown) => ({ op: 'eq', column: column.name, value }),
+    inArray: (column: { name: string }, values: unknown[]) => ({ op: 'in', column: column.name, values }),
+  };
+  const before = `import { eq } from 'drizzle-orm';
+
+type User = { id: number; name: string };
+const users = { id: { name: 'id' }, name: { name: 'name' } };
+const rows: User[] = [
+  { id: 1, name: 'Ada' },
+  { id: 2, name: 'Grace' },
+  { id: 3, name: 'Alan' },
+];
+type Where = { op: 'eq'; column: keyof User; value: unknown } | { op: 'in'; column: keyof User; values: unknown[] };
+const matches = (row: User, where: Where) => (where.op === 'eq' ? row[where.column] === where.value : where.values.includes(row[where.column]));
+const db = {
+  query: {
+    users: {
+      findFirst: async ({ where }: { where: Where }) => rows.filter((row) => matches(row, where))[0],
+      findMany: async ({ where }: { where: Where }) => rows.filter((row) => matches(row, where)),
+    },
+  },
+};
+
+export async function bylines(posts: { id: string; authorId: number }[]) {
+  const lines: string[] = [];
+  for (const post of posts) {
+    const author = await db.query.users.findFirst({ where: eq(users.id, post.authorId) });
+    lines.push(\`\${post.id}: \${author === undefined ? 'no author' : author.name}\`);
+  }
+  return lines;
+}
+`;
+
+  it('behaves the same before and after the fix (a missing key, a duplicate key, no posts)', async () => {
+    const { text: after } = suggested(before);
+    expect(after).toContain("import { eq, inArray } from 'drizzle-orm';");
+    expect(after).toContain('.findMany({ where: inArray(users.id, posts.map((post) => post.authorId)) })');
+    await expectSameBehaviour(
+      before,
+      after,
+      'bylines',
+      [
+        [
+          [
+            { id: 'p1', authorId: 1 },
+            { id: 'p2', authorId: 9 },
+            { id: 'p3', authorId: 1 },
+            { id: 'p4', authorId: 3 },
+          ],
+        ],
+        [[{ id: 'p5', authorId: 2 }]],
+        [[]],
+      ],
+      { 'drizzle-orm': drizzleOrm },
+    );
   });
 });
 

@@ -18,6 +18,7 @@ import type { ClientCall, Val } from '../clients/model';
 import { asyncLock } from './async-lock';
 import { asyncMutex } from './async-mutex';
 import { axios } from './axios';
+import { drizzle } from './drizzle';
 import { dynamodb } from './dynamodb';
 import { fetch } from './fetch';
 import { got } from './got';
@@ -64,6 +65,7 @@ export const libraries: readonly Library[] = [
   redis,
   knex,
   supabase,
+  drizzle,
   objection,
   sequelize, // before Mongoose: `@InjectModel` from @nestjs/sequelize
   mongoose,

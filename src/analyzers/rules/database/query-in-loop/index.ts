@@ -25,10 +25,10 @@ export default defineRule({
     howToFix:
       'Fetch or write all items with one batched call — `findMany({ where: { id: { in: ids } } })` (Prisma), ' +
       '`findBy({ id: In(ids) })` (TypeORM), `findAll({ where: { id: ids } })` (Sequelize), `find({ _id: { $in: ids } })` ' +
-      '(Mongoose), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), `createMany`/`bulkCreate`/' +
+      '(Mongoose), `inArray(users.id, ids)` (Drizzle), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), `createMany`/`bulkCreate`/' +
       '`insertMany`/`insert([...])` for writes — then look results up in a Map by key. The suggested fix writes this for ' +
       'a lookup of one row by one key awaited as the first statement of a `for…of` (Prisma `findUnique`, TypeORM ' +
-      '`findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`); it reads the rows once, before the ' +
+      '`findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`, Drizzle `findFirst`); it reads the rows once, before the ' +
       'loop, so review it where the loop writes them. A bulk write succeeds or fails as ' +
       'a whole and may skip per-row hooks, so check that before switching. When rows cannot be batched (nested creates, ' +
       'per-row hooks that must run), run them with bounded concurrency (p-limit) instead. ' +
@@ -199,6 +199,20 @@ const insert = db.prepare('INSERT INTO events (kind, at) VALUES (?, ?)');
 export function record(events: Event[]) {
   for (const event of events) insert.run(event.kind, event.at);
 }`,
+        `import { drizzle } from 'drizzle-orm/node-postgres';
+import { eq } from 'drizzle-orm';
+import { users } from './schema';
+
+const db = drizzle(process.env.DATABASE_URL!);
+
+export async function bylines(posts: Post[]) {
+  const lines = [];
+  for (const post of posts) {
+    const author = await db.query.users.findFirst({ where: eq(users.id, post.authorId) });
+    lines.push(\`\${post.title} by \${author?.name ?? 'unknown'}\`);
+  }
+  return lines;
+}`,
         {
           code: `import { prisma } from './db';
 
@@ -268,6 +282,20 @@ export async function reorder(ids: string[]) {
   await prisma.$transaction(async (tx) => {
     for (const [position, id] of ids.entries()) {
       await tx.item.update({ where: { id }, data: { position } });
+    }
+  });
+}`,
+        `import { drizzle } from 'drizzle-orm/node-postgres';
+import { eq } from 'drizzle-orm';
+import { accounts } from './schema';
+
+const db = drizzle(process.env.DATABASE_URL!);
+
+// Ordered writes inside a Drizzle transaction: kept one by one on purpose.
+export async function settle(transfers: Transfer[]) {
+  await db.transaction(async (tx) => {
+    for (const transfer of transfers) {
+      await tx.update(accounts).set({ balance: transfer.balance }).where(eq(accounts.id, transfer.accountId));
     }
   });
 }`,
