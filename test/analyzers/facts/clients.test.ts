@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ProjectHost } from '../../../src/analyzers/project';
 import { awaitedClientCall, clientCall, transactionAround, type ClientCall } from '../../../src/analyzers/facts/clients';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
+import { libraries } from '../../../src/analyzers/facts/libraries/registry';
 
 function factsOf(code: string, fileName = '/virtual/src/example.ts'): FileFacts {
   const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -647,5 +648,21 @@ export async function load(ids: number[], users: User[]) {
 
   it('without types, the syntax alone cannot tell (and says nothing)', () => {
     expect(withTypes(false)).toEqual([]);
+  });
+});
+
+describe('the library registry', () => {
+  it('lists every descriptor module of facts/libraries, each under its own id', async () => {
+    const folder = path.resolve(__dirname, '../../../src/analyzers/facts/libraries');
+    const shared = new Set(['library.ts', 'registry.ts', 'lookup.ts', 'locking.ts']);
+    const listed = new Set<unknown>(libraries);
+    for (const file of fs.readdirSync(folder).filter((name) => name.endsWith('.ts') && !shared.has(name))) {
+      const descriptors = Object.values(await import(path.join(folder, file))).filter(
+        (value) => typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string',
+      );
+      expect(descriptors, `${file} exports one descriptor`).toHaveLength(1);
+      expect(listed.has(descriptors[0]), `${file} is listed in registry.ts`).toBe(true);
+    }
+    expect(new Set(libraries.map((entry) => entry.id)).size).toBe(libraries.length);
   });
 });

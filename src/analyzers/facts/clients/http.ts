@@ -35,11 +35,14 @@ export function httpMethodOf(options: ts.Expression | undefined, fallback: strin
   return fallback;
 }
 
-/** A request through a verb method: `axios.get(u)`, `got.post(u)`, `client.request({ method })`. */
-export function httpVerbOp(lib: string, name: string, call: ClientCallNode, anchor: number): StepResult {
+/**
+ * A request through a verb method: `axios.get(u)`, `got.post(u)`, `client.request({ method })`;
+ * `request` without a method is `requestDefault` (axios: GET), else unknown.
+ */
+export function httpVerbOp(lib: string, name: string, call: ClientCallNode, anchor: number, requestDefault?: string): StepResult {
   const args = argumentsOf(call);
   let httpMethod: string | undefined;
-  if (name === 'request') httpMethod = httpMethodOf(args?.[args.length > 1 ? 1 : 0], lib === 'axios' ? 'GET' : undefined);
+  if (name === 'request') httpMethod = httpMethodOf(args?.[args.length > 1 ? 1 : 0], requestDefault);
   else if (name === 'del') httpMethod = 'DELETE';
   else if (name === 'axiosRef') httpMethod = undefined;
   else httpMethod = name.replace(/Form$/, '').toUpperCase();

@@ -15,21 +15,11 @@ import {
   library,
   sqlLibraryOf,
   typedClients,
+  valueNamed,
 } from '../libraries/registry';
 import { skipParens } from '../ast';
 import { isLowerFirst, NOT_MODELS, SK, type ClientCallNode, type Ctx, type Op, type Step, type StepResult, type Val, v } from './model';
-import {
-  callMember,
-  enclosingClass,
-  exprValue,
-  hintValue,
-  invoke,
-  isUserModule,
-  member,
-  memberValue,
-  nameValue,
-  selfValue,
-} from './values';
+import { callMember, enclosingClass, exprValue, invoke, isUserModule, member, memberValue, nameValue, selfValue } from './values';
 
 /** A fresh resolution context for `facts`. */
 export function contextFor(facts: FileFacts): Ctx {
@@ -170,7 +160,7 @@ export function recogniseByEvidence(steps: Step[], ctx: Ctx): Op | undefined {
   // ctx.prisma.user.findMany(), fastify.redis.get(k), app.locals.knex('users'): a telling member name.
   for (let i = 1; i < steps.length - 1; i++) {
     const step = steps[i];
-    const hinted = hintValue(step.name);
+    const hinted = valueNamed(step.name);
     if (!hinted) continue;
     if (step.call) {
       if (!isCallableHint(hinted)) continue;

@@ -39,9 +39,6 @@ export function isUserModule(module: string): boolean {
   return /^(\.|@\/|~\/|#|src\/|app\/|lib\/|server\/)/.test(module);
 }
 
-/** A name that says what it holds: `prisma`, `this.prismaService`, `ctx.prisma`, `redisClient`, `knex`. */
-export const hintValue = valueNamed;
-
 /** The words of the clients a monorepo package may be named after (`@acme/prisma`), and the generic ones (`@acme/db`). */
 const WORKSPACE_WORDS = [
   ...hinted.flatMap(({ hints }) => (hints.workspacePackage && hints.module ? [hints.module.source] : [])),
@@ -58,7 +55,7 @@ function projectImportValue(module: string, localName: string): Val | undefined 
   // but only for what its name says it holds.
   if (WORKSPACE_PACKAGE.test(module) && isLowerFirst(localName) && WORKSPACE_LOCAL.test(localName)) {
     for (const { id, hints } of hinted) if (hints.workspacePackage && hints.module?.test(module)) return { lib: id, role: 'client' };
-    return hintValue(localName);
+    return valueNamed(localName);
   }
   if (!isUserModule(module)) return undefined;
   if (!isLowerFirst(localName)) {
@@ -74,7 +71,7 @@ function projectImportValue(module: string, localName: string): Val | undefined 
     const value = hints.projectImport?.(module, localName);
     if (value) return value;
   }
-  return hintValue(localName);
+  return valueNamed(localName);
 }
 
 /** The value an import binding holds. */
@@ -126,7 +123,7 @@ export function nameValue(name: string, at: ts.Node, ctx: Ctx): Val | undefined 
         const value = exprValue(declaration.initializer, deeper(ctx));
         if (value) return value;
       }
-      return hintValue(name);
+      return valueNamed(name);
     }
     case 'class':
       return classValue(declaration.node as ts.ClassDeclaration, deeper(ctx));
@@ -151,7 +148,7 @@ function parameterValue(parameter: ts.ParameterDeclaration, name: string, ctx: C
     const value = exprValue(parameter.initializer, deeper(ctx));
     if (value) return value;
   }
-  return hintValue(name);
+  return valueNamed(name);
 }
 
 /** `prisma.$transaction(async (tx) => …)`, `knex.transaction(async (trx) => …)`, `dataSource.transaction(async (manager) => …)`. */
@@ -281,7 +278,7 @@ export function memberValue(declaration: ts.ClassLikeDeclaration, name: string, 
         const value = exprValue(member.initializer, deeper(ctx));
         if (value) return value;
       }
-      return hintValue(name);
+      return valueNamed(name);
     }
     if (ts.isConstructorDeclaration(member)) {
       for (const parameter of member.parameters) {
@@ -304,7 +301,7 @@ export function memberValue(declaration: ts.ClassLikeDeclaration, name: string, 
       }
     }
   }
-  return hintValue(name);
+  return valueNamed(name);
 }
 
 export function exprValue(expression: ts.Expression, ctx: Ctx): Val | undefined {
@@ -316,11 +313,11 @@ export function exprValue(expression: ts.Expression, ctx: Ctx): Val | undefined 
     const object = skipParens(e.expression);
     if (object.kind === SK.ThisKeyword) {
       const cls = enclosingClass(object);
-      return cls ? memberValue(cls, e.name.text, deeper(ctx)) : hintValue(e.name.text);
+      return cls ? memberValue(cls, e.name.text, deeper(ctx)) : valueNamed(e.name.text);
     }
     const base = exprValue(object, deeper(ctx));
     const result = base ? member(base, e.name.text) : undefined;
-    return result ?? hintValue(e.name.text);
+    return result ?? valueNamed(e.name.text);
   }
   if (ts.isNewExpression(e)) return construct(exprValue(e.expression, deeper(ctx)));
   if (ts.isCallExpression(e)) {

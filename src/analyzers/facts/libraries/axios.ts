@@ -18,7 +18,8 @@ export const axios: Library = {
         : undefined,
     call: (val, name, call, anchor) => {
       if (name === 'create' || name === 'extend') return v({ lib: 'axios', role: 'fn', name: val.name });
-      return HTTP_VERBS.has(name) ? httpVerbOp('axios', name, call, anchor) : undefined;
+      // axios.request(config) is a GET unless the config says otherwise.
+      return HTTP_VERBS.has(name) ? httpVerbOp('axios', name, call, anchor, 'GET') : undefined;
     },
     typeReference: ({ right, fromLibrary }) =>
       fromLibrary && (right === 'AxiosInstance' || right === 'AxiosStatic') ? axiosFn : undefined,
