@@ -253,6 +253,8 @@ export class Analyzer {
     }
     return {
       rule: meta.id,
+      messageId: report.messageId,
+      data: report.data ?? {},
       category: meta.category,
       severity: active.severity,
       message: formatMessage(template, report.data),

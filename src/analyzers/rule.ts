@@ -1,5 +1,5 @@
 import type { ts } from './ts';
-import type { Category, FixKind, Rating, Severity, TextEdit } from './finding';
+import type { Category, FixKind, MessageData, Rating, Severity, TextEdit } from './finding';
 import type { FileFacts } from './facts/fileFacts';
 
 /**
@@ -36,8 +36,6 @@ export type Visitor = { [K in keyof NodeByKind]?: (node: NodeByKind[K]) => void 
   /** Called once after the walk, for rules that collect first and decide at the end. */
   onEnd?: () => void;
 };
-
-export type MessageData = Record<string, string | number>;
 
 export interface FixSpec {
   title: string;
@@ -108,7 +106,10 @@ export function defineRule(rule: Rule): Rule {
   return rule;
 }
 
+/** A placeholder of a message template: `{{name}}`. */
+export const MESSAGE_PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+
 export function formatMessage(template: string, data: MessageData | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  return template.replace(MESSAGE_PLACEHOLDER, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }

@@ -36,6 +36,7 @@ describe('json format', () => {
         'category',
         'severity',
         'message',
+        'messageId',
         'file',
         'range',
         'impact',
@@ -49,6 +50,7 @@ describe('json format', () => {
     const [exec, read] = findings;
     expect(read).toMatchObject({
       rule: 'sync-io-in-async',
+      messageId: 'blocking',
       category: 'sync-io',
       severity: 'warning',
       file: 'src/orders/load.ts',

@@ -1,7 +1,8 @@
 /**
  * `--format sarif`: SARIF 2.1.0, the log format code-scanning services read. Rules carry their
- * help (why and how to fix) and documentation link; results carry locations and their fixes;
- * files that could not be analysed or were skipped become tool execution notifications.
+ * help (why and how to fix), documentation link and message templates; results carry their
+ * message id, locations and fixes; files that could not be analysed or were skipped become tool
+ * execution notifications.
  */
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
@@ -10,6 +11,7 @@ import { docsUrl, REPOSITORY_URL } from '../../analyzers/registry';
 import type { Rule } from '../../analyzers/rule';
 import type { LineIndex } from '../../analyzers/text';
 import { displayPath, isInside } from '../paths';
+import { messageArguments, messageStrings } from './sarifMessages';
 import type { ScanReport } from '../scan';
 import { VERSION } from '../version';
 
@@ -48,7 +50,9 @@ export function toSarifLog(report: ScanReport): Sarif.Log {
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
-        results: report.findings.map((finding) => result(finding, ruleIndex, location(finding.file), report.lines.get(finding.file))),
+        results: report.findings.map((finding) =>
+          result(finding, report.rules, ruleIndex, location(finding.file), report.lines.get(finding.file)),
+        ),
       },
     ],
   };
@@ -71,6 +75,7 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
       markdown: `${meta.why}\n\n**How to fix:** ${meta.howToFix}\n\n[Documentation](${url})`,
     },
     helpUri: url,
+    messageStrings: messageStrings(rule),
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity ?? 'warning'] },
     properties: { category: meta.category, impact: meta.impact, effort: meta.effort, tags: ['performance', meta.category] },
   };
@@ -78,6 +83,7 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
 
 function result(
   finding: Finding,
+  rules: readonly Rule[],
   ruleIndex: ReadonlyMap<string, number>,
   artifact: Sarif.ArtifactLocation,
   lines: LineIndex | undefined,
@@ -85,7 +91,7 @@ function result(
   const sarif: Sarif.Result = {
     ruleId: finding.rule,
     level: LEVEL[finding.severity],
-    message: { text: finding.message },
+    message: { text: finding.message, id: finding.messageId },
     locations: [
       {
         physicalLocation: {
@@ -101,7 +107,11 @@ function result(
     ],
   };
   const index = ruleIndex.get(finding.rule);
-  if (index !== undefined) sarif.ruleIndex = index;
+  if (index !== undefined) {
+    sarif.ruleIndex = index;
+    const args = messageArguments(rules[index], finding.messageId, finding.data);
+    if (args.length > 0) sarif.message.arguments = args;
+  }
   // With --profile: SARIF's rank (0–100, higher first) is the share of the profile's time spent
   // in the finding's function; the figures themselves travel in the result's properties.
   if (finding.hotness) {
