@@ -3,11 +3,7 @@
  * what the rule does: `docs/rules/<id>.md`, and an index. A test fails when a file is stale
  * (`npm run docs` rewrites them).
  */
-import type { InvalidExample, Rule, ValidExample } from './rule';
-
-function asInvalid(example: string | InvalidExample): InvalidExample {
-  return typeof example === 'string' ? { code: example } : example;
-}
+import type { Rule, ValidExample } from './rule';
 
 function asValid(example: string | ValidExample): ValidExample {
   return typeof example === 'string' ? { code: example } : example;
@@ -49,7 +45,7 @@ export function renderRuleDoc(rule: Rule): string {
   lines.push('');
   lines.push('## Reported');
   lines.push('');
-  for (const example of meta.examples.invalid.map(asInvalid)) {
+  for (const example of meta.examples.invalid) {
     lines.push(fence(example.code, example.filename));
     lines.push('');
     if (example.output !== undefined) {

@@ -59,13 +59,25 @@ export interface RuleContext {
   report(report: Report): void;
 }
 
-/** An example that must be reported exactly `count` times (default 1). */
+/**
+ * One report a test expects, as ESLint's RuleTester writes it: which message, and where the
+ * underlined node starts (1-based, as editors show it), counted by hand from the code.
+ */
+export interface ExpectedReport {
+  messageId: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+/** An example that must be reported exactly as `errors` says: no more, no fewer, in document order. */
 export interface InvalidExample {
   code: string;
   /** File name the example pretends to live in (context such as `scripts/` or `app/api/route.ts` matters). */
   filename?: string;
-  count?: number;
-  /** The code after applying every safe fix; present when the rule offers one for this example. */
+  errors: ExpectedReport[];
+  /** The code after applying every safe fix; present exactly when the rule offers one for this example. */
   output?: string;
 }
 
@@ -92,7 +104,7 @@ export interface RuleMeta {
   /** Message templates by id; `{{name}}` is replaced from the report's data. */
   messages: Record<string, string>;
   examples: {
-    invalid: Array<string | InvalidExample>;
+    invalid: InvalidExample[];
     valid: Array<string | ValidExample>;
   };
 }

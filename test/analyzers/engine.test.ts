@@ -16,7 +16,7 @@ const slowCall = defineRule({
     effort: 'low',
     fix: 'suggestion',
     messages: { slow: '{{name}}() is slow' },
-    examples: { invalid: ['slow()'], valid: ['fast()'] },
+    examples: { invalid: [{ code: 'slow()', errors: [{ messageId: 'slow', line: 1, column: 1 }] }], valid: ['fast()'] },
   },
   check(context) {
     return {

@@ -54,6 +54,7 @@ app.get('/price/:cents', (req, res) => {
   const price = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
   res.send(price.format(Number(req.params.cents) / 100));
 });`,
+          errors: [{ messageId: 'intl', line: 5, column: 17 }],
           output: `import express from 'express';
 
 const numberFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -73,6 +74,7 @@ export function invalidPosts(posts: Array<{ slug: string }>) {
   for (const post of posts) if (!isSlug(post.slug)) invalid.push(post.slug);
   return invalid;
 }`,
+          errors: [{ messageId: 'regexp', line: 2, column: 10 }],
           output: `const pattern = new RegExp('^[a-z0-9]+(?:-[a-z0-9]+)*$');
 function isSlug(text: string) {
   return pattern.test(text);
@@ -89,6 +91,7 @@ export function invalidPosts(posts: Array<{ slug: string }>) {
   return <span>{new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(cents / 100)}</span>;
 }`,
           filename: 'Price.tsx',
+          errors: [{ messageId: 'intl', line: 2, column: 17 }],
           output: `const numberFormat = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
 export function Price({ cents }: { cents: number }) {
   return <span>{numberFormat.format(cents / 100)}</span>;

@@ -55,6 +55,7 @@ export default defineRule({
           code: `export function prices(amounts: number[]) {
   return amounts.map((amount) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(amount));
 }`,
+          errors: [{ messageId: 'intl', line: 2, column: 34 }],
           output: `export function prices(amounts: number[]) {
   const numberFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
   return amounts.map((amount) => numberFormat.format(amount));
@@ -69,6 +70,7 @@ export default defineRule({
   }
   return count;
 }`,
+          errors: [{ messageId: 'regexp', line: 4, column: 21 }],
           output: `export function countMatches(lines: string[]) {
   let count = 0;
   const pattern = new RegExp('^\\\\s*(error|fatal):', 'i');
@@ -84,16 +86,19 @@ export default defineRule({
 export function highlight(rows: string[], term: string) {
   return rows.map((row) => row.replace(new RegExp(term, 'i'), (m) => '<b>' + m + '</b>'));
 }`,
+          errors: [{ messageId: 'regexp', line: 4, column: 40 }],
         },
         {
           code: `export function byName(names: string[], locale: string) {
   return [...names].sort((a, b) => new Intl.Collator(locale).compare(a, b));
 }`,
+          errors: [{ messageId: 'intl', line: 2, column: 36 }],
         },
         {
           code: `export function rows(records: Array<Record<string, unknown>>, schema: Record<string, string>) {
   return records.map((record) => Object.keys(schema).sort().map((key) => String(record[key])).join(','));
 }`,
+          errors: [{ messageId: 'keys', line: 2, column: 34 }],
         },
         {
           code: `const DEFAULTS = '{"retries":3,"timeout":1000}';
@@ -101,6 +106,7 @@ export function highlight(rows: string[], term: string) {
 export function configure(jobs: Array<{ name: string }>) {
   return jobs.map((job) => ({ name: job.name, timeout: JSON.parse(DEFAULTS).timeout }));
 }`,
+          errors: [{ messageId: 'json', line: 4, column: 56 }],
         },
       ],
       valid: [

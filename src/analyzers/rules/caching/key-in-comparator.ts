@@ -71,12 +71,18 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `export function byName(users: Array<{ name: string }>) {
+        {
+          code: `export function byName(users: Array<{ name: string }>) {
   return users.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
 }`,
-        `export function oldestFirst(events: Array<{ at: string }>) {
+          errors: [{ messageId: 'key', line: 2, column: 31 }],
+        },
+        {
+          code: `export function oldestFirst(events: Array<{ at: string }>) {
   return [...events].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
 }`,
+          errors: [{ messageId: 'key', line: 2, column: 37 }],
+        },
       ],
       valid: [
         `// Only property reads: nothing to precompute.

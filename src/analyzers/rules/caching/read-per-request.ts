@@ -60,6 +60,7 @@ app.get('/', (req, res) => {
   const html = fs.readFileSync(path.join(__dirname, 'views', 'index.html'), 'utf8');
   res.send(html.replace('{{user}}', String(req.query.name)));
 });`,
+          errors: [{ messageId: 'readSync', line: 8, column: 16 }],
         },
         {
           code: `import { readFile } from 'node:fs/promises';
@@ -69,6 +70,7 @@ export async function GET() {
   return Response.json(config);
 }`,
           filename: 'app/api/features/route.ts',
+          errors: [{ messageId: 'read', line: 4, column: 35 }],
         },
         {
           code: `const fs = require('fs');
@@ -81,6 +83,7 @@ http.createServer((req, res) => {
   });
 });`,
           filename: 'server.js',
+          errors: [{ messageId: 'read', line: 6, column: 3 }],
         },
       ],
       valid: [

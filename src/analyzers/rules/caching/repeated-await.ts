@@ -52,7 +52,8 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `export async function profile(db: Db, id: string) {
+        {
+          code: `export async function profile(db: Db, id: string) {
   const user = await db.findUser(id);
   const posts = await db.listPosts(id);
   const again = await db.findUser(id);
@@ -63,6 +64,8 @@ interface Db {
   findUser(id: string): Promise<{ name: string; avatar: string }>;
   listPosts(id: string): Promise<string[]>;
 }`,
+          errors: [{ messageId: 'repeated', line: 4, column: 17 }],
+        },
       ],
       valid: [
         `// A write in between: reading again is deliberate.

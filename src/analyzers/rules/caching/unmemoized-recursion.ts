@@ -35,19 +35,28 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `export function fib(n: number): number {
+        {
+          code: `export function fib(n: number): number {
   return n < 2 ? n : fib(n - 1) + fib(n - 2);
 }`,
-        `export const paths = (rows: number, cols: number): number => {
+          errors: [{ messageId: 'overlapping', line: 1, column: 17 }],
+        },
+        {
+          code: `export const paths = (rows: number, cols: number): number => {
   if (rows === 0 || cols === 0) return 1;
   return paths(rows - 1, cols) + paths(rows, cols - 1);
 };`,
-        `export function editDistance(a: string, b: string, i = 0, j = 0): number {
+          errors: [{ messageId: 'overlapping', line: 1, column: 14 }],
+        },
+        {
+          code: `export function editDistance(a: string, b: string, i = 0, j = 0): number {
   if (i === a.length) return b.length - j;
   if (j === b.length) return a.length - i;
   if (a[i] === b[j]) return editDistance(a, b, i + 1, j + 1);
   return 1 + Math.min(editDistance(a, b, i + 1, j), editDistance(a, b, i, j + 1), editDistance(a, b, i + 1, j + 1));
 }`,
+          errors: [{ messageId: 'overlapping', line: 1, column: 17 }],
+        },
       ],
       valid: [
         `// A tree walk: each call works on a different part of the input.

@@ -45,11 +45,13 @@ export default defineRule({
   }
   return snapshots;
 }`,
+          errors: [{ messageId: 'grows', line: 5, column: 13 }],
         },
         {
           code: `export function labels(items: string[], settings: { prefix: string }) {
   return items.map((item) => JSON.parse(JSON.stringify(settings)).prefix + item);
 }`,
+          errors: [{ messageId: 'readOnly', line: 2, column: 30 }],
         },
       ],
       valid: [

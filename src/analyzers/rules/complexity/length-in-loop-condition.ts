@@ -43,6 +43,7 @@ export default defineRule({
   for (let i = 0; i < Object.keys(slots).length; i++) values.push(i);
   return values;
 }`,
+          errors: [{ messageId: 'invariant', line: 2, column: 23 }],
         },
         {
           code: `export function runAll(tasks: Array<{ done: boolean; run(): void }>) {
@@ -50,6 +51,7 @@ export default defineRule({
     tasks.find((t) => !t.done)!.run();
   }
 }`,
+          errors: [{ messageId: 'changing', line: 2, column: 10 }],
         },
       ],
       valid: [

@@ -100,6 +100,7 @@ export default defineRule({
 }
 
 interface Order { customerId: string }`,
+          errors: [{ messageId: 'set', line: 2, column: 35 }],
           output: `export function activeOrders(orders: Order[], activeIds: string[]) {
   const activeIdsSet = new Set(activeIds);
   return orders.filter((order) => activeIdsSet.has(order.customerId));
@@ -115,6 +116,7 @@ interface Order { customerId: string }`,
   }
   return result;
 }`,
+          errors: [{ messageId: 'set', line: 4, column: 9 }],
           output: `export function missing(wantedIds: string[], presentIds: string[]) {
   const result: string[] = [];
   const presentIdsSet = new Set(presentIds);
@@ -135,6 +137,7 @@ export function uniqueTags(posts: Array<{ tags: string[] }>) {
   }
   return seen;
 }`,
+          errors: [{ messageId: 'grows', line: 6, column: 12 }],
         },
         {
           code: `export function attachAuthors(posts: Post[], users: User[]) {
@@ -143,6 +146,7 @@ export function uniqueTags(posts: Array<{ tags: string[] }>) {
 
 interface Post { authorId: number }
 interface User { id: number; name: string }`,
+          errors: [{ messageId: 'map', line: 2, column: 50 }],
         },
         {
           code: `// indexOf on numbers is not rewritten automatically: indexOf never finds NaN, Set#has does.
@@ -151,12 +155,14 @@ export function countKnown(orderIds: number[], knownIds: number[]) {
   for (const id of orderIds) if (knownIds.indexOf(id) >= 0) count++;
   return count;
 }`,
+          errors: [{ messageId: 'set', line: 4, column: 34 }],
         },
         {
           code: `export function unknownIds(documents: Record<string, unknown>, ids: string[]) {
   const knownIds = Object.keys(documents);
   return ids.filter((id) => !knownIds.includes(id));
 }`,
+          errors: [{ messageId: 'set', line: 3, column: 30 }],
           output: `export function unknownIds(documents: Record<string, unknown>, ids: string[]) {
   const knownIds = Object.keys(documents);
   const knownIdsSet = new Set(knownIds);

@@ -84,21 +84,25 @@ export default defineRule({
 
 interface Order { customerId: string; customer?: Customer }
 interface Customer { id: string }`,
+          errors: [{ messageId: 'join', line: 4, column: 11 }],
         },
         {
           code: `export function linesByOrder(orders: Array<{ id: number }>, lines: Array<{ orderId: number }>) {
   return orders.map((order) => ({ order, lines: lines.filter((line) => line.orderId === order.id) }));
 }`,
+          errors: [{ messageId: 'group', line: 2, column: 49 }],
         },
         {
           code: `export function unique(emails: string[]) {
   return emails.filter((email, index) => emails.indexOf(email) === index);
 }`,
+          errors: [{ messageId: 'dedupe', line: 2, column: 42 }],
         },
         {
           code: `export function uniqueById(users: Array<{ id: string }>) {
   return users.filter((user, index, all) => all.findIndex((other) => other.id === user.id) === index);
 }`,
+          errors: [{ messageId: 'dedupeByKey', line: 2, column: 45 }],
         },
         {
           code: `export function duplicates(files: Array<{ hash: string; path: string }>) {
@@ -110,6 +114,7 @@ interface Customer { id: string }`,
   }
   return found;
 }`,
+          errors: [{ messageId: 'pairwise', line: 5, column: 11 }],
         },
       ],
       valid: [

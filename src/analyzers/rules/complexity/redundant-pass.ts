@@ -38,18 +38,30 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `export function admin(users: Array<{ role: string }>) {
+        {
+          code: `export function admin(users: Array<{ role: string }>) {
   return users.filter((u) => u.role === 'admin')[0];
 }`,
-        `export function hasOverdue(invoices: Array<{ due: number }>, now: number) {
+          errors: [{ messageId: 'find', line: 2, column: 10 }],
+        },
+        {
+          code: `export function hasOverdue(invoices: Array<{ due: number }>, now: number) {
   return invoices.filter((i) => i.due < now).length > 0;
 }`,
-        `export function firstPage(rows: Array<{ name: string }>) {
+          errors: [{ messageId: 'some', line: 2, column: 10 }],
+        },
+        {
+          code: `export function firstPage(rows: Array<{ name: string }>) {
   return rows.map((row) => '<li>' + row.name + '</li>').slice(0, 20);
 }`,
-        `export function topActive(users: Array<{ score: number; active: boolean }>) {
+          errors: [{ messageId: 'sliceFirst', line: 2, column: 10 }],
+        },
+        {
+          code: `export function topActive(users: Array<{ score: number; active: boolean }>) {
   return [...users].sort((a, b) => b.score - a.score).filter((u) => u.active);
 }`,
+          errors: [{ messageId: 'filterFirst', line: 2, column: 10 }],
+        },
       ],
       valid: [
         `// Every match is used.

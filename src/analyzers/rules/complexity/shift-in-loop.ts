@@ -59,6 +59,7 @@ export default defineRule({
   }
   return seen;
 }`,
+          errors: [{ messageId: 'shift', line: 5, column: 18 }],
         },
         {
           code: `export function visitOrder(start: string, graph: Map<string, string[]>) {
@@ -72,6 +73,7 @@ export default defineRule({
   }
   return out;
 }`,
+          errors: [{ messageId: 'unshiftQueue', line: 8, column: 31 }],
         },
         {
           code: `export function dropExpired(sessions: Array<{ expires: number }>, now: number) {
@@ -79,6 +81,7 @@ export default defineRule({
     if (sessions[i].expires < now) sessions.splice(i, 1);
   }
 }`,
+          errors: [{ messageId: 'splice', line: 3, column: 36 }],
         },
       ],
       valid: [

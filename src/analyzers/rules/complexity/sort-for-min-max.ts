@@ -31,15 +31,24 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `export function cheapest(products: Array<{ price: number }>) {
+        {
+          code: `export function cheapest(products: Array<{ price: number }>) {
   return products.sort((a, b) => a.price - b.price)[0];
 }`,
-        `export function latest(events: Array<{ at: number }>) {
+          errors: [{ messageId: 'pick', line: 2, column: 19 }],
+        },
+        {
+          code: `export function latest(events: Array<{ at: number }>) {
   return [...events].sort((a, b) => a.at - b.at).pop();
 }`,
-        `export function newest(files: Array<{ mtime: number }>) {
+          errors: [{ messageId: 'pick', line: 2, column: 22 }],
+        },
+        {
+          code: `export function newest(files: Array<{ mtime: number }>) {
   return files.toSorted((a, b) => a.mtime - b.mtime).at(-1);
 }`,
+          errors: [{ messageId: 'pick', line: 2, column: 16 }],
+        },
       ],
       valid: [
         `// The whole sorted list is used.

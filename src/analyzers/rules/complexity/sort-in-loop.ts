@@ -38,6 +38,7 @@ export default defineRule({
           code: `export function ranks(players: Array<{ score: number; name: string }>, names: string[]) {
   return names.map((name) => [...players].sort((a, b) => b.score - a.score).findIndex((p) => p.name === name));
 }`,
+          errors: [{ messageId: 'invariant', line: 2, column: 30 }],
         },
         {
           code: `export function schedule(jobs: Array<{ at: number }>) {
@@ -48,6 +49,7 @@ export default defineRule({
   }
   return queue;
 }`,
+          errors: [{ messageId: 'grows', line: 5, column: 5 }],
         },
       ],
       valid: [

@@ -81,6 +81,7 @@ export default defineRule({
           code: `export function ids(users: Array<{ id: string }>) {
   return users.reduce((acc, user) => [...acc, user.id], [] as string[]);
 }`,
+          errors: [{ messageId: 'reduceArray', line: 2, column: 38 }],
           output: `export function ids(users: Array<{ id: string }>) {
   return users.reduce((acc, user) => (acc.push(user.id), acc), [] as string[]);
 }`,
@@ -89,11 +90,13 @@ export default defineRule({
           code: `export function byName(users: Array<{ name: string; age: number }>) {
   return users.reduce((acc, user) => ({ ...acc, total: acc.total + user.age }), { total: 0 });
 }`,
+          errors: [{ messageId: 'reduceObject', line: 2, column: 39 }],
         },
         {
           code: `export function index(users: Array<{ id: string; active: boolean }>) {
   return users.reduce((acc: Record<string, boolean>, user) => ({ ...acc, [user.id]: user.active }), {});
 }`,
+          errors: [{ messageId: 'reduceObject', line: 2, column: 64 }],
         },
         {
           code: `export function settings(entries: Array<[string, string]>) {
@@ -101,6 +104,7 @@ export default defineRule({
 }
 
 interface Settings { last?: string; count?: number }`,
+          errors: [{ messageId: 'reduceObject', line: 2, column: 86 }],
           output: `export function settings(entries: Array<[string, string]>) {
   return entries.reduce((acc: Settings, [key, value]) => key.startsWith('#') ? acc : (acc.last = key, acc.count = value.length, acc), {});
 }
@@ -111,6 +115,7 @@ interface Settings { last?: string; count?: number }`,
           code: `export function children(documents: Array<{ children: string[] }>) {
   return documents.reduce((all: string[], doc) => all.concat(doc.children), []);
 }`,
+          errors: [{ messageId: 'reduceConcat', line: 2, column: 51 }],
         },
         {
           code: `export async function collect(pages: AsyncIterable<string[]>) {
@@ -120,6 +125,7 @@ interface Settings { last?: string; count?: number }`,
   }
   return rows;
 }`,
+          errors: [{ messageId: 'loopArray', line: 4, column: 5 }],
         },
         {
           code: `export function merge(records: Array<Record<string, number>>) {
@@ -129,6 +135,7 @@ interface Settings { last?: string; count?: number }`,
   });
   return result;
 }`,
+          errors: [{ messageId: 'loopObject', line: 4, column: 5 }],
         },
       ],
       valid: [

@@ -27,15 +27,21 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `const view = new Int32Array(new SharedArrayBuffer(4));
+        {
+          code: `const view = new Int32Array(new SharedArrayBuffer(4));
 
 export function sleepSync(ms: number) {
   Atomics.wait(view, 0, 0, ms);
 }`,
-        `export function waitForResult(shared: Int32Array) {
+          errors: [{ messageId: 'mainThread', line: 4, column: 3 }],
+        },
+        {
+          code: `export function waitForResult(shared: Int32Array) {
   Atomics.wait(shared, 0, 0);
   return shared[1];
 }`,
+          errors: [{ messageId: 'mainThread', line: 2, column: 3 }],
+        },
       ],
       valid: [
         `import { parentPort, workerData } from 'node:worker_threads';

@@ -28,18 +28,24 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `export async function pricesById(products: Product[]) {
+        {
+          code: `export async function pricesById(products: Product[]) {
   return products.reduce(async (acc, product) => {
     acc[product.id] = await fetchPrice(product.sku);
     return acc;
   }, {} as Record<string, number>);
 }`,
-        `export function collect(files: string[]) {
+          errors: [{ messageId: 'promiseAccumulator', line: 3, column: 5 }],
+        },
+        {
+          code: `export function collect(files: string[]) {
   return files.reduce(async (all, file) => {
     all.push(await read(file));
     return all;
   }, []);
 }`,
+          errors: [{ messageId: 'promiseAccumulator', line: 3, column: 5 }],
+        },
       ],
       valid: [
         `// The accumulator is awaited first: a (deliberate) sequential chain.

@@ -57,6 +57,7 @@ export async function reserve(sku: string, quantity: number) {
     release();
   }
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 12, column: 5 }],
         },
         {
           code: `import { Mutex } from 'async-mutex';
@@ -77,6 +78,7 @@ export class Seats {
     });
   }
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 14, column: 7 }],
         },
         {
           code: `import { PrismaClient } from '@prisma/client';
@@ -95,6 +97,7 @@ export class SessionStore {
     });
   }
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 13, column: 7 }],
         },
         {
           code: `import AsyncLock from 'async-lock';
@@ -111,6 +114,7 @@ export async function pay(userId: string, amount: number) {
     await mailer.sendMail({ to: wallet.email, subject: 'Payment sent' });
   });
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 12, column: 5 }],
         },
         {
           code: `import Redlock from 'redlock';
@@ -128,6 +132,7 @@ export async function fulfil(orderId: string) {
     await lock.release();
   }
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 10, column: 5 }],
         },
         {
           code: `import pLimit from 'p-limit';
@@ -143,6 +148,7 @@ export function remember(url: string) {
     await fetch('https://audit.example.com/log', { method: 'POST', body: url });
   });
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 11, column: 5 }],
         },
         {
           code: `import { Mutex } from 'async-mutex';
@@ -155,6 +161,7 @@ export async function reload(load: () => Record<string, string>) {
   config = load(); // a throw here leaves the mutex locked forever
   release();
 }`,
+          errors: [{ messageId: 'releaseNotInFinally', line: 7, column: 25 }],
         },
         {
           code: `import Redlock from 'redlock';
@@ -166,6 +173,7 @@ export async function rebuildIndex(rebuild: () => Promise<void>) {
   await rebuild();
   await lock.release();
 }`,
+          errors: [{ messageId: 'releaseNotInFinally', line: 6, column: 22 }],
         },
         {
           code: `import nodemailer from 'nodemailer';
@@ -179,6 +187,7 @@ export async function register(prisma, email: string) {
     return user;
   });
 }`,
+          errors: [{ messageId: 'ioInTransaction', line: 8, column: 5 }],
         },
         {
           code: `import axios from 'axios';
@@ -192,6 +201,7 @@ export async function markPaid(orderId: string) {
     await axios.post('https://erp.example.com/orders', order);
   });
 }`,
+          errors: [{ messageId: 'ioInTransaction', line: 9, column: 5 }],
         },
         {
           code: `export async function createOrder(sequelize, Order, Line, cart) {
@@ -201,6 +211,7 @@ export async function markPaid(orderId: string) {
   await t.commit();
   return order;
 }`,
+          errors: [{ messageId: 'transactionNotClosed', line: 2, column: 19 }],
         },
         {
           code: `import axios from 'axios';
@@ -220,6 +231,7 @@ export async function settle(dataSource, invoiceId: string) {
     await queryRunner.release();
   }
 }`,
+          errors: [{ messageId: 'ioInTransaction', line: 9, column: 5 }],
         },
         {
           code: `export async function importProduct(sequelize, Product, row) {
@@ -229,6 +241,7 @@ export async function settle(dataSource, invoiceId: string) {
     await product.update({ image: Buffer.from(await image.arrayBuffer()) }, { transaction: t });
   });
 }`,
+          errors: [{ messageId: 'ioInTransaction', line: 4, column: 19 }],
         },
       ],
       valid: [

@@ -54,20 +54,27 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `import { prisma } from './db';
+        {
+          code: `import { prisma } from './db';
 
 export async function dashboard(userId: string) {
   const user = await prisma.user.findUnique({ where: { id: userId } });
   const orders = await prisma.order.findMany({ where: { userId } });
   return { user, orders };
 }`,
-        `export async function page(slug: string) {
+          errors: [{ messageId: 'sequential', line: 4, column: 3 }],
+        },
+        {
+          code: `export async function page(slug: string) {
   const article = await fetch(\`/api/articles/\${slug}\`).then((r) => r.json());
   const comments = await fetch(\`/api/articles/\${slug}/comments\`).then((r) => r.json());
   const related = await fetch(\`/api/related?slug=\${slug}\`).then((r) => r.json());
   return { article, comments, related };
 }`,
-        `import { Repository } from 'typeorm';
+          errors: [{ messageId: 'sequential', line: 2, column: 3 }],
+        },
+        {
+          code: `import { Repository } from 'typeorm';
 
 export class ReportService {
   constructor(private readonly users: Repository<User>, private readonly invoices: Repository<Invoice>) {}
@@ -78,6 +85,8 @@ export class ReportService {
     return { members, unpaid };
   }
 }`,
+          errors: [{ messageId: 'sequential', line: 7, column: 5 }],
+        },
       ],
       valid: [
         `import { prisma } from './db';

@@ -30,12 +30,16 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `import { readFile } from 'node:fs/promises';
+        {
+          code: `import { readFile } from 'node:fs/promises';
 
 export async function loadAll(paths: string[]) {
   return Promise.all(paths.map((path) => readFile(path, 'utf8')));
 }`,
-        `import fs from 'node:fs';
+          errors: [{ messageId: 'unbounded', line: 4, column: 10 }],
+        },
+        {
+          code: `import fs from 'node:fs';
 import path from 'node:path';
 
 export async function copyUploads(dir: string, target: string) {
@@ -44,7 +48,10 @@ export async function copyUploads(dir: string, target: string) {
     await fs.promises.copyFile(path.join(dir, name), path.join(target, name));
   }));
 }`,
-        `import { promisify } from 'node:util';
+          errors: [{ messageId: 'unbounded', line: 6, column: 9 }],
+        },
+        {
+          code: `import { promisify } from 'node:util';
 import { execFile } from 'node:child_process';
 
 const run = promisify(execFile);
@@ -52,6 +59,8 @@ const run = promisify(execFile);
 export function thumbnails(images: string[]) {
   return Promise.allSettled(images.map((image) => run('convert', [image, '-resize', '200x200', image + '.thumb.png'])));
 }`,
+          errors: [{ messageId: 'unbounded', line: 7, column: 10 }],
+        },
       ],
       valid: [
         `import pLimit from 'p-limit';

@@ -28,7 +28,8 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `import DataLoader from 'dataloader';
+        {
+          code: `import DataLoader from 'dataloader';
 
 const userLoader = new DataLoader(batchUsers);
 
@@ -39,11 +40,16 @@ export async function authors(posts: Post[]) {
   }
   return result;
 }`,
-        `export async function members(team, ctx) {
+          errors: [{ messageId: 'sequential', line: 8, column: 23 }],
+        },
+        {
+          code: `export async function members(team, ctx) {
   const users = [];
   for (const id of team.memberIds) users.push(await ctx.loaders.user.load(id));
   return users;
 }`,
+          errors: [{ messageId: 'sequential', line: 3, column: 53 }],
+        },
       ],
       valid: [
         `import DataLoader from 'dataloader';

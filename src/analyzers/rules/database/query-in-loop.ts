@@ -57,7 +57,8 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `import { PrismaClient } from '@prisma/client';
+        {
+          code: `import { PrismaClient } from '@prisma/client';
 
 const prisma = new PrismaClient();
 
@@ -69,6 +70,8 @@ export async function invoiceLines(orders: Order[]) {
   }
   return lines;
 }`,
+          errors: [{ messageId: 'perItem', line: 8, column: 28 }],
+        },
         {
           code: `const { User } = require('../models');
 
@@ -76,8 +79,10 @@ async function loadAuthors(posts) {
   return Promise.all(posts.map(async (post) => User.findByPk(post.authorId)));
 }`,
           filename: 'src/services/posts.js',
+          errors: [{ messageId: 'perItemConcurrent', line: 4, column: 48 }],
         },
-        `import { Repository } from 'typeorm';
+        {
+          code: `import { Repository } from 'typeorm';
 import { InjectRepository } from '@nestjs/typeorm';
 
 export class StockService {
@@ -89,7 +94,10 @@ export class StockService {
     }
   }
 }`,
-        `import knex from 'knex';
+          errors: [{ messageId: 'perItem', line: 9, column: 13 }],
+        },
+        {
+          code: `import knex from 'knex';
 
 const db = knex({ client: 'pg' });
 
@@ -98,7 +106,10 @@ export async function importRows(rows: Row[]) {
     await db('events').insert({ kind: row.kind, at: row.at });
   }
 }`,
-        `import { Pool } from 'pg';
+          errors: [{ messageId: 'perItem', line: 7, column: 11 }],
+        },
+        {
+          code: `import { Pool } from 'pg';
 
 const pool = new Pool();
 
@@ -110,7 +121,10 @@ export async function prices(skus: string[]) {
   }
   return result;
 }`,
-        `import Redis from 'ioredis';
+          errors: [{ messageId: 'perItem', line: 8, column: 28 }],
+        },
+        {
+          code: `import Redis from 'ioredis';
 
 const redis = new Redis();
 
@@ -119,7 +133,10 @@ export async function sessions(ids: string[]) {
   for (const id of ids) found.push(await redis.get(\`session:\${id}\`));
   return found;
 }`,
-        `import mongoose from 'mongoose';
+          errors: [{ messageId: 'perItem', line: 7, column: 42 }],
+        },
+        {
+          code: `import mongoose from 'mongoose';
 
 const Category = mongoose.model('Category', new mongoose.Schema({ parent: String }));
 
@@ -137,7 +154,10 @@ export async function descendants(rootId: string) {
   }
   return all;
 }`,
-        `import { prisma } from './db';
+          errors: [{ messageId: 'perItem', line: 11, column: 28 }],
+        },
+        {
+          code: `import { prisma } from './db';
 
 // Reads inside a transaction still cost one round trip each.
 export async function totals(orderIds: string[]) {
@@ -150,7 +170,10 @@ export async function totals(orderIds: string[]) {
     return sum;
   });
 }`,
-        `import { prisma } from './db';
+          errors: [{ messageId: 'perItem', line: 8, column: 27 }],
+        },
+        {
+          code: `import { prisma } from './db';
 
 export async function render(rows: Row[]) {
   const out = [];
@@ -160,7 +183,10 @@ export async function render(rows: Row[]) {
   }
   return out;
 }`,
-        `import { prisma } from './db';
+          errors: [{ messageId: 'invariant', line: 6, column: 28 }],
+        },
+        {
+          code: `import { prisma } from './db';
 
 async function loadComments(postId: string) {
   return prisma.comment.findMany({ where: { postId } });
@@ -171,7 +197,10 @@ export async function withComments(posts: Post[]) {
   for (const post of posts) post.comments = await loadComments(post.id);
   return posts;
 }`,
-        `import { prisma } from './db';
+          errors: [{ messageId: 'helper', line: 9, column: 51 }],
+        },
+        {
+          code: `import { prisma } from './db';
 
 // A recursive walk: one query per node of the tree.
 export async function subtree(id: string): Promise<string[]> {
@@ -180,6 +209,8 @@ export async function subtree(id: string): Promise<string[]> {
   for (const child of children) ids.push(...(await subtree(child.id)));
   return ids;
 }`,
+          errors: [{ messageId: 'recursive', line: 7, column: 52 }],
+        },
         {
           code: `const { Post } = require('../models');
 
@@ -188,8 +219,10 @@ async function feed() {
   return Promise.all(posts.map(async (post) => ({ post, author: await post.getAuthor() })));
 }`,
           filename: 'src/feed.js',
+          errors: [{ messageId: 'relation', line: 5, column: 71 }],
         },
-        `import Database from 'better-sqlite3';
+        {
+          code: `import Database from 'better-sqlite3';
 
 const db = new Database('app.db');
 const insert = db.prepare('INSERT INTO events (kind, at) VALUES (?, ?)');
@@ -198,6 +231,8 @@ const insert = db.prepare('INSERT INTO events (kind, at) VALUES (?, ?)');
 export function record(events: Event[]) {
   for (const event of events) insert.run(event.kind, event.at);
 }`,
+          errors: [{ messageId: 'perItemSync', line: 8, column: 31 }],
+        },
         {
           code: `import { prisma } from './db';
 
@@ -210,7 +245,10 @@ export async function enrich(orders: Order[]) {
     order.label = \`\${customer?.name}: \${product?.title}\`;
   }
 }`,
-          count: 2,
+          errors: [
+            { messageId: 'perItem', line: 6, column: 7 },
+            { messageId: 'perItem', line: 7, column: 7 },
+          ],
         },
       ],
       valid: [

@@ -34,7 +34,8 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `import { ApolloServer } from '@apollo/server';
+        {
+          code: `import { ApolloServer } from '@apollo/server';
 import { prisma } from './db';
 
 const resolvers = {
@@ -47,7 +48,10 @@ const resolvers = {
 };
 
 export const server = new ApolloServer({ typeDefs, resolvers });`,
-        `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+          errors: [{ messageId: 'perParent', line: 9, column: 25 }],
+        },
+        {
+          code: `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
@@ -60,7 +64,10 @@ export class PostResolver {
     return this.users.findOneBy({ id: post.authorId });
   }
 }`,
-        `import { objectType } from 'nexus';
+          errors: [{ messageId: 'perParent', line: 11, column: 12 }],
+        },
+        {
+          code: `import { objectType } from 'nexus';
 
 export const Order = objectType({
   name: 'Order',
@@ -71,6 +78,8 @@ export const Order = objectType({
     });
   },
 });`,
+          errors: [{ messageId: 'perParent', line: 8, column: 39 }],
+        },
       ],
       valid: [
         `import { ApolloServer } from '@apollo/server';

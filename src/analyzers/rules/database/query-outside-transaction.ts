@@ -32,7 +32,8 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `import { PrismaClient } from '@prisma/client';
+        {
+          code: `import { PrismaClient } from '@prisma/client';
 
 const prisma = new PrismaClient();
 
@@ -42,7 +43,10 @@ export async function transfer(from: string, to: string, amount: number) {
     await prisma.account.update({ where: { id: to }, data: { balance: { increment: amount } } });
   });
 }`,
-        `import knex from 'knex';
+          errors: [{ messageId: 'write', line: 8, column: 11 }],
+        },
+        {
+          code: `import knex from 'knex';
 
 const db = knex({ client: 'pg' });
 
@@ -53,6 +57,8 @@ export async function archive(id: number) {
     await trx('orders').where({ id }).del();
   });
 }`,
+          errors: [{ messageId: 'write', line: 8, column: 11 }],
+        },
         {
           code: `const { sequelize, User, Profile } = require('../models');
 
@@ -64,6 +70,7 @@ async function register(data) {
   });
 }`,
           filename: 'src/services/users.js',
+          errors: [{ messageId: 'write', line: 6, column: 11 }],
         },
       ],
       valid: [

@@ -34,7 +34,8 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `export async function profiles(userIds: string[]) {
+        {
+          code: `export async function profiles(userIds: string[]) {
   const result = [];
   for (const userId of userIds) {
     const response = await fetch(\`https://api.example.com/users/\${userId}\`);
@@ -42,19 +43,28 @@ export default defineRule({
   }
   return result;
 }`,
-        `import axios from 'axios';
+          errors: [{ messageId: 'sequential', line: 4, column: 28 }],
+        },
+        {
+          code: `import axios from 'axios';
 
 export async function notify(subscribers: Subscriber[], event: Event) {
   for (const subscriber of subscribers) {
     await axios.post(subscriber.webhookUrl, event);
   }
 }`,
-        `import got from 'got';
+          errors: [{ messageId: 'sequential', line: 5, column: 11 }],
+        },
+        {
+          code: `import got from 'got';
 
 export async function prices(skus: string[]) {
   return Promise.all(skus.map((sku) => got(\`https://pricing.internal/sku/\${sku}\`).json()));
 }`,
-        `import { HttpService } from '@nestjs/axios';
+          errors: [{ messageId: 'concurrent', line: 4, column: 40 }],
+        },
+        {
+          code: `import { HttpService } from '@nestjs/axios';
 import { firstValueFrom } from 'rxjs';
 
 export class GeoService {
@@ -69,7 +79,10 @@ export class GeoService {
     return points;
   }
 }`,
-        `async function fetchJson(url: string) {
+          errors: [{ messageId: 'sequential', line: 10, column: 45 }],
+        },
+        {
+          code: `async function fetchJson(url: string) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(response.statusText);
   return response.json();
@@ -80,13 +93,18 @@ export async function profiles(ids: string[]) {
   for (const id of ids) result.push(await fetchJson(\`/api/users/\${id}\`));
   return result;
 }`,
-        `import ky from 'ky';
+          errors: [{ messageId: 'sequential', line: 9, column: 43 }],
+        },
+        {
+          code: `import ky from 'ky';
 
 export function warm(urls: string[]) {
   urls.forEach(async (url) => {
     await ky.get(url);
   });
 }`,
+          errors: [{ messageId: 'concurrent', line: 5, column: 11 }],
+        },
       ],
       valid: [
         `// Pagination: each request follows the next link of the previous response.

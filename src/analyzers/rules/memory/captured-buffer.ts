@@ -44,17 +44,23 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `import { readFileSync } from 'node:fs';
+        {
+          code: `import { readFileSync } from 'node:fs';
 
 export function watchUpload(path: string) {
   const data = readFileSync(path);
   setInterval(() => console.log('upload size', data.length), 10_000);
 }`,
-        `export async function download(url: string) {
+          errors: [{ messageId: 'captured', line: 5, column: 48 }],
+        },
+        {
+          code: `export async function download(url: string) {
   const body = await (await fetch(url)).arrayBuffer();
   process.on('exit', () => console.log('downloaded', body.byteLength, 'bytes'));
   return new Uint8Array(body)[0];
 }`,
+          errors: [{ messageId: 'captured', line: 3, column: 54 }],
+        },
       ],
       valid: [
         `// Only the size is captured.

@@ -48,6 +48,7 @@ app.get('/report', (req, res) => {
   process.on('exit', () => console.log('report for', req.query.id, 'unfinished'));
   res.send('started');
 });`,
+          errors: [{ messageId: 'leak', line: 5, column: 3 }],
         },
         {
           code: `import { useEffect } from 'react';
@@ -57,6 +58,7 @@ export function useWindowWidth(onChange: (width: number) => void) {
     window.addEventListener('resize', () => onChange(window.innerWidth));
   }, [onChange]);
 }`,
+          errors: [{ messageId: 'effect', line: 5, column: 5 }],
         },
         {
           code: `import { EventEmitter } from 'node:events';
@@ -67,6 +69,7 @@ export function track(jobs: Array<{ id: string }>) {
     bus.on('done', (id: string) => { if (id === job.id) console.log('finished', job.id); });
   }
 }`,
+          errors: [{ messageId: 'leak', line: 6, column: 5 }],
         },
       ],
       valid: [

@@ -50,7 +50,8 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `import express from 'express';
+        {
+          code: `import express from 'express';
 
 const app = express();
 const userCache = new Map<string, Promise<unknown>>();
@@ -63,7 +64,10 @@ app.get('/users/:id', async (req, res) => {
   }
   res.json(await user);
 });`,
-        `import express from 'express';
+          errors: [{ messageId: 'grows', line: 10, column: 5 }],
+        },
+        {
+          code: `import express from 'express';
 
 const app = express();
 const compiled: Record<string, RegExp> = {};
@@ -73,6 +77,8 @@ app.get('/search', (req, res) => {
   const pattern = compiled[q] ?? (compiled[q] = new RegExp(q, 'i'));
   res.json(['alpha', 'beta'].filter((word) => pattern.test(word)));
 });`,
+          errors: [{ messageId: 'grows', line: 8, column: 35 }],
+        },
       ],
       valid: [
         `// Keyed by what the program passes (patterns it defines), not by request data: bounded by the program.

@@ -47,6 +47,7 @@ export function useNow(every: number) {
   }, [every]);
   return now;
 }`,
+          errors: [{ messageId: 'discarded', line: 6, column: 5 }],
         },
         {
           code: `export class Poller {
@@ -57,6 +58,7 @@ export function useNow(every: number) {
     }, 5000);
   }
 }`,
+          errors: [{ messageId: 'instance', line: 4, column: 5 }],
         },
         {
           code: `import express from 'express';
@@ -66,6 +68,7 @@ app.post('/jobs/:id/watch', (req, res) => {
   const timer = setInterval(() => console.log('still running', req.params.id), 1000);
   res.json({ watching: true, timer: String(timer) });
 });`,
+          errors: [{ messageId: 'neverCleared', line: 5, column: 17 }],
         },
       ],
       valid: [

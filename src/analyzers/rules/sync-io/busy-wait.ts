@@ -27,21 +27,30 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `export function sleep(ms: number) {
+        {
+          code: `export function sleep(ms: number) {
   const end = Date.now() + ms;
   while (Date.now() < end) {}
 }`,
-        `export function pause(ms) {
+          errors: [{ messageId: 'spin', line: 3, column: 3 }],
+        },
+        {
+          code: `export function pause(ms) {
   const start = performance.now();
   do {
     // wait
   } while (performance.now() - start < ms);
 }`,
-        `export function waitUntil(deadline: number) {
+          errors: [{ messageId: 'spin', line: 3, column: 3 }],
+        },
+        {
+          code: `export function waitUntil(deadline: number) {
   for (;;) {
     if (new Date().getTime() >= deadline) break;
   }
 }`,
+          errors: [{ messageId: 'spin', line: 2, column: 3 }],
+        },
       ],
       valid: [
         `import { setTimeout as sleep } from 'node:timers/promises';

@@ -48,6 +48,7 @@ export async function loadTemplate(name: string) {
   const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
   return html.replace('{{year}}', String(new Date().getFullYear()));
 }`,
+          errors: [{ messageId: 'blocking', line: 4, column: 16 }],
           output: `import fs from 'node:fs';
 
 export async function loadTemplate(name: string) {
@@ -61,6 +62,7 @@ export async function loadTemplate(name: string) {
 export async function readConfig(name: string) {
   return JSON.parse(readFileSync(\`config/\${name}.json\`, 'utf8'));
 }`,
+          errors: [{ messageId: 'blocking', line: 4, column: 21 }],
           output: `import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
@@ -74,6 +76,7 @@ export async function readConfig(name: string) {
 export async function currentCommit() {
   return execSync('git rev-parse HEAD').toString().trim();
 }`,
+          errors: [{ messageId: 'blocking', line: 4, column: 10 }],
         },
         {
           code: `import fs from 'node:fs';
@@ -95,6 +98,7 @@ export async function update(next: { version: number }) {
 process.on('exit', () => {
   save();
 });`,
+          errors: [{ messageId: 'blocking', line: 9, column: 3 }],
         },
         {
           code: `import fs from 'node:fs';
@@ -106,6 +110,7 @@ export async function claim(lock: string) {
   fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
   return true;
 }`,
+          errors: [{ messageId: 'blocking', line: 7, column: 3 }],
         },
         {
           code: `const crypto = require('crypto');
@@ -114,6 +119,7 @@ async function hashPassword(password, salt) {
   return crypto.pbkdf2Sync(password, salt, 100000, 64, 'sha512');
 }`,
           filename: 'src/auth.js',
+          errors: [{ messageId: 'blocking', line: 4, column: 10 }],
         },
       ],
       valid: [

@@ -26,7 +26,8 @@ export default defineRule({
     },
     examples: {
       invalid: [
-        `import fs from 'node:fs';
+        {
+          code: `import fs from 'node:fs';
 import { WebSocketServer } from 'ws';
 
 const wss = new WebSocketServer({ port: 8080 });
@@ -35,12 +36,17 @@ wss.on('connection', (socket) => {
     fs.appendFileSync('messages.log', data + '\\n');
   });
 });`,
-        `import { execSync } from 'node:child_process';
+          errors: [{ messageId: 'blocking', line: 7, column: 5 }],
+        },
+        {
+          code: `import { execSync } from 'node:child_process';
 
 setInterval(() => {
   const load = execSync('uptime').toString();
   metrics.gauge('load', parseFloat(load.split('load average:')[1]));
 }, 1000);`,
+          errors: [{ messageId: 'blocking', line: 4, column: 16 }],
+        },
       ],
       valid: [
         `import fs from 'node:fs';

@@ -44,6 +44,7 @@ app.get('/invoices/:id', async (req, res) => {
   const template = fs.readFileSync('templates/invoice.html', 'utf8');
   res.send(template.replace('{{id}}', req.params.id));
 });`,
+          errors: [{ messageId: 'blocking', line: 7, column: 20 }],
           output: `import fs from 'node:fs';
 import express from 'express';
 
@@ -65,6 +66,7 @@ router.get('/avatars/:user', (req, res) => {
   const image = fs.readFileSync(\`uploads/\${req.params.user}.png\`);
   res.type('png').send(image);
 });`,
+          errors: [{ messageId: 'blockingSyncHandler', line: 8, column: 17 }],
         },
         {
           code: `import fs from 'node:fs';
@@ -75,6 +77,7 @@ router.post('/upload', upload.array('files'), async (req, res) => {
   req.files.forEach((file) => fs.writeFileSync(path.join('uploads', file.originalname), file.buffer));
   res.sendStatus(201);
 });`,
+          errors: [{ messageId: 'blocking', line: 6, column: 31 }],
         },
         {
           code: `import { execSync } from 'node:child_process';
@@ -87,6 +90,7 @@ export class StatusController {
     return { commit: execSync('git rev-parse HEAD').toString().trim() };
   }
 }`,
+          errors: [{ messageId: 'blockingSyncHandler', line: 8, column: 22 }],
         },
         {
           code: `import crypto from 'node:crypto';
@@ -97,6 +101,7 @@ export async function POST(request: Request) {
   return Response.json({ hash: hash.toString('hex') });
 }`,
           filename: 'app/api/hash/route.ts',
+          errors: [{ messageId: 'blocking', line: 5, column: 16 }],
         },
         {
           code: `const fs = require('fs');
@@ -107,6 +112,7 @@ app.use(async (ctx, next) => {
   await next();
 });`,
           filename: 'src/server.js',
+          errors: [{ messageId: 'blocking', line: 4, column: 16 }],
           output: `const fs = require('fs');
 
 app.use(async (ctx, next) => {
@@ -123,6 +129,7 @@ http.createServer((req, res) => {
   const body = zlib.gzipSync(JSON.stringify(report()));
   res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(body);
 }).listen(8080);`,
+          errors: [{ messageId: 'blockingSyncHandler', line: 5, column: 16 }],
         },
         {
           code: `import fs from 'node:fs';
@@ -135,7 +142,10 @@ fastify.route({
     return names.filter((n) => fs.existsSync(\`reports/\${n}/done\`));
   },
 });`,
-          count: 2,
+          errors: [
+            { messageId: 'blocking', line: 7, column: 19 },
+            { messageId: 'blocking', line: 8, column: 32 },
+          ],
           output: `import fs from 'node:fs';
 
 fastify.route({
