@@ -140,7 +140,7 @@ export async function run(dir: string, name: string, body: string) {
   return readFileSync(path.join(dir, 'fixture.txt'), 'utf8').toUpperCase();
 }`;
     fs.writeFileSync(path.join(dir, 'fixture.txt'), 'fixture text');
-    const found = await tester.invalid({
+    await tester.invalid({
       code: before,
       errors: [
         { messageId: 'blocking', line: 5, column: 3 },
@@ -166,7 +166,6 @@ export async function run(dir: string, name: string, body: string) {
         ],
       },
     });
-    expect(found).toHaveLength(3);
   });
 
   it("CommonJS destructuring: adds `const { stat } = require('fs/promises')`", async () => {

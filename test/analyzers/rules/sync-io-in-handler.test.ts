@@ -245,9 +245,9 @@ describe('sync-io-in-handler and sync-io-in-async never report the same call', (
   it('one finding for a blocking call in an async handler, from the handler rule', () => {
     const code = `import fs from 'fs';\napp.get('/a', async (req, res) => { res.send(fs.readFileSync('a.txt')); });\nexport async function job() { return fs.readFileSync('b.txt'); }`;
     const found = findings(code, { rules: [ruleNamed('sync-io-in-async'), ruleNamed(rule)] });
-    expect(found.map((f) => [f.rule, f.range.start.line])).toEqual([
-      [rule, 2],
-      ['sync-io-in-async', 3],
+    expect(found.map((f) => [f.rule, f.messageId, f.range.start.line, f.range.start.column])).toEqual([
+      [rule, 'blocking', 2, 46],
+      ['sync-io-in-async', 'blocking', 3, 38],
     ]);
   });
 
