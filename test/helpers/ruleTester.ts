@@ -117,18 +117,15 @@ export function ruleTester(ruleId: string): RuleTester {
   };
 
   const run: RuleTester['run'] = ({ valid: validCases = [], invalid: invalidCases = [] }) => {
+    const validObjects = validCases.map((c) => (typeof c === 'string' ? { code: c } : c));
     const seen = new Set<string>();
-    const once = (testCase: ValidCase): void => {
+    for (const testCase of [...validObjects, ...invalidCases]) {
       const key = JSON.stringify([testCase.code, testCase.filename, testCase.files, testCase.options]);
       if (seen.has(key)) throw new Error(`a duplicate case: ${testCase.name ?? testCase.code}`);
       seen.add(key);
-    };
-    for (const testCase of validCases.map((c) => (typeof c === 'string' ? { code: c } : c))) {
-      once(testCase);
-      it(testCase.name ?? testCase.code, () => valid(testCase));
     }
+    for (const testCase of validObjects) it(testCase.name ?? testCase.code, () => valid(testCase));
     for (const testCase of invalidCases) {
-      once(testCase);
       it(testCase.name ?? testCase.code, async () => {
         await invalid(testCase);
       });
