@@ -1,6 +1,7 @@
 import type { ts } from './ts';
 import type { Category, FixKind, Rating, Severity, TextEdit } from './finding';
 import type { FileFacts } from './facts/fileFacts';
+import type { FileKind } from './facts/fileKinds';
 
 /**
  * The node types a visitor can subscribe to, by `ts.SyntaxKind` name. One walk of the raw
@@ -76,6 +77,23 @@ export interface ValidExample {
   filename?: string;
 }
 
+/**
+ * Where a rule applies, as data: the engine runs the rule only on the files it applies to, and the
+ * generated docs say where it is not reported. What depends on a node's position (module level, a
+ * `main()`) stays in the rule: it is not a property of the file.
+ */
+export interface RuleScope {
+  /** Kinds of file the rule is not run on (see facts/fileKinds.ts). */
+  skip?: readonly FileKind[];
+  /**
+   * Text without which the rule cannot fire: it runs only on files that contain at least one of
+   * these strings. Checked before the walk, so a file without any costs the rule nothing.
+   */
+  triggers?: readonly string[];
+  /** A pattern the file's text must match as well (checked like `triggers`). */
+  requires?: RegExp;
+}
+
 export interface RuleMeta {
   /** kebab-case, equal to the file name. */
   id: string;
@@ -91,6 +109,8 @@ export interface RuleMeta {
   /** The strongest fix the rule can offer. */
   fix: FixKind;
   defaultSeverity?: Severity;
+  /** Where the rule applies (default: every file). */
+  scope?: RuleScope;
   /** Message templates by id; `{{name}}` is replaced from the report's data. */
   messages: Record<string, string>;
   examples: {

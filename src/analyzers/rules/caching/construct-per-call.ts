@@ -12,7 +12,7 @@ import {
   usageOf,
   type Construction,
 } from '../../facts/constructions';
-import { isComponentRender, isTestFile } from '../../facts/lifetime';
+import { isComponentRender } from '../../facts/lifetime';
 import { repeatedBy, repeatedCalls } from '../../facts/loops';
 import { iterationScale, scaleOf } from '../../facts/collections';
 import type { FileFacts } from '../../facts/fileFacts';
@@ -39,6 +39,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.'] },
     messages: {
       regexp:
         '`{{code}}` compiles the same pattern on every call of {{fn}}, which {{why}}. Build the RegExp once at module level and reuse it.',
@@ -118,9 +119,6 @@ app.get('/slug/:s', (req, res) => res.send(/^[a-z0-9-]+$/.test(req.params.s)));`
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('RegExp') && !file.text.includes('Intl.')) return {};
     return {
       NewExpression(node) {
         // Cheap syntax first; the full recognition (which may ask the type checker) last.

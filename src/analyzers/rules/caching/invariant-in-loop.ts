@@ -16,7 +16,6 @@ import {
 import { iterationStatement, repeatedBy, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 /** Functions that list an object's keys or entries in a fresh array. */
 const KEY_LISTERS: ReadonlySet<string> = new Set(['keys', 'values', 'entries', 'getOwnPropertyNames']);
@@ -43,6 +42,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.', 'JSON.parse', '.sort(', '.toSorted('] },
     messages: {
       regexp: '`{{code}}` compiles the same pattern on every {{loop}}. Build the RegExp once before the loop and reuse it.',
       intl: '`new Intl.{{ctor}}(…)` is built again with the same arguments on every {{loop}}: resolving the locale and loading its data costs far more than using the object. Create it once before the loop.',
@@ -162,16 +162,6 @@ export function compile(words: string[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (
-      !file.text.includes('RegExp') &&
-      !file.text.includes('Intl.') &&
-      !file.text.includes('JSON.parse') &&
-      !file.text.includes('.sort(') &&
-      !file.text.includes('.toSorted(')
-    )
-      return {};
 
     const handle = (construction: Construction): void => {
       const iterations = repeatedBy(construction.node);

@@ -5,7 +5,6 @@ import { scaleOf } from '../../facts/collections';
 import { comparatorIteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 /** Methods that build a new string, array or object from their receiver: the allocating part of a key. */
 const DERIVING_METHODS: ReadonlySet<string> = new Set([
@@ -66,6 +65,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.sort(', '.toSorted('] },
     messages: {
       key: "`{{key}}` is rebuilt for both items on every comparison: the comparator runs about n·log₂ n times, so each item's key is derived some 2·log₂ n times. Compute the keys once (map each item to `[key, item]`, sort the pairs, map back), or cache them in a Map.",
     },
@@ -99,9 +99,6 @@ export function letters() {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('.sort(') && !file.text.includes('.toSorted(')) return {};
     const check = (fn: ts.ArrowFunction | ts.FunctionExpression): void => {
       if (fn.parameters.length !== 2) return;
       const [first, second] = fn.parameters.map((p) => p.name);

@@ -6,7 +6,6 @@ import { camelName, resolve, uniqueName } from '../../facts/dataflow';
 import { isProcessConstant } from '../../facts/constants';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -42,6 +41,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       read: '`{{call}}` reads {{file}} from disk on every request to this handler, though the path never changes. Read it once at start-up (module level) or cache the promise of the first read.',
       readSync:
@@ -120,7 +120,6 @@ app.get('/fixture', (req, res) => res.send(fs.readFileSync('fixtures/user.json',
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       CallExpression(call) {
         const name = calleeName(call);

@@ -12,7 +12,6 @@ import {
 } from '../../facts/ast';
 import { isValueReference, resolve, type Declaration } from '../../facts/dataflow';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 /** Names of calls that only look something up: a second identical one should give the same answer. */
 const READ_NAME = /^(get|find|fetch|load|read|query|select|list|count|lookup|retrieve|search|exists|has|describe|stat|head)([A-Z_0-9]|$)/;
@@ -46,6 +45,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['await'] },
     messages: {
       repeated:
         '`await {{call}}` repeats the identical call made at line {{line}} of this function, and nothing in between can change its answer: a second round trip for the same result. {{reuse}}',
@@ -94,9 +94,6 @@ export async function walk(db: { findNode(id: string): Promise<{ next: string }>
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('await')) return {};
     const byFunction = new Map<FunctionLike, Map<string, AwaitedCall>>();
     return {
       AwaitExpression(node) {

@@ -3,7 +3,6 @@ import { defineRule } from '../../rule';
 import { calleeName, enclosingFunction, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from '../../facts/ast';
 import { lookup, resolve } from '../../facts/dataflow';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -29,6 +28,7 @@ export default defineRule({
     impact: 'high',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       overlapping:
         '`{{name}}` calls itself {{count}} times per call with overlapping arguments ({{calls}}): the same sub-problems are solved over and over — exponential time. Memoize it (a Map from arguments to result) or compute it bottom-up.',
@@ -86,7 +86,6 @@ export function factorial(n: number): number {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     // Self-calls by function, gathered from the one walk (a call whose callee names its own enclosing function).
     const selfCallsOf = new Map<FunctionLike, ts.CallExpression[]>();
     const names = new Map<FunctionLike, ts.Identifier | null>();

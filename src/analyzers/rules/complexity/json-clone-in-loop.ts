@@ -4,7 +4,6 @@ import { calleeName, skipParens, skipParensUp } from '../../facts/ast';
 import { contains, lookup, references, resolve, useOf, type Declaration } from '../../facts/dataflow';
 import { isTinyIteration } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -26,6 +25,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['JSON.parse', 'structuredClone'] },
     messages: {
       grows:
         '`{{code}}` deep-copies all of `{{value}}` on every {{loop}} while `{{value}}` keeps growing: the k-th pass copies k items, O(n²) over the loop. Copy once before the loop and mutate the copy, or copy only the part that changes.',
@@ -70,9 +70,6 @@ export function drafts(titles: string[], template: { title: string; tags: string
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('JSON.parse') && !file.text.includes('structuredClone')) return {};
     return {
       CallExpression(call) {
         const copied = clonedValue(call);

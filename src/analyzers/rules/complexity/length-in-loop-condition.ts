@@ -5,7 +5,6 @@ import { camelName, contains, insertionPoint, isInvariantIn, uniqueName } from '
 import { isSmallList } from '../../facts/collections';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 /** `Object.*(x)` calls that build an array of every key, value or entry. */
 const OBJECT_LISTERS: ReadonlySet<string> = new Set(['keys', 'values', 'entries', 'getOwnPropertyNames']);
@@ -30,6 +29,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       invariant:
         '`{{code}}` builds a whole array on every check of this loop condition, just to count it — O(n) per pass for a number that does not change inside the loop. Count once before the loop.',
@@ -75,7 +75,6 @@ export function firstEmpty(rows: string[][]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     // Loop statements are few; their conditions are small: look for `.length` there only.
     const inspect = (loop: ts.ForStatement | ts.WhileStatement | ts.DoStatement, condition: ts.Expression | undefined): void => {
       if (!condition) return;

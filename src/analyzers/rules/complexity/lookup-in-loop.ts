@@ -36,7 +36,6 @@ import {
 import { isTinyIteration as isTiny, iterationStatement, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact, eachPass, loopNoun } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -82,6 +81,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'safe',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       set: '`{{call}}` scans all of `{{array}}` for every {{loop}}: O(n·m) comparisons. Build `new Set({{array}})` once before the loop and ask `.has(…)` — one hash lookup per check.',
       map: '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons. Index it once before the loop — `new Map({{array}}.map((x) => [x.{{key}}, x]))` — and use `.get(…)`.',
@@ -205,7 +205,6 @@ function mentions(texts, needle) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

@@ -6,7 +6,6 @@ import { iterationScale, scaleOf } from '../../facts/collections';
 import type { FileFacts } from '../../facts/fileFacts';
 import { isTinyIteration as isTiny, type Iteration } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -53,6 +52,7 @@ export default defineRule({
     impact: 'high',
     effort: 'medium',
     fix: 'suggestion',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       join: 'For every {{outer}}, this scans all of `{{inner}}` for `{{test}}`: O(n·m) comparisons. Index `{{inner}}` by {{key}} in a Map once before the outer loop and look each match up with `.get(…)`.',
       group:
@@ -159,7 +159,6 @@ export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: s
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     const reported = new Set<ts.Node>();
 
     return {

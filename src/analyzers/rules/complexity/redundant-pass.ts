@@ -4,7 +4,6 @@ import { calleeName, readsArguments, receiverOf, skipParens, skipParensUp } from
 import { createsFreshArray, scaleOf } from '../../facts/collections';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -26,6 +25,7 @@ export default defineRule({
     impact: 'low',
     effort: 'low',
     fix: 'suggestion',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       find: '`{{code}}` tests every item of `{{list}}` and copies every match, to use only the first. `{{list}}.find(…)` stops at the first match.',
       findLast:
@@ -73,7 +73,6 @@ export function overdueCount(invoices: Array<{ due: number }>, now: number) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

@@ -6,7 +6,6 @@ import { isSmallList, iterationScale, scaleOf } from '../../facts/collections';
 import { isTinyIteration, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -33,6 +32,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.shift(', '.unshift(', '.splice('] },
     messages: {
       shift:
         '`{{list}}.shift()` takes from the front of a queue that this loop also pushes to: once the queue is long (past roughly 16,000–32,000 items V8 can no longer trim it in place) every shift copies all remaining items, O(n²) to drain. Read with a moving index (`{{list}}[head++]`) or use a deque.',
@@ -116,9 +116,6 @@ export function pathOf(node: { name: string; parent?: unknown }) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('.shift(') && !file.text.includes('.unshift(') && !file.text.includes('.splice(')) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

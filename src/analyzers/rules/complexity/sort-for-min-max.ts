@@ -3,7 +3,6 @@ import { defineRule } from '../../rule';
 import { calleeName, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
 import { createsFreshArray, listBehindCopy, scaleOf } from '../../facts/collections';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -26,6 +25,7 @@ export default defineRule({
     impact: 'low',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.sort(', '.toSorted('] },
     messages: {
       pick: '`.{{code}}` sorts all of `{{list}}`{{mutates}} — O(n·log n) comparisons — to use only its {{which}} item. One pass finds it with n − 1 comparisons: `{{list}}.reduce((best, x) => (compare(x, best) < 0 ? x : best))`.',
     },
@@ -59,9 +59,6 @@ export function runnerUp(scores: number[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('.sort(') && !file.text.includes('.toSorted(')) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

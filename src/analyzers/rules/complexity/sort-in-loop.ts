@@ -5,7 +5,6 @@ import { contains, isValueReference, references, resolve, useOf, type Declaratio
 import { isSmallList, listBehindCopy } from '../../facts/collections';
 import { isTinyIteration as isTiny } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 export default defineRule({
   meta: {
@@ -26,6 +25,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.sort(', '.toSorted('] },
     messages: {
       invariant:
         '`{{call}}` sorts the same, unchanged `{{list}}` on every {{loop}}: O(n·log n) comparator calls per pass for the same order. Sort it once before the loop.',
@@ -79,9 +79,6 @@ export function sortedRows(rows: number[][]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('.sort(') && !file.text.includes('.toSorted(')) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

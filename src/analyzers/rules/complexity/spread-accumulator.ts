@@ -6,7 +6,6 @@ import { declarationKind, hasRecordName, isKnownArray, isSmallList, iterationSca
 import { isTinyIteration, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -57,6 +56,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'safe',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       reduceArray:
         '`[...{{acc}}, …]` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items. Push onto the accumulator instead: `({{acc}}.push(…), {{acc}})`.',
@@ -171,7 +171,6 @@ export function joinAll(parts: string[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
 
     const reportLiteral = (literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression, accumulatorName: ts.Identifier): void => {
       const site = siteOf(literal, accumulatorName, file);

@@ -1,8 +1,6 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { dottedName, enclosingFunction, referencedNames, skipParens, skipParensUp } from '../../facts/ast';
-import { isWorkerThreadFile } from '../../facts/context';
-import { isTestOrFixtureFile } from '../../facts/perItem';
 
 export default defineRule({
   meta: {
@@ -21,6 +19,7 @@ export default defineRule({
     impact: 'high',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'worker-threads'] },
     messages: {
       mainThread:
         'Atomics.wait blocks the main thread until it is notified or times out: the event loop stops for the whole wait (browsers throw). Use await Atomics.waitAsync(…).value or await setTimeout(ms), or wait in a worker thread',
@@ -60,8 +59,6 @@ export const LE_ATOMICS_WAIT = (heap: Int32Array, offset: number, value: number,
     },
   },
   check(context) {
-    const { file } = context;
-    if (file.isScriptOrTooling || isTestOrFixtureFile(file.fileName) || isWorkerThreadFile(file.fileName, file.text)) return {};
     return {
       CallExpression(call) {
         if (dottedName(call.expression) !== 'Atomics.wait') return;

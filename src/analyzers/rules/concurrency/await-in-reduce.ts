@@ -1,7 +1,6 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, isAsyncFunction, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from '../../facts/ast';
-import { isTestOrFixtureFile } from '../../facts/perItem';
 
 export default defineRule({
   meta: {
@@ -22,6 +21,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
       promiseAccumulator:
         'This async reduce callback uses its accumulator `{{acc}}` without awaiting it: from the second item on it is a Promise, so {{use}} works on the Promise and the results are lost, while every step runs at once. Build the results with await Promise.all(items.map(…)) and reduce them synchronously, or use a for…of loop',
@@ -63,8 +63,6 @@ export function runInOrder(steps: Array<() => Promise<void>>) {
     },
   },
   check(context) {
-    const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

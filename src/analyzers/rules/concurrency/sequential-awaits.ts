@@ -6,7 +6,7 @@ import { compact } from '../../facts/phrases';
 import { callIo } from '../../facts/summaries';
 import { awaitedClientCall, transactionAround, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall } from '../../facts/perItem';
+import { perItemCall } from '../../facts/perItem';
 
 const SK = ts.SyntaxKind;
 
@@ -48,6 +48,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
+    scope: { skip: ['tests', 'scripts', 'migrations', 'build-config'] },
     messages: {
       sequential:
         '{{count}} independent {{what}} are awaited one after another ({{operations}}): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
@@ -149,8 +150,6 @@ export async function save(item: Item) {
   },
   check(context) {
     const { file } = context;
-    // Scripts and tools run once, with nobody waiting on a request: a round trip saved there is not worth a finding.
-    if (isTestOrFixtureFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       Block(block) {
         // Allocates nothing for the (many) blocks without two awaited statements in a row.

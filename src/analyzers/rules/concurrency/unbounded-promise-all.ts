@@ -1,10 +1,9 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from '../../facts/ast';
-import { isToolPackageFile } from '../../facts/context';
 import { lookup } from '../../facts/dataflow';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isPromiseCombinator, isTestOrFixtureFile } from '../../facts/perItem';
+import { isPromiseCombinator } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 
 export default defineRule({
@@ -24,6 +23,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'tool-packages'] },
     messages: {
       unbounded:
         '{{combinator}} starts {{operation}} for every item of {{collection}} at once, with no limit: a long list exhausts file descriptors (EMFILE) or processes and memory. Cap concurrency with p-limit or p-map ({ concurrency: 16 })',
@@ -85,7 +85,6 @@ export async function loadAll(paths: string[]) {
   },
   check(context) {
     const { file } = context;
-    if (file.isScriptOrTooling || isTestOrFixtureFile(file.fileName) || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         if (!isPromiseCombinator(call) || !/^(all|allSettled)$/.test(calleeName(call) ?? '')) return;

@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { calleeName, dottedName, skipParens } from '../../facts/ast';
 import { lookup } from '../../facts/dataflow';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall } from '../../facts/perItem';
+import { perItemCall } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 
 export default defineRule({
@@ -22,6 +22,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
       sequential:
         '{{loader}}.load is awaited once per {{item}}: each key waits for the previous batch, so DataLoader runs one batch query per key. Load them together with {{loader}}.loadMany(keys) or Promise.all(keys.map((key) => {{loader}}.load(key)))',
@@ -70,7 +71,6 @@ export async function boot(plugins: string[], pluginLoader: { load(name: string)
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     const imports = file.imports.imports('dataloader');
     return {
       CallExpression(call) {

@@ -4,7 +4,7 @@ import { calleeName, indentationAt, isInside, referencedNames, skipParens } from
 import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import { uniqueName } from '../../facts/dataflow';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall, perItemHelperCall, plural, singular, type PerItemCall } from '../../facts/perItem';
+import { perItemCall, perItemHelperCall, plural, singular, type PerItemCall } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 import { lazyRelation, relationCall, type RelationLoad } from '../../facts/relations';
 import type { IoSummary } from '../../facts/summaries';
@@ -43,6 +43,7 @@ export default defineRule({
     impact: 'high',
     effort: 'medium',
     fix: 'suggestion',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
       perItem: '{{operation}} runs once per {{item}} (N+1): {{advice}}',
       perItemConcurrent: '{{operation}} runs once per {{item}} — concurrently, but still N round trips (N+1): {{advice}}',
@@ -354,7 +355,6 @@ export async function replay(events: Event[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (call: ClientCallNode): void => {
       const client = clientCall(call, file);
       if (!client) {

@@ -3,7 +3,6 @@ import { defineRule } from '../../rule';
 import { calleeName, isFunctionLike, referencedNames, skipParens, type FunctionLike } from '../../facts/ast';
 import { clientCall, type ClientCall } from '../../facts/clients';
 import { fieldResolver, type FieldResolver } from '../../facts/graphql';
-import { isTestOrFixtureFile } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 import { callIo } from '../../facts/summaries';
 import type { FileFacts } from '../../facts/fileFacts';
@@ -28,6 +27,7 @@ export default defineRule({
     impact: 'high',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
       perParent:
         '{{operation}} runs once per parent in {{field}} (N+1): a list of 100 parents costs 100 {{what}}. Batch them with a DataLoader created per request — its batch function runs {{batched}} for all keys of one tick',
@@ -128,7 +128,6 @@ export const server = new ApolloServer({ typeDefs, resolvers });`,
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (fn: FunctionLike): void => {
       const resolver = fieldResolver(fn, file);
       if (!resolver || resolver.parentNames.size === 0) return;

@@ -3,7 +3,6 @@ import { defineRule } from '../../rule';
 import { calleeName, chainRoot, isFunctionLike, referencedNames, skipParens } from '../../facts/ast';
 import { clientCall, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile } from '../../facts/perItem';
 import { transactionCallbackOf, type TransactionCallback } from '../../facts/transactions';
 
 export default defineRule({
@@ -25,6 +24,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
       write:
         '{{operation}} runs inside {{transaction}} but not through {{handle}}: it takes another connection, is not rolled back with the transaction, and waits on any row the transaction has locked (a deadlock when the pool runs dry). Use {{handle}} instead',
@@ -105,7 +105,6 @@ export async function place(order: Order) {
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         const name = calleeName(call);

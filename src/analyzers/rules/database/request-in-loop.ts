@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { clientCall, type ClientCallNode } from '../../facts/clients';
-import { isTestOrFixtureFile, perItemCall, perItemHelperCall } from '../../facts/perItem';
+import { perItemCall, perItemHelperCall } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 import { ts } from '../../ts';
 
@@ -25,6 +25,7 @@ export default defineRule({
     impact: 'high',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
       sequential:
         '{{operation}} runs once per {{item}}: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
@@ -172,7 +173,6 @@ export async function sync(accounts: Account[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (call: ClientCallNode): void => {
       const client = clientCall(call, file);
       if (!client && ts.isCallExpression(call)) {

@@ -2,7 +2,7 @@ import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, enclosingFunction, isFunctionLike, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
 import { contains, lookup, references, resolve, type Declaration } from '../../facts/dataflow';
-import { isTestFile, longLivedTarget } from '../../facts/lifetime';
+import { longLivedTarget } from '../../facts/lifetime';
 
 /** Calls whose result is a whole file, body or block of memory. */
 const BUFFER_SOURCES: ReadonlySet<string> = new Set([
@@ -38,6 +38,11 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: {
+      skip: ['tests', 'scripts', 'build-config'],
+      triggers: ['setInterval', '.on(', 'addEventListener', 'Listener(', 'subscribe('],
+      requires: /readFile|arrayBuffer|Buffer\b|\.buffer\(|\.blob\(|Uint8Array/,
+    },
     messages: {
       captured:
         'This {{callback}} lives on after {{fn}} returns and captures all of `{{buffer}}` ({{source}}) only to read `{{buffer}}.{{property}}`: the whole buffer stays in memory as long as the callback does. Read `{{buffer}}.{{property}}` into a local before creating the callback and capture that.',
@@ -81,17 +86,6 @@ export function later(path: string) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (
-      !file.text.includes('setInterval') &&
-      !file.text.includes('.on(') &&
-      !file.text.includes('addEventListener') &&
-      !file.text.includes('Listener(') &&
-      !file.text.includes('subscribe(')
-    )
-      return {};
-    if (!/readFile|arrayBuffer|Buffer\b|\.buffer\(|\.blob\(|Uint8Array/.test(file.text)) return {};
     return {
       CallExpression(call) {
         const name = calleeName(call);

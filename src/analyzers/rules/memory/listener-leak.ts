@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { calleeName, constantString, enclosingFunction, isFunctionLike, receiverOf, skipParens } from '../../facts/ast';
 import { resolve } from '../../facts/dataflow';
 import { syntaxIndexOf } from '../../facts/syntaxIndex';
-import { describeRepetition, guardedToRunOnce, isTestFile, longLivedTarget, repetitionOf } from '../../facts/lifetime';
+import { describeRepetition, guardedToRunOnce, longLivedTarget, repetitionOf } from '../../facts/lifetime';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
 
@@ -33,6 +33,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['addEventListener', '.on(', 'Listener('] },
     messages: {
       leak: '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and nothing removes it: listeners — and whatever their closures hold — accumulate for the life of the program. Register it once at start-up, or remove it when done (`{{remover}}`, an AbortSignal, `once`).',
       effect:
@@ -111,9 +112,6 @@ export function install(handlers: Array<() => void>) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('addEventListener') && !file.text.includes('.on(') && !file.text.includes('Listener(')) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);
@@ -128,7 +126,6 @@ export function install(handlers: Array<() => void>) {
         const handler = skipParens(call.arguments[1]);
         // A caller's own callback handed through (`onExit(cb) { process.on('exit', cb) }`): the caller decides its lifetime.
         if (ts.isIdentifier(handler) && resolve(handler)?.kind === 'parameter') return;
-        if (file.isScriptOrTooling) return;
         const repetition = repetitionOf(call, file);
         if (!repetition) return;
         if (guardedToRunOnce(call, repetition.kind === 'loop' ? repetition.node : 'fn' in repetition ? repetition.fn : fn)) return;

@@ -13,7 +13,6 @@ import {
 import { contains, isSharedOutsideFile, isValueReference, references, resolve, useOf, type Declaration } from '../../facts/dataflow';
 import { constantValue } from '../../facts/constants';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -44,6 +43,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       grows:
         '`{{cache}}` is a module-level {{kind}} that this request handler fills with one entry per distinct `{{key}}` — request data — and nothing ever evicts: it grows with every new value clients send, for the life of the process. Bound it — an LRU with a maximum size, or a time to live.',
@@ -114,8 +114,6 @@ export function dedupe(ids: string[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    if (file.isScriptOrTooling) return {};
     const reported = new Set<Declaration>();
     // Names of module-level containers (`const cache = new Map()`): a write to any other name is skipped by a set lookup.
     const containers = moduleContainers(file.sourceFile);

@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { calleeName, dottedName, enclosingFunction, isFunctionLike, skipParens, skipParensUp } from '../../facts/ast';
 import { lookup } from '../../facts/dataflow';
 import { syntaxIndexOf } from '../../facts/syntaxIndex';
-import { describeRepetition, guardedToRunOnce, isTestFile, repetitionOf, type Repetition } from '../../facts/lifetime';
+import { describeRepetition, guardedToRunOnce, repetitionOf, type Repetition } from '../../facts/lifetime';
 import type { FileFacts } from '../../facts/fileFacts';
 
 const SK = ts.SyntaxKind;
@@ -27,6 +27,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['setInterval'] },
     messages: {
       discarded:
         '`setInterval(…)` starts a timer every time {{repetition}}, and its handle is thrown away, so nothing can ever stop it: timers — and everything their callbacks capture — accumulate. Keep the handle and `clearInterval` it when the work is done.',
@@ -97,9 +98,6 @@ export class Poller {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('setInterval')) return {};
     return {
       CallExpression(call) {
         const callee = skipParens(call.expression);
@@ -111,7 +109,6 @@ export class Poller {
             ? callee.name.text
             : undefined;
         if (name !== 'setInterval' || lookup('setInterval', call) || call.arguments.length === 0) return;
-        if (file.isScriptOrTooling) return;
         const fn = enclosingFunction(call);
         if (!fn) return;
         const handle = handleOf(call);

@@ -1,9 +1,7 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, dottedName, isFunctionLike, referencedNames, skipParens } from '../../facts/ast';
-import { isToolPackageFile, isWorkerThreadFile } from '../../facts/context';
 import { lookup } from '../../facts/dataflow';
-import { isTestOrFixtureFile } from '../../facts/perItem';
 
 export default defineRule({
   meta: {
@@ -22,6 +20,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'worker-threads', 'tool-packages'] },
     messages: {
       spin: 'This loop spins on {{clock}} until a deadline passes: it blocks the event loop and burns a CPU core for the whole wait. Use await setTimeout(ms) from node:timers/promises instead',
     },
@@ -67,14 +66,6 @@ export function crunch(items: Item[], budgetMs: number) {
     },
   },
   check(context) {
-    const { file } = context;
-    if (
-      file.isScriptOrTooling ||
-      isTestOrFixtureFile(file.fileName) ||
-      isWorkerThreadFile(file.fileName, file.text) ||
-      isToolPackageFile(file.fileName)
-    )
-      return {};
     const check = (loop: ts.WhileStatement | ts.DoStatement | ts.ForStatement): void => {
       const condition = ts.isForStatement(loop) ? loop.condition : loop.expression;
       const clock = spinsOn(loop, condition);

@@ -1,6 +1,6 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
-import { importsBuildTool, isLazyInitialisation, isStartUpFunction, isToolPackageFile } from '../../facts/context';
+import { isLazyInitialisation, isStartUpFunction } from '../../facts/positions';
 import { awaitPromisesFix } from '../../facts/awaitFix';
 import { onlyProcessEndListener } from '../../facts/unawaited';
 import { syncIoCall } from '../../facts/io';
@@ -36,6 +36,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
+    scope: { skip: ['tests', 'scripts', 'build-config', 'tool-packages', 'build-tool-importers'] },
     messages: {
       blocking: '{{call}} blocks the event loop inside async function {{fn}}: every other request waits for it. Use {{alternative}}.',
     },
@@ -159,9 +160,6 @@ process.on('exit', async () => {
   },
   check(context) {
     const { file } = context;
-    // Dev servers and build plugins (they import a bundler): nobody's request waits on them.
-    if (importsBuildTool(file.imports)) return {};
-    if (file.isScriptOrTooling || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         const io = syncIoCall(call, file);

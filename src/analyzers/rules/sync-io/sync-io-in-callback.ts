@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { enclosingEventCallback, importsBuildTool, isLazyInitialisation, isToolPackageFile, isWorkerThreadFile } from '../../facts/context';
+import { enclosingEventCallback, isLazyInitialisation } from '../../facts/positions';
 import { syncIoCall } from '../../facts/io';
 
 export default defineRule({
@@ -20,6 +20,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config', 'worker-threads', 'tool-packages', 'build-tool-importers'] },
     messages: {
       blocking:
         '{{call}} blocks the event loop in {{where}}: it runs every time the event fires, and everything else waits for it. Use {{alternative}} (an async listener must catch its own errors).',
@@ -77,9 +78,6 @@ socket.on('message', () => {
   },
   check(context) {
     const { file } = context;
-    // Dev servers and build plugins (they import a bundler): nobody's request waits on them.
-    if (importsBuildTool(file.imports)) return {};
-    if (file.isScriptOrTooling || isWorkerThreadFile(file.fileName, file.text) || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         const io = syncIoCall(call, file);

@@ -1,5 +1,6 @@
 import { isAsyncFunction } from '../../facts/ast';
-import { describeRequestHandler, importsBuildTool, isLazyInitialisation, isWorkerThreadFile } from '../../facts/context';
+import { isLazyInitialisation } from '../../facts/positions';
+import { describeRequestHandler } from '../../facts/requestHandlers';
 import { awaitPromisesFix } from '../../facts/awaitFix';
 import { syncIoCall } from '../../facts/io';
 import { defineRule } from '../../rule';
@@ -27,6 +28,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'safe',
+    scope: { skip: ['tests', 'scripts', 'build-config', 'worker-threads', 'build-tool-importers'] },
     messages: {
       blocking: '{{call}} blocks the event loop in {{handler}}: every concurrent request waits until it finishes. Use {{alternative}}.',
       blockingSyncHandler:
@@ -223,9 +225,6 @@ export function makeHandler(readFileSync: (p: string) => string) {
   },
   check(context) {
     const { file } = context;
-    // Dev servers and build plugins (they import a bundler): nobody's request waits on them.
-    if (importsBuildTool(file.imports)) return {};
-    if (file.isScriptOrTooling || isWorkerThreadFile(file.fileName, file.text)) return {};
     return {
       CallExpression(call) {
         const io = syncIoCall(call, file);
