@@ -41,6 +41,7 @@ export function isModuleTopLevel(node: ts.Node): boolean {
   }
   return true;
 }
+
 /** Async functions that, by their name, run once while a program starts or a command runs: `main`, `bootstrap`, `adminLoader`. */
 const START_UP_NAMES =
   /^(main|start|startServer|bootstrap|init|initialize|setup|configure|prepare|install|postinstall|build|generate|scaffold|\w+Loader|load(Config|Env|Environment|Plugins?|Settings)|run(Cli|Command|Migrations?))$/;
@@ -54,6 +55,7 @@ export function isStartUpFunction(fn: FunctionLike): boolean {
   else if (fn.parent && ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) name = fn.parent.name.text;
   return name !== undefined && START_UP_NAMES.test(name);
 }
+
 const localNamesCache = new WeakMap<ts.Node, ReadonlySet<string>>();
 
 /**

@@ -258,6 +258,7 @@ function exportedName(fn: FunctionLike): { name?: string; isDefault: boolean } |
   if (ts.isExportAssignment(parent)) return { isDefault: true };
   return undefined;
 }
+
 /**
  * File-system routers: Next.js (`app/**\/route.ts` method exports, `pages/api/**` default export,
  * `getServerSideProps`), SvelteKit (`+server.ts` method exports, `load`/`actions` of `+page.server.ts`),
