@@ -16,7 +16,7 @@ import { minifiedLineLength } from './minified';
 import { ProjectHost, syntaxErrors } from './project';
 import { allRules } from './registry';
 import { appliesTo } from './scope';
-import { formatMessage, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
+import { renderMessage, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
 import { collectSuppressions, isSuppressed } from './suppress';
 import { forEachNodeInDocumentOrder } from './walk';
 import type { PerfLensConfig } from './config';
@@ -258,7 +258,7 @@ export class Analyzer {
       rule: meta.id,
       category: meta.category,
       severity: active.severity,
-      message: formatMessage(template, report.data),
+      ...renderMessage(template, report.data),
       file: facts.fileName,
       range: facts.lines.range(start, end),
       start,

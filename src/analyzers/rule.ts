@@ -94,6 +94,12 @@ export interface RuleScope {
   requires?: RegExp;
 }
 
+/** What a finding says: what is wrong and why (`message`), then what to do (`note`); each one or more sentences. */
+export interface RuleMessage {
+  message: string;
+  note?: string;
+}
+
 export interface RuleMeta {
   /** kebab-case, equal to the file name. */
   id: string;
@@ -104,6 +110,11 @@ export interface RuleMeta {
   why: string;
   /** What to do instead. */
   howToFix: string;
+  /**
+   * The look-alikes and contexts the rule stays quiet on, one item each ("Loops over a literal
+   * tuple"). The kinds of file it skips are said by `scope.skip` and rendered with these.
+   */
+  notReported?: readonly string[];
   impact: Rating;
   effort: Rating;
   /** The strongest fix the rule can offer. */
@@ -111,8 +122,8 @@ export interface RuleMeta {
   defaultSeverity?: Severity;
   /** Where the rule applies (default: every file). */
   scope?: RuleScope;
-  /** Message templates by id; `{{name}}` is replaced from the report's data. */
-  messages: Record<string, string>;
+  /** Messages by id; `{{name}}` in either text is replaced from the report's data. */
+  messages: Record<string, RuleMessage>;
   examples: {
     invalid: Array<string | InvalidExample>;
     valid: Array<string | ValidExample>;
@@ -128,7 +139,13 @@ export function defineRule(rule: Rule): Rule {
   return rule;
 }
 
-export function formatMessage(template: string, data: MessageData | undefined): string {
+/** The message and note of a report, its data filled in. */
+export function renderMessage(template: RuleMessage, data: MessageData | undefined): { message: string; note?: string } {
+  const message = formatMessage(template.message, data);
+  return template.note === undefined ? { message } : { message, note: formatMessage(template.note, data) };
+}
+
+function formatMessage(template: string, data: MessageData | undefined): string {
   if (!data) return template;
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderRuleDoc, renderRuleIndex } from '../../src/analyzers/docs';
+import { FILE_KIND_DEFINITIONS } from '../../src/analyzers/facts/fileKinds';
 import { allRules } from '../../src/analyzers/registry';
 
 const docsDir = path.resolve(__dirname, '../../docs/rules');
@@ -36,6 +37,14 @@ describe('rule docs', () => {
     const present = fs.existsSync(docsDir) ? fs.readdirSync(docsDir).filter((f) => f.endsWith('.md') && f !== 'README.md') : [];
     expect(present.filter((f) => !known.has(f))).toEqual([]);
   });
+
+  it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s.md lists where it is not reported', (_id, rule) => {
+    const doc = renderRuleDoc(rule);
+    const section = doc.slice(doc.indexOf('## Not reported'), doc.indexOf('## Turning it off'));
+    for (const kind of rule.meta.scope?.skip ?? []) expect(section).toContain(FILE_KIND_DEFINITIONS[kind].label);
+    for (const item of rule.meta.notReported ?? []) expect(section).toContain(`- ${item}.`);
+    expect(section).toMatch(/^- /m);
+  });
 });
 
 describe('rule meta', () => {
@@ -43,7 +52,21 @@ describe('rule meta', () => {
     const file = path.resolve(__dirname, `../../src/analyzers/rules/${rule.meta.category}/${id}.ts`);
     expect(fs.existsSync(file)).toBe(true);
     expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
-    expect(rule.meta.description).toMatch(/\.$/);
     expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
+  });
+
+  it.each(allRules.map((rule) => [rule.meta.id, rule] as const))(
+    '%s has a one-sentence description of at most 160 characters',
+    (_id, rule) => {
+      const { description } = rule.meta;
+      expect(description).toMatch(/\.$/);
+      expect(description.slice(0, -1)).not.toMatch(/[.!?]\s/);
+      expect(description.length).toBeLessThanOrEqual(160);
+    },
+  );
+
+  it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s keeps what it does not report out of howToFix', (_id, rule) => {
+    expect(rule.meta.howToFix).not.toMatch(/not reported/i);
+    for (const item of rule.meta.notReported ?? []) expect(item).not.toMatch(/\.$/);
   });
 });

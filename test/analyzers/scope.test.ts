@@ -23,7 +23,7 @@ function throwingRule(scope: RuleScope): Rule {
       effort: 'low',
       fix: 'none',
       scope,
-      messages: { never: 'never' },
+      messages: { never: { message: 'never' } },
       examples: { invalid: [], valid: [] },
     },
     check() {

@@ -30,7 +30,7 @@ interface ClassifiedFile {
 }
 
 interface FileKindDefinition {
-  /** How the docs name the kind: "Not reported in tests, scripts and build config". */
+  /** How the docs name the kind: "In tests, scripts and build config". */
   label: string;
   /** What belongs to it, for the docs. */
   description: string;
@@ -54,7 +54,7 @@ export const FILE_KIND_DEFINITIONS: Readonly<Record<FileKind, FileKindDefinition
     test: (file) => isScriptFile(file.fileName, file.text),
   },
   migrations: {
-    label: 'migrations and seeds',
+    label: 'migrations',
     description:
       '`migrations/`, `seeds/` and `seeders/` folders, files named by timestamp (`20220722000000-backfill.ts`), and files ' +
       'whose name contains `migrat` or `seed` (`runMigrations.ts`, `seedUsers.ts`)',
@@ -74,9 +74,9 @@ export const FILE_KIND_DEFINITIONS: Readonly<Record<FileKind, FileKindDefinition
     test: (file) => isWorkerThreadFile(file.fileName, file.text),
   },
   'tool-packages': {
-    label: 'command-line and build tools',
+    label: 'tool packages',
     description:
-      'files of a package whose nearest package.json declares a `bin` (or is named like `*-cli`, `create-*`) or depends on a ' +
+      'packages of command-line and build tools: files of a package whose nearest package.json declares a `bin` (or is named like `*-cli`, `create-*`) or depends on a ' +
       'bundler (vite, webpack, rollup, esbuild, …), and depends on no web framework',
     test: (file) => isToolPackageFile(file.fileName),
   },

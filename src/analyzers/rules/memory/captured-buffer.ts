@@ -26,15 +26,16 @@ export default defineRule({
     id: 'captured-buffer',
     category: 'memory',
     description:
-      'A long-lived callback (an interval, a listener on a long-lived object) that captures a whole buffer — a file read, a response body, an allocation — only to read its size.',
+      'A long-lived callback (an interval, a listener on a long-lived object) that captures a whole buffer (a file, a ' +
+      'response body) only to read its size.',
     why:
       'A closure keeps alive every variable it uses for as long as the closure itself lives. An interval or a listener on ' +
       '`process` lives until it is cleared or removed — often forever — so a 50 MB upload buffer it mentions only for ' +
       '`buffer.length` stays in memory for the life of the program, long after the request that read it finished.',
     howToFix:
       'Read what the callback needs before creating it (`const size = buffer.length`) and capture that instead; or ' +
-      'clear the interval / remove the listener when the work is done. Callbacks that use the contents themselves, and ' +
-      'short-lived callbacks (`then`, `setTimeout`, array methods), are not reported.',
+      'clear the interval / remove the listener when the work is done.',
+    notReported: ['Callbacks that use the contents themselves', 'Short-lived callbacks (`then`, `setTimeout`, array methods)'],
     impact: 'medium',
     effort: 'low',
     fix: 'none',
@@ -44,8 +45,12 @@ export default defineRule({
       requires: /readFile|arrayBuffer|Buffer\b|\.buffer\(|\.blob\(|Uint8Array/,
     },
     messages: {
-      captured:
-        'This {{callback}} lives on after {{fn}} returns and captures all of `{{buffer}}` ({{source}}) only to read `{{buffer}}.{{property}}`: the whole buffer stays in memory as long as the callback does. Read `{{buffer}}.{{property}}` into a local before creating the callback and capture that.',
+      captured: {
+        message:
+          'This {{callback}} lives on after {{fn}} returns and captures all of `{{buffer}}` ({{source}}) only to read ' +
+          '`{{buffer}}.{{property}}`: the whole buffer stays in memory as long as the callback does.',
+        note: 'Read `{{buffer}}.{{property}}` into a local before creating the callback and capture that.',
+      },
     },
     examples: {
       invalid: [

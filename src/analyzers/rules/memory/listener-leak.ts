@@ -17,7 +17,8 @@ export default defineRule({
     id: 'listener-leak',
     category: 'memory',
     description:
-      'A listener added to a long-lived object (`process`, `window`, `document`, a module-level emitter) by code that runs again and again — a request handler, a loop, a React effect — and never removed.',
+      'A listener added to a long-lived object (`process`, `window`, a module-level emitter) by code that runs again ' +
+      'and again, and never removed.',
     why:
       'An object keeps every listener added to it, and every listener keeps alive everything its closure captured ' +
       '(a request, a component, a buffer). When the object lives for the whole program and the code that adds the ' +
@@ -27,17 +28,29 @@ export default defineRule({
     howToFix:
       'Register the listener once, at start-up; or remove it when its work is done (`off`/`removeEventListener` with ' +
       'the same function, an `AbortSignal` passed as `{ signal }`, `once` for one-shot events); in a React effect, ' +
-      'return a cleanup that removes it. Listeners on objects created in the same call (a socket, a request, a stream), ' +
-      'listeners registered at module level or behind a once-guard, and files that remove the same event are not ' +
-      'reported.',
+      'return a cleanup that removes it.',
+    notReported: [
+      'Listeners on objects created in the same call (a socket, a request, a stream)',
+      'Listeners registered at module level or behind a once-guard',
+      'Files that remove the same event',
+    ],
     impact: 'high',
     effort: 'low',
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['addEventListener', '.on(', 'Listener('] },
     messages: {
-      leak: '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and nothing removes it: listeners — and whatever their closures hold — accumulate for the life of the program. Register it once at start-up, or remove it when done (`{{remover}}`, an AbortSignal, `once`).',
-      effect:
-        '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and the effect returns no cleanup that removes it: each mount leaves one more listener behind. Return `() => {{target}}.{{remover}}(…)` from the effect.',
+      leak: {
+        message:
+          '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and nothing removes it: listeners — and ' +
+          'whatever their closures hold — accumulate for the life of the program.',
+        note: 'Register it once at start-up, or remove it when done (`{{remover}}`, an AbortSignal, `once`).',
+      },
+      effect: {
+        message:
+          '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and the effect returns no cleanup that ' +
+          'removes it: each mount leaves one more listener behind.',
+        note: 'Return `() => {{target}}.{{remover}}(…)` from the effect.',
+      },
     },
     examples: {
       invalid: [
