@@ -1,7 +1,7 @@
 /**
  * Rule documentation, generated from each rule's own meta so that the docs cannot drift from
- * what the rule does: `docs/rules/<id>.md`, and an index. A test fails when a file is stale
- * (`npm run docs` rewrites them).
+ * what the rule does: `docs/rules/<id>.md`, an index, and the rule table of the README. A test
+ * fails when a file is stale (`npm run docs` rewrites them).
  */
 import { FILE_KIND_DEFINITIONS, FILE_KINDS } from './facts/fileKinds';
 import type { InvalidExample, Rule, RuleMeta, ValidExample } from './rule';
@@ -116,5 +116,26 @@ export function renderRuleIndex(rules: readonly Rule[]): string {
   lines.push('');
   lines.push('No rule looks at minified or bundled files (a line of over 2,000 characters of code): the scan lists them as skipped.');
   lines.push('');
+  return lines.join('\n');
+}
+
+export const README_RULES_BEGIN = '<!-- rules: generated from the rules by `npm run docs` -->';
+export const README_RULES_END = '<!-- /rules -->';
+
+/** The README's rule table, between its markers: one row per rule, in the registry's order. */
+export function renderReadmeRules(rules: readonly Rule[]): string {
+  const categories = new Set(rules.map((rule) => rule.meta.category));
+  const lines = [
+    README_RULES_BEGIN,
+    `${rules.length} rules in ${categories.size} categories ([full catalogue with examples](docs/rules/README.md)):`,
+    '',
+    '| category | rule | finds | fix |',
+    '|---|---|---|---|',
+  ];
+  for (const { meta } of rules) {
+    const fix = meta.fix === 'none' ? '—' : meta.fix;
+    lines.push(`| ${meta.category} | [\`${meta.id}\`](docs/rules/${meta.id}.md) | ${meta.description} | ${fix} |`);
+  }
+  lines.push(README_RULES_END);
   return lines.join('\n');
 }

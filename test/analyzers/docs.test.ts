@@ -1,15 +1,16 @@
 /**
- * docs/rules/ is generated from the rules' meta. This test fails when a doc is stale or
- * missing; `npm run docs` (UPDATE_DOCS=1) rewrites them.
+ * docs/rules/ and the README's rule table are generated from the rules' meta. This test fails
+ * when one is stale or missing; `npm run docs` (UPDATE_DOCS=1) rewrites them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderRuleDoc, renderRuleIndex } from '../../src/analyzers/docs';
+import { README_RULES_BEGIN, README_RULES_END, renderReadmeRules, renderRuleDoc, renderRuleIndex } from '../../src/analyzers/docs';
 import { FILE_KIND_DEFINITIONS } from '../../src/analyzers/facts/fileKinds';
 import { allRules } from '../../src/analyzers/registry';
 
 const docsDir = path.resolve(__dirname, '../../docs/rules');
+const readme = path.resolve(__dirname, '../../README.md');
 const update = process.env.UPDATE_DOCS === '1';
 
 function check(file: string, expected: string): void {
@@ -36,6 +37,18 @@ describe('rule docs', () => {
     const known = new Set(allRules.map((rule) => `${rule.meta.id}.md`));
     const present = fs.existsSync(docsDir) ? fs.readdirSync(docsDir).filter((f) => f.endsWith('.md') && f !== 'README.md') : [];
     expect(present.filter((f) => !known.has(f))).toEqual([]);
+  });
+
+  it("the project README's rule table is current", () => {
+    const text = fs.readFileSync(readme, 'utf8');
+    const start = text.indexOf(README_RULES_BEGIN);
+    const end = text.indexOf(README_RULES_END);
+    expect(start, 'README.md has lost its rule table markers').toBeGreaterThanOrEqual(0);
+    expect(end).toBeGreaterThan(start);
+    const current = text.slice(start, end + README_RULES_END.length);
+    const expected = renderReadmeRules(allRules);
+    if (update) fs.writeFileSync(readme, text.replace(current, expected));
+    else expect(current, 'the README rule table is stale: run `npm run docs`').toBe(expected);
   });
 
   it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s.md lists where it is not reported', (_id, rule) => {
