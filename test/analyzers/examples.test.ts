@@ -24,6 +24,9 @@ describe.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s example
     ).toHaveLength(example.count ?? 1);
     for (const finding of found) {
       expect(finding.message).not.toMatch(/\{\{/);
+      // What and why, then what to do: whole sentences each, shown one after the other where there is one string.
+      expect(finding.message).toMatch(/\.$/);
+      if (finding.note !== undefined) expect(finding.note).toMatch(/^[A-Z`](?![^]*\{\{)[^]*\.$/);
     }
     if (example.output !== undefined) {
       expect(applySafeFixes(example.code, id, example.filename)).toBe(example.output);

@@ -36,6 +36,7 @@ describe('json format', () => {
         'category',
         'severity',
         'message',
+        'note',
         'file',
         'range',
         'impact',
@@ -57,6 +58,7 @@ describe('json format', () => {
       effort: syncIo.meta.effort,
     });
     expect(read.message).toMatch(/^fs\.readFileSync blocks the event loop/);
+    expect(read.note).toMatch(/^Use await fs\.promises\.readFile/);
     expect(read.fixes).toEqual([{ title: expect.any(String), safe: true }]);
     expect(exec).toMatchObject({ file: 'src/exec.ts', fixes: [] });
   });

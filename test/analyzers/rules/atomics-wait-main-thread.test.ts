@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 
 const rule = 'atomics-wait-main-thread';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('atomics-wait-main-thread', () => {
   it('reports Atomics.wait outside a worker', () => {
     expect(messages(`export function sleep(ms: number) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }`)).toEqual([
-      'Atomics.wait blocks the main thread until it is notified or times out: the event loop stops for the whole wait (browsers throw). Use await Atomics.waitAsync(…).value or await setTimeout(ms), or wait in a worker thread',
+      'Atomics.wait blocks the main thread until it is notified or times out: the event loop stops for the whole wait (browsers throw). Use await Atomics.waitAsync(…).value or await setTimeout(ms), or wait in a worker thread.',
     ]);
   });
 

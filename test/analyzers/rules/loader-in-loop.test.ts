@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 
 const rule = 'loader-in-loop';
-const messages = (code: string): string[] => findings(code, { rule }).map((f) => f.message);
+const messages = (code: string): string[] => findings(code, { rule }).map(shownText);
 const LOADER = `import DataLoader from 'dataloader';\nconst users = new DataLoader(batch);\n`;
 
 describe('loader-in-loop', () => {
   it('says why each key becomes its own batch', () => {
     expect(messages(`${LOADER}async function f(ids: string[]) { for (const id of ids) await users.load(id); }`)).toEqual([
-      'users.load is awaited once per id: each key waits for the previous batch, so DataLoader runs one batch query per key. Load them together with users.loadMany(keys) or Promise.all(keys.map((key) => users.load(key)))',
+      'users.load is awaited once per id: each key waits for the previous batch, so DataLoader runs one batch query per key. Load them together with users.loadMany(keys) or Promise.all(keys.map((key) => users.load(key))).',
     ]);
   });
 

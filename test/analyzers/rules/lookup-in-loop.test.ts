@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { applySafeFixes, findings } from '../../helpers/analyze';
+import { applySafeFixes, findings, shownText } from '../../helpers/analyze';
 import { expectSameBehaviour, run } from '../../helpers/behaviour';
 
 const rule = 'lookup-in-loop';
@@ -78,9 +78,9 @@ describe('lookup-in-loop reports', () => {
       `export function f(orders: Array<{ c: string }>, activeIds: string[]) { return orders.filter((o) => activeIds.includes(o.c)); }`,
       { rule },
     );
-    expect(finding.message).toContain('`activeIds.includes(…)`');
-    expect(finding.message).toContain('`orders`');
-    expect(finding.message).toContain('new Set(activeIds)');
+    expect(shownText(finding)).toContain('`activeIds.includes(…)`');
+    expect(shownText(finding)).toContain('`orders`');
+    expect(shownText(finding)).toContain('new Set(activeIds)');
     expect(finding.impact).toBe('high');
   });
 
@@ -89,7 +89,7 @@ describe('lookup-in-loop reports', () => {
       `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
       { rule },
     );
-    expect(finding.message).toContain('new Map(users.map((x) => [x.id, x]))');
+    expect(shownText(finding)).toContain('new Map(users.map((x) => [x.id, x]))');
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     expect(finding.fixes[0].edits.map((e) => e.newText).join('|')).toContain('usersById.get(id)');
@@ -514,7 +514,7 @@ export function run(orderIds: string[]) {
   return seen;
 }`;
     const [finding] = findings(code, { rule });
-    expect(finding.message).toContain('pushed to');
+    expect(shownText(finding)).toContain('pushed to');
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     const after = applyFixes(code, finding.fixes).text;

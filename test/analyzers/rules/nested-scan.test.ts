@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { expectSameBehaviour } from '../../helpers/behaviour';
 
 const rule = 'nested-scan';
@@ -49,9 +49,9 @@ describe('nested-scan reports', () => {
       `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { for (const o of orders) for (const c of customers) if (c.id === o.customerId) return c; return undefined; }`,
       { rule },
     );
-    expect(finding.message).toContain('`customers`');
-    expect(finding.message).toContain('`orders`');
-    expect(finding.message).toContain('`id`');
+    expect(shownText(finding)).toContain('`customers`');
+    expect(shownText(finding)).toContain('`orders`');
+    expect(shownText(finding)).toContain('`id`');
   });
 });
 

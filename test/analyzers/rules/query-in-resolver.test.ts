@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 
 const rule = 'query-in-resolver';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 const APOLLO = `import { ApolloServer } from '@apollo/server';\nimport { prisma } from './db';\n`;
 
 describe('query-in-resolver reports a lookup per parent', () => {
@@ -10,7 +10,7 @@ describe('query-in-resolver reports a lookup per parent', () => {
     expect(
       messages(`${APOLLO}const resolvers = { Post: { comments: (post) => prisma.comment.findMany({ where: { postId: post.id } }) } };`),
     ).toEqual([
-      'prisma.comment.findMany runs once per parent in Post.comments (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { postId: { in: postIds } } }) for all keys of one tick',
+      'prisma.comment.findMany runs once per parent in Post.comments (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { postId: { in: postIds } } }) for all keys of one tick.',
     ]);
   });
 
@@ -66,8 +66,8 @@ describe('query-in-resolver reports a lookup per parent', () => {
       'src/resolvers.ts',
       rule,
     );
-    expect(found.map((f) => f.message)).toEqual([
-      'usersOfTeam(…) (prisma.user.findMany) runs once per parent in Team.members (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { teamId: { in: teamIds } } }) for all keys of one tick',
+    expect(found.map(shownText)).toEqual([
+      'usersOfTeam(…) (prisma.user.findMany) runs once per parent in Team.members (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { teamId: { in: teamIds } } }) for all keys of one tick.',
     ]);
   });
 });

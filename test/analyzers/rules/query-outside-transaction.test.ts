@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 
 const rule = 'query-outside-transaction';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
 
 describe('query-outside-transaction reports', () => {
@@ -12,7 +12,7 @@ describe('query-outside-transaction reports', () => {
         `${PRISMA}async function f(id: string) { await prisma.$transaction(async (tx) => { await prisma.order.update({ where: { id }, data: { paid: true } }); }); }`,
       ),
     ).toEqual([
-      'prisma.order.update runs inside prisma.$transaction but not through tx: it takes another connection, is not rolled back with the transaction, and waits on any row the transaction has locked (a deadlock when the pool runs dry). Use tx instead',
+      'prisma.order.update runs inside prisma.$transaction but not through tx: it takes another connection, is not rolled back with the transaction, and waits on any row the transaction has locked (a deadlock when the pool runs dry). Use tx instead.',
     ]);
   });
 

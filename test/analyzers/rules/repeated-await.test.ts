@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 
 const rule = 'repeated-await';
 const db = `interface Db { findUser(id: string): Promise<{ n: string }>; listPosts(id: string): Promise<string[]>; updateUser(id: string, d: object): Promise<void>; }\n`;
@@ -27,7 +27,7 @@ describe('repeated-await reports', () => {
       `${db}export async function f(db: Db, id: string) { const user = await db.findUser(id); const again = await db.findUser(id); return [user, again]; }`,
       { rule },
     );
-    expect(finding.message).toContain('Reuse `user`');
+    expect(shownText(finding)).toContain('Reuse `user`');
   });
 });
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 
 const rule = 'request-in-loop';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('request-in-loop reports a request per item', () => {
   it('says N sequential round trips and offers bounded concurrency, not only batching', () => {
     expect(messages(`async function f(ids: string[]) { for (const id of ids) await fetch(\`/api/users/\${id}\`); }`)).toEqual([
-      'fetch runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
+      'fetch runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 }).',
     ]);
   });
 
@@ -16,7 +16,7 @@ describe('request-in-loop reports a request per item', () => {
       `import axios from 'axios';\nfunction f(urls: string[]) { return Promise.all(urls.map(async (url) => (await axios.get(url)).data)); }`,
     );
     expect(message).toBe(
-      'axios.get runs once per url, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
+      'axios.get runs once per url, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit.',
     );
   });
 
@@ -25,7 +25,7 @@ describe('request-in-loop reports a request per item', () => {
       messages(
         `async function f(rows: Row[]) { for (const row of rows) { const rates = await fetch('https://api.example.com/rates').then((r) => r.json()); use(row, rates); } }`,
       ),
-    ).toEqual(['fetch makes the same request once per row: make it once before the loop and reuse the response']);
+    ).toEqual(['fetch makes the same request once per row. Make it once before the loop and reuse the response.']);
   });
 
   it.each([
@@ -129,8 +129,8 @@ describe("request-in-loop sees through the project's own wrappers", () => {
       'src/users.ts',
       'request-in-loop',
     );
-    expect(found.map((f) => f.message)).toEqual([
-      'fetchJson(…) (fetch) runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
+    expect(found.map(shownText)).toEqual([
+      'fetchJson(…) (fetch) runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 }).',
     ]);
   });
 
@@ -143,8 +143,8 @@ describe("request-in-loop sees through the project's own wrappers", () => {
       'src/sync.ts',
       'request-in-loop',
     );
-    expect(found.map((f) => f.message)).toEqual([
-      'github.repo(…) (axios.get) runs once per name, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
+    expect(found.map(shownText)).toEqual([
+      'github.repo(…) (axios.get) runs once per name, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit.',
     ]);
   });
 

@@ -3,11 +3,11 @@ import { Project } from 'ts-morph';
 import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
 import { syntaxErrors } from '../../../src/analyzers/project';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 import { run } from '../../helpers/behaviour';
 
 const rule = 'sequential-awaits';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
 
@@ -20,7 +20,7 @@ describe('sequential-awaits reports independent reads in series', () => {
   return { user, orders };
 }`),
     ).toEqual([
-      '2 independent queries are awaited one after another (prisma.user.findUnique, prisma.order.findMany): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
+      '2 independent queries are awaited one after another (prisma.user.findUnique, prisma.order.findMany): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails.',
     ]);
   });
 
@@ -304,8 +304,8 @@ describe("sequential-awaits: shared state and the project's own read helpers", (
       'src/page.ts',
       rule,
     );
-    expect(found.map((f) => f.message)).toEqual([
-      '2 independent requests are awaited one after another (fetchJson(…) ×2): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
+    expect(found.map(shownText)).toEqual([
+      '2 independent requests are awaited one after another (fetchJson(…) ×2): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails.',
     ]);
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 
 const rule = 'sync-io-in-callback';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('sync-io-in-callback reports', () => {
   it('names the listener and the alternative', () => {
