@@ -133,7 +133,7 @@ export function renderReadmeRules(rules: readonly Rule[]): string {
     '|---|---|---|---|',
   ];
   for (const { meta } of rules) {
-    const fix = meta.fix === 'none' ? '—' : meta.fix;
+    const fix = meta.fix === 'none' ? '—' : `${meta.fix}: ${meta.fixForm}`;
     lines.push(`| ${meta.category} | [\`${meta.id}\`](docs/rules/${meta.id}.md) | ${meta.description} | ${fix} |`);
   }
   lines.push(README_RULES_END);

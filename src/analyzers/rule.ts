@@ -119,6 +119,8 @@ export interface RuleMeta {
   effort: Rating;
   /** The strongest fix the rule can offer. */
   fix: FixKind;
+  /** What the fix writes, in a few words (a hoisted `Set`): the README's fix column; required unless `fix` is 'none'. */
+  fixForm?: string;
   defaultSeverity?: Severity;
   /** Where the rule applies (default: every file). */
   scope?: RuleScope;

@@ -68,6 +68,12 @@ describe('rule meta', () => {
     expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
   });
 
+  it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s says what its fix writes, when it has one', (_id, rule) => {
+    const { fix, fixForm } = rule.meta;
+    if (fix === 'none') expect(fixForm).toBeUndefined();
+    else expect(fixForm?.trim()).toBeTruthy();
+  });
+
   it.each(allRules.map((rule) => [rule.meta.id, rule] as const))(
     '%s has a one-sentence description of at most 160 characters',
     (_id, rule) => {

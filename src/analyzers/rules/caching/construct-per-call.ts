@@ -45,6 +45,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
+    fixForm: 'hoist to module level',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.'] },
     messages: {
       regexp: {

@@ -47,6 +47,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
+    fixForm: 'hoist',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.', 'JSON.parse', '.sort(', '.toSorted('] },
     messages: {
       regexp: {

@@ -42,6 +42,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
+    fixForm: "read once at start-up, or cache the first read's promise",
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       read: {

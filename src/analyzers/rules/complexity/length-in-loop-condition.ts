@@ -31,6 +31,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
+    fixForm: 'count before the loop',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       invariant: {

@@ -86,6 +86,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'safe',
+    fixForm: 'hoisted `Set`',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       set: {

@@ -56,6 +56,7 @@ export default defineRule({
     impact: 'high',
     effort: 'medium',
     fix: 'suggestion',
+    fixForm: '`Array.from(new Set(xs))`',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       join: {

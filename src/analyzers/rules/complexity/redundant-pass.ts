@@ -26,6 +26,7 @@ export default defineRule({
     impact: 'low',
     effort: 'low',
     fix: 'suggestion',
+    fixForm: '`find` / `some`',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       find: {

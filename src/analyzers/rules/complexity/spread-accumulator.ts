@@ -59,6 +59,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'safe',
+    fixForm: 'mutate the fresh accumulator',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       reduceArray: {

@@ -53,6 +53,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
+    fixForm: '`Promise.all`',
     scope: { skip: ['tests', 'scripts', 'migrations', 'build-config'] },
     messages: {
       sequential: {

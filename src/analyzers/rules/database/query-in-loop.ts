@@ -50,6 +50,7 @@ export default defineRule({
     impact: 'high',
     effort: 'medium',
     fix: 'suggestion',
+    fixForm: 'one batched read into a `Map` (Prisma `findMany`, TypeORM `findBy` + `In`, Mongoose `find` + `$in`, Sequelize `findAll`)',
     scope: { skip: ['tests', 'migrations'] },
     messages: {
       perItem: {

@@ -39,6 +39,7 @@ export default defineRule({
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
+    fixForm: '`await fs.promises.…`',
     scope: { skip: ['tests', 'scripts', 'build-config', 'tool-packages', 'build-tool-importers'] },
     messages: {
       blocking: {

@@ -27,6 +27,7 @@ export default defineRule({
     impact: 'high',
     effort: 'low',
     fix: 'safe',
+    fixForm: '`await fs.promises.…`',
     scope: { skip: ['tests', 'scripts', 'build-config', 'worker-threads', 'build-tool-importers'] },
     messages: {
       blocking: {
