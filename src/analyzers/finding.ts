@@ -60,7 +60,10 @@ export interface Finding {
   data: MessageData;
   category: Category;
   severity: Severity;
+  /** What is wrong and why it matters. */
   message: string;
+  /** What to do about it, when the rule says (front ends with one string for both append it to `message`). */
+  note?: string;
   /** Absolute path, with the platform's separators. Front ends make it relative. */
   file: string;
   range: Range;

@@ -18,7 +18,12 @@ describe.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s example
   });
 
   it.each(invalid.map((example, i) => [i, example] as const))('reports invalid example %i', async (_i, example) => {
-    await tester.invalid(example);
+    const found = await tester.invalid(example);
+    for (const finding of found) {
+      // What and why, then what to do: whole sentences each, shown one after the other where there is one string.
+      expect(finding.message).toMatch(/\.$/);
+      if (finding.note !== undefined) expect(finding.note).toMatch(/^[A-Z`](?![^]*\{\{)[^]*\.$/);
+    }
   });
 
   it.each(valid.map((example, i) => [i, example] as const))('stays quiet on valid example %i', (_i, example) => {

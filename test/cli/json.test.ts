@@ -36,6 +36,7 @@ describe('json format', () => {
         'category',
         'severity',
         'message',
+        'note',
         'messageId',
         'file',
         'range',
@@ -59,6 +60,7 @@ describe('json format', () => {
       effort: syncIo.meta.effort,
     });
     expect(read.message).toMatch(/^fs\.readFileSync blocks the event loop/);
+    expect(read.note).toMatch(/^Use await fs\.promises\.readFile/);
     expect(read.fixes).toEqual([{ title: expect.any(String), safe: true }]);
     expect(exec).toMatchObject({ file: 'src/exec.ts', fixes: [] });
   });

@@ -67,6 +67,9 @@ describe('sarif format', () => {
       properties: { category: 'sync-io', impact: syncIo.meta.impact, effort: syncIo.meta.effort, tags: ['performance', 'sync-io'] },
     });
     expect(driver.rules?.[0].help?.text).toContain(syncIo.meta.why);
+    // Where the rule stays quiet: the kinds of file its scope skips, then its own list.
+    expect(driver.rules?.[0].help?.text).toContain('Not reported: In tests, scripts, build config, tool packages and build plugins; ');
+    expect(driver.rules?.[0].help?.markdown).toContain(`- ${syncIo.meta.notReported?.[0]}`);
   });
 
   it('gives each result its rule, level, message and a location relative to %SRCROOT%', () => {
@@ -87,6 +90,9 @@ describe('sarif format', () => {
       expect(result.message.text).toBeTruthy();
     }
     expect(results[1].locations?.[0].physicalLocation?.region).toEqual({ startLine: 4, startColumn: 16, endLine: 4, endColumn: 65 });
+    // The note follows the message in the one text viewers show (its first sentence when space is short).
+    expect(results[2].message.text).toBe('suggestMe found by suggestion Rename suggestMe.');
+    expect(results[3].message.text).toBe('xx found by shrink');
   });
 
   it("names each result's message by id; the rule's message string filled with the arguments is the text", () => {

@@ -129,7 +129,8 @@ describe('diagnostics', () => {
     const [diagnostic] = diagnosticsOf('open.ts')!;
     expect(diagnostic.source).toBe('PerfLens');
     expect(diagnostic.severity).toBe(vscode.DiagnosticSeverity.Warning);
-    expect(diagnostic.message).toMatch(/fs\.readFileSync blocks the event loop/);
+    // One string for the message and, on its own line, the note (what to do).
+    expect(diagnostic.message).toMatch(/^fs\.readFileSync blocks the event loop[^\n]*\.\nUse await fs\.promises\.readFile/);
     const code = diagnostic.code as { value: string; target: vscode.Uri };
     expect(code.value).toBe('sync-io-in-async');
     expect(code.target.toString()).toMatch(/\/docs\/rules\/sync-io-in-async\.md$/);

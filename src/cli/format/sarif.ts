@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { FileError, Finding, Fix, Severity, SkippedFile } from '../../analyzers/finding';
+import { notReportedItems } from '../../analyzers/docs';
 import { docsUrl, REPOSITORY_URL } from '../../analyzers/registry';
 import type { Rule } from '../../analyzers/rule';
 import type { LineIndex } from '../../analyzers/text';
@@ -65,14 +66,22 @@ export function formatSarif(report: ScanReport): string {
 function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   const { meta } = rule;
   const url = docsUrl(meta.id);
+  const quiet = notReportedItems(meta);
+  const notReported =
+    quiet.length > 0
+      ? {
+          text: `\n\nNot reported: ${quiet.join('; ')}.`,
+          markdown: `\n\n**Not reported:**\n${quiet.map((item) => `- ${item}`).join('\n')}`,
+        }
+      : { text: '', markdown: '' };
   return {
     id: meta.id,
     name: meta.id.replace(/(^|-)([a-z0-9])/g, (_whole, _dash: string, letter: string) => letter.toUpperCase()),
     shortDescription: { text: meta.description },
     fullDescription: { text: `${meta.description} ${meta.why}` },
     help: {
-      text: `${meta.why}\n\nHow to fix: ${meta.howToFix}\n\nDocumentation: ${url}`,
-      markdown: `${meta.why}\n\n**How to fix:** ${meta.howToFix}\n\n[Documentation](${url})`,
+      text: `${meta.why}\n\nHow to fix: ${meta.howToFix}${notReported.text}\n\nDocumentation: ${url}`,
+      markdown: `${meta.why}\n\n**How to fix:** ${meta.howToFix}${notReported.markdown}\n\n[Documentation](${url})`,
     },
     helpUri: url,
     messageStrings: messageStrings(rule),
@@ -91,7 +100,8 @@ function result(
   const sarif: Sarif.Result = {
     ruleId: finding.rule,
     level: LEVEL[finding.severity],
-    message: { text: finding.message, id: finding.messageId },
+    // SARIF viewers show the message's first sentence where space is short, and all of it otherwise: the note follows it.
+    message: { text: finding.note === undefined ? finding.message : `${finding.message} ${finding.note}`, id: finding.messageId },
     locations: [
       {
         physicalLocation: {

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'atomics-wait-main-thread';
 const tester = ruleTester(rule);
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('atomics-wait-main-thread', () => {
   it('reports Atomics.wait outside a worker', async () => {
     const code = `export function sleep(ms: number) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }`;
     await tester.invalid({ code, errors: [{ messageId: 'mainThread', line: 1, column: 37 }] });
     expect(messages(code)).toEqual([
-      'Atomics.wait blocks the main thread until it is notified or times out: the event loop stops for the whole wait (browsers throw). Use await Atomics.waitAsync(…).value or await setTimeout(ms), or wait in a worker thread',
+      'Atomics.wait blocks the main thread until it is notified or times out: the event loop stops for the whole wait (browsers throw). Use await Atomics.waitAsync(…).value or await setTimeout(ms), or wait in a worker thread.',
     ]);
   });
 

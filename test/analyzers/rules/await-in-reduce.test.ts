@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 import { run } from '../../helpers/behaviour';
 
 const rule = 'await-in-reduce';
 const tester = ruleTester(rule);
-const messages = (code: string): string[] => findings(code, { rule }).map((f) => f.message);
+const messages = (code: string): string[] => findings(code, { rule }).map(shownText);
 
 describe('await-in-reduce', () => {
   it('says that the results are lost, and it is true', async () => {
@@ -17,7 +17,7 @@ describe('await-in-reduce', () => {
 }`;
     await tester.invalid({ code, errors: [{ messageId: 'promiseAccumulator', line: 3, column: 5 }] });
     expect(messages(code)).toEqual([
-      'This async reduce callback uses its accumulator `acc` without awaiting it: from the second item on it is a Promise, so acc[…] works on the Promise and the results are lost, while every step runs at once. Build the results with await Promise.all(items.map(…)) and reduce them synchronously, or use a for…of loop',
+      'This async reduce callback uses its accumulator `acc` without awaiting it: from the second item on it is a Promise, so acc[…] works on the Promise and the results are lost, while every step runs at once. Build the results with await Promise.all(items.map(…)) and reduce them synchronously, or use a for…of loop.',
     ]);
     // The behaviour the message describes: only the first item's result survives.
     expect(await run(code, 'byId', [[{ id: 'a' }, { id: 'b' }, { id: 'c' }]])).toEqual({ value: { a: 'A' }, log: [] });

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'busy-wait';
 const tester = ruleTester(rule);
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('busy-wait', () => {
   it('says what it costs and what to do', async () => {
     const code = `function sleep(ms) { const end = Date.now() + ms; while (Date.now() < end); }`;
     await tester.invalid({ code, errors: [{ messageId: 'spin', line: 1, column: 51 }] });
     expect(messages(code)).toEqual([
-      'This loop spins on Date.now() until a deadline passes: it blocks the event loop and burns a CPU core for the whole wait. Use await setTimeout(ms) from node:timers/promises instead',
+      'This loop spins on Date.now() until a deadline passes: it blocks the event loop and burns a CPU core for the whole wait. Use await setTimeout(ms) from node:timers/promises instead.',
     ]);
   });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'loader-in-loop';
 const tester = ruleTester(rule);
-const messages = (code: string): string[] => findings(code, { rule }).map((f) => f.message);
+const messages = (code: string): string[] => findings(code, { rule }).map(shownText);
 const LOADER = `import DataLoader from 'dataloader';\nconst users = new DataLoader(batch);\n`;
 
 describe('loader-in-loop', () => {
@@ -12,7 +12,7 @@ describe('loader-in-loop', () => {
     const code = `${LOADER}async function f(ids: string[]) { for (const id of ids) await users.load(id); }`;
     await tester.invalid({ code, errors: [{ messageId: 'sequential', line: 3, column: 63 }] });
     expect(messages(code)).toEqual([
-      'users.load is awaited once per id: each key waits for the previous batch, so DataLoader runs one batch query per key. Load them together with users.loadMany(keys) or Promise.all(keys.map((key) => users.load(key)))',
+      'users.load is awaited once per id: each key waits for the previous batch, so DataLoader runs one batch query per key. Load them together with users.loadMany(keys) or Promise.all(keys.map((key) => users.load(key))).',
     ]);
   });
 

@@ -2,14 +2,14 @@ import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
 import { criticalSectionOf, enclosingCriticalSection, lockInstance } from '../../../src/analyzers/facts/locks';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'lock-across-await';
 const tester = ruleTester(rule);
 
 function messages(code: string, filename?: string): string[] {
-  return findings(code, { rule, filename }).map((f) => f.message);
+  return findings(code, { rule, filename }).map(shownText);
 }
 
 function factsFor(code: string, fileName = '/virtual/a.ts'): FileFacts {
@@ -466,7 +466,7 @@ describe('lock-across-await: transactions', () => {
 });
 
 describe('lock-across-await: unmanaged transactions', () => {
-  const messagesOf = (code: string): string[] => findings(code, { rule: 'lock-across-await' }).map((f) => f.message);
+  const messagesOf = (code: string): string[] => findings(code, { rule: 'lock-across-await' }).map(shownText);
 
   it('a Sequelize transaction committed without a rollback on error', async () => {
     const code = `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); await t.commit(); }`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { expectSameBehaviour, run } from '../../helpers/behaviour';
 import { ruleTester } from '../../helpers/ruleTester';
 
@@ -97,9 +97,9 @@ describe('lookup-in-loop reports', () => {
       errors: [{ messageId: 'set', line: 1, column: 100 }],
       output: `export function f(orders: Array<{ c: string }>, activeIds: string[]) { const activeIdsSet = new Set(activeIds);\nreturn orders.filter((o) => activeIdsSet.has(o.c)); }`,
     });
-    expect(finding.message).toContain('`activeIds.includes(…)`');
-    expect(finding.message).toContain('`orders`');
-    expect(finding.message).toContain('new Set(activeIds)');
+    expect(shownText(finding)).toContain('`activeIds.includes(…)`');
+    expect(shownText(finding)).toContain('`orders`');
+    expect(shownText(finding)).toContain('new Set(activeIds)');
     expect(finding.impact).toBe('high');
   });
 
@@ -108,7 +108,7 @@ describe('lookup-in-loop reports', () => {
       code: `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
       errors: [{ messageId: 'map', line: 1, column: 89 }],
     });
-    expect(finding.message).toContain('new Map(users.map((x) => [x.id, x]))');
+    expect(shownText(finding)).toContain('new Map(users.map((x) => [x.id, x]))');
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     expect(finding.fixes[0].edits.map((e) => e.newText).join('|')).toContain('usersById.get(id)');
@@ -635,7 +635,7 @@ export function run(orderIds: string[]) {
   return seen;
 }`;
     const [finding] = await tester.invalid({ code, errors: [{ messageId: 'grows', line: 5, column: 10 }] });
-    expect(finding.message).toContain('pushed to');
+    expect(shownText(finding)).toContain('pushed to');
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     const after = applyFixes(code, finding.fixes).text;

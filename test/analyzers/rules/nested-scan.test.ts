@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 import { expectSameBehaviour } from '../../helpers/behaviour';
 
@@ -63,9 +63,9 @@ describe('nested-scan reports', () => {
       code: `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { for (const o of orders) for (const c of customers) if (c.id === o.customerId) return c; return undefined; }`,
       errors: [{ messageId: 'join', line: 1, column: 149 }],
     });
-    expect(finding.message).toContain('`customers`');
-    expect(finding.message).toContain('`orders`');
-    expect(finding.message).toContain('`id`');
+    expect(shownText(finding)).toContain('`customers`');
+    expect(shownText(finding)).toContain('`orders`');
+    expect(shownText(finding)).toContain('`id`');
   });
 });
 

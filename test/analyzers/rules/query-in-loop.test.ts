@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
 import { syntaxErrors } from '../../../src/analyzers/project';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 import { expectSameBehaviour, run } from '../../helpers/behaviour';
 import { ruleTester, type ExpectedError } from '../../helpers/ruleTester';
 
 const rule = 'query-in-loop';
 const tester = ruleTester(rule);
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
 
@@ -22,7 +22,7 @@ describe('query-in-loop reports a query per item', () => {
 }`;
     await tester.invalid({ code, errors: [{ messageId: 'perItem', line: 5, column: 28 }] });
     expect(messages(code)).toEqual([
-      'prisma.customer.findUnique runs once per order (N+1): fetch all customers with one findMany({ where: { id: { in: ids } } })',
+      'prisma.customer.findUnique runs once per order (N+1). Instead, fetch all customers with one findMany({ where: { id: { in: ids } } }).',
     ]);
   });
 
@@ -204,7 +204,7 @@ describe('query-in-loop reports a query per item', () => {
     const code = `${PRISMA}async function f(rows: Row[]) { for (const row of rows) { const config = await prisma.config.findFirst(); use(row, config); } }`;
     await tester.invalid({ code, errors: [{ messageId: 'invariant', line: 3, column: 80 }] });
     expect(messages(code)).toEqual([
-      'prisma.config.findFirst runs once per row with the same arguments each time: run it once before the loop and reuse the result',
+      'prisma.config.findFirst runs once per row with the same arguments each time. Run it once before the loop and reuse the result.',
     ]);
   });
 
@@ -962,8 +962,8 @@ describe("query-in-loop sees through the project's own functions", () => {
       code: `import { getUser } from './users';\nexport async function authors(posts: Post[]) { const out = []; for (const post of posts) out.push(await getUser(post.authorId)); return out; }`,
       errors: [{ messageId: 'helper', line: 2, column: 105 }],
     });
-    expect(found.map((f) => f.message)).toEqual([
-      'getUser(…) runs once per post and queries the database each time (prisma.user.findUnique) — N+1: give getUser a batch form that takes all the keys and runs one findMany({ where: { id: { in: ids } } }), then look results up in a Map (or put a DataLoader behind it)',
+    expect(found.map(shownText)).toEqual([
+      'getUser(…) runs once per post and queries the database each time (prisma.user.findUnique) — N+1. Instead, give getUser a batch form that takes all the keys and runs one findMany({ where: { id: { in: ids } } }), then look results up in a Map (or put a DataLoader behind it).',
     ]);
   });
 
@@ -977,7 +977,7 @@ describe("query-in-loop sees through the project's own functions", () => {
       code: `import { UsersService } from './users.service';\nexport class PostsService {\n  constructor(private readonly usersService: UsersService) {}\n  authors(posts: Post[]) { return Promise.all(posts.map((post) => this.usersService.find(post.authorId))); }\n}`,
       errors: [{ messageId: 'helperConcurrent', line: 4, column: 67 }],
     });
-    expect(found[0].message).toContain(
+    expect(shownText(found[0])).toContain(
       'this.usersService.find(…) runs once per post and queries the database each time (this.repo.findOneBy, through UsersRepository.byId) — concurrently',
     );
   });
@@ -989,8 +989,8 @@ describe("query-in-loop sees through the project's own functions", () => {
       code: `import { prisma } from './db';\nexport async function subtree(id: string): Promise<string[]> {\n  const children = await prisma.node.findMany({ where: { parentId: id } });\n  const ids = [id];\n  for (const child of children) ids.push(...(await subtree(child.id)));\n  return ids;\n}`,
       errors: [{ messageId: 'recursive', line: 5, column: 52 }],
     });
-    expect(found.map((f) => f.message)).toEqual([
-      'subtree(…) calls subtree again for each child, and every call runs prisma.node.findMany: one query per node of the tree (N+1). Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query (WITH RECURSIVE)',
+    expect(found.map(shownText)).toEqual([
+      'subtree(…) calls subtree again for each child, and every call runs prisma.node.findMany: one query per node of the tree (N+1). Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query (WITH RECURSIVE).',
     ]);
   });
 
@@ -1044,13 +1044,13 @@ describe('query-in-loop: relations loaded one row at a time', () => {
     [
       'a Sequelize association getter on rows of findAll',
       `const { Post } = require('../models');\nasync function f() { const posts = await Post.findAll(); for (const post of posts) { post.author = await post.getAuthor(); } return posts; }`,
-      'post.getAuthor() loads the Author relation once per post (N+1): load it for all of them at once — include: [Author] in the query that loaded them',
+      'post.getAuthor() loads the Author relation once per post (N+1). Load it for all of them at once — include: [Author] in the query that loaded them',
       [{ messageId: 'relation', line: 2, column: 106 }],
     ],
     [
       'a TypeORM lazy relation on rows of find',
       `import { Repository } from 'typeorm';\nasync function f(orders: Repository<Order>) { const rows = await orders.find(); const names = []; for (const order of rows) names.push((await order.customer).name); return names; }`,
-      'order.customer loads the customer relation once per order (N+1): load it for all of them at once — relations: { customer: true }',
+      'order.customer loads the customer relation once per order (N+1). Load it for all of them at once — relations: { customer: true }',
       [{ messageId: 'relation', line: 2, column: 143 }],
     ],
     [
@@ -1086,7 +1086,7 @@ describe('query-in-loop: better-sqlite3 (synchronous)', () => {
     const code = `${SQLITE}export function names(ids: number[]) { return ids.map((id) => db.prepare('SELECT name FROM users WHERE id = ?').get(id)); }`;
     await tester.invalid({ code, errors: [{ messageId: 'perItemSync', line: 3, column: 63 }] });
     expect(messages(code)).toEqual([
-      'db.prepare(…).get runs once per id and compiles its statement again on every pass (prepare it once, outside the loop): fetch them all with one statement with WHERE id IN (SELECT value FROM json_each(?)), prepared once and run with JSON.stringify(ids)',
+      'db.prepare(…).get runs once per id and compiles its statement again on every pass (prepare it once, outside the loop). Instead, fetch them all with one statement with WHERE id IN (SELECT value FROM json_each(?)), prepared once and run with JSON.stringify(ids).',
     ]);
   });
 
@@ -1139,7 +1139,7 @@ describe('query-in-loop: ordered work stays quiet', () => {
       code: `import { prisma } from './db';\nexport async function remove(ids: string | string[]): Promise<void> { if (Array.isArray(ids)) { await Promise.all(ids.map((id) => remove(id))); return; } await prisma.item.delete({ where: { id: ids } }); }`,
       errors: [{ messageId: 'helperConcurrent', line: 2, column: 131 }],
     });
-    expect(found[0].message).toMatch(/^remove\(…\) runs once per id and queries the database each time/);
+    expect(shownText(found[0])).toMatch(/^remove\(…\) runs once per id and queries the database each time/);
   });
 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'query-in-resolver';
 const tester = ruleTester(rule);
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 const APOLLO = `import { ApolloServer } from '@apollo/server';\nimport { prisma } from './db';\n`;
 
 describe('query-in-resolver reports a lookup per parent', () => {
@@ -12,7 +12,7 @@ describe('query-in-resolver reports a lookup per parent', () => {
     const code = `${APOLLO}const resolvers = { Post: { comments: (post) => prisma.comment.findMany({ where: { postId: post.id } }) } };`;
     await tester.invalid({ code, errors: [{ messageId: 'perParent', line: 3, column: 49 }] });
     expect(messages(code)).toEqual([
-      'prisma.comment.findMany runs once per parent in Post.comments (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { postId: { in: postIds } } }) for all keys of one tick',
+      'prisma.comment.findMany runs once per parent in Post.comments (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { postId: { in: postIds } } }) for all keys of one tick.',
     ]);
   });
 
@@ -74,8 +74,8 @@ describe('query-in-resolver reports a lookup per parent', () => {
       code: `import { usersOfTeam } from './users';\nexport const resolvers = { Team: { members: (team) => usersOfTeam(team.id) } };`,
       errors: [{ messageId: 'perParent', line: 2, column: 55 }],
     });
-    expect(found.map((f) => f.message)).toEqual([
-      'usersOfTeam(…) (prisma.user.findMany) runs once per parent in Team.members (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { teamId: { in: teamIds } } }) for all keys of one tick',
+    expect(found.map(shownText)).toEqual([
+      'usersOfTeam(…) (prisma.user.findMany) runs once per parent in Team.members (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { teamId: { in: teamIds } } }) for all keys of one tick.',
     ]);
   });
 });

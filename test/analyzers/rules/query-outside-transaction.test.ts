@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'query-outside-transaction';
 const tester = ruleTester(rule);
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
 
 describe('query-outside-transaction reports', () => {
@@ -12,7 +12,7 @@ describe('query-outside-transaction reports', () => {
     const code = `${PRISMA}async function f(id: string) { await prisma.$transaction(async (tx) => { await prisma.order.update({ where: { id }, data: { paid: true } }); }); }`;
     await tester.invalid({ code, errors: [{ messageId: 'write', line: 3, column: 80 }] });
     expect(messages(code)).toEqual([
-      'prisma.order.update runs inside prisma.$transaction but not through tx: it takes another connection, is not rolled back with the transaction, and waits on any row the transaction has locked (a deadlock when the pool runs dry). Use tx instead',
+      'prisma.order.update runs inside prisma.$transaction but not through tx: it takes another connection, is not rolled back with the transaction, and waits on any row the transaction has locked (a deadlock when the pool runs dry). Use tx instead.',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'repeated-await';
@@ -32,7 +32,7 @@ describe('repeated-await reports', () => {
       code: `${db}export async function f(db: Db, id: string) { const user = await db.findUser(id); const again = await db.findUser(id); return [user, again]; }`,
       errors: [{ messageId: 'repeated', line: 2, column: 97 }],
     });
-    expect(finding.message).toContain('Reuse `user`');
+    expect(shownText(finding)).toContain('Reuse `user`');
   });
 });
 

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'request-in-loop';
 const tester = ruleTester(rule);
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('request-in-loop reports a request per item', () => {
   it('says N sequential round trips and offers bounded concurrency, not only batching', async () => {
     const code = `async function f(ids: string[]) { for (const id of ids) await fetch(\`/api/users/\${id}\`); }`;
     await tester.invalid({ code, errors: [{ messageId: 'sequential', line: 1, column: 63 }] });
     expect(messages(code)).toEqual([
-      'fetch runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
+      'fetch runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 }).',
     ]);
   });
 
@@ -21,14 +21,14 @@ describe('request-in-loop reports a request per item', () => {
       errors: [{ messageId: 'concurrent', line: 2, column: 80 }],
     });
     expect(message).toBe(
-      'axios.get runs once per url, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
+      'axios.get runs once per url, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit.',
     );
   });
 
   it('the same URL every time: make it once', async () => {
     const code = `async function f(rows: Row[]) { for (const row of rows) { const rates = await fetch('https://api.example.com/rates').then((r) => r.json()); use(row, rates); } }`;
     await tester.invalid({ code, errors: [{ messageId: 'invariant', line: 1, column: 79 }] });
-    expect(messages(code)).toEqual(['fetch makes the same request once per row: make it once before the loop and reuse the response']);
+    expect(messages(code)).toEqual(['fetch makes the same request once per row. Make it once before the loop and reuse the response.']);
   });
 
   it.each([
@@ -153,8 +153,8 @@ describe("request-in-loop sees through the project's own wrappers", () => {
       code: `import { fetchJson } from './http';\nexport async function profiles(ids: string[]) {\n  const out = [];\n  for (const id of ids) out.push(await fetchJson(\`/api/users/\${id}\`));\n  return out;\n}`,
       errors: [{ messageId: 'sequential', line: 4, column: 40 }],
     });
-    expect(found.map((f) => f.message)).toEqual([
-      'fetchJson(…) (fetch) runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
+    expect(found.map(shownText)).toEqual([
+      'fetchJson(…) (fetch) runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 }).',
     ]);
   });
 
@@ -167,8 +167,8 @@ describe("request-in-loop sees through the project's own wrappers", () => {
       code: `import { GitHub } from './github';\nconst github = new GitHub();\nexport function sync(names: string[]) { return Promise.all(names.map((name) => github.repo(name))); }`,
       errors: [{ messageId: 'concurrent', line: 3, column: 80 }],
     });
-    expect(found.map((f) => f.message)).toEqual([
-      'github.repo(…) (axios.get) runs once per name, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
+    expect(found.map(shownText)).toEqual([
+      'github.repo(…) (axios.get) runs once per name, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit.',
     ]);
   });
 

@@ -3,13 +3,13 @@ import { Project } from 'ts-morph';
 import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
 import { syntaxErrors } from '../../../src/analyzers/project';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 import { run } from '../../helpers/behaviour';
 import { ruleTester, type ExpectedError } from '../../helpers/ruleTester';
 
 const rule = 'sequential-awaits';
 const tester = ruleTester(rule);
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
 
@@ -22,7 +22,7 @@ describe('sequential-awaits reports independent reads in series', () => {
 }`;
     await tester.invalid({ code, errors: [{ messageId: 'sequential', line: 4, column: 3 }] });
     expect(messages(code)).toEqual([
-      '2 independent queries are awaited one after another (prisma.user.findUnique, prisma.order.findMany): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
+      '2 independent queries are awaited one after another (prisma.user.findUnique, prisma.order.findMany): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails.',
     ]);
   });
 
@@ -321,8 +321,8 @@ describe("sequential-awaits: shared state and the project's own read helpers", (
       code: `import { fetchJson } from './http';\nexport async function page(slug: string) {\n  const article = await fetchJson(\`/api/articles/\${slug}\`);\n  const comments = await fetchJson(\`/api/articles/\${slug}/comments\`);\n  return { article, comments };\n}`,
       errors: [{ messageId: 'sequential', line: 3, column: 3 }],
     });
-    expect(found.map((f) => f.message)).toEqual([
-      '2 independent requests are awaited one after another (fetchJson(…) ×2): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
+    expect(found.map(shownText)).toEqual([
+      '2 independent requests are awaited one after another (fetchJson(…) ×2): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails.',
     ]);
   });
 

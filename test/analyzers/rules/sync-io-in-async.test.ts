@@ -436,3 +436,19 @@ describe('sync-io-in-async and the listeners that run when the process ends', ()
     await tester.invalid({ code, errors });
   });
 });
+
+describe('sync-io-in-async safe fix on a call that is already awaited', () => {
+  it('`await fs.readFileSync(p)` becomes `await fs.promises.readFile(p)`, not a second await', async () => {
+    fs.writeFileSync(path.join(dir, 'awaited.txt'), 'awaited text');
+    const before = `
+import fs from 'node:fs';
+export async function run(file: string) {
+  const text = await fs.readFileSync(file, 'utf8');
+  log.push(text.length);
+  return text.toUpperCase();
+}`;
+    const after = applySafeFixes(before, rule);
+    expect(after).toContain("const text = await fs.promises.readFile(file, 'utf8');");
+    await expectSameBehaviour(before, after, 'run', [[path.join(dir, 'awaited.txt')], [path.join(dir, 'missing.txt')]]);
+  });
+});

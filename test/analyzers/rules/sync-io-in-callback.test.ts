@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'sync-io-in-callback';
 const tester = ruleTester(rule);
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('sync-io-in-callback reports', () => {
   it('names the listener and the alternative', async () => {

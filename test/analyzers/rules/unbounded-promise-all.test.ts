@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'unbounded-promise-all';
 const tester = ruleTester(rule);
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('unbounded-promise-all', () => {
   it('names what is started per item and the limit to add', async () => {
     const code = `import fs from 'node:fs';\nexport function f(files: string[]) { return Promise.all(files.map((file) => fs.promises.readFile(file))); }`;
     await tester.invalid({ code, errors: [{ messageId: 'unbounded', line: 2, column: 45 }] });
     expect(messages(code)).toEqual([
-      'Promise.all starts a file (fs.promises.readFile) for every item of `files` at once, with no limit: a long list exhausts file descriptors (EMFILE) or processes and memory. Cap concurrency with p-limit or p-map ({ concurrency: 16 })',
+      'Promise.all starts a file (fs.promises.readFile) for every item of `files` at once, with no limit: a long list exhausts file descriptors (EMFILE) or processes and memory. Cap concurrency with p-limit or p-map ({ concurrency: 16 }).',
     ]);
   });
 

@@ -8,7 +8,8 @@ export default defineRule({
     id: 'lock-across-await',
     category: 'concurrency',
     description:
-      'A lock or transaction held across an await that does network or database I/O unrelated to what it guards, or a lock or unmanaged transaction acquired without a release (rollback) in `finally`/`catch`.',
+      'A lock or transaction held across an await of unrelated network or database I/O, or acquired without a release ' +
+      '(rollback) in `finally`/`catch`.',
     why:
       'While one caller holds a mutex, every other caller queues behind it. Holding it for a memory update costs microseconds; ' +
       'holding it across an HTTP call, an e-mail send or a query that has nothing to do with the guarded state costs a network ' +
@@ -17,23 +18,42 @@ export default defineRule({
       '`prisma.$transaction` keeps the connection and the row locks it took for the length of the call. And an `acquire()` ' +
       'whose release is skipped by a throw is never released: every later caller waits forever.',
     howToFix:
-      'Do the I/O before taking the lock (or after releasing it) and keep only the shared-state update inside; send mail and ' +
-      'call other services after the transaction commits. Release in `finally` (`try { … } finally { release(); }`) or use ' +
-      'the callback form (`mutex.runExclusive`, `redlock.using`), which releases on a throw. PerfLens stays quiet when the ' +
-      "awaited I/O is what the lock guards: a refresh whose result becomes the shared state, a query or write on the lock's " +
-      'key, a file written under a file lock, or a lock that only serialises its own I/O.',
+      'Do the I/O before taking the lock (or after releasing it) and keep only the shared-state update inside; send ' +
+      'mail and call other services after the transaction commits. Release in `finally` (`try { … } finally { ' +
+      'release(); }`) or use the callback form (`mutex.runExclusive`, `redlock.using`), which releases on a throw.',
+    notReported: [
+      'Awaited I/O that is what the lock guards: a refresh whose result becomes the shared state',
+      "A query or write on the lock's key",
+      'A file written under a file lock',
+      'A lock that only serialises its own I/O',
+    ],
     impact: 'high',
     effort: 'medium',
     fix: 'none',
     messages: {
-      ioUnderLock:
-        '{{call}} holds {{lock}} across a network round trip: {{waiters}} waits for it. Do the I/O before taking the lock (or after releasing it), and keep only the shared-state update inside.',
-      releaseNotInFinally:
-        '{{lock}} is acquired here but {{release}} is not in a finally block: {{consequence}} Release it in try { … } finally { {{release}}; }{{alternative}}.',
-      transactionNotClosed:
-        '{{transaction}} opens a transaction that only {{commit}} closes: if a statement before it throws, the transaction stays open — its connection never goes back to the pool and its row locks stay held until the server times it out. Roll back in catch (try { …; await {{commit}}; } catch (error) { await {{rollback}}; throw error; }) or use the callback form, which does it for you.',
-      ioInTransaction:
-        '{{call}} runs inside {{transaction}}: the transaction keeps its connection and every row lock it took across a network round trip, so other writers to those rows wait. Make the call before the transaction starts or after it commits.',
+      ioUnderLock: {
+        message: '{{call}} holds {{lock}} across a network round trip: {{waiters}} waits for it.',
+        note: 'Do the I/O before taking the lock (or after releasing it), and keep only the shared-state update inside.',
+      },
+      releaseNotInFinally: {
+        message: '{{lock}} is acquired here but {{release}} is not in a finally block: {{consequence}}',
+        note: 'Release it in try { … } finally { {{release}}; }{{alternative}}.',
+      },
+      transactionNotClosed: {
+        message:
+          '{{transaction}} opens a transaction that only {{commit}} closes: if a statement before it throws, the ' +
+          'transaction stays open — its connection never goes back to the pool and its row locks stay held until the ' +
+          'server times it out.',
+        note:
+          'Roll back in catch (try { …; await {{commit}}; } catch (error) { await {{rollback}}; throw error; }) or use the ' +
+          'callback form, which does it for you.',
+      },
+      ioInTransaction: {
+        message:
+          '{{call}} runs inside {{transaction}}: the transaction keeps its connection and every row lock it took across a ' +
+          'network round trip, so other writers to those rows wait.',
+        note: 'Make the call before the transaction starts or after it commits.',
+      },
     },
     examples: {
       invalid: [

@@ -4,7 +4,7 @@ import { calleeName, indentationAt, isInside, referencedNames, skipParens } from
 import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import { uniqueName } from '../../facts/dataflow';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall, perItemHelperCall, plural, singular, type PerItemCall } from '../../facts/perItem';
+import { perItemCall, perItemHelperCall, plural, singular, type PerItemCall } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 import { lazyRelation, relationCall, type RelationLoad } from '../../facts/relations';
 import type { IoSummary } from '../../facts/summaries';
@@ -15,45 +15,81 @@ export default defineRule({
     id: 'query-in-loop',
     category: 'database',
     description:
-      'A database or cache query or write runs once per item of a loop or iteration callback (N+1) — written inline, behind a project function that queries (followed across files), in a recursive walk, or as an ORM relation loaded per row.',
+      'A database or cache query or write that runs once per item of a loop or iteration callback (N+1), inline or ' +
+      'behind a project function.',
     why:
       "Each query is a network round trip plus the database's own work: at 1–5 ms a trip, 500 orders cost 0.5–2.5 s " +
       'where one batched query costs a few milliseconds, and every trip holds a pooled connection that other requests ' +
       'wait for. `Promise.all(ids.map(…))` only overlaps the trips — it still sends N queries and can take N connections ' +
       'at once. The cost grows with the data, so it hides in development and shows up in production.',
     howToFix:
-      'Fetch or write all items with one batched call — `findMany({ where: { id: { in: ids } } })` (Prisma), ' +
-      '`findBy({ id: In(ids) })` (TypeORM), `findAll({ where: { id: ids } })` (Sequelize), `find({ _id: { $in: ids } })` ' +
-      '(Mongoose), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), `createMany`/`bulkCreate`/' +
-      '`insertMany`/`insert([...])` for writes — then look results up in a Map by key. The suggested fix writes this for ' +
-      'a lookup of one row by one key awaited as the first statement of a `for…of` (Prisma `findUnique`, TypeORM ' +
-      '`findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`); it reads the rows once, before the ' +
-      'loop, so review it where the loop writes them. A bulk write succeeds or fails as ' +
-      'a whole and may skip per-row hooks, so check that before switching. When rows cannot be batched (nested creates, ' +
-      'per-row hooks that must run), run them with bounded concurrency (p-limit) instead. ' +
-      'Not reported: pagination that carries a cursor or offset from the previous page, retry and polling loops, loops ' +
-      'that stop after the first result, loops over chunks (`chunk(ids, 100)`) or a literal tuple, throttled loops ' +
-      '(`await sleep(…)`), writes inside a transaction (kept in order on purpose), already-batched calls (including ' +
-      "Prisma's `$transaction([...])` batch of mapped operations, and Prisma `findUnique` calls started in one tick, which Prisma " +
-      'batches itself), DataLoader `load` (see loader-in-loop), calls handed to a limiter ' +
-      '(`limit(() => …)`) or behind a semaphore (`await sema.acquire()`), project functions whose query only runs on a cache miss ' +
-      'or whose writes all run in a transaction, set-based SQL per period (`DELETE … USING … WHERE at >= $1`, `INSERT … SELECT`), ' +
-      'tests, seeds and migrations (a ' +
-      '`migrations/` folder or a timestamp-named script).',
+      'Fetch or write all items with one batched call — `findMany({ where: { id: { in: ids } } })` (Prisma), `findBy({ ' +
+      'id: In(ids) })` (TypeORM), `findAll({ where: { id: ids } })` (Sequelize), `find({ _id: { $in: ids } })` ' +
+      '(Mongoose), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), ' +
+      '`createMany`/`bulkCreate`/`insertMany`/`insert([...])` for writes — then look results up in a Map by key. The ' +
+      'suggested fix writes this for a lookup of one row by one key awaited as the first statement of a `for…of` ' +
+      '(Prisma `findUnique`, TypeORM `findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`); it ' +
+      'reads the rows once, before the loop, so review it where the loop writes them. A bulk write succeeds or fails ' +
+      'as a whole and may skip per-row hooks, so check that before switching. When rows cannot be batched (nested ' +
+      'creates, per-row hooks that must run), run them with bounded concurrency (p-limit) instead. The query may also ' +
+      'hide behind a project function (followed across files), a recursive walk, or an ORM relation loaded per row.',
+    notReported: [
+      'Pagination that carries a cursor or offset from the previous page',
+      'Retry and polling loops',
+      'Loops that stop after the first result',
+      'Loops over chunks (`chunk(ids, 100)`) or a literal tuple',
+      'Throttled loops (`await sleep(…)`)',
+      'Writes inside a transaction (kept in order on purpose)',
+      "Already-batched calls, including Prisma's `$transaction([...])` batch of mapped operations, and Prisma " +
+        '`findUnique` calls started in one tick, which Prisma batches itself',
+      'DataLoader `load` (see loader-in-loop)',
+      'Calls handed to a limiter (`limit(() => …)`) or behind a semaphore (`await sema.acquire()`)',
+      'Project functions whose query only runs on a cache miss or whose writes all run in a transaction',
+      'Set-based SQL per period (`DELETE … USING … WHERE at >= $1`, `INSERT … SELECT`)',
+    ],
     impact: 'high',
     effort: 'medium',
     fix: 'suggestion',
+    fixForm: 'one batched read into a `Map` (Prisma `findMany`, TypeORM `findBy` + `In`, Mongoose `find` + `$in`, Sequelize `findAll`)',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
-      perItem: '{{operation}} runs once per {{item}} (N+1): {{advice}}',
-      perItemConcurrent: '{{operation}} runs once per {{item}} — concurrently, but still N round trips (N+1): {{advice}}',
-      invariant: '{{operation}} runs once per {{item}} with the same arguments each time: run it once before the loop and reuse the result',
-      perItemSync: '{{operation}} runs once per {{item}}{{prepare}}: {{advice}}',
-      helper: '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — N+1: {{advice}}',
-      helperConcurrent:
-        '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — concurrently, but still N round trips (N+1): {{advice}}',
-      recursive:
-        '{{call}} calls {{fn}} again for each {{item}}, and every call runs {{operation}}: one query per node of the tree (N+1). Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query (WITH RECURSIVE)',
-      relation: '{{operation}} loads the {{relation}} relation once per {{item}} (N+1): load it for all of them at once — {{batched}}',
+      perItem: {
+        message: '{{operation}} runs once per {{item}} (N+1).',
+        note: 'Instead, {{advice}}.',
+      },
+      perItemConcurrent: {
+        message: '{{operation}} runs once per {{item}} — concurrently, but still N round trips (N+1).',
+        note: 'Instead, {{advice}}.',
+      },
+      invariant: {
+        message: '{{operation}} runs once per {{item}} with the same arguments each time.',
+        note: 'Run it once before the loop and reuse the result.',
+      },
+      perItemSync: {
+        message: '{{operation}} runs once per {{item}}{{prepare}}.',
+        note: 'Instead, {{advice}}.',
+      },
+      helper: {
+        message: '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — N+1.',
+        note: 'Instead, {{advice}}.',
+      },
+      helperConcurrent: {
+        message:
+          '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — concurrently, but still N ' +
+          'round trips (N+1).',
+        note: 'Instead, {{advice}}.',
+      },
+      recursive: {
+        message:
+          '{{call}} calls {{fn}} again for each {{item}}, and every call runs {{operation}}: one query per node of the ' + 'tree (N+1).',
+        note:
+          'Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query ' +
+          '(WITH RECURSIVE).',
+      },
+      relation: {
+        message: '{{operation}} loads the {{relation}} relation once per {{item}} (N+1).',
+        note: 'Load it for all of them at once — {{batched}}.',
+      },
     },
     examples: {
       invalid: [
@@ -392,7 +428,6 @@ export async function replay(events: Event[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (call: ClientCallNode): void => {
       const client = clientCall(call, file);
       if (!client) {
