@@ -1,8 +1,8 @@
 /** Message templates in SARIF's placeholder syntax, and the arguments that fill them back to our text. */
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../src/analyzers/registry';
-import { defineRule, formatMessage } from '../../src/analyzers/rule';
-import { messageArguments, messageStrings } from '../../src/cli/format/sarifMessages';
+import { defineRule, renderMessage } from '../../src/analyzers/rule';
+import { messageArguments, messageStrings, sarifText } from '../../src/cli/format/sarifMessages';
 import { renderSarifMessage } from '../helpers/sarif';
 
 const rule = defineRule({
@@ -15,25 +15,29 @@ const rule = defineRule({
     impact: 'low',
     effort: 'low',
     fix: 'none',
-    messages: { call: 'call {{fn}}({ id: {{ id }} }) then {{fn}} again{{missing}}', plain: 'no placeholders' },
+    messages: {
+      call: { message: 'call {{fn}}({ id: {{ id }} }) then {{fn}} again{{missing}}.', note: 'Batch {{fn}} over {{ids}}.' },
+      plain: { message: 'no placeholders.' },
+    },
     examples: { invalid: [], valid: [] },
   },
   check: () => ({}),
 });
 
 describe('SARIF message strings', () => {
-  it('numbers placeholders in order of first use and doubles literal braces', () => {
+  it('joins message and note as message.text does, numbers placeholders in order of first use and doubles literal braces', () => {
     expect(messageStrings(rule)).toEqual({
-      call: { text: 'call {0}({{ id: {1} }}) then {0} again{2}' },
-      plain: { text: 'no placeholders' },
+      call: { text: 'call {0}({{ id: {1} }}) then {0} again{2}. Batch {0} over {3}.' },
+      plain: { text: 'no placeholders.' },
     });
   });
 
   it('fills them with the data; a placeholder without data stays as written, as in our own text', () => {
-    const data = { fn: 'find', id: 3 };
+    const data = { fn: 'find', id: 3, ids: 'ids' };
     const args = messageArguments(rule, 'call', data);
-    expect(args).toEqual(['find', '3', '{{missing}}']);
-    expect(renderSarifMessage(messageStrings(rule).call.text, args)).toBe(formatMessage(rule.meta.messages.call, data));
+    expect(args).toEqual(['find', '3', '{{missing}}', 'ids']);
+    const { message, note } = renderMessage(rule.meta.messages.call, data);
+    expect(renderSarifMessage(messageStrings(rule).call.text, args)).toBe(sarifText(message, note));
     expect(messageArguments(rule, 'plain', data)).toEqual([]);
   });
 
@@ -41,9 +45,9 @@ describe('SARIF message strings', () => {
     for (const { meta } of allRules) {
       const strings = messageStrings({ meta, check: () => ({}) });
       expect(Object.keys(strings)).toEqual(Object.keys(meta.messages));
-      for (const id of Object.keys(meta.messages)) {
+      for (const [id, { message, note }] of Object.entries(meta.messages)) {
         const args = messageArguments({ meta, check: () => ({}) }, id, {});
-        expect(renderSarifMessage(strings[id].text, args), `${meta.id}/${id}`).toBe(meta.messages[id]);
+        expect(renderSarifMessage(strings[id].text, args), `${meta.id}/${id}`).toBe(sarifText(message, note));
       }
     }
   });

@@ -12,7 +12,7 @@ import { docsUrl, REPOSITORY_URL } from '../../analyzers/registry';
 import type { Rule } from '../../analyzers/rule';
 import type { LineIndex } from '../../analyzers/text';
 import { displayPath, isInside } from '../paths';
-import { messageArguments, messageStrings } from './sarifMessages';
+import { messageArguments, messageStrings, sarifText } from './sarifMessages';
 import type { ScanReport } from '../scan';
 import { VERSION } from '../version';
 
@@ -100,8 +100,7 @@ function result(
   const sarif: Sarif.Result = {
     ruleId: finding.rule,
     level: LEVEL[finding.severity],
-    // SARIF viewers show the message's first sentence where space is short, and all of it otherwise: the note follows it.
-    message: { text: finding.note === undefined ? finding.message : `${finding.message} ${finding.note}`, id: finding.messageId },
+    message: { text: sarifText(finding.message, finding.note), id: finding.messageId },
     locations: [
       {
         physicalLocation: {
