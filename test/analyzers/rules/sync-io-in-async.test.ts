@@ -447,8 +447,11 @@ export async function run(file: string) {
   log.push(text.length);
   return text.toUpperCase();
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain("const text = await fs.promises.readFile(file, 'utf8');");
-    await expectSameBehaviour(before, after, 'run', [[path.join(dir, 'awaited.txt')], [path.join(dir, 'missing.txt')]]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'blocking', line: 4, column: 22 }],
+      output: before.replace("await fs.readFileSync(file, 'utf8')", "await fs.promises.readFile(file, 'utf8')"),
+      sameBehaviour: { entry: 'run', inputs: [[path.join(dir, 'awaited.txt')], [path.join(dir, 'missing.txt')]] },
+    });
   });
 });
