@@ -190,6 +190,9 @@ export function awaitPromisesEdits(io: SyncIoCall, facts: FileFacts): TextEdit[]
   }
   if (!target) return undefined;
   const args = facts.text.slice(io.call.arguments.pos, io.call.arguments.end);
+  // `await fs.readFileSync(p)` (seen in real code): the `await` already there now waits for the promise.
+  if (ts.isAwaitExpression(skipParensUp(io.call).parent))
+    return [{ start: facts.start(io.call), end: io.call.end, newText: `${target}(${args})` }, ...extra];
   const awaited = `await ${target}(${args})`;
   return [{ start: facts.start(io.call), end: io.call.end, newText: standsAlone(io.call) ? awaited : `(${awaited})` }, ...extra];
 }

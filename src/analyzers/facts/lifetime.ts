@@ -7,7 +7,6 @@
 import { ts } from '../ts';
 import { calleeName, chainRoot, endsInReturnOrThrow, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from './ast';
 import { lookup, resolve } from './dataflow';
-import { isTestPath, projectPath } from './paths';
 import { repeatedCalls, type Iteration } from './loops';
 import { fixedLength } from './collections';
 import type { FileFacts } from './fileFacts';
@@ -233,12 +232,4 @@ export function isComponentRender(fn: ts.Node): boolean {
   };
   ts.forEachChild(fn.body, visit);
   return jsx;
-}
-
-/**
- * Tests, specs, stories and fixtures: code that runs once per test run, where the cost of a
- * quadratic search or an uncleared timer is not a production problem.
- */
-export function isTestFile(fileName: string): boolean {
-  return isTestPath(projectPath(fileName));
 }

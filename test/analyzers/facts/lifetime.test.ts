@@ -1,7 +1,7 @@
 import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
-import { guardedToRunOnce, isComponentRender, isTestFile, longLivedTarget, repetitionOf } from '../../../src/analyzers/facts/lifetime';
+import { guardedToRunOnce, isComponentRender, longLivedTarget, repetitionOf } from '../../../src/analyzers/facts/lifetime';
 import { enclosingFunction } from '../../../src/analyzers/facts/ast';
 
 function parse(code: string, fileName = '/a.tsx') {
@@ -75,13 +75,5 @@ describe('once-guards, components, tests', () => {
     expect(isComponentRender(enclosingFunction(parse(`export const Row = memo(() => { here(); return <div />; });`).here)!)).toBe(true);
     expect(isComponentRender(enclosingFunction(parse(`export function row() { here(); return <div />; }`).here)!)).toBe(false);
     expect(isComponentRender(enclosingFunction(parse(`export function Row() { here(); return 1; }`).here)!)).toBe(false);
-  });
-
-  it('recognises test files', () => {
-    expect(isTestFile('/p/src/a.test.ts')).toBe(true);
-    expect(isTestFile('/p/__tests__/a.ts')).toBe(true);
-    expect(isTestFile('/p/src/Button.stories.tsx')).toBe(true);
-    expect(isTestFile('/p/src/testing.ts')).toBe(false);
-    expect(isTestFile('/virtual-perflens-test/example.ts')).toBe(false);
   });
 });
