@@ -188,6 +188,7 @@ describe('query-in-loop reports a query per item', () => {
       'Drizzle',
       `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { eq } from 'drizzle-orm';\nconst db = drizzle(url);\nasync function f(ids: number[]) { for (const id of ids) await db.query.users.findFirst({ where: eq(users.id, id) }); }`,
       'findMany(…) with inArray(users.id, ids)',
+      [{ messageId: 'perItem', line: 4, column: 63 }],
     ],
     [
       'Prisma createMany for writes',
@@ -961,9 +962,10 @@ describe("query-in-loop suggestion: Drizzle's findFirst → findMany with inArra
   const loop = (head: string, call: string): string =>
     `${head}export async function authors(posts: Post[]) {\n  const names = [];\n  for (const post of posts) {\n    const author = await ${call};\n    names.push(author?.name);\n  }\n  return names;\n}\n`;
 
-  function suggested(code: string): { title: string; text: string } {
-    const found = findings(code, { rule });
-    expect(found).toHaveLength(1);
+  // `loop(head, …)` puts the query on `    const author = await <call>;`, the 4th line after the head: column 26.
+
+  async function suggested(code: string, errors: ExpectedError[]): Promise<{ title: string; text: string }> {
+    const found = await tester.invalid({ code, errors });
     const fixes = found[0].fixes;
     expect(fixes).toHaveLength(1);
     expect(fixes[0].safe).toBe(false);
@@ -972,8 +974,10 @@ describe("query-in-loop suggestion: Drizzle's findFirst → findMany with inArra
     return { title: fixes[0].title, text };
   }
 
-  it('reads every row with one findMany before the loop, imports inArray next to eq, and keeps undefined for a missing row', () => {
-    const after = suggested(loop(HEAD, 'db.query.users.findFirst({ where: eq(users.id, post.authorId) })'));
+  it('reads every row with one findMany before the loop, imports inArray next to eq, and keeps undefined for a missing row', async () => {
+    const after = await suggested(loop(HEAD, 'db.query.users.findFirst({ where: eq(users.id, post.authorId) })'), [
+      { messageId: 'perItem', line: 8, column: 26 },
+    ]);
     expect(after.title).toBe(
       'Fetch all users with one findMany before the loop and look them up in a Map (preview: reads them once, up front)',
     );
@@ -995,43 +999,51 @@ export async function authors(posts: Post[]) {
 `);
   });
 
-  it("is offered on the rule's own Drizzle example", () => {
-    const example = rulesById
-      .get(rule)!
-      .meta.examples.invalid.map((e) => (typeof e === 'string' ? e : e.code))
-      .find((code) => code.includes('drizzle-orm'))!;
-    expect(suggested(example).text).toContain(
+  it("is offered on the rule's own Drizzle example", async () => {
+    const example = rulesById.get(rule)!.meta.examples.invalid.find((e) => e.code.includes('drizzle-orm'))!;
+    expect((await suggested(example.code, [{ messageId: 'perItem', line: 10, column: 26 }])).text).toContain(
       '(await db.query.users.findMany({ where: inArray(users.id, posts.map((post) => post.authorId)) }))',
     );
   });
 
-  it('merges inArray into the import of eq (not a type-only one), or uses the one the file has', () => {
-    const merged = suggested(
-      loop(
-        `import type { InferSelectModel } from 'drizzle-orm';\nimport { eq } from 'drizzle-orm';\nimport { db, users } from './db';\n`,
-        'db.query.users.findFirst({ where: eq(users.email, post.authorEmail) })',
-      ),
+  it('merges inArray into the import of eq (not a type-only one), or uses the one the file has', async () => {
+    const merged = (
+      await suggested(
+        loop(
+          `import type { InferSelectModel } from 'drizzle-orm';\nimport { eq } from 'drizzle-orm';\nimport { db, users } from './db';\n`,
+          'db.query.users.findFirst({ where: eq(users.email, post.authorEmail) })',
+        ),
+        [{ messageId: 'perItem', line: 7, column: 26 }],
+      )
     ).text;
     expect(merged.startsWith(`import type { InferSelectModel } from 'drizzle-orm';\nimport { eq, inArray } from 'drizzle-orm';\n`)).toBe(
       true,
     );
     expect(merged).toContain('db.query.users.findMany({ where: inArray(users.email, posts.map((post) => post.authorEmail)) })');
     expect(merged).toContain('const author = usersByEmail.get(post.authorEmail);');
-    const aliased = suggested(
-      loop(
-        `import { eq, inArray as within } from 'drizzle-orm';\nimport { db, users } from './db';\n`,
-        'db.query.users.findFirst({ where: eq(users.id, post.authorId) })',
-      ),
+    const aliased = (
+      await suggested(
+        loop(
+          `import { eq, inArray as within } from 'drizzle-orm';\nimport { db, users } from './db';\n`,
+          'db.query.users.findFirst({ where: eq(users.id, post.authorId) })',
+        ),
+        [{ messageId: 'perItem', line: 6, column: 26 }],
+      )
     ).text;
     expect(aliased.startsWith(`import { eq, inArray as within } from 'drizzle-orm';\n`)).toBe(true);
     expect(aliased).toContain('db.query.users.findMany({ where: within(users.id, posts.map((post) => post.authorId)) })');
   });
 
   it.each([
-    ['the where is a callback', loop(HEAD, 'db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, post.authorId) })')],
+    [
+      'the where is a callback',
+      loop(HEAD, 'db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, post.authorId) })'),
+      [{ messageId: 'perItem', line: 8, column: 26 }],
+    ],
     [
       'other options change what comes back',
       loop(HEAD, 'db.query.users.findFirst({ where: eq(users.id, post.authorId), with: { posts: true } })'),
+      [{ messageId: 'perItem', line: 8, column: 26 }],
     ],
     [
       'two conditions',
@@ -1039,6 +1051,7 @@ export async function authors(posts: Post[]) {
         `${HEAD}import { and } from 'drizzle-orm';\n`,
         'db.query.users.findFirst({ where: and(eq(users.id, post.authorId), eq(users.active, true)) })',
       ),
+      [{ messageId: 'perItem', line: 9, column: 26 }],
     ],
     [
       "an eq that is not drizzle-orm's",
@@ -1046,29 +1059,38 @@ export async function authors(posts: Post[]) {
         HEAD.replace("import { eq } from 'drizzle-orm';", "import { eq } from './operators';"),
         'db.query.users.findFirst({ where: eq(users.id, post.authorId) })',
       ),
+      [{ messageId: 'perItem', line: 8, column: 26 }],
     ],
-    ['the builder form (it gives a list per key)', loop(HEAD, 'db.select().from(users).where(eq(users.id, post.authorId))')],
+    [
+      'the builder form (it gives a list per key)',
+      loop(HEAD, 'db.select().from(users).where(eq(users.id, post.authorId))'),
+      [{ messageId: 'perItem', line: 8, column: 26 }],
+    ],
     [
       'a file with another inArray',
       loop(`${HEAD}const inArray = (x: unknown[]) => x;\n`, 'db.query.users.findFirst({ where: eq(users.id, post.authorId) })'),
+      [{ messageId: 'perItem', line: 9, column: 26 }],
     ],
-  ])('no suggestion when %s', (_name, code) => {
-    const found = findings(code, { rule });
-    expect(found).toHaveLength(1);
-    expect(found[0].fixes).toEqual([]);
+  ])('no suggestion when %s', async (_name, code, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.fixes).toEqual([]);
   });
 
-  it('no suggestion when the table or the key is made inside the loop', () => {
-    for (const body of [
+  it.each([
+    [
+      'the table',
       'const table = pick(post); const author = await db.query.users.findFirst({ where: eq(table.id, post.authorId) }); use(author);',
+      [{ messageId: 'perItem', line: 7, column: 52 }],
+    ],
+    [
+      'the key',
       'const author = await db.query.users.findFirst({ where: eq(users.id, key) }); const key = post.authorId; use(author, key);',
-    ]) {
-      const found = findings(`${HEAD}export async function f(posts: Post[]) {\n  for (const post of posts) {\n    ${body}\n  }\n}\n`, {
-        rule,
-      });
-      expect(found).toHaveLength(1);
-      expect(found[0].fixes).toEqual([]);
-    }
+      [{ messageId: 'perItem', line: 7, column: 26 }],
+    ],
+  ])('no suggestion when %s is made inside the loop', async (_name, body, errors) => {
+    const code = `${HEAD}export async function f(posts: Post[]) {\n  for (const post of posts) {\n    ${body}\n  }\n}\n`;
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.fixes).toEqual([]);
   });
 
   // drizzle-orm is not installed: a fake of the two operators, and a fake database answering them the way
@@ -1108,7 +1130,7 @@ export async function bylines(posts: { id: string; authorId: number }[]) {
 `;
 
   it('behaves the same before and after the fix (a missing key, a duplicate key, no posts)', async () => {
-    const { text: after } = suggested(before);
+    const { text: after } = await suggested(before, [{ messageId: 'perItem', line: 24, column: 26 }]);
     expect(after).toContain("import { eq, inArray } from 'drizzle-orm';");
     expect(after).toContain('.findMany({ where: inArray(users.id, posts.map((post) => post.authorId)) })');
     await expectSameBehaviour(
