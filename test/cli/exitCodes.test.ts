@@ -82,7 +82,12 @@ describe('exit status 2', () => {
     [['scan', '--rule', 'shrink,,sync-io-in-async'], 'perflens: --rule has an empty entry (use --rule a,b or repeat --rule)'],
     [
       ['scan', '--category', 'dtabase'],
-      'perflens: unknown category "dtabase" (did you mean "database"?): expected one of complexity, database, sync-io, concurrency, caching, memory, network',
+      'perflens: unknown category "dtabase" (did you mean "database"?): expected one of complexity, database, sync-io, concurrency, caching, memory',
+    ],
+    // No rule was ever in `network`: the category is gone, so asking for it is a mistake, not "no problems found".
+    [
+      ['scan', '--category', 'network'],
+      'perflens: unknown category "network": expected one of complexity, database, sync-io, concurrency, caching, memory',
     ],
     [
       ['scan', '--rule', 'sync-io-in-async', '--category', 'database'],
