@@ -25,10 +25,11 @@ const FIX_TEXT = {
   none: 'No automatic fix: the change needs a decision only you can make.',
 } as const;
 
-export function renderRuleDoc(rule: Rule): string {
+/** `source`: the rule's file, from the repository root (`src/analyzers/rules/<category>/<id>.ts`, or `…/<id>/index.ts`). */
+export function renderRuleDoc(rule: Rule, source: string): string {
   const { meta } = rule;
   const lines: string[] = [];
-  lines.push(`<!-- Generated from src/analyzers/rules/${meta.category}/${meta.id}.ts by \`npm run docs\`. Do not edit. -->`);
+  lines.push(`<!-- Generated from ${source} by \`npm run docs\`. Do not edit. -->`);
   lines.push(`# ${meta.id}`);
   lines.push('');
   lines.push(meta.description);

@@ -1,5 +1,6 @@
 /**
- * The rule catalogue, by category. One rule a file under rules/<category>/<rule-id>.ts; add new rules here.
+ * The rule catalogue, by category; add new rules here. A rule is one file, rules/<category>/<rule-id>.ts,
+ * or, when it has helpers no other rule uses, a folder rules/<category>/<rule-id>/ (index.ts + its helpers).
  */
 import type { Rule } from '../rule';
 import lookupInLoop from './complexity/lookup-in-loop';
