@@ -1,12 +1,12 @@
-import { ts } from '../../ts';
-import { defineRule, type FixSpec } from '../../rule';
-import type { TextEdit } from '../../finding';
-import { calleeName, constantString, skipParens } from '../../facts/ast';
-import { camelName, resolve, uniqueName } from '../../facts/dataflow';
-import { isProcessConstant } from '../../facts/constants';
-import type { FileFacts } from '../../facts/fileFacts';
-import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
+import { ts } from '../../../ts';
+import { defineRule, type FixSpec } from '../../../rule';
+import type { TextEdit } from '../../../finding';
+import { calleeName, constantString, skipParens } from '../../../facts/ast';
+import { camelName, resolve, uniqueName } from '../../../facts/dataflow';
+import { isProcessConstant } from './processConstants';
+import type { FileFacts } from '../../../facts/fileFacts';
+import { compact } from '../../../facts/phrases';
+import { isTestFile } from '../../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
