@@ -6,17 +6,14 @@
  */
 import { ts } from '../ts';
 import { calleeName, receiverOf, skipParens } from './ast';
-import { iterationOfCallback, iterationsAround, walkedCollection, type Iteration } from './loops';
-import { isSharedOutsideFile, lookup, references, resolve, useOf, type Declaration } from './dataflow';
+import { iterationsAround, walkedCollection, type Iteration } from './loops';
+import { references, resolve, useOf, type Declaration } from './dataflow';
 import type { FileFacts } from './fileFacts';
 import type { TypeFacts } from './types';
 
 const SK = ts.SyntaxKind;
 
 export type ValueKind = 'array' | 'string';
-
-/** Element kinds that decide whether `indexOf` (===) and `Set#has` (SameValueZero) agree: only numbers can be NaN. */
-export type ElementKind = 'string' | 'number' | 'boolean' | 'bigint' | 'object' | 'mixed';
 
 /** Calls whose result is always a fresh array. */
 const ARRAY_FACTORIES: ReadonlySet<string> = new Set([
@@ -65,7 +62,8 @@ const STRING_RESULT_METHODS: ReadonlySet<string> = new Set([
   'charAt',
 ]);
 
-function qualifiedCallee(call: ts.CallExpression | ts.NewExpression): string | undefined {
+/** `Object.keys` for `Object.keys(…)`, `f` for `f()`; undefined for longer chains. */
+export function qualifiedCallee(call: ts.CallExpression | ts.NewExpression): string | undefined {
   const callee = skipParens(call.expression);
   if (ts.isIdentifier(callee)) return callee.text;
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) return `${callee.expression.text}.${callee.name.text}`;
@@ -87,54 +85,6 @@ export function annotatedKind(type: ts.TypeNode | undefined): ValueKind | undefi
   if (type.kind === SK.StringKeyword) return 'string';
   if (ts.isLiteralTypeNode(type) && ts.isStringLiteral(type.literal)) return 'string';
   return undefined;
-}
-
-/** The element type written in an array annotation. */
-function annotatedElementType(type: ts.TypeNode | undefined): ts.TypeNode | undefined {
-  if (!type) return undefined;
-  if (ts.isParenthesizedTypeNode(type)) return annotatedElementType(type.type);
-  if (ts.isTypeOperatorNode(type) && type.operator === SK.ReadonlyKeyword) return annotatedElementType(type.type);
-  if (ts.isArrayTypeNode(type)) return type.elementType;
-  if (
-    ts.isTypeReferenceNode(type) &&
-    ts.isIdentifier(type.typeName) &&
-    (type.typeName.text === 'Array' || type.typeName.text === 'ReadonlyArray')
-  ) {
-    return type.typeArguments?.[0];
-  }
-  return undefined;
-}
-
-function elementKindOfTypeNode(type: ts.TypeNode | undefined): ElementKind | undefined {
-  if (!type) return undefined;
-  switch (type.kind) {
-    case SK.StringKeyword:
-      return 'string';
-    case SK.NumberKeyword:
-      return 'number';
-    case SK.BooleanKeyword:
-      return 'boolean';
-    case SK.BigIntKeyword:
-      return 'bigint';
-    case SK.ParenthesizedType:
-      return elementKindOfTypeNode((type as ts.ParenthesizedTypeNode).type);
-    case SK.LiteralType: {
-      const literal = (type as ts.LiteralTypeNode).literal;
-      if (ts.isStringLiteral(literal)) return 'string';
-      if (ts.isNumericLiteral(literal)) return 'number';
-      if (literal.kind === SK.TrueKeyword || literal.kind === SK.FalseKeyword) return 'boolean';
-      return undefined;
-    }
-    case SK.UnionType: {
-      const kinds = new Set((type as ts.UnionTypeNode).types.map(elementKindOfTypeNode));
-      if (kinds.has(undefined)) return undefined;
-      return kinds.size === 1 ? [...kinds][0] : 'mixed';
-    }
-    case SK.TypeLiteral:
-      return 'object';
-    default:
-      return undefined;
-  }
 }
 
 /** A class field `items = []` / `items: T[]` of the class around `node`, for `this.items`. */
@@ -328,66 +278,6 @@ export function isKnownArray(expression: ts.Expression, file: FileFacts): boolea
   const kind = syntacticKind(expression);
   if (kind) return kind === 'array';
   return typeFactsOf(file)?.isArray(skipParens(expression)) === true;
-}
-
-/**
- * True when `fn` is a callback of an array iteration method on something syntax shows is an
- * array (`[…].forEach(fn)`, `ids.map(fn)` with `ids` an array): it runs during that call only,
- * never later. Use as `executionOwner`'s `runsNow`.
- */
-export function runsDuringArrayCall(fn: ts.Node): boolean {
-  const iteration = iterationOfCallback(fn);
-  if (!iteration?.collection) return false;
-  if (iteration.method === 'from') return true;
-  return syntacticKind(iteration.collection) === 'array';
-}
-
-/** Elements of an array literal when every one is a literal (no spreads, no holes): how many and of what kind. */
-export function literalElements(literal: ts.ArrayLiteralExpression): { count: number; kind: ElementKind | undefined } | undefined {
-  const kinds = new Set<ElementKind>();
-  for (const element of literal.elements) {
-    const inner = skipParens(element);
-    if (ts.isStringLiteralLike(inner)) kinds.add('string');
-    else if (ts.isNumericLiteral(inner) || (ts.isPrefixUnaryExpression(inner) && ts.isNumericLiteral(inner.operand))) kinds.add('number');
-    else if (inner.kind === SK.TrueKeyword || inner.kind === SK.FalseKeyword) kinds.add('boolean');
-    else if (inner.kind === SK.NullKeyword) kinds.add('object');
-    else return undefined;
-  }
-  return { count: literal.elements.length, kind: kinds.size === 0 ? undefined : kinds.size === 1 ? [...kinds][0] : 'mixed' };
-}
-
-/**
- * The kind of the elements of an array held by a name, when provable: from its annotation, or from
- * a literal initializer of a name that is never changed (no write, mutation or escape anywhere),
- * else from the type checker.
- */
-export function elementKind(expression: ts.Expression, file: FileFacts): ElementKind | undefined {
-  const node = skipParens(expression);
-  if (ts.isArrayLiteralExpression(node)) return literalElements(node)?.kind;
-  if (ts.isIdentifier(node)) {
-    const declaration = lookup(node.text, node);
-    if (declaration) {
-      const annotated = elementKindOfTypeNode(annotatedElementType(declaration.type));
-      if (annotated) return annotated;
-      const init = declaration.initializer && skipParens(declaration.initializer);
-      if (
-        init &&
-        (declaration.kind === 'const' || declaration.kind === 'let') &&
-        !isSharedOutsideFile(declaration) &&
-        references(declaration).every((r) => useOf(r).kind === 'read')
-      ) {
-        if (ts.isArrayLiteralExpression(init)) {
-          const literal = literalElements(init);
-          if (literal?.kind) return literal.kind;
-        }
-        if (ts.isCallExpression(init)) {
-          const name = qualifiedCallee(init);
-          if (name === 'Object.keys' || name === 'Object.getOwnPropertyNames' || calleeName(init) === 'split') return 'string';
-        }
-      }
-    }
-  }
-  return typeFactsOf(file)?.arrayElementKind(node);
 }
 
 // ---------------------------------------------------------------------------------------------

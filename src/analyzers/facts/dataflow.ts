@@ -11,16 +11,7 @@
 import { ts } from '../ts';
 import { syntaxIndexOf } from './syntaxIndex';
 import { forEachNodeInDocumentOrder } from '../walk';
-import {
-  boundNames,
-  isFunctionLike,
-  isLiteralLike,
-  isWriteReference,
-  readsArguments,
-  skipParens,
-  skipParensUp,
-  type FunctionLike,
-} from './ast';
+import { boundNames, isFunctionLike, isLiteralLike, isWriteReference, readsArguments, skipParens, skipParensUp } from './ast';
 
 const SK = ts.SyntaxKind;
 
@@ -588,20 +579,6 @@ export function isSharedOutsideFile(declaration: Declaration): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Execution structure
-
-/**
- * The function whose call runs `node`: the enclosing function, looking through callbacks that
- * `runsNow(fn)` says are invoked synchronously and only during the call that receives them
- * (e.g. `array.forEach(cb)`). Undefined at module level.
- */
-export function executionOwner(node: ts.Node, runsNow?: (fn: FunctionLike) => boolean): FunctionLike | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (!isFunctionLike(current)) continue;
-    if (runsNow && runsNow(current)) continue;
-    return current;
-  }
-  return undefined;
-}
 
 /** True when `node` contains an `await`, a `yield` or a `for await` outside nested functions. */
 export function suspends(node: ts.Node): boolean {
