@@ -4,8 +4,8 @@ import { calleeName, indentationAt, isInside, referencedNames, skipParens } from
 import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import { uniqueName } from '../../facts/dataflow';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall, perItemHelperCall, plural, singular, type PerItemCall } from '../../facts/perItem';
-import { compact } from '../../facts/phrases';
+import { isTestOrFixtureFile, perItemCall, perItemHelperCall, type PerItemCall } from '../../facts/perItem';
+import { compact, plural, singular } from '../../facts/phrases';
 import { lazyRelation, relationCall, type RelationLoad } from '../../facts/relations';
 import type { IoSummary } from '../../facts/summaries';
 import { batchedLookup } from './batched-lookup';
