@@ -39,6 +39,13 @@ export function skipParensUp(node: ts.Node): ts.Node {
   return current;
 }
 
+/** Walks up through parentheses only (not type assertions). */
+export function skipOnlyParensUp(node: ts.Node): ts.Node {
+  let current = node;
+  while (current.parent && ts.isParenthesizedExpression(current.parent)) current = current.parent;
+  return current;
+}
+
 export type FunctionLike =
   | ts.FunctionDeclaration
   | ts.FunctionExpression

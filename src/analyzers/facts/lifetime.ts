@@ -9,7 +9,7 @@ import { calleeName, chainRoot, endsInReturnOrThrow, isFunctionLike, skipParens,
 import { lookup, resolve } from './dataflow';
 import { isTestPath, projectPath } from './paths';
 import { repeatedCalls, type Iteration } from './loops';
-import { fixedLength } from './collections';
+import { fixedLength } from './sizes';
 import type { FileFacts } from './fileFacts';
 
 const SK = ts.SyntaxKind;

@@ -14,7 +14,7 @@ import {
 } from '../../../facts/constructions';
 import { isTestFile } from '../../../facts/lifetime';
 import { repeatedBy, repeatedCalls } from '../../../facts/loops';
-import { iterationScale, scaleOf } from '../../../facts/collections';
+import { iterationScale, scaleOf } from '../../../facts/sizes';
 import type { FileFacts } from '../../../facts/fileFacts';
 import { compact } from '../../../facts/phrases';
 import { isComponentRender } from './componentRender';

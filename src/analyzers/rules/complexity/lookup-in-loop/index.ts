@@ -17,18 +17,8 @@ import {
   useOf,
   type Declaration,
 } from '../../../facts/dataflow';
-import {
-  assignedValues,
-  createsFreshArray,
-  declarationKind,
-  isKnownArray,
-  isSmallList,
-  iterationScale,
-  scaleOf,
-  SMALL_LITERAL,
-  syntacticKind,
-  typeFactsOf,
-} from '../../../facts/collections';
+import { assignedValues, createsFreshArray, declarationKind, isKnownArray, syntacticKind, typeFactsOf } from '../../../facts/collections';
+import { isSmallList, iterationScale, scaleOf, SMALL_LITERAL } from '../../../facts/sizes';
 import { isTinyIteration as isTiny, iterationStatement, type Iteration } from '../../../facts/loops';
 import type { FileFacts } from '../../../facts/fileFacts';
 import { compact, eachPass, loopNoun } from '../../../facts/phrases';
