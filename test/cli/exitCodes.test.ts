@@ -1,7 +1,7 @@
 /** Every way `perflens` ends: 0 clean, 1 findings, 2 with exactly one `perflens: …` line on stderr. */
 import { describe, expect, it } from 'vitest';
 import { version } from '../../package.json';
-import { rulesById } from '../../src/analyzers/registry';
+import { rulesById } from '../helpers/rules';
 import type { Rule } from '../../src/analyzers/rule';
 import { BLOCKING_READ, CLEAN, expectOneLineError, run, workspace } from './helpers';
 import { shrink } from './fakeRules';

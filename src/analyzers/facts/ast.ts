@@ -245,25 +245,6 @@ export function isLiteralLike(node: ts.Expression): boolean {
   }
 }
 
-/** The statement that directly contains `node` (where a declaration could be inserted before it). */
-export function enclosingStatement(node: ts.Node): ts.Statement | undefined {
-  for (let current: ts.Node | undefined = node; current; current = current.parent) {
-    if (
-      ts.isStatement(current) &&
-      current.parent &&
-      (ts.isBlock(current.parent) ||
-        ts.isSourceFile(current.parent) ||
-        ts.isCaseClause(current.parent) ||
-        ts.isDefaultClause(current.parent) ||
-        ts.isModuleBlock(current.parent))
-    ) {
-      return current;
-    }
-    if (isFunctionLike(current) && current !== node) return undefined;
-  }
-  return undefined;
-}
-
 /** The whitespace that indents the line `offset` is on. */
 export function indentationAt(text: string, offset: number): string {
   let lineStart = offset;

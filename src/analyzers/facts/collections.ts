@@ -70,7 +70,7 @@ export function qualifiedCallee(call: ts.CallExpression | ts.NewExpression): str
 }
 
 /** What a written type annotation says: `T[]`, `readonly T[]`, `Array<T>`, `ReadonlyArray<T>`, tuples → array; `string` → string. */
-export function annotatedKind(type: ts.TypeNode | undefined): ValueKind | undefined {
+function annotatedKind(type: ts.TypeNode | undefined): ValueKind | undefined {
   if (!type) return undefined;
   if (ts.isParenthesizedTypeNode(type)) return annotatedKind(type.type);
   if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return 'array';

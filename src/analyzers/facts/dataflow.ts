@@ -11,7 +11,7 @@
 import { ts } from '../ts';
 import { syntaxIndexOf } from './syntaxIndex';
 import { forEachNodeInDocumentOrder } from '../walk';
-import { boundNames, isFunctionLike, isLiteralLike, isWriteReference, readsArguments, skipParens, skipParensUp } from './ast';
+import { isFunctionLike, isLiteralLike, isWriteReference, readsArguments, skipParens, skipParensUp } from './ast';
 
 const SK = ts.SyntaxKind;
 
@@ -126,7 +126,7 @@ function addImports(into: Map<string, Declaration>, sourceFile: ts.SourceFile): 
 }
 
 /** Every name a scope node declares itself (not its nested scopes). */
-export function scopeDeclarations(scope: ts.Node): ReadonlyMap<string, Declaration> {
+function scopeDeclarations(scope: ts.Node): ReadonlyMap<string, Declaration> {
   let map = scopeCache.get(scope);
   if (map) return map;
   map = new Map();
@@ -886,6 +886,3 @@ export function uniqueName(sourceFile: ts.SourceFile, base: string): string {
   if (!isNameTaken(sourceFile, stem)) return stem;
   for (let i = 2; ; i++) if (!isNameTaken(sourceFile, `${stem}${i}`)) return `${stem}${i}`;
 }
-
-/** Names bound by a declaration list or parameter (re-exported for rules that build declarations). */
-export { boundNames };

@@ -37,7 +37,7 @@ export type Repetition =
 const EFFECT_HOOKS: ReadonlySet<string> = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
 
 /** `useEffect(fn, deps)`: the effect call `fn` is the callback of. */
-export function effectCallOf(fn: ts.Node): ts.CallExpression | undefined {
+function effectCallOf(fn: ts.Node): ts.CallExpression | undefined {
   if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
   const outer = skipParensUp(fn);
   const call = outer.parent;

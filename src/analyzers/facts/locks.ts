@@ -264,6 +264,7 @@ function lockFromTypes(expression: ts.Expression, facts: FileFacts, text: string
  * The lock `expression` denotes, if it is one PerfLens knows. `useTypes` allows asking the type
  * checker when syntax cannot tell (an instance imported from another file); it costs a program,
  * so callers allow it only for receivers that look like locks.
+ * @internal exported for test/analyzers/rules/lock-across-await.test.ts
  */
 export function lockInstance(expression: ts.Expression, facts: FileFacts, useTypes = false): LockInstance | undefined {
   const node = skipParens(expression);
@@ -687,7 +688,10 @@ function skipParensExpression(handle: string, call: ts.CallExpression, facts: Fi
   return receiver && facts.textOf(receiver) === handle ? receiver : undefined;
 }
 
-/** The critical section `node` runs in, if any (the innermost): inside a lock's callback, or after an awaited acquire(). */
+/**
+ * The critical section `node` runs in, if any (the innermost): inside a lock's callback, or after an awaited acquire().
+ * @internal exported for test/analyzers/rules/lock-across-await.test.ts
+ */
 export function enclosingCriticalSection(node: ts.Node, facts: FileFacts): CriticalSection | undefined {
   for (let child: ts.Node = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
     if (isFunctionLike(child)) {
@@ -745,7 +749,7 @@ const MAIL_MODULES = new Set(['nodemailer', '@sendgrid/mail', 'resend', 'postmar
  * A call that goes over the network: a known database, cache or HTTP client (facts/clients,
  * `fetch` included), or an e-mail send through a mail client the file imports.
  */
-export function remoteCall(call: ts.CallExpression, facts: FileFacts): RemoteCall | undefined {
+function remoteCall(call: ts.CallExpression, facts: FileFacts): RemoteCall | undefined {
   const client = clientCall(call, facts);
   if (client) return { call, kind: client.kind, library: client.library, operation: client.operation };
   const callee = skipParens(call.expression);
@@ -768,7 +772,7 @@ function isMail(remote: RemoteCall): boolean {
 }
 
 /** The first network call an awaited expression waits for (callbacks inside it included: `Promise.all(xs.map((x) => fetch(x)))`). */
-export function awaitedRemoteCall(expression: ts.Expression, facts: FileFacts, skipAwaits = false): RemoteCall | undefined {
+function awaitedRemoteCall(expression: ts.Expression, facts: FileFacts, skipAwaits = false): RemoteCall | undefined {
   let found: RemoteCall | undefined;
   const visit = (node: ts.Node): void => {
     if (found || (skipAwaits && ts.isAwaitExpression(node))) return;
@@ -913,7 +917,7 @@ const GLOBAL_NON_STATE = new Set([
 ]);
 
 /** Writes in the section to state that outlives one call: module variables, closures, `this`, `localStorage`. */
-export function sharedWrites(section: CriticalSection): SharedWrite[] {
+function sharedWrites(section: CriticalSection): SharedWrite[] {
   const writes: SharedWrite[] = [];
   const owner = section.owner;
   const record = (node: ts.Node, target: ts.Expression, value: ts.Node | readonly ts.Node[] | undefined): void => {

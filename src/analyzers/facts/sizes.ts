@@ -14,7 +14,7 @@ const SK = ts.SyntaxKind;
 /** An inline literal this short costs no more to scan than to hash, even rebuilt on every pass. */
 export const SMALL_LITERAL = 8;
 /** A list built once (a named literal, a constant) this short is scanned about as fast as a hash lookup. */
-export const SMALL_CONSTANT = 32;
+const SMALL_CONSTANT = 32;
 
 /**
  * How many items a list declared with an array literal can hold: its literal elements (an
@@ -46,7 +46,7 @@ export function fixedLength(declaration: Declaration): number | undefined {
 /** Names under which code keeps configuration: lists of allowed values, flags, CLI arguments — short by nature. */
 const CONFIGURATION_NAMES = /^(options|opts|option|config|cfg|conf|configuration|settings|flags|argv|args|env)$/i;
 /** `ALLOWED_TYPES`, `Config.KNOWN_KEYS`: the constant naming convention. */
-export const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$/;
+const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$/;
 
 /**
  * A list whose size is fixed by the program rather than by data, when its literal cannot be
@@ -54,7 +54,7 @@ export const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$/;
  * list read from an options/config object. Searching one is O(n·k) for a small k. A visible
  * literal is judged by its length instead (`fixedLength`).
  */
-export function looksFixedSize(expression: ts.Expression): boolean {
+function looksFixedSize(expression: ts.Expression): boolean {
   const node = skipParens(expression);
   if (ts.isIdentifier(node)) {
     const declaration = resolve(node);
@@ -85,7 +85,7 @@ const SMALL_DOMAIN =
   /^(columns?|fields?|headers?|modifiers?|flags?|options?|opts|roles?|permissions?|scopes?|domains?|languages?|langs?|locales?|extensions?|exts?|methods?|verbs?|aliases|keywords?|attributes?|attrs?|embeds?|providers?|services?|plugins?|sections?|tabs?|panels?|themes?|formats?|types?|kinds?|units?|currencies|countries|statuses|states|commands?|hooks?|presets?|features?|settings?|capabilities|platforms?|modes?|levels?|variants?|sizes?|colou?rs?|icons?|fonts?|shortcuts?|hotkeys?|indices|indexes|segments?|parts?|args?|argv|params?|directives?|decorators?|props?|steps?|stages?|phases?|layers?|palettes?|weekdays|months|protocols?|schemes?|encodings?|charsets?|signals?|codes?)$/i;
 
 /** True when the name (or a chain's last property) is one of SMALL_DOMAIN's. */
-export function hasSmallDomainName(expression: ts.Expression): boolean {
+function hasSmallDomainName(expression: ts.Expression): boolean {
   const node = skipParens(expression);
   const name = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : undefined;
   if (name === undefined) return false;

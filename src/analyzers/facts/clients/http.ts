@@ -20,7 +20,7 @@ export const HTTP_VERBS = set(
 
 export const HTTP_LIBRARIES = set('fetch', 'node-fetch', 'axios', 'got', 'ky', 'ofetch', 'undici', 'superagent', 'nest-http');
 
-export function httpMethodOf(options: ts.Expression | undefined, fallback: string | undefined): string | undefined {
+function httpMethodOf(options: ts.Expression | undefined, fallback: string | undefined): string | undefined {
   if (!options) return fallback;
   const inner = skipParens(options);
   if (ts.isStringLiteralLike(inner) || ts.isTemplateExpression(inner)) return fallback; // a URL

@@ -49,9 +49,8 @@ import { sqlBatched, sqlKey } from './sql';
 import { typeormBatched, typeormKey } from './typeorm';
 
 export type { ClientCall, ClientCallNode, ClientKind } from './model';
-export { pluralKey } from './model';
 export { SQL_CONTROL } from './sql';
-export { transactionAround, type TransactionContext } from '../transactions';
+export { transactionAround } from '../transactions';
 
 /** Batched forms: calls with these names already send one statement for many rows. */
 const BATCH_METHODS = set(

@@ -101,7 +101,7 @@ export const KNEX_BUILDER = set(
   'page',
   'range',
 );
-export const KNEX_WRITE = set(
+const KNEX_WRITE = set(
   'insert',
   'update',
   'del',

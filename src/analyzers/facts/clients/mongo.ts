@@ -46,7 +46,7 @@ export const MONGOOSE_DISTINCTIVE = set(
 );
 export const MONGOOSE_MODULES = ['mongoose', '@nestjs/mongoose'];
 
-export const MONGODB_READ = set('find', 'findOne', 'countDocuments', 'estimatedDocumentCount', 'distinct', 'aggregate');
+const MONGODB_READ = set('find', 'findOne', 'countDocuments', 'estimatedDocumentCount', 'distinct', 'aggregate');
 export const MONGODB_WRITE = set(
   'insertOne',
   'insertMany',

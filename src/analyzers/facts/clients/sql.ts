@@ -66,7 +66,7 @@ const SQL_WRITE = /^(INSERT|UPDATE|DELETE|UPSERT|MERGE|REPLACE|TRUNCATE|CREATE|A
 /** Transaction and session control: round trips, but never "the query per item". */
 export const SQL_CONTROL = /^(BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|SET|LOCK|PREPARE|DEALLOCATE|LISTEN|UNLISTEN|NOTIFY)$/;
 
-export function sqlVerb(sql: string | undefined): string | undefined {
+function sqlVerb(sql: string | undefined): string | undefined {
   if (sql === undefined) return undefined;
   const match = /^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*\(?\s*([A-Za-z]+)/.exec(sql);
   return match ? match[1].toUpperCase() : undefined;

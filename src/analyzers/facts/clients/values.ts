@@ -121,7 +121,7 @@ export function hintValue(name: string): Val | undefined {
 }
 
 /** The value an import binding holds. */
-export function importValue(origin: ImportOrigin, localName: string): Val | undefined {
+function importValue(origin: ImportOrigin, localName: string): Val | undefined {
   const { module, imported } = origin;
   const lib = libOfModule(module);
   const whole = imported === '*' || imported === 'default';
@@ -628,7 +628,7 @@ export function exprValue(expression: ts.Expression, ctx: Ctx): Val | undefined 
   return undefined;
 }
 
-export function selfOf(node: ts.Node, ctx: Ctx): Val | undefined {
+function selfOf(node: ts.Node, ctx: Ctx): Val | undefined {
   const cls = enclosingClass(node);
   return cls ? selfValue(cls, ctx) : undefined;
 }

@@ -121,7 +121,7 @@ function sortedList(receiver: ts.Expression, method: string): ts.Identifier | un
 }
 
 /** `….sort(c)[0]`, `.at(-1)`, `.pop()`, `.shift()`: only one item of the sorted list is used. */
-export function picksOne(call: ts.CallExpression): boolean {
+function picksOne(call: ts.CallExpression): boolean {
   const outer = skipParensUp(call);
   const parent = outer.parent;
   if (!parent) return false;

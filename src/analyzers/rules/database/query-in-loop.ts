@@ -496,7 +496,7 @@ function pluralModel(model: string): string {
 }
 
 /** What to do instead, with the library's batched form. */
-export function advice(client: ClientCall): string {
+function advice(client: ClientCall): string {
   const batched = client.batched;
   if (client.kind === 'write') {
     const how = batched ? `one ${batched}` : 'one multi-row statement';
