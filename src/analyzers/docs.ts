@@ -25,11 +25,11 @@ const FIX_TEXT = {
   none: 'No automatic fix: the change needs a decision only you can make.',
 } as const;
 
-/** `source`: the rule's file, from the repository root (`src/analyzers/rules/<category>/<id>.ts`, or `…/<id>/index.ts`). */
-export function renderRuleDoc(rule: Rule, source: string): string {
+export function renderRuleDoc(rule: Rule): string {
   const { meta } = rule;
   const lines: string[] = [];
-  lines.push(`<!-- Generated from ${source} by \`npm run docs\`. Do not edit. -->`);
+  // A rule is `rules/<category>/<id>.ts`, or a folder `rules/<category>/<id>/` whose index.ts is the rule: the path names both.
+  lines.push(`<!-- Generated from src/analyzers/rules/${meta.category}/${meta.id} by \`npm run docs\`. Do not edit. -->`);
   lines.push(`# ${meta.id}`);
   lines.push('');
   lines.push(meta.description);

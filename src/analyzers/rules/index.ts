@@ -1,6 +1,6 @@
 /**
- * The rule catalogue, by category; add new rules here. A rule is one file, rules/<category>/<rule-id>.ts,
- * or, when it has helpers no other rule uses, a folder rules/<category>/<rule-id>/ (index.ts + its helpers).
+ * The rule catalogue, by category. A rule is rules/<category>/<rule-id>.ts, or a folder rules/<category>/<rule-id>/
+ * whose index.ts is the rule and whose other files are the helpers only it uses; add new rules here.
  */
 import type { Rule } from '../rule';
 import lookupInLoop from './complexity/lookup-in-loop';
