@@ -1,13 +1,10 @@
 /**
  * Rule documentation, generated from each rule's own meta so that the docs cannot drift from
- * what the rule does: `docs/rules/<id>.md`, and an index. A test fails when a file is stale
- * (`npm run docs` rewrites them).
+ * what the rule does: `docs/rules/<id>.md`, an index, and the rule table of the README. A test
+ * fails when a file is stale (`npm run docs` rewrites them).
  */
-import type { InvalidExample, Rule, ValidExample } from './rule';
-
-function asInvalid(example: string | InvalidExample): InvalidExample {
-  return typeof example === 'string' ? { code: example } : example;
-}
+import { FILE_KIND_DEFINITIONS, FILE_KINDS } from './facts/fileKinds';
+import type { Rule, RuleMeta, ValidExample } from './rule';
 
 function asValid(example: string | ValidExample): ValidExample {
   return typeof example === 'string' ? { code: example } : example;
@@ -24,6 +21,26 @@ const FIX_TEXT = {
   suggestion: 'Suggested fix: offered as a quick fix to preview and apply by hand; it may change behaviour in edge cases.',
   none: 'No automatic fix: the change needs a decision only you can make.',
 } as const;
+
+/** `a`, `a and b`, `a, b and c`. */
+function listOf(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+/** "In tests, scripts and build config", from the rule's scope; undefined when it skips no kind of file. */
+function skippedKinds(meta: RuleMeta): string | undefined {
+  const skipped = FILE_KINDS.filter((kind) => meta.scope?.skip?.includes(kind));
+  return skipped.length === 0 ? undefined : `In ${listOf(skipped.map((kind) => FILE_KIND_DEFINITIONS[kind].label))}`;
+}
+
+/**
+ * Where the rule stays quiet: the kinds of file its scope skips, then the look-alikes it lists.
+ * `kindsLink` is appended to the kinds' item (the docs link it to what each kind covers).
+ */
+export function notReportedItems(meta: RuleMeta, kindsLink = ''): string[] {
+  const kinds = skippedKinds(meta);
+  return [...(kinds === undefined ? [] : [`${kinds}${kindsLink}`]), ...(meta.notReported ?? [])];
+}
 
 export function renderRuleDoc(rule: Rule): string {
   const { meta } = rule;
@@ -50,7 +67,7 @@ export function renderRuleDoc(rule: Rule): string {
   lines.push('');
   lines.push('## Reported');
   lines.push('');
-  for (const example of meta.examples.invalid.map(asInvalid)) {
+  for (const example of meta.examples.invalid) {
     lines.push(fence(example.code, example.filename));
     lines.push('');
     if (example.output !== undefined) {
@@ -62,6 +79,11 @@ export function renderRuleDoc(rule: Rule): string {
   }
   lines.push('## Not reported');
   lines.push('');
+  const items = notReportedItems(meta, ' ([what each covers](README.md#file-kinds))');
+  if (items.length > 0) {
+    for (const item of items) lines.push(`- ${item}.`);
+    lines.push('');
+  }
   for (const example of meta.examples.valid.map(asValid)) {
     lines.push(fence(example.code, example.filename));
     lines.push('');
@@ -83,5 +105,34 @@ export function renderRuleIndex(rules: readonly Rule[]): string {
     lines.push(`| [${meta.id}](${meta.id}.md) | \`${meta.category}\` | ${meta.impact} | ${meta.fix} | ${meta.description} |`);
   }
   lines.push('');
+  lines.push('## File kinds');
+  lines.push('');
+  lines.push('Each rule says which kinds of file it stays out of (its page lists them under *Not reported*). What each kind covers:');
+  lines.push('');
+  for (const kind of FILE_KINDS) lines.push(`- **${FILE_KIND_DEFINITIONS[kind].label}**: ${FILE_KIND_DEFINITIONS[kind].description}.`);
+  lines.push('');
+  lines.push('No rule looks at minified or bundled files (a line of over 2,000 characters of code): the scan lists them as skipped.');
+  lines.push('');
+  return lines.join('\n');
+}
+
+export const README_RULES_BEGIN = '<!-- rules: generated from the rules by `npm run docs` -->';
+export const README_RULES_END = '<!-- /rules -->';
+
+/** The README's rule table, between its markers: one row per rule, in the registry's order. */
+export function renderReadmeRules(rules: readonly Rule[]): string {
+  const categories = new Set(rules.map((rule) => rule.meta.category));
+  const lines = [
+    README_RULES_BEGIN,
+    `${rules.length} rules in ${categories.size} categories ([full catalogue with examples](docs/rules/README.md)):`,
+    '',
+    '| category | rule | finds | fix |',
+    '|---|---|---|---|',
+  ];
+  for (const { meta } of rules) {
+    const fix = meta.fix === 'none' ? '—' : `${meta.fix}: ${meta.fixForm}`;
+    lines.push(`| ${meta.category} | [\`${meta.id}\`](docs/rules/${meta.id}.md) | ${meta.description} | ${fix} |`);
+  }
+  lines.push(README_RULES_END);
   return lines.join('\n');
 }

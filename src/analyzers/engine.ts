@@ -8,14 +8,15 @@
 import * as path from 'node:path';
 import { ts } from './ts';
 import type { Category, FileError, Finding, Fix, Severity, SkippedFile } from './finding';
-import { minifiedLineLength } from './facts/context';
 import { FileFacts } from './facts/fileFacts';
 import { emptySyntaxIndex, noteNode, rememberSyntaxIndex } from './facts/syntaxIndex';
 import { describeFailure, FileFailure } from './failures';
 import { checkText, readSourceFile } from './files';
+import { minifiedLineLength } from './minified';
 import { ProjectHost, syntaxErrors } from './project';
 import { allRules } from './registry';
-import { formatMessage, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
+import { appliesTo } from './scope';
+import { renderMessage, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
 import { collectSuppressions, isSuppressed } from './suppress';
 import { forEachNodeInDocumentOrder } from './walk';
 import type { PerfLensConfig } from './config';
@@ -180,6 +181,8 @@ export class Analyzer {
       };
       let visitor: Visitor;
       try {
+        // Where its scope says the rule does not apply, it is not even asked for a visitor.
+        if (!appliesTo(active.rule.meta.scope, facts)) return;
         visitor = active.rule.check(context);
       } catch (error) {
         fail(index, error);
@@ -253,9 +256,11 @@ export class Analyzer {
     }
     return {
       rule: meta.id,
+      messageId: report.messageId,
+      data: report.data ?? {},
       category: meta.category,
       severity: active.severity,
-      message: formatMessage(template, report.data),
+      ...renderMessage(template, report.data),
       file: facts.fileName,
       range: facts.lines.range(start, end),
       start,

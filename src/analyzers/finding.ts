@@ -29,6 +29,9 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/** What a report fills a message template with: `{{name}}` → `data.name`. */
+export type MessageData = Record<string, string | number>;
+
 /** 1-based, as editors and the JSON contract show them. */
 export interface Position {
   line: number;
@@ -48,9 +51,19 @@ export interface Hotness {
 
 export interface Finding {
   rule: string;
+  /**
+   * The key of the rule's `meta.messages` the report used: a stable name for what was found,
+   * unlike `message`, whose words may change. Tests and tools match on it.
+   */
+  messageId: string;
+  /** The values the message template was filled with (`{{name}}` → `data.name`). */
+  data: MessageData;
   category: Category;
   severity: Severity;
+  /** What is wrong and why it matters. */
   message: string;
+  /** What to do about it, when the rule says (front ends with one string for both append it to `message`). */
+  note?: string;
   /** Absolute path, with the platform's separators. Front ends make it relative. */
   file: string;
   range: Range;

@@ -1,6 +1,7 @@
 import type { ts } from './ts';
-import type { Category, FixKind, Rating, Severity, TextEdit } from './finding';
+import type { Category, FixKind, MessageData, Rating, Severity, TextEdit } from './finding';
 import type { FileFacts } from './facts/fileFacts';
+import type { FileKind } from './facts/fileKinds';
 
 /**
  * The node types a visitor can subscribe to, by `ts.SyntaxKind` name. One walk of the raw
@@ -37,8 +38,6 @@ export type Visitor = { [K in keyof NodeByKind]?: (node: NodeByKind[K]) => void 
   onEnd?: () => void;
 };
 
-export type MessageData = Record<string, string | number>;
-
 export interface FixSpec {
   title: string;
   /** `safe` only when the rewrite provably keeps behaviour; the engine downgrades it if the rule's meta says less. */
@@ -61,19 +60,54 @@ export interface RuleContext {
   report(report: Report): void;
 }
 
-/** An example that must be reported exactly `count` times (default 1). */
+/**
+ * One report a test expects, as ESLint's RuleTester writes it: which message, and where the
+ * underlined node starts (1-based, as editors show it), counted by hand from the code.
+ */
+export interface ExpectedReport {
+  messageId: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+/** An example that must be reported exactly as `errors` says: no more, no fewer, in document order. */
 export interface InvalidExample {
   code: string;
   /** File name the example pretends to live in (context such as `scripts/` or `app/api/route.ts` matters). */
   filename?: string;
-  count?: number;
-  /** The code after applying every safe fix; present when the rule offers one for this example. */
+  errors: ExpectedReport[];
+  /** The code after applying every safe fix; present exactly when the rule offers one for this example. */
   output?: string;
 }
 
 export interface ValidExample {
   code: string;
   filename?: string;
+}
+
+/**
+ * Where a rule applies, as data: the engine runs the rule only on the files it applies to, and the
+ * generated docs say where it is not reported. What depends on a node's position (module level, a
+ * `main()`) stays in the rule: it is not a property of the file.
+ */
+export interface RuleScope {
+  /** Kinds of file the rule is not run on (see facts/fileKinds.ts). */
+  skip?: readonly FileKind[];
+  /**
+   * Text without which the rule cannot fire: it runs only on files that contain at least one of
+   * these strings. Checked before the walk, so a file without any costs the rule nothing.
+   */
+  triggers?: readonly string[];
+  /** A pattern the file's text must match as well (checked like `triggers`). */
+  requires?: RegExp;
+}
+
+/** What a finding says: what is wrong and why (`message`), then what to do (`note`); each one or more sentences. */
+export interface RuleMessage {
+  message: string;
+  note?: string;
 }
 
 export interface RuleMeta {
@@ -86,15 +120,24 @@ export interface RuleMeta {
   why: string;
   /** What to do instead. */
   howToFix: string;
+  /**
+   * The look-alikes and contexts the rule stays quiet on, one item each ("Loops over a literal
+   * tuple"). The kinds of file it skips are said by `scope.skip` and rendered with these.
+   */
+  notReported?: readonly string[];
   impact: Rating;
   effort: Rating;
   /** The strongest fix the rule can offer. */
   fix: FixKind;
+  /** What the fix writes, in a few words (a hoisted `Set`): the README's fix column; required unless `fix` is 'none'. */
+  fixForm?: string;
   defaultSeverity?: Severity;
-  /** Message templates by id; `{{name}}` is replaced from the report's data. */
-  messages: Record<string, string>;
+  /** Where the rule applies (default: every file). */
+  scope?: RuleScope;
+  /** Messages by id; `{{name}}` in either text is replaced from the report's data. */
+  messages: Record<string, RuleMessage>;
   examples: {
-    invalid: Array<string | InvalidExample>;
+    invalid: InvalidExample[];
     valid: Array<string | ValidExample>;
   };
 }
@@ -108,7 +151,16 @@ export function defineRule(rule: Rule): Rule {
   return rule;
 }
 
-export function formatMessage(template: string, data: MessageData | undefined): string {
+/** A placeholder of a message template: `{{name}}`. */
+export const MESSAGE_PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+
+/** The message and note of a report, its data filled in. */
+export function renderMessage(template: RuleMessage, data: MessageData | undefined): { message: string; note?: string } {
+  const message = formatMessage(template.message, data);
+  return template.note === undefined ? { message } : { message, note: formatMessage(template.note, data) };
+}
+
+function formatMessage(template: string, data: MessageData | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  return template.replace(MESSAGE_PLACEHOLDER, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }

@@ -32,7 +32,7 @@ export class DiagnosticsView implements vscode.Disposable {
     const byKey = new Map<string, Finding>();
     const diagnostics = findings.map((finding) => {
       const { start, end } = findingRange(finding, version, document, (line, character) => new vscode.Position(line, character));
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(start, end), finding.message, SEVERITY[finding.severity]);
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(start, end), diagnosticMessage(finding), SEVERITY[finding.severity]);
       diagnostic.source = DIAGNOSTIC_SOURCE;
       const url = this.docsUrl(finding.rule);
       diagnostic.code = url ? { value: finding.rule, target: vscode.Uri.parse(url) } : finding.rule;
@@ -70,6 +70,11 @@ export class DiagnosticsView implements vscode.Disposable {
     this.collection.dispose();
     this.byUri.clear();
   }
+}
+
+/** A diagnostic has one string: what is wrong, then on its own line what to do. */
+export function diagnosticMessage(finding: Finding): string {
+  return finding.note === undefined ? finding.message : `${finding.message}\n${finding.note}`;
 }
 
 export function ruleOf(diagnostic: vscode.Diagnostic): string | undefined {

@@ -15,8 +15,8 @@ const slowCall = defineRule({
     impact: 'low',
     effort: 'low',
     fix: 'suggestion',
-    messages: { slow: '{{name}}() is slow' },
-    examples: { invalid: ['slow()'], valid: ['fast()'] },
+    messages: { slow: { message: '{{name}}() is slow' } },
+    examples: { invalid: [{ code: 'slow()', errors: [{ messageId: 'slow', line: 1, column: 1 }] }], valid: ['fast()'] },
   },
   check(context) {
     return {
@@ -36,7 +36,7 @@ const slowCall = defineRule({
 
 /** Throws on every call — must not take the other rules down. */
 const crashing = defineRule({
-  meta: { ...slowCall.meta, id: 'crashing', messages: { never: 'never' } },
+  meta: { ...slowCall.meta, id: 'crashing', messages: { never: { message: 'never' } } },
   check() {
     return {
       CallExpression() {

@@ -1,14 +1,15 @@
 /**
- * Every rule's documented examples are its first tests: each invalid example is reported
- * exactly as often as it says (once by default), each valid one not at all, and an example's
- * `output` is what the safe fixes produce.
+ * Every rule's documented examples are its first tests, held to the rule tester's standard: each
+ * invalid example is reported exactly as its `errors` say (messageId, line, column), each valid one
+ * not at all, and an example's `output` is what the safe fixes produce (without one, none is safe).
  */
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../src/analyzers/registry';
-import { applySafeFixes, findings } from '../helpers/analyze';
+import { ruleTester } from '../helpers/ruleTester';
 
 describe.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s examples', (id, rule) => {
-  const invalid = rule.meta.examples.invalid.map((e) => (typeof e === 'string' ? { code: e } : e));
+  const tester = ruleTester(id);
+  const { invalid } = rule.meta.examples;
   const valid = rule.meta.examples.valid.map((e) => (typeof e === 'string' ? { code: e } : e));
 
   it('has at least one example of each kind', () => {
@@ -16,31 +17,16 @@ describe.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s example
     expect(valid.length).toBeGreaterThan(0);
   });
 
-  it.each(invalid.map((example, i) => [i, example] as const))('reports invalid example %i', (_i, example) => {
-    const found = findings(example.code, { rule: id, filename: example.filename });
-    expect(
-      found.map((f) => f.message),
-      example.code,
-    ).toHaveLength(example.count ?? 1);
+  it.each(invalid.map((example, i) => [i, example] as const))('reports invalid example %i', async (_i, example) => {
+    const found = await tester.invalid(example);
     for (const finding of found) {
-      expect(finding.message).not.toMatch(/\{\{/);
-    }
-    if (example.output !== undefined) {
-      expect(applySafeFixes(example.code, id, example.filename)).toBe(example.output);
-    } else {
-      // An example without `output` documents that no safe fix applies.
-      expect(
-        found.flatMap((f) => f.fixes).filter((fix) => fix.safe),
-        'a safe fix exists: add `output` to the example',
-      ).toHaveLength(0);
+      // What and why, then what to do: whole sentences each, shown one after the other where there is one string.
+      expect(finding.message).toMatch(/\.$/);
+      if (finding.note !== undefined) expect(finding.note).toMatch(/^[A-Z`](?![^]*\{\{)[^]*\.$/);
     }
   });
 
   it.each(valid.map((example, i) => [i, example] as const))('stays quiet on valid example %i', (_i, example) => {
-    const found = findings(example.code, { rule: id, filename: example.filename });
-    expect(
-      found.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`),
-      example.code,
-    ).toEqual([]);
+    tester.valid(example);
   });
 });

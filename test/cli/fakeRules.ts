@@ -12,6 +12,7 @@ function identifierRule(
   fix: FixKind,
   name: RegExp,
   fixOf: (identifier: ts.Identifier, start: number) => FixSpec | undefined,
+  note?: string,
 ): Rule {
   return defineRule({
     meta: {
@@ -23,7 +24,7 @@ function identifierRule(
       impact: 'low',
       effort: 'low',
       fix,
-      messages: { found: '{{name}} found by ' + id },
+      messages: { found: { message: '{{name}} found by ' + id, note } },
       examples: { invalid: [], valid: [] },
     },
     check(context) {
@@ -60,12 +61,18 @@ export const splitLine = identifierRule('split-line', 'safe', /^splitHere$/, (id
   edits: [{ start, end: identifier.end, newText: 'first;\nsecond' }],
 }));
 
-/** `suggestMe` → `suggested`, offered only as a suggestion. */
-export const suggestion = identifierRule('suggestion', 'suggestion', /^suggestMe$/, (identifier, start) => ({
-  title: 'Rename it',
-  kind: 'suggestion',
-  edits: [{ start, end: identifier.end, newText: 'suggested' }],
-}));
+/** `suggestMe` → `suggested`, offered only as a suggestion; its message has a note. */
+export const suggestion = identifierRule(
+  'suggestion',
+  'suggestion',
+  /^suggestMe$/,
+  (identifier, start) => ({
+    title: 'Rename it',
+    kind: 'suggestion',
+    edits: [{ start, end: identifier.end, newText: 'suggested' }],
+  }),
+  'Rename {{name}}.',
+);
 
 /** Throws on `boom`. */
 export const crashes = identifierRule('crashes', 'none', /^boom$/, () => {

@@ -36,6 +36,8 @@ describe('json format', () => {
         'category',
         'severity',
         'message',
+        'note',
+        'messageId',
         'file',
         'range',
         'impact',
@@ -49,6 +51,7 @@ describe('json format', () => {
     const [exec, read] = findings;
     expect(read).toMatchObject({
       rule: 'sync-io-in-async',
+      messageId: 'blocking',
       category: 'sync-io',
       severity: 'warning',
       file: 'src/orders/load.ts',
@@ -57,6 +60,7 @@ describe('json format', () => {
       effort: syncIo.meta.effort,
     });
     expect(read.message).toMatch(/^fs\.readFileSync blocks the event loop/);
+    expect(read.note).toMatch(/^Use await fs\.promises\.readFile/);
     expect(read.fixes).toEqual([{ title: expect.any(String), safe: true }]);
     expect(exec).toMatchObject({ file: 'src/exec.ts', fixes: [] });
   });

@@ -1,7 +1,7 @@
 /** `--format sarif`: valid against the official SARIF 2.1.0 schema, and complete enough to act on. */
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
-import { validSarif } from '../helpers/sarif';
+import { renderSarifMessage, validSarif } from '../helpers/sarif';
 import { version } from '../../package.json';
 import { docsUrl } from '../../src/analyzers/registry';
 import { rulesById } from '../helpers/rules';
@@ -63,10 +63,14 @@ describe('sarif format', () => {
         markdown: expect.stringContaining(`**How to fix:** ${syncIo.meta.howToFix}`),
       },
       helpUri: docsUrl('sync-io-in-async'),
+      messageStrings: { blocking: { text: expect.any(String) } },
       defaultConfiguration: { level: 'warning' },
       properties: { category: 'sync-io', impact: syncIo.meta.impact, effort: syncIo.meta.effort, tags: ['performance', 'sync-io'] },
     });
     expect(driver.rules?.[0].help?.text).toContain(syncIo.meta.why);
+    // Where the rule stays quiet: the kinds of file its scope skips, then its own list.
+    expect(driver.rules?.[0].help?.text).toContain('Not reported: In tests, scripts, build config, tool packages and build plugins; ');
+    expect(driver.rules?.[0].help?.markdown).toContain(`- ${syncIo.meta.notReported?.[0]}`);
   });
 
   it('gives each result its rule, level, message and a location relative to %SRCROOT%', () => {
@@ -87,6 +91,25 @@ describe('sarif format', () => {
       expect(result.message.text).toBeTruthy();
     }
     expect(results[1].locations?.[0].physicalLocation?.region).toEqual({ startLine: 4, startColumn: 16, endLine: 4, endColumn: 65 });
+    // The note follows the message in the one text viewers show (its first sentence when space is short).
+    expect(results[2].message.text).toBe('suggestMe found by suggestion Rename suggestMe.');
+    expect(results[3].message.text).toBe('xx found by shrink');
+  });
+
+  it("names each result's message by id; the rule's message string filled with the arguments is the text", () => {
+    const { log } = sarif([], everything());
+    const run0 = log.runs[0];
+    const results = run0.results ?? [];
+    expect(results.map((r) => [r.ruleId, r.message.id, r.message.arguments])).toEqual([
+      ['sync-io-in-async', 'blocking', expect.any(Array)],
+      ['sync-io-in-async', 'blocking', expect.any(Array)],
+      ['suggestion', 'found', ['suggestMe']],
+      ['shrink', 'found', ['xx']],
+    ]);
+    for (const result of results) {
+      const template = run0.tool.driver.rules?.[result.ruleIndex as number].messageStrings?.[result.message.id as string];
+      expect(renderSarifMessage(template?.text ?? '', result.message.arguments ?? [])).toBe(result.message.text);
+    }
   });
 
   it("carries the fixes of a finding, by offset and by line/column, and only that finding's", () => {

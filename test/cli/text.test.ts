@@ -34,7 +34,7 @@ describe('text format', () => {
       [
         'src/a.ts',
         '  1:7   warning  xxx found by shrink  shrink',
-        '  2:14  error    suggestMe found by suggestion  suggestion',
+        '  2:14  error    suggestMe found by suggestion Rename suggestMe.  suggestion',
         '  2:26  warning  xxx found by shrink  shrink',
         '',
         'src/nested/b.ts',
@@ -63,6 +63,8 @@ describe('text format', () => {
     expect(stdout).toContain('\u001b[4msrc/a.ts\u001b[24m');
     expect(stdout).toContain('\u001b[31merror  \u001b[39m');
     expect(stdout).toContain('\u001b[33mwarning\u001b[39m');
+    // The note (what to do) follows the message, dimmed.
+    expect(stdout).toContain('suggestMe found by suggestion \u001b[2mRename suggestMe.\u001b[22m');
     // Padding happens before colouring: stripped of escapes, the layout is the plain one.
     expect(stripAnsi(stdout)).toBe(run(['scan'], { cwd: mixed(), rules }).stdout);
   });

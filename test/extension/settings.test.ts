@@ -73,21 +73,31 @@ describe('parseSettings', () => {
   });
 });
 
-describe('package.json contributes.configuration', () => {
+describe('package.json contributes what the extension reads and registers', () => {
   const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
   const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
+  const commands: Array<{ command: string; title: string; category: string }> = manifest.contributes.commands;
 
-  it('declares exactly the settings the parser reads, resource-scoped, with the same defaults', () => {
-    expect(Object.keys(properties).sort()).toEqual(
-      Object.keys(DEFAULT_SETTINGS)
-        .map((key) => `${SETTINGS_SECTION}.${key}`)
-        .sort(),
-    );
-    for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
+  /** The keys the parser reads (every reader goes through it), and what it makes of an empty configuration. */
+  function parserReads(): { keys: string[]; defaults: Record<string, unknown> } {
+    const keys: string[] = [];
+    const { settings } = parseSettings((key) => {
+      keys.push(key);
+      return undefined;
+    });
+    return { keys, defaults: { ...settings } };
+  }
+
+  it('declares exactly the settings the parser reads, resource-scoped, with the defaults it falls back to', () => {
+    const { keys, defaults } = parserReads();
+    expect(Object.keys(properties).sort()).toEqual(keys.map((key) => `${SETTINGS_SECTION}.${key}`).sort());
+    for (const key of keys) {
       const declared = properties[`${SETTINGS_SECTION}.${key}`];
-      expect(declared.default, key).toEqual(value);
+      expect(declared.default, key).toEqual(defaults[key]);
       expect(declared.scope, key).toBe('resource');
     }
+    // The typed mirror agrees with what is read.
+    expect(defaults).toEqual(DEFAULT_SETTINGS);
   });
 
   it('offers the values the parser accepts, which are the engine’s', () => {
@@ -96,15 +106,15 @@ describe('package.json contributes.configuration', () => {
     expect((properties['perflens.rules'].additionalProperties as { enum: string[] }).enum).toEqual([...RULE_SETTINGS]);
   });
 
-  it('contributes the commands activate() registers', () => {
-    const ids = manifest.contributes.commands.map((c: { command: string }) => c.command);
-    expect(ids).toEqual(expect.arrayContaining(['perflens.scanWorkspace', 'perflens.restartWorker']));
-    const titled = Object.fromEntries(
-      manifest.contributes.commands.map((c: { command: string; category: string; title: string }) => [
-        c.command,
-        `${c.category}: ${c.title}`,
-      ]),
-    );
-    expect(titled['perflens.scanWorkspace']).toBe('PerfLens: Scan Workspace');
+  // That these are exactly the commands activate() registers is checked where it runs (activation.test.ts).
+  it('titles every command under the PerfLens category, once each, and hides only contributed ones', () => {
+    const ids = commands.map((c) => c.command);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { command, title, category } of commands) {
+      expect(command, command).toMatch(new RegExp(`^${SETTINGS_SECTION}\\.[a-z][A-Za-z]+$`));
+      expect(category, command).toBe('PerfLens');
+      expect(title.trim(), command).not.toBe('');
+    }
+    for (const entry of manifest.contributes.menus.commandPalette as Array<{ command: string }>) expect(ids).toContain(entry.command);
   });
 });

@@ -18,6 +18,11 @@ export function ruleNamed(id: string): Rule {
   return rule;
 }
 
+/** The whole text a finding shows: what is wrong and why, then what to do (as SARIF and the CLI print it). */
+export function shownText(finding: Finding): string {
+  return finding.note === undefined ? finding.message : `${finding.message} ${finding.note}`;
+}
+
 /** Findings of one rule (or all) on `code`. */
 export function findings(code: string, options: { rule?: string; filename?: string } & AnalyzerOptions = {}): Finding[] {
   const analyzer = new Analyzer({ syntaxErrors: 'skip', ...options, rules: options.rule ? [ruleNamed(options.rule)] : options.rules });

@@ -17,3 +17,12 @@ export function validSarif(text: string): Sarif.Log {
   if (!validate(log)) throw new Error(`invalid SARIF: ${ajv.errorsText(validate.errors)}`);
   return log;
 }
+
+/** A SARIF message string filled as §3.11.5 says: `{n}` is argument n, `{{` and `}}` are literal braces. */
+export function renderSarifMessage(template: string, args: readonly string[]): string {
+  return template.replace(/\{\{|\}\}|\{(\d+)\}|[{}]/g, (token, index?: string) => {
+    if (token === '{{' || token === '}}') return token[0];
+    if (index === undefined || Number(index) >= args.length) throw new Error(`malformed message string at "${token}": ${template}`);
+    return args[Number(index)];
+  });
+}

@@ -195,7 +195,7 @@ const overflows = defineRule({
     impact: 'low',
     effort: 'low',
     fix: 'none',
-    messages: { found: 'found' },
+    messages: { found: { message: 'found' } },
     examples: { invalid: [], valid: [] },
   },
   check() {

@@ -75,7 +75,7 @@ const quotesStrings = defineRule({
     impact: 'low',
     effort: 'low',
     fix: 'none',
-    messages: { found: '{{text}} is quoted' },
+    messages: { found: { message: '{{text}} is quoted' } },
     examples: { invalid: [], valid: [] },
   },
   check(context) {
@@ -90,7 +90,13 @@ const quotesStrings = defineRule({
 
 /** Throws on `boom` with a message that would clear the screen and start a forged row. */
 const crashesLoudly = defineRule({
-  meta: { ...quotesStrings.meta, id: 'crashes-loudly', description: 'Test rule that crashes.', fix: 'none', messages: { found: 'never' } },
+  meta: {
+    ...quotesStrings.meta,
+    id: 'crashes-loudly',
+    description: 'Test rule that crashes.',
+    fix: 'none',
+    messages: { found: { message: 'never' } },
+  },
   check() {
     return {
       Identifier(identifier) {

@@ -4,7 +4,9 @@
  */
 import type { ts } from '../ts';
 import { LineIndex } from '../text';
-import { enclosingAsyncFunction, enclosingRequestHandler, isModuleTopLevel, isScriptOrToolingFile, type RequestHandler } from './context';
+import { FILE_KIND_DEFINITIONS, type FileKind } from './fileKinds';
+import { enclosingAsyncFunction, isModuleTopLevel } from './positions';
+import { enclosingRequestHandler, type RequestHandler } from './requestHandlers';
 import { ImportTable, isShadowed, type ImportOrigin } from './imports';
 import { enclosingIteration, iterationsAround, type Iteration } from './loops';
 import { isFunctionLike, startOf, type FunctionLike } from './ast';
@@ -14,7 +16,7 @@ import type { ModuleHost } from './modules';
 export class FileFacts {
   private importTable: ImportTable | undefined;
   private lineIndex: LineIndex | undefined;
-  private scriptFile: boolean | undefined;
+  private readonly kinds = new Map<FileKind, boolean>();
   private typeFacts: TypeFacts | null | undefined;
   private readonly handlerCache = new Map<ts.Node, RequestHandler | null>();
 
@@ -73,9 +75,14 @@ export class FileFacts {
     return isModuleTopLevel(node);
   }
 
-  /** CLI entry points, build scripts, config files and tests: blocking there is expected. */
-  get isScriptOrTooling(): boolean {
-    return (this.scriptFile ??= isScriptOrToolingFile(this.fileName, this.text));
+  /** Whether the file is of `kind` (a test, a script…), decided on first use. */
+  is(kind: FileKind): boolean {
+    let answer = this.kinds.get(kind);
+    if (answer === undefined) {
+      answer = FILE_KIND_DEFINITIONS[kind].test(this);
+      this.kinds.set(kind, answer);
+    }
+    return answer;
   }
 
   /**

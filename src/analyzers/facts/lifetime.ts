@@ -7,7 +7,6 @@
 import { ts } from '../ts';
 import { calleeName, chainRoot, endsInReturnOrThrow, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from './ast';
 import { lookup, resolve } from './dataflow';
-import { isTestPath, projectPath } from './paths';
 import { repeatedCalls, type Iteration } from './loops';
 import { fixedLength } from './sizes';
 import type { FileFacts } from './fileFacts';
@@ -195,12 +194,4 @@ export function describeRepetition(repetition: Repetition, file: FileFacts): str
       return `this function runs (it is called from a loop at line ${line})`;
     }
   }
-}
-
-/**
- * Tests, specs, stories and fixtures: code that runs once per test run, where the cost of a
- * quadratic search or an uncleared timer is not a production problem.
- */
-export function isTestFile(fileName: string): boolean {
-  return isTestPath(projectPath(fileName));
 }

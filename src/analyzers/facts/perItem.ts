@@ -29,7 +29,6 @@ import { ts } from '../ts';
 import { boundNames, calleeName, enclosingFunction, isFunctionLike, isWriteReference, referencedNames, skipParens } from './ast';
 import { clientCall, clientCallExtent, transactionAround, type ClientCall, type ClientCallNode } from './clients';
 import { lookup } from './dataflow';
-import { isTestPath, projectPath } from './paths';
 import type { FileFacts } from './fileFacts';
 import { iterationsAround, type Iteration } from './loops';
 import type { Callee } from './modules';
@@ -629,22 +628,6 @@ function isInvariant(call: ts.Node, iteration: Iteration): boolean {
   };
   if (ts.isCallExpression(call)) call.arguments.forEach(scan);
   return !opaque;
-}
-
-/**
- * Tests, fixtures, seeds and migrations (a `migrations/` folder, or a file named by timestamp):
- * a row per iteration there is set-up or a one-off data fix, run once, not a
- * request path. (Other scripts are still reported: a backfill of a million rows one by one is slow.)
- */
-export function isTestOrFixtureFile(fileName: string): boolean {
-  const normalized = projectPath(fileName);
-  if (isTestPath(normalized)) return true;
-  if (/(^|\/)(seeds?|seeders|migrations?)\//.test(normalized)) return true;
-  // Data migrations named by timestamp, wherever they live: `scripts/20220722000000-backfill-subscriptions.ts`,
-  // and migration runners by name: `migrationWorker.ts`, `runMigrations.ts`, `migrate.ts`.
-  if (/(^|\/)\d{8,}[-_.][^/]*\.[cm]?[jt]s$/.test(normalized)) return true;
-  if (/(^|\/)[^/]*migrat[^/]*\.[cm]?[jt]s$/i.test(normalized)) return true;
-  return /(^|\/)[^/]*seed[^/]*\.[cm]?[jt]s$/i.test(normalized);
 }
 
 // ---------------------------------------------------------------------------------------------

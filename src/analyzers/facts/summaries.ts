@@ -17,7 +17,7 @@ import { ts } from '../ts';
 import { boundNames, calleeName, chainRoot, endsInReturnOrThrow, isFunctionLike, skipParens, type FunctionLike } from './ast';
 import { clientCall, SQL_CONTROL, type ClientCall } from './clients';
 import { transactionAround } from './transactions';
-import { isLazyInitialisation, localNames } from './context';
+import { isLazyInitialisation, localNames } from './positions';
 import { MUTATING_METHODS } from './dataflow';
 import { isStackOverflow } from '../failures';
 import type { FileFacts } from './fileFacts';

@@ -23,7 +23,7 @@ import {
   skipParensUp,
   type FunctionLike,
 } from './ast';
-import { requestHandlerKind } from './context';
+import { requestHandlerKind } from './requestHandlers';
 import { lookup, references, type Declaration } from './dataflow';
 import type { FileFacts } from './fileFacts';
 import { normalizeModule } from './imports';

@@ -1,7 +1,7 @@
 /**
  * `--format json`: the object DESIGN's contract describes, key for key. Positions are 1-based,
- * paths relative to the working directory with `/`. `skipped`, an error's `rule` and `fixed` are
- * additions documented in docs/DESIGN.md.
+ * paths relative to the working directory with `/`. `skipped`, an error's `rule`, a finding's
+ * `note` and `messageId`, and `fixed` are additions documented in docs/DESIGN.md.
  */
 import type { Hotness, Range } from '../../analyzers/finding';
 import { displayPath } from '../paths';
@@ -13,6 +13,9 @@ export interface JsonFinding {
   category: string;
   severity: string;
   message: string;
+  /** What to do, when the rule says; absent otherwise. */
+  note?: string;
+  messageId: string;
   file: string;
   range: Range;
   impact: string;
@@ -45,6 +48,8 @@ function toJsonReport(report: ScanReport): JsonReport {
       category: finding.category,
       severity: finding.severity,
       message: finding.message,
+      ...(finding.note !== undefined ? { note: finding.note } : {}),
+      messageId: finding.messageId,
       file: where(finding.file),
       range: { start: { ...finding.range.start }, end: { ...finding.range.end } },
       impact: finding.impact,

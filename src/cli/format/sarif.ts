@@ -1,15 +1,18 @@
 /**
  * `--format sarif`: SARIF 2.1.0, the log format code-scanning services read. Rules carry their
- * help (why and how to fix) and documentation link; results carry locations and their fixes;
- * files that could not be analysed or were skipped become tool execution notifications.
+ * help (why and how to fix), documentation link and message templates; results carry their
+ * message id, locations and fixes; files that could not be analysed or were skipped become tool
+ * execution notifications.
  */
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { FileError, Finding, Fix, Severity, SkippedFile } from '../../analyzers/finding';
+import { notReportedItems } from '../../analyzers/docs';
 import { docsUrl, REPOSITORY_URL } from '../../analyzers/registry';
 import type { Rule } from '../../analyzers/rule';
 import type { LineIndex } from '../../analyzers/text';
 import { displayPath, isInside } from '../paths';
+import { messageArguments, messageStrings, sarifText } from './sarifMessages';
 import type { ScanReport } from '../scan';
 import { VERSION } from '../version';
 
@@ -48,7 +51,9 @@ function toSarifLog(report: ScanReport): Sarif.Log {
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
-        results: report.findings.map((finding) => result(finding, ruleIndex, location(finding.file), report.lines.get(finding.file))),
+        results: report.findings.map((finding) =>
+          result(finding, report.rules, ruleIndex, location(finding.file), report.lines.get(finding.file)),
+        ),
       },
     ],
   };
@@ -61,16 +66,25 @@ export function formatSarif(report: ScanReport): string {
 function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   const { meta } = rule;
   const url = docsUrl(meta.id);
+  const quiet = notReportedItems(meta);
+  const notReported =
+    quiet.length > 0
+      ? {
+          text: `\n\nNot reported: ${quiet.join('; ')}.`,
+          markdown: `\n\n**Not reported:**\n${quiet.map((item) => `- ${item}`).join('\n')}`,
+        }
+      : { text: '', markdown: '' };
   return {
     id: meta.id,
     name: meta.id.replace(/(^|-)([a-z0-9])/g, (_whole, _dash: string, letter: string) => letter.toUpperCase()),
     shortDescription: { text: meta.description },
     fullDescription: { text: `${meta.description} ${meta.why}` },
     help: {
-      text: `${meta.why}\n\nHow to fix: ${meta.howToFix}\n\nDocumentation: ${url}`,
-      markdown: `${meta.why}\n\n**How to fix:** ${meta.howToFix}\n\n[Documentation](${url})`,
+      text: `${meta.why}\n\nHow to fix: ${meta.howToFix}${notReported.text}\n\nDocumentation: ${url}`,
+      markdown: `${meta.why}\n\n**How to fix:** ${meta.howToFix}${notReported.markdown}\n\n[Documentation](${url})`,
     },
     helpUri: url,
+    messageStrings: messageStrings(rule),
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity ?? 'warning'] },
     properties: { category: meta.category, impact: meta.impact, effort: meta.effort, tags: ['performance', meta.category] },
   };
@@ -78,6 +92,7 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
 
 function result(
   finding: Finding,
+  rules: readonly Rule[],
   ruleIndex: ReadonlyMap<string, number>,
   artifact: Sarif.ArtifactLocation,
   lines: LineIndex | undefined,
@@ -85,7 +100,7 @@ function result(
   const sarif: Sarif.Result = {
     ruleId: finding.rule,
     level: LEVEL[finding.severity],
-    message: { text: finding.message },
+    message: { text: sarifText(finding.message, finding.note), id: finding.messageId },
     locations: [
       {
         physicalLocation: {
@@ -101,7 +116,11 @@ function result(
     ],
   };
   const index = ruleIndex.get(finding.rule);
-  if (index !== undefined) sarif.ruleIndex = index;
+  if (index !== undefined) {
+    sarif.ruleIndex = index;
+    const args = messageArguments(rules[index], finding.messageId, finding.data);
+    if (args.length > 0) sarif.message.arguments = args;
+  }
   // With --profile: SARIF's rank (0–100, higher first) is the share of the profile's time spent
   // in the finding's function; the figures themselves travel in the result's properties.
   if (finding.hotness) {

@@ -1,6 +1,6 @@
 /**
  * `--format text` (the default), laid out like ESLint's "stylish": one block per file with
- * aligned `line:col  severity  message  rule` rows, a summary, and — never silently dropped —
+ * aligned `line:col  severity  message note  rule` rows (the note, what to do, dimmed), a summary, and — never silently dropped —
  * the files that could not be analysed or were skipped, each with its reason. Paths, messages and
  * reasons quote the user's input: they go through `printable` (in `where`, `rows` and `table`)
  * before they are padded or coloured, so that no name can drive the terminal or forge a row.
@@ -107,6 +107,7 @@ function rows(findings: readonly Finding[], style: Palette): string[] {
     location: `${finding.range.start.line}:${finding.range.start.column}`,
     severity: finding.severity,
     message: printable(finding.message),
+    note: finding.note === undefined ? '' : printable(finding.note),
     rule: finding.rule,
     hot: finding.hotness ? `${amount(finding.hotness.totalMs, 'ms')} · ${(finding.hotness.share * 100).toFixed(1)}%` : '',
   }));
@@ -117,7 +118,7 @@ function rows(findings: readonly Finding[], style: Palette): string[] {
   return cells.map(
     (cell) =>
       `  ${style.dim(cell.location.padEnd(width.location))}  ${style[SEVERITY_STYLE[cell.severity]](cell.severity.padEnd(width.severity))}  ` +
-      `${cell.message}  ${style.dim(cell.rule)}${cell.hot ? `  ${style.bold(cell.hot)}` : ''}`,
+      `${cell.message}${cell.note ? ` ${style.dim(cell.note)}` : ''}  ${style.dim(cell.rule)}${cell.hot ? `  ${style.bold(cell.hot)}` : ''}`,
   );
 }
 

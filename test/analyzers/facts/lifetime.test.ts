@@ -1,7 +1,7 @@
 import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
-import { guardedToRunOnce, isTestFile, longLivedTarget, repetitionOf } from '../../../src/analyzers/facts/lifetime';
+import { guardedToRunOnce, longLivedTarget, repetitionOf } from '../../../src/analyzers/facts/lifetime';
 import { enclosingFunction } from '../../../src/analyzers/facts/ast';
 
 function parse(code: string, fileName = '/a.tsx') {
@@ -60,7 +60,7 @@ describe('long-lived targets', () => {
   });
 });
 
-describe('once-guards, tests', () => {
+describe('once-guards', () => {
   it('sees a flag guard and a listener-count check', () => {
     const flag = parse(`let done = false;\nfunction f() { if (!done) { done = true; here(); } }`);
     expect(guardedToRunOnce(flag.here, enclosingFunction(flag.here)!)).toBe(true);
@@ -68,13 +68,5 @@ describe('once-guards, tests', () => {
     expect(guardedToRunOnce(count.here, enclosingFunction(count.here)!)).toBe(true);
     const none = parse(`function f(x: boolean) { if (x) here(); }`);
     expect(guardedToRunOnce(none.here, enclosingFunction(none.here)!)).toBe(false);
-  });
-
-  it('recognises test files', () => {
-    expect(isTestFile('/p/src/a.test.ts')).toBe(true);
-    expect(isTestFile('/p/__tests__/a.ts')).toBe(true);
-    expect(isTestFile('/p/src/Button.stories.tsx')).toBe(true);
-    expect(isTestFile('/p/src/testing.ts')).toBe(false);
-    expect(isTestFile('/virtual-perflens-test/example.ts')).toBe(false);
   });
 });

@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isScriptOrToolingFile } from '../../../src/analyzers/facts/context';
-import { isTestFile } from '../../../src/analyzers/facts/lifetime';
+import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
+import type { FileKind } from '../../../src/analyzers/facts/fileKinds';
 import { isTestPath, projectPath } from '../../../src/analyzers/facts/paths';
-import { isTestOrFixtureFile } from '../../../src/analyzers/facts/perItem';
 import { Analyzer } from '../../../src/analyzers/engine';
+import { ts } from '../../../src/analyzers/ts';
 import { ruleNamed } from '../../helpers/analyze';
 
 // A project cloned under folders named like tooling conventions: `tools/` and `build/`.
@@ -16,6 +16,11 @@ fs.mkdirSync(path.join(project, 'src'), { recursive: true });
 fs.mkdirSync(path.join(project, 'scripts'), { recursive: true });
 fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "shop" }');
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+/** Whether the file is of `kind`, as the engine decides it. */
+function is(kind: FileKind, fileName: string): boolean {
+  return new FileFacts(fileName, '', ts.createSourceFile(fileName, '', ts.ScriptTarget.Latest, true)).is(kind);
+}
 
 describe('projectPath', () => {
   it('is relative to the nearest package.json or .git, with / separators', () => {
@@ -30,8 +35,8 @@ describe('projectPath', () => {
 
 describe('conventions are matched inside the project, not on the absolute path', () => {
   it('a project under tools/build/ is not tooling; its own scripts/ folder is', () => {
-    expect(isScriptOrToolingFile(path.join(project, 'src', 'a.ts'), '')).toBe(false);
-    expect(isScriptOrToolingFile(path.join(project, 'scripts', 'seed.ts'), '')).toBe(true);
+    expect(is('scripts', path.join(project, 'src', 'a.ts'))).toBe(false);
+    expect(is('scripts', path.join(project, 'scripts', 'seed.ts'))).toBe(true);
   });
 
   it('so its async code is still analysed', () => {
@@ -52,24 +57,20 @@ describe('one notion of test code for every rule', () => {
     'src/sum.bench.ts',
     'test/a.ts',
     'src/a.spec.ts',
-  ])('%s is test code for the complexity, sync-io and database rules alike', (relative) => {
+  ])('%s is test code for every rule alike', (relative) => {
     expect(isTestPath(relative)).toBe(true);
-    expect(isTestFile(inProject(relative))).toBe(true);
-    expect(isScriptOrToolingFile(inProject(relative), '')).toBe(true);
-    expect(isTestOrFixtureFile(inProject(relative))).toBe(true);
+    expect(is('tests', inProject(relative))).toBe(true);
   });
 
   it.each(['src/testing.ts', 'src/specification.ts', 'src/routes/stories.ts'])('%s is application code', (relative) => {
     expect(isTestPath(relative)).toBe(false);
-    expect(isTestFile(inProject(relative))).toBe(false);
-    expect(isScriptOrToolingFile(inProject(relative), '')).toBe(false);
-    expect(isTestOrFixtureFile(inProject(relative))).toBe(false);
+    for (const kind of ['tests', 'scripts', 'migrations', 'build-config'] as const) expect(is(kind, inProject(relative))).toBe(false);
   });
 
   it('scripts and migrations keep their own meaning on top of it', () => {
-    expect(isScriptOrToolingFile(inProject('scripts/backfill.ts'), '')).toBe(true);
-    expect(isTestFile(inProject('scripts/backfill.ts'))).toBe(false);
-    expect(isTestOrFixtureFile(inProject('migrations/001-init.ts'))).toBe(true);
-    expect(isTestFile(inProject('migrations/001-init.ts'))).toBe(false);
+    expect(is('scripts', inProject('scripts/backfill.ts'))).toBe(true);
+    expect(is('tests', inProject('scripts/backfill.ts'))).toBe(false);
+    expect(is('migrations', inProject('migrations/001-init.ts'))).toBe(true);
+    expect(is('tests', inProject('migrations/001-init.ts'))).toBe(false);
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 import { run } from '../../helpers/behaviour';
 
 const rule = 'await-in-reduce';
-const messages = (code: string): string[] => findings(code, { rule }).map((f) => f.message);
+const tester = ruleTester(rule);
+const messages = (code: string): string[] => findings(code, { rule }).map(shownText);
 
 describe('await-in-reduce', () => {
   it('says that the results are lost, and it is true', async () => {
@@ -13,8 +15,9 @@ describe('await-in-reduce', () => {
     return acc;
   }, {} as Record<string, string>);
 }`;
+    await tester.invalid({ code, errors: [{ messageId: 'promiseAccumulator', line: 3, column: 5 }] });
     expect(messages(code)).toEqual([
-      'This async reduce callback uses its accumulator `acc` without awaiting it: from the second item on it is a Promise, so acc[…] works on the Promise and the results are lost, while every step runs at once. Build the results with await Promise.all(items.map(…)) and reduce them synchronously, or use a for…of loop',
+      'This async reduce callback uses its accumulator `acc` without awaiting it: from the second item on it is a Promise, so acc[…] works on the Promise and the results are lost, while every step runs at once. Build the results with await Promise.all(items.map(…)) and reduce them synchronously, or use a for…of loop.',
     ]);
     // The behaviour the message describes: only the first item's result survives.
     expect(await run(code, 'byId', [[{ id: 'a' }, { id: 'b' }, { id: 'c' }]])).toEqual({ value: { a: 'A' }, log: [] });
@@ -25,21 +28,23 @@ describe('await-in-reduce', () => {
       'push on the accumulator',
       `export function f(xs: string[]) { return xs.reduce(async (all, x) => { all.push(await load(x)); return all; }, []); }`,
       'all.push(…)',
+      [{ messageId: 'promiseAccumulator', line: 1, column: 72 }],
     ],
     [
       'a spread of the accumulator',
       `export function f(xs: string[]) { return xs.reduce(async (acc, x) => ({ ...acc, [x]: await load(x) }), {}); }`,
       '...acc',
+      [{ messageId: 'promiseAccumulator', line: 1, column: 73 }],
     ],
     [
       'reduceRight',
       `export function f(xs: string[]) { return xs.reduceRight(async (acc, x) => { acc.total += await size(x); return acc; }, { total: 0 }); }`,
       'acc.total',
+      [{ messageId: 'promiseAccumulator', line: 1, column: 77 }],
     ],
-  ])('reports %s', (_name, code, use) => {
-    const found = messages(code);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain(use);
+  ])('reports %s', async (_name, code, use, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.message).toContain(use);
   });
 
   it.each([

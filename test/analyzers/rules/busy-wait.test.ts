@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'busy-wait';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const tester = ruleTester(rule);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('busy-wait', () => {
-  it('says what it costs and what to do', () => {
-    expect(messages(`function sleep(ms) { const end = Date.now() + ms; while (Date.now() < end); }`)).toEqual([
-      'This loop spins on Date.now() until a deadline passes: it blocks the event loop and burns a CPU core for the whole wait. Use await setTimeout(ms) from node:timers/promises instead',
+  it('says what it costs and what to do', async () => {
+    const code = `function sleep(ms) { const end = Date.now() + ms; while (Date.now() < end); }`;
+    await tester.invalid({ code, errors: [{ messageId: 'spin', line: 1, column: 51 }] });
+    expect(messages(code)).toEqual([
+      'This loop spins on Date.now() until a deadline passes: it blocks the event loop and burns a CPU core for the whole wait. Use await setTimeout(ms) from node:timers/promises instead.',
     ]);
   });
 
@@ -15,14 +19,20 @@ describe('busy-wait', () => {
     [
       'reading the clock into a local',
       `function wait(ms: number) { const start = Date.now(); let now = start; while (now - start < ms) { now = Date.now(); } }`,
+      [{ messageId: 'spin', line: 1, column: 72 }],
     ],
     [
       'process.hrtime.bigint()',
       `function spin(ns: bigint) { const end = process.hrtime.bigint() + ns; while (process.hrtime.bigint() < end) {} }`,
+      [{ messageId: 'spin', line: 1, column: 71 }],
     ],
-    ['+new Date()', `function spin(ms: number) { const end = +new Date() + ms; while (+new Date() < end) {} }`],
-  ])('reports %s', (_name, code) => {
-    expect(messages(code)).toHaveLength(1);
+    [
+      '+new Date()',
+      `function spin(ms: number) { const end = +new Date() + ms; while (+new Date() < end) {} }`,
+      [{ messageId: 'spin', line: 1, column: 59 }],
+    ],
+  ])('reports %s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 
   it.each([

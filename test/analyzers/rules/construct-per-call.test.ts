@@ -1,44 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import { applySafeFixes, findings } from '../../helpers/analyze';
 import { expectSameBehaviour } from '../../helpers/behaviour';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'construct-per-call';
+const tester = ruleTester(rule);
 const express = `import express from 'express';\nconst app = express();\n`;
 
-function safeFixes(code: string, filename?: string) {
-  return findings(code, { rule, filename })
-    .flatMap((f) => f.fixes)
-    .filter((fix) => fix.safe);
-}
-
 describe('construct-per-call reports', () => {
-  it.each([
-    [
-      'Intl in a request handler',
-      `${express}app.get('/', (req, res) => res.send(new Intl.NumberFormat('en-US').format(Number(req.query.n))));`,
-    ],
-    [
-      'RegExp in a function called from a loop over data',
-      `function ok(t: string) { return new RegExp('^[a-z]+$').test(t); }\nexport function f(users: Array<{ name: string }>) { return users.filter((u) => ok(u.name)); }`,
-    ],
-    [
-      'a function handed by name to map over data',
-      `function fmt(n: number) { return new Intl.NumberFormat('de').format(n); }\nexport function f(orders: number[]) { return orders.map(fmt); }`,
-    ],
-    [
-      'a method called from a loop through this',
-      `export class V { ok(t: string) { return new RegExp('^x').test(t); } all(users: string[]) { for (const u of users) this.ok(u); } }`,
-    ],
-    [
-      'a component render',
+  tester.run({
+    invalid: [
       {
+        name: 'Intl in a request handler',
+        code: `${express}app.get('/', (req, res) => res.send(new Intl.NumberFormat('en-US').format(Number(req.query.n))));`,
+        errors: [{ messageId: 'intl', line: 3, column: 37 }],
+        output: `import express from 'express';\nconst numberFormat = new Intl.NumberFormat('en-US');\nconst app = express();\napp.get('/', (req, res) => res.send(numberFormat.format(Number(req.query.n))));`,
+      },
+      {
+        name: 'RegExp in a function called from a loop over data',
+        code: `function ok(t: string) { return new RegExp('^[a-z]+$').test(t); }\nexport function f(users: Array<{ name: string }>) { return users.filter((u) => ok(u.name)); }`,
+        errors: [{ messageId: 'regexp', line: 1, column: 33 }],
+        output: `const pattern = new RegExp('^[a-z]+$');\nfunction ok(t: string) { return pattern.test(t); }\nexport function f(users: Array<{ name: string }>) { return users.filter((u) => ok(u.name)); }`,
+      },
+      {
+        name: 'a function handed by name to map over data',
+        code: `function fmt(n: number) { return new Intl.NumberFormat('de').format(n); }\nexport function f(orders: number[]) { return orders.map(fmt); }`,
+        errors: [{ messageId: 'intl', line: 1, column: 34 }],
+        output: `const numberFormat = new Intl.NumberFormat('de');\nfunction fmt(n: number) { return numberFormat.format(n); }\nexport function f(orders: number[]) { return orders.map(fmt); }`,
+      },
+      {
+        name: 'a method called from a loop through this',
+        code: `export class V { ok(t: string) { return new RegExp('^x').test(t); } all(users: string[]) { for (const u of users) this.ok(u); } }`,
+        errors: [{ messageId: 'regexp', line: 1, column: 41 }],
+        output: `const pattern = new RegExp('^x');\nexport class V { ok(t: string) { return pattern.test(t); } all(users: string[]) { for (const u of users) this.ok(u); } }`,
+      },
+      {
+        name: 'a component render',
         code: `export function Price({ cents }: { cents: number }) { return <b>{new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' }).format(cents)}</b>; }`,
         filename: 'Price.tsx',
+        errors: [{ messageId: 'intl', line: 1, column: 66 }],
+        output: `const numberFormat = new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' });\nexport function Price({ cents }: { cents: number }) { return <b>{numberFormat.format(cents)}</b>; }`,
       },
     ],
-  ])('%s', (_name, input) => {
-    const { code, filename } = typeof input === 'string' ? { code: input, filename: undefined } : input;
-    expect(findings(code, { rule, filename })).toHaveLength(1);
   });
 });
 
@@ -109,17 +112,20 @@ describe('construct-per-call offers no safe fix when hoisting could change behav
     [
       'arguments that name module constants (order of initialisation)',
       `const L = 'en';\n${express}app.get('/', (req, res) => res.send(new Intl.NumberFormat(L).format(1)));`,
+      [{ messageId: 'intl', line: 4, column: 37 }],
     ],
     [
       'an invalid pattern (module load would start throwing)',
       `${express}app.get('/', (req, res) => { try { res.send(new RegExp('(').test('x')); } catch { res.end(); } });`,
+      [{ messageId: 'regexp', line: 3, column: 45 }],
     ],
     [
       'a DateTimeFormat without a time zone (it would freeze the zone at load time)',
       `${express}app.get('/', (req, res) => res.send(new Intl.DateTimeFormat('en').format(new Date())));`,
+      [{ messageId: 'intl', line: 3, column: 37 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
-    expect(safeFixes(code)).toEqual([]);
+  ])('%s', async (_name, code, errors) => {
+    // Without an `output`, the tester asserts that no fix is safe.
+    await tester.invalid({ code, errors });
   });
 });

@@ -13,11 +13,19 @@ import { virtualPath } from '../../helpers/analyze';
 
 const OURS = allRules.filter((rule) => ['database', 'sync-io', 'concurrency'].includes(rule.meta.category));
 
-function ruleIds(code: string, filename = 'src/example.ts'): string[] {
+interface Report {
+  rule: string;
+  messageId: string;
+  line: number;
+  column: number;
+}
+
+/** What PerfLens reports on `code`: rule, message and where, as a rule tester names it. */
+function reports(code: string, filename = 'src/example.ts'): Report[] {
   const analyzer = new Analyzer({ rules: OURS, syntaxErrors: 'skip' });
   const result = analyzer.analyzeText(virtualPath(filename), code);
   if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.message).join('; '));
-  return result.findings.map((f) => f.rule);
+  return result.findings.map((f) => ({ rule: f.rule, messageId: f.messageId, line: f.range.start.line, column: f.range.start.column }));
 }
 
 const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
@@ -39,7 +47,7 @@ describe('ESLint no-await-in-loop invalid cases, as ESLint writes them: nothing 
     'async function foo() { while (xyz || 5 > await x) {  } }',
     'async function foo() { for await (var x of xs) { while (1) await f(x) } }',
   ])('%s', (code) => {
-    expect(ruleIds(code)).toEqual([]);
+    expect(reports(code)).toEqual([]);
   });
 });
 
@@ -80,22 +88,22 @@ describe('ESLint no-await-in-loop invalid cases with a real round trip in place 
     [
       'for…of',
       `${PRISMA}async function f(ids) { for (const id of ids) { await prisma.user.findUnique({ where: { id } }); } }`,
-      ['query-in-loop'],
+      [{ rule: 'query-in-loop', messageId: 'perItem', line: 3, column: 55 }],
     ],
     [
       'for…in',
       `${PRISMA}async function f(byId) { for (const id in byId) await prisma.user.update({ where: { id }, data: byId[id] }); }`,
-      ['query-in-loop'],
+      [{ rule: 'query-in-loop', messageId: 'perItem', line: 3, column: 55 }],
     ],
     [
       'an index loop over an array',
       `async function f(urls) { for (let i = 0; i < urls.length; i++) { await fetch(urls[i]); } }`,
-      ['request-in-loop'],
+      [{ rule: 'request-in-loop', messageId: 'sequential', line: 1, column: 72 }],
     ],
     [
       'do … while over a worklist',
       `${PRISMA}async function f(root) { const queue = [root]; do { const id = queue.shift(); queue.push(...(await prisma.node.findMany({ where: { parentId: id } })).map((n) => n.id)); } while (queue.length); }`,
-      ['query-in-loop'],
+      [{ rule: 'query-in-loop', messageId: 'perItem', line: 3, column: 100 }],
     ],
     // Awaiting promises that already run is not a round trip per item.
     [
@@ -104,15 +112,15 @@ describe('ESLint no-await-in-loop invalid cases with a real round trip in place 
       [],
     ],
   ])('%s', (_name, code, expected) => {
-    expect(ruleIds(code)).toEqual(expected);
+    expect(reports(code)).toEqual(expected);
   });
 
   it('where ESLint stays quiet (an async callback) PerfLens still counts the round trips', () => {
     expect(
-      ruleIds(
+      reports(
         `${PRISMA}async function f(ids) { await Promise.all(ids.map(async (id) => { await prisma.user.findFirst({ where: { id } }); })); }`,
       ),
-    ).toEqual(['query-in-loop']);
+    ).toEqual([{ rule: 'query-in-loop', messageId: 'perItemConcurrent', line: 3, column: 73 }]);
   });
 });
 
@@ -130,7 +138,7 @@ describe('eslint-plugin-n no-sync cases', () => {
     'const stylesheet = new CSSStyleSheet();\nstylesheet.replaceSync("body { font-size: 1.4em; } p { color: red; }");',
     'import { fooSync } from "aaa";\nfooSync();',
   ])('as n/no-sync writes them (an unknown fooSync, no fs import): %s', (code) => {
-    expect(ruleIds(code)).toEqual([]);
+    expect(reports(code)).toEqual([]);
   });
 
   it.each([
@@ -147,23 +155,23 @@ describe('eslint-plugin-n no-sync cases', () => {
       'an async function',
       `import fs from 'fs';\nexport async function someFunction(p: string) { return fs.readFileSync(p); }`,
       'src/util.ts',
-      ['sync-io-in-async'],
+      [{ rule: 'sync-io-in-async', messageId: 'blocking', line: 2, column: 56 }],
     ],
     [
       'a request handler',
       `import fs from 'fs';\napp.get('/x', (req, res) => { res.send(fs.readFileSync('x')); });`,
       'src/server.ts',
-      ['sync-io-in-handler'],
+      [{ rule: 'sync-io-in-handler', messageId: 'blockingSyncHandler', line: 2, column: 40 }],
     ],
     [
       'a message listener',
       `import fs from 'fs';\nsocket.on('message', (m) => { fs.appendFileSync('log', m); });`,
       'src/ws.ts',
-      ['sync-io-in-callback'],
+      [{ rule: 'sync-io-in-callback', messageId: 'blocking', line: 2, column: 31 }],
     ],
     ['a CLI script', `import fs from 'fs';\nexport async function main() { fs.writeFileSync('out', ''); }`, 'scripts/build.ts', []],
     ['a test', `import fs from 'fs';\nit('x', async () => { fs.readFileSync('fixture'); });`, 'src/x.test.ts', []],
   ])('%s', (_name, code, filename, expected) => {
-    expect(ruleIds(code, filename)).toEqual(expected);
+    expect(reports(code, filename)).toEqual(expected);
   });
 });

@@ -1,79 +1,100 @@
 import { describe, expect, it } from 'vitest';
-import { applySafeFixes, findings } from '../../helpers/analyze';
-import { expectSameBehaviour } from '../../helpers/behaviour';
+import { findings } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'invariant-in-loop';
-
-function safeFixes(code: string, filename?: string) {
-  return findings(code, { rule, filename })
-    .flatMap((f) => f.fixes)
-    .filter((fix) => fix.safe);
-}
+const tester = ruleTester(rule);
 
 describe('invariant-in-loop reports', () => {
-  it.each([
-    [
-      'new RegExp of a literal in for…of',
-      `export function f(xs: string[]) { let n = 0; for (const x of xs) if (new RegExp('a+b', 'i').test(x)) n++; return n; }`,
+  tester.run({
+    invalid: [
+      {
+        name: 'new RegExp of a literal in for…of',
+        code: `export function f(xs: string[]) { let n = 0; for (const x of xs) if (new RegExp('a+b', 'i').test(x)) n++; return n; }`,
+        errors: [{ messageId: 'regexp', line: 1, column: 70 }],
+        output: `export function f(xs: string[]) { let n = 0; const pattern = new RegExp('a+b', 'i');\nfor (const x of xs) if (pattern.test(x)) n++; return n; }`,
+      },
+      {
+        name: 'new RegExp of a module constant',
+        code: `const SOURCE = '^\\\\d+$';\nexport function f(xs: string[]) { return xs.filter((x) => new RegExp(SOURCE).test(x)); }`,
+        errors: [{ messageId: 'regexp', line: 2, column: 59 }],
+        output: `const SOURCE = '^\\\\d+$';\nexport function f(xs: string[]) { const pattern = new RegExp(SOURCE);\nreturn xs.filter((x) => pattern.test(x)); }`,
+      },
+      {
+        name: 'new RegExp of a parameter declared outside the loop',
+        code: `export function f(xs: string[], term: string) { return xs.filter((x) => new RegExp(term, 'i').test(x)); }`,
+        errors: [{ messageId: 'regexp', line: 1, column: 73 }],
+      },
+      {
+        name: 'new RegExp of an escaped parameter (a call of invariant arguments)',
+        code: `declare function escape(s: string): string;\nexport function f(xs: string[], term: string) { return xs.filter((x) => new RegExp(escape(term), 'i').test(x)); }`,
+        errors: [{ messageId: 'regexp', line: 2, column: 73 }],
+      },
+      {
+        name: 'new RegExp used by String#replace',
+        code: `export function f(xs: string[]) { return xs.map((x) => x.replace(new RegExp('\\\\s+'), ' ')); }`,
+        errors: [{ messageId: 'regexp', line: 1, column: 66 }],
+        output: `export function f(xs: string[]) { const pattern = new RegExp('\\\\s+');\nreturn xs.map((x) => x.replace(pattern, ' ')); }`,
+      },
+      {
+        name: 'new Intl.NumberFormat in map',
+        code: `export function f(xs: number[]) { return xs.map((x) => new Intl.NumberFormat('en-US').format(x)); }`,
+        errors: [{ messageId: 'intl', line: 1, column: 56 }],
+        output: `export function f(xs: number[]) { const numberFormat = new Intl.NumberFormat('en-US');\nreturn xs.map((x) => numberFormat.format(x)); }`,
+      },
+      {
+        name: 'new Intl.DateTimeFormat with options in a while loop',
+        code: `export function f(ds: Date[]) { const out: string[] = []; let i = 0; while (i < ds.length) { out.push(new Intl.DateTimeFormat('de', { dateStyle: 'short' }).format(ds[i++])); } return out; }`,
+        errors: [{ messageId: 'intl', line: 1, column: 103 }],
+        output: `export function f(ds: Date[]) { const out: string[] = []; let i = 0; const dateTimeFormat = new Intl.DateTimeFormat('de', { dateStyle: 'short' });\nwhile (i < ds.length) { out.push(dateTimeFormat.format(ds[i++])); } return out; }`,
+      },
+      {
+        name: 'new Intl.Collator inside a sort comparator',
+        code: `export function f(xs: string[], locale: string) { return xs.sort((a, b) => new Intl.Collator(locale).compare(a, b)); }`,
+        errors: [{ messageId: 'intl', line: 1, column: 76 }],
+      },
+      {
+        name: 'new Intl.PluralRules held by a const in the loop',
+        code: `export function f(ns: number[]) { return ns.map((n) => { const rules = new Intl.PluralRules('en'); return rules.select(n); }); }`,
+        errors: [{ messageId: 'intl', line: 1, column: 72 }],
+        // The declaration leaves its line, and the space before it stays.
+        output: `export function f(ns: number[]) { const rules = new Intl.PluralRules('en');\nreturn ns.map((n) => {  return rules.select(n); }); }`,
+      },
+      {
+        name: 'JSON.parse of invariant text, only read',
+        code: `const RAW = '{"a":1}';\nexport function f(xs: number[]) { return xs.map((x) => x + JSON.parse(RAW).a); }`,
+        errors: [{ messageId: 'json', line: 2, column: 60 }],
+      },
+      {
+        name: 'Object.keys(x).sort() of an unchanged object',
+        code: `export function f(rows: Array<Record<string, unknown>>, schema: Record<string, string>) { return rows.map((r) => Object.keys(schema).sort().map((k) => String(r[k])).join(',')); }`,
+        errors: [{ messageId: 'keys', line: 1, column: 114 }],
+      },
+      {
+        name: 'Object.entries(x).toSorted(cmp) with an inline comparator',
+        code: `export function f(rows: number[], o: Record<string, number>) { return rows.map(() => Object.entries(o).toSorted((a, b) => a[1] - b[1])[0]); }`,
+        errors: [{ messageId: 'keys', line: 1, column: 86 }],
+      },
+      {
+        name: 'a construction inside a sort comparator nested in a loop',
+        code: `export function f(groups: string[][]) { for (const g of groups) g.sort((a, b) => new Intl.Collator('en').compare(a, b)); }`,
+        errors: [{ messageId: 'intl', line: 1, column: 82 }],
+        output: `export function f(groups: string[][]) { const collator = new Intl.Collator('en');\nfor (const g of groups) g.sort((a, b) => collator.compare(a, b)); }`,
+      },
+      {
+        name: 'JSON.parse of a parameter held by a const, only read',
+        code: `export function f(xs: string[], raw: string) { let n = 0; for (const x of xs) { const cfg = JSON.parse(raw); if (cfg[x]) n++; } return n; }`,
+        errors: [{ messageId: 'json', line: 1, column: 93 }],
+      },
     ],
-    [
-      'new RegExp of a module constant',
-      `const SOURCE = '^\\\\d+$';\nexport function f(xs: string[]) { return xs.filter((x) => new RegExp(SOURCE).test(x)); }`,
-    ],
-    [
-      'new RegExp of a parameter declared outside the loop',
-      `export function f(xs: string[], term: string) { return xs.filter((x) => new RegExp(term, 'i').test(x)); }`,
-    ],
-    [
-      'new RegExp of an escaped parameter (a call of invariant arguments)',
-      `declare function escape(s: string): string;\nexport function f(xs: string[], term: string) { return xs.filter((x) => new RegExp(escape(term), 'i').test(x)); }`,
-    ],
-    [
-      'new RegExp used by String#replace',
-      `export function f(xs: string[]) { return xs.map((x) => x.replace(new RegExp('\\\\s+'), ' ')); }`,
-    ],
-    ['new Intl.NumberFormat in map', `export function f(xs: number[]) { return xs.map((x) => new Intl.NumberFormat('en-US').format(x)); }`],
-    [
-      'new Intl.DateTimeFormat with options in a while loop',
-      `export function f(ds: Date[]) { const out: string[] = []; let i = 0; while (i < ds.length) { out.push(new Intl.DateTimeFormat('de', { dateStyle: 'short' }).format(ds[i++])); } return out; }`,
-    ],
-    [
-      'new Intl.Collator inside a sort comparator',
-      `export function f(xs: string[], locale: string) { return xs.sort((a, b) => new Intl.Collator(locale).compare(a, b)); }`,
-    ],
-    [
-      'new Intl.PluralRules held by a const in the loop',
-      `export function f(ns: number[]) { return ns.map((n) => { const rules = new Intl.PluralRules('en'); return rules.select(n); }); }`,
-    ],
-    [
-      'JSON.parse of invariant text, only read',
-      `const RAW = '{"a":1}';\nexport function f(xs: number[]) { return xs.map((x) => x + JSON.parse(RAW).a); }`,
-    ],
-    [
-      'Object.keys(x).sort() of an unchanged object',
-      `export function f(rows: Array<Record<string, unknown>>, schema: Record<string, string>) { return rows.map((r) => Object.keys(schema).sort().map((k) => String(r[k])).join(',')); }`,
-    ],
-    [
-      'Object.entries(x).toSorted(cmp) with an inline comparator',
-      `export function f(rows: number[], o: Record<string, number>) { return rows.map(() => Object.entries(o).toSorted((a, b) => a[1] - b[1])[0]); }`,
-    ],
-    [
-      'a construction inside a sort comparator nested in a loop',
-      `export function f(groups: string[][]) { for (const g of groups) g.sort((a, b) => new Intl.Collator('en').compare(a, b)); }`,
-    ],
-    [
-      'JSON.parse of a parameter held by a const, only read',
-      `export function f(xs: string[], raw: string) { let n = 0; for (const x of xs) { const cfg = JSON.parse(raw); if (cfg[x]) n++; } return n; }`,
-    ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
   });
 
-  it('names the loop and the constructor', () => {
-    const [finding] = findings(
-      `export function f(prices: number[]) { return prices.map((p) => new Intl.NumberFormat('en-US').format(p)); }`,
-      { rule },
-    );
+  it('names the loop and the constructor', async () => {
+    const [finding] = await tester.invalid({
+      code: `export function f(prices: number[]) { return prices.map((p) => new Intl.NumberFormat('en-US').format(p)); }`,
+      errors: [{ messageId: 'intl', line: 1, column: 64 }],
+      output: `export function f(prices: number[]) { const numberFormat = new Intl.NumberFormat('en-US');\nreturn prices.map((p) => numberFormat.format(p)); }`,
+    });
     expect(finding.message).toContain('Intl.NumberFormat');
     expect(finding.message).toContain('`prices`');
   });
@@ -173,9 +194,15 @@ describe('invariant-in-loop safe fix keeps behaviour', () => {
 export function run(amounts: number[]) {
   return amounts.map((amount) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(amount));
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain("const numberFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });");
-    await expectSameBehaviour(before, after, 'run', [[[1, 2.5, -0, NaN, 1e21]], [[]], [[0, 0]]]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'intl', line: 3, column: 34 }],
+      output: before.replace(
+        "  return amounts.map((amount) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(amount));",
+        "  const numberFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });\n  return amounts.map((amount) => numberFormat.format(amount));",
+      ),
+      sameBehaviour: { entry: 'run', inputs: [[[1, 2.5, -0, NaN, 1e21]], [[]], [[0, 0]]] },
+    });
   });
 
   it('a RegExp const declared in the loop moves before it', async () => {
@@ -189,10 +216,13 @@ export function run(lines: string[]) {
   }
   return count;
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after.indexOf('const pattern')).toBeLessThan(after.indexOf('for (const line'));
-    expect(after.match(/new RegExp/g)).toHaveLength(1);
-    await expectSameBehaviour(before, after, 'run', [[['error: x', ' FATAL: y', 'ok', 'errors']], [[]], [['']]]);
+    const declaration = "const pattern = new RegExp('^\\\\s*(error|fatal):', 'i');";
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'regexp', line: 5, column: 21 }],
+      output: before.replace(`    ${declaration}\n`, '').replace('  for (const line', `  ${declaration}\n  for (const line`),
+      sameBehaviour: { entry: 'run', inputs: [[['error: x', ' FATAL: y', 'ok', 'errors']], [[]], [['']]] },
+    });
   });
 
   it('a RegExp passed to String#replace / split / match / search', async () => {
@@ -204,10 +234,25 @@ export function run(rows: string[]) {
   }
   return out;
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after.match(/new RegExp/g)).toHaveLength(4);
-    expect(after).not.toMatch(/row\.replace\(new RegExp/);
-    await expectSameBehaviour(before, after, 'run', [[['a  b, c,d 12 X', '', 'xx 3']], [[]]]);
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'regexp', line: 5, column: 26 },
+        { messageId: 'regexp', line: 5, column: 62 },
+        { messageId: 'regexp', line: 5, column: 94 },
+        { messageId: 'regexp', line: 5, column: 128 },
+      ],
+      output: before
+        .replace(
+          '  for (const row of rows) {',
+          "  const pattern = new RegExp('\\\\s+');\n  const pattern2 = new RegExp(',\\\\s*');\n  const pattern3 = new RegExp('(\\\\d+)');\n  const pattern4 = new RegExp('x', 'i');\n  for (const row of rows) {",
+        )
+        .replace(
+          "row.replace(new RegExp('\\\\s+'), '_'), row.split(new RegExp(',\\\\s*')), row.match(new RegExp('(\\\\d+)')), row.search(new RegExp('x', 'i'))",
+          "row.replace(pattern, '_'), row.split(pattern2), row.match(pattern3), row.search(pattern4)",
+        ),
+      sameBehaviour: { entry: 'run', inputs: [[['a  b, c,d 12 X', '', 'xx 3']], [[]]] },
+    });
   });
 
   it('Intl.Collator compare handed to sort, in a nested loop, hoisted out of both', async () => {
@@ -219,9 +264,17 @@ export function run(groups: string[][]) {
   }
   return out;
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain('.sort(collator.compare)');
-    await expectSameBehaviour(before, after, 'run', [[[['b', 'ä', 'a', 'Z'], []]], [[]], [[['x']]]]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'intl', line: 5, column: 30 }],
+      output: before
+        .replace(
+          '  for (const group of groups) {',
+          "  const collator = new Intl.Collator('de', { sensitivity: 'base' });\n  for (const group of groups) {",
+        )
+        .replace(".sort(new Intl.Collator('de', { sensitivity: 'base' }).compare)", '.sort(collator.compare)'),
+      sameBehaviour: { entry: 'run', inputs: [[[['b', 'ä', 'a', 'Z'], []]], [[]], [[['x']]]] },
+    });
   });
 
   it('a module-level constant pattern', async () => {
@@ -231,9 +284,16 @@ const FLAGS = 'iu';
 export function run(xs: string[]) {
   return xs.map((x) => new RegExp('^' + WORD + '$', FLAGS).test(x));
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain("const pattern = new RegExp('^' + WORD + '$', FLAGS);");
-    await expectSameBehaviour(before, after, 'run', [[['abc', 'ABC', 'a1', '']], [[]]]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'regexp', line: 5, column: 24 }],
+      output: before.replace(
+        "  return xs.map((x) => new RegExp('^' + WORD + '$', FLAGS).test(x));",
+        // `$$` is a literal `$` in a replacement string.
+        "  const pattern = new RegExp('^' + WORD + '$$', FLAGS);\n  return xs.map((x) => pattern.test(x));",
+      ),
+      sameBehaviour: { entry: 'run', inputs: [[['abc', 'ABC', 'a1', '']], [[]]] },
+    });
   });
 });
 
@@ -242,39 +302,53 @@ describe('invariant-in-loop offers no safe fix when hoisting could change behavi
     [
       'a pattern from a parameter (an invalid one would throw before a loop that runs zero times)',
       `export function f(xs: string[], term: string) { return xs.filter((x) => new RegExp(term, 'i').test(x)); }`,
+      [{ messageId: 'regexp', line: 1, column: 73 }],
     ],
-    ['an invalid literal pattern', `export function f(xs: string[]) { return xs.filter((x) => new RegExp('(', 'i').test(x)); }`],
-    ['an invalid locale', `export function f(xs: number[]) { return xs.map((x) => new Intl.NumberFormat('not a locale!').format(x)); }`],
+    [
+      'an invalid literal pattern',
+      `export function f(xs: string[]) { return xs.filter((x) => new RegExp('(', 'i').test(x)); }`,
+      [{ messageId: 'regexp', line: 1, column: 59 }],
+    ],
+    [
+      'an invalid locale',
+      `export function f(xs: number[]) { return xs.map((x) => new Intl.NumberFormat('not a locale!').format(x)); }`,
+      [{ messageId: 'intl', line: 1, column: 56 }],
+    ],
     [
       'a locale from a parameter',
       `export function f(xs: number[], locale: string) { return xs.map((x) => new Intl.NumberFormat(locale).format(x)); }`,
+      [{ messageId: 'intl', line: 1, column: 72 }],
     ],
     [
       'options that a reference could change',
       `const OPTS = { style: 'percent' };\nexport function tweak() { OPTS.style = 'decimal'; }\nexport function f(xs: number[]) { return xs.map((x) => new Intl.NumberFormat('en', OPTS as Intl.NumberFormatOptions).format(x)); }`,
+      [{ messageId: 'intl', line: 3, column: 56 }],
     ],
     [
       'Object.keys(x).sort() (the object may change through another reference)',
       `export function f(rows: string[], o: object) { return rows.map(() => Object.keys(o).sort().join()); }`,
+      [{ messageId: 'keys', line: 1, column: 70 }],
     ],
     [
       'JSON.parse (one shared object)',
       `const RAW = '{"a":1}';\nexport function f(xs: number[]) { return xs.map((x) => x + JSON.parse(RAW).a); }`,
+      [{ messageId: 'json', line: 2, column: 60 }],
     ],
     [
       'replace on a receiver not known to be a string',
       `export function f(xs: Array<{ replace(r: RegExp, s: string): string }>) { return xs.map((x) => x.replace(new RegExp('a'), 'b')); }`,
+      [{ messageId: 'regexp', line: 1, column: 106 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
-    expect(safeFixes(code)).toEqual([]);
+  ])('%s', async (_name, code, errors) => {
+    // Without an `output`, the tester asserts that no fix is safe.
+    await tester.invalid({ code, errors });
   });
 
-  it('offers the hoist as a suggestion, saying why', () => {
-    const [finding] = findings(
-      `export function f(xs: string[], term: string) { return xs.filter((x) => new RegExp(term, 'i').test(x)); }`,
-      { rule },
-    );
+  it('offers the hoist as a suggestion, saying why', async () => {
+    const [finding] = await tester.invalid({
+      code: `export function f(xs: string[], term: string) { return xs.filter((x) => new RegExp(term, 'i').test(x)); }`,
+      errors: [{ messageId: 'regexp', line: 1, column: 73 }],
+    });
     expect(finding.fixes[0].safe).toBe(false);
     expect(finding.fixes[0].title).toMatch(/zero times/);
   });

@@ -1,24 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { findings } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'json-clone-in-loop';
+const tester = ruleTester(rule);
 
 describe('json-clone-in-loop reports', () => {
   it.each([
     [
       'a growing state re-copied every pass',
       `export function f(moves: number[]) { let board: { cells: number[] } = { cells: [] }; for (const m of moves) { board = JSON.parse(JSON.stringify(board)); board.cells.push(m); } return board; }`,
+      [{ messageId: 'grows', line: 1, column: 119 }],
     ],
     [
       'a state gaining computed keys, copied with structuredClone',
       `export function f(ids: string[]) { let index: Record<string, number> = {}; ids.forEach((id, i) => { index = structuredClone(index); index[id] = i; }); return index; }`,
+      [{ messageId: 'grows', line: 1, column: 109 }],
     ],
     [
       'an unchanged value copied only to be read',
       `export function f(items: string[], settings: { prefix: string }) { return items.map((i) => JSON.parse(JSON.stringify(settings)).prefix + i); }`,
+      [{ messageId: 'readOnly', line: 1, column: 92 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 });
 

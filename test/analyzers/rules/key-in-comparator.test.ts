@@ -1,24 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { findings } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'key-in-comparator';
+const tester = ruleTester(rule);
 
 describe('key-in-comparator reports', () => {
   it.each([
     [
       'toLowerCase on both sides',
       `export function f(users: Array<{ name: string }>) { return users.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())); }`,
+      [{ messageId: 'key', line: 1, column: 81 }],
     ],
     [
       'new Date on both sides',
       `export function f(events: Array<{ at: string }>) { return [...events].sort((x, y) => new Date(x.at).getTime() - new Date(y.at).getTime()); }`,
+      [{ messageId: 'key', line: 1, column: 86 }],
     ],
     [
       'Date.parse in a function comparator',
       `export function f(rows: Array<{ d: string }>) { return rows.toSorted(function (a, b) { return Date.parse(a.d) - Date.parse(b.d); }); }`,
+      [{ messageId: 'key', line: 1, column: 95 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findings } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'listener-leak';
+const tester = ruleTester(rule);
 const express = `import express from 'express';\nconst app = express();\n`;
 
 describe('listener-leak reports', () => {
@@ -9,34 +11,41 @@ describe('listener-leak reports', () => {
     [
       'process.on in a request handler',
       `${express}app.get('/', (req, res) => { process.on('exit', () => console.log(req.url)); res.end(); });`,
+      [{ messageId: 'leak', line: 3, column: 30 }],
     ],
     [
       'window.addEventListener in an effect with dependencies and no cleanup',
       `import { useEffect } from 'react';\nexport function useW(cb: () => void) { useEffect(() => { window.addEventListener('resize', () => cb()); }, [cb]); }`,
+      [{ messageId: 'effect', line: 2, column: 58 }],
     ],
     [
       'an effect that runs on every render (no dependency list)',
       `import { useEffect } from 'react';\nexport function useW(cb: () => void) { useEffect(() => { document.addEventListener('keydown', () => cb()); }); }`,
+      [{ messageId: 'effect', line: 2, column: 58 }],
     ],
     [
       'a module-level emitter in a loop',
       `import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nexport function track(jobs: string[]) { for (const j of jobs) bus.on('done', () => console.log(j)); }`,
+      [{ messageId: 'leak', line: 3, column: 63 }],
     ],
     [
       'a function called from a loop of the file',
       `function watch(name: string) { process.on('SIGINT', () => console.log(name)); }\nexport function all(names: string[]) { for (const n of names) watch(n); }`,
+      [{ messageId: 'leak', line: 1, column: 32 }],
     ],
     [
       'one listener per constant signal, in a request handler',
       `${express}app.get('/', (req, res) => { ['SIGINT', 'SIGTERM'].forEach((s) => process.on(s, () => res.end())); });`,
+      [{ messageId: 'leak', line: 3, column: 67 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 
-  it('names the target and what repeats', () => {
-    const [finding] = findings(`${express}app.get('/', (req, res) => { process.on('exit', () => console.log(req.url)); res.end(); });`, {
-      rule,
+  it('names the target and what repeats', async () => {
+    const [finding] = await tester.invalid({
+      code: `${express}app.get('/', (req, res) => { process.on('exit', () => console.log(req.url)); res.end(); });`,
+      errors: [{ messageId: 'leak', line: 3, column: 30 }],
     });
     expect(finding.message).toContain('`process`');
     expect(finding.message).toContain('request handler');

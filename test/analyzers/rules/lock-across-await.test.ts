@@ -2,12 +2,14 @@ import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
 import { criticalSectionOf, enclosingCriticalSection, lockInstance } from '../../../src/analyzers/facts/locks';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'lock-across-await';
+const tester = ruleTester(rule);
 
 function messages(code: string, filename?: string): string[] {
-  return findings(code, { rule, filename }).map((f) => f.message);
+  return findings(code, { rule, filename }).map(shownText);
 }
 
 function factsFor(code: string, fileName = '/virtual/a.ts'): FileFacts {
@@ -205,64 +207,75 @@ describe('lock-across-await: network I/O under a lock', () => {
     [
       'a returned promise (the lock waits for it)',
       `${MUTEX}export function f() { return mutex.runExclusive(() => { state.n++; return fetch('/x'); }); }`,
+      [{ messageId: 'ioUnderLock', line: 4, column: 75 }],
     ],
     [
       'a result returned to the caller, not stored in what the lock guards',
       `${MUTEX}export function f() { return mutex.runExclusive(async () => { state.n++; const r = await fetch('/x'); return r.json(); }); }`,
+      [{ messageId: 'ioUnderLock', line: 4, column: 84 }],
     ],
     [
       'an expression body returning the request',
       `import { Mutex } from 'async-mutex';\nconst mutex = new Mutex();\nconst list: string[] = [];\nexport const f = (u: string) => mutex.runExclusive(async () => list.push(await (await fetch(u)).text()) && fetch('/audit'));`,
+      [{ messageId: 'ioUnderLock', line: 4, column: 64 }],
     ],
     [
       'a request whose result is only used inside',
       `${MUTEX}export async function f() { await mutex.runExclusive(async () => { state.n++; const r = await fetch('/x'); console.log(r.status); }); }`,
+      [{ messageId: 'ioUnderLock', line: 4, column: 89 }],
     ],
     [
       'Promise.all over requests',
       `${MUTEX}export async function f(urls: string[]) { await mutex.runExclusive(async () => { state.n++; await Promise.all(urls.map((u) => fetch(u, { method: 'POST' }))); }); }`,
+      [{ messageId: 'ioUnderLock', line: 4, column: 93 }],
     ],
     [
       'fetch(…).then(…)',
       `${MUTEX}export async function f() { await mutex.runExclusive(async () => { state.n = 1; await fetch('/ping').then((r) => r.ok); }); }`,
+      [{ messageId: 'ioUnderLock', line: 4, column: 81 }],
     ],
     [
       'a Web Lock',
       `const seen = new Set();\nexport async function f(id) { await navigator.locks.request('outbox', async () => { seen.add(id); await fetch('/notify', { method: 'POST' }); }); }`,
+      [{ messageId: 'ioUnderLock', line: 2, column: 99 }],
     ],
     [
       'a p-queue of one',
       `import PQueue from 'p-queue';\nconst queue = new PQueue({ concurrency: 1 });\nconst done = [];\nexport function f(x) { return queue.add(async () => { done.push(x); await fetch('/log'); }); }`,
+      [{ messageId: 'ioUnderLock', line: 4, column: 69 }],
     ],
     [
       'a Semaphore(1)',
       `import { Semaphore } from 'async-mutex';\nconst one = new Semaphore(1);\nlet last;\nexport async function f(x) { await one.runExclusive(async () => { last = x; await fetch('/log'); }); }`,
+      [{ messageId: 'ioUnderLock', line: 4, column: 77 }],
     ],
     [
       'a mutex from another file, by its use',
       `import { mutex } from './locks';\nlet count = 0;\nexport async function f() { await mutex.runExclusive(async () => { count++; await fetch('/log'); }); }`,
+      [{ messageId: 'ioUnderLock', line: 3, column: 77 }],
     ],
     [
       'redlock.using',
       `import Redlock from 'redlock';\nconst redlock = new Redlock([r]);\nconst jobs = new Map();\nexport async function f(id) { await redlock.using([\`job:\${id}\`], 5000, async (signal) => { jobs.set(id, 'running'); await fetch('https://hooks.example.com/started'); }); }`,
+      [{ messageId: 'ioUnderLock', line: 4, column: 117 }],
     ],
-  ])('%s', (_name, code) => {
-    const found = messages(code);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/holds .* across a network round trip/);
+  ])('%s', async (_name, code, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.message).toMatch(/holds .* across a network round trip/);
   });
 
-  it('reports only the first unrelated wait of a section', () => {
+  it('reports only the first unrelated wait of a section', async () => {
     const code = `${MUTEX}export async function f() { await mutex.runExclusive(async () => { state.n++; await fetch('/a'); await fetch('/b'); }); }`;
-    expect(messages(code)).toHaveLength(1);
+    await tester.invalid({ code, errors: [{ messageId: 'ioUnderLock', line: 4, column: 79 }] });
   });
 
-  it('names the waiters of a keyed lock', () => {
+  it('names the waiters of a keyed lock', async () => {
     const code = `import AsyncLock from 'async-lock';\nconst lock = new AsyncLock();\nconst carts = new Map();\nexport async function f(cartId, item) { await lock.acquire(cartId, async () => { carts.get(cartId).push(item); await fetch('https://hooks.example.com/cart', { method: 'POST', body: JSON.stringify({ cartId }) }); }); }`;
-    expect(messages(code)).toEqual([expect.stringContaining('every other caller for the same key waits')]);
+    const [found] = await tester.invalid({ code, errors: [{ messageId: 'ioUnderLock', line: 4, column: 112 }] });
+    expect(found.message).toContain('every other caller for the same key waits');
   });
 
-  it('a Prisma write unrelated to the in-memory state it guards', () => {
+  it('a Prisma write unrelated to the in-memory state it guards', async () => {
     const code = `import { PrismaClient } from '@prisma/client';
 import { Mutex } from 'async-mutex';
 const prisma = new PrismaClient();
@@ -276,10 +289,11 @@ export class Sessions {
     });
   }
 }`;
-    expect(messages(code)).toEqual([expect.stringContaining('prisma.auditLog.create holds this.mutex across a network round trip')]);
+    const [found] = await tester.invalid({ code, errors: [{ messageId: 'ioUnderLock', line: 10, column: 7 }] });
+    expect(found.message).toContain('prisma.auditLog.create holds this.mutex across a network round trip');
   });
 
-  it('an axios call inside a transaction', () => {
+  it('an axios call inside a transaction', async () => {
     const code = `import axios from 'axios';
 export async function f(prisma, order) {
   await prisma.$transaction(async (tx) => {
@@ -287,7 +301,8 @@ export async function f(prisma, order) {
     await axios.post('https://erp.example.com/orders', order);
   });
 }`;
-    expect(messages(code)).toEqual([expect.stringContaining('runs inside prisma.$transaction')]);
+    const [found] = await tester.invalid({ code, errors: [{ messageId: 'ioInTransaction', line: 5, column: 5 }] });
+    expect(found.message).toContain('runs inside prisma.$transaction');
   });
 });
 
@@ -365,21 +380,26 @@ describe('lock-across-await: release not in finally', () => {
     [
       'a semaphore released after an await',
       `import { Semaphore } from 'async-mutex';\nconst sem = new Semaphore(2);\nexport async function f(work) { const [, release] = await sem.acquire(); await work(); release(); }`,
+      [{ messageId: 'releaseNotInFinally', line: 3, column: 59 }],
     ],
     [
       'a release that is never called',
       `import { Mutex } from 'async-mutex';\nconst m = new Mutex();\nexport async function f() { const release = await m.acquire(); doWork(); }`,
+      [{ messageId: 'releaseNotInFinally', line: 3, column: 51 }],
     ],
     [
       'a Redlock v4 lock()/unlock()',
       `import Redlock from 'redlock';\nconst redlock = new Redlock([r]);\nexport async function f() { const lock = await redlock.lock('res', 1000); await work(); await lock.unlock(); }`,
+      [{ messageId: 'releaseNotInFinally', line: 3, column: 48 }],
     ],
     [
       'a class field mutex',
       `import { Mutex } from 'async-mutex';\nexport class A { private m = new Mutex(); async f() { await this.m.acquire(); this.work(); this.m.release(); } work() {} }`,
+      [{ messageId: 'releaseNotInFinally', line: 2, column: 61 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(messages(code)).toEqual([expect.stringContaining('is not in a finally block')]);
+  ])('%s', async (_name, code, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.message).toContain('is not in a finally block');
   });
 
   it.each([
@@ -405,21 +425,26 @@ describe('lock-across-await: transactions', () => {
     [
       'knex',
       `export async function f(knex, row) { await knex.transaction(async (trx) => { await trx('items').insert(row); await fetch(row.callbackUrl, { method: 'POST' }); }); }`,
+      [{ messageId: 'ioInTransaction', line: 1, column: 110 }],
     ],
     [
       'Kysely',
       `export async function f(db) { await db.transaction().execute(async (trx) => { await fetch('https://cdn.example.com/purge', { method: 'POST' }); }); }`,
+      [{ messageId: 'ioInTransaction', line: 1, column: 79 }],
     ],
     [
       'Mongoose withTransaction',
       `import nodemailer from 'nodemailer';\nconst mailer = nodemailer.createTransport({});\nexport async function f(session, User) { await session.withTransaction(async () => { await User.create([{}], { session }); await mailer.sendMail({ to: 'a@b.c' }); }); }`,
+      [{ messageId: 'ioInTransaction', line: 3, column: 124 }],
     ],
     [
       'a returned request',
       `export function f(prisma, url) { return prisma.$transaction(async (tx) => { await tx.log.create({ data: {} }); return fetch(url); }); }`,
+      [{ messageId: 'ioInTransaction', line: 1, column: 119 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(messages(code)).toEqual([expect.stringContaining('runs inside')]);
+  ])('%s', async (_name, code, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.message).toContain('runs inside');
   });
 
   it.each([
@@ -441,42 +466,48 @@ describe('lock-across-await: transactions', () => {
 });
 
 describe('lock-across-await: unmanaged transactions', () => {
-  const messagesOf = (code: string): string[] => findings(code, { rule: 'lock-across-await' }).map((f) => f.message);
+  const messagesOf = (code: string): string[] => findings(code, { rule: 'lock-across-await' }).map(shownText);
 
-  it('a Sequelize transaction committed without a rollback on error', () => {
-    expect(
-      messagesOf(
-        `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); await t.commit(); }`,
-      ),
-    ).toEqual([
+  it('a Sequelize transaction committed without a rollback on error', async () => {
+    const code = `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); await t.commit(); }`;
+    await tester.invalid({ code, errors: [{ messageId: 'transactionNotClosed', line: 1, column: 57 }] });
+    expect(messagesOf(code)).toEqual([
       'sequelize.transaction() opens a transaction that only t.commit() closes: if a statement before it throws, the transaction stays open — its connection never goes back to the pool and its row locks stay held until the server times it out. Roll back in catch (try { …; await t.commit(); } catch (error) { await t.rollback(); throw error; }) or use the callback form, which does it for you.',
     ]);
   });
 
   it.each([
-    ['knex', `export async function f(knex) { const trx = await knex.transaction(); await trx('a').insert({}); await trx.commit(); }`],
+    [
+      'knex',
+      `export async function f(knex) { const trx = await knex.transaction(); await trx('a').insert({}); await trx.commit(); }`,
+      [{ messageId: 'transactionNotClosed', line: 1, column: 51 }],
+    ],
     [
       'pg BEGIN … COMMIT',
       `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f() { const client = await pool.connect(); await client.query('BEGIN'); await client.query('INSERT INTO a VALUES (1)'); await client.query('COMMIT'); client.release(); }`,
+      [{ messageId: 'transactionNotClosed', line: 3, column: 72 }],
     ],
     [
       'a Mongo session',
       `export async function f(session, Order) { session.startTransaction(); await Order.create([{}], { session }); await session.commitTransaction(); }`,
+      [{ messageId: 'transactionNotClosed', line: 1, column: 43 }],
     ],
     [
       'work before the try that rolls back',
       `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`,
+      [{ messageId: 'transactionNotClosed', line: 1, column: 57 }],
     ],
-  ])('reports %s', (_name, code) => {
-    expect(messagesOf(code).filter((m) => m.includes('opens a transaction'))).toHaveLength(1);
+  ])('reports %s', async (_name, code, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.message).toContain('opens a transaction');
   });
 
-  it('an HTTP call between BEGIN and COMMIT', () => {
-    const found = messagesOf(
-      `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(id: string) { const client = await pool.connect(); try { await client.query('BEGIN'); await client.query('UPDATE a SET x = 1 WHERE id = $1', [id]); await fetch('https://hooks.example.com/' + id); await client.query('COMMIT'); } catch (e) { await client.query('ROLLBACK'); throw e; } finally { client.release(); } }`,
-    );
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain("fetch runs inside client.query('BEGIN')");
+  it('an HTTP call between BEGIN and COMMIT', async () => {
+    const [found] = await tester.invalid({
+      code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(id: string) { const client = await pool.connect(); try { await client.query('BEGIN'); await client.query('UPDATE a SET x = 1 WHERE id = $1', [id]); await fetch('https://hooks.example.com/' + id); await client.query('COMMIT'); } catch (e) { await client.query('ROLLBACK'); throw e; } finally { client.release(); } }`,
+      errors: [{ messageId: 'ioInTransaction', line: 3, column: 173 }],
+    });
+    expect(found.message).toContain("fetch runs inside client.query('BEGIN')");
   });
 
   it.each([

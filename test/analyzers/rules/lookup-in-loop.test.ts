@@ -1,95 +1,114 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { applySafeFixes, findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
 import { expectSameBehaviour, run } from '../../helpers/behaviour';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'lookup-in-loop';
-
-function safeFixes(code: string, filename?: string) {
-  return findings(code, { rule, filename })
-    .flatMap((f) => f.fixes)
-    .filter((fix) => fix.safe);
-}
+const tester = ruleTester(rule);
+const IDS_33 = Array.from({ length: 33 }, (_, i) => `'id${i}'`).join(', ');
 
 describe('lookup-in-loop reports', () => {
-  it.each([
-    [
-      'includes on an annotated array parameter in for…of',
-      `export function f(orderIds: string[], userIds: string[]) { let n = 0; for (const x of orderIds) if (userIds.includes(x)) n++; return n; }`,
+  tester.run({
+    invalid: [
+      {
+        name: 'includes on an annotated array parameter in for…of',
+        code: `export function f(orderIds: string[], userIds: string[]) { let n = 0; for (const x of orderIds) if (userIds.includes(x)) n++; return n; }`,
+        errors: [{ messageId: 'set', line: 1, column: 101 }],
+        output: `export function f(orderIds: string[], userIds: string[]) { let n = 0; const userIdsSet = new Set(userIds);\nfor (const x of orderIds) if (userIdsSet.has(x)) n++; return n; }`,
+      },
+      {
+        name: 'indexOf on a long array literal variable in a filter callback',
+        code: `const ids = [${IDS_33}];\nexport function f(orderIds: string[]) { return orderIds.filter((x) => ids.indexOf(x) !== -1); }`,
+        errors: [{ messageId: 'set', line: 2, column: 71 }],
+        output: `const ids = [${IDS_33}];\nexport function f(orderIds: string[]) { const idsSet = new Set(ids);\nreturn orderIds.filter((x) => idsSet.has(x)); }`,
+      },
+      {
+        name: 'lastIndexOf on a map() result',
+        code: `export function f(orderIds: Array<{ id: string }>, userIds: string[]) { const ids = orderIds.map((x) => x.id); return userIds.filter((y) => ids.lastIndexOf(y) >= 0); }`,
+        errors: [{ messageId: 'set', line: 1, column: 141 }],
+        output: `export function f(orderIds: Array<{ id: string }>, userIds: string[]) { const ids = orderIds.map((x) => x.id); const idsSet = new Set(ids);\nreturn userIds.filter((y) => idsSet.has(y)); }`,
+      },
+      {
+        name: 'includes on Object.keys() result',
+        code: `export function f(documents: object, userIds: string[]) { const keys = Object.keys(documents); return userIds.filter((y) => keys.includes(y)); }`,
+        errors: [{ messageId: 'set', line: 1, column: 125 }],
+        output: `export function f(documents: object, userIds: string[]) { const keys = Object.keys(documents); const keysSet = new Set(keys);\nreturn userIds.filter((y) => keysSet.has(y)); }`,
+      },
+      {
+        name: 'includes on Object.keys() called in the loop',
+        code: `export function f(documents: Record<string, number>, userIds: string[]) { return userIds.filter((y) => Object.keys(documents).includes(y)); }`,
+        errors: [{ messageId: 'set', line: 1, column: 104 }],
+      },
+      {
+        name: 'find by key',
+        code: `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
+        errors: [{ messageId: 'map', line: 1, column: 89 }],
+      },
+      {
+        name: 'findIndex by nested key',
+        code: `export function f(users: Array<{ meta: { id: number } }>, ids: number[]) { return ids.map((id) => users.findIndex((u) => id === u.meta.id)); }`,
+        errors: [{ messageId: 'map', line: 1, column: 99 }],
+      },
+      {
+        name: 'some by key',
+        code: `export function f(users: Array<{ name: string }>, emails: string[]) { return emails.filter((n) => users.some((u) => u.name === n)); }`,
+        errors: [{ messageId: 'setByKey', line: 1, column: 99 }],
+      },
+      {
+        name: 'a growing array (the seen pattern)',
+        code: `export function f(orderIds: number[]) { const seen: number[] = []; for (const x of orderIds) { if (seen.indexOf(x) === -1) seen.push(x); } return seen; }`,
+        errors: [{ messageId: 'grows', line: 1, column: 100 }],
+      },
+      {
+        name: 'a growing class field',
+        code: `export class C { seen: string[] = []; add(orderIds: string[]) { for (const x of orderIds) if (!this.seen.includes(x)) this.seen.push(x); } }`,
+        errors: [{ messageId: 'grows', line: 1, column: 96 }],
+      },
+      {
+        name: 'an inline literal of more than 8 items, in a loop over records',
+        code: `export function f(files: string[]) { return files.filter((x) => ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].includes(x)); }`,
+        errors: [{ messageId: 'literal', line: 1, column: 65 }],
+        output: `export function f(files: string[]) { const xValues = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);\nreturn files.filter((x) => xValues.has(x)); }`,
+      },
+      {
+        name: 'an array known from the checker (TypeScript)',
+        code: `interface S { allowedIds: string[] }\nexport function f(store: S, orderIds: string[]) { let n = 0; for (const i of orderIds) if (store.allowedIds.includes(i)) n++; return n; }`,
+        errors: [{ messageId: 'set', line: 2, column: 92 }],
+      },
+      {
+        name: 'a split() result',
+        code: `export function f(csv: string, userIds: string[]) { const rows = csv.split(','); return userIds.filter((y) => rows.includes(y)); }`,
+        errors: [{ messageId: 'set', line: 1, column: 111 }],
+        output: `export function f(csv: string, userIds: string[]) { const rows = csv.split(','); const rowsSet = new Set(rows);\nreturn userIds.filter((y) => rowsSet.has(y)); }`,
+      },
+      {
+        name: 'options || [] fallback',
+        code: `export function f(o: { entries?: string[] }, userIds: string[]) { const entries = o.entries || []; return userIds.filter((y) => entries.includes(y)); }`,
+        errors: [{ messageId: 'set', line: 1, column: 129 }],
+        output: `export function f(o: { entries?: string[] }, userIds: string[]) { const entries = o.entries || []; const entriesSet = new Set(entries);\nreturn userIds.filter((y) => entriesSet.has(y)); }`,
+      },
     ],
-    [
-      'indexOf on a long array literal variable in a filter callback',
-      `const ids = [${Array.from({ length: 33 }, (_, i) => `'id${i}'`).join(', ')}];\nexport function f(orderIds: string[]) { return orderIds.filter((x) => ids.indexOf(x) !== -1); }`,
-    ],
-    [
-      'lastIndexOf on a map() result',
-      `export function f(orderIds: Array<{ id: string }>, userIds: string[]) { const ids = orderIds.map((x) => x.id); return userIds.filter((y) => ids.lastIndexOf(y) >= 0); }`,
-    ],
-    [
-      'includes on Object.keys() result',
-      `export function f(documents: object, userIds: string[]) { const keys = Object.keys(documents); return userIds.filter((y) => keys.includes(y)); }`,
-    ],
-    [
-      'includes on Object.keys() called in the loop',
-      `export function f(documents: Record<string, number>, userIds: string[]) { return userIds.filter((y) => Object.keys(documents).includes(y)); }`,
-    ],
-    [
-      'find by key',
-      `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
-    ],
-    [
-      'findIndex by nested key',
-      `export function f(users: Array<{ meta: { id: number } }>, ids: number[]) { return ids.map((id) => users.findIndex((u) => id === u.meta.id)); }`,
-    ],
-    [
-      'some by key',
-      `export function f(users: Array<{ name: string }>, emails: string[]) { return emails.filter((n) => users.some((u) => u.name === n)); }`,
-    ],
-    [
-      'a growing array (the seen pattern)',
-      `export function f(orderIds: number[]) { const seen: number[] = []; for (const x of orderIds) { if (seen.indexOf(x) === -1) seen.push(x); } return seen; }`,
-    ],
-    [
-      'a growing class field',
-      `export class C { seen: string[] = []; add(orderIds: string[]) { for (const x of orderIds) if (!this.seen.includes(x)) this.seen.push(x); } }`,
-    ],
-    [
-      'an inline literal of more than 8 items, in a loop over records',
-      `export function f(files: string[]) { return files.filter((x) => ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].includes(x)); }`,
-    ],
-    [
-      'an array known from the checker (TypeScript)',
-      `interface S { allowedIds: string[] }\nexport function f(store: S, orderIds: string[]) { let n = 0; for (const i of orderIds) if (store.allowedIds.includes(i)) n++; return n; }`,
-    ],
-    [
-      'a split() result',
-      `export function f(csv: string, userIds: string[]) { const rows = csv.split(','); return userIds.filter((y) => rows.includes(y)); }`,
-    ],
-    [
-      'options || [] fallback',
-      `export function f(o: { entries?: string[] }, userIds: string[]) { const entries = o.entries || []; return userIds.filter((y) => entries.includes(y)); }`,
-    ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
   });
 
-  it('names the array, the collection and the Set in the message', () => {
-    const [finding] = findings(
-      `export function f(orders: Array<{ c: string }>, activeIds: string[]) { return orders.filter((o) => activeIds.includes(o.c)); }`,
-      { rule },
-    );
-    expect(finding.message).toContain('`activeIds.includes(…)`');
-    expect(finding.message).toContain('`orders`');
-    expect(finding.message).toContain('new Set(activeIds)');
+  it('names the array, the collection and the Set in the message', async () => {
+    const [finding] = await tester.invalid({
+      code: `export function f(orders: Array<{ c: string }>, activeIds: string[]) { return orders.filter((o) => activeIds.includes(o.c)); }`,
+      errors: [{ messageId: 'set', line: 1, column: 100 }],
+      output: `export function f(orders: Array<{ c: string }>, activeIds: string[]) { const activeIdsSet = new Set(activeIds);\nreturn orders.filter((o) => activeIdsSet.has(o.c)); }`,
+    });
+    expect(shownText(finding)).toContain('`activeIds.includes(…)`');
+    expect(shownText(finding)).toContain('`orders`');
+    expect(shownText(finding)).toContain('new Set(activeIds)');
     expect(finding.impact).toBe('high');
   });
 
-  it('suggests a Map keyed by the compared property for find', () => {
-    const [finding] = findings(
-      `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
-      { rule },
-    );
-    expect(finding.message).toContain('new Map(users.map((x) => [x.id, x]))');
+  it('suggests a Map keyed by the compared property for find', async () => {
+    const [finding] = await tester.invalid({
+      code: `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
+      errors: [{ messageId: 'map', line: 1, column: 89 }],
+    });
+    expect(shownText(finding)).toContain('new Map(users.map((x) => [x.id, x]))');
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     expect(finding.fixes[0].edits.map((e) => e.newText).join('|')).toContain('usersById.get(id)');
@@ -233,19 +252,26 @@ export function run(wantedIds: string[], presentIds: string[]) {
   }
   return out;
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain('const presentIdsSet = new Set(presentIds);');
-    expect(after).toContain('presentIdsSet.has(w)');
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        ['a', 'b', 'a', 'c'],
-        ['a', 'c', 'c'],
-      ],
-      [[], ['a']],
-      [['a'], []],
-      [[], []],
-      [['', 'x'], ['']],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'set', line: 5, column: 9 }],
+      output: before
+        .replace('  for (const w of wantedIds) {', '  const presentIdsSet = new Set(presentIds);\n  for (const w of wantedIds) {')
+        .replace('presentIds.includes(w)', 'presentIdsSet.has(w)'),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            ['a', 'b', 'a', 'c'],
+            ['a', 'c', 'c'],
+          ],
+          [[], ['a']],
+          [['a'], []],
+          [[], []],
+          [['', 'x'], ['']],
+        ],
+      },
+    });
   });
 
   it('includes on numbers: NaN, -0 and +0 behave as in the array (SameValueZero on both sides)', async () => {
@@ -253,21 +279,30 @@ export function run(wantedIds: string[], presentIds: string[]) {
 export function run(readings: number[], knownIds: number[]) {
   return readings.map((v) => knownIds.includes(v));
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain('knownIdsSet.has(v)');
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        [NaN, 0, -0, 1, 2],
-        [NaN, -0],
-      ],
-      [[0, -0], [0]],
-      [[NaN], []],
-      [[], [NaN]],
-      [
-        [1, 1, 1],
-        [1, 1],
-      ],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'set', line: 3, column: 30 }],
+      output: before.replace(
+        '  return readings.map((v) => knownIds.includes(v));',
+        '  const knownIdsSet = new Set(knownIds);\n  return readings.map((v) => knownIdsSet.has(v));',
+      ),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            [NaN, 0, -0, 1, 2],
+            [NaN, -0],
+          ],
+          [[0, -0], [0]],
+          [[NaN], []],
+          [[], [NaN]],
+          [
+            [1, 1, 1],
+            [1, 1],
+          ],
+        ],
+      },
+    });
   });
 
   it('indexOf comparisons on strings, in every written form', async () => {
@@ -278,16 +313,41 @@ export function run(orderIds: string[], userIds: string[]) {
     userIds.indexOf(x) > -1, -1 !== userIds.indexOf(x), 0 > userIds.indexOf(x), userIds.lastIndexOf(x) != -1, userIds.indexOf(x) <= -1,
   ]);
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).not.toMatch(/indexOf|lastIndexOf/);
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        ['a', 'b', 'zz', ''],
-        ['b', 'b', ''],
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'set', line: 4, column: 5 },
+        { messageId: 'set', line: 4, column: 32 },
+        { messageId: 'set', line: 4, column: 59 },
+        { messageId: 'set', line: 4, column: 84 },
+        { messageId: 'set', line: 5, column: 5 },
+        { messageId: 'set', line: 5, column: 37 },
+        { messageId: 'set', line: 5, column: 61 },
+        { messageId: 'set', line: 5, column: 81 },
+        { messageId: 'set', line: 5, column: 111 },
       ],
-      [[], ['a']],
-      [['a'], []],
-    ]);
+      output: before
+        .replace('  return orderIds.map', '  const userIdsSet = new Set(userIds);\n  return orderIds.map')
+        .replace(
+          'userIds.indexOf(x) !== -1, userIds.indexOf(x) === -1, userIds.indexOf(x) >= 0, userIds.indexOf(x) < 0,',
+          'userIdsSet.has(x), !userIdsSet.has(x), userIdsSet.has(x), !userIdsSet.has(x),',
+        )
+        .replace(
+          'userIds.indexOf(x) > -1, -1 !== userIds.indexOf(x), 0 > userIds.indexOf(x), userIds.lastIndexOf(x) != -1, userIds.indexOf(x) <= -1,',
+          'userIdsSet.has(x), userIdsSet.has(x), !userIdsSet.has(x), userIdsSet.has(x), !userIdsSet.has(x),',
+        ),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            ['a', 'b', 'zz', ''],
+            ['b', 'b', ''],
+          ],
+          [[], ['a']],
+          [['a'], []],
+        ],
+      },
+    });
   });
 
   it('indexOf on numbers is not rewritten automatically (NaN would then be found)', async () => {
@@ -295,7 +355,9 @@ export function run(orderIds: string[], userIds: string[]) {
 export function run(amounts: number[], knownIds: number[]) {
   return amounts.map((v) => knownIds.indexOf(v) !== -1);
 }`;
-    expect(safeFixes(before)).toEqual([]);
+    // `amounts` carries no sign of size, so this is not even reported; the rule's own example
+    // (countKnown over `orderIds`) is the reported case, and it has no safe fix either.
+    tester.valid(before);
     // What the rewrite would do: indexOf never finds NaN, Set#has does.
     const rewritten = before.replace('knownIds.indexOf(v) !== -1', 'new Set(knownIds).has(v)');
     expect(await run(before, 'run', [[[NaN], [NaN]]])).not.toEqual(await run(rewritten, 'run', [[[NaN], [NaN]]]));
@@ -312,20 +374,28 @@ export function run(pages: string[][], allowedIds: string[]) {
   }
   return n;
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after.indexOf('const allowedIdsSet')).toBeLessThan(after.indexOf('for (const group'));
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        [
-          ['a', 'b'],
-          ['c', 'a'],
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'set', line: 6, column: 11 }],
+      output: before
+        .replace('  for (const group of pages) {', '  const allowedIdsSet = new Set(allowedIds);\n  for (const group of pages) {')
+        .replace('allowedIds.includes(item)', 'allowedIdsSet.has(item)'),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            [
+              ['a', 'b'],
+              ['c', 'a'],
+            ],
+            ['a'],
+          ],
+          [[], ['a']],
+          [[[]], []],
+          [[['x']], ['x', 'x']],
         ],
-        ['a'],
-      ],
-      [[], ['a']],
-      [[[]], []],
-      [[['x']], ['x', 'x']],
-    ]);
+      },
+    });
   });
 
   it('hoists inside an outer loop when the array is declared per outer pass', async () => {
@@ -340,16 +410,25 @@ export function run(stores: Array<{ allowedIds: string[] }>, items: string[]) {
   }
   return out;
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toMatch(/let n = 0;\n {4}const allowedIdsSet = new Set\(allowedIds\);\n {4}for \(const item/);
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        [{ allowedIds: ['a'] }, { allowedIds: ['b', 'c'] }, { allowedIds: [] }],
-        ['a', 'b', 'c', 'a'],
-      ],
-      [[], ['a']],
-      [[{ allowedIds: ['a'] }], []],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'set', line: 7, column: 35 }],
+      output: before.replace(
+        '    for (const item of items) if (allowedIds.includes(item)) n++;',
+        '    const allowedIdsSet = new Set(allowedIds);\n    for (const item of items) if (allowedIdsSet.has(item)) n++;',
+      ),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            [{ allowedIds: ['a'] }, { allowedIds: ['b', 'c'] }, { allowedIds: [] }],
+            ['a', 'b', 'c', 'a'],
+          ],
+          [[], ['a']],
+          [[{ allowedIds: ['a'] }], []],
+        ],
+      },
+    });
   });
 
   it('a let changed before the loop (same function) is still safe; all uses in the loop share one Set', async () => {
@@ -363,14 +442,24 @@ export function run(base: string[], extra: string[], orderIds: string[]) {
   });
   return hits;
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after.match(/new Set/g)).toHaveLength(1);
-    expect(after).toContain("allowedIdsSet.has(x) || allowedIdsSet.has(x + '!')");
-    await expectSameBehaviour(before, after, 'run', [
-      [['a'], ['b!'], ['a', 'b', 'c']],
-      [[], [], ['a']],
-      [['a', 'a'], [], []],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'set', line: 7, column: 9 },
+        { messageId: 'set', line: 7, column: 35 },
+      ],
+      output: before
+        .replace('  orderIds.forEach', '  const allowedIdsSet = new Set(allowedIds);\n  orderIds.forEach')
+        .replace("allowedIds.includes(x) || allowedIds.indexOf(x + '!') !== -1", "allowedIdsSet.has(x) || allowedIdsSet.has(x + '!')"),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [['a'], ['b!'], ['a', 'b', 'c']],
+          [[], [], ['a']],
+          [['a', 'a'], [], []],
+        ],
+      },
+    });
   });
 
   it('a large literal of literals becomes a Set built once', async () => {
@@ -378,9 +467,15 @@ export function run(base: string[], extra: string[], orderIds: string[]) {
 export function run(files: string[]) {
   return files.filter((ext) => ['js', 'ts', 'jsx', 'tsx', 'mjs', 'cjs', 'mts', 'cts', 'json'].includes(ext));
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain("const extValues = new Set(['js'");
-    await expectSameBehaviour(before, after, 'run', [[['js', 'md', 'json', 'JSON']], [[]], [['cts', 'cts']]]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'literal', line: 3, column: 32 }],
+      output: before.replace(
+        "  return files.filter((ext) => ['js', 'ts', 'jsx', 'tsx', 'mjs', 'cjs', 'mts', 'cts', 'json'].includes(ext));",
+        "  const extValues = new Set(['js', 'ts', 'jsx', 'tsx', 'mjs', 'cjs', 'mts', 'cts', 'json']);\n  return files.filter((ext) => extValues.has(ext));",
+      ),
+      sameBehaviour: { entry: 'run', inputs: [[['js', 'md', 'json', 'JSON']], [[]], [['cts', 'cts']]] },
+    });
   });
 });
 
@@ -389,79 +484,99 @@ describe('lookup-in-loop offers no safe fix when it cannot prove the array uncha
     [
       'mutated by a closure that the loop may call',
       `export function f(orderIds: string[], userIds: string[]) { const add = (y: string) => userIds.push(y); return orderIds.filter((x) => { if (x === '+') add(x); return userIds.includes(x); }); }`,
+      [{ messageId: 'set', line: 1, column: 166 }],
     ],
     [
       'passed to an unknown function (it may keep and change it)',
       `declare function register(a: string[]): void;\nexport function f(orderIds: string[], userIds: string[]) { register(userIds); return orderIds.filter((x) => userIds.includes(x)); }`,
+      [{ messageId: 'set', line: 2, column: 109 }],
     ],
     [
       'an optional parameter (may be undefined before the loop)',
       `export function f(orderIds: string[], userIds?: string[]) { return orderIds.filter((x) => userIds!.includes(x)); }`,
+      [{ messageId: 'set', line: 1, column: 91 }],
     ],
     [
       'a value that may be undefined by its type',
       `export function f(orderIds: string[], userIds: string[] | undefined) { return orderIds.filter((x) => userIds && userIds.includes(x)); }`,
+      [{ messageId: 'set', line: 1, column: 113 }],
     ],
     [
       'a module-level array changed by another function',
       `const seen: string[] = [];\nexport function remember(x: string) { seen.push(x); }\nexport function f(orderIds: string[]) { return orderIds.filter((x) => seen.includes(x)); }`,
+      [],
     ],
     [
       'a search with a start index',
       `export function f(orderIds: string[], userIds: string[]) { return orderIds.filter((x) => userIds.includes(x, 1)); }`,
+      [{ messageId: 'set', line: 1, column: 90 }],
     ],
     [
       'optional chaining',
       `export function f(orderIds: string[], userIds: string[]) { return orderIds.filter((x) => userIds?.includes(x)); }`,
+      [{ messageId: 'set', line: 1, column: 90 }],
     ],
     [
       'indexOf used as a position',
       `export function f(orderIds: string[], order: string[]) { return orderIds.map((x) => order.indexOf(x)); }`,
+      [],
     ],
     [
       'a loop in an expression-bodied arrow (no place for a declaration)',
       `export const f = (orderIds: string[], userIds: string[]) => orderIds.filter((x) => userIds.includes(x));`,
+      [{ messageId: 'set', line: 1, column: 84 }],
     ],
     [
       'an exported array (other modules may change it)',
       `export const ids: string[] = [];\nexport function f(orderIds: string[]) { return orderIds.filter((x) => ids.includes(x)); }`,
+      [],
     ],
     [
       'a top-level array of a classic script (a global)',
       `const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];\nfunction f(orderIds) { return orderIds.filter((x) => ids.includes(x)); }`,
+      [],
     ],
     [
       'a TypeScript import (another module may change it)',
       `import { list } from './list';\nexport function f(orderIds: string[]) { return orderIds.filter((x) => (list as string[]).includes(x)); }`,
+      [],
     ],
-  ])('%s', (_name, code) => {
-    expect(safeFixes(code)).toEqual([]);
+  ])('%s', async (_name, code, errors) => {
+    // Without an `output`, the tester asserts that no fix is safe. Five of these cases are not
+    // reported at all (no sign that the lists are long), so they show the guard only vacuously.
+    if (errors.length === 0) tester.valid(code);
+    else await tester.invalid({ code, errors });
   });
 
   it.each([
     [
       'a parameter and a call the loop makes to unknown code (it may hold the same array)',
       `declare function audit(x: string): void;\nexport function f(orderIds: string[], userIds: string[]) { return orderIds.filter((x) => { audit(x); return userIds.includes(x); }); }`,
+      [{ messageId: 'set', line: 2, column: 109 }],
     ],
     [
       'a parameter and a push onto another parameter (they may be the same array)',
       `export function f(orderIds: string[], userIds: string[], out: string[]) { for (const x of orderIds) if (!userIds.includes(x)) out.push(x); return out; }`,
+      [{ messageId: 'set', line: 1, column: 106 }],
     ],
     [
       'a parameter and an await in the loop (the caller may change it meanwhile)',
       `export async function f(orderIds: string[], userIds: string[], tick: () => Promise<void>) { let n = 0; for (const x of orderIds) { await tick(); if (userIds.includes(x)) n++; } return n; }`,
+      [{ messageId: 'set', line: 1, column: 150 }],
     ],
     [
       'a parameter and a callback passed by name',
       `export function f(orderIds: string[], userIds: string[], keep: (x: string) => boolean) { return orderIds.filter(keep).filter((x) => userIds.includes(x)); }`,
+      [{ messageId: 'set', line: 1, column: 133 }],
     ],
     [
       'a parameter and a for…of over an unknown iterable (its iterator runs code)',
       `export function f(orderIds: Iterable<string>, userIds: string[]) { let n = 0; for (const x of orderIds) if (userIds.includes(x)) n++; return n; }`,
+      [{ messageId: 'set', line: 1, column: 109 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
-    expect(safeFixes(code)).toEqual([]);
+  ])('%s', async (_name, code, errors) => {
+    // Without an `output`, the tester asserts that no fix is safe.
+    await tester.invalid({ code, errors });
   });
 
   it('why: an aliased parameter changes under the loop, and the Set would miss it', async () => {
@@ -481,25 +596,31 @@ export function run(orderIds: string[], userIds: Array<{ id: string }>) {
     return ids.includes(x);
   });
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain('const idsSet = new Set(ids);');
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        ['a', 'b'],
-        [{ id: 'b' }, { id: 'b' }],
-      ],
-      [[], []],
-      [['a'], []],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'set', line: 6, column: 12 }],
+      output: before
+        .replace('  return orderIds.filter((x) => {', '  const idsSet = new Set(ids);\n  return orderIds.filter((x) => {')
+        .replace('ids.includes(x)', 'idsSet.has(x)'),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            ['a', 'b'],
+            [{ id: 'b' }, { id: 'b' }],
+          ],
+          [[], []],
+          [['a'], []],
+        ],
+      },
+    });
   });
 
-  it('still reports them', () => {
-    expect(
-      findings(
-        `export function f(orderIds: string[], userIds: string[]) { const add = (y: string) => userIds.push(y); return orderIds.filter((x) => { if (x === '+') add(x); return userIds.includes(x); }); }`,
-        { rule },
-      ),
-    ).toHaveLength(1);
+  it('still reports them', async () => {
+    await tester.invalid({
+      code: `export function f(orderIds: string[], userIds: string[]) { const add = (y: string) => userIds.push(y); return orderIds.filter((x) => { if (x === '+') add(x); return userIds.includes(x); }); }`,
+      errors: [{ messageId: 'set', line: 1, column: 166 }],
+    });
   });
 });
 
@@ -513,8 +634,8 @@ export function run(orderIds: string[]) {
   }
   return seen;
 }`;
-    const [finding] = findings(code, { rule });
-    expect(finding.message).toContain('pushed to');
+    const [finding] = await tester.invalid({ code, errors: [{ messageId: 'grows', line: 5, column: 10 }] });
+    expect(shownText(finding)).toContain('pushed to');
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     const after = applyFixes(code, finding.fixes).text;
@@ -525,20 +646,46 @@ export function run(orderIds: string[]) {
 });
 
 describe('lookup-in-loop fixes nested searches over several passes', () => {
-  it('a search inside another search of the same array', async () => {
-    const before = `
+  const nested = `
 export function run(orderIds: string[], userIds: string[]) {
   return orderIds.filter((x) => userIds.includes(userIds.includes(x) ? x + '!' : x));
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).not.toContain('userIds.includes');
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        ['a', 'b'],
-        ['a!', 'b'],
-      ],
-      [[], []],
-      [['a'], ['a', 'a!']],
-    ]);
+  const nestedErrors = [
+    { messageId: 'set', line: 3, column: 33 },
+    { messageId: 'set', line: 3, column: 50 },
+  ];
+
+  it('a search inside another search of the same array', async () => {
+    await tester.invalid({
+      code: nested,
+      errors: nestedErrors,
+      // A known flaw: the second pass builds a second Set of the same array (userIdsSet2).
+      output: nested.replace(
+        "  return orderIds.filter((x) => userIds.includes(userIds.includes(x) ? x + '!' : x));",
+        "  const userIdsSet = new Set(userIds);\n  const userIdsSet2 = new Set(userIds);\n  return orderIds.filter((x) => userIdsSet.has(userIdsSet2.has(x) ? x + '!' : x));",
+      ),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            ['a', 'b'],
+            ['a!', 'b'],
+          ],
+          [[], []],
+          [['a'], ['a', 'a!']],
+        ],
+      },
+    });
+  });
+
+  it.fails('shares one Set between the nested searches, as it does for searches side by side', async () => {
+    await tester.invalid({
+      code: nested,
+      errors: nestedErrors,
+      output: nested.replace(
+        "  return orderIds.filter((x) => userIds.includes(userIds.includes(x) ? x + '!' : x));",
+        "  const userIdsSet = new Set(userIds);\n  return orderIds.filter((x) => userIdsSet.has(userIdsSet.has(x) ? x + '!' : x));",
+      ),
+    });
   });
 });

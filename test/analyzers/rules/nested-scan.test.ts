@@ -1,57 +1,71 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 import { expectSameBehaviour } from '../../helpers/behaviour';
 
 const rule = 'nested-scan';
+const tester = ruleTester(rule);
 
 describe('nested-scan reports', () => {
   it.each([
     [
       'a join written as nested for…of loops',
       `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { let n = 0; for (const o of orders) for (const c of customers) if (c.id === o.customerId) n++; return n; }`,
+      [{ messageId: 'join', line: 1, column: 160 }],
     ],
     [
       'a join in forEach callbacks',
       `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { orders.forEach((o) => customers.forEach((c) => { if (o.customerId === c.id) console.log(c); })); }`,
+      [{ messageId: 'join', line: 1, column: 147 }],
     ],
     [
       'a group-by written as filter per item',
       `export function f(orders: Array<{ id: number }>, items: Array<{ orderId: number }>) { return orders.map((o) => items.filter((i) => i.orderId === o.id)); }`,
+      [{ messageId: 'group', line: 1, column: 112 }],
     ],
     [
       'an intersection by value',
       `export function f(userIds: string[], memberIds: string[]) { const out: string[] = []; for (const a of userIds) for (const b of memberIds) if (a === b) out.push(a); return out; }`,
+      [{ messageId: 'intersect', line: 1, column: 143 }],
     ],
     [
       'a pairwise scan of one list by index',
       `export function f(files: Array<{ hash: string }>) { let d = 0; for (let i = 0; i < files.length; i++) for (let j = i + 1; j < files.length; j++) if (files[i].hash === files[j].hash) d++; return d; }`,
+      [{ messageId: 'pairwise', line: 1, column: 150 }],
     ],
-    ['a dedupe by indexOf', `export function f(emails: string[]) { return emails.filter((e, i) => emails.indexOf(e) === i); }`],
+    [
+      'a dedupe by indexOf',
+      `export function f(emails: string[]) { return emails.filter((e, i) => emails.indexOf(e) === i); }`,
+      [{ messageId: 'dedupe', line: 1, column: 70 }],
+    ],
     [
       'a dedupe through the third callback parameter',
       `export function f(emails: string[]) { return emails.filter((e, i, all) => all.indexOf(e) === i); }`,
+      [{ messageId: 'dedupe', line: 1, column: 75 }],
     ],
     [
       'a dedupe by key with findIndex',
       `export function f(users: Array<{ id: string }>) { return users.filter((u, i) => users.findIndex((o) => o.id === u.id) === i); }`,
+      [{ messageId: 'dedupeByKey', line: 1, column: 81 }],
     ],
     [
       'a search by key in the list being walked',
       `export function f(documents: Array<{ id: string; parentId: string }>) { return documents.map((n) => documents.find((p) => p.id === n.parentId)); }`,
+      [{ messageId: 'selfSearch', line: 1, column: 101 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 
-  it('names both lists and the key in the message', () => {
-    const [finding] = findings(
-      `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { for (const o of orders) for (const c of customers) if (c.id === o.customerId) return c; return undefined; }`,
-      { rule },
-    );
-    expect(finding.message).toContain('`customers`');
-    expect(finding.message).toContain('`orders`');
-    expect(finding.message).toContain('`id`');
+  it('names both lists and the key in the message', async () => {
+    const [finding] = await tester.invalid({
+      code: `export function f(orders: Array<{ customerId: string }>, customers: Array<{ id: string }>) { for (const o of orders) for (const c of customers) if (c.id === o.customerId) return c; return undefined; }`,
+      errors: [{ messageId: 'join', line: 1, column: 149 }],
+    });
+    expect(shownText(finding)).toContain('`customers`');
+    expect(shownText(finding)).toContain('`orders`');
+    expect(shownText(finding)).toContain('`id`');
   });
 });
 
@@ -114,7 +128,7 @@ describe('nested-scan stays quiet', () => {
 describe('nested-scan dedupe suggestion', () => {
   it('is a suggestion and gives the same result on duplicate-laden strings', async () => {
     const code = `export function run(emails: string[]) { return emails.filter((e, i) => emails.indexOf(e) === i); }`;
-    const [finding] = findings(code, { rule });
+    const [finding] = await tester.invalid({ code, errors: [{ messageId: 'dedupe', line: 1, column: 72 }] });
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     const after = applyFixes(code, finding.fixes).text;

@@ -2,26 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
 import { syntaxErrors } from '../../../src/analyzers/project';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 import { expectSameBehaviour, run } from '../../helpers/behaviour';
+import { ruleTester, type ExpectedError } from '../../helpers/ruleTester';
 
 const rule = 'query-in-loop';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
-const count = (code: string, filename?: string): number => findings(code, { rule, filename }).length;
+const tester = ruleTester(rule);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
 
 describe('query-in-loop reports a query per item', () => {
-  it('says what, why and what to do, as DESIGN shows it', () => {
-    expect(
-      messages(`${PRISMA}export async function f(orders: Order[]) {
+  it('says what, why and what to do, as DESIGN shows it', async () => {
+    const code = `${PRISMA}export async function f(orders: Order[]) {
   for (const order of orders) {
     const customer = await prisma.customer.findUnique({ where: { id: order.customerId } });
     use(customer);
   }
-}`),
-    ).toEqual([
-      'prisma.customer.findUnique runs once per order (N+1): fetch all customers with one findMany({ where: { id: { in: ids } } })',
+}`;
+    await tester.invalid({ code, errors: [{ messageId: 'perItem', line: 5, column: 28 }] });
+    expect(messages(code)).toEqual([
+      'prisma.customer.findUnique runs once per order (N+1). Instead, fetch all customers with one findMany({ where: { id: { in: ids } } }).',
     ]);
   });
 
@@ -30,91 +31,107 @@ describe('query-in-loop reports a query per item', () => {
       'an index for loop (the item is named from the collection)',
       `${PRISMA}async function f(orders: Order[]) { for (let i = 0; i < orders.length; i++) await prisma.order.update({ where: { id: orders[i].id }, data: {} }); }`,
       'once per order',
+      [{ messageId: 'perItem', line: 3, column: 83 }],
     ],
     [
       'a while loop indexing the collection',
       `${PRISMA}async function f(ids: string[]) { let i = 0; while (i < ids.length) { await prisma.user.findUnique({ where: { id: ids[i] } }); i++; } }`,
       'once per id',
+      [{ messageId: 'perItem', line: 3, column: 77 }],
     ],
     [
       'a forEach(async) callback',
       `${PRISMA}function f(users: User[]) { users.forEach(async (user) => { await prisma.audit.create({ data: { userId: user.id } }); }); }`,
       'concurrently',
+      [{ messageId: 'perItemConcurrent', line: 3, column: 67 }],
     ],
     [
       'a map callback returning the promise',
       `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map((id) => prisma.user.findFirst({ where: { id } }))); }`,
       'still N round trips',
+      [{ messageId: 'perItemConcurrent', line: 3, column: 64 }],
     ],
     [
       'findUnique started after an await in each callback (other ticks: not batched by Prisma)',
       `${PRISMA}function f(ids: string[]) { return Promise.all(ids.map(async (id) => { await check(id); return prisma.user.findUnique({ where: { id } }); })); }`,
       'still N round trips',
+      [{ messageId: 'perItemConcurrent', line: 3, column: 96 }],
     ],
     [
       'a flatMap callback',
       `${PRISMA}function f(groups: Group[]) { return Promise.all(groups.flatMap((group) => [prisma.member.count({ where: { groupId: group.id } })])); }`,
       'once per group',
+      [{ messageId: 'perItemConcurrent', line: 3, column: 77 }],
     ],
     [
       'a reduce chain (sequential)',
       `${PRISMA}function f(ids: string[]) { return ids.reduce(async (previous, id) => { await previous; await prisma.job.delete({ where: { id } }); }, Promise.resolve()); }`,
       'runs once per id (N+1)',
+      [{ messageId: 'perItem', line: 3, column: 95 }],
     ],
     [
       'promises pushed in a loop',
       `${PRISMA}async function f(ids: string[]) { const all = []; for (const id of ids) all.push(prisma.user.findFirst({ where: { id } })); return Promise.all(all); }`,
       'concurrently',
+      [{ messageId: 'perItemConcurrent', line: 3, column: 82 }],
     ],
     [
       'a .then chain',
       `${PRISMA}async function f(ids: string[]) { for (const id of ids) await prisma.user.findUnique({ where: { id } }).then(print); }`,
       'once per id',
+      [{ messageId: 'perItem', line: 3, column: 63 }],
     ],
     [
       '$queryRaw in a loop',
       `${PRISMA}async function f(ids: number[]) { for (const id of ids) await prisma.$queryRaw\`SELECT * FROM "User" WHERE id = \${id}\`; }`,
       'prisma.$queryRaw runs once per id',
+      [{ messageId: 'perItem', line: 3, column: 63 }],
     ],
     [
       'Object.entries destructured',
       `${PRISMA}async function f(stock: Record<string, number>) { for (const [sku, quantity] of Object.entries(stock)) await prisma.product.update({ where: { sku }, data: { quantity } }); }`,
       'once per sku',
+      [{ messageId: 'perItem', line: 3, column: 110 }],
     ],
     [
       'a retry loop inside a per-item loop (the items still count)',
       `${PRISMA}async function f(ids: string[]) { for (const id of ids) { for (let attempt = 0; attempt < 3; attempt++) { try { await prisma.user.findUnique({ where: { id } }); break; } catch {} } } }`,
       'once per id',
+      [{ messageId: 'perItem', line: 3, column: 119 }],
     ],
     [
       'a literal tuple inside a per-item loop',
       `${PRISMA}async function f(users: User[]) { for (const user of users) for (const kind of ['a', 'b']) await prisma.flag.count({ where: { userId: user.id, kind } }); }`,
       'once per user',
+      [{ messageId: 'perItem', line: 3, column: 98 }],
     ],
     [
       'validation that returns an error, not the result',
       `${PRISMA}async function f(req: Req, res: Res) { for (const id of req.body.ids) { const item = await prisma.item.findUnique({ where: { id } }); if (!item) return res.status(404).end(); } }`,
       'once per id',
+      [{ messageId: 'perItem', line: 3, column: 92 }],
     ],
     [
       'a throw on a missing row',
       `${PRISMA}async function f(ids: string[]) { for (const id of ids) { const item = await prisma.item.findUnique({ where: { id } }); if (!item) throw new Error(id); } }`,
       'once per id',
+      [{ messageId: 'perItem', line: 3, column: 78 }],
     ],
     [
       'reads inside a transaction',
       `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.findUnique({ where: { id } }); }); }`,
       'tx.item.findUnique',
+      [{ messageId: 'perItem', line: 3, column: 105 }],
     ],
     [
       'a query walking a tree with a worklist',
       `${PRISMA}async function f(root: string) { const stack = [root]; while (stack.length) { const id = stack.pop()!; const kids = await prisma.node.findMany({ where: { parentId: id } }); stack.push(...kids.map((k) => k.id)); } }`,
       'once per id',
+      [{ messageId: 'perItem', line: 3, column: 123 }],
     ],
-  ])('%s', (_name, code, expected) => {
-    const found = messages(code);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain(expected);
+  ])('%s', async (_name, code, expected, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.message).toContain(expected);
   });
 
   it.each([
@@ -122,95 +139,102 @@ describe('query-in-loop reports a query per item', () => {
       'TypeORM',
       `import { Repository } from 'typeorm';\nasync function f(repo: Repository<User>, ids: number[]) { for (const id of ids) await repo.findOneBy({ id }); }`,
       'findBy({ id: In(ids) })',
+      [{ messageId: 'perItem', line: 2, column: 87 }],
     ],
     [
       'Sequelize',
       `const { User } = require('./models');\nasync function f(ids) { for (const id of ids) await User.findByPk(id); }`,
       'findAll({ where: { id: ids } })',
+      [{ messageId: 'perItem', line: 2, column: 53 }],
     ],
     [
       'Mongoose',
       `import mongoose from 'mongoose';\nconst User = mongoose.model('User', schema);\nasync function f(ids: string[]) { for (const id of ids) await User.findById(id); }`,
       'find({ _id: { $in: ids } })',
+      [{ messageId: 'perItem', line: 3, column: 63 }],
     ],
     [
       'MongoDB driver',
       `import { MongoClient } from 'mongodb';\nconst db = new MongoClient(u).db();\nasync function f(ids: string[]) { for (const id of ids) await db.collection('users').findOne({ email: id }); }`,
       'find({ email: { $in: emails } }).toArray()',
+      [{ messageId: 'perItem', line: 3, column: 63 }],
     ],
     [
       'knex',
       `import knex from 'knex';\nconst db = knex({});\nasync function f(ids: number[]) { for (const id of ids) await db('users').where({ id }).first(); }`,
       "whereIn('id', ids)",
+      [{ messageId: 'perItem', line: 3, column: 63 }],
     ],
     [
       'pg',
       `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(ids: number[]) { for (const id of ids) await pool.query('SELECT * FROM users WHERE id = $1', [id]); }`,
       'WHERE id = ANY($1)',
+      [{ messageId: 'perItem', line: 3, column: 63 }],
     ],
     [
       'mysql2',
       `import mysql from 'mysql2/promise';\nconst pool = mysql.createPool({});\nasync function f(ids: number[]) { for (const id of ids) await pool.execute('SELECT * FROM users WHERE id = ?', [id]); }`,
       'WHERE id IN (?)',
+      [{ messageId: 'perItem', line: 3, column: 63 }],
     ],
     [
       'Redis',
       `import Redis from 'ioredis';\nconst redis = new Redis();\nasync function f(keys: string[]) { for (const key of keys) await redis.hgetall(key); }`,
       'pipeline()',
+      [{ messageId: 'perItem', line: 3, column: 66 }],
     ],
     [
       'Prisma createMany for writes',
       `${PRISMA}async function f(events: Ev[]) { for (const event of events) await prisma.event.create({ data: event }); }`,
       'createMany({ data: [...] })',
+      [{ messageId: 'perItem', line: 3, column: 68 }],
     ],
     [
       'Sequelize bulkCreate for writes',
       `const { Tag } = require('./models');\nasync function f(names) { for (const name of names) await Tag.bulkCreate([{ name }]); await Promise.all(names.map((name) => Tag.findOrCreate({ where: { name } }))); }`,
       'bulkCreate([...], { ignoreDuplicates: true })',
+      [{ messageId: 'perItemConcurrent', line: 2, column: 125 }],
     ],
-  ])('names the batched form: %s', (_name, code, batched) => {
-    const found = messages(code, code.includes('require(') ? 'src/a.js' : undefined);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain(batched);
+  ])('names the batched form: %s', async (_name, code, batched, errors) => {
+    const [found] = await tester.invalid({ code, filename: code.includes('require(') ? 'src/a.js' : undefined, errors });
+    expect(shownText(found)).toContain(batched);
   });
 
-  it('a loop-invariant read says to hoist it, not to batch it', () => {
-    expect(
-      messages(
-        `${PRISMA}async function f(rows: Row[]) { for (const row of rows) { const config = await prisma.config.findFirst(); use(row, config); } }`,
-      ),
-    ).toEqual([
-      'prisma.config.findFirst runs once per row with the same arguments each time: run it once before the loop and reuse the result',
+  it('a loop-invariant read says to hoist it, not to batch it', async () => {
+    const code = `${PRISMA}async function f(rows: Row[]) { for (const row of rows) { const config = await prisma.config.findFirst(); use(row, config); } }`;
+    await tester.invalid({ code, errors: [{ messageId: 'invariant', line: 3, column: 80 }] });
+    expect(messages(code)).toEqual([
+      'prisma.config.findFirst runs once per row with the same arguments each time. Run it once before the loop and reuse the result.',
     ]);
   });
 
-  it('a mapped batch that is only Promise.all-ed (not $transaction) still reports', () => {
-    expect(
-      count(
-        `${PRISMA}async function f(rows: Row[]) { const ops = rows.map((row) => prisma.config.update({ where: { name: row.name }, data: {} })); await Promise.all(ops); }`,
-      ),
-    ).toBe(1);
+  it('a mapped batch that is only Promise.all-ed (not $transaction) still reports', async () => {
+    await tester.invalid({
+      code: `${PRISMA}async function f(rows: Row[]) { const ops = rows.map((row) => prisma.config.update({ where: { name: row.name }, data: {} })); await Promise.all(ops); }`,
+      errors: [{ messageId: 'perItemConcurrent', line: 3, column: 63 }],
+    });
   });
 
-  it('names an unnamed item plainly', () => {
-    expect(
-      messages(
-        `${PRISMA}function f(n: number) { return Promise.all(Array(Math.min(n, 100)).fill(0).map(() => prisma.note.create({ data: {} }))); }`,
-      )[0],
-    ).toMatch(/^prisma\.note\.create runs once per item — /);
+  it('names an unnamed item plainly', async () => {
+    const [found] = await tester.invalid({
+      code: `${PRISMA}function f(n: number) { return Promise.all(Array(Math.min(n, 100)).fill(0).map(() => prisma.note.create({ data: {} }))); }`,
+      errors: [{ messageId: 'perItemConcurrent', line: 3, column: 86 }],
+    });
+    expect(found.message).toMatch(/^prisma\.note\.create runs once per item — /);
   });
 
-  it('reports each query of a per-item Promise.all tuple, and nested loops once', () => {
-    expect(
-      count(
-        `${PRISMA}async function f(orders: Order[]) { for (const o of orders) await Promise.all([prisma.a.findUnique({ where: { id: o.a } }), prisma.b.findUnique({ where: { id: o.b } })]); }`,
-      ),
-    ).toBe(2);
-    expect(
-      count(
-        `${PRISMA}async function f(users: User[]) { for (const u of users) for (const p of u.posts) await prisma.comment.count({ where: { postId: p.id } }); }`,
-      ),
-    ).toBe(1);
+  it('reports each query of a per-item Promise.all tuple, and nested loops once', async () => {
+    await tester.invalid({
+      code: `${PRISMA}async function f(orders: Order[]) { for (const o of orders) await Promise.all([prisma.a.findUnique({ where: { id: o.a } }), prisma.b.findUnique({ where: { id: o.b } })]); }`,
+      errors: [
+        { messageId: 'perItem', line: 3, column: 80 },
+        { messageId: 'perItem', line: 3, column: 125 },
+      ],
+    });
+    await tester.invalid({
+      code: `${PRISMA}async function f(users: User[]) { for (const u of users) for (const p of u.posts) await prisma.comment.count({ where: { postId: p.id } }); }`,
+      errors: [{ messageId: 'perItem', line: 3, column: 89 }],
+    });
   });
 });
 
@@ -412,17 +436,18 @@ export async function invoice(orders: { id: string; customerId: number }[]) {
 }
 `;
 
-  function suggested(code: string, filename?: string): string {
-    const found = findings(code, { rule, filename });
-    expect(found).toHaveLength(1);
+  const beforeErrors: ExpectedError[] = [{ messageId: 'perItem', line: 12, column: 28 }];
+
+  async function suggested(code: string, errors: ExpectedError[], filename?: string): Promise<string> {
+    const found = await tester.invalid({ code, filename, errors });
     const fixes = found[0].fixes;
     expect(fixes).toHaveLength(1);
     expect(fixes[0].safe).toBe(false);
     return applyFixes(code, fixes).text;
   }
 
-  it('produces code that parses and reads right', () => {
-    const after = suggested(before);
+  it('produces code that parses and reads right', async () => {
+    const after = await suggested(before, beforeErrors);
     const parsed = ts.createSourceFile('after.ts', after, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     expect(syntaxErrors(parsed)).toEqual([]);
     expect(after).toContain(`  const customersById = new Map(
@@ -433,7 +458,7 @@ export async function invoice(orders: { id: string; customerId: number }[]) {
   });
 
   it('gives the same results as the loop it replaces (missing keys, duplicates, no orders)', async () => {
-    const after = suggested(before);
+    const after = await suggested(before, beforeErrors);
     for (const orders of [
       [
         { id: 'a', customerId: 1 },
@@ -450,9 +475,10 @@ export async function invoice(orders: { id: string; customerId: number }[]) {
     }
   });
 
-  it('uses the collection itself when the key is the item, and no `as const` in JavaScript', () => {
-    const after = suggested(
+  it('uses the collection itself when the key is the item, and no `as const` in JavaScript', async () => {
+    const after = await suggested(
       `const { prisma } = require('./db');\nasync function f(ids) {\n  for (const id of ids) {\n    const user = await prisma.user.findUnique({ where: { id } });\n    log(user);\n  }\n}\n`,
+      [{ messageId: 'perItem', line: 4, column: 24 }],
       'src/a.js',
     );
     expect(after).toContain('(await prisma.user.findMany({ where: { id: { in: ids } } })).map((user) => [user.id, user]),');
@@ -464,31 +490,36 @@ export async function invoice(orders: { id: string; customerId: number }[]) {
     [
       'the query is not the first statement',
       `${PRISMA}async function f(os: O[]) { for (const o of os) { if (!o.c) continue; const c = await prisma.c.findUnique({ where: { id: o.c } }); use(c); } }`,
+      [{ messageId: 'perItem', line: 3, column: 87 }],
     ],
     [
       'the key depends on a value made in the loop',
       `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findUnique({ where: { id: key } }); const key = o.c; use(c); } }`,
+      [{ messageId: 'perItem', line: 3, column: 67 }],
     ],
     [
       'findFirst (not unique)',
       `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findFirst({ where: { id: o.c } }); use(c); } }`,
+      [{ messageId: 'perItem', line: 3, column: 67 }],
     ],
     [
       'select (the key might not be selected)',
       `${PRISMA}async function f(os: O[]) { for (const o of os) { const c = await prisma.c.findUnique({ where: { id: o.c }, select: { name: true } }); use(c); } }`,
+      [{ messageId: 'perItem', line: 3, column: 67 }],
     ],
     [
       'a destructured item',
       `${PRISMA}async function f(os: O[]) { for (const { c: id } of os) { const c = await prisma.c.findUnique({ where: { id } }); use(c); } }`,
+      [{ messageId: 'perItem', line: 3, column: 75 }],
     ],
     [
       'a computed collection',
       `${PRISMA}async function f(os: O[]) { for (const o of os.filter(Boolean)) { const c = await prisma.c.findUnique({ where: { id: o.c } }); use(c); } }`,
+      [{ messageId: 'perItem', line: 3, column: 83 }],
     ],
-  ])('no suggestion when %s', (_name, code) => {
-    const found = findings(code, { rule });
-    expect(found).toHaveLength(1);
-    expect(found[0].fixes).toEqual([]);
+  ])('no suggestion when %s', async (_name, code, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.fixes).toEqual([]);
   });
 });
 
@@ -500,9 +531,13 @@ describe('query-in-loop suggestion: the batched read of TypeORM, Mongoose and Se
   const loop = (head: string, call: string, params = 'posts: Post[]'): string =>
     `${head}export async function authors(${params}) {\n  const names = [];\n  for (const post of posts) {\n    const author = await ${call};\n    names.push(author?.name);\n  }\n  return names;\n}\n`;
 
-  function suggested(code: string, filename?: string): { title: string; text: string } {
-    const found = findings(code, { rule, filename });
-    expect(found).toHaveLength(1);
+  /** Where the fixtures put their query: `    const author = await <query>;`, so at column 26 of that line. */
+  const authorQuery = (code: string): ExpectedError[] => [
+    { messageId: 'perItem', line: code.split('\n').findIndex((text) => text.startsWith('    const author = await ')) + 1, column: 26 },
+  ];
+
+  async function suggested(code: string, filename?: string, errors = authorQuery(code)): Promise<{ title: string; text: string }> {
+    const found = await tester.invalid({ code, filename, errors });
     const fixes = found[0].fixes;
     expect(fixes).toHaveLength(1);
     expect(fixes[0].safe).toBe(false);
@@ -635,8 +670,8 @@ export async function authors(posts: Post[]) {
 }
 `,
     ],
-  ])('%s', (_name, code, title, expected) => {
-    const after = suggested(code);
+  ])('%s', async (_name, code, title, expected) => {
+    const after = await suggested(code);
     expect(after.title).toBe(title);
     expect(after.text).toBe(expected);
   });
@@ -645,8 +680,8 @@ export async function authors(posts: Post[]) {
     const call = 'repo.findOneBy({ id: post.authorId })';
     const params = 'repo: Repository<User>, posts: Post[]';
 
-    it('adds an import line when typeorm is only imported for types', () => {
-      const { text } = suggested(loop(`import type { Repository } from 'typeorm';\nimport { log } from './log';\n`, call, params));
+    it('adds an import line when typeorm is only imported for types', async () => {
+      const { text } = await suggested(loop(`import type { Repository } from 'typeorm';\nimport { log } from './log';\n`, call, params));
       expect(
         text.startsWith(
           `import type { Repository } from 'typeorm';\nimport { log } from './log';\nimport { In } from 'typeorm';\nexport async function`,
@@ -654,39 +689,41 @@ export async function authors(posts: Post[]) {
       ).toBe(true);
     });
 
-    it('adds an import line to a file that imports nothing from typeorm', () => {
-      const { text } = suggested(`import { db } from './db';\n${loop('', 'db.userRepository.findOneBy({ id: post.authorId })')}`);
+    it('adds an import line to a file that imports nothing from typeorm', async () => {
+      const { text } = await suggested(`import { db } from './db';\n${loop('', 'db.userRepository.findOneBy({ id: post.authorId })')}`);
       expect(text.startsWith(`import { db } from './db';\nimport { In } from 'typeorm';\n`)).toBe(true);
       expect(text).toContain(
         '(await db.userRepository.findBy({ id: In(posts.map((post) => post.authorId)) })).map((user) => [user.id, user] as const)',
       );
     });
 
-    it('requires it in a CommonJS file, into the existing require', () => {
-      const { text } = suggested(
+    it('requires it in a CommonJS file, into the existing require', async () => {
+      const { text } = await suggested(
         `const { Repository } = require('typeorm');\nasync function f(userRepository, ids) {\n  for (const id of ids) {\n    const user = await userRepository.findOneBy({ id });\n    log(user);\n  }\n}\n`,
         'src/a.js',
+        [{ messageId: 'perItem', line: 4, column: 24 }],
       );
       expect(text).toBe(
         `const { Repository, In } = require('typeorm');\nasync function f(userRepository, ids) {\n  const usersById = new Map((await userRepository.findBy({ id: In(ids) })).map((user) => [user.id, user]));\n  for (const id of ids) {\n    const user = usersById.get(id) ?? null;\n    log(user);\n  }\n}\n`,
       );
     });
 
-    it('adds a require line to a CommonJS file that does not require typeorm', () => {
-      const { text } = suggested(
+    it('adds a require line to a CommonJS file that does not require typeorm', async () => {
+      const { text } = await suggested(
         `'use strict';\nconst { db } = require('./db');\nasync function f(ids) {\n  for (const id of ids) {\n    const user = await db.userRepository.findOneBy({ id });\n    log(user);\n  }\n}\nmodule.exports = { f };\n`,
         'src/a.js',
+        [{ messageId: 'perItem', line: 5, column: 24 }],
       );
       expect(text.startsWith(`'use strict';\nconst { In } = require('typeorm');\n\nconst { db } = require('./db');\n`)).toBe(true);
       expect(text).toContain('(await db.userRepository.findBy({ id: In(ids) })).map((user) => [user.id, user])');
     });
 
-    it('uses an alias or a namespace the file already has', () => {
-      expect(suggested(loop(`import { In as Any, Repository } from 'typeorm';\n`, call, params)).text).toContain(
+    it('uses an alias or a namespace the file already has', async () => {
+      expect((await suggested(loop(`import { In as Any, Repository } from 'typeorm';\n`, call, params))).text).toContain(
         'repo.findBy({ id: Any(posts.map((post) => post.authorId)) })',
       );
       expect(
-        suggested(loop(`import * as typeorm from 'typeorm';\n`, call, 'repo: typeorm.Repository<User>, posts: Post[]')).text,
+        (await suggested(loop(`import * as typeorm from 'typeorm';\n`, call, 'repo: typeorm.Repository<User>, posts: Post[]'))).text,
       ).toContain('repo.findBy({ id: typeorm.In(posts.map((post) => post.authorId)) })');
     });
 
@@ -694,10 +731,10 @@ export async function authors(posts: Post[]) {
       ['a local function named In', `${TYPEORM}function In(x: unknown) { return x; }\n`],
       ['an In imported from elsewhere', `${TYPEORM}import { In } from './operators';\n`],
       ['a parameter named In', `${TYPEORM}export const g = (In: number) => In;\n`],
-    ])('no suggestion when the file has %s', (_name, head) => {
-      const found = findings(loop(head, call, params), { rule });
-      expect(found).toHaveLength(1);
-      expect(found[0].fixes).toEqual([]);
+    ])('no suggestion when the file has %s', async (_name, head) => {
+      const code = loop(head, call, params);
+      const [found] = await tester.invalid({ code, errors: authorQuery(code) });
+      expect(found.fixes).toEqual([]);
     });
   });
 
@@ -758,10 +795,9 @@ export async function authors(posts: Post[]) {
         "db.collection('users').findOne({ email: post.authorEmail })",
       ),
     ],
-  ])('no suggestion for %s', (_name, code) => {
-    const found = findings(code, { rule });
-    expect(found).toHaveLength(1);
-    expect(found[0].fixes).toEqual([]);
+  ])('no suggestion for %s', async (_name, code) => {
+    const [found] = await tester.invalid({ code, errors: authorQuery(code) });
+    expect(found.fixes).toEqual([]);
   });
 
   it.each([
@@ -770,11 +806,10 @@ export async function authors(posts: Post[]) {
     ['Mongoose findById', MONGOOSE, 'User.findById(key)', undefined],
     ['Mongoose findOne', MONGOOSE, 'User.findOne({ email: key })', undefined],
     ['Sequelize findOne', SEQUELIZE, 'User.findOne({ where: { id: key } })', undefined],
-  ])('no suggestion for %s when the key uses a name declared inside the loop', (_name, head, call, params) => {
+  ])('no suggestion for %s when the key uses a name declared inside the loop', async (_name, head, call, params) => {
     const code = `${head}export async function authors(${params ?? 'posts: Post[]'}) {\n  for (const post of posts) {\n    const author = await ${call};\n    const key = post.authorId;\n    use(author, key);\n  }\n}\n`;
-    const found = findings(code, { rule });
-    expect(found).toHaveLength(1);
-    expect(found[0].fixes).toEqual([]);
+    const [found] = await tester.invalid({ code, errors: authorQuery(code) });
+    expect(found.fixes).toEqual([]);
   });
 
   // Small in-memory fakes of each library's client, written in the code the fix rewrites, so that the
@@ -908,7 +943,7 @@ export async function bylines(posts: { id: string; authorId: number; authorEmail
     ['Mongoose findOne by a reference (an ObjectId, not _id)', mongoose('User.findOne({ account: post.authorId })'), 'find'],
     ['Sequelize findOne({ where })', sequelize('User.findOne({ where: { id: post.authorId } })'), 'findAll'],
   ])('%s: behaves the same before and after the fix (a missing key, a duplicate key, no posts)', async (_name, before, batched) => {
-    const { text: after } = suggested(before);
+    const { text: after } = await suggested(before);
     expect(after).toContain(`.${batched}(`);
     await expectSameBehaviour(before, after, 'bylines', posts);
   });
@@ -917,48 +952,45 @@ export async function bylines(posts: { id: string; authorId: number; authorEmail
 describe("query-in-loop sees through the project's own functions", () => {
   const DB = `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`;
 
-  it('a helper in another file, called per item', () => {
-    const found = projectFindings(
-      {
+  it('a helper in another file, called per item', async () => {
+    const found = await tester.invalid({
+      files: {
         'src/db.ts': DB,
         'src/users.ts': `import { prisma } from './db';\nexport async function getUser(id: string) { return prisma.user.findUnique({ where: { id } }); }`,
-        'src/posts.ts': `import { getUser } from './users';\nexport async function authors(posts: Post[]) { const out = []; for (const post of posts) out.push(await getUser(post.authorId)); return out; }`,
       },
-      'src/posts.ts',
-      rule,
-    );
-    expect(found.map((f) => f.message)).toEqual([
-      'getUser(…) runs once per post and queries the database each time (prisma.user.findUnique) — N+1: give getUser a batch form that takes all the keys and runs one findMany({ where: { id: { in: ids } } }), then look results up in a Map (or put a DataLoader behind it)',
+      filename: 'src/posts.ts',
+      code: `import { getUser } from './users';\nexport async function authors(posts: Post[]) { const out = []; for (const post of posts) out.push(await getUser(post.authorId)); return out; }`,
+      errors: [{ messageId: 'helper', line: 2, column: 105 }],
+    });
+    expect(found.map(shownText)).toEqual([
+      'getUser(…) runs once per post and queries the database each time (prisma.user.findUnique) — N+1. Instead, give getUser a batch form that takes all the keys and runs one findMany({ where: { id: { in: ids } } }), then look results up in a Map (or put a DataLoader behind it).',
     ]);
   });
 
-  it('a Nest service method behind an injected field, two calls deep, mapped concurrently', () => {
-    const found = projectFindings(
-      {
+  it('a Nest service method behind an injected field, two calls deep, mapped concurrently', async () => {
+    const found = await tester.invalid({
+      files: {
         'src/users.repository.ts': `import { Injectable } from '@nestjs/common';\nimport { InjectRepository } from '@nestjs/typeorm';\nimport { Repository } from 'typeorm';\n@Injectable()\nexport class UsersRepository {\n  constructor(@InjectRepository(User) private readonly repo: Repository<User>) {}\n  byId(id: number) { return this.repo.findOneBy({ id }); }\n}`,
         'src/users.service.ts': `import { UsersRepository } from './users.repository';\nexport class UsersService {\n  constructor(private readonly users: UsersRepository) {}\n  async find(id: number) { const user = await this.users.byId(id); return user ?? null; }\n}`,
-        'src/posts.service.ts': `import { UsersService } from './users.service';\nexport class PostsService {\n  constructor(private readonly usersService: UsersService) {}\n  authors(posts: Post[]) { return Promise.all(posts.map((post) => this.usersService.find(post.authorId))); }\n}`,
       },
-      'src/posts.service.ts',
-      rule,
-    );
-    expect(found).toHaveLength(1);
-    expect(found[0].message).toContain(
+      filename: 'src/posts.service.ts',
+      code: `import { UsersService } from './users.service';\nexport class PostsService {\n  constructor(private readonly usersService: UsersService) {}\n  authors(posts: Post[]) { return Promise.all(posts.map((post) => this.usersService.find(post.authorId))); }\n}`,
+      errors: [{ messageId: 'helperConcurrent', line: 4, column: 67 }],
+    });
+    expect(shownText(found[0])).toContain(
       'this.usersService.find(…) runs once per post and queries the database each time (this.repo.findOneBy, through UsersRepository.byId) — concurrently',
     );
   });
 
-  it('a recursive walk that queries per node', () => {
-    const found = projectFindings(
-      {
-        'src/db.ts': DB,
-        'src/tree.ts': `import { prisma } from './db';\nexport async function subtree(id: string): Promise<string[]> {\n  const children = await prisma.node.findMany({ where: { parentId: id } });\n  const ids = [id];\n  for (const child of children) ids.push(...(await subtree(child.id)));\n  return ids;\n}`,
-      },
-      'src/tree.ts',
-      rule,
-    );
-    expect(found.map((f) => f.message)).toEqual([
-      'subtree(…) calls subtree again for each child, and every call runs prisma.node.findMany: one query per node of the tree (N+1). Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query (WITH RECURSIVE)',
+  it('a recursive walk that queries per node', async () => {
+    const found = await tester.invalid({
+      files: { 'src/db.ts': DB },
+      filename: 'src/tree.ts',
+      code: `import { prisma } from './db';\nexport async function subtree(id: string): Promise<string[]> {\n  const children = await prisma.node.findMany({ where: { parentId: id } });\n  const ids = [id];\n  for (const child of children) ids.push(...(await subtree(child.id)));\n  return ids;\n}`,
+      errors: [{ messageId: 'recursive', line: 5, column: 52 }],
+    });
+    expect(found.map(shownText)).toEqual([
+      'subtree(…) calls subtree again for each child, and every call runs prisma.node.findMany: one query per node of the tree (N+1). Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query (WITH RECURSIVE).',
     ]);
   });
 
@@ -1012,22 +1044,24 @@ describe('query-in-loop: relations loaded one row at a time', () => {
     [
       'a Sequelize association getter on rows of findAll',
       `const { Post } = require('../models');\nasync function f() { const posts = await Post.findAll(); for (const post of posts) { post.author = await post.getAuthor(); } return posts; }`,
-      'post.getAuthor() loads the Author relation once per post (N+1): load it for all of them at once — include: [Author] in the query that loaded them',
+      'post.getAuthor() loads the Author relation once per post (N+1). Load it for all of them at once — include: [Author] in the query that loaded them',
+      [{ messageId: 'relation', line: 2, column: 106 }],
     ],
     [
       'a TypeORM lazy relation on rows of find',
       `import { Repository } from 'typeorm';\nasync function f(orders: Repository<Order>) { const rows = await orders.find(); const names = []; for (const order of rows) names.push((await order.customer).name); return names; }`,
-      'order.customer loads the customer relation once per order (N+1): load it for all of them at once — relations: { customer: true }',
+      'order.customer loads the customer relation once per order (N+1). Load it for all of them at once — relations: { customer: true }',
+      [{ messageId: 'relation', line: 2, column: 143 }],
     ],
     [
       'Mongoose populate on one document at a time',
       `import mongoose from 'mongoose';\nconst Post = mongoose.model('Post', schema);\nasync function f() { const posts = await Post.find(); await Promise.all(posts.map((post) => post.populate('author'))); }`,
       "post.populate('author') loads the 'author' relation once per post (N+1)",
+      [{ messageId: 'relation', line: 3, column: 93 }],
     ],
-  ])('%s', (_name, code, expected) => {
-    const found = messages(code, code.includes('require(') ? 'src/a.js' : undefined);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain(expected);
+  ])('%s', async (_name, code, expected, errors) => {
+    const [found] = await tester.invalid({ code, filename: code.includes('require(') ? 'src/a.js' : undefined, errors });
+    expect(shownText(found)).toContain(expected);
   });
 
   it.each([
@@ -1048,22 +1082,20 @@ describe('query-in-loop: relations loaded one row at a time', () => {
 describe('query-in-loop: better-sqlite3 (synchronous)', () => {
   const SQLITE = `import Database from 'better-sqlite3';\nconst db = new Database('app.db');\n`;
 
-  it('a statement prepared and run per item', () => {
-    expect(
-      messages(
-        `${SQLITE}export function names(ids: number[]) { return ids.map((id) => db.prepare('SELECT name FROM users WHERE id = ?').get(id)); }`,
-      ),
-    ).toEqual([
-      'db.prepare(…).get runs once per id and compiles its statement again on every pass (prepare it once, outside the loop): fetch them all with one statement with WHERE id IN (SELECT value FROM json_each(?)), prepared once and run with JSON.stringify(ids)',
+  it('a statement prepared and run per item', async () => {
+    const code = `${SQLITE}export function names(ids: number[]) { return ids.map((id) => db.prepare('SELECT name FROM users WHERE id = ?').get(id)); }`;
+    await tester.invalid({ code, errors: [{ messageId: 'perItemSync', line: 3, column: 63 }] });
+    expect(messages(code)).toEqual([
+      'db.prepare(…).get runs once per id and compiles its statement again on every pass (prepare it once, outside the loop). Instead, fetch them all with one statement with WHERE id IN (SELECT value FROM json_each(?)), prepared once and run with JSON.stringify(ids).',
     ]);
   });
 
-  it('inserts one at a time outside a transaction', () => {
-    const found = messages(
-      `${SQLITE}const insert = db.prepare('INSERT INTO events (kind) VALUES (?)');\nexport function save(events: Ev[]) { for (const event of events) insert.run(event.kind); }`,
-    );
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain('db.transaction(…) around the loop');
+  it('inserts one at a time outside a transaction', async () => {
+    const [found] = await tester.invalid({
+      code: `${SQLITE}const insert = db.prepare('INSERT INTO events (kind) VALUES (?)');\nexport function save(events: Ev[]) { for (const event of events) insert.run(event.kind); }`,
+      errors: [{ messageId: 'perItemSync', line: 4, column: 66 }],
+    });
+    expect(shownText(found)).toContain('db.transaction(…) around the loop');
   });
 
   it('stays quiet inside db.transaction', () => {
@@ -1100,17 +1132,14 @@ describe('query-in-loop: ordered work stays quiet', () => {
     expect(found).toEqual([]);
   });
 
-  it('a recursion over an array the caller passed in is a helper per item, not a tree walk', () => {
-    const found = projectFindings(
-      {
-        'src/db.ts': DB,
-        'src/entry.ts': `import { prisma } from './db';\nexport async function remove(ids: string | string[]): Promise<void> { if (Array.isArray(ids)) { await Promise.all(ids.map((id) => remove(id))); return; } await prisma.item.delete({ where: { id: ids } }); }`,
-      },
-      'src/entry.ts',
-      rule,
-    );
-    expect(found).toHaveLength(1);
-    expect(found[0].message).toMatch(/^remove\(…\) runs once per id and queries the database each time/);
+  it('a recursion over an array the caller passed in is a helper per item, not a tree walk', async () => {
+    const found = await tester.invalid({
+      files: { 'src/db.ts': DB },
+      filename: 'src/entry.ts',
+      code: `import { prisma } from './db';\nexport async function remove(ids: string | string[]): Promise<void> { if (Array.isArray(ids)) { await Promise.all(ids.map((id) => remove(id))); return; } await prisma.item.delete({ where: { id: ids } }); }`,
+      errors: [{ messageId: 'helperConcurrent', line: 2, column: 131 }],
+    });
+    expect(shownText(found[0])).toMatch(/^remove\(…\) runs once per id and queries the database each time/);
   });
 });
 
@@ -1119,19 +1148,20 @@ describe('query-in-loop: set-based SQL per period is already batched', () => {
     [
       'a DELETE selecting rows by a join and a range',
       `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function rollup(weeks: Date[]) { for (const week of weeks) await pool.query('DELETE FROM insights i USING docs d WHERE d.id = i.doc_id AND i.period_start >= $1', [week]); }`,
-      0,
+      [],
     ],
     [
       'INSERT … SELECT',
       `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function copy(days: Date[]) { for (const day of days) await pool.query('INSERT INTO daily SELECT * FROM raw WHERE at::date = $1', [day]); }`,
-      0,
+      [],
     ],
     [
       'an UPDATE by key is still per row',
       `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function touch(ids: number[]) { for (const id of ids) await pool.query('UPDATE t SET seen = true WHERE kind = 1 AND id = $1', [id]); }`,
-      1,
+      [{ messageId: 'perItem', line: 3, column: 74 }],
     ],
-  ])('%s', (_name, code, expected) => {
-    expect(messages(code)).toHaveLength(expected);
+  ])('%s', async (_name, code, errors) => {
+    if (errors.length === 0) tester.valid(code);
+    else await tester.invalid({ code, errors });
   });
 });

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'query-in-resolver';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const tester = ruleTester(rule);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 const APOLLO = `import { ApolloServer } from '@apollo/server';\nimport { prisma } from './db';\n`;
 
 describe('query-in-resolver reports a lookup per parent', () => {
-  it('names the field, the cost and the DataLoader fix', () => {
-    expect(
-      messages(`${APOLLO}const resolvers = { Post: { comments: (post) => prisma.comment.findMany({ where: { postId: post.id } }) } };`),
-    ).toEqual([
-      'prisma.comment.findMany runs once per parent in Post.comments (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { postId: { in: postIds } } }) for all keys of one tick',
+  it('names the field, the cost and the DataLoader fix', async () => {
+    const code = `${APOLLO}const resolvers = { Post: { comments: (post) => prisma.comment.findMany({ where: { postId: post.id } }) } };`;
+    await tester.invalid({ code, errors: [{ messageId: 'perParent', line: 3, column: 49 }] });
+    expect(messages(code)).toEqual([
+      'prisma.comment.findMany runs once per parent in Post.comments (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { postId: { in: postIds } } }) for all keys of one tick.',
     ]);
   });
 
@@ -19,55 +21,61 @@ describe('query-in-resolver reports a lookup per parent', () => {
       'a method in a resolver map',
       `${APOLLO}const resolvers = { User: { async posts(user) { return prisma.post.findMany({ where: { authorId: user.id } }); } } };`,
       'User.posts',
+      [{ messageId: 'perParent', line: 3, column: 56 }],
     ],
     [
       'a destructured parent',
       `${APOLLO}const resolvers = { Post: { tags: ({ id }) => prisma.tag.findMany({ where: { postId: id } }) } };`,
       'Post.tags',
+      [{ messageId: 'perParent', line: 3, column: 47 }],
     ],
     [
       'resolvers.Type = { … }',
       `${APOLLO}const resolvers: any = {};\nresolvers.Order = { lines: (order) => prisma.line.findMany({ where: { orderId: order.id } }) };`,
       'Order.lines',
+      [{ messageId: 'perParent', line: 4, column: 39 }],
     ],
     [
       'graphql-codegen typed resolvers',
       `import { prisma } from './db';\nimport type { PostResolvers } from './generated';\nexport const Post: PostResolvers = { author: (post) => prisma.user.findFirst({ where: { id: post.authorId } }) };`,
       'Post.author',
+      [{ messageId: 'perParent', line: 3, column: 56 }],
     ],
     [
       'type-graphql @FieldResolver',
       `import { FieldResolver, Resolver, Root } from 'type-graphql';\nimport { prisma } from './db';\n@Resolver(() => Recipe)\nexport class RecipeResolver {\n  @FieldResolver()\n  ratings(@Root() recipe: Recipe) { return prisma.rating.findMany({ where: { recipeId: recipe.id } }); }\n}`,
       'Recipe.ratings',
+      [{ messageId: 'perParent', line: 6, column: 44 }],
     ],
     [
       'graphql-js GraphQLObjectType',
       `import { GraphQLObjectType, GraphQLList } from 'graphql';\nimport { pool } from './db';\nexport const AuthorType = new GraphQLObjectType({ name: 'Author', fields: () => ({ books: { type: new GraphQLList(BookType), resolve: (author) => pool.query('SELECT * FROM books WHERE author_id = $1', [author.id]) } }) });`,
       'Author.books',
+      [{ messageId: 'perParent', line: 3, column: 147 }],
     ],
     [
       'Mongoose',
       `import { ApolloServer } from '@apollo/server';\nimport { User } from './models/user';\nconst resolvers = { Post: { author: (post) => User.findById(post.authorId) } };`,
       'Post.author',
+      [{ messageId: 'perParent', line: 3, column: 47 }],
     ],
-  ])('%s', (_name, code, field) => {
-    const found = messages(code);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain(field);
+  ])('%s', async (_name, code, field, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.message).toContain(field);
   });
 
-  it('a lookup behind a service call in another file', () => {
-    const found = projectFindings(
-      {
+  it('a lookup behind a service call in another file', async () => {
+    const found = await tester.invalid({
+      files: {
         'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();`,
         'src/users.ts': `import { prisma } from './db';\nexport function usersOfTeam(teamId: string) { return prisma.user.findMany({ where: { teamId } }); }`,
-        'src/resolvers.ts': `import { usersOfTeam } from './users';\nexport const resolvers = { Team: { members: (team) => usersOfTeam(team.id) } };`,
       },
-      'src/resolvers.ts',
-      rule,
-    );
-    expect(found.map((f) => f.message)).toEqual([
-      'usersOfTeam(…) (prisma.user.findMany) runs once per parent in Team.members (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { teamId: { in: teamIds } } }) for all keys of one tick',
+      filename: 'src/resolvers.ts',
+      code: `import { usersOfTeam } from './users';\nexport const resolvers = { Team: { members: (team) => usersOfTeam(team.id) } };`,
+      errors: [{ messageId: 'perParent', line: 2, column: 55 }],
+    });
+    expect(found.map(shownText)).toEqual([
+      'usersOfTeam(…) (prisma.user.findMany) runs once per parent in Team.members (N+1): a list of 100 parents costs 100 queries. Batch them with a DataLoader created per request — its batch function runs findMany({ where: { teamId: { in: teamIds } } }) for all keys of one tick.',
     ]);
   });
 });

@@ -1,50 +1,73 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
 import { findings } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 import { expectSameBehaviour } from '../../helpers/behaviour';
 
 const rule = 'redundant-pass';
+const tester = ruleTester(rule);
 
 describe('redundant-pass reports', () => {
   it.each([
-    ['filter(p)[0]', `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin')[0]; }`],
-    ['filter(p).shift()', `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin').shift(); }`],
+    [
+      'filter(p)[0]',
+      `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin')[0]; }`,
+      [{ messageId: 'find', line: 1, column: 60 }],
+    ],
+    [
+      'filter(p).shift()',
+      `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin').shift(); }`,
+      [{ messageId: 'find', line: 1, column: 60 }],
+    ],
     [
       'filter(p).pop() (the last match)',
       `export function f(users: Array<{ role: string }>) { return users.filter((u) => u.role === 'admin').pop(); }`,
+      [{ messageId: 'findLast', line: 1, column: 60 }],
     ],
     [
       'filter(p).length > 0',
       `export function f(invoices: Array<{ due: number }>, now: number) { return invoices.filter((i) => i.due < now).length > 0; }`,
+      [{ messageId: 'some', line: 1, column: 75 }],
     ],
     [
       '0 === filter(p).length',
       `export function f(invoices: Array<{ due: number }>, now: number) { return 0 === invoices.filter((i) => i.due < now).length; }`,
+      [{ messageId: 'none', line: 1, column: 75 }],
     ],
     [
       '!filter(p).length',
       `export function f(invoices: Array<{ due: number }>, now: number) { return !invoices.filter((i) => i.due < now).length; }`,
+      [{ messageId: 'none', line: 1, column: 75 }],
     ],
     [
       'if (filter(p).length)',
       `export function f(invoices: Array<{ due: number }>, now: number) { if (invoices.filter((i) => i.due < now).length) return 1; return 0; }`,
+      [{ messageId: 'some', line: 1, column: 72 }],
     ],
     [
       'map(f).slice(a, b)',
       `export function f(rows: Array<{ name: string }>) { return rows.map((r) => '<li>' + r.name + '</li>').slice(0, 20); }`,
+      [{ messageId: 'sliceFirst', line: 1, column: 59 }],
     ],
     [
       'a sorted copy, then filtered',
       `export function f(users: Array<{ score: number; active: boolean }>) { return [...users].sort((a, b) => b.score - a.score).filter((u) => u.active); }`,
+      [{ messageId: 'filterFirst', line: 1, column: 78 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 
   it('suggests find / some / !some, and they agree on plain data', async () => {
     const code = `export function run(users: Array<{ role: string }>) { return [users.filter((u) => u.role === 'admin')[0], users.filter((u) => u.role === 'x').length > 0, users.filter((u) => u.role === 'y').length === 0]; }`;
-    const found = findings(code, { rule });
-    expect(found).toHaveLength(3);
+    const found = await tester.invalid({
+      code,
+      errors: [
+        { messageId: 'find', line: 1, column: 63 },
+        { messageId: 'some', line: 1, column: 107 },
+        { messageId: 'none', line: 1, column: 155 },
+      ],
+    });
     expect(found.every((f) => f.fixes.length === 1 && !f.fixes[0].safe)).toBe(true);
     let after = code;
     for (const finding of findings(code, { rule }).reverse()) after = applyFixes(after, finding.fixes).text;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'repeated-await';
+const tester = ruleTester(rule);
 const db = `interface Db { findUser(id: string): Promise<{ n: string }>; listPosts(id: string): Promise<string[]>; updateUser(id: string, d: object): Promise<void>; }\n`;
 
 describe('repeated-await reports', () => {
@@ -9,25 +11,28 @@ describe('repeated-await reports', () => {
     [
       'the same read twice with a read in between',
       `${db}export async function f(db: Db, id: string) { const a = await db.findUser(id); const p = await db.listPosts(id); const b = await db.findUser(id); return [a, p, b]; }`,
+      [{ messageId: 'repeated', line: 2, column: 124 }],
     ],
     [
       'the same read twice, the first discarded',
       `${db}export async function f(db: Db, id: string) { await db.findUser(id); return await db.findUser(id); }`,
+      [{ messageId: 'repeated', line: 2, column: 77 }],
     ],
     [
       'an assignment then a declaration',
       `${db}export async function f(db: Db, id: string) { let a; a = await db.findUser(id); const b = await db.findUser(id); return [a, b]; }`,
+      [{ messageId: 'repeated', line: 2, column: 91 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 
-  it('names the first result to reuse', () => {
-    const [finding] = findings(
-      `${db}export async function f(db: Db, id: string) { const user = await db.findUser(id); const again = await db.findUser(id); return [user, again]; }`,
-      { rule },
-    );
-    expect(finding.message).toContain('Reuse `user`');
+  it('names the first result to reuse', async () => {
+    const [finding] = await tester.invalid({
+      code: `${db}export async function f(db: Db, id: string) { const user = await db.findUser(id); const again = await db.findUser(id); return [user, again]; }`,
+      errors: [{ messageId: 'repeated', line: 2, column: 97 }],
+    });
+    expect(shownText(finding)).toContain('Reuse `user`');
   });
 });
 

@@ -1,60 +1,84 @@
 import { describe, expect, it } from 'vitest';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'request-in-loop';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const tester = ruleTester(rule);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('request-in-loop reports a request per item', () => {
-  it('says N sequential round trips and offers bounded concurrency, not only batching', () => {
-    expect(messages(`async function f(ids: string[]) { for (const id of ids) await fetch(\`/api/users/\${id}\`); }`)).toEqual([
-      'fetch runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
+  it('says N sequential round trips and offers bounded concurrency, not only batching', async () => {
+    const code = `async function f(ids: string[]) { for (const id of ids) await fetch(\`/api/users/\${id}\`); }`;
+    await tester.invalid({ code, errors: [{ messageId: 'sequential', line: 1, column: 63 }] });
+    expect(messages(code)).toEqual([
+      'fetch runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 }).',
     ]);
   });
 
-  it('Promise.all(items.map(…)) is unbounded', () => {
-    const [message] = messages(
-      `import axios from 'axios';\nfunction f(urls: string[]) { return Promise.all(urls.map(async (url) => (await axios.get(url)).data)); }`,
-    );
-    expect(message).toBe(
-      'axios.get runs once per url, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
+  it('Promise.all(items.map(…)) is unbounded', async () => {
+    const [found] = await tester.invalid({
+      code: `import axios from 'axios';\nfunction f(urls: string[]) { return Promise.all(urls.map(async (url) => (await axios.get(url)).data)); }`,
+      errors: [{ messageId: 'concurrent', line: 2, column: 80 }],
+    });
+    expect(shownText(found)).toBe(
+      'axios.get runs once per url, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit.',
     );
   });
 
-  it('the same URL every time: make it once', () => {
-    expect(
-      messages(
-        `async function f(rows: Row[]) { for (const row of rows) { const rates = await fetch('https://api.example.com/rates').then((r) => r.json()); use(row, rates); } }`,
-      ),
-    ).toEqual(['fetch makes the same request once per row: make it once before the loop and reuse the response']);
+  it('the same URL every time: make it once', async () => {
+    const code = `async function f(rows: Row[]) { for (const row of rows) { const rates = await fetch('https://api.example.com/rates').then((r) => r.json()); use(row, rates); } }`;
+    await tester.invalid({ code, errors: [{ messageId: 'invariant', line: 1, column: 79 }] });
+    expect(messages(code)).toEqual(['fetch makes the same request once per row. Make it once before the loop and reuse the response.']);
   });
 
   it.each([
-    ['got', `import got from 'got';\nasync function f(ids: string[]) { for (const id of ids) await got(\`/x/\${id}\`).json(); }`],
-    ['ky', `import ky from 'ky';\nasync function f(ids: string[]) { for (const id of ids) await ky.get(\`/x/\${id}\`).json(); }`],
+    [
+      'got',
+      `import got from 'got';\nasync function f(ids: string[]) { for (const id of ids) await got(\`/x/\${id}\`).json(); }`,
+      [{ messageId: 'sequential', line: 2, column: 63 }],
+    ],
+    [
+      'ky',
+      `import ky from 'ky';\nasync function f(ids: string[]) { for (const id of ids) await ky.get(\`/x/\${id}\`).json(); }`,
+      [{ messageId: 'sequential', line: 2, column: 63 }],
+    ],
     [
       'undici request',
       `import { request } from 'undici';\nasync function f(ids: string[]) { for (const id of ids) await request(\`/x/\${id}\`); }`,
+      [{ messageId: 'sequential', line: 2, column: 63 }],
     ],
-    ['node-fetch', `const fetch = require('node-fetch');\nasync function f(ids) { for (const id of ids) await fetch('/x/' + id); }`],
+    [
+      'node-fetch',
+      `const fetch = require('node-fetch');\nasync function f(ids) { for (const id of ids) await fetch('/x/' + id); }`,
+      [{ messageId: 'sequential', line: 2, column: 53 }],
+    ],
     [
       'an axios instance',
       `import axios from 'axios';\nconst api = axios.create({ baseURL: '/api' });\nasync function f(users: User[]) { for (const user of users) await api.put(\`/users/\${user.id}\`, user); }`,
+      [{ messageId: 'sequential', line: 3, column: 67 }],
     ],
     [
       'superagent',
       `import superagent from 'superagent';\nasync function f(ids: string[]) { for (const id of ids) await superagent.get('/x/' + id); }`,
+      [{ messageId: 'sequential', line: 2, column: 63 }],
     ],
     [
       'Nest HttpService via firstValueFrom',
       `import { HttpService } from '@nestjs/axios';\nclass S { constructor(private http: HttpService) {} async f(ids: string[]) { for (const id of ids) await firstValueFrom(this.http.get('/x/' + id)); } }`,
+      [{ messageId: 'sequential', line: 2, column: 121 }],
     ],
-    ['window.fetch in a forEach', `function f(ids: string[]) { ids.forEach(async (id) => { await window.fetch('/x/' + id); }); }`],
+    [
+      'window.fetch in a forEach',
+      `function f(ids: string[]) { ids.forEach(async (id) => { await window.fetch('/x/' + id); }); }`,
+      [{ messageId: 'concurrent', line: 1, column: 63 }],
+    ],
     [
       'promises pushed in a loop',
       `async function f(ids: string[]) { const all: Promise<Response>[] = []; for (const id of ids) all.push(fetch('/x/' + id)); return Promise.all(all); }`,
+      [{ messageId: 'concurrent', line: 1, column: 103 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(messages(code, code.includes('require(') ? 'src/a.js' : undefined)).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, filename: code.includes('require(') ? 'src/a.js' : undefined, errors });
   });
 });
 
@@ -120,31 +144,31 @@ describe('request-in-loop stays quiet', () => {
 });
 
 describe("request-in-loop sees through the project's own wrappers", () => {
-  it('a fetchJson helper in another file', () => {
-    const found = projectFindings(
-      {
+  it('a fetchJson helper in another file', async () => {
+    const found = await tester.invalid({
+      files: {
         'src/http.ts': `export async function fetchJson<T>(url: string): Promise<T> {\n  const response = await fetch(url);\n  if (!response.ok) throw new Error(response.statusText);\n  return response.json() as Promise<T>;\n}`,
-        'src/users.ts': `import { fetchJson } from './http';\nexport async function profiles(ids: string[]) {\n  const out = [];\n  for (const id of ids) out.push(await fetchJson(\`/api/users/\${id}\`));\n  return out;\n}`,
       },
-      'src/users.ts',
-      'request-in-loop',
-    );
-    expect(found.map((f) => f.message)).toEqual([
-      'fetchJson(…) (fetch) runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
+      filename: 'src/users.ts',
+      code: `import { fetchJson } from './http';\nexport async function profiles(ids: string[]) {\n  const out = [];\n  for (const id of ids) out.push(await fetchJson(\`/api/users/\${id}\`));\n  return out;\n}`,
+      errors: [{ messageId: 'sequential', line: 4, column: 40 }],
+    });
+    expect(found.map(shownText)).toEqual([
+      'fetchJson(…) (fetch) runs once per id: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 }).',
     ]);
   });
 
-  it('an API client method, mapped concurrently', () => {
-    const found = projectFindings(
-      {
+  it('an API client method, mapped concurrently', async () => {
+    const found = await tester.invalid({
+      files: {
         'src/github.ts': `import axios from 'axios';\nexport class GitHub {\n  async repo(name: string) { return (await axios.get(\`https://api.github.com/repos/\${name}\`)).data; }\n}`,
-        'src/sync.ts': `import { GitHub } from './github';\nconst github = new GitHub();\nexport function sync(names: string[]) { return Promise.all(names.map((name) => github.repo(name))); }`,
       },
-      'src/sync.ts',
-      'request-in-loop',
-    );
-    expect(found.map((f) => f.message)).toEqual([
-      'github.repo(…) (axios.get) runs once per name, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
+      filename: 'src/sync.ts',
+      code: `import { GitHub } from './github';\nconst github = new GitHub();\nexport function sync(names: string[]) { return Promise.all(names.map((name) => github.repo(name))); }`,
+      errors: [{ messageId: 'concurrent', line: 3, column: 80 }],
+    });
+    expect(found.map(shownText)).toEqual([
+      'github.repo(…) (axios.get) runs once per name, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit.',
     ]);
   });
 

@@ -3,24 +3,26 @@ import { Project } from 'ts-morph';
 import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
 import { syntaxErrors } from '../../../src/analyzers/project';
-import { findings, projectFindings } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 import { run } from '../../helpers/behaviour';
+import { ruleTester, type ExpectedError } from '../../helpers/ruleTester';
 
 const rule = 'sequential-awaits';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const tester = ruleTester(rule);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
 
 describe('sequential-awaits reports independent reads in series', () => {
-  it('names the calls and the semantic change', () => {
-    expect(
-      messages(`${PRISMA}async function f(id: string) {
+  it('names the calls and the semantic change', async () => {
+    const code = `${PRISMA}async function f(id: string) {
   const user = await prisma.user.findUnique({ where: { id } });
   const orders = await prisma.order.findMany({ where: { userId: id } });
   return { user, orders };
-}`),
-    ).toEqual([
-      '2 independent queries are awaited one after another (prisma.user.findUnique, prisma.order.findMany): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
+}`;
+    await tester.invalid({ code, errors: [{ messageId: 'sequential', line: 4, column: 3 }] });
+    expect(messages(code)).toEqual([
+      '2 independent queries are awaited one after another (prisma.user.findUnique, prisma.order.findMany): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails.',
     ]);
   });
 
@@ -29,56 +31,65 @@ describe('sequential-awaits reports independent reads in series', () => {
       'GET requests',
       `async function f() { const a = await fetch('/a'); const b = await fetch('/b'); return [a, b]; }`,
       '2 independent requests',
+      [{ messageId: 'sequential', line: 1, column: 22 }],
     ],
     [
       'queries and requests',
       `${PRISMA}async function f(id: string) { const user = await prisma.user.findUnique({ where: { id } }); const weather = await fetch('/weather'); return { user, weather }; }`,
       'queries and requests',
+      [{ messageId: 'sequential', line: 3, column: 32 }],
     ],
     [
       'three in a row, repeated operations counted',
       `async function f() { const a = await fetch('/a'); const b = await fetch('/b'); const c = await fetch('/c'); return [a, b, c]; }`,
       '(fetch ×3)',
+      [{ messageId: 'sequential', line: 1, column: 22 }],
     ],
     [
       'let declarations',
       `${PRISMA}async function f() { let a = await prisma.a.count(); let b = await prisma.b.count(); a++; return a + b; }`,
       '2 independent queries',
+      [{ messageId: 'sequential', line: 3, column: 22 }],
     ],
     [
       'assignments',
       `${PRISMA}async function f() { let a, b; a = await prisma.a.count(); b = await prisma.b.count(); return a + b; }`,
       '2 independent queries',
+      [{ messageId: 'sequential', line: 3, column: 32 }],
     ],
     [
       'Redis reads',
       `import Redis from 'ioredis';\nconst redis = new Redis();\nasync function f() { const a = await redis.get('a'); const b = await redis.hgetall('b'); return { a, b }; }`,
       'redis.get, redis.hgetall',
+      [{ messageId: 'sequential', line: 3, column: 22 }],
     ],
     [
       'pool reads (a pool runs them on separate connections)',
       `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f() { const a = await pool.query('SELECT 1 FROM a'); const b = await pool.query('SELECT 1 FROM b'); return [a, b]; }`,
       'pool.query ×2',
+      [{ messageId: 'sequential', line: 3, column: 22 }],
     ],
     [
       'axios GETs in a handler',
       `import axios from 'axios';\napp.get('/x', async (req, res) => { const { data: a } = await axios.get('/a'); const { data: b } = await axios.get('/b'); res.json({ a, b }); });`,
       '2 independent requests',
+      [{ messageId: 'sequential', line: 2, column: 37 }],
     ],
     [
       'a pagination loop with two independent reads per page',
       `${PRISMA}async function f() { let cursor; do { const page = await prisma.a.findMany({ cursor }); const total = await prisma.a.count(); cursor = page.at(-1)?.id; use(total); } while (cursor); }`,
       '2 independent queries',
+      [{ messageId: 'sequential', line: 3, column: 39 }],
     ],
     [
       'a run that starts after a dependent pair',
       `${PRISMA}async function f(id: string) { const user = await prisma.user.findUniqueOrThrow({ where: { id } }); const team = await prisma.team.findUnique({ where: { id: user.teamId } }); const stats = await prisma.stat.findMany(); return { team, stats }; }`,
       'prisma.team.findUnique, prisma.stat.findMany',
+      [{ messageId: 'sequential', line: 3, column: 101 }],
     ],
-  ])('%s', (_name, code, expected) => {
-    const found = messages(code);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain(expected);
+  ])('%s', async (_name, code, expected, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.message).toContain(expected);
   });
 });
 
@@ -166,9 +177,8 @@ describe('sequential-awaits stays quiet', () => {
 });
 
 describe('sequential-awaits suggestion: Promise.all', () => {
-  function suggested(code: string): string {
-    const found = findings(code, { rule });
-    expect(found).toHaveLength(1);
+  async function suggested(code: string, errors: ExpectedError[]): Promise<string> {
+    const found = await tester.invalid({ code, errors });
     expect(found[0].fixes).toHaveLength(1);
     expect(found[0].fixes[0].safe).toBe(false);
     const after = applyFixes(code, found[0].fixes).text;
@@ -176,24 +186,26 @@ describe('sequential-awaits suggestion: Promise.all', () => {
     return after;
   }
 
-  it('keeps the names, destructuring included, on one line when it fits', () => {
+  it('keeps the names, destructuring included, on one line when it fits', async () => {
     expect(
-      suggested(
+      await suggested(
         `import axios from 'axios';\nasync function f() {\n  const { data: a } = await axios.get('/a');\n  const b = await axios.get('/b');\n  return [a, b];\n}\n`,
+        [{ messageId: 'sequential', line: 3, column: 3 }],
       ),
     ).toBe(
       `import axios from 'axios';\nasync function f() {\n  const [{ data: a }, b] = await Promise.all([axios.get('/a'), axios.get('/b')]);\n  return [a, b];\n}\n`,
     );
   });
 
-  it('keeps `let` and the annotations as a tuple type', () => {
-    const after = suggested(
+  it('keeps `let` and the annotations as a tuple type', async () => {
+    const after = await suggested(
       `${PRISMA}async function f() {\n  let a: number = await prisma.a.count();\n  let b: number = await prisma.b.count();\n  a += b;\n  return a;\n}\n`,
+      [{ messageId: 'sequential', line: 4, column: 3 }],
     );
     expect(after).toContain('let [a, b]: [number, number] = await Promise.all([prisma.a.count(), prisma.b.count()]);');
   });
 
-  it('gives every name the type it had (checked by the type checker)', () => {
+  it('gives every name the type it had (checked by the type checker)', async () => {
     const header = `interface User { id: string; name: string }
 interface Order { id: string; total: number }
 interface PrismaClient {
@@ -210,7 +222,7 @@ declare const prisma: PrismaClient;
   return { user, orders, logs };
 }
 `;
-    const after = suggested(before);
+    const after = await suggested(before, [{ messageId: 'sequential', line: 10, column: 3 }]);
     const typesOf = (code: string): Record<string, string> => {
       const project = new Project({
         useInMemoryFileSystem: true,
@@ -248,7 +260,7 @@ export async function f() {
   return a * 10 + b;
 }
 `;
-    const after = suggested(before);
+    const after = await suggested(before, [{ messageId: 'sequential', line: 3, column: 3 }]);
     expect(await run(after, 'f', [])).toEqual(await run(before, 'f', []));
   });
 
@@ -256,24 +268,31 @@ export async function f() {
     [
       'a comment between the statements (it would be lost)',
       `${PRISMA}async function f() {\n  const a = await prisma.a.count();\n  // then b\n  const b = await prisma.b.count();\n  return a + b;\n}`,
+      [{ messageId: 'sequential', line: 4, column: 3 }],
     ],
     [
       'mixed const and let',
       `${PRISMA}async function f() {\n  const a = await prisma.a.count();\n  let b = await prisma.b.count();\n  return a + b;\n}`,
+      [{ messageId: 'sequential', line: 4, column: 3 }],
     ],
-    ['var', `${PRISMA}async function f() {\n  var a = await prisma.a.count();\n  var b = await prisma.b.count();\n  return a + b;\n}`],
+    [
+      'var',
+      `${PRISMA}async function f() {\n  var a = await prisma.a.count();\n  var b = await prisma.b.count();\n  return a + b;\n}`,
+      [{ messageId: 'sequential', line: 4, column: 3 }],
+    ],
     [
       'only some annotated',
       `${PRISMA}async function f() {\n  const a: number = await prisma.a.count();\n  const b = await prisma.b.count();\n  return a + b;\n}`,
+      [{ messageId: 'sequential', line: 4, column: 3 }],
     ],
     [
       'assignments (a line starting with [ is an ASI hazard)',
       `${PRISMA}async function f() {\n  let a, b;\n  a = await prisma.a.count();\n  b = await prisma.b.count();\n  return a + b;\n}`,
+      [{ messageId: 'sequential', line: 5, column: 3 }],
     ],
-  ])('reports but offers no rewrite with %s', (_name, code) => {
-    const found = findings(code, { rule });
-    expect(found).toHaveLength(1);
-    expect(found[0].fixes).toEqual([]);
+  ])('reports but offers no rewrite with %s', async (_name, code, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(found.fixes).toEqual([]);
   });
 });
 
@@ -295,17 +314,15 @@ describe("sequential-awaits: shared state and the project's own read helpers", (
     expect(messages(code)).toEqual([]);
   });
 
-  it('reports two independent reads through a project wrapper', () => {
-    const found = projectFindings(
-      {
-        'src/http.ts': `export async function fetchJson(url: string) { const r = await fetch(url); return r.json(); }`,
-        'src/page.ts': `import { fetchJson } from './http';\nexport async function page(slug: string) {\n  const article = await fetchJson(\`/api/articles/\${slug}\`);\n  const comments = await fetchJson(\`/api/articles/\${slug}/comments\`);\n  return { article, comments };\n}`,
-      },
-      'src/page.ts',
-      rule,
-    );
-    expect(found.map((f) => f.message)).toEqual([
-      '2 independent requests are awaited one after another (fetchJson(…) ×2): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
+  it('reports two independent reads through a project wrapper', async () => {
+    const found = await tester.invalid({
+      files: { 'src/http.ts': `export async function fetchJson(url: string) { const r = await fetch(url); return r.json(); }` },
+      filename: 'src/page.ts',
+      code: `import { fetchJson } from './http';\nexport async function page(slug: string) {\n  const article = await fetchJson(\`/api/articles/\${slug}\`);\n  const comments = await fetchJson(\`/api/articles/\${slug}/comments\`);\n  return { article, comments };\n}`,
+      errors: [{ messageId: 'sequential', line: 3, column: 3 }],
+    });
+    expect(found.map(shownText)).toEqual([
+      '2 independent requests are awaited one after another (fetchJson(…) ×2): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails.',
     ]);
   });
 

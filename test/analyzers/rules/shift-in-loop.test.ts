@@ -1,28 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { findings } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'shift-in-loop';
+const tester = ruleTester(rule);
 
 describe('shift-in-loop reports', () => {
   it.each([
     [
       'a BFS queue drained with shift and refilled from the edges',
       `export function f(start: string, graph: Map<string, string[]>) { const seen = new Set([start]); const queue = [start]; while (queue.length > 0) { const n = queue.shift()!; const edges = graph.get(n) ?? []; for (const m of edges) if (!seen.has(m)) { seen.add(m); queue.push(m); } } return seen; }`,
+      [{ messageId: 'shift', line: 1, column: 157 }],
     ],
     [
       'a queue fed with unshift and taken with pop',
       `export function f(start: string, graph: Map<string, string[]>) { const queue = [start]; const out: string[] = []; while (queue.length) { const n = queue.pop()!; out.push(n); const edges = graph.get(n) ?? []; for (const m of edges) queue.unshift(m); } return out; }`,
+      [{ messageId: 'unshiftQueue', line: 1, column: 232 }],
     ],
     [
       'splice while walking the same list by index',
       `export function f(sessions: Array<{ expires: number }>, now: number) { for (let i = sessions.length - 1; i >= 0; i--) if (sessions[i].expires < now) sessions.splice(i, 1); }`,
+      [{ messageId: 'splice', line: 1, column: 150 }],
     ],
     [
       'splice with i-- in a forward index loop',
       `export function f(rows: string[]) { for (let i = 0; i < rows.length; i++) { if (rows[i] === '') { rows.splice(i, 1); i--; } } return rows; }`,
+      [{ messageId: 'splice', line: 1, column: 99 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 });
 

@@ -1,65 +1,96 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { applySafeFixes, findings } from '../../helpers/analyze';
-import { expectSameBehaviour, run } from '../../helpers/behaviour';
+import { findings, shownText } from '../../helpers/analyze';
+import { run } from '../../helpers/behaviour';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'spread-accumulator';
-
-function safeFixes(code: string, filename?: string) {
-  return findings(code, { rule, filename })
-    .flatMap((f) => f.fixes)
-    .filter((fix) => fix.safe);
-}
+const tester = ruleTester(rule);
 
 describe('spread-accumulator reports', () => {
-  it.each([
-    ['array spread in reduce', `export const f = (items: number[]) => items.reduce((acc, x) => [...acc, x * 2], [] as number[]);`],
-    ['array spread in reduceRight', `export const f = (items: number[]) => items.reduceRight((acc, x) => [...acc, x], [] as number[]);`],
-    ['prepending spread in reduce', `export const f = (items: number[]) => items.reduce((acc, x) => [x, ...acc], [] as number[]);`],
-    [
-      'object spread with a computed key',
-      `export const f = (items: Array<{ id: string }>) => items.reduce((acc, x) => ({ ...acc, [x.id]: x }), {});`,
+  tester.run({
+    invalid: [
+      {
+        name: 'array spread in reduce',
+        code: `export const f = (items: number[]) => items.reduce((acc, x) => [...acc, x * 2], [] as number[]);`,
+        errors: [{ messageId: 'reduceArray', line: 1, column: 64 }],
+        output: `export const f = (items: number[]) => items.reduce((acc, x) => (acc.push(x * 2), acc), [] as number[]);`,
+      },
+      {
+        name: 'array spread in reduceRight',
+        code: `export const f = (items: number[]) => items.reduceRight((acc, x) => [...acc, x], [] as number[]);`,
+        errors: [{ messageId: 'reduceArray', line: 1, column: 69 }],
+        output: `export const f = (items: number[]) => items.reduceRight((acc, x) => (acc.push(x), acc), [] as number[]);`,
+      },
+      {
+        name: 'prepending spread in reduce',
+        code: `export const f = (items: number[]) => items.reduce((acc, x) => [x, ...acc], [] as number[]);`,
+        errors: [{ messageId: 'reduceArray', line: 1, column: 64 }],
+      },
+      {
+        name: 'object spread with a computed key',
+        code: `export const f = (items: Array<{ id: string }>) => items.reduce((acc, x) => ({ ...acc, [x.id]: x }), {});`,
+        errors: [{ messageId: 'reduceObject', line: 1, column: 78 }],
+      },
+      {
+        name: 'object spread in a block-bodied reduce',
+        code: `export function f(items: string[]) { return items.reduce(function (acc: Record<string, number>, x) { return { ...acc, [x]: x.length }; }, {}); }`,
+        errors: [{ messageId: 'reduceObject', line: 1, column: 109 }],
+      },
+      {
+        name: 'concat in reduce',
+        code: `export const f = (items: number[][]) => items.reduce((acc: number[], x) => acc.concat(x), []);`,
+        errors: [{ messageId: 'reduceConcat', line: 1, column: 76 }],
+      },
+      {
+        name: 'Object.assign copy in reduce',
+        code: `export const f = (items: object[]) => items.reduce((acc, x) => Object.assign({}, acc, x), {});`,
+        errors: [{ messageId: 'reduceAssign', line: 1, column: 64 }],
+      },
+      {
+        name: 'array spread assigned back in for…of',
+        code: `export function f(items: number[]) { let out: number[] = []; for (const x of items) out = [...out, x]; return out; }`,
+        errors: [{ messageId: 'loopArray', line: 1, column: 85 }],
+      },
+      {
+        name: 'object spread assigned back in a while loop',
+        code: `export function f(n: number) { let entries: Record<string, number> = {}; let i = 0; while (i < n) { entries = { ...entries, ['k' + i]: i }; i++; } return entries; }`,
+        errors: [{ messageId: 'loopObject', line: 1, column: 101 }],
+      },
+      {
+        name: 'concat assigned back in forEach',
+        code: `export function f(items: number[][]) { let out: number[] = []; items.forEach((x) => { out = out.concat(x); }); return out; }`,
+        errors: [{ messageId: 'loopConcat', line: 1, column: 87 }],
+      },
+      {
+        name: 'Object.assign copy assigned back in a loop',
+        code: `export function f(items: object[]) { let o = {}; for (const x of items) o = Object.assign({}, o, x); return o; }`,
+        errors: [{ messageId: 'loopAssign', line: 1, column: 73 }],
+      },
     ],
-    [
-      'object spread in a block-bodied reduce',
-      `export function f(items: string[]) { return items.reduce(function (acc: Record<string, number>, x) { return { ...acc, [x]: x.length }; }, {}); }`,
-    ],
-    ['concat in reduce', `export const f = (items: number[][]) => items.reduce((acc: number[], x) => acc.concat(x), []);`],
-    ['Object.assign copy in reduce', `export const f = (items: object[]) => items.reduce((acc, x) => Object.assign({}, acc, x), {});`],
-    [
-      'array spread assigned back in for…of',
-      `export function f(items: number[]) { let out: number[] = []; for (const x of items) out = [...out, x]; return out; }`,
-    ],
-    [
-      'object spread assigned back in a while loop',
-      `export function f(n: number) { let entries: Record<string, number> = {}; let i = 0; while (i < n) { entries = { ...entries, ['k' + i]: i }; i++; } return entries; }`,
-    ],
-    [
-      'concat assigned back in forEach',
-      `export function f(items: number[][]) { let out: number[] = []; items.forEach((x) => { out = out.concat(x); }); return out; }`,
-    ],
-    [
-      'Object.assign copy assigned back in a loop',
-      `export function f(items: object[]) { let o = {}; for (const x of items) o = Object.assign({}, o, x); return o; }`,
-    ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
   });
 
-  it('names the growing list inside a fixed-key accumulator', () => {
-    const [finding] = findings(
-      `export function f(elements: Array<{ arrow: boolean }>) { return elements.reduce((acc, e) => (e.arrow ? { ...acc, arrows: acc.arrows.concat(e) } : { ...acc, rest: [...acc.rest, e] }), { arrows: [] as unknown[], rest: [] as unknown[] }); }`,
-      { rule },
-    );
-    expect(finding.message).toContain('`acc.arrows`');
-    expect(finding.message).toContain('push');
+  it('names the growing list inside a fixed-key accumulator', async () => {
+    const [finding] = await tester.invalid({
+      code: `export function f(elements: Array<{ arrow: boolean }>) { return elements.reduce((acc, e) => (e.arrow ? { ...acc, arrows: acc.arrows.concat(e) } : { ...acc, rest: [...acc.rest, e] }), { arrows: [] as unknown[], rest: [] as unknown[] }); }`,
+      errors: [
+        { messageId: 'reduceNested', line: 1, column: 104 },
+        { messageId: 'reduceNested', line: 1, column: 147 },
+      ],
+    });
+    expect(shownText(finding)).toContain('`acc.arrows`');
+    expect(shownText(finding)).toContain('push');
   });
 
-  it('says what is copied and how to mutate instead', () => {
-    const [finding] = findings(`export const f = (items: number[]) => items.reduce((acc, x) => [...acc, x], [] as number[]);`, { rule });
-    expect(finding.message).toContain('`[...acc, …]`');
-    expect(finding.message).toContain('O(n²)');
-    expect(finding.message).toContain('acc.push');
+  it('says what is copied and how to mutate instead', async () => {
+    const [finding] = await tester.invalid({
+      code: `export const f = (items: number[]) => items.reduce((acc, x) => [...acc, x], [] as number[]);`,
+      errors: [{ messageId: 'reduceArray', line: 1, column: 64 }],
+      output: `export const f = (items: number[]) => items.reduce((acc, x) => (acc.push(x), acc), [] as number[]);`,
+    });
+    expect(shownText(finding)).toContain('`[...acc, …]`');
+    expect(shownText(finding)).toContain('O(n²)');
+    expect(shownText(finding)).toContain('acc.push');
   });
 });
 
@@ -120,19 +151,25 @@ describe('spread-accumulator safe fix keeps behaviour', () => {
 export function run(users: Array<{ id: string; n: number }>) {
   return users.reduce((acc, u) => [...acc, u.id, u.n], [] as Array<string | number>);
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain('(acc.push(u.id, u.n), acc)');
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        [
-          { id: 'a', n: 1 },
-          { id: 'a', n: 1 },
-          { id: 'b', n: NaN },
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'reduceArray', line: 3, column: 35 }],
+      output: before.replace('[...acc, u.id, u.n]', '(acc.push(u.id, u.n), acc)'),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            [
+              { id: 'a', n: 1 },
+              { id: 'a', n: 1 },
+              { id: 'b', n: NaN },
+            ],
+          ],
+          [[]],
+          [[{ id: '', n: -0 }]],
         ],
-      ],
-      [[]],
-      [[{ id: '', n: -0 }]],
-    ]);
+      },
+    });
   });
 
   it('array: a non-empty fresh initial value, reduceRight and an initial element order', async () => {
@@ -140,9 +177,12 @@ export function run(users: Array<{ id: string; n: number }>) {
 export function run(items: number[]) {
   return items.reduceRight((acc, x) => [...acc, x * 2], [0, -1]);
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain('(acc.push(x * 2), acc)');
-    await expectSameBehaviour(before, after, 'run', [[[1, 2, 3]], [[]], [[5, 5]]]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'reduceArray', line: 3, column: 40 }],
+      output: before.replace('[...acc, x * 2]', '(acc.push(x * 2), acc)'),
+      sameBehaviour: { entry: 'run', inputs: [[[1, 2, 3]], [[]], [[5, 5]]] },
+    });
   });
 
   it('object: plain and string keys keep their order (integer-like keys first, repeated keys keep their place)', async () => {
@@ -150,19 +190,30 @@ export function run(items: number[]) {
 export function run(rows: Array<[string, number]>) {
   return rows.reduce((acc: Record<string, unknown>, [k, v]) => ({ ...acc, last: k, '10': v, count: v + 1, 'a-b': k + v, 2: 'two' }), { first: true });
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain("(acc.last = k, acc['10'] = v, acc.count = v + 1, acc['a-b'] = k + v, acc[2] = 'two', acc)");
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        [
-          ['x', 1],
-          ['y', 2],
-          ['x', 3],
+    const after = before.replace(
+      "({ ...acc, last: k, '10': v, count: v + 1, 'a-b': k + v, 2: 'two' })",
+      // The arrow body's own parentheses stay: redundant, harmless.
+      "((acc.last = k, acc['10'] = v, acc.count = v + 1, acc['a-b'] = k + v, acc[2] = 'two', acc))",
+    );
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'reduceObject', line: 3, column: 65 }],
+      output: after,
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            [
+              ['x', 1],
+              ['y', 2],
+              ['x', 3],
+            ],
+          ],
+          [[]],
+          [[['', 0]]],
         ],
-      ],
-      [[]],
-      [[['', 0]]],
-    ]);
+      },
+    });
     // Key order, not only values (isDeepStrictEqual ignores the order of keys).
     const keys = async (code: string) =>
       Object.keys(
@@ -190,9 +241,15 @@ export function run(words: string[]) {
     return w === w.toUpperCase() ? [...acc, w.toLowerCase()] : [...acc, w];
   }, []);
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).not.toContain('...acc');
-    await expectSameBehaviour(before, after, 'run', [[['a', '', '#x', 'B', 'a']], [[]], [['#', '#']]]);
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'reduceArray', line: 9, column: 36 },
+        { messageId: 'reduceArray', line: 9, column: 64 },
+      ],
+      output: before.replace('[...acc, w.toLowerCase()] : [...acc, w]', '(acc.push(w.toLowerCase()), acc) : (acc.push(w), acc)'),
+      sameBehaviour: { entry: 'run', inputs: [[['a', '', '#x', 'B', 'a']], [[]], [['#', '#']]] },
+    });
   });
 
   it('errors thrown by an element expression still propagate the same way', async () => {
@@ -200,8 +257,12 @@ export function run(words: string[]) {
 export function run(items: Array<{ v?: { n: number } }>) {
   return items.reduce((acc, x) => [...acc, x.v!.n], [] as number[]);
 }`;
-    const after = applySafeFixes(before, rule);
-    await expectSameBehaviour(before, after, 'run', [[[{ v: { n: 1 } }, {}]], [[{ v: { n: 2 } }]]]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'reduceArray', line: 3, column: 35 }],
+      output: before.replace('[...acc, x.v!.n]', '(acc.push(x.v!.n), acc)'),
+      sameBehaviour: { entry: 'run', inputs: [[[{ v: { n: 1 } }, {}]], [[{ v: { n: 2 } }]]] },
+    });
   });
 
   it('plain JavaScript: no type needed for object keys', async () => {
@@ -209,17 +270,24 @@ export function run(items: Array<{ v?: { n: number } }>) {
 export function run(entries) {
   return entries.map((p) => p).reduce((acc, p) => ({ ...acc, key: p[0], value: p[1] }), {});
 }`;
-    const after = applySafeFixes(before, rule, 'example.js');
-    expect(after).toContain('(acc.key = p[0], acc.value = p[1], acc)');
-    await expectSameBehaviour(before, after, 'run', [
-      [
-        [
-          ['a', 1],
-          ['b', 2],
+    await tester.invalid({
+      code: before,
+      filename: 'example.js',
+      errors: [{ messageId: 'reduceObject', line: 3, column: 52 }],
+      output: before.replace('({ ...acc, key: p[0], value: p[1] })', '((acc.key = p[0], acc.value = p[1], acc))'),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            [
+              ['a', 1],
+              ['b', 2],
+            ],
+          ],
+          [[]],
         ],
-      ],
-      [[]],
-    ]);
+      },
+    });
   });
 });
 
@@ -228,79 +296,97 @@ describe('spread-accumulator offers no safe fix when mutation could be observed'
     [
       'a computed key (__proto__ would set the prototype)',
       `export const f = (items: Array<{ id: string }>) => items.reduce((acc: Record<string, unknown>, x) => ({ ...acc, [x.id]: x }), {});`,
+      [{ messageId: 'reduceObject', line: 1, column: 103 }],
     ],
     [
       'a key Object.prototype has',
       `export const f = (items: string[]) => items.reduce((acc: Record<string, string>, x) => ({ ...acc, toString: x }), {});`,
+      [{ messageId: 'reduceObject', line: 1, column: 89 }],
     ],
     [
       'a shared initial value',
       `const EMPTY: number[] = [];\nexport const f = (items: number[]) => items.reduce((acc, x) => [...acc, x], EMPTY);`,
+      [{ messageId: 'reduceArray', line: 2, column: 64 }],
     ],
-    ['no initial value', `export const f = (items: number[][]) => items.reduce((acc, x) => [...acc, ...x]);`],
+    [
+      'no initial value',
+      `export const f = (items: number[][]) => items.reduce((acc, x) => [...acc, ...x]);`,
+      [{ messageId: 'reduceArray', line: 1, column: 66 }],
+    ],
     [
       'the accumulator read elsewhere',
       `export const f = (items: number[]) => items.reduce((acc, x) => [...acc, acc.length + x], [] as number[]);`,
+      [{ messageId: 'reduceArray', line: 1, column: 64 }],
     ],
     [
       'the accumulator kept by a closure',
       `export const f = (items: number[], keep: Array<() => number[]>) => items.reduce((acc, x) => { keep.push(() => acc); return [...acc, x]; }, [] as number[]);`,
+      [{ messageId: 'reduceArray', line: 1, column: 124 }],
     ],
     [
       'a spread of another array among the new elements',
       `export const f = (items: number[][]) => items.reduce((acc, x) => [...acc, ...x], [] as number[]);`,
+      [{ messageId: 'reduceArray', line: 1, column: 66 }],
     ],
     [
       'a path that returns something else',
       `export const f = (items: number[]) => items.reduce((acc, x) => (x > 0 ? [...acc, x] : []), [] as number[]);`,
+      [{ messageId: 'reduceArray', line: 1, column: 73 }],
     ],
     [
       'an async callback',
       `export const f = (items: number[]) => items.reduce(async (acc, x) => [...(await acc), x], Promise.resolve([] as number[]));`,
+      [],
     ],
     [
       'a receiver not known to be an array (custom reduce)',
       `declare const tree: { reduce<T>(cb: (acc: T, x: number) => T, init: T): T };\nexport const f = () => tree.reduce((acc, x) => [...acc, x], [] as number[]);`,
+      [],
     ],
     [
       'a TypeScript accumulator type without the assigned key',
       `export const f = (items: string[]) => items.reduce((acc, x) => ({ ...acc, last: x }), {});`,
+      [{ messageId: 'reduceObject', line: 1, column: 65 }],
     ],
     [
       'a getter in the initial object',
       `export const f = (items: string[]) => items.reduce((acc: { last: string }, x) => ({ ...acc, last: x }), { get last() { return ''; } });`,
+      [{ messageId: 'reduceObject', line: 1, column: 83 }],
     ],
     [
       'a loop accumulator (the old array may be shared)',
       `export function f(items: number[]) { let out: number[] = []; for (const x of items) out = [...out, x]; return out; }`,
+      [{ messageId: 'loopArray', line: 1, column: 85 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(safeFixes(code)).toEqual([]);
+  ])('%s', async (_name, code, errors) => {
+    // Without an `output`, the tester asserts that no fix is safe.
+    if (errors.length === 0) tester.valid(code);
+    else await tester.invalid({ code, errors });
   });
 
   it('the computed-key suggestion really differs for __proto__ (why it is not safe)', async () => {
     const before = `export function run(ids: string[]) { return Object.getPrototypeOf(ids.reduce((acc: Record<string, unknown>, k) => ({ ...acc, [k]: { polluted: true } }), {})) === Object.prototype; }`;
-    const [finding] = findings(before, { rule });
+    const [finding] = await tester.invalid({ code: before, errors: [{ messageId: 'reduceObject', line: 1, column: 116 }] });
     const after = applyFixes(before, finding.fixes).text;
     expect(after).toContain('acc[k] = { polluted: true }');
     expect(await run(before, 'run', [['__proto__']])).not.toEqual(await run(after, 'run', [['__proto__']]));
   });
 
-  it('offers the loop rewrite as a suggestion', () => {
-    const [finding] = findings(
-      `export function f(items: number[]) { let out: number[] = []; for (const x of items) { out = [...out, x]; } return out; }`,
-      { rule },
-    );
+  it('offers the loop rewrite as a suggestion', async () => {
+    const [finding] = await tester.invalid({
+      code: `export function f(items: number[]) { let out: number[] = []; for (const x of items) { out = [...out, x]; } return out; }`,
+      errors: [{ messageId: 'loopArray', line: 1, column: 87 }],
+    });
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     expect(finding.fixes[0].edits[0].newText).toBe('out.push(x)');
   });
 
-  it('suggests flatMap for concat in reduce', () => {
-    const [finding] = findings(
-      `export const f = (items: Array<{ c: number[] }>) => items.reduce((acc: number[], x) => acc.concat(x.c), []);`,
-      { rule },
-    );
+  it('suggests flatMap for concat in reduce', async () => {
+    const [finding] = await tester.invalid({
+      code: `export const f = (items: Array<{ c: number[] }>) => items.reduce((acc: number[], x) => acc.concat(x.c), []);`,
+      errors: [{ messageId: 'reduceConcat', line: 1, column: 88 }],
+    });
     expect(finding.fixes[0].safe).toBe(false);
     expect(finding.fixes[0].edits[0].newText).toBe('items.flatMap((x) => x.c)');
   });

@@ -3,10 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../../../src/analyzers/engine';
-import { applySafeFixes, findings, ruleNamed } from '../../helpers/analyze';
-import { expectSameBehaviour } from '../../helpers/behaviour';
+import { findings, ruleNamed } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'sync-io-in-async';
+const tester = ruleTester(rule);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-sync-io-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -26,20 +27,42 @@ export async function run(dir: string, name: string, body: string) {
   log.push(text.length);
   return { text, size, names };
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain('await fs.promises.mkdir(');
-    expect(after).toContain("(await fs.promises.stat(path.join(dir, 'out'))).size");
-    expect(after).not.toMatch(/Sync\(/);
-    await expectSameBehaviour(before, after, 'run', [
-      [dir, 'a.txt', 'hello'],
-      [dir, 'b.txt', ''],
-      [dir, 'ü.txt', 'x'.repeat(100_000)],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'blocking', line: 5, column: 3 },
+        { messageId: 'blocking', line: 6, column: 3 },
+        { messageId: 'blocking', line: 7, column: 16 },
+        { messageId: 'blocking', line: 8, column: 16 },
+        { messageId: 'blocking', line: 9, column: 17 },
+      ],
+      output: before
+        .replace('fs.mkdirSync(', 'await fs.promises.mkdir(')
+        .replace('fs.writeFileSync(', 'await fs.promises.writeFile(')
+        .replace('fs.readFileSync(', 'await fs.promises.readFile(')
+        .replace("fs.statSync(path.join(dir, 'out')).size", "(await fs.promises.stat(path.join(dir, 'out'))).size")
+        .replace('fs.readdirSync(dir).sort()', '(await fs.promises.readdir(dir)).sort()'),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [dir, 'a.txt', 'hello'],
+          [dir, 'b.txt', ''],
+          [dir, 'ü.txt', 'x'.repeat(100_000)],
+        ],
+      },
+    });
   });
 
-  it('a write and a read of the same path stay a suggestion that says why', () => {
+  it('a write and a read of the same path stay a suggestion that says why', async () => {
     const code = `import fs from 'node:fs';\nexport async function f(p: string, body: string) { fs.writeFileSync(p, body); return fs.readFileSync(p, 'utf8'); }`;
-    const fixes = findings(code, { rule }).flatMap((f) => f.fixes);
+    const found = await tester.invalid({
+      code,
+      errors: [
+        { messageId: 'blocking', line: 2, column: 52 },
+        { messageId: 'blocking', line: 2, column: 86 },
+      ],
+    });
+    const fixes = found.flatMap((f) => f.fixes);
     expect(fixes).toHaveLength(2);
     for (const fix of fixes) {
       expect(fix.safe).toBe(false);
@@ -58,14 +81,32 @@ export async function run(dir: string, flag: boolean) {
   const second = flag ? fs.readFileSync(path.join(dir, 'arg.txt'), 'utf8') : 'none';
   return \`\${out.join()}|\${second}|\${fs.readdirSync(dir).includes('arg.txt')}\`;
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain("out.push((await fs.promises.readFile(path.join(dir, 'arg.txt'), 'utf8')));");
-    expect(after).toContain("${(await fs.promises.readdir(dir)).includes('arg.txt')}");
-    await expectSameBehaviour(before, after, 'run', [
-      [dir, true],
-      [dir, false],
-      [path.join(dir, 'missing-dir'), true],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'blocking', line: 6, column: 12 },
+        { messageId: 'blocking', line: 7, column: 25 },
+        { messageId: 'blocking', line: 8, column: 37 },
+      ],
+      output: before
+        .replace(
+          "out.push(fs.readFileSync(path.join(dir, 'arg.txt'), 'utf8'));",
+          "out.push((await fs.promises.readFile(path.join(dir, 'arg.txt'), 'utf8')));",
+        )
+        .replace(
+          "flag ? fs.readFileSync(path.join(dir, 'arg.txt'), 'utf8') :",
+          "flag ? (await fs.promises.readFile(path.join(dir, 'arg.txt'), 'utf8')) :",
+        )
+        .replace("${fs.readdirSync(dir).includes('arg.txt')}", "${(await fs.promises.readdir(dir)).includes('arg.txt')}"),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [dir, true],
+          [dir, false],
+          [path.join(dir, 'missing-dir'), true],
+        ],
+      },
+    });
   });
 
   it('keeps the error a missing file throws', async () => {
@@ -78,8 +119,12 @@ export async function run(file: string) {
     return 'failed: ' + (error as NodeJS.ErrnoException).code;
   }
 }`;
-    const after = applySafeFixes(before, rule);
-    await expectSameBehaviour(before, after, 'run', [[path.join(dir, 'missing.txt')], [dir]]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'blocking', line: 5, column: 12 }],
+      output: before.replace("return fs.readFileSync(file, 'utf8');", "return await fs.promises.readFile(file, 'utf8');"),
+      sameBehaviour: { entry: 'run', inputs: [[path.join(dir, 'missing.txt')], [dir]] },
+    });
   });
 });
 
@@ -95,15 +140,32 @@ export async function run(dir: string, name: string, body: string) {
   return readFileSync(path.join(dir, 'fixture.txt'), 'utf8').toUpperCase();
 }`;
     fs.writeFileSync(path.join(dir, 'fixture.txt'), 'fixture text');
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain("import { readFile } from 'node:fs/promises';");
-    expect(after).toContain("import { writeFile } from 'node:fs/promises';");
-    expect(after).toContain("(await readFile(path.join(dir, 'fixture.txt'), 'utf8')).toUpperCase()");
-    expect(after).not.toMatch(/Sync\(/);
-    await expectSameBehaviour(before, after, 'run', [
-      [dir, 'n.txt', 'hello'],
-      [dir, 'm.txt', ''],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'blocking', line: 5, column: 3 },
+        { messageId: 'blocking', line: 6, column: 3 },
+        { messageId: 'blocking', line: 8, column: 10 },
+      ],
+      output: before
+        .replace(
+          "import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';",
+          "import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';\nimport { readFile } from 'node:fs/promises';\nimport { writeFile } from 'node:fs/promises';\nimport { mkdir } from 'node:fs/promises';",
+        )
+        .replace('mkdirSync(path', 'await mkdir(path')
+        .replace('writeFileSync(path', 'await writeFile(path')
+        .replace(
+          "readFileSync(path.join(dir, 'fixture.txt'), 'utf8').toUpperCase()",
+          "(await readFile(path.join(dir, 'fixture.txt'), 'utf8')).toUpperCase()",
+        ),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [dir, 'n.txt', 'hello'],
+          [dir, 'm.txt', ''],
+        ],
+      },
+    });
   });
 
   it("CommonJS destructuring: adds `const { stat } = require('fs/promises')`", async () => {
@@ -117,109 +179,158 @@ exports.run = async function run(file) {
     return 'failed: ' + error.code;
   }
 };`;
-    const after = applySafeFixes(before, rule, 'src/size.js');
-    expect(after).toContain("const { stat } = require('fs/promises');");
-    expect(after).toContain('(await stat(path.resolve(file))).isDirectory()');
-    await expectSameBehaviour(before, after, 'run', [[dir], [path.join(dir, 'missing')]]);
+    await tester.invalid({
+      code: before,
+      filename: 'src/size.js',
+      errors: [{ messageId: 'blocking', line: 6, column: 12 }],
+      output: before
+        .replace("const { statSync } = require('fs');", "const { statSync } = require('fs');\nconst { stat } = require('fs/promises');")
+        .replace('statSync(path.resolve(file)).isDirectory()', '(await stat(path.resolve(file))).isDirectory()'),
+      sameBehaviour: { entry: 'run', inputs: [[dir], [path.join(dir, 'missing')]] },
+    });
   });
 
-  it('an existing fs/promises import or a `promises` binding is used, not added again', () => {
-    const fromPromises = applySafeFixes(
-      `import { readFileSync } from 'fs';\nimport { readFile as read } from 'fs/promises';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
-      rule,
-    );
-    expect(fromPromises).toContain("return await read(p, 'utf8');");
-    const fromBinding = applySafeFixes(
-      `import { readFileSync, promises as fsp } from 'fs';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
-      rule,
-    );
-    expect(fromBinding).toContain("return await fsp.readFile(p, 'utf8');");
+  it('an existing fs/promises import or a `promises` binding is used, not added again', async () => {
+    await tester.invalid({
+      code: `import { readFileSync } from 'fs';\nimport { readFile as read } from 'fs/promises';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
+      errors: [{ messageId: 'blocking', line: 3, column: 45 }],
+      output: `import { readFileSync } from 'fs';\nimport { readFile as read } from 'fs/promises';\nexport async function f(p: string) { return await read(p, 'utf8'); }`,
+    });
+    await tester.invalid({
+      code: `import { readFileSync, promises as fsp } from 'fs';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
+      errors: [{ messageId: 'blocking', line: 2, column: 45 }],
+      output: `import { readFileSync, promises as fsp } from 'fs';\nexport async function f(p: string) { return await fsp.readFile(p, 'utf8'); }`,
+    });
   });
 });
 
 describe('sync-io-in-async offers no safe fix where the promise form differs', () => {
   it.each([
-    ['a file descriptor argument', `import fs from 'fs';\nexport async function f(fd: number) { return fs.readFileSync(fd); }`],
+    [
+      'a file descriptor argument',
+      `import fs from 'fs';\nexport async function f(fd: number) { return fs.readFileSync(fd); }`,
+      [{ messageId: 'blocking', line: 2, column: 46 }],
+    ],
     [
       'statSync with throwIfNoEntry',
       `import fs from 'fs';\nexport async function f(p: string) { return fs.statSync(p, { throwIfNoEntry: false }); }`,
+      [{ messageId: 'blocking', line: 2, column: 45 }],
     ],
-    ['existsSync (no promise twin)', `import fs from 'fs';\nexport async function f(p: string) { return fs.existsSync(p); }`],
     [
       'a nested non-async callback',
       `import fs from 'fs';\nexport async function f(ps: string[]) { return ps.map((p) => fs.readFileSync(p, 'utf8')); }`,
+      [{ messageId: 'blocking', line: 2, column: 62 }],
     ],
     [
       'a named import whose twin name is taken',
       `import { readFileSync } from 'fs';\nimport { readFile } from './files';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
+      [{ messageId: 'blocking', line: 3, column: 45 }],
     ],
     [
       'a default parameter value (await is not allowed there)',
       `import fs from 'fs';\nexport async function f(p: string, text = fs.readFileSync('default.txt', 'utf8')) { return text + p; }`,
+      [{ messageId: 'blocking', line: 2, column: 43 }],
     ],
-    ['graceful-fs', `import gfs from 'graceful-fs';\nexport async function f(p: string) { return gfs.readFileSync(p, 'utf8'); }`],
-  ])('%s', (_name, code) => {
-    const safe = findings(code, { rule })
-      .flatMap((f) => f.fixes)
-      .filter((fix) => fix.safe);
-    expect(safe).toEqual([]);
+    [
+      'graceful-fs',
+      `import gfs from 'graceful-fs';\nexport async function f(p: string) { return gfs.readFileSync(p, 'utf8'); }`,
+      [{ messageId: 'blocking', line: 2, column: 45 }],
+    ],
+  ])('%s', async (_name, code, errors) => {
+    // Without an `output`, the tester asserts that no fix is safe.
+    await tester.invalid({ code, errors });
   });
 
-  it('still reports the call in a synchronous callback (it runs inside the async function)', () => {
+  it('existsSync (no promise twin): not even reported outside a request handler', () => {
+    tester.valid(`import fs from 'fs';\nexport async function f(p: string) { return fs.existsSync(p); }`);
+  });
+
+  it('still reports the call in a synchronous callback (it runs inside the async function)', async () => {
     const code = `import fs from 'fs';\nexport async function f(ps: string[]) { return ps.map((p) => fs.readFileSync(p, 'utf8')); }`;
-    expect(findings(code, { rule })).toHaveLength(1);
+    await tester.invalid({ code, errors: [{ messageId: 'blocking', line: 2, column: 62 }] });
   });
 });
 
 describe('sync-io-in-async sees who runs the function, however it is handed over', () => {
   // The contexts themselves are run before and after in test/reliability/safe-fixes.test.ts.
-  const fixOf = (code: string) => findings(code, { rule }).flatMap((f) => f.fixes);
   it.each([
     [
       'an arrow that calls it before its own first await',
       `import fs from 'fs';\nasync function save(p: string) { fs.writeFileSync(p, '{}'); }\nprocess.on('exit', async () => { await save('state.json'); });`,
+      [{ messageId: 'blocking', line: 2, column: 34 }],
     ],
     [
       'a listener that a request path also awaits',
       `import fs from 'fs';\nasync function save() { fs.writeFileSync('state.json', '{}'); }\nprocess.on('exit', save);\nexport async function update() { await save(); }`,
+      [{ messageId: 'blocking', line: 2, column: 25 }],
     ],
-  ])("no fix in an 'exit' or 'beforeExit' listener: %s", (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
-    expect(fixOf(code)).toEqual([]);
+  ])("no fix in an 'exit' or 'beforeExit' listener: %s", async (_name, code, errors) => {
+    const [finding] = await tester.invalid({ code, errors });
+    expect(finding.fixes).toEqual([]);
   });
 
   it.each([
-    ['SIGINT', `process.on('SIGINT', async () => { fs.writeFileSync('state.json', '{}'); process.exit(130); });`],
-    ['a timer', `setTimeout(async () => { fs.writeFileSync('state.json', '{}'); }, 10);`],
-    ['an async executor', `new Promise(async (resolve) => { fs.writeFileSync('state.json', '{}'); resolve(1); });`],
+    [
+      'SIGINT',
+      `process.on('SIGINT', async () => { fs.writeFileSync('state.json', '{}'); process.exit(130); });`,
+      [{ messageId: 'blocking', line: 2, column: 36 }],
+    ],
+    ['a timer', `setTimeout(async () => { fs.writeFileSync('state.json', '{}'); }, 10);`, [{ messageId: 'blocking', line: 2, column: 26 }]],
+    [
+      'an async executor',
+      `new Promise(async (resolve) => { fs.writeFileSync('state.json', '{}'); resolve(1); });`,
+      [{ messageId: 'blocking', line: 2, column: 34 }],
+    ],
     [
       'a .catch chain dropped',
       `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport function go() { save().catch(console.error); }`,
+      [{ messageId: 'blocking', line: 2, column: 25 }],
     ],
-    ['an async function started in place', `export function go() { void (async () => { fs.writeFileSync('state.json', '{}'); })(); }`],
-  ])('a suggestion, not a safe fix: %s', (_name, body) => {
-    const fixes = fixOf(`import fs from 'fs';\n${body}`);
-    expect(fixes).toHaveLength(1);
-    expect(fixes[0].safe).toBe(false);
+    [
+      'an async function started in place',
+      `export function go() { void (async () => { fs.writeFileSync('state.json', '{}'); })(); }`,
+      [{ messageId: 'blocking', line: 2, column: 44 }],
+    ],
+  ])('a suggestion, not a safe fix: %s', async (_name, body, errors) => {
+    const [finding] = await tester.invalid({ code: `import fs from 'fs';\n${body}`, errors });
+    expect(finding.fixes).toHaveLength(1);
+    expect(finding.fixes[0].safe).toBe(false);
   });
 
   it.each([
-    ['awaited', `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport async function go() { await save(); }`],
-    ['returned', `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport function go() { return save(); }`],
+    [
+      'awaited',
+      `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport async function go() { await save(); }`,
+      [{ messageId: 'blocking', line: 2, column: 25 }],
+    ],
+    [
+      'returned',
+      `async function save() { fs.writeFileSync('state.json', '{}'); }\nexport function go() { return save(); }`,
+      [{ messageId: 'blocking', line: 2, column: 25 }],
+    ],
     [
       'awaited through Promise.all',
       `async function save(p: string) { fs.writeFileSync(p, '{}'); }\nexport async function go(ps: string[]) { await Promise.all(ps.map((p) => save(p))); }`,
+      [{ messageId: 'blocking', line: 2, column: 34 }],
     ],
-    ['a route handler', `app.post('/state', async (req, res) => { fs.writeFileSync('state.json', '{}'); res.end(); });`],
+    [
+      'a route handler',
+      `app.post('/state', async (req, res) => { fs.writeFileSync('state.json', '{}'); res.end(); });`,
+      [{ messageId: 'blocking', line: 2, column: 42 }],
+    ],
     [
       'a dropped call after an await that always runs',
       `async function save() { await Promise.resolve(); fs.writeFileSync('state.json', '{}'); }\nexport function go() { save(); }`,
+      [{ messageId: 'blocking', line: 2, column: 50 }],
     ],
-  ])('still safe: %s', (_name, body) => {
-    const fixes = findings(`import fs from 'fs';\n${body}`, { rule: body.startsWith('app.') ? 'sync-io-in-handler' : rule }).flatMap(
-      (f) => f.fixes,
-    );
-    expect(fixes.map((fix) => fix.safe)).toEqual([true]);
+  ])('still safe: %s', async (_name, body, errors) => {
+    const code = `import fs from 'fs';\n${body}`;
+    const [finding] = await (body.startsWith('app.') ? ruleTester('sync-io-in-handler') : tester).invalid({
+      code,
+      errors,
+      output: code.replace('fs.writeFileSync(', 'await fs.promises.writeFile('),
+    });
+    expect(finding.fixes.map((fix) => fix.safe)).toEqual([true]);
   });
 });
 
@@ -275,7 +386,8 @@ describe('sync-io-in-async weighs the context', () => {
       fs.writeFileSync(path.join(server, 'src', 'copy.ts'), code);
       const analyzer = new Analyzer({ rules: [ruleNamed(rule)] });
       expect(analyzer.analyzeFile(path.join(tool, 'src', 'copy.ts')).findings).toEqual([]);
-      expect(analyzer.analyzeFile(path.join(server, 'src', 'copy.ts')).findings).toHaveLength(1);
+      const reported = analyzer.analyzeFile(path.join(server, 'src', 'copy.ts')).findings;
+      expect(reported.map((f) => [f.messageId, f.range.start.line, f.range.start.column])).toEqual([['blocking', 2, 49]]);
     } finally {
       fs.rmSync(tool, { recursive: true, force: true });
       fs.rmSync(server, { recursive: true, force: true });
@@ -313,13 +425,15 @@ describe('sync-io-in-async and the listeners that run when the process ends', ()
     [
       'an exit listener of another emitter',
       `import fs from 'node:fs';\nexport function watch(child: NodeJS.EventEmitter) { child.on('exit', async () => { fs.writeFileSync('state.json', '{}'); }); }`,
+      [{ messageId: 'blocking', line: 2, column: 84 }],
     ],
     [
       'a SIGTERM listener (the server still runs while it blocks)',
       `import fs from 'node:fs';\nprocess.on('SIGTERM', async () => { fs.writeFileSync('state.json', '{}'); });`,
+      [{ messageId: 'blocking', line: 2, column: 37 }],
     ],
-  ])('still reports: %s', (_name, code) => {
-    expect(findings(code, { rule }).map((finding) => finding.rule)).toEqual([rule]);
+  ])('still reports: %s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 });
 
@@ -333,8 +447,11 @@ export async function run(file: string) {
   log.push(text.length);
   return text.toUpperCase();
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain("const text = await fs.promises.readFile(file, 'utf8');");
-    await expectSameBehaviour(before, after, 'run', [[path.join(dir, 'awaited.txt')], [path.join(dir, 'missing.txt')]]);
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'blocking', line: 4, column: 22 }],
+      output: before.replace("await fs.readFileSync(file, 'utf8')", "await fs.promises.readFile(file, 'utf8')"),
+      sameBehaviour: { entry: 'run', inputs: [[path.join(dir, 'awaited.txt')], [path.join(dir, 'missing.txt')]] },
+    });
   });
 });

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'sync-io-in-callback';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const tester = ruleTester(rule);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('sync-io-in-callback reports', () => {
-  it('names the listener and the alternative', () => {
-    expect(messages(`import fs from 'node:fs';\nstream.on('data', (chunk) => fs.appendFileSync('audit.log', chunk));`)).toEqual([
+  it('names the listener and the alternative', async () => {
+    const code = `import fs from 'node:fs';\nstream.on('data', (chunk) => fs.appendFileSync('audit.log', chunk));`;
+    await tester.invalid({ code, errors: [{ messageId: 'blocking', line: 2, column: 30 }] });
+    expect(messages(code)).toEqual([
       "fs.appendFileSync blocks the event loop in the 'data' listener: it runs every time the event fires, and everything else waits for it. Use await fs.promises.appendFile(…) (an async listener must catch its own errors).",
     ]);
   });
@@ -15,21 +19,25 @@ describe('sync-io-in-callback reports', () => {
     [
       'a connection listener',
       `import zlib from 'node:zlib';\nserver.on('connection', (socket) => { socket.write(zlib.gzipSync('hello')); });`,
+      [{ messageId: 'blocking', line: 2, column: 52 }],
     ],
     [
       'addEventListener on a worker port',
       `import { execFileSync } from 'node:child_process';\nport.addEventListener('message', (event) => { execFileSync('notify', [event.data]); });`,
+      [{ messageId: 'blocking', line: 2, column: 47 }],
     ],
     [
       'inside a synchronous iteration callback of the listener',
       `import fs from 'node:fs';\nqueue.on('job', (job) => { job.files.forEach((f) => fs.unlinkSync(f)); });`,
+      [{ messageId: 'blocking', line: 2, column: 53 }],
     ],
     [
       'a setInterval callback',
       `import crypto from 'node:crypto';\nsetInterval(() => { key = crypto.scryptSync(secret, 'salt', 64); }, 60_000);`,
+      [{ messageId: 'blocking', line: 2, column: 27 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(messages(code)).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 });
 

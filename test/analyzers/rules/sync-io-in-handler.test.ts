@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applySafeFixes, findings, ruleNamed } from '../../helpers/analyze';
-import { expectSameBehaviour } from '../../helpers/behaviour';
+import { findings, ruleNamed, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'sync-io-in-handler';
+const tester = ruleTester(rule);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-sync-io-handler-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -35,15 +36,31 @@ export async function run(dir: string, name: string) {
 }`;
     fs.writeFileSync(path.join(dir, 'a.txt'), 'hello');
     fs.writeFileSync(path.join(dir, 'big.txt'), 'x'.repeat(200_000));
-    const after = applySafeFixes(before, rule);
-    expect(after).toContain("const text = await fs.promises.readFile(path.join(req.params.dir, req.params.name), 'utf8');");
-    expect(after).toContain('(await fs.promises.stat(path.join(req.params.dir, req.params.name))).size');
-    await expectSameBehaviour(before, after, 'run', [
-      [dir, 'a.txt'],
-      [dir, 'big.txt'],
-      [dir, 'missing.txt'],
-      [dir, ''],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'blocking', line: 7, column: 18 },
+        { messageId: 'blocking', line: 8, column: 18 },
+      ],
+      output: before
+        .replace(
+          'fs.readFileSync(path.join(req.params.dir, req.params.name), ',
+          'await fs.promises.readFile(path.join(req.params.dir, req.params.name), ',
+        )
+        .replace(
+          'fs.statSync(path.join(req.params.dir, req.params.name)).size',
+          '(await fs.promises.stat(path.join(req.params.dir, req.params.name))).size',
+        ),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [dir, 'a.txt'],
+          [dir, 'big.txt'],
+          [dir, 'missing.txt'],
+          [dir, ''],
+        ],
+      },
+    });
   });
 
   it('Koa-style middleware registered with app.use: mkdirSync / writeFileSync / readdirSync', async () => {
@@ -66,54 +83,74 @@ export async function run(dir: string, name: string, body: string) {
   for (const fn of middleware) await fn(ctx, async () => { log.push(['next', ctx.files.length]); });
   return ctx.files;
 }`;
-    const after = applySafeFixes(before, rule);
-    expect(after).not.toMatch(/Sync\(/);
-    await expectSameBehaviour(before, after, 'run', [
-      [path.join(dir, 'koa'), 'one.txt', 'a'],
-      [path.join(dir, 'koa'), 'two.txt', ''],
-      [path.join(dir, 'koa'), 'ü.txt', 'z'.repeat(50_000)],
-    ]);
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'blocking', line: 9, column: 3 },
+        { messageId: 'blocking', line: 10, column: 3 },
+        { messageId: 'blocking', line: 11, column: 15 },
+      ],
+      output: before
+        .replace('fs.mkdirSync(', 'await fs.promises.mkdir(')
+        .replace('fs.writeFileSync(', 'await fs.promises.writeFile(')
+        .replace('fs.readdirSync(path.resolve(ctx.dir)).sort()', '(await fs.promises.readdir(path.resolve(ctx.dir))).sort()'),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [path.join(dir, 'koa'), 'one.txt', 'a'],
+          [path.join(dir, 'koa'), 'two.txt', ''],
+          [path.join(dir, 'koa'), 'ü.txt', 'z'.repeat(50_000)],
+        ],
+      },
+    });
   });
 });
 
 describe('sync-io-in-handler without a safe fix', () => {
-  it('a synchronous Express handler gets the "make it async" message and no fix', () => {
+  it('a synchronous Express handler gets the "make it async" message and no fix', async () => {
     const code = `import fs from 'fs';\napp.get('/a', (req, res) => { res.send(fs.readFileSync('a.txt')); });`;
-    const [finding] = findings(code, { rule });
-    expect(finding.message).toContain('Make the handler async');
-    expect(finding.message).toContain('next(err)');
+    const [finding] = await tester.invalid({ code, errors: [{ messageId: 'blockingSyncHandler', line: 2, column: 40 }] });
+    expect(shownText(finding)).toContain('Make the handler async');
+    expect(shownText(finding)).toContain('next(err)');
     expect(finding.fixes).toEqual([]);
   });
 
-  it('a synchronous Nest handler: no Express note', () => {
+  it('a synchronous Nest handler: no Express note', async () => {
     const code = `import fs from 'fs';\n@Controller() class A { @Get() f() { return fs.readFileSync('a.txt'); } }`;
-    const [finding] = findings(code, { rule });
-    expect(finding.message).toContain('Make the handler async');
-    expect(finding.message).not.toContain('Express');
+    const [finding] = await tester.invalid({ code, errors: [{ messageId: 'blockingSyncHandler', line: 2, column: 45 }] });
+    expect(shownText(finding)).toContain('Make the handler async');
+    expect(shownText(finding)).not.toContain('Express');
   });
 
   it.each([
     [
       'a file descriptor',
       `import fs from 'fs';\napp.get('/a', async (req, res) => { const fd = req.fd; res.send(fs.readFileSync(fd)); });`,
+      [{ messageId: 'blocking', line: 2, column: 65 }],
     ],
     [
       'a named import whose twin name is taken',
       `import { readFileSync } from 'fs';\nconst readFile = 1;\napp.get('/a', async (req, res) => { res.send(readFileSync('a.txt')); });`,
+      [{ messageId: 'blocking', line: 3, column: 46 }],
     ],
     [
       'fs-extra (its promises twin depends on the version)',
       `import fse from 'fs-extra';\napp.get('/a', async (req, res) => { res.send(fse.readFileSync('a.txt')); });`,
+      [{ messageId: 'blocking', line: 2, column: 46 }],
     ],
     [
       'a timer callback inside an async handler',
       `import fs from 'fs';\napp.get('/a', async (req, res) => { setImmediate(() => fs.writeFileSync('a.log', 'x')); res.end(); });`,
+      [{ messageId: 'blocking', line: 2, column: 56 }],
     ],
-    ['execSync', `import cp from 'child_process';\napp.get('/a', async (req, res) => { res.send(cp.execSync('ls')); });`],
-  ])('%s is reported without a safe fix', (_name, code) => {
-    const found = findings(code, { rule });
-    expect(found).toHaveLength(1);
-    expect(found[0].fixes.filter((f) => f.safe)).toEqual([]);
+    [
+      'execSync',
+      `import cp from 'child_process';\napp.get('/a', async (req, res) => { res.send(cp.execSync('ls')); });`,
+      [{ messageId: 'blocking', line: 2, column: 46 }],
+    ],
+  ])('%s is reported without a safe fix', async (_name, code, errors) => {
+    // Without an `output`, the tester asserts that no fix is safe.
+    await tester.invalid({ code, errors });
   });
 });
 
@@ -123,29 +160,37 @@ describe('sync-io-in-handler reports', () => {
       'a Next.js pages/api default export',
       'pages/api/report.ts',
       `import fs from 'fs';\nexport default function handler(req, res) { res.json(JSON.parse(fs.readFileSync('data.json', 'utf8'))); }`,
+      [{ messageId: 'blockingSyncHandler', line: 2, column: 65 }],
     ],
     [
       'a named handler registered elsewhere',
       'src/routes.ts',
       `import fs from 'fs';\nfunction download(q, s) { s.send(fs.readFileSync('f')); }\nrouter.get('/download', download);`,
+      [{ messageId: 'blockingSyncHandler', line: 2, column: 34 }],
     ],
     [
       'a controller file: exports.x = (req, res) => …',
       'src/controllers/users.js',
       `const fs = require('fs');\nexports.avatar = (req, res) => res.send(fs.readFileSync('a.png'));`,
-    ],
-    [
-      'getServerSideProps',
-      'pages/posts/[id].tsx',
-      `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: fs.readFileSync('p.md', 'utf8') } }; }`,
+      [{ messageId: 'blockingSyncHandler', line: 2, column: 41 }],
     ],
     [
       'a lazily filled per-key cache still reads per new key',
       'src/a.ts',
       `import fs from 'fs';\nconst cache = new Map();\napp.get('/p/:n', (req, res) => { if (!cache.has(req.params.n)) cache.set(req.params.n, fs.readFileSync(req.params.n)); res.send(cache.get(req.params.n)); });`,
+      [{ messageId: 'blockingSyncHandler', line: 3, column: 88 }],
     ],
-  ])('%s', (_name, filename, code) => {
-    expect(findings(code, { rule, filename })).toHaveLength(1);
+  ])('%s', async (_name, filename, code, errors) => {
+    await tester.invalid({ code, filename, errors });
+  });
+
+  it('getServerSideProps', async () => {
+    await tester.invalid({
+      filename: 'pages/posts/[id].tsx',
+      code: `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: fs.readFileSync('p.md', 'utf8') } }; }`,
+      errors: [{ messageId: 'blocking', line: 2, column: 68 }],
+      output: `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: (await fs.promises.readFile('p.md', 'utf8')) } }; }`,
+    });
   });
 });
 
@@ -200,9 +245,9 @@ describe('sync-io-in-handler and sync-io-in-async never report the same call', (
   it('one finding for a blocking call in an async handler, from the handler rule', () => {
     const code = `import fs from 'fs';\napp.get('/a', async (req, res) => { res.send(fs.readFileSync('a.txt')); });\nexport async function job() { return fs.readFileSync('b.txt'); }`;
     const found = findings(code, { rules: [ruleNamed('sync-io-in-async'), ruleNamed(rule)] });
-    expect(found.map((f) => [f.rule, f.range.start.line])).toEqual([
-      [rule, 2],
-      ['sync-io-in-async', 3],
+    expect(found.map((f) => [f.rule, f.messageId, f.range.start.line, f.range.start.column])).toEqual([
+      [rule, 'blocking', 2, 46],
+      ['sync-io-in-async', 'blocking', 3, 38],
     ]);
   });
 

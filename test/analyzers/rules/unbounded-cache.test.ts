@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findings } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'unbounded-cache';
+const tester = ruleTester(rule);
 const express = `import express from 'express';\nconst app = express();\n`;
 
 describe('unbounded-cache reports', () => {
@@ -9,17 +11,20 @@ describe('unbounded-cache reports', () => {
     [
       'a Map filled per request parameter',
       `${express}const cache = new Map<string, unknown>();\napp.get('/u/:id', async (req, res) => { if (!cache.has(req.params.id)) cache.set(req.params.id, await fetch('/x/' + req.params.id)); res.json(cache.get(req.params.id)); });`,
+      [{ messageId: 'grows', line: 4, column: 72 }],
     ],
     [
       'an object keyed by a query value through a local',
       `${express}const compiled: Record<string, RegExp> = {};\napp.get('/s', (req, res) => { const q = String(req.query.q); const re = compiled[q] ?? (compiled[q] = new RegExp(q)); res.json(re.test('a')); });`,
+      [{ messageId: 'grows', line: 4, column: 89 }],
     ],
     [
       'a Set of seen values from a destructured body',
       `${express}const seen = new Set<string>();\napp.post('/e', (req, res) => { const { email } = req.body; if (seen.has(email)) return res.end(); seen.add(email); res.end(); });`,
+      [{ messageId: 'grows', line: 4, column: 99 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 });
 

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, shownText } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'unbounded-promise-all';
-const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map((f) => f.message);
+const tester = ruleTester(rule);
+const messages = (code: string, filename?: string): string[] => findings(code, { rule, filename }).map(shownText);
 
 describe('unbounded-promise-all', () => {
-  it('names what is started per item and the limit to add', () => {
-    expect(
-      messages(
-        `import fs from 'node:fs';\nexport function f(files: string[]) { return Promise.all(files.map((file) => fs.promises.readFile(file))); }`,
-      ),
-    ).toEqual([
-      'Promise.all starts a file (fs.promises.readFile) for every item of `files` at once, with no limit: a long list exhausts file descriptors (EMFILE) or processes and memory. Cap concurrency with p-limit or p-map ({ concurrency: 16 })',
+  it('names what is started per item and the limit to add', async () => {
+    const code = `import fs from 'node:fs';\nexport function f(files: string[]) { return Promise.all(files.map((file) => fs.promises.readFile(file))); }`;
+    await tester.invalid({ code, errors: [{ messageId: 'unbounded', line: 2, column: 45 }] });
+    expect(messages(code)).toEqual([
+      'Promise.all starts a file (fs.promises.readFile) for every item of `files` at once, with no limit: a long list exhausts file descriptors (EMFILE) or processes and memory. Cap concurrency with p-limit or p-map ({ concurrency: 16 }).',
     ]);
   });
 
@@ -19,21 +19,25 @@ describe('unbounded-promise-all', () => {
     [
       'fs-extra',
       `import fse from 'fs-extra';\nexport function f(files: string[]) { return Promise.all(files.map((f) => fse.readJson(f))); }`,
+      [{ messageId: 'unbounded', line: 2, column: 45 }],
     ],
     [
       'a promisified fs function',
       `import { promisify } from 'node:util';\nimport fs from 'node:fs';\nconst readFileAsync = promisify(fs.readFile);\nexport function f(files: string[]) { return Promise.all(files.map((f) => readFileAsync(f))); }`,
+      [{ messageId: 'unbounded', line: 4, column: 45 }],
     ],
     [
       'execa',
       `import { execa } from 'execa';\nexport function f(dirs: string[]) { return Promise.all(dirs.map((cwd) => execa('git', ['pull'], { cwd }))); }`,
+      [{ messageId: 'unbounded', line: 2, column: 44 }],
     ],
     [
       'a filtered list',
       `import { readFile } from 'node:fs/promises';\nexport function f(files: string[]) { return Promise.all(files.filter((f) => f.endsWith('.json')).map((f) => readFile(f))); }`,
+      [{ messageId: 'unbounded', line: 2, column: 45 }],
     ],
-  ])('reports %s', (_name, code) => {
-    expect(messages(code)).toHaveLength(1);
+  ])('reports %s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 
   it.each([

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findings } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'uncleared-interval';
+const tester = ruleTester(rule);
 const express = `import express from 'express';\nconst app = express();\n`;
 
 describe('uncleared-interval reports', () => {
@@ -9,22 +11,32 @@ describe('uncleared-interval reports', () => {
     [
       'a discarded handle in an effect with dependencies',
       `import { useEffect } from 'react';\nexport function useTick(ms: number, cb: () => void) { useEffect(() => { setInterval(cb, ms); }, [ms, cb]); }`,
+      [{ messageId: 'discarded', line: 2, column: 73 }],
     ],
     [
       'a kept handle never cleared, in a request handler',
       `${express}app.get('/', (req, res) => { const t = setInterval(() => console.log(req.url), 1000); res.json({ t: String(t) }); });`,
+      [{ messageId: 'neverCleared', line: 3, column: 40 }],
     ],
-    ['a timer per instance, in a constructor', `export class Poller { n = 0; constructor() { setInterval(() => { this.n++; }, 1000); } }`],
+    [
+      'a timer per instance, in a constructor',
+      `export class Poller { n = 0; constructor() { setInterval(() => { this.n++; }, 1000); } }`,
+      [{ messageId: 'instance', line: 1, column: 46 }],
+    ],
     [
       'window.setInterval in a loop',
       `export function watchAll(ids: string[]) { for (const id of ids) window.setInterval(() => console.log(id), 1000); }`,
+      [{ messageId: 'discarded', line: 1, column: 65 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 
-  it('says the instance stays alive when the callback uses this', () => {
-    const [finding] = findings(`export class Poller { n = 0; constructor() { setInterval(() => { this.n++; }, 1000); } }`, { rule });
+  it('says the instance stays alive when the callback uses this', async () => {
+    const [finding] = await tester.invalid({
+      code: `export class Poller { n = 0; constructor() { setInterval(() => { this.n++; }, 1000); } }`,
+      errors: [{ messageId: 'instance', line: 1, column: 46 }],
+    });
     expect(finding.message).toContain('`this`');
   });
 });

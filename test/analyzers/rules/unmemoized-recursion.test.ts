@@ -1,25 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { findings } from '../../helpers/analyze';
+import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'unmemoized-recursion';
+const tester = ruleTester(rule);
 
 describe('unmemoized-recursion reports', () => {
   it.each([
-    ['fib', `export function fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }`],
+    [
+      'fib',
+      `export function fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }`,
+      [{ messageId: 'overlapping', line: 1, column: 17 }],
+    ],
     [
       'a const arrow on a grid',
       `export const paths = (r: number, c: number): number => (r === 0 || c === 0 ? 1 : paths(r - 1, c) + paths(r, c - 1));`,
+      [{ messageId: 'overlapping', line: 1, column: 14 }],
     ],
     [
       'a function expression with its own name',
       `export const f = function count(n: number): number { if (n <= 1) return 1; const a = count(n - 1); const b = count(n - 3); return a + b; };`,
+      [{ messageId: 'overlapping', line: 1, column: 27 }],
     ],
     [
       'edit distance by indexes',
       `export function d(a: string, b: string, i = 0, j = 0): number { if (i === a.length || j === b.length) return 0; return Math.min(d(a, b, i + 1, j), d(a, b, i, j + 1)) + 1; }`,
+      [{ messageId: 'overlapping', line: 1, column: 17 }],
     ],
-  ])('%s', (_name, code) => {
-    expect(findings(code, { rule })).toHaveLength(1);
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
   });
 });
 

@@ -16,7 +16,6 @@ import {
 import { iterationStatement, repeatedBy, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 /** Functions that list an object's keys or entries in a fresh array. */
 const KEY_LISTERS: ReadonlySet<string> = new Set(['keys', 'values', 'entries', 'getOwnPropertyNames']);
@@ -26,7 +25,8 @@ export default defineRule({
     id: 'invariant-in-loop',
     category: 'caching',
     description:
-      'A `new RegExp(…)`, `new Intl.*(…)`, `JSON.parse(…)` or `Object.keys(…).sort()` with the same arguments on every pass of a loop, iteration callback or sort comparator.',
+      'A `new RegExp(…)`, `new Intl.*(…)`, `JSON.parse(…)` or `Object.keys(…).sort()` with unchanged arguments on ' +
+      'every pass of a loop or sort comparator.',
     why:
       'Building a regular expression compiles the pattern; building an Intl formatter resolves the locale and loads its ' +
       'data (tens of microseconds each, against well under a microsecond to reuse one); JSON.parse re-reads the whole ' +
@@ -35,19 +35,41 @@ export default defineRule({
       'most of its time building formatters. A sort comparator counts as a loop: it runs about n·log₂ n times.',
     howToFix:
       'Create the object once before the loop (`const price = new Intl.NumberFormat("en-US", { style: "currency", ' +
-      'currency: "USD" })`) and use it inside. Regular-expression literals (`/x/`) are already compiled once by the engine ' +
-      'and are not reported; neither are patterns built from the loop variable, `g`/`y` regexps (their `lastIndex` is ' +
-      'state), nor JSON.parse of each item or of text whose parsed result is changed or kept. Hoisting is a safe fix only ' +
-      'for constant arguments that construct without error; otherwise (an argument read from a parameter or a getter, a ' +
-      'date formatter without a `timeZone` in a loop that sets `process.env.TZ`) it is a suggestion.',
+      'currency: "USD" })`) and use it inside. Hoisting is a safe fix only for constant arguments that construct ' +
+      'without error; otherwise (an argument read from a parameter or a getter, a date formatter without a `timeZone` ' +
+      'in a loop that sets `process.env.TZ`) it is a suggestion.',
+    notReported: [
+      'Regular-expression literals (`/x/`): the engine already compiles them once',
+      'Patterns built from the loop variable',
+      '`g`/`y` regexps (their `lastIndex` is state)',
+      '`JSON.parse` of each item, or of text whose parsed result is changed or kept',
+    ],
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
+    fixForm: 'hoist',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.', 'JSON.parse', '.sort(', '.toSorted('] },
     messages: {
-      regexp: '`{{code}}` compiles the same pattern on every {{loop}}. Build the RegExp once before the loop and reuse it.',
-      intl: '`new Intl.{{ctor}}(…)` is built again with the same arguments on every {{loop}}: resolving the locale and loading its data costs far more than using the object. Create it once before the loop.',
-      json: '`JSON.parse({{text}})` parses the same text on every {{loop}}. Parse it once before the loop (the result is only read here).',
-      keys: '`{{code}}` lists and sorts the keys of the same object on every {{loop}}: O(k·log k) work per pass for an unchanged answer. Compute the sorted list once before the loop.',
+      regexp: {
+        message: '`{{code}}` compiles the same pattern on every {{loop}}.',
+        note: 'Build the RegExp once before the loop and reuse it.',
+      },
+      intl: {
+        message:
+          '`new Intl.{{ctor}}(…)` is built again with the same arguments on every {{loop}}: resolving the locale and ' +
+          'loading its data costs far more than using the object.',
+        note: 'Create it once before the loop.',
+      },
+      json: {
+        message: '`JSON.parse({{text}})` parses the same text on every {{loop}}.',
+        note: 'Parse it once before the loop (the result is only read here).',
+      },
+      keys: {
+        message:
+          '`{{code}}` lists and sorts the keys of the same object on every {{loop}}: O(k·log k) work per pass for an ' +
+          'unchanged answer.',
+        note: 'Compute the sorted list once before the loop.',
+      },
     },
     examples: {
       invalid: [
@@ -55,6 +77,7 @@ export default defineRule({
           code: `export function prices(amounts: number[]) {
   return amounts.map((amount) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(amount));
 }`,
+          errors: [{ messageId: 'intl', line: 2, column: 34 }],
           output: `export function prices(amounts: number[]) {
   const numberFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
   return amounts.map((amount) => numberFormat.format(amount));
@@ -69,6 +92,7 @@ export default defineRule({
   }
   return count;
 }`,
+          errors: [{ messageId: 'regexp', line: 4, column: 21 }],
           output: `export function countMatches(lines: string[]) {
   let count = 0;
   const pattern = new RegExp('^\\\\s*(error|fatal):', 'i');
@@ -84,16 +108,19 @@ export default defineRule({
 export function highlight(rows: string[], term: string) {
   return rows.map((row) => row.replace(new RegExp(term, 'i'), (m) => '<b>' + m + '</b>'));
 }`,
+          errors: [{ messageId: 'regexp', line: 4, column: 40 }],
         },
         {
           code: `export function byName(names: string[], locale: string) {
   return [...names].sort((a, b) => new Intl.Collator(locale).compare(a, b));
 }`,
+          errors: [{ messageId: 'intl', line: 2, column: 36 }],
         },
         {
           code: `export function rows(records: Array<Record<string, unknown>>, schema: Record<string, string>) {
   return records.map((record) => Object.keys(schema).sort().map((key) => String(record[key])).join(','));
 }`,
+          errors: [{ messageId: 'keys', line: 2, column: 34 }],
         },
         {
           code: `const DEFAULTS = '{"retries":3,"timeout":1000}';
@@ -101,6 +128,7 @@ export function highlight(rows: string[], term: string) {
 export function configure(jobs: Array<{ name: string }>) {
   return jobs.map((job) => ({ name: job.name, timeout: JSON.parse(DEFAULTS).timeout }));
 }`,
+          errors: [{ messageId: 'json', line: 4, column: 56 }],
         },
       ],
       valid: [
@@ -162,16 +190,6 @@ export function compile(words: string[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (
-      !file.text.includes('RegExp') &&
-      !file.text.includes('Intl.') &&
-      !file.text.includes('JSON.parse') &&
-      !file.text.includes('.sort(') &&
-      !file.text.includes('.toSorted(')
-    )
-      return {};
 
     const handle = (construction: Construction): void => {
       const iterations = repeatedBy(construction.node);

@@ -5,7 +5,6 @@ import { scaleOf } from '../../facts/sizes';
 import { comparatorIteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 /** Methods that build a new string, array or object from their receiver: the allocating part of a key. */
 const DERIVING_METHODS: ReadonlySet<string> = new Set([
@@ -52,7 +51,8 @@ export default defineRule({
     id: 'key-in-comparator',
     category: 'caching',
     description:
-      'A sort comparator that derives the same costly key from both items on every comparison: `(a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())`, `new Date(a.at) - new Date(b.at)`.',
+      'A sort comparator that derives the same costly key from both items on every comparison, as in `(a, b) => ' +
+      'a.name.toLowerCase().localeCompare(…)`.',
     why:
       'A sort calls its comparator about n·log₂ n times — 130,000 times for 10,000 items — and each call here builds ' +
       "the key of both items again: a lower-cased copy of a string, a parsed Date, a split array. Every item's key is " +
@@ -62,21 +62,34 @@ export default defineRule({
       'Compute each key once, then sort by it: `items.map((item) => ({ item, key: item.name.toLowerCase() }))`, sort ' +
       'the pairs by `key`, and map back to `item` (or keep the keys in a Map looked up by the comparator). For ' +
       'case-insensitive ordering, an `Intl.Collator` with `sensitivity: "base"` compares without building lower-cased ' +
-      'copies. Comparators that only read properties, and sorts of short literal lists, are not reported.',
+      'copies.',
+    notReported: ['Comparators that only read properties', 'Sorts of short literal lists'],
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.sort(', '.toSorted('] },
     messages: {
-      key: "`{{key}}` is rebuilt for both items on every comparison: the comparator runs about n·log₂ n times, so each item's key is derived some 2·log₂ n times. Compute the keys once (map each item to `[key, item]`, sort the pairs, map back), or cache them in a Map.",
+      key: {
+        message:
+          '`{{key}}` is rebuilt for both items on every comparison: the comparator runs about n·log₂ n times, so each ' +
+          "item's key is derived some 2·log₂ n times.",
+        note: 'Compute the keys once (map each item to `[key, item]`, sort the pairs, map back), or cache them in a Map.',
+      },
     },
     examples: {
       invalid: [
-        `export function byName(users: Array<{ name: string }>) {
+        {
+          code: `export function byName(users: Array<{ name: string }>) {
   return users.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
 }`,
-        `export function oldestFirst(events: Array<{ at: string }>) {
+          errors: [{ messageId: 'key', line: 2, column: 31 }],
+        },
+        {
+          code: `export function oldestFirst(events: Array<{ at: string }>) {
   return [...events].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
 }`,
+          errors: [{ messageId: 'key', line: 2, column: 37 }],
+        },
       ],
       valid: [
         `// Only property reads: nothing to precompute.
@@ -99,9 +112,6 @@ export function letters() {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('.sort(') && !file.text.includes('.toSorted(')) return {};
     const check = (fn: ts.ArrowFunction | ts.FunctionExpression): void => {
       if (fn.parameters.length !== 2) return;
       const [first, second] = fn.parameters.map((p) => p.name);

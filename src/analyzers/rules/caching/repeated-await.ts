@@ -12,7 +12,6 @@ import {
 } from '../../facts/ast';
 import { isValueReference, resolve, type Declaration } from '../../facts/dataflow';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 /** Names of calls that only look something up: a second identical one should give the same answer. */
 const READ_NAME = /^(get|find|fetch|load|read|query|select|list|count|lookup|retrieve|search|exists|has|describe|stat|head)([A-Z_0-9]|$)/;
@@ -34,7 +33,8 @@ export default defineRule({
     id: 'repeated-await',
     category: 'caching',
     description:
-      'The same read — an awaited call with the same arguments — made twice in one function with nothing in between that could change its answer.',
+      'The same read — an awaited call with the same arguments — made twice in one function with nothing in between ' +
+      'that could change its answer.',
     why:
       'Every awaited lookup is a round trip: a query, a request, a file read. Asking the same question twice in one ' +
       'function, with nothing written in between, doubles the latency and the load on the database or service for an ' +
@@ -42,17 +42,24 @@ export default defineRule({
     howToFix:
       'Keep the first result in a variable and reuse it. If the second call is meant to see a change, make the write ' +
       'that causes it visible between the two (calls that write — save, update, delete, send… — already silence this ' +
-      'rule). Calls with different arguments, calls in different branches, and polling loops are not reported.',
+      'rule).',
+    notReported: ['Calls with different arguments', 'Calls in different branches', 'Polling loops'],
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['await'] },
     messages: {
-      repeated:
-        '`await {{call}}` repeats the identical call made at line {{line}} of this function, and nothing in between can change its answer: a second round trip for the same result. {{reuse}}',
+      repeated: {
+        message:
+          '`await {{call}}` repeats the identical call made at line {{line}} of this function, and nothing in between can ' +
+          'change its answer: a second round trip for the same result.',
+        note: '{{reuse}}',
+      },
     },
     examples: {
       invalid: [
-        `export async function profile(db: Db, id: string) {
+        {
+          code: `export async function profile(db: Db, id: string) {
   const user = await db.findUser(id);
   const posts = await db.listPosts(id);
   const again = await db.findUser(id);
@@ -63,6 +70,8 @@ interface Db {
   findUser(id: string): Promise<{ name: string; avatar: string }>;
   listPosts(id: string): Promise<string[]>;
 }`,
+          errors: [{ messageId: 'repeated', line: 4, column: 17 }],
+        },
       ],
       valid: [
         `// A write in between: reading again is deliberate.
@@ -94,9 +103,6 @@ export async function walk(db: { findNode(id: string): Promise<{ next: string }>
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('await')) return {};
     const byFunction = new Map<FunctionLike, Map<string, AwaitedCall>>();
     return {
       AwaitExpression(node) {

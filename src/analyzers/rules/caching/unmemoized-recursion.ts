@@ -3,7 +3,6 @@ import { defineRule } from '../../rule';
 import { calleeName, enclosingFunction, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from '../../facts/ast';
 import { lookup, resolve } from '../../facts/dataflow';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -15,7 +14,8 @@ export default defineRule({
     id: 'unmemoized-recursion',
     category: 'caching',
     description:
-      'A recursive function that calls itself two or more times per call on overlapping sub-problems (`fib(n - 1) + fib(n - 2)`, `paths(r - 1, c) + paths(r, c - 1)`) without remembering results.',
+      'A recursive function that calls itself two or more times per call on overlapping sub-problems (`fib(n - 1) + ' +
+      'fib(n - 2)`) without remembering results.',
     why:
       'When each call makes two or more recursive calls whose arguments step down by small amounts, the same ' +
       'sub-problems are solved again and again: `fib(40)` makes over 300 million calls to compute 40 distinct values. ' +
@@ -23,31 +23,49 @@ export default defineRule({
       'several arguments).',
     howToFix:
       'Memoize: keep a Map from the arguments to the result, check it first, store before returning — or compute ' +
-      'bottom-up in a loop over the sub-problems. Recursions that split their input (tree walks over `node.left` and ' +
-      '`node.right`, divide and conquer on `lo..mid` and `mid..hi`), a single recursive call per call, and functions ' +
-      'that already consult a cache are not reported.',
+      'bottom-up in a loop over the sub-problems.',
+    notReported: [
+      'Recursions that split their input (tree walks over `node.left` and `node.right`, divide and conquer on ' +
+        '`lo..mid` and `mid..hi`)',
+      'A single recursive call per call',
+      'Functions that already consult a cache',
+    ],
     impact: 'high',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
-      overlapping:
-        '`{{name}}` calls itself {{count}} times per call with overlapping arguments ({{calls}}): the same sub-problems are solved over and over — exponential time. Memoize it (a Map from arguments to result) or compute it bottom-up.',
+      overlapping: {
+        message:
+          '`{{name}}` calls itself {{count}} times per call with overlapping arguments ({{calls}}): the same sub-problems ' +
+          'are solved over and over — exponential time.',
+        note: 'Memoize it (a Map from arguments to result) or compute it bottom-up.',
+      },
     },
     examples: {
       invalid: [
-        `export function fib(n: number): number {
+        {
+          code: `export function fib(n: number): number {
   return n < 2 ? n : fib(n - 1) + fib(n - 2);
 }`,
-        `export const paths = (rows: number, cols: number): number => {
+          errors: [{ messageId: 'overlapping', line: 1, column: 17 }],
+        },
+        {
+          code: `export const paths = (rows: number, cols: number): number => {
   if (rows === 0 || cols === 0) return 1;
   return paths(rows - 1, cols) + paths(rows, cols - 1);
 };`,
-        `export function editDistance(a: string, b: string, i = 0, j = 0): number {
+          errors: [{ messageId: 'overlapping', line: 1, column: 14 }],
+        },
+        {
+          code: `export function editDistance(a: string, b: string, i = 0, j = 0): number {
   if (i === a.length) return b.length - j;
   if (j === b.length) return a.length - i;
   if (a[i] === b[j]) return editDistance(a, b, i + 1, j + 1);
   return 1 + Math.min(editDistance(a, b, i + 1, j), editDistance(a, b, i, j + 1), editDistance(a, b, i + 1, j + 1));
 }`,
+          errors: [{ messageId: 'overlapping', line: 1, column: 17 }],
+        },
       ],
       valid: [
         `// A tree walk: each call works on a different part of the input.
@@ -86,7 +104,6 @@ export function factorial(n: number): number {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     // Self-calls by function, gathered from the one walk (a call whose callee names its own enclosing function).
     const selfCallsOf = new Map<FunctionLike, ts.CallExpression[]>();
     const names = new Map<FunctionLike, ts.Identifier | null>();

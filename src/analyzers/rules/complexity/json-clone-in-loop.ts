@@ -4,7 +4,6 @@ import { calleeName, skipParens, skipParensUp } from '../../facts/ast';
 import { contains, lookup, references, resolve, useOf, type Declaration } from '../../facts/dataflow';
 import { isTinyIteration } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -13,7 +12,8 @@ export default defineRule({
     id: 'json-clone-in-loop',
     category: 'complexity',
     description:
-      'A deep copy (`JSON.parse(JSON.stringify(x))`, `structuredClone(x)`) taken on every pass of a loop of a value that keeps growing, or of an unchanged value whose copy is only read.',
+      'A deep copy (`JSON.parse(JSON.stringify(x))`, `structuredClone(x)`) on every pass of a loop, of a value that ' +
+      'keeps growing or whose copy is only read.',
     why:
       'A deep copy walks the whole value — the JSON round trip also serialises it to one big string and parses it ' +
       'back. Copying a state that grows with every pass (`state = JSON.parse(JSON.stringify(state))`) makes the loop ' +
@@ -21,16 +21,23 @@ export default defineRule({
       'is then only read does the full walk on every pass for nothing.',
     howToFix:
       'Copy once, before the loop, and mutate the copy; or copy only the part that changes. When the copy is only ' +
-      'read, read the original. Copying each item of the loop (a per-item copy is linear overall) and copying a ' +
-      'template that each pass then changes are not reported.',
+      'read, read the original.',
+    notReported: ['Copying each item of the loop (a per-item copy is linear overall)', 'Copying a template that each pass then changes'],
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['JSON.parse', 'structuredClone'] },
     messages: {
-      grows:
-        '`{{code}}` deep-copies all of `{{value}}` on every {{loop}} while `{{value}}` keeps growing: the k-th pass copies k items, O(n²) over the loop. Copy once before the loop and mutate the copy, or copy only the part that changes.',
-      readOnly:
-        '`{{code}}` deep-copies the same, unchanged `{{value}}` on every {{loop}}, and the copy is only read. Read `{{value}}` itself (or copy once before the loop).',
+      grows: {
+        message:
+          '`{{code}}` deep-copies all of `{{value}}` on every {{loop}} while `{{value}}` keeps growing: the k-th pass ' +
+          'copies k items, O(n²) over the loop.',
+        note: 'Copy once before the loop and mutate the copy, or copy only the part that changes.',
+      },
+      readOnly: {
+        message: '`{{code}}` deep-copies the same, unchanged `{{value}}` on every {{loop}}, and the copy is only read.',
+        note: 'Read `{{value}}` itself (or copy once before the loop).',
+      },
     },
     examples: {
       invalid: [
@@ -45,11 +52,13 @@ export default defineRule({
   }
   return snapshots;
 }`,
+          errors: [{ messageId: 'grows', line: 5, column: 13 }],
         },
         {
           code: `export function labels(items: string[], settings: { prefix: string }) {
   return items.map((item) => JSON.parse(JSON.stringify(settings)).prefix + item);
 }`,
+          errors: [{ messageId: 'readOnly', line: 2, column: 30 }],
         },
       ],
       valid: [
@@ -70,9 +79,6 @@ export function drafts(titles: string[], template: { title: string; tags: string
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('JSON.parse') && !file.text.includes('structuredClone')) return {};
     return {
       CallExpression(call) {
         const copied = clonedValue(call);

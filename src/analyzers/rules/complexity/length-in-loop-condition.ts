@@ -5,7 +5,6 @@ import { camelName, contains, insertionPoint, isInvariantIn, uniqueName } from '
 import { isSmallList } from '../../facts/sizes';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 /** `Object.*(x)` calls that build an array of every key, value or entry. */
 const OBJECT_LISTERS: ReadonlySet<string> = new Set(['keys', 'values', 'entries', 'getOwnPropertyNames']);
@@ -17,7 +16,8 @@ export default defineRule({
     id: 'length-in-loop-condition',
     category: 'complexity',
     description:
-      'A loop condition that builds a whole array only to read its length: `Object.keys(o).length`, `xs.filter(p).length`, `s.split(",").length`, evaluated before every pass.',
+      'A loop condition that builds a whole array only to read its length (`Object.keys(o).length`, ' +
+      '`xs.filter(p).length`), evaluated before every pass.',
     why:
       'A loop condition runs before every pass. `Object.keys(o).length` allocates an array of every key and ' +
       '`xs.filter(p).length` walks the whole list and copies what matches — O(n) work, and garbage, for one number. ' +
@@ -26,15 +26,26 @@ export default defineRule({
     howToFix:
       'When the counted thing does not change inside the loop, count once before it (`const keyCount = ' +
       'Object.keys(o).length`). When it does, keep the count beside it (a counter updated where items come and go), or ' +
-      'use a Map or Set, whose `size` is O(1). `xs.length`, `map.size` and counts of short literal lists are not reported.',
+      'use a Map or Set, whose `size` is O(1).',
+    notReported: ['`xs.length` and `map.size`', 'Counts of short literal lists'],
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
+    fixForm: 'count before the loop',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
-      invariant:
-        '`{{code}}` builds a whole array on every check of this loop condition, just to count it — O(n) per pass for a number that does not change inside the loop. Count once before the loop.',
-      changing:
-        '`{{code}}` builds a whole array on every check of this loop condition, just to count it: O(n) per pass, O(n²) over the loop. Keep a running count beside the data (or use a Map/Set and its `size`).',
+      invariant: {
+        message:
+          '`{{code}}` builds a whole array on every check of this loop condition, just to count it — O(n) per pass for a ' +
+          'number that does not change inside the loop.',
+        note: 'Count once before the loop.',
+      },
+      changing: {
+        message:
+          '`{{code}}` builds a whole array on every check of this loop condition, just to count it: O(n) per pass, O(n²) ' +
+          'over the loop.',
+        note: 'Keep a running count beside the data (or use a Map/Set and its `size`).',
+      },
     },
     examples: {
       invalid: [
@@ -43,6 +54,7 @@ export default defineRule({
   for (let i = 0; i < Object.keys(slots).length; i++) values.push(i);
   return values;
 }`,
+          errors: [{ messageId: 'invariant', line: 2, column: 23 }],
         },
         {
           code: `export function runAll(tasks: Array<{ done: boolean; run(): void }>) {
@@ -50,6 +62,7 @@ export default defineRule({
     tasks.find((t) => !t.done)!.run();
   }
 }`,
+          errors: [{ messageId: 'changing', line: 2, column: 10 }],
         },
       ],
       valid: [
@@ -75,7 +88,6 @@ export function firstEmpty(rows: string[][]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     // Loop statements are few; their conditions are small: look for `.length` there only.
     const inspect = (loop: ts.ForStatement | ts.WhileStatement | ts.DoStatement, condition: ts.Expression | undefined): void => {
       if (!condition) return;

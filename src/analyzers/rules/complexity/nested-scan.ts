@@ -6,7 +6,6 @@ import { iterationScale, scaleOf } from '../../facts/sizes';
 import type { FileFacts } from '../../facts/fileFacts';
 import { isTinyIteration as isTiny, type Iteration } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -37,7 +36,8 @@ export default defineRule({
     id: 'nested-scan',
     category: 'complexity',
     description:
-      "A loop nested in a loop that scans a whole second list (or the same list again) for items whose key equals the outer item's: a join or a deduplication done in O(n·m).",
+      'A loop in a loop that scans a whole second list (or the same list again) for the items whose key matches: a ' +
+      'join or a deduplication in O(n·m).',
     why:
       'A loop inside a loop runs its body n × m times. When the inner loop only looks for the entries whose key ' +
       'matches the outer item (`customer.id === order.customerId`), almost all of that work is wasted: joining 5,000 ' +
@@ -47,26 +47,47 @@ export default defineRule({
     howToFix:
       'Index the inner list once, before the outer loop: `const byId = new Map(customers.map((c) => [c.id, c]))`, then ' +
       '`byId.get(order.customerId)`; to collect all matches, group it once (a Map from key to an array of items). ' +
-      'Deduplicate with `Array.from(new Set(xs))`, or by key with a Set of the keys seen so far. Nested loops over ' +
-      "different dimensions (rows and columns, a matrix product), over each item's own children, or over a short " +
-      'fixed list are not reported.',
+      'Deduplicate with `Array.from(new Set(xs))`, or by key with a Set of the keys seen so far.',
+    notReported: [
+      'Nested loops over different dimensions (rows and columns, a matrix product)',
+      "Loops over each item's own children",
+      'Loops over a short fixed list',
+    ],
     impact: 'high',
     effort: 'medium',
     fix: 'suggestion',
+    fixForm: '`Array.from(new Set(xs))`',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
-      join: 'For every {{outer}}, this scans all of `{{inner}}` for `{{test}}`: O(n·m) comparisons. Index `{{inner}}` by {{key}} in a Map once before the outer loop and look each match up with `.get(…)`.',
-      group:
-        '`{{inner}}.filter(…)` scans all of `{{inner}}` for every {{outer}} to collect the items whose {{key}} matches: O(n·m). Group `{{inner}}` by {{key}} once before the loop (a Map from key to its items) and take each group with `.get(…)`.',
-      intersect:
-        'For every {{outer}}, this scans all of `{{inner}}` for an equal item: O(n·m) comparisons. Build `new Set({{inner}})` once before the outer loop and ask `.has(…)`.',
-      pairwise:
-        'This scans `{{inner}}` again for every item of `{{inner}}`, comparing `{{test}}`: O(n²) comparisons for n items. Index the list by {{key}} in one pass (a Map from key to its items) and compare within each group.',
-      dedupe:
-        '`{{call}}` rescans `{{list}}` for every item of `{{list}}` to drop duplicates: O(n²) for n items. `Array.from(new Set({{list}}))` keeps the first of each value in one pass.',
-      dedupeByKey:
-        '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items. Keep a Set of the {{key}} values seen so far and test it instead, in one pass.',
-      selfSearch:
-        '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items. Count or index the list in one pass first (a Map from value to count or to items) and ask it.',
+      join: {
+        message: 'For every {{outer}}, this scans all of `{{inner}}` for `{{test}}`: O(n·m) comparisons.',
+        note: 'Index `{{inner}}` by {{key}} in a Map once before the outer loop and look each match up with `.get(…)`.',
+      },
+      group: {
+        message:
+          '`{{inner}}.filter(…)` scans all of `{{inner}}` for every {{outer}} to collect the items whose {{key}} matches: ' + 'O(n·m).',
+        note: 'Group `{{inner}}` by {{key}} once before the loop (a Map from key to its items) and take each group with ' + '`.get(…)`.',
+      },
+      intersect: {
+        message: 'For every {{outer}}, this scans all of `{{inner}}` for an equal item: O(n·m) comparisons.',
+        note: 'Build `new Set({{inner}})` once before the outer loop and ask `.has(…)`.',
+      },
+      pairwise: {
+        message: 'This scans `{{inner}}` again for every item of `{{inner}}`, comparing `{{test}}`: O(n²) comparisons for n items.',
+        note: 'Index the list by {{key}} in one pass (a Map from key to its items) and compare within each group.',
+      },
+      dedupe: {
+        message: '`{{call}}` rescans `{{list}}` for every item of `{{list}}` to drop duplicates: O(n²) for n items.',
+        note: '`Array.from(new Set({{list}}))` keeps the first of each value in one pass.',
+      },
+      dedupeByKey: {
+        message: '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items.',
+        note: 'Keep a Set of the {{key}} values seen so far and test it instead, in one pass.',
+      },
+      selfSearch: {
+        message: '`{{call}}` rescans `{{list}}` for every item of `{{list}}`: O(n²) for n items.',
+        note: 'Count or index the list in one pass first (a Map from value to count or to items) and ask it.',
+      },
     },
     examples: {
       invalid: [
@@ -84,21 +105,25 @@ export default defineRule({
 
 interface Order { customerId: string; customer?: Customer }
 interface Customer { id: string }`,
+          errors: [{ messageId: 'join', line: 4, column: 11 }],
         },
         {
           code: `export function linesByOrder(orders: Array<{ id: number }>, lines: Array<{ orderId: number }>) {
   return orders.map((order) => ({ order, lines: lines.filter((line) => line.orderId === order.id) }));
 }`,
+          errors: [{ messageId: 'group', line: 2, column: 49 }],
         },
         {
           code: `export function unique(emails: string[]) {
   return emails.filter((email, index) => emails.indexOf(email) === index);
 }`,
+          errors: [{ messageId: 'dedupe', line: 2, column: 42 }],
         },
         {
           code: `export function uniqueById(users: Array<{ id: string }>) {
   return users.filter((user, index, all) => all.findIndex((other) => other.id === user.id) === index);
 }`,
+          errors: [{ messageId: 'dedupeByKey', line: 2, column: 45 }],
         },
         {
           code: `export function duplicates(files: Array<{ hash: string; path: string }>) {
@@ -110,6 +135,7 @@ interface Customer { id: string }`,
   }
   return found;
 }`,
+          errors: [{ messageId: 'pairwise', line: 5, column: 11 }],
         },
       ],
       valid: [
@@ -159,7 +185,6 @@ export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: s
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     const reported = new Set<ts.Node>();
 
     return {

@@ -5,7 +5,6 @@ import { createsFreshArray } from '../../facts/collections';
 import { scaleOf } from '../../facts/sizes';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -14,43 +13,74 @@ export default defineRule({
     id: 'redundant-pass',
     category: 'complexity',
     description:
-      'A full pass over a list whose result is mostly thrown away: `filter(p)[0]` (find), `filter(p).length > 0` (some), `map(f).slice(a, b)` (slice first), sorting before filtering.',
+      'A full pass over a list whose result is mostly thrown away: `filter(p)[0]`, `filter(p).length > 0`, ' +
+      '`map(f).slice(a, b)`, sorting before filtering.',
     why:
       '`filter` tests every item and copies every match even when only the first match or "is there any?" is used; ' +
       '`find` and `some` stop at the first hit and allocate nothing. `map(f).slice(0, 20)` runs `f` on every item to ' +
       'keep 20 — on a 10,000-row list, 9,980 wasted calls of what is often the expensive part (rendering, formatting). ' +
       'Sorting a copy and then filtering it sorts items that are thrown away right after.',
     howToFix:
-      'Use `find(p)` for `filter(p)[0]`, `some(p)` for `filter(p).length > 0` (and `!some(p)` for `=== 0`), ' +
-      '`slice(a, b).map(f)` for `map(f).slice(a, b)`, and filter before sorting. A pass over a short literal list is ' +
-      'not reported.',
+      'Use `find(p)` for `filter(p)[0]`, `some(p)` for `filter(p).length > 0` (and `!some(p)` for `=== 0`), `slice(a, ' +
+      'b).map(f)` for `map(f).slice(a, b)`, and filter before sorting.',
+    notReported: ['A pass over a short literal list'],
     impact: 'low',
     effort: 'low',
     fix: 'suggestion',
+    fixForm: '`find` / `some`',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
-      find: '`{{code}}` tests every item of `{{list}}` and copies every match, to use only the first. `{{list}}.find(…)` stops at the first match.',
-      findLast:
-        '`{{code}}` tests every item of `{{list}}` and copies every match, to use only the last. `{{list}}.findLast(…)` searches from the end and stops at the first match.',
-      some: '`{{code}}` tests every item of `{{list}}` and copies every match, only to ask whether there is one. `{{list}}.some(…)` stops at the first match.',
-      none: '`{{code}}` tests every item of `{{list}}` and copies every match, only to ask whether there is none. `!{{list}}.some(…)` stops at the first match.',
-      sliceFirst:
-        '`{{code}}` runs the mapping on every item of `{{list}}` and keeps only a slice. Slice first, then map: `{{list}}.slice(…).map(…)`.',
-      filterFirst: '`{{code}}` sorts every item of `{{list}}`, then throws some away. Filter first and sort only what is kept.',
+      find: {
+        message: '`{{code}}` tests every item of `{{list}}` and copies every match, to use only the first.',
+        note: '`{{list}}.find(…)` stops at the first match.',
+      },
+      findLast: {
+        message: '`{{code}}` tests every item of `{{list}}` and copies every match, to use only the last.',
+        note: '`{{list}}.findLast(…)` searches from the end and stops at the first match.',
+      },
+      some: {
+        message: '`{{code}}` tests every item of `{{list}}` and copies every match, only to ask whether there is one.',
+        note: '`{{list}}.some(…)` stops at the first match.',
+      },
+      none: {
+        message: '`{{code}}` tests every item of `{{list}}` and copies every match, only to ask whether there is none.',
+        note: '`!{{list}}.some(…)` stops at the first match.',
+      },
+      sliceFirst: {
+        message: '`{{code}}` runs the mapping on every item of `{{list}}` and keeps only a slice.',
+        note: 'Slice first, then map: `{{list}}.slice(…).map(…)`.',
+      },
+      filterFirst: {
+        message: '`{{code}}` sorts every item of `{{list}}`, then throws some away.',
+        note: 'Filter first and sort only what is kept.',
+      },
     },
     examples: {
       invalid: [
-        `export function admin(users: Array<{ role: string }>) {
+        {
+          code: `export function admin(users: Array<{ role: string }>) {
   return users.filter((u) => u.role === 'admin')[0];
 }`,
-        `export function hasOverdue(invoices: Array<{ due: number }>, now: number) {
+          errors: [{ messageId: 'find', line: 2, column: 10 }],
+        },
+        {
+          code: `export function hasOverdue(invoices: Array<{ due: number }>, now: number) {
   return invoices.filter((i) => i.due < now).length > 0;
 }`,
-        `export function firstPage(rows: Array<{ name: string }>) {
+          errors: [{ messageId: 'some', line: 2, column: 10 }],
+        },
+        {
+          code: `export function firstPage(rows: Array<{ name: string }>) {
   return rows.map((row) => '<li>' + row.name + '</li>').slice(0, 20);
 }`,
-        `export function topActive(users: Array<{ score: number; active: boolean }>) {
+          errors: [{ messageId: 'sliceFirst', line: 2, column: 10 }],
+        },
+        {
+          code: `export function topActive(users: Array<{ score: number; active: boolean }>) {
   return [...users].sort((a, b) => b.score - a.score).filter((u) => u.active);
 }`,
+          errors: [{ messageId: 'filterFirst', line: 2, column: 10 }],
+        },
       ],
       valid: [
         `// Every match is used.
@@ -74,7 +104,6 @@ export function overdueCount(invoices: Array<{ due: number }>, now: number) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

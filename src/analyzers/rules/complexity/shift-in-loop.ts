@@ -6,7 +6,6 @@ import { isSmallList, iterationScale, scaleOf } from '../../facts/sizes';
 import { isTinyIteration, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -17,7 +16,8 @@ export default defineRule({
     id: 'shift-in-loop',
     category: 'complexity',
     description:
-      'A work queue drained with `shift()` (or fed with `unshift`) while the loop refills it, or `splice` while walking the same list by index: each call moves every later item.',
+      'A work queue drained with `shift()` (or fed with `unshift`) while the loop refills it, or `splice` on a list ' +
+      'walked by index: each call moves every later item.',
     why:
       'Arrays keep their items in one contiguous block. `unshift` and `splice` move every item after the insertion or ' +
       'cut, so calling them once per pass costs O(n) each and O(n²) over the loop: removing 10,000 items one by one ' +
@@ -25,21 +25,37 @@ export default defineRule({
       'queue outgrows the regular heap (roughly 16,000–32,000 items, when its storage moves to large-object space) ' +
       'every `shift` copies the rest of the queue, and a breadth-first search over a large graph turns quadratic.',
     howToFix:
-      'For a queue, read with a moving index (`const item = queue[head++]`) and drop the consumed part now and then, or ' +
-      'use a deque. Remove many items with one `filter` pass instead of `splice` per item. Only the shapes whose size ' +
-      'grows with the data are reported: a queue refilled from a loop over neighbours (a graph or tree walk), a list ' +
-      'spliced while it is walked by index. A single `splice` followed by `break` or `return`, draining a list that is ' +
-      'not refilled, path segments and short fixed lists are not reported.',
+      'For a queue, read with a moving index (`const item = queue[head++]`) and drop the consumed part now and then, ' +
+      'or use a deque. Remove many items with one `filter` pass instead of `splice` per item. Only the shapes whose ' +
+      'size grows with the data are reported: a queue refilled from a loop over neighbours (a graph or tree walk), a ' +
+      'list spliced while it is walked by index.',
+    notReported: [
+      'A single `splice` followed by `break` or `return`',
+      'Draining a list that is not refilled',
+      'Path segments and short fixed lists',
+    ],
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.shift(', '.unshift(', '.splice('] },
     messages: {
-      shift:
-        '`{{list}}.shift()` takes from the front of a queue that this loop also pushes to: once the queue is long (past roughly 16,000–32,000 items V8 can no longer trim it in place) every shift copies all remaining items, O(n²) to drain. Read with a moving index (`{{list}}[head++]`) or use a deque.',
-      unshiftQueue:
-        '`{{list}}.unshift(…)` feeds a queue at the front while the loop takes from its back: each unshift moves every item already queued, O(n²) to process n items. Push at the back and read the front with a moving index (`{{list}}[head++]`), or use a deque.',
-      splice:
-        '`{{list}}.splice(…)` on every {{loop}} moves every item after the cut: O(n) per call, O(n²) over the loop. Build the result in one pass instead — `filter` out what goes, or collect what comes and sort once.',
+      shift: {
+        message:
+          '`{{list}}.shift()` takes from the front of a queue that this loop also pushes to: once the queue is long (past ' +
+          'roughly 16,000–32,000 items V8 can no longer trim it in place) every shift copies all remaining items, O(n²) to ' +
+          'drain.',
+        note: 'Read with a moving index (`{{list}}[head++]`) or use a deque.',
+      },
+      unshiftQueue: {
+        message:
+          '`{{list}}.unshift(…)` feeds a queue at the front while the loop takes from its back: each unshift moves every ' +
+          'item already queued, O(n²) to process n items.',
+        note: 'Push at the back and read the front with a moving index (`{{list}}[head++]`), or use a deque.',
+      },
+      splice: {
+        message: '`{{list}}.splice(…)` on every {{loop}} moves every item after the cut: O(n) per call, O(n²) over the loop.',
+        note: 'Build the result in one pass instead — `filter` out what goes, or collect what comes and sort once.',
+      },
     },
     examples: {
       invalid: [
@@ -59,6 +75,7 @@ export default defineRule({
   }
   return seen;
 }`,
+          errors: [{ messageId: 'shift', line: 5, column: 18 }],
         },
         {
           code: `export function visitOrder(start: string, graph: Map<string, string[]>) {
@@ -72,6 +89,7 @@ export default defineRule({
   }
   return out;
 }`,
+          errors: [{ messageId: 'unshiftQueue', line: 8, column: 31 }],
         },
         {
           code: `export function dropExpired(sessions: Array<{ expires: number }>, now: number) {
@@ -79,6 +97,7 @@ export default defineRule({
     if (sessions[i].expires < now) sessions.splice(i, 1);
   }
 }`,
+          errors: [{ messageId: 'splice', line: 3, column: 36 }],
         },
       ],
       valid: [
@@ -116,9 +135,6 @@ export function pathOf(node: { name: string; parent?: unknown }) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('.shift(') && !file.text.includes('.unshift(') && !file.text.includes('.splice(')) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

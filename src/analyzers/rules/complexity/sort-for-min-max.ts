@@ -4,7 +4,6 @@ import { calleeName, receiverOf, skipParens, skipParensUp } from '../../facts/as
 import { createsFreshArray, listBehindCopy } from '../../facts/collections';
 import { scaleOf } from '../../facts/sizes';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -13,7 +12,8 @@ export default defineRule({
     id: 'sort-for-min-max',
     category: 'complexity',
     description:
-      'A whole list sorted only to take its first or last item: `xs.sort(cmp)[0]`, `xs.toSorted(cmp).at(-1)`, `[...xs].sort(cmp).pop()`.',
+      'A whole list sorted only to take its first or last item: `xs.sort(cmp)[0]`, `xs.toSorted(cmp).at(-1)`, ' +
+      '`[...xs].sort(cmp).pop()`.',
     why:
       'Sorting costs O(n·log n) comparator calls and, for `sort`, reorders the list in place (a side effect callers may ' +
       'not expect); a copy first (`[...xs]`, `slice()`, `toSorted`) also allocates n slots. Finding the smallest or ' +
@@ -22,25 +22,38 @@ export default defineRule({
     howToFix:
       'Keep the best item in one pass: `xs.reduce((best, x) => (cmp(x, best) < 0 ? x : best))` for the first item of ' +
       'the sorted order (guard the empty list: `reduce` without an initial value throws where `[0]` gives ' +
-      '`undefined`), `Math.min(...)`/`Math.max(...)` of numbers for short lists. Lists of a few literal items are not ' +
-      'reported.',
+      '`undefined`), `Math.min(...)`/`Math.max(...)` of numbers for short lists.',
+    notReported: ['Lists of a few literal items'],
     impact: 'low',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.sort(', '.toSorted('] },
     messages: {
-      pick: '`.{{code}}` sorts all of `{{list}}`{{mutates}} — O(n·log n) comparisons — to use only its {{which}} item. One pass finds it with n − 1 comparisons: `{{list}}.reduce((best, x) => (compare(x, best) < 0 ? x : best))`.',
+      pick: {
+        message: '`.{{code}}` sorts all of `{{list}}`{{mutates}} — O(n·log n) comparisons — to use only its {{which}} item.',
+        note: 'One pass finds it with n − 1 comparisons: `{{list}}.reduce((best, x) => (compare(x, best) < 0 ? x : best))`.',
+      },
     },
     examples: {
       invalid: [
-        `export function cheapest(products: Array<{ price: number }>) {
+        {
+          code: `export function cheapest(products: Array<{ price: number }>) {
   return products.sort((a, b) => a.price - b.price)[0];
 }`,
-        `export function latest(events: Array<{ at: number }>) {
+          errors: [{ messageId: 'pick', line: 2, column: 19 }],
+        },
+        {
+          code: `export function latest(events: Array<{ at: number }>) {
   return [...events].sort((a, b) => a.at - b.at).pop();
 }`,
-        `export function newest(files: Array<{ mtime: number }>) {
+          errors: [{ messageId: 'pick', line: 2, column: 22 }],
+        },
+        {
+          code: `export function newest(files: Array<{ mtime: number }>) {
   return files.toSorted((a, b) => a.mtime - b.mtime).at(-1);
 }`,
+          errors: [{ messageId: 'pick', line: 2, column: 16 }],
+        },
       ],
       valid: [
         `// The whole sorted list is used.
@@ -60,9 +73,6 @@ export function runnerUp(scores: number[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('.sort(') && !file.text.includes('.toSorted(')) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

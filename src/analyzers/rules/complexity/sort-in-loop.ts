@@ -6,7 +6,6 @@ import { listBehindCopy } from '../../facts/collections';
 import { isSmallList } from '../../facts/sizes';
 import { isTinyIteration as isTiny } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 export default defineRule({
   meta: {
@@ -22,16 +21,25 @@ export default defineRule({
     howToFix:
       'Sort once, before the loop (when the list does not change inside it) or after it (when the loop only adds ' +
       'items). A queue that must stay ordered while items arrive wants a binary heap, or a binary search for the ' +
-      "insertion point. Sorting each item's own list, sorting by a key that depends on the pass, and loops over a " +
-      'handful of items are not reported.',
+      'insertion point.',
+    notReported: ["Sorting each item's own list", 'Sorting by a key that depends on the pass', 'Loops over a handful of items'],
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.sort(', '.toSorted('] },
     messages: {
-      invariant:
-        '`{{call}}` sorts the same, unchanged `{{list}}` on every {{loop}}: O(n·log n) comparator calls per pass for the same order. Sort it once before the loop.',
-      grows:
-        '`{{call}}` re-sorts all of `{{list}}` after items are pushed onto it on every {{loop}}: at least O(n) per pass, O(n²) over the loop. Sort once after the loop, or keep the order with a binary heap or a binary-search insert.',
+      invariant: {
+        message:
+          '`{{call}}` sorts the same, unchanged `{{list}}` on every {{loop}}: O(n·log n) comparator calls per pass for the ' +
+          'same order.',
+        note: 'Sort it once before the loop.',
+      },
+      grows: {
+        message:
+          '`{{call}}` re-sorts all of `{{list}}` after items are pushed onto it on every {{loop}}: at least O(n) per pass, ' +
+          'O(n²) over the loop.',
+        note: 'Sort once after the loop, or keep the order with a binary heap or a binary-search insert.',
+      },
     },
     examples: {
       invalid: [
@@ -39,6 +47,7 @@ export default defineRule({
           code: `export function ranks(players: Array<{ score: number; name: string }>, names: string[]) {
   return names.map((name) => [...players].sort((a, b) => b.score - a.score).findIndex((p) => p.name === name));
 }`,
+          errors: [{ messageId: 'invariant', line: 2, column: 30 }],
         },
         {
           code: `export function schedule(jobs: Array<{ at: number }>) {
@@ -49,6 +58,7 @@ export default defineRule({
   }
   return queue;
 }`,
+          errors: [{ messageId: 'grows', line: 5, column: 5 }],
         },
       ],
       valid: [
@@ -80,9 +90,6 @@ export function sortedRows(rows: number[][]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('.sort(') && !file.text.includes('.toSorted(')) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

@@ -7,7 +7,6 @@ import { hasRecordName, isSmallList, iterationScale, scaleOf } from '../../facts
 import { isTinyIteration, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { eachPass } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -43,38 +42,66 @@ export default defineRule({
     id: 'spread-accumulator',
     category: 'complexity',
     description:
-      'An accumulator copied on every step: `[...acc, x]`, `{ ...acc, [k]: v }` or `acc.concat(x)` in a reduce callback or loop.',
+      'An accumulator copied on every step: `[...acc, x]`, `{ ...acc, [k]: v }` or `acc.concat(x)` in a reduce ' + 'callback or loop.',
     why:
       'Spreading the accumulator into a new array or object copies everything collected so far, on every step: ' +
       'n items cost 1 + 2 + … + n = n²/2 copies. For 10,000 items that is 50 million element copies and as many ' +
       'short-lived objects for the garbage collector, where pushing onto (or assigning into) one accumulator costs 10,000 ' +
       'operations. Object spreads are worse: each copy rebuilds the hidden class key by key.',
     howToFix:
-      'Mutate the accumulator the reduce call created: `(acc.push(x), acc)` instead of `[...acc, x]`, ' +
-      '`(acc[key] = value, acc)` instead of `{ ...acc, [key]: value }` — or use `map`, `flatMap` or ' +
-      '`Object.fromEntries(items.map(…))`. In a loop, `result.push(x)` instead of `result = [...result, x]`. A single ' +
-      'spread outside any loop is fine and not reported; neither are accumulations over short or fixed lists (plugins, ' +
-      'options, a literal) or lists with no sign of size, nor objects that gain no new keys from pass to pass.',
+      'Mutate the accumulator the reduce call created: `(acc.push(x), acc)` instead of `[...acc, x]`, `(acc[key] = ' +
+      'value, acc)` instead of `{ ...acc, [key]: value }` — or use `map`, `flatMap` or ' +
+      '`Object.fromEntries(items.map(…))`. In a loop, `result.push(x)` instead of `result = [...result, x]`.',
+    notReported: [
+      'A single spread outside any loop',
+      'Accumulations over short or fixed lists (plugins, options, a literal) or lists with no sign of size',
+      'Objects that gain no new keys from pass to pass',
+    ],
     impact: 'high',
     effort: 'low',
     fix: 'safe',
+    fixForm: 'mutate the fresh accumulator',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
-      reduceArray:
-        '`[...{{acc}}, …]` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items. Push onto the accumulator instead: `({{acc}}.push(…), {{acc}})`.',
-      reduceObject:
-        '`{ ...{{acc}}, … }` copies every key collected so far on every `{{method}}` step: O(n²) for n items. Assign into the accumulator instead: `({{acc}}[key] = value, {{acc}})`, or build the object with `Object.fromEntries(…)`.',
-      reduceNested:
-        '`{ ...{{acc}}, {{key}}: … }` copies the growing list `{{acc}}.{{key}}` on every `{{method}}` step: O(n²) element copies for n items. Push onto it instead: `({{acc}}.{{key}}.push(…), {{acc}})`.',
-      reduceConcat:
-        '`{{acc}}.concat(…)` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items. Use `flatMap(…)`, or push onto the accumulator.',
-      reduceAssign:
-        '`Object.assign({}, {{acc}}, …)` copies every key collected so far on every `{{method}}` step: O(n²) for n items. Assign into the accumulator instead: `Object.assign({{acc}}, …)`.',
-      loopArray: '`{{acc}} = [...{{acc}}, …]` copies the whole array for every {{loop}}: O(n²) element copies. Use `{{acc}}.push(…)`.',
-      loopObject:
-        '`{{acc}} = { ...{{acc}}, … }` copies every key collected so far for every {{loop}}: O(n²). Assign the new keys instead: `{{acc}}[key] = value`.',
-      loopConcat: '`{{acc}} = {{acc}}.concat(…)` copies the whole array for every {{loop}}: O(n²) element copies. Use `{{acc}}.push(…)`.',
-      loopAssign:
-        '`{{acc}} = Object.assign({}, {{acc}}, …)` copies every key collected so far for every {{loop}}: O(n²). Use `Object.assign({{acc}}, …)`.',
+      reduceArray: {
+        message: '`[...{{acc}}, …]` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items.',
+        note: 'Push onto the accumulator instead: `({{acc}}.push(…), {{acc}})`.',
+      },
+      reduceObject: {
+        message: '`{ ...{{acc}}, … }` copies every key collected so far on every `{{method}}` step: O(n²) for n items.',
+        note:
+          'Assign into the accumulator instead: `({{acc}}[key] = value, {{acc}})`, or build the object with ' + '`Object.fromEntries(…)`.',
+      },
+      reduceNested: {
+        message:
+          '`{ ...{{acc}}, {{key}}: … }` copies the growing list `{{acc}}.{{key}}` on every `{{method}}` step: O(n²) ' +
+          'element copies for n items.',
+        note: 'Push onto it instead: `({{acc}}.{{key}}.push(…), {{acc}})`.',
+      },
+      reduceConcat: {
+        message: '`{{acc}}.concat(…)` copies the whole accumulator on every `{{method}}` step: O(n²) element copies for n items.',
+        note: 'Use `flatMap(…)`, or push onto the accumulator.',
+      },
+      reduceAssign: {
+        message: '`Object.assign({}, {{acc}}, …)` copies every key collected so far on every `{{method}}` step: O(n²) for n items.',
+        note: 'Assign into the accumulator instead: `Object.assign({{acc}}, …)`.',
+      },
+      loopArray: {
+        message: '`{{acc}} = [...{{acc}}, …]` copies the whole array for every {{loop}}: O(n²) element copies.',
+        note: 'Use `{{acc}}.push(…)`.',
+      },
+      loopObject: {
+        message: '`{{acc}} = { ...{{acc}}, … }` copies every key collected so far for every {{loop}}: O(n²).',
+        note: 'Assign the new keys instead: `{{acc}}[key] = value`.',
+      },
+      loopConcat: {
+        message: '`{{acc}} = {{acc}}.concat(…)` copies the whole array for every {{loop}}: O(n²) element copies.',
+        note: 'Use `{{acc}}.push(…)`.',
+      },
+      loopAssign: {
+        message: '`{{acc}} = Object.assign({}, {{acc}}, …)` copies every key collected so far for every {{loop}}: O(n²).',
+        note: 'Use `Object.assign({{acc}}, …)`.',
+      },
     },
     examples: {
       invalid: [
@@ -82,6 +109,7 @@ export default defineRule({
           code: `export function ids(users: Array<{ id: string }>) {
   return users.reduce((acc, user) => [...acc, user.id], [] as string[]);
 }`,
+          errors: [{ messageId: 'reduceArray', line: 2, column: 38 }],
           output: `export function ids(users: Array<{ id: string }>) {
   return users.reduce((acc, user) => (acc.push(user.id), acc), [] as string[]);
 }`,
@@ -90,11 +118,13 @@ export default defineRule({
           code: `export function byName(users: Array<{ name: string; age: number }>) {
   return users.reduce((acc, user) => ({ ...acc, total: acc.total + user.age }), { total: 0 });
 }`,
+          errors: [{ messageId: 'reduceObject', line: 2, column: 39 }],
         },
         {
           code: `export function index(users: Array<{ id: string; active: boolean }>) {
   return users.reduce((acc: Record<string, boolean>, user) => ({ ...acc, [user.id]: user.active }), {});
 }`,
+          errors: [{ messageId: 'reduceObject', line: 2, column: 64 }],
         },
         {
           code: `export function settings(entries: Array<[string, string]>) {
@@ -102,6 +132,7 @@ export default defineRule({
 }
 
 interface Settings { last?: string; count?: number }`,
+          errors: [{ messageId: 'reduceObject', line: 2, column: 86 }],
           output: `export function settings(entries: Array<[string, string]>) {
   return entries.reduce((acc: Settings, [key, value]) => key.startsWith('#') ? acc : (acc.last = key, acc.count = value.length, acc), {});
 }
@@ -112,6 +143,7 @@ interface Settings { last?: string; count?: number }`,
           code: `export function children(documents: Array<{ children: string[] }>) {
   return documents.reduce((all: string[], doc) => all.concat(doc.children), []);
 }`,
+          errors: [{ messageId: 'reduceConcat', line: 2, column: 51 }],
         },
         {
           code: `export async function collect(pages: AsyncIterable<string[]>) {
@@ -121,6 +153,7 @@ interface Settings { last?: string; count?: number }`,
   }
   return rows;
 }`,
+          errors: [{ messageId: 'loopArray', line: 4, column: 5 }],
         },
         {
           code: `export function merge(records: Array<Record<string, number>>) {
@@ -130,6 +163,7 @@ interface Settings { last?: string; count?: number }`,
   });
   return result;
 }`,
+          errors: [{ messageId: 'loopObject', line: 4, column: 5 }],
         },
       ],
       valid: [
@@ -172,7 +206,6 @@ export function joinAll(parts: string[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
 
     const reportLiteral = (literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression, accumulatorName: ts.Identifier): void => {
       const site = siteOf(literal, accumulatorName, file);

@@ -1,41 +1,51 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { dottedName, enclosingFunction, referencedNames, skipParens, skipParensUp } from '../../facts/ast';
-import { isWorkerThreadFile } from '../../facts/context';
-import { isTestOrFixtureFile } from '../../facts/perItem';
 
 export default defineRule({
   meta: {
     id: 'atomics-wait-main-thread',
     category: 'concurrency',
     description:
-      '`Atomics.wait` outside a worker thread: it blocks the main thread, and with it the event loop, until notified or timed out.',
+      '`Atomics.wait` outside a worker thread: it blocks the main thread, and with it the event loop, until notified ' + 'or timed out.',
     why:
       '`Atomics.wait` puts the calling thread to sleep. In a worker that is the point; on the main thread of a Node server it ' +
       'freezes the event loop — no request, timer or socket is served until the wait ends — and browsers refuse it outright ' +
       '(a TypeError on the main thread). Used as a synchronous `sleep`, every call costs its full duration to every client.',
     howToFix:
-      'On the main thread, wait asynchronously: `await Atomics.waitAsync(view, index, value).value` or `await setTimeout(ms)` from ' +
-      '`node:timers/promises`. Keep `Atomics.wait` for worker threads (where it is reported by nobody). Not reported: worker files ' +
-      '(`worker_threads` with `parentPort`/`workerData`, `*.worker.ts`), code under `if (!isMainThread)`, scripts and tests.',
+      'On the main thread, wait asynchronously: `await Atomics.waitAsync(view, index, value).value` or `await ' +
+      'setTimeout(ms)` from `node:timers/promises`. Keep `Atomics.wait` for worker threads (where it is reported by ' +
+      'nobody).',
+    notReported: ['Code under `if (!isMainThread)`'],
     impact: 'high',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'worker-threads'] },
     messages: {
-      mainThread:
-        'Atomics.wait blocks the main thread until it is notified or times out: the event loop stops for the whole wait (browsers throw). Use await Atomics.waitAsync(…).value or await setTimeout(ms), or wait in a worker thread',
+      mainThread: {
+        message:
+          'Atomics.wait blocks the main thread until it is notified or times out: the event loop stops for the whole wait ' +
+          '(browsers throw).',
+        note: 'Use await Atomics.waitAsync(…).value or await setTimeout(ms), or wait in a worker thread.',
+      },
     },
     examples: {
       invalid: [
-        `const view = new Int32Array(new SharedArrayBuffer(4));
+        {
+          code: `const view = new Int32Array(new SharedArrayBuffer(4));
 
 export function sleepSync(ms: number) {
   Atomics.wait(view, 0, 0, ms);
 }`,
-        `export function waitForResult(shared: Int32Array) {
+          errors: [{ messageId: 'mainThread', line: 4, column: 3 }],
+        },
+        {
+          code: `export function waitForResult(shared: Int32Array) {
   Atomics.wait(shared, 0, 0);
   return shared[1];
 }`,
+          errors: [{ messageId: 'mainThread', line: 2, column: 3 }],
+        },
       ],
       valid: [
         `import { parentPort, workerData } from 'node:worker_threads';
@@ -60,8 +70,6 @@ export const LE_ATOMICS_WAIT = (heap: Int32Array, offset: number, value: number,
     },
   },
   check(context) {
-    const { file } = context;
-    if (file.isScriptOrTooling || isTestOrFixtureFile(file.fileName) || isWorkerThreadFile(file.fileName, file.text)) return {};
     return {
       CallExpression(call) {
         if (dottedName(call.expression) !== 'Atomics.wait') return;

@@ -1,45 +1,59 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, isAsyncFunction, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from '../../facts/ast';
-import { isTestOrFixtureFile } from '../../facts/perItem';
 
 export default defineRule({
   meta: {
     id: 'await-in-reduce',
     category: 'concurrency',
     description:
-      'An async `reduce` callback that uses its accumulator without awaiting it: from the second item on the accumulator is a Promise, so the work is lost or runs out of order.',
+      'An async `reduce` callback that uses its accumulator without awaiting it: from the second item on it is a ' +
+      'Promise, so work is lost or runs out of order.',
     why:
       'An async callback returns a Promise, so `reduce` hands every step after the first a Promise as its accumulator. ' +
       '`acc[item.id] = await load(item)` then sets a property on that Promise, not on the object being built: every result but ' +
       'the first is dropped, while all the `load` calls still run — at once, with no limit. Code that awaits the accumulator first ' +
       'works, but runs the items strictly one after another, hidden in a `reduce`.',
     howToFix:
-      'Start the work with `const results = await Promise.all(items.map((item) => load(item)))` (with p-limit if the list is ' +
-      'long) and fold the results with a synchronous `reduce`; or, when the steps must run in order, write a `for…of` loop. ' +
-      'Not reported: callbacks that await the accumulator before using it (`const acc = await previous`), and reduces whose ' +
-      'initial value is not given (the rule cannot tell what the first step receives).',
+      'Start the work with `const results = await Promise.all(items.map((item) => load(item)))` (with p-limit if the ' +
+      'list is long) and fold the results with a synchronous `reduce`; or, when the steps must run in order, write a ' +
+      '`for…of` loop.',
+    notReported: [
+      'Callbacks that await the accumulator before using it (`const acc = await previous`)',
+      'Reduces whose initial value is not given (the rule cannot tell what the first step receives)',
+    ],
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
-      promiseAccumulator:
-        'This async reduce callback uses its accumulator `{{acc}}` without awaiting it: from the second item on it is a Promise, so {{use}} works on the Promise and the results are lost, while every step runs at once. Build the results with await Promise.all(items.map(…)) and reduce them synchronously, or use a for…of loop',
+      promiseAccumulator: {
+        message:
+          'This async reduce callback uses its accumulator `{{acc}}` without awaiting it: from the second item on it is a ' +
+          'Promise, so {{use}} works on the Promise and the results are lost, while every step runs at once.',
+        note: 'Build the results with await Promise.all(items.map(…)) and reduce them synchronously, or use a for…of loop.',
+      },
     },
     examples: {
       invalid: [
-        `export async function pricesById(products: Product[]) {
+        {
+          code: `export async function pricesById(products: Product[]) {
   return products.reduce(async (acc, product) => {
     acc[product.id] = await fetchPrice(product.sku);
     return acc;
   }, {} as Record<string, number>);
 }`,
-        `export function collect(files: string[]) {
+          errors: [{ messageId: 'promiseAccumulator', line: 3, column: 5 }],
+        },
+        {
+          code: `export function collect(files: string[]) {
   return files.reduce(async (all, file) => {
     all.push(await read(file));
     return all;
   }, []);
 }`,
+          errors: [{ messageId: 'promiseAccumulator', line: 3, column: 5 }],
+        },
       ],
       valid: [
         `// The accumulator is awaited first: a (deliberate) sequential chain.
@@ -63,8 +77,6 @@ export function runInOrder(steps: Array<() => Promise<void>>) {
     },
   },
   check(context) {
-    const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

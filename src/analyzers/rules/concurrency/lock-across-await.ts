@@ -8,7 +8,8 @@ export default defineRule({
     id: 'lock-across-await',
     category: 'concurrency',
     description:
-      'A lock or transaction held across an await that does network or database I/O unrelated to what it guards, or a lock or unmanaged transaction acquired without a release (rollback) in `finally`/`catch`.',
+      'A lock or transaction held across an await of unrelated network or database I/O, or acquired without a release ' +
+      '(rollback) in `finally`/`catch`.',
     why:
       'While one caller holds a mutex, every other caller queues behind it. Holding it for a memory update costs microseconds; ' +
       'holding it across an HTTP call, an e-mail send or a query that has nothing to do with the guarded state costs a network ' +
@@ -17,23 +18,42 @@ export default defineRule({
       '`prisma.$transaction` keeps the connection and the row locks it took for the length of the call. And an `acquire()` ' +
       'whose release is skipped by a throw is never released: every later caller waits forever.',
     howToFix:
-      'Do the I/O before taking the lock (or after releasing it) and keep only the shared-state update inside; send mail and ' +
-      'call other services after the transaction commits. Release in `finally` (`try { … } finally { release(); }`) or use ' +
-      'the callback form (`mutex.runExclusive`, `redlock.using`), which releases on a throw. PerfLens stays quiet when the ' +
-      "awaited I/O is what the lock guards: a refresh whose result becomes the shared state, a query or write on the lock's " +
-      'key, a file written under a file lock, or a lock that only serialises its own I/O.',
+      'Do the I/O before taking the lock (or after releasing it) and keep only the shared-state update inside; send ' +
+      'mail and call other services after the transaction commits. Release in `finally` (`try { … } finally { ' +
+      'release(); }`) or use the callback form (`mutex.runExclusive`, `redlock.using`), which releases on a throw.',
+    notReported: [
+      'Awaited I/O that is what the lock guards: a refresh whose result becomes the shared state',
+      "A query or write on the lock's key",
+      'A file written under a file lock',
+      'A lock that only serialises its own I/O',
+    ],
     impact: 'high',
     effort: 'medium',
     fix: 'none',
     messages: {
-      ioUnderLock:
-        '{{call}} holds {{lock}} across a network round trip: {{waiters}} waits for it. Do the I/O before taking the lock (or after releasing it), and keep only the shared-state update inside.',
-      releaseNotInFinally:
-        '{{lock}} is acquired here but {{release}} is not in a finally block: {{consequence}} Release it in try { … } finally { {{release}}; }{{alternative}}.',
-      transactionNotClosed:
-        '{{transaction}} opens a transaction that only {{commit}} closes: if a statement before it throws, the transaction stays open — its connection never goes back to the pool and its row locks stay held until the server times it out. Roll back in catch (try { …; await {{commit}}; } catch (error) { await {{rollback}}; throw error; }) or use the callback form, which does it for you.',
-      ioInTransaction:
-        '{{call}} runs inside {{transaction}}: the transaction keeps its connection and every row lock it took across a network round trip, so other writers to those rows wait. Make the call before the transaction starts or after it commits.',
+      ioUnderLock: {
+        message: '{{call}} holds {{lock}} across a network round trip: {{waiters}} waits for it.',
+        note: 'Do the I/O before taking the lock (or after releasing it), and keep only the shared-state update inside.',
+      },
+      releaseNotInFinally: {
+        message: '{{lock}} is acquired here but {{release}} is not in a finally block: {{consequence}}',
+        note: 'Release it in try { … } finally { {{release}}; }{{alternative}}.',
+      },
+      transactionNotClosed: {
+        message:
+          '{{transaction}} opens a transaction that only {{commit}} closes: if a statement before it throws, the ' +
+          'transaction stays open — its connection never goes back to the pool and its row locks stay held until the ' +
+          'server times it out.',
+        note:
+          'Roll back in catch (try { …; await {{commit}}; } catch (error) { await {{rollback}}; throw error; }) or use the ' +
+          'callback form, which does it for you.',
+      },
+      ioInTransaction: {
+        message:
+          '{{call}} runs inside {{transaction}}: the transaction keeps its connection and every row lock it took across a ' +
+          'network round trip, so other writers to those rows wait.',
+        note: 'Make the call before the transaction starts or after it commits.',
+      },
     },
     examples: {
       invalid: [
@@ -57,6 +77,7 @@ export async function reserve(sku: string, quantity: number) {
     release();
   }
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 12, column: 5 }],
         },
         {
           code: `import { Mutex } from 'async-mutex';
@@ -77,6 +98,7 @@ export class Seats {
     });
   }
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 14, column: 7 }],
         },
         {
           code: `import { PrismaClient } from '@prisma/client';
@@ -95,6 +117,7 @@ export class SessionStore {
     });
   }
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 13, column: 7 }],
         },
         {
           code: `import AsyncLock from 'async-lock';
@@ -111,6 +134,7 @@ export async function pay(userId: string, amount: number) {
     await mailer.sendMail({ to: wallet.email, subject: 'Payment sent' });
   });
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 12, column: 5 }],
         },
         {
           code: `import Redlock from 'redlock';
@@ -128,6 +152,7 @@ export async function fulfil(orderId: string) {
     await lock.release();
   }
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 10, column: 5 }],
         },
         {
           code: `import pLimit from 'p-limit';
@@ -143,6 +168,7 @@ export function remember(url: string) {
     await fetch('https://audit.example.com/log', { method: 'POST', body: url });
   });
 }`,
+          errors: [{ messageId: 'ioUnderLock', line: 11, column: 5 }],
         },
         {
           code: `import { Mutex } from 'async-mutex';
@@ -155,6 +181,7 @@ export async function reload(load: () => Record<string, string>) {
   config = load(); // a throw here leaves the mutex locked forever
   release();
 }`,
+          errors: [{ messageId: 'releaseNotInFinally', line: 7, column: 25 }],
         },
         {
           code: `import Redlock from 'redlock';
@@ -166,6 +193,7 @@ export async function rebuildIndex(rebuild: () => Promise<void>) {
   await rebuild();
   await lock.release();
 }`,
+          errors: [{ messageId: 'releaseNotInFinally', line: 6, column: 22 }],
         },
         {
           code: `import nodemailer from 'nodemailer';
@@ -179,6 +207,7 @@ export async function register(prisma, email: string) {
     return user;
   });
 }`,
+          errors: [{ messageId: 'ioInTransaction', line: 8, column: 5 }],
         },
         {
           code: `import axios from 'axios';
@@ -192,6 +221,7 @@ export async function markPaid(orderId: string) {
     await axios.post('https://erp.example.com/orders', order);
   });
 }`,
+          errors: [{ messageId: 'ioInTransaction', line: 9, column: 5 }],
         },
         {
           code: `export async function createOrder(sequelize, Order, Line, cart) {
@@ -201,6 +231,7 @@ export async function markPaid(orderId: string) {
   await t.commit();
   return order;
 }`,
+          errors: [{ messageId: 'transactionNotClosed', line: 2, column: 19 }],
         },
         {
           code: `import axios from 'axios';
@@ -220,6 +251,7 @@ export async function settle(dataSource, invoiceId: string) {
     await queryRunner.release();
   }
 }`,
+          errors: [{ messageId: 'ioInTransaction', line: 9, column: 5 }],
         },
         {
           code: `export async function importProduct(sequelize, Product, row) {
@@ -229,6 +261,7 @@ export async function settle(dataSource, invoiceId: string) {
     await product.update({ image: Buffer.from(await image.arrayBuffer()) }, { transaction: t });
   });
 }`,
+          errors: [{ messageId: 'ioInTransaction', line: 4, column: 19 }],
         },
       ],
       valid: [

@@ -6,7 +6,7 @@ import { compact } from '../../facts/phrases';
 import { callIo } from '../../facts/summaries';
 import { awaitedClientCall, transactionAround, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall } from '../../facts/perItem';
+import { perItemCall } from '../../facts/perItem';
 
 const SK = ts.SyntaxKind;
 
@@ -30,7 +30,8 @@ export default defineRule({
     id: 'sequential-awaits',
     category: 'concurrency',
     description:
-      'Two or more independent read-only queries or GET requests — inline, or through project functions that only read — are awaited one after another.',
+      'Two or more independent read-only queries or GET requests — inline, or through project functions that only read ' +
+      '— are awaited one after another.',
     why:
       'Each await waits for a full round trip before the next one starts, so the function takes the sum of the ' +
       'latencies instead of the longest one: three 40 ms lookups cost 120 ms where 40 ms would do. Nothing forces ' +
@@ -38,36 +39,54 @@ export default defineRule({
     howToFix:
       'Start them together: `const [user, orders] = await Promise.all([findUser(id), findOrders(id)]);`. This changes ' +
       'error and ordering semantics: the first rejection wins (the others still run, and their errors are lost), and ' +
-      'all of them run even when the first fails — use `Promise.allSettled` when each failure must be handled. ' +
-      'Not reported: writes (their order may matter: foreign keys, hooks, triggers), calls that use an earlier ' +
-      'result, calls on one shared transaction (`tx`, `trx`, `queryRunner`, a `$transaction` callback) or on one ' +
-      'connection (`client`, `conn`: node-postgres queues its queries, so nothing is gained), results stored in shared state ' +
-      '(`this.user = await …`, a module variable: running them together changes when and whether it is written), project ' +
-      'functions that write anything (I/O or state outside themselves), awaits already reported as a query or request per ' +
-      'loop item, and tests.',
+      'all of them run even when the first fails — use `Promise.allSettled` when each failure must be handled.',
+    notReported: [
+      'Writes (their order may matter: foreign keys, hooks, triggers)',
+      'Calls that use an earlier result',
+      'Calls on one shared transaction (`tx`, `trx`, `queryRunner`, a `$transaction` callback) or on one connection ' +
+        '(`client`, `conn`: node-postgres queues its queries, so nothing is gained)',
+      'Results stored in shared state (`this.user = await …`, a module variable: running them together changes when ' +
+        'and whether it is written)',
+      'Project functions that write anything (I/O or state outside themselves)',
+      'Awaits already reported as a query or request per loop item',
+    ],
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
+    fixForm: '`Promise.all`',
+    scope: { skip: ['tests', 'scripts', 'migrations', 'build-config'] },
     messages: {
-      sequential:
-        '{{count}} independent {{what}} are awaited one after another ({{operations}}): each waits for the previous round trip. Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and all of them run even if one fails',
+      sequential: {
+        message:
+          '{{count}} independent {{what}} are awaited one after another ({{operations}}): each waits for the previous ' + 'round trip.',
+        note:
+          'Start them together with Promise.all — this changes error and ordering semantics: the first rejection wins, and ' +
+          'all of them run even if one fails.',
+      },
     },
     examples: {
       invalid: [
-        `import { prisma } from './db';
+        {
+          code: `import { prisma } from './db';
 
 export async function dashboard(userId: string) {
   const user = await prisma.user.findUnique({ where: { id: userId } });
   const orders = await prisma.order.findMany({ where: { userId } });
   return { user, orders };
 }`,
-        `export async function page(slug: string) {
+          errors: [{ messageId: 'sequential', line: 4, column: 3 }],
+        },
+        {
+          code: `export async function page(slug: string) {
   const article = await fetch(\`/api/articles/\${slug}\`).then((r) => r.json());
   const comments = await fetch(\`/api/articles/\${slug}/comments\`).then((r) => r.json());
   const related = await fetch(\`/api/related?slug=\${slug}\`).then((r) => r.json());
   return { article, comments, related };
 }`,
-        `import { Repository } from 'typeorm';
+          errors: [{ messageId: 'sequential', line: 2, column: 3 }],
+        },
+        {
+          code: `import { Repository } from 'typeorm';
 
 export class ReportService {
   constructor(private readonly users: Repository<User>, private readonly invoices: Repository<Invoice>) {}
@@ -78,6 +97,8 @@ export class ReportService {
     return { members, unpaid };
   }
 }`,
+          errors: [{ messageId: 'sequential', line: 7, column: 5 }],
+        },
       ],
       valid: [
         `import { prisma } from './db';
@@ -149,8 +170,6 @@ export async function save(item: Item) {
   },
   check(context) {
     const { file } = context;
-    // Scripts and tools run once, with nobody waiting on a request: a round trip saved there is not worth a finding.
-    if (isTestOrFixtureFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       Block(block) {
         // Allocates nothing for the (many) blocks without two awaited statements in a row.

@@ -1,10 +1,9 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from '../../facts/ast';
-import { isToolPackageFile } from '../../facts/context';
 import { lookup } from '../../facts/dataflow';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isPromiseCombinator, isTestOrFixtureFile } from '../../facts/perItem';
+import { isPromiseCombinator } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 
 export default defineRule({
@@ -17,25 +16,34 @@ export default defineRule({
       'limit of 1,024, so reads fail with EMFILE — and 10,000 buffers in memory at once; with child processes it is 10,000 processes ' +
       'fighting for the CPU. libuv only runs four file operations at a time anyway, so the flood buys no speed, only risk.',
     howToFix:
-      'Cap the concurrency: `const limit = pLimit(16); await Promise.all(files.map((f) => limit(() => readFile(f))))`, or ' +
-      '`p-map` with `{ concurrency: 16 }`, or process the list in chunks. Database queries and HTTP requests per item are ' +
-      'reported by query-in-loop and request-in-loop. Not reported: literal lists, chunks (`chunk(files, 50)`), slices ' +
-      '(`files.slice(0, 10)`), calls already inside a limiter, scripts and tests.',
+      'Cap the concurrency: `const limit = pLimit(16); await Promise.all(files.map((f) => limit(() => readFile(f))))`, ' +
+      'or `p-map` with `{ concurrency: 16 }`, or process the list in chunks. Database queries and HTTP requests per ' +
+      'item are reported by query-in-loop and request-in-loop.',
+    notReported: ['Literal lists', 'Chunks (`chunk(files, 50)`) and slices (`files.slice(0, 10)`)', 'Calls already inside a limiter'],
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'tool-packages'] },
     messages: {
-      unbounded:
-        '{{combinator}} starts {{operation}} for every item of {{collection}} at once, with no limit: a long list exhausts file descriptors (EMFILE) or processes and memory. Cap concurrency with p-limit or p-map ({ concurrency: 16 })',
+      unbounded: {
+        message:
+          '{{combinator}} starts {{operation}} for every item of {{collection}} at once, with no limit: a long list ' +
+          'exhausts file descriptors (EMFILE) or processes and memory.',
+        note: 'Cap concurrency with p-limit or p-map ({ concurrency: 16 }).',
+      },
     },
     examples: {
       invalid: [
-        `import { readFile } from 'node:fs/promises';
+        {
+          code: `import { readFile } from 'node:fs/promises';
 
 export async function loadAll(paths: string[]) {
   return Promise.all(paths.map((path) => readFile(path, 'utf8')));
 }`,
-        `import fs from 'node:fs';
+          errors: [{ messageId: 'unbounded', line: 4, column: 10 }],
+        },
+        {
+          code: `import fs from 'node:fs';
 import path from 'node:path';
 
 export async function copyUploads(dir: string, target: string) {
@@ -44,7 +52,10 @@ export async function copyUploads(dir: string, target: string) {
     await fs.promises.copyFile(path.join(dir, name), path.join(target, name));
   }));
 }`,
-        `import { promisify } from 'node:util';
+          errors: [{ messageId: 'unbounded', line: 6, column: 9 }],
+        },
+        {
+          code: `import { promisify } from 'node:util';
 import { execFile } from 'node:child_process';
 
 const run = promisify(execFile);
@@ -52,6 +63,8 @@ const run = promisify(execFile);
 export function thumbnails(images: string[]) {
   return Promise.allSettled(images.map((image) => run('convert', [image, '-resize', '200x200', image + '.thumb.png'])));
 }`,
+          errors: [{ messageId: 'unbounded', line: 7, column: 10 }],
+        },
       ],
       valid: [
         `import pLimit from 'p-limit';
@@ -85,7 +98,6 @@ export async function loadAll(paths: string[]) {
   },
   check(context) {
     const { file } = context;
-    if (file.isScriptOrTooling || isTestOrFixtureFile(file.fileName) || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         if (!isPromiseCombinator(call) || !/^(all|allSettled)$/.test(calleeName(call) ?? '')) return;

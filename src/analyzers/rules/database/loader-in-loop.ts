@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { calleeName, dottedName, skipParens } from '../../facts/ast';
 import { lookup } from '../../facts/dataflow';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall } from '../../facts/perItem';
+import { perItemCall } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 
 export default defineRule({
@@ -16,19 +16,28 @@ export default defineRule({
       'to run, then asks for the next: 200 keys cost 200 batch queries and 200 round trips, one after another — the N+1 the loader ' +
       'exists to prevent.',
     howToFix:
-      'Ask for all keys at once: `await loader.loadMany(keys)` (each failed key comes back as an Error in its place) or ' +
-      '`await Promise.all(keys.map((key) => loader.load(key)))`; both run one batch. Not reported: loads in `Promise.all(…map(…))`, ' +
-      '`forEach(async …)` and other callbacks that start every load in the same tick, and loops that stop at the first result.',
+      'Ask for all keys at once: `await loader.loadMany(keys)` (each failed key comes back as an Error in its place) ' +
+      'or `await Promise.all(keys.map((key) => loader.load(key)))`; both run one batch.',
+    notReported: [
+      'Loads in `Promise.all(…map(…))`, `forEach(async …)` and other callbacks that start every load in the same tick',
+      'Loops that stop at the first result',
+    ],
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
-      sequential:
-        '{{loader}}.load is awaited once per {{item}}: each key waits for the previous batch, so DataLoader runs one batch query per key. Load them together with {{loader}}.loadMany(keys) or Promise.all(keys.map((key) => {{loader}}.load(key)))',
+      sequential: {
+        message:
+          '{{loader}}.load is awaited once per {{item}}: each key waits for the previous batch, so DataLoader runs one ' +
+          'batch query per key.',
+        note: 'Load them together with {{loader}}.loadMany(keys) or Promise.all(keys.map((key) => {{loader}}.load(key))).',
+      },
     },
     examples: {
       invalid: [
-        `import DataLoader from 'dataloader';
+        {
+          code: `import DataLoader from 'dataloader';
 
 const userLoader = new DataLoader(batchUsers);
 
@@ -39,11 +48,16 @@ export async function authors(posts: Post[]) {
   }
   return result;
 }`,
-        `export async function members(team, ctx) {
+          errors: [{ messageId: 'sequential', line: 8, column: 23 }],
+        },
+        {
+          code: `export async function members(team, ctx) {
   const users = [];
   for (const id of team.memberIds) users.push(await ctx.loaders.user.load(id));
   return users;
 }`,
+          errors: [{ messageId: 'sequential', line: 3, column: 53 }],
+        },
       ],
       valid: [
         `import DataLoader from 'dataloader';
@@ -70,7 +84,6 @@ export async function boot(plugins: string[], pluginLoader: { load(name: string)
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     const imports = file.imports.imports('dataloader');
     return {
       CallExpression(call) {

@@ -4,7 +4,7 @@ import { calleeName, indentationAt, isInside, referencedNames, skipParens } from
 import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import { uniqueName } from '../../facts/dataflow';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile, perItemCall, perItemHelperCall, type PerItemCall } from '../../facts/perItem';
+import { perItemCall, perItemHelperCall, type PerItemCall } from '../../facts/perItem';
 import { compact, plural, singular } from '../../facts/phrases';
 import { lazyRelation, relationCall, type RelationLoad } from '../../facts/relations';
 import type { IoSummary } from '../../facts/summaries';
@@ -15,49 +15,86 @@ export default defineRule({
     id: 'query-in-loop',
     category: 'database',
     description:
-      'A database or cache query or write runs once per item of a loop or iteration callback (N+1) — written inline, behind a project function that queries (followed across files), in a recursive walk, or as an ORM relation loaded per row.',
+      'A database or cache query or write that runs once per item of a loop or iteration callback (N+1), inline or ' +
+      'behind a project function.',
     why:
       "Each query is a network round trip plus the database's own work: at 1–5 ms a trip, 500 orders cost 0.5–2.5 s " +
       'where one batched query costs a few milliseconds, and every trip holds a pooled connection that other requests ' +
       'wait for. `Promise.all(ids.map(…))` only overlaps the trips — it still sends N queries and can take N connections ' +
       'at once. The cost grows with the data, so it hides in development and shows up in production.',
     howToFix:
-      'Fetch or write all items with one batched call — `findMany({ where: { id: { in: ids } } })` (Prisma), ' +
-      '`findBy({ id: In(ids) })` (TypeORM), `findAll({ where: { id: ids } })` (Sequelize), `find({ _id: { $in: ids } })` ' +
-      '(Mongoose), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), `createMany`/`bulkCreate`/' +
-      '`insertMany`/`insert([...])` for writes — then look results up in a Map by key. The suggested fix writes this for ' +
-      'a lookup of one row by one key awaited as the first statement of a `for…of` (Prisma `findUnique`, TypeORM ' +
-      '`findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`); it reads the rows once, before the ' +
-      'loop, so review it where the loop writes them. A bulk write succeeds or fails as ' +
-      'a whole and may skip per-row hooks, so check that before switching. When rows cannot be batched (nested creates, ' +
-      'per-row hooks that must run), run them with bounded concurrency (p-limit) instead. ' +
-      'Not reported: pagination that carries a cursor or offset from the previous page, retry and polling loops, loops ' +
-      'that stop after the first result, loops over chunks (`chunk(ids, 100)`) or a literal tuple, throttled loops ' +
-      '(`await sleep(…)`), writes inside a transaction (kept in order on purpose), already-batched calls (including ' +
-      "Prisma's `$transaction([...])` batch of mapped operations, and Prisma `findUnique` calls started in one tick, which Prisma " +
-      'batches itself), DataLoader `load` (see loader-in-loop), calls handed to a limiter ' +
-      '(`limit(() => …)`) or behind a semaphore (`await sema.acquire()`), project functions whose query only runs on a cache miss ' +
-      'or whose writes all run in a transaction, set-based SQL per period (`DELETE … USING … WHERE at >= $1`, `INSERT … SELECT`), ' +
-      'tests, seeds and migrations (a ' +
-      '`migrations/` folder or a timestamp-named script).',
+      'Fetch or write all items with one batched call — `findMany({ where: { id: { in: ids } } })` (Prisma), `findBy({ ' +
+      'id: In(ids) })` (TypeORM), `findAll({ where: { id: ids } })` (Sequelize), `find({ _id: { $in: ids } })` ' +
+      '(Mongoose), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), ' +
+      '`createMany`/`bulkCreate`/`insertMany`/`insert([...])` for writes — then look results up in a Map by key. The ' +
+      'suggested fix writes this for a lookup of one row by one key awaited as the first statement of a `for…of` ' +
+      '(Prisma `findUnique`, TypeORM `findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`); it ' +
+      'reads the rows once, before the loop, so review it where the loop writes them. A bulk write succeeds or fails ' +
+      'as a whole and may skip per-row hooks, so check that before switching. When rows cannot be batched (nested ' +
+      'creates, per-row hooks that must run), run them with bounded concurrency (p-limit) instead. The query may also ' +
+      'hide behind a project function (followed across files), a recursive walk, or an ORM relation loaded per row.',
+    notReported: [
+      'Pagination that carries a cursor or offset from the previous page',
+      'Retry and polling loops',
+      'Loops that stop after the first result',
+      'Loops over chunks (`chunk(ids, 100)`) or a literal tuple',
+      'Throttled loops (`await sleep(…)`)',
+      'Writes inside a transaction (kept in order on purpose)',
+      "Already-batched calls, including Prisma's `$transaction([...])` batch of mapped operations, and Prisma " +
+        '`findUnique` calls started in one tick, which Prisma batches itself',
+      'DataLoader `load` (see loader-in-loop)',
+      'Calls handed to a limiter (`limit(() => …)`) or behind a semaphore (`await sema.acquire()`)',
+      'Project functions whose query only runs on a cache miss or whose writes all run in a transaction',
+      'Set-based SQL per period (`DELETE … USING … WHERE at >= $1`, `INSERT … SELECT`)',
+    ],
     impact: 'high',
     effort: 'medium',
     fix: 'suggestion',
+    fixForm: 'one batched read into a `Map` (Prisma `findMany`, TypeORM `findBy` + `In`, Mongoose `find` + `$in`, Sequelize `findAll`)',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
-      perItem: '{{operation}} runs once per {{item}} (N+1): {{advice}}',
-      perItemConcurrent: '{{operation}} runs once per {{item}} — concurrently, but still N round trips (N+1): {{advice}}',
-      invariant: '{{operation}} runs once per {{item}} with the same arguments each time: run it once before the loop and reuse the result',
-      perItemSync: '{{operation}} runs once per {{item}}{{prepare}}: {{advice}}',
-      helper: '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — N+1: {{advice}}',
-      helperConcurrent:
-        '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — concurrently, but still N round trips (N+1): {{advice}}',
-      recursive:
-        '{{call}} calls {{fn}} again for each {{item}}, and every call runs {{operation}}: one query per node of the tree (N+1). Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query (WITH RECURSIVE)',
-      relation: '{{operation}} loads the {{relation}} relation once per {{item}} (N+1): load it for all of them at once — {{batched}}',
+      perItem: {
+        message: '{{operation}} runs once per {{item}} (N+1).',
+        note: 'Instead, {{advice}}.',
+      },
+      perItemConcurrent: {
+        message: '{{operation}} runs once per {{item}} — concurrently, but still N round trips (N+1).',
+        note: 'Instead, {{advice}}.',
+      },
+      invariant: {
+        message: '{{operation}} runs once per {{item}} with the same arguments each time.',
+        note: 'Run it once before the loop and reuse the result.',
+      },
+      perItemSync: {
+        message: '{{operation}} runs once per {{item}}{{prepare}}.',
+        note: 'Instead, {{advice}}.',
+      },
+      helper: {
+        message: '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — N+1.',
+        note: 'Instead, {{advice}}.',
+      },
+      helperConcurrent: {
+        message:
+          '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — concurrently, but still N ' +
+          'round trips (N+1).',
+        note: 'Instead, {{advice}}.',
+      },
+      recursive: {
+        message:
+          '{{call}} calls {{fn}} again for each {{item}}, and every call runs {{operation}}: one query per node of the ' + 'tree (N+1).',
+        note:
+          'Load a whole level at once (one query by the list of parent ids), or the whole tree with one recursive query ' +
+          '(WITH RECURSIVE).',
+      },
+      relation: {
+        message: '{{operation}} loads the {{relation}} relation once per {{item}} (N+1).',
+        note: 'Load it for all of them at once — {{batched}}.',
+      },
     },
     examples: {
       invalid: [
-        `import { PrismaClient } from '@prisma/client';
+        {
+          code: `import { PrismaClient } from '@prisma/client';
 
 const prisma = new PrismaClient();
 
@@ -69,6 +106,8 @@ export async function invoiceLines(orders: Order[]) {
   }
   return lines;
 }`,
+          errors: [{ messageId: 'perItem', line: 8, column: 28 }],
+        },
         {
           code: `const { User } = require('../models');
 
@@ -76,8 +115,10 @@ async function loadAuthors(posts) {
   return Promise.all(posts.map(async (post) => User.findByPk(post.authorId)));
 }`,
           filename: 'src/services/posts.js',
+          errors: [{ messageId: 'perItemConcurrent', line: 4, column: 48 }],
         },
-        `import { Repository } from 'typeorm';
+        {
+          code: `import { Repository } from 'typeorm';
 import { InjectRepository } from '@nestjs/typeorm';
 
 export class StockService {
@@ -89,7 +130,10 @@ export class StockService {
     }
   }
 }`,
-        `import knex from 'knex';
+          errors: [{ messageId: 'perItem', line: 9, column: 13 }],
+        },
+        {
+          code: `import knex from 'knex';
 
 const db = knex({ client: 'pg' });
 
@@ -98,7 +142,10 @@ export async function importRows(rows: Row[]) {
     await db('events').insert({ kind: row.kind, at: row.at });
   }
 }`,
-        `import { Pool } from 'pg';
+          errors: [{ messageId: 'perItem', line: 7, column: 11 }],
+        },
+        {
+          code: `import { Pool } from 'pg';
 
 const pool = new Pool();
 
@@ -110,7 +157,10 @@ export async function prices(skus: string[]) {
   }
   return result;
 }`,
-        `import Redis from 'ioredis';
+          errors: [{ messageId: 'perItem', line: 8, column: 28 }],
+        },
+        {
+          code: `import Redis from 'ioredis';
 
 const redis = new Redis();
 
@@ -119,7 +169,10 @@ export async function sessions(ids: string[]) {
   for (const id of ids) found.push(await redis.get(\`session:\${id}\`));
   return found;
 }`,
-        `import mongoose from 'mongoose';
+          errors: [{ messageId: 'perItem', line: 7, column: 42 }],
+        },
+        {
+          code: `import mongoose from 'mongoose';
 
 const Category = mongoose.model('Category', new mongoose.Schema({ parent: String }));
 
@@ -137,7 +190,10 @@ export async function descendants(rootId: string) {
   }
   return all;
 }`,
-        `import { prisma } from './db';
+          errors: [{ messageId: 'perItem', line: 11, column: 28 }],
+        },
+        {
+          code: `import { prisma } from './db';
 
 // Reads inside a transaction still cost one round trip each.
 export async function totals(orderIds: string[]) {
@@ -150,7 +206,10 @@ export async function totals(orderIds: string[]) {
     return sum;
   });
 }`,
-        `import { prisma } from './db';
+          errors: [{ messageId: 'perItem', line: 8, column: 27 }],
+        },
+        {
+          code: `import { prisma } from './db';
 
 export async function render(rows: Row[]) {
   const out = [];
@@ -160,7 +219,10 @@ export async function render(rows: Row[]) {
   }
   return out;
 }`,
-        `import { prisma } from './db';
+          errors: [{ messageId: 'invariant', line: 6, column: 28 }],
+        },
+        {
+          code: `import { prisma } from './db';
 
 async function loadComments(postId: string) {
   return prisma.comment.findMany({ where: { postId } });
@@ -171,7 +233,10 @@ export async function withComments(posts: Post[]) {
   for (const post of posts) post.comments = await loadComments(post.id);
   return posts;
 }`,
-        `import { prisma } from './db';
+          errors: [{ messageId: 'helper', line: 9, column: 51 }],
+        },
+        {
+          code: `import { prisma } from './db';
 
 // A recursive walk: one query per node of the tree.
 export async function subtree(id: string): Promise<string[]> {
@@ -180,6 +245,8 @@ export async function subtree(id: string): Promise<string[]> {
   for (const child of children) ids.push(...(await subtree(child.id)));
   return ids;
 }`,
+          errors: [{ messageId: 'recursive', line: 7, column: 52 }],
+        },
         {
           code: `const { Post } = require('../models');
 
@@ -188,8 +255,10 @@ async function feed() {
   return Promise.all(posts.map(async (post) => ({ post, author: await post.getAuthor() })));
 }`,
           filename: 'src/feed.js',
+          errors: [{ messageId: 'relation', line: 5, column: 71 }],
         },
-        `import Database from 'better-sqlite3';
+        {
+          code: `import Database from 'better-sqlite3';
 
 const db = new Database('app.db');
 const insert = db.prepare('INSERT INTO events (kind, at) VALUES (?, ?)');
@@ -198,6 +267,8 @@ const insert = db.prepare('INSERT INTO events (kind, at) VALUES (?, ?)');
 export function record(events: Event[]) {
   for (const event of events) insert.run(event.kind, event.at);
 }`,
+          errors: [{ messageId: 'perItemSync', line: 8, column: 31 }],
+        },
         {
           code: `import { prisma } from './db';
 
@@ -210,7 +281,10 @@ export async function enrich(orders: Order[]) {
     order.label = \`\${customer?.name}: \${product?.title}\`;
   }
 }`,
-          count: 2,
+          errors: [
+            { messageId: 'perItem', line: 6, column: 7 },
+            { messageId: 'perItem', line: 7, column: 7 },
+          ],
         },
       ],
       valid: [
@@ -354,7 +428,6 @@ export async function replay(events: Event[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (call: ClientCallNode): void => {
       const client = clientCall(call, file);
       if (!client) {

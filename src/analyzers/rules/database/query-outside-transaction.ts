@@ -3,7 +3,6 @@ import { defineRule } from '../../rule';
 import { calleeName, chainRoot, isFunctionLike, referencedNames, skipParens } from '../../facts/ast';
 import { clientCall, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import type { FileFacts } from '../../facts/fileFacts';
-import { isTestOrFixtureFile } from '../../facts/perItem';
 import { transactionCallbackOf, type TransactionCallback } from '../../facts/transactions';
 
 export default defineRule({
@@ -11,7 +10,8 @@ export default defineRule({
     id: 'query-outside-transaction',
     category: 'database',
     description:
-      'Inside a transaction callback, a query or write goes through the global client instead of the transaction handle, so it runs on another connection, outside the transaction.',
+      'A query or write inside a transaction callback that goes through the global client instead of the transaction ' +
+      'handle, so it runs outside the transaction.',
     why:
       'A transaction is one connection. `prisma.user.update(…)` inside `prisma.$transaction(async (tx) => …)` takes a second ' +
       "connection from the pool: the write is not rolled back with the transaction, a read does not see the transaction's own " +
@@ -19,20 +19,33 @@ export default defineRule({
       'pooled connection can end up held by a transaction waiting for a second one: the pool deadlocks until timeouts fire.',
     howToFix:
       'Run every statement of the unit of work through the handle the callback receives: `tx.user.update(…)` (Prisma), ' +
-      "`trx('users')…` (knex), `manager.getRepository(User)` / `manager.save(…)` (TypeORM), `{ transaction: t }` (Sequelize), " +
-      '`{ session }` (Mongoose). If a call must not be part of the transaction (an audit log that has to survive a rollback), ' +
-      'move it before or after the transaction. Sequelize with CLS (callbacks without a `t` parameter) is not reported.',
+      "`trx('users')…` (knex), `manager.getRepository(User)` / `manager.save(…)` (TypeORM), `{ transaction: t }` " +
+      '(Sequelize), `{ session }` (Mongoose). If a call must not be part of the transaction (an audit log that has to ' +
+      'survive a rollback), move it before or after the transaction.',
+    notReported: ['Sequelize with CLS (callbacks without a `t` parameter)'],
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
-      write:
-        '{{operation}} runs inside {{transaction}} but not through {{handle}}: it takes another connection, is not rolled back with the transaction, and waits on any row the transaction has locked (a deadlock when the pool runs dry). Use {{handle}} instead',
-      read: "{{operation}} runs inside {{transaction}} but not through {{handle}}: it takes a second connection and does not see the transaction's own writes. Use {{handle}} instead",
+      write: {
+        message:
+          '{{operation}} runs inside {{transaction}} but not through {{handle}}: it takes another connection, is not ' +
+          'rolled back with the transaction, and waits on any row the transaction has locked (a deadlock when the pool ' +
+          'runs dry).',
+        note: 'Use {{handle}} instead.',
+      },
+      read: {
+        message:
+          '{{operation}} runs inside {{transaction}} but not through {{handle}}: it takes a second connection and does not ' +
+          "see the transaction's own writes.",
+        note: 'Use {{handle}} instead.',
+      },
     },
     examples: {
       invalid: [
-        `import { PrismaClient } from '@prisma/client';
+        {
+          code: `import { PrismaClient } from '@prisma/client';
 
 const prisma = new PrismaClient();
 
@@ -42,7 +55,10 @@ export async function transfer(from: string, to: string, amount: number) {
     await prisma.account.update({ where: { id: to }, data: { balance: { increment: amount } } });
   });
 }`,
-        `import knex from 'knex';
+          errors: [{ messageId: 'write', line: 8, column: 11 }],
+        },
+        {
+          code: `import knex from 'knex';
 
 const db = knex({ client: 'pg' });
 
@@ -53,6 +69,8 @@ export async function archive(id: number) {
     await trx('orders').where({ id }).del();
   });
 }`,
+          errors: [{ messageId: 'write', line: 8, column: 11 }],
+        },
         {
           code: `const { sequelize, User, Profile } = require('../models');
 
@@ -64,6 +82,7 @@ async function register(data) {
   });
 }`,
           filename: 'src/services/users.js',
+          errors: [{ messageId: 'write', line: 6, column: 11 }],
         },
       ],
       valid: [
@@ -105,7 +124,6 @@ export async function place(order: Order) {
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         const name = calleeName(call);

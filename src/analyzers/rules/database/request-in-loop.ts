@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { clientCall, type ClientCallNode } from '../../facts/clients';
-import { isTestOrFixtureFile, perItemCall, perItemHelperCall } from '../../facts/perItem';
+import { perItemCall, perItemHelperCall } from '../../facts/perItem';
 import { compact } from '../../facts/phrases';
 import { ts } from '../../ts';
 
@@ -9,32 +9,50 @@ export default defineRule({
     id: 'request-in-loop',
     category: 'database',
     description:
-      'An awaited HTTP request (fetch, axios, got, ky, undici, superagent, Nest HttpService) runs once per item of a loop or iteration callback — directly or through a project function that makes it (a `fetchJson` wrapper, an API client method).',
+      'An awaited HTTP request (fetch, axios, got, ky, undici, superagent, Nest HttpService) made once per item of a ' +
+      'loop, directly or through a project function.',
     why:
       'A remote call costs a network round trip — tens to hundreds of milliseconds, far more than a local query. ' +
       'Awaited one per item, 200 items at 80 ms each keep the caller waiting 16 s. Fired all at once ' +
       '(`Promise.all(items.map(…))`) they finish sooner but open N sockets at the same moment, trip the remote ' +
       "side's rate limits and fail as a whole when one of them does.",
     howToFix:
-      "Use the API's batch endpoint when it has one (`GET /users?ids=1,2,3`, a GraphQL query for many ids, " +
-      'a bulk write). When it has none, run the requests with bounded concurrency — `p-limit`, `p-map` with ' +
-      '`{ concurrency: 5 }` — so they overlap without flooding the remote side. ' +
-      'Not reported: pagination that follows a next link or cursor from the previous response, retries and back-off, ' +
-      'polling, loops that stop at the first successful response (mirrors, fallbacks), loops over a literal list, ' +
-      'throttled loops (`await sleep(…)`), requests handed to a limiter, and tests.',
+      "Use the API's batch endpoint when it has one (`GET /users?ids=1,2,3`, a GraphQL query for many ids, a bulk " +
+      'write). When it has none, run the requests with bounded concurrency — `p-limit`, `p-map` with `{ concurrency: 5 ' +
+      '}` — so they overlap without flooding the remote side. The request may also hide behind a project function that ' +
+      'makes it (a `fetchJson` wrapper, an API client method).',
+    notReported: [
+      'Pagination that follows a next link or cursor from the previous response',
+      'Retries and back-off, and polling',
+      'Loops that stop at the first successful response (mirrors, fallbacks)',
+      'Loops over a literal list',
+      'Throttled loops (`await sleep(…)`)',
+      'Requests handed to a limiter',
+    ],
     impact: 'high',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
-      sequential:
-        '{{operation}} runs once per {{item}}: N HTTP round trips one after another. Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { concurrency: 5 })',
-      concurrent:
-        '{{operation}} runs once per {{item}}, all at once: N requests with no limit can hit rate limits and exhaust sockets. Use a batch endpoint if the API has one, or cap concurrency with p-limit',
-      invariant: '{{operation}} makes the same request once per {{item}}: make it once before the loop and reuse the response',
+      sequential: {
+        message: '{{operation}} runs once per {{item}}: N HTTP round trips one after another.',
+        note:
+          'Use a batch endpoint if the API has one; otherwise run them with bounded concurrency (p-limit, p-map { ' + 'concurrency: 5 }).',
+      },
+      concurrent: {
+        message:
+          '{{operation}} runs once per {{item}}, all at once: N requests with no limit can hit rate limits and exhaust ' + 'sockets.',
+        note: 'Use a batch endpoint if the API has one, or cap concurrency with p-limit.',
+      },
+      invariant: {
+        message: '{{operation}} makes the same request once per {{item}}.',
+        note: 'Make it once before the loop and reuse the response.',
+      },
     },
     examples: {
       invalid: [
-        `export async function profiles(userIds: string[]) {
+        {
+          code: `export async function profiles(userIds: string[]) {
   const result = [];
   for (const userId of userIds) {
     const response = await fetch(\`https://api.example.com/users/\${userId}\`);
@@ -42,19 +60,28 @@ export default defineRule({
   }
   return result;
 }`,
-        `import axios from 'axios';
+          errors: [{ messageId: 'sequential', line: 4, column: 28 }],
+        },
+        {
+          code: `import axios from 'axios';
 
 export async function notify(subscribers: Subscriber[], event: Event) {
   for (const subscriber of subscribers) {
     await axios.post(subscriber.webhookUrl, event);
   }
 }`,
-        `import got from 'got';
+          errors: [{ messageId: 'sequential', line: 5, column: 11 }],
+        },
+        {
+          code: `import got from 'got';
 
 export async function prices(skus: string[]) {
   return Promise.all(skus.map((sku) => got(\`https://pricing.internal/sku/\${sku}\`).json()));
 }`,
-        `import { HttpService } from '@nestjs/axios';
+          errors: [{ messageId: 'concurrent', line: 4, column: 40 }],
+        },
+        {
+          code: `import { HttpService } from '@nestjs/axios';
 import { firstValueFrom } from 'rxjs';
 
 export class GeoService {
@@ -69,7 +96,10 @@ export class GeoService {
     return points;
   }
 }`,
-        `async function fetchJson(url: string) {
+          errors: [{ messageId: 'sequential', line: 10, column: 45 }],
+        },
+        {
+          code: `async function fetchJson(url: string) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(response.statusText);
   return response.json();
@@ -80,13 +110,18 @@ export async function profiles(ids: string[]) {
   for (const id of ids) result.push(await fetchJson(\`/api/users/\${id}\`));
   return result;
 }`,
-        `import ky from 'ky';
+          errors: [{ messageId: 'sequential', line: 9, column: 43 }],
+        },
+        {
+          code: `import ky from 'ky';
 
 export function warm(urls: string[]) {
   urls.forEach(async (url) => {
     await ky.get(url);
   });
 }`,
+          errors: [{ messageId: 'concurrent', line: 5, column: 11 }],
+        },
       ],
       valid: [
         `// Pagination: each request follows the next link of the previous response.
@@ -172,7 +207,6 @@ export async function sync(accounts: Account[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (call: ClientCallNode): void => {
       const client = clientCall(call, file);
       if (!client && ts.isCallExpression(call)) {

@@ -2,7 +2,7 @@ import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, enclosingFunction, isFunctionLike, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
 import { contains, lookup, references, resolve, type Declaration } from '../../facts/dataflow';
-import { isTestFile, longLivedTarget } from '../../facts/lifetime';
+import { longLivedTarget } from '../../facts/lifetime';
 
 /** Calls whose result is a whole file, body or block of memory. */
 const BUFFER_SOURCES: ReadonlySet<string> = new Set([
@@ -26,35 +26,51 @@ export default defineRule({
     id: 'captured-buffer',
     category: 'memory',
     description:
-      'A long-lived callback (an interval, a listener on a long-lived object) that captures a whole buffer — a file read, a response body, an allocation — only to read its size.',
+      'A long-lived callback (an interval, a listener on a long-lived object) that captures a whole buffer (a file, a ' +
+      'response body) only to read its size.',
     why:
       'A closure keeps alive every variable it uses for as long as the closure itself lives. An interval or a listener on ' +
       '`process` lives until it is cleared or removed — often forever — so a 50 MB upload buffer it mentions only for ' +
       '`buffer.length` stays in memory for the life of the program, long after the request that read it finished.',
     howToFix:
       'Read what the callback needs before creating it (`const size = buffer.length`) and capture that instead; or ' +
-      'clear the interval / remove the listener when the work is done. Callbacks that use the contents themselves, and ' +
-      'short-lived callbacks (`then`, `setTimeout`, array methods), are not reported.',
+      'clear the interval / remove the listener when the work is done.',
+    notReported: ['Callbacks that use the contents themselves', 'Short-lived callbacks (`then`, `setTimeout`, array methods)'],
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: {
+      skip: ['tests', 'scripts', 'build-config'],
+      triggers: ['setInterval', '.on(', 'addEventListener', 'Listener(', 'subscribe('],
+      requires: /readFile|arrayBuffer|Buffer\b|\.buffer\(|\.blob\(|Uint8Array/,
+    },
     messages: {
-      captured:
-        'This {{callback}} lives on after {{fn}} returns and captures all of `{{buffer}}` ({{source}}) only to read `{{buffer}}.{{property}}`: the whole buffer stays in memory as long as the callback does. Read `{{buffer}}.{{property}}` into a local before creating the callback and capture that.',
+      captured: {
+        message:
+          'This {{callback}} lives on after {{fn}} returns and captures all of `{{buffer}}` ({{source}}) only to read ' +
+          '`{{buffer}}.{{property}}`: the whole buffer stays in memory as long as the callback does.',
+        note: 'Read `{{buffer}}.{{property}}` into a local before creating the callback and capture that.',
+      },
     },
     examples: {
       invalid: [
-        `import { readFileSync } from 'node:fs';
+        {
+          code: `import { readFileSync } from 'node:fs';
 
 export function watchUpload(path: string) {
   const data = readFileSync(path);
   setInterval(() => console.log('upload size', data.length), 10_000);
 }`,
-        `export async function download(url: string) {
+          errors: [{ messageId: 'captured', line: 5, column: 48 }],
+        },
+        {
+          code: `export async function download(url: string) {
   const body = await (await fetch(url)).arrayBuffer();
   process.on('exit', () => console.log('downloaded', body.byteLength, 'bytes'));
   return new Uint8Array(body)[0];
 }`,
+          errors: [{ messageId: 'captured', line: 3, column: 54 }],
+        },
       ],
       valid: [
         `// Only the size is captured.
@@ -81,17 +97,6 @@ export function later(path: string) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (
-      !file.text.includes('setInterval') &&
-      !file.text.includes('.on(') &&
-      !file.text.includes('addEventListener') &&
-      !file.text.includes('Listener(') &&
-      !file.text.includes('subscribe(')
-    )
-      return {};
-    if (!/readFile|arrayBuffer|Buffer\b|\.buffer\(|\.blob\(|Uint8Array/.test(file.text)) return {};
     return {
       CallExpression(call) {
         const name = calleeName(call);

@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { calleeName, constantString, enclosingFunction, isFunctionLike, receiverOf, skipParens } from '../../facts/ast';
 import { resolve } from '../../facts/dataflow';
 import { syntaxIndexOf } from '../../facts/syntaxIndex';
-import { describeRepetition, guardedToRunOnce, isTestFile, longLivedTarget, repetitionOf } from '../../facts/lifetime';
+import { describeRepetition, guardedToRunOnce, longLivedTarget, repetitionOf } from '../../facts/lifetime';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
 
@@ -17,7 +17,8 @@ export default defineRule({
     id: 'listener-leak',
     category: 'memory',
     description:
-      'A listener added to a long-lived object (`process`, `window`, `document`, a module-level emitter) by code that runs again and again — a request handler, a loop, a React effect — and never removed.',
+      'A listener added to a long-lived object (`process`, `window`, a module-level emitter) by code that runs again ' +
+      'and again, and never removed.',
     why:
       'An object keeps every listener added to it, and every listener keeps alive everything its closure captured ' +
       '(a request, a component, a buffer). When the object lives for the whole program and the code that adds the ' +
@@ -27,16 +28,29 @@ export default defineRule({
     howToFix:
       'Register the listener once, at start-up; or remove it when its work is done (`off`/`removeEventListener` with ' +
       'the same function, an `AbortSignal` passed as `{ signal }`, `once` for one-shot events); in a React effect, ' +
-      'return a cleanup that removes it. Listeners on objects created in the same call (a socket, a request, a stream), ' +
-      'listeners registered at module level or behind a once-guard, and files that remove the same event are not ' +
-      'reported.',
+      'return a cleanup that removes it.',
+    notReported: [
+      'Listeners on objects created in the same call (a socket, a request, a stream)',
+      'Listeners registered at module level or behind a once-guard',
+      'Files that remove the same event',
+    ],
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['addEventListener', '.on(', 'Listener('] },
     messages: {
-      leak: '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and nothing removes it: listeners — and whatever their closures hold — accumulate for the life of the program. Register it once at start-up, or remove it when done (`{{remover}}`, an AbortSignal, `once`).',
-      effect:
-        '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and the effect returns no cleanup that removes it: each mount leaves one more listener behind. Return `() => {{target}}.{{remover}}(…)` from the effect.',
+      leak: {
+        message:
+          '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and nothing removes it: listeners — and ' +
+          'whatever their closures hold — accumulate for the life of the program.',
+        note: 'Register it once at start-up, or remove it when done (`{{remover}}`, an AbortSignal, `once`).',
+      },
+      effect: {
+        message:
+          '`{{call}}` adds a listener to {{target}} every time {{repetition}}, and the effect returns no cleanup that ' +
+          'removes it: each mount leaves one more listener behind.',
+        note: 'Return `() => {{target}}.{{remover}}(…)` from the effect.',
+      },
     },
     examples: {
       invalid: [
@@ -48,6 +62,7 @@ app.get('/report', (req, res) => {
   process.on('exit', () => console.log('report for', req.query.id, 'unfinished'));
   res.send('started');
 });`,
+          errors: [{ messageId: 'leak', line: 5, column: 3 }],
         },
         {
           code: `import { useEffect } from 'react';
@@ -57,6 +72,7 @@ export function useWindowWidth(onChange: (width: number) => void) {
     window.addEventListener('resize', () => onChange(window.innerWidth));
   }, [onChange]);
 }`,
+          errors: [{ messageId: 'effect', line: 5, column: 5 }],
         },
         {
           code: `import { EventEmitter } from 'node:events';
@@ -67,6 +83,7 @@ export function track(jobs: Array<{ id: string }>) {
     bus.on('done', (id: string) => { if (id === job.id) console.log('finished', job.id); });
   }
 }`,
+          errors: [{ messageId: 'leak', line: 6, column: 5 }],
         },
       ],
       valid: [
@@ -111,9 +128,6 @@ export function install(handlers: Array<() => void>) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('addEventListener') && !file.text.includes('.on(') && !file.text.includes('Listener(')) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);
@@ -128,7 +142,6 @@ export function install(handlers: Array<() => void>) {
         const handler = skipParens(call.arguments[1]);
         // A caller's own callback handed through (`onExit(cb) { process.on('exit', cb) }`): the caller decides its lifetime.
         if (ts.isIdentifier(handler) && resolve(handler)?.kind === 'parameter') return;
-        if (file.isScriptOrTooling) return;
         const repetition = repetitionOf(call, file);
         if (!repetition) return;
         if (guardedToRunOnce(call, repetition.kind === 'loop' ? repetition.node : 'fn' in repetition ? repetition.fn : fn)) return;

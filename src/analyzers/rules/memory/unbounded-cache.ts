@@ -13,7 +13,6 @@ import {
 import { contains, isSharedOutsideFile, isValueReference, references, resolve, useOf, type Declaration } from '../../facts/dataflow';
 import { constantValue } from '../../facts/constants';
 import { compact } from '../../facts/phrases';
-import { isTestFile } from '../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -29,7 +28,8 @@ export default defineRule({
     id: 'unbounded-cache',
     category: 'memory',
     description:
-      'A module-level Map, Set or object used as a cache by a request handler — checked, then filled, one entry per distinct value of request data — with no eviction anywhere: it grows for the life of the process.',
+      'A module-level Map, Set or object that a request handler fills with an entry per distinct request value, never ' +
+      'evicted: it grows for the life of the process.',
     why:
       'A module-level cache lives as long as the process. Filled with one entry per distinct input (a user id, a query ' +
       'string, a URL) and never emptied, it grows with every new value a long-running server ever sees — a slow leak ' +
@@ -38,19 +38,29 @@ export default defineRule({
     howToFix:
       'Bound it: an LRU with a maximum size (`lru-cache`, or a Map whose oldest key — `cache.keys().next().value` — is ' +
       'deleted past a limit), a time to live, or a cache scoped to the request. Key object inputs with a `WeakMap`, ' +
-      'which lets entries go with their keys. Caches with a `delete`/`clear`, a size check or a reset anywhere in the ' +
-      'file, WeakMaps, registries filled by one function and read by another, caches keyed by anything but request ' +
-      'data (file paths, selectors, locales: bounded by the program), and scripts are not reported.',
+      'which lets entries go with their keys.',
+    notReported: [
+      'Caches with a `delete`/`clear`, a size check or a reset anywhere in the file',
+      'WeakMaps',
+      'Registries filled by one function and read by another',
+      'Caches keyed by anything but request data (file paths, selectors, locales: bounded by the program)',
+    ],
     impact: 'medium',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
-      grows:
-        '`{{cache}}` is a module-level {{kind}} that this request handler fills with one entry per distinct `{{key}}` — request data — and nothing ever evicts: it grows with every new value clients send, for the life of the process. Bound it — an LRU with a maximum size, or a time to live.',
+      grows: {
+        message:
+          '`{{cache}}` is a module-level {{kind}} that this request handler fills with one entry per distinct `{{key}}` — ' +
+          'request data — and nothing ever evicts: it grows with every new value clients send, for the life of the process.',
+        note: 'Bound it — an LRU with a maximum size, or a time to live.',
+      },
     },
     examples: {
       invalid: [
-        `import express from 'express';
+        {
+          code: `import express from 'express';
 
 const app = express();
 const userCache = new Map<string, Promise<unknown>>();
@@ -63,7 +73,10 @@ app.get('/users/:id', async (req, res) => {
   }
   res.json(await user);
 });`,
-        `import express from 'express';
+          errors: [{ messageId: 'grows', line: 10, column: 5 }],
+        },
+        {
+          code: `import express from 'express';
 
 const app = express();
 const compiled: Record<string, RegExp> = {};
@@ -73,6 +86,8 @@ app.get('/search', (req, res) => {
   const pattern = compiled[q] ?? (compiled[q] = new RegExp(q, 'i'));
   res.json(['alpha', 'beta'].filter((word) => pattern.test(word)));
 });`,
+          errors: [{ messageId: 'grows', line: 8, column: 35 }],
+        },
       ],
       valid: [
         `// Keyed by what the program passes (patterns it defines), not by request data: bounded by the program.
@@ -114,8 +129,6 @@ export function dedupe(ids: string[]) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    if (file.isScriptOrTooling) return {};
     const reported = new Set<Declaration>();
     // Names of module-level containers (`const cache = new Map()`): a write to any other name is skipped by a set lookup.
     const containers = moduleContainers(file.sourceFile);

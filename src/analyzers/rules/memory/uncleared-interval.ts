@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { calleeName, dottedName, enclosingFunction, isFunctionLike, skipParens, skipParensUp } from '../../facts/ast';
 import { lookup } from '../../facts/dataflow';
 import { syntaxIndexOf } from '../../facts/syntaxIndex';
-import { describeRepetition, guardedToRunOnce, isTestFile, repetitionOf, type Repetition } from '../../facts/lifetime';
+import { describeRepetition, guardedToRunOnce, repetitionOf, type Repetition } from '../../facts/lifetime';
 import type { FileFacts } from '../../facts/fileFacts';
 
 const SK = ts.SyntaxKind;
@@ -13,27 +13,41 @@ export default defineRule({
     id: 'uncleared-interval',
     category: 'memory',
     description:
-      'A `setInterval` started by code that runs again and again (a request handler, a loop, a React effect, a constructor) whose handle is never passed to `clearInterval`.',
+      'A `setInterval` started by code that runs again and again (a request handler, a loop, a React effect, a ' +
+      'constructor) and never cleared.',
     why:
       'An interval runs until it is cleared, and keeps alive its callback and everything the callback captures — ' +
       'a request, a component, `this`. Started once per request, per item, per mount or per instance and never ' +
       'cleared, intervals pile up: memory grows without bound and the event loop wakes for every one of them. A ' +
       'component that polls every second and is mounted 500 times leaves 500 timers running after it is gone.',
     howToFix:
-      'Keep the handle and clear it when the work is done (`const timer = setInterval(…)` … `clearInterval(timer)`); in ' +
-      'a React effect, return `() => clearInterval(timer)`; in a class, clear it in a `close`/`dispose`/`destroy` ' +
-      'method. For a single process-wide timer, start it once at module level. Intervals at module level, behind a ' +
-      'once-guard, or whose handle is cleared anywhere in the file are not reported.',
+      'Keep the handle and clear it when the work is done (`const timer = setInterval(…)` … `clearInterval(timer)`); ' +
+      'in a React effect, return `() => clearInterval(timer)`; in a class, clear it in a `close`/`dispose`/`destroy` ' +
+      'method. For a single process-wide timer, start it once at module level.',
+    notReported: ['Intervals at module level or behind a once-guard', 'Intervals whose handle is cleared anywhere in the file'],
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['setInterval'] },
     messages: {
-      discarded:
-        '`setInterval(…)` starts a timer every time {{repetition}}, and its handle is thrown away, so nothing can ever stop it: timers — and everything their callbacks capture — accumulate. Keep the handle and `clearInterval` it when the work is done.',
-      neverCleared:
-        '`setInterval(…)` starts a timer every time {{repetition}}; its handle `{{handle}}` is never passed to `clearInterval` in this file, so the timers — and everything their callbacks capture — accumulate. Clear it when the work is done.',
-      instance:
-        '`setInterval(…)` in a constructor starts a timer for every instance that nothing in this file ever clears: each timer keeps running, and keeps alive everything its callback captures{{captures}}, for the life of the program. Keep the handle and clear it in a `close`/`dispose` method.',
+      discarded: {
+        message:
+          '`setInterval(…)` starts a timer every time {{repetition}}, and its handle is thrown away, so nothing can ever ' +
+          'stop it: timers — and everything their callbacks capture — accumulate.',
+        note: 'Keep the handle and `clearInterval` it when the work is done.',
+      },
+      neverCleared: {
+        message:
+          '`setInterval(…)` starts a timer every time {{repetition}}; its handle `{{handle}}` is never passed to ' +
+          '`clearInterval` in this file, so the timers — and everything their callbacks capture — accumulate.',
+        note: 'Clear it when the work is done.',
+      },
+      instance: {
+        message:
+          '`setInterval(…)` in a constructor starts a timer for every instance that nothing in this file ever clears: each ' +
+          'timer keeps running, and keeps alive everything its callback captures{{captures}}, for the life of the program.',
+        note: 'Keep the handle and clear it in a `close`/`dispose` method.',
+      },
     },
     examples: {
       invalid: [
@@ -47,6 +61,7 @@ export function useNow(every: number) {
   }, [every]);
   return now;
 }`,
+          errors: [{ messageId: 'discarded', line: 6, column: 5 }],
         },
         {
           code: `export class Poller {
@@ -57,6 +72,7 @@ export function useNow(every: number) {
     }, 5000);
   }
 }`,
+          errors: [{ messageId: 'instance', line: 4, column: 5 }],
         },
         {
           code: `import express from 'express';
@@ -66,6 +82,7 @@ app.post('/jobs/:id/watch', (req, res) => {
   const timer = setInterval(() => console.log('still running', req.params.id), 1000);
   res.json({ watching: true, timer: String(timer) });
 });`,
+          errors: [{ messageId: 'neverCleared', line: 5, column: 17 }],
         },
       ],
       valid: [
@@ -97,9 +114,6 @@ export class Poller {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('setInterval')) return {};
     return {
       CallExpression(call) {
         const callee = skipParens(call.expression);
@@ -111,7 +125,6 @@ export class Poller {
             ? callee.name.text
             : undefined;
         if (name !== 'setInterval' || lookup('setInterval', call) || call.arguments.length === 0) return;
-        if (file.isScriptOrTooling) return;
         const fn = enclosingFunction(call);
         if (!fn) return;
         const handle = handleOf(call);

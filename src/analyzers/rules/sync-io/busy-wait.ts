@@ -1,9 +1,7 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, dottedName, isFunctionLike, referencedNames, skipParens } from '../../facts/ast';
-import { isToolPackageFile, isWorkerThreadFile } from '../../facts/context';
 import { lookup } from '../../facts/dataflow';
-import { isTestOrFixtureFile } from '../../facts/perItem';
 
 export default defineRule({
   meta: {
@@ -15,33 +13,49 @@ export default defineRule({
       'answered, no timer fires, no I/O completes until it ends. A 200 ms "sleep" in a request path stalls every other request by ' +
       '200 ms, and the spinning core is unavailable to anything else on the machine.',
     howToFix:
-      'Wait without blocking: `await setTimeout(ms)` from `node:timers/promises` (or `await new Promise((r) => setTimeout(r, ms))`). ' +
-      'Code that really must block (a synchronous API) belongs in a worker thread, where `Atomics.wait` sleeps without spinning. ' +
-      'Not reported: loops that do work each pass (polling a condition that other code changes is not possible in a synchronous ' +
-      'loop anyway), scripts, tests and worker threads.',
+      'Wait without blocking: `await setTimeout(ms)` from `node:timers/promises` (or `await new Promise((r) => ' +
+      'setTimeout(r, ms))`). Code that really must block (a synchronous API) belongs in a worker thread, where ' +
+      '`Atomics.wait` sleeps without spinning.',
+    notReported: [
+      'Loops that do work each pass (polling a condition that other code changes is not possible in a synchronous loop ' + 'anyway)',
+    ],
     impact: 'high',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'worker-threads', 'tool-packages'] },
     messages: {
-      spin: 'This loop spins on {{clock}} until a deadline passes: it blocks the event loop and burns a CPU core for the whole wait. Use await setTimeout(ms) from node:timers/promises instead',
+      spin: {
+        message:
+          'This loop spins on {{clock}} until a deadline passes: it blocks the event loop and burns a CPU core for the ' + 'whole wait.',
+        note: 'Use await setTimeout(ms) from node:timers/promises instead.',
+      },
     },
     examples: {
       invalid: [
-        `export function sleep(ms: number) {
+        {
+          code: `export function sleep(ms: number) {
   const end = Date.now() + ms;
   while (Date.now() < end) {}
 }`,
-        `export function pause(ms) {
+          errors: [{ messageId: 'spin', line: 3, column: 3 }],
+        },
+        {
+          code: `export function pause(ms) {
   const start = performance.now();
   do {
     // wait
   } while (performance.now() - start < ms);
 }`,
-        `export function waitUntil(deadline: number) {
+          errors: [{ messageId: 'spin', line: 3, column: 3 }],
+        },
+        {
+          code: `export function waitUntil(deadline: number) {
   for (;;) {
     if (new Date().getTime() >= deadline) break;
   }
 }`,
+          errors: [{ messageId: 'spin', line: 2, column: 3 }],
+        },
       ],
       valid: [
         `import { setTimeout as sleep } from 'node:timers/promises';
@@ -67,14 +81,6 @@ export function crunch(items: Item[], budgetMs: number) {
     },
   },
   check(context) {
-    const { file } = context;
-    if (
-      file.isScriptOrTooling ||
-      isTestOrFixtureFile(file.fileName) ||
-      isWorkerThreadFile(file.fileName, file.text) ||
-      isToolPackageFile(file.fileName)
-    )
-      return {};
     const check = (loop: ts.WhileStatement | ts.DoStatement | ts.ForStatement): void => {
       const condition = ts.isForStatement(loop) ? loop.condition : loop.expression;
       const clock = spinsOn(loop, condition);

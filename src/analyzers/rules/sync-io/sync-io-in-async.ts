@@ -1,6 +1,6 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
-import { importsBuildTool, isLazyInitialisation, isStartUpFunction, isToolPackageFile } from '../../facts/context';
+import { isLazyInitialisation, isStartUpFunction } from '../../facts/positions';
 import { awaitPromisesFix } from '../../facts/awaitFix';
 import { onlyProcessEndListener } from '../../facts/unawaited';
 import { syncIoCall } from '../../facts/io';
@@ -19,25 +19,33 @@ export default defineRule({
       'a 20 ms `readFileSync` under 50 concurrent requests adds up to a second of queueing. ' +
       'The function is already async, so the non-blocking form costs one `await`.',
     howToFix:
-      'Await the promise form (`await fs.promises.readFile(p)`), or the callback form through `util.promisify` ' +
-      "for child_process, zlib and crypto, which run on libuv's thread pool. The safe fix rewrites Node's own `fs` " +
-      'calls whose result is only used as a value, through the import the file already has (`fs.promises.readFile`, an ' +
-      "existing `fs/promises` import) or one it adds next to a named import (`import { readFile } from 'fs/promises'`); " +
-      'file descriptors, `statSync(p, { throwIfNoEntry })`, default parameter values and fs-extra/graceful-fs are left to you. ' +
-      'The rewrite keeps arguments, results and errors but makes the call finish later, so it is only a suggestion where that ' +
-      'shows: in a signal, `uncaughtException` or `unhandledRejection` listener, in a sequence of fs calls on one path ' +
-      '(`existsSync(p)` then a `wx` write: another call can now slip in between), and before the first `await` of a function ' +
-      'that a caller in the file does not wait for (a listener, a timer or `nextTick` callback, `forEach`, a constructor, a call ' +
-      'without `await`); in an `exit` or `beforeExit` listener there is no fix (see docs/safe-fixes.md). ' +
-      'Not reported: blocking calls in a function that only listens for `process` `exit` or `beforeExit` (the event loop has nothing ' +
-      'left to run, and an `exit` listener must block to get anything done), at start-up (module top level, async functions named `main`, `bootstrap`, `init`, `setup`, ' +
-      '`…Loader`), in CLI scripts, build and install scripts, migrations, tests, and packages that are command-line tools ' +
-      '(a `bin` and no web framework among their dependencies); `existsSync`/`accessSync` outside request handlers.',
+      'Await the promise form (`await fs.promises.readFile(p)`), or the callback form through `util.promisify` for ' +
+      "child_process, zlib and crypto, which run on libuv's thread pool. The safe fix rewrites Node's own `fs` calls " +
+      'whose result is only used as a value, through the import the file already has (`fs.promises.readFile`, an ' +
+      'existing `fs/promises` import) or one it adds next to a named import (`import { readFile } from ' +
+      "'fs/promises'`); file descriptors, `statSync(p, { throwIfNoEntry })`, default parameter values and " +
+      'fs-extra/graceful-fs are left to you. The rewrite keeps arguments, results and errors but makes the call finish ' +
+      'later, so it is only a suggestion where that shows: in a signal, `uncaughtException` or `unhandledRejection` ' +
+      'listener, in a sequence of fs calls on one path (`existsSync(p)` then a `wx` write: another call can now slip ' +
+      'in between), and before the first `await` of a function that a caller in the file does not wait for (a ' +
+      'listener, a timer or `nextTick` callback, `forEach`, a constructor, a call without `await`); in an `exit` or ' +
+      '`beforeExit` listener there is no fix (see docs/safe-fixes.md).',
+    notReported: [
+      'Blocking calls in a function that only listens for `process` `exit` or `beforeExit` (the event loop has nothing ' +
+        'left to run, and an `exit` listener must block to get anything done)',
+      'Start-up code: module top level, async functions named `main`, `bootstrap`, `init`, `setup`, `…Loader`',
+      '`existsSync`/`accessSync` outside request handlers',
+    ],
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
+    fixForm: '`await fs.promises.…`',
+    scope: { skip: ['tests', 'scripts', 'build-config', 'tool-packages', 'build-tool-importers'] },
     messages: {
-      blocking: '{{call}} blocks the event loop inside async function {{fn}}: every other request waits for it. Use {{alternative}}.',
+      blocking: {
+        message: '{{call}} blocks the event loop inside async function {{fn}}: every other request waits for it.',
+        note: 'Use {{alternative}}.',
+      },
     },
     examples: {
       invalid: [
@@ -48,6 +56,7 @@ export async function loadTemplate(name: string) {
   const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
   return html.replace('{{year}}', String(new Date().getFullYear()));
 }`,
+          errors: [{ messageId: 'blocking', line: 4, column: 16 }],
           output: `import fs from 'node:fs';
 
 export async function loadTemplate(name: string) {
@@ -61,6 +70,7 @@ export async function loadTemplate(name: string) {
 export async function readConfig(name: string) {
   return JSON.parse(readFileSync(\`config/\${name}.json\`, 'utf8'));
 }`,
+          errors: [{ messageId: 'blocking', line: 4, column: 21 }],
           output: `import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
@@ -74,6 +84,7 @@ export async function readConfig(name: string) {
 export async function currentCommit() {
   return execSync('git rev-parse HEAD').toString().trim();
 }`,
+          errors: [{ messageId: 'blocking', line: 4, column: 10 }],
         },
         {
           code: `import fs from 'node:fs';
@@ -95,6 +106,7 @@ export async function update(next: { version: number }) {
 process.on('exit', () => {
   save();
 });`,
+          errors: [{ messageId: 'blocking', line: 9, column: 3 }],
         },
         {
           code: `import fs from 'node:fs';
@@ -106,6 +118,7 @@ export async function claim(lock: string) {
   fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
   return true;
 }`,
+          errors: [{ messageId: 'blocking', line: 7, column: 3 }],
         },
         {
           code: `const crypto = require('crypto');
@@ -114,6 +127,7 @@ async function hashPassword(password, salt) {
   return crypto.pbkdf2Sync(password, salt, 100000, 64, 'sha512');
 }`,
           filename: 'src/auth.js',
+          errors: [{ messageId: 'blocking', line: 4, column: 10 }],
         },
       ],
       valid: [
@@ -159,9 +173,6 @@ process.on('exit', async () => {
   },
   check(context) {
     const { file } = context;
-    // Dev servers and build plugins (they import a bundler): nobody's request waits on them.
-    if (importsBuildTool(file.imports)) return {};
-    if (file.isScriptOrTooling || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         const io = syncIoCall(call, file);

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { enclosingEventCallback, importsBuildTool, isLazyInitialisation, isToolPackageFile, isWorkerThreadFile } from '../../facts/context';
+import { enclosingEventCallback, isLazyInitialisation } from '../../facts/positions';
 import { syncIoCall } from '../../facts/io';
 
 export default defineRule({
@@ -7,26 +7,36 @@ export default defineRule({
     id: 'sync-io-in-callback',
     category: 'sync-io',
     description:
-      "A blocking `*Sync` call of fs, child_process, zlib or crypto inside a listener of a repeating event ('data', 'message', 'connection', …) or a setInterval callback.",
+      'A blocking `*Sync` call of fs, child_process, zlib or crypto in a listener of a repeating event (`data`, ' +
+      '`message`, …) or a setInterval callback.',
     why:
       "A listener for 'message' or 'data' runs for every message a server receives; a setInterval callback runs for as long as the " +
       'process lives. A `*Sync` call there stops the event loop every time it fires: a 5 ms `appendFileSync` per WebSocket message ' +
       'caps the process at 200 messages a second, and every socket waits behind each write.',
     howToFix:
-      'Use the asynchronous form (`fs.promises.appendFile`, a write stream opened once and reused, `util.promisify(zlib.gzip)`). ' +
-      'A listener that becomes `async` must catch its own errors: an emitter does not await it, so a rejection is unhandled. ' +
-      'Listeners of one-off events (`exit`, `SIGINT`, `listening`, `close`), file watchers, request handlers and async functions ' +
-      '(their own rules), start-up code, scripts, tests and worker threads are not reported.',
+      'Use the asynchronous form (`fs.promises.appendFile`, a write stream opened once and reused, ' +
+      '`util.promisify(zlib.gzip)`). A listener that becomes `async` must catch its own errors: an emitter does not ' +
+      'await it, so a rejection is unhandled.',
+    notReported: [
+      'Listeners of one-off events (`exit`, `SIGINT`, `listening`, `close`)',
+      'File watchers',
+      'Request handlers and async functions (sync-io-in-handler and sync-io-in-async report those)',
+      'Start-up code',
+    ],
     impact: 'medium',
     effort: 'low',
     fix: 'none',
+    scope: { skip: ['tests', 'scripts', 'build-config', 'worker-threads', 'tool-packages', 'build-tool-importers'] },
     messages: {
-      blocking:
-        '{{call}} blocks the event loop in {{where}}: it runs every time the event fires, and everything else waits for it. Use {{alternative}} (an async listener must catch its own errors).',
+      blocking: {
+        message: '{{call}} blocks the event loop in {{where}}: it runs every time the event fires, and everything else waits for ' + 'it.',
+        note: 'Use {{alternative}} (an async listener must catch its own errors).',
+      },
     },
     examples: {
       invalid: [
-        `import fs from 'node:fs';
+        {
+          code: `import fs from 'node:fs';
 import { WebSocketServer } from 'ws';
 
 const wss = new WebSocketServer({ port: 8080 });
@@ -35,12 +45,17 @@ wss.on('connection', (socket) => {
     fs.appendFileSync('messages.log', data + '\\n');
   });
 });`,
-        `import { execSync } from 'node:child_process';
+          errors: [{ messageId: 'blocking', line: 7, column: 5 }],
+        },
+        {
+          code: `import { execSync } from 'node:child_process';
 
 setInterval(() => {
   const load = execSync('uptime').toString();
   metrics.gauge('load', parseFloat(load.split('load average:')[1]));
 }, 1000);`,
+          errors: [{ messageId: 'blocking', line: 4, column: 16 }],
+        },
       ],
       valid: [
         `import fs from 'node:fs';
@@ -77,9 +92,6 @@ socket.on('message', () => {
   },
   check(context) {
     const { file } = context;
-    // Dev servers and build plugins (they import a bundler): nobody's request waits on them.
-    if (importsBuildTool(file.imports)) return {};
-    if (file.isScriptOrTooling || isWorkerThreadFile(file.fileName, file.text) || isToolPackageFile(file.fileName)) return {};
     return {
       CallExpression(call) {
         const io = syncIoCall(call, file);

@@ -1,5 +1,6 @@
 import { isAsyncFunction } from '../../facts/ast';
-import { describeRequestHandler, importsBuildTool, isLazyInitialisation, isWorkerThreadFile } from '../../facts/context';
+import { isLazyInitialisation } from '../../facts/positions';
+import { describeRequestHandler } from '../../facts/requestHandlers';
 import { awaitPromisesFix } from '../../facts/awaitFix';
 import { syncIoCall } from '../../facts/io';
 import { defineRule } from '../../rule';
@@ -15,22 +16,28 @@ export default defineRule({
       '100 concurrent requests puts the last one 1.5 s behind, and a 100 ms `pbkdf2Sync` caps the whole server at ten ' +
       'logins a second. This holds for synchronous handlers too, and for callbacks nested inside a handler.',
     howToFix:
-      'Await the promise form (`await fs.promises.readFile(p)`); for child_process, zlib and crypto use the callback form ' +
-      "through `util.promisify`, which runs on libuv's thread pool. A file that never changes can be read once at start-up " +
-      'or cached on first use. A synchronous Express 4 handler must become `async` first, and Express 4 does not pass a ' +
-      'rejected promise to the error handler: catch and call `next(err)`. The safe fix (`await fs.promises.…` in an async ' +
-      'handler) is only a suggestion in a sequence of fs calls on one path — `existsSync(p)` then a `wx` write, a read then ' +
-      'a write of the same file — because a concurrent request can then run between them (see docs/safe-fixes.md). ' +
-      'Start-up code, CLI scripts, build tools, tests, ' +
-      'worker threads, dev servers and build plugins (files that import vite, webpack, rollup or esbuild) and minified bundles ' +
-      'are not reported.',
+      'Await the promise form (`await fs.promises.readFile(p)`); for child_process, zlib and crypto use the callback ' +
+      "form through `util.promisify`, which runs on libuv's thread pool. A file that never changes can be read once at " +
+      'start-up or cached on first use. A synchronous Express 4 handler must become `async` first, and Express 4 does ' +
+      'not pass a rejected promise to the error handler: catch and call `next(err)`. The safe fix (`await ' +
+      'fs.promises.…` in an async handler) is only a suggestion in a sequence of fs calls on one path — ' +
+      '`existsSync(p)` then a `wx` write, a read then a write of the same file — because a concurrent request can then ' +
+      'run between them (see docs/safe-fixes.md).',
+    notReported: ['Start-up code', 'A read that runs for the first request only (`template ??= readFileSync(…)`)'],
     impact: 'high',
     effort: 'low',
     fix: 'safe',
+    fixForm: '`await fs.promises.…`',
+    scope: { skip: ['tests', 'scripts', 'build-config', 'worker-threads', 'build-tool-importers'] },
     messages: {
-      blocking: '{{call}} blocks the event loop in {{handler}}: every concurrent request waits until it finishes. Use {{alternative}}.',
-      blockingSyncHandler:
-        '{{call}} blocks the event loop in {{handler}}: every concurrent request waits until it finishes. Make the handler async and use {{alternative}}{{errors}}.',
+      blocking: {
+        message: '{{call}} blocks the event loop in {{handler}}: every concurrent request waits until it finishes.',
+        note: 'Use {{alternative}}.',
+      },
+      blockingSyncHandler: {
+        message: '{{call}} blocks the event loop in {{handler}}: every concurrent request waits until it finishes.',
+        note: 'Make the handler async and use {{alternative}}{{errors}}.',
+      },
     },
     examples: {
       invalid: [
@@ -44,6 +51,7 @@ app.get('/invoices/:id', async (req, res) => {
   const template = fs.readFileSync('templates/invoice.html', 'utf8');
   res.send(template.replace('{{id}}', req.params.id));
 });`,
+          errors: [{ messageId: 'blocking', line: 7, column: 20 }],
           output: `import fs from 'node:fs';
 import express from 'express';
 
@@ -65,6 +73,7 @@ router.get('/avatars/:user', (req, res) => {
   const image = fs.readFileSync(\`uploads/\${req.params.user}.png\`);
   res.type('png').send(image);
 });`,
+          errors: [{ messageId: 'blockingSyncHandler', line: 8, column: 17 }],
         },
         {
           code: `import fs from 'node:fs';
@@ -75,6 +84,7 @@ router.post('/upload', upload.array('files'), async (req, res) => {
   req.files.forEach((file) => fs.writeFileSync(path.join('uploads', file.originalname), file.buffer));
   res.sendStatus(201);
 });`,
+          errors: [{ messageId: 'blocking', line: 6, column: 31 }],
         },
         {
           code: `import { execSync } from 'node:child_process';
@@ -87,6 +97,7 @@ export class StatusController {
     return { commit: execSync('git rev-parse HEAD').toString().trim() };
   }
 }`,
+          errors: [{ messageId: 'blockingSyncHandler', line: 8, column: 22 }],
         },
         {
           code: `import crypto from 'node:crypto';
@@ -97,6 +108,7 @@ export async function POST(request: Request) {
   return Response.json({ hash: hash.toString('hex') });
 }`,
           filename: 'app/api/hash/route.ts',
+          errors: [{ messageId: 'blocking', line: 5, column: 16 }],
         },
         {
           code: `const fs = require('fs');
@@ -107,6 +119,7 @@ app.use(async (ctx, next) => {
   await next();
 });`,
           filename: 'src/server.js',
+          errors: [{ messageId: 'blocking', line: 4, column: 16 }],
           output: `const fs = require('fs');
 
 app.use(async (ctx, next) => {
@@ -123,6 +136,7 @@ http.createServer((req, res) => {
   const body = zlib.gzipSync(JSON.stringify(report()));
   res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(body);
 }).listen(8080);`,
+          errors: [{ messageId: 'blockingSyncHandler', line: 5, column: 16 }],
         },
         {
           code: `import fs from 'node:fs';
@@ -135,7 +149,10 @@ fastify.route({
     return names.filter((n) => fs.existsSync(\`reports/\${n}/done\`));
   },
 });`,
-          count: 2,
+          errors: [
+            { messageId: 'blocking', line: 7, column: 19 },
+            { messageId: 'blocking', line: 8, column: 32 },
+          ],
           output: `import fs from 'node:fs';
 
 fastify.route({
@@ -223,9 +240,6 @@ export function makeHandler(readFileSync: (p: string) => string) {
   },
   check(context) {
     const { file } = context;
-    // Dev servers and build plugins (they import a bundler): nobody's request waits on them.
-    if (importsBuildTool(file.imports)) return {};
-    if (file.isScriptOrTooling || isWorkerThreadFile(file.fileName, file.text)) return {};
     return {
       CallExpression(call) {
         const io = syncIoCall(call, file);

@@ -12,7 +12,6 @@ import {
   usageOf,
   type Construction,
 } from '../../../facts/constructions';
-import { isTestFile } from '../../../facts/lifetime';
 import { repeatedBy, repeatedCalls } from '../../../facts/loops';
 import { iterationScale, scaleOf } from '../../../facts/sizes';
 import type { FileFacts } from '../../../facts/fileFacts';
@@ -24,7 +23,8 @@ export default defineRule({
     id: 'construct-per-call',
     category: 'caching',
     description:
-      "A `new RegExp(…)` or `new Intl.*(…)` with constant arguments built on every call of a function that runs over and over: a request handler, a React component's render, a function called from a loop.",
+      'A constant `new RegExp(…)` or `new Intl.*(…)` built on every call of a function that runs over and over: a ' +
+      'request handler, a render, a call in a loop.',
     why:
       'Building a regular expression compiles the pattern; building an Intl formatter resolves the locale and loads ' +
       'its data — tens of microseconds, where using an existing one costs well under one. With constant arguments ' +
@@ -32,18 +32,32 @@ export default defineRule({
       '1,000-row table builds 1,000 formatters per render; one built inside a request handler, one per request.',
     howToFix:
       'Create it once at module level (`const price = new Intl.NumberFormat("en-US", { style: "currency", currency: ' +
-      '"USD" })`) and use it inside the function. Regular-expression literals are compiled once by the engine and not ' +
-      'reported; neither are constructions whose arguments come from the call, `g`/`y` regexps (their `lastIndex` is ' +
-      'state), objects the function keeps or hands on, nor functions nothing in the file shows to be hot. The safe fix puts ' +
-      'the declaration after the imports and `require`s (a polyfill they load runs first); with named constants, a pattern ' +
-      'that does not compile, or a date formatter without a `timeZone` (it would keep the zone of load time) it is a suggestion.',
+      '"USD" })`) and use it inside the function. The safe fix puts the declaration after the imports and `require`s ' +
+      '(a polyfill they load runs first); with named constants, a pattern that does not compile, or a date formatter ' +
+      'without a `timeZone` (it would keep the zone of load time) it is a suggestion.',
+    notReported: [
+      'Regular-expression literals (the engine compiles them once)',
+      'Constructions whose arguments come from the call',
+      '`g`/`y` regexps (their `lastIndex` is state)',
+      'Objects the function keeps or hands on',
+      'Functions nothing in the file shows to be hot',
+    ],
     impact: 'medium',
     effort: 'low',
     fix: 'safe',
+    fixForm: 'hoist to module level',
+    scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.'] },
     messages: {
-      regexp:
-        '`{{code}}` compiles the same pattern on every call of {{fn}}, which {{why}}. Build the RegExp once at module level and reuse it.',
-      intl: '`new Intl.{{ctor}}(…)` builds the same formatter on every call of {{fn}}, which {{why}}: resolving the locale and loading its data costs far more than using it. Create it once at module level and reuse it.',
+      regexp: {
+        message: '`{{code}}` compiles the same pattern on every call of {{fn}}, which {{why}}.',
+        note: 'Build the RegExp once at module level and reuse it.',
+      },
+      intl: {
+        message:
+          '`new Intl.{{ctor}}(…)` builds the same formatter on every call of {{fn}}, which {{why}}: resolving the locale ' +
+          'and loading its data costs far more than using it.',
+        note: 'Create it once at module level and reuse it.',
+      },
     },
     examples: {
       invalid: [
@@ -55,6 +69,7 @@ app.get('/price/:cents', (req, res) => {
   const price = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
   res.send(price.format(Number(req.params.cents) / 100));
 });`,
+          errors: [{ messageId: 'intl', line: 5, column: 17 }],
           output: `import express from 'express';
 
 const numberFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -74,6 +89,7 @@ export function invalidPosts(posts: Array<{ slug: string }>) {
   for (const post of posts) if (!isSlug(post.slug)) invalid.push(post.slug);
   return invalid;
 }`,
+          errors: [{ messageId: 'regexp', line: 2, column: 10 }],
           output: `const pattern = new RegExp('^[a-z0-9]+(?:-[a-z0-9]+)*$');
 function isSlug(text: string) {
   return pattern.test(text);
@@ -90,6 +106,7 @@ export function invalidPosts(posts: Array<{ slug: string }>) {
   return <span>{new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(cents / 100)}</span>;
 }`,
           filename: 'Price.tsx',
+          errors: [{ messageId: 'intl', line: 2, column: 17 }],
           output: `const numberFormat = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
 export function Price({ cents }: { cents: number }) {
   return <span>{numberFormat.format(cents / 100)}</span>;
@@ -119,9 +136,6 @@ app.get('/slug/:s', (req, res) => res.send(/^[a-z0-9-]+$/.test(req.params.s)));`
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
-    // Nothing to look at: skip the walk's dispatch for this file.
-    if (!file.text.includes('RegExp') && !file.text.includes('Intl.')) return {};
     return {
       NewExpression(node) {
         // Cheap syntax first; the full recognition (which may ask the type checker) last.

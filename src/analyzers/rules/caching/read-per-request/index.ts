@@ -6,7 +6,6 @@ import { camelName, resolve, uniqueName } from '../../../facts/dataflow';
 import { isProcessConstant } from './processConstants';
 import type { FileFacts } from '../../../facts/fileFacts';
 import { compact } from '../../../facts/phrases';
-import { isTestFile } from '../../../facts/lifetime';
 
 const SK = ts.SyntaxKind;
 
@@ -35,17 +34,27 @@ export default defineRule({
       '`readFileSync` blocks the event loop meanwhile, so every other request waits. At 500 requests a second that is ' +
       '500 identical reads a second for bytes that were the same the first time.',
     howToFix:
-      'Read the file once at start-up (`const indexHtml = fs.readFileSync(path.join(__dirname, "index.html"), "utf8")` at ' +
-      'module level) or cache the promise of the first read (`indexPromise ??= fs.promises.readFile(…)`) and reuse it. If ' +
-      'the file is meant to change while the server runs, cache it with a watcher or an mtime check instead of reading ' +
-      'it per request. Paths built from request data, reads outside handlers, and scripts and tests are not reported.',
+      'Read the file once at start-up (`const indexHtml = fs.readFileSync(path.join(__dirname, "index.html"), "utf8")` ' +
+      'at module level) or cache the promise of the first read (`indexPromise ??= fs.promises.readFile(…)`) and reuse ' +
+      'it. If the file is meant to change while the server runs, cache it with a watcher or an mtime check instead of ' +
+      'reading it per request.',
+    notReported: ['Paths built from request data', 'Reads outside handlers'],
     impact: 'medium',
     effort: 'low',
     fix: 'suggestion',
+    fixForm: "read once at start-up, or cache the first read's promise",
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
-      read: '`{{call}}` reads {{file}} from disk on every request to this handler, though the path never changes. Read it once at start-up (module level) or cache the promise of the first read.',
-      readSync:
-        '`{{call}}` reads {{file}} from disk on every request to this handler, blocking the event loop each time, though the path never changes. Read it once at start-up (module level) and reuse the contents.',
+      read: {
+        message: '`{{call}}` reads {{file}} from disk on every request to this handler, though the path never changes.',
+        note: 'Read it once at start-up (module level) or cache the promise of the first read.',
+      },
+      readSync: {
+        message:
+          '`{{call}}` reads {{file}} from disk on every request to this handler, blocking the event loop each time, though ' +
+          'the path never changes.',
+        note: 'Read it once at start-up (module level) and reuse the contents.',
+      },
     },
     examples: {
       invalid: [
@@ -60,6 +69,7 @@ app.get('/', (req, res) => {
   const html = fs.readFileSync(path.join(__dirname, 'views', 'index.html'), 'utf8');
   res.send(html.replace('{{user}}', String(req.query.name)));
 });`,
+          errors: [{ messageId: 'readSync', line: 8, column: 16 }],
         },
         {
           code: `import { readFile } from 'node:fs/promises';
@@ -69,6 +79,7 @@ export async function GET() {
   return Response.json(config);
 }`,
           filename: 'app/api/features/route.ts',
+          errors: [{ messageId: 'read', line: 4, column: 35 }],
         },
         {
           code: `const fs = require('fs');
@@ -81,6 +92,7 @@ http.createServer((req, res) => {
   });
 });`,
           filename: 'server.js',
+          errors: [{ messageId: 'read', line: 6, column: 3 }],
         },
       ],
       valid: [
@@ -120,7 +132,6 @@ app.get('/fixture', (req, res) => res.send(fs.readFileSync('fixtures/user.json',
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       CallExpression(call) {
         const name = calleeName(call);

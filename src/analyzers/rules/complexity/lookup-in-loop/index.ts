@@ -22,7 +22,6 @@ import { isSmallList, iterationScale, scaleOf, SMALL_LITERAL } from '../../../fa
 import { isTinyIteration as isTiny, iterationStatement, type Iteration } from '../../../facts/loops';
 import type { FileFacts } from '../../../facts/fileFacts';
 import { compact, eachPass, loopNoun } from '../../../facts/phrases';
-import { isTestFile } from '../../../facts/lifetime';
 import { elementKind, literalElements } from './elementKinds';
 import { executionOwner, runsDuringArrayCall } from './executionOwner';
 
@@ -62,23 +61,44 @@ export default defineRule({
       'Build a `Set` once before the loop (`const allowed = new Set(ids)`) and ask `allowed.has(x)`; for a search by ' +
       'key (`users.find((u) => u.id === id)`) build a `Map` from key to item once and use `.get(id)`. An array that ' +
       'grows inside the loop keeps a Set beside it: add to both, check the Set. O(n·m) only hurts when both lists are ' +
-      'long, so PerfLens reports where the code shows they can be — read from I/O (an awaited query, `JSON.parse`, lines ' +
-      'of a text), derived from such data, or named as records (`orders`, `userIds`, `selectedElements`). Strings ' +
-      '(`name.includes("x")`), constant or short lists (`["GET", "HEAD"].includes(method)`, enums, configuration, ' +
-      "columns, locales), one record's own list (`link.tagIds`), lists with no sign of size, searches in the " +
-      'collection being iterated (nested-scan reports those) and arrays that differ per item are not reported.',
+      'long, so PerfLens reports where the code shows they can be — read from I/O (an awaited query, `JSON.parse`, ' +
+      'lines of a text), derived from such data, or named as records (`orders`, `userIds`, `selectedElements`).',
+    notReported: [
+      'Strings (`name.includes("x")`)',
+      'Constant or short lists (`["GET", "HEAD"].includes(method)`, enums, configuration, columns, locales)',
+      "One record's own list (`link.tagIds`)",
+      'Lists with no sign of size',
+      'Searches in the collection being iterated (nested-scan reports those)',
+      'Arrays that differ per item',
+    ],
     impact: 'high',
     effort: 'low',
     fix: 'safe',
+    fixForm: 'hoisted `Set`',
+    scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
-      set: '`{{call}}` scans all of `{{array}}` for every {{loop}}: O(n·m) comparisons. Build `new Set({{array}})` once before the loop and ask `.has(…)` — one hash lookup per check.',
-      map: '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons. Index it once before the loop — `new Map({{array}}.map((x) => [x.{{key}}, x]))` — and use `.get(…)`.',
-      setByKey:
-        '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons. Collect the keys once before the loop — `new Set({{array}}.map((x) => x.{{key}}))` — and ask `.has(…)`.',
-      grows:
-        '`{{array}}` is searched with `{{method}}` and pushed to in {{loop}}: each check rescans everything kept so far, O(n²) over the loop. Keep a Set beside it — add to it when pushing, check it with `.has(…)`.',
-      literal:
-        'This {{count}}-item array literal is rebuilt and scanned by `{{method}}` on every {{loop}}. Hoist it into a `Set` built once and use `.has(…)`.',
+      set: {
+        message: '`{{call}}` scans all of `{{array}}` for every {{loop}}: O(n·m) comparisons.',
+        note: 'Build `new Set({{array}})` once before the loop and ask `.has(…)` — one hash lookup per check.',
+      },
+      map: {
+        message: '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons.',
+        note: 'Index it once before the loop — `new Map({{array}}.map((x) => [x.{{key}}, x]))` — and use `.get(…)`.',
+      },
+      setByKey: {
+        message: '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons.',
+        note: 'Collect the keys once before the loop — `new Set({{array}}.map((x) => x.{{key}}))` — and ask `.has(…)`.',
+      },
+      grows: {
+        message:
+          '`{{array}}` is searched with `{{method}}` and pushed to in {{loop}}: each check rescans everything kept so far, ' +
+          'O(n²) over the loop.',
+        note: 'Keep a Set beside it — add to it when pushing, check it with `.has(…)`.',
+      },
+      literal: {
+        message: 'This {{count}}-item array literal is rebuilt and scanned by `{{method}}` on every {{loop}}.',
+        note: 'Hoist it into a `Set` built once and use `.has(…)`.',
+      },
     },
     examples: {
       invalid: [
@@ -88,6 +108,7 @@ export default defineRule({
 }
 
 interface Order { customerId: string }`,
+          errors: [{ messageId: 'set', line: 2, column: 35 }],
           output: `export function activeOrders(orders: Order[], activeIds: string[]) {
   const activeIdsSet = new Set(activeIds);
   return orders.filter((order) => activeIdsSet.has(order.customerId));
@@ -103,6 +124,7 @@ interface Order { customerId: string }`,
   }
   return result;
 }`,
+          errors: [{ messageId: 'set', line: 4, column: 9 }],
           output: `export function missing(wantedIds: string[], presentIds: string[]) {
   const result: string[] = [];
   const presentIdsSet = new Set(presentIds);
@@ -123,6 +145,7 @@ export function uniqueTags(posts: Array<{ tags: string[] }>) {
   }
   return seen;
 }`,
+          errors: [{ messageId: 'grows', line: 6, column: 12 }],
         },
         {
           code: `export function attachAuthors(posts: Post[], users: User[]) {
@@ -131,6 +154,7 @@ export function uniqueTags(posts: Array<{ tags: string[] }>) {
 
 interface Post { authorId: number }
 interface User { id: number; name: string }`,
+          errors: [{ messageId: 'map', line: 2, column: 50 }],
         },
         {
           code: `// indexOf on numbers is not rewritten automatically: indexOf never finds NaN, Set#has does.
@@ -139,12 +163,14 @@ export function countKnown(orderIds: number[], knownIds: number[]) {
   for (const id of orderIds) if (knownIds.indexOf(id) >= 0) count++;
   return count;
 }`,
+          errors: [{ messageId: 'set', line: 4, column: 34 }],
         },
         {
           code: `export function unknownIds(documents: Record<string, unknown>, ids: string[]) {
   const knownIds = Object.keys(documents);
   return ids.filter((id) => !knownIds.includes(id));
 }`,
+          errors: [{ messageId: 'set', line: 3, column: 30 }],
           output: `export function unknownIds(documents: Record<string, unknown>, ids: string[]) {
   const knownIds = Object.keys(documents);
   const knownIdsSet = new Set(knownIds);
@@ -193,7 +219,6 @@ function mentions(texts, needle) {
   },
   check(context) {
     const { file } = context;
-    if (isTestFile(file.fileName) || file.isScriptOrTooling) return {};
     return {
       CallExpression(call) {
         const method = calleeName(call);

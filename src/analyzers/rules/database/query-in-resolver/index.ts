@@ -3,7 +3,6 @@ import { defineRule } from '../../../rule';
 import { calleeName, isFunctionLike, referencedNames, skipParens, type FunctionLike } from '../../../facts/ast';
 import { clientCall, type ClientCall } from '../../../facts/clients';
 import { fieldResolver, type FieldResolver } from './graphql';
-import { isTestOrFixtureFile } from '../../../facts/perItem';
 import { compact } from '../../../facts/phrases';
 import { callIo } from '../../../facts/summaries';
 import type { FileFacts } from '../../../facts/fileFacts';
@@ -13,28 +12,39 @@ export default defineRule({
     id: 'query-in-resolver',
     category: 'database',
     description:
-      'A GraphQL field resolver queries the database (or a remote API) with its parent object: it runs once per parent in a list (N+1).',
+      'A GraphQL field resolver queries the database (or a remote API) with its parent object: it runs once per parent ' +
+      'in a list (N+1).',
     why:
       'GraphQL resolves a field separately for every object that has it. `Post.author` that looks up its user runs once per post: ' +
       'a page of 100 posts costs 100 queries after the one that loaded the posts, and a nested list (posts → comments → author) ' +
       'multiplies them. Each resolver looks innocent on its own; the cost only shows with the data.',
     howToFix:
-      'Put a DataLoader (created per request, in the context) behind the lookup: its batch function receives every key asked for in ' +
-      'the same tick and runs one query for all of them (`findMany({ where: { id: { in: ids } } })`, `whereIn`, `$in`), then returns ' +
-      'the rows in key order. Or load the relation with the parent (`include`, a join) and return it from the parent. ' +
-      'Not reported: `Query`/`Mutation` root fields (they run once per operation), resolvers that go through a loader, resolvers ' +
-      'that do not use their parent, fields that resolve only when the parent is the requesting user (`if (me.id !== user.id) return []`), ' +
-      'Mercurius loaders (already batched), and Prisma `findUnique` (Prisma batches those of one tick by itself).',
+      'Put a DataLoader (created per request, in the context) behind the lookup: its batch function receives every key ' +
+      'asked for in the same tick and runs one query for all of them (`findMany({ where: { id: { in: ids } } })`, ' +
+      '`whereIn`, `$in`), then returns the rows in key order. Or load the relation with the parent (`include`, a join) ' +
+      'and return it from the parent.',
+    notReported: [
+      '`Query`/`Mutation` root fields (they run once per operation)',
+      'Resolvers that go through a loader',
+      'Resolvers that do not use their parent',
+      'Fields that resolve only when the parent is the requesting user (`if (me.id !== user.id) return []`)',
+      'Mercurius loaders (already batched)',
+      'Prisma `findUnique` (Prisma batches those of one tick by itself)',
+    ],
     impact: 'high',
     effort: 'medium',
     fix: 'none',
+    scope: { skip: ['tests', 'migrations'] },
     messages: {
-      perParent:
-        '{{operation}} runs once per parent in {{field}} (N+1): a list of 100 parents costs 100 {{what}}. Batch them with a DataLoader created per request — its batch function runs {{batched}} for all keys of one tick',
+      perParent: {
+        message: '{{operation}} runs once per parent in {{field}} (N+1): a list of 100 parents costs 100 {{what}}.',
+        note: 'Batch them with a DataLoader created per request — its batch function runs {{batched}} for all keys of one tick.',
+      },
     },
     examples: {
       invalid: [
-        `import { ApolloServer } from '@apollo/server';
+        {
+          code: `import { ApolloServer } from '@apollo/server';
 import { prisma } from './db';
 
 const resolvers = {
@@ -47,7 +57,10 @@ const resolvers = {
 };
 
 export const server = new ApolloServer({ typeDefs, resolvers });`,
-        `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+          errors: [{ messageId: 'perParent', line: 9, column: 25 }],
+        },
+        {
+          code: `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
@@ -60,7 +73,10 @@ export class PostResolver {
     return this.users.findOneBy({ id: post.authorId });
   }
 }`,
-        `import { objectType } from 'nexus';
+          errors: [{ messageId: 'perParent', line: 11, column: 12 }],
+        },
+        {
+          code: `import { objectType } from 'nexus';
 
 export const Order = objectType({
   name: 'Order',
@@ -71,6 +87,8 @@ export const Order = objectType({
     });
   },
 });`,
+          errors: [{ messageId: 'perParent', line: 8, column: 39 }],
+        },
       ],
       valid: [
         `import { ApolloServer } from '@apollo/server';
@@ -128,7 +146,6 @@ export const server = new ApolloServer({ typeDefs, resolvers });`,
   },
   check(context) {
     const { file } = context;
-    if (isTestOrFixtureFile(file.fileName)) return {};
     const visit = (fn: FunctionLike): void => {
       const resolver = fieldResolver(fn, file);
       if (!resolver || resolver.parentNames.size === 0) return;

@@ -1,13 +1,6 @@
 import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
-import {
-  describeRequestHandler,
-  enclosingRequestHandler,
-  isLazyInitialisation,
-  isWorkerThreadFile,
-  type RequestHandler,
-} from '../../../src/analyzers/facts/context';
-import { enclosingFunction } from '../../../src/analyzers/facts/ast';
+import { describeRequestHandler, enclosingRequestHandler, type RequestHandler } from '../../../src/analyzers/facts/requestHandlers';
 
 /** The request handler around the `here()` call in `code`. */
 function handlerAt(code: string, fileName = '/project/src/server.ts'): RequestHandler | undefined {
@@ -222,44 +215,5 @@ describe('enclosingRequestHandler: look-alikes that are not handlers', () => {
     ['an http client callback', `https.get(url, (res) => { here(); });`],
   ])('%s', (_name, code) => {
     expect(handlerAt(code)).toBeUndefined();
-  });
-});
-
-describe('isWorkerThreadFile', () => {
-  it('recognises worker threads and worker files', () => {
-    expect(isWorkerThreadFile('/p/src/resize.ts', `import { parentPort } from 'node:worker_threads';`)).toBe(true);
-    expect(isWorkerThreadFile('/p/src/thumbs.worker.ts', '')).toBe(true);
-    expect(isWorkerThreadFile('/p/src/pool.ts', `import { Worker } from 'node:worker_threads'; new Worker('./w.js');`)).toBe(false);
-  });
-});
-
-describe('isLazyInitialisation', () => {
-  function lazy(code: string): boolean {
-    const sourceFile = ts.createSourceFile('/p/a.ts', code, ts.ScriptTarget.Latest, true);
-    let marker: ts.Node | undefined;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') marker = node;
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-    return isLazyInitialisation(marker!, enclosingFunction(marker!)!);
-  }
-
-  it.each([
-    ['x ??= read()', `let t; function f() { t ??= here(); return t; }`],
-    ['x = x || read()', `let t; function f() { t = t || here(); }`],
-    ['if (!x) x = read()', `let t; function f() { if (!t) t = here(); }`],
-    ['if (this.x === undefined) { this.x = read() }', `class A { f() { if (this.t === undefined) { this.t = here(); } } }`],
-    ['if (x) return x; x = read()', `let t; function f() { if (t) return t; t = here(); return t; }`],
-  ])('%s runs once', (_name, code) => {
-    expect(lazy(code)).toBe(true);
-  });
-
-  it.each([
-    ['a plain read', `function f() { return here(); }`],
-    ['a local cache', `function f() { let t; t ??= here(); return t; }`],
-    ['a guard on something else', `let t; function f() { if (!ready) t = here(); }`],
-  ])('%s runs every time', (_name, code) => {
-    expect(lazy(code)).toBe(false);
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * Is a file part of a command-line or build tool? Decided by the nearest package.json, read
+ * through src/io/regularFile.ts (a regular file of at most 1 MB) and remembered per folder.
+ */
+import { readRegularFile } from '../../io/regularFile';
+
+/** Web frameworks and servers: a package that depends on one is a server, even when it also ships a `bin` to start it. */
+const SERVER_DEPENDENCIES =
+  /^(express|koa|fastify|@nestjs\/core|@hapi\/hapi|hapi|next|nuxt|@sveltejs\/kit|h3|hono|restify|polka|@remix-run\/node|@remix-run\/server-runtime|graphql-yoga|@apollo\/server|apollo-server.*|@medusajs\/framework|@strapi\/strapi|@adonisjs\/core|feathers|@feathersjs\/feathers|sails|loopback|@loopback\/core|micro)$/;
+
+const toolPackages = new Map<string, boolean>();
+
+/**
+ * True when `fileName` belongs to a command-line or build tool: the nearest package.json declares a `bin`
+ * or depends on a bundler, and depends on no web framework (a server that ships a `bin` to start it is
+ * still a server).
+ * Test runners, linters, bundlers and project generators block on purpose or where nobody waits.
+ * Read once per directory.
+ */
+export function isToolPackageFile(fileName: string): boolean {
+  const visited: string[] = [];
+  let directory = fileName.replace(/\\/g, '/').replace(/\/[^/]*$/, '');
+  let answer: boolean | undefined;
+  for (let guard = 0; guard < 40 && directory; guard++) {
+    const known = toolPackages.get(directory);
+    if (known !== undefined) {
+      answer = known;
+      break;
+    }
+    visited.push(directory);
+    const manifest = readManifest(`${directory}/package.json`);
+    if (manifest !== undefined) {
+      answer = manifest !== null && isToolManifest(manifest);
+      break;
+    }
+    const parent = directory.replace(/\/[^/]*$/, '');
+    if (parent === directory) break;
+    directory = parent;
+  }
+  for (const dir of visited) toolPackages.set(dir, answer ?? false);
+  if (toolPackages.size > 20_000) toolPackages.clear();
+  return answer ?? false;
+}
+
+/** The parsed manifest, null when it exists but cannot be read (or is no regular file, or over 1 MB), undefined when there is none. */
+function readManifest(file: string): Record<string, unknown> | null | undefined {
+  const read = readRegularFile(file, { maxBytes: MAX_MANIFEST_BYTES });
+  if ('refused' in read) return read.refused.kind === 'missing' ? undefined : null;
+  try {
+    return JSON.parse(read.bytes.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/** Bundlers and dev servers: a package built on one is build tooling. */
+const BUILD_TOOL_DEPENDENCIES = /^(vite|webpack|rollup|esbuild|tsup|parcel|@vitejs\/.*|@rollup\/.*|webpack-dev-server|expo|react-native)$/;
+
+function isToolManifest(manifest: Record<string, unknown>): boolean {
+  // A CLI or a project generator by name: `@medusajs/cli`, `medusa-cli`, `create-next-app`.
+  const name = typeof manifest.name === 'string' ? manifest.name : '';
+  if (/(^|[/-])cli$|^(@[\w.-]+\/)?create-/.test(name) && manifest.bin) return true;
+  const bin = manifest.bin;
+  const hasBin = !!bin && !(typeof bin === 'object' && Object.keys(bin).length === 0);
+  const dependencies = Object.keys({
+    ...(manifest.dependencies as Record<string, string> | undefined),
+    ...(manifest.peerDependencies as Record<string, string> | undefined),
+  });
+  if (dependencies.some((name) => SERVER_DEPENDENCIES.test(name))) return false;
+  return hasBin || dependencies.some((name) => BUILD_TOOL_DEPENDENCIES.test(name));
+}
