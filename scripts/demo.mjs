@@ -42,9 +42,7 @@ console.log(`PerfLens demo — scanning ${example} (Express + Prisma, no node_mo
 perflens(['scan', example], { show: true });
 const report = JSON.parse(perflens(['scan', '--format', 'json', example], { show: false }));
 // In DESIGN's order of categories, so the summary reads the same way every time.
-const byCategory = new Map(
-  ['complexity', 'database', 'sync-io', 'concurrency', 'caching', 'memory', 'network'].map((category) => [category, 0]),
-);
+const byCategory = new Map(['complexity', 'database', 'sync-io', 'concurrency', 'caching', 'memory'].map((category) => [category, 0]));
 for (const finding of report.findings) byCategory.set(finding.category, (byCategory.get(finding.category) ?? 0) + 1);
 const categories = [...byCategory]
   .filter(([, count]) => count > 0)

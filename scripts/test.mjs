@@ -1,6 +1,6 @@
-// `npm test`: build, typecheck, lint, format check, then every unit and integration test — stopping at the
-// first failing stage, as a developer expects. Typecheck, lint and the format check need only the
-// sources and are single-threaded, so they run side by side (their output is shown once each is done). Each step
+// `npm test`: build, typecheck, lint, format check, unused-code check, then every unit and integration
+// test — stopping at the first failing stage, as a developer expects. Typecheck, lint, the format check
+// and the unused-code check need only the sources and are single-threaded, so they run side by side (their output is shown once each is done). Each step
 // leaves a marker in test-results/ and vitest writes a JSON report there, so .ci/run can add up
 // what ran.
 import { spawn } from 'node:child_process';
@@ -17,6 +17,8 @@ const stages = [
     ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
     // `npx prettier --write .` formats what this reports.
     ['format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
+    // Unused files, dependencies and exports (knip.jsonc), then exports only tests use.
+    ['unused', 'npm', ['run', '--silent', 'unused']],
   ],
   [
     [

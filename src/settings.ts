@@ -24,6 +24,7 @@ export interface PerfLensSettings {
 
 export const SETTINGS_SECTION = 'perflens';
 
+/** @internal exported for test/extension/settings.test.ts */
 export const DEFAULT_SETTINGS: Readonly<PerfLensSettings> = Object.freeze({ enable: true, rules: {}, exclude: [], run: 'onType' });
 
 export interface ParsedSettings {

@@ -3,7 +3,7 @@
 // times the same 50 texts.
 import { seededRandom } from './stats.mjs';
 
-export const EDIT_KINDS = ['insert-char', 'delete-char', 'insert-token', 'delete-token'];
+const EDIT_KINDS = ['insert-char', 'delete-char', 'insert-token', 'delete-token'];
 
 /**
  * @typedef {{ kind: string, start: number, end: number, newText: string }} Edit

@@ -11,9 +11,10 @@ import { readRegularFile } from '../io/regularFile';
 import type { Severity } from './finding';
 import { didYouMean } from './suggest';
 
-export const CONFIG_FILE_NAME = '.perflensrc.json';
+const CONFIG_FILE_NAME = '.perflensrc.json';
 
 export type RuleSetting = Severity | 'off';
+/** @internal exported for test/extension/settings.test.ts, which checks that package.json offers the same values */
 export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];
 
 export interface PerfLensConfig {
@@ -34,7 +35,10 @@ export function emptyConfig(root: string): PerfLensConfig {
   return { rules: {}, ignore: [], root };
 }
 
-/** Checks a parsed config object; `knownRules` catches typos in rule ids. */
+/**
+ * Checks a parsed config object; `knownRules` catches typos in rule ids.
+ * @internal exported for test/analyzers/config.test.ts
+ */
 export function validateConfig(value: unknown, where: string, root: string, knownRules: ReadonlySet<string>): PerfLensConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(`${where}: expected a JSON object with "rules" and/or "ignore"`);

@@ -310,7 +310,10 @@ export interface ScanResult {
   skipped: SkippedFile[];
 }
 
-/** Analyses files from disk, or texts given in memory, and gathers the results. */
+/**
+ * Analyses files from disk, or texts given in memory, and gathers the results.
+ * @internal exported for test/analyzers/engine.test.ts and test/examples/shop-api.test.ts
+ */
 export function analyze(inputs: ReadonlyArray<string | { file: string; text: string }>, options: AnalyzerOptions = {}): ScanResult {
   const started = performance.now();
   const analyzer = new Analyzer(options);

@@ -4,7 +4,7 @@
  * (what people and the JSON contract need).
  */
 
-export const CATEGORIES = ['complexity', 'database', 'sync-io', 'concurrency', 'caching', 'memory', 'network'] as const;
+export const CATEGORIES = ['complexity', 'database', 'sync-io', 'concurrency', 'caching', 'memory'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export const SEVERITIES = ['error', 'warning', 'info'] as const;

@@ -9,7 +9,10 @@ export interface AppliedFixes {
   applied: number;
 }
 
-/** Applies as many of `fixes` as do not overlap each other, first come first served. */
+/**
+ * Applies as many of `fixes` as do not overlap each other, first come first served.
+ * @internal exported for test/reliability/safe-fixes.test.ts and the rule tests, which apply fixes with it
+ */
 export function applyFixes(text: string, fixes: readonly Fix[]): AppliedFixes {
   const taken: TextEdit[] = [];
   let applied = 0;

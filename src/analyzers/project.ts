@@ -11,7 +11,7 @@ import { ts } from './ts';
 import { createTypeFacts, type TypeFacts } from './facts/types';
 import { describeFailure, FileFailure } from './failures';
 
-export const ANALYZED_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
+const ANALYZED_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 
 export function isAnalyzable(fileName: string): boolean {
   if (fileName.endsWith('.d.ts') || fileName.endsWith('.d.mts') || fileName.endsWith('.d.cts')) return false;
@@ -106,7 +106,10 @@ function parsing(parse: () => ts.SourceFile): ts.SourceFile {
   }
 }
 
-/** The one region where `before` and `after` differ (common prefix and suffix left out). */
+/**
+ * The one region where `before` and `after` differ (common prefix and suffix left out).
+ * @internal exported for test/analyzers/incremental.test.ts
+ */
 export function textChangeRange(before: string, after: string): ts.TextChangeRange {
   const shorter = Math.min(before.length, after.length);
   let prefix = 0;

@@ -4,10 +4,6 @@ import { rules } from './rules';
 
 export const allRules: readonly Rule[] = rules;
 
-export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((rule) => [rule.meta.id, rule]));
-
-export const knownRuleIds: ReadonlySet<string> = new Set(rulesById.keys());
-
 export const REPOSITORY_URL = 'https://github.com/perflens/perflens';
 
 /** The rule's documentation page (generated into docs/rules/ from its meta). */

@@ -1,7 +1,7 @@
 /** "Did you mean …?" for a mistyped rule id, category or command. */
 
 /** The nearest candidate to `word`, when it is close enough to be a likely typo. */
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+function nearest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -61,7 +61,7 @@ function commentAt(sourceFile: ts.SourceFile, text: string, offset: number): ts.
   return undefined;
 }
 
-export function findDirectives(text: string, sourceFile: ts.SourceFile, lines: LineIndex): SuppressionDirective[] {
+function findDirectives(text: string, sourceFile: ts.SourceFile, lines: LineIndex): SuppressionDirective[] {
   const directives: SuppressionDirective[] = [];
   const seen = new Set<number>();
   for (let offset = text.indexOf('perflens-disable'); offset >= 0; offset = text.indexOf('perflens-disable', offset + 1)) {

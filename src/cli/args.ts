@@ -12,7 +12,7 @@ import { parseProfileCommand, type ProfileCommand } from './profileArgs';
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export const COMMANDS = ['scan', 'fix', 'profile', 'help'] as const;
+const COMMANDS = ['scan', 'fix', 'profile', 'help'] as const;
 const HELP_TOPICS = ['scan', 'fix', 'profile'] as const;
 export type HelpTopic = (typeof HELP_TOPICS)[number] | undefined;
 

@@ -21,7 +21,10 @@ export interface ReplaceOptions {
 /** Why a file whose bytes are no longer the ones read is not replaced. */
 export const CHANGED_ON_DISK = 'it changed on disk while PerfLens was fixing it (saved by another program?)';
 
-/** Leftovers of a process killed mid-write are recognisable by this part of their name. */
+/**
+ * Leftovers of a process killed mid-write are recognisable by this part of their name.
+ * @internal exported for test/reliability/fix-writes.test.ts, which looks for leftovers by it
+ */
 export const TEMP_MARKER = '.perflens-';
 
 /** Replaces `file` (through a symbolic link: the link stays, its target gets the bytes) with `data`. */

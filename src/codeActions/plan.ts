@@ -26,7 +26,7 @@ export type PlannedAction =
   | (Planned & { kind: 'disable'; rule: string; line: number })
   | (Planned & { kind: 'docs'; rule: string; url: string });
 
-export const SUGGESTION_PREFIX = 'Suggestion: ';
+const SUGGESTION_PREFIX = 'Suggestion: ';
 
 export function planCodeActions(entries: readonly DiagnosticEntry[], documentVersion: number): PlannedAction[] {
   const actions: PlannedAction[] = [];

@@ -9,9 +9,9 @@ import { disableNextLineEdit } from './disableComment';
 import { toPositionedEdits } from './edits';
 import { planCodeActions, type DiagnosticEntry, type PlannedAction } from './plan';
 
-export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('perflens');
+const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('perflens');
 export const SHOW_DOCUMENTATION_COMMAND = 'perflens.showDocumentation';
-export const FIX_ALL_TITLE = 'Fix all safe PerfLens problems';
+const FIX_ALL_TITLE = 'Fix all safe PerfLens problems';
 
 export interface CodeActionDependencies {
   diagnostics: DiagnosticsView;

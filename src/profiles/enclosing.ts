@@ -76,7 +76,7 @@ const FUNCTION_TYPES = new Set([
 /** Files larger than this are not parsed (a minified bundle gains nothing from it). */
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
-export function grammarFor(file: string): string | undefined {
+function grammarFor(file: string): string | undefined {
   return GRAMMARS[path.extname(file).toLowerCase()];
 }
 

@@ -160,6 +160,7 @@ export interface Neighbour {
 /**
  * Who calls `fn` and whom it calls, each with the weight of those calls (recursion counted once),
  * heaviest first.
+ * @internal no front end shows it yet (the profile view is planned: docs/DESIGN.md); tested by test/profiles/hotspots.test.ts, timed by `npm run bench`
  */
 export function callersAndCallees(profile: Profile, resolution: Resolution, fn: number): { callers: Neighbour[]; callees: Neighbour[] } {
   const { tree } = profile;
@@ -208,6 +209,7 @@ export interface BottomUpNode {
  * The bottom-up (inverted) tree of `fn`: where its self weight comes from, caller by caller, up
  * to `depth` levels. Built level by level from the nodes of `fn`, so its cost is the number of
  * those nodes times the depth asked for.
+ * @internal no front end shows it yet (the profile view is planned: docs/DESIGN.md); tested by test/profiles/hotspots.test.ts, timed by `npm run bench`
  */
 export function bottomUp(profile: Profile, resolution: Resolution, fn: number, depth = Number.POSITIVE_INFINITY): BottomUpNode {
   const { tree } = profile;

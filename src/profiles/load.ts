@@ -74,7 +74,7 @@ export function parseProfile(bytes: Buffer, options: LoadOptions = {}): Profile 
 type Detected = { kind: ProfileFormat } | { kind: 'gzipped'; content: Buffer };
 
 /** Which format `bytes` hold; a ProfileError when none. */
-export function detectFormat(bytes: Buffer): Detected {
+function detectFormat(bytes: Buffer): Detected {
   let start = 0;
   while (start < bytes.length && (bytes[start] === 0x20 || bytes[start] === 0x0a || bytes[start] === 0x0d || bytes[start] === 0x09))
     start++;
@@ -151,7 +151,7 @@ function isText(bytes: Buffer): boolean {
   return true;
 }
 
-export function formatSize(bytes: number): string {
+function formatSize(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
   return `${bytes} bytes`;

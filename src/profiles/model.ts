@@ -236,9 +236,3 @@ export class FrameTable {
     return this.frames.length - 1;
   }
 }
-
-export function sum(values: Float64Array): number {
-  let total = 0;
-  for (let index = 0; index < values.length; index++) total += values[index];
-  return total;
-}

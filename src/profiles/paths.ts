@@ -48,7 +48,7 @@ export function displayPath(file: string, root: string): string {
   return inside ? normalFile.slice(prefix.length) : normalFile;
 }
 
-export function toSlashes(value: string): string {
+function toSlashes(value: string): string {
   return value.replace(/\\/g, '/');
 }
 

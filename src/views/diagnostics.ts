@@ -73,7 +73,7 @@ export class DiagnosticsView implements vscode.Disposable {
 }
 
 /** A diagnostic has one string: what is wrong, then on its own line what to do. */
-export function diagnosticMessage(finding: Finding): string {
+function diagnosticMessage(finding: Finding): string {
   return finding.note === undefined ? finding.message : `${finding.message}\n${finding.note}`;
 }
 

@@ -15,9 +15,9 @@ import type { SettingsReader } from './settingsReader';
 export const ANALYZED_LANGUAGES: readonly string[] = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 
 /** Quiet time after the last keystroke before a document is analysed. */
-export const TYPING_DEBOUNCE_MS = 300;
+const TYPING_DEBOUNCE_MS = 300;
 
-export function isAnalyzedDocument(document: vscode.TextDocument): boolean {
+function isAnalyzedDocument(document: vscode.TextDocument): boolean {
   return document.uri.scheme === 'file' && ANALYZED_LANGUAGES.includes(document.languageId) && !/\.d\.[cm]?ts$/i.test(document.uri.fsPath);
 }
 

@@ -62,7 +62,10 @@ export interface FixAllResult {
   refused?: string;
 }
 
-/** Raised to callers waiting on a worker that stopped (crashed, restarted or disposed). */
+/**
+ * Raised to callers waiting on a worker that stopped (crashed, restarted or disposed).
+ * @internal exported for test/extension/client.test.ts
+ */
 export class WorkerStoppedError extends Error {
   override name = 'WorkerStoppedError';
 }

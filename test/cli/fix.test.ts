@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rulesById } from '../../src/analyzers/registry';
+import { rulesById } from '../helpers/rules';
 import type { Rule } from '../../src/analyzers/rule';
 import { BLOCKING_EXEC, BLOCKING_READ, FIXED_READ, read, run, workspace } from './helpers';
 import { breaksSyntax, leadsToBreak, shrink, splitLine, suggestion } from './fakeRules';

@@ -1,7 +1,7 @@
 /** `--format json` against DESIGN's contract, key for key. */
 import { describe, expect, it } from 'vitest';
 import { version } from '../../package.json';
-import { rulesById } from '../../src/analyzers/registry';
+import { rulesById } from '../helpers/rules';
 import type { Rule } from '../../src/analyzers/rule';
 import { BLOCKING_EXEC, BLOCKING_READ, expectOneLineError, run, workspace } from './helpers';
 import { crashes, shrink } from './fakeRules';

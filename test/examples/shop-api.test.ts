@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyzers/engine';
 import { discoverFiles } from '../../src/analyzers/files';
 import type { Finding } from '../../src/analyzers/finding';
-import { knownRuleIds } from '../../src/analyzers/registry';
+import { knownRuleIds } from '../helpers/rules';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/shop-api');
 

@@ -2,11 +2,11 @@ import { Analyzer, type AnalyzerOptions } from '../../src/analyzers/engine';
 import type { Finding } from '../../src/analyzers/finding';
 import { applySafeFixesRepeatedly } from '../../src/analyzers/fixes';
 import { syntaxErrors } from '../../src/analyzers/project';
-import { rulesById } from '../../src/analyzers/registry';
+import { rulesById } from './rules';
 import type { Rule } from '../../src/analyzers/rule';
 
 /** Where in-memory test files pretend to live: no tsconfig above it, nothing on disk. */
-export const VIRTUAL_ROOT = '/virtual-perflens-test';
+const VIRTUAL_ROOT = '/virtual-perflens-test';
 
 export function virtualPath(filename = 'example.ts'): string {
   return `${VIRTUAL_ROOT}/${filename}`;

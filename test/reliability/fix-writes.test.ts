@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validSarif } from '../helpers/sarif';
-import { rulesById } from '../../src/analyzers/registry';
+import { rulesById } from '../helpers/rules';
 import { defineRule, type Rule } from '../../src/analyzers/rule';
 import { CHANGED_ON_DISK, replaceFile, TEMP_MARKER } from '../../src/cli/replaceFile';
 import { shrink } from '../cli/fakeRules';

@@ -39,6 +39,13 @@ export function skipParensUp(node: ts.Node): ts.Node {
   return current;
 }
 
+/** Walks up through parentheses only (not type assertions). */
+export function skipOnlyParensUp(node: ts.Node): ts.Node {
+  let current = node;
+  while (current.parent && ts.isParenthesizedExpression(current.parent)) current = current.parent;
+  return current;
+}
+
 export type FunctionLike =
   | ts.FunctionDeclaration
   | ts.FunctionExpression
@@ -236,25 +243,6 @@ export function isLiteralLike(node: ts.Expression): boolean {
     default:
       return false;
   }
-}
-
-/** The statement that directly contains `node` (where a declaration could be inserted before it). */
-export function enclosingStatement(node: ts.Node): ts.Statement | undefined {
-  for (let current: ts.Node | undefined = node; current; current = current.parent) {
-    if (
-      ts.isStatement(current) &&
-      current.parent &&
-      (ts.isBlock(current.parent) ||
-        ts.isSourceFile(current.parent) ||
-        ts.isCaseClause(current.parent) ||
-        ts.isDefaultClause(current.parent) ||
-        ts.isModuleBlock(current.parent))
-    ) {
-      return current;
-    }
-    if (isFunctionLike(current) && current !== node) return undefined;
-  }
-  return undefined;
 }
 
 /** The whitespace that indents the line `offset` is on. */

@@ -14,7 +14,7 @@ import type { FileFacts } from './fileFacts';
 
 const SK = ts.SyntaxKind;
 
-export const INTL_CONSTRUCTORS: ReadonlySet<string> = new Set([
+const INTL_CONSTRUCTORS: ReadonlySet<string> = new Set([
   'NumberFormat',
   'DateTimeFormat',
   'Collator',
@@ -109,7 +109,7 @@ function lookupGlobal(name: string, at: ts.Node): boolean {
  * Known flags without `g` or `y`. `new RegExp(source)` without flags copies the flags of a RegExp
  * source, so the source must be known to be a string then.
  */
-export function flagsAreStateless(args: readonly ts.Expression[], file: FileFacts): boolean {
+function flagsAreStateless(args: readonly ts.Expression[], file: FileFacts): boolean {
   const [source, flags] = args;
   if (flags === undefined) {
     const inner = skipParens(source);
@@ -123,7 +123,7 @@ export function flagsAreStateless(args: readonly ts.Expression[], file: FileFact
 }
 
 /** A use of the constructed object that cannot observe its identity or state. */
-export function harmlessUse(node: ts.Node, construction: Construction): boolean {
+function harmlessUse(node: ts.Node, construction: Construction): boolean {
   const outer = skipParensUp(node);
   const parent = outer.parent;
   if (!parent) return false;

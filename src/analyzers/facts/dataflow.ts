@@ -11,16 +11,7 @@
 import { ts } from '../ts';
 import { syntaxIndexOf } from './syntaxIndex';
 import { forEachNodeInDocumentOrder } from '../walk';
-import {
-  boundNames,
-  isFunctionLike,
-  isLiteralLike,
-  isWriteReference,
-  readsArguments,
-  skipParens,
-  skipParensUp,
-  type FunctionLike,
-} from './ast';
+import { isFunctionLike, isLiteralLike, isWriteReference, readsArguments, skipParens, skipParensUp } from './ast';
 
 const SK = ts.SyntaxKind;
 
@@ -135,7 +126,7 @@ function addImports(into: Map<string, Declaration>, sourceFile: ts.SourceFile): 
 }
 
 /** Every name a scope node declares itself (not its nested scopes). */
-export function scopeDeclarations(scope: ts.Node): ReadonlyMap<string, Declaration> {
+function scopeDeclarations(scope: ts.Node): ReadonlyMap<string, Declaration> {
   let map = scopeCache.get(scope);
   if (map) return map;
   map = new Map();
@@ -589,20 +580,6 @@ export function isSharedOutsideFile(declaration: Declaration): boolean {
 // ---------------------------------------------------------------------------------------------
 // Execution structure
 
-/**
- * The function whose call runs `node`: the enclosing function, looking through callbacks that
- * `runsNow(fn)` says are invoked synchronously and only during the call that receives them
- * (e.g. `array.forEach(cb)`). Undefined at module level.
- */
-export function executionOwner(node: ts.Node, runsNow?: (fn: FunctionLike) => boolean): FunctionLike | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (!isFunctionLike(current)) continue;
-    if (runsNow && runsNow(current)) continue;
-    return current;
-  }
-  return undefined;
-}
-
 /** True when `node` contains an `await`, a `yield` or a `for await` outside nested functions. */
 export function suspends(node: ts.Node): boolean {
   let found = false;
@@ -909,6 +886,3 @@ export function uniqueName(sourceFile: ts.SourceFile, base: string): string {
   if (!isNameTaken(sourceFile, stem)) return stem;
   for (let i = 2; ; i++) if (!isNameTaken(sourceFile, `${stem}${i}`)) return `${stem}${i}`;
 }
-
-/** Names bound by a declaration list or parameter (re-exported for rules that build declarations). */
-export { boundNames };

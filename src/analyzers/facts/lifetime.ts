@@ -8,7 +8,7 @@ import { ts } from '../ts';
 import { calleeName, chainRoot, endsInReturnOrThrow, isFunctionLike, skipParens, skipParensUp, type FunctionLike } from './ast';
 import { lookup, resolve } from './dataflow';
 import { repeatedCalls, type Iteration } from './loops';
-import { fixedLength } from './collections';
+import { fixedLength } from './sizes';
 import type { FileFacts } from './fileFacts';
 
 const SK = ts.SyntaxKind;
@@ -36,7 +36,7 @@ export type Repetition =
 const EFFECT_HOOKS: ReadonlySet<string> = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
 
 /** `useEffect(fn, deps)`: the effect call `fn` is the callback of. */
-export function effectCallOf(fn: ts.Node): ts.CallExpression | undefined {
+function effectCallOf(fn: ts.Node): ts.CallExpression | undefined {
   if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
   const outer = skipParensUp(fn);
   const call = outer.parent;
@@ -194,42 +194,4 @@ export function describeRepetition(repetition: Repetition, file: FileFacts): str
       return `this function runs (it is called from a loop at line ${line})`;
     }
   }
-}
-
-/**
- * When `fn` is a React function component — a function named with a capital letter that returns
- * JSX (or `React.createElement`) — its body runs on every render. Hooks' callbacks are separate
- * functions and do not count.
- */
-export function isComponentRender(fn: ts.Node): boolean {
-  if (!isFunctionLike(fn) || ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) || ts.isGetAccessor(fn) || ts.isSetAccessor(fn))
-    return false;
-  let name: string | undefined;
-  if (ts.isFunctionDeclaration(fn) && fn.name) name = fn.name.text;
-  else {
-    let outer: ts.Node = skipParensUp(fn);
-    // `const Row = memo((props) => …)`, `forwardRef(…)`
-    if (outer.parent && ts.isCallExpression(outer.parent) && ['memo', 'forwardRef', 'observer'].includes(calleeName(outer.parent) ?? ''))
-      outer = skipParensUp(outer.parent);
-    const parent = outer.parent;
-    if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) name = parent.name.text;
-  }
-  if (!name || !/^[A-Z]/.test(name) || !fn.body) return false;
-  let jsx = false;
-  const visit = (node: ts.Node): void => {
-    if (jsx) return;
-    if (
-      ts.isJsxElement(node) ||
-      ts.isJsxSelfClosingElement(node) ||
-      ts.isJsxFragment(node) ||
-      (ts.isCallExpression(node) && calleeName(node) === 'createElement')
-    ) {
-      jsx = true;
-      return;
-    }
-    if (isFunctionLike(node)) return;
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(fn.body, visit);
-  return jsx;
 }

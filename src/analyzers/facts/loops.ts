@@ -11,7 +11,7 @@ import { syntaxIndexOf } from './syntaxIndex';
 const SK = ts.SyntaxKind;
 
 /** Array (and array-like) methods whose callback runs once per element. */
-export const ITERATION_METHODS: ReadonlySet<string> = new Set([
+const ITERATION_METHODS: ReadonlySet<string> = new Set([
   'forEach',
   'map',
   'flatMap',
@@ -152,15 +152,8 @@ export function iterationStatement(iteration: Iteration): ts.Node {
   return iteration.kind === 'callback' && iteration.call ? iteration.call : iteration.node;
 }
 
-/** True for `while (true)`, `for (;;)`, `do … while (true)`. */
-export function isUnconditionalLoop(loop: ts.Node): boolean {
-  if (ts.isForStatement(loop)) return !loop.condition || loop.condition.kind === SK.TrueKeyword;
-  if (ts.isWhileStatement(loop) || ts.isDoStatement(loop)) return skipParens(loop.expression).kind === SK.TrueKeyword;
-  return false;
-}
-
 /** Sorting methods whose comparator runs about n·log₂ n times. */
-export const SORT_METHODS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
+const SORT_METHODS: ReadonlySet<string> = new Set(['sort', 'toSorted']);
 
 /**
  * If `fn` is the comparator of `xs.sort(fn)` / `xs.toSorted(fn)`, describes that "iteration": the
@@ -264,7 +257,7 @@ function sameBinding(use: ts.Identifier, declared: ts.Identifier): boolean {
 }
 
 /** How many passes make a loop too short to be worth optimising. */
-export const TINY_LOOP = 8;
+const TINY_LOOP = 8;
 
 /**
  * A loop over a handful of items, by its own text: `for (let i = 0; i < 3; i++)`,

@@ -42,7 +42,7 @@ export interface Callee {
 const factsByTree = new WeakMap<ts.SourceFile, FileFacts>();
 
 /** Facts (without types) for another project file, or undefined when it cannot be read. */
-export function moduleFacts(fileName: string, host: ModuleHost): FileFacts | undefined {
+function moduleFacts(fileName: string, host: ModuleHost): FileFacts | undefined {
   const file = host.moduleFile(fileName);
   if (!file) return undefined;
   let facts = factsByTree.get(file.sourceFile);

@@ -13,7 +13,7 @@ const ROOT_MARKERS = ['package.json', '.git'];
 const rootByDirectory = new Map<string, string | null>();
 
 /** The nearest folder at or above `directory` holding package.json or .git, cached per folder. */
-export function projectRootOf(directory: string): string | undefined {
+function projectRootOf(directory: string): string | undefined {
   const visited: string[] = [];
   let current = directory;
   let found: string | null | undefined;

@@ -33,6 +33,7 @@ import { batchTransactionMethods } from './libraries/registry';
 import type { FileFacts } from './fileFacts';
 import { iterationsAround, type Iteration } from './loops';
 import type { Callee } from './modules';
+import { singular } from './phrases';
 import { callIo, type IoSummary } from './summaries';
 
 const SK = ts.SyntaxKind;
@@ -527,21 +528,6 @@ function isThrottled(loop: Iteration): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Naming the item, and telling an invariant call
-
-/** `orders` → `order`, `categories` → `category`, `orderIds` → `orderId`; undefined when the word is not a plural. */
-export function singular(word: string): string | undefined {
-  if (/[^aeiou]ies$/i.test(word)) return `${word.slice(0, -3)}y`;
-  if (/(ches|shes|sses|xes|zes)$/i.test(word)) return word.slice(0, -2);
-  if (/[^s]s$/i.test(word) && word.length > 2) return word.slice(0, -1);
-  return undefined;
-}
-
-/** `customer` → `customers`. */
-export function plural(word: string): string {
-  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/i.test(word)) return /s$/i.test(word) && singular(word) ? word : `${word}es`;
-  return `${word}s`;
-}
 
 function nameOfCollection(expression: ts.Expression | undefined): string | undefined {
   if (!expression) return undefined;

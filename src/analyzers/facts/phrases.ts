@@ -1,6 +1,6 @@
 /**
- * Words for messages: how to name a loop or the collection it walks, so that every rule says
- * "for every item of `orders`" the same way.
+ * Words for messages: how to name a loop or the collection it walks, and a word's singular or
+ * plural, so that every rule says "for every item of `orders`" the same way.
  */
 import { skipParens } from './ast';
 import type { FileFacts } from './fileFacts';
@@ -39,4 +39,19 @@ export function loopNoun(iteration: Iteration, file: FileFacts): string {
   if (iteration.kind === 'callback') return collection ? `the \`${iteration.method}\` callback over \`${collection}\`` : 'the callback';
   if (collection) return `the loop over \`${collection}\``;
   return `the \`${iteration.kind}\` loop`;
+}
+
+/** `orders` → `order`, `categories` → `category`, `orderIds` → `orderId`; undefined when the word is not a plural. */
+export function singular(word: string): string | undefined {
+  if (/[^aeiou]ies$/i.test(word)) return `${word.slice(0, -3)}y`;
+  if (/(ches|shes|sses|xes|zes)$/i.test(word)) return word.slice(0, -2);
+  if (/[^s]s$/i.test(word) && word.length > 2) return word.slice(0, -1);
+  return undefined;
+}
+
+/** `customer` → `customers`. */
+export function plural(word: string): string {
+  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/i.test(word)) return /s$/i.test(word) && singular(word) ? word : `${word}es`;
+  return `${word}s`;
 }

@@ -57,7 +57,7 @@ const cache = new WeakMap<FileFacts, Map<ts.Node, Entry>>();
 const MAX_DEPTH = 3;
 
 /** The I/O `fn` (in `facts`' file) does per call, if any. */
-export function summaryOf(fn: FunctionLike, facts: FileFacts): IoSummary | undefined {
+function summaryOf(fn: FunctionLike, facts: FileFacts): IoSummary | undefined {
   return entryOf(fn, facts, [], 0).summary;
 }
 

@@ -16,17 +16,7 @@
  * purpose?").
  */
 import { ts } from '../ts';
-import {
-  calleeName,
-  chainRoot,
-  constantString,
-  enclosingFunction,
-  isFunctionLike,
-  receiverOf,
-  skipParens,
-  skipParensUp,
-  type FunctionLike,
-} from './ast';
+import { calleeName, chainRoot, constantString, isFunctionLike, receiverOf, skipParens, skipParensUp, type FunctionLike } from './ast';
 import type { FileFacts } from './fileFacts';
 import {
   anyReceiverTransactionMethods,
@@ -275,7 +265,7 @@ export function transactionAround(node: ts.Node, facts: FileFacts): TransactionC
 }
 
 /** An unmanaged transaction `fn` opens before `node` (not in functions nested in it). */
-export function openedTransactionBefore(fn: ts.Node, node: ts.Node, facts: FileFacts): OpenedTransaction | undefined {
+function openedTransactionBefore(fn: ts.Node, node: ts.Node, facts: FileFacts): OpenedTransaction | undefined {
   const body = (fn as ts.FunctionLikeDeclaration).body;
   if (!body || !ts.isBlock(body)) return undefined;
   const position = node.pos;
@@ -291,9 +281,4 @@ export function openedTransactionBefore(fn: ts.Node, node: ts.Node, facts: FileF
   };
   ts.forEachChild(body, visit);
   return found;
-}
-
-/** The function an unmanaged transaction lives in. */
-export function ownerOf(opened: OpenedTransaction): FunctionLike | undefined {
-  return enclosingFunction(opened.call);
 }

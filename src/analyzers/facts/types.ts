@@ -16,7 +16,7 @@ export interface TypeFacts {
 }
 
 /** Finds the node of `kind` spanning exactly [pos, end) under `root`. */
-export function findMatchingNode(root: ts.Node, pos: number, end: number, kind: ts.SyntaxKind): ts.Node | undefined {
+function findMatchingNode(root: ts.Node, pos: number, end: number, kind: ts.SyntaxKind): ts.Node | undefined {
   let current: ts.Node | undefined = root;
   while (current) {
     if (current.pos === pos && current.end === end && current.kind === kind) return current;

@@ -36,7 +36,7 @@ export interface JsonReport {
   fixed?: { files: number; fixes: number; unchanged: number };
 }
 
-export function toJsonReport(report: ScanReport): JsonReport {
+function toJsonReport(report: ScanReport): JsonReport {
   const where = (file: string): string => displayPath(file, report.cwd);
   return {
     tool: 'perflens',

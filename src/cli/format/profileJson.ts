@@ -35,7 +35,7 @@ export interface JsonProfileReport {
   regressions?: Array<{ name: string; file: string | null; before: number; after: number; growth: number | null }>;
 }
 
-export function toJsonProfileReport(report: ProfileReport): JsonProfileReport {
+function toJsonProfileReport(report: ProfileReport): JsonProfileReport {
   const { profile, run } = report;
   const total = run.hotspots.total;
   const limit = report.top;

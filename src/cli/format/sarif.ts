@@ -20,7 +20,7 @@ const SRCROOT = '%SRCROOT%';
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
 
-export function toSarifLog(report: ScanReport): Sarif.Log {
+function toSarifLog(report: ScanReport): Sarif.Log {
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.meta.id, index]));
   const location = (file: string): Sarif.ArtifactLocation => artifactLocation(file, report.cwd);
   const notifications = [

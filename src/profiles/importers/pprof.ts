@@ -11,7 +11,7 @@ import { FrameTable, MODEL_UNITS_BY_NAME, StackTrie, type Profile, type ProfileU
 /** Factor from a pprof unit to the model's, and the model's unit. */
 const UNITS: Record<string, [number, ProfileUnit]> = { ...MODEL_UNITS_BY_NAME, count: [1, 'samples'] };
 
-export const GZIP_MAGIC = [0x1f, 0x8b];
+const GZIP_MAGIC = [0x1f, 0x8b];
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length > 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];

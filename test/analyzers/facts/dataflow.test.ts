@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ts } from '../../../src/analyzers/ts';
 import { ProjectHost } from '../../../src/analyzers/project';
 import {
-  executionOwner,
   insertionPoint,
   isInvariantIn,
   isSharedOutsideFile,
@@ -184,16 +183,6 @@ describe('places and names', () => {
     // `myIdsSet` and `idsSetting` do not take `idsSet`; a \u-escaped `idsSet` does.
     expect(uniqueName(parse(`const myIdsSet = 1; const idsSetting = 2;`), 'idsSet')).toBe('idsSet');
     expect(uniqueName(parse(`const ids\\u0053et = 1;`), 'idsSet')).toBe('idsSet2');
-  });
-
-  it('looks through synchronous array callbacks for the owner of a node', () => {
-    const sf = parse(`function f(xs: number[]) { xs.forEach((x) => g(x)); }`);
-    const call = find(
-      sf,
-      (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'g',
-    );
-    expect(executionOwner(call)?.kind).toBe(ts.SyntaxKind.ArrowFunction);
-    expect(executionOwner(call, () => true)).toBeUndefined();
   });
 
   it('knows what other files can reach', () => {

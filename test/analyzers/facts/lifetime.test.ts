@@ -1,7 +1,7 @@
 import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
-import { guardedToRunOnce, isComponentRender, longLivedTarget, repetitionOf } from '../../../src/analyzers/facts/lifetime';
+import { guardedToRunOnce, longLivedTarget, repetitionOf } from '../../../src/analyzers/facts/lifetime';
 import { enclosingFunction } from '../../../src/analyzers/facts/ast';
 
 function parse(code: string, fileName = '/a.tsx') {
@@ -60,7 +60,7 @@ describe('long-lived targets', () => {
   });
 });
 
-describe('once-guards, components, tests', () => {
+describe('once-guards', () => {
   it('sees a flag guard and a listener-count check', () => {
     const flag = parse(`let done = false;\nfunction f() { if (!done) { done = true; here(); } }`);
     expect(guardedToRunOnce(flag.here, enclosingFunction(flag.here)!)).toBe(true);
@@ -68,12 +68,5 @@ describe('once-guards, components, tests', () => {
     expect(guardedToRunOnce(count.here, enclosingFunction(count.here)!)).toBe(true);
     const none = parse(`function f(x: boolean) { if (x) here(); }`);
     expect(guardedToRunOnce(none.here, enclosingFunction(none.here)!)).toBe(false);
-  });
-
-  it('knows a function component from a helper', () => {
-    expect(isComponentRender(enclosingFunction(parse(`export function Row() { here(); return <div />; }`).here)!)).toBe(true);
-    expect(isComponentRender(enclosingFunction(parse(`export const Row = memo(() => { here(); return <div />; });`).here)!)).toBe(true);
-    expect(isComponentRender(enclosingFunction(parse(`export function row() { here(); return <div />; }`).here)!)).toBe(false);
-    expect(isComponentRender(enclosingFunction(parse(`export function Row() { here(); return 1; }`).here)!)).toBe(false);
   });
 });

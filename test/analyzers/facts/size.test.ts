@@ -1,6 +1,6 @@
 import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
-import { fixedLength, hasRecordName, isSmallList, scaleOf } from '../../../src/analyzers/facts/collections';
+import { fixedLength, hasRecordName, isSmallList, scaleOf } from '../../../src/analyzers/facts/sizes';
 import { resolve } from '../../../src/analyzers/facts/dataflow';
 
 /** The argument of the `here(…)` call in `code`. */

@@ -2,7 +2,7 @@ import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
 import { lockInstance } from '../../../src/analyzers/rules/concurrency/lock-across-await/locks';
-import { criticalSectionOf, enclosingCriticalSection } from '../../../src/analyzers/rules/concurrency/lock-across-await/sections';
+import { criticalSectionOf } from '../../../src/analyzers/rules/concurrency/lock-across-await/sections';
 import { findings, shownText } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
@@ -185,19 +185,6 @@ describe('lock-across-await/sections: critical sections and releases', () => {
     ['a callback without the handle on a receiver that is not a database', `editor.transaction(() => {});`],
   ])('not a transaction: %s', (_name, code) => {
     expect(section(code, 'transaction').section).toBeUndefined();
-  });
-
-  it('enclosingCriticalSection finds callback and acquire forms', () => {
-    const facts = factsFor(`import { Mutex } from 'async-mutex';
-const mutex = new Mutex();
-async function a() { await mutex.runExclusive(async () => { inCallback(); }); }
-async function b() { const release = await mutex.acquire(); try { if (x) { inTry(); } } finally { release(); } after(); }
-prisma.$transaction(async (tx) => { inTransaction(); });`);
-    const at = (name: string) => enclosingCriticalSection(callsIn(facts, name)[0], facts);
-    expect(at('inCallback')?.lock?.kind).toBe('Mutex');
-    expect(at('inTry')?.release?.kind).toBe('finally');
-    expect(at('after')).toBeUndefined();
-    expect(at('inTransaction')?.kind).toBe('transaction');
   });
 });
 

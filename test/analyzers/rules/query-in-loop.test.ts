@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ts } from '../../../src/analyzers/ts';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { rulesById } from '../../../src/analyzers/registry';
+import { rulesById } from '../../helpers/rules';
 import { syntaxErrors } from '../../../src/analyzers/project';
 import { findings, projectFindings, shownText } from '../../helpers/analyze';
 import { expectSameBehaviour, run } from '../../helpers/behaviour';

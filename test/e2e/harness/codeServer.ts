@@ -33,7 +33,7 @@ export interface RunningCodeServer {
 }
 
 /** Settings that take noise and flakiness out of the workbench. */
-export const QUIET_SETTINGS: Record<string, unknown> = {
+const QUIET_SETTINGS: Record<string, unknown> = {
   // Essential: otherwise a quick fix is saved to disk behind the test's back.
   'files.autoSave': 'off',
   'security.workspace.trust.enabled': false,

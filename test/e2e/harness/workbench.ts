@@ -13,7 +13,7 @@ import { HUNG_MS } from '../../helpers/hung';
 export const ROOT = path.resolve(__dirname, '../../..');
 export const RESULTS_DIR = path.join(ROOT, 'test-results', 'e2e');
 /** README pictures, refreshed by a run with UPDATE_SCREENSHOTS=1. */
-export const README_IMAGES_DIR = path.join(ROOT, 'docs', 'images');
+const README_IMAGES_DIR = path.join(ROOT, 'docs', 'images');
 
 /**
  * How long one wait for a DOM state may take: only a hang reaches it. A whole check took 35–75 s
@@ -283,6 +283,6 @@ function lightBulbNear({ selector, y, tolerance, near }: { selector: string; y: 
   return near ? isNear : !isNear;
 }
 
-export function escapeRegExp(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

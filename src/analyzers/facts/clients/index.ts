@@ -44,9 +44,8 @@ import { contextFor, passesNameFilter, recogniseByEvidence, recogniseByShape, re
 import { keylessSqlBatched, sqlKey } from './sql';
 
 export type { ClientCall, ClientCallNode, ClientKind } from './model';
-export { pluralKey } from './model';
 export { SQL_CONTROL } from './sql';
-export { transactionAround, type TransactionContext } from '../transactions';
+export { transactionAround } from '../transactions';
 
 // ---------------------------------------------------------------------------------------------
 // Describing a recognised call

@@ -331,9 +331,6 @@ export const lockMethods: ReadonlySet<string> = new Set(
   lockLibraries.flatMap(({ lock }) => [...(lock.callback?.method ? [lock.callback.method] : []), ...(lock.acquire?.methods ?? [])]),
 );
 
-/** Methods that take a lock and hand back its release: `acquire`, `lock`. */
-export const acquireMethods: ReadonlySet<string> = new Set(lockLibraries.flatMap(({ lock }) => lock.acquire?.methods ?? []));
-
 /** E-mail libraries. */
 export const mailLibraries: ReadonlyArray<Library & { mail: NonNullable<Library['mail']> }> = libraries.filter(
   (entry): entry is Library & { mail: NonNullable<Library['mail']> } => entry.mail !== undefined,

@@ -1,7 +1,7 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, isFunctionLike, receiverOf, skipParens } from '../../facts/ast';
-import { scaleOf } from '../../facts/collections';
+import { scaleOf } from '../../facts/sizes';
 import { comparatorIteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';

@@ -2,7 +2,7 @@ import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
 import { calleeName, indentationAt, isFunctionLike, newlineOf, receiverOf, skipParens } from '../../facts/ast';
 import { camelName, contains, insertionPoint, isInvariantIn, uniqueName } from '../../facts/dataflow';
-import { isSmallList } from '../../facts/collections';
+import { isSmallList } from '../../facts/sizes';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
 

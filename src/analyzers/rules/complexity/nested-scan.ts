@@ -2,7 +2,7 @@ import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
 import { calleeName, isFunctionLike, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
 import { contains, isInvariantIn, isValueReference, references, resolve, useOf } from '../../facts/dataflow';
-import { iterationScale, scaleOf } from '../../facts/collections';
+import { iterationScale, scaleOf } from '../../facts/sizes';
 import type { FileFacts } from '../../facts/fileFacts';
 import { isTinyIteration as isTiny, type Iteration } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';

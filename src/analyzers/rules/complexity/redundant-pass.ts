@@ -1,7 +1,8 @@
 import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
 import { calleeName, readsArguments, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
-import { createsFreshArray, scaleOf } from '../../facts/collections';
+import { createsFreshArray } from '../../facts/collections';
+import { scaleOf } from '../../facts/sizes';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
 

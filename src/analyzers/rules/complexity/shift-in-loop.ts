@@ -2,7 +2,7 @@ import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, isFunctionLike, receiverOf, skipParens } from '../../facts/ast';
 import { contains, resolve } from '../../facts/dataflow';
-import { isSmallList, iterationScale, scaleOf } from '../../facts/collections';
+import { isSmallList, iterationScale, scaleOf } from '../../facts/sizes';
 import { isTinyIteration, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
 import { compact, eachPass } from '../../facts/phrases';

@@ -1,7 +1,8 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
-import { createsFreshArray, listBehindCopy, scaleOf } from '../../facts/collections';
+import { createsFreshArray, listBehindCopy } from '../../facts/collections';
+import { scaleOf } from '../../facts/sizes';
 import { compact } from '../../facts/phrases';
 
 const SK = ts.SyntaxKind;

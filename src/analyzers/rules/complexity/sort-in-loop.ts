@@ -2,7 +2,8 @@ import { ts } from '../../ts';
 import { defineRule } from '../../rule';
 import { calleeName, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
 import { contains, isValueReference, references, resolve, useOf, type Declaration } from '../../facts/dataflow';
-import { isSmallList, listBehindCopy } from '../../facts/collections';
+import { listBehindCopy } from '../../facts/collections';
+import { isSmallList } from '../../facts/sizes';
 import { isTinyIteration as isTiny } from '../../facts/loops';
 import { compact, eachPass } from '../../facts/phrases';
 
@@ -127,7 +128,7 @@ function sortedList(receiver: ts.Expression, method: string): ts.Identifier | un
 }
 
 /** `….sort(c)[0]`, `.at(-1)`, `.pop()`, `.shift()`: only one item of the sorted list is used. */
-export function picksOne(call: ts.CallExpression): boolean {
+function picksOne(call: ts.CallExpression): boolean {
   const outer = skipParensUp(call);
   const parent = outer.parent;
   if (!parent) return false;

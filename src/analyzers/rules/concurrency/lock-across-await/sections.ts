@@ -16,10 +16,8 @@ import {
   skipParensUp,
   type FunctionLike,
 } from '../../../facts/ast';
-import { contains } from '../../../facts/dataflow';
 import type { FileFacts } from '../../../facts/fileFacts';
 import {
-  acquireMethods,
   chainedTransactions,
   lockLibraries,
   lockMethods,
@@ -427,45 +425,4 @@ function unmanagedTransactionSection(call: ts.CallExpression, facts: FileFacts):
 function skipParensExpression(handle: string, call: ts.CallExpression, facts: FileFacts): ts.Expression | undefined {
   const receiver = receiverOf(call);
   return receiver && facts.textOf(receiver) === handle ? receiver : undefined;
-}
-
-/** The critical section `node` runs in, if any (the innermost): inside a lock's callback, or after an awaited acquire(). */
-export function enclosingCriticalSection(node: ts.Node, facts: FileFacts): CriticalSection | undefined {
-  for (let child: ts.Node = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
-    if (isFunctionLike(child)) {
-      let argument: ts.Node = child;
-      while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
-      const call = argument.parent;
-      if (call && ts.isCallExpression(call) && call.arguments.includes(argument as ts.Expression)) {
-        const section = criticalSectionOf(call, facts);
-        if (section?.callback === child) return section;
-      }
-    }
-    if ((ts.isBlock(parent) || ts.isSourceFile(parent)) && ts.isStatement(child)) {
-      const index = parent.statements.indexOf(child);
-      for (let i = index - 1; i >= 0; i--) {
-        const statement = parent.statements[i];
-        const acquire = acquireCallIn(statement);
-        if (!acquire) continue;
-        const section = criticalSectionOf(acquire, facts);
-        if (section?.statements.some((s) => contains(s, node))) return section;
-      }
-    }
-  }
-  return undefined;
-}
-
-function acquireCallIn(statement: ts.Statement): ts.CallExpression | undefined {
-  let expression: ts.Expression | undefined;
-  if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1)
-    expression = statement.declarationList.declarations[0].initializer;
-  else if (ts.isExpressionStatement(statement)) {
-    expression = statement.expression;
-    if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === SK.EqualsToken) expression = expression.right;
-  }
-  if (!expression) return undefined;
-  const inner = skipParens(expression);
-  if (!ts.isAwaitExpression(inner)) return undefined;
-  const call = skipParens(inner.expression);
-  return ts.isCallExpression(call) && acquireMethods.has(calleeName(call) ?? '') ? call : undefined;
 }

@@ -5,8 +5,8 @@ import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '.
 import { uniqueName } from '../../../facts/dataflow';
 import type { FileFacts } from '../../../facts/fileFacts';
 import { isBatchedInOneTick } from '../../../facts/libraries/registry';
-import { perItemCall, perItemHelperCall, plural, singular, type PerItemCall } from '../../../facts/perItem';
-import { compact } from '../../../facts/phrases';
+import { perItemCall, perItemHelperCall, type PerItemCall } from '../../../facts/perItem';
+import { compact, plural, singular } from '../../../facts/phrases';
 import type { IoSummary } from '../../../facts/summaries';
 import { batchedLookup } from './batched-lookup';
 import { lazyRelation, relationCall, type RelationLoad } from './relations';
@@ -596,7 +596,7 @@ function pluralModel(model: string): string {
 }
 
 /** What to do instead, with the library's batched form. */
-export function advice(client: ClientCall): string {
+function advice(client: ClientCall): string {
   const batched = client.batched;
   if (client.kind === 'write') {
     const how = batched ? `one ${batched}` : 'one multi-row statement';

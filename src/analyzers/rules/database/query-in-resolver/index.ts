@@ -1,12 +1,12 @@
-import { ts } from '../../ts';
-import { defineRule } from '../../rule';
-import { calleeName, isFunctionLike, referencedNames, skipParens, type FunctionLike } from '../../facts/ast';
-import { clientCall, type ClientCall } from '../../facts/clients';
-import { fieldResolver, type FieldResolver } from '../../facts/graphql';
-import { isBatchedInOneTick } from '../../facts/libraries/registry';
-import { compact } from '../../facts/phrases';
-import { callIo } from '../../facts/summaries';
-import type { FileFacts } from '../../facts/fileFacts';
+import { ts } from '../../../ts';
+import { defineRule } from '../../../rule';
+import { calleeName, isFunctionLike, referencedNames, skipParens, type FunctionLike } from '../../../facts/ast';
+import { clientCall, type ClientCall } from '../../../facts/clients';
+import { isBatchedInOneTick } from '../../../facts/libraries/registry';
+import { compact } from '../../../facts/phrases';
+import { callIo } from '../../../facts/summaries';
+import type { FileFacts } from '../../../facts/fileFacts';
+import { fieldResolver, type FieldResolver } from './graphql';
 
 export default defineRule({
   meta: {

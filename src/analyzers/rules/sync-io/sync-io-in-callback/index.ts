@@ -1,6 +1,7 @@
-import { defineRule } from '../../rule';
-import { enclosingEventCallback, isLazyInitialisation } from '../../facts/positions';
-import { syncIoCall } from '../../facts/io';
+import { defineRule } from '../../../rule';
+import { isLazyInitialisation } from '../../../facts/positions';
+import { syncIoCall } from '../../../facts/io';
+import { enclosingEventCallback } from './eventCallback';
 
 export default defineRule({
   meta: {

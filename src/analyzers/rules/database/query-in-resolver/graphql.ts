@@ -10,9 +10,9 @@
  * Root types (`Query`, `Mutation`, `Subscription`) run once per operation and are not field
  * resolvers in this sense.
  */
-import { ts } from '../ts';
-import { boundNames, calleeName, constantString, skipParens, type FunctionLike } from './ast';
-import type { FileFacts } from './fileFacts';
+import { ts } from '../../../ts';
+import { boundNames, calleeName, constantString, skipParens, type FunctionLike } from '../../../facts/ast';
+import type { FileFacts } from '../../../facts/fileFacts';
 
 const ROOT_TYPES = /^(Query|Mutation|Subscription|RootQuery(Type)?|RootMutation(Type)?)$/;
 const GRAPHQL_MODULES =

@@ -1,8 +1,8 @@
-import { ts } from '../../ts';
-import { defineRule, type FixSpec } from '../../rule';
-import { enclosingFunction, isFunctionLike, newlineOf, receiverOf, skipParens, skipParensUp, type FunctionLike } from '../../facts/ast';
-import { camelName, uniqueName } from '../../facts/dataflow';
-import { constantValue } from '../../facts/constants';
+import { ts } from '../../../ts';
+import { defineRule, type FixSpec } from '../../../rule';
+import { enclosingFunction, isFunctionLike, newlineOf, receiverOf, skipParens, skipParensUp, type FunctionLike } from '../../../facts/ast';
+import { camelName, uniqueName } from '../../../facts/dataflow';
+import { constantValue } from '../../../facts/constants';
 import {
   constructionOf,
   constructsCleanly,
@@ -11,12 +11,12 @@ import {
   stringReceivers,
   usageOf,
   type Construction,
-} from '../../facts/constructions';
-import { isComponentRender } from '../../facts/lifetime';
-import { repeatedBy, repeatedCalls } from '../../facts/loops';
-import { iterationScale, scaleOf } from '../../facts/collections';
-import type { FileFacts } from '../../facts/fileFacts';
-import { compact } from '../../facts/phrases';
+} from '../../../facts/constructions';
+import { repeatedBy, repeatedCalls } from '../../../facts/loops';
+import { iterationScale, scaleOf } from '../../../facts/sizes';
+import type { FileFacts } from '../../../facts/fileFacts';
+import { compact } from '../../../facts/phrases';
+import { isComponentRender } from './componentRender';
 
 export default defineRule({
   meta: {

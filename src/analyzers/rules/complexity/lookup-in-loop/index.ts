@@ -1,11 +1,10 @@
-import { ts } from '../../ts';
-import { defineRule, type FixSpec } from '../../rule';
-import type { TextEdit } from '../../finding';
-import { calleeName, indentationAt, newlineOf, referencedNames, skipParens, skipParensUp } from '../../facts/ast';
+import { ts } from '../../../ts';
+import { defineRule, type FixSpec } from '../../../rule';
+import type { TextEdit } from '../../../finding';
+import { calleeName, indentationAt, newlineOf, referencedNames, skipParens, skipParensUp } from '../../../facts/ast';
 import {
   camelName,
   contains,
-  executionOwner,
   insertionPoint,
   isSharedOutsideFile,
   isStableIn,
@@ -17,25 +16,14 @@ import {
   uniqueName,
   useOf,
   type Declaration,
-} from '../../facts/dataflow';
-import {
-  assignedValues,
-  createsFreshArray,
-  declarationKind,
-  elementKind,
-  isKnownArray,
-  isSmallList,
-  iterationScale,
-  literalElements,
-  runsDuringArrayCall,
-  scaleOf,
-  SMALL_LITERAL,
-  syntacticKind,
-  typeFactsOf,
-} from '../../facts/collections';
-import { isTinyIteration as isTiny, iterationStatement, type Iteration } from '../../facts/loops';
-import type { FileFacts } from '../../facts/fileFacts';
-import { compact, eachPass, loopNoun } from '../../facts/phrases';
+} from '../../../facts/dataflow';
+import { assignedValues, createsFreshArray, declarationKind, isKnownArray, syntacticKind, typeFactsOf } from '../../../facts/collections';
+import { isSmallList, iterationScale, scaleOf, SMALL_LITERAL } from '../../../facts/sizes';
+import { isTinyIteration as isTiny, iterationStatement, type Iteration } from '../../../facts/loops';
+import type { FileFacts } from '../../../facts/fileFacts';
+import { compact, eachPass, loopNoun } from '../../../facts/phrases';
+import { elementKind, literalElements } from './elementKinds';
+import { executionOwner, runsDuringArrayCall } from './executionOwner';
 
 const SK = ts.SyntaxKind;
 

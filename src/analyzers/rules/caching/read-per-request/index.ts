@@ -1,11 +1,11 @@
-import { ts } from '../../ts';
-import { defineRule, type FixSpec } from '../../rule';
-import type { TextEdit } from '../../finding';
-import { calleeName, constantString, skipParens } from '../../facts/ast';
-import { camelName, resolve, uniqueName } from '../../facts/dataflow';
-import { isProcessConstant } from '../../facts/constants';
-import type { FileFacts } from '../../facts/fileFacts';
-import { compact } from '../../facts/phrases';
+import { ts } from '../../../ts';
+import { defineRule, type FixSpec } from '../../../rule';
+import type { TextEdit } from '../../../finding';
+import { calleeName, constantString, skipParens } from '../../../facts/ast';
+import { camelName, resolve, uniqueName } from '../../../facts/dataflow';
+import { isProcessConstant } from './processConstants';
+import type { FileFacts } from '../../../facts/fileFacts';
+import { compact } from '../../../facts/phrases';
 
 const SK = ts.SyntaxKind;
 
