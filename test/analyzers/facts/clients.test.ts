@@ -7,6 +7,7 @@ import { ProjectHost } from '../../../src/analyzers/project';
 import { awaitedClientCall, clientCall, transactionAround, type ClientCall } from '../../../src/analyzers/facts/clients';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
 import { libraries } from '../../../src/analyzers/facts/libraries/registry';
+import { rulesById } from '../../helpers/rules';
 
 function factsOf(code: string, fileName = '/virtual/src/example.ts'): FileFacts {
   const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -664,5 +665,13 @@ describe('the library registry', () => {
       expect(listed.has(descriptors[0]), `${file} is listed in registry.ts`).toBe(true);
     }
     expect(new Set(libraries.map((entry) => entry.id)).size).toBe(libraries.length);
+  });
+
+  it("names every batched lookup in query-in-loop's docs, from the descriptors", () => {
+    for (const { id, batching } of libraries) {
+      if (batching?.lookup) expect(batching.lookupForm?.trim(), `${id} says how its batched lookup reads`).toBeTruthy();
+    }
+    const fixForm = rulesById.get('query-in-loop')?.meta.fixForm ?? '';
+    for (const form of ['Prisma `findMany`', 'TypeORM `findBy` + `In`', 'Drizzle `findMany` + `inArray`']) expect(fixForm).toContain(form);
   });
 });

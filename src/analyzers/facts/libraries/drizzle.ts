@@ -134,6 +134,7 @@ export const drizzle: Library = {
       return op.method === 'insert' ? `insert(${table}).values([...rows])` : `${op.method}(${table})….where(inArray(${table}.${k}, ${ks}))`;
     },
     // `db.query.users.findFirst({ where: eq(users.id, x) })` → `findMany({ where: inArray(users.id, keys) })`.
+    lookupForm: 'Drizzle `findMany` + `inArray`',
     lookup: (call, found, file) => {
       if (found.method !== 'findFirst') return undefined;
       const match = equality(whereOnly(call.arguments[0]), file);

@@ -193,6 +193,8 @@ interface BatchingKnowledge {
   transactionArguments?: { options?: readonly string[]; steps?: readonly string[] };
   /** The rewrite of a by-key lookup into one batched read (query-in-loop's suggestion). */
   lookup?(call: ts.CallExpression, client: ClientCall, file: FileFacts): BatchedLookup | undefined;
+  /** With `lookup`: that batched read in a few words, for query-in-loop's docs (`Prisma \`findMany\``). */
+  lookupForm?: string;
 }
 
 /** One row looked up by one key, and how to fetch all of them at once instead. */

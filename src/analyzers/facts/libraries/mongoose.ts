@@ -112,6 +112,7 @@ export const mongoose: Library = {
      * object two lookups of the same id do not share) — in `_id` or in a reference such as
      * `{ user: u._id }` — or a number given as text finds its row, and the Map must match it too.
      */
+    lookupForm: 'Mongoose `find` + `$in`',
     lookup: (call, client) => {
       if (client.method !== 'findById' && client.method !== 'findOne') return undefined;
       const argument = call.arguments[0];

@@ -124,6 +124,7 @@ export const prisma: Library = {
     batchedInOneTick: ['findUnique', 'findUniqueOrThrow'],
     batchTransactions: ['$transaction'],
     // `findUnique({ where: { key: x } })` → `findMany({ where: { key: { in: keys } } })`; a missing row is null.
+    lookupForm: 'Prisma `findMany`',
     lookup: (call, client) => {
       if (client.method !== 'findUnique') return undefined;
       const match = oneKey(whereOnly(call.arguments[0]));

@@ -331,6 +331,11 @@ export const lockMethods: ReadonlySet<string> = new Set(
   lockLibraries.flatMap(({ lock }) => [...(lock.callback?.method ? [lock.callback.method] : []), ...(lock.acquire?.methods ?? [])]),
 );
 
+/** The batched reads query-in-loop's suggestion writes, one per library that has one, in the registry's order. */
+export const batchedLookupForms: readonly string[] = libraries.flatMap(({ batching }) =>
+  batching?.lookup && batching.lookupForm ? [batching.lookupForm] : [],
+);
+
 /** E-mail libraries. */
 export const mailLibraries: ReadonlyArray<Library & { mail: NonNullable<Library['mail']> }> = libraries.filter(
   (entry): entry is Library & { mail: NonNullable<Library['mail']> } => entry.mail !== undefined,

@@ -109,6 +109,7 @@ export const sequelize: Library = {
     },
     transactionArguments: { options: ['transaction'] },
     // `findOne({ where: { key: x } })` → `findAll({ where: { key: keys } })` (an array means IN); a missing row is null.
+    lookupForm: 'Sequelize `findAll`',
     lookup: (call, client) => {
       if (client.method !== 'findOne') return undefined;
       const match = oneKey(whereOnly(call.arguments[0]));

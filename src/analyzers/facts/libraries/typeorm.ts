@@ -240,6 +240,7 @@ export const typeorm: Library = {
       return undefined;
     },
     // `findOneBy({ key: x })` or `findOne({ where: { key: x } })` → `findBy({ key: In(keys) })`; a missing row is null.
+    lookupForm: 'TypeORM `findBy` + `In`',
     lookup: (node, client, file) => {
       if (client.method !== 'findOneBy' && client.method !== 'findOne') return undefined;
       const argument = node.arguments[0];

@@ -4,7 +4,7 @@ import { calleeName, indentationAt, isInside, referencedNames, skipParens } from
 import { clientCall, SQL_CONTROL, type ClientCall, type ClientCallNode } from '../../../facts/clients';
 import { uniqueName } from '../../../facts/dataflow';
 import type { FileFacts } from '../../../facts/fileFacts';
-import { isBatchedInOneTick } from '../../../facts/libraries/registry';
+import { batchedLookupForms, isBatchedInOneTick } from '../../../facts/libraries/registry';
 import { perItemCall, perItemHelperCall, type PerItemCall } from '../../../facts/perItem';
 import { compact, plural, singular } from '../../../facts/phrases';
 import type { IoSummary } from '../../../facts/summaries';
@@ -51,8 +51,8 @@ export default defineRule({
     impact: 'high',
     effort: 'medium',
     fix: 'suggestion',
-    fixForm:
-      'one batched read into a `Map` (Prisma `findMany`, TypeORM `findBy` + `In`, Mongoose `find` + `$in`, Sequelize `findAll`, Drizzle `findMany` + `inArray`)',
+    // The libraries come from their descriptors: adding one adds it here.
+    fixForm: `one batched read into a \`Map\` (${batchedLookupForms.join(', ')})`,
     scope: { skip: ['tests', 'migrations'] },
     messages: {
       perItem: {
