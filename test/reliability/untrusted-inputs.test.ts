@@ -15,10 +15,10 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../../src/analyzers/engine';
-import { runCliAsync } from '../../src/cli/main';
 import { readBoundedStream } from '../../src/io/boundedStream';
 import { readRegularFile } from '../../src/io/regularFile';
 import { ReadScope } from '../../src/profiles/readScope';
+import { perflens as inProcess } from '../profiles/helpers';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 /** A safety net against a hang, never the thing asserted. */
@@ -72,19 +72,6 @@ function perflens(args: string[], cwd: string, stdin?: { input: Buffer } | { fd:
   if (result.signal)
     throw new Error(`perflens ${args.join(' ')} was stopped by ${result.signal} (it hung or ran out of memory): ${result.stderr}`);
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-async function inProcess(args: string[], cwd: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCliAsync(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    cwd,
-    isTTY: false,
-    env: {},
-  });
-  return { code, stdout, stderr };
 }
 
 /** Functions of a synthetic profile: name → where V8 would say it is (0-based line and column). */
