@@ -551,6 +551,240 @@ async function f(ids: number[]) {
   });
 });
 
+describe('clientCall: MikroORM', () => {
+  const MIKRO = `import { MikroORM, EntityManager, EntityRepository } from '@mikro-orm/postgresql';\n`;
+  const EM = `${MIKRO}async function f(em: EntityManager, id: number, ids: number[], user: User) {\n`;
+
+  it('reads on the entity manager (entity first), keyed by the filter or the primary key', () => {
+    const found = clientsIn(`${EM}  await em.findOne(User, { id });
+  await em.findOne(User, id);
+  await em.findOneOrFail(User, { email: 'a@b.c' });
+  await em.find(User, { team: id });
+  await em.findAll(User);
+  await em.findAndCount(User, { team: id });
+  await em.findByCursor(User, {}, { first: 10 });
+  await em.count(User, { team: id });
+  await em.refresh(user);
+  await em.populate(user, ['books']);
+}`);
+    expect(found.map(op)).toEqual([
+      'mikro-orm query em.findOne',
+      'mikro-orm query em.findOne',
+      'mikro-orm query em.findOneOrFail',
+      'mikro-orm query em.find',
+      'mikro-orm query em.findAll',
+      'mikro-orm query em.findAndCount',
+      'mikro-orm query em.findByCursor',
+      'mikro-orm query em.count',
+      'mikro-orm query em.refresh',
+      'mikro-orm query em.populate',
+    ]);
+    expect(found.map((c) => [c.model, c.key])).toEqual([
+      ['User', 'id'],
+      ['User', 'id'],
+      ['User', 'email'],
+      ['User', 'team'],
+      ['User', undefined],
+      ['User', 'team'],
+      ['User', undefined],
+      ['User', 'team'],
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
+    expect(found[0]).toMatchObject({ handle: 'em', batched: 'find(…) with { id: { $in: ids } }' });
+    expect(found[7].batched).toBe("query builder with .where({ team: { $in: teams } }).groupBy('team')");
+    expect(found[9].batched).toBe('populate() on the whole array of entities');
+  });
+
+  it('writes that reach the database; persist, remove, assign, create and getReference only change the unit of work', () => {
+    const found = clientsIn(`${EM}  em.persist(user);
+  em.remove(user);
+  em.assign(user, { name: 'Ada' });
+  em.create(User, { name: 'Ada' });
+  em.getReference(User, id);
+  await em.flush();
+  await em.persist(user).flush();
+  await em.persist(user, true);
+  await em.persistAndFlush(user);
+  await em.removeAndFlush(user);
+  await em.insert(User, { name: 'Ada' });
+  await em.nativeInsert(User, { name: 'Ada' });
+  await em.nativeUpdate(User, { id }, { name: 'Ada' });
+  await em.nativeDelete(User, { id });
+  await em.upsert(User, { email: 'a@b.c' });
+  await em.insertMany(User, [{ name: 'Ada' }]);
+  await em.upsertMany(User, [{ email: 'a@b.c' }]);
+}`);
+    expect(found.map(op)).toEqual([
+      'mikro-orm write em.flush',
+      'mikro-orm write em.persist(user).flush',
+      'mikro-orm write em.persist',
+      'mikro-orm write em.persistAndFlush',
+      'mikro-orm write em.removeAndFlush',
+      'mikro-orm write em.insert',
+      'mikro-orm write em.nativeInsert',
+      'mikro-orm write em.nativeUpdate',
+      'mikro-orm write em.nativeDelete',
+      'mikro-orm write em.upsert',
+      'mikro-orm write em.insertMany',
+      'mikro-orm write em.upsertMany',
+    ]);
+    expect(found.map((c) => c.batched)).toEqual([
+      'flush() after the loop (change or persist() each entity in it)',
+      'flush() after the loop (change or persist() each entity in it)',
+      'flush() after the loop (persist() each entity in it)',
+      'flush() after the loop (persist() each entity in it)',
+      'flush() after the loop (remove() each entity in it)',
+      'insertMany([...rows])',
+      'insertMany([...rows])',
+      'nativeUpdate(…) with { id: { $in: ids } } when the data is the same',
+      'nativeDelete(…) with { id: { $in: ids } }',
+      'upsertMany([...rows])',
+      undefined,
+      undefined,
+    ]);
+    expect(found.slice(-2).map((c) => c.alreadyBatched)).toEqual([true, true]);
+  });
+
+  it('repositories: em.getRepository(User), typed, Nest-injected, and this in a custom repository', () => {
+    expect(one(`${EM}  await em.getRepository(User).findOne({ email: 'a@b.c' });\n}`)).toMatchObject({
+      library: 'mikro-orm',
+      operation: 'em.getRepository(User).findOne',
+      model: 'User',
+      key: 'email',
+      batched: 'find(…) with { email: { $in: emails } }',
+    });
+    const nest = clientsIn(`${MIKRO}import { InjectRepository } from '@mikro-orm/nestjs';
+export class UserService {
+  constructor(
+    private readonly em: EntityManager,
+    @InjectRepository(User) private readonly users: EntityRepository<User>,
+  ) {}
+  async f(id: number) {
+    await this.em.findOne(User, { id });
+    await this.users.findOne({ id });
+  }
+}`);
+    expect(nest.map((c) => [op(c), c.model, c.key])).toEqual([
+      ['mikro-orm query this.em.findOne', 'User', 'id'],
+      ['mikro-orm query this.users.findOne', 'User', 'id'],
+    ]);
+    // Untyped (JavaScript-style) Nest injection: the decorator's module says whose repository it is.
+    expect(
+      one(`import { InjectRepository } from '@mikro-orm/nestjs';
+export class UserService {
+  constructor(@InjectRepository(User) users) { this.users = users; }
+  async f(id) { return this.users.findOne({ id }); }
+}`),
+    ).toMatchObject({ library: 'mikro-orm', model: 'User' });
+    expect(
+      one(`import { InjectRepository } from '@nestjs/typeorm';
+export class UserService {
+  constructor(@InjectRepository(User) users) { this.users = users; }
+  async f(id) { return this.users.findOneBy({ id }); }
+}`).library,
+    ).toBe('typeorm');
+    const custom = clientsIn(`${MIKRO}export class UserRepository extends EntityRepository<User> {
+  async byTeam(team: number) { return this.find({ team }); }
+  async save() { await this.getEntityManager().flush(); }
+}`);
+    expect(custom.map((c) => [op(c), c.model])).toEqual([
+      ['mikro-orm query this.find', 'User'],
+      ['mikro-orm write this.getEntityManager().flush', undefined],
+    ]);
+  });
+
+  it('the entity manager of MikroORM.init, initSync, new MikroORM, a fork, RequestContext; in JavaScript too', () => {
+    expect(
+      clientsIn(`import { MikroORM, RequestContext } from '@mikro-orm/core';
+const orm = await MikroORM.init(config);
+const sync = MikroORM.initSync(config);
+const made = new MikroORM(config);
+async function f(id: number) {
+  await orm.em.findOne(User, { id });
+  await sync.em.fork().flush();
+  await made.em.getRepository(User).count();
+  await RequestContext.getEntityManager()!.findOne(User, id);
+}`).map(op),
+    ).toEqual([
+      'mikro-orm query orm.em.findOne',
+      'mikro-orm write sync.em.fork().flush',
+      'mikro-orm query made.em.getRepository(User).count',
+      'mikro-orm query RequestContext.getEntityManager().findOne',
+    ]);
+    expect(
+      op(
+        one(
+          `const { MikroORM } = require('@mikro-orm/sqlite');
+async function main(ids) {
+  const orm = await MikroORM.init(config);
+  const em = orm.em.fork();
+  return em.find(Book, { author: ids[0] });
+}`,
+          '/virtual/src/main.js',
+        ),
+      ),
+    ).toBe('mikro-orm query em.find');
+  });
+
+  it('an em the file cannot resolve, by its name and entity argument, in a file that imports MikroORM', () => {
+    expect(
+      clientsIn(`import { wrap } from '@mikro-orm/core';
+export const DI = {} as any;
+async function f(id: number, user: User) {
+  await DI.em.findOne(User, { id });
+  await DI.em.flush();
+  DI.em.persist(user);
+  wrap(user).assign({ id });
+}`).map(op),
+    ).toEqual(['mikro-orm query DI.em.findOne', 'mikro-orm write DI.em.flush']);
+    none(`async function f(em: Em, id: number) { await em.findOne(User, { id }); await em.flush(); }`);
+  });
+
+  it('query builders run at getResult / getSingleResult / execute; raw SQL through execute, the connection, knex', () => {
+    const found = clientsIn(`${EM}  await em.createQueryBuilder(User).where({ id }).getSingleResult();
+  await em.qb(User).select('*').where({ team: id }).getResultList();
+  await em.createQueryBuilder(User).update({ seen: true }).where({ id }).execute();
+  em.createQueryBuilder(User).where({ id });
+  await em.execute('SELECT * FROM users WHERE id = ?', [id]);
+  await em.getConnection().execute('DELETE FROM users WHERE id = ?', [id]);
+  await em.getKnex()('users').where({ id });
+  const knex = em.getKnex();
+  await knex('users').where({ id }).first();
+}`);
+    expect(found.map(op)).toEqual([
+      'mikro-orm query em.createQueryBuilder(User).where(…).getSingleResult()',
+      "mikro-orm query em.qb(User).select('*').where(…).getResultList()",
+      'mikro-orm write em.createQueryBuilder(User).update(…).where(…).execute()',
+      'mikro-orm query em.execute',
+      'mikro-orm write em.getConnection().execute',
+      "knex query knex('users').where(…).first()",
+    ]);
+    expect(found.map((c) => [c.model, c.key])).toEqual([
+      ['User', 'id'],
+      ['User', 'team'],
+      ['User', 'id'],
+      [undefined, 'id'],
+      [undefined, 'id'],
+      ['users', 'id'],
+    ]);
+    expect(found[0].batched).toBe('query builder with .where({ id: { $in: ids } })');
+    expect(found[3]).toMatchObject({ raw: true, statement: 'SELECT', batched: 'query with WHERE id IN (…)' });
+  });
+
+  it('em.transactional gives its handle; $in is already batched', () => {
+    const found = clientsIn(`${EM}  await em.transactional(async (tx) => {
+    await tx.nativeUpdate(User, { id }, { seen: true });
+  });
+  await em.find(User, { id: { $in: ids } });
+}`);
+    expect(found.map((c) => [c.operation, c.transaction, c.alreadyBatched])).toEqual([
+      ['tx.nativeUpdate', 'tx', undefined],
+      ['em.find', undefined, true],
+    ]);
+  });
+});
+
 describe('clientCall: precision', () => {
   it('array, Map and user-object methods named like queries are not queries', () => {
     none(`function f(items: Item[], byId: Map<number, Item>) {
@@ -595,6 +829,14 @@ describe('transactionAround', () => {
     expect(around(`async function f() { await client.query('BEGIN'); here(); }`)).toBe('client');
     expect(around(`async function f() { here(); await client.query('BEGIN'); }`)).toBeUndefined();
     expect(around(`async function f() { here(); }`)).toBeUndefined();
+  });
+
+  it('MikroORM: em.transactional, and em.begin() on an entity manager until commit', () => {
+    expect(around(`orm.em.transactional(async (em) => { for (const x of xs) here(); });`)).toBe('em');
+    expect(around(`async function f() { await em.begin(); here(); await em.commit(); }`)).toBe('em');
+    expect(around(`async function f() { await this.em.begin(); here(); }`)).toBe('this.em');
+    // `begin()` on anything else is not MikroORM's.
+    expect(around(`async function f() { await parser.begin(); here(); }`)).toBeUndefined();
   });
 });
 
@@ -672,6 +914,7 @@ describe('the library registry', () => {
       if (batching?.lookup) expect(batching.lookupForm?.trim(), `${id} says how its batched lookup reads`).toBeTruthy();
     }
     const fixForm = rulesById.get('query-in-loop')?.meta.fixForm ?? '';
-    for (const form of ['Prisma `findMany`', 'TypeORM `findBy` + `In`', 'Drizzle `findMany` + `inArray`']) expect(fixForm).toContain(form);
+    for (const form of ['Prisma `findMany`', 'TypeORM `findBy` + `In`', 'Drizzle `findMany` + `inArray`', 'MikroORM `find` + `$in`'])
+      expect(fixForm).toContain(form);
   });
 });

@@ -191,6 +191,12 @@ describe('query-in-loop reports a query per item', () => {
       [{ messageId: 'perItem', line: 4, column: 63 }],
     ],
     [
+      'MikroORM',
+      `import { EntityManager } from '@mikro-orm/postgresql';\nasync function f(em: EntityManager, ids: number[]) { for (const id of ids) await em.findOne(User, { id }); }`,
+      'find(…) with { id: { $in: ids } }',
+      [{ messageId: 'perItem', line: 2, column: 82 }],
+    ],
+    [
       'Prisma createMany for writes',
       `${PRISMA}async function f(events: Ev[]) { for (const event of events) await prisma.event.create({ data: event }); }`,
       'createMany({ data: [...] })',
@@ -1151,6 +1157,260 @@ export async function bylines(posts: { id: string; authorId: number }[]) {
       ],
       { 'drizzle-orm': drizzleOrm },
     );
+  });
+});
+
+describe('query-in-loop: MikroORM', () => {
+  const HEAD = `import { MikroORM } from '@mikro-orm/postgresql';\nimport { User } from './entities';\nconst orm = await MikroORM.init();\n`;
+  const TYPED = `import { EntityManager, EntityRepository } from '@mikro-orm/postgresql';\nimport { User } from './entities';\n`;
+
+  it('reports em.findOne per id, and says to read them all with find and $in', async () => {
+    const code = `${HEAD}export async function names(ids: number[]) {
+  const em = orm.em.fork();
+  for (const id of ids) {
+    const user = await em.findOne(User, { id });
+    use(user);
+  }
+}`;
+    await tester.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 24 }] });
+    expect(messages(code)).toEqual([
+      'em.findOne runs once per id (N+1). Instead, fetch all users with one find(…) with { id: { $in: ids } }.',
+    ]);
+  });
+
+  it('reports the same loop in plain JavaScript, its em from MikroORM.init and orm.em', async () => {
+    await tester.invalid({
+      code: `const { MikroORM } = require('@mikro-orm/core');
+const { User } = require('./entities');
+
+async function names(ids) {
+  const orm = await MikroORM.init();
+  const em = orm.em;
+  const out = [];
+  for (const id of ids) out.push((await em.findOne(User, { id }))?.name);
+  return out;
+}
+module.exports = { names };`,
+      filename: 'src/names.js',
+      errors: [{ messageId: 'perItem', line: 8, column: 41 }],
+    });
+  });
+
+  it('reports an arrow over Promise.all(ids.map(…)): concurrent, still N round trips', async () => {
+    const [found] = await tester.invalid({
+      code: `${TYPED}export const users = (em: EntityManager, ids: number[]) => Promise.all(ids.map((id) => em.findOne(User, { id })));`,
+      errors: [{ messageId: 'perItemConcurrent', line: 3, column: 88 }],
+    });
+    expect(found.message).toBe('em.findOne runs once per id — concurrently, but still N round trips (N+1).');
+  });
+
+  it.each([
+    [
+      'a repository read by another key',
+      `${TYPED}async function f(users: EntityRepository<User>, emails: string[]) { for (const email of emails) await users.findOne({ email }); }`,
+      'find(…) with { email: { $in: emails } }',
+      [{ messageId: 'perItem', line: 3, column: 103 }],
+    ],
+    [
+      'a flush per item',
+      `${TYPED}async function f(em: EntityManager, users: User[]) { for (const user of users) { user.seen = true; await em.flush(); } }`,
+      'flush() after the loop (change or persist() each entity in it)',
+      [{ messageId: 'perItem', line: 3, column: 106 }],
+    ],
+    [
+      'persistAndFlush per item',
+      `${TYPED}async function f(em: EntityManager, rows: NewUser[]) { for (const row of rows) await em.persistAndFlush(em.create(User, row)); }`,
+      'flush() after the loop (persist() each entity in it)',
+      [{ messageId: 'perItem', line: 3, column: 86 }],
+    ],
+    [
+      'a native update per item',
+      `${TYPED}async function f(em: EntityManager, ids: number[]) { for (const id of ids) await em.nativeUpdate(User, { id }, { seen: true }); }`,
+      'nativeUpdate(…) with { id: { $in: ids } } when the data is the same',
+      [{ messageId: 'perItem', line: 3, column: 82 }],
+    ],
+    [
+      'a query builder per item',
+      `${TYPED}async function f(em: EntityManager, teams: number[]) { for (const team of teams) await em.createQueryBuilder(User).where({ team }).getResultList(); }`,
+      'query builder with .where({ team: { $in: teams } })',
+      [{ messageId: 'perItem', line: 3, column: 88 }],
+    ],
+  ])('reports %s', async (_name, code, batched, errors) => {
+    const [found] = await tester.invalid({ code, errors });
+    expect(shownText(found)).toContain(batched);
+  });
+
+  it('stays quiet on the unit of work, ordered writes in a transaction, and reads already batched with $in', () => {
+    // persist() only marks each entity; the one flush() after the loop writes them together.
+    tester.valid(
+      `${TYPED}export async function importUsers(em: EntityManager, rows: NewUser[]) {\n  for (const row of rows) em.persist(em.create(User, row));\n  await em.flush();\n}`,
+    );
+    tester.valid(
+      `${TYPED}export async function retire(em: EntityManager, users: User[]) {\n  for (const user of users) em.remove(user);\n  await em.flush();\n}`,
+    );
+    // Ordered writes inside em.transactional, or between em.begin() and em.commit(): one by one on purpose.
+    tester.valid(
+      `${TYPED}export async function reorder(em: EntityManager, ids: number[]) {\n  await em.transactional(async (tx) => {\n    for (const [position, id] of ids.entries()) await tx.nativeUpdate(User, { id }, { position });\n  });\n}`,
+    );
+    tester.valid(
+      `${TYPED}export async function reorder(em: EntityManager, ids: number[]) {\n  await em.begin();\n  for (const [position, id] of ids.entries()) await em.nativeUpdate(User, { id }, { position });\n  await em.commit();\n}`,
+    );
+    tester.valid(
+      `${TYPED}export async function teams(em: EntityManager, groups: number[][]) {\n  for (const ids of groups) await em.find(User, { id: { $in: ids } });\n}`,
+    );
+  });
+});
+
+describe("query-in-loop suggestion: MikroORM's findOne → find with $in", () => {
+  const HEAD = `import { EntityManager, EntityRepository } from '@mikro-orm/postgresql';\nimport { User } from './entities';\n`;
+  /** A per-item loop whose first statement is `const author = await <call>;` (line 6 after HEAD, column 26). */
+  const loop = (params: string, call: string, head = HEAD): string =>
+    `${head}export async function authors(${params}, posts: Post[]) {\n  const names = [];\n  for (const post of posts) {\n    const author = await ${call};\n    names.push(author?.name);\n  }\n  return names;\n}\n`;
+  const AUTHOR: ExpectedError[] = [{ messageId: 'perItem', line: 6, column: 26 }];
+
+  async function suggested(code: string, errors: ExpectedError[] = AUTHOR): Promise<{ title: string; text: string }> {
+    const found = await tester.invalid({ code, errors });
+    const fixes = found[0].fixes;
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0].safe).toBe(false);
+    const text = applyFixes(code, fixes).text;
+    expect(syntaxErrors(ts.createSourceFile('after.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS))).toEqual([]);
+    return { title: fixes[0].title, text };
+  }
+
+  it('reads every row with one em.find(User, { id: { $in } }) before the loop; a missing row stays null', async () => {
+    const after = await suggested(loop('em: EntityManager', 'em.findOne(User, { id: post.authorId })'));
+    expect(after.title).toBe(
+      'Fetch all users with one find before the loop and look them up in a Map (preview: reads them once, up front)',
+    );
+    expect(after.text).toBe(`${HEAD}export async function authors(em: EntityManager, posts: Post[]) {
+  const names = [];
+  const usersById = new Map(
+    (await em.find(User, { id: { $in: posts.map((post) => post.authorId) } })).map((user) => [user.id, user] as const),
+  );
+  for (const post of posts) {
+    const author = usersById.get(post.authorId) ?? null;
+    names.push(author?.name);
+  }
+  return names;
+}
+`);
+  });
+
+  it('on a repository, without the entity argument', async () => {
+    const { text } = await suggested(loop('users: EntityRepository<User>', 'users.findOne({ email: post.authorEmail })'));
+    expect(text).toContain(
+      '(await users.find({ email: { $in: posts.map((post) => post.authorEmail) } })).map((user) => [user.email, user] as const)',
+    );
+    expect(text).toContain('const author = usersByEmail.get(post.authorEmail) ?? null;');
+  });
+
+  it("keys MongoDB's ObjectId _id as a string", async () => {
+    const { text } = await suggested(
+      loop('em: EntityManager', 'em.findOne(User, { _id: post.authorId })', HEAD.replace('postgresql', 'mongodb')),
+    );
+    expect(text).toContain(
+      '(await em.find(User, { _id: { $in: posts.map((post) => post.authorId) } })).map((user) => [String(user._id), user] as const)',
+    );
+    expect(text).toContain('const author = usersById.get(String(post.authorId)) ?? null;');
+  });
+
+  it("is offered on the rule's own MikroORM example", async () => {
+    const example = rulesById.get(rule)!.meta.examples.invalid.find((e) => e.code.includes('@mikro-orm/'))!;
+    expect((await suggested(example.code, [{ messageId: 'perItem', line: 10, column: 26 }])).text).toContain(
+      '(await em.find(User, { id: { $in: posts.map((post) => post.authorId) } }))',
+    );
+  });
+
+  it.each([
+    ['findOneOrFail (the batched read would not throw on a missing row)', 'em.findOneOrFail(User, { id: post.authorId })'],
+    ['an options argument (it changes what comes back)', "em.findOne(User, { id: post.authorId }, { populate: ['books'] })"],
+    ["a repository's options argument", "em.getRepository(User).findOne({ id: post.authorId }, { populate: ['books'] })"],
+    ['a lookup by primary key (its name is on the entity)', 'em.findOne(User, post.authorId)'],
+    ['two conditions', 'em.findOne(User, { id: post.authorId, active: true })'],
+    ['an operator for the value', 'em.findOne(User, { id: { $eq: post.authorId } })'],
+  ])('no suggestion for %s', async (_name, call) => {
+    const [found] = await tester.invalid({ code: loop('em: EntityManager', call), errors: AUTHOR });
+    expect(found.fixes).toEqual([]);
+  });
+
+  it('no suggestion when the entity is picked inside the loop', async () => {
+    const code = `${HEAD}export async function f(em: EntityManager, posts: Post[]) {\n  for (const post of posts) {\n    const Entity = pick(post); const author = await em.findOne(Entity, { id: post.authorId }); use(author);\n  }\n}\n`;
+    const [found] = await tester.invalid({ code, errors: [{ messageId: 'perItem', line: 5, column: 53 }] });
+    expect(found.fixes).toEqual([]);
+  });
+
+  // @mikro-orm/core is not installed: a fake MikroORM whose entity manager answers the way MikroORM's does —
+  // findOne gives null for a missing row, find the rows whose key is in the $in list.
+  const rows: Record<string, { id: number; name: string }[]> = {
+    User: [
+      { id: 1, name: 'Ada' },
+      { id: 2, name: 'Grace' },
+      { id: 3, name: 'Alan' },
+    ],
+  };
+  type Where = Record<string, unknown>;
+  const matches = (row: Record<string, unknown>, where: Where): boolean =>
+    Object.entries(where).every(([key, value]) =>
+      value !== null && typeof value === 'object' && '$in' in value ? (value.$in as unknown[]).includes(row[key]) : row[key] === value,
+    );
+  const em = {
+    fork: () => em,
+    findOne: async (entity: { name: string }, where: Where) => rows[entity.name].find((row) => matches(row, where)) ?? null,
+    find: async (entity: { name: string }, where: Where) => rows[entity.name].filter((row) => matches(row, where)),
+  };
+  const mikroOrm = { MikroORM: { initSync: () => ({ em }) } };
+  const before = `import { MikroORM } from '@mikro-orm/core';
+
+class User {
+  id!: number;
+  name!: string;
+}
+const orm = MikroORM.initSync({ entities: [User] });
+
+export async function bylines(posts: { id: string; authorId: number }[]) {
+  const em = orm.em.fork();
+  const lines: string[] = [];
+  for (const post of posts) {
+    const author = await em.findOne(User, { id: post.authorId });
+    lines.push(\`\${post.id}: \${author === null ? 'no author' : author.name}\`);
+  }
+  return lines;
+}
+`;
+
+  it('behaves the same before and after the fix (a missing key, a duplicate key, no posts)', async () => {
+    const { text: after } = await suggested(before, [{ messageId: 'perItem', line: 13, column: 26 }]);
+    expect(after).toContain('(await em.find(User, { id: { $in: posts.map((post) => post.authorId) } }))');
+    expect(after).toContain('const author = usersById.get(post.authorId) ?? null;');
+    await expectSameBehaviour(
+      before,
+      after,
+      'bylines',
+      [
+        [
+          [
+            { id: 'p1', authorId: 1 },
+            { id: 'p2', authorId: 9 },
+            { id: 'p3', authorId: 1 },
+            { id: 'p4', authorId: 3 },
+          ],
+        ],
+        [[{ id: 'p5', authorId: 2 }]],
+        [[]],
+      ],
+      { '@mikro-orm/core': mikroOrm },
+    );
+    // The proof is not vacuous: a missing author and a repeated one come out as the per-item reads gave them.
+    const posts = [
+      { id: 'p1', authorId: 1 },
+      { id: 'p2', authorId: 9 },
+      { id: 'p3', authorId: 1 },
+    ];
+    expect(await run(after, 'bylines', [posts], { '@mikro-orm/core': mikroOrm })).toEqual({
+      value: ['p1: Ada', 'p2: no author', 'p3: Ada'],
+      log: [],
+    });
   });
 });
 

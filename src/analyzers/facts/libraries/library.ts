@@ -193,6 +193,11 @@ interface BatchingKnowledge {
   transactionArguments?: { options?: readonly string[]; steps?: readonly string[] };
   /** The rewrite of a by-key lookup into one batched read (query-in-loop's suggestion). */
   lookup?(call: ts.CallExpression, client: ClientCall, file: FileFacts): BatchedLookup | undefined;
+  /**
+   * With `lookup`: the most arguments a call it is asked about may have (default 1: the filter, and no
+   * options). An entity-first API says 2 (MikroORM's `em.findOne(User, { id })`) and checks the rest itself.
+   */
+  lookupArguments?: number;
   /** With `lookup`: that batched read in a few words, for query-in-loop's docs (`Prisma \`findMany\``). */
   lookupForm?: string;
 }

@@ -71,6 +71,7 @@ export const libraries: readonly Library[] = [
   mongoose,
   mongodb,
   models, // a model from a models folder: Sequelize or Mongoose
+  mikroOrm, // before TypeORM: `@InjectRepository` from @mikro-orm/nestjs
   typeorm,
   pg,
   mysql2,
@@ -82,7 +83,6 @@ export const libraries: readonly Library[] = [
   rawSql, // SQL text through anything: after every library that knows its own `query`
   dynamodb,
   kysely,
-  mikroOrm,
   // HTTP clients
   fetch,
   nodeFetch,

@@ -15,6 +15,9 @@ import { library } from '../../../facts/libraries/registry';
 export function batchedLookup(call: ts.CallExpression, client: ClientCall, file: FileFacts): BatchedLookup | undefined {
   // The call itself is the lookup: not `User.findById(id).lean()`, whose outer call the client fact names.
   const callee = skipParens(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== client.method || call.arguments.length !== 1) return undefined;
-  return library(client.library)?.batching?.lookup?.(call, client, file);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== client.method) return undefined;
+  const batching = library(client.library)?.batching;
+  // The filter and nothing else (options change what comes back), unless the library names its entity first.
+  if (call.arguments.length === 0 || call.arguments.length > (batching?.lookupArguments ?? 1)) return undefined;
+  return batching?.lookup?.(call, client, file);
 }

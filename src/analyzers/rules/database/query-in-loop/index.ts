@@ -26,10 +26,10 @@ export default defineRule({
     howToFix:
       'Fetch or write all items with one batched call — `findMany({ where: { id: { in: ids } } })` (Prisma), `findBy({ ' +
       'id: In(ids) })` (TypeORM), `findAll({ where: { id: ids } })` (Sequelize), `find({ _id: { $in: ids } })` ' +
-      '(Mongoose), `inArray(users.id, ids)` (Drizzle), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), ' +
+      '(Mongoose), `inArray(users.id, ids)` (Drizzle), `find(User, { id: { $in: ids } })` (MikroORM), `whereIn` (knex), `WHERE id = ANY($1)` (SQL), `mget`/pipelines (Redis), ' +
       '`createMany`/`bulkCreate`/`insertMany`/`insert([...])` for writes — then look results up in a Map by key. The ' +
       'suggested fix writes this for a lookup of one row by one key awaited as the first statement of a `for…of` ' +
-      '(Prisma `findUnique`, TypeORM `findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`, Drizzle `findFirst`); it ' +
+      '(Prisma `findUnique`, TypeORM `findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`, Drizzle `findFirst`, MikroORM `findOne`); it ' +
       'reads the rows once, before the loop, so review it where the loop writes them. A bulk write succeeds or fails ' +
       'as a whole and may skip per-row hooks, so check that before switching. When rows cannot be batched (nested ' +
       'creates, per-row hooks that must run), run them with bounded concurrency (p-limit) instead. The query may also ' +
@@ -41,6 +41,7 @@ export default defineRule({
       'Loops over chunks (`chunk(ids, 100)`) or a literal tuple',
       'Throttled loops (`await sleep(…)`)',
       'Writes inside a transaction (kept in order on purpose)',
+      'MikroORM `persist()` or `remove()` per item with one `flush()` after the loop: the unit of work writes them together',
       "Already-batched calls, including Prisma's `$transaction([...])` batch of mapped operations, and Prisma " +
         '`findUnique` calls started in one tick, which Prisma batches itself',
       'DataLoader `load` (see loader-in-loop)',
@@ -289,6 +290,23 @@ export async function bylines(posts: Post[]) {
           errors: [{ messageId: 'perItem', line: 10, column: 26 }],
         },
         {
+          code: `import { MikroORM } from '@mikro-orm/postgresql';
+import { User } from './entities';
+
+const orm = await MikroORM.init();
+
+export async function bylines(posts: Post[]) {
+  const em = orm.em.fork();
+  const lines = [];
+  for (const post of posts) {
+    const author = await em.findOne(User, { id: post.authorId });
+    lines.push(\`\${post.title} by \${author?.name ?? 'unknown'}\`);
+  }
+  return lines;
+}`,
+          errors: [{ messageId: 'perItem', line: 10, column: 26 }],
+        },
+        {
           code: `import { prisma } from './db';
 
 export async function enrich(orders: Order[]) {
@@ -376,6 +394,14 @@ export async function settle(transfers: Transfer[]) {
       await tx.update(accounts).set({ balance: transfer.balance }).where(eq(accounts.id, transfer.accountId));
     }
   });
+}`,
+        `import { EntityManager } from '@mikro-orm/postgresql';
+import { User } from './entities';
+
+// MikroORM's unit of work: persist() only marks each new user; the one flush() writes them together.
+export async function importUsers(em: EntityManager, rows: NewUser[]) {
+  for (const row of rows) em.persist(em.create(User, row));
+  await em.flush();
 }`,
         `import { prisma } from './db';
 import { chunk } from 'lodash';
