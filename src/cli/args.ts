@@ -31,6 +31,19 @@ export interface ScanCommand {
   config?: string;
   /** `--profile FILE`: rank the findings by the time this CPU profile spent in their functions. */
   profile?: string;
+  /** The suppressions file's flags (ESLint's bulk suppressions, src/cli/suppressions.ts). */
+  suppressions: SuppressionFlags;
+}
+
+export interface SuppressionFlags {
+  /** `--suppress-all` (every rule that ran) or `--suppress-rule ID…`: record today's findings in the file. */
+  record?: 'all' | string[];
+  /** `--prune-suppressions`: lower the recorded counts to what is found now. */
+  prune: boolean;
+  /** `--suppressions-location FILE` (default: perflens-suppressions.json in the working directory). */
+  location?: string;
+  /** `--pass-on-unpruned-suppressions`: recorded findings that no longer occur do not end the scan with status 2. */
+  passOnUnpruned: boolean;
 }
 
 export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | ScanCommand | ProfileCommand;
@@ -47,6 +60,11 @@ const SCAN_OPTIONS = {
   category: { type: 'string', multiple: true },
   config: { type: 'string' },
   profile: { type: 'string' },
+  'suppress-all': { type: 'boolean' },
+  'suppress-rule': { type: 'string', multiple: true },
+  'suppressions-location': { type: 'string' },
+  'prune-suppressions': { type: 'boolean' },
+  'pass-on-unpruned-suppressions': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -118,8 +136,10 @@ function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[])
     fix: name === 'fix' || flags.has('fix'),
     rules: parseRules(strings.rule ?? [], rules),
     categories: parseCategories(strings.category ?? []),
+    suppressions: parseSuppressionFlags(strings, flags, rules),
   };
   checkRulesInCategories(command, rules);
+  checkSuppressedRulesRun(command, rules);
   const config = single(strings, 'config');
   if (config !== undefined) command.config = config;
   const profile = single(strings, 'profile');
@@ -148,8 +168,8 @@ function parseFormat(value: string): Format {
 }
 
 /** `--rule a --rule b,c` → [a, b, c]; every id must name a rule. */
-function parseRules(values: readonly string[], rules: readonly Rule[]): string[] {
-  const ids = splitList(values, '--rule');
+function parseRules(values: readonly string[], rules: readonly Rule[], flag = '--rule'): string[] {
+  const ids = splitList(values, flag);
   const knownRules = rules.map((rule) => rule.meta.id);
   for (const id of ids) {
     if (!knownRules.includes(id))
@@ -176,6 +196,43 @@ function checkRulesInCategories(command: ScanCommand, rules: readonly Rule[]): v
     if (category && !command.categories.includes(category)) {
       throw new UsageError(`rule "${id}" is in category ${category}, which --category ${command.categories.join(',')} leaves out`);
     }
+  }
+}
+
+/** ESLint's combinations: one of record-all, record some rules, or prune, per run. */
+function parseSuppressionFlags(
+  strings: Partial<Record<OptionName, string[]>>,
+  flags: ReadonlySet<OptionName>,
+  rules: readonly Rule[],
+): SuppressionFlags {
+  const all = flags.has('suppress-all');
+  const some = strings['suppress-rule'];
+  const prune = flags.has('prune-suppressions');
+  if (all && some) throw new UsageError('--suppress-all and --suppress-rule cannot be combined: --suppress-all records every rule');
+  if (prune && (all || some))
+    throw new UsageError(
+      `--prune-suppressions cannot be combined with ${all ? '--suppress-all' : '--suppress-rule'}: record or prune, one at a time`,
+    );
+  const suppressions: SuppressionFlags = { prune, passOnUnpruned: flags.has('pass-on-unpruned-suppressions') };
+  if (all) suppressions.record = 'all';
+  if (some) suppressions.record = parseRules(some, rules, '--suppress-rule');
+  const location = single(strings, 'suppressions-location');
+  if (location !== undefined) suppressions.location = location;
+  return suppressions;
+}
+
+/** `--rule a --suppress-rule b` would record nothing for b: say so instead. */
+function checkSuppressedRulesRun(command: ScanCommand, rules: readonly Rule[]): void {
+  const { record } = command.suppressions;
+  if (!Array.isArray(record)) return;
+  for (const id of record) {
+    const category = rules.find((rule) => rule.meta.id === id)?.meta.category;
+    if (command.rules.length > 0 && !command.rules.includes(id))
+      throw new UsageError(`--suppress-rule ${id} names a rule that --rule ${command.rules.join(',')} does not run`);
+    if (category && command.categories.length > 0 && !command.categories.includes(category))
+      throw new UsageError(
+        `--suppress-rule ${id} names a rule of category ${category}, which --category ${command.categories.join(',')} leaves out`,
+      );
   }
 }
 

@@ -20,6 +20,7 @@ import { formatText } from './format/text';
 import { runProfileCommand } from './profile';
 import { ProfileUsageError } from './profileArgs';
 import { runScan, type ScanOptions, type ScanReport } from './scan';
+import { openSuppressions, settleSuppressions, SuppressionsError, unusedMessage, type SuppressionsFile } from './suppressions';
 import { helpText } from './usage';
 import { VERSION } from './version';
 
@@ -89,18 +90,46 @@ function runSync(command: Exclude<Command, { kind: 'profile' }>, rules: readonly
 }
 
 function scan(command: ScanCommand, rules: readonly Rule[], io: CliIo, debug: boolean): number {
+  // Read before the scan: a bad suppressions file stops it before anything is fixed or written.
+  const suppressions = openSuppressions(command.suppressions, io.cwd);
   const report = runScan(scanOptions(command, rules, io, debug));
-  io.stdout(render(command, report, io));
-  return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+  return finish(command, report, suppressions, rules, io);
 }
 
 /** `scan --profile FILE`: the profile is read first (a bad one stops before the scan), then the findings are ranked by it. */
 async function scanRanked(command: ScanCommand, profileFile: string, rules: readonly Rule[], io: CliIo, debug: boolean): Promise<number> {
   const profile = loadTimeProfile(path.resolve(io.cwd, profileFile), io.cwd);
+  const suppressions = openSuppressions(command.suppressions, io.cwd);
   const report = runScan(scanOptions(command, rules, io, debug));
   report.findings = await rankByHotness(report.findings, profile);
   report.profile = { file: profileFile, totalMs: profile.totalMs, notes: profile.notes };
+  return finish(command, report, suppressions, rules, io);
+}
+
+/**
+ * Records, prunes and applies the suppressions file (after `--fix`: as ESLint, safe fixes are applied
+ * to suppressed findings too), prints the report and decides the exit status: as ESLint, recorded
+ * findings that no longer occur end the run with status 2 unless --pass-on-unpruned-suppressions.
+ */
+function finish(
+  command: ScanCommand,
+  report: ScanReport,
+  suppressions: SuppressionsFile | undefined,
+  rules: readonly Rule[],
+  io: CliIo,
+): number {
+  const note = suppressions
+    ? settleSuppressions(suppressions, report, {
+        flags: command.suppressions,
+        knownRules: new Set(rules.map((rule) => rule.meta.id)),
+      })
+    : undefined;
   io.stdout(render(command, report, io));
+  if (note) io.stderr(stderrLine(note));
+  if (report.suppressions && report.suppressions.unused.length > 0 && !command.suppressions.passOnUnpruned) {
+    io.stderr(stderrLine(unusedMessage(report.suppressions, io.cwd)));
+    return EXIT_USAGE;
+  }
   return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
@@ -130,7 +159,7 @@ function render(command: ScanCommand, report: ScanReport, io: CliIo): string {
   }
 }
 
-const EXPECTED_ERRORS = [UsageError, InputError, ConfigError, ProfileUsageError, ProfileError];
+const EXPECTED_ERRORS = [UsageError, InputError, ConfigError, ProfileUsageError, ProfileError, SuppressionsError];
 
 /** Messages may quote multi-line input (JSON.parse quotes the config it choked on): stderrLine shows its breaks as `\n`. */
 function fail(error: unknown, io: CliIo, debug: boolean): number {

@@ -90,6 +90,54 @@ export function replaceFile(file: string, data: Buffer, options: ReplaceOptions)
   return { written: true };
 }
 
+/**
+ * Creates `file`, which must not exist yet, as atomically as replaceFile replaces one: the bytes go
+ * to a temporary file beside it, are flushed to disk, and are then linked under the file's name —
+ * a link never overwrites, so a file created there meanwhile is kept and the write refused.
+ */
+export function createFile(file: string, data: Buffer): ReplaceOutcome {
+  const folder = path.dirname(file);
+  const temp = path.join(
+    folder,
+    `.${path.basename(file).slice(0, 200)}${TEMP_MARKER}${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
+  );
+  let fd: number | undefined;
+  let created = false;
+  let step = 'write it beside its place';
+  try {
+    // The usual mode of a new file (0o666 less the umask): it is meant to be committed and shared.
+    fd = fs.openSync(temp, 'wx', 0o666);
+    created = true;
+    fs.writeFileSync(fd, data);
+    step = 'flush it to disk';
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    step = 'give it its name';
+    linkOrRename(temp, file);
+  } catch (error) {
+    if (fd !== undefined) closeQuietly(fd);
+    if (created) removeQuietly(temp);
+    const { code } = error as NodeJS.ErrnoException;
+    return refused(code === 'EEXIST' ? 'a file of that name appeared meanwhile' : `could not ${step}: ${errnoText(error)}`);
+  }
+  removeQuietly(temp);
+  syncFolder(folder);
+  return { written: true };
+}
+
+/** A file system without hard links (FAT, some network shares) gets a rename after a last look for the name. */
+function linkOrRename(temp: string, file: string): void {
+  try {
+    fs.linkSync(temp, file);
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    if (fs.existsSync(file)) throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
+    fs.renameSync(temp, file);
+  }
+}
+
 function refused(reason: string): ReplaceOutcome {
   return { written: false, reason };
 }

@@ -13,6 +13,7 @@ import { discoverFiles, InputError, readSourceFile, scannablePath } from '../ana
 import type { Rule } from '../analyzers/rule';
 import { LineIndex } from '../analyzers/text';
 import { fixFile } from './fixFile';
+import type { AppliedSuppressions } from './suppressions';
 
 export interface ScanOptions {
   /** The working directory: relative paths and the nearest config are found from here. */
@@ -44,6 +45,10 @@ export interface ScanReport {
   fixed?: { files: number; fixes: number; unchanged: number };
   /** Set with `--profile`: the findings are ranked by it, hottest first. */
   profile?: { file: string; totalMs: number; notes: string[] };
+  /** Every file analysed (not skipped, not unreadable), with the ids of the rules that ran on it. */
+  ran: Map<string, ReadonlySet<string>>;
+  /** Set when a suppressions file applied: `findings` then holds only the findings reported. */
+  suppressions?: AppliedSuppressions;
 }
 
 export function runScan(options: ScanOptions): ScanReport {
@@ -60,7 +65,7 @@ export function runScan(options: ScanOptions): ScanReport {
   // Each scanned path follows the config nearest to it (or --config): `perflens scan app/` from
   // anywhere applies app/.perflensrc.json, as the editor does for that folder.
   const groups = groupByConfig(inputs, options);
-  const work: Array<{ file: string; analyzer: Analyzer }> = [];
+  const work: Array<{ file: string; analyzer: Analyzer; ran: ReadonlySet<string> }> = [];
   const seen = new Set<string>();
   const rules = new Map<string, Rule>();
   const errors: FileError[] = [];
@@ -78,10 +83,11 @@ export function runScan(options: ScanOptions): ScanReport {
       log: options.log,
     });
     for (const rule of analyzer.rules) rules.set(rule.meta.id, rule);
+    const ran = new Set(analyzer.rules.map((rule) => rule.meta.id));
     for (const file of discovery.files) {
       if (seen.has(file)) continue;
       seen.add(file);
-      work.push({ file, analyzer });
+      work.push({ file, analyzer, ran });
     }
   }
   // "No problems in 0 files" would read as a pass when the paths (or an ignore rule) are wrong.
@@ -102,12 +108,13 @@ export function runScan(options: ScanOptions): ScanReport {
     rules: [...rules.values()],
     lines,
     fixed: options.fix ? { files: 0, fixes: 0, unchanged: 0 } : undefined,
+    ran: new Map(),
   };
 
-  for (const { file, analyzer } of work) {
+  for (const { file, analyzer, ran } of work) {
     // Last resort: whatever one file does (the analysis already keeps its own failures), the scan goes on.
     try {
-      scanFile(file, analyzer, options.fix, report, lines);
+      if (scanFile(file, analyzer, options.fix, report, lines)) report.ran.set(file, ran);
     } catch (error) {
       report.files++;
       report.errors.push({ file, message: describeFailure(error, 'the analysis') });
@@ -118,17 +125,17 @@ export function runScan(options: ScanOptions): ScanReport {
   return report;
 }
 
-/** Reads, analyses (fixing it first with `--fix`) and records one file. */
-function scanFile(file: string, analyzer: Analyzer, fix: boolean, report: ScanReport, lines: Map<string, LineIndex>): void {
+/** Reads, analyses (fixing it first with `--fix`) and records one file; false when it was skipped or could not be read. */
+function scanFile(file: string, analyzer: Analyzer, fix: boolean, report: ScanReport, lines: Map<string, LineIndex>): boolean {
   const read = readSourceFile(file);
   if ('skipped' in read) {
     report.skipped.push({ file, reason: read.skipped });
-    return;
+    return false;
   }
   if ('error' in read) {
     report.files++;
     report.errors.push({ file, message: read.error });
-    return;
+    return false;
   }
   let analysis: FileAnalysis;
   let text = read.text;
@@ -151,6 +158,7 @@ function scanFile(file: string, analyzer: Analyzer, fix: boolean, report: ScanRe
   report.findings.push(...analysis.findings);
   report.errors.push(...analysis.errors);
   if (analysis.findings.some((finding) => finding.fixes.some((fix) => fix.edits.length > 0))) lines.set(file, new LineIndex(text));
+  return !analysis.skipped;
 }
 
 /** The scanned paths grouped by the config that applies to them. */

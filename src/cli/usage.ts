@@ -12,9 +12,21 @@ const OPTIONS = `Options:
                             the working directory)
   --profile FILE            (scan) rank the findings by a CPU profile of the same code: each
                             gets the time of the function around it, hottest first
-  -h, --help                show this help`;
+  -h, --help                show this help
 
-const EXIT = `Exit status: 0 no findings, 1 findings, 2 usage, config or input error.`;
+Adopting on existing code (bulk suppressions, as ESLint's):
+  --suppress-all            record every finding of this scan, as counts per file and rule, in
+                            the suppressions file; later scans report only what goes beyond them
+  --suppress-rule ID        record only this rule's findings (repeatable, or comma-separated)
+  --prune-suppressions      lower the recorded counts to what is found now (fixed ones drop out)
+  --suppressions-location FILE
+                            the suppressions file (default: perflens-suppressions.json in the
+                            working directory; read by every scan when it is there)
+  --pass-on-unpruned-suppressions
+                            do not end with status 2 when recorded findings no longer occur`;
+
+const EXIT = `Exit status: 0 no findings (beyond the suppressions file), 1 findings, 2 usage, config or
+input error, or recorded suppressions that no longer occur (see --prune-suppressions).`;
 
 const SCAN = `Usage: perflens scan [options] [paths...]
 

@@ -215,6 +215,21 @@ describe('scan: a named path that is no regular file is refused with what it is,
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`perflens: cannot read config ${path.join(root, '.perflensrc.json')}: it is a FIFO\n`);
   });
+
+  it('a perflens-suppressions.json that is a FIFO stops the scan naming what it is, and --suppress-all does not replace it', () => {
+    const root = folder({ 'a.ts': 'export const a = 1;\n' });
+    const fifo = path.join(root, 'perflens-suppressions.json');
+    mkfifo(fifo);
+    for (const args of [['scan'], ['scan', '--suppress-all'], ['scan', '--prune-suppressions']]) {
+      const result = perflens(args, root);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        'perflens: perflens-suppressions.json is a FIFO, not a suppressions file: nothing was scanned or written\n',
+      );
+      expect(fs.statSync(fifo).isFIFO()).toBe(true);
+    }
+  });
 });
 
 describe('profile: a FIFO or a device is not read as a profile', () => {

@@ -1,7 +1,8 @@
 /**
  * `--format json`: the object DESIGN's contract describes, key for key. Positions are 1-based,
  * paths relative to the working directory with `/`. `skipped`, an error's `rule`, a finding's
- * `note` and `messageId`, and `fixed` are additions documented in docs/DESIGN.md.
+ * `note` and `messageId`, `fixed`, `suppressed` and `unusedSuppressions` are additions documented
+ * in docs/DESIGN.md.
  */
 import type { Hotness, Range } from '../../analyzers/finding';
 import { displayPath } from '../paths';
@@ -34,6 +35,10 @@ export interface JsonReport {
   skipped: Array<{ file: string; reason: string }>;
   /** With `--fix`: the files written and the safe fixes in them; files with safe fixes left unchanged (each has an `errors` entry). */
   fixed?: { files: number; fixes: number; unchanged: number };
+  /** With a suppressions file: the findings it suppressed (left out of `findings`). */
+  suppressed?: number;
+  /** With a suppressions file: recorded findings that no longer occur; `reason` when the whole entry is gone. */
+  unusedSuppressions?: Array<{ file: string; rule: string; count: number; reason?: string }>;
 }
 
 function toJsonReport(report: ScanReport): JsonReport {
@@ -64,6 +69,17 @@ function toJsonReport(report: ScanReport): JsonReport {
     ),
     skipped: report.skipped.map((skipped) => ({ file: where(skipped.file), reason: skipped.reason })),
     ...(report.fixed ? { fixed: { files: report.fixed.files, fixes: report.fixed.fixes, unchanged: report.fixed.unchanged } } : {}),
+    ...(report.suppressions
+      ? {
+          suppressed: report.suppressions.suppressed.length,
+          unusedSuppressions: report.suppressions.unused.map((entry) => ({
+            file: where(entry.file),
+            rule: entry.rule,
+            count: entry.count,
+            ...(entry.reason ? { reason: entry.reason } : {}),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import type { LineIndex } from '../../analyzers/text';
 import { displayPath, isInside } from '../paths';
 import { messageArguments, messageStrings, sarifText } from './sarifMessages';
 import type { ScanReport } from '../scan';
+import type { UnusedSuppression } from '../suppressions';
 import { VERSION } from '../version';
 
 const SRCROOT = '%SRCROOT%';
@@ -26,7 +27,26 @@ function toSarifLog(report: ScanReport): Sarif.Log {
   const notifications = [
     ...report.errors.map((error) => errorNotification(error, location(error.file), ruleIndex)),
     ...report.skipped.map((skipped) => skippedNotification(skipped, location(skipped.file))),
+    ...(report.suppressions?.unused ?? []).map((entry) => unusedNotification(entry, report, location, ruleIndex)),
   ];
+  const toResult = (finding: Finding): Sarif.Result =>
+    result(finding, report.rules, ruleIndex, location(finding.file), report.lines.get(finding.file));
+  const results = report.findings.map(toResult);
+  if (report.suppressions) {
+    // SARIF §3.27.23–24: with a suppressions file every result says whether it is suppressed and how it
+    // stands against the record. A count cannot tell which finding of a file and rule is the new one,
+    // so when more are found than recorded all of them are reported, and all are "new".
+    const suppression: Sarif.Suppression = {
+      kind: 'external',
+      status: 'accepted',
+      justification: `recorded in ${displayPath(report.suppressions.file, report.cwd)}`,
+      location: { physicalLocation: { artifactLocation: location(report.suppressions.file) } },
+    };
+    for (const reported of results) Object.assign(reported, { suppressions: [], baselineState: 'new' });
+    for (const finding of report.suppressions.suppressed) {
+      results.push({ ...toResult(finding), suppressions: [suppression], baselineState: 'unchanged' });
+    }
+  }
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -51,9 +71,7 @@ function toSarifLog(report: ScanReport): Sarif.Log {
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
-        results: report.findings.map((finding) =>
-          result(finding, report.rules, ruleIndex, location(finding.file), report.lines.get(finding.file)),
-        ),
+        results,
       },
     ],
   };
@@ -166,6 +184,27 @@ function errorNotification(error: FileError, artifact: Sarif.ArtifactLocation, r
   };
   const index = error.rule === undefined ? undefined : ruleIndex.get(error.rule);
   if (error.rule !== undefined) notification.associatedRule = index === undefined ? { id: error.rule } : { id: error.rule, index };
+  return notification;
+}
+
+/** A recorded count the scan no longer reaches: `absent` needs a result's location and message, which a count does not keep. */
+function unusedNotification(
+  entry: UnusedSuppression,
+  report: ScanReport,
+  location: (file: string) => Sarif.ArtifactLocation,
+  ruleIndex: ReadonlyMap<string, number>,
+): Sarif.Notification {
+  const file = displayPath(report.suppressions!.file, report.cwd);
+  const why = entry.reason ? ` (${entry.reason})` : '';
+  const notification: Sarif.Notification = {
+    level: 'warning',
+    message: {
+      text: `${file} records ${entry.count} ${entry.rule} finding${entry.count === 1 ? '' : 's'} here that no longer occur${entry.count === 1 ? 's' : ''}${why}: run perflens scan --prune-suppressions`,
+    },
+    locations: [{ physicalLocation: { artifactLocation: location(entry.file) } }],
+  };
+  const index = ruleIndex.get(entry.rule);
+  notification.associatedRule = index === undefined ? { id: entry.rule } : { id: entry.rule, index };
   return notification;
 }
 

@@ -30,6 +30,7 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
     out.push(style.green(`✔ No performance problems found in ${plural(report.files, 'file')}.`));
   }
   if (report.fixed) out.push(fixSummary(report.fixed, style));
+  if (report.suppressions) out.push(suppressedSummary(report.suppressions, report.cwd, style));
 
   if (report.errors.length > 0) {
     out.push('', style.red(`Could not fully analyse ${plural(new Set(report.errors.map((e) => e.file)).size, 'file')}:`));
@@ -53,6 +54,14 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
     out.push('', style.yellow('Profile notes:'), ...report.profile.notes.map((note) => `  ${style.dim(printable(note))}`));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** With a suppressions file: how many findings it kept out of the report, and whether all its counts were reached. */
+function suppressedSummary(applied: NonNullable<ScanReport['suppressions']>, cwd: string, style: Palette): string {
+  const file = printable(displayPath(applied.file, cwd));
+  const stale = applied.unused.reduce((sum, entry) => sum + entry.count, 0);
+  const line = `${plural(applied.suppressed.length, 'finding')} suppressed by ${file}${stale > 0 ? `; ${stale} recorded no longer ${stale === 1 ? 'occurs' : 'occur'}` : ''}.`;
+  return stale > 0 ? style.yellow(line) : style.dim(line);
 }
 
 /** With --fix: what was written, and — never as "nothing to apply" — the files left unchanged. */
