@@ -4,7 +4,7 @@
  * categories, formats) are ours so that every message is short and names the fix.
  */
 import { parseArgs } from 'node:util';
-import { CATEGORIES, type Category } from '../analyzers/finding';
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../analyzers/finding';
 import type { Rule } from '../analyzers/rule';
 import { didYouMean } from '../analyzers/suggest';
 import { parseProfileCommand, type ProfileCommand } from './profileArgs';
@@ -31,6 +31,8 @@ export interface ScanCommand {
   config?: string;
   /** `--profile FILE`: rank the findings by the time this CPU profile spent in their functions. */
   profile?: string;
+  /** `--min-severity`: the least severe findings shown and counted for the exit status (default `warning`). */
+  minSeverity: Severity;
 }
 
 export type Command = { kind: 'help'; topic: HelpTopic } | { kind: 'version' } | ScanCommand | ProfileCommand;
@@ -47,6 +49,7 @@ const SCAN_OPTIONS = {
   category: { type: 'string', multiple: true },
   config: { type: 'string' },
   profile: { type: 'string' },
+  'min-severity': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -118,6 +121,7 @@ function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[])
     fix: name === 'fix' || flags.has('fix'),
     rules: parseRules(strings.rule ?? [], rules),
     categories: parseCategories(strings.category ?? []),
+    minSeverity: parseSeverity(single(strings, 'min-severity') ?? 'warning'),
   };
   checkRulesInCategories(command, rules);
   const config = single(strings, 'config');
@@ -145,6 +149,11 @@ function single(strings: Partial<Record<OptionName, string[]>>, option: OptionNa
 function parseFormat(value: string): Format {
   if ((FORMATS as readonly string[]).includes(value)) return value as Format;
   throw new UsageError(`unknown format "${value}"${didYouMean(value, FORMATS)}: expected ${FORMATS.join(', ')}`);
+}
+
+function parseSeverity(value: string): Severity {
+  if ((SEVERITIES as readonly string[]).includes(value)) return value as Severity;
+  throw new UsageError(`unknown severity "${value}"${didYouMean(value, SEVERITIES)} for --min-severity: expected ${SEVERITIES.join(', ')}`);
 }
 
 /** `--rule a --rule b,c` → [a, b, c]; every id must name a rule. */

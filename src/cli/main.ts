@@ -19,7 +19,7 @@ import { printableLines, stderrLine } from './format/terminal';
 import { formatText } from './format/text';
 import { runProfileCommand } from './profile';
 import { ProfileUsageError } from './profileArgs';
-import { runScan, type ScanOptions, type ScanReport } from './scan';
+import { applyMinSeverity, runScan, type ScanOptions, type ScanReport } from './scan';
 import { helpText } from './usage';
 import { VERSION } from './version';
 
@@ -90,6 +90,7 @@ function runSync(command: Exclude<Command, { kind: 'profile' }>, rules: readonly
 
 function scan(command: ScanCommand, rules: readonly Rule[], io: CliIo, debug: boolean): number {
   const report = runScan(scanOptions(command, rules, io, debug));
+  applyMinSeverity(report, command.minSeverity);
   io.stdout(render(command, report, io));
   return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
@@ -98,6 +99,7 @@ function scan(command: ScanCommand, rules: readonly Rule[], io: CliIo, debug: bo
 async function scanRanked(command: ScanCommand, profileFile: string, rules: readonly Rule[], io: CliIo, debug: boolean): Promise<number> {
   const profile = loadTimeProfile(path.resolve(io.cwd, profileFile), io.cwd);
   const report = runScan(scanOptions(command, rules, io, debug));
+  applyMinSeverity(report, command.minSeverity);
   report.findings = await rankByHotness(report.findings, profile);
   report.profile = { file: profileFile, totalMs: profile.totalMs, notes: profile.notes };
   io.stdout(render(command, report, io));

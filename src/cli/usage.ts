@@ -10,11 +10,15 @@ const OPTIONS = `Options:
                             ${CATEGORIES.join(', ')}
   --config FILE             use this .perflensrc.json (default: the nearest one at or above
                             the working directory)
+  --min-severity LEVEL      show (and fail on) findings at or above LEVEL: error, warning or
+                            info (default: warning; infos are findings whose data size or
+                            context is unknown)
   --profile FILE            (scan) rank the findings by a CPU profile of the same code: each
                             gets the time of the function around it, hottest first
   -h, --help                show this help`;
 
-const EXIT = `Exit status: 0 no findings, 1 findings, 2 usage, config or input error.`;
+const EXIT = `Exit status: 0 no findings shown, 1 findings shown (at or above --min-severity), 2 usage,
+config or input error.`;
 
 const SCAN = `Usage: perflens scan [options] [paths...]
 
