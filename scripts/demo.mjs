@@ -39,8 +39,9 @@ function perflens(args, { show }) {
 
 // Part 1 — static analysis: what PerfLens finds by reading the code.
 console.log(`PerfLens demo — scanning ${example} (Express + Prisma, no node_modules needed)\n`);
-perflens(['scan', example], { show: true });
-const report = JSON.parse(perflens(['scan', '--format', 'json', example], { show: false }));
+// Infos too (`--min-severity info`): the demo shows every finding with the evidence behind its severity.
+perflens(['scan', '--min-severity', 'info', example], { show: true });
+const report = JSON.parse(perflens(['scan', '--format', 'json', '--min-severity', 'info', example], { show: false }));
 // In DESIGN's order of categories, so the summary reads the same way every time.
 const byCategory = new Map(['complexity', 'database', 'sync-io', 'concurrency', 'caching', 'memory'].map((category) => [category, 0]));
 for (const finding of report.findings) byCategory.set(finding.category, (byCategory.get(finding.category) ?? 0) + 1);
@@ -50,6 +51,7 @@ const categories = [...byCategory]
   .join(' · ');
 console.log(
   `\nSummary: ${report.findings.length} finding(s) in ${report.files} files${categories ? ` (${categories})` : ''}` +
+    `; ${report.findings.filter((finding) => finding.severity !== 'info').length} with evidence of growing cost on a path that matters, the others info` +
     `${report.errors.length > 0 ? `, ${report.errors.length} error(s)` : ''} — ${example}/README.md says why each one is there.`,
 );
 
@@ -92,7 +94,9 @@ try {
 
   // Where the two meet: `perflens scan --profile` gives each finding the time of the function
   // around it and puts the hottest first.
-  const ranked = JSON.parse(perflens(['scan', '--format', 'json', '--profile', profileFile, example], { show: false }));
+  const ranked = JSON.parse(
+    perflens(['scan', '--format', 'json', '--min-severity', 'info', '--profile', profileFile, example], { show: false }),
+  );
   const measured = ranked.findings.filter((finding) => finding.hotness !== null);
   console.log(
     `\nFindings ranked by the profile — perflens scan --profile (${measured.length} of ${ranked.findings.length} ran under this load; the others are I/O it does not exercise)`,

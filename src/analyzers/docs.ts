@@ -10,6 +10,18 @@ function asValid(example: string | ValidExample): ValidExample {
   return typeof example === 'string' ? { code: example } : example;
 }
 
+/** The "Severity" line of a rule's doc, by what decides it (EvidencePolicy in rule.ts). */
+const SEVERITY_TEXT: Record<'items' | 'calls' | 'claim', string> = {
+  items:
+    'from the size of the data the cost multiplies by — growing (a query without a limit, request input, a listing) gives the ' +
+    'default severity, unknown gives info, bounded (a literal, a constant, `take: 10`) is not reported; code run once ' +
+    '(start-up, scripts, build config, tests) is not reported, and an admin-only route or work that cannot be batched is info.',
+  calls:
+    'from where the code runs — on a request or job path (or over growing data) the default severity, elsewhere info; ' +
+    'code run once (start-up, scripts, build config, tests) is not reported, and an admin-only route is info.',
+  claim: 'the default severity wherever the rule reports: its claim does not depend on the size of the data or on where the code runs.',
+};
+
 function fence(code: string, filename?: string): string {
   const language = filename && /\.m?jsx?$|\.cjs$/.test(filename) ? 'js' : 'ts';
   const title = filename ? `<sub>${filename}</sub>\n\n` : '';
@@ -58,6 +70,8 @@ export function renderRuleDoc(rule: Rule): string {
   lines.push(`| category | impact | effort to fix | fix | default severity |`);
   lines.push(`|---|---|---|---|---|`);
   lines.push(`| \`${meta.category}\` | ${meta.impact} | ${meta.effort} | ${meta.fix} | ${meta.defaultSeverity ?? 'warning'} |`);
+  lines.push('');
+  lines.push(`**Severity:** ${SEVERITY_TEXT[meta.evidence?.basis ?? 'claim']}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}`);
   lines.push('');
   lines.push('## Why');
   lines.push('');

@@ -16,8 +16,9 @@ import { minifiedLineLength } from './minified';
 import { ProjectHost, syntaxErrors } from './project';
 import { allRules } from './registry';
 import { appliesTo } from './scope';
-import { renderMessage, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
+import { renderMessage, type EvidencePolicy, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
 import { collectSuppressions, isSuppressed } from './suppress';
+import { weigh } from './evidence';
 import { forEachNodeInDocumentOrder } from './walk';
 import type { PerfLensConfig } from './config';
 import type { TypeFacts } from './facts/types';
@@ -247,6 +248,10 @@ export class Analyzer {
     const start = report.node ? facts.start(report.node) : report.start;
     const end = report.node ? report.node.end : report.end;
     if (start === undefined || end === undefined) throw new Error('a report needs a node or start and end offsets');
+    // Severity from evidence, once for every rule: a finding on provably small data or in once-only code is not reported.
+    const at = report.node ?? nodeAt(facts.sourceFile, start);
+    const { evidence, severity } = weigh(report, at, facts, meta.evidence ?? CLAIM, active.severity);
+    if (severity === undefined) return undefined;
     const fixes: Fix[] = [];
     for (const spec of report.fixes ?? []) {
       if (meta.fix === 'none') break;
@@ -259,7 +264,7 @@ export class Analyzer {
       messageId: report.messageId,
       data: report.data ?? {},
       category: meta.category,
-      severity: active.severity,
+      severity,
       ...renderMessage(template, report.data),
       file: facts.fileName,
       range: facts.lines.range(start, end),
@@ -269,7 +274,20 @@ export class Analyzer {
       effort: meta.effort,
       fixes,
       hotness: null,
+      evidence,
     };
+  }
+}
+
+const CLAIM: EvidencePolicy = { basis: 'claim', why: '' };
+
+/** The innermost node that starts at `offset` or holds it (a report given by offsets). */
+function nodeAt(sourceFile: ts.SourceFile, offset: number): ts.Node {
+  let node: ts.Node = sourceFile;
+  for (;;) {
+    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.getStart(sourceFile) <= offset && offset < c.end ? c : undefined));
+    if (!child) return node;
+    node = child;
   }
 }
 

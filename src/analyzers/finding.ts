@@ -49,6 +49,31 @@ export interface Hotness {
   share: number;
 }
 
+/**
+ * How big the data the finding's cost multiplies by can get, from the code: `grows` (rows of a
+ * query without a limit, request input, a directory listing, a fetched list), `bounded` (a literal,
+ * a constant, `take: 10`), `unknown` when nothing in the code says.
+ */
+export const SCALES = ['grows', 'bounded', 'unknown'] as const;
+export type Scale = (typeof SCALES)[number];
+
+/**
+ * Where the code runs: on a request path, in a background job, once at start-up, in a script
+ * (migrations and seeds included), in build config, behind an admin-only route, in a test.
+ */
+export const EXECUTION_CONTEXTS = ['request', 'job', 'startup', 'script', 'test', 'build', 'admin', 'unknown'] as const;
+export type ExecutionContext = (typeof EXECUTION_CONTEXTS)[number];
+
+/** Why a finding has the severity it has: short sentences a user can check against the code. */
+export interface Evidence {
+  scale: Scale;
+  context: ExecutionContext;
+  /** Whether the per-item work can become one batched call; absent when the rule's claim is not about batching. */
+  batchable?: boolean;
+  /** "orders comes from prisma.order.findMany() with no limit", "runs in the POST /orders handler". */
+  reasons: string[];
+}
+
 export interface Finding {
   rule: string;
   /**
@@ -74,6 +99,8 @@ export interface Finding {
   effort: Rating;
   fixes: Fix[];
   hotness: Hotness | null;
+  /** What the code says about the data's size, where it runs and whether it batches: the severity follows from it. */
+  evidence: Evidence;
 }
 
 /** A file that could not be analysed (unreadable, unparsable) — the scan goes on. */

@@ -2,6 +2,7 @@ import type { ts } from './ts';
 import type { Category, FixKind, MessageData, Rating, Severity, TextEdit } from './finding';
 import type { FileFacts } from './facts/fileFacts';
 import type { FileKind } from './facts/fileKinds';
+import type { Iteration } from './facts/loops';
 
 /**
  * The node types a visitor can subscribe to, by `ts.SyntaxKind` name. One walk of the raw
@@ -45,6 +46,21 @@ export interface FixSpec {
   edits: TextEdit[];
 }
 
+/**
+ * What a finding's evidence is about: the rule names the work and what multiplies it, the engine
+ * asks the facts (scale.ts, context.ts, batching.ts) and decides the severity once for every rule.
+ */
+export interface ReportEvidence {
+  /** The loop or iteration callback the work repeats in: what it walks is the data whose size matters. */
+  iteration?: Iteration;
+  /** The data whose size matters when it is not an iteration's (the list a lookup scans on each pass). */
+  collection?: ts.Expression;
+  /** The call repeated per item: can it be batched, or does it need the previous iteration's result or its own error path? */
+  call?: ts.Node;
+  /** What only the rule knows: the work cannot be batched, and why ("redis already pipelines concurrent commands"). */
+  notBatchable?: string;
+}
+
 export interface Report {
   /** The node to underline, or explicit offsets. */
   node?: ts.Node;
@@ -53,6 +69,24 @@ export interface Report {
   messageId: string;
   data?: MessageData;
   fixes?: FixSpec[];
+  /** What the finding's cost multiplies by; the context of execution is found from `node` (or `start`) by the engine. */
+  evidence?: ReportEvidence;
+}
+
+/**
+ * What decides a rule's severity (the docs' "Severity" line), applied by the engine:
+ * - `items`: the cost multiplies by the data the report names (`evidence.iteration`/`collection`): growing data
+ *   → the configured severity, data of unknown size → info, bounded data → not reported.
+ * - `calls`: the cost is paid each time the code runs: on a request or job path (or where growing data is
+ *   shown) → the configured severity, elsewhere info.
+ * - `claim`: the rule's own claim proves the cost (a leak, a blocked event loop): the configured severity.
+ * With every basis: code that runs once per process or deploy (start-up, scripts, build config, tests) is
+ * not reported, except under `claim`; admin-only routes and work that cannot be batched are info.
+ */
+export interface EvidencePolicy {
+  basis: 'items' | 'calls' | 'claim';
+  /** Why this basis fits the rule, for its doc's "Severity" line. */
+  why: string;
 }
 
 export interface RuleContext {
@@ -132,6 +166,8 @@ export interface RuleMeta {
   /** What the fix writes, in a few words (a hoisted `Set`): the README's fix column; required unless `fix` is 'none'. */
   fixForm?: string;
   defaultSeverity?: Severity;
+  /** What decides the severity of each finding (see EvidencePolicy); absent: `claim` (every shipped rule says; a test checks). */
+  evidence?: EvidencePolicy;
   /** Where the rule applies (default: every file). */
   scope?: RuleScope;
   /** Messages by id; `{{name}}` in either text is replaced from the report's data. */

@@ -4,7 +4,7 @@
  * categories, formats) are ours so that every message is short and names the fix.
  */
 import { parseArgs } from 'node:util';
-import { CATEGORIES, type Category } from '../analyzers/finding';
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../analyzers/finding';
 import type { Rule } from '../analyzers/rule';
 import { didYouMean } from '../analyzers/suggest';
 import { parseProfileCommand, type ProfileCommand } from './profileArgs';
@@ -31,6 +31,8 @@ export interface ScanCommand {
   config?: string;
   /** `--profile FILE`: rank the findings by the time this CPU profile spent in their functions. */
   profile?: string;
+  /** `--min-severity`: the least severe findings shown and counted for the exit status (default `warning`). */
+  minSeverity: Severity;
   /** The suppressions file's flags (ESLint's bulk suppressions, src/cli/suppressions.ts). */
   suppressions: SuppressionFlags;
 }
@@ -65,6 +67,7 @@ const SCAN_OPTIONS = {
   'suppressions-location': { type: 'string' },
   'prune-suppressions': { type: 'boolean' },
   'pass-on-unpruned-suppressions': { type: 'boolean' },
+  'min-severity': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -137,6 +140,7 @@ function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[])
     rules: parseRules(strings.rule ?? [], rules),
     categories: parseCategories(strings.category ?? []),
     suppressions: parseSuppressionFlags(strings, flags, rules),
+    minSeverity: parseSeverity(single(strings, 'min-severity') ?? 'warning'),
   };
   checkRulesInCategories(command, rules);
   checkSuppressedRulesRun(command, rules);
@@ -165,6 +169,11 @@ function single(strings: Partial<Record<OptionName, string[]>>, option: OptionNa
 function parseFormat(value: string): Format {
   if ((FORMATS as readonly string[]).includes(value)) return value as Format;
   throw new UsageError(`unknown format "${value}"${didYouMean(value, FORMATS)}: expected ${FORMATS.join(', ')}`);
+}
+
+function parseSeverity(value: string): Severity {
+  if ((SEVERITIES as readonly string[]).includes(value)) return value as Severity;
+  throw new UsageError(`unknown severity "${value}"${didYouMean(value, SEVERITIES)} for --min-severity: expected ${SEVERITIES.join(', ')}`);
 }
 
 /** `--rule a --rule b,c` → [a, b, c]; every id must name a rule. */

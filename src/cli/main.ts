@@ -19,7 +19,7 @@ import { printableLines, stderrLine } from './format/terminal';
 import { formatText } from './format/text';
 import { runProfileCommand } from './profile';
 import { ProfileUsageError } from './profileArgs';
-import { runScan, type ScanOptions, type ScanReport } from './scan';
+import { applyMinSeverity, runScan, type ScanOptions, type ScanReport } from './scan';
 import { openSuppressions, settleSuppressions, SuppressionsError, unusedMessage, type SuppressionsFile } from './suppressions';
 import { helpText } from './usage';
 import { VERSION } from './version';
@@ -108,7 +108,8 @@ async function scanRanked(command: ScanCommand, profileFile: string, rules: read
 
 /**
  * Records, prunes and applies the suppressions file (after `--fix`: as ESLint, safe fixes are applied
- * to suppressed findings too), prints the report and decides the exit status: as ESLint, recorded
+ * to suppressed findings too), hides findings below `--min-severity`, prints the report and decides
+ * the exit status (1: a finding was shown): as ESLint, recorded
  * findings that no longer occur end the run with status 2 unless --pass-on-unpruned-suppressions.
  */
 function finish(
@@ -124,6 +125,8 @@ function finish(
         knownRules: new Set(rules.map((rule) => rule.meta.id)),
       })
     : undefined;
+  // After the suppressions, which count every finding whatever its severity (the evidence may move one between warning and info).
+  applyMinSeverity(report, command.minSeverity);
   io.stdout(render(command, report, io));
   if (note) io.stderr(stderrLine(note));
   if (report.suppressions && report.suppressions.unused.length > 0 && !command.suppressions.passOnUnpruned) {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, emptyConfig, findConfigFile, loadConfigFile, type PerfLensConfig } from '../analyzers/config';
 import { Analyzer, type FileAnalysis } from '../analyzers/engine';
-import type { Category, FileError, Finding, SkippedFile } from '../analyzers/finding';
+import type { Category, FileError, Finding, Severity, SkippedFile } from '../analyzers/finding';
 import { describeFailure } from '../analyzers/failures';
 import { discoverFiles, InputError, readSourceFile, scannablePath } from '../analyzers/files';
 import type { Rule } from '../analyzers/rule';
@@ -49,6 +49,21 @@ export interface ScanReport {
   ran: Map<string, ReadonlySet<string>>;
   /** Set when a suppressions file applied: `findings` then holds only the findings reported. */
   suppressions?: AppliedSuppressions;
+  /** Findings below `--min-severity`, left out of `findings` (and of the exit status), by severity. */
+  hidden?: Partial<Record<Severity, number>>;
+}
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** Keeps the findings at or above `min`; counts the others in `report.hidden` (set only when some are hidden). */
+export function applyMinSeverity(report: ScanReport, min: Severity): void {
+  const hidden: Partial<Record<Severity, number>> = {};
+  report.findings = report.findings.filter((finding) => {
+    if (RANK[finding.severity] >= RANK[min]) return true;
+    hidden[finding.severity] = (hidden[finding.severity] ?? 0) + 1;
+    return false;
+  });
+  if (Object.keys(hidden).length > 0) report.hidden = hidden;
 }
 
 export function runScan(options: ScanOptions): ScanReport {

@@ -10,6 +10,9 @@ const OPTIONS = `Options:
                             ${CATEGORIES.join(', ')}
   --config FILE             use this .perflensrc.json (default: the nearest one at or above
                             the working directory)
+  --min-severity LEVEL      show (and fail on) findings at or above LEVEL: error, warning or
+                            info (default: warning; infos are findings whose data size or
+                            context is unknown)
   --profile FILE            (scan) rank the findings by a CPU profile of the same code: each
                             gets the time of the function around it, hottest first
   -h, --help                show this help
@@ -25,8 +28,9 @@ Adopting on existing code (bulk suppressions, as ESLint's):
   --pass-on-unpruned-suppressions
                             do not end with status 2 when recorded findings no longer occur`;
 
-const EXIT = `Exit status: 0 no findings (beyond the suppressions file), 1 findings, 2 usage, config or
-input error, or recorded suppressions that no longer occur (see --prune-suppressions).`;
+const EXIT = `Exit status: 0 no findings shown (at or above --min-severity, beyond the suppressions file),
+1 findings shown, 2 usage, config or input error, or recorded suppressions that no longer occur
+(see --prune-suppressions).`;
 
 const SCAN = `Usage: perflens scan [options] [paths...]
 

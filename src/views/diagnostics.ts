@@ -72,9 +72,15 @@ export class DiagnosticsView implements vscode.Disposable {
   }
 }
 
-/** A diagnostic has one string: what is wrong, then on its own line what to do. */
+/**
+ * A diagnostic has one string: what is wrong, then on its own line what to do, then the evidence
+ * behind the severity (the hover shows every line; the Problems panel's row starts with the message).
+ */
 function diagnosticMessage(finding: Finding): string {
-  return finding.note === undefined ? finding.message : `${finding.message}\n${finding.note}`;
+  const lines = [finding.message];
+  if (finding.note !== undefined) lines.push(finding.note);
+  if (finding.evidence.reasons.length > 0) lines.push(`Evidence: ${finding.evidence.reasons.join('; ')}.`);
+  return lines.join('\n');
 }
 
 export function ruleOf(diagnostic: vscode.Diagnostic): string | undefined {

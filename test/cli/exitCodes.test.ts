@@ -25,9 +25,23 @@ describe('exit status 0 and 1', () => {
     expect(result.stdout).toContain('sync-io-in-async');
   });
 
-  it('is 1 for info findings too: any finding counts', () => {
+  it('is 1 only for a finding shown: infos are hidden by default, and count with --min-severity info', () => {
     const root = workspace({ 'a.ts': 'export const xx = 1;\n', '.perflensrc.json': '{ "rules": { "shrink": "info" } }' });
-    expect(run(['scan'], { cwd: root, rules }).code).toBe(1);
+    const hidden = run(['scan'], { cwd: root, rules });
+    expect(hidden.code).toBe(0);
+    expect(hidden.stdout).toContain(
+      '1 info hidden (the size of their data or where they run is unknown): show them with --min-severity info.',
+    );
+    expect(run(['scan', '--min-severity', 'info'], { cwd: root, rules }).code).toBe(1);
+    expect(run(['scan', '--min-severity', 'error'], { cwd: root, rules: rules }).code).toBe(0);
+    const json = JSON.parse(run(['scan', '--format', 'json'], { cwd: root, rules }).stdout) as { findings: unknown[]; hidden: unknown };
+    expect(json).toMatchObject({ findings: [], hidden: { info: 1 } });
+  });
+
+  it('refuses an unknown --min-severity with the choices', () => {
+    const result = run(['scan', '--min-severity', 'warn'], { cwd: process.cwd(), rules });
+    expect(result.code).toBe(2);
+    expect(expectOneLineError(result)).toBe('perflens: unknown severity "warn" for --min-severity: expected error, warning, info');
   });
 
   it('runs the shipped rules when none are injected', () => {

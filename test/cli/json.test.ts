@@ -44,8 +44,11 @@ describe('json format', () => {
         'effort',
         'fixes',
         'hotness',
+        'evidence',
       ]);
       expect(finding.hotness).toBeNull();
+      // A claim-based rule (sync-io-in-async) keeps its severity; its evidence still says what is known.
+      expect(finding.evidence).toEqual({ scale: 'unknown', context: 'unknown', reasons: [syncIo.meta.evidence!.why] });
     }
     // Discovery order is by path: src/exec.ts before src/orders/load.ts.
     const [exec, read] = findings;
@@ -156,7 +159,7 @@ describe('config', () => {
       '.perflensrc.json': '{ "rules": { "shrink": "error" } }',
       'configs/quiet.json': '{ "rules": { "shrink": "info" } }',
     });
-    const { json } = scanJson(['--config', 'configs/quiet.json'], root);
+    const { json } = scanJson(['--config', 'configs/quiet.json', '--min-severity', 'info'], root);
     expect((json.findings as Array<{ severity: string }>)[0].severity).toBe('info');
   });
 

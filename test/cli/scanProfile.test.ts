@@ -85,7 +85,10 @@ function measured(name: string): { selfMs: number; totalMs: number; profileMs: n
 
 describe('scan --profile', () => {
   it('gives each finding the time of its function, hottest first; code the profile never ran has none', async () => {
-    const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'json', '--profile', 'run.cpuprofile'], root);
+    const result = await perflens(
+      ['scan', 'src', '--rule', 'lookup-in-loop', '--min-severity', 'info', '--format', 'json', '--profile', 'run.cpuprofile'],
+      root,
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     const findings = JSON.parse(result.stdout).findings as Array<{
@@ -112,7 +115,10 @@ describe('scan --profile', () => {
   });
 
   it('a finding inside a callback takes the callback\u2019s time, not its caller\u2019s', async () => {
-    const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'json', '--profile', 'run.cpuprofile'], root);
+    const result = await perflens(
+      ['scan', 'src', '--rule', 'lookup-in-loop', '--min-severity', 'info', '--format', 'json', '--profile', 'run.cpuprofile'],
+      root,
+    );
     const findings = JSON.parse(result.stdout).findings as Array<{
       range: { start: { line: number } };
       hotness: { totalMs: number } | null;
@@ -128,14 +134,18 @@ describe('scan --profile', () => {
     // A second file scanned first (by name) whose finding the profile never reached.
     fs.writeFileSync(path.join(root, 'src', 'aaa.ts'), WORK.replace(/match(Orders|Refunds)/g, 'early$1'));
     try {
-      const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'json', '--profile', 'run.cpuprofile'], root);
+      const result = await perflens(
+        ['scan', 'src', '--rule', 'lookup-in-loop', '--min-severity', 'info', '--format', 'json', '--profile', 'run.cpuprofile'],
+        root,
+      );
       const findings = JSON.parse(result.stdout).findings as Array<{ file: string; hotness: unknown }>;
       expect(findings).toHaveLength(6);
       expect(findings.slice(0, 2).every((finding) => finding.file === 'src/work.ts' && finding.hotness !== null)).toBe(true);
       expect(findings.slice(2).every((finding) => finding.hotness === null)).toBe(true);
       // Without --profile, the same findings in scan order, all without hotness.
-      const plain = JSON.parse((await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'json'], root)).stdout)
-        .findings as Array<{ file: string; hotness: unknown }>;
+      const plain = JSON.parse(
+        (await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--min-severity', 'info', '--format', 'json'], root)).stdout,
+      ).findings as Array<{ file: string; hotness: unknown }>;
       expect(plain[0].file).toBe('src/aaa.ts');
       expect(plain.every((finding) => finding.hotness === null)).toBe(true);
     } finally {
@@ -144,12 +154,15 @@ describe('scan --profile', () => {
   });
 
   it('text: says what the order means and shows the time on each ranked row', async () => {
-    const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--profile', 'run.cpuprofile'], root);
+    const result = await perflens(
+      ['scan', 'src', '--rule', 'lookup-in-loop', '--min-severity', 'info', '--profile', 'run.cpuprofile'],
+      root,
+    );
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^Ranked by run\.cpuprofile \([\d,]+\.\d ms profiled\): 2 of 3 findings in code it ran, hottest first\.$/);
     const rows = lines.filter((line) => line.includes('lookup-in-loop'));
-    expect(rows[0]).toMatch(/^\s+(7|16):\d+\s+warning\s+.*lookup-in-loop {2}[\d,]+\.\d ms · \d+\.\d%$/);
-    expect(rows[2]).toMatch(/^\s+26:\d+\s+warning\s+.*lookup-in-loop$/);
+    expect(rows[0]).toMatch(/^\s+(7|16):\d+\s+info\s+.*lookup-in-loop {2}[\d,]+\.\d ms · \d+\.\d%$/);
+    expect(rows[2]).toMatch(/^\s+26:\d+\s+info\s+.*lookup-in-loop$/);
   });
 
   it('text: says so when the profile ran none of the code with findings', async () => {
@@ -157,7 +170,10 @@ describe('scan --profile', () => {
     fs.mkdirSync(path.join(dir, 'src'));
     fs.writeFileSync(path.join(dir, 'src', 'work.ts'), WORK);
     fs.copyFileSync(path.join(root, 'run.cpuprofile'), path.join(dir, 'other.cpuprofile'));
-    const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--profile', 'other.cpuprofile'], dir);
+    const result = await perflens(
+      ['scan', 'src', '--rule', 'lookup-in-loop', '--min-severity', 'info', '--profile', 'other.cpuprofile'],
+      dir,
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^Ranked by other\.cpuprofile .*: 0 of 3 findings in code it ran/);
     expect(result.stdout).toContain(
@@ -166,7 +182,10 @@ describe('scan --profile', () => {
   });
 
   it('sarif: a valid log whose results carry rank (the share, 0–100) and the hotness', async () => {
-    const result = await perflens(['scan', 'src', '--rule', 'lookup-in-loop', '--format', 'sarif', '--profile', 'run.cpuprofile'], root);
+    const result = await perflens(
+      ['scan', 'src', '--rule', 'lookup-in-loop', '--min-severity', 'info', '--format', 'sarif', '--profile', 'run.cpuprofile'],
+      root,
+    );
     const log = validSarif(result.stdout);
     const results = log.runs[0].results ?? [];
     expect(results).toHaveLength(3);

@@ -17,7 +17,11 @@ describe('npm run demo', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const [scan, profile] = run.stdout.split('PerfLens demo — profiling');
-    expect(scan).toMatch(/Summary: 11 finding\(s\) in \d+ files/);
+    expect(scan).toMatch(/Summary: 11 finding\(s\) in \d+ files .*; \d+ with evidence of growing cost on a path that matters, the others info/);
+    // Every finding row carries its evidence, dimmed, in parentheses before the rule id.
+    const findingRows = scan!.split('\n').filter((line) => /^\s+\d+:\d+\s+(warning|info)\s/.test(line));
+    expect(findingRows).toHaveLength(11);
+    for (const row of findingRows) expect(row).toMatch(/\(.+\)\s+[a-z-]+$/);
     expect(profile).toBeDefined();
 
     // The example's hot functions are shown at their original .ts files (source maps applied).

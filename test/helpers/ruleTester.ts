@@ -14,7 +14,7 @@
  */
 import { expect, it } from 'vitest';
 import type { AnalyzerOptions } from '../../src/analyzers/engine';
-import type { Finding, MessageData } from '../../src/analyzers/finding';
+import type { Finding, MessageData, Severity } from '../../src/analyzers/finding';
 import type { ExpectedReport } from '../../src/analyzers/rule';
 import { applySafeFixes, findings, projectFindings, ruleNamed, shownText } from './analyze';
 import { expectSameBehaviour } from './behaviour';
@@ -33,6 +33,8 @@ export interface ValidCase {
 export interface ExpectedError extends ExpectedReport {
   /** Values the message was filled with; the keys given must match, others are not checked. */
   data?: MessageData;
+  /** The severity the evidence gave the finding (checked only when given). */
+  severity?: Severity;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -84,6 +86,7 @@ export function ruleTester(ruleId: string): RuleTester {
         ...(wanted.endLine !== undefined ? { endLine: end.line } : {}),
         ...(wanted.endColumn !== undefined ? { endColumn: end.column } : {}),
         ...(wanted.data ? { data: pick(finding.data, Object.keys(wanted.data)) } : {}),
+        ...(wanted.severity !== undefined ? { severity: finding.severity } : {}),
       };
     });
     expect(actual, withLineNumbers(testCase.code)).toEqual(testCase.errors);

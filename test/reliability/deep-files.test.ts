@@ -38,7 +38,8 @@ const N_PLUS_ONE = `import { PrismaClient } from '@prisma/client';
 
 const prisma = new PrismaClient();
 
-export async function owners(orders: Array<{ ownerId: string }>) {
+export async function owners() {
+  const orders = await prisma.order.findMany();
   const result = [];
   for (const order of orders) {
     result.push(await prisma.user.findUnique({ where: { id: order.ownerId } }));

@@ -193,7 +193,7 @@ describe('scan: a named path that is no regular file is refused with what it is,
   it('a folder walk picks up no FIFO or device, and a FIFO .gitignore or package.json does not stop it', () => {
     const root = folder({
       // unbounded-promise-all asks the nearest package.json whether this is a command-line tool.
-      'src/open.ts': `import * as fs from 'node:fs';\nexport async function openAll(paths: string[]) {\n  return Promise.all(paths.map((file) => fs.promises.open(file)));\n}\n`,
+      'src/open.ts': `import * as fs from 'node:fs';\nexport async function openAll(dir: string) {\n  const paths = await fs.promises.readdir(dir);\n  return Promise.all(paths.map((file) => fs.promises.open(file)));\n}\n`,
     });
     mkfifo(path.join(root, 'src', 'pipe.ts'));
     mkfifo(path.join(root, 'src', '.gitignore'));

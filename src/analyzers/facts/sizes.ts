@@ -106,18 +106,31 @@ function hasSmallDomainName(expression: ts.Expression): boolean {
  * and names of things programs have a handful of (`hasSmallDomainName`).
  */
 export function isSmallList(expression: ts.Expression): boolean {
+  return smallListKind(expression) !== undefined;
+}
+
+/**
+ * Why `expression` is a short list (see `isSmallList`): a visible literal, a constant or
+ * configuration, a static listing (an enum's values), path segments, or only its name (`columns`,
+ * `roles`) — the weakest evidence, which facts/scale.ts does not take as proof. Undefined when it is not.
+ */
+export function smallListKind(expression: ts.Expression): 'literal' | 'constant' | 'segments' | 'name' | undefined {
   const node = skipParens(expression);
-  if (ts.isArrayLiteralExpression(node)) return node.elements.length <= SMALL_LITERAL && !node.elements.some(ts.isSpreadElement);
+  if (ts.isArrayLiteralExpression(node))
+    return node.elements.length <= SMALL_LITERAL && !node.elements.some(ts.isSpreadElement) ? 'literal' : undefined;
   if (ts.isIdentifier(node)) {
     const declaration = resolve(node);
     if (declaration) {
       const length = fixedLength(declaration);
-      if (length !== undefined) return length <= (isBuiltOnce(declaration) ? SMALL_CONSTANT : SMALL_LITERAL);
-      if (declaration.initializer && (isSegmentSplit(declaration.initializer) || isStaticListing(declaration.initializer))) return true;
+      if (length !== undefined) return length <= (isBuiltOnce(declaration) ? SMALL_CONSTANT : SMALL_LITERAL) ? 'literal' : undefined;
+      if (declaration.initializer && isSegmentSplit(declaration.initializer)) return 'segments';
+      if (declaration.initializer && isStaticListing(declaration.initializer)) return 'constant';
     }
   }
-  if (ts.isPropertyAccessExpression(node) && (isStaticChain(node) || isShortField(node))) return true;
-  return isSegmentSplit(node) || isStaticListing(node) || looksFixedSize(node) || hasSmallDomainName(node);
+  if (ts.isPropertyAccessExpression(node) && (isStaticChain(node) || isShortField(node))) return 'constant';
+  if (isSegmentSplit(node)) return 'segments';
+  if (isStaticListing(node) || looksFixedSize(node)) return 'constant';
+  return hasSmallDomainName(node) ? 'name' : undefined;
 }
 
 /** `Object.values(Enum)`, `Object.keys(CONFIG)`: the keys or values of something the program defines. */

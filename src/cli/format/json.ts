@@ -1,10 +1,10 @@
 /**
  * `--format json`: the object DESIGN's contract describes, key for key. Positions are 1-based,
  * paths relative to the working directory with `/`. `skipped`, an error's `rule`, a finding's
- * `note` and `messageId`, `fixed`, `suppressed` and `unusedSuppressions` are additions documented
- * in docs/DESIGN.md.
+ * `note`, `messageId` and `evidence`, `fixed`, `hidden`, `suppressed` and `unusedSuppressions` are
+ * additions documented in docs/DESIGN.md.
  */
-import type { Hotness, Range } from '../../analyzers/finding';
+import type { Evidence, Hotness, Range } from '../../analyzers/finding';
 import { displayPath } from '../paths';
 import type { ScanReport } from '../scan';
 import { VERSION } from '../version';
@@ -23,6 +23,8 @@ export interface JsonFinding {
   effort: string;
   fixes: Array<{ title: string; safe: boolean }>;
   hotness: Hotness | null;
+  /** Why the severity is what it is: scale, context, batchable, reasons. */
+  evidence: Evidence;
 }
 
 export interface JsonReport {
@@ -33,6 +35,8 @@ export interface JsonReport {
   findings: JsonFinding[];
   errors: Array<{ file: string; message: string; rule?: string }>;
   skipped: Array<{ file: string; reason: string }>;
+  /** Findings below `--min-severity`, by severity: left out of `findings` and of the exit status. Present only when some are. */
+  hidden?: Partial<Record<'error' | 'warning' | 'info', number>>;
   /** With `--fix`: the files written and the safe fixes in them; files with safe fixes left unchanged (each has an `errors` entry). */
   fixed?: { files: number; fixes: number; unchanged: number };
   /** With a suppressions file: the findings it suppressed (left out of `findings`). */
@@ -61,6 +65,7 @@ function toJsonReport(report: ScanReport): JsonReport {
       effort: finding.effort,
       fixes: finding.fixes.map((fix) => ({ title: fix.title, safe: fix.safe })),
       hotness: finding.hotness,
+      evidence: evidenceOf(finding.evidence),
     })),
     errors: report.errors.map((error) =>
       error.rule
@@ -68,6 +73,7 @@ function toJsonReport(report: ScanReport): JsonReport {
         : { file: where(error.file), message: error.message },
     ),
     skipped: report.skipped.map((skipped) => ({ file: where(skipped.file), reason: skipped.reason })),
+    ...(report.hidden ? { hidden: { ...report.hidden } } : {}),
     ...(report.fixed ? { fixed: { files: report.fixed.files, fixes: report.fixed.fixes, unchanged: report.fixed.unchanged } } : {}),
     ...(report.suppressions
       ? {
@@ -80,6 +86,16 @@ function toJsonReport(report: ScanReport): JsonReport {
           })),
         }
       : {}),
+  };
+}
+
+/** A copy in the contract's key order; `batchable` only when known. */
+export function evidenceOf(evidence: Evidence): Evidence {
+  return {
+    scale: evidence.scale,
+    context: evidence.context,
+    ...(evidence.batchable !== undefined ? { batchable: evidence.batchable } : {}),
+    reasons: [...evidence.reasons],
   };
 }
 

@@ -11,6 +11,7 @@ import { notReportedItems } from '../../analyzers/docs';
 import { docsUrl, REPOSITORY_URL } from '../../analyzers/registry';
 import type { Rule } from '../../analyzers/rule';
 import type { LineIndex } from '../../analyzers/text';
+import { evidenceOf } from './json';
 import { displayPath, isInside } from '../paths';
 import { messageArguments, messageStrings, sarifText } from './sarifMessages';
 import type { ScanReport } from '../scan';
@@ -141,9 +142,11 @@ function result(
   }
   // With --profile: SARIF's rank (0–100, higher first) is the share of the profile's time spent
   // in the finding's function; the figures themselves travel in the result's properties.
+  // The evidence behind the level (scale, context, batchable, reasons) travels in every result's properties.
+  sarif.properties = { evidence: evidenceOf(finding.evidence) };
   if (finding.hotness) {
     sarif.rank = Math.round(finding.hotness.share * 1000) / 10;
-    sarif.properties = { hotness: finding.hotness };
+    sarif.properties.hotness = finding.hotness;
   }
   const fixes = lines ? finding.fixes.filter((fix) => fix.edits.length > 0).map((fix) => sarifFix(fix, artifact, lines)) : [];
   if (fixes.length > 0) sarif.fixes = fixes;

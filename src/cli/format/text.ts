@@ -1,6 +1,6 @@
 /**
  * `--format text` (the default), laid out like ESLint's "stylish": one block per file with
- * aligned `line:col  severity  message note  rule` rows (the note, what to do, dimmed), a summary, and — never silently dropped —
+ * aligned `line:col  severity  message note (evidence)  rule` rows (the note, what to do, and the evidence's reasons, dimmed), a summary, and — never silently dropped —
  * the files that could not be analysed or were skipped, each with its reason. Paths, messages and
  * reasons quote the user's input: they go through `printable` (in `where`, `rows` and `table`)
  * before they are padded or coloured, so that no name can drive the terminal or forge a row.
@@ -29,6 +29,7 @@ export function formatText(report: ScanReport, options: { color: boolean }): str
   } else {
     out.push(style.green(`✔ No performance problems found in ${plural(report.files, 'file')}.`));
   }
+  if (report.hidden) out.push(style.dim(hiddenSummary(report.hidden)));
   if (report.fixed) out.push(fixSummary(report.fixed, style));
   if (report.suppressions) out.push(suppressedSummary(report.suppressions, report.cwd, style));
 
@@ -62,6 +63,15 @@ function suppressedSummary(applied: NonNullable<ScanReport['suppressions']>, cwd
   const stale = applied.unused.reduce((sum, entry) => sum + entry.count, 0);
   const line = `${plural(applied.suppressed.length, 'finding')} suppressed by ${file}${stale > 0 ? `; ${stale} recorded no longer ${stale === 1 ? 'occurs' : 'occur'}` : ''}.`;
   return stale > 0 ? style.yellow(line) : style.dim(line);
+}
+
+/** `7 infos hidden (the size of their data or where they run is unknown): show them with --min-severity info.` */
+function hiddenSummary(hidden: NonNullable<ScanReport['hidden']>): string {
+  const parts = (['warning', 'info'] as const)
+    .filter((severity) => hidden[severity])
+    .map((severity) => plural(hidden[severity]!, severity));
+  const lowest = hidden.info ? 'info' : 'warning';
+  return `  ${parts.join(' and ')} hidden (the size of their data or where they run is unknown): show them with --min-severity ${lowest}.`;
 }
 
 /** With --fix: what was written, and — never as "nothing to apply" — the files left unchanged. */
@@ -117,6 +127,7 @@ function rows(findings: readonly Finding[], style: Palette): string[] {
     severity: finding.severity,
     message: printable(finding.message),
     note: finding.note === undefined ? '' : printable(finding.note),
+    evidence: finding.evidence.reasons.length === 0 ? '' : printable(`(${finding.evidence.reasons.join('; ')})`),
     rule: finding.rule,
     hot: finding.hotness ? `${amount(finding.hotness.totalMs, 'ms')} · ${(finding.hotness.share * 100).toFixed(1)}%` : '',
   }));
@@ -127,7 +138,7 @@ function rows(findings: readonly Finding[], style: Palette): string[] {
   return cells.map(
     (cell) =>
       `  ${style.dim(cell.location.padEnd(width.location))}  ${style[SEVERITY_STYLE[cell.severity]](cell.severity.padEnd(width.severity))}  ` +
-      `${cell.message}${cell.note ? ` ${style.dim(cell.note)}` : ''}  ${style.dim(cell.rule)}${cell.hot ? `  ${style.bold(cell.hot)}` : ''}`,
+      `${cell.message}${cell.note ? ` ${style.dim(cell.note)}` : ''}${cell.evidence ? ` ${style.dim(cell.evidence)}` : ''}  ${style.dim(cell.rule)}${cell.hot ? `  ${style.bold(cell.hot)}` : ''}`,
   );
 }
 

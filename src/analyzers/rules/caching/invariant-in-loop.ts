@@ -46,6 +46,10 @@ export default defineRule({
     ],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'items',
+      why: 'the construction is repeated once per pass: it matters when the loop walks data that grows',
+    },
     fix: 'safe',
     fixForm: 'hoist',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.', 'JSON.parse', '.sort(', '.toSorted('] },

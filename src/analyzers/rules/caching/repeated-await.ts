@@ -46,6 +46,10 @@ export default defineRule({
     notReported: ['Calls with different arguments', 'Calls in different branches', 'Polling loops'],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'calls',
+      why: 'the second round trip is paid each time the code runs: it matters on a request or job path',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['await'] },
     messages: {

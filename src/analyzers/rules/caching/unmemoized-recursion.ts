@@ -32,6 +32,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'medium',
+    evidence: {
+      basis: 'claim',
+      why: 'exponential work is costly for any input worth recursing on',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {

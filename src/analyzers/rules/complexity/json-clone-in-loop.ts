@@ -25,6 +25,10 @@ export default defineRule({
     notReported: ['Copying each item of the loop (a per-item copy is linear overall)', 'Copying a template that each pass then changes'],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'items',
+      why: 'a deep copy per pass: the cost grows with the passes',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['JSON.parse', 'structuredClone'] },
     messages: {

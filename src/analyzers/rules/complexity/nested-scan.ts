@@ -55,6 +55,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'medium',
+    evidence: {
+      basis: 'items',
+      why: 'the cost is O(n·m): it matters only when the lists can grow',
+    },
     fix: 'suggestion',
     fixForm: '`Array.from(new Set(xs))`',
     scope: { skip: ['tests', 'scripts', 'build-config'] },

@@ -26,6 +26,10 @@ export default defineRule({
     notReported: ['A pass over a short literal list'],
     impact: 'low',
     effort: 'low',
+    evidence: {
+      basis: 'items',
+      why: 'a pass over the whole list: it matters for a list that grows',
+    },
     fix: 'suggestion',
     fixForm: '`find` / `some`',
     scope: { skip: ['tests', 'scripts', 'build-config'] },

@@ -36,6 +36,10 @@ export default defineRule({
     ],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'items',
+      why: "each shift moves every later item: O(n²) in the queue's length",
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.shift(', '.unshift(', '.splice('] },
     messages: {

@@ -25,6 +25,10 @@ export default defineRule({
     notReported: ["Sorting each item's own list", 'Sorting by a key that depends on the pass', 'Loops over a handful of items'],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'items',
+      why: 'each pass re-sorts the list: the cost grows with the passes and the list',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.sort(', '.toSorted('] },
     messages: {

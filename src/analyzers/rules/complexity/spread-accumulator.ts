@@ -59,6 +59,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'low',
+    evidence: {
+      basis: 'items',
+      why: 'the copies are O(n²) in the items reduced: small for a handful, large for rows of a table',
+    },
     fix: 'safe',
     fixForm: 'mutate the fresh accumulator',
     scope: { skip: ['tests', 'scripts', 'build-config'] },

@@ -19,6 +19,10 @@ export default defineRule({
     notReported: ['Code under `if (!isMainThread)`'],
     impact: 'high',
     effort: 'medium',
+    evidence: {
+      basis: 'claim',
+      why: 'blocking the main thread is the problem wherever it runs',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'worker-threads'] },
     messages: {

@@ -24,6 +24,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'low',
+    evidence: {
+      basis: 'claim',
+      why: 'lost or reordered work is a correctness problem whatever the size of the data',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'migrations'] },
     messages: {

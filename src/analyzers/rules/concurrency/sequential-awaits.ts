@@ -52,6 +52,10 @@ export default defineRule({
     ],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'calls',
+      why: 'the cost is a round trip of latency each time the code runs: it matters on a request or job path',
+    },
     fix: 'suggestion',
     fixForm: '`Promise.all`',
     scope: { skip: ['tests', 'scripts', 'migrations', 'build-config'] },

@@ -22,6 +22,10 @@ export default defineRule({
     notReported: ['Literal lists', 'Chunks (`chunk(files, 50)`) and slices (`files.slice(0, 10)`)', 'Calls already inside a limiter'],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'items',
+      why: 'every item opens a file or starts a process at once: the harm grows with the items',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'tool-packages'] },
     messages: {
@@ -113,6 +117,8 @@ export async function loadAll(paths: string[]) {
           node: call,
           messageId: 'unbounded',
           data: { combinator: `Promise.${calleeName(call)}`, operation, collection: `\`${compact(file.textOf(collection), 40)}\`` },
+          // Every item starts at once: how many items there can be is the evidence.
+          evidence: { collection },
         });
       },
     };

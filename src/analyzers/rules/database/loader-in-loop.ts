@@ -24,6 +24,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'low',
+    evidence: {
+      basis: 'items',
+      why: 'each key becomes its own batch: the cost is one query per item of the loop',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'migrations'] },
     messages: {

@@ -26,6 +26,10 @@ export default defineRule({
     notReported: ['Sequelize with CLS (callbacks without a `t` parameter)'],
     impact: 'high',
     effort: 'low',
+    evidence: {
+      basis: 'claim',
+      why: 'a write outside its transaction is a correctness problem whatever the size of the data',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'migrations'] },
     messages: {

@@ -31,6 +31,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'medium',
+    evidence: {
+      basis: 'items',
+      why: 'its cost is one HTTP round trip per item: it matters when the items grow with data',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'migrations'] },
     messages: {
@@ -216,14 +220,24 @@ export async function sync(accounts: Account[]) {
         const { perItem, summary } = helper;
         const operation = `${compact(file.textOf(call.expression), 40)}(…) (${[...summary.via, summary.first.operation].join(' → ')})`;
         const messageId = perItem.invariant ? 'invariant' : perItem.concurrent ? 'concurrent' : 'sequential';
-        context.report({ node: call, messageId, data: { operation, item: perItem.item } });
+        context.report({
+          node: call,
+          messageId,
+          data: { operation, item: perItem.item },
+          evidence: { iteration: perItem.iteration, call },
+        });
         return;
       }
       if (!client || client.kind !== 'http') return;
       const perItem = perItemCall(call, client, file);
       if (!perItem) return;
       const messageId = perItem.invariant ? 'invariant' : perItem.concurrent ? 'concurrent' : 'sequential';
-      context.report({ node: call, messageId, data: { operation: client.operation, item: perItem.item } });
+      context.report({
+        node: call,
+        messageId,
+        data: { operation: client.operation, item: perItem.item },
+        evidence: { iteration: perItem.iteration, call },
+      });
     };
     return { CallExpression: visit, TaggedTemplateExpression: visit };
   },

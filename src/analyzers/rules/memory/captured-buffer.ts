@@ -38,6 +38,10 @@ export default defineRule({
     notReported: ['Callbacks that use the contents themselves', 'Short-lived callbacks (`then`, `setTimeout`, array methods)'],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'claim',
+      why: 'a long-lived callback keeps the whole buffer alive for the life of the process',
+    },
     fix: 'none',
     scope: {
       skip: ['tests', 'scripts', 'build-config'],

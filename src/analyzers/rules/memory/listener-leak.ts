@@ -36,6 +36,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'low',
+    evidence: {
+      basis: 'claim',
+      why: 'a leak grows for the life of the process, even in a long-running script',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['addEventListener', '.on(', 'Listener('] },
     messages: {

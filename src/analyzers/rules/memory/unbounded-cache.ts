@@ -47,6 +47,10 @@ export default defineRule({
     ],
     impact: 'medium',
     effort: 'medium',
+    evidence: {
+      basis: 'claim',
+      why: 'a cache filled per distinct request value grows for the life of the process',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {

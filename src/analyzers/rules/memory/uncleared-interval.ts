@@ -27,6 +27,10 @@ export default defineRule({
     notReported: ['Intervals at module level or behind a once-guard', 'Intervals whose handle is cleared anywhere in the file'],
     impact: 'high',
     effort: 'low',
+    evidence: {
+      basis: 'claim',
+      why: 'a leak grows for the life of the process, even in a long-running script',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['setInterval'] },
     messages: {

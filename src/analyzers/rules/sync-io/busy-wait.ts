@@ -21,6 +21,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'low',
+    evidence: {
+      basis: 'claim',
+      why: 'a spinning loop burns a core and blocks the thread wherever it runs',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'worker-threads', 'tool-packages'] },
     messages: {

@@ -38,6 +38,10 @@ export default defineRule({
     ],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'claim',
+      why: 'an async function shares the event loop with all other work, and the rule already stays out of scripts, build config, tool packages and start-up functions',
+    },
     fix: 'safe',
     fixForm: '`await fs.promises.…`',
     scope: { skip: ['tests', 'scripts', 'build-config', 'tool-packages', 'build-tool-importers'] },

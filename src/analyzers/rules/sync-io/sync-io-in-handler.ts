@@ -26,6 +26,10 @@ export default defineRule({
     notReported: ['Start-up code', 'A read that runs for the first request only (`template ??= readFileSync(…)`)'],
     impact: 'high',
     effort: 'low',
+    evidence: {
+      basis: 'calls',
+      why: "the rule's own claim is a request path: the event loop is blocked for every concurrent request",
+    },
     fix: 'safe',
     fixForm: '`await fs.promises.…`',
     scope: { skip: ['tests', 'scripts', 'build-config', 'worker-threads', 'build-tool-importers'] },

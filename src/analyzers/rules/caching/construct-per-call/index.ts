@@ -44,6 +44,10 @@ export default defineRule({
     ],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'calls',
+      why: 'the construction is paid on every call: it matters where the code runs per request, per job or per item of growing data',
+    },
     fix: 'safe',
     fixForm: 'hoist to module level',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.'] },

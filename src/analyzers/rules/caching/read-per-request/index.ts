@@ -41,6 +41,10 @@ export default defineRule({
     notReported: ['Paths built from request data', 'Reads outside handlers'],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'calls',
+      why: 'the read is paid on every request: a warning on a request path',
+    },
     fix: 'suggestion',
     fixForm: "read once at start-up, or cache the first read's promise",
     scope: { skip: ['tests', 'scripts', 'build-config'] },

@@ -73,6 +73,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'low',
+    evidence: {
+      basis: 'items',
+      why: "the cost is O(n·m): it matters only when both the loop's items and the searched list can grow",
+    },
     fix: 'safe',
     fixForm: 'hoisted `Set`',
     scope: { skip: ['tests', 'scripts', 'build-config'] },

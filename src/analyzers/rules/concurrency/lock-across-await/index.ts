@@ -31,6 +31,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'medium',
+    evidence: {
+      basis: 'claim',
+      why: "every other caller waits for the lock: the rule's claim does not depend on the size of data",
+    },
     fix: 'none',
     messages: {
       ioUnderLock: {

@@ -51,6 +51,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'medium',
+    evidence: {
+      basis: 'items',
+      why: 'its cost is one round trip per item: it matters when the items come from data that grows (a query without a limit, request input), and not for a literal or `take: 10`',
+    },
     fix: 'suggestion',
     // The libraries come from their descriptors: adding one adds it here.
     fixForm: `one batched read into a \`Map\` (${batchedLookupForms.join(', ')})`,
@@ -498,7 +502,12 @@ export async function replay(events: Event[]) {
       const perItem = perItemCall(call, client, file);
       if (!perItem) return;
       if (perItem.invariant && client.kind === 'query') {
-        context.report({ node: call, messageId: 'invariant', data: { operation: client.operation, item: perItem.item } });
+        context.report({
+          node: call,
+          messageId: 'invariant',
+          data: { operation: client.operation, item: perItem.item },
+          evidence: { iteration: perItem.iteration },
+        });
         return;
       }
       // A client that batches the calls started in one tick itself (Prisma's findUnique) sends one query.
@@ -508,6 +517,7 @@ export async function replay(events: Event[]) {
           node: call,
           messageId: 'perItemSync',
           data: { operation: client.operation, item: perItem.item, advice: advice(client), prepare: preparesPerItem(call, perItem) },
+          evidence: { iteration: perItem.iteration, call },
         });
         return;
       }
@@ -517,6 +527,7 @@ export async function replay(events: Event[]) {
         messageId: perItem.concurrent ? 'perItemConcurrent' : 'perItem',
         data: { operation: client.operation, item: perItem.item, advice: advice(client) },
         fixes: fix ? [fix] : [],
+        evidence: { iteration: perItem.iteration, call },
       });
     };
     /** A relation loaded per row, or a project function that queries, called per item. */
@@ -537,17 +548,24 @@ export async function replay(events: Event[]) {
           node: call,
           messageId: 'recursive',
           data: { call: callText, fn: callee.name, item: perItem.item, operation: `${operation}${where}` },
+          evidence: { iteration: perItem.iteration, call },
         });
         return;
       }
       if (perItem.invariant && summary.kind === 'query') {
-        context.report({ node: call, messageId: 'invariant', data: { operation: callText, item: perItem.item } });
+        context.report({
+          node: call,
+          messageId: 'invariant',
+          data: { operation: callText, item: perItem.item },
+          evidence: { iteration: perItem.iteration },
+        });
         return;
       }
       context.report({
         node: call,
         messageId: perItem.concurrent ? 'helperConcurrent' : 'helper',
         data: { call: callText, item: perItem.item, operation: `${operation}${where}`, advice: helperAdvice(summary, callee.name) },
+        evidence: { iteration: perItem.iteration, call },
       });
     };
     const reportRelation = (relation: RelationLoad): void => {
@@ -557,6 +575,7 @@ export async function replay(events: Event[]) {
         node: relation.node,
         messageId: 'relation',
         data: { operation: relation.operation, relation: relation.relation, item: perItem.item, batched: relation.batched },
+        evidence: { iteration: perItem.iteration, call: relation.node },
       });
     };
     return {

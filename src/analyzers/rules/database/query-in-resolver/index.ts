@@ -34,6 +34,10 @@ export default defineRule({
     ],
     impact: 'high',
     effort: 'medium',
+    evidence: {
+      basis: 'calls',
+      why: "a resolver runs once per parent of every request's list: a warning on the request path it serves",
+    },
     fix: 'none',
     scope: { skip: ['tests', 'migrations'] },
     messages: {

@@ -26,6 +26,10 @@ export default defineRule({
     ],
     impact: 'medium',
     effort: 'low',
+    evidence: {
+      basis: 'claim',
+      why: 'the listener of a repeating event blocks the event loop on every event, wherever it runs',
+    },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config', 'worker-threads', 'tool-packages', 'build-tool-importers'] },
     messages: {

@@ -1,0 +1,95 @@
+/**
+ * Severity from evidence, decided once for every rule: the engine gathers what the code says about
+ * a finding — how big the data its cost multiplies by can get (facts/scale.ts), where the code runs
+ * (facts/context.ts), whether the per-item work can be batched (facts/batching.ts) — and the rule's
+ * `meta.evidence.basis` says which of these its claim depends on (see EvidencePolicy in rule.ts).
+ */
+import type { ts } from './ts';
+import type { Evidence, Severity } from './finding';
+import type { EvidencePolicy, Report } from './rule';
+import { executionContext } from './facts/context';
+import type { FileFacts } from './facts/fileFacts';
+import { dataScale, iterationScaleOf, type ScaleFact } from './facts/scale';
+import { batchingOf } from './facts/batching';
+
+/** Contexts where code runs once per process, run or deploy: per-call cost rarely matters there. */
+const ONCE = new Set<Evidence['context']>(['startup', 'script', 'build', 'test']);
+
+/** The evidence of a report at `node`, and the severity it leads to (undefined: not reported). */
+export function weigh(
+  report: Report,
+  node: ts.Node,
+  facts: FileFacts,
+  policy: EvidencePolicy,
+  configured: Severity,
+): { evidence: Evidence; severity: Severity | undefined } {
+  const reasons: string[] = [];
+  const context = executionContext(node, facts);
+
+  const given = report.evidence ?? {};
+  // A rule that names nothing: the loop around the reported node is what its cost repeats in.
+  const iteration = given.iteration ?? (given.collection === undefined ? facts.iteration(node) : undefined);
+  const scales: ScaleFact[] = [];
+  if (iteration) {
+    const fact = iterationScaleOf(iteration, facts);
+    if (fact) scales.push(fact);
+  }
+  if (given.collection) scales.push(dataScale(given.collection, facts));
+  const scale = combine(scales);
+  if (scale.reason) reasons.push(scale.reason);
+  for (const extra of scales)
+    if (extra.reason && extra.reason !== scale.reason && !reasons.includes(extra.reason)) reasons.push(extra.reason);
+  // Reasons say why the severity is what it is: where the code runs is one only when the basis weighs it;
+  // a rule whose claim decides says why (its `meta.evidence.why`).
+  if (context.reason && policy.basis !== 'claim') reasons.push(context.reason);
+  if (policy.basis === 'claim' && policy.why) reasons.push(policy.why);
+  if (policy.basis === 'items' && scale.scale === 'unknown' && !scale.reason)
+    reasons.unshift('nothing in this file says how many items there are');
+  if (policy.basis !== 'claim' && context.context === 'unknown') reasons.push('no request handler or job found around it in this file');
+
+  let batchable: boolean | undefined;
+  if (given.notBatchable) {
+    batchable = false;
+    reasons.push(given.notBatchable);
+  } else if (given.call && iteration) {
+    const batching = batchingOf(given.call, iteration);
+    batchable = batching.batchable;
+    if (batching.reason) reasons.push(batching.reason);
+  }
+
+  const evidence: Evidence = { scale: scale.scale, context: context.context, reasons };
+  if (batchable !== undefined) evidence.batchable = batchable;
+  return { evidence, severity: severityOf(evidence, policy, configured) };
+}
+
+/**
+ * - `claim`: the configured severity.
+ * - once-only code (start-up, scripts, build config, tests): not reported.
+ * - `items` over bounded data: not reported; work that cannot be batched, or an admin-only route: info.
+ * - `items`: growing data → configured, unknown size → info. Growing data on a path of unknown context is
+ *   still a warning: application code that reads a whole table mostly runs on a request or job path
+ *   through callers the engine cannot follow, and demoting it would hide real N+1s among the infos.
+ * - `calls`: a request or job path → configured; elsewhere info (a growing loop around it counts as a path that repeats).
+ */
+function severityOf(evidence: Evidence, policy: EvidencePolicy, configured: Severity): Severity | undefined {
+  if (policy.basis === 'claim') return configured;
+  if (ONCE.has(evidence.context)) return undefined;
+  if (policy.basis === 'items' && evidence.scale === 'bounded') return undefined;
+  if (evidence.batchable === false || evidence.context === 'admin') return demote(configured);
+  if (policy.basis === 'items') return evidence.scale === 'grows' ? configured : demote(configured);
+  return evidence.context === 'request' || evidence.context === 'job' || evidence.scale === 'grows' ? configured : demote(configured);
+}
+
+/** Info, unless the config asked for less than a warning already. */
+function demote(configured: Severity): Severity {
+  return configured === 'error' || configured === 'warning' ? 'info' : configured;
+}
+
+/** Several pieces of data multiply the cost (a list searched per item of another): bounded if any is, grows if one does. */
+function combine(facts: readonly ScaleFact[]): ScaleFact {
+  return (
+    facts.find((fact) => fact.scale === 'bounded') ??
+    facts.find((fact) => fact.scale === 'grows') ??
+    facts.find((fact) => fact.reason !== undefined) ?? { scale: 'unknown' }
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * "Where does this code run?" — the context of execution a finding's cost is paid in: once per
+ * request, once per job of a worker, once per process (start-up), once per run of a script or a
+ * build, behind an admin-only route, or in a test. Per-call cost matters on request and job paths;
+ * code that runs once per process or per deploy rarely pays it. Decided from the file's kind
+ * (fileKinds.ts), the enclosing request handler (requestHandlers.ts), the registration a callback
+ * is handed to (queues, cron), decorators, and the node's position (module top level, `main()`).
+ */
+import { ts } from '../ts';
+import type { ExecutionContext } from '../finding';
+import { calleeName, constantString, enclosingFunction, skipParens, type FunctionLike } from './ast';
+import type { FileFacts } from './fileFacts';
+import { projectPath } from './paths';
+import { describeRequestHandler, type RequestHandler } from './requestHandlers';
+
+export interface ContextFact {
+  context: ExecutionContext;
+  /** The sentence a user reads: "runs in the POST /orders handler". Absent when nothing is known. */
+  reason?: string;
+}
+
+/** Functions that run once while a process starts: `main()`, Nest's `onModuleInit`. Narrower than positions.ts's start-up names on purpose: `init`, `setup` or `load` also name per-request code. */
+const START_UP_FUNCTIONS = /^(main|bootstrap|startServer|onModuleInit|onApplicationBootstrap|beforeApplicationShutdown|onModuleDestroy)$/;
+
+/** Calls that run their callback once per job or tick: BullMQ/Bull `process`, node-cron `schedule`, Agenda `define`, amqplib `consume`, `setInterval`. */
+const JOB_REGISTRATIONS = new Set(['process', 'schedule', 'define', 'consume', 'setInterval', 'every', 'scheduleJob', 'createFunction']);
+/** Constructors whose callback runs once per job: BullMQ's `new Worker(queue, fn)`, cron's `new CronJob(time, fn)`. */
+const JOB_CONSTRUCTORS = new Set(['Worker', 'CronJob']);
+/** Nest decorators of job handlers: `@Cron()`, `@Interval()`, `@Process()` (Bull), `@OnEvent()`, `@EventPattern()` stays a handler. */
+const JOB_DECORATORS = new Set(['Cron', 'Interval', 'Process', 'OnQueueActive', 'OnWorkerEvent', 'SqsMessageHandler', 'RabbitSubscribe']);
+/** Folders whose code runs in workers: `jobs/`, `workers/`, `queues/`, `cron/`, `consumers/`, `processors/`. */
+const JOB_FOLDERS = /(^|\/)(jobs?|workers?|queues?|crons?|consumers?|processors?|schedulers?|tasks)\//;
+/** Admin-only code by path or by guard: `/admin/users`, `requireAdmin`, `@Roles('admin')`, `AdminGuard`. */
+const ADMIN_WORD = /(^|[^a-z])admin|Admin/;
+
+/** The context of execution of `node`, with the reason to show. */
+export function executionContext(node: ts.Node, facts: FileFacts): ContextFact {
+  const path = projectPath(facts.fileName);
+  if (facts.is('tests')) return { context: 'test', reason: 'in a test file' };
+  if (facts.is('build-config') || facts.is('build-tool-importers'))
+    return { context: 'build', reason: 'in build configuration or a build plugin' };
+  if (facts.is('migrations')) return { context: 'script', reason: 'in a migration or seed, run once per deploy' };
+  if (facts.is('scripts')) return { context: 'script', reason: 'in a script run by hand or by a build' };
+
+  const handler = facts.requestHandler(node);
+  if (handler) {
+    if (isAdminOnly(handler, path)) return { context: 'admin', reason: `runs in ${describeRequestHandler(handler)}, an admin-only route` };
+    return { context: 'request', reason: `runs in ${describeRequestHandler(handler)}` };
+  }
+  const job = enclosingJob(node);
+  if (job) return { context: 'job', reason: job };
+  if (facts.isTopLevel(node)) return { context: 'startup', reason: 'runs once, when the module is loaded' };
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const name = functionName(fn);
+    if (name !== undefined && START_UP_FUNCTIONS.test(name)) return { context: 'startup', reason: `runs once per process, in ${name}()` };
+  }
+  if (/(^|\/)admin\//i.test(path)) return { context: 'admin', reason: 'in admin-only code (an admin/ folder)' };
+  if (JOB_FOLDERS.test(path)) return { context: 'job', reason: `in a background job's file (${path.match(JOB_FOLDERS)![2]}/)` };
+  return { context: 'unknown' };
+}
+
+/** Why the function around `node` runs once per job, if it does. */
+function enclosingJob(node: ts.Node): string | undefined {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const decorator = decoratorNames(fn).find((name) => JOB_DECORATORS.has(name));
+    if (decorator) return `runs once per job or tick (@${decorator})`;
+    let argument: ts.Node = fn;
+    while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
+    const call = argument.parent;
+    if (call && (ts.isCallExpression(call) || ts.isNewExpression(call)) && call.arguments?.includes(argument as ts.Expression)) {
+      const name = calleeName(call);
+      if (name && (ts.isNewExpression(call) ? JOB_CONSTRUCTORS.has(name) : JOB_REGISTRATIONS.has(name)))
+        return `runs once per job or tick (the callback of ${name}(…))`;
+    }
+    // Bull/BullMQ's `class X extends WorkerHost { async process(job) {…} }` under `@Processor('queue')`.
+    if (
+      ts.isMethodDeclaration(fn) &&
+      functionName(fn) === 'process' &&
+      ts.isClassLike(fn.parent) &&
+      decoratorNames(fn.parent).includes('Processor')
+    )
+      return 'runs once per job (a @Processor’s process())';
+  }
+  return undefined;
+}
+
+/** Admin-only: the route's path has an `admin` segment, the file lives under `admin/`, or a guard or middleware says admin. */
+function isAdminOnly(handler: RequestHandler, path: string): boolean {
+  if (handler.path && /(^|\/)admin(\/|$)/i.test(handler.path)) return true;
+  if (/(^|\/)admin\//i.test(path)) return true;
+  // Nest: `@Roles('admin')`, `@UseGuards(AdminGuard)` on the method or its class.
+  const holders: ts.Node[] = [handler.fn];
+  if (handler.fn.parent && ts.isClassLike(handler.fn.parent)) holders.push(handler.fn.parent);
+  for (const holder of holders) {
+    for (const decorator of ts.canHaveDecorators(holder) ? (ts.getDecorators(holder) ?? []) : []) {
+      if (ADMIN_WORD.test(decorator.expression.getText())) return true;
+    }
+  }
+  // Express: `router.get('/x', requireAdmin, handler)` — a middleware before the handler says admin.
+  let argument: ts.Node = handler.fn;
+  while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
+  const call = argument.parent;
+  if (call && ts.isCallExpression(call)) {
+    const index = call.arguments.indexOf(argument as ts.Expression);
+    for (const before of call.arguments.slice(0, Math.max(0, index))) {
+      const inner = skipParens(before);
+      if (constantString(inner) !== undefined) continue;
+      if (ADMIN_WORD.test(inner.getText())) return true;
+    }
+  }
+  return false;
+}
+
+function decoratorNames(node: ts.Node): string[] {
+  if (!ts.canHaveDecorators(node)) return [];
+  return (ts.getDecorators(node) ?? []).map((decorator) => {
+    const expression = skipParens(decorator.expression);
+    const callee = ts.isCallExpression(expression) ? skipParens(expression.expression) : expression;
+    return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  });
+}
+
+function functionName(fn: FunctionLike): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name))
+    return fn.name.text;
+  if (fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  if (fn.parent && ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  return undefined;
+}

@@ -1,0 +1,422 @@
+/**
+ * "How big can this data get?" with the reason a user can check: `grows` when it comes from
+ * something whose size the data decides — rows of a client read without a limit, request input, a
+ * directory listing, a list fetched over HTTP, the lines of a text —, `bounded` when the program
+ * fixes it — a literal, a constant or configuration, an enum's values, `take: 10`, `.slice(0, 10)`,
+ * a counted loop of a few passes —, and `unknown` otherwise. Values are followed through variables,
+ * destructuring, `map`/`filter`/…, `await`, the returns of functions of the same file, and
+ * parameters to what the callers in the same file pass.
+ *
+ * Names are weak evidence: `orders` may hold three rows, `columns` three hundred. A name alone never
+ * decides `grows` or `bounded`; it stays `unknown`, and the reason says that only the name speaks.
+ * sizes.ts keeps the older yes/no questions (`isSmallList`, `scaleOf`) the complexity rules gate on.
+ */
+import { ts } from '../ts';
+import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
+import { awaitedClientCall, type ClientCall, type ClientCallNode } from './clients';
+import { resolve, type Declaration } from './dataflow';
+import type { FileFacts } from './fileFacts';
+import { isTinyIteration, walkedCollection, type Iteration } from './loops';
+import { compact } from './phrases';
+import { fixedLength, hasRecordName, smallListKind } from './sizes';
+import type { Scale } from '../finding';
+
+export interface ScaleFact {
+  scale: Scale;
+  /** One sentence: "`orders` comes from prisma.order.findMany() with no limit". */
+  reason?: string;
+}
+
+/** What a source is, after the name it flows into: "comes from prisma.order.findMany() with no limit". */
+interface Source {
+  scale: Scale;
+  says: string;
+}
+
+/** A limit this small keeps a per-item cost small: a page of results, a handful of rows. */
+const SMALL_LIMIT = 25;
+/** Options of a read that cap its rows: Prisma/TypeORM `take`, Sequelize/Drizzle/Mongo `limit`, `first`, `perPage`. */
+const LIMIT_OPTIONS = new Set(['take', 'limit', 'first', 'last', 'top', 'perPage', 'pageSize', 'per_page']);
+/** Builder methods that cap rows: knex/Mongoose/Drizzle/Kysely `.limit(n)`, TypeORM `.take(n)`, `.first()`. */
+const LIMIT_METHODS = new Set(['limit', 'take', 'top', 'first', 'paginate']);
+/** Reads of one row (or one number): what they return is a record, not a list. */
+const ONE_ROW =
+  /^(findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findOneOrFail|findOneByOrFail|findByPk|findById|findByIdAndUpdate|first|firstOrFail|getOne|getOneOrFail|get|hget|count|countBy|aggregate|exists|executeTakeFirst|executeTakeFirstOrThrow|maybeSingle|single)$/;
+/** Functions that list a directory or expand a glob. */
+const LISTINGS = new Set(['readdir', 'readdirSync', 'glob', 'globSync', 'sync', 'fastGlob', 'globby', 'globbySync', 'opendir']);
+/** Where request input hangs off a request object. */
+const REQUEST_PARTS = new Set(['body', 'query', 'params', 'files']);
+const REQUEST_NAMES = /^(req|request)$/;
+
+const MAX_DEPTH = 6;
+
+/** The scale of what `iteration` walks: its collection, or its pass count for a counted loop. */
+export function iterationScaleOf(iteration: Iteration, facts: FileFacts): ScaleFact | undefined {
+  if (isTinyIteration(iteration, SMALL_LIMIT)) return { scale: 'bounded', reason: 'the loop runs a few fixed times' };
+  const collection = walkedCollection(iteration);
+  return collection ? dataScale(collection, facts) : undefined;
+}
+
+/** How big `expression` (a list, a map, a set) can get, and why. */
+export function dataScale(expression: ts.Expression, facts: FileFacts): ScaleFact {
+  const node = skipParens(expression);
+  const label = `\`${compact(facts.textOf(node))}\``;
+  const source = sourceOf(node, facts, 0);
+  if (source) return { scale: source.scale, reason: `${label} ${source.says}` };
+  if (smallListKind(node) === 'name') return { scale: 'unknown', reason: `${label}: only its name suggests a short list` };
+  if (hasRecordName(node)) return { scale: 'unknown', reason: `${label}: only its name suggests many records` };
+  return { scale: 'unknown' };
+}
+
+function sourceOf(expression: ts.Expression, facts: FileFacts, depth: number): Source | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const node = skipParens(expression);
+  if (ts.isArrayLiteralExpression(node)) {
+    const spreads = node.elements.filter(ts.isSpreadElement);
+    if (spreads.length === 0)
+      return { scale: 'bounded', says: `is a literal of ${node.elements.length} ${node.elements.length === 1 ? 'entry' : 'entries'}` };
+    const parts = spreads.map((spread) => sourceOf(spread.expression, facts, depth + 1));
+    return parts.find((part) => part?.scale === 'grows');
+  }
+  const small = smallListKind(node);
+  if (small === 'literal' || small === 'constant') return { scale: 'bounded', says: 'is a constant list the program fixes' };
+  if (small === 'segments') return { scale: 'bounded', says: 'holds the segments of a path or name' };
+  if (ts.isAwaitExpression(node)) return awaitedSource(node.expression, facts, depth);
+  if (ts.isIdentifier(node)) return identifierSource(node, facts, depth);
+  if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return propertySource(node, facts, depth);
+  if (ts.isCallExpression(node)) return callSource(node, facts, depth);
+  if (
+    ts.isBinaryExpression(node) &&
+    (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+  )
+    return sourceOf(node.left, facts, depth + 1);
+  if (ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node))
+    return sourceOf(node.expression, facts, depth + 1);
+  return undefined;
+}
+
+function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number): Source | undefined {
+  const inner = skipParens(awaited);
+  const client = awaitedClientCall(inner, facts);
+  if (client) return clientRows(client.call, client.client);
+  if (ts.isCallExpression(inner)) {
+    const name = calleeName(inner);
+    const receiver = receiverOf(inner);
+    // `await res.json()`: a body fetched over HTTP; `await req.json()`: the request's own body.
+    if (name === 'json' && receiver) {
+      const owner = skipParens(receiver);
+      if (ts.isIdentifier(owner) && REQUEST_NAMES.test(owner.text))
+        return { scale: 'grows', says: `comes from the request's body (${compact(facts.textOf(inner))})` };
+      return { scale: 'grows', says: `is a body fetched over HTTP (${compact(facts.textOf(inner))})` };
+    }
+    if (name === 'all' && inner.arguments[0]) return sourceOf(inner.arguments[0], facts, depth + 1);
+  }
+  return sourceOf(inner, facts, depth + 1);
+}
+
+/** Rows a client read returns: every matching row without a limit, at most `k` with one; a one-row read is not a list. */
+function clientRows(call: ClientCallNode, client: ClientCall): Source | undefined {
+  if (client.kind === 'write' || client.alreadyBatched) return undefined;
+  const operation = `${client.operation}()`;
+  const limit = limitOf(call, client);
+  if (limit !== undefined) {
+    if (limit.value !== undefined && limit.value <= SMALL_LIMIT)
+      return { scale: 'bounded', says: `comes from ${operation}, at most ${limit.value} rows (${limit.text})` };
+    if (limit.value !== undefined) return { scale: 'grows', says: `comes from ${operation}, up to ${limit.value} rows (${limit.text})` };
+    return undefined;
+  }
+  if (client.kind === 'http') return undefined;
+  if (client.method && ONE_ROW.test(client.method)) return undefined;
+  return { scale: 'grows', says: `comes from ${operation} with no limit` };
+}
+
+/** The row limit a read is written with: an option (`take: 10`), a builder step (`.limit(10)`), `LIMIT 10` in its SQL. */
+function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; text: string } | undefined {
+  const numberOf = (expression: ts.Expression | undefined): number | undefined => {
+    if (!expression) return undefined;
+    const inner = skipParens(expression);
+    if (ts.isNumericLiteral(inner)) return Number(inner.text);
+    if (ts.isIdentifier(inner)) {
+      const declaration = resolve(inner);
+      // A constant, or a parameter's default (`limit = 50`): what the read takes unless a caller says otherwise.
+      const init =
+        (declaration?.kind === 'const' || declaration?.kind === 'parameter') && declaration.initializer
+          ? skipParens(declaration.initializer)
+          : undefined;
+      if (init && ts.isNumericLiteral(init)) return Number(init.text);
+    }
+    return undefined;
+  };
+  // Every call of the chain: `db.select().from(t).where(…).limit(10)`, `User.find({}).limit(5)`, `prisma.x.findMany({ take: 5 })`.
+  for (let current: ts.Node = call; ;) {
+    if (ts.isCallExpression(current)) {
+      const name = calleeName(current);
+      if (
+        name &&
+        LIMIT_METHODS.has(name) &&
+        current.arguments.length <= 1 &&
+        !(name === 'first' && client.library !== 'knex' && current.arguments.length === 0)
+      ) {
+        const value = name === 'first' && current.arguments.length === 0 ? 1 : numberOf(current.arguments[0]);
+        return { value, text: `.${name}(${current.arguments[0] ? compact(current.arguments[0].getText(), 12) : ''})` };
+      }
+      for (const argument of current.arguments) {
+        const object = skipParens(argument);
+        if (!ts.isObjectLiteralExpression(object)) continue;
+        for (const property of object.properties) {
+          if (!ts.isPropertyAssignment(property) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) continue;
+          if (LIMIT_OPTIONS.has(property.name.text)) {
+            const value = numberOf(property.initializer);
+            return {
+              value: value === undefined ? undefined : Math.abs(value),
+              text: `${property.name.text}: ${compact(property.initializer.getText(), 12)}`,
+            };
+          }
+        }
+      }
+      current = skipParens(current.expression);
+      continue;
+    }
+    if (ts.isPropertyAccessExpression(current)) {
+      current = skipParens(current.expression);
+      continue;
+    }
+    if (ts.isTaggedTemplateExpression(current)) {
+      const match = /\bLIMIT\s+(\d+)/i.exec(current.template.getText());
+      return match ? { value: Number(match[1]), text: `LIMIT ${match[1]}` } : undefined;
+    }
+    break;
+  }
+  // Raw SQL as a string argument: `pool.query('SELECT … LIMIT 10')`.
+  if (ts.isCallExpression(call)) {
+    for (const argument of call.arguments) {
+      const inner = skipParens(argument);
+      if (ts.isStringLiteralLike(inner) || ts.isTemplateExpression(inner)) {
+        const match = /\bLIMIT\s+(\d+)/i.exec(inner.getText());
+        if (match) return { value: Number(match[1]), text: `LIMIT ${match[1]}` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function callSource(call: ts.CallExpression, facts: FileFacts, depth: number): Source | undefined {
+  const name = calleeName(call);
+  if (name === undefined) return undefined;
+  const callee = skipParens(call.expression);
+  const receiver = receiverOf(call);
+  if (LISTINGS.has(name) && (name !== 'sync' || (receiver && /glob/i.test(receiver.getText()))))
+    return { scale: 'grows', says: `is a directory listing (${name})` };
+  if (name === 'querySelectorAll' || name === 'getElementsByTagName' || name === 'getElementsByClassName')
+    return { scale: 'grows', says: `holds elements of the page (${name})` };
+  if (name === 'split') {
+    const separator = call.arguments[0] && skipParens(call.arguments[0]);
+    if (
+      separator &&
+      (ts.isRegularExpressionLiteral(separator)
+        ? /\\n/.test(separator.text)
+        : ts.isStringLiteralLike(separator) && separator.text.includes('\n'))
+    )
+      return { scale: 'grows', says: 'holds the lines of a text' };
+    return undefined;
+  }
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    (callee.expression.text === 'Object' || callee.expression.text === 'Array')
+  ) {
+    if (['keys', 'values', 'entries', 'from'].includes(name) && call.arguments[0]) return sourceOf(call.arguments[0], facts, depth + 1);
+    return undefined;
+  }
+  if (name === 'slice' && receiver && call.arguments.length === 2) {
+    const [from, to] = call.arguments.map((a) => skipParens(a));
+    if (ts.isNumericLiteral(from) && Number(from.text) === 0 && ts.isNumericLiteral(to) && Number(to.text) <= SMALL_LIMIT)
+      return { scale: 'bounded', says: `keeps the first ${to.text} items (.slice(0, ${to.text}))` };
+  }
+  if (
+    receiver &&
+    [
+      'map',
+      'filter',
+      'flatMap',
+      'flat',
+      'slice',
+      'concat',
+      'sort',
+      'toSorted',
+      'reverse',
+      'toReversed',
+      'values',
+      'keys',
+      'entries',
+    ].includes(name)
+  )
+    return sourceOf(receiver, facts, depth + 1);
+  const client = awaitedClientCall(call, facts);
+  if (client) return clientRows(client.call, client.client);
+  // A function of this file: what it returns.
+  const fn = ts.isIdentifier(callee) ? functionOf(resolve(callee)) : undefined;
+  if (fn) return returnedSource(fn, facts, depth);
+  return undefined;
+}
+
+function identifierSource(identifier: ts.Identifier, facts: FileFacts, depth: number): Source | undefined {
+  const declaration = resolve(identifier);
+  if (!declaration) return undefined;
+  if (declaration.kind === 'enum') return { scale: 'bounded', says: 'is an enum' };
+  if (declaration.kind === 'parameter') return parameterSource(declaration, facts, depth);
+  if (declaration.kind !== 'const' && declaration.kind !== 'let' && declaration.kind !== 'var') return undefined;
+  if (declaration.initializer) {
+    const length = fixedLength(declaration);
+    if (length !== undefined) return { scale: 'bounded', says: `is a literal of ${length} ${length === 1 ? 'entry' : 'entries'}` };
+    const init = skipParens(declaration.initializer);
+    // `let rows = []` filled later: what fills it decides, not the empty literal.
+    if (ts.isArrayLiteralExpression(init) && init.elements.length === 0) return undefined;
+    return sourceOf(declaration.initializer, facts, depth + 1);
+  }
+  return destructuredSource(declaration, facts, depth);
+}
+
+/** `const { rows } = await pool.query(…)`, `const { data: orders } = await supabase.from('orders').select()`, `const [orders] = await Promise.all([…])`. */
+function destructuredSource(declaration: Declaration, facts: FileFacts, depth: number): Source | undefined {
+  const element = declaration.node;
+  if (!ts.isBindingElement(element)) return undefined;
+  const pattern = element.parent;
+  const variable = pattern.parent;
+  if (!ts.isVariableDeclaration(variable) || !variable.initializer) return undefined;
+  if (ts.isArrayBindingPattern(pattern)) {
+    const index = pattern.elements.indexOf(element);
+    let init = skipParens(variable.initializer);
+    if (ts.isAwaitExpression(init)) init = skipParens(init.expression);
+    if (ts.isCallExpression(init) && calleeName(init) === 'all' && init.arguments[0]) {
+      const list = skipParens(init.arguments[0]);
+      if (ts.isArrayLiteralExpression(list) && list.elements[index]) {
+        const part = list.elements[index];
+        // Promise.all resolves each element as `await` would.
+        return ts.isSpreadElement(part) ? undefined : awaitedSource(part, facts, depth + 1);
+      }
+    }
+    return undefined;
+  }
+  // The rows of a result object: `rows`, `data`, `items`, `results`, `docs`, `Items` (DynamoDB).
+  const property =
+    element.propertyName && (ts.isIdentifier(element.propertyName) || ts.isStringLiteral(element.propertyName))
+      ? element.propertyName.text
+      : declaration.name;
+  if (!/^(rows|data|items|results|records|docs|Items|hits|entries)$/.test(property)) return undefined;
+  return sourceOf(variable.initializer, facts, depth + 1);
+}
+
+function propertySource(
+  access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+  facts: FileFacts,
+  depth: number,
+): Source | undefined {
+  // Request input: `req.body.items`, `request.query.ids`, `ctx.request.body.lines`, `body.items` where `body = req.body`.
+  const parts: string[] = [];
+  let current: ts.Expression = access;
+  while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) {
+    parts.unshift(ts.isPropertyAccessExpression(current) ? current.name.text : '[]');
+    current = skipParens(current.expression);
+  }
+  if (ts.isIdentifier(current)) {
+    const root = current.text;
+    const fromRequest =
+      (REQUEST_NAMES.test(root) || (root === 'ctx' && parts[0] === 'request')) && parts.some((part) => REQUEST_PARTS.has(part));
+    if (fromRequest) return { scale: 'grows', says: `is request input (${compact(facts.textOf(access))})` };
+    // `const { rows } = …` spelled `result.rows`, `res.data`: the rows of what the root holds.
+    const last = parts[parts.length - 1];
+    if (parts.length === 1 && last && /^(rows|data|items|results|records|docs|Items|hits)$/.test(last)) {
+      const rootSource = identifierSource(current, facts, depth + 1);
+      if (rootSource) return rootSource;
+    }
+    const declaration = resolve(current);
+    // `body.items` where `const body = req.body` or `await req.json()`.
+    if (declaration?.initializer && parts.length >= 1) {
+      const init = sourceOf(declaration.initializer, facts, depth + 1);
+      if (init?.says.startsWith('is request input') || init?.says.startsWith("comes from the request's body"))
+        return { scale: 'grows', says: `is request input (${compact(facts.textOf(access))})` };
+    }
+  }
+  return undefined;
+}
+
+/** A parameter: what the callers of its function in this file pass. Grows when one passes growing data; bounded when every one passes bounded data. */
+function parameterSource(declaration: Declaration, facts: FileFacts, depth: number): Source | undefined {
+  const parameter = declaration.node;
+  if (!ts.isParameter(parameter) || !ts.isIdentifier(parameter.name)) return undefined;
+  const fn = parameter.parent;
+  if (!isFunctionLike(fn)) return undefined;
+  const index = fn.parameters.indexOf(parameter);
+  const name = functionName(fn);
+  if (!name) return undefined;
+  const sources: Array<Source | undefined> = [];
+  for (const call of callsOf(name, fn, facts)) {
+    const argument = call.arguments[index];
+    if (!argument || ts.isSpreadElement(argument)) return undefined;
+    sources.push(sourceOf(argument, facts, depth + 1));
+  }
+  if (sources.length === 0) return undefined;
+  const growing = sources.find((source) => source?.scale === 'grows');
+  if (growing) return { scale: 'grows', says: `is a parameter; a caller of ${name}() passes one that ${growing.says}` };
+  if (sources.every((source) => source?.scale === 'bounded'))
+    return { scale: 'bounded', says: `is a parameter; every caller of ${name}() passes a fixed list` };
+  return undefined;
+}
+
+/** Calls of the function `name` in this file, outside the function itself: `name(…)`, `this.name(…)`. */
+function callsOf(name: string, fn: FunctionLike, facts: FileFacts): ts.CallExpression[] {
+  const calls: ts.CallExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node === fn) return;
+    if (ts.isCallExpression(node)) {
+      const callee = skipParens(node.expression);
+      const matches =
+        (ts.isIdentifier(callee) && callee.text === name && functionOf(resolve(callee)) === fn) ||
+        (ts.isPropertyAccessExpression(callee) &&
+          callee.name.text === name &&
+          callee.expression.kind === ts.SyntaxKind.ThisKeyword &&
+          ts.isMethodDeclaration(fn));
+      if (matches) calls.push(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(facts.sourceFile);
+  return calls;
+}
+
+function returnedSource(fn: FunctionLike, facts: FileFacts, depth: number): Source | undefined {
+  const returned: ts.Expression[] = [];
+  if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) returned.push(fn.body);
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body && ts.isBlock(fn.body)) ts.forEachChild(fn.body, visit);
+  for (const expression of returned) {
+    const inner = skipParens(expression);
+    // An async function's `return x` and `return await x` both hand out what `x` resolves to.
+    const source = awaitedSource(ts.isAwaitExpression(inner) ? inner.expression : inner, facts, depth + 1);
+    if (source?.scale === 'grows')
+      return {
+        scale: 'grows',
+        says: `comes from ${functionName(fn) ?? 'a function'}(), which returns what ${source.says.replace(/^(comes from|is) /, '')}`,
+      };
+  }
+  return undefined;
+}
+
+function functionOf(declaration: Declaration | undefined): FunctionLike | undefined {
+  if (!declaration) return undefined;
+  if (declaration.kind === 'function' && isFunctionLike(declaration.node)) return declaration.node;
+  const init = declaration.initializer && skipParens(declaration.initializer);
+  return (declaration.kind === 'const' || declaration.kind === 'let') && init && isFunctionLike(init) ? init : undefined;
+}
+
+function functionName(fn: FunctionLike): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name))
+    return fn.name.text;
+  if (fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  return undefined;
+}

@@ -1,0 +1,199 @@
+/**
+ * Severity from evidence: the same per-item query moves between warning, info and not reported as
+ * the code says more about the data's size, where it runs and whether it can be batched — both ways.
+ */
+import { describe, expect, it } from 'vitest';
+import { ruleTester } from '../helpers/ruleTester';
+import { allRules } from '../../src/analyzers/registry';
+
+const queries = ruleTester('query-in-loop');
+const PRISMA = `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+`;
+
+describe('scale', () => {
+  it('rows of a read without a limit grow: warning, and the reason names the read', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function owners() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) {
+    await prisma.user.findUnique({ where: { id: order.ownerId } });
+  }
+}`,
+      errors: [{ messageId: 'perItem', line: 7, column: 11, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'unknown', batchable: true });
+    expect(finding.evidence.reasons[0]).toBe('`orders` comes from prisma.order.findMany() with no limit');
+  });
+
+  it('the same read with take: 10 is bounded: not reported', () => {
+    queries.valid(`${PRISMA}
+export async function owners() {
+  const orders = await prisma.order.findMany({ take: 10 });
+  for (const order of orders) {
+    await prisma.user.findUnique({ where: { id: order.ownerId } });
+  }
+}`);
+  });
+
+  it('a large limit still grows: take: 500 is a warning', async () => {
+    await queries.invalid({
+      code: `${PRISMA}
+const PAGE = 500;
+export async function owners() {
+  const orders = await prisma.order.findMany({ take: PAGE });
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+}`,
+      errors: [{ messageId: 'perItem', line: 7, column: 37, severity: 'warning' }],
+    });
+  });
+
+  it('a literal list is bounded: not reported, also through a variable', () => {
+    queries.valid(`${PRISMA}
+export async function seedRoles() {
+  const roles = ['admin', 'editor', 'viewer'];
+  for (const name of roles) await prisma.role.findUnique({ where: { name } });
+}`);
+  });
+
+  it('a parameter whose callers in the file pass a query result grows: warning', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+async function notify(orders: Order[]) {
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+}
+export async function run() {
+  const pending = await prisma.order.findMany({ where: { status: 'pending' } });
+  await notify(pending);
+}`,
+      errors: [{ messageId: 'perItem', line: 5, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toBe(
+      '`orders` is a parameter; a caller of notify() passes one that comes from prisma.order.findMany() with no limit',
+    );
+  });
+
+  it('a parameter nobody in the file passes is unknown: info, and the reason says only the name speaks', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function notify(orders: Order[]) {
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+}`,
+      errors: [{ messageId: 'perItem', line: 5, column: 37, severity: 'info' }],
+    });
+    expect(finding.evidence.scale).toBe('unknown');
+    expect(finding.evidence.reasons[0]).toBe('`orders`: only its name suggests many records');
+  });
+
+  it('request input grows, and the handler is the context: warning', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+import express from 'express';
+const app = express();
+app.post('/orders', async (req, res) => {
+  for (const line of req.body.lines) await prisma.product.findUnique({ where: { id: line.productId } });
+  res.json({ ok: true });
+});`,
+      errors: [{ messageId: 'perItem', line: 7, column: 44, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons).toEqual(['`req.body.lines` is request input (req.body.lines)', 'runs in the POST /orders handler']);
+  });
+});
+
+describe('context', () => {
+  const GROWING = `export async function owners() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+}`;
+
+  it('in a script the same loop is not reported (it runs once per run)', () => {
+    queries.valid({ code: `${PRISMA}\n${GROWING}`, filename: 'scripts/backfill.ts' });
+  });
+
+  it('at module top level it runs once, at start-up: not reported', () => {
+    queries.valid(`${PRISMA}
+const orders = await prisma.order.findMany();
+for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });`);
+  });
+
+  it('behind an admin-only route: info, with the route in the reason', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+import express from 'express';
+const router = express.Router();
+router.get('/admin/orders', async (req, res) => {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+  res.end();
+});`,
+      errors: [{ messageId: 'perItem', line: 8, column: 37, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('admin');
+  });
+
+  it('in a queue worker it is a job: warning', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+import { Worker } from 'bullmq';
+new Worker('invoices', async (job) => {
+  const orders = await prisma.order.findMany({ where: { customerId: job.data.customerId } });
+  for (const order of orders) await prisma.invoice.create({ data: { orderId: order.id } });
+});`,
+      errors: [{ messageId: 'perItem', line: 7, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('job');
+  });
+});
+
+describe('batchable', () => {
+  it('an iteration that needs the previous one’s result is info, with the reason', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function copyTree() {
+  const nodes = await prisma.node.findMany();
+  let parentId: string | null = null;
+  for (const node of nodes) {
+    const created = await prisma.node.create({ data: { name: node.name, parentId } });
+    parentId = created.id;
+  }
+}`,
+      errors: [{ messageId: 'perItem', line: 8, column: 27, severity: 'info' }],
+    });
+    expect(finding.evidence.batchable).toBe(false);
+    expect(finding.evidence.reasons).toContain(
+      "each iteration needs the previous one's result (`parentId` is set in the loop and read by the next call)",
+    );
+  });
+
+  it('per-item error handling is info; without the try/catch the same loop is a warning', async () => {
+    const code = (body: string): string => `${PRISMA}
+export async function charge() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) {
+${body}
+  }
+}`;
+    const [caught] = await queries.invalid({
+      code: code(`    try {
+      await prisma.payment.create({ data: { orderId: order.id } });
+    } catch (error) {
+      console.error(error);
+    }`),
+      errors: [{ messageId: 'perItem', line: 8, column: 13, severity: 'info' }],
+    });
+    expect(caught.evidence.reasons).toContain('each item has its own error handling (a try/catch around the call in the loop)');
+    await queries.invalid({
+      code: code(`    await prisma.payment.create({ data: { orderId: order.id } });`),
+      errors: [{ messageId: 'perItem', line: 7, column: 11, severity: 'warning' }],
+    });
+  });
+});
+
+describe('every shipped rule', () => {
+  it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s says what decides its severity', (_id, rule) => {
+    expect(rule.meta.evidence?.basis).toMatch(/^(items|calls|claim)$/);
+    expect(rule.meta.evidence?.why.length).toBeGreaterThan(10);
+  });
+});
