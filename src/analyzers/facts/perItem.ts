@@ -20,7 +20,11 @@
  * - loops that stop right after the first round trip (`return await …`, `if (found) break`, an
  *   unconditional `break`): a search for the first match, not a walk over all items;
  * - loops that wait on purpose between round trips (`await sleep(…)`): throttled;
- * - writes inside a transaction (ordered on purpose; reads there still count);
+ * - writes inside a transaction where a pass needs what an earlier one left (`parentId = created.id`,
+ *   `balance += x`, `idByOld.set(…)` read by the next insert), where each write's failure is caught on
+ *   its own, or where the client runs in-process (better-sqlite3: no round trip to hold the transaction
+ *   across). Other per-item queries and writes in a transaction count, and say so (`transaction`):
+ *   the transaction holds its connection and locks across all N round trips;
  * - calls that already are the batched form (`in` lists, createMany, mget…).
  * Promises created in a loop and handed to a limiter (`limit(() => …)`, `queue.add(() => …)`) are
  * inside a function that is not an iteration callback, so they are never per item here.
@@ -28,7 +32,7 @@
 import { ts } from '../ts';
 import { boundNames, calleeName, enclosingFunction, isFunctionLike, isWriteReference, referencedNames, skipParens } from './ast';
 import { clientCall, clientCallExtent, transactionAround, type ClientCall, type ClientCallNode } from './clients';
-import { lookup } from './dataflow';
+import { contains, isStableIn, isValueReference, lookup, resolve, type Declaration } from './dataflow';
 import { batchTransactionMethods } from './libraries/registry';
 import type { FileFacts } from './fileFacts';
 import { iterationsAround, type Iteration } from './loops';
@@ -51,6 +55,8 @@ export interface PerItemCall {
   invariant: boolean;
   /** The expression that stands for the round trip (the call, or `.then(…)`/`Promise.all([…])` around it). */
   extent: ts.Expression;
+  /** Set when the round trips run inside a transaction: how messages name it (`prisma.$transaction(…)`, `a transaction (t)`). */
+  transaction?: string;
 }
 
 type Shape = 'item' | 'repeat' | 'bounded' | 'chunked';
@@ -97,7 +103,13 @@ export function perItemCall(
   const isLoop = candidate.kind !== 'callback';
   if (isLoop && via === 'await' && stopsAfterFirst(extent, candidate)) return undefined;
   if (isLoop && isThrottled(candidate)) return undefined;
-  if (client.kind === 'write' && (client.transaction || transactionAround(call, facts))) return undefined;
+  const transaction = transactionAround(call, facts)?.display ?? (client.transaction ? `a transaction (${client.transaction})` : undefined);
+  if (
+    transaction &&
+    client.kind === 'write' &&
+    (client.synchronous || readsCarriedState(call, candidate) || catchesEachFailure(call, candidate))
+  )
+    return undefined;
   if (client.alreadyBatched) return undefined;
   const concurrent =
     via === 'push' || (candidate.kind === 'callback' && candidate.method !== 'reduce' && candidate.method !== 'reduceRight');
@@ -108,7 +120,62 @@ export function perItemCall(
     concurrent,
     invariant: isInvariant(call, candidate),
     extent,
+    ...(transaction ? { transaction } : {}),
   };
+}
+
+/**
+ * True when the call reads state an earlier pass left behind — a name declared outside the
+ * iteration and assigned or changed inside it (`parentId = created.id`, `balance += entry.amount`,
+ * `newIds.set(node.id, row.id)`), directly or through a local of the pass made from one (`const
+ * parent = newIds.get(node.parentId)`). Each pass then needs the one before it: the round trips
+ * cannot become one batch. A loop's own counter (named in its condition) is not such state.
+ */
+function readsCarriedState(call: ts.Node, iteration: Iteration): boolean {
+  const region = iteration.node;
+  const loop = region;
+  const condition = ts.isForStatement(loop)
+    ? loop.condition
+    : ts.isWhileStatement(loop) || ts.isDoStatement(loop)
+      ? loop.expression
+      : undefined;
+  const counters = condition ? referencedNames(condition) : new Set<string>();
+  const seen = new Set<Declaration>();
+  const carried = (expression: ts.Node, depth: number): boolean => {
+    let found = false;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(node) && isValueReference(node) && !counters.has(node.text)) {
+        const declaration = resolve(node);
+        if (declaration && !seen.has(declaration)) {
+          seen.add(declaration);
+          if (contains(region, declaration.id)) {
+            // A local of the pass: what it is made from decides.
+            if (declaration.initializer && depth < 3 && carried(declaration.initializer, depth + 1)) found = true;
+          } else if (!isStableIn(declaration, region)) found = true;
+        }
+      }
+      if (!found) ts.forEachChild(node, visit);
+    };
+    visit(expression);
+    return found;
+  };
+  return carried(call, 0);
+}
+
+/** True when the call sits in a `try` of its own pass whose `catch` goes on with the next item: each failure is handled on its own. */
+function catchesEachFailure(call: ts.Node, iteration: Iteration): boolean {
+  for (let current: ts.Node | undefined = call.parent; current && current !== iteration.node; current = current.parent) {
+    if (ts.isTryStatement(current) && current.catchClause && isInside(call, current.tryBlock))
+      return !endsInThrow(current.catchClause.block);
+    if (isFunctionLike(current)) return false;
+  }
+  return false;
+}
+
+function endsInThrow(block: ts.Block): boolean {
+  const last = block.statements[block.statements.length - 1];
+  return !!last && ts.isThrowStatement(last);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -766,7 +833,14 @@ function findPerItemHelperCall(call: ts.CallExpression, facts: FileFacts): PerIt
   if (!perItemCall(call, { kind: 'query' }, facts)) return undefined;
   const io = callIo(call, facts);
   if (!io) return undefined;
-  const client = { kind: io.summary.kind, transaction: io.summary.writesInTransaction ? 'transaction' : undefined, alreadyBatched: false };
+  // A function that opens its own transaction for its writes: one transaction per item, each item atomic on purpose.
+  if (io.summary.kind === 'write' && io.summary.writesInOwnTransaction) return undefined;
+  // Its writes run in the transaction the caller passes: the loop runs in that transaction.
+  const client = {
+    kind: io.summary.kind,
+    transaction: io.summary.writesInTransaction ? `passed to ${io.callee.name}` : undefined,
+    alreadyBatched: false,
+  };
   const perItem = perItemCall(call, client, facts);
   if (!perItem) return undefined;
   // A walk of a tree: the function calls itself once per item of something it loaded (children of the node it queried).

@@ -119,12 +119,6 @@ describe('query-in-loop reports a query per item', () => {
       [{ messageId: 'perItem', line: 3, column: 78 }],
     ],
     [
-      'reads inside a transaction',
-      `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.findUnique({ where: { id } }); }); }`,
-      'tx.item.findUnique',
-      [{ messageId: 'perItem', line: 3, column: 105 }],
-    ],
-    [
       'a query walking a tree with a worklist',
       `${PRISMA}async function f(root: string) { const stack = [root]; while (stack.length) { const id = stack.pop()!; const kids = await prisma.node.findMany({ where: { parentId: id } }); stack.push(...kids.map((k) => k.id)); } }`,
       'once per id',
@@ -296,26 +290,6 @@ describe('query-in-loop stays quiet', () => {
       `${PRISMA}async function f(names: string[]) { for (const name of names) { if (await prisma.tag.count({ where: { name } })) return name; } }`,
     ],
     [
-      'Prisma writes in $transaction',
-      `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.update({ where: { id }, data: {} }); }); }`,
-    ],
-    [
-      'Sequelize writes with { transaction }',
-      `import { Model } from 'sequelize';\nclass Tag extends Model {}\nasync function f(names: string[], t: unknown) { for (const name of names) await Tag.create({ name }, { transaction: t }); }`,
-    ],
-    [
-      'knex writes on trx',
-      `import knex from 'knex';\nconst db = knex({});\nasync function f(rows: Row[]) { await db.transaction(async (trx) => { for (const row of rows) await trx('rows').insert(row); }); }`,
-    ],
-    [
-      'TypeORM writes after queryRunner.startTransaction()',
-      `import { DataSource } from 'typeorm';\nconst ds = new DataSource({});\nasync function f(users: User[]) { const queryRunner = ds.createQueryRunner(); await queryRunner.startTransaction(); for (const user of users) await queryRunner.manager.save(user); await queryRunner.commitTransaction(); }`,
-    ],
-    [
-      'pg writes after BEGIN',
-      `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(rows: Row[]) { const client = await pool.connect(); await client.query('BEGIN'); for (const row of rows) await client.query('INSERT INTO t (a) VALUES ($1)', [row.a]); await client.query('COMMIT'); }`,
-    ],
-    [
       'an in list',
       `${PRISMA}async function f(groups: string[][]) { for (const ids of groups) await prisma.user.findMany({ where: { id: { in: ids } } }); }`,
     ],
@@ -421,6 +395,285 @@ async function f(lists: string[][], repo: Repository<User>, pool: Pool) { for (c
         syntaxErrors: 'analyze',
       }),
     ).not.toThrow();
+  });
+});
+
+describe('query-in-loop inside a transaction', () => {
+  // The transaction holds its connection and locks across every round trip of the loop: N trips with it open.
+  it('says the transaction stays open across N round trips (the Prisma interactive form)', async () => {
+    const code = `${PRISMA}export async function ship(items: Item[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const item of items) {
+      await tx.order.update({ where: { id: item.id }, data: { shipped: true } });
+    }
+  });
+}`;
+    const [found] = await tester.invalid({
+      code,
+      errors: [{ messageId: 'perItemInTransaction', line: 6, column: 13, data: { transaction: 'prisma.$transaction(…)' } }],
+    });
+    expect(shownText(found)).toBe(
+      'tx.order.update runs once per item inside prisma.$transaction(…) (N+1): the transaction stays open, holding its connection and ' +
+        'locks, across N round trips. Instead, write them all with one updateMany({ where: { id: { in: ids } }, data }) when the data ' +
+        'is the same, or one $transaction([...]) batch — the transaction is all-or-nothing either way; where rows cannot be batched ' +
+        '(per-row hooks, nested creates), keep only these writes inside the transaction and do any other work before it opens.',
+    );
+  });
+
+  const SEQUELIZE = `import { Sequelize, Model } from 'sequelize';\nconst sequelize = new Sequelize('postgres://');\nclass Order extends Model {}\n`;
+  const KNEX = `import knex from 'knex';\nconst db = knex({ client: 'pg' });\n`;
+  const TYPEORM = `import { DataSource } from 'typeorm';\nconst dataSource = new DataSource({ type: 'postgres' });\n`;
+  const DRIZZLE = `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { eq } from 'drizzle-orm';\nimport { orders } from './schema';\nconst db = drizzle(process.env.DATABASE_URL!);\n`;
+
+  it.each([
+    [
+      'Prisma reads',
+      `${PRISMA}async function f(ids: string[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const id of ids) await tx.item.findUnique({ where: { id } });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 33 }],
+    ],
+    [
+      'Prisma, a function expression as the callback and the arguments in a variable',
+      `${PRISMA}async function f(items: Item[]) {
+  await prisma.$transaction(async function (tx) {
+    for (const item of items) {
+      const change = { where: { id: item.id }, data: { qty: item.qty } };
+      await tx.stock.update(change);
+    }
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 7, column: 13 }],
+    ],
+    [
+      'Prisma, concurrently: one transaction still runs its queries one at a time',
+      `${PRISMA}async function f(items: Item[]) {
+  await prisma.$transaction(async (tx) => {
+    await Promise.all(items.map((item) => tx.order.update({ where: { id: item.id }, data: { shipped: true } })));
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 43 }],
+    ],
+    [
+      'Prisma, an index walk with a while loop (its counter is not state carried between passes)',
+      `${PRISMA}async function f(ids: string[]) {
+  await prisma.$transaction(async (tx) => {
+    let i = 0;
+    while (i < ids.length) {
+      await tx.order.delete({ where: { id: ids[i] } });
+      i++;
+    }
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 7, column: 13 }],
+    ],
+    [
+      'Sequelize, the managed form with { transaction: t }',
+      `${SEQUELIZE}async function f(items: Item[]) {
+  await sequelize.transaction(async (t) => {
+    for (const item of items) await Order.update({ status: item.status }, { where: { id: item.id }, transaction: t });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 6, column: 37 }],
+    ],
+    [
+      'Sequelize, a transaction passed in',
+      `import { Model } from 'sequelize';\nclass Tag extends Model {}\nasync function f(names: string[], t: unknown) {
+  for (const name of names) await Tag.create({ name }, { transaction: t });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 4, column: 35, data: { transaction: 'a transaction (t)' } }],
+    ],
+    [
+      'knex',
+      `${KNEX}async function f(rows: Row[]) {
+  await db.transaction(async (trx) => {
+    for (const row of rows) await trx('events').where({ id: row.id }).update({ seen: true });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 35 }],
+    ],
+    [
+      'TypeORM, dataSource.transaction',
+      `${TYPEORM}async function f(items: Item[]) {
+  await dataSource.transaction(async (manager) => {
+    for (const item of items) await manager.update(Order, { id: item.id }, { status: item.status });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 37 }],
+    ],
+    [
+      'TypeORM, queryRunner.manager after startTransaction()',
+      `${TYPEORM}async function f(users: User[]) {
+  const queryRunner = dataSource.createQueryRunner();
+  await queryRunner.startTransaction();
+  for (const user of users) await queryRunner.manager.save(user);
+  await queryRunner.commitTransaction();
+}`,
+      [{ messageId: 'perItemInTransaction', line: 6, column: 35, data: { transaction: 'a transaction (queryRunner.startTransaction())' } }],
+    ],
+    [
+      'Drizzle',
+      `${DRIZZLE}async function f(items: Item[]) {
+  await db.transaction(async (tx) => {
+    for (const item of items) await tx.update(orders).set({ status: item.status }).where(eq(orders.id, item.id));
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 7, column: 37 }],
+    ],
+    [
+      'MikroORM, em.transactional',
+      `import { EntityManager } from '@mikro-orm/core';\nasync function f(em: EntityManager, items: Item[]) {
+  await em.transactional(async (em) => {
+    for (const item of items) await em.findOne(Order, { id: item.id });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 4, column: 37, data: { transaction: 'em.transactional(…)' } }],
+    ],
+    [
+      'pg, between BEGIN and COMMIT',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(rows: Row[]) {
+  const client = await pool.connect();
+  await client.query('BEGIN');
+  for (const row of rows) await client.query('INSERT INTO t (a) VALUES ($1)', [row.a]);
+  await client.query('COMMIT');
+}`,
+      [{ messageId: 'perItemInTransaction', line: 6, column: 33 }],
+    ],
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
+  });
+
+  it('plain JavaScript without types (Sequelize through require)', async () => {
+    await tester.invalid({
+      filename: 'src/orders.js',
+      code: `const { sequelize, Order } = require('../models');
+
+async function cancel(orders) {
+  return sequelize.transaction(async (t) => {
+    for (const order of orders) {
+      await Order.update({ status: 'cancelled' }, { where: { id: order.id }, transaction: t });
+    }
+  });
+}`,
+      errors: [{ messageId: 'perItemInTransaction', line: 6, column: 13, data: { transaction: 'sequelize.transaction(…)' } }],
+    });
+  });
+
+  it('a helper that writes through the transaction it is given', async () => {
+    const [found] = await tester.invalid({
+      files: {
+        'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+        'src/audit.ts': `import { Prisma } from '@prisma/client';\nexport async function audit(tx: Prisma.TransactionClient, id: string) {\n  await tx.audit.create({ data: { id } });\n}\n`,
+      },
+      filename: 'src/entry.ts',
+      code: `import { prisma } from './db';
+import { audit } from './audit';
+
+export async function f(ids: string[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const id of ids) await audit(tx, id);
+  });
+}`,
+      errors: [{ messageId: 'helperInTransaction', line: 6, column: 33 }],
+    });
+    expect(shownText(found)).toContain('keep only these writes inside the transaction');
+  });
+
+  it('a helper whose writes pass the transaction the caller gives it (Sequelize, JavaScript)', async () => {
+    await tester.invalid({
+      files: {
+        'src/models.js': `const { Model } = require('sequelize');\nclass Doc extends Model {}\nmodule.exports = { Doc };\n`,
+        'src/copy.js': `import { Doc } from './models';\nexport async function copy(ctx, item) {\n  await Doc.create({ title: item.title }, { transaction: ctx.transaction });\n}\n`,
+      },
+      filename: 'src/entry.js',
+      code: `import { copy } from './copy';\nexport async function copyAll(ctx, items) {\n  for (const item of items) await copy(ctx, item);\n}`,
+      errors: [{ messageId: 'helperInTransaction', line: 3, column: 35, data: { transaction: 'a transaction (passed to copy)' } }],
+    });
+  });
+
+  // Passes that need what an earlier pass did cannot become one batch: those stay quiet, as before.
+  it.each([
+    [
+      'a tree inserted level by level: each folder needs its parent id',
+      `${PRISMA}async function f(names: string[]) {
+  await prisma.$transaction(async (tx) => {
+    let parentId: string | null = null;
+    for (const name of names) {
+      const folder = await tx.folder.create({ data: { name, parentId } });
+      parentId = folder.id;
+    }
+  });
+}`,
+    ],
+    [
+      'a tree copied through a map of new ids, read through a local',
+      `${PRISMA}async function f(nodes: Node[]) {
+  await prisma.$transaction(async (tx) => {
+    const newIds = new Map<string, string>();
+    for (const node of nodes) {
+      const parent = node.parentId ? newIds.get(node.parentId) : undefined;
+      const row = await tx.node.create({ data: { name: node.name, parentId: parent } });
+      newIds.set(node.id, row.id);
+    }
+  });
+}`,
+    ],
+    [
+      'a running balance',
+      `${KNEX}async function f(entries: Entry[], start: number) {
+  await db.transaction(async (trx) => {
+    let balance = start;
+    for (const entry of entries) {
+      balance += entry.amount;
+      await trx('ledger').insert({ entry: entry.id, balance });
+    }
+  });
+}`,
+    ],
+    [
+      'per-item error handling',
+      `${TYPEORM}async function f(items: Item[]) {
+  const failed: string[] = [];
+  await dataSource.transaction(async (manager) => {
+    for (const item of items) {
+      try {
+        await manager.update(Order, { id: item.id }, { status: item.status });
+      } catch {
+        failed.push(item.id);
+      }
+    }
+  });
+  return failed;
+}`,
+    ],
+    [
+      'a Drizzle path of folders, each inserted under the one before',
+      `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { folders } from './schema';\nconst db = drizzle(process.env.DATABASE_URL!);
+export async function createPath(names: string[]) {
+  await db.transaction(async (tx) => {
+    let parentId: number | null = null;
+    for (const name of names) {
+      const [folder] = await tx.insert(folders).values({ name, parentId }).returning();
+      parentId = folder.id;
+    }
+  });
+}`,
+    ],
+  ])('stays quiet: %s', (_name, code) => {
+    tester.valid(code);
+  });
+
+  it('stays quiet on a project function that opens its own transaction per item (each item atomic on purpose)', () => {
+    tester.valid({
+      files: {
+        'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+        'src/settle.ts': `import { prisma } from './db';\nexport async function settle(id: string) {\n  await prisma.$transaction(async (tx) => {\n    await tx.order.update({ where: { id }, data: { settled: true } });\n    await tx.log.create({ data: { id } });\n  });\n}\n`,
+      },
+      filename: 'src/entry.ts',
+      code: `import { settle } from './settle';\nexport async function f(ids: string[]) {\n  for (const id of ids) await settle(id);\n}`,
+    });
   });
 });
 
@@ -1214,14 +1467,6 @@ describe("query-in-loop sees through the project's own functions", () => {
       `import { user } from './cache';\nexport async function f(ids: string[]) { for (const id of ids) await user(id); }`,
     ],
     [
-      'a helper that writes, inside a transaction',
-      {
-        'src/db.ts': DB,
-        'src/audit.ts': `import { prisma } from './db';\nexport async function audit(tx, id: string) { await tx.audit.create({ data: { id } }); }`,
-      },
-      `import { prisma } from './db';\nimport { audit } from './audit';\nexport async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await audit(tx, id); }); }`,
-    ],
-    [
       'a helper from a package',
       {},
       `import { getUser } from 'user-sdk';\nexport async function f(ids: string[]) { for (const id of ids) await getUser(id); }`,
@@ -1322,19 +1567,6 @@ describe('query-in-loop: ordered work stays quiet', () => {
         'apps/worker/migrationWorker.ts',
       ),
     ).toEqual([]);
-  });
-
-  it('a helper whose writes all pass the transaction it is given', () => {
-    const found = projectFindings(
-      {
-        'src/models.ts': `import { Model } from 'sequelize';\nexport class Doc extends Model {}`,
-        'src/copy.ts': `import { Doc } from './models';\nexport async function copy(ctx, item) { await Doc.create({ title: item.title }, { transaction: ctx.transaction }); }`,
-        'src/entry.ts': `import { copy } from './copy';\nexport async function copyAll(ctx, items) { for (const item of items) await copy(ctx, item); }`,
-      },
-      'src/entry.ts',
-      rule,
-    );
-    expect(found).toEqual([]);
   });
 
   it('a recursion over an array the caller passed in is a helper per item, not a tree walk', async () => {
