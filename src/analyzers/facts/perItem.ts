@@ -57,6 +57,8 @@ export interface PerItemCall {
   extent: ts.Expression;
   /** Set when the round trips run inside a transaction: how messages name it (`prisma.$transaction(…)`, `a transaction (t)`). */
   transaction?: string;
+  /** Set when the call is a batched form whose list of keys is made per pass (`{ in: order.itemIds }`): that list. */
+  list?: ts.Expression;
 }
 
 type Shape = 'item' | 'repeat' | 'bounded' | 'chunked';
@@ -110,7 +112,9 @@ export function perItemCall(
     (client.synchronous || readsCarriedState(call, candidate) || catchesEachFailure(call, candidate))
   )
     return undefined;
-  if (client.alreadyBatched) return undefined;
+  // An `in` list (`In(ids)`, `$in`, `whereIn`) is one batch only when it is not made anew on every pass.
+  const list = client.alreadyBatched ? listMadePerPass(client.batchedLists, candidate) : undefined;
+  if (client.alreadyBatched && !list) return undefined;
   const concurrent =
     via === 'push' || (candidate.kind === 'callback' && candidate.method !== 'reduce' && candidate.method !== 'reduceRight');
   return {
@@ -121,7 +125,50 @@ export function perItemCall(
     invariant: isInvariant(call, candidate),
     extent,
     ...(transaction ? { transaction } : {}),
+    ...(list ? { list } : {}),
   };
+}
+
+/**
+ * The batched call's list of keys when it is made from the pass itself — `{ in: order.itemIds }`,
+ * `In(order.lines.map((line) => line.productId))`, a local `ids` made in the loop — so the "batch"
+ * is one query per item. A list made before the loop (`{ in: allIds }`) is one batch; a slice of a
+ * collection taken per pass (`ids.splice(0, 100)`, `chunk(…)`) is batching done by hand.
+ */
+function listMadePerPass(lists: readonly ts.Expression[] | undefined, iteration: Iteration): ts.Expression | undefined {
+  return lists?.find((list) => variesPerPass(list, iteration.node) && !isChunk(list, iteration.node, 0));
+}
+
+/** True when `expression` reads a name the pass binds (the item, a local of the body) or changes. */
+function variesPerPass(expression: ts.Node, region: ts.Node): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && isValueReference(node)) {
+      const declaration = resolve(node);
+      if (declaration && (contains(region, declaration.id) || !isStableIn(declaration, region))) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return found;
+}
+
+/** `ids.slice(i, i + 100)`, `queue.splice(0, 100)`, `chunk(…)`, or a local of the pass made from one. */
+function isChunk(expression: ts.Expression, region: ts.Node, depth: number): boolean {
+  const inner = skipParens(expression);
+  if (ts.isCallExpression(inner)) {
+    const name = calleeName(inner) ?? '';
+    return name === 'slice' || name === 'splice' || CHUNK_CALL.test(name);
+  }
+  if (ts.isIdentifier(inner) && depth < 3) {
+    const declaration = resolve(inner);
+    if (declaration?.initializer && contains(region, declaration.id)) return isChunk(declaration.initializer, region, depth + 1);
+  }
+  return false;
 }
 
 /**
@@ -350,6 +397,12 @@ function isChunkedCollection(collection: ts.Expression): boolean {
   if (ts.isCallExpression(collection)) {
     const name = calleeName(collection);
     if (name && CHUNK_CALL.test(name)) return true;
+  }
+  // const parts = chunk(ids, 100); for (const part of parts) …
+  if (ts.isIdentifier(collection)) {
+    const declaration = lookup(collection.text, collection);
+    const init = declaration?.kind === 'const' && declaration.initializer ? skipParens(declaration.initializer) : undefined;
+    if (init && ts.isCallExpression(init) && CHUNK_CALL.test(calleeName(init) ?? '')) return true;
   }
   const text = ts.isIdentifier(collection) ? collection.text : ts.isPropertyAccessExpression(collection) ? collection.name.text : undefined;
   return text !== undefined && CHUNK_NAME.test(text);

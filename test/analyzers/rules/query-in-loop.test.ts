@@ -290,17 +290,17 @@ describe('query-in-loop stays quiet', () => {
       `${PRISMA}async function f(names: string[]) { for (const name of names) { if (await prisma.tag.count({ where: { name } })) return name; } }`,
     ],
     [
-      'an in list',
-      `${PRISMA}async function f(groups: string[][]) { for (const ids of groups) await prisma.user.findMany({ where: { id: { in: ids } } }); }`,
+      'an in list made before the loop (the loop walks something else)',
+      `${PRISMA}async function f(roles: string[], ids: string[]) { for (const role of roles) await prisma.user.findMany({ where: { role, id: { in: ids } } }); }`,
     ],
     [
       'createMany',
       `${PRISMA}async function f(users: User[]) { for (const user of users) await prisma.post.createMany({ data: user.posts }); }`,
     ],
     [
-      'whereIn, $in, In(), mget, ANY($1)',
+      'whereIn, $in, In(), mget, ANY($1) over a list made before the loop',
       `import knex from 'knex';\nimport Redis from 'ioredis';\nimport { In, Repository } from 'typeorm';\nconst db = knex({});\nconst redis = new Redis();
-async function f(lists: string[][], repo: Repository<User>, pool: Pool) { for (const ids of lists) { await db('u').whereIn('id', ids); await repo.findBy({ id: In(ids) }); await redis.mget(...ids); await pool.query('SELECT * FROM u WHERE id = ANY($1)', [ids]); } }`,
+async function f(tables: string[], ids: string[], repo: Repository<User>, pool: Pool) { for (const table of tables) { await db(table).whereIn('id', ids); await repo.findBy({ kind: table, id: In(ids) }); await redis.mget(...ids); await pool.query('SELECT * FROM u WHERE kind = $2 AND id = ANY($1)', [ids, table]); } }`,
     ],
     [
       'loops over chunks',
@@ -674,6 +674,172 @@ export async function createPath(names: string[]) {
       filename: 'src/entry.ts',
       code: `import { settle } from './settle';\nexport async function f(ids: string[]) {\n  for (const id of ids) await settle(id);\n}`,
     });
+  });
+});
+
+describe('query-in-loop: an IN list made per item is still one query per item', () => {
+  it('says so, naming the list (Prisma)', async () => {
+    const code = `${PRISMA}export async function withItems(orders: Order[]) {
+  for (const order of orders) {
+    order.items = await prisma.item.findMany({ where: { id: { in: order.itemIds } } });
+  }
+}`;
+    const [found] = await tester.invalid({
+      code,
+      errors: [{ messageId: 'perItemList', line: 5, column: 25, data: { item: 'order', list: 'order.itemIds' } }],
+    });
+    expect(shownText(found)).toBe(
+      'prisma.item.findMany runs once per order with a list made from that order (order.itemIds): an IN list per order is still ' +
+        'one query per order (N+1). Instead, collect the keys of every order into one list, run this query once with it before ' +
+        "the loop, and look each order's rows up in a Map by key.",
+    );
+  });
+
+  const TYPEORM = `import { In, Repository } from 'typeorm';\n`;
+  const KNEX = `import knex from 'knex';\nconst db = knex({ client: 'pg' });\n`;
+  it.each([
+    [
+      'the ids in a variable made in the loop',
+      `${PRISMA}async function f(orders: Order[]) {
+  for (const order of orders) {
+    const ids = order.lines.map((line) => line.productId);
+    await prisma.product.findMany({ where: { id: { in: ids } } });
+  }
+}`,
+      [{ messageId: 'perItemList', line: 6, column: 11 }],
+    ],
+    [
+      'mapped inside the call, in a map callback (concurrently)',
+      `${PRISMA}function f(orders: Order[]) {
+  return Promise.all(orders.map((order) => prisma.product.findMany({ where: { id: { in: order.lines.map((l) => l.productId) } } })));
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 44 }],
+    ],
+    [
+      'a destructured item',
+      `${PRISMA}async function f(orders: Order[]) {
+  for (const { itemIds } of orders) await prisma.item.findMany({ where: { id: { in: itemIds } } });
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 43 }],
+    ],
+    [
+      'a loop over groups of ids (one query per group)',
+      `${PRISMA}async function f(groups: string[][]) {
+  for (const ids of groups) await prisma.user.findMany({ where: { id: { in: ids } } });
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 35 }],
+    ],
+    [
+      'TypeORM In(…)',
+      `${TYPEORM}async function f(orders: Order[], items: Repository<Item>) {
+  for (const order of orders) await items.findBy({ id: In(order.itemIds) });
+}`,
+      [{ messageId: 'perItemList', line: 3, column: 37 }],
+    ],
+    [
+      'Sequelize [Op.in]',
+      `import { Model, Op } from 'sequelize';\nclass Item extends Model {}\nasync function f(orders: Order[]) {
+  for (const order of orders) await Item.findAll({ where: { id: { [Op.in]: order.itemIds } } });
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 37 }],
+    ],
+    [
+      'knex whereIn',
+      `${KNEX}async function f(orders: Order[]) {
+  for (const order of orders) await db('items').whereIn('id', order.itemIds);
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 37 }],
+    ],
+    [
+      'Drizzle inArray',
+      `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { inArray } from 'drizzle-orm';\nimport { items } from './schema';\nconst db = drizzle(process.env.DATABASE_URL!);
+async function f(orders: Order[]) {
+  for (const order of orders) await db.select().from(items).where(inArray(items.id, order.itemIds));
+}`,
+      [{ messageId: 'perItemList', line: 6, column: 37 }],
+    ],
+    [
+      'MongoDB $in',
+      `import { MongoClient } from 'mongodb';\nconst client = new MongoClient(process.env.MONGO_URL!);\nconst itemsCollection = client.db().collection('items');
+async function f(orders: Order[]) {
+  for (const order of orders) await itemsCollection.find({ _id: { $in: order.itemIds } }).toArray();
+}`,
+      [{ messageId: 'perItemList', line: 5, column: 37 }],
+    ],
+    [
+      'an updateMany per item inside a transaction: the transaction message says more',
+      `${PRISMA}async function f(orders: Order[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const order of orders) await tx.item.updateMany({ where: { id: { in: order.itemIds } }, data: { orderId: order.id } });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 39 }],
+    ],
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
+  });
+
+  it('plain JavaScript: Mongoose $in with the ids mapped from the item', async () => {
+    await tester.invalid({
+      filename: 'src/orders.js',
+      code: `const Item = require('../models/item');
+
+async function withItems(orders) {
+  for (const order of orders) {
+    order.items = await Item.find({ _id: { $in: order.lines.map((line) => line.itemId) } });
+  }
+  return orders;
+}`,
+      errors: [{ messageId: 'perItemList', line: 5, column: 25 }],
+    });
+  });
+
+  it('a helper given the item’s list queries once per item (helper)', async () => {
+    await tester.invalid({
+      files: {
+        'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+        'src/items.ts': `import { prisma } from './db';\nexport async function itemsByIds(ids: string[]) {\n  return prisma.item.findMany({ where: { id: { in: ids } } });\n}\n`,
+      },
+      filename: 'src/entry.ts',
+      code: `import { itemsByIds } from './items';\nexport async function f(orders: Order[]) {\n  for (const order of orders) order.items = await itemsByIds(order.itemIds);\n}`,
+      errors: [{ messageId: 'helper', line: 3, column: 51 }],
+    });
+  });
+
+  it.each([
+    [
+      'one list for all items, made before the loop',
+      `${PRISMA}async function f(orders: Order[]) {
+  const ids = orders.flatMap((order) => order.itemIds);
+  const items = await prisma.item.findMany({ where: { id: { in: ids } } });
+  for (const order of orders) order.items = items.filter((item) => order.itemIds.includes(item.id));
+}`,
+    ],
+    [
+      'chunks made before the loop, through a variable',
+      `${PRISMA}import { chunk } from 'lodash';\nasync function f(ids: string[]) {
+  const parts = chunk(ids, 500);
+  for (const part of parts) await prisma.user.findMany({ where: { id: { in: part } } });
+}`,
+    ],
+    [
+      'chunks taken off a queue with splice',
+      `${KNEX}async function f(ids: string[]) {
+  const pending = [...ids];
+  while (pending.length > 0) {
+    const part = pending.splice(0, 500);
+    await db('users').whereIn('id', part).update({ seen: true });
+  }
+}`,
+    ],
+    [
+      'chunks sliced by page number',
+      `${TYPEORM}async function f(ids: string[], users: Repository<User>, pages: number) {
+  for (let page = 0; page < pages; page++) await users.findBy({ id: In(ids.slice(page * 500, page * 500 + 500)) });
+}`,
+    ],
+  ])('stays quiet: %s', (_name, code) => {
+    tester.valid(code);
   });
 });
 

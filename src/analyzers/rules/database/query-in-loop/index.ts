@@ -47,8 +47,9 @@ export default defineRule({
       'Writes inside a transaction that need what an earlier pass did (a parent id, a running total), whose failures ' +
         'are caught one by one, or that run in-process (better-sqlite3)',
       'Project functions that open their own transaction per item',
-      "Already-batched calls, including Prisma's `$transaction([...])` batch of mapped operations, and Prisma " +
-        '`findUnique` calls started in one tick, which Prisma batches itself',
+      "Already-batched calls — an `in` list (`In(ids)`, `$in`, `whereIn`, `inArray`) made before the loop, Prisma's " +
+        '`$transaction([...])` batch of mapped operations, and Prisma `findUnique` calls started in one tick, which ' +
+        'Prisma batches itself',
       'DataLoader `load` (see loader-in-loop)',
       'Calls handed to a limiter (`limit(() => …)`) or behind a semaphore (`await sema.acquire()`)',
       'Project functions whose query only runs on a cache miss',
@@ -67,6 +68,12 @@ export default defineRule({
       },
       perItemConcurrent: {
         message: '{{operation}} runs once per {{item}} — concurrently, but still N round trips (N+1).',
+        note: 'Instead, {{advice}}.',
+      },
+      perItemList: {
+        message:
+          '{{operation}} runs once per {{item}} with a list made from that {{item}} ({{list}}): an IN list per {{item}} is ' +
+          'still one query per {{item}} (N+1).',
         note: 'Instead, {{advice}}.',
       },
       perItemInTransaction: {
@@ -304,6 +311,19 @@ async function feed() {
           errors: [{ messageId: 'relation', line: 5, column: 71 }],
         },
         {
+          code: `import { prisma } from './db';
+
+// An IN list made from each order is still one query per order.
+export async function withProducts(orders: Order[]) {
+  for (const order of orders) {
+    const ids = order.lines.map((line) => line.productId);
+    order.products = await prisma.product.findMany({ where: { id: { in: ids } } });
+  }
+  return orders;
+}`,
+          errors: [{ messageId: 'perItemList', line: 7, column: 28 }],
+        },
+        {
           code: `import Database from 'better-sqlite3';
 
 const db = new Database('app.db');
@@ -435,6 +455,15 @@ export async function loadMany(ids: string[]) {
   }
   return users;
 }`,
+        `import { prisma } from './db';
+
+// One IN list for all orders, made before the loop: one query.
+export async function withProducts(orders: Order[]) {
+  const ids = orders.flatMap((order) => order.lines.map((line) => line.productId));
+  const products = new Map((await prisma.product.findMany({ where: { id: { in: ids } } })).map((p) => [p.id, p]));
+  for (const order of orders) order.products = order.lines.map((line) => products.get(line.productId));
+  return orders;
+}`,
         `import DataLoader from 'dataloader';
 
 // DataLoader batches the loads of one tick into one query: that is the fix, not the problem.
@@ -533,15 +562,16 @@ export async function replay(events: Event[]) {
         return;
       }
       const fix = prefetchFix(call, client, perItem, file);
-      const { transaction } = perItem;
+      const { transaction, list } = perItem;
       context.report({
         node: call,
-        messageId: transaction ? 'perItemInTransaction' : perItem.concurrent ? 'perItemConcurrent' : 'perItem',
+        messageId: transaction ? 'perItemInTransaction' : list ? 'perItemList' : perItem.concurrent ? 'perItemConcurrent' : 'perItem',
         data: {
           operation: client.operation,
           item: perItem.item,
-          advice: advice(client, transaction),
+          advice: list ? listAdvice(perItem.item) : advice(client, transaction),
           ...(transaction ? { transaction } : {}),
+          ...(list ? { list: compact(file.textOf(list), 40) } : {}),
         },
         fixes: fix ? [fix] : [],
       });
@@ -663,6 +693,11 @@ function helperAdvice(summary: IoSummary, fn: string, transaction: string | unde
 function pluralModel(model: string): string {
   const lower = model.charAt(0).toLowerCase() + model.slice(1);
   return singular(lower) ? lower : plural(lower);
+}
+
+/** What to do instead of a batched call whose list is made per item: one list for all items, one call. */
+function listAdvice(item: string): string {
+  return `collect the keys of every ${item} into one list, run this query once with it before the loop, and look each ${item}'s rows up in a Map by key`;
 }
 
 /** What to do instead, with the library's batched form. */
