@@ -21,10 +21,12 @@
  *   unconditional `break`): a search for the first match, not a walk over all items;
  * - loops that wait on purpose between round trips (`await sleep(…)`): throttled;
  * - writes inside a transaction where a pass needs what an earlier one left (`parentId = created.id`,
- *   `balance += x`, `idByOld.set(…)` read by the next insert), where each write's failure is caught on
- *   its own, or where the client runs in-process (better-sqlite3: no round trip to hold the transaction
- *   across). Other per-item queries and writes in a transaction count, and say so (`transaction`):
- *   the transaction holds its connection and locks across all N round trips;
+ *   `balance += x`, `idByOld.set(…)` read by the next insert), where each write's failure is caught
+ *   on its own or aborts the transaction on its own result (`if (count === 0) throw …`: a guarded
+ *   write whose failure names its item), or where the client runs in-process (better-sqlite3: no
+ *   round trip to hold the transaction across). Other per-item queries and writes in a transaction
+ *   count, and say so (`transaction`): the transaction holds its connection and locks across all N
+ *   round trips;
  * - calls that already are the batched form (`in` lists, createMany, mget…).
  * Promises created in a loop and handed to a limiter (`limit(() => …)`, `queue.add(() => …)`) are
  * inside a function that is not an iteration callback, so they are never per item here.
@@ -109,7 +111,10 @@ export function perItemCall(
   if (
     transaction &&
     client.kind === 'write' &&
-    (client.synchronous || readsCarriedState(call, candidate) || catchesEachFailure(call, candidate))
+    (client.synchronous ||
+      readsCarriedState(call, candidate) ||
+      catchesEachFailure(call, candidate) ||
+      abortsOnEachResult(extent, candidate))
   )
     return undefined;
   // An `in` list (`In(ids)`, `$in`, `whereIn`) is one batch only when it is not made anew on every pass.
@@ -216,6 +221,60 @@ function catchesEachFailure(call: ts.Node, iteration: Iteration): boolean {
     if (ts.isTryStatement(current) && current.catchClause && isInside(call, current.tryBlock))
       return !endsInThrow(current.catchClause.block);
     if (isFunctionLike(current)) return false;
+  }
+  return false;
+}
+
+/**
+ * True when the pass checks what its write did and aborts on it — `const { count } = await
+ * tx.product.updateMany({ where: { id, stock: { gte: qty } }, … }); if (count === 0) throw …` —
+ * a guarded write (stock taken only if there is enough, an optimistic version check) whose
+ * failure must name its own item: one batch could not tell which item failed.
+ */
+function abortsOnEachResult(extent: ts.Expression, iteration: Iteration): boolean {
+  const statement = statementOf(extent, iteration.node);
+  if (!statement || !ts.isVariableStatement(statement)) return false;
+  const names = namesSetBy(statement);
+  const container = statement.parent;
+  if (names.size === 0 || !ts.isBlock(container)) return false;
+  const next = container.statements[container.statements.indexOf(statement) + 1];
+  if (!next || !ts.isIfStatement(next)) return false;
+  if (!testsNoRowAffected(next.expression, names)) return false;
+  const then = next.thenStatement;
+  return ts.isThrowStatement(then) || (ts.isBlock(then) && then.statements.length > 0 && endsInThrow(then));
+}
+
+/** Counts of affected rows as libraries return them: Prisma `{ count }`, TypeORM `.affected`, pg `.rowCount`, Mongo `.modifiedCount`. */
+const AFFECTED = /^(count|affected|affectedRows|rowCount|numUpdatedRows|numDeletedRows|modifiedCount|matchedCount|deletedCount)$/;
+
+/**
+ * `count === 0`, `!updated`, `result.affected < 1`, `affected[0] === 0`: the condition asks whether the
+ * write changed no row (a bound name, or its affected-rows count), not some field of a row it made.
+ */
+function testsNoRowAffected(condition: ts.Expression, names: ReadonlySet<string>): boolean {
+  const inner = skipParens(condition);
+  const isCount = (expression: ts.Expression): boolean => {
+    const e = skipParens(expression);
+    if (ts.isIdentifier(e)) return names.has(e.text);
+    if (ts.isPropertyAccessExpression(e)) return AFFECTED.test(e.name.text) && isCount(e.expression);
+    if (ts.isElementAccessExpression(e)) return ts.isNumericLiteral(e.argumentExpression) && isCount(e.expression);
+    return false;
+  };
+  const isZero = (expression: ts.Expression): boolean => {
+    const e = skipParens(expression);
+    return ts.isNumericLiteral(e) && e.text === '0';
+  };
+  if (ts.isPrefixUnaryExpression(inner) && inner.operator === SK.ExclamationToken) return isCount(inner.operand);
+  if (ts.isBinaryExpression(inner)) {
+    const op = inner.operatorToken.kind;
+    if (op === SK.BarBarToken) return testsNoRowAffected(inner.left, names) || testsNoRowAffected(inner.right, names);
+    if (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken)
+      return (isCount(inner.left) && isZero(inner.right)) || (isZero(inner.left) && isCount(inner.right));
+    if (op === SK.LessThanToken) {
+      const right = skipParens(inner.right);
+      return isCount(inner.left) && ts.isNumericLiteral(right) && right.text === '1';
+    }
+    if (op === SK.LessThanEqualsToken) return isCount(inner.left) && isZero(inner.right);
   }
   return false;
 }

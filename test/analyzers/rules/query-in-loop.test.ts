@@ -470,6 +470,31 @@ describe('query-in-loop inside a transaction', () => {
       [{ messageId: 'perItemInTransaction', line: 7, column: 13 }],
     ],
     [
+      'a write whose result is only collected, not checked',
+      `${PRISMA}async function f(lines: Line[]) {
+  await prisma.$transaction(async (tx) => {
+    const counts = [];
+    for (const line of lines) {
+      const { count } = await tx.product.updateMany({ where: { id: line.productId }, data: { reserved: true } });
+      counts.push(count);
+    }
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 7, column: 31 }],
+    ],
+    [
+      'a check of a field of the row it made is an assertion, not a guarded write',
+      `${PRISMA}async function f(fields: Field[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const field of fields) {
+      const created = await tx.field.create({ data: { type: field.type, recipientId: field.recipientId } });
+      if (created.recipientId === null) throw new Error('Not possible');
+    }
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 6, column: 29 }],
+    ],
+    [
       'Sequelize, the managed form with { transaction: t }',
       `${SEQUELIZE}async function f(items: Item[]) {
   await sequelize.transaction(async (t) => {
@@ -646,6 +671,33 @@ export async function f(ids: string[]) {
     }
   });
   return failed;
+}`,
+    ],
+    [
+      'a guarded write per item whose own result aborts the transaction (stock taken only if there is enough)',
+      `${PRISMA}async function f(lines: Line[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const line of lines) {
+      const { count } = await tx.product.updateMany({
+        where: { id: line.productId, stock: { gte: line.quantity } },
+        data: { stock: { decrement: line.quantity } },
+      });
+      if (count === 0) throw new OutOfStockError(line.productId);
+    }
+  });
+}`,
+    ],
+    [
+      'an optimistic version check per row',
+      `${KNEX}async function f(docs: Doc[]) {
+  await db.transaction(async (trx) => {
+    for (const doc of docs) {
+      const updated = await trx('docs').where({ id: doc.id, version: doc.version }).update({ body: doc.body, version: doc.version + 1 });
+      if (updated === 0) {
+        throw new ConflictError(doc.id);
+      }
+    }
+  });
 }`,
     ],
     [

@@ -45,7 +45,8 @@ export default defineRule({
       'Loops over chunks (`chunk(ids, 100)`) or a literal tuple',
       'Throttled loops (`await sleep(…)`)',
       'Writes inside a transaction that need what an earlier pass did (a parent id, a running total), whose failures ' +
-        'are caught one by one, or that run in-process (better-sqlite3)',
+        'are caught or checked one by one (`if (count === 0) throw …` after a guarded update), or that run in-process ' +
+        '(better-sqlite3)',
       'Project functions that open their own transaction per item',
       "Already-batched calls — an `in` list (`In(ids)`, `$in`, `whereIn`, `inArray`) made before the loop, Prisma's " +
         '`$transaction([...])` batch of mapped operations, and Prisma `findUnique` calls started in one tick, which ' +
