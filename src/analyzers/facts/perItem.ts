@@ -20,7 +20,13 @@
  * - loops that stop right after the first round trip (`return await …`, `if (found) break`, an
  *   unconditional `break`): a search for the first match, not a walk over all items;
  * - loops that wait on purpose between round trips (`await sleep(…)`): throttled;
- * - writes inside a transaction (ordered on purpose; reads there still count);
+ * - writes inside a transaction where a pass needs what an earlier one left (`parentId = created.id`,
+ *   `balance += x`, `idByOld.set(…)` read by the next insert), where each write's failure is caught
+ *   on its own or aborts the transaction on its own result (`if (count === 0) throw …`: a guarded
+ *   write whose failure names its item), or where the client runs in-process (better-sqlite3: no
+ *   round trip to hold the transaction across). Other per-item queries and writes in a transaction
+ *   count, and say so (`transaction`): the transaction holds its connection and locks across all N
+ *   round trips;
  * - calls that already are the batched form (`in` lists, createMany, mget…).
  * Promises created in a loop and handed to a limiter (`limit(() => …)`, `queue.add(() => …)`) are
  * inside a function that is not an iteration callback, so they are never per item here.
@@ -28,7 +34,7 @@
 import { ts } from '../ts';
 import { boundNames, calleeName, enclosingFunction, isFunctionLike, isWriteReference, referencedNames, skipParens } from './ast';
 import { clientCall, clientCallExtent, transactionAround, type ClientCall, type ClientCallNode } from './clients';
-import { lookup } from './dataflow';
+import { contains, isStableIn, isValueReference, lookup, resolve, type Declaration } from './dataflow';
 import { batchTransactionMethods } from './libraries/registry';
 import type { FileFacts } from './fileFacts';
 import { iterationsAround, type Iteration } from './loops';
@@ -51,6 +57,10 @@ export interface PerItemCall {
   invariant: boolean;
   /** The expression that stands for the round trip (the call, or `.then(…)`/`Promise.all([…])` around it). */
   extent: ts.Expression;
+  /** Set when the round trips run inside a transaction: how messages name it (`prisma.$transaction(…)`, `a transaction (t)`). */
+  transaction?: string;
+  /** Set when the call is a batched form whose list of keys is made per pass (`{ in: order.itemIds }`): that list. */
+  list?: ts.Expression;
 }
 
 type Shape = 'item' | 'repeat' | 'bounded' | 'chunked';
@@ -97,8 +107,19 @@ export function perItemCall(
   const isLoop = candidate.kind !== 'callback';
   if (isLoop && via === 'await' && stopsAfterFirst(extent, candidate)) return undefined;
   if (isLoop && isThrottled(candidate)) return undefined;
-  if (client.kind === 'write' && (client.transaction || transactionAround(call, facts))) return undefined;
-  if (client.alreadyBatched) return undefined;
+  const transaction = transactionAround(call, facts)?.display ?? (client.transaction ? `a transaction (${client.transaction})` : undefined);
+  if (
+    transaction &&
+    client.kind === 'write' &&
+    (client.synchronous ||
+      readsCarriedState(call, candidate) ||
+      catchesEachFailure(call, candidate) ||
+      abortsOnEachResult(extent, candidate))
+  )
+    return undefined;
+  // An `in` list (`In(ids)`, `$in`, `whereIn`) is one batch only when it is not made anew on every pass.
+  const list = client.alreadyBatched ? listMadePerPass(client.batchedLists, candidate) : undefined;
+  if (client.alreadyBatched && !list) return undefined;
   const concurrent =
     via === 'push' || (candidate.kind === 'callback' && candidate.method !== 'reduce' && candidate.method !== 'reduceRight');
   return {
@@ -108,7 +129,159 @@ export function perItemCall(
     concurrent,
     invariant: isInvariant(call, candidate),
     extent,
+    ...(transaction ? { transaction } : {}),
+    ...(list ? { list } : {}),
   };
+}
+
+/**
+ * The batched call's list of keys when it is made from the pass itself — `{ in: order.itemIds }`,
+ * `In(order.lines.map((line) => line.productId))`, a local `ids` made in the loop — so the "batch"
+ * is one query per item. A list made before the loop (`{ in: allIds }`) is one batch; a slice of a
+ * collection taken per pass (`ids.splice(0, 100)`, `chunk(…)`) is batching done by hand.
+ */
+function listMadePerPass(lists: readonly ts.Expression[] | undefined, iteration: Iteration): ts.Expression | undefined {
+  return lists?.find((list) => variesPerPass(list, iteration.node) && !isChunk(list, iteration.node, 0));
+}
+
+/** True when `expression` reads a name the pass binds (the item, a local of the body) or changes. */
+function variesPerPass(expression: ts.Node, region: ts.Node): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && isValueReference(node)) {
+      const declaration = resolve(node);
+      if (declaration && (contains(region, declaration.id) || !isStableIn(declaration, region))) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return found;
+}
+
+/** `ids.slice(i, i + 100)`, `queue.splice(0, 100)`, `chunk(…)`, or a local of the pass made from one. */
+function isChunk(expression: ts.Expression, region: ts.Node, depth: number): boolean {
+  const inner = skipParens(expression);
+  if (ts.isCallExpression(inner)) {
+    const name = calleeName(inner) ?? '';
+    return name === 'slice' || name === 'splice' || CHUNK_CALL.test(name);
+  }
+  if (ts.isIdentifier(inner) && depth < 3) {
+    const declaration = resolve(inner);
+    if (declaration?.initializer && contains(region, declaration.id)) return isChunk(declaration.initializer, region, depth + 1);
+  }
+  return false;
+}
+
+/**
+ * True when the call reads state an earlier pass left behind — a name declared outside the
+ * iteration and assigned or changed inside it (`parentId = created.id`, `balance += entry.amount`,
+ * `newIds.set(node.id, row.id)`), directly or through a local of the pass made from one (`const
+ * parent = newIds.get(node.parentId)`). Each pass then needs the one before it: the round trips
+ * cannot become one batch. A loop's own counter (named in its condition) is not such state.
+ */
+function readsCarriedState(call: ts.Node, iteration: Iteration): boolean {
+  const region = iteration.node;
+  const loop = region;
+  const condition = ts.isForStatement(loop)
+    ? loop.condition
+    : ts.isWhileStatement(loop) || ts.isDoStatement(loop)
+      ? loop.expression
+      : undefined;
+  const counters = condition ? referencedNames(condition) : new Set<string>();
+  const seen = new Set<Declaration>();
+  const carried = (expression: ts.Node, depth: number): boolean => {
+    let found = false;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(node) && isValueReference(node) && !counters.has(node.text)) {
+        const declaration = resolve(node);
+        if (declaration && !seen.has(declaration)) {
+          seen.add(declaration);
+          if (contains(region, declaration.id)) {
+            // A local of the pass: what it is made from decides.
+            if (declaration.initializer && depth < 3 && carried(declaration.initializer, depth + 1)) found = true;
+          } else if (!isStableIn(declaration, region)) found = true;
+        }
+      }
+      if (!found) ts.forEachChild(node, visit);
+    };
+    visit(expression);
+    return found;
+  };
+  return carried(call, 0);
+}
+
+/** True when the call sits in a `try` of its own pass whose `catch` goes on with the next item: each failure is handled on its own. */
+function catchesEachFailure(call: ts.Node, iteration: Iteration): boolean {
+  for (let current: ts.Node | undefined = call.parent; current && current !== iteration.node; current = current.parent) {
+    if (ts.isTryStatement(current) && current.catchClause && isInside(call, current.tryBlock))
+      return !endsInThrow(current.catchClause.block);
+    if (isFunctionLike(current)) return false;
+  }
+  return false;
+}
+
+/**
+ * True when the pass checks what its write did and aborts on it — `const { count } = await
+ * tx.product.updateMany({ where: { id, stock: { gte: qty } }, … }); if (count === 0) throw …` —
+ * a guarded write (stock taken only if there is enough, an optimistic version check) whose
+ * failure must name its own item: one batch could not tell which item failed.
+ */
+function abortsOnEachResult(extent: ts.Expression, iteration: Iteration): boolean {
+  const statement = statementOf(extent, iteration.node);
+  if (!statement || !ts.isVariableStatement(statement)) return false;
+  const names = namesSetBy(statement);
+  const container = statement.parent;
+  if (names.size === 0 || !ts.isBlock(container)) return false;
+  const next = container.statements[container.statements.indexOf(statement) + 1];
+  if (!next || !ts.isIfStatement(next)) return false;
+  if (!testsNoRowAffected(next.expression, names)) return false;
+  const then = next.thenStatement;
+  return ts.isThrowStatement(then) || (ts.isBlock(then) && then.statements.length > 0 && endsInThrow(then));
+}
+
+/** Counts of affected rows as libraries return them: Prisma `{ count }`, TypeORM `.affected`, pg `.rowCount`, Mongo `.modifiedCount`. */
+const AFFECTED = /^(count|affected|affectedRows|rowCount|numUpdatedRows|numDeletedRows|modifiedCount|matchedCount|deletedCount)$/;
+
+/**
+ * `count === 0`, `!updated`, `result.affected < 1`, `affected[0] === 0`: the condition asks whether the
+ * write changed no row (a bound name, or its affected-rows count), not some field of a row it made.
+ */
+function testsNoRowAffected(condition: ts.Expression, names: ReadonlySet<string>): boolean {
+  const inner = skipParens(condition);
+  const isCount = (expression: ts.Expression): boolean => {
+    const e = skipParens(expression);
+    if (ts.isIdentifier(e)) return names.has(e.text);
+    if (ts.isPropertyAccessExpression(e)) return AFFECTED.test(e.name.text) && isCount(e.expression);
+    if (ts.isElementAccessExpression(e)) return ts.isNumericLiteral(e.argumentExpression) && isCount(e.expression);
+    return false;
+  };
+  const isZero = (expression: ts.Expression): boolean => {
+    const e = skipParens(expression);
+    return ts.isNumericLiteral(e) && e.text === '0';
+  };
+  if (ts.isPrefixUnaryExpression(inner) && inner.operator === SK.ExclamationToken) return isCount(inner.operand);
+  if (ts.isBinaryExpression(inner)) {
+    const op = inner.operatorToken.kind;
+    if (op === SK.BarBarToken) return testsNoRowAffected(inner.left, names) || testsNoRowAffected(inner.right, names);
+    if (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken)
+      return (isCount(inner.left) && isZero(inner.right)) || (isZero(inner.left) && isCount(inner.right));
+    if (op === SK.LessThanToken) {
+      const right = skipParens(inner.right);
+      return isCount(inner.left) && ts.isNumericLiteral(right) && right.text === '1';
+    }
+    if (op === SK.LessThanEqualsToken) return isCount(inner.left) && isZero(inner.right);
+  }
+  return false;
+}
+
+function endsInThrow(block: ts.Block): boolean {
+  const last = block.statements[block.statements.length - 1];
+  return !!last && ts.isThrowStatement(last);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +456,12 @@ function isChunkedCollection(collection: ts.Expression): boolean {
   if (ts.isCallExpression(collection)) {
     const name = calleeName(collection);
     if (name && CHUNK_CALL.test(name)) return true;
+  }
+  // const parts = chunk(ids, 100); for (const part of parts) …
+  if (ts.isIdentifier(collection)) {
+    const declaration = lookup(collection.text, collection);
+    const init = declaration?.kind === 'const' && declaration.initializer ? skipParens(declaration.initializer) : undefined;
+    if (init && ts.isCallExpression(init) && CHUNK_CALL.test(calleeName(init) ?? '')) return true;
   }
   const text = ts.isIdentifier(collection) ? collection.text : ts.isPropertyAccessExpression(collection) ? collection.name.text : undefined;
   return text !== undefined && CHUNK_NAME.test(text);
@@ -766,7 +945,14 @@ function findPerItemHelperCall(call: ts.CallExpression, facts: FileFacts): PerIt
   if (!perItemCall(call, { kind: 'query' }, facts)) return undefined;
   const io = callIo(call, facts);
   if (!io) return undefined;
-  const client = { kind: io.summary.kind, transaction: io.summary.writesInTransaction ? 'transaction' : undefined, alreadyBatched: false };
+  // A function that opens its own transaction for its writes: one transaction per item, each item atomic on purpose.
+  if (io.summary.kind === 'write' && io.summary.writesInOwnTransaction) return undefined;
+  // Its writes run in the transaction the caller passes: the loop runs in that transaction.
+  const client = {
+    kind: io.summary.kind,
+    transaction: io.summary.writesInTransaction ? `passed to ${io.callee.name}` : undefined,
+    alreadyBatched: false,
+  };
   const perItem = perItemCall(call, client, facts);
   if (!perItem) return undefined;
   // A walk of a tree: the function calls itself once per item of something it loaded (children of the node it queried).

@@ -18,7 +18,7 @@ import { boundNames, calleeName, chainRoot, endsInReturnOrThrow, isFunctionLike,
 import { clientCall, SQL_CONTROL, type ClientCall } from './clients';
 import { transactionAround } from './transactions';
 import { isLazyInitialisation, localNames } from './positions';
-import { MUTATING_METHODS } from './dataflow';
+import { contains, MUTATING_METHODS } from './dataflow';
 import { isStackOverflow } from '../failures';
 import type { FileFacts } from './fileFacts';
 import { calleeOf, type Callee } from './modules';
@@ -41,6 +41,12 @@ export interface IoSummary {
   minArgs: number;
   /** True when every write goes through a transaction (a `{ transaction }` option, a `tx` handle, inside a transaction callback): ordered on purpose. */
   writesInTransaction: boolean;
+  /**
+   * True when every write runs in a transaction the function opens itself (or a function it calls
+   * does): one transaction per call. False when a write runs in a transaction a caller gave it
+   * (`audit(tx, id)`, `{ transaction: ctx.transaction }`), or in none.
+   */
+  writesInOwnTransaction: boolean;
 }
 
 interface Entry {
@@ -133,6 +139,7 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
   let httpOnly: { client: ClientCall; via: string[] } | undefined;
   let readOnly = true;
   let inTransaction = true;
+  let inOwnTransaction = true;
   let minArgs = Number.POSITIVE_INFINITY;
   const locals = localNames(fn);
   const parameterIndex = new Map<string, number>();
@@ -171,7 +178,11 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
       if (client) {
         if (!(client.statement && SQL_CONTROL.test(client.statement)) && !isCached(node, fn)) {
           note(client, []);
-          if (client.kind === 'write' && !client.transaction && !transactionAround(node, facts)) inTransaction = false;
+          if (client.kind === 'write') {
+            const around = transactionAround(node, facts);
+            if (!client.transaction && !around) inTransaction = false;
+            if (!around || !contains(fn, around.node)) inOwnTransaction = false;
+          }
           minArgs = Math.min(minArgs, needed(node));
         }
       } else if (ts.isCallExpression(node) && depth < MAX_DEPTH) {
@@ -195,8 +206,10 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
               database = true;
               if (summary.kind === 'write') {
                 write = true;
-                // Its writes are ordered on purpose if they run in a transaction there, or the call itself runs in one here.
-                if (!summary.writesInTransaction && !transactionAround(node, facts)) inTransaction = false;
+                // Its writes run in a transaction if they do there, or the call itself runs in one here.
+                const around = transactionAround(node, facts);
+                if (!summary.writesInTransaction && !around) inTransaction = false;
+                if (!summary.writesInOwnTransaction && !(around && contains(fn, around.node))) inOwnTransaction = false;
               }
             }
             if (!summary.readOnly) readOnly = false;
@@ -225,8 +238,17 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
   let summary: IoSummary | undefined;
   const least = Number.isFinite(minArgs) ? minArgs : 0;
   const writesInTransaction = write && inTransaction;
+  const writesInOwnTransaction = write && inOwnTransaction;
   if (database && first)
-    summary = { kind: write ? 'write' : 'query', first: first.client, via: first.via, readOnly, minArgs: least, writesInTransaction };
+    summary = {
+      kind: write ? 'write' : 'query',
+      first: first.client,
+      via: first.via,
+      readOnly,
+      minArgs: least,
+      writesInTransaction,
+      writesInOwnTransaction,
+    };
   else if (httpOnly)
     summary = {
       kind: 'http',
@@ -235,6 +257,7 @@ function compute(fn: FunctionLike, facts: FileFacts, stack: readonly ts.Node[], 
       readOnly,
       minArgs: least,
       writesInTransaction: false,
+      writesInOwnTransaction: false,
     };
   return partial ? { summary, deps, partial } : { summary, deps };
 }

@@ -230,6 +230,8 @@ export interface TransactionContext {
   handle: string;
   /** The callback or function the transaction spans. */
   node: ts.Node;
+  /** How messages name it after "inside": `prisma.$transaction(…)`, `a @Transactional() method`, `a transaction (t)`. */
+  display: string;
 }
 
 function decoratorNames(node: ts.Node): string[] {
@@ -254,12 +256,13 @@ export function transactionAround(node: ts.Node, facts: FileFacts): TransactionC
     const fn = current;
     const call = callReceiving(fn);
     const managed = call ? transactionCallbackOf(call, facts) : undefined;
-    if (managed && managed.callback === fn) return { handle: managed.handle, node: fn };
-    if (ts.isMethodDeclaration(fn) && decoratorNames(fn).some((name) => /^(Transactional|Transaction|UseTransaction)$/.test(name))) {
-      return { handle: 'transaction', node: fn };
-    }
+    if (managed && managed.callback === fn) return { handle: managed.handle, node: fn, display: `${managed.display}(…)` };
+    const decorator = ts.isMethodDeclaration(fn)
+      ? decoratorNames(fn).find((name) => /^(Transactional|Transaction|UseTransaction)$/.test(name))
+      : undefined;
+    if (decorator) return { handle: 'transaction', node: fn, display: `a @${decorator}() method` };
     const opened = openedTransactionBefore(fn, node, facts);
-    if (opened) return { handle: opened.handle, node: fn };
+    if (opened) return { handle: opened.handle, node: fn, display: `a transaction (${opened.display})` };
   }
   return undefined;
 }

@@ -119,12 +119,6 @@ describe('query-in-loop reports a query per item', () => {
       [{ messageId: 'perItem', line: 3, column: 78 }],
     ],
     [
-      'reads inside a transaction',
-      `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.findUnique({ where: { id } }); }); }`,
-      'tx.item.findUnique',
-      [{ messageId: 'perItem', line: 3, column: 105 }],
-    ],
-    [
       'a query walking a tree with a worklist',
       `${PRISMA}async function f(root: string) { const stack = [root]; while (stack.length) { const id = stack.pop()!; const kids = await prisma.node.findMany({ where: { parentId: id } }); stack.push(...kids.map((k) => k.id)); } }`,
       'once per id',
@@ -302,37 +296,17 @@ describe('query-in-loop stays quiet', () => {
       `${PRISMA}async function f(names: string[]) { for (const name of names) { if (await prisma.tag.count({ where: { name } })) return name; } }`,
     ],
     [
-      'Prisma writes in $transaction',
-      `${PRISMA}async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await tx.item.update({ where: { id }, data: {} }); }); }`,
-    ],
-    [
-      'Sequelize writes with { transaction }',
-      `import { Model } from 'sequelize';\nclass Tag extends Model {}\nasync function f(names: string[], t: unknown) { for (const name of names) await Tag.create({ name }, { transaction: t }); }`,
-    ],
-    [
-      'knex writes on trx',
-      `import knex from 'knex';\nconst db = knex({});\nasync function f(rows: Row[]) { await db.transaction(async (trx) => { for (const row of rows) await trx('rows').insert(row); }); }`,
-    ],
-    [
-      'TypeORM writes after queryRunner.startTransaction()',
-      `import { DataSource } from 'typeorm';\nconst ds = new DataSource({});\nasync function f(users: User[]) { const queryRunner = ds.createQueryRunner(); await queryRunner.startTransaction(); for (const user of users) await queryRunner.manager.save(user); await queryRunner.commitTransaction(); }`,
-    ],
-    [
-      'pg writes after BEGIN',
-      `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(rows: Row[]) { const client = await pool.connect(); await client.query('BEGIN'); for (const row of rows) await client.query('INSERT INTO t (a) VALUES ($1)', [row.a]); await client.query('COMMIT'); }`,
-    ],
-    [
-      'an in list',
-      `${PRISMA}async function f(groups: string[][]) { for (const ids of groups) await prisma.user.findMany({ where: { id: { in: ids } } }); }`,
+      'an in list made before the loop (the loop walks something else)',
+      `${PRISMA}async function f(roles: string[], ids: string[]) { for (const role of roles) await prisma.user.findMany({ where: { role, id: { in: ids } } }); }`,
     ],
     [
       'createMany',
       `${PRISMA}async function f(users: User[]) { for (const user of users) await prisma.post.createMany({ data: user.posts }); }`,
     ],
     [
-      'whereIn, $in, In(), mget, ANY($1)',
+      'whereIn, $in, In(), mget, ANY($1) over a list made before the loop',
       `import knex from 'knex';\nimport Redis from 'ioredis';\nimport { In, Repository } from 'typeorm';\nconst db = knex({});\nconst redis = new Redis();
-async function f(lists: string[][], repo: Repository<User>, pool: Pool) { for (const ids of lists) { await db('u').whereIn('id', ids); await repo.findBy({ id: In(ids) }); await redis.mget(...ids); await pool.query('SELECT * FROM u WHERE id = ANY($1)', [ids]); } }`,
+async function f(tables: string[], ids: string[], repo: Repository<User>, pool: Pool) { for (const table of tables) { await db(table).whereIn('id', ids); await repo.findBy({ kind: table, id: In(ids) }); await redis.mget(...ids); await pool.query('SELECT * FROM u WHERE kind = $2 AND id = ANY($1)', [ids, table]); } }`,
     ],
     [
       'loops over chunks',
@@ -427,6 +401,503 @@ async function f(lists: string[][], repo: Repository<User>, pool: Pool) { for (c
         syntaxErrors: 'analyze',
       }),
     ).not.toThrow();
+  });
+});
+
+describe('query-in-loop inside a transaction', () => {
+  // The transaction holds its connection and locks across every round trip of the loop: N trips with it open.
+  it('says the transaction stays open across N round trips (the Prisma interactive form)', async () => {
+    const code = `${PRISMA}export async function ship(items: Item[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const item of items) {
+      await tx.order.update({ where: { id: item.id }, data: { shipped: true } });
+    }
+  });
+}`;
+    const [found] = await tester.invalid({
+      code,
+      errors: [{ messageId: 'perItemInTransaction', line: 6, column: 13, data: { transaction: 'prisma.$transaction(…)' } }],
+    });
+    expect(shownText(found)).toBe(
+      'tx.order.update runs once per item inside prisma.$transaction(…) (N+1): the transaction stays open, holding its connection and ' +
+        'locks, across N round trips. Instead, write them all with one updateMany({ where: { id: { in: ids } }, data }) when the data ' +
+        'is the same, or one $transaction([...]) batch — the transaction is all-or-nothing either way; where rows cannot be batched ' +
+        '(per-row hooks, nested creates), keep only these writes inside the transaction and do any other work before it opens.',
+    );
+  });
+
+  const SEQUELIZE = `import { Sequelize, Model } from 'sequelize';\nconst sequelize = new Sequelize('postgres://');\nclass Order extends Model {}\n`;
+  const KNEX = `import knex from 'knex';\nconst db = knex({ client: 'pg' });\n`;
+  const TYPEORM = `import { DataSource } from 'typeorm';\nconst dataSource = new DataSource({ type: 'postgres' });\n`;
+  const DRIZZLE = `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { eq } from 'drizzle-orm';\nimport { orders } from './schema';\nconst db = drizzle(process.env.DATABASE_URL!);\n`;
+
+  it.each([
+    [
+      'Prisma reads',
+      `${PRISMA}async function f(ids: string[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const id of ids) await tx.item.findUnique({ where: { id } });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 33 }],
+    ],
+    [
+      'Prisma, a function expression as the callback and the arguments in a variable',
+      `${PRISMA}async function f(items: Item[]) {
+  await prisma.$transaction(async function (tx) {
+    for (const item of items) {
+      const change = { where: { id: item.id }, data: { qty: item.qty } };
+      await tx.stock.update(change);
+    }
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 7, column: 13 }],
+    ],
+    [
+      'Prisma, concurrently: one transaction still runs its queries one at a time',
+      `${PRISMA}async function f(items: Item[]) {
+  await prisma.$transaction(async (tx) => {
+    await Promise.all(items.map((item) => tx.order.update({ where: { id: item.id }, data: { shipped: true } })));
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 43 }],
+    ],
+    [
+      'Prisma, an index walk with a while loop (its counter is not state carried between passes)',
+      `${PRISMA}async function f(ids: string[]) {
+  await prisma.$transaction(async (tx) => {
+    let i = 0;
+    while (i < ids.length) {
+      await tx.order.delete({ where: { id: ids[i] } });
+      i++;
+    }
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 7, column: 13 }],
+    ],
+    [
+      'a write whose result is only collected, not checked',
+      `${PRISMA}async function f(lines: Line[]) {
+  await prisma.$transaction(async (tx) => {
+    const counts = [];
+    for (const line of lines) {
+      const { count } = await tx.product.updateMany({ where: { id: line.productId }, data: { reserved: true } });
+      counts.push(count);
+    }
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 7, column: 31 }],
+    ],
+    [
+      'a check of a field of the row it made is an assertion, not a guarded write',
+      `${PRISMA}async function f(fields: Field[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const field of fields) {
+      const created = await tx.field.create({ data: { type: field.type, recipientId: field.recipientId } });
+      if (created.recipientId === null) throw new Error('Not possible');
+    }
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 6, column: 29 }],
+    ],
+    [
+      'Sequelize, the managed form with { transaction: t }',
+      `${SEQUELIZE}async function f(items: Item[]) {
+  await sequelize.transaction(async (t) => {
+    for (const item of items) await Order.update({ status: item.status }, { where: { id: item.id }, transaction: t });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 6, column: 37 }],
+    ],
+    [
+      'Sequelize, a transaction passed in',
+      `import { Model } from 'sequelize';\nclass Tag extends Model {}\nasync function f(names: string[], t: unknown) {
+  for (const name of names) await Tag.create({ name }, { transaction: t });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 4, column: 35, data: { transaction: 'a transaction (t)' } }],
+    ],
+    [
+      'knex',
+      `${KNEX}async function f(rows: Row[]) {
+  await db.transaction(async (trx) => {
+    for (const row of rows) await trx('events').where({ id: row.id }).update({ seen: true });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 35 }],
+    ],
+    [
+      'TypeORM, dataSource.transaction',
+      `${TYPEORM}async function f(items: Item[]) {
+  await dataSource.transaction(async (manager) => {
+    for (const item of items) await manager.update(Order, { id: item.id }, { status: item.status });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 37 }],
+    ],
+    [
+      'TypeORM, queryRunner.manager after startTransaction()',
+      `${TYPEORM}async function f(users: User[]) {
+  const queryRunner = dataSource.createQueryRunner();
+  await queryRunner.startTransaction();
+  for (const user of users) await queryRunner.manager.save(user);
+  await queryRunner.commitTransaction();
+}`,
+      [{ messageId: 'perItemInTransaction', line: 6, column: 35, data: { transaction: 'a transaction (queryRunner.startTransaction())' } }],
+    ],
+    [
+      'Drizzle',
+      `${DRIZZLE}async function f(items: Item[]) {
+  await db.transaction(async (tx) => {
+    for (const item of items) await tx.update(orders).set({ status: item.status }).where(eq(orders.id, item.id));
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 7, column: 37 }],
+    ],
+    [
+      'MikroORM, em.transactional',
+      `import { EntityManager } from '@mikro-orm/core';\nasync function f(em: EntityManager, items: Item[]) {
+  await em.transactional(async (em) => {
+    for (const item of items) await em.findOne(Order, { id: item.id });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 4, column: 37, data: { transaction: 'em.transactional(…)' } }],
+    ],
+    [
+      'pg, between BEGIN and COMMIT',
+      `import { Pool } from 'pg';\nconst pool = new Pool();\nasync function f(rows: Row[]) {
+  const client = await pool.connect();
+  await client.query('BEGIN');
+  for (const row of rows) await client.query('INSERT INTO t (a) VALUES ($1)', [row.a]);
+  await client.query('COMMIT');
+}`,
+      [{ messageId: 'perItemInTransaction', line: 6, column: 33 }],
+    ],
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
+  });
+
+  it('plain JavaScript without types (Sequelize through require)', async () => {
+    await tester.invalid({
+      filename: 'src/orders.js',
+      code: `const { sequelize, Order } = require('../models');
+
+async function cancel(orders) {
+  return sequelize.transaction(async (t) => {
+    for (const order of orders) {
+      await Order.update({ status: 'cancelled' }, { where: { id: order.id }, transaction: t });
+    }
+  });
+}`,
+      errors: [{ messageId: 'perItemInTransaction', line: 6, column: 13, data: { transaction: 'sequelize.transaction(…)' } }],
+    });
+  });
+
+  it('a helper that writes through the transaction it is given', async () => {
+    const [found] = await tester.invalid({
+      files: {
+        'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+        'src/audit.ts': `import { Prisma } from '@prisma/client';\nexport async function audit(tx: Prisma.TransactionClient, id: string) {\n  await tx.audit.create({ data: { id } });\n}\n`,
+      },
+      filename: 'src/entry.ts',
+      code: `import { prisma } from './db';
+import { audit } from './audit';
+
+export async function f(ids: string[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const id of ids) await audit(tx, id);
+  });
+}`,
+      errors: [{ messageId: 'helperInTransaction', line: 6, column: 33 }],
+    });
+    expect(shownText(found)).toContain('keep only these writes inside the transaction');
+  });
+
+  it('a helper whose writes pass the transaction the caller gives it (Sequelize, JavaScript)', async () => {
+    await tester.invalid({
+      files: {
+        'src/models.js': `const { Model } = require('sequelize');\nclass Doc extends Model {}\nmodule.exports = { Doc };\n`,
+        'src/copy.js': `import { Doc } from './models';\nexport async function copy(ctx, item) {\n  await Doc.create({ title: item.title }, { transaction: ctx.transaction });\n}\n`,
+      },
+      filename: 'src/entry.js',
+      code: `import { copy } from './copy';\nexport async function copyAll(ctx, items) {\n  for (const item of items) await copy(ctx, item);\n}`,
+      errors: [{ messageId: 'helperInTransaction', line: 3, column: 35, data: { transaction: 'a transaction (passed to copy)' } }],
+    });
+  });
+
+  // Passes that need what an earlier pass did cannot become one batch: those stay quiet, as before.
+  it.each([
+    [
+      'a tree inserted level by level: each folder needs its parent id',
+      `${PRISMA}async function f(names: string[]) {
+  await prisma.$transaction(async (tx) => {
+    let parentId: string | null = null;
+    for (const name of names) {
+      const folder = await tx.folder.create({ data: { name, parentId } });
+      parentId = folder.id;
+    }
+  });
+}`,
+    ],
+    [
+      'a tree copied through a map of new ids, read through a local',
+      `${PRISMA}async function f(nodes: Node[]) {
+  await prisma.$transaction(async (tx) => {
+    const newIds = new Map<string, string>();
+    for (const node of nodes) {
+      const parent = node.parentId ? newIds.get(node.parentId) : undefined;
+      const row = await tx.node.create({ data: { name: node.name, parentId: parent } });
+      newIds.set(node.id, row.id);
+    }
+  });
+}`,
+    ],
+    [
+      'a running balance',
+      `${KNEX}async function f(entries: Entry[], start: number) {
+  await db.transaction(async (trx) => {
+    let balance = start;
+    for (const entry of entries) {
+      balance += entry.amount;
+      await trx('ledger').insert({ entry: entry.id, balance });
+    }
+  });
+}`,
+    ],
+    [
+      'per-item error handling',
+      `${TYPEORM}async function f(items: Item[]) {
+  const failed: string[] = [];
+  await dataSource.transaction(async (manager) => {
+    for (const item of items) {
+      try {
+        await manager.update(Order, { id: item.id }, { status: item.status });
+      } catch {
+        failed.push(item.id);
+      }
+    }
+  });
+  return failed;
+}`,
+    ],
+    [
+      'a guarded write per item whose own result aborts the transaction (stock taken only if there is enough)',
+      `${PRISMA}async function f(lines: Line[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const line of lines) {
+      const { count } = await tx.product.updateMany({
+        where: { id: line.productId, stock: { gte: line.quantity } },
+        data: { stock: { decrement: line.quantity } },
+      });
+      if (count === 0) throw new OutOfStockError(line.productId);
+    }
+  });
+}`,
+    ],
+    [
+      'an optimistic version check per row',
+      `${KNEX}async function f(docs: Doc[]) {
+  await db.transaction(async (trx) => {
+    for (const doc of docs) {
+      const updated = await trx('docs').where({ id: doc.id, version: doc.version }).update({ body: doc.body, version: doc.version + 1 });
+      if (updated === 0) {
+        throw new ConflictError(doc.id);
+      }
+    }
+  });
+}`,
+    ],
+    [
+      'a Drizzle path of folders, each inserted under the one before',
+      `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { folders } from './schema';\nconst db = drizzle(process.env.DATABASE_URL!);
+export async function createPath(names: string[]) {
+  await db.transaction(async (tx) => {
+    let parentId: number | null = null;
+    for (const name of names) {
+      const [folder] = await tx.insert(folders).values({ name, parentId }).returning();
+      parentId = folder.id;
+    }
+  });
+}`,
+    ],
+  ])('stays quiet: %s', (_name, code) => {
+    tester.valid(code);
+  });
+
+  it('stays quiet on a project function that opens its own transaction per item (each item atomic on purpose)', () => {
+    tester.valid({
+      files: {
+        'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+        'src/settle.ts': `import { prisma } from './db';\nexport async function settle(id: string) {\n  await prisma.$transaction(async (tx) => {\n    await tx.order.update({ where: { id }, data: { settled: true } });\n    await tx.log.create({ data: { id } });\n  });\n}\n`,
+      },
+      filename: 'src/entry.ts',
+      code: `import { settle } from './settle';\nexport async function f(ids: string[]) {\n  for (const id of ids) await settle(id);\n}`,
+    });
+  });
+});
+
+describe('query-in-loop: an IN list made per item is still one query per item', () => {
+  it('says so, naming the list (Prisma)', async () => {
+    const code = `${PRISMA}export async function withItems(orders: Order[]) {
+  for (const order of orders) {
+    order.items = await prisma.item.findMany({ where: { id: { in: order.itemIds } } });
+  }
+}`;
+    const [found] = await tester.invalid({
+      code,
+      errors: [{ messageId: 'perItemList', line: 5, column: 25, data: { item: 'order', list: 'order.itemIds' } }],
+    });
+    expect(shownText(found)).toBe(
+      'prisma.item.findMany runs once per order with a list made from that order (order.itemIds): an IN list per order is still ' +
+        'one query per order (N+1). Instead, collect the keys of every order into one list, run this query once with it before ' +
+        "the loop, and look each order's rows up in a Map by key.",
+    );
+  });
+
+  const TYPEORM = `import { In, Repository } from 'typeorm';\n`;
+  const KNEX = `import knex from 'knex';\nconst db = knex({ client: 'pg' });\n`;
+  it.each([
+    [
+      'the ids in a variable made in the loop',
+      `${PRISMA}async function f(orders: Order[]) {
+  for (const order of orders) {
+    const ids = order.lines.map((line) => line.productId);
+    await prisma.product.findMany({ where: { id: { in: ids } } });
+  }
+}`,
+      [{ messageId: 'perItemList', line: 6, column: 11 }],
+    ],
+    [
+      'mapped inside the call, in a map callback (concurrently)',
+      `${PRISMA}function f(orders: Order[]) {
+  return Promise.all(orders.map((order) => prisma.product.findMany({ where: { id: { in: order.lines.map((l) => l.productId) } } })));
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 44 }],
+    ],
+    [
+      'a destructured item',
+      `${PRISMA}async function f(orders: Order[]) {
+  for (const { itemIds } of orders) await prisma.item.findMany({ where: { id: { in: itemIds } } });
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 43 }],
+    ],
+    [
+      'a loop over groups of ids (one query per group)',
+      `${PRISMA}async function f(groups: string[][]) {
+  for (const ids of groups) await prisma.user.findMany({ where: { id: { in: ids } } });
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 35 }],
+    ],
+    [
+      'TypeORM In(…)',
+      `${TYPEORM}async function f(orders: Order[], items: Repository<Item>) {
+  for (const order of orders) await items.findBy({ id: In(order.itemIds) });
+}`,
+      [{ messageId: 'perItemList', line: 3, column: 37 }],
+    ],
+    [
+      'Sequelize [Op.in]',
+      `import { Model, Op } from 'sequelize';\nclass Item extends Model {}\nasync function f(orders: Order[]) {
+  for (const order of orders) await Item.findAll({ where: { id: { [Op.in]: order.itemIds } } });
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 37 }],
+    ],
+    [
+      'knex whereIn',
+      `${KNEX}async function f(orders: Order[]) {
+  for (const order of orders) await db('items').whereIn('id', order.itemIds);
+}`,
+      [{ messageId: 'perItemList', line: 4, column: 37 }],
+    ],
+    [
+      'Drizzle inArray',
+      `import { drizzle } from 'drizzle-orm/node-postgres';\nimport { inArray } from 'drizzle-orm';\nimport { items } from './schema';\nconst db = drizzle(process.env.DATABASE_URL!);
+async function f(orders: Order[]) {
+  for (const order of orders) await db.select().from(items).where(inArray(items.id, order.itemIds));
+}`,
+      [{ messageId: 'perItemList', line: 6, column: 37 }],
+    ],
+    [
+      'MongoDB $in',
+      `import { MongoClient } from 'mongodb';\nconst client = new MongoClient(process.env.MONGO_URL!);\nconst itemsCollection = client.db().collection('items');
+async function f(orders: Order[]) {
+  for (const order of orders) await itemsCollection.find({ _id: { $in: order.itemIds } }).toArray();
+}`,
+      [{ messageId: 'perItemList', line: 5, column: 37 }],
+    ],
+    [
+      'an updateMany per item inside a transaction: the transaction message says more',
+      `${PRISMA}async function f(orders: Order[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const order of orders) await tx.item.updateMany({ where: { id: { in: order.itemIds } }, data: { orderId: order.id } });
+  });
+}`,
+      [{ messageId: 'perItemInTransaction', line: 5, column: 39 }],
+    ],
+  ])('%s', async (_name, code, errors) => {
+    await tester.invalid({ code, errors });
+  });
+
+  it('plain JavaScript: Mongoose $in with the ids mapped from the item', async () => {
+    await tester.invalid({
+      filename: 'src/orders.js',
+      code: `const Item = require('../models/item');
+
+async function withItems(orders) {
+  for (const order of orders) {
+    order.items = await Item.find({ _id: { $in: order.lines.map((line) => line.itemId) } });
+  }
+  return orders;
+}`,
+      errors: [{ messageId: 'perItemList', line: 5, column: 25 }],
+    });
+  });
+
+  it('a helper given the item’s list queries once per item (helper)', async () => {
+    await tester.invalid({
+      files: {
+        'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+        'src/items.ts': `import { prisma } from './db';\nexport async function itemsByIds(ids: string[]) {\n  return prisma.item.findMany({ where: { id: { in: ids } } });\n}\n`,
+      },
+      filename: 'src/entry.ts',
+      code: `import { itemsByIds } from './items';\nexport async function f(orders: Order[]) {\n  for (const order of orders) order.items = await itemsByIds(order.itemIds);\n}`,
+      errors: [{ messageId: 'helper', line: 3, column: 51 }],
+    });
+  });
+
+  it.each([
+    [
+      'one list for all items, made before the loop',
+      `${PRISMA}async function f(orders: Order[]) {
+  const ids = orders.flatMap((order) => order.itemIds);
+  const items = await prisma.item.findMany({ where: { id: { in: ids } } });
+  for (const order of orders) order.items = items.filter((item) => order.itemIds.includes(item.id));
+}`,
+    ],
+    [
+      'chunks made before the loop, through a variable',
+      `${PRISMA}import { chunk } from 'lodash';\nasync function f(ids: string[]) {
+  const parts = chunk(ids, 500);
+  for (const part of parts) await prisma.user.findMany({ where: { id: { in: part } } });
+}`,
+    ],
+    [
+      'chunks taken off a queue with splice',
+      `${KNEX}async function f(ids: string[]) {
+  const pending = [...ids];
+  while (pending.length > 0) {
+    const part = pending.splice(0, 500);
+    await db('users').whereIn('id', part).update({ seen: true });
+  }
+}`,
+    ],
+    [
+      'chunks sliced by page number',
+      `${TYPEORM}async function f(ids: string[], users: Repository<User>, pages: number) {
+  for (let page = 0; page < pages; page++) await users.findBy({ id: In(ids.slice(page * 500, page * 500 + 500)) });
+}`,
+    ],
+  ])('stays quiet: %s', (_name, code) => {
+    tester.valid(code);
   });
 });
 
@@ -1240,7 +1711,7 @@ module.exports = { names };`,
     expect(shownText(found)).toContain(batched);
   });
 
-  it('stays quiet on the unit of work, ordered writes in a transaction, and reads already batched with $in', () => {
+  it('stays quiet on the unit of work: persist() or remove() per item, one flush() after the loop', () => {
     // persist() only marks each entity; the one flush() after the loop writes them together.
     tester.valid(
       `${TYPED}export async function importUsers(em: EntityManager, rows: NewUser[]) {\n  for (const row of rows) em.persist(em.create(User, row));\n  await em.flush();\n}`,
@@ -1248,16 +1719,24 @@ module.exports = { names };`,
     tester.valid(
       `${TYPED}export async function retire(em: EntityManager, users: User[]) {\n  for (const user of users) em.remove(user);\n  await em.flush();\n}`,
     );
-    // Ordered writes inside em.transactional, or between em.begin() and em.commit(): one by one on purpose.
-    tester.valid(
-      `${TYPED}export async function reorder(em: EntityManager, ids: number[]) {\n  await em.transactional(async (tx) => {\n    for (const [position, id] of ids.entries()) await tx.nativeUpdate(User, { id }, { position });\n  });\n}`,
-    );
-    tester.valid(
-      `${TYPED}export async function reorder(em: EntityManager, ids: number[]) {\n  await em.begin();\n  for (const [position, id] of ids.entries()) await em.nativeUpdate(User, { id }, { position });\n  await em.commit();\n}`,
-    );
-    tester.valid(
-      `${TYPED}export async function teams(em: EntityManager, groups: number[][]) {\n  for (const ids of groups) await em.find(User, { id: { $in: ids } });\n}`,
-    );
+  });
+
+  it('reports independent writes per item inside a transaction: it stays open across every round trip', async () => {
+    await tester.invalid({
+      code: `${TYPED}export async function reorder(em: EntityManager, ids: number[]) {\n  await em.transactional(async (tx) => {\n    for (const [position, id] of ids.entries()) await tx.nativeUpdate(User, { id }, { position });\n  });\n}`,
+      errors: [{ messageId: 'perItemInTransaction', line: 5, column: 55 }],
+    });
+    await tester.invalid({
+      code: `${TYPED}export async function reorder(em: EntityManager, ids: number[]) {\n  await em.begin();\n  for (const [position, id] of ids.entries()) await em.nativeUpdate(User, { id }, { position });\n  await em.commit();\n}`,
+      errors: [{ messageId: 'perItemInTransaction', line: 5, column: 53 }],
+    });
+  });
+
+  it('reports a $in list built from the current item: still one query per group', async () => {
+    await tester.invalid({
+      code: `${TYPED}export async function teams(em: EntityManager, groups: number[][]) {\n  for (const ids of groups) await em.find(User, { id: { $in: ids } });\n}`,
+      errors: [{ messageId: 'perItemList', line: 4, column: 35 }],
+    });
   });
 });
 
@@ -1474,14 +1953,6 @@ describe("query-in-loop sees through the project's own functions", () => {
       `import { user } from './cache';\nexport async function f(ids: string[]) { for (const id of ids) await user(id); }`,
     ],
     [
-      'a helper that writes, inside a transaction',
-      {
-        'src/db.ts': DB,
-        'src/audit.ts': `import { prisma } from './db';\nexport async function audit(tx, id: string) { await tx.audit.create({ data: { id } }); }`,
-      },
-      `import { prisma } from './db';\nimport { audit } from './audit';\nexport async function f(ids: string[]) { await prisma.$transaction(async (tx) => { for (const id of ids) await audit(tx, id); }); }`,
-    ],
-    [
       'a helper from a package',
       {},
       `import { getUser } from 'user-sdk';\nexport async function f(ids: string[]) { for (const id of ids) await getUser(id); }`,
@@ -1582,19 +2053,6 @@ describe('query-in-loop: ordered work stays quiet', () => {
         'apps/worker/migrationWorker.ts',
       ),
     ).toEqual([]);
-  });
-
-  it('a helper whose writes all pass the transaction it is given', () => {
-    const found = projectFindings(
-      {
-        'src/models.ts': `import { Model } from 'sequelize';\nexport class Doc extends Model {}`,
-        'src/copy.ts': `import { Doc } from './models';\nexport async function copy(ctx, item) { await Doc.create({ title: item.title }, { transaction: ctx.transaction }); }`,
-        'src/entry.ts': `import { copy } from './copy';\nexport async function copyAll(ctx, items) { for (const item of items) await copy(ctx, item); }`,
-      },
-      'src/entry.ts',
-      rule,
-    );
-    expect(found).toEqual([]);
   });
 
   it('a recursion over an array the caller passed in is a helper per item, not a tree walk', async () => {

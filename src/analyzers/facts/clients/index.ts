@@ -23,9 +23,18 @@
  * `awaitedClientCall` to look through them.
  */
 import { ts } from '../../ts';
-import { calleeName, skipParens } from '../ast';
+import { calleeName, isFunctionLike, skipParens } from '../ast';
 import type { FileFacts } from '../fileFacts';
-import { batchedText, batchMethods, ignoresBatchedText, library, transactionOptions, transactionSteps } from '../libraries/registry';
+import {
+  batchedListCalls,
+  batchedListProperties,
+  batchedText,
+  batchMethods,
+  ignoresBatchedText,
+  library,
+  transactionOptions,
+  transactionSteps,
+} from '../libraries/registry';
 import {
   argumentsOf,
   buildChain,
@@ -131,6 +140,40 @@ function isAlreadyBatched(op: Op, steps: Step[], call: ClientCallNode, facts: Fi
   return false;
 }
 
+/** `in`, `$in`, and `Op.in` of `[Op.in]`: the name a property is written with. */
+function propertyNameText(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name)) {
+    const expression = skipParens(name.expression);
+    if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.expression))
+      return `${expression.expression.text}.${expression.name.text}`;
+  }
+  return undefined;
+}
+
+/**
+ * The lists of keys a batched call sends, as its libraries' descriptors say where they are written:
+ * `ids` of `{ id: { in: ids } }`, `{ $in: ids }`, `{ [Op.in]: ids }`, `In(ids)`, `inArray(t.id, ids)`,
+ * `whereIn('id', ids)`. Not in callbacks (a knex `where(function () {…})` builds its own query).
+ */
+function batchedListsOf(call: ClientCallNode): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(node)) return;
+    if (ts.isPropertyAssignment(node)) {
+      const name = propertyNameText(node.name);
+      if (name !== undefined && batchedListProperties.has(name)) found.push(node.initializer);
+    } else if (ts.isCallExpression(node)) {
+      const index = batchedListCalls.get(calleeName(node) ?? '');
+      const list = index === undefined ? undefined : node.arguments[index];
+      if (list && !isFunctionLike(skipParens(list))) found.push(list);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(call);
+  return found;
+}
+
 /** `{ transaction: t }` (Sequelize), `{ session }` (Mongoose), `.transacting(trx)` (knex), `.session(s)`. */
 function transactionFromArguments(steps: Step[], op: Op, facts: FileFacts): string | undefined {
   for (let i = op.anchor; i < steps.length; i++) {
@@ -211,7 +254,11 @@ function describe(call: ClientCallNode, facts: FileFacts): ClientCall | undefine
   if (handleEnd < op.anchor || (handleEnd === 0 && steps[0].call)) result.handle = render(steps, handleEnd, false, facts);
   const transaction = op.tx ?? transactionFromArguments(steps, op, facts);
   if (transaction) result.transaction = transaction;
-  if (isAlreadyBatched(op, steps, call, facts)) result.alreadyBatched = true;
+  if (isAlreadyBatched(op, steps, call, facts)) {
+    result.alreadyBatched = true;
+    const lists = ignoresBatchedText(op.lib) ? [] : batchedListsOf(call);
+    if (lists.length > 0) result.batchedLists = lists;
+  }
   if (op.single) result.singleConnection = true;
   if (op.raw) result.raw = true;
   if (op.statement) result.statement = op.statement;

@@ -34,6 +34,8 @@ export interface ClientCall {
   transaction?: string;
   /** True when the call already is the batched form (createMany, `in` lists, `In(ids)`, `$in`, `whereIn`, `mget`, `= ANY($1)`). */
   alreadyBatched?: boolean;
+  /** With `alreadyBatched`: the lists of keys the call sends, where written (`order.itemIds` of `{ id: { in: order.itemIds } }`). */
+  batchedLists?: readonly ts.Expression[];
   /** True when the handle is one connection (pg `Client`/`PoolClient`, a mysql2 connection): its queries queue one after another. */
   singleConnection?: boolean;
   /** Raw SQL: the statement's first keyword, upper-case (`SELECT`, `INSERT`, `BEGIN`); undefined when the text is not known. */

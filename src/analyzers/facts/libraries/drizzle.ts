@@ -127,6 +127,7 @@ export const drizzle: Library = {
   },
   batching: {
     text: /\binArray\s*\(/,
+    lists: { calls: [{ name: 'inArray', argument: 1 }] },
     describe: (op, k, ks) => {
       if (op.raw) return sqlBatched(op, k, 'postgres');
       const table = op.model ?? 'table';

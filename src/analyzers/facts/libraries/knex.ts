@@ -228,6 +228,12 @@ export const knex: Library = {
   batching: {
     methods: ['whereIn', 'orWhereIn'],
     text: /\bwhereIn\b/,
+    lists: {
+      calls: [
+        { name: 'whereIn', argument: 1 },
+        { name: 'orWhereIn', argument: 1 },
+      ],
+    },
     describe: knexBatched,
     transactionArguments: { steps: ['transacting', 'useTransaction'] },
   },

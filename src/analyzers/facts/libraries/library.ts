@@ -181,6 +181,13 @@ interface BatchingKnowledge {
   text?: RegExp;
   /** Call text says nothing about this client's calls (Redis keys are text): only `methods` count. */
   ignoresText?: boolean;
+  /**
+   * Where the list of keys of a batched call is written, so a rule can ask whether that list is
+   * made per item (`{ in: order.itemIds }` in a loop over orders is still one query per order):
+   * object properties whose value is the list (`in`, `$in`, `[Op.in]` as `Op.in`), and calls whose
+   * argument at `argument` is the list (`In(ids)`, `inArray(users.id, ids)`, `whereIn('id', ids)`).
+   */
+  lists?: { properties?: readonly string[]; calls?: ReadonlyArray<{ name: string; argument: number }> };
   /** How a per-item call is written as one call for all items, for messages (`k`: the key, `ks`: the keys). */
   describe?(op: Op, k: string, ks: string): string | undefined;
   /** `describe` also words raw statements whose key is unknown (the default wording names the SQL shape). */

@@ -71,6 +71,7 @@ export const mongodb: Library = {
   batching: {
     methods: ['insertMany', 'bulkWrite'],
     text: /\$in\b/,
+    lists: { properties: ['$in'] },
     describe: mongoBatched,
     transactionArguments: { options: ['session'], steps: ['session'] },
   },

@@ -107,6 +107,7 @@ export const prisma: Library = {
   batching: {
     methods: ['createMany', 'createManyAndReturn'],
     text: /(^|[^\w$.])(in|hasSome|hasEvery)\s*:/,
+    lists: { properties: ['in', 'hasSome', 'hasEvery'] },
     describe: (op, k, ks) => {
       const read = op.kind === 'query';
       if (op.raw) return read ? `query with WHERE ${k} = ANY(${'$'}{${ks}}) (or IN (${'$'}{Prisma.join(${ks})}))` : 'multi-row statement';

@@ -231,6 +231,12 @@ export const batchedText = new RegExp(
   libraries.flatMap((entry) => (entry.batching?.text ? [`(?:${entry.batching.text.source})`] : [])).join('|'),
 );
 
+/** Where batched calls write their list of keys: properties (`in`, `$in`, `Op.in`) and calls with the list's argument index (`In` → 0). */
+export const batchedListProperties: ReadonlySet<string> = new Set(libraries.flatMap((entry) => entry.batching?.lists?.properties ?? []));
+export const batchedListCalls: ReadonlyMap<string, number> = new Map(
+  libraries.flatMap((entry) => (entry.batching?.lists?.calls ?? []).map(({ name, argument }) => [name, argument] as const)),
+);
+
 /** True when a library's call text says nothing about batching (Redis keys are text). */
 export function ignoresBatchedText(lib: string): boolean {
   return !!library(lib)?.batching?.ignoresText;

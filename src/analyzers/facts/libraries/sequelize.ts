@@ -95,6 +95,7 @@ export const sequelize: Library = {
   batching: {
     methods: ['bulkCreate'],
     text: /\[Op\.in\]|\bOp\.in\b/,
+    lists: { properties: ['Op.in'] },
     describe: (op, k, ks) => {
       const read = op.kind === 'query';
       if (op.raw) return read ? `query with WHERE ${k} IN (:${ks})` : 'multi-row statement';

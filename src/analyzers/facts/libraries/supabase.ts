@@ -36,6 +36,7 @@ export const supabase: Library = {
   },
   batching: {
     text: /\.in\s*\(/,
+    lists: { calls: [{ name: 'in', argument: 1 }] },
     describe: (op, k, ks) => (op.kind === 'query' ? `.in('${k}', ${ks})` : 'insert([...rows]) / upsert([...rows])'),
   },
 };

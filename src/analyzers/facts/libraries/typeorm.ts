@@ -224,6 +224,7 @@ export const typeorm: Library = {
   batching: {
     methods: ['findByIds'],
     text: /\bIn\s*\(/,
+    lists: { calls: [{ name: 'In', argument: 0 }] },
     describe: (op, k, ks) => {
       const read = op.kind === 'query';
       if (op.raw) return read ? `query with WHERE ${k} IN (…)` : 'multi-row statement';

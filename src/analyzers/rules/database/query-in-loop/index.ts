@@ -22,7 +22,9 @@ export default defineRule({
       "Each query is a network round trip plus the database's own work: at 1–5 ms a trip, 500 orders cost 0.5–2.5 s " +
       'where one batched query costs a few milliseconds, and every trip holds a pooled connection that other requests ' +
       'wait for. `Promise.all(ids.map(…))` only overlaps the trips — it still sends N queries and can take N connections ' +
-      'at once. The cost grows with the data, so it hides in development and shows up in production.',
+      'at once. Inside a transaction every trip also keeps the transaction open — its connection and the locks it took — ' +
+      'so the loop holds them for N round trips. The cost grows with the data, so it hides in development and shows up in ' +
+      'production.',
     howToFix:
       'Fetch or write all items with one batched call — `findMany({ where: { id: { in: ids } } })` (Prisma), `findBy({ ' +
       'id: In(ids) })` (TypeORM), `findAll({ where: { id: ids } })` (Sequelize), `find({ _id: { $in: ids } })` ' +
@@ -32,7 +34,9 @@ export default defineRule({
       '(Prisma `findUnique`, TypeORM `findOneBy`/`findOne`, Mongoose `findById`/`findOne`, Sequelize `findOne`, Drizzle `findFirst`, MikroORM `findOne`); it ' +
       'reads the rows once, before the loop, so review it where the loop writes them. A bulk write succeeds or fails ' +
       'as a whole and may skip per-row hooks, so check that before switching. When rows cannot be batched (nested ' +
-      'creates, per-row hooks that must run), run them with bounded concurrency (p-limit) instead. The query may also ' +
+      'creates, per-row hooks that must run), run them with bounded concurrency (p-limit) instead — but not inside a ' +
+      'transaction, whose one connection runs its queries one at a time: there batch what can be batched (the ' +
+      'transaction is all-or-nothing either way) and keep everything else out of it. The query may also ' +
       'hide behind a project function (followed across files), a recursive walk, or an ORM relation loaded per row.',
     notReported: [
       'Pagination that carries a cursor or offset from the previous page',
@@ -40,13 +44,17 @@ export default defineRule({
       'Loops that stop after the first result',
       'Loops over chunks (`chunk(ids, 100)`) or a literal tuple',
       'Throttled loops (`await sleep(…)`)',
-      'Writes inside a transaction (kept in order on purpose)',
+      'Writes inside a transaction that need what an earlier pass did (a parent id, a running total), whose failures ' +
+        'are caught or checked one by one (`if (count === 0) throw …` after a guarded update), or that run in-process ' +
+        '(better-sqlite3)',
+      'Project functions that open their own transaction per item',
       'MikroORM `persist()` or `remove()` per item with one `flush()` after the loop: the unit of work writes them together',
-      "Already-batched calls, including Prisma's `$transaction([...])` batch of mapped operations, and Prisma " +
-        '`findUnique` calls started in one tick, which Prisma batches itself',
+      "Already-batched calls — an `in` list (`In(ids)`, `$in`, `whereIn`, `inArray`) made before the loop, Prisma's " +
+        '`$transaction([...])` batch of mapped operations, and Prisma `findUnique` calls started in one tick, which ' +
+        'Prisma batches itself',
       'DataLoader `load` (see loader-in-loop)',
       'Calls handed to a limiter (`limit(() => …)`) or behind a semaphore (`await sema.acquire()`)',
-      'Project functions whose query only runs on a cache miss or whose writes all run in a transaction',
+      'Project functions whose query only runs on a cache miss',
       'Set-based SQL per period (`DELETE … USING … WHERE at >= $1`, `INSERT … SELECT`)',
     ],
     impact: 'high',
@@ -68,6 +76,18 @@ export default defineRule({
         message: '{{operation}} runs once per {{item}} — concurrently, but still N round trips (N+1).',
         note: 'Instead, {{advice}}.',
       },
+      perItemList: {
+        message:
+          '{{operation}} runs once per {{item}} with a list made from that {{item}} ({{list}}): an IN list per {{item}} is ' +
+          'still one query per {{item}} (N+1).',
+        note: 'Instead, {{advice}}.',
+      },
+      perItemInTransaction: {
+        message:
+          '{{operation}} runs once per {{item}} inside {{transaction}} (N+1): the transaction stays open, holding its ' +
+          'connection and locks, across N round trips.',
+        note: 'Instead, {{advice}}.',
+      },
       invariant: {
         message: '{{operation}} runs once per {{item}} with the same arguments each time.',
         note: 'Run it once before the loop and reuse the result.',
@@ -84,6 +104,12 @@ export default defineRule({
         message:
           '{{call}} runs once per {{item}} and queries the database each time ({{operation}}) — concurrently, but still N ' +
           'round trips (N+1).',
+        note: 'Instead, {{advice}}.',
+      },
+      helperInTransaction: {
+        message:
+          '{{call}} runs once per {{item}} inside {{transaction}} and queries the database each time ({{operation}}) — N+1: ' +
+          'the transaction stays open, holding its connection and locks, across N round trips.',
         note: 'Instead, {{advice}}.',
       },
       recursive: {
@@ -202,7 +228,7 @@ export async function descendants(rootId: string) {
         {
           code: `import { prisma } from './db';
 
-// Reads inside a transaction still cost one round trip each.
+// Reads inside a transaction still cost one round trip each, with the transaction open all along.
 export async function totals(orderIds: string[]) {
   return prisma.$transaction(async (tx) => {
     let sum = 0;
@@ -213,7 +239,33 @@ export async function totals(orderIds: string[]) {
     return sum;
   });
 }`,
-          errors: [{ messageId: 'perItem', line: 8, column: 27 }],
+          errors: [{ messageId: 'perItemInTransaction', line: 8, column: 27 }],
+        },
+        {
+          code: `import { prisma } from './db';
+
+// One update per item while the transaction holds its connection and the rows' locks.
+export async function ship(items: Item[]) {
+  await prisma.$transaction(async (tx) => {
+    for (const item of items) {
+      await tx.order.update({ where: { id: item.id }, data: { status: 'shipped' } });
+    }
+  });
+}`,
+          errors: [{ messageId: 'perItemInTransaction', line: 7, column: 13 }],
+        },
+        {
+          code: `const { sequelize, Order } = require('../models');
+
+async function cancel(orders) {
+  return sequelize.transaction(async (t) => {
+    for (const order of orders) {
+      await Order.update({ status: 'cancelled' }, { where: { id: order.id }, transaction: t });
+    }
+  });
+}`,
+          filename: 'src/orders.js',
+          errors: [{ messageId: 'perItemInTransaction', line: 6, column: 13 }],
         },
         {
           code: `import { prisma } from './db';
@@ -263,6 +315,19 @@ async function feed() {
 }`,
           filename: 'src/feed.js',
           errors: [{ messageId: 'relation', line: 5, column: 71 }],
+        },
+        {
+          code: `import { prisma } from './db';
+
+// An IN list made from each order is still one query per order.
+export async function withProducts(orders: Order[]) {
+  for (const order of orders) {
+    const ids = order.lines.map((line) => line.productId);
+    order.products = await prisma.product.findMany({ where: { id: { in: ids } } });
+  }
+  return orders;
+}`,
+          errors: [{ messageId: 'perItemList', line: 7, column: 28 }],
         },
         {
           code: `import Database from 'better-sqlite3';
@@ -377,25 +442,28 @@ export async function firstFreeSlug(candidates: string[]) {
 }`,
         `import { prisma } from './db';
 
-// Ordered writes inside a transaction: kept one by one on purpose.
-export async function reorder(ids: string[]) {
+// Each folder needs the id of the one made before it: the passes depend on each other.
+export async function createPath(names: string[]) {
   await prisma.$transaction(async (tx) => {
-    for (const [position, id] of ids.entries()) {
-      await tx.item.update({ where: { id }, data: { position } });
+    let parentId: string | null = null;
+    for (const name of names) {
+      const folder = await tx.folder.create({ data: { name, parentId } });
+      parentId = folder.id;
     }
   });
 }`,
         `import { drizzle } from 'drizzle-orm/node-postgres';
-import { eq } from 'drizzle-orm';
-import { accounts } from './schema';
+import { ledger } from './schema';
 
 const db = drizzle(process.env.DATABASE_URL!);
 
-// Ordered writes inside a Drizzle transaction: kept one by one on purpose.
-export async function settle(transfers: Transfer[]) {
+// A running balance: each row carries the total the passes before it left.
+export async function post(entries: Entry[], opening: number) {
   await db.transaction(async (tx) => {
-    for (const transfer of transfers) {
-      await tx.update(accounts).set({ balance: transfer.balance }).where(eq(accounts.id, transfer.accountId));
+    let balance = opening;
+    for (const entry of entries) {
+      balance += entry.amount;
+      await tx.insert(ledger).values({ entryId: entry.id, balance });
     }
   });
 }`,
@@ -417,6 +485,15 @@ export async function loadMany(ids: string[]) {
     users.push(...(await prisma.user.findMany({ where: { id: { in: part } } })));
   }
   return users;
+}`,
+        `import { prisma } from './db';
+
+// One IN list for all orders, made before the loop: one query.
+export async function withProducts(orders: Order[]) {
+  const ids = orders.flatMap((order) => order.lines.map((line) => line.productId));
+  const products = new Map((await prisma.product.findMany({ where: { id: { in: ids } } })).map((p) => [p.id, p]));
+  for (const order of orders) order.products = order.lines.map((line) => products.get(line.productId));
+  return orders;
 }`,
         `import DataLoader from 'dataloader';
 
@@ -522,10 +599,17 @@ export async function replay(events: Event[]) {
         return;
       }
       const fix = prefetchFix(call, client, perItem, file);
+      const { transaction, list } = perItem;
       context.report({
         node: call,
-        messageId: perItem.concurrent ? 'perItemConcurrent' : 'perItem',
-        data: { operation: client.operation, item: perItem.item, advice: advice(client) },
+        messageId: transaction ? 'perItemInTransaction' : list ? 'perItemList' : perItem.concurrent ? 'perItemConcurrent' : 'perItem',
+        data: {
+          operation: client.operation,
+          item: perItem.item,
+          advice: list ? listAdvice(perItem.item) : advice(client, transaction),
+          ...(transaction ? { transaction } : {}),
+          ...(list ? { list: compact(file.textOf(list), 40) } : {}),
+        },
         fixes: fix ? [fix] : [],
         evidence: { iteration: perItem.iteration, call },
       });
@@ -561,10 +645,17 @@ export async function replay(events: Event[]) {
         });
         return;
       }
+      const { transaction } = perItem;
       context.report({
         node: call,
-        messageId: perItem.concurrent ? 'helperConcurrent' : 'helper',
-        data: { call: callText, item: perItem.item, operation: `${operation}${where}`, advice: helperAdvice(summary, callee.name) },
+        messageId: transaction ? 'helperInTransaction' : perItem.concurrent ? 'helperConcurrent' : 'helper',
+        data: {
+          call: callText,
+          item: perItem.item,
+          operation: `${operation}${where}`,
+          advice: helperAdvice(summary, callee.name, transaction),
+          ...(transaction ? { transaction } : {}),
+        },
         evidence: { iteration: perItem.iteration, call },
       });
     };
@@ -623,12 +714,22 @@ function preparesPerItem(call: ClientCallNode, perItem: PerItemCall): string {
   return '';
 }
 
+/**
+ * Where rows cannot be batched: bounded concurrency outside a transaction; inside one (whose
+ * connection runs one query at a time, so concurrency gains nothing) a transaction kept short.
+ */
+function unbatchable(transaction: string | undefined): string {
+  return transaction
+    ? 'keep only these writes inside the transaction and do any other work before it opens'
+    : 'cap concurrency with p-limit';
+}
+
 /** What to do instead of calling a querying function per item. */
-function helperAdvice(summary: IoSummary, fn: string): string {
+function helperAdvice(summary: IoSummary, fn: string, transaction: string | undefined): string {
   const first = summary.first;
   if (summary.kind === 'write') {
     const how = first.batched && first.kind === 'write' ? `one ${first.batched}` : 'one multi-row statement (or a set-based update)';
-    return `give ${fn} a batch form that writes them all with ${how}, or where rows cannot be batched, cap concurrency with p-limit`;
+    return `give ${fn} a batch form that writes them all with ${how}, or where rows cannot be batched, ${unbatchable(transaction)}`;
   }
   const how = first.batched ? `one ${first.batched}` : 'one query (an IN list or a join)';
   return `give ${fn} a batch form that takes all the keys and runs ${how}, then look results up in a Map (or put a DataLoader behind it)`;
@@ -640,12 +741,19 @@ function pluralModel(model: string): string {
   return singular(lower) ? lower : plural(lower);
 }
 
+/** What to do instead of a batched call whose list is made per item: one list for all items, one call. */
+function listAdvice(item: string): string {
+  return `collect the keys of every ${item} into one list, run this query once with it before the loop, and look each ${item}'s rows up in a Map by key`;
+}
+
 /** What to do instead, with the library's batched form. */
-function advice(client: ClientCall): string {
+function advice(client: ClientCall, transaction?: string): string {
   const batched = client.batched;
   if (client.kind === 'write') {
     const how = batched ? `one ${batched}` : 'one multi-row statement';
-    return `write them all with ${how} — a batch succeeds or fails as a whole; where rows cannot be batched (per-row hooks, nested creates), cap concurrency with p-limit instead`;
+    // Inside a transaction the writes already succeed or fail together: batching changes no outcome.
+    const whole = transaction ? 'the transaction is all-or-nothing either way' : 'a batch succeeds or fails as a whole';
+    return `write them all with ${how} — ${whole}; where rows cannot be batched (per-row hooks, nested creates), ${unbatchable(transaction)}${transaction ? '' : ' instead'}`;
   }
   const what = client.model ? `all ${pluralModel(client.model)}` : 'them all';
   return batched ? `fetch ${what} with one ${batched}` : `fetch ${what} with one query (an IN list or a join)`;
