@@ -189,7 +189,7 @@ describe('sync-io-in-handler reports', () => {
       filename: 'pages/posts/[id].tsx',
       code: `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: fs.readFileSync('p.md', 'utf8') } }; }`,
       errors: [{ messageId: 'blocking', line: 2, column: 68 }],
-      output: `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: (await fs.promises.readFile('p.md', 'utf8')) } }; }`,
+      output: `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: await fs.promises.readFile('p.md', 'utf8') } }; }`,
     });
   });
 });
