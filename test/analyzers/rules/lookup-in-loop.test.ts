@@ -217,14 +217,43 @@ export function run(lines: Array<{ productId: string; quantity: number }>, produ
       101,
     ],
     [
-      'an element type the checker cannot resolve (a package type without its node_modules)',
-      `import type { User } from '@acme/models';\nexport function f(users: User[], ids: string[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
+      'an element type the checker cannot resolve, searched for a value that may not be a string',
+      `import type { User } from '@acme/models';\nexport function f(users: User[], ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
       74,
     ],
   ])('%s: a suggestion', async (_name, code, column) => {
     const line = code.split('\n').length;
     const [finding] = await tester.invalid({ code, errors: [{ messageId: 'map', line, column }] });
     expect(finding.fixes[0].safe).toBe(false);
+  });
+
+  it('an element type the checker cannot resolve (a package model without its node_modules, as in the demo), searched for a string: safe', async () => {
+    const before = `import type { User } from '@acme/models';
+export function run(ids: string[], users: User[]) {
+  return ids.map((id) => users.find((u) => u.id === id));
+}`;
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'map', line: 3, column: 26 }],
+      output: `import type { User } from '@acme/models';
+export function run(ids: string[], users: User[]) {
+  const usersById = new Map<string, User>();
+  for (const u of users) if (!usersById.has(u.id)) usersById.set(u.id, u);
+  return ids.map((id) => usersById.get(id));
+}`,
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          // Keys of any type: a string is found only under an equal string, by === and by the Map alike.
+          [
+            ['1', 'a', 'NaN'],
+            [{ id: 1 }, { id: 'a', n: 1 }, { id: 'a', n: 2 }, { id: Number.NaN }, { id: '1' }],
+          ],
+          [[], []],
+          [['a'], []],
+        ],
+      },
+    });
   });
 
   it('why a number key is not rewritten automatically: find never matches NaN, a Map does', async () => {

@@ -934,7 +934,7 @@ function mapFix(
     element !== mapName &&
     !/\beval\s*\(|\bwith\s*\(/.test(file.text) &&
     declaredArray(declaration, file) &&
-    plainStringKey(declaration, segments, file) &&
+    (plainStringKey(declaration, segments, file) || (unresolvedElementType(declaration, file) && stringValue(predicate.value, file))) &&
     !segments.some((segment) => assignedProperties(statement!).has(segment)) &&
     !assignedProperties(statement!).has('[]') &&
     plainValue(predicate.value, file);
@@ -1016,6 +1016,32 @@ function plainStringKey(declaration: Declaration, segments: string[], file: File
     current = checker.getTypeOfSymbol(property);
   }
   return !!current && !nullable(current) && !!(current.flags & ts.TypeFlags.StringLike);
+}
+
+/**
+ * The array is declared `X[]` (or `Array<X>`) with `X` a type name the checker cannot resolve: a
+ * package's model type when its node_modules are not installed (`import type { Product } from
+ * '@prisma/client'`). Taken at its word as an array of values that are not null, as the
+ * annotation says; what the key holds is then unknown, so the searched value must be a string
+ * (on a string, `===` and the Map's SameValueZero agree whatever the keys are).
+ */
+function unresolvedElementType(declaration: Declaration, file: FileFacts): boolean {
+  let type = declaration.type;
+  if (type && ts.isTypeOperatorNode(type) && type.operator === SK.ReadonlyKeyword) type = type.type;
+  const element =
+    type && ts.isArrayTypeNode(type)
+      ? type.elementType
+      : type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'Array'
+        ? type.typeArguments?.[0]
+        : undefined;
+  if (!element || !ts.isTypeReferenceNode(element) || element.typeArguments) return false;
+  const resolved = typeFactsOf(file)?.typeOf(element);
+  return !!resolved && (resolved as { intrinsicName?: string }).intrinsicName === 'error';
+}
+
+function stringValue(expression: ts.Expression, file: FileFacts): boolean {
+  const type = typeFactsOf(file)?.typeOf(skipParens(expression));
+  return !!type && !nullable(type) && !!(type.flags & ts.TypeFlags.StringLike);
 }
 
 /** A name, or a chain of plain property reads (no `?.`, no call) on objects that are never null by their type. */
