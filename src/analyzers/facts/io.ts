@@ -153,13 +153,15 @@ function describeSyncCall(call: ts.CallExpression, name: string, facts: FileFact
 /**
  * The edits that turn a blocking fs call into its awaited promise twin, when that provably keeps
  * the call's arguments, result and errors (when the call finishes is awaitFix.ts's question):
- * the call is directly inside the body of an `async` function (so `await` is legal
- * and errors still throw at the same place), it is Node's own `fs` (whose `promises` twin takes
+ * the call is directly inside the body of an `async` function, or of the function the caller
+ * makes async in the same fix (`becomesAsync`), so `await` is legal and errors still throw at the
+ * same place; it is Node's own `fs` (whose `promises` twin takes
  * the same arguments and gives the same result), and its first argument is a path, not a file
  * descriptor (fs.promises takes FileHandles, not numbers). The twin is reached through what the
  * file already has — `fs.promises.readFile` for a namespace or default import, a `promises`
- * import, a `fs/promises` import — or through one added next to the `fs` import
- * (`import { readFile } from 'fs/promises'`, `const { readFile } = require('fs/promises')`).
+ * import, a `fs/promises` import — or through one added to an existing `fs/promises` import, or
+ * next to the `fs` import (`import { readFile } from 'fs/promises'`). Only the callee is
+ * rewritten, so the arguments keep their text; the sync function's import goes with its last use.
  */
 export function awaitPromisesEdits(
   io: SyncIoCall,
