@@ -59,7 +59,8 @@ export async function both() {
     const root = workspace({ 'a.ts': code });
     const result = run(['fix', '--format', 'json'], { cwd: root, rules });
     const fixed = read(root, 'a.ts');
-    expect(fixed).toContain("(await fs.promises.readFile('a.txt', 'utf8')) + execSync('ls')");
+    // `await` binds tighter than `+`: no parentheses needed.
+    expect(fixed).toContain("const text = await fs.promises.readFile('a.txt', 'utf8') + execSync('ls')");
     const json = JSON.parse(result.stdout) as { findings: Array<{ rule: string; range: { start: { line: number; column: number } } }> };
     expect(json.findings).toHaveLength(1);
     const line = fixed.split('\n')[4];
@@ -82,7 +83,7 @@ export async function copy(target: string) {
 `;
     const root = workspace({ 'a.ts': code });
     expect(run(['fix'], { cwd: root, rules: [syncIo] }).code).toBe(0);
-    expect(read(root, 'a.ts')).toContain("await fs.promises.writeFile(target + '.out', (await fs.promises.readFile('in.txt')));");
+    expect(read(root, 'a.ts')).toContain("await fs.promises.writeFile(target + '.out', await fs.promises.readFile('in.txt'));");
   });
 
   it('keeps CRLF line endings, in the file and in the text a fix inserts', () => {

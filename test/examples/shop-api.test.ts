@@ -42,6 +42,20 @@ const EXPECTED: Expected[] = [
   { rule: 'read-per-request', file: 'src/routes/orders.ts', line: 47, problem: 'receipt template read per request' },
 ];
 
+/**
+ * The findings whose fix is safe (applied by `perflens scan --fix`): at least half of them. The
+ * others' fixes would change behaviour (batching queries or requests, caching a file that may
+ * change, running awaits together, moving I/O out of a lock). Keep in step with the README.
+ */
+const SAFE_FIXES = [
+  'lookup-in-loop src/services/pricingService.ts:43',
+  'spread-accumulator src/services/pricingService.ts:70',
+  'sync-io-in-async src/services/invoiceService.ts:41',
+  'sync-io-in-handler src/routes/reports.ts:21',
+  'invariant-in-loop src/services/catalogService.ts:29',
+  'invariant-in-loop src/services/reportService.ts:25',
+];
+
 interface LookAlike {
   file: string;
   /** Unique text in the file; the statement that holds it (a whole function, a loop, a line) must stay quiet. */
@@ -133,6 +147,16 @@ describe('examples/shop-api', () => {
       .filter((f) => relative(f.file) === lookAlike.file && f.range.start.line >= first && f.range.start.line <= last)
       .map((f) => `${f.rule} at ${f.range.start.line}: ${f.message}`);
     expect(inside).toEqual([]);
+  });
+
+  it('offers a safe fix for exactly the findings listed, at least half of them, and the README says which', () => {
+    const safe = scan.findings.filter((f) => f.fixes.some((fix) => fix.safe)).map((f) => key(f.rule, relative(f.file), f.range.start.line));
+    expect(safe.sort()).toEqual([...SAFE_FIXES].sort());
+    expect(SAFE_FIXES.length * 2).toBeGreaterThanOrEqual(EXPECTED.length);
+    const readme = fs.readFileSync(path.join(EXAMPLE, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## What `perflens scan --fix` changes'));
+    const listed = [...section.matchAll(/^- `([a-z-]+)` at `([^`:]+):(\d+)`/gm)].map(([, rule, file, line]) => key(rule, file, Number(line)));
+    expect(listed.sort()).toEqual([...SAFE_FIXES].sort());
   });
 
   it('matches the table in the README', () => {

@@ -12,21 +12,30 @@
  * - a suggestion when a caller this file shows goes on without waiting (a listener, a timer,
  *   `forEach`, a call without `await`, a constructor) and the call runs before the function's
  *   first `await`: that caller would no longer find it done.
+ * A synchronous handler that the caller shows may become async (an Express 5 route handler, see
+ * sync-io-in-handler) gets the `async` keyword in the same fix.
  * See docs/safe-fixes.md for the contexts audited and the tests that run them.
  */
 import type { FixSpec } from '../rule';
-import { enclosingFunction } from './ast';
+import { enclosingFunction, type FunctionLike } from './ast';
 import type { FileFacts } from './fileFacts';
 import { awaitPromisesEdits, type SyncIoCall } from './io';
 import { samePathSequenceAround } from './pathSequences';
 import { awaitsBefore, notWaitingFor } from './unawaited';
 
 /** `Use await fs.promises.readFile(…)`, safe or a suggestion saying why; undefined when there is no fix to offer. */
-export function awaitPromisesFix(io: SyncIoCall, facts: FileFacts): FixSpec | undefined {
-  const edits = awaitPromisesEdits(io, facts);
+export function awaitPromisesFix(io: SyncIoCall, facts: FileFacts, options: { becomesAsync?: FunctionLike } = {}): FixSpec | undefined {
+  const edits = awaitPromisesEdits(io, facts, options);
   const fn = enclosingFunction(io.call);
   if (!edits || !fn) return undefined;
-  const title = `Use ${edits[0].newText.replace(/^\(/, '').replace(/\(.*$/s, '')}(…)`;
+  const use = `${edits[0].newText.replace(/^\(/, '').replace(/\(.*$/s, '')}(…)`;
+  let title = `Use ${use}`;
+  if (options.becomesAsync) {
+    // `async` goes before `function` or the arrow's parameters (the handler has no modifiers: checked by the caller).
+    const at = facts.start(options.becomesAsync);
+    edits.push({ start: at, end: at, newText: 'async ' });
+    title = `Make the handler async and use ${use}`;
+  }
   const callers = notWaitingFor(fn, facts);
   if (callers.some((caller) => caller.kind === 'process-end')) return undefined;
   const suggestion = (why: string): FixSpec => ({ title: `${title} (${why})`, kind: 'suggestion', edits });

@@ -3,7 +3,7 @@
  * a call resolves to (through its import), and how it is written without blocking.
  */
 import { ts } from '../ts';
-import { calleeName, enclosingFunction, isAsyncFunction, isInside, skipParens, skipParensUp } from './ast';
+import { calleeName, enclosingFunction, isAsyncFunction, isInside, skipParens, skipParensUp, type FunctionLike } from './ast';
 import { lookup, uniqueName } from './dataflow';
 import type { FileFacts } from './fileFacts';
 import type { TextEdit } from '../finding';
@@ -153,15 +153,21 @@ function describeSyncCall(call: ts.CallExpression, name: string, facts: FileFact
 /**
  * The edits that turn a blocking fs call into its awaited promise twin, when that provably keeps
  * the call's arguments, result and errors (when the call finishes is awaitFix.ts's question):
- * the call is directly inside the body of an `async` function (so `await` is legal
- * and errors still throw at the same place), it is Node's own `fs` (whose `promises` twin takes
+ * the call is directly inside the body of an `async` function, or of the function the caller
+ * makes async in the same fix (`becomesAsync`), so `await` is legal and errors still throw at the
+ * same place; it is Node's own `fs` (whose `promises` twin takes
  * the same arguments and gives the same result), and its first argument is a path, not a file
  * descriptor (fs.promises takes FileHandles, not numbers). The twin is reached through what the
  * file already has — `fs.promises.readFile` for a namespace or default import, a `promises`
- * import, a `fs/promises` import — or through one added next to the `fs` import
- * (`import { readFile } from 'fs/promises'`, `const { readFile } = require('fs/promises')`).
+ * import, a `fs/promises` import — or through one added to an existing `fs/promises` import, or
+ * next to the `fs` import (`import { readFile } from 'fs/promises'`). Only the callee is
+ * rewritten, so the arguments keep their text; the sync function's import goes with its last use.
  */
-export function awaitPromisesEdits(io: SyncIoCall, facts: FileFacts): TextEdit[] | undefined {
+export function awaitPromisesEdits(
+  io: SyncIoCall,
+  facts: FileFacts,
+  options: { becomesAsync?: FunctionLike } = {},
+): TextEdit[] | undefined {
   if (io.module !== 'fs' || io.source !== 'fs') return undefined;
   const base = io.name.slice(0, -'Sync'.length);
   if (!FS_PROMISE_TWINS.has(base)) return undefined;
@@ -169,7 +175,7 @@ export function awaitPromisesEdits(io: SyncIoCall, facts: FileFacts): TextEdit[]
   if ((base === 'stat' || base === 'lstat') && io.call.arguments.length > 1) return undefined;
   const fn = enclosingFunction(io.call);
   // Not in a parameter's default value: `await` is not allowed there.
-  if (!fn || !isAsyncFunction(fn) || !fn.body || !isInside(io.call, fn.body)) return undefined;
+  if (!fn || !(isAsyncFunction(fn) || fn === options.becomesAsync) || !fn.body || !isInside(io.call, fn.body)) return undefined;
   const callee = skipParens(io.call.expression);
   if ((ts.isPropertyAccessExpression(callee) && callee.questionDotToken) || io.call.questionDotToken) return undefined;
   const first = io.call.arguments[0];
@@ -179,37 +185,47 @@ export function awaitPromisesEdits(io: SyncIoCall, facts: FileFacts): TextEdit[]
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipParens(callee.expression))) {
     target = `${facts.textOf(callee.expression)}.promises.${base}`;
   } else if (ts.isIdentifier(callee)) {
+    // The sync function's own import goes when this call was its last use; the twin's import joins one of its module.
+    const released = releaseImport(callee, facts);
     const twin = promiseTwinReference(base, io.call, facts);
     if (twin) target = twin;
     else {
-      const added = addTwinImport(base, callee, facts);
+      const added = addTwinImport(base, callee, facts, released);
       if (!added) return undefined;
       target = added.name;
       extra.push(added.edit);
+      if (added.replacesRelease) released.length = 0;
     }
+    extra.push(...released);
   }
   if (!target) return undefined;
-  const args = facts.text.slice(io.call.arguments.pos, io.call.arguments.end);
+  // Only the callee is rewritten: the arguments keep their text, line breaks and trailing commas.
+  const start = facts.start(io.call);
+  const calleeEnd = io.call.expression.end;
   // `await fs.readFileSync(p)` (seen in real code): the `await` already there now waits for the promise.
-  if (ts.isAwaitExpression(skipParensUp(io.call).parent))
-    return [{ start: facts.start(io.call), end: io.call.end, newText: `${target}(${args})` }, ...extra];
-  const awaited = `await ${target}(${args})`;
-  return [{ start: facts.start(io.call), end: io.call.end, newText: standsAlone(io.call) ? awaited : `(${awaited})` }, ...extra];
+  if (ts.isAwaitExpression(skipParensUp(io.call).parent)) return [{ start, end: calleeEnd, newText: target }, ...extra];
+  if (!needsParentheses(io.call)) return [{ start, end: calleeEnd, newText: `await ${target}` }, ...extra];
+  return [{ start, end: calleeEnd, newText: `(await ${target}` }, { start: io.call.end, end: io.call.end, newText: ')' }, ...extra];
 }
 
 /**
- * True when the call is a whole statement, a declaration's initializer or a returned value, or is
- * already in parentheses: `await` needs no parentheses of its own there. Anywhere else the awaited
- * form is wrapped (`(await fs.promises.readFile(p)).toString()`), which is always correct.
+ * True when `await call(…)` must be wrapped to keep its meaning where the call stands: as the
+ * object of a property access, element access or call (`(await readFile(p)).toString()`), the
+ * target of `new` or a tagged template, the left side of `**`, or under a postfix operator.
+ * Elsewhere — a statement, an initializer, an argument, an operand — `await` binds tighter than
+ * anything around it, and a call already in parentheses needs none.
  */
-function standsAlone(call: ts.CallExpression): boolean {
+function needsParentheses(call: ts.CallExpression): boolean {
   const outer = skipParensUp(call);
-  if (outer !== call) return true;
+  if (outer !== call) return false;
   const parent = outer.parent;
-  return (
-    !!parent &&
-    (ts.isExpressionStatement(parent) || (ts.isVariableDeclaration(parent) && parent.initializer === outer) || ts.isReturnStatement(parent))
-  );
+  if (!parent) return true;
+  if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === outer) return true;
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === outer) return true;
+  if (ts.isTaggedTemplateExpression(parent) || ts.isPostfixUnaryExpression(parent) || ts.isNonNullExpression(parent)) return true;
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.AsteriskAsteriskToken && parent.left === outer)
+    return true;
+  return false;
 }
 
 /** How the file can already reach `fs.promises.<base>` at `at`: a namespace or default import, `promises`, a `fs/promises` import. */
@@ -288,45 +304,133 @@ function isFreeName(sourceFile: ts.SourceFile, name: string): boolean {
 }
 
 /**
- * An import of the promise twin, added right after the statement that imports the sync function:
+ * An import of the promise twin. It joins an import (or `require` destructuring) of `fs/promises`
+ * the file already has (`import { readFile, writeFile } from 'node:fs/promises'`); otherwise a new
+ * one is added right after the statement that imports the sync function —
  * `import { readFile } from 'fs/promises';` or `const { readFile } = require('fs/promises');`, in
- * the same `fs`/`node:fs` spelling. Only when no identifier in the file uses the name yet.
+ * the same `fs`/`node:fs` spelling — or takes that statement's place when the fix removes it
+ * (`released`). Only when no identifier in the file uses the name yet.
  */
-function addTwinImport(base: string, callee: ts.Identifier, facts: FileFacts): { name: string; edit: TextEdit } | undefined {
+function addTwinImport(
+  base: string,
+  callee: ts.Identifier,
+  facts: FileFacts,
+  released: readonly TextEdit[],
+): { name: string; edit: TextEdit; replacesRelease?: boolean } | undefined {
   if (!isFreeName(facts.sourceFile, base)) return undefined;
+  for (const statement of facts.sourceFile.statements) {
+    const elements = namedBindingsOf(statement, 'fs/promises');
+    const last = elements?.[elements.length - 1];
+    if (last) return { name: base, edit: { start: last.end, end: last.end, newText: `, ${base}` } };
+  }
   for (const statement of facts.sourceFile.statements) {
     const binds = bindingsOf(statement).some(([local, module]) => local === callee.text && module === 'fs');
     if (!binds) continue;
     const newline = facts.text.includes('\r\n') ? '\r\n' : '\n';
+    let text: string;
     if (ts.isImportDeclaration(statement)) {
       const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
       const quote = facts.text.charAt(facts.start(statement.moduleSpecifier));
       const semi = facts.textOf(statement).trimEnd().endsWith(';') ? ';' : '';
-      return {
-        name: base,
-        edit: {
-          start: statement.end,
-          end: statement.end,
-          newText: `${newline}import { ${base} } from ${quote}${specifier}/promises${quote}${semi}`,
-        },
-      };
+      text = `import { ${base} } from ${quote}${specifier}/promises${quote}${semi}`;
+    } else {
+      const declaration = (statement as ts.VariableStatement).declarationList;
+      const keyword = declaration.flags & ts.NodeFlags.Const ? 'const' : declaration.flags & ts.NodeFlags.Let ? 'let' : 'var';
+      const init = skipParens((statement as ts.VariableStatement).declarationList.declarations[0].initializer!) as ts.CallExpression;
+      const argument = init.arguments[0] as ts.StringLiteral;
+      const quote = facts.text.charAt(facts.start(argument));
+      const semi = facts.textOf(statement).trimEnd().endsWith(';') ? ';' : '';
+      text = `${keyword} { ${base} } = require(${quote}${argument.text}/promises${quote})${semi}`;
     }
-    const declaration = (statement as ts.VariableStatement).declarationList;
-    const keyword = declaration.flags & ts.NodeFlags.Const ? 'const' : declaration.flags & ts.NodeFlags.Let ? 'let' : 'var';
-    const init = skipParens((statement as ts.VariableStatement).declarationList.declarations[0].initializer!) as ts.CallExpression;
-    const argument = init.arguments[0] as ts.StringLiteral;
-    const quote = facts.text.charAt(facts.start(argument));
-    const semi = facts.textOf(statement).trimEnd().endsWith(';') ? ';' : '';
-    return {
-      name: base,
-      edit: {
-        start: statement.end,
-        end: statement.end,
-        newText: `${newline}${keyword} { ${base} } = require(${quote}${argument.text}/promises${quote})${semi}`,
-      },
-    };
+    // The sync import goes as a whole: the twin's import takes its place.
+    const whole = released.find((edit) => edit.start === facts.start(statement) && edit.end >= statement.end);
+    if (whole) return { name: base, edit: { start: facts.start(statement), end: statement.end, newText: text }, replacesRelease: true };
+    return { name: base, edit: { start: statement.end, end: statement.end, newText: `${newline}${text}` } };
   }
   return undefined;
+}
+
+/**
+ * The named bindings of an import or a `require` destructuring of `module` (normalised, so
+ * `node:fs/promises` counts as `fs/promises`), when it has some a name can be added to.
+ */
+function namedBindingsOf(
+  statement: ts.Statement,
+  module: string,
+): ts.NodeArray<ts.ImportSpecifier> | ts.NodeArray<ts.BindingElement> | undefined {
+  if (ts.isImportDeclaration(statement)) {
+    const clause = statement.importClause;
+    if (!ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text.replace(/^node:/, '') !== module) return undefined;
+    if (!clause || clause.isTypeOnly || !clause.namedBindings || !ts.isNamedImports(clause.namedBindings)) return undefined;
+    return clause.namedBindings.elements;
+  }
+  if (!ts.isVariableStatement(statement) || statement.declarationList.declarations.length !== 1) return undefined;
+  const declaration = statement.declarationList.declarations[0];
+  const init = declaration.initializer ? skipParens(declaration.initializer) : undefined;
+  if (!init || !ts.isCallExpression(init) || calleeName(init) !== 'require' || !ts.isObjectBindingPattern(declaration.name))
+    return undefined;
+  const argument = init.arguments[0];
+  if (!argument || !ts.isStringLiteral(argument) || argument.text.replace(/^node:/, '') !== module) return undefined;
+  if (declaration.name.elements.some((element) => element.dotDotDotToken)) return undefined;
+  return declaration.name.elements;
+}
+
+/**
+ * The edit that removes the import of the sync function `callee` calls — a named import or a
+ * `require` destructuring of `fs` — when the call being fixed is its only use: the specifier
+ * leaves its list, or the whole statement goes with its last one (with the line it stood on).
+ * Any other identifier of that name anywhere in the file (a call left as it is, a type query, a
+ * property of the same name) keeps it. Empty when nothing is removed.
+ */
+function releaseImport(callee: ts.Identifier, facts: FileFacts): TextEdit[] {
+  for (const statement of facts.sourceFile.statements) {
+    const elements = namedBindingsOf(statement, 'fs');
+    if (!elements) continue;
+    const index = elements.findIndex((element) => ts.isIdentifier(element.name) && element.name.text === callee.text);
+    if (index < 0) continue;
+    const element = elements[index];
+    const others = otherUses(callee, element.name as ts.Identifier, facts);
+    if (others.length > 0) {
+      // Other calls that may be converted too: each fix claims the specifier (an edit that keeps it
+      // as it is), so that no two are applied in one pass and the last one removes the import.
+      const claim = others.every((other) => awaitableCall(other));
+      return claim ? [{ start: facts.start(element.name), end: element.name.end, newText: facts.textOf(element.name) }] : [];
+    }
+    if (elements.length === 1) {
+      // A default import beside it (`import fs, { readFileSync } from 'fs'`) keeps the statement.
+      if (ts.isImportDeclaration(statement) && statement.importClause?.name) {
+        const clause = statement.importClause;
+        return [{ start: clause.name!.end, end: clause.namedBindings!.end, newText: '' }];
+      }
+      let end = statement.end;
+      if (facts.text.startsWith('\r\n', end)) end += 2;
+      else if (facts.text.startsWith('\n', end)) end += 1;
+      return [{ start: facts.start(statement), end, newText: '' }];
+    }
+    // `{ a, readFileSync, b }`: from the end of the one before (or the start of the one after) to this one's end (or start of the next).
+    if (index > 0) return [{ start: elements[index - 1].end, end: element.end, newText: '' }];
+    return [{ start: facts.start(element), end: facts.start(elements[1]), newText: '' }];
+  }
+  return [];
+}
+
+/** Identifiers spelled like `callee`, other than the callee and the binding itself, anywhere in the file. */
+function otherUses(callee: ts.Identifier, binding: ts.Identifier, facts: FileFacts): ts.Identifier[] {
+  const found: ts.Identifier[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node.text === callee.text && node !== callee && node !== binding) found.push(node);
+    else ts.forEachChild(node, visit);
+  };
+  visit(facts.sourceFile);
+  return found;
+}
+
+/** The identifier is called directly inside the body of an async function (its fix could convert it). */
+function awaitableCall(identifier: ts.Identifier): boolean {
+  const call = skipParensUp(identifier).parent;
+  if (!call || !ts.isCallExpression(call) || skipParens(call.expression) !== identifier) return false;
+  const fn = enclosingFunction(call);
+  return !!fn && isAsyncFunction(fn) && !!fn.body && isInside(call, fn.body);
 }
 
 /** A string, template, URL or path-building call — anything but a number (a file descriptor). */

@@ -1,6 +1,7 @@
 /**
- * Is a file part of a command-line or build tool? Decided by the nearest package.json, read
- * through src/io/regularFile.ts (a regular file of at most 1 MB) and remembered per folder.
+ * What the nearest package.json says about a file: is it part of a command-line or build tool,
+ * and which version of a dependency it declares. Read through src/io/regularFile.ts (a regular
+ * file of at most 1 MB) and remembered per folder.
  */
 import { readRegularFile } from '../../io/regularFile';
 
@@ -70,4 +71,51 @@ function isToolManifest(manifest: Record<string, unknown>): boolean {
   });
   if (dependencies.some((name) => SERVER_DEPENDENCIES.test(name))) return false;
   return hasBin || dependencies.some((name) => BUILD_TOOL_DEPENDENCIES.test(name));
+}
+
+const manifests = new Map<string, Record<string, unknown> | null>();
+
+/** The nearest package.json above `fileName`, parsed; null when there is none or it cannot be read. */
+function nearestManifest(fileName: string): Record<string, unknown> | null {
+  let directory = fileName.replace(/\\/g, '/').replace(/\/[^/]*$/, '');
+  const visited: string[] = [];
+  let found: Record<string, unknown> | null = null;
+  for (let guard = 0; guard < 40 && directory; guard++) {
+    const known = manifests.get(directory);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    visited.push(directory);
+    const manifest = readManifest(`${directory}/package.json`);
+    if (manifest !== undefined) {
+      found = manifest;
+      break;
+    }
+    const parent = directory.replace(/\/[^/]*$/, '');
+    if (parent === directory) break;
+    directory = parent;
+  }
+  for (const dir of visited) manifests.set(dir, found);
+  if (manifests.size > 20_000) manifests.clear();
+  return found;
+}
+
+/**
+ * The lowest major version of `name` that the nearest package.json allows (`^5.1.0`, `~5.0.0`,
+ * `5.x`, `>=5` → 5), or undefined when it does not declare it or the range is not one plain lower
+ * bound (`*`, `latest`, `^4 || ^5`, a URL, a workspace link).
+ */
+export function declaredMajor(fileName: string, name: string): number | undefined {
+  const manifest = nearestManifest(fileName);
+  if (!manifest) return undefined;
+  for (const field of ['dependencies', 'peerDependencies', 'devDependencies']) {
+    const deps = manifest[field];
+    if (!deps || typeof deps !== 'object') continue;
+    const range = (deps as Record<string, unknown>)[name];
+    if (typeof range !== 'string') continue;
+    const match = /^\s*(?:\^|~|>=|=)?\s*v?(\d+)(?:\.(?:\d+|x|\*)){0,2}\s*$/.exec(range);
+    return match ? Number(match[1]) : undefined;
+  }
+  return undefined;
 }

@@ -103,15 +103,171 @@ describe('lookup-in-loop reports', () => {
     expect(finding.impact).toBe('high');
   });
 
-  it('suggests a Map keyed by the compared property for find', async () => {
+  it('suggests a Map keyed by the compared property for find (numbers: find never matches NaN, a Map does)', async () => {
     const [finding] = await tester.invalid({
       code: `export function f(users: Array<{ id: number }>, ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
       errors: [{ messageId: 'map', line: 1, column: 89 }],
     });
-    expect(shownText(finding)).toContain('new Map(users.map((x) => [x.id, x]))');
+    expect(shownText(finding)).toContain('keeping the first item of each `id`');
     expect(finding.fixes).toHaveLength(1);
     expect(finding.fixes[0].safe).toBe(false);
     expect(finding.fixes[0].edits.map((e) => e.newText).join('|')).toContain('usersById.get(id)');
+  });
+});
+
+describe('lookup-in-loop: find by a string key becomes a Map built before the loop, the first of equal keys winning (safe)', () => {
+  const PRODUCTS = [
+    { id: 'p1', name: 'first', active: true },
+    { id: 'p2', name: 'inactive', active: false },
+    { id: 'p1', name: 'duplicate', active: true },
+  ];
+
+  it('the demo: a cart quoted against its products, with a throw that leaves the loop', async () => {
+    const before = `interface Product { id: string; name: string; active: boolean }
+export class UnknownProductError extends Error {}
+export function run(lines: Array<{ productId: string; quantity: number }>, products: Product[]) {
+  const quoted: string[] = [];
+  for (const line of lines) {
+    const product = products.find((candidate) => candidate.id === line.productId);
+    if (!product || !product.active) throw new UnknownProductError(line.productId);
+    quoted.push(\`\${product.name} x\${line.quantity}\`);
+  }
+  return quoted;
+}`;
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'map', line: 6, column: 21 }],
+      output: before.replace(
+        `  for (const line of lines) {
+    const product = products.find((candidate) => candidate.id === line.productId);`,
+        `  const productsById = new Map<string, Product>();
+  for (const candidate of products) if (!productsById.has(candidate.id)) productsById.set(candidate.id, candidate);
+  for (const line of lines) {
+    const product = productsById.get(line.productId);`,
+      ),
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          // Duplicate ids: find returns the first, so must the Map.
+          [[{ productId: 'p1', quantity: 2 }], PRODUCTS],
+          [[{ productId: 'p2', quantity: 1 }], PRODUCTS],
+          [[{ productId: 'nope', quantity: 1 }], PRODUCTS],
+          [[], PRODUCTS],
+          [[{ productId: 'p1', quantity: 1 }], []],
+          [[], []],
+        ],
+      },
+    });
+  });
+
+  it('a nested key in a map callback; the element type written as Array<…>', async () => {
+    const before = `export function run(ids: string[], users: Array<{ meta: { id: string }; name: string }>) {
+  return ids.map((id) => users.find((u) => u.meta.id === id)?.name ?? '-');
+}`;
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'map', line: 2, column: 26 }],
+      output: `export function run(ids: string[], users: Array<{ meta: { id: string }; name: string }>) {
+  const usersById = new Map<string, { meta: { id: string }; name: string }>();
+  for (const u of users) if (!usersById.has(u.meta.id)) usersById.set(u.meta.id, u);
+  return ids.map((id) => usersById.get(id)?.name ?? '-');
+}`,
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          [
+            ['a', 'b', 'c'],
+            [
+              { meta: { id: 'a' }, name: 'A' },
+              { meta: { id: 'a' }, name: 'A2' },
+              { meta: { id: 'b' }, name: 'B' },
+            ],
+          ],
+          [[], [{ meta: { id: 'a' }, name: 'A' }]],
+          [['a'], []],
+        ],
+      },
+    });
+  });
+
+  it.each([
+    [
+      'loose equality (== converts)',
+      `export function f(users: Array<{ id: string }>, ids: string[]) { return ids.map((id) => users.find((u) => u.id == id)); }`,
+      89,
+    ],
+    [
+      'a key read through a getter',
+      `class User { constructor(private raw: { id: string }) {} get id() { return this.raw.id; } }\nexport function f(users: User[], ids: string[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
+      74,
+    ],
+    [
+      'an optional key',
+      `export function f(users: Array<{ id?: string }>, ids: string[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
+      90,
+    ],
+    [
+      'elements that may be undefined',
+      `export function f(users: Array<{ id: string } | undefined>, ids: string[]) { return ids.map((id) => users.find((u) => u!.id === id)); }`,
+      101,
+    ],
+    [
+      'the key changed inside the loop',
+      `export function f(users: Array<{ id: string }>, ids: string[]) { return ids.map((id) => { const u = users.find((x) => x.id === id); if (u) u.id = id + '!'; return u; }); }`,
+      101,
+    ],
+    [
+      'an element type the checker cannot resolve, searched for a value that may not be a string',
+      `import type { User } from '@acme/models';\nexport function f(users: User[], ids: number[]) { return ids.map((id) => users.find((u) => u.id === id)); }`,
+      74,
+    ],
+  ])('%s: a suggestion', async (_name, code, column) => {
+    const line = code.split('\n').length;
+    const [finding] = await tester.invalid({ code, errors: [{ messageId: 'map', line, column }] });
+    expect(finding.fixes[0].safe).toBe(false);
+  });
+
+  it('an element type the checker cannot resolve (a package model without its node_modules, as in the demo), searched for a string: safe', async () => {
+    const before = `import type { User } from '@acme/models';
+export function run(ids: string[], users: User[]) {
+  return ids.map((id) => users.find((u) => u.id === id));
+}`;
+    await tester.invalid({
+      code: before,
+      errors: [{ messageId: 'map', line: 3, column: 26 }],
+      output: `import type { User } from '@acme/models';
+export function run(ids: string[], users: User[]) {
+  const usersById = new Map<string, User>();
+  for (const u of users) if (!usersById.has(u.id)) usersById.set(u.id, u);
+  return ids.map((id) => usersById.get(id));
+}`,
+      sameBehaviour: {
+        entry: 'run',
+        inputs: [
+          // Keys of any type: a string is found only under an equal string, by === and by the Map alike.
+          [
+            ['1', 'a', 'NaN'],
+            [{ id: 1 }, { id: 'a', n: 1 }, { id: 'a', n: 2 }, { id: Number.NaN }, { id: '1' }],
+          ],
+          [[], []],
+          [['a'], []],
+        ],
+      },
+    });
+  });
+
+  it('why a number key is not rewritten automatically: find never matches NaN, a Map does', async () => {
+    const before = `export function run(users: Array<{ id: number; name: string }>, ids: number[]) {
+  return ids.map((id) => users.find((u) => u.id === id)?.name);
+}`;
+    const [finding] = await tester.invalid({ code: before, errors: [{ messageId: 'map', line: 2, column: 26 }] });
+    const users = [{ id: Number.NaN, name: 'not a number' }];
+    expect(await run(before, 'run', [users, [Number.NaN]])).toEqual({ value: [undefined], log: [] });
+    const mapped = before
+      .replace('return ids', 'const byId = new Map(users.map((u) => [u.id, u]));\n  return ids')
+      .replace('users.find((u) => u.id === id)', 'byId.get(id)');
+    expect(await run(mapped, 'run', [users, [Number.NaN]])).toEqual({ value: ['not a number'], log: [] });
+    expect(finding.fixes[0].safe).toBe(false);
   });
 });
 

@@ -91,11 +91,11 @@ export async function run(dir: string, flag: boolean) {
       output: before
         .replace(
           "out.push(fs.readFileSync(path.join(dir, 'arg.txt'), 'utf8'));",
-          "out.push((await fs.promises.readFile(path.join(dir, 'arg.txt'), 'utf8')));",
+          "out.push(await fs.promises.readFile(path.join(dir, 'arg.txt'), 'utf8'));",
         )
         .replace(
           "flag ? fs.readFileSync(path.join(dir, 'arg.txt'), 'utf8') :",
-          "flag ? (await fs.promises.readFile(path.join(dir, 'arg.txt'), 'utf8')) :",
+          "flag ? await fs.promises.readFile(path.join(dir, 'arg.txt'), 'utf8') :",
         )
         .replace("${fs.readdirSync(dir).includes('arg.txt')}", "${(await fs.promises.readdir(dir)).includes('arg.txt')}"),
       sameBehaviour: {
@@ -129,7 +129,7 @@ export async function run(file: string) {
 });
 
 describe('sync-io-in-async safe fix reaches the twin through what the file imports', () => {
-  it("a named import: adds `import { readFile } from 'fs/promises'` next to it", async () => {
+  it("named imports: one `import { … } from 'node:fs/promises'` gathers the twins, and the sync import goes once unused", async () => {
     const before = `
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -150,7 +150,7 @@ export async function run(dir: string, name: string, body: string) {
       output: before
         .replace(
           "import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';",
-          "import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';\nimport { readFile } from 'node:fs/promises';\nimport { writeFile } from 'node:fs/promises';\nimport { mkdir } from 'node:fs/promises';",
+          "import { mkdir, writeFile, readFile } from 'node:fs/promises';",
         )
         .replace('mkdirSync(path', 'await mkdir(path')
         .replace('writeFileSync(path', 'await writeFile(path')
@@ -168,7 +168,7 @@ export async function run(dir: string, name: string, body: string) {
     });
   });
 
-  it("CommonJS destructuring: adds `const { stat } = require('fs/promises')`", async () => {
+  it("CommonJS destructuring: `const { stat } = require('fs/promises')` takes the place of the unused sync one", async () => {
     const before = `
 const { statSync } = require('fs');
 const path = require('path');
@@ -184,7 +184,7 @@ exports.run = async function run(file) {
       filename: 'src/size.js',
       errors: [{ messageId: 'blocking', line: 6, column: 12 }],
       output: before
-        .replace("const { statSync } = require('fs');", "const { statSync } = require('fs');\nconst { stat } = require('fs/promises');")
+        .replace("const { statSync } = require('fs');", "const { stat } = require('fs/promises');")
         .replace('statSync(path.resolve(file)).isDirectory()', '(await stat(path.resolve(file))).isDirectory()'),
       sameBehaviour: { entry: 'run', inputs: [[dir], [path.join(dir, 'missing')]] },
     });
@@ -194,12 +194,65 @@ exports.run = async function run(file) {
     await tester.invalid({
       code: `import { readFileSync } from 'fs';\nimport { readFile as read } from 'fs/promises';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
       errors: [{ messageId: 'blocking', line: 3, column: 45 }],
-      output: `import { readFileSync } from 'fs';\nimport { readFile as read } from 'fs/promises';\nexport async function f(p: string) { return await read(p, 'utf8'); }`,
+      // The sync import was used by this call only: it goes.
+      output: `import { readFile as read } from 'fs/promises';\nexport async function f(p: string) { return await read(p, 'utf8'); }`,
     });
     await tester.invalid({
       code: `import { readFileSync, promises as fsp } from 'fs';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }`,
       errors: [{ messageId: 'blocking', line: 2, column: 45 }],
-      output: `import { readFileSync, promises as fsp } from 'fs';\nexport async function f(p: string) { return await fsp.readFile(p, 'utf8'); }`,
+      output: `import { promises as fsp } from 'fs';\nexport async function f(p: string) { return await fsp.readFile(p, 'utf8'); }`,
+    });
+  });
+
+  it("keeps a multi-line call's arguments as written, trailing comma and all", async () => {
+    fs.writeFileSync(path.join(dir, 'wrapped.txt'), 'wrapped');
+    const before = `
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+export async function run(dir: string) {
+  const text = readFileSync(
+    path.join(dir, 'wrapped.txt'),
+    'utf-8',
+  );
+  return readFileSync(
+    path.join(dir, 'wrapped.txt'),
+    'utf-8',
+  ).toUpperCase() + text;
+}`;
+    await tester.invalid({
+      code: before,
+      errors: [
+        { messageId: 'blocking', line: 5, column: 16 },
+        { messageId: 'blocking', line: 9, column: 10 },
+      ],
+      // Two calls of one import: one fix per pass claims it, and the last one removes it.
+      output: `
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+export async function run(dir: string) {
+  const text = await readFile(
+    path.join(dir, 'wrapped.txt'),
+    'utf-8',
+  );
+  return (await readFile(
+    path.join(dir, 'wrapped.txt'),
+    'utf-8',
+  )).toUpperCase() + text;
+}`,
+      sameBehaviour: { entry: 'run', inputs: [[dir], [path.join(dir, 'missing')]] },
+    });
+  });
+
+  it('an import still used elsewhere stays; a default import beside the named one keeps the statement', async () => {
+    await tester.invalid({
+      code: `import { readFileSync } from 'fs';\nexport async function f(p: string) { return readFileSync(p, 'utf8'); }\nexport function g(p: string) { return readFileSync(p, 'utf8'); }`,
+      errors: [{ messageId: 'blocking', line: 2, column: 45 }],
+      output: `import { readFileSync } from 'fs';\nimport { readFile } from 'fs/promises';\nexport async function f(p: string) { return await readFile(p, 'utf8'); }\nexport function g(p: string) { return readFileSync(p, 'utf8'); }`,
+    });
+    await tester.invalid({
+      code: `import fs, { readFileSync } from 'fs';\nexport async function f(p: string) { return readFileSync(p, 'utf8') + fs.sep; }`,
+      errors: [{ messageId: 'blocking', line: 2, column: 45 }],
+      output: `import fs from 'fs';\nexport async function f(p: string) { return await fs.promises.readFile(p, 'utf8') + fs.sep; }`,
     });
   });
 });

@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Analyzer } from '../../../src/analyzers/engine';
+import { applyFixes } from '../../../src/analyzers/fixes';
 import { findings, ruleNamed, shownText } from '../../helpers/analyze';
+import { expectSameBehaviour, run } from '../../helpers/behaviour';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'sync-io-in-handler';
@@ -106,6 +109,122 @@ export async function run(dir: string, name: string, body: string) {
   });
 });
 
+describe('sync-io-in-handler: a synchronous Express 5 route handler becomes async (safe)', () => {
+  const ROUTES = `import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Router } from 'express';
+
+export const reportsRouter = Router();
+
+reportsRouter.get('/exports/:name', (req, res) => {
+  const name = path.basename(req.params.name);
+  if (!name.endsWith('.csv')) return res.status(400).json({ error: 'only CSV exports can be downloaded' });
+  try {
+    const csv = readFileSync(
+      path.join(req.params.dir, name),
+      'utf8',
+    );
+    res.type('text/csv').send(csv);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    res.status(404).json({ error: 'no such export' });
+  }
+});
+
+export function run(dir: string, name: string) {
+  const res = {
+    status(code: number) { log.push(['status', code]); return res; },
+    json(body: unknown) { log.push(['json', body]); return res; },
+    type(type: string) { log.push(['type', type]); return res; },
+    send(body: unknown) { log.push(['send', String(body)]); return res; },
+  };
+  return reportsRouter.dispatch({ params: { dir, name } }, res);
+}`;
+
+  /**
+   * What Express 5's router does with a handler (router 2.x, Layer#handleRequest): an error thrown
+   * synchronously goes to next(err); a returned promise that rejects goes to next(err), or to
+   * next(new Error('Rejected promise')) for a falsy reason; any other return value is ignored.
+   * `dispatch` settles when the handler has finished (the router itself does not wait), so the test can compare what it did.
+   */
+  const express5 = {
+    Router() {
+      const handlers: Array<(req: unknown, res: unknown, next: (error?: unknown) => void) => unknown> = [];
+      return {
+        get(_path: string, handler: (typeof handlers)[number]) {
+          handlers.push(handler);
+        },
+        dispatch(req: unknown, res: unknown) {
+          return new Promise<string>((resolve) => {
+            const next = (error?: unknown) => resolve(`next(${error ? ((error as { code?: string }).code ?? String(error)) : ''})`);
+            try {
+              const returned = handlers[0](req, res, next) as { then?: unknown } | undefined;
+              if (returned && typeof returned.then === 'function')
+                (returned as Promise<unknown>).then(
+                  () => resolve('finished'),
+                  (error: unknown) => next(error || new Error('Rejected promise')),
+                );
+              else resolve('finished');
+            } catch (error) {
+              next(error);
+            }
+          });
+        },
+      };
+    },
+  };
+
+  function projectWith(express: string | undefined): string {
+    const project = fs.mkdtempSync(path.join(dir, 'express-'));
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', dependencies: express ? { express } : {} }));
+    fs.mkdirSync(path.join(project, 'src'));
+    fs.writeFileSync(path.join(project, 'src', 'reports.ts'), ROUTES);
+    return path.join(project, 'src', 'reports.ts');
+  }
+
+  it('readFileSync → async handler and await readFile: the same responses, and errors reach next(err) as before', async () => {
+    const file = projectWith('^5.1.0');
+    const found = new Analyzer({ rules: [ruleNamed(rule)] }).analyzeFile(file).findings;
+    expect(found.map((f) => [f.messageId, f.range.start.line, f.range.start.column])).toEqual([['blockingSyncHandler', 11, 17]]);
+    const [fix] = found[0].fixes;
+    expect(fix.safe).toBe(true);
+    expect(fix.title).toBe('Make the handler async and use await readFile(…)');
+    const after = applyFixes(ROUTES, [fix]).text;
+    expect(after).toBe(
+      ROUTES.replace("import { readFileSync } from 'node:fs';", "import { readFile } from 'node:fs/promises';")
+        .replace("reportsRouter.get('/exports/:name', (req, res) => {", "reportsRouter.get('/exports/:name', async (req, res) => {")
+        .replace('const csv = readFileSync(', 'const csv = await readFile('),
+    );
+    const exports = path.join(dir, 'exports');
+    fs.mkdirSync(path.join(exports, 'folder.csv'), { recursive: true });
+    fs.writeFileSync(path.join(exports, 'sales.csv'), 'day,orders\n2024-01-01,3\n');
+    await expectSameBehaviour(
+      ROUTES,
+      after,
+      'run',
+      [
+        [exports, 'sales.csv'],
+        [exports, 'missing.csv'],
+        [exports, 'notes.txt'],
+        // EISDIR: rethrown, so it goes to next(err) from the synchronous handler and from the async one alike.
+        [exports, 'folder.csv'],
+      ],
+      { express: express5 },
+    );
+    expect(await run(ROUTES, 'run', [exports, 'folder.csv'], { express: express5 })).toMatchObject({ value: 'next(EISDIR)' });
+    expect(await run(ROUTES, 'run', [exports, 'sales.csv'], { express: express5 })).toMatchObject({ value: 'finished' });
+  });
+
+  it.each([
+    ['Express 4', '^4.21.0'],
+    ['a range that allows Express 4', '^4.0.0 || ^5.0.0'],
+    ['no declared version', undefined],
+  ])('%s: no fix (a rejected promise never reaches the error handler)', (_name, express) => {
+    const found = new Analyzer({ rules: [ruleNamed(rule)] }).analyzeFile(projectWith(express)).findings;
+    expect(found.map((f) => [f.messageId, f.fixes.length])).toEqual([['blockingSyncHandler', 0]]);
+  });
+});
+
 describe('sync-io-in-handler without a safe fix', () => {
   it('a synchronous Express handler gets the "make it async" message and no fix', async () => {
     const code = `import fs from 'fs';\napp.get('/a', (req, res) => { res.send(fs.readFileSync('a.txt')); });`;
@@ -189,7 +308,7 @@ describe('sync-io-in-handler reports', () => {
       filename: 'pages/posts/[id].tsx',
       code: `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: fs.readFileSync('p.md', 'utf8') } }; }`,
       errors: [{ messageId: 'blocking', line: 2, column: 68 }],
-      output: `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: (await fs.promises.readFile('p.md', 'utf8')) } }; }`,
+      output: `import fs from 'fs';\nexport async function getServerSideProps() { return { props: { md: await fs.promises.readFile('p.md', 'utf8') } }; }`,
     });
   });
 });

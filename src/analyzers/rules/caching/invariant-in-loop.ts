@@ -1,8 +1,30 @@
 import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
 import type { TextEdit } from '../../finding';
-import { calleeName, dottedName, indentationAt, newlineOf, receiverOf, skipParens } from '../../facts/ast';
-import { camelName, contains, insertionPoint, isInvariantIn, isValueReference, lookup, resolve, uniqueName } from '../../facts/dataflow';
+import {
+  calleeName,
+  dottedName,
+  enclosingFunction,
+  indentationAt,
+  isLiteralLike,
+  newlineOf,
+  receiverOf,
+  skipParens,
+  skipParensUp,
+} from '../../facts/ast';
+import {
+  camelName,
+  contains,
+  insertionPoint,
+  isInvariantIn,
+  isValueReference,
+  lookup,
+  references,
+  resolve,
+  uniqueName,
+  useOf,
+} from '../../facts/dataflow';
+import { typeFactsOf } from '../../facts/collections';
 import {
   constructionOf,
   constructsCleanly,
@@ -15,6 +37,8 @@ import {
 } from '../../facts/constructions';
 import { iterationStatement, repeatedBy, type Iteration } from '../../facts/loops';
 import type { FileFacts } from '../../facts/fileFacts';
+
+const SK = ts.SyntaxKind;
 import { compact, eachPass } from '../../facts/phrases';
 
 /** Functions that list an object's keys or entries in a fresh array. */
@@ -35,9 +59,13 @@ export default defineRule({
       'most of its time building formatters. A sort comparator counts as a loop: it runs about n·log₂ n times.',
     howToFix:
       'Create the object once before the loop (`const price = new Intl.NumberFormat("en-US", { style: "currency", ' +
-      'currency: "USD" })`) and use it inside. Hoisting is a safe fix only for constant arguments that construct ' +
-      'without error; otherwise (an argument read from a parameter or a getter, a date formatter without a `timeZone` ' +
-      'in a loop that sets `process.env.TZ`) it is a suggestion.',
+      'currency: "USD" })`) and use it inside. The safe fix does that for constant arguments that construct without ' +
+      'error. Arguments that are not constants — a parameter, a pure helper of the file such as `escapeRegExp(query)` — ' +
+      'get a local built on the first pass (`let pattern: RegExp | undefined;` before the loop, `pattern ??= new ' +
+      'RegExp(…)` inside), so that a loop of zero passes builds nothing and an invalid pattern throws where it threw ' +
+      'before; that is safe when the arguments are primitives nothing reassigns. An argument read through a property ' +
+      '(a getter would run once instead of once per pass), an object that code in the loop could change, or a date ' +
+      'formatter without a `timeZone` in a loop that sets `process.env.TZ` leave it a suggestion.',
     notReported: [
       'Regular-expression literals (`/x/`): the engine already compiles them once',
       'Patterns built from the loop variable',
@@ -51,7 +79,8 @@ export default defineRule({
       why: 'the construction is repeated once per pass: it matters when the loop walks data that grows',
     },
     fix: 'safe',
-    fixForm: 'hoist',
+    fixForm:
+      'hoist (constant arguments), or a local built on the first pass (`pattern ??= new RegExp(term)`) when the arguments are primitives nothing reassigns',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.', 'JSON.parse', '.sort(', '.toSorted('] },
     messages: {
       regexp: {
@@ -107,18 +136,35 @@ export default defineRule({
 }`,
         },
         {
-          code: `// The pattern comes from a parameter: reported, but hoisting is a suggestion
-// (an invalid pattern would then throw even when there are no rows).
+          code: `// The source comes from a parameter: built on the first pass, so that an invalid
+// one still throws only when there is a row.
 export function highlight(rows: string[], term: string) {
   return rows.map((row) => row.replace(new RegExp(term, 'i'), (m) => '<b>' + m + '</b>'));
 }`,
           errors: [{ messageId: 'regexp', line: 4, column: 40 }],
+          output: `// The source comes from a parameter: built on the first pass, so that an invalid
+// one still throws only when there is a row.
+export function highlight(rows: string[], term: string) {
+  let pattern: RegExp | undefined;
+  return rows.map((row) => row.replace((pattern ??= new RegExp(term, 'i')), (m) => '<b>' + m + '</b>'));
+}`,
         },
         {
           code: `export function byName(names: string[], locale: string) {
   return [...names].sort((a, b) => new Intl.Collator(locale).compare(a, b));
 }`,
           errors: [{ messageId: 'intl', line: 2, column: 36 }],
+          output: `export function byName(names: string[], locale: string) {
+  let collator: Intl.Collator | undefined;
+  return [...names].sort((a, b) => (collator ??= new Intl.Collator(locale)).compare(a, b));
+}`,
+        },
+        {
+          code: `// Read through a property: the lazy form is only a suggestion (a getter would run once, not per pass).
+export function search(products: Array<{ name: string }>, options: { query: string }) {
+  return products.filter((product) => new RegExp(options.query, 'i').test(product.name));
+}`,
+          errors: [{ messageId: 'regexp', line: 3, column: 39 }],
         },
         {
           code: `export function rows(records: Array<Record<string, unknown>>, schema: Record<string, string>) {
@@ -341,23 +387,27 @@ function invariantLevels(construction: Construction, iterations: Iteration[]): I
 // Fixes
 
 /**
- * Hoisting is `safe` when the construction is pure, cannot throw and gives an equivalent object:
- * its arguments are constants (so evaluating them earlier, or when the loop never runs, changes
- * nothing) and constructing it here succeeds (a valid pattern, locale and options); the object's
- * identity is unobservable (checked by `usageOf`), and a date formatter that takes the default time
- * zone is not hoisted out of a loop that changes it. Otherwise the same edit is a suggestion.
- * JSON.parse always is: one shared object instead of a fresh one per pass.
+ * Two forms. Arguments that are constants and construct cleanly: the object is built eagerly
+ * before the loop (`const pattern = new RegExp('^\\s+')`) — nothing can fail or differ. Otherwise
+ * it is built lazily, on the first pass, into a local declared before the loop (`let pattern:
+ * RegExp | undefined; … pattern ??= new RegExp(term, 'i')`): a loop of zero passes builds nothing,
+ * and a construction that throws throws on the first pass, as before (the local stays undefined,
+ * so a pass that catches the error tries again, as before). What then differs is only that the
+ * arguments are evaluated once instead of once per pass, so the lazy form is `safe` only when that
+ * cannot be seen (`evaluatesOnceUnseen`: primitive names never reassigned, literals, operators,
+ * object and array literals of those, and calls of pure helpers of the file such as
+ * `escapeRegExp(query)`). In every case the object's identity must be unobservable (`usageOf`),
+ * and a date formatter that takes the default time zone is not hoisted out of a loop that changes
+ * it. JSON.parse and sorted keys are always suggestions: one shared object instead of a fresh one.
  */
 function fixFor(construction: Construction, usage: Usage, levels: Iteration[], file: FileFacts): FixSpec[] {
   const statement = insertionPoint(iterationStatement(levels[levels.length - 1]));
   if (!statement || !contains(statement, construction.node)) return [];
   const zoneChanges = readsDefaultTimeZone(construction, file) && changesTimeZone(statement);
-  const safe =
-    construction.kind !== 'json' &&
-    construction.kind !== 'keys' &&
-    constructsCleanly(construction) &&
-    stringReceivers(construction, usage, file) &&
-    !zoneChanges;
+  const objectKind = construction.kind === 'regexp' || construction.kind === 'intl';
+  const eager = !objectKind || constructsCleanly(construction);
+  if (!eager) return lazyFix(construction as LazyConstruction, usage, statement, zoneChanges, file);
+  const safe = objectKind && stringReceivers(construction, usage, file) && !zoneChanges;
   const text = file.textOf(construction.node);
   const indent = indentationAt(file.text, file.start(statement));
   const newline = newlineOf(file.text);
@@ -367,21 +417,12 @@ function fixFor(construction: Construction, usage: Usage, levels: Iteration[], f
     // Move `const pattern = new RegExp(…);` itself out of the loop.
     name = usage.declaration.name;
     const declarationStatement = usage.statement;
-    const start = lineStart(file.text, file.start(declarationStatement));
-    const end = lineEnd(file.text, declarationStatement.end);
-    const ownLine =
-      file.text.slice(start, file.start(declarationStatement)).trim() === '' &&
-      file.text.slice(declarationStatement.end, end).trim() === '';
     edits.push({
       start: file.start(statement),
       end: file.start(statement),
       newText: `${file.textOf(declarationStatement)}${newline}${indent}`,
     });
-    edits.push(
-      ownLine
-        ? { start, end: Math.min(file.text.length, end + newline.length), newText: '' }
-        : { start: file.start(declarationStatement), end: declarationStatement.end, newText: '' },
-    );
+    edits.push(removeStatement(declarationStatement, file));
   } else {
     name = uniqueName(file.sourceFile, baseName(construction));
     edits.push({ start: file.start(statement), end: file.start(statement), newText: `const ${name} = ${text};${newline}${indent}` });
@@ -398,12 +439,197 @@ function fixFor(construction: Construction, usage: Usage, levels: Iteration[], f
       ? ' (every pass then shares one parsed object)'
       : construction.kind === 'keys'
         ? ` (check that ${compact(file.textOf(construction.args[0]), 30)} gains or loses no keys inside the loop)`
-        : safe
-          ? ''
-          : zoneChanges
-            ? ' (the loop sets process.env.TZ: one formatter keeps the zone it was built in)'
-            : ' (its arguments are then read once, and the construction runs, and may throw, even when the loop runs zero times)';
+        : zoneChanges
+          ? ' (the loop sets process.env.TZ: one formatter keeps the zone it was built in)'
+          : '';
   return [{ title: `${what}${caveat}`, kind: safe ? 'safe' : 'suggestion', edits }];
+}
+
+type LazyConstruction = Extract<Construction, { kind: 'regexp' | 'intl' }>;
+
+/**
+ * The lazy form. A `const` in the loop whose every use is in the function that declares it
+ * becomes the local itself (`pattern ??= new RegExp(…);`, TypeScript narrows it after that
+ * statement); otherwise the construction is replaced in place by `(pattern ??= new RegExp(…))`,
+ * whose type is the object's, so uses in nested callbacks still type-check.
+ */
+function lazyFix(construction: LazyConstruction, usage: Usage, statement: ts.Statement, zoneChanges: boolean, file: FileFacts): FixSpec[] {
+  const typeScript = /\.[cm]?tsx?$/i.test(file.fileName);
+  const typeText = construction.kind === 'regexp' ? 'RegExp' : `Intl.${construction.ctor}`;
+  const indent = indentationAt(file.text, file.start(statement));
+  const newline = newlineOf(file.text);
+  const constructionText = file.textOf(construction.node);
+  const edits: TextEdit[] = [];
+  let name: string;
+  const declared = usage.kind === 'declared' && usage.statement.declarationList.declarations.length === 1 ? usage : undefined;
+  if (declared && canMove(declared, statement) && usesInDeclaringFunction(declared)) {
+    name = declared.declaration.name;
+    const declaration = declared.declaration.node as ts.VariableDeclaration;
+    const type = declaration.type ? file.textOf(declaration.type) : typeText;
+    edits.push(declareBefore(statement, typeScript ? `let ${name}: ${type} | undefined;` : `let ${name};`, indent, newline, file));
+    edits.push({ start: file.start(declared.statement), end: declared.statement.end, newText: `${name} ??= ${constructionText};` });
+  } else {
+    name = uniqueName(file.sourceFile, baseName(construction));
+    edits.push(declareBefore(statement, typeScript ? `let ${name}: ${typeText} | undefined;` : `let ${name};`, indent, newline, file));
+    const assignment = `${name} ??= ${constructionText}`;
+    edits.push({
+      start: file.start(construction.node),
+      end: construction.node.end,
+      // In parentheses wherever it stands, as Prettier writes an assignment used as a value.
+      newText: skipParensUp(construction.node) !== construction.node ? assignment : `(${assignment})`,
+    });
+  }
+  const region = statement;
+  const unseen = construction.args.every((argument) => evaluatesOnceUnseen(argument, region, file, 0));
+  const safe = unseen && stringReceivers(construction, usage, file) && !zoneChanges;
+  const caveat = zoneChanges
+    ? ' (the loop sets process.env.TZ: one formatter keeps the zone it was built in)'
+    : unseen
+      ? ''
+      : ' (its arguments are then read once, on the first pass)';
+  return [{ title: `Create it once, on the first pass, as ${name}${caveat}`, kind: safe ? 'safe' : 'suggestion', edits }];
+}
+
+function declareBefore(statement: ts.Statement, declaration: string, indent: string, newline: string, file: FileFacts): TextEdit {
+  return { start: file.start(statement), end: file.start(statement), newText: `${declaration}${newline}${indent}` };
+}
+
+/** The statement's removal: with its line when it stands alone on it, else just its text. */
+function removeStatement(statement: ts.Statement, file: FileFacts): TextEdit {
+  const newline = newlineOf(file.text);
+  const start = lineStart(file.text, file.start(statement));
+  const end = lineEnd(file.text, statement.end);
+  const ownLine = file.text.slice(start, file.start(statement)).trim() === '' && file.text.slice(statement.end, end).trim() === '';
+  return ownLine
+    ? { start, end: Math.min(file.text.length, end + newline.length), newText: '' }
+    : { start: file.start(statement), end: statement.end, newText: '' };
+}
+
+/** Every use of the declared name runs in the function that declares it (TypeScript does not carry narrowing into callbacks). */
+function usesInDeclaringFunction(usage: Extract<Usage, { kind: 'declared' }>): boolean {
+  const owner = enclosingFunction(usage.statement);
+  return references(usage.declaration).every((reference) => enclosingFunction(reference) === owner);
+}
+
+/** String methods that return a new value and call no user code when their receiver is a string and their arguments are not functions. */
+const PURE_STRING_METHODS: ReadonlySet<string> = new Set([
+  'replace',
+  'replaceAll',
+  'toLowerCase',
+  'toUpperCase',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'slice',
+  'substring',
+  'normalize',
+  'padStart',
+  'padEnd',
+  'repeat',
+  'concat',
+  'at',
+  'charAt',
+]);
+
+/**
+ * True when evaluating `expression` once, before or on the first pass, cannot be told from
+ * evaluating it on every pass through `region`: it has no side effect, cannot throw, calls no
+ * user code (no getter, no `toString` of an object) and gives an equal value every time. That is:
+ * literals; names of primitive type (checked by the type checker) that nothing ever reassigns,
+ * or `undefined`; templates, operators (not assignments, `++`, `delete`), conditionals, and array
+ * and object literals of those; and calls of a function of this file that does nothing but
+ * return such an expression of its parameters, with string methods on strings
+ * (`escapeRegExp(query)`). Property reads are not accepted: a getter runs once instead of once per
+ * pass, and an object can change between passes.
+ */
+function evaluatesOnceUnseen(
+  expression: ts.Expression,
+  region: ts.Node,
+  file: FileFacts,
+  depth: number,
+  params?: ReadonlySet<ts.Node>,
+): boolean {
+  const node = skipParens(expression);
+  if (depth > 8) return false;
+  const again = (inner: ts.Expression): boolean => evaluatesOnceUnseen(inner, region, file, depth + 1, params);
+  if (isLiteralLike(node) || ts.isRegularExpressionLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return true;
+  if (ts.isIdentifier(node)) {
+    const declaration = resolve(node);
+    if (!declaration) return node.text === 'undefined';
+    if (params?.has(declaration.node)) return true;
+    if (!['const', 'let', 'var', 'parameter'].includes(declaration.kind) || contains(region, declaration.id)) return false;
+    if (references(declaration).some((reference) => useOf(reference).kind === 'write')) return false;
+    return isPrimitive(node, file);
+  }
+  if (ts.isTemplateExpression(node)) return node.templateSpans.every((span) => again(span.expression));
+  if (ts.isBinaryExpression(node)) {
+    const op = node.operatorToken.kind;
+    if (op >= SK.FirstAssignment && op <= SK.LastAssignment) return false;
+    if (op === SK.InstanceOfKeyword || op === SK.InKeyword) return false;
+    return again(node.left) && again(node.right);
+  }
+  if (ts.isPrefixUnaryExpression(node))
+    return node.operator !== SK.PlusPlusToken && node.operator !== SK.MinusMinusToken && again(node.operand);
+  if (ts.isConditionalExpression(node)) return again(node.condition) && again(node.whenTrue) && again(node.whenFalse);
+  if (ts.isArrayLiteralExpression(node)) return node.elements.every((element) => !ts.isSpreadElement(element) && again(element));
+  if (ts.isObjectLiteralExpression(node))
+    return node.properties.every((property) => {
+      if (ts.isPropertyAssignment(property)) return !ts.isComputedPropertyName(property.name) && again(property.initializer);
+      if (ts.isShorthandPropertyAssignment(property)) return !property.objectAssignmentInitializer && again(property.name);
+      return false;
+    });
+  if (ts.isCallExpression(node)) {
+    if (node.questionDotToken || node.arguments.some(ts.isSpreadElement) || !node.arguments.every(again)) return false;
+    const callee = skipParens(node.expression);
+    // `text.replace(/x/g, '-')` inside a pure helper: a string method on a string.
+    if (ts.isPropertyAccessExpression(callee))
+      return (
+        !callee.questionDotToken &&
+        PURE_STRING_METHODS.has(callee.name.text) &&
+        again(callee.expression) &&
+        isString(callee.expression, file)
+      );
+    return ts.isIdentifier(callee) && isPureHelper(callee, file, depth);
+  }
+  return false;
+}
+
+/** `function escape(text: string) { return text.replace(/[.*]/g, '\\$&'); }` (or a `const` arrow): it only returns a pure expression of its parameters. */
+function isPureHelper(callee: ts.Identifier, file: FileFacts, depth: number): boolean {
+  const declaration = resolve(callee);
+  if (!declaration) return false;
+  let fn: ts.FunctionLikeDeclaration | undefined;
+  if (declaration.kind === 'function' && ts.isFunctionDeclaration(declaration.node)) fn = declaration.node;
+  else if (declaration.kind === 'const' && declaration.initializer) {
+    const init = skipParens(declaration.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
+  }
+  if (!fn || !fn.body || fn.asteriskToken || fn.modifiers?.some((m) => m.kind === SK.AsyncKeyword)) return false;
+  if (references(declaration).some((reference) => useOf(reference).kind === 'write')) return false;
+  if (!fn.parameters.every((p) => ts.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken)) return false;
+  let returned: ts.Expression | undefined;
+  if (ts.isBlock(fn.body)) {
+    const only = fn.body.statements.length === 1 ? fn.body.statements[0] : undefined;
+    returned = only && ts.isReturnStatement(only) ? only.expression : undefined;
+  } else returned = fn.body;
+  if (!returned) return false;
+  // The parameters hold the (already checked) arguments; `this` and `arguments` are not accepted.
+  return evaluatesOnceUnseen(returned, fn, file, depth + 1, new Set(fn.parameters));
+}
+
+function isPrimitive(node: ts.Node, file: FileFacts): boolean {
+  const type = typeFactsOf(file)?.typeOf(node);
+  if (!type) return false;
+  const primitive = ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike;
+  const ok = (t: ts.Type): boolean => !!(t.flags & (primitive | ts.TypeFlags.Undefined | ts.TypeFlags.Null));
+  return type.isUnion() ? type.types.every(ok) : ok(type);
+}
+
+function isString(node: ts.Node, file: FileFacts): boolean {
+  const inner = ts.isExpression(node) ? skipParens(node) : node;
+  if (ts.isStringLiteralLike(inner) || ts.isTemplateExpression(inner)) return true;
+  const type = typeFactsOf(file)?.typeOf(inner);
+  return !!type && !!(type.flags & ts.TypeFlags.StringLike);
 }
 
 /** `process.env.TZ = …`, `delete process.env.TZ` or `Object.assign(process.env, …)` written inside `region`. */

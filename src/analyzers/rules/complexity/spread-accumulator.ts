@@ -1,7 +1,7 @@
 import { ts } from '../../ts';
 import { defineRule, type FixSpec } from '../../rule';
 import { calleeName, enclosingFunction, receiverOf, skipParens, skipParensUp } from '../../facts/ast';
-import { contains, references, resolve, type Declaration } from '../../facts/dataflow';
+import { contains, lookup, references, resolve, type Declaration } from '../../facts/dataflow';
 import { declarationKind, isKnownArray, typeFactsOf } from '../../facts/collections';
 import { hasRecordName, isSmallList, iterationScale, scaleOf } from '../../facts/sizes';
 import { isTinyIteration, type Iteration } from '../../facts/loops';
@@ -51,7 +51,10 @@ export default defineRule({
     howToFix:
       'Mutate the accumulator the reduce call created: `(acc.push(x), acc)` instead of `[...acc, x]`, `(acc[key] = ' +
       'value, acc)` instead of `{ ...acc, [key]: value }` — or use `map`, `flatMap` or ' +
-      '`Object.fromEntries(items.map(…))`. In a loop, `result.push(x)` instead of `result = [...result, x]`.',
+      '`Object.fromEntries(items.map(…))`. In a loop, `result.push(x)` instead of `result = [...result, x]`. The safe ' +
+      'fix writes a computed key with `Object.defineProperty(acc, key, { value, writable: true, enumerable: true, ' +
+      'configurable: true })`: assigning `acc[key]` would call the `__proto__` setter for a key named `__proto__` ' +
+      'where the literal defines an own property.',
     notReported: [
       'A single spread outside any loop',
       'Accumulations over short or fixed lists (plugins, options, a literal) or lists with no sign of size',
@@ -64,7 +67,7 @@ export default defineRule({
       why: 'the copies are O(n²) in the items reduced: small for a handful, large for rows of a table',
     },
     fix: 'safe',
-    fixForm: 'mutate the fresh accumulator',
+    fixForm: 'mutate the fresh accumulator (a computed key through `Object.defineProperty`, so `__proto__` stays an own key)',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       reduceArray: {
@@ -129,6 +132,10 @@ export default defineRule({
   return users.reduce((acc: Record<string, boolean>, user) => ({ ...acc, [user.id]: user.active }), {});
 }`,
           errors: [{ messageId: 'reduceObject', line: 2, column: 64 }],
+          // Defined, not assigned: a user id "__proto__" stays an own key, as in the literal.
+          output: `export function index(users: Array<{ id: string; active: boolean }>) {
+  return users.reduce((acc: Record<string, boolean>, user) => Object.defineProperty(acc, user.id, { value: user.active, writable: true, enumerable: true, configurable: true }), {});
+}`,
         },
         {
           code: `export function settings(entries: Array<[string, string]>) {
@@ -451,6 +458,28 @@ interface Mutation {
   safe: boolean;
   /** Property keys assigned (objects): a typed accumulator must accept each of them. */
   keys?: string[];
+  /** The text is an expression whose value is the accumulator (`Object.defineProperty(acc, …)`). */
+  returnsAccumulator?: boolean;
+}
+
+/**
+ * A literal converts a computed key to a property key before it evaluates the value;
+ * defineProperty after. That cannot be seen when the key is of a string, number or symbol type
+ * (by the type checker: converting it runs no code), or when the value is a plain read
+ * (`plainRead`), whose evaluation runs no code either.
+ */
+function plainRead(value: ts.Expression): boolean {
+  const node = skipParens(value);
+  if (ts.isIdentifier(node) || ts.isLiteralExpression(node) || node.kind === SK.TrueKeyword || node.kind === SK.FalseKeyword) return true;
+  // A property read, assumed to be a plain read as everywhere in PerfLens (and in every refactoring tool).
+  return ts.isPropertyAccessExpression(node) && !node.questionDotToken && plainRead(node.expression);
+}
+
+function primitiveKey(key: ts.Expression, file: FileFacts): boolean {
+  const type = typeFactsOf(file)?.typeOf(skipParens(key));
+  if (!type) return false;
+  const flags = ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.ESSymbolLike;
+  return type.isUnion() ? type.types.every((part) => !!(part.flags & flags)) : !!(type.flags & flags);
 }
 
 /** Assignment text for an object property of the accumulation literal, or undefined when there is none. */
@@ -468,8 +497,18 @@ function assignmentOf(property: ts.ObjectLiteralElementLike, acc: string, file: 
   if (ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name))
     return { text: `${acc}[${file.textOf(name)}] = ${value}`, safe: !PROTOTYPE_KEYS.has(name.text), keys: [name.text] };
   if (ts.isNumericLiteral(name)) return { text: `${acc}[${name.text}] = ${value}`, safe: true, keys: [name.text] };
-  // `[key]: value` defines an own property; assignment would call the `__proto__` setter for that key.
-  if (ts.isComputedPropertyName(name)) return { text: `${acc}[${file.textOf(name.expression)}] = ${value}`, safe: false };
+  // `[key]: value` defines an own property; assignment would call the `__proto__` setter for that key (and fail for
+  // `toString` where Object.prototype is frozen). Object.defineProperty defines it as the literal does, whatever the key.
+  if (ts.isComputedPropertyName(name)) {
+    const key = file.textOf(name.expression);
+    if ((primitiveKey(name.expression, file) || plainRead(property.initializer)) && !lookup('Object', property))
+      return {
+        text: `Object.defineProperty(${acc}, ${key}, { value: ${value}, writable: true, enumerable: true, configurable: true })`,
+        safe: true,
+        returnsAccumulator: true,
+      };
+    return { text: `${acc}[${key}] = ${value}`, safe: false };
+  }
   return undefined;
 }
 
@@ -490,6 +529,7 @@ function mutationOf(literal: ts.ArrayLiteralExpression | ts.ObjectLiteralExpress
   const parts = rest.map((p) => assignmentOf(p, acc, file));
   if (parts.some((p) => p === undefined)) return undefined;
   const defined = parts as Mutation[];
+  if (defined.length === 1 && defined[0].returnsAccumulator) return defined[0];
   return {
     text: `(${defined.map((p) => p.text).join(', ')}, ${acc})`,
     safe: defined.every((p) => p.safe),
@@ -592,7 +632,14 @@ function reduceFix(
   const literals = accumulationLiterals(site, array, file);
   const own = literals.get(literal);
   if (!own) return [];
-  const edits = [...literals].map(([node, mutation]) => ({ start: file.start(node), end: node.end, newText: mutation.text }));
+  // A call replacing `({ ...acc, [k]: v })` takes the parentheses with it.
+  const target = (node: ts.Node, mutation: Mutation): ts.Node =>
+    mutation.returnsAccumulator && node.parent && ts.isParenthesizedExpression(node.parent) ? node.parent : node;
+  const edits = [...literals].map(([node, mutation]) => ({
+    start: file.start(target(node, mutation)),
+    end: target(node, mutation).end,
+    newText: mutation.text,
+  }));
   const provable =
     site.call.arguments.length === 2 &&
     isFreshInitial(site.call.arguments[1], array) &&
@@ -605,7 +652,12 @@ function reduceFix(
         [...literals.values()].flatMap((m) => m.keys ?? []),
         file,
       ));
-  const what = array ? `push onto ${site.accumulator.name}` : `assign into ${site.accumulator.name}`;
+  const defines = [...literals.values()].some((m) => m.returnsAccumulator);
+  const what = array
+    ? `push onto ${site.accumulator.name}`
+    : defines
+      ? `define the key on ${site.accumulator.name} (Object.defineProperty: a key named __proto__ stays an own property, as in the literal)`
+      : `assign into ${site.accumulator.name}`;
   return [
     {
       title: provable

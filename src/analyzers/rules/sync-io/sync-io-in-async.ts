@@ -75,11 +75,10 @@ export async function readConfig(name: string) {
   return JSON.parse(readFileSync(\`config/\${name}.json\`, 'utf8'));
 }`,
           errors: [{ messageId: 'blocking', line: 4, column: 21 }],
-          output: `import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+          output: `import { readFile } from 'node:fs/promises';
 
 export async function readConfig(name: string) {
-  return JSON.parse((await readFile(\`config/\${name}.json\`, 'utf8')));
+  return JSON.parse(await readFile(\`config/\${name}.json\`, 'utf8'));
 }`,
         },
         {

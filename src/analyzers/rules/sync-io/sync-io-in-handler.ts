@@ -1,6 +1,9 @@
-import { isAsyncFunction } from '../../facts/ast';
+import { ts } from '../../ts';
+import { isAsyncFunction, skipParensUp } from '../../facts/ast';
 import { isLazyInitialisation } from '../../facts/positions';
-import { describeRequestHandler } from '../../facts/requestHandlers';
+import { describeRequestHandler, type RequestHandler } from '../../facts/requestHandlers';
+import { declaredMajor } from '../../facts/toolPackages';
+import type { FileFacts } from '../../facts/fileFacts';
 import { awaitPromisesFix } from '../../facts/awaitFix';
 import { syncIoCall } from '../../facts/io';
 import { defineRule } from '../../rule';
@@ -19,8 +22,10 @@ export default defineRule({
       'Await the promise form (`await fs.promises.readFile(p)`); for child_process, zlib and crypto use the callback ' +
       "form through `util.promisify`, which runs on libuv's thread pool. A file that never changes can be read once at " +
       'start-up or cached on first use. A synchronous Express 4 handler must become `async` first, and Express 4 does ' +
-      'not pass a rejected promise to the error handler: catch and call `next(err)`. The safe fix (`await ' +
-      'fs.promises.…` in an async handler) is only a suggestion in a sequence of fs calls on one path — ' +
+      'not pass a rejected promise to the error handler: catch and call `next(err)`. Express 5 does, so there the safe ' +
+      'fix makes a synchronous route handler `async` itself (when the nearest package.json allows no Express older ' +
+      'than 5). The safe fix (`await fs.promises.…` in an async handler) is only a suggestion in a sequence of fs ' +
+      'calls on one path — ' +
       '`existsSync(p)` then a `wx` write, a read then a write of the same file — because a concurrent request can then ' +
       'run between them (see docs/safe-fixes.md).',
     notReported: ['Start-up code', 'A read that runs for the first request only (`template ??= readFileSync(…)`)'],
@@ -31,7 +36,7 @@ export default defineRule({
       why: "the rule's own claim is a request path: the event loop is blocked for every concurrent request",
     },
     fix: 'safe',
-    fixForm: '`await fs.promises.…`',
+    fixForm: '`await fs.promises.…` (an Express 5 route handler made `async` first)',
     scope: { skip: ['tests', 'scripts', 'build-config', 'worker-threads', 'build-tool-importers'] },
     messages: {
       blocking: {
@@ -258,7 +263,8 @@ export function makeHandler(readFileSync: (p: string) => string) {
             handler.framework === 'express-like'
               ? ' (before Express 5 a rejected promise never reaches the error handler: catch errors and call next(err))'
               : '';
-          context.report({ node: call, messageId: 'blockingSyncHandler', data: { ...data, errors } });
+          const fix = express5Route(handler, file) ? awaitPromisesFix(io, file, { becomesAsync: handler.fn }) : undefined;
+          context.report({ node: call, messageId: 'blockingSyncHandler', data: { ...data, errors }, fixes: fix ? [fix] : [] });
           return;
         }
         // Only where the nearest function is async: awaitPromisesFix decides, and says how sure it is.
@@ -273,3 +279,22 @@ export function makeHandler(readFileSync: (p: string) => string) {
     };
   },
 });
+
+/**
+ * A synchronous route handler that may become `async` without a change anyone can see: Express 5
+ * (the nearest package.json allows nothing older, and the file imports `express`) passes a
+ * handler's rejected promise to `next(err)`, as it passes an error thrown synchronously, and ignores
+ * what a handler returns. The handler is an arrow or function expression written in the route's
+ * registration (no other caller to see its promise), without `async`, `*` or a return type
+ * annotation (`: void` would not accept a promise).
+ */
+function express5Route(handler: RequestHandler, file: FileFacts): boolean {
+  const fn = handler.fn;
+  if (handler.framework !== 'express-like') return false;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.asteriskToken || fn.type || fn.modifiers?.length) return false;
+  const registration = skipParensUp(fn).parent;
+  if (!registration || !ts.isCallExpression(registration) || !registration.arguments.includes(skipParensUp(fn) as ts.Expression))
+    return false;
+  if (!/\bfrom\s*['"]express['"]|\brequire\(\s*['"]express['"]\s*\)/.test(file.text)) return false;
+  return (declaredMajor(file.fileName, 'express') ?? 0) >= 5;
+}

@@ -3,6 +3,7 @@ import { defineRule, type FixSpec } from '../../../rule';
 import type { TextEdit } from '../../../finding';
 import { calleeName, indentationAt, newlineOf, referencedNames, skipParens, skipParensUp } from '../../../facts/ast';
 import {
+  assignedProperties,
   camelName,
   contains,
   insertionPoint,
@@ -41,6 +42,8 @@ type Subject =
 /** `x => x.id === key` (or `x === key`): the property path compared and the value it is compared with. */
 interface KeyedPredicate {
   param: string;
+  /** `===` (what a Map's SameValueZero matches for strings), not `==`. */
+  strict: boolean;
   /** `id` for `x.id`, `meta.id` for `x.meta.id`; undefined when the element itself is compared. */
   key?: string;
   value: ts.Expression;
@@ -59,7 +62,7 @@ export default defineRule({
       '(`if (!seen.includes(x)) seen.push(x)`), which is O(n²) by itself.',
     howToFix:
       'Build a `Set` once before the loop (`const allowed = new Set(ids)`) and ask `allowed.has(x)`; for a search by ' +
-      'key (`users.find((u) => u.id === id)`) build a `Map` from key to item once and use `.get(id)`. An array that ' +
+      'key (`users.find((u) => u.id === id)`) build a `Map` from key to item once and use `.get(id)` — keeping the first item of each key, as `find` returns the first match (the safe fix does, for string keys of plain properties). An array that ' +
       'grows inside the loop keeps a Set beside it: add to both, check the Set. O(n·m) only hurts when both lists are ' +
       'long, so PerfLens reports where the code shows they can be — read from I/O (an awaited query, `JSON.parse`, ' +
       'lines of a text), derived from such data, or named as records (`orders`, `userIds`, `selectedElements`).',
@@ -78,7 +81,7 @@ export default defineRule({
       why: "the cost is O(n·m): it matters only when both the loop's items and the searched list can grow",
     },
     fix: 'safe',
-    fixForm: 'hoisted `Set`',
+    fixForm: 'hoisted `Set`; for `find` by a string key, a `Map` keeping the first match',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     messages: {
       set: {
@@ -87,7 +90,9 @@ export default defineRule({
       },
       map: {
         message: '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons.',
-        note: 'Index it once before the loop — `new Map({{array}}.map((x) => [x.{{key}}, x]))` — and use `.get(…)`.',
+        note:
+          'Index it once before the loop in a Map from `{{key}}` to item — keeping the first item of each `{{key}}`, as ' +
+          '`find` returns the first match — and use `.get(…)`.',
       },
       setByKey: {
         message: '`{{call}}` scans `{{array}}` for a matching `{{key}}` on every {{loop}}: O(n·m) comparisons.',
@@ -156,9 +161,24 @@ export function uniqueTags(posts: Array<{ tags: string[] }>) {
   return posts.map((post) => ({ ...post, author: users.find((u) => u.id === post.authorId) }));
 }
 
-interface Post { authorId: number }
-interface User { id: number; name: string }`,
+interface Post { authorId: string }
+interface User { id: string; name: string }`,
           errors: [{ messageId: 'map', line: 2, column: 50 }],
+          output: `export function attachAuthors(posts: Post[], users: User[]) {
+  const usersById = new Map<string, User>();
+  for (const u of users) if (!usersById.has(u.id)) usersById.set(u.id, u);
+  return posts.map((post) => ({ ...post, author: usersById.get(post.authorId) }));
+}
+
+interface Post { authorId: string }
+interface User { id: string; name: string }`,
+        },
+        {
+          code: `// Number keys: a suggestion (find never matches NaN, a Map does).
+export function attachAuthors(posts: Array<{ authorId: number }>, users: Array<{ id: number }>) {
+  return posts.map((post) => ({ ...post, author: users.find((u) => u.id === post.authorId) }));
+}`,
+          errors: [{ messageId: 'map', line: 3, column: 50 }],
         },
         {
           code: `// indexOf on numbers is not rewritten automatically: indexOf never finds NaN, Set#has does.
@@ -289,7 +309,7 @@ function mentions(texts, needle) {
             node: call,
             messageId: method === 'some' ? 'setByKey' : 'map',
             data: { call: callText, array: compact(arrayText), key: predicate.key, loop },
-            fixes: subject.kind === 'name' && method === 'find' ? mapSuggestion(call, subject, predicate, levels, file) : [],
+            fixes: subject.kind === 'name' && method === 'find' ? mapFix(call, subject, predicate, levels, file) : [],
           });
           return;
         }
@@ -467,7 +487,7 @@ function keyedPredicate(argument: ts.Expression | undefined): KeyedPredicate | u
     const key = keyPath(skipParens(side), param);
     if (key === null) continue;
     if (referencedNames(other).has(param)) return undefined;
-    return { param, key, value: other };
+    return { param, key, value: other, strict: op === SK.EqualsEqualsEqualsToken };
   }
   return undefined;
 }
@@ -651,6 +671,8 @@ function runsOnlyVisibleCode(region: ts.Node, file: FileFacts): boolean {
   let ok = true;
   const visit = (node: ts.Node): void => {
     if (!ok) return;
+    // `throw new NotFound(id)` that leaves the region: what it runs comes after the region's last search.
+    if (ts.isThrowStatement(node) && leavesRegion(node, region)) return;
     if (ts.isCallExpression(node)) {
       ok = transparentCall(node, known);
     } else if (ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node) || ts.isDecorator(node)) {
@@ -664,6 +686,14 @@ function runsOnlyVisibleCode(region: ts.Node, file: FileFacts): boolean {
   };
   visit(region);
   return ok;
+}
+
+/** A `throw` with no `try` and no function between it and the root of `region`: nothing in the region runs after it. */
+function leavesRegion(node: ts.ThrowStatement, region: ts.Node): boolean {
+  for (let current = node.parent; current && current !== region; current = current.parent) {
+    if (ts.isTryStatement(current) || ts.isFunctionLike(current) || ts.isClassStaticBlockDeclaration(current)) return false;
+  }
+  return true;
 }
 
 function transparentCall(call: ts.CallExpression, known: (expression: ts.Expression) => boolean): boolean {
@@ -867,8 +897,20 @@ function growingFix(declaration: Declaration, iteration: Iteration, file: FileFa
   return [{ title: `Keep a Set beside ${declaration.name}: add when pushing, check with ${setName}.has(…)`, kind: 'suggestion', edits }];
 }
 
-/** `users.find((u) => u.id === key)` → a Map from id to user, built once before the loop (a suggestion: the first match wins only when ids are unique). */
-function mapSuggestion(
+/**
+ * `users.find((u) => u.id === key)` → a Map from id to user built once before the loop, and
+ * `usersById.get(key)`. Safe when provably the same answer (see docs/safe-fixes.md): the array
+ * holds the same elements from before the loop to every search (`stableAcross`); its element type
+ * says every element is an object whose key is a plain property (not a getter, not optional) of a
+ * string type — `===` and the Map's SameValueZero agree on strings, and no element is
+ * `undefined` (an element type the checker cannot resolve, such as a package's model type without
+ * its node_modules, proves nothing); nothing in the loop assigns a property of the key's name; the predicate is `===`;
+ * and the searched value is a name or a chain of plain reads of non-null objects, so evaluating it
+ * once instead of once per comparison (or not at all for an empty array) changes nothing. The Map
+ * keeps the FIRST element of each key, as `find` returns the first match. Otherwise the same index
+ * is a suggestion.
+ */
+function mapFix(
   call: ts.CallExpression,
   subject: { node: ts.Identifier; declaration: Declaration },
   predicate: KeyedPredicate,
@@ -876,24 +918,142 @@ function mapSuggestion(
   file: FileFacts,
 ): FixSpec[] {
   if (predicate.key === undefined) return [];
-  const statement = insertionPoint(iterationStatement(levels[levels.length - 1]));
-  if (!statement || !contains(statement, call)) return [];
-  const name = subject.declaration.name;
+  const declaration = subject.declaration;
+  const name = declaration.name;
   const last = predicate.key.split('.').pop() ?? predicate.key;
   const mapName = uniqueName(file.sourceFile, camelName(name, 'by', last));
   const element = predicate.param;
+  const keyOf = (x: string): string => `${x}.${predicate.key}`;
+  let statement: ts.Statement | undefined;
+  for (let i = levels.length - 1; i >= 0 && !statement; i--) {
+    const candidate = insertionPoint(iterationStatement(levels[i]));
+    if (candidate && contains(candidate, call) && stableAcross(declaration, candidate, file)) statement = candidate;
+  }
+  const segments = predicate.key.split('.');
+  const provable =
+    !!statement &&
+    predicate.strict &&
+    call.arguments.length === 1 &&
+    element !== name &&
+    element !== mapName &&
+    !/\beval\s*\(|\bwith\s*\(/.test(file.text) &&
+    declaredArray(declaration, file) &&
+    (plainStringKey(declaration, segments, file) || (unresolvedElementType(declaration, file) && stringValue(predicate.value, file))) &&
+    !segments.some((segment) => assignedProperties(statement!).has(segment)) &&
+    !assignedProperties(statement!).has('[]') &&
+    plainValue(predicate.value, file);
+  if (statement && provable) {
+    const typeScript = /\.[cm]?tsx?$/i.test(file.fileName);
+    const types = typeScript ? `<string, ${elementTypeText(declaration, file)}>` : '';
+    const indent = indentationAt(file.text, file.start(statement));
+    const newline = newlineOf(file.text);
+    return [
+      {
+        title: `Index ${name} by ${predicate.key} in a Map once before the loop (the first of equal keys wins, as with find) and use ${mapName}.get(…)`,
+        kind: 'safe',
+        edits: [
+          insertBefore(
+            statement,
+            `const ${mapName} = new Map${types}();${newline}${indent}` +
+              `for (const ${element} of ${name}) if (!${mapName}.has(${keyOf(element)})) ${mapName}.set(${keyOf(element)}, ${element});`,
+            file,
+          ),
+          { start: file.start(call), end: call.end, newText: `${mapName}.get(${file.textOf(predicate.value)})` },
+        ],
+      },
+    ];
+  }
+  const fallback = insertionPoint(iterationStatement(levels[levels.length - 1]));
+  if (!fallback || !contains(fallback, call)) return [];
   return [
     {
       title: `Index ${name} by ${predicate.key} in a Map once before the loop (assumes each ${predicate.key} appears once)`,
       kind: 'suggestion',
       edits: [
-        insertBefore(
-          statement,
-          `const ${mapName} = new Map(${name}.map((${element}) => [${element}.${predicate.key}, ${element}]));`,
-          file,
-        ),
+        insertBefore(fallback, `const ${mapName} = new Map(${name}.map((${element}) => [${keyOf(element)}, ${element}]));`, file),
         { start: file.start(call), end: call.end, newText: `${mapName}.get(${file.textOf(predicate.value)})` },
       ],
     },
   ];
+}
+
+/** The element type as written (`Product` of `products: Product[]`), else `(typeof products)[number]`. */
+function elementTypeText(declaration: Declaration, file: FileFacts): string {
+  let type = declaration.type;
+  if (type && ts.isTypeOperatorNode(type) && type.operator === SK.ReadonlyKeyword) type = type.type;
+  if (type && ts.isArrayTypeNode(type)) {
+    const text = file.textOf(type.elementType);
+    return ts.isUnionTypeNode(type.elementType) || ts.isFunctionTypeNode(type.elementType) ? `(${text})` : text;
+  }
+  if (
+    type &&
+    ts.isTypeReferenceNode(type) &&
+    ts.isIdentifier(type.typeName) &&
+    (type.typeName.text === 'Array' || type.typeName.text === 'ReadonlyArray') &&
+    type.typeArguments?.length === 1
+  )
+    return file.textOf(type.typeArguments[0]);
+  return `(typeof ${declaration.name})[number]`;
+}
+
+const NULLISH = ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void | ts.TypeFlags.Any | ts.TypeFlags.Unknown;
+
+function nullable(type: ts.Type): boolean {
+  return !!(type.flags & NULLISH) || (type.isUnion() && type.types.some((part) => !!(part.flags & NULLISH)));
+}
+
+/** Every element is an object (by its type) whose `a.b.key` path is made of plain, required properties and ends in a string. */
+function plainStringKey(declaration: Declaration, segments: string[], file: FileFacts): boolean {
+  const types = typeFactsOf(file);
+  const arrayType = types?.typeOf(declaration.id);
+  if (!types || !arrayType) return false;
+  const checker = types.checker;
+  let current = checker.getIndexTypeOfType(checker.getApparentType(arrayType), ts.IndexKind.Number);
+  for (const segment of segments) {
+    if (!current || nullable(current) || !(current.flags & ts.TypeFlags.Object || current.isIntersection())) return false;
+    const property = checker.getPropertyOfType(current, segment);
+    if (!property || property.flags & ts.SymbolFlags.Optional) return false;
+    // A getter or a method is not a plain read (a mapped type's property, as ORMs generate, has its source's declarations or none).
+    const declarations = property.declarations ?? [];
+    if (property.flags & (ts.SymbolFlags.Accessor | ts.SymbolFlags.Method)) return false;
+    if (declarations.some((d) => ts.isAccessor(d) || ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) return false;
+    current = checker.getTypeOfSymbol(property);
+  }
+  return !!current && !nullable(current) && !!(current.flags & ts.TypeFlags.StringLike);
+}
+
+/**
+ * The array is declared `X[]` (or `Array<X>`) with `X` a type name the checker cannot resolve: a
+ * package's model type when its node_modules are not installed (`import type { Product } from
+ * '@prisma/client'`). Taken at its word as an array of values that are not null, as the
+ * annotation says; what the key holds is then unknown, so the searched value must be a string
+ * (on a string, `===` and the Map's SameValueZero agree whatever the keys are).
+ */
+function unresolvedElementType(declaration: Declaration, file: FileFacts): boolean {
+  let type = declaration.type;
+  if (type && ts.isTypeOperatorNode(type) && type.operator === SK.ReadonlyKeyword) type = type.type;
+  const element =
+    type && ts.isArrayTypeNode(type)
+      ? type.elementType
+      : type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'Array'
+        ? type.typeArguments?.[0]
+        : undefined;
+  if (!element || !ts.isTypeReferenceNode(element) || element.typeArguments) return false;
+  const resolved = typeFactsOf(file)?.typeOf(element);
+  return !!resolved && (resolved as { intrinsicName?: string }).intrinsicName === 'error';
+}
+
+function stringValue(expression: ts.Expression, file: FileFacts): boolean {
+  const type = typeFactsOf(file)?.typeOf(skipParens(expression));
+  return !!type && !nullable(type) && !!(type.flags & ts.TypeFlags.StringLike);
+}
+
+/** A name, or a chain of plain property reads (no `?.`, no call) on objects that are never null by their type. */
+function plainValue(expression: ts.Expression, file: FileFacts): boolean {
+  const node = skipParens(expression);
+  if (ts.isIdentifier(node)) return !!resolve(node) || node.text === 'undefined';
+  if (!ts.isPropertyAccessExpression(node) || node.questionDotToken) return false;
+  const object = skipParens(node.expression);
+  const type = typeFactsOf(file)?.typeOf(object);
+  return !!type && !nullable(type) && plainValue(object, file);
 }
