@@ -191,6 +191,60 @@ ${body}
   });
 });
 
+describe('code run once', () => {
+  const blocking = ruleTester('sync-io-in-async');
+  const outside = ruleTester('query-outside-transaction');
+  const TEMPLATES = `import fs from 'node:fs';
+export async function seedTemplates() {
+  const files = fs.readdirSync('./templates');
+  return files.map((file) => fs.readFileSync(\`./templates/\${file}\`, 'utf8'));
+}`;
+
+  it('a claim about blocking others is not reported in a seed, and is a warning in application code', async () => {
+    blocking.valid({ code: TEMPLATES, filename: 'packages/prisma/seed-database.ts' });
+    await blocking.invalid({
+      code: TEMPLATES,
+      filename: 'packages/lib/templates.ts',
+      errors: [
+        { messageId: 'blocking', line: 3, column: 17, severity: 'warning' },
+        { messageId: 'blocking', line: 4, column: 30, severity: 'warning' },
+      ],
+      output: TEMPLATES.replace('fs.readdirSync', 'await fs.promises.readdir'),
+    });
+  });
+
+  it('a claim that holds everywhere (a write that bypasses its transaction) is still reported in a script', async () => {
+    const [finding] = await outside.invalid({
+      code: `${PRISMA}
+export async function transfer(from: string, to: string, amount: number) {
+  await prisma.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: from }, data: { balance: { decrement: amount } } });
+    await prisma.account.update({ where: { id: to }, data: { balance: { increment: amount } } });
+  });
+}`,
+      filename: 'scripts/fix-balances.ts',
+      errors: [{ messageId: 'write', line: 7, column: 11, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('script');
+  });
+
+  it('only names that certainly run once per process make start-up: onModuleInit is, a class’s init() is not', async () => {
+    const code = (name: string): string => `${PRISMA}
+export class Catalogue {
+  async ${name}() {
+    const products = await prisma.product.findMany();
+    for (const product of products) await prisma.price.findFirst({ where: { productId: product.id } });
+  }
+}`;
+    queries.valid(code('onModuleInit'));
+    const [finding] = await queries.invalid({
+      code: code('init'),
+      errors: [{ messageId: 'perItem', line: 7, column: 43, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('unknown');
+  });
+});
+
 describe('every shipped rule', () => {
   it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s says what decides its severity', (_id, rule) => {
     expect(rule.meta.evidence?.basis).toMatch(/^(items|calls|claim)$/);

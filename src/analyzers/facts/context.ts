@@ -8,9 +8,10 @@
  */
 import { ts } from '../ts';
 import type { ExecutionContext } from '../finding';
-import { calleeName, constantString, enclosingFunction, skipParens, type FunctionLike } from './ast';
+import { calleeName, constantString, enclosingFunction, skipParens } from './ast';
 import type { FileFacts } from './fileFacts';
 import { projectPath } from './paths';
+import { declaredName, startUpName } from './positions';
 import { describeRequestHandler, type RequestHandler } from './requestHandlers';
 
 export interface ContextFact {
@@ -18,9 +19,6 @@ export interface ContextFact {
   /** The sentence a user reads: "runs in the POST /orders handler". Absent when nothing is known. */
   reason?: string;
 }
-
-/** Functions that run once while a process starts: `main()`, Nest's `onModuleInit`. Narrower than positions.ts's start-up names on purpose: `init`, `setup` or `load` also name per-request code. */
-const START_UP_FUNCTIONS = /^(main|bootstrap|startServer|onModuleInit|onApplicationBootstrap|beforeApplicationShutdown|onModuleDestroy)$/;
 
 /** Calls that run their callback once per job or tick: BullMQ/Bull `process`, node-cron `schedule`, Agenda `define`, amqplib `consume`, `setInterval`. */
 const JOB_REGISTRATIONS = new Set(['process', 'schedule', 'define', 'consume', 'setInterval', 'every', 'scheduleJob', 'createFunction']);
@@ -51,8 +49,9 @@ export function executionContext(node: ts.Node, facts: FileFacts): ContextFact {
   if (job) return { context: 'job', reason: job };
   if (facts.isTopLevel(node)) return { context: 'startup', reason: 'runs once, when the module is loaded' };
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    const name = functionName(fn);
-    if (name !== undefined && START_UP_FUNCTIONS.test(name)) return { context: 'startup', reason: `runs once per process, in ${name}()` };
+    // Only the names that certainly run once per process: `init` or `setup` also name per-request code.
+    const startUp = startUpName(fn);
+    if (startUp?.certain) return { context: 'startup', reason: `runs once per process, in ${startUp.name}()` };
   }
   if (/(^|\/)admin\//i.test(path)) return { context: 'admin', reason: 'in admin-only code (an admin/ folder)' };
   if (JOB_FOLDERS.test(path)) return { context: 'job', reason: `in a background job's file (${path.match(JOB_FOLDERS)![2]}/)` };
@@ -75,7 +74,7 @@ function enclosingJob(node: ts.Node): string | undefined {
     // Bull/BullMQ's `class X extends WorkerHost { async process(job) {…} }` under `@Processor('queue')`.
     if (
       ts.isMethodDeclaration(fn) &&
-      functionName(fn) === 'process' &&
+      declaredName(fn) === 'process' &&
       ts.isClassLike(fn.parent) &&
       decoratorNames(fn.parent).includes('Processor')
     )
@@ -118,12 +117,4 @@ function decoratorNames(node: ts.Node): string[] {
     const callee = ts.isCallExpression(expression) ? skipParens(expression.expression) : expression;
     return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
   });
-}
-
-function functionName(fn: FunctionLike): string | undefined {
-  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name))
-    return fn.name.text;
-  if (fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
-  if (fn.parent && ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
-  return undefined;
 }
