@@ -245,6 +245,64 @@ export class Catalogue {
   });
 });
 
+describe('callers, in the same file and across files', () => {
+  const SERVICE = `${PRISMA}
+export async function listOwners(orders: Array<{ ownerId: string }>) {
+  for (const order of orders) {
+    await prisma.user.findUnique({ where: { id: order.ownerId } });
+  }
+}`;
+  const route = (argument: string): string => `import express from 'express';
+import { PrismaClient } from '@prisma/client';
+import { listOwners } from '../services/orders';
+const prisma = new PrismaClient();
+export const router = express.Router();
+router.get('/owners', async (req, res) => {
+  const orders = await prisma.order.findMany();
+  res.json(await listOwners(${argument}));
+});`;
+  const owners = { messageId: 'perItem', line: 6, column: 11 } as const;
+
+  it('a service called from a route in another file runs on that request, over the data the route passes: warning', async () => {
+    const [finding] = await queries.invalid({
+      code: SERVICE,
+      filename: 'services/orders.ts',
+      files: { 'routes/orders.ts': route('orders') },
+      errors: [{ ...owners, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons[0]).toMatch(
+      /^`orders` is a parameter; a caller of listOwners\(\) passes one that comes from prisma\.order\.findMany\(\) with no limit \(.*routes\/orders\.ts\)$/,
+    );
+    expect(finding.evidence.reasons[1]).toMatch(/^runs in the GET \/owners handler, which calls listOwners\(\) in .*routes\/orders\.ts:8$/);
+  });
+
+  it('the same service: not reported when the route passes five rows, info when no caller is known', async () => {
+    queries.valid({ code: SERVICE, filename: 'services/orders.ts', files: { 'routes/orders.ts': route('orders.slice(0, 5)') } });
+    const [alone] = await queries.invalid({ code: SERVICE, filename: 'services/orders.ts', errors: [{ ...owners, severity: 'info' }] });
+    expect(alone.evidence).toMatchObject({ scale: 'unknown', context: 'unknown' });
+  });
+
+  it('a helper called by a handler of its own file runs on that request (also in plain JavaScript)', async () => {
+    const code = `const express = require('express');
+const { PrismaClient } = require('@prisma/client');
+const prisma = new PrismaClient();
+const router = express.Router();
+async function owners(orders) {
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+}
+router.post('/owners', async (req, res) => res.json(await owners(req.body.orders)));
+module.exports = router;`;
+    const [finding] = await queries.invalid({
+      code,
+      filename: 'routes/owners.js',
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons).toContain('runs in the POST /owners handler, which calls owners()');
+  });
+});
+
 describe('every shipped rule', () => {
   it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s says what decides its severity', (_id, rule) => {
     expect(rule.meta.evidence?.basis).toMatch(/^(items|calls|claim)$/);

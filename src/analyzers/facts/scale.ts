@@ -15,6 +15,8 @@ import { ts } from '../ts';
 import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
 import { awaitedClientCall, type ClientCall, type ClientCallNode } from './clients';
 import { resolve, type Declaration } from './dataflow';
+import { callersOf } from './modules';
+import { projectPath } from './paths';
 import type { FileFacts } from './fileFacts';
 import { isTinyIteration, walkedCollection, type Iteration } from './loops';
 import { compact } from './phrases';
@@ -341,7 +343,10 @@ function propertySource(
   return undefined;
 }
 
-/** A parameter: what the callers of its function in this file pass. Grows when one passes growing data; bounded when every one passes bounded data. */
+/**
+ * A parameter: what the callers of its function pass — in this file and, in a scan, in the files importing
+ * it. Grows when one passes growing data; bounded when every one passes bounded data.
+ */
 function parameterSource(declaration: Declaration, facts: FileFacts, depth: number): Source | undefined {
   const parameter = declaration.node;
   if (!ts.isParameter(parameter) || !ts.isIdentifier(parameter.name)) return undefined;
@@ -351,10 +356,12 @@ function parameterSource(declaration: Declaration, facts: FileFacts, depth: numb
   const name = functionName(fn);
   if (!name) return undefined;
   const sources: Array<Source | undefined> = [];
-  for (const call of callsOf(name, fn, facts)) {
-    const argument = call.arguments[index];
+  for (const caller of callersOf(fn, facts)) {
+    const argument = caller.call.arguments[index];
     if (!argument || ts.isSpreadElement(argument)) return undefined;
-    sources.push(sourceOf(argument, facts, depth + 1));
+    const source = sourceOf(argument, caller.facts, depth + 1);
+    const where = caller.facts === facts ? '' : ` (${projectPath(caller.facts.fileName)})`;
+    sources.push(source && { scale: source.scale, says: `${source.says}${where}` });
   }
   if (sources.length === 0) return undefined;
   const growing = sources.find((source) => source?.scale === 'grows');
@@ -362,27 +369,6 @@ function parameterSource(declaration: Declaration, facts: FileFacts, depth: numb
   if (sources.every((source) => source?.scale === 'bounded'))
     return { scale: 'bounded', says: `is a parameter; every caller of ${name}() passes a fixed list` };
   return undefined;
-}
-
-/** Calls of the function `name` in this file, outside the function itself: `name(…)`, `this.name(…)`. */
-function callsOf(name: string, fn: FunctionLike, facts: FileFacts): ts.CallExpression[] {
-  const calls: ts.CallExpression[] = [];
-  const visit = (node: ts.Node): void => {
-    if (node === fn) return;
-    if (ts.isCallExpression(node)) {
-      const callee = skipParens(node.expression);
-      const matches =
-        (ts.isIdentifier(callee) && callee.text === name && functionOf(resolve(callee)) === fn) ||
-        (ts.isPropertyAccessExpression(callee) &&
-          callee.name.text === name &&
-          callee.expression.kind === ts.SyntaxKind.ThisKeyword &&
-          ts.isMethodDeclaration(fn));
-      if (matches) calls.push(node);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(facts.sourceFile);
-  return calls;
 }
 
 function returnedSource(fn: FunctionLike, facts: FileFacts, depth: number): Source | undefined {
