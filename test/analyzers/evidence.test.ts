@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ruleTester } from '../helpers/ruleTester';
 import { allRules } from '../../src/analyzers/registry';
+import { library } from '../../src/analyzers/facts/libraries/registry';
 
 const queries = ruleTester('query-in-loop');
 const PRISMA = `import { PrismaClient } from '@prisma/client';
@@ -300,6 +301,50 @@ module.exports = router;`;
     });
     expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
     expect(finding.evidence.reasons).toContain('runs in the POST /owners handler, which calls owners()');
+  });
+});
+
+describe('row limits come from the library of the read', () => {
+  const SEQUELIZE = `import { Model } from 'sequelize';
+class Order extends Model {}
+class Customer extends Model {}
+`;
+  const perOrder = (read: string): string => `${SEQUELIZE}export async function owners() {
+  const orders = await ${read};
+  for (const order of orders) await Customer.findByPk(order.customerId);
+}`;
+
+  it('Sequelize caps rows with limit: not reported; take is not a Sequelize option, so the same read with take grows', async () => {
+    queries.valid(perOrder('Order.findAll({ limit: 10 })'));
+    const [finding] = await queries.invalid({
+      code: perOrder('Order.findAll({ take: 10 })'),
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toBe('`orders` comes from Order.findAll() with no limit');
+  });
+
+  it.each(['prisma', 'typeorm', 'sequelize', 'mongoose', 'mongodb', 'knex', 'drizzle', 'mikro-orm', 'kysely', 'objection', 'supabase'])(
+    '%s declares how its reads are capped',
+    (id) => {
+      const limits = library(id)?.limits;
+      expect((limits?.options?.length ?? 0) + (limits?.steps?.length ?? 0)).toBeGreaterThan(0);
+      expect(limits?.oneRow?.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('Mongoose caps rows with the .limit() step; a findOne is one record, not a list', async () => {
+    const code = (read: string): string => `import mongoose from 'mongoose';
+const Order = mongoose.model('Order', schema);
+const User = mongoose.model('User', schema);
+export async function owners() {
+  const orders = await ${read};
+  for (const order of orders) await User.findById(order.ownerId);
+}`;
+    queries.valid(code('Order.find({ open: true }).limit(10)'));
+    await queries.invalid({
+      code: code('Order.find({ open: true })'),
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
   });
 });
 

@@ -14,6 +14,7 @@
 import { ts } from '../ts';
 import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
 import { awaitedClientCall, type ClientCall, type ClientCallNode } from './clients';
+import { library } from './libraries/registry';
 import { resolve, type Declaration } from './dataflow';
 import { callersOf } from './modules';
 import { projectPath } from './paths';
@@ -37,13 +38,68 @@ interface Source {
 
 /** A limit this small keeps a per-item cost small: a page of results, a handful of rows. */
 const SMALL_LIMIT = 25;
-/** Options of a read that cap its rows: Prisma/TypeORM `take`, Sequelize/Drizzle/Mongo `limit`, `first`, `perPage`. */
-const LIMIT_OPTIONS = new Set(['take', 'limit', 'first', 'last', 'top', 'perPage', 'pageSize', 'per_page']);
-/** Builder methods that cap rows: knex/Mongoose/Drizzle/Kysely `.limit(n)`, TypeORM `.take(n)`, `.first()`. */
-const LIMIT_METHODS = new Set(['limit', 'take', 'top', 'first', 'paginate']);
-/** Reads of one row (or one number): what they return is a record, not a list. */
-const ONE_ROW =
-  /^(findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findOneOrFail|findOneByOrFail|findByPk|findById|findByIdAndUpdate|first|firstOrFail|getOne|getOneOrFail|get|hget|count|countBy|aggregate|exists|executeTakeFirst|executeTakeFirstOrThrow|maybeSingle|single)$/;
+/**
+ * How rows are capped for a client whose library declares no `limits` (libraries/library.ts): HTTP
+ * clients, key-value stores, SQL drivers (whose `LIMIT` is read from the SQL), libraries not described.
+ * The ORMs' own options, steps and one-row reads are in their descriptors.
+ */
+const GENERIC_LIMITS = {
+  options: new Set(['take', 'limit', 'first', 'last', 'top', 'perPage', 'pageSize', 'per_page']),
+  steps: new Set(['limit', 'take', 'top', 'first', 'paginate']),
+  oneRow: new Set([
+    'findUnique',
+    'findUniqueOrThrow',
+    'findFirst',
+    'findFirstOrThrow',
+    'findOne',
+    'findOneBy',
+    'findOneOrFail',
+    'findOneByOrFail',
+    'findByPk',
+    'findById',
+    'findByIdAndUpdate',
+    'first',
+    'firstOrFail',
+    'getOne',
+    'getOneOrFail',
+    'get',
+    'hget',
+    'count',
+    'countBy',
+    'aggregate',
+    'exists',
+    'executeTakeFirst',
+    'executeTakeFirstOrThrow',
+    'maybeSingle',
+    'single',
+  ]),
+};
+/** A library's limits as sets; `described`: from its descriptor (then `first()` without arguments is one row). */
+const limitsCache = new Map<
+  string,
+  { options: ReadonlySet<string>; steps: ReadonlySet<string>; oneRow: ReadonlySet<string>; described: boolean }
+>();
+function limitsOf(id: string): {
+  options: ReadonlySet<string>;
+  steps: ReadonlySet<string>;
+  oneRow: ReadonlySet<string>;
+  described: boolean;
+} {
+  let limits = limitsCache.get(id);
+  if (!limits) {
+    const declared = library(id)?.limits;
+    limits = declared
+      ? {
+          options: new Set(declared.options ?? []),
+          steps: new Set(declared.steps ?? []),
+          oneRow: new Set(declared.oneRow ?? []),
+          described: true,
+        }
+      : { ...GENERIC_LIMITS, described: false };
+    limitsCache.set(id, limits);
+  }
+  return limits;
+}
 /** Functions that list a directory or expand a glob. */
 const LISTINGS = new Set(['readdir', 'readdirSync', 'glob', 'globSync', 'sync', 'fastGlob', 'globby', 'globbySync', 'opendir']);
 /** Where request input hangs off a request object. */
@@ -128,7 +184,7 @@ function clientRows(call: ClientCallNode, client: ClientCall): Source | undefine
     return undefined;
   }
   if (client.kind === 'http') return undefined;
-  if (client.method && ONE_ROW.test(client.method)) return undefined;
+  if (client.method && limitsOf(client.library).oneRow.has(client.method)) return undefined;
   return { scale: 'grows', says: `comes from ${operation} with no limit` };
 }
 
@@ -149,15 +205,16 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
     }
     return undefined;
   };
+  const limits = limitsOf(client.library);
   // Every call of the chain: `db.select().from(t).where(…).limit(10)`, `User.find({}).limit(5)`, `prisma.x.findMany({ take: 5 })`.
   for (let current: ts.Node = call; ;) {
     if (ts.isCallExpression(current)) {
       const name = calleeName(current);
       if (
         name &&
-        LIMIT_METHODS.has(name) &&
+        limits.steps.has(name) &&
         current.arguments.length <= 1 &&
-        !(name === 'first' && client.library !== 'knex' && current.arguments.length === 0)
+        !(name === 'first' && !limits.described && current.arguments.length === 0)
       ) {
         const value = name === 'first' && current.arguments.length === 0 ? 1 : numberOf(current.arguments[0]);
         return { value, text: `.${name}(${current.arguments[0] ? compact(current.arguments[0].getText(), 12) : ''})` };
@@ -167,7 +224,7 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
         if (!ts.isObjectLiteralExpression(object)) continue;
         for (const property of object.properties) {
           if (!ts.isPropertyAssignment(property) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) continue;
-          if (LIMIT_OPTIONS.has(property.name.text)) {
+          if (limits.options.has(property.name.text)) {
             const value = numberOf(property.initializer);
             return {
               value: value === undefined ? undefined : Math.abs(value),
