@@ -348,6 +348,52 @@ export async function owners() {
   });
 });
 
+describe('rules over a scanned list name the list', () => {
+  it('sort-for-min-max: warning over rows read without a limit, info over a parameter nothing says the size of', async () => {
+    const sorts = ruleTester('sort-for-min-max');
+    const [grows] = await sorts.invalid({
+      code: `${PRISMA}
+export async function cheapest() {
+  const products = await prisma.product.findMany();
+  return products.sort((a, b) => a.price - b.price)[0];
+}`,
+      errors: [{ messageId: 'pick', line: 6, column: 19, severity: 'warning' }],
+    });
+    expect(grows.evidence.reasons[0]).toBe('`products` comes from prisma.product.findMany() with no limit');
+    await sorts.invalid({
+      code: `export function cheapest(products: Array<{ price: number }>) {
+  return products.sort((a, b) => a.price - b.price)[0];
+}`,
+      errors: [{ messageId: 'pick', line: 2, column: 19, severity: 'info' }],
+    });
+  });
+
+  it('nested-scan: the list searched on each pass counts, not only the loop around it', async () => {
+    const scans = ruleTester('nested-scan');
+    const code = (customers: string): string => `${PRISMA}
+export async function attach(orders: Array<{ customerId: string; customer?: unknown }>) {
+  const customers = ${customers};
+  for (const order of orders) {
+    for (const customer of customers) {
+      if (customer.id === order.customerId) {
+        order.customer = customer;
+        break;
+      }
+    }
+  }
+}`;
+    const [finding] = await scans.invalid({
+      code: code('await prisma.customer.findMany()'),
+      errors: [{ messageId: 'join', line: 8, column: 11, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons).toContain('`customers` comes from prisma.customer.findMany() with no limit');
+    await scans.invalid({
+      code: code('await loadCustomers()'),
+      errors: [{ messageId: 'join', line: 8, column: 11, severity: 'info' }],
+    });
+  });
+});
+
 describe('every shipped rule', () => {
   it.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s says what decides its severity', (_id, rule) => {
     expect(rule.meta.evidence?.basis).toMatch(/^(items|calls|claim)$/);
