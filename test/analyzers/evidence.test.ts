@@ -368,6 +368,25 @@ export async function cheapest() {
     });
   });
 
+  it('the lines of a file grow; the lines of a text nothing says the length of are info', async () => {
+    const sorts = ruleTester('sort-for-min-max');
+    const [file] = await sorts.invalid({
+      code: `import fs from 'node:fs';
+export function longest(path: string) {
+  return fs.readFileSync(path, 'utf8').split('\\n').sort((a, b) => b.length - a.length)[0];
+}`,
+      errors: [{ messageId: 'pick', line: 3, column: 52, severity: 'warning' }],
+    });
+    expect(file.evidence.reasons[0]).toMatch(/holds the lines of a text that is the content of a file \(readFileSync\)$/);
+    const [text] = await sorts.invalid({
+      code: `export function longest(text: string) {
+  return text.split('\\n').sort((a, b) => b.length - a.length)[0];
+}`,
+      errors: [{ messageId: 'pick', line: 2, column: 27, severity: 'info' }],
+    });
+    expect(text.evidence.scale).toBe('unknown');
+  });
+
   it('nested-scan: the list searched on each pass counts, not only the loop around it', async () => {
     const scans = ruleTester('nested-scan');
     const code = (customers: string): string => `${PRISMA}

@@ -100,6 +100,8 @@ function limitsOf(id: string): {
   }
   return limits;
 }
+/** Functions that read a whole file's text (fs and fs/promises). */
+const TEXT_READS = new Set(['readFile', 'readFileSync']);
 /** Functions that list a directory or expand a glob. */
 const LISTINGS = new Set(['readdir', 'readdirSync', 'glob', 'globSync', 'sync', 'fastGlob', 'globby', 'globbySync', 'opendir']);
 /** Where request input hangs off a request object. */
@@ -168,6 +170,9 @@ function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number):
       return { scale: 'grows', says: `is a body fetched over HTTP (${compact(facts.textOf(inner))})` };
     }
     if (name === 'all' && inner.arguments[0]) return sourceOf(inner.arguments[0], facts, depth + 1);
+    // `await res.text()`: a body fetched over HTTP, as text.
+    if (name === 'text' && receiver && inner.arguments.length === 0)
+      return { scale: 'grows', says: `is a body fetched over HTTP (${compact(facts.textOf(inner))})` };
   }
   return sourceOf(inner, facts, depth + 1);
 }
@@ -275,10 +280,15 @@ function callSource(call: ts.CallExpression, facts: FileFacts, depth: number): S
       (ts.isRegularExpressionLiteral(separator)
         ? /\\n/.test(separator.text)
         : ts.isStringLiteralLike(separator) && separator.text.includes('\n'))
-    )
-      return { scale: 'grows', says: 'holds the lines of a text' };
+    ) {
+      // Lines grow with the text: a file, a fetched body, request input — not a name's or a field's few lines.
+      const text = receiver && sourceOf(receiver, facts, depth + 1);
+      if (text?.scale === 'grows') return { scale: 'grows', says: `holds the lines of a text that ${text.says}` };
+      return { scale: 'unknown', says: 'holds the lines of a text whose length nothing here says' };
+    }
     return undefined;
   }
+  if (TEXT_READS.has(name) && call.arguments.length > 0) return { scale: 'grows', says: `is the content of a file (${name})` };
   if (
     ts.isPropertyAccessExpression(callee) &&
     ts.isIdentifier(callee.expression) &&
