@@ -7,10 +7,19 @@
  * No runtime engine import either: this runs on the extension host's main thread.
  */
 import type { RuleSetting } from './analyzers/config';
+import type { Severity } from './analyzers/finding';
 import { RULE_SETTING_VALUES } from './worker/protocol';
 
 export const RUN_MODES = ['onType', 'onSave'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
+
+/** @internal exported for test/extension/settings.test.ts, which checks they are the engine's `SEVERITIES`, most severe first. */
+export const MIN_SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** Shown at `min`: as severe as `min` or more — the CLI's `--min-severity` rule. */
+export function isShownAt(severity: Severity, min: Severity): boolean {
+  return MIN_SEVERITIES.indexOf(severity) <= MIN_SEVERITIES.indexOf(min);
+}
 
 export interface PerfLensSettings {
   enable: boolean;
@@ -20,12 +29,20 @@ export interface PerfLensSettings {
   exclude: string[];
   /** `onType`: analyse as the user types (debounced); `onSave`: on open and save only. */
   run: RunMode;
+  /** The least severe findings the Problems panel shows (the CLI's `--min-severity`); `info` shows every finding. */
+  minSeverity: Severity;
 }
 
 export const SETTINGS_SECTION = 'perflens';
 
 /** @internal exported for test/extension/settings.test.ts */
-export const DEFAULT_SETTINGS: Readonly<PerfLensSettings> = Object.freeze({ enable: true, rules: {}, exclude: [], run: 'onType' });
+export const DEFAULT_SETTINGS: Readonly<PerfLensSettings> = Object.freeze({
+  enable: true,
+  rules: {},
+  exclude: [],
+  run: 'onType',
+  minSeverity: 'info',
+});
 
 export interface ParsedSettings {
   settings: PerfLensSettings;
@@ -45,6 +62,7 @@ export function parseSettings(get: (key: string) => unknown, knownRules?: Readon
     rules: {},
     exclude: [],
     run: DEFAULT_SETTINGS.run,
+    minSeverity: DEFAULT_SETTINGS.minSeverity,
   };
 
   const enable = get('enable');
@@ -56,6 +74,13 @@ export function parseSettings(get: (key: string) => unknown, knownRules?: Readon
   if ((RUN_MODES as readonly unknown[]).includes(run)) settings.run = run as RunMode;
   else if (run !== undefined && run !== null)
     problems.push(`perflens.run: expected ${RUN_MODES.join(' or ')}, got ${show(run)}; using ${DEFAULT_SETTINGS.run}`);
+
+  const minSeverity = get('minSeverity');
+  if (MIN_SEVERITIES.includes(minSeverity as Severity)) settings.minSeverity = minSeverity as Severity;
+  else if (minSeverity !== undefined && minSeverity !== null)
+    problems.push(
+      `perflens.minSeverity: expected ${MIN_SEVERITIES.join(', ')}, got ${show(minSeverity)}; using ${DEFAULT_SETTINGS.minSeverity}`,
+    );
 
   const exclude = get('exclude');
   if (Array.isArray(exclude)) {

@@ -19,8 +19,15 @@ const SEVERITY_TEXT: Record<'items' | 'calls' | 'claim', string> = {
   calls:
     'from where the code runs — on a request or job path (or over growing data) the default severity, elsewhere info; ' +
     'code run once (start-up, scripts, build config, tests) is not reported, and an admin-only route is info.',
-  claim: 'the default severity wherever the rule reports: its claim does not depend on the size of the data or on where the code runs.',
+  claim:
+    'the default severity wherever the rule reports, except in code run once (start-up, scripts, seeds and migrations, build ' +
+    'config, tests), which is not reported: its claim does not depend on the size of the data, but the cost it names is paid ' +
+    'by other work waiting, and code run once keeps nobody waiting.',
 };
+/** The "Severity" line of a `claim` rule whose claim holds in code run once too (`everywhere`). */
+const CLAIM_EVERYWHERE =
+  'the default severity wherever the rule reports, code run once included: its claim does not depend on the size of the data ' +
+  'or on where the code runs.';
 
 function fence(code: string, filename?: string): string {
   const language = filename && /\.m?jsx?$|\.cjs$/.test(filename) ? 'js' : 'ts';
@@ -71,7 +78,8 @@ export function renderRuleDoc(rule: Rule): string {
   lines.push(`|---|---|---|---|---|`);
   lines.push(`| \`${meta.category}\` | ${meta.impact} | ${meta.effort} | ${meta.fix} | ${meta.defaultSeverity ?? 'warning'} |`);
   lines.push('');
-  lines.push(`**Severity:** ${SEVERITY_TEXT[meta.evidence?.basis ?? 'claim']}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}`);
+  const severity = !meta.evidence || meta.evidence.everywhere ? CLAIM_EVERYWHERE : SEVERITY_TEXT[meta.evidence.basis];
+  lines.push(`**Severity:** ${severity}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}`);
   lines.push('');
   lines.push('## Why');
   lines.push('');

@@ -279,7 +279,8 @@ export class Analyzer {
   }
 }
 
-const CLAIM: EvidencePolicy = { basis: 'claim', why: '' };
+/** A rule that says nothing about its severity keeps the configured one everywhere, as before severity came from evidence. */
+const CLAIM: EvidencePolicy = { basis: 'claim', why: '', everywhere: true };
 
 /** The innermost node that starts at `offset` or holds it (a report given by offsets). */
 function nodeAt(sourceFile: ts.SourceFile, offset: number): ts.Node {

@@ -63,8 +63,9 @@ export function weigh(
 }
 
 /**
+ * - once-only code (start-up, scripts, build config, tests): not reported, unless a `claim` rule says its
+ *   claim holds `everywhere` (correctness, leaks).
  * - `claim`: the configured severity.
- * - once-only code (start-up, scripts, build config, tests): not reported.
  * - `items` over bounded data: not reported; work that cannot be batched, or an admin-only route: info.
  * - `items`: growing data → configured, unknown size → info. Growing data on a path of unknown context is
  *   still a warning: application code that reads a whole table mostly runs on a request or job path
@@ -72,8 +73,8 @@ export function weigh(
  * - `calls`: a request or job path → configured; elsewhere info (a growing loop around it counts as a path that repeats).
  */
 function severityOf(evidence: Evidence, policy: EvidencePolicy, configured: Severity): Severity | undefined {
+  if (ONCE.has(evidence.context)) return policy.basis === 'claim' && policy.everywhere ? configured : undefined;
   if (policy.basis === 'claim') return configured;
-  if (ONCE.has(evidence.context)) return undefined;
   if (policy.basis === 'items' && evidence.scale === 'bounded') return undefined;
   if (evidence.batchable === false || evidence.context === 'admin') return demote(configured);
   if (policy.basis === 'items') return evidence.scale === 'grows' ? configured : demote(configured);

@@ -143,6 +143,9 @@ export interface ModuleFile {
   sourceFile: ts.SourceFile;
 }
 
+/** `from './x'` (imports and re-exports), `require('./x')`, `import('./x')`. */
+const IMPORT_SPECIFIER = /\bfrom\s*['"]([^'"\n]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"\n]+)['"]/g;
+
 /** How many other files' trees the host keeps for cross-file facts (least recently used go first). */
 const MODULE_FILE_LIMIT = 400;
 /** Extensions tried, in order, when an import names a project file without one (or with `.js` for a `.ts` source). */
@@ -165,6 +168,9 @@ export class ProjectHost {
   private readonly moduleFiles = new Map<string, ModuleFile>();
   private readonly resolutions = new Map<string, { file: string | undefined; at: number }>();
   private readonly diskVersions = new Map<string, { version: string | undefined; at: number }>();
+  private projectFiles: readonly string[] = [];
+  /** Imported file → the project files importing it, built on first use from `projectFiles`. */
+  private importerIndex: Map<string, string[]> | undefined;
 
   constructor(private readonly options: ProjectHostOptions = {}) {}
 
@@ -293,6 +299,43 @@ export class ProjectHost {
     if (this.diskVersions.size > 5000) this.diskVersions.clear();
     this.diskVersions.set(absolute, { version, at: now });
     return version;
+  }
+
+  /** The files that make the project (a scan's files): where "who calls this function?" looks, across files. */
+  setProjectFiles(files: readonly string[]): void {
+    this.projectFiles = files.map((file) => path.resolve(file));
+    this.importerIndex = undefined;
+  }
+
+  /** The project files importing `fileName` by a relative, `@/` or `~/` path (see ModuleHost.importers). */
+  importers(fileName: string): readonly string[] {
+    this.importerIndex ??= this.indexImporters();
+    return this.importerIndex.get(path.resolve(fileName)) ?? [];
+  }
+
+  /** One pass over the project files' text: each import specifier resolved (a regular expression, not a parse: it only narrows the search). */
+  private indexImporters(): Map<string, string[]> {
+    const index = new Map<string, string[]>();
+    for (const file of this.projectFiles) {
+      let text = this.overlays.get(file);
+      if (text === undefined) {
+        const read = readRegularFile(file, { maxBytes: 1_000_000 });
+        if ('refused' in read) continue;
+        text = read.bytes.toString('utf8');
+      }
+      const seen = new Set<string>();
+      for (const match of text.matchAll(IMPORT_SPECIFIER)) {
+        const specifier = match[1] ?? match[2];
+        if (!/^(\.|@\/|~\/)/.test(specifier)) continue;
+        const target = this.resolveImport(file, specifier);
+        if (!target || target === file || seen.has(target)) continue;
+        seen.add(target);
+        const importers = index.get(target);
+        if (importers) importers.push(file);
+        else index.set(target, [file]);
+      }
+    }
+    return index;
   }
 
   /**

@@ -81,12 +81,20 @@ export interface Report {
  *   shown) → the configured severity, elsewhere info.
  * - `claim`: the rule's own claim proves the cost (a leak, a blocked event loop): the configured severity.
  * With every basis: code that runs once per process or deploy (start-up, scripts, build config, tests) is
- * not reported, except under `claim`; admin-only routes and work that cannot be batched are info.
+ * not reported — under `claim` too, unless `everywhere` says the claim holds there (a correctness problem,
+ * a leak); admin-only routes and work that cannot be batched are info.
  */
 export interface EvidencePolicy {
   basis: 'items' | 'calls' | 'claim';
   /** Why this basis fits the rule, for its doc's "Severity" line. */
   why: string;
+  /**
+   * `claim` only: the claim holds in code that runs once per process or deploy too — lost writes, a transaction
+   * bypassed, a leak that outlives the code that made it, exponential work that a single run already cannot finish. Without it a `claim` rule's cost is paid by others
+   * waiting (a blocked event loop, a held lock, a spinning core), which code run once (start-up, a seed, a
+   * script) makes nobody's problem: it is not reported there.
+   */
+  everywhere?: boolean;
 }
 
 export interface RuleContext {
@@ -166,7 +174,7 @@ export interface RuleMeta {
   /** What the fix writes, in a few words (a hoisted `Set`): the README's fix column; required unless `fix` is 'none'. */
   fixForm?: string;
   defaultSeverity?: Severity;
-  /** What decides the severity of each finding (see EvidencePolicy); absent: `claim` (every shipped rule says; a test checks). */
+  /** What decides the severity of each finding (see EvidencePolicy); absent: `claim`, `everywhere` (every shipped rule says; a test checks). */
   evidence?: EvidencePolicy;
   /** Where the rule applies (default: every file). */
   scope?: RuleScope;

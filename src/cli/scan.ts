@@ -97,6 +97,8 @@ export function runScan(options: ScanOptions): ScanReport {
       syntaxErrors: 'skip',
       log: options.log,
     });
+    // "Who calls this function?" (the context and data of a service called from a route) looks across the scanned files.
+    analyzer.host.setProjectFiles(discovery.files);
     for (const rule of analyzer.rules) rules.set(rule.meta.id, rule);
     const ran = new Set(analyzer.rules.map((rule) => rule.meta.id));
     for (const file of discovery.files) {

@@ -6,6 +6,8 @@
  */
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
+import type { Finding } from '../analyzers/finding';
+import { isShownAt } from '../settings';
 import type { AnalysisWorker } from '../worker/client';
 import type { FileResult, FindingsResponse } from '../worker/protocol';
 import { Debouncer } from './debounce';
@@ -28,8 +30,11 @@ export class LiveAnalysis implements vscode.Disposable {
   private readonly debouncer = new Debouncer<string>(TYPING_DEBOUNCE_MS);
   /** Open documents we analyse, by file system path (the worker's key). */
   private readonly documents = new Map<string, vscode.TextDocument>();
-  /** Files a workspace scan reported on; their diagnostics outlive the editor tab. */
-  private readonly scanned = new Set<string>();
+  /**
+   * Files a workspace scan reported on, with every finding of the file on disk (before
+   * `perflens.minSeverity`, so that a change of it shows them again); their diagnostics outlive the editor tab.
+   */
+  private readonly scanned = new Map<string, readonly Finding[]>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -90,21 +95,29 @@ export class LiveAnalysis implements vscode.Disposable {
     );
   }
 
-  /** Results of a workspace scan: shown for every file not open in an editor (those are analysed live). */
-  applyScanResults(results: readonly FileResult[]): void {
+  /**
+   * Results of a workspace scan: shown for every file not open in an editor (those are analysed live).
+   * Returns how many findings are shown and how many `perflens.minSeverity` hides.
+   */
+  applyScanResults(results: readonly FileResult[]): { shown: number; hidden: number } {
+    const counts = { shown: 0, hidden: 0 };
     for (const { path, findings } of results) {
-      this.scanned.add(path);
-      if (this.documents.has(path)) continue;
+      this.scanned.set(path, findings);
       const uri = vscode.Uri.file(path);
-      if (!this.settings.for(uri).enable) continue;
-      if (findings.length > 0) this.diagnostics.show(uri, findings, null);
-      else this.diagnostics.delete(uri);
+      const settings = this.settings.for(uri);
+      if (!settings.enable) continue;
+      const shown = findings.filter((finding) => isShownAt(finding.severity, settings.minSeverity));
+      counts.shown += shown.length;
+      counts.hidden += findings.length - shown.length;
+      if (this.documents.has(path)) continue;
+      this.showOnDisk(uri, shown);
     }
+    return counts;
   }
 
   /** After a complete scan of `folders`: files scanned before but gone now (deleted, excluded) lose their diagnostics. */
   finishScan(folders: readonly string[], seen: ReadonlySet<string>): void {
-    for (const path of [...this.scanned]) {
+    for (const path of [...this.scanned.keys()]) {
       if (seen.has(path) || !folders.some((folder) => isInside(folder, path))) continue;
       this.scanned.delete(path);
       if (!this.documents.has(path)) this.diagnostics.delete(vscode.Uri.file(path));
@@ -115,9 +128,19 @@ export class LiveAnalysis implements vscode.Disposable {
   showFindings(result: FindingsResponse): void {
     const document = this.documents.get(result.path);
     const uri = document?.uri ?? vscode.Uri.file(result.path);
-    if (!this.settings.for(uri).enable) return;
-    if (result.version === null && !this.scanned.has(result.path)) return;
-    this.diagnostics.show(uri, result.findings, result.version, document);
+    const settings = this.settings.for(uri);
+    if (!settings.enable) return;
+    if (result.version === null) {
+      if (!this.scanned.has(result.path)) return;
+      this.scanned.set(result.path, result.findings);
+    }
+    const shown = result.findings.filter((finding) => isShownAt(finding.severity, settings.minSeverity));
+    this.diagnostics.show(uri, shown, result.version, document);
+  }
+
+  private showOnDisk(uri: vscode.Uri, findings: readonly Finding[]): void {
+    if (findings.length > 0) this.diagnostics.show(uri, findings, null);
+    else this.diagnostics.delete(uri);
   }
 
   private opened(document: vscode.TextDocument): void {
@@ -165,9 +188,18 @@ export class LiveAnalysis implements vscode.Disposable {
         this.diagnostics.delete(document.uri);
       }
     }
-    for (const path of [...this.scanned]) {
+    for (const [path, findings] of [...this.scanned]) {
       const uri = vscode.Uri.file(path);
-      if (this.settings.for(uri).enable) continue;
+      const settings = this.settings.for(uri);
+      if (settings.enable) {
+        // A scanned file not open: what it showed may change with perflens.minSeverity.
+        if (!this.documents.has(path))
+          this.showOnDisk(
+            uri,
+            findings.filter((finding) => isShownAt(finding.severity, settings.minSeverity)),
+          );
+        continue;
+      }
       this.scanned.delete(path);
       if (!this.documents.has(path)) this.diagnostics.delete(uri);
     }

@@ -34,6 +34,7 @@ export async function scanWorkspace({ client, live, log }: ScanDependencies): Pr
         const cancellation = token.onCancellationRequested(() => abort.abort());
         const seen = new Set<string>();
         let reported = 0;
+        const counts = { shown: 0, hidden: 0 };
         try {
           // Run as the command that activates PerfLens, the scan must wait for the worker to be
           // configured: requests are served in order, and one sent now would ignore the settings.
@@ -41,13 +42,16 @@ export async function scanWorkspace({ client, live, log }: ScanDependencies): Pr
             progress.report({ message: 'starting the analysis worker…' });
             const cancelled = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
             await Promise.race([live.whenStarted(), cancelled]);
-            if (abort.signal.aborted) return { done: 0, total: 0, cancelled: true, durationMs: 0, findings: 0, errors: [], skipped: [] };
+            if (abort.signal.aborted)
+              return { done: 0, total: 0, cancelled: true, durationMs: 0, findings: 0, errors: [], skipped: [], ...counts };
           }
           const result = await client.scan(folders, {
             signal: abort.signal,
             onResults: (results) => {
               for (const { path } of results) seen.add(path);
-              live.applyScanResults(results);
+              const applied = live.applyScanResults(results);
+              counts.shown += applied.shown;
+              counts.hidden += applied.hidden;
             },
             onProgress: (done, total) => {
               const increment = total > 0 ? ((done - reported) / total) * 100 : 0;
@@ -56,7 +60,7 @@ export async function scanWorkspace({ client, live, log }: ScanDependencies): Pr
             },
           });
           if (!result.cancelled) live.finishScan(folders, seen);
-          return result;
+          return { ...result, ...counts };
         } finally {
           cancellation.dispose();
         }
@@ -73,13 +77,17 @@ export async function scanWorkspace({ client, live, log }: ScanDependencies): Pr
   }
 }
 
-function report(summary: ScanSummary, log: vscode.LogOutputChannel): void {
-  const what = `${summary.done}/${summary.total} files, ${summary.findings} findings, ${summary.errors.length} errors, ${summary.skipped.length} skipped`;
+/** The worker's summary, with how many findings `perflens.minSeverity` let through and hid. */
+type Summary = ScanSummary & { shown: number; hidden: number };
+
+function report(summary: Summary, log: vscode.LogOutputChannel): void {
+  const hidden = summary.hidden > 0 ? ` (${summary.hidden} below perflens.minSeverity hidden)` : '';
+  const what = `${summary.done}/${summary.total} files, ${summary.findings} findings, ${summary.shown} shown, ${summary.errors.length} errors, ${summary.skipped.length} skipped`;
   log.info(`workspace scan ${summary.cancelled ? 'cancelled' : 'done'} in ${summary.durationMs} ms: ${what}`);
   for (const error of summary.errors) log.warn(`${error.file}: ${error.message}`);
   for (const skipped of summary.skipped) log.info(`skipped ${skipped.file}: ${skipped.reason}`);
   const message = summary.cancelled
-    ? `PerfLens: scan cancelled after ${summary.done} of ${summary.total} files (${summary.findings} findings so far).`
-    : `PerfLens: scanned ${summary.done} files, ${summary.findings} findings.`;
+    ? `PerfLens: scan cancelled after ${summary.done} of ${summary.total} files (${summary.shown} findings so far${hidden}).`
+    : `PerfLens: scanned ${summary.done} files, ${summary.shown} findings${hidden}.`;
   void vscode.window.showInformationMessage(message);
 }

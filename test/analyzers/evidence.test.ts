@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ruleTester } from '../helpers/ruleTester';
 import { allRules } from '../../src/analyzers/registry';
+import { library } from '../../src/analyzers/facts/libraries/registry';
 
 const queries = ruleTester('query-in-loop');
 const PRISMA = `import { PrismaClient } from '@prisma/client';
@@ -187,6 +188,227 @@ ${body}
     await queries.invalid({
       code: code(`    await prisma.payment.create({ data: { orderId: order.id } });`),
       errors: [{ messageId: 'perItem', line: 7, column: 11, severity: 'warning' }],
+    });
+  });
+});
+
+describe('code run once', () => {
+  const blocking = ruleTester('sync-io-in-async');
+  const outside = ruleTester('query-outside-transaction');
+  const TEMPLATES = `import fs from 'node:fs';
+export async function seedTemplates() {
+  const files = fs.readdirSync('./templates');
+  return files.map((file) => fs.readFileSync(\`./templates/\${file}\`, 'utf8'));
+}`;
+
+  it('a claim about blocking others is not reported in a seed, and is a warning in application code', async () => {
+    blocking.valid({ code: TEMPLATES, filename: 'packages/prisma/seed-database.ts' });
+    await blocking.invalid({
+      code: TEMPLATES,
+      filename: 'packages/lib/templates.ts',
+      errors: [
+        { messageId: 'blocking', line: 3, column: 17, severity: 'warning' },
+        { messageId: 'blocking', line: 4, column: 30, severity: 'warning' },
+      ],
+      output: TEMPLATES.replace('fs.readdirSync', 'await fs.promises.readdir'),
+    });
+  });
+
+  it('a claim that holds everywhere (a write that bypasses its transaction) is still reported in a script', async () => {
+    const [finding] = await outside.invalid({
+      code: `${PRISMA}
+export async function transfer(from: string, to: string, amount: number) {
+  await prisma.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: from }, data: { balance: { decrement: amount } } });
+    await prisma.account.update({ where: { id: to }, data: { balance: { increment: amount } } });
+  });
+}`,
+      filename: 'scripts/fix-balances.ts',
+      errors: [{ messageId: 'write', line: 7, column: 11, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('script');
+  });
+
+  it('only names that certainly run once per process make start-up: onModuleInit is, a class’s init() is not', async () => {
+    const code = (name: string): string => `${PRISMA}
+export class Catalogue {
+  async ${name}() {
+    const products = await prisma.product.findMany();
+    for (const product of products) await prisma.price.findFirst({ where: { productId: product.id } });
+  }
+}`;
+    queries.valid(code('onModuleInit'));
+    const [finding] = await queries.invalid({
+      code: code('init'),
+      errors: [{ messageId: 'perItem', line: 7, column: 43, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('unknown');
+  });
+});
+
+describe('callers, in the same file and across files', () => {
+  const SERVICE = `${PRISMA}
+export async function listOwners(orders: Array<{ ownerId: string }>) {
+  for (const order of orders) {
+    await prisma.user.findUnique({ where: { id: order.ownerId } });
+  }
+}`;
+  const route = (argument: string): string => `import express from 'express';
+import { PrismaClient } from '@prisma/client';
+import { listOwners } from '../services/orders';
+const prisma = new PrismaClient();
+export const router = express.Router();
+router.get('/owners', async (req, res) => {
+  const orders = await prisma.order.findMany();
+  res.json(await listOwners(${argument}));
+});`;
+  const owners = { messageId: 'perItem', line: 6, column: 11 } as const;
+
+  it('a service called from a route in another file runs on that request, over the data the route passes: warning', async () => {
+    const [finding] = await queries.invalid({
+      code: SERVICE,
+      filename: 'services/orders.ts',
+      files: { 'routes/orders.ts': route('orders') },
+      errors: [{ ...owners, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons[0]).toMatch(
+      /^`orders` is a parameter; a caller of listOwners\(\) passes one that comes from prisma\.order\.findMany\(\) with no limit \(.*routes\/orders\.ts\)$/,
+    );
+    expect(finding.evidence.reasons[1]).toMatch(/^runs in the GET \/owners handler, which calls listOwners\(\) in .*routes\/orders\.ts:8$/);
+  });
+
+  it('the same service: not reported when the route passes five rows, info when no caller is known', async () => {
+    queries.valid({ code: SERVICE, filename: 'services/orders.ts', files: { 'routes/orders.ts': route('orders.slice(0, 5)') } });
+    const [alone] = await queries.invalid({ code: SERVICE, filename: 'services/orders.ts', errors: [{ ...owners, severity: 'info' }] });
+    expect(alone.evidence).toMatchObject({ scale: 'unknown', context: 'unknown' });
+  });
+
+  it('a helper called by a handler of its own file runs on that request (also in plain JavaScript)', async () => {
+    const code = `const express = require('express');
+const { PrismaClient } = require('@prisma/client');
+const prisma = new PrismaClient();
+const router = express.Router();
+async function owners(orders) {
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+}
+router.post('/owners', async (req, res) => res.json(await owners(req.body.orders)));
+module.exports = router;`;
+    const [finding] = await queries.invalid({
+      code,
+      filename: 'routes/owners.js',
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons).toContain('runs in the POST /owners handler, which calls owners()');
+  });
+});
+
+describe('row limits come from the library of the read', () => {
+  const SEQUELIZE = `import { Model } from 'sequelize';
+class Order extends Model {}
+class Customer extends Model {}
+`;
+  const perOrder = (read: string): string => `${SEQUELIZE}export async function owners() {
+  const orders = await ${read};
+  for (const order of orders) await Customer.findByPk(order.customerId);
+}`;
+
+  it('Sequelize caps rows with limit: not reported; take is not a Sequelize option, so the same read with take grows', async () => {
+    queries.valid(perOrder('Order.findAll({ limit: 10 })'));
+    const [finding] = await queries.invalid({
+      code: perOrder('Order.findAll({ take: 10 })'),
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toBe('`orders` comes from Order.findAll() with no limit');
+  });
+
+  it.each(['prisma', 'typeorm', 'sequelize', 'mongoose', 'mongodb', 'knex', 'drizzle', 'mikro-orm', 'kysely', 'objection', 'supabase'])(
+    '%s declares how its reads are capped',
+    (id) => {
+      const limits = library(id)?.limits;
+      expect((limits?.options?.length ?? 0) + (limits?.steps?.length ?? 0)).toBeGreaterThan(0);
+      expect(limits?.oneRow?.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('Mongoose caps rows with the .limit() step; a findOne is one record, not a list', async () => {
+    const code = (read: string): string => `import mongoose from 'mongoose';
+const Order = mongoose.model('Order', schema);
+const User = mongoose.model('User', schema);
+export async function owners() {
+  const orders = await ${read};
+  for (const order of orders) await User.findById(order.ownerId);
+}`;
+    queries.valid(code('Order.find({ open: true }).limit(10)'));
+    await queries.invalid({
+      code: code('Order.find({ open: true })'),
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+  });
+});
+
+describe('rules over a scanned list name the list', () => {
+  it('sort-for-min-max: warning over rows read without a limit, info over a parameter nothing says the size of', async () => {
+    const sorts = ruleTester('sort-for-min-max');
+    const [grows] = await sorts.invalid({
+      code: `${PRISMA}
+export async function cheapest() {
+  const products = await prisma.product.findMany();
+  return products.sort((a, b) => a.price - b.price)[0];
+}`,
+      errors: [{ messageId: 'pick', line: 6, column: 19, severity: 'warning' }],
+    });
+    expect(grows.evidence.reasons[0]).toBe('`products` comes from prisma.product.findMany() with no limit');
+    await sorts.invalid({
+      code: `export function cheapest(products: Array<{ price: number }>) {
+  return products.sort((a, b) => a.price - b.price)[0];
+}`,
+      errors: [{ messageId: 'pick', line: 2, column: 19, severity: 'info' }],
+    });
+  });
+
+  it('the lines of a file grow; the lines of a text nothing says the length of are info', async () => {
+    const sorts = ruleTester('sort-for-min-max');
+    const [file] = await sorts.invalid({
+      code: `import fs from 'node:fs';
+export function longest(path: string) {
+  return fs.readFileSync(path, 'utf8').split('\\n').sort((a, b) => b.length - a.length)[0];
+}`,
+      errors: [{ messageId: 'pick', line: 3, column: 52, severity: 'warning' }],
+    });
+    expect(file.evidence.reasons[0]).toMatch(/holds the lines of a text that is the content of a file \(readFileSync\)$/);
+    const [text] = await sorts.invalid({
+      code: `export function longest(text: string) {
+  return text.split('\\n').sort((a, b) => b.length - a.length)[0];
+}`,
+      errors: [{ messageId: 'pick', line: 2, column: 27, severity: 'info' }],
+    });
+    expect(text.evidence.scale).toBe('unknown');
+  });
+
+  it('nested-scan: the list searched on each pass counts, not only the loop around it', async () => {
+    const scans = ruleTester('nested-scan');
+    const code = (customers: string): string => `${PRISMA}
+export async function attach(orders: Array<{ customerId: string; customer?: unknown }>) {
+  const customers = ${customers};
+  for (const order of orders) {
+    for (const customer of customers) {
+      if (customer.id === order.customerId) {
+        order.customer = customer;
+        break;
+      }
+    }
+  }
+}`;
+    const [finding] = await scans.invalid({
+      code: code('await prisma.customer.findMany()'),
+      errors: [{ messageId: 'join', line: 8, column: 11, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons).toContain('`customers` comes from prisma.customer.findMany() with no limit');
+    await scans.invalid({
+      code: code('await loadCustomers()'),
+      errors: [{ messageId: 'join', line: 8, column: 11, severity: 'info' }],
     });
   });
 });

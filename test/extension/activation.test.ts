@@ -275,6 +275,31 @@ describe('Scan Workspace', () => {
     expect(vscode.state.progress[0]?.message).toBe('starting the analysis worker…');
   });
 
+  it('shows only findings at or above perflens.minSeverity, in open files and scanned ones, and all of them again when it is lowered', async () => {
+    vscode.state.settings = { 'perflens.rules': { 'sync-io-in-async': 'info' }, 'perflens.minSeverity': 'warning' };
+    await start();
+    const doc = document('open.ts');
+    vscode.editor.open(doc);
+    await until(() => expect(diagnosticsOf('open.ts')).toEqual([]));
+
+    await vscode.commands.executeCommand('perflens.scanWorkspace');
+    expect(diagnosticsOf('other.ts')).toBeUndefined();
+    expect(diagnosticsOf('later.ts')).toBeUndefined();
+    expect(vscode.state.messages).toContainEqual({
+      level: 'info',
+      text: 'PerfLens: scanned 4 files, 0 findings (3 below perflens.minSeverity hidden).',
+    });
+
+    vscode.editor.configure({ 'perflens.minSeverity': 'info' });
+    for (const name of ['other.ts', 'later.ts'])
+      expect(diagnosticsOf(name)?.map((d) => d.severity)).toEqual([vscode.DiagnosticSeverity.Information]);
+    await until(() => expect(diagnosticsOf('open.ts')?.map((d) => d.severity)).toEqual([vscode.DiagnosticSeverity.Information]));
+
+    vscode.editor.configure({ 'perflens.minSeverity': 'error' });
+    expect(diagnosticsOf('other.ts')).toBeUndefined();
+    await until(() => expect(diagnosticsOf('open.ts')).toEqual([]));
+  });
+
   it('stops when the progress notification is cancelled', async () => {
     // With the gated worker (fixtures/gatedWorker.ts), which cannot get past m1.ts before the gate
     // opens, and the gate opened only once the notification was cancelled: the worker sees the

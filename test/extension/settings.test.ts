@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULE_SETTINGS } from '../../src/analyzers/config';
-import { DEFAULT_SETTINGS, parseSettings, RUN_MODES, SETTINGS_SECTION } from '../../src/settings';
+import { SEVERITIES } from '../../src/analyzers/finding';
+import { DEFAULT_SETTINGS, isShownAt, MIN_SEVERITIES, parseSettings, RUN_MODES, SETTINGS_SECTION } from '../../src/settings';
 import { RULE_SETTING_VALUES } from '../../src/worker/protocol';
 
 const KNOWN = new Set(['sync-io-in-async', 'query-in-loop']);
@@ -19,6 +20,7 @@ describe('parseSettings', () => {
       read({
         enable: false,
         run: 'onSave',
+        minSeverity: 'warning',
         exclude: ['generated/**', 'vendor/'],
         rules: { 'sync-io-in-async': 'error', 'query-in-loop': 'off' },
       }),
@@ -28,6 +30,7 @@ describe('parseSettings', () => {
     expect(settings).toEqual({
       enable: false,
       run: 'onSave',
+      minSeverity: 'warning',
       exclude: ['generated/**', 'vendor/'],
       rules: { 'sync-io-in-async': 'error', 'query-in-loop': 'off' },
     });
@@ -51,11 +54,25 @@ describe('parseSettings', () => {
 
   it('falls back to the default for values of the wrong type, saying so', () => {
     const { settings, problems } = parseSettings(
-      read({ enable: 'yes', run: 'always', exclude: 'dist/**', rules: ['sync-io-in-async'] }),
+      read({ enable: 'yes', run: 'always', minSeverity: 'hint', exclude: 'dist/**', rules: ['sync-io-in-async'] }),
       KNOWN,
     );
     expect(settings).toEqual(DEFAULT_SETTINGS);
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['perflens.enable', 'perflens.run', 'perflens.exclude', 'perflens.rules']);
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'perflens.enable',
+      'perflens.run',
+      'perflens.minSeverity',
+      'perflens.exclude',
+      'perflens.rules',
+    ]);
+    expect(problems[2]).toBe('perflens.minSeverity: expected error, warning, info, got "hint"; using info');
+  });
+
+  it('shows, at each minSeverity, the findings as severe as it or more, as the CLI does', () => {
+    const shown = (min: (typeof SEVERITIES)[number]) => SEVERITIES.filter((severity) => isShownAt(severity, min));
+    expect(shown('info')).toEqual(['error', 'warning', 'info']);
+    expect(shown('warning')).toEqual(['error', 'warning']);
+    expect(shown('error')).toEqual(['error']);
   });
 
   it('keeps the good globs of a mixed array', () => {
@@ -103,6 +120,8 @@ describe('package.json contributes what the extension reads and registers', () =
   it('offers the values the parser accepts, which are the engine’s', () => {
     expect(RULE_SETTING_VALUES).toEqual(RULE_SETTINGS);
     expect(properties['perflens.run'].enum).toEqual([...RUN_MODES]);
+    expect(MIN_SEVERITIES).toEqual(SEVERITIES);
+    expect(properties['perflens.minSeverity'].enum).toEqual([...SEVERITIES]);
     expect((properties['perflens.rules'].additionalProperties as { enum: string[] }).enum).toEqual([...RULE_SETTINGS]);
   });
 

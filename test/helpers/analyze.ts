@@ -51,6 +51,8 @@ export function applySafeFixes(code: string, rule: string, filename?: string): s
 export function projectFindings(files: Record<string, string>, entry: string, rule: string, options: AnalyzerOptions = {}): Finding[] {
   const analyzer = new Analyzer({ syntaxErrors: 'skip', ...options, rules: [ruleNamed(rule)] });
   for (const [name, text] of Object.entries(files)) analyzer.host.setOverlay(virtualPath(name), text);
+  // The files make the project, as a scan's files do: "who calls this?" looks in all of them.
+  analyzer.host.setProjectFiles(Object.keys(files).map(virtualPath));
   const result = analyzer.analyzeText(virtualPath(entry), files[entry]);
   if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.message).join('; '));
   return result.findings;

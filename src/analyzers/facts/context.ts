@@ -8,9 +8,11 @@
  */
 import { ts } from '../ts';
 import type { ExecutionContext } from '../finding';
-import { calleeName, constantString, enclosingFunction, skipParens, type FunctionLike } from './ast';
+import { calleeName, constantString, enclosingFunction, skipParens } from './ast';
 import type { FileFacts } from './fileFacts';
 import { projectPath } from './paths';
+import { callersOf } from './modules';
+import { declaredName, startUpName } from './positions';
 import { describeRequestHandler, type RequestHandler } from './requestHandlers';
 
 export interface ContextFact {
@@ -18,9 +20,6 @@ export interface ContextFact {
   /** The sentence a user reads: "runs in the POST /orders handler". Absent when nothing is known. */
   reason?: string;
 }
-
-/** Functions that run once while a process starts: `main()`, Nest's `onModuleInit`. Narrower than positions.ts's start-up names on purpose: `init`, `setup` or `load` also name per-request code. */
-const START_UP_FUNCTIONS = /^(main|bootstrap|startServer|onModuleInit|onApplicationBootstrap|beforeApplicationShutdown|onModuleDestroy)$/;
 
 /** Calls that run their callback once per job or tick: BullMQ/Bull `process`, node-cron `schedule`, Agenda `define`, amqplib `consume`, `setInterval`. */
 const JOB_REGISTRATIONS = new Set(['process', 'schedule', 'define', 'consume', 'setInterval', 'every', 'scheduleJob', 'createFunction']);
@@ -33,8 +32,13 @@ const JOB_FOLDERS = /(^|\/)(jobs?|workers?|queues?|crons?|consumers?|processors?
 /** Admin-only code by path or by guard: `/admin/users`, `requireAdmin`, `@Roles('admin')`, `AdminGuard`. */
 const ADMIN_WORD = /(^|[^a-z])admin|Admin/;
 
+/** How many calls up "who calls this?" is followed, across files. */
+const MAX_CALLER_DEPTH = 3;
+/** Which caller's context wins when callers differ: the one whose per-call cost matters most. */
+const CALLER_PRIORITY: readonly ExecutionContext[] = ['request', 'job', 'admin'];
+
 /** The context of execution of `node`, with the reason to show. */
-export function executionContext(node: ts.Node, facts: FileFacts): ContextFact {
+export function executionContext(node: ts.Node, facts: FileFacts, depth = 0): ContextFact {
   const path = projectPath(facts.fileName);
   if (facts.is('tests')) return { context: 'test', reason: 'in a test file' };
   if (facts.is('build-config') || facts.is('build-tool-importers'))
@@ -51,12 +55,42 @@ export function executionContext(node: ts.Node, facts: FileFacts): ContextFact {
   if (job) return { context: 'job', reason: job };
   if (facts.isTopLevel(node)) return { context: 'startup', reason: 'runs once, when the module is loaded' };
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    const name = functionName(fn);
-    if (name !== undefined && START_UP_FUNCTIONS.test(name)) return { context: 'startup', reason: `runs once per process, in ${name}()` };
+    // Only the names that certainly run once per process: `init` or `setup` also name per-request code.
+    const startUp = startUpName(fn);
+    if (startUp?.certain) return { context: 'startup', reason: `runs once per process, in ${startUp.name}()` };
   }
+  const called = callersContext(node, facts, depth);
+  if (called) return called;
   if (/(^|\/)admin\//i.test(path)) return { context: 'admin', reason: 'in admin-only code (an admin/ folder)' };
   if (JOB_FOLDERS.test(path)) return { context: 'job', reason: `in a background job's file (${path.match(JOB_FOLDERS)![2]}/)` };
   return { context: 'unknown' };
+}
+
+/**
+ * The context the functions around `node` are called in, in this file or in the files importing it: a
+ * service function called from a route handler runs on that request path. Only contexts where per-call
+ * cost matters (request, job) or an admin route are taken from callers: that no caller was found on a hot
+ * path proves nothing (callers outside the project, dynamic calls), so start-up or script callers decide nothing.
+ */
+function callersContext(node: ts.Node, facts: FileFacts, depth: number): ContextFact | undefined {
+  if (depth >= MAX_CALLER_DEPTH) return undefined;
+  let best: { fact: ContextFact; rank: number } | undefined;
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    for (const caller of callersOf(fn, facts)) {
+      const fact = executionContext(caller.call, caller.facts, depth + 1);
+      const rank = CALLER_PRIORITY.indexOf(fact.context);
+      if (rank < 0 || (best && best.rank <= rank)) continue;
+      const name = declaredName(fn) ?? 'it';
+      const where =
+        caller.facts === facts
+          ? ''
+          : ` in ${projectPath(caller.facts.fileName)}:${caller.facts.sourceFile.getLineAndCharacterOfPosition(caller.facts.start(caller.call)).line + 1}`;
+      best = { fact: { context: fact.context, reason: `${fact.reason}, which calls ${name}()${where}` }, rank };
+      if (rank === 0) return best.fact;
+    }
+    if (best) return best.fact;
+  }
+  return best?.fact;
 }
 
 /** Why the function around `node` runs once per job, if it does. */
@@ -75,7 +109,7 @@ function enclosingJob(node: ts.Node): string | undefined {
     // Bull/BullMQ's `class X extends WorkerHost { async process(job) {…} }` under `@Processor('queue')`.
     if (
       ts.isMethodDeclaration(fn) &&
-      functionName(fn) === 'process' &&
+      declaredName(fn) === 'process' &&
       ts.isClassLike(fn.parent) &&
       decoratorNames(fn.parent).includes('Processor')
     )
@@ -118,12 +152,4 @@ function decoratorNames(node: ts.Node): string[] {
     const callee = ts.isCallExpression(expression) ? skipParens(expression.expression) : expression;
     return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
   });
-}
-
-function functionName(fn: FunctionLike): string | undefined {
-  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name))
-    return fn.name.text;
-  if (fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
-  if (fn.parent && ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
-  return undefined;
 }

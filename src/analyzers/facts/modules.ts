@@ -13,6 +13,8 @@
 import { ts } from '../ts';
 import { calleeName, hasModifier, isFunctionLike, skipParens, type FunctionLike } from './ast';
 import { lookup } from './dataflow';
+import { declaredName } from './positions';
+import { syntaxIndexOf } from './syntaxIndex';
 import { FileFacts } from './fileFacts';
 import type { ModuleFile } from '../project';
 
@@ -26,6 +28,12 @@ export interface ModuleHost {
   resolveImport(fromFile: string, specifier: string): string | undefined;
   /** The version of a file's text (undefined when it is gone). */
   fileVersion(fileName: string): string | undefined;
+  /**
+   * The project files that import `fileName` by a relative (or `@/`, `~/`) path, among the files the host
+   * was told make the project (a scan's files); absent or empty when it knows none — then callers are
+   * looked for in the same file only.
+   */
+  importers?(fileName: string): readonly string[];
 }
 
 export interface Callee {
@@ -440,4 +448,66 @@ function resolveCallee(call: ts.CallExpression, facts: FileFacts): Callee | unde
   if (!target || target.kind !== 'function') return undefined;
   if (!target.fn.body || !isFunctionLike(target.fn)) return undefined;
   return { fn: target.fn, facts: target.facts, name: target.name };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callers: the reverse question, "who calls this function?"
+
+export interface Caller {
+  call: ts.CallExpression;
+  /** Facts of the file the call is written in. */
+  facts: FileFacts;
+}
+
+const callersCache = new WeakMap<ts.Node, readonly Caller[]>();
+/** Files searched for callers of one function: a barrel's importers count too. */
+const MAX_CALLER_FILES = 50;
+
+/**
+ * The calls of `fn` (in `facts`' file) that calleeOf resolves to it: in its own file, outside the function
+ * itself, and in the project files that import its file (directly or through one re-exporting module),
+ * when the host knows the project's files (a scan). Only calls by the name `fn` is declared under are
+ * looked at: a default export imported under another name is missed.
+ */
+export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[] {
+  const cached = callersCache.get(fn);
+  if (cached) return cached;
+  callersCache.set(fn, []); // recursion through a caller's own callers ends here
+  const name = declaredName(fn);
+  const callers: Caller[] = [];
+  if (name !== undefined) {
+    const files: FileFacts[] = [facts];
+    const host = facts.modules;
+    if (host?.importers) {
+      const seen = new Set<string>([facts.fileName]);
+      const queue = [...host.importers(facts.fileName)];
+      for (let index = 0; index < queue.length && files.length < MAX_CALLER_FILES; index++) {
+        const fileName = queue[index];
+        if (seen.has(fileName)) continue;
+        seen.add(fileName);
+        const importer = moduleFacts(fileName, host);
+        if (!importer) continue;
+        // A module that re-exports it (`export * from './orders'`, an index barrel): its importers call it too.
+        if (index < 10 && /\bexport\s*(\*|\{[^}]*\})\s*from\b/.test(importer.text)) queue.push(...host.importers(fileName));
+        if (importer.text.includes(name)) files.push(importer);
+      }
+    }
+    for (const file of files) {
+      // The file's index of calls, not a walk: a file nested deeper than the stack allows is still searched.
+      for (const call of syntaxIndexOf(file.sourceFile).calls) {
+        if (file === facts && call.pos >= fn.pos && call.end <= fn.end) continue;
+        if (calleeName(call) !== name) continue;
+        const callee = calleeOf(call, file);
+        if (callee && isSameFunction(callee, fn, facts)) callers.push({ call, facts: file });
+      }
+    }
+  }
+  callersCache.set(fn, callers);
+  return callers;
+}
+
+/** `callee` is `fn`: the same node, or the same declaration in another tree of the same file (parsed for cross-file facts). */
+function isSameFunction(callee: Callee, fn: FunctionLike, facts: FileFacts): boolean {
+  if (callee.fn === fn) return true;
+  return callee.facts.fileName === facts.fileName && callee.fn.pos === fn.pos && callee.fn.end === fn.end;
 }

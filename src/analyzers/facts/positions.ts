@@ -40,18 +40,38 @@ export function isModuleTopLevel(node: ts.Node): boolean {
   return true;
 }
 
-/** Async functions that, by their name, run once while a program starts or a command runs: `main`, `bootstrap`, `adminLoader`. */
-const START_UP_NAMES =
-  /^(main|start|startServer|bootstrap|init|initialize|setup|configure|prepare|install|postinstall|build|generate|scaffold|\w+Loader|load(Config|Env|Environment|Plugins?|Settings)|run(Cli|Command|Migrations?))$/;
+/**
+ * The one list of start-up names, in two strengths. Certain: functions that run once per process —
+ * `main()`, `bootstrap()`, Nest's lifecycle hooks —, enough for the engine to call the context start-up
+ * (facts/context.ts). Likely: names that usually mean start-up or one run of a command (`init`, `setup`,
+ * `configure`, `loadConfig`, `runMigrations`) but also name per-call code (a class's `init()` run per
+ * request, `build()` of a per-request object): enough for a rule to stay quiet, not to decide a context.
+ */
+const START_UP_NAMES = /^(main|bootstrap|startServer|onModuleInit|onApplicationBootstrap|beforeApplicationShutdown|onModuleDestroy)$/;
+const LIKELY_START_UP_NAMES =
+  /^(start|init|initialize|setup|configure|prepare|install|postinstall|build|generate|scaffold|\w+Loader|load(Config|Env|Environment|Plugins?|Settings)|run(Cli|Command|Migrations?))$/;
 
-/** True when `fn` is named like start-up code (see START_UP_NAMES). */
-export function isStartUpFunction(fn: FunctionLike): boolean {
-  let name: string | undefined;
+/** The name `fn` is declared or assigned under: `function f`, `f() {}`, `const f = …`, `{ f: … }`. */
+export function declaredName(fn: FunctionLike): string | undefined {
   if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name))
-    name = fn.name.text;
-  else if (fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) name = fn.parent.name.text;
-  else if (fn.parent && ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) name = fn.parent.name.text;
-  return name !== undefined && START_UP_NAMES.test(name);
+    return fn.name.text;
+  if (fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  if (fn.parent && ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  return undefined;
+}
+
+/** How sure `fn`'s name makes it start-up code: `certain` (runs once per process), `likely`, or not at all. */
+export function startUpName(fn: FunctionLike): { name: string; certain: boolean } | undefined {
+  const name = declaredName(fn);
+  if (name === undefined) return undefined;
+  if (START_UP_NAMES.test(name)) return { name, certain: true };
+  if (LIKELY_START_UP_NAMES.test(name)) return { name, certain: false };
+  return undefined;
+}
+
+/** True when `fn` is named like start-up code, certainly or likely (a rule staying quiet there). */
+export function isStartUpFunction(fn: FunctionLike): boolean {
+  return startUpName(fn) !== undefined;
 }
 
 const localNamesCache = new WeakMap<ts.Node, ReadonlySet<string>>();

@@ -14,7 +14,10 @@
 import { ts } from '../ts';
 import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
 import { awaitedClientCall, type ClientCall, type ClientCallNode } from './clients';
+import { library } from './libraries/registry';
 import { resolve, type Declaration } from './dataflow';
+import { callersOf } from './modules';
+import { projectPath } from './paths';
 import type { FileFacts } from './fileFacts';
 import { isTinyIteration, walkedCollection, type Iteration } from './loops';
 import { compact } from './phrases';
@@ -35,13 +38,70 @@ interface Source {
 
 /** A limit this small keeps a per-item cost small: a page of results, a handful of rows. */
 const SMALL_LIMIT = 25;
-/** Options of a read that cap its rows: Prisma/TypeORM `take`, Sequelize/Drizzle/Mongo `limit`, `first`, `perPage`. */
-const LIMIT_OPTIONS = new Set(['take', 'limit', 'first', 'last', 'top', 'perPage', 'pageSize', 'per_page']);
-/** Builder methods that cap rows: knex/Mongoose/Drizzle/Kysely `.limit(n)`, TypeORM `.take(n)`, `.first()`. */
-const LIMIT_METHODS = new Set(['limit', 'take', 'top', 'first', 'paginate']);
-/** Reads of one row (or one number): what they return is a record, not a list. */
-const ONE_ROW =
-  /^(findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findOneOrFail|findOneByOrFail|findByPk|findById|findByIdAndUpdate|first|firstOrFail|getOne|getOneOrFail|get|hget|count|countBy|aggregate|exists|executeTakeFirst|executeTakeFirstOrThrow|maybeSingle|single)$/;
+/**
+ * How rows are capped for a client whose library declares no `limits` (libraries/library.ts): HTTP
+ * clients, key-value stores, SQL drivers (whose `LIMIT` is read from the SQL), libraries not described.
+ * The ORMs' own options, steps and one-row reads are in their descriptors.
+ */
+const GENERIC_LIMITS = {
+  options: new Set(['take', 'limit', 'first', 'last', 'top', 'perPage', 'pageSize', 'per_page']),
+  steps: new Set(['limit', 'take', 'top', 'first', 'paginate']),
+  oneRow: new Set([
+    'findUnique',
+    'findUniqueOrThrow',
+    'findFirst',
+    'findFirstOrThrow',
+    'findOne',
+    'findOneBy',
+    'findOneOrFail',
+    'findOneByOrFail',
+    'findByPk',
+    'findById',
+    'findByIdAndUpdate',
+    'first',
+    'firstOrFail',
+    'getOne',
+    'getOneOrFail',
+    'get',
+    'hget',
+    'count',
+    'countBy',
+    'aggregate',
+    'exists',
+    'executeTakeFirst',
+    'executeTakeFirstOrThrow',
+    'maybeSingle',
+    'single',
+  ]),
+};
+/** A library's limits as sets; `described`: from its descriptor (then `first()` without arguments is one row). */
+const limitsCache = new Map<
+  string,
+  { options: ReadonlySet<string>; steps: ReadonlySet<string>; oneRow: ReadonlySet<string>; described: boolean }
+>();
+function limitsOf(id: string): {
+  options: ReadonlySet<string>;
+  steps: ReadonlySet<string>;
+  oneRow: ReadonlySet<string>;
+  described: boolean;
+} {
+  let limits = limitsCache.get(id);
+  if (!limits) {
+    const declared = library(id)?.limits;
+    limits = declared
+      ? {
+          options: new Set(declared.options ?? []),
+          steps: new Set(declared.steps ?? []),
+          oneRow: new Set(declared.oneRow ?? []),
+          described: true,
+        }
+      : { ...GENERIC_LIMITS, described: false };
+    limitsCache.set(id, limits);
+  }
+  return limits;
+}
+/** Functions that read a whole file's text (fs and fs/promises). */
+const TEXT_READS = new Set(['readFile', 'readFileSync']);
 /** Functions that list a directory or expand a glob. */
 const LISTINGS = new Set(['readdir', 'readdirSync', 'glob', 'globSync', 'sync', 'fastGlob', 'globby', 'globbySync', 'opendir']);
 /** Where request input hangs off a request object. */
@@ -110,6 +170,9 @@ function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number):
       return { scale: 'grows', says: `is a body fetched over HTTP (${compact(facts.textOf(inner))})` };
     }
     if (name === 'all' && inner.arguments[0]) return sourceOf(inner.arguments[0], facts, depth + 1);
+    // `await res.text()`: a body fetched over HTTP, as text.
+    if (name === 'text' && receiver && inner.arguments.length === 0)
+      return { scale: 'grows', says: `is a body fetched over HTTP (${compact(facts.textOf(inner))})` };
   }
   return sourceOf(inner, facts, depth + 1);
 }
@@ -126,7 +189,7 @@ function clientRows(call: ClientCallNode, client: ClientCall): Source | undefine
     return undefined;
   }
   if (client.kind === 'http') return undefined;
-  if (client.method && ONE_ROW.test(client.method)) return undefined;
+  if (client.method && limitsOf(client.library).oneRow.has(client.method)) return undefined;
   return { scale: 'grows', says: `comes from ${operation} with no limit` };
 }
 
@@ -147,15 +210,16 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
     }
     return undefined;
   };
+  const limits = limitsOf(client.library);
   // Every call of the chain: `db.select().from(t).where(…).limit(10)`, `User.find({}).limit(5)`, `prisma.x.findMany({ take: 5 })`.
   for (let current: ts.Node = call; ;) {
     if (ts.isCallExpression(current)) {
       const name = calleeName(current);
       if (
         name &&
-        LIMIT_METHODS.has(name) &&
+        limits.steps.has(name) &&
         current.arguments.length <= 1 &&
-        !(name === 'first' && client.library !== 'knex' && current.arguments.length === 0)
+        !(name === 'first' && !limits.described && current.arguments.length === 0)
       ) {
         const value = name === 'first' && current.arguments.length === 0 ? 1 : numberOf(current.arguments[0]);
         return { value, text: `.${name}(${current.arguments[0] ? compact(current.arguments[0].getText(), 12) : ''})` };
@@ -165,7 +229,7 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
         if (!ts.isObjectLiteralExpression(object)) continue;
         for (const property of object.properties) {
           if (!ts.isPropertyAssignment(property) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) continue;
-          if (LIMIT_OPTIONS.has(property.name.text)) {
+          if (limits.options.has(property.name.text)) {
             const value = numberOf(property.initializer);
             return {
               value: value === undefined ? undefined : Math.abs(value),
@@ -216,10 +280,15 @@ function callSource(call: ts.CallExpression, facts: FileFacts, depth: number): S
       (ts.isRegularExpressionLiteral(separator)
         ? /\\n/.test(separator.text)
         : ts.isStringLiteralLike(separator) && separator.text.includes('\n'))
-    )
-      return { scale: 'grows', says: 'holds the lines of a text' };
+    ) {
+      // Lines grow with the text: a file, a fetched body, request input — not a name's or a field's few lines.
+      const text = receiver && sourceOf(receiver, facts, depth + 1);
+      if (text?.scale === 'grows') return { scale: 'grows', says: `holds the lines of a text that ${text.says}` };
+      return { scale: 'unknown', says: 'holds the lines of a text whose length nothing here says' };
+    }
     return undefined;
   }
+  if (TEXT_READS.has(name) && call.arguments.length > 0) return { scale: 'grows', says: `is the content of a file (${name})` };
   if (
     ts.isPropertyAccessExpression(callee) &&
     ts.isIdentifier(callee.expression) &&
@@ -341,7 +410,10 @@ function propertySource(
   return undefined;
 }
 
-/** A parameter: what the callers of its function in this file pass. Grows when one passes growing data; bounded when every one passes bounded data. */
+/**
+ * A parameter: what the callers of its function pass — in this file and, in a scan, in the files importing
+ * it. Grows when one passes growing data; bounded when every one passes bounded data.
+ */
 function parameterSource(declaration: Declaration, facts: FileFacts, depth: number): Source | undefined {
   const parameter = declaration.node;
   if (!ts.isParameter(parameter) || !ts.isIdentifier(parameter.name)) return undefined;
@@ -351,10 +423,12 @@ function parameterSource(declaration: Declaration, facts: FileFacts, depth: numb
   const name = functionName(fn);
   if (!name) return undefined;
   const sources: Array<Source | undefined> = [];
-  for (const call of callsOf(name, fn, facts)) {
-    const argument = call.arguments[index];
+  for (const caller of callersOf(fn, facts)) {
+    const argument = caller.call.arguments[index];
     if (!argument || ts.isSpreadElement(argument)) return undefined;
-    sources.push(sourceOf(argument, facts, depth + 1));
+    const source = sourceOf(argument, caller.facts, depth + 1);
+    const where = caller.facts === facts ? '' : ` (${projectPath(caller.facts.fileName)})`;
+    sources.push(source && { scale: source.scale, says: `${source.says}${where}` });
   }
   if (sources.length === 0) return undefined;
   const growing = sources.find((source) => source?.scale === 'grows');
@@ -362,27 +436,6 @@ function parameterSource(declaration: Declaration, facts: FileFacts, depth: numb
   if (sources.every((source) => source?.scale === 'bounded'))
     return { scale: 'bounded', says: `is a parameter; every caller of ${name}() passes a fixed list` };
   return undefined;
-}
-
-/** Calls of the function `name` in this file, outside the function itself: `name(…)`, `this.name(…)`. */
-function callsOf(name: string, fn: FunctionLike, facts: FileFacts): ts.CallExpression[] {
-  const calls: ts.CallExpression[] = [];
-  const visit = (node: ts.Node): void => {
-    if (node === fn) return;
-    if (ts.isCallExpression(node)) {
-      const callee = skipParens(node.expression);
-      const matches =
-        (ts.isIdentifier(callee) && callee.text === name && functionOf(resolve(callee)) === fn) ||
-        (ts.isPropertyAccessExpression(callee) &&
-          callee.name.text === name &&
-          callee.expression.kind === ts.SyntaxKind.ThisKeyword &&
-          ts.isMethodDeclaration(fn));
-      if (matches) calls.push(node);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(facts.sourceFile);
-  return calls;
 }
 
 function returnedSource(fn: FunctionLike, facts: FileFacts, depth: number): Source | undefined {

@@ -78,6 +78,7 @@ function condition(op: Op, steps: readonly Step[]): ts.Expression | undefined {
 
 export const drizzle: Library = {
   id: 'drizzle',
+  limits: { options: ['limit'], steps: ['limit'], oneRow: ['findFirst'] },
   modules: isDrizzle,
   client: {
     anchors: [...SELECT, ...WRITE, ...RELATIONAL, 'execute'],

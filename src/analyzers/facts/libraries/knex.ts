@@ -181,6 +181,7 @@ const client: Val = { lib: 'knex', role: 'client' };
 
 export const knex: Library = {
   id: 'knex',
+  limits: { steps: ['limit', 'first'], oneRow: ['first'] },
   modules: ['knex'],
   client: {
     anchors: [...KNEX_ROOT, 'raw'],

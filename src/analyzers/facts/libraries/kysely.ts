@@ -3,5 +3,6 @@ import type { Library } from './library';
 
 export const kysely: Library = {
   id: 'kysely',
+  limits: { steps: ['limit'], oneRow: ['executeTakeFirst', 'executeTakeFirstOrThrow'] },
   transactions: { chained: { method: 'execute', after: 'transaction' } },
 };

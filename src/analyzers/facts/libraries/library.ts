@@ -25,6 +25,8 @@ export interface Library {
   client?: ClientKnowledge;
   /** The batched forms a per-item call should become. */
   batching?: BatchingKnowledge;
+  /** How its reads cap their rows (facts/scale.ts: a read without a limit returns every matching row). */
+  limits?: LimitKnowledge;
   /** How its transactions are opened and what their handles are. */
   transactions?: TransactionKnowledge;
   /** Relations its rows load lazily, one query per row. */
@@ -172,6 +174,19 @@ export interface TypedClient {
   path: RegExp;
   /** The value of a receiver whose type has this name (undefined: not this client). */
   value(typeName: string, model: string | undefined): Val | undefined;
+}
+
+/**
+ * How a library's reads say how many rows they return. A library without this section is read with
+ * generic lists (facts/scale.ts GENERIC_LIMITS): options and steps many clients share.
+ */
+export interface LimitKnowledge {
+  /** Options of a read that cap its rows: Prisma's `take`, Sequelize's `limit` (`findAll({ limit: 10 })`). */
+  options?: readonly string[];
+  /** Builder steps that cap rows: knex's `.limit(n)`, TypeORM's `.take(n)`; `first` without arguments is one row. */
+  steps?: readonly string[];
+  /** Reads of one row or one number (`findUnique`, `findOne`, `count`): what they return is not a list. */
+  oneRow?: readonly string[];
 }
 
 interface BatchingKnowledge {

@@ -39,6 +39,7 @@ export function mongoBatched(op: Op, k: string, ks: string): string {
 
 export const mongodb: Library = {
   id: 'mongodb',
+  limits: { options: ['limit'], steps: ['limit'], oneRow: ['findOne', 'findOneAndUpdate', 'countDocuments', 'estimatedDocumentCount'] },
   modules: ['mongodb'],
   client: {
     anchors: [...READ, ...WRITE],

@@ -51,6 +51,11 @@ const model = (name?: string): Val => ({ lib: 'mongoose', role: 'model', model: 
 
 export const mongoose: Library = {
   id: 'mongoose',
+  limits: {
+    options: ['limit'],
+    steps: ['limit'],
+    oneRow: ['findOne', 'findById', 'findByIdAndUpdate', 'findOneAndUpdate', 'countDocuments', 'estimatedDocumentCount', 'exists'],
+  },
   modules: MODULES,
   client: {
     anchors: [...MONGOOSE_READ, ...MONGOOSE_WRITE],

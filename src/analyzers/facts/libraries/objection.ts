@@ -5,6 +5,7 @@ import { finishKnex, KNEX_BUILDER, knexBatched, knexKey } from './knex';
 
 export const objection: Library = {
   id: 'objection',
+  limits: { steps: ['limit', 'first'], oneRow: ['findById', 'findOne', 'first'] },
   modules: ['objection'],
   client: {
     imported: ({ name }) => (name === 'Model' ? { lib: 'objection', role: 'class', name: 'Model' } : undefined),

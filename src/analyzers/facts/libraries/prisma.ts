@@ -53,6 +53,7 @@ const client = (tx?: string): Val => (tx ? { lib: 'prisma', role: 'client', tx }
 
 export const prisma: Library = {
   id: 'prisma',
+  limits: { options: ['take'], oneRow: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'count', 'aggregate'] },
   modules: (module) => module === '@prisma/client' || module.startsWith('@prisma/client/') || /(^|\/)\.prisma\/client/.test(module),
   client: {
     anchors: [...READ, ...WRITE, ...RAW_READ, ...RAW_WRITE],

@@ -7,6 +7,7 @@ const client: Val = { lib: 'supabase', role: 'client' };
 
 export const supabase: Library = {
   id: 'supabase',
+  limits: { steps: ['limit'], oneRow: ['single', 'maybeSingle'] },
   modules: ['@supabase/supabase-js'],
   client: {
     anchors: ['from', 'rpc'],

@@ -142,6 +142,23 @@ function repositoryModel(name: string): string | undefined {
 
 export const typeorm: Library = {
   id: 'typeorm',
+  limits: {
+    options: ['take'],
+    steps: ['take', 'limit'],
+    oneRow: [
+      'findOne',
+      'findOneBy',
+      'findOneOrFail',
+      'findOneByOrFail',
+      'getOne',
+      'getOneOrFail',
+      'count',
+      'countBy',
+      'exists',
+      'exist',
+      'existsBy',
+    ],
+  },
   modules: MODULES,
   client: {
     anchors: [...READ, ...WRITE, 'createQueryBuilder', 'query'],

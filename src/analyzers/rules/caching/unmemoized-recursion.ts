@@ -34,7 +34,8 @@ export default defineRule({
     effort: 'medium',
     evidence: {
       basis: 'claim',
-      why: 'exponential work is costly for any input worth recursing on',
+      why: 'exponential work is costly for any input worth recursing on, in a script or a seed too',
+      everywhere: true,
     },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'] },

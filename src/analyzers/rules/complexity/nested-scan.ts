@@ -238,14 +238,21 @@ export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: s
         const keyText = key === '' ? 'value' : `\`${key}\``;
         const test = compact(file.textOf(binary), 60);
         const outerNoun = eachPass(asListLoop(outer), file);
+        // The cost is the outer pass times the list searched: the evidence is about both.
+        const evidence = { iteration: outer, collection: scan.collection };
         if (sameCollection(scan.collection, outer, file)) {
-          context.report({ node: binary, messageId: 'pairwise', data: { inner: innerText, test, key: keyText } });
+          context.report({ node: binary, messageId: 'pairwise', data: { inner: innerText, test, key: keyText }, evidence });
         } else if (inner.kind === 'callback' && inner.method === 'filter') {
-          context.report({ node: inner.call ?? binary, messageId: 'group', data: { inner: innerText, outer: outerNoun, key: keyText } });
+          context.report({
+            node: inner.call ?? binary,
+            messageId: 'group',
+            data: { inner: innerText, outer: outerNoun, key: keyText },
+            evidence,
+          });
         } else if (key === '') {
-          context.report({ node: binary, messageId: 'intersect', data: { inner: innerText, outer: outerNoun } });
+          context.report({ node: binary, messageId: 'intersect', data: { inner: innerText, outer: outerNoun }, evidence });
         } else {
-          context.report({ node: binary, messageId: 'join', data: { inner: innerText, outer: outerNoun, test, key: keyText } });
+          context.report({ node: binary, messageId: 'join', data: { inner: innerText, outer: outerNoun, test, key: keyText }, evidence });
         }
       },
       CallExpression(call) {
@@ -278,6 +285,7 @@ export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: s
             messageId: 'dedupe',
             data: { call: callText, list: listText },
             fixes: dedupeFix(call, iteration, method, file),
+            evidence: { collection: iterated },
           });
           return;
         }
@@ -287,10 +295,16 @@ export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: s
             node: outerComparison(call),
             messageId: 'dedupeByKey',
             data: { call: callText, list: listText, key: key ? `\`${key}\`` : 'key' },
+            evidence: { collection: iterated },
           });
           return;
         }
-        context.report({ node: call, messageId: 'selfSearch', data: { call: compact(file.textOf(call), 60), list: listText } });
+        context.report({
+          node: call,
+          messageId: 'selfSearch',
+          data: { call: compact(file.textOf(call), 60), list: listText },
+          evidence: { collection: iterated },
+        });
       },
     };
   },

@@ -123,6 +123,7 @@ export function overdueCount(invoices: Array<{ due: number }>, now: number) {
             node: slice,
             messageId: 'sliceFirst',
             data: { code: compact(file.textOf(slice), 60), list: compact(file.textOf(skipParens(receiver)), 30) },
+            evidence: { collection: receiver },
           });
           return;
         }
@@ -133,6 +134,7 @@ export function overdueCount(invoices: Array<{ due: number }>, now: number) {
             node: call,
             messageId: 'filterFirst',
             data: { code: compact(file.textOf(call), 60), list: compact(file.textOf(sorted), 30) },
+            evidence: { collection: sorted },
           });
           return;
         }
@@ -144,6 +146,7 @@ export function overdueCount(invoices: Array<{ due: number }>, now: number) {
           messageId: use.kind,
           data: { code: compact(file.textOf(use.node), 60), list },
           fixes: rewrite(call, use, receiver, file),
+          evidence: { collection: receiver },
         });
       },
     };

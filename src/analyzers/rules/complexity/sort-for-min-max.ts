@@ -102,6 +102,7 @@ export function runnerUp(scores: number[]) {
             mutates: inPlace ? ' in place' : '',
             which: picked.which,
           },
+          evidence: { collection: list },
         });
       },
     };

@@ -27,6 +27,7 @@ export default defineRule({
     evidence: {
       basis: 'claim',
       why: 'lost or reordered work is a correctness problem whatever the size of the data',
+      everywhere: true,
     },
     fix: 'none',
     scope: { skip: ['tests', 'migrations'] },

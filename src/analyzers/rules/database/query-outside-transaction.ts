@@ -29,6 +29,7 @@ export default defineRule({
     evidence: {
       basis: 'claim',
       why: 'a write outside its transaction is a correctness problem whatever the size of the data',
+      everywhere: true,
     },
     fix: 'none',
     scope: { skip: ['tests', 'migrations'] },

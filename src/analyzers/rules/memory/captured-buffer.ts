@@ -41,6 +41,7 @@ export default defineRule({
     evidence: {
       basis: 'claim',
       why: 'a long-lived callback keeps the whole buffer alive for the life of the process',
+      everywhere: true,
     },
     fix: 'none',
     scope: {

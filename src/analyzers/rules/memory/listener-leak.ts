@@ -39,6 +39,7 @@ export default defineRule({
     evidence: {
       basis: 'claim',
       why: 'a leak grows for the life of the process, even in a long-running script',
+      everywhere: true,
     },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['addEventListener', '.on(', 'Listener('] },

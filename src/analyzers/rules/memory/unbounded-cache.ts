@@ -50,6 +50,7 @@ export default defineRule({
     evidence: {
       basis: 'claim',
       why: 'a cache filled per distinct request value grows for the life of the process',
+      everywhere: true,
     },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'] },

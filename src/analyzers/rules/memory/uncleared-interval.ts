@@ -30,6 +30,7 @@ export default defineRule({
     evidence: {
       basis: 'claim',
       why: 'a leak grows for the life of the process, even in a long-running script',
+      everywhere: true,
     },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['setInterval'] },
