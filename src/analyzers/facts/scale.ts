@@ -21,7 +21,7 @@ import { projectPath } from './paths';
 import type { FileFacts } from './fileFacts';
 import { isTinyIteration, walkedCollection, type Iteration } from './loops';
 import { compact } from './phrases';
-import { fixedLength, hasRecordName, smallListKind } from './sizes';
+import { fixedLength, hasRecordName, SIZE_KEEPING_METHODS, smallListKind } from './sizes';
 import type { Scale } from '../finding';
 
 export interface ScaleFact {
@@ -302,25 +302,7 @@ function callSource(call: ts.CallExpression, facts: FileFacts, depth: number): S
     if (ts.isNumericLiteral(from) && Number(from.text) === 0 && ts.isNumericLiteral(to) && Number(to.text) <= SMALL_LIMIT)
       return { scale: 'bounded', says: `keeps the first ${to.text} items (.slice(0, ${to.text}))` };
   }
-  if (
-    receiver &&
-    [
-      'map',
-      'filter',
-      'flatMap',
-      'flat',
-      'slice',
-      'concat',
-      'sort',
-      'toSorted',
-      'reverse',
-      'toReversed',
-      'values',
-      'keys',
-      'entries',
-    ].includes(name)
-  )
-    return sourceOf(receiver, facts, depth + 1);
+  if (receiver && SIZE_KEEPING_METHODS.has(name)) return sourceOf(receiver, facts, depth + 1);
   const client = awaitedClientCall(call, facts);
   if (client) return clientRows(client.call, client.client);
   // A function of this file: what it returns.

@@ -229,6 +229,23 @@ const RECORD_WORDS =
 
 export type Scale = 'small' | 'large';
 
+/** Array methods whose result is as large as their receiver, at most: a list derived from data is data-sized. */
+export const SIZE_KEEPING_METHODS: ReadonlySet<string> = new Set([
+  'map',
+  'filter',
+  'flatMap',
+  'flat',
+  'slice',
+  'concat',
+  'sort',
+  'toSorted',
+  'reverse',
+  'toReversed',
+  'values',
+  'keys',
+  'entries',
+]);
+
 /** The scale of what a loop walks (see `walkedCollection`): undefined for `while` loops and counted loops. */
 export function iterationScale(iteration: Iteration): Scale | undefined {
   const collection = walkedCollection(iteration);
@@ -307,25 +324,7 @@ export function scaleOf(expression: ts.Expression, depth = 0): Scale | undefined
       return undefined;
     }
     const receiver = receiverOf(node);
-    if (
-      receiver &&
-      [
-        'map',
-        'filter',
-        'flatMap',
-        'flat',
-        'slice',
-        'concat',
-        'sort',
-        'toSorted',
-        'reverse',
-        'toReversed',
-        'values',
-        'keys',
-        'entries',
-      ].includes(name)
-    )
-      return scaleOf(receiver, depth + 1);
+    if (receiver && SIZE_KEEPING_METHODS.has(name)) return scaleOf(receiver, depth + 1);
     // `getUsers()`, `this.loadOrders()`: named for what they return.
     const returned = name.replace(/^(get|find|fetch|load|list|read|query|select|all|search|collect)(?=[A-Z])/, '');
     return returned !== name && RECORD_WORDS.test(lastWord(returned)) ? 'large' : undefined;
