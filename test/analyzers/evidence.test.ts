@@ -134,6 +134,25 @@ router.get('/admin/orders', async (req, res) => {
     expect(finding.evidence.context).toBe('admin');
   });
 
+  it.each([
+    ['app/api/cron/sync-orders/route.ts', 'export async function GET() {'],
+    ['src/app/api/cron/sync-orders/route.ts', 'export async function POST(request: Request) {'],
+    ['pages/api/cron/sync-orders.ts', 'export default async function handler(req: NextApiRequest, res: NextApiResponse) {'],
+  ])('a Next.js route under api/cron/ is a scheduled job, not a request (%s)', async (filename, signature) => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+${signature}
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+  return Response.json({ ok: true });
+}`,
+      filename,
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('job');
+    expect(finding.evidence.reasons.at(-1)).toMatch(/^runs once per scheduled run \(a cron route, /);
+  });
+
   it('in a queue worker it is a job: warning', async () => {
     const [finding] = await queries.invalid({
       code: `${PRISMA}
