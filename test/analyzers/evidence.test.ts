@@ -50,6 +50,55 @@ export async function owners() {
     });
   });
 
+  const LOOP = 'for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });';
+  const REDIS = `import Redis from 'ioredis';\nconst redis = new Redis();\n`;
+
+  it.each([
+    [
+      'a take spread in when a condition holds',
+      `const orders = await prisma.order.findMany({ where: { paid: true }, ...(paged && { take: 10 }) });`,
+    ],
+    ['a take spread from a conditional', `const orders = await prisma.order.findMany({ ...(paged ? { take: PAGE } : {}) });`],
+    ['LIMIT ${PAGE} in raw SQL', 'const orders = await prisma.$queryRaw<Order[]>`SELECT * FROM "Order" LIMIT ${PAGE}`;'],
+    ['a redis index range', `const ids = await redis.zrange('recent', 0, 9);\n  const orders = ids.map((ownerId) => ({ ownerId }));`],
+    [
+      'a redis index range of a constant',
+      `const ids = await redis.lrange('recent', 0, PAGE - 1);\n  const orders = ids.map((ownerId) => ({ ownerId }));`,
+    ],
+  ])('a small constant limit the facts used to miss is bounded: %s', (_name, read) => {
+    queries.valid(`${PRISMA}${REDIS}const PAGE = 10;
+export async function owners(paged: boolean) {
+  ${read}
+  ${LOOP}
+}`);
+  });
+
+  it.each([
+    ['a take spread in from a parameter', `const orders = await prisma.order.findMany({ ...(limit && { take: limit }) });`],
+    ['LIMIT ${limit} in raw SQL', 'const orders = await prisma.$queryRaw<Order[]>`SELECT * FROM "Order" LIMIT ${limit}`;'],
+    [
+      'a redis index range to a parameter',
+      `const ids = await redis.zrange('recent', 0, limit - 1);\n  const orders = ids.map((ownerId) => ({ ownerId }));`,
+    ],
+  ])('a limit of a parameter is a limit of unknown size, not "no limit": info (%s)', async (_name, read) => {
+    const code = `${PRISMA}${REDIS}export async function owners(limit: number) {
+  ${read}
+  ${LOOP}
+}`;
+    const line = code.split('\n').findIndex((text) => text.includes('for (const order')) + 1;
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line, column: 37, severity: 'info' }] });
+    expect(finding.evidence.scale).toBe('unknown');
+  });
+
+  it('a redis range to the end (stop -1) reads the whole list: still grows', async () => {
+    const code = `${PRISMA}${REDIS}export async function owners() {
+  const ids = await redis.zrange('recent', 0, -1);
+  for (const ownerId of ids) await prisma.user.findUnique({ where: { id: ownerId } });
+}`;
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 36, severity: 'warning' }] });
+    expect(finding.evidence.scale).toBe('grows');
+  });
+
   it('a literal list is bounded: not reported, also through a variable', () => {
     queries.valid(`${PRISMA}
 export async function seedRoles() {
@@ -132,6 +181,25 @@ router.get('/admin/orders', async (req, res) => {
       errors: [{ messageId: 'perItem', line: 8, column: 37, severity: 'info' }],
     });
     expect(finding.evidence.context).toBe('admin');
+  });
+
+  it.each([
+    ['app/api/cron/sync-orders/route.ts', 'export async function GET() {'],
+    ['src/app/api/cron/sync-orders/route.ts', 'export async function POST(request: Request) {'],
+    ['pages/api/cron/sync-orders.ts', 'export default async function handler(req: NextApiRequest, res: NextApiResponse) {'],
+  ])('a Next.js route under api/cron/ is a scheduled job, not a request (%s)', async (filename, signature) => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+${signature}
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+  return Response.json({ ok: true });
+}`,
+      filename,
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('job');
+    expect(finding.evidence.reasons.at(-1)).toMatch(/^runs once per scheduled run \(a cron route, /);
   });
 
   it('in a queue worker it is a job: warning', async () => {

@@ -35,6 +35,8 @@ const ADMIN_WORD = /(^|[^a-z])admin|Admin/;
 /** How many calls up "who calls this?" is followed, across files. */
 const MAX_CALLER_DEPTH = 3;
 /** Which caller's context wins when callers differ: the one whose per-call cost matters most. */
+/** Next.js routes a scheduler calls (Vercel Cron and the like): `app/api/cron/…`, `pages/api/cron/…`. */
+const CRON_ROUTES = /(^|\/)(app|pages)\/api\/cron\//;
 const CALLER_PRIORITY: readonly ExecutionContext[] = ['request', 'job', 'admin'];
 
 /** The context of execution of `node`, with the reason to show. */
@@ -47,6 +49,8 @@ export function executionContext(node: ts.Node, facts: FileFacts, depth = 0): Co
   if (facts.is('scripts')) return { context: 'script', reason: 'in a script run by hand or by a build' };
 
   const handler = facts.requestHandler(node);
+  if (handler && CRON_ROUTES.test(path))
+    return { context: 'job', reason: `runs once per scheduled run (a cron route, ${describeRequestHandler(handler)})` };
   if (handler) {
     if (isAdminOnly(handler, path)) return { context: 'admin', reason: `runs in ${describeRequestHandler(handler)}, an admin-only route` };
     return { context: 'request', reason: `runs in ${describeRequestHandler(handler)}` };

@@ -225,18 +225,19 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
         return { value, text: `.${name}(${current.arguments[0] ? compact(current.arguments[0].getText(), 12) : ''})` };
       }
       for (const argument of current.arguments) {
-        const object = skipParens(argument);
-        if (!ts.isObjectLiteralExpression(object)) continue;
-        for (const property of object.properties) {
-          if (!ts.isPropertyAssignment(property) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) continue;
-          if (limits.options.has(property.name.text)) {
-            const value = numberOf(property.initializer);
-            return {
-              value: value === undefined ? undefined : Math.abs(value),
-              text: `${property.name.text}: ${compact(property.initializer.getText(), 12)}`,
-            };
-          }
+        const option = limitOption(skipParens(argument), limits.options);
+        if (option) {
+          const value = numberOf(option.initializer);
+          return {
+            value: value === undefined ? undefined : Math.abs(value),
+            text: `${(option.name as ts.Identifier | ts.StringLiteral).text}: ${compact(option.initializer.getText(), 12)}`,
+          };
         }
+      }
+      // Redis `zrange(key, 0, 9)`, `lrange(key, 0, limit - 1)`: an index range (a stop of -1 reads the whole list).
+      if (name && RANGE_READS.has(name) && current === call && current.arguments.length >= 3) {
+        const range = rangeOf(current.arguments[1], current.arguments[2], numberOf);
+        if (range) return { value: range.value, text: `${name}(…, ${compact(current.arguments[2].getText(), 12)})` };
       }
       current = skipParens(current.expression);
       continue;
@@ -245,10 +246,7 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
       current = skipParens(current.expression);
       continue;
     }
-    if (ts.isTaggedTemplateExpression(current)) {
-      const match = /\bLIMIT\s+(\d+)/i.exec(current.template.getText());
-      return match ? { value: Number(match[1]), text: `LIMIT ${match[1]}` } : undefined;
-    }
+    if (ts.isTaggedTemplateExpression(current)) return sqlLimit(current.template, numberOf);
     break;
   }
   // Raw SQL as a string argument: `pool.query('SELECT … LIMIT 10')`.
@@ -256,10 +254,77 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
     for (const argument of call.arguments) {
       const inner = skipParens(argument);
       if (ts.isStringLiteralLike(inner) || ts.isTemplateExpression(inner)) {
-        const match = /\bLIMIT\s+(\d+)/i.exec(inner.getText());
-        if (match) return { value: Number(match[1]), text: `LIMIT ${match[1]}` };
+        const limit = sqlLimit(inner, numberOf);
+        if (limit) return limit;
       }
     }
+  }
+  return undefined;
+}
+
+/** Redis reads of an index range `(key, start, stop)`. */
+const RANGE_READS: ReadonlySet<string> = new Set(['lrange', 'zrange', 'zrevrange']);
+
+/**
+ * The rows of an index range: `0, 9` → 10; `0, limit - 1` → `limit` when it is a constant, else a limit of
+ * unknown size; a negative stop counts from the end (`0, -1` is the whole list): no limit.
+ */
+function rangeOf(
+  start: ts.Expression,
+  stop: ts.Expression,
+  numberOf: (expression: ts.Expression | undefined) => number | undefined,
+): { value?: number } | undefined {
+  const from = numberOf(start);
+  const end = skipParens(stop);
+  if (ts.isPrefixUnaryExpression(end) && end.operator === ts.SyntaxKind.MinusToken) return undefined;
+  const to = numberOf(end);
+  if (to !== undefined) return to < 0 ? undefined : { value: from === undefined ? undefined : to - from + 1 };
+  if (ts.isBinaryExpression(end) && end.operatorToken.kind === ts.SyntaxKind.MinusToken) {
+    const size = numberOf(end.left);
+    const minus = numberOf(end.right);
+    return { value: size === undefined || minus === undefined || from === undefined ? undefined : size - minus - from + 1 };
+  }
+  return { value: undefined };
+}
+
+/** `LIMIT 10` in SQL text; `LIMIT ${n}` / `LIMIT $1` / `LIMIT ?`: a limit, of `n`'s value when it is a constant. */
+function sqlLimit(
+  template: ts.TemplateLiteral | ts.StringLiteralLike,
+  numberOf: (expression: ts.Expression | undefined) => number | undefined,
+): { value?: number; text: string } | undefined {
+  const literal = /\bLIMIT\s+(\d+)/i.exec(template.getText());
+  if (literal) return { value: Number(literal[1]), text: `LIMIT ${literal[1]}` };
+  if (ts.isTemplateExpression(template)) {
+    let before = template.head.text;
+    for (const span of template.templateSpans) {
+      if (/\bLIMIT\s+$/i.test(before))
+        return { value: numberOf(span.expression), text: `LIMIT \${${compact(span.expression.getText(), 12)}}` };
+      before = span.literal.text;
+    }
+  }
+  const placeholder = /\bLIMIT\s+(\$\d+|\?|:\w+)/i.exec(template.getText());
+  return placeholder ? { text: `LIMIT ${placeholder[1]}` } : undefined;
+}
+
+/**
+ * The limit option an options object sets: `{ take: 10 }`, or spread in when a condition holds:
+ * `...(paged && { take: limit })`, `...(paged ? { take: n } : {})`.
+ */
+function limitOption(object: ts.Expression, options: ReadonlySet<string>, depth = 0): ts.PropertyAssignment | undefined {
+  if (depth > 3) return undefined;
+  if (ts.isBinaryExpression(object) && object.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)
+    return limitOption(skipParens(object.right), options, depth + 1);
+  if (ts.isConditionalExpression(object))
+    return limitOption(skipParens(object.whenTrue), options, depth + 1) ?? limitOption(skipParens(object.whenFalse), options, depth + 1);
+  if (!ts.isObjectLiteralExpression(object)) return undefined;
+  for (const property of object.properties) {
+    if (ts.isSpreadAssignment(property)) {
+      const spread = limitOption(skipParens(property.expression), options, depth + 1);
+      if (spread) return spread;
+      continue;
+    }
+    if (!ts.isPropertyAssignment(property) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) continue;
+    if (options.has(property.name.text)) return property;
   }
   return undefined;
 }

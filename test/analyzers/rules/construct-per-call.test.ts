@@ -69,6 +69,41 @@ describe('construct-per-call stays quiet', () => {
   });
 });
 
+// A hook's callback with dependencies runs when they change (useMemo, useEffect), when called (useCallback)
+// or once (useState's initialiser): not on every render of the component around it.
+describe('construct-per-call in React hooks', () => {
+  it.each([
+    [
+      'useMemo with deps (langfuse Dropzone)',
+      `import { useMemo } from 'react';\nexport function Files({ src }: { src: File[] }) {\n  const label = useMemo(() => new Intl.ListFormat('en').format(src.map((file) => file.name)), [src]);\n  return <b>{label}</b>;\n}`,
+    ],
+    [
+      'React.useMemo with deps, the formatter in a block body (JS)',
+      `import React from 'react';\nexport const Price = ({ cents, locale }) => {\n  const label = React.useMemo(() => {\n    const f = new Intl.NumberFormat('en');\n    return f.format(cents);\n  }, [cents, locale]);\n  return <b>{label}</b>;\n};`,
+    ],
+    [
+      'useCallback (runs when called, not per render)',
+      `import { useCallback } from 'react';\nexport function List({ items }: { items: number[] }) {\n  const show = useCallback((n: number) => new Intl.NumberFormat('en').format(n), []);\n  return <ul>{items.length}{show(1)}</ul>;\n}`,
+    ],
+    [
+      'useEffect with deps',
+      `import { useEffect } from 'react';\nexport function Title({ n }: { n: number }) {\n  useEffect(() => { document.title = new Intl.NumberFormat('en').format(n); }, [n]);\n  return <i>{n}</i>;\n}`,
+    ],
+  ])('stays quiet: %s', (_name, code) => {
+    tester.valid({ code, filename: 'Price.tsx' });
+  });
+
+  it('useMemo without deps runs on every render: reported', async () => {
+    const [found] = await tester.invalid({
+      code: `import { useMemo } from 'react';\nexport function Price({ cents }: { cents: number }) {\n  const label = useMemo(() => new Intl.NumberFormat('en').format(cents));\n  return <b>{label}</b>;\n}`,
+      filename: 'Price.tsx',
+      errors: [{ messageId: 'intl', line: 3, column: 31 }],
+      output: `import { useMemo } from 'react';\nconst numberFormat = new Intl.NumberFormat('en');\nexport function Price({ cents }: { cents: number }) {\n  const label = useMemo(() => numberFormat.format(cents));\n  return <b>{label}</b>;\n}`,
+    });
+    expect(found.message).toContain('every render');
+  });
+});
+
 describe('construct-per-call safe fix keeps behaviour', () => {
   it('hoists a literal-argument RegExp to module level', async () => {
     const before = `

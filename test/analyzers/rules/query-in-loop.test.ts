@@ -107,6 +107,24 @@ describe('query-in-loop reports a query per item', () => {
       [{ messageId: 'perItem', line: 3, column: 98 }],
     ],
     [
+      'a negated in list (Prisma not: { in }) excludes keys, it does not batch',
+      `${PRISMA}async function f(users: User[]) { for (const user of users) await prisma.post.findMany({ where: { authorId: user.id, tagId: { not: { in: [1, 2] } } } }); }`,
+      'once per user',
+      [{ messageId: 'perItem', line: 3, column: 67 }],
+    ],
+    [
+      'a negated in list (Prisma NOT: { id: { in } })',
+      `${PRISMA}async function f(users: User[], hidden: string[]) { for (const user of users) await prisma.post.findMany({ where: { authorId: user.id, NOT: { id: { in: hidden } } } }); }`,
+      'once per user',
+      [{ messageId: 'perItem', line: 3, column: 85 }],
+    ],
+    [
+      'SQL NOT IN (…) excludes keys, it does not batch',
+      `async function f(users: User[], pool: Pool) { for (const user of users) await pool.query('SELECT * FROM post WHERE author = $1 AND tag NOT IN (1, 2)', [user.id]); }`,
+      'once per user',
+      [{ messageId: 'perItem', line: 1, column: 79 }],
+    ],
+    [
       'validation that returns an error, not the result',
       `${PRISMA}async function f(req: Req, res: Res) { for (const id of req.body.ids) { const item = await prisma.item.findUnique({ where: { id } }); if (!item) return res.status(404).end(); } }`,
       'once per id',

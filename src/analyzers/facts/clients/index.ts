@@ -109,8 +109,9 @@ function isAlreadyBatched(op: Op, steps: Step[], call: ClientCallNode, facts: Fi
   if (op.kind === 'http') return false;
   if (batchMethods.has(op.method) || steps.slice(op.anchor).some((step) => batchMethods.has(step.name))) return true;
   if (ignoresBatchedText(op.lib)) return false;
-  const text = facts.text.slice(facts.start(call), call.end);
-  if (batchedText.test(text)) return true;
+  // Only a positive key list batches: `not: { in }`, `NOT IN (…)` exclude keys from a read that still runs per item.
+  const text = facts.text.slice(facts.start(call), call.end).replace(/\bNOT\s+IN\s*\(/gi, '');
+  if (batchedText.test(text) && (batchedListsOf(call).length > 0 || !hasNegatedList(call))) return true;
   // Set-based raw SQL: an UPDATE/DELETE that selects its rows by a join or a range, not `key = $1`; INSERT … SELECT.
   if (
     op.raw &&
@@ -157,6 +158,26 @@ function propertyNameText(name: ts.PropertyName): string | undefined {
  * `whereIn('id', ids)`. Not in callbacks (a knex `where(function () {…})` builds its own query).
  */
 function batchedListsOf(call: ClientCallNode): ts.Expression[] {
+  return listsIn(call).filter((list) => !isNegated(list, call));
+}
+
+/** True when the call names a key list only under a negation (`not: { in: ids }`), which selects the other rows. */
+function hasNegatedList(call: ClientCallNode): boolean {
+  return listsIn(call).some((list) => isNegated(list, call));
+}
+
+/** Properties and calls that negate the filter written inside them: Prisma `not`/`NOT`, Mongo `$not`/`$nor`, Sequelize `Op.not`, Drizzle `not(…)`. */
+const NEGATIONS: ReadonlySet<string> = new Set(['not', 'NOT', '$not', '$nor', 'Op.not']);
+
+function isNegated(list: ts.Node, call: ClientCallNode): boolean {
+  for (let node = list.parent; node && node !== call; node = node.parent) {
+    if (ts.isPropertyAssignment(node) && NEGATIONS.has(propertyNameText(node.name) ?? '')) return true;
+    if (ts.isCallExpression(node) && node !== call && calleeName(node) === 'not') return true;
+  }
+  return false;
+}
+
+function listsIn(call: ClientCallNode): ts.Expression[] {
   const found: ts.Expression[] = [];
   const visit = (node: ts.Node): void => {
     if (isFunctionLike(node)) return;

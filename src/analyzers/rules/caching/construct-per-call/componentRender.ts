@@ -38,3 +38,23 @@ export function isComponentRender(fn: ts.Node): boolean {
   ts.forEachChild(fn.body, visit);
   return jsx;
 }
+
+/** Hooks whose callback runs when its dependencies change, given a dependency list. */
+const HOOKS_WITH_DEPS: ReadonlySet<string> = new Set(['useMemo', 'useEffect', 'useLayoutEffect', 'useInsertionEffect']);
+/** Hooks whose callback never runs as part of a render: called later (`useCallback`), or once (initialisers). */
+const HOOKS_NOT_PER_RENDER: ReadonlySet<string> = new Set(['useCallback', 'useState', 'useReducer', 'useRef']);
+
+/**
+ * When `fn` is a React hook's callback that does not run on every render: `useMemo`/`useEffect` with a
+ * dependency list (it runs when they change), `useCallback`'s function (it runs when called), `useState`'s
+ * initialiser (once). `useMemo(() => …)` without dependencies runs on every render and is not one.
+ */
+export function isHookCallbackOutsideRender(fn: ts.Node): boolean {
+  if (!isFunctionLike(fn)) return false;
+  const outer = skipParensUp(fn);
+  const call = outer.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== outer) return false;
+  const name = calleeName(call) ?? '';
+  if (HOOKS_NOT_PER_RENDER.has(name)) return true;
+  return HOOKS_WITH_DEPS.has(name) && call.arguments.length >= 2;
+}

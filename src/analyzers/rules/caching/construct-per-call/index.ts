@@ -16,7 +16,7 @@ import { repeatedBy, repeatedCalls } from '../../../facts/loops';
 import { iterationScale, scaleOf } from '../../../facts/sizes';
 import type { FileFacts } from '../../../facts/fileFacts';
 import { compact } from '../../../facts/phrases';
-import { isComponentRender } from './componentRender';
+import { isComponentRender, isHookCallbackOutsideRender } from './componentRender';
 
 export default defineRule({
   meta: {
@@ -135,6 +135,16 @@ export function isSlug(text: string) {
 import express from 'express';
 const app = express();
 app.get('/slug/:s', (req, res) => res.send(/^[a-z0-9-]+$/.test(req.params.s)));`,
+        {
+          code: `import { useMemo } from 'react';
+
+// useMemo with dependencies builds it when \`files\` changes, not on every render.
+export function FileList({ files }: { files: File[] }) {
+  const label = useMemo(() => new Intl.ListFormat('en').format(files.map((file) => file.name)), [files]);
+  return <p>{label}</p>;
+}`,
+          filename: 'src/FileList.tsx',
+        },
       ],
     },
   },
@@ -176,6 +186,8 @@ function hotness(node: ts.Node, file: FileFacts): { text: string } | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (!isFunctionLike(current)) continue;
     if (isComponentRender(current)) return { text: 'runs on every render' };
+    // Inside useMemo(…, deps) / useCallback: built when the deps change or when called, not on every render.
+    const outsideRender = isHookCallbackOutsideRender(current);
     // Called from a loop over data (a handful of passes would not make it hot).
     const site = repeatedCalls(current).find((call) => {
       // Handed by name (`orders.map(format)`): the call itself walks its receiver.
@@ -189,6 +201,7 @@ function hotness(node: ts.Node, file: FileFacts): { text: string } | undefined {
       const line = file.lines.range(file.start(site), site.end).start.line;
       return { text: `is called from a loop over data (line ${line})` };
     }
+    if (outsideRender) return undefined;
   }
   const handler = file.requestHandler(node);
   if (handler) return { text: 'handles every request' };

@@ -330,6 +330,17 @@ export async function withProducts(orders: Order[]) {
           errors: [{ messageId: 'perItemList', line: 7, column: 28 }],
         },
         {
+          code: `import { prisma } from './db';
+
+// A negated list excludes keys: the read still runs once per user.
+export async function visiblePosts(users: User[], hidden: string[]) {
+  for (const user of users) {
+    user.posts = await prisma.post.findMany({ where: { authorId: user.id, id: { not: { in: hidden } } } });
+  }
+}`,
+          errors: [{ messageId: 'perItem', line: 6, column: 24 }],
+        },
+        {
           code: `import Database from 'better-sqlite3';
 
 const db = new Database('app.db');
