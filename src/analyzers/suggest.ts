@@ -2,9 +2,10 @@
 
 /** The nearest candidate to `word`, when it is close enough to be a likely typo. */
 function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of candidates) {
+  for (const candidate of list) {
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
@@ -12,7 +13,11 @@ function nearest(word: string, candidates: Iterable<string>): string | undefined
     }
   }
   // A third of the word may be wrong: "sync-io-in-asnyc" → "sync-io-in-async", but "foo" suggests nothing.
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3))) return best;
+  // A shortening of exactly one candidate, as ESLint's `warn` is of `warning`.
+  const lower = word.toLowerCase();
+  const extended = lower.length >= 3 ? list.filter((candidate) => candidate.toLowerCase().startsWith(lower)) : [];
+  return extended.length === 1 ? extended[0] : undefined;
 }
 
 /** ` (did you mean "x"?)`, or nothing when no candidate is close. */

@@ -38,10 +38,14 @@ describe('exit status 0 and 1', () => {
     expect(json).toMatchObject({ findings: [], hidden: { info: 1 } });
   });
 
-  it('refuses an unknown --min-severity with the choices', () => {
+  it('refuses an unknown --min-severity with the choices, and names the one an ESLint user meant', () => {
     const result = run(['scan', '--min-severity', 'warn'], { cwd: process.cwd(), rules });
     expect(result.code).toBe(2);
-    expect(expectOneLineError(result)).toBe('perflens: unknown severity "warn" for --min-severity: expected error, warning, info');
+    expect(expectOneLineError(result)).toBe(
+      'perflens: unknown severity "warn" (did you mean "warning"?) for --min-severity: expected error, warning, info',
+    );
+    const unrelated = run(['scan', '--min-severity', 'loud'], { cwd: process.cwd(), rules });
+    expect(expectOneLineError(unrelated)).toBe('perflens: unknown severity "loud" for --min-severity: expected error, warning, info');
   });
 
   it('runs the shipped rules when none are injected', () => {
