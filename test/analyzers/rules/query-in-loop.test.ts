@@ -13,6 +13,20 @@ const messages = (code: string, filename?: string): string[] => findings(code, {
 
 const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
 
+/** `bylines(posts)` inputs for the ORMs' before/after runs: a repeated author, a missing one (9), one post, none. */
+const POSTS_BY_AUTHOR = [
+  [
+    [
+      { id: 'p1', authorId: 1 },
+      { id: 'p2', authorId: 9 },
+      { id: 'p3', authorId: 1 },
+      { id: 'p4', authorId: 3 },
+    ],
+  ],
+  [[{ id: 'p5', authorId: 2 }]],
+  [[]],
+];
+
 describe('query-in-loop reports a query per item', () => {
   it('says what, why and what to do, as DESIGN shows it', async () => {
     const code = `${PRISMA}export async function f(orders: Order[]) {
@@ -1628,24 +1642,7 @@ export async function bylines(posts: { id: string; authorId: number }[]) {
     const { text: after } = await suggested(before, [{ messageId: 'perItem', line: 24, column: 26 }]);
     expect(after).toContain("import { eq, inArray } from 'drizzle-orm';");
     expect(after).toContain('.findMany({ where: inArray(users.id, posts.map((post) => post.authorId)) })');
-    await expectSameBehaviour(
-      before,
-      after,
-      'bylines',
-      [
-        [
-          [
-            { id: 'p1', authorId: 1 },
-            { id: 'p2', authorId: 9 },
-            { id: 'p3', authorId: 1 },
-            { id: 'p4', authorId: 3 },
-          ],
-        ],
-        [[{ id: 'p5', authorId: 2 }]],
-        [[]],
-      ],
-      { 'drizzle-orm': drizzleOrm },
-    );
+    await expectSameBehaviour(before, after, 'bylines', POSTS_BY_AUTHOR, { 'drizzle-orm': drizzleOrm });
   });
 });
 
@@ -1880,24 +1877,7 @@ export async function bylines(posts: { id: string; authorId: number }[]) {
     const { text: after } = await suggested(before, [{ messageId: 'perItem', line: 13, column: 26 }]);
     expect(after).toContain('(await em.find(User, { id: { $in: posts.map((post) => post.authorId) } }))');
     expect(after).toContain('const author = usersById.get(post.authorId) ?? null;');
-    await expectSameBehaviour(
-      before,
-      after,
-      'bylines',
-      [
-        [
-          [
-            { id: 'p1', authorId: 1 },
-            { id: 'p2', authorId: 9 },
-            { id: 'p3', authorId: 1 },
-            { id: 'p4', authorId: 3 },
-          ],
-        ],
-        [[{ id: 'p5', authorId: 2 }]],
-        [[]],
-      ],
-      { '@mikro-orm/core': mikroOrm },
-    );
+    await expectSameBehaviour(before, after, 'bylines', POSTS_BY_AUTHOR, { '@mikro-orm/core': mikroOrm });
     // The proof is not vacuous: a missing author and a repeated one come out as the per-item reads gave them.
     const posts = [
       { id: 'p1', authorId: 1 },
