@@ -47,10 +47,7 @@ export function replaceFile(file: string, data: Buffer, options: ReplaceOptions)
   // A rename gives the path a new inode: the file's other names would keep the old content.
   if (before.nlink > 1) return refused(`it has ${before.nlink} hard links; replacing it would cut off the other names`);
 
-  const temp = path.join(
-    path.dirname(target),
-    `.${path.basename(target).slice(0, 200)}${TEMP_MARKER}${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = tempBeside(target);
   let fd: number | undefined;
   let created = false;
   let step = 'write the fixed copy beside it';
@@ -97,10 +94,7 @@ export function replaceFile(file: string, data: Buffer, options: ReplaceOptions)
  */
 export function createFile(file: string, data: Buffer): ReplaceOutcome {
   const folder = path.dirname(file);
-  const temp = path.join(
-    folder,
-    `.${path.basename(file).slice(0, 200)}${TEMP_MARKER}${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = tempBeside(file);
   let fd: number | undefined;
   let created = false;
   let step = 'write it beside its place';
@@ -136,6 +130,12 @@ function linkOrRename(temp: string, file: string): void {
     if (fs.existsSync(file)) throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
     fs.renameSync(temp, file);
   }
+}
+
+/** A name for a temporary file in `file`'s folder (the same file system, so a rename or link is atomic), unique to this process and call. */
+function tempBeside(file: string): string {
+  const name = `.${path.basename(file).slice(0, 200)}${TEMP_MARKER}${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`;
+  return path.join(path.dirname(file), name);
 }
 
 function refused(reason: string): ReplaceOutcome {
