@@ -34,9 +34,9 @@ const ADMIN_WORD = /(^|[^a-z])admin|Admin/;
 
 /** How many calls up "who calls this?" is followed, across files. */
 const MAX_CALLER_DEPTH = 3;
-/** Which caller's context wins when callers differ: the one whose per-call cost matters most. */
 /** Next.js routes a scheduler calls (Vercel Cron and the like): `app/api/cron/…`, `pages/api/cron/…`. */
 const CRON_ROUTES = /(^|\/)(app|pages)\/api\/cron\//;
+/** Which caller's context wins when callers differ: the one whose per-call cost matters most. */
 const CALLER_PRIORITY: readonly ExecutionContext[] = ['request', 'job', 'admin'];
 
 /** The context of execution of `node`, with the reason to show. */
