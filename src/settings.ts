@@ -16,7 +16,7 @@ export type RunMode = (typeof RUN_MODES)[number];
 /** @internal exported for test/extension/settings.test.ts, which checks they are the engine's `SEVERITIES`, most severe first. */
 export const MIN_SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
-/** Shown at `min`: as severe as `min` or more — the CLI's `--min-severity` rule. */
+/** Shown at `min`: as severe as `min` or more — `perflens.minSeverity` here, `--min-severity` in the CLI (src/cli/scan.ts). */
 export function isShownAt(severity: Severity, min: Severity): boolean {
   return MIN_SEVERITIES.indexOf(severity) <= MIN_SEVERITIES.indexOf(min);
 }

@@ -12,6 +12,7 @@ import { describeFailure } from '../analyzers/failures';
 import { discoverFiles, InputError, readSourceFile, scannablePath } from '../analyzers/files';
 import type { Rule } from '../analyzers/rule';
 import { LineIndex } from '../analyzers/text';
+import { isShownAt } from '../settings';
 import { fixFile } from './fixFile';
 import type { AppliedSuppressions } from './suppressions';
 
@@ -53,13 +54,11 @@ export interface ScanReport {
   hidden?: Partial<Record<Severity, number>>;
 }
 
-const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
-
 /** Keeps the findings at or above `min`; counts the others in `report.hidden` (set only when some are hidden). */
 export function applyMinSeverity(report: ScanReport, min: Severity): void {
   const hidden: Partial<Record<Severity, number>> = {};
   report.findings = report.findings.filter((finding) => {
-    if (RANK[finding.severity] >= RANK[min]) return true;
+    if (isShownAt(finding.severity, min)) return true;
     hidden[finding.severity] = (hidden[finding.severity] ?? 0) + 1;
     return false;
   });

@@ -6,7 +6,7 @@
  */
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
-import type { Finding } from '../analyzers/finding';
+import type { Finding, Severity } from '../analyzers/finding';
 import { isShownAt } from '../settings';
 import type { AnalysisWorker } from '../worker/client';
 import type { FileResult, FindingsResponse } from '../worker/protocol';
@@ -106,7 +106,7 @@ export class LiveAnalysis implements vscode.Disposable {
       const uri = vscode.Uri.file(path);
       const settings = this.settings.for(uri);
       if (!settings.enable) continue;
-      const shown = findings.filter((finding) => isShownAt(finding.severity, settings.minSeverity));
+      const shown = shownAt(findings, settings.minSeverity);
       counts.shown += shown.length;
       counts.hidden += findings.length - shown.length;
       if (this.documents.has(path)) continue;
@@ -134,7 +134,7 @@ export class LiveAnalysis implements vscode.Disposable {
       if (!this.scanned.has(result.path)) return;
       this.scanned.set(result.path, result.findings);
     }
-    const shown = result.findings.filter((finding) => isShownAt(finding.severity, settings.minSeverity));
+    const shown = shownAt(result.findings, settings.minSeverity);
     this.diagnostics.show(uri, shown, result.version, document);
   }
 
@@ -193,11 +193,7 @@ export class LiveAnalysis implements vscode.Disposable {
       const settings = this.settings.for(uri);
       if (settings.enable) {
         // A scanned file not open: what it showed may change with perflens.minSeverity.
-        if (!this.documents.has(path))
-          this.showOnDisk(
-            uri,
-            findings.filter((finding) => isShownAt(finding.severity, settings.minSeverity)),
-          );
+        if (!this.documents.has(path)) this.showOnDisk(uri, shownAt(findings, settings.minSeverity));
         continue;
       }
       this.scanned.delete(path);
@@ -233,4 +229,9 @@ export class LiveAnalysis implements vscode.Disposable {
 function isInside(folder: string, file: string): boolean {
   const relative = nodePath.relative(folder, file);
   return relative !== '' && !relative.startsWith('..') && !nodePath.isAbsolute(relative);
+}
+
+/** The findings `perflens.minSeverity` lets the Problems panel show. */
+function shownAt(findings: readonly Finding[], min: Severity): Finding[] {
+  return findings.filter((finding) => isShownAt(finding.severity, min));
 }
