@@ -1,7 +1,7 @@
 // The precision study's sampler (docs/precision/evidence-round-1.md): draws findings of real
 // applications at random for a reviewer to judge blind to their severity, then scores the verdicts.
 //
-//   node scripts/precision-sample.mjs draw --out DIR [--seed N] [--warnings 40] [--infos 20] [--reuse] APP_ROOT...
+//   node scripts/precision-sample.mjs draw --out DIR [--seed N] [--warnings 40] [--infos 20] [--cap N] [--reuse] APP_ROOT...
 //     Scans each APP_ROOT from its own root (`node dist/cli.js scan --format json --min-severity info .`,
 //     the built CLI of this checkout; raw output kept as DIR/scans/<app>.json, reused with --reuse),
 //     pools the findings of all apps (one per app, file, rule and start position), and draws the
@@ -9,6 +9,10 @@
 //     stratified by category — every category present gets min(3, its size) findings, the rest is
 //     shared in proportion to what is left of each category (largest remainder), and each category
 //     is drawn by a seeded Fisher–Yates shuffle of its findings sorted by app, file, line, column, rule.
+//     `--cap N`: no application gives more than N of the warnings (or of the infos) — a category's
+//     shuffled findings are taken in order, passing over those of an application already at N; a
+//     shortfall is filled from the other categories' findings left over, in a seeded shuffle, under
+//     the same cap (round 1 drew 19 of 40 warnings from one application: the sample measured it).
 //     The drawn findings are shuffled together and numbered F01…, so the order says nothing of severity.
 //     Writes DIR/sheet.md (id, app, file:line, rule, message, note and 15 lines of code — no severity,
 //     no evidence), DIR/key.json (id → severity, evidence, where) and DIR/verdicts.md (a table to fill).
@@ -51,7 +55,7 @@ function fail(message) {
 
 function parseArgs(argv) {
   const [command, ...rest] = argv;
-  const options = { command, seed: 20261207, warnings: 40, infos: 20, reuse: false, roots: [] };
+  const options = { command, seed: 20261207, warnings: 40, infos: 20, cap: Infinity, reuse: false, roots: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = () => rest[++i] ?? fail(`${arg} needs a value`);
@@ -59,12 +63,15 @@ function parseArgs(argv) {
     else if (arg === '--seed') options.seed = Number(value());
     else if (arg === '--warnings') options.warnings = Number(value());
     else if (arg === '--infos') options.infos = Number(value());
+    else if (arg === '--cap') options.cap = Number(value());
     else if (arg === '--reuse') options.reuse = true;
     else if (arg.startsWith('--')) fail(`unknown option ${arg}`);
     else options.roots.push(path.resolve(arg));
   }
   if (command !== 'draw' && command !== 'score') fail('usage: precision-sample.mjs draw|score --out DIR [options] [APP_ROOT...]');
   if (!options.out) fail('--out DIR is required (keep it outside the project)');
+  if (options.cap !== Infinity && !(Number.isInteger(options.cap) && options.cap > 0))
+    fail(`--cap needs a whole number above 0: ${options.cap}`);
   for (const n of [options.seed, options.warnings, options.infos]) if (!Number.isInteger(n) || n < 0) fail(`not a whole number: ${n}`);
   if (command === 'draw' && options.roots.length === 0) fail('draw needs at least one APP_ROOT');
   return options;
@@ -173,10 +180,35 @@ function draw(options) {
     const strata = {};
     for (const item of all.filter((i) => i.finding.severity === severity)) (strata[item.finding.category] ??= []).push(item);
     const take = allocate(Object.fromEntries(Object.entries(strata).map(([name, items]) => [name, items.length])), wanted);
+    const perApp = new Map();
+    const underCap = (item) => (perApp.get(item.app) ?? 0) < options.cap;
+    const pick = (item) => perApp.set(item.app, (perApp.get(item.app) ?? 0) + 1);
+    const drawnHere = [];
+    const leftOver = [];
     for (const name of Object.keys(take).sort()) {
-      drawn.push(...shuffle(strata[name], random).slice(0, take[name]));
-      summary.push(`${severity} ${name}: ${take[name]} of ${strata[name].length}`);
+      let taken = 0;
+      for (const item of shuffle(strata[name], random)) {
+        if (taken < take[name] && underCap(item)) {
+          pick(item);
+          drawnHere.push(item);
+          taken++;
+        } else leftOver.push(item);
+      }
+      summary.push(`${severity} ${name}: ${taken} of ${strata[name].length}`);
     }
+    const short = Math.min(wanted, all.filter((i) => i.finding.severity === severity).length) - drawnHere.length;
+    if (short > 0) {
+      const filled = [];
+      for (const item of shuffle(leftOver.sort(compareFindings), random)) {
+        if (filled.length < short && underCap(item)) {
+          pick(item);
+          filled.push(item);
+        }
+      }
+      drawnHere.push(...filled);
+      summary.push(`${severity}: ${filled.length} more from the other categories to fill the sample under the cap`);
+    }
+    drawn.push(...drawnHere);
   }
   const sample = shuffle(drawn, random).map((item, i) => ({ id: `F${String(i + 1).padStart(2, '0')}`, ...item }));
 
@@ -218,11 +250,13 @@ function draw(options) {
   fs.writeFileSync(path.join(options.out, 'sheet.md'), sheet.join('\n'));
   fs.writeFileSync(
     path.join(options.out, 'key.json'),
-    `${JSON.stringify({ seed: options.seed, population: counts(all), key }, null, 2)}\n`,
+    `${JSON.stringify({ seed: options.seed, cap: Number.isFinite(options.cap) ? options.cap : null, population: counts(all), key }, null, 2)}\n`,
   );
   const verdictFile = path.join(options.out, 'verdicts.md');
   if (!fs.existsSync(verdictFile)) fs.writeFileSync(verdictFile, `${verdicts.join('\n')}\n`);
-  console.log(`pooled ${all.length} findings of ${options.roots.length} apps; drew ${sample.length} (seed ${options.seed})`);
+  console.log(
+    `pooled ${all.length} findings of ${options.roots.length} apps; drew ${sample.length} (seed ${options.seed}${Number.isFinite(options.cap) ? `, at most ${options.cap} per app and severity` : ''})`,
+  );
   for (const line of summary) console.log(`  ${line}`);
   console.log(`wrote ${path.join(options.out, 'sheet.md')}, key.json and verdicts.md`);
 }
