@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
+import { afterAll } from 'vitest';
 import { runCliAsync } from '../../src/cli/main';
 
 export interface CliRun {
@@ -43,8 +44,19 @@ export function oneLineError(run: CliRun): string {
   return lines[0];
 }
 
+const madeDirs: string[] = [];
+
+// Folders made for a test file live until its last test: suites make their profiles in beforeAll.
+// (Integration test files run isolated, so this hook belongs to the file that imports the helper.)
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the system's temp folder, removed after the test file ends. */
 export function tempDir(prefix = 'perflens-profiles-'): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  madeDirs.push(dir);
+  return dir;
 }
 
 /**

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const SCRIPT = path.resolve(__dirname, '../../scripts/precision-sample.mjs');
 
@@ -14,9 +14,15 @@ interface Key {
   key: Record<string, { severity: string; app: string }>;
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** Two apps: `big` with 30 warnings and 10 infos, `small` with 5 warnings and 10 infos, in two categories. */
 function studyFolder(): { out: string; roots: string[] } {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-sample-'));
+  made.push(base);
   const out = path.join(base, 'out');
   const roots: string[] = [];
   for (const [app, warnings, infos] of [
