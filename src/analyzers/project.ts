@@ -10,6 +10,7 @@ import { readRegularFile, statPath } from '../io/regularFile';
 import { ts } from './ts';
 import { createTypeFacts, type TypeFacts } from './facts/types';
 import { describeFailure, FileFailure } from './failures';
+import { WorkspaceResolver } from './workspace';
 
 const ANALYZED_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 
@@ -171,6 +172,7 @@ export class ProjectHost {
   private projectFiles: readonly string[] = [];
   /** Imported file → the project files importing it, built on first use from `projectFiles`. */
   private importerIndex: Map<string, string[]> | undefined;
+  private readonly workspaces = new WorkspaceResolver(this);
 
   constructor(private readonly options: ProjectHostOptions = {}) {}
 
@@ -307,7 +309,7 @@ export class ProjectHost {
     this.importerIndex = undefined;
   }
 
-  /** The project files importing `fileName` by a relative, `@/` or `~/` path (see ModuleHost.importers). */
+  /** The project files importing `fileName` by a relative path, an alias or a workspace package name (see ModuleHost.importers). */
   importers(fileName: string): readonly string[] {
     this.importerIndex ??= this.indexImporters();
     return this.importerIndex.get(path.resolve(fileName)) ?? [];
@@ -326,7 +328,6 @@ export class ProjectHost {
       const seen = new Set<string>();
       for (const match of text.matchAll(IMPORT_SPECIFIER)) {
         const specifier = match[1] ?? match[2];
-        if (!/^(\.|@\/|~\/)/.test(specifier)) continue;
         const target = this.resolveImport(file, specifier);
         if (!target || target === file || seen.has(target)) continue;
         seen.add(target);
@@ -375,8 +376,9 @@ export class ProjectHost {
   }
 
   /**
-   * The project file a relative import (`./users`, `../db/index.js`) or an `@/`/`~/` alias for the
-   * project's `src/` names, or undefined for packages and unresolved paths. Misses are re-checked
+   * The project file an import names: a relative path (`./users`, `../db/index.js`), a workspace
+   * package's file or a tsconfig `paths`/`baseUrl` alias (workspace.ts), else an `@/`/`~/` alias for
+   * the project's `src/`; undefined for other packages and unresolved paths. Misses are re-checked
    * after two seconds (a file may be created meanwhile).
    */
   resolveImport(fromFile: string, specifier: string): string | undefined {
@@ -394,7 +396,10 @@ export class ProjectHost {
     let base: string | undefined;
     if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..')
       base = path.resolve(fromDirectory, specifier);
-    else if (/^[@~]\//.test(specifier)) {
+    else {
+      // A workspace package (`@repo/db`) or a tsconfig `paths`/`baseUrl` alias, by TypeScript's resolution.
+      const resolved = this.workspaces.resolve(fromDirectory, specifier);
+      if (resolved !== undefined || !/^[@~]\//.test(specifier)) return resolved;
       // `@/lib/db` and `~/lib/db`: the `src/` (or project root) of the nearest tsconfig/jsconfig.
       const config = this.findConfig(path.join(fromDirectory, 'x.ts'));
       if (!config) return undefined;
@@ -407,7 +412,8 @@ export class ProjectHost {
     return this.probe(base);
   }
 
-  private probe(base: string): string | undefined {
+  /** A project file at `base`, with one of the analysed extensions added, or a folder's index; undefined when none is there. */
+  probe(base: string): string | undefined {
     const exists = (candidate: string): boolean =>
       this.overlays.has(candidate) || (fs.existsSync(candidate) && fs.statSync(candidate).isFile());
     if (path.extname(base) && exists(base) && isAnalyzable(base)) return base;

@@ -352,6 +352,19 @@ router.get('/owners', async (req, res) => {
     expect(alone.evidence).toMatchObject({ scale: 'unknown', context: 'unknown' });
   });
 
+  it('a fixed list a test passes says nothing of the application’s data: info; the same list from application code: not reported', async () => {
+    const test = `import { listOwners } from '../services/orders';
+it('lists', async () => { await listOwners([{ ownerId: 'a' }]); });`;
+    const [finding] = await queries.invalid({
+      code: SERVICE,
+      filename: 'services/orders.ts',
+      files: { 'test/orders.test.ts': test },
+      errors: [{ ...owners, severity: 'info' }],
+    });
+    expect(finding.evidence.scale).toBe('unknown');
+    queries.valid({ code: SERVICE, filename: 'services/orders.ts', files: { 'jobs/orders.ts': test.replace("it('lists', ", 'export const run = (') } });
+  });
+
   it('a helper called by a handler of its own file runs on that request (also in plain JavaScript)', async () => {
     const code = `const express = require('express');
 const { PrismaClient } = require('@prisma/client');

@@ -2,7 +2,8 @@
  * "Which function does this call run?" — across files. A call to a project function is followed
  * to its declaration: a function or arrow in the same file, a method of `this` class, a method of
  * a service held in a field (`this.users.findById(…)` with `private users: UsersService`), a
- * function imported from a relative module (`import { getUser } from './users'`, CommonJS
+ * function imported from a project module (`import { getUser } from './users'`, a tsconfig alias, a
+ * package of the same monorepo such as `@repo/lib/users` — see workspace.ts —, CommonJS
  * `require('./users')` included), a method of an instance or object a module exports
  * (`export const userService = new UserService()`, `module.exports = { find }`).
  *
@@ -24,12 +25,12 @@ const SK = ts.SyntaxKind;
 export interface ModuleHost {
   /** Another file's tree, cached per version; undefined when it cannot be read. */
   moduleFile(fileName: string): ModuleFile | undefined;
-  /** The project file a relative (or `@/`, `~/`) import names; undefined for packages. */
+  /** The project file an import names (relative, a tsconfig alias, a workspace package's file); undefined for other packages. */
   resolveImport(fromFile: string, specifier: string): string | undefined;
   /** The version of a file's text (undefined when it is gone). */
   fileVersion(fileName: string): string | undefined;
   /**
-   * The project files that import `fileName` by a relative (or `@/`, `~/`) path, among the files the host
+   * The project files that import `fileName` (by a relative path, an alias or its workspace package's name), among the files the host
    * was told make the project (a scan's files); absent or empty when it knows none — then callers are
    * looked for in the same file only.
    */
@@ -65,7 +66,6 @@ function moduleFacts(fileName: string, host: ModuleHost): FileFacts | undefined 
 function importedModule(specifier: string, facts: FileFacts): FileFacts | undefined {
   const host = facts.modules;
   if (!host) return undefined;
-  if (!/^(\.|@\/|~\/)/.test(specifier)) return undefined;
   const resolved = host.resolveImport(facts.fileName, specifier);
   if (
     !resolved ||
