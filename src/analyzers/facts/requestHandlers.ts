@@ -1,7 +1,7 @@
 /**
  * Request-handler detection: is this code inside a function that serves requests (where a
  * blocking call or a query per item stalls every other request), and how does a message name it?
- * Express-like routers, node:http, Nest, Next.js, SvelteKit, Remix, Astro, Fastify and Hapi.
+ * Express-like routers, node:http, Nest, Next.js, SvelteKit, Remix, Astro, Fastify, Hapi and tRPC procedures.
  */
 import { ts } from '../ts';
 import { projectPath } from './paths';
@@ -54,8 +54,12 @@ const HANDLER_PARAMETER_TYPES = new Set([
 const HANDLER_VARIABLE_TYPES = new Set(['RequestHandler', 'ErrorRequestHandler', 'NextApiHandler', 'RouteHandlerMethod', 'RouteHandler']);
 /** Route-registration look-alikes that are not servers: jQuery's `$.get`, msw's mock handlers. */
 const CLIENT_RECEIVERS = new Set(['$', 'jQuery']);
+/** The resolver kinds of a tRPC procedure: `procedure.input(schema).query(async ({ input, ctx }) => …)`. */
+const TRPC_RESOLVERS = new Set(['query', 'mutation', 'subscription']);
+/** Steps of a tRPC procedure builder: `.input(schema)`, `.output(schema)`, `.use(middleware)`, `.meta({…})`. */
+const TRPC_BUILDER_STEPS = new Set(['input', 'output', 'use', 'meta']);
 
-export type HandlerFramework = 'express-like' | 'http' | 'nest' | 'next' | 'fastify' | 'sveltekit' | 'remix' | 'astro';
+export type HandlerFramework = 'express-like' | 'http' | 'nest' | 'next' | 'fastify' | 'sveltekit' | 'remix' | 'astro' | 'trpc';
 
 export interface RequestHandler {
   fn: FunctionLike;
@@ -327,6 +331,39 @@ function handlerOption(fn: FunctionLike): Detected | undefined {
   return routeLike ? { framework: hasUrl ? 'fastify' : 'express-like', method, path } : undefined;
 }
 
+/**
+ * tRPC: the resolver handed to `.query(fn)`, `.mutation(fn)` or `.subscription(fn)` of a procedure builder — a
+ * chain rooted at a `…procedure` (`t.procedure`, `protectedProcedure`) or holding builder steps
+ * (`withPermission('x').input(schema).mutation(…)`). A client's `trpc.user.get.query({ id })` passes data, not a
+ * function, and stays out. Named by the router key or the variable it is stored under.
+ */
+function trpcProcedure(fn: FunctionLike): Detected | undefined {
+  const passed = callTakingArgument(fn);
+  if (!passed || passed.call.arguments.length !== 1) return undefined;
+  const kind = calleeName(passed.call);
+  const receiver = receiverOf(passed.call);
+  if (!kind || !TRPC_RESOLVERS.has(kind) || !receiver) return undefined;
+  let builder = false;
+  let inner = skipParens(receiver);
+  for (;;) {
+    if (ts.isCallExpression(inner) && TRPC_BUILDER_STEPS.has(calleeName(inner) ?? '') && receiverOf(inner)) {
+      builder = true;
+      inner = skipParens(receiverOf(inner)!);
+    } else break;
+  }
+  const rootName = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
+  if (!builder && !(rootName && /procedure$/i.test(rootName))) return undefined;
+  // The whole chain is a router's property (`delete: protectedProcedure…`) or a variable (`export const getUser = …`).
+  let chain: ts.Node = passed.call;
+  while (chain.parent && (ts.isParenthesizedExpression(chain.parent) || ts.isAsExpression(chain.parent))) chain = chain.parent;
+  const holder = chain.parent;
+  const name =
+    holder && (ts.isPropertyAssignment(holder) || ts.isVariableDeclaration(holder)) && ts.isIdentifier(holder.name)
+      ? holder.name.text
+      : undefined;
+  return { framework: 'trpc', method: kind, name };
+}
+
 /** The call a function is directly passed to (through parentheses), if any. */
 function callTakingArgument(node: ts.Node): { call: ts.CallExpression; argument: ts.Node } | undefined {
   let argument: ts.Node = node;
@@ -426,6 +463,8 @@ function detect(fn: FunctionLike, fileName: string): Detected | undefined {
   if (file) return file;
   const option = handlerOption(fn);
   if (option) return option;
+  const procedure = trpcProcedure(fn);
+  if (procedure) return procedure;
   const passed = callTakingArgument(fn);
   if (passed) {
     const direct = registeredAsRoute(fn, passed.argument, passed.call);
@@ -476,6 +515,7 @@ const FRAMEWORK_NAMES: Record<HandlerFramework, string> = {
   sveltekit: 'SvelteKit ',
   remix: 'Remix ',
   astro: 'Astro ',
+  trpc: 'tRPC ',
 };
 
 /** How a message names the handler: `the GET /users/:id handler`, `the Nest handler UsersController.findOne (GET /users/:id)`. */
@@ -487,6 +527,7 @@ export function describeRequestHandler(handler: RequestHandler): string {
     return `${framework}${handler.name} (it runs on every request)`;
   }
   if (handler.framework === 'express-like' && !handler.method && handler.path) return `the middleware for ${handler.path}`;
+  if (handler.framework === 'trpc') return `the tRPC ${handler.method ?? 'procedure'}${handler.name ? ` ${handler.name}` : ''}`;
   if (handler.name && route) return `the ${framework}handler ${handler.name} (${route})`;
   if (route) return `the ${framework}${route} handler`;
   if (handler.name) return `the ${framework}request handler ${handler.name}`;

@@ -217,3 +217,25 @@ describe('enclosingRequestHandler: look-alikes that are not handlers', () => {
     expect(handlerAt(code)).toBeUndefined();
   });
 });
+
+describe('enclosingRequestHandler: tRPC procedures', () => {
+  it('a router key’s query and mutation resolvers, on a named procedure or a builder chain', () => {
+    expect(
+      described(`export const appRouter = router({
+  list: protectedProcedure.input(z.object({})).query(async ({ input, ctx }) => { here(); }),
+});`),
+    ).toBe('trpc: the tRPC query list');
+    expect(
+      described(`export const apps = createTRPCRouter({
+  delete: withPermission('app', 'delete').input(schema).mutation(async ({ input }) => { here(); }),
+});`),
+    ).toBe('trpc: the tRPC mutation delete');
+    expect(described(`export const getUserRoute = t.procedure.query(async () => { here(); });`)).toBe('trpc: the tRPC query getUserRoute');
+  });
+
+  it('a client call passes data, not a resolver; a query(fn) off any builder chain is not a procedure', () => {
+    expect(described(`async function load() { await trpc.user.get.query({ id }); here(); }`)).toBeUndefined();
+    expect(described(`const rows = db.select().query(() => { here(); });`)).toBeUndefined();
+    expect(described(`builder.query(async () => { here(); });`)).toBeUndefined();
+  });
+});
