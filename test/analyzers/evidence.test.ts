@@ -386,7 +386,11 @@ it('lists', async () => { await listOwners([{ ownerId: 'a' }]); });`;
       errors: [{ ...owners, severity: 'info' }],
     });
     expect(finding.evidence.scale).toBe('unknown');
-    queries.valid({ code: SERVICE, filename: 'services/orders.ts', files: { 'jobs/orders.ts': test.replace("it('lists', ", 'export const run = (') } });
+    queries.valid({
+      code: SERVICE,
+      filename: 'services/orders.ts',
+      files: { 'jobs/orders.ts': test.replace("it('lists', ", 'export const run = (') },
+    });
   });
 
   it('a helper called by a handler of its own file runs on that request (also in plain JavaScript)', async () => {

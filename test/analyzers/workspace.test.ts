@@ -96,7 +96,10 @@ describe('pnpm-workspace.yaml', () => {
 
 describe('tsconfig paths and baseUrl', () => {
   const repo = 'paths';
-  write(`${repo}/tsconfig.base.json`, `{\n  // comments are allowed\n  "compilerOptions": { "paths": { "~/*": ["./app/*"], "@server/*": ["./server/src/*"] } }\n}`);
+  write(
+    `${repo}/tsconfig.base.json`,
+    `{\n  // comments are allowed\n  "compilerOptions": { "paths": { "~/*": ["./app/*"], "@server/*": ["./server/src/*"] } }\n}`,
+  );
   write(`${repo}/web/tsconfig.json`, json({ extends: '../tsconfig.base.json', compilerOptions: { strict: true } }));
   write(`${repo}/lib/tsconfig.json`, json({ compilerOptions: { baseUrl: '.' } }));
   const util = write(`${repo}/app/utils/format.ts`, 'export const format = () => "";\n');
@@ -133,7 +136,10 @@ export async function notifyOwners(ids: string[]) {
 }
 `,
   );
-  write(`${repo}/packages/lib/server-only/prisma.ts`, `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`);
+  write(
+    `${repo}/packages/lib/server-only/prisma.ts`,
+    `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+  );
 
   function analyse(routeText: string) {
     const route = write(`${repo}/apps/web/routes/owners.ts`, routeText);
@@ -149,7 +155,9 @@ export const router = express.Router();
 router.post('/owners/notify', async (req, res) => res.json(await notifyOwners(req.body.ids)));
 `);
     expect(finding.evidence).toMatchObject({ context: 'request', scale: 'grows' });
-    expect(finding.evidence.reasons[1]).toMatch(/^runs in the POST \/owners\/notify handler, which calls notifyOwners\(\) in .*apps\/web\/routes\/owners\.ts:4$/);
+    expect(finding.evidence.reasons[1]).toMatch(
+      /^runs in the POST \/owners\/notify handler, which calls notifyOwners\(\) in .*apps\/web\/routes\/owners\.ts:4$/,
+    );
     expect(finding.severity).toBe('warning');
   });
 
@@ -160,6 +168,32 @@ export async function once(ids: string[]) {
 }
 `);
     expect(finding.evidence.context).toBe('unknown');
+    expect(finding.evidence.reasons).toContain('no request handler or job found around it or among its callers in the project');
     expect(finding.severity).toBe('info');
+  });
+});
+
+describe('the importer index, kept up to date', () => {
+  it('an edit that adds or removes an import changes the importers at once, and the index version with it', () => {
+    const target = write('index/lib/users.ts', 'export const users = () => [];\n');
+    const page = write('index/app/page.ts', 'export const page = 1;\n');
+    const host = new ProjectHost();
+    host.setProjectFiles([target, page]);
+    expect(host.importers(target)).toEqual([]);
+    const version = host.importersVersion();
+    host.setOverlay(page, `import { users } from '../lib/users';\nexport const page = users();\n`);
+    expect(host.importers(target)).toEqual([page]);
+    expect(host.importersVersion()).toBeGreaterThan(version);
+    // Text that keeps the same imports leaves the version alone.
+    const after = host.importersVersion();
+    host.setOverlay(page, `import { users } from '../lib/users';\nexport const page = users().length;\n`);
+    expect(host.importersVersion()).toBe(after);
+    // Closing the unsaved document: the disk's text (no import) counts again.
+    host.forget(page);
+    expect(host.importers(target)).toEqual([]);
+    // A file new to the project joins it when opened.
+    const fresh = path.join(root, 'index/app/new.ts');
+    host.setOverlay(fresh, `import { users } from '../lib/users';\n`);
+    expect(host.importers(target)).toEqual([fresh]);
   });
 });

@@ -35,6 +35,10 @@ export interface ModuleHost {
    * looked for in the same file only.
    */
   importers?(fileName: string): readonly string[];
+  /** Whether `importers` knows the project's files (a scan; the editor once the workspace folder is listed). */
+  knowsProjectFiles?(): boolean;
+  /** Changes whenever `importers` may answer differently (the project's files were set, a file's imports changed). */
+  importersVersion?(): number;
 }
 
 export interface Callee {
@@ -459,7 +463,25 @@ export interface Caller {
   facts: FileFacts;
 }
 
-const callersCache = new WeakMap<ts.Node, readonly Caller[]>();
+/**
+ * Per function node, with what the answer was found under: the file's analysis (an incremental re-parse re-uses an
+ * unchanged function's node), the importer index's version (a listed folder, a changed import) and the trees of
+ * the importing files searched (an edit there may add or change a call) — any of them changed, callers are found anew.
+ */
+const callersCache = new WeakMap<
+  ts.Node,
+  { callers: readonly Caller[]; facts: FileFacts; version: number | undefined; searched: ReadonlyArray<[string, FileFacts | undefined]> }
+>();
+
+function callersStillHold(
+  cached: { facts: FileFacts; version: number | undefined; searched: ReadonlyArray<[string, FileFacts | undefined]> },
+  facts: FileFacts,
+  version: number | undefined,
+): boolean {
+  if (cached.facts !== facts || cached.version !== version) return false;
+  const host = facts.modules;
+  return !host || cached.searched.every(([fileName, known]) => moduleFacts(fileName, host) === known);
+}
 /** Files searched for callers of one function: a barrel's importers count too. */
 const MAX_CALLER_FILES = 50;
 
@@ -470,9 +492,11 @@ const MAX_CALLER_FILES = 50;
  * looked at: a default export imported under another name is missed.
  */
 export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[] {
+  const version = facts.modules?.importersVersion?.();
   const cached = callersCache.get(fn);
-  if (cached) return cached;
-  callersCache.set(fn, []); // recursion through a caller's own callers ends here
+  if (cached && callersStillHold(cached, facts, version)) return cached.callers;
+  const searched: Array<[string, FileFacts | undefined]> = [];
+  callersCache.set(fn, { callers: [], facts, version, searched }); // recursion through a caller's own callers ends here
   const name = declaredName(fn);
   const callers: Caller[] = [];
   if (name !== undefined) {
@@ -486,6 +510,7 @@ export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[]
         if (seen.has(fileName)) continue;
         seen.add(fileName);
         const importer = moduleFacts(fileName, host);
+        searched.push([fileName, importer]);
         if (!importer) continue;
         // A module that re-exports it (`export * from './orders'`, an index barrel): its importers call it too.
         if (index < 10 && /\bexport\s*(\*|\{[^}]*\})\s*from\b/.test(importer.text)) queue.push(...host.importers(fileName));
@@ -502,7 +527,7 @@ export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[]
       }
     }
   }
-  callersCache.set(fn, callers);
+  callersCache.set(fn, { callers, facts, version, searched });
   return callers;
 }
 
