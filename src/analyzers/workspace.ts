@@ -44,6 +44,9 @@ interface ParsedConfig {
 }
 
 const MANIFEST_LIMIT = { maxBytes: 1_000_000 };
+/** Keys of the resolution caches for a file with no tsconfig, outside a monorepo. */
+const LOOSE: ts.CompilerOptions = {};
+const NO_WORKSPACE: Workspace = { root: '', packages: new Map(), scopes: new Set(), sources: new Map() };
 /** How deep a `**` of a workspace pattern looks for packages. */
 const MAX_GLOB_DEPTH = 4;
 
@@ -61,7 +64,7 @@ function isDirectory(folder: string): boolean {
 }
 
 /** `@scope/name/sub/path` → `@scope/name`; `name/sub` → `name`; a relative or absolute path → undefined. */
-export function packageNameOf(specifier: string): string | undefined {
+function packageNameOf(specifier: string): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('#')) return undefined;
   const parts = specifier.split('/');
   if (specifier.startsWith('@')) return parts.length >= 2 && parts[1] ? `${parts[0]}/${parts[1]}` : undefined;
@@ -88,7 +91,10 @@ function workspaceGlobs(root: string): { globs: string[]; sources: string[] } | 
   return { globs: list.filter((item): item is string => typeof item === 'string'), sources: [manifest] };
 }
 
-/** The items of the top-level `packages:` list of a pnpm-workspace.yaml (block or flow style). */
+/**
+ * The items of the top-level `packages:` list of a pnpm-workspace.yaml (block or flow style).
+ * @internal exported for test/analyzers/workspace.test.ts
+ */
 export function pnpmPackages(text: string): string[] {
   const globs: string[] = [];
   let inPackages = false;
@@ -160,6 +166,9 @@ export class WorkspaceResolver {
   private readonly rootByDirectory = new Map<string, string | null>();
   private readonly workspaces = new Map<string, Workspace>();
   private readonly configs = new Map<string, ParsedConfig>();
+  private readonly caches = new WeakMap<ts.CompilerOptions, WeakMap<Workspace, ts.ModuleResolutionCache>>();
+  /** Answers per tsconfig, workspace and specifier; a miss is asked again after two seconds, as the host's own. */
+  private readonly answers = new Map<string, { file: string | undefined; at: number }>();
 
   constructor(private readonly host: WorkspaceHost) {}
 
@@ -181,7 +190,25 @@ export class WorkspaceResolver {
       const baseUrl = config?.options.baseUrl;
       return baseUrl !== undefined && name !== undefined ? this.host.probe(path.join(baseUrl, specifier)) : undefined;
     }
-    const resolved = this.resolveWithTypeScript(fromDirectory, specifier, config?.options, workspace);
+    // The answer depends on the tsconfig and the workspace, not on the folder: packages are linked at the root.
+    const key = `${configFile ?? ''}\0${workspace?.root ?? fromDirectory}\0${specifier}`;
+    const cached = this.answers.get(key);
+    const now = Date.now();
+    if (cached && (cached.file !== undefined ? this.host.fileVersion(cached.file) !== undefined : now - cached.at < 2000)) return cached.file;
+    const file = this.resolveUncached(fromDirectory, specifier, name, folder, config?.options, workspace);
+    this.answers.set(key, { file, at: now });
+    return file;
+  }
+
+  private resolveUncached(
+    fromDirectory: string,
+    specifier: string,
+    name: string | undefined,
+    folder: string | undefined,
+    options: ts.CompilerOptions | undefined,
+    workspace: Workspace | undefined,
+  ): string | undefined {
+    const resolved = this.resolveWithTypeScript(fromDirectory, specifier, options, workspace);
     if (resolved) return resolved;
     // A package whose `exports`/`main` name a build output that is not there: its source, by the subpath.
     if (folder !== undefined && name !== undefined) {
@@ -190,11 +217,6 @@ export class WorkspaceResolver {
       return this.host.probe(path.join(folder, 'index')) ?? this.host.probe(path.join(folder, 'src', 'index'));
     }
     return undefined;
-  }
-
-  /** The names of the workspace's packages above `directory` (empty outside a monorepo). */
-  packageNames(directory: string): ReadonlySet<string> {
-    return new Set(this.workspaceAbove(directory)?.packages.keys() ?? []);
   }
 
   private resolveWithTypeScript(
@@ -236,8 +258,13 @@ export class WorkspaceResolver {
     };
     let resolved: string | undefined;
     try {
-      resolved = ts.resolveModuleName(specifier, path.join(fromDirectory, '__perflens__.ts'), options, resolutionHost).resolvedModule
-        ?.resolvedFileName;
+      resolved = ts.resolveModuleName(
+        specifier,
+        path.join(fromDirectory, '__perflens__.ts'),
+        options,
+        resolutionHost,
+        this.resolutionCache(configOptions, workspace),
+      ).resolvedModule?.resolvedFileName;
     } catch {
       return undefined;
     }
@@ -247,6 +274,26 @@ export class WorkspaceResolver {
     if (/\.d\.[mc]?ts$/.test(resolved)) return this.host.probe(resolved.replace(/\.d\.([mc]?)ts$/, ''));
     if (/[\\/]node_modules[\\/]/.test(resolved)) return undefined;
     return resolved;
+  }
+
+  /**
+   * TypeScript's cache of package.json files and folder answers, one per tsconfig and workspace: a changed workspace
+   * manifest (a new Workspace) or tsconfig (new options) starts a new one.
+   */
+  private resolutionCache(options: ts.CompilerOptions | undefined, workspace: Workspace | undefined): ts.ModuleResolutionCache {
+    const key = options ?? LOOSE;
+    let perWorkspace = this.caches.get(key);
+    if (!perWorkspace) {
+      perWorkspace = new WeakMap();
+      this.caches.set(key, perWorkspace);
+    }
+    const holder = workspace ?? NO_WORKSPACE;
+    let cache = perWorkspace.get(holder);
+    if (!cache) {
+      cache = ts.createModuleResolutionCache(holder.root || '/', (file) => file, options);
+      perWorkspace.set(holder, cache);
+    }
+    return cache;
   }
 
   /** A path under `<root>/node_modules/<workspace package>` is that package's folder, as a link would make it. */
