@@ -34,6 +34,8 @@ interface Workspace {
   scopes: ReadonlySet<string>;
   /** What the answer was read from, with their versions (a changed manifest re-reads it). */
   sources: ReadonlyMap<string, string | undefined>;
+  /** When the sources' versions were last compared (at most every two seconds: a monorepo has dozens). */
+  checkedAt: number;
 }
 
 interface ParsedConfig {
@@ -46,7 +48,7 @@ interface ParsedConfig {
 const MANIFEST_LIMIT = { maxBytes: 1_000_000 };
 /** Keys of the resolution caches for a file with no tsconfig, outside a monorepo. */
 const LOOSE: ts.CompilerOptions = {};
-const NO_WORKSPACE: Workspace = { root: '', packages: new Map(), scopes: new Set(), sources: new Map() };
+const NO_WORKSPACE: Workspace = { root: '', packages: new Map(), scopes: new Set(), sources: new Map(), checkedAt: 0 };
 /** How deep a `**` of a workspace pattern looks for packages. */
 const MAX_GLOB_DEPTH = 4;
 
@@ -336,7 +338,12 @@ export class WorkspaceResolver {
 
   private workspaceAt(root: string): Workspace | undefined {
     const known = this.workspaces.get(root);
-    if (known && [...known.sources].every(([file, version]) => this.host.fileVersion(file) === version)) return known;
+    const now = Date.now();
+    if (known && now - known.checkedAt < 2000) return known;
+    if (known && [...known.sources].every(([file, version]) => this.host.fileVersion(file) === version)) {
+      known.checkedAt = now;
+      return known;
+    }
     const globs = workspaceGlobs(root);
     if (!globs) return undefined;
     const sources = new Map<string, string | undefined>(globs.sources.map((file) => [file, this.host.fileVersion(file)]));
@@ -362,7 +369,7 @@ export class WorkspaceResolver {
         if (name.startsWith('@')) scopes.add(path.join(root, 'node_modules', name.split('/')[0]));
       }
     }
-    const workspace: Workspace = { root, packages, scopes, sources };
+    const workspace: Workspace = { root, packages, scopes, sources, checkedAt: now };
     this.workspaces.set(root, workspace);
     return workspace;
   }
