@@ -318,6 +318,7 @@ export class ProjectHost {
     this.importerChanges++;
   }
 
+  /** Changes whenever `importers` may answer differently (see ModuleHost.importersVersion). */
   importersVersion(): number {
     return this.importerChanges;
   }

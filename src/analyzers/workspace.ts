@@ -196,7 +196,8 @@ export class WorkspaceResolver {
     const key = `${configFile ?? ''}\0${workspace?.root ?? fromDirectory}\0${specifier}`;
     const cached = this.answers.get(key);
     const now = Date.now();
-    if (cached && (cached.file !== undefined ? this.host.fileVersion(cached.file) !== undefined : now - cached.at < 2000)) return cached.file;
+    if (cached && (cached.file !== undefined ? this.host.fileVersion(cached.file) !== undefined : now - cached.at < 2000))
+      return cached.file;
     const file = this.resolveUncached(fromDirectory, specifier, name, folder, config?.options, workspace);
     this.answers.set(key, { file, at: now });
     return file;
