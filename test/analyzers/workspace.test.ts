@@ -197,3 +197,25 @@ describe('the importer index, kept up to date', () => {
     expect(host.importers(target)).toEqual([fresh]);
   });
 });
+
+describe('bad manifests', () => {
+  it('a broken package.json, tsconfig or package manifest leaves those imports unresolved, and nothing throws', () => {
+    write('broken/package.json', '{ "workspaces": ["packages/*"], ');
+    write('broken/tsconfig.json', '{ "compilerOptions": { "paths": { "~/*": [');
+    const from = write('broken/src/a.ts', '');
+    const host = new ProjectHost();
+    expect(host.resolveImport(from, '~/x')).toBeUndefined();
+    expect(host.resolveImport(from, '@broken/lib')).toBeUndefined();
+
+    write('half/package.json', json({ workspaces: ['packages/*'] }));
+    write('half/packages/bad/package.json', 'not json');
+    write('half/packages/good/package.json', json({ name: 'good', main: 'index.js' }));
+    const good = write('half/packages/good/index.js', 'module.exports = {};\n');
+    // `exports` of an unexpected shape: TypeScript's resolution gives up, the subpath fallback answers.
+    write('half/packages/odd/package.json', json({ name: 'odd', exports: 42 }));
+    const odd = write('half/packages/odd/lib/x.ts', 'export {};\n');
+    const fromHalf = write('half/app.ts', '');
+    expect(host.resolveImport(fromHalf, 'good')).toBe(good);
+    expect(host.resolveImport(fromHalf, 'odd/lib/x')).toBe(odd);
+  });
+});
