@@ -59,7 +59,7 @@ const TRPC_RESOLVERS = new Set(['query', 'mutation', 'subscription']);
 /** Steps of a tRPC procedure builder: `.input(schema)`, `.output(schema)`, `.use(middleware)`, `.meta({…})`. */
 const TRPC_BUILDER_STEPS = new Set(['input', 'output', 'use', 'meta']);
 
-export type HandlerFramework = 'express-like' | 'http' | 'nest' | 'next' | 'fastify' | 'sveltekit' | 'remix' | 'astro' | 'trpc';
+export type HandlerFramework = 'express-like' | 'http' | 'nest' | 'next' | 'fastify' | 'sveltekit' | 'remix' | 'astro' | 'trpc' | 'ts-rest';
 
 export interface RequestHandler {
   fn: FunctionLike;
@@ -352,16 +352,48 @@ function trpcProcedure(fn: FunctionLike): Detected | undefined {
     } else break;
   }
   const rootName = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
-  if (!builder && !(rootName && /procedure$/i.test(rootName))) return undefined;
   // The whole chain is a router's property (`delete: protectedProcedure…`) or a variable (`export const getUser = …`).
   let chain: ts.Node = passed.call;
   while (chain.parent && (ts.isParenthesizedExpression(chain.parent) || ts.isAsExpression(chain.parent))) chain = chain.parent;
   const holder = chain.parent;
+  // `withPermission('x').query(…)` has neither a builder step nor a procedure's name, but sits in a router.
+  const inRouter = !!holder && ts.isPropertyAssignment(holder) && !!routerTaking(holder.parent, TRPC_ROUTERS);
+  if (!builder && !(rootName && /procedure$/i.test(rootName)) && !inRouter) return undefined;
   const name =
     holder && (ts.isPropertyAssignment(holder) || ts.isVariableDeclaration(holder)) && ts.isIdentifier(holder.name)
       ? holder.name.text
       : undefined;
   return { framework: 'trpc', method: kind, name };
+}
+
+/** Calls that make a tRPC router of an object of procedures: `router({…})`, `t.router({…})`, `createTRPCRouter({…})`. */
+const TRPC_ROUTERS = /^(router|createTRPCRouter|createRouter)$/;
+
+/** The `router(…)` call an object literal is passed to, when the callee's name matches. */
+function routerTaking(object: ts.Node | undefined, names: RegExp): ts.CallExpression | undefined {
+  if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
+  const call = object.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(object)) return undefined;
+  return names.test(calleeName(call) ?? '') ? call : undefined;
+}
+
+/**
+ * ts-rest: a handler of the object passed to `tsr.router(contract, { getUser: async (args) => … })` or `s.router(…)`
+ * (directly or wrapped once, as `getUser: authenticated(async (args, user) => …)`), the router coming from `@ts-rest/*`.
+ */
+function tsRestHandler(fn: FunctionLike): Detected | undefined {
+  let value: ts.Node = fn;
+  const wrapper = callTakingArgument(fn);
+  if (wrapper && wrapper.call.arguments.length === 1) value = wrapper.call;
+  while (value.parent && ts.isParenthesizedExpression(value.parent)) value = value.parent;
+  const property = value.parent;
+  if (!property || !ts.isPropertyAssignment(property) || property.initializer !== value) return undefined;
+  const call = routerTaking(property.parent, /^router$/);
+  if (!call || call.arguments.indexOf(property.parent as ts.Expression) !== 1) return undefined;
+  const root = chainRoot(call.expression);
+  const origin = root && ts.isIdentifier(root) ? importsOf(root).get(root.text) : undefined;
+  if (!origin?.module.startsWith('@ts-rest/')) return undefined;
+  return { framework: 'ts-rest', name: ts.isIdentifier(property.name) ? property.name.text : undefined };
 }
 
 /** The call a function is directly passed to (through parentheses), if any. */
@@ -463,7 +495,7 @@ function detect(fn: FunctionLike, fileName: string): Detected | undefined {
   if (file) return file;
   const option = handlerOption(fn);
   if (option) return option;
-  const procedure = trpcProcedure(fn);
+  const procedure = trpcProcedure(fn) ?? tsRestHandler(fn);
   if (procedure) return procedure;
   const passed = callTakingArgument(fn);
   if (passed) {
@@ -516,6 +548,7 @@ const FRAMEWORK_NAMES: Record<HandlerFramework, string> = {
   remix: 'Remix ',
   astro: 'Astro ',
   trpc: 'tRPC ',
+  'ts-rest': 'ts-rest ',
 };
 
 /** How a message names the handler: `the GET /users/:id handler`, `the Nest handler UsersController.findOne (GET /users/:id)`. */
