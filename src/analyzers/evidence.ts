@@ -45,7 +45,12 @@ export function weigh(
   if (policy.basis === 'claim' && policy.why) reasons.push(policy.why);
   if (policy.basis === 'items' && scale.scale === 'unknown' && !scale.reason)
     reasons.unshift('nothing in this file says how many items there are');
-  if (policy.basis !== 'claim' && context.context === 'unknown') reasons.push('no request handler or job found around it in this file');
+  if (policy.basis !== 'claim' && context.context === 'unknown')
+    reasons.push(
+      facts.modules?.knowsProjectFiles?.()
+        ? 'no request handler or job found around it or among its callers in the project'
+        : 'no request handler or job found around it in this file',
+    );
 
   let batchable: boolean | undefined;
   if (given.notBatchable) {

@@ -10,6 +10,7 @@ import { readRegularFile, statPath } from '../io/regularFile';
 import { ts } from './ts';
 import { createTypeFacts, type TypeFacts } from './facts/types';
 import { describeFailure, FileFailure } from './failures';
+import { WorkspaceResolver } from './workspace';
 
 const ANALYZED_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 
@@ -169,8 +170,13 @@ export class ProjectHost {
   private readonly resolutions = new Map<string, { file: string | undefined; at: number }>();
   private readonly diskVersions = new Map<string, { version: string | undefined; at: number }>();
   private projectFiles: readonly string[] = [];
-  /** Imported file → the project files importing it, built on first use from `projectFiles`. */
+  /** Imported file → the project files importing it, built on first use from `projectFiles`, then kept up to date file by file. */
   private importerIndex: Map<string, string[]> | undefined;
+  /** Project file → the project files it imports (what the index holds for it, to take out when its text changes). */
+  private importsOf: Map<string, string[]> | undefined;
+  /** Counts the changes of the project's files and of the index (see ModuleHost.importersVersion). */
+  private importerChanges = 0;
+  private readonly workspaces = new WorkspaceResolver(this);
 
   constructor(private readonly options: ProjectHostOptions = {}) {}
 
@@ -180,12 +186,15 @@ export class ProjectHost {
     if (this.overlays.get(absolute) === text) return;
     this.overlays.set(absolute, text);
     this.overlayEdits.set(absolute, (this.overlayEdits.get(absolute) ?? 0) + 1);
+    // An edit that adds or removes an import changes who imports what (a file new to the project joins it).
+    this.reindex(absolute);
   }
 
   clearOverlay(fileName: string): void {
     const absolute = path.resolve(fileName);
     this.overlays.delete(absolute);
     this.lastTrees.delete(absolute);
+    this.reindex(absolute);
   }
 
   overlay(fileName: string): string | undefined {
@@ -305,9 +314,21 @@ export class ProjectHost {
   setProjectFiles(files: readonly string[]): void {
     this.projectFiles = files.map((file) => path.resolve(file));
     this.importerIndex = undefined;
+    this.importsOf = undefined;
+    this.importerChanges++;
   }
 
-  /** The project files importing `fileName` by a relative, `@/` or `~/` path (see ModuleHost.importers). */
+  /** Changes whenever `importers` may answer differently (see ModuleHost.importersVersion). */
+  importersVersion(): number {
+    return this.importerChanges;
+  }
+
+  /** Whether the host was told the project's files (a scan, or the editor once it has listed the workspace). */
+  knowsProjectFiles(): boolean {
+    return this.projectFiles.length > 0;
+  }
+
+  /** The project files importing `fileName` by a relative path, an alias or a workspace package name (see ModuleHost.importers). */
   importers(fileName: string): readonly string[] {
     this.importerIndex ??= this.indexImporters();
     return this.importerIndex.get(path.resolve(fileName)) ?? [];
@@ -316,26 +337,48 @@ export class ProjectHost {
   /** One pass over the project files' text: each import specifier resolved (a regular expression, not a parse: it only narrows the search). */
   private indexImporters(): Map<string, string[]> {
     const index = new Map<string, string[]>();
-    for (const file of this.projectFiles) {
-      let text = this.overlays.get(file);
-      if (text === undefined) {
-        const read = readRegularFile(file, { maxBytes: 1_000_000 });
-        if ('refused' in read) continue;
-        text = read.bytes.toString('utf8');
-      }
-      const seen = new Set<string>();
-      for (const match of text.matchAll(IMPORT_SPECIFIER)) {
-        const specifier = match[1] ?? match[2];
-        if (!/^(\.|@\/|~\/)/.test(specifier)) continue;
-        const target = this.resolveImport(file, specifier);
-        if (!target || target === file || seen.has(target)) continue;
-        seen.add(target);
-        const importers = index.get(target);
-        if (importers) importers.push(file);
-        else index.set(target, [file]);
-      }
-    }
+    this.importsOf = new Map();
+    for (const file of this.projectFiles) this.indexFile(index, file);
     return index;
+  }
+
+  private indexFile(index: Map<string, string[]>, file: string): void {
+    const text = this.currentText(file);
+    if (text === undefined) return;
+    const targets: string[] = [];
+    for (const match of text.matchAll(IMPORT_SPECIFIER)) {
+      const target = this.resolveImport(file, match[1] ?? match[2]);
+      if (!target || target === file || targets.includes(target)) continue;
+      targets.push(target);
+      const importers = index.get(target);
+      if (importers) importers.push(file);
+      else index.set(target, [file]);
+    }
+    this.importsOf?.set(file, targets);
+  }
+
+  /** A file's imports again, once the index exists: its overlay's or, without one, the disk's (gone from the index when deleted). */
+  private reindex(file: string): void {
+    const index = this.importerIndex;
+    if (!index || !this.importsOf) return;
+    const before = this.importsOf.get(file) ?? [];
+    for (const target of before) {
+      const importers = index.get(target)?.filter((importer) => importer !== file);
+      if (importers?.length) index.set(target, importers);
+      else index.delete(target);
+    }
+    this.importsOf.delete(file);
+    if (isAnalyzable(file)) this.indexFile(index, file);
+    const after = this.importsOf.get(file) ?? [];
+    if (after.length !== before.length || after.some((target, at) => target !== before[at])) this.importerChanges++;
+  }
+
+  /** A file's text as the project sees it: its overlay, else the disk's (undefined when it cannot be read). */
+  private currentText(file: string): string | undefined {
+    const overlay = this.overlays.get(file);
+    if (overlay !== undefined) return overlay;
+    const read = readRegularFile(file, { maxBytes: 1_000_000 });
+    return 'refused' in read ? undefined : read.bytes.toString('utf8');
   }
 
   /**
@@ -375,8 +418,9 @@ export class ProjectHost {
   }
 
   /**
-   * The project file a relative import (`./users`, `../db/index.js`) or an `@/`/`~/` alias for the
-   * project's `src/` names, or undefined for packages and unresolved paths. Misses are re-checked
+   * The project file an import names: a relative path (`./users`, `../db/index.js`), a workspace
+   * package's file or a tsconfig `paths`/`baseUrl` alias (workspace.ts), else an `@/`/`~/` alias for
+   * the project's `src/`; undefined for other packages and unresolved paths. Misses are re-checked
    * after two seconds (a file may be created meanwhile).
    */
   resolveImport(fromFile: string, specifier: string): string | undefined {
@@ -394,7 +438,10 @@ export class ProjectHost {
     let base: string | undefined;
     if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..')
       base = path.resolve(fromDirectory, specifier);
-    else if (/^[@~]\//.test(specifier)) {
+    else {
+      // A workspace package (`@repo/db`) or a tsconfig `paths`/`baseUrl` alias, by TypeScript's resolution.
+      const resolved = this.workspaces.resolve(fromDirectory, specifier);
+      if (resolved !== undefined || !/^[@~]\//.test(specifier)) return resolved;
       // `@/lib/db` and `~/lib/db`: the `src/` (or project root) of the nearest tsconfig/jsconfig.
       const config = this.findConfig(path.join(fromDirectory, 'x.ts'));
       if (!config) return undefined;
@@ -407,7 +454,8 @@ export class ProjectHost {
     return this.probe(base);
   }
 
-  private probe(base: string): string | undefined {
+  /** A project file at `base`, with one of the analysed extensions added, or a folder's index; undefined when none is there. */
+  probe(base: string): string | undefined {
     const exists = (candidate: string): boolean =>
       this.overlays.has(candidate) || (fs.existsSync(candidate) && fs.statSync(candidate).isFile());
     if (path.extname(base) && exists(base) && isAnalyzable(base)) return base;
@@ -430,6 +478,7 @@ export class ProjectHost {
     this.lastTrees.delete(absolute);
     this.moduleFiles.delete(absolute);
     this.diskVersions.delete(absolute);
+    this.reindex(absolute);
     for (const project of this.projects.values()) {
       const sourceFile = project.getSourceFile(absolute);
       if (sourceFile) project.removeSourceFile(sourceFile);

@@ -44,6 +44,11 @@ export class WorkerServer {
   private drainScheduled = false;
   private readonly scans = new Map<number, { cancelled: boolean }>();
   private readonly logged = new Set<string>();
+  /** Workspace folders whose files were listed (or are about to be) for "who calls this?" across files. */
+  private readonly listedFolders = new Set<string>();
+  private readonly projectFiles = new Set<string>();
+  /** The last text analysed of each open document and what was answered, to answer again when cross-file facts arrive. */
+  private readonly open = new Map<string, { request: AnalyzeRequest; answer: string }>();
 
   constructor(private readonly options: WorkerServerOptions) {
     this.rules = options.rules ?? allRules;
@@ -78,6 +83,7 @@ export class WorkerServer {
         return;
       case 'close':
         this.pending.delete(request.path);
+        this.open.delete(request.path);
         this.host.forget(request.path);
         if (request.reanalyze) this.guard(`analysing ${request.path}`, () => this.analyzeFromDisk(request.path));
         return;
@@ -124,6 +130,42 @@ export class WorkerServer {
     }
     const analysis = this.analyse(request.path, () => scope.analyzer.analyzeText(request.path, request.text));
     this.post({ type: 'findings', path: request.path, version: request.version, findings: analysis.findings });
+    this.open.set(request.path, { request, answer: JSON.stringify(analysis.findings) });
+    if (scope.folder !== undefined) this.listFolderSoon(scope.folder);
+  }
+
+  /**
+   * The folder's files become the project's (as a scan's do), after the document's first findings are out: the
+   * callers of a function and the context they give are then looked for across files, as the CLI does. Listing
+   * happens once per folder; the host indexes imports on the first question and keeps the index up to date as
+   * documents change. Open documents are analysed again once, and answered again only when their findings changed.
+   */
+  private listFolderSoon(folder: string): void {
+    if (this.listedFolders.has(folder)) return;
+    this.listedFolders.add(folder);
+    setImmediate(() =>
+      this.guard(`listing ${folder}`, () => {
+        const scope = this.scopes.scopeFor(path.join(folder, 'file'));
+        const discovery = discoverFiles([folder], { ignore: scope.exclude, ignoreRoot: folder });
+        this.addProjectFiles(discovery.files.filter((file) => !this.scopes.scopeFor(file).isExcluded(file)));
+        for (const [file, { request, answer }] of this.open) {
+          if (this.pending.has(file) || this.scopes.scopeFor(file).folder !== folder) continue;
+          this.guard(`analysing ${file}`, () => {
+            const findings = this.analyse(file, () => this.scopes.scopeFor(file).analyzer.analyzeText(file, request.text)).findings;
+            const again = JSON.stringify(findings);
+            if (again === answer) return;
+            this.open.set(file, { request, answer: again });
+            this.post({ type: 'findings', path: file, version: request.version, findings });
+          });
+        }
+      }),
+    );
+  }
+
+  private addProjectFiles(files: Iterable<string>): void {
+    const before = this.projectFiles.size;
+    for (const file of files) this.projectFiles.add(path.resolve(file));
+    if (this.projectFiles.size !== before) this.host.setProjectFiles([...this.projectFiles]);
   }
 
   private analyzeFromDisk(file: string): void {
@@ -187,12 +229,15 @@ export class WorkerServer {
         continue;
       }
       for (const file of discovery.files) if (!this.scopes.scopeFor(file).isExcluded(file)) files.add(file);
+      // The scanned files are the project's, as in the CLI: a scan's evidence follows callers across files.
+      this.listedFolders.add(path.resolve(folder));
       errors.push(...discovery.errors);
       skipped.push(...discovery.skipped);
       await yieldToEventLoop();
       if (state.cancelled) break;
     }
 
+    this.addProjectFiles(files);
     const total = files.size;
     const interval = this.options.progressIntervalMs ?? 100;
     let done = 0;

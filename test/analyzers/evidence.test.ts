@@ -352,6 +352,47 @@ router.get('/owners', async (req, res) => {
     expect(alone.evidence).toMatchObject({ scale: 'unknown', context: 'unknown' });
   });
 
+  it('a service called from a tRPC procedure in another file runs on that request; called from a client-side query it does not', async () => {
+    const router = (resolver: string): string => `import { PrismaClient } from '@prisma/client';
+import { listOwners } from '../services/orders';
+const prisma = new PrismaClient();
+export const ordersRouter = router({
+  owners: ${resolver},
+});`;
+    const [onRequest] = await queries.invalid({
+      code: SERVICE,
+      filename: 'services/orders.ts',
+      files: { 'routers/orders.ts': router('protectedProcedure.query(async () => listOwners(await prisma.order.findMany()))') },
+      errors: [{ ...owners, severity: 'warning' }],
+    });
+    expect(onRequest.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(onRequest.evidence.reasons[1]).toMatch(/^runs in the tRPC query owners, which calls listOwners\(\) in .*routers\/orders\.ts:5$/);
+    const [elsewhere] = await queries.invalid({
+      code: SERVICE,
+      filename: 'services/orders.ts',
+      files: { 'routers/orders.ts': router('useQuery(async () => listOwners(await prisma.order.findMany()))') },
+      errors: [{ ...owners, severity: 'warning' }],
+    });
+    expect(elsewhere.evidence).toMatchObject({ scale: 'grows', context: 'unknown' });
+  });
+
+  it('a fixed list a test passes says nothing of the application’s data: info; the same list from application code: not reported', async () => {
+    const test = `import { listOwners } from '../services/orders';
+it('lists', async () => { await listOwners([{ ownerId: 'a' }]); });`;
+    const [finding] = await queries.invalid({
+      code: SERVICE,
+      filename: 'services/orders.ts',
+      files: { 'test/orders.test.ts': test },
+      errors: [{ ...owners, severity: 'info' }],
+    });
+    expect(finding.evidence.scale).toBe('unknown');
+    queries.valid({
+      code: SERVICE,
+      filename: 'services/orders.ts',
+      files: { 'jobs/orders.ts': test.replace("it('lists', ", 'export const run = (') },
+    });
+  });
+
   it('a helper called by a handler of its own file runs on that request (also in plain JavaScript)', async () => {
     const code = `const express = require('express');
 const { PrismaClient } = require('@prisma/client');

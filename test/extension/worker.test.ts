@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundles, tempDir, writeFiles } from './helpers/bundle';
 import { Gate } from './helpers/gate';
 import { ProtocolDriver } from './helpers/protocolDriver';
+import { run, workspace as cliWorkspace } from '../cli/helpers';
 
 const BLOCKING = `import fs from 'node:fs';
 
@@ -258,6 +259,59 @@ describe('a rule that throws', () => {
       expect(crashes[0].message).toContain('fixture rule exploded');
       expect(crashes[0].message).toContain(file);
       expect(driver.exitCode).toBeUndefined();
+    } finally {
+      await driver.terminate();
+    }
+  });
+});
+
+describe('cross-file evidence in the editor', () => {
+  const SERVICE = `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function listOwners(orders: Array<{ ownerId: string }>) {
+  for (const order of orders) {
+    await prisma.user.findUnique({ where: { id: order.ownerId } });
+  }
+}
+`;
+  const ROUTE = `import express from 'express';
+import { PrismaClient } from '@prisma/client';
+import { listOwners } from '../services/orders';
+const prisma = new PrismaClient();
+export const router = express.Router();
+router.get('/owners', async (req, res) => {
+  res.json(await listOwners(await prisma.order.findMany()));
+});
+`;
+
+  it('once the folder is listed, an open file gets the evidence of its callers in other files: the same as the CLI’s', async () => {
+    const root = cliWorkspace({ 'services/orders.ts': SERVICE, 'routes/orders.ts': ROUTE });
+    const cli = run(['scan', '--format', 'json', '--min-severity', 'info', '--rule', 'query-in-loop', '.'], { cwd: root });
+    const [scanned] = (JSON.parse(cli.stdout) as { findings: Array<{ evidence: unknown; severity: string }> }).findings;
+    expect(scanned).toMatchObject({ severity: 'warning', evidence: { scale: 'grows', context: 'request' } });
+
+    const driver = new ProtocolDriver(workerPath);
+    try {
+      await driver.next('ready');
+      driver.send({ type: 'configure', folders: [{ path: root, rules: {}, exclude: [] }], fallback: NO_SETTINGS });
+      const file = path.join(root, 'services/orders.ts');
+      driver.send({ type: 'analyze', path: file, version: 1, text: SERVICE });
+      // The first answer does not wait for the folder's files: this file's own facts only.
+      const first = await driver.next('findings', (m) => m.path === file && m.version === 1);
+      const queries = (message: typeof first) => message.findings.filter((finding) => finding.rule === 'query-in-loop');
+      expect(queries(first)[0].evidence).toMatchObject({ scale: 'unknown', context: 'unknown' });
+      // Then once more, with the callers the listed folder shows.
+      const second = await driver.next('findings', (m) => m.path === file && m.version === 1 && m !== first);
+      expect(queries(second)[0].evidence).toEqual(scanned.evidence);
+      expect(queries(second)[0].severity).toBe(scanned.severity);
+
+      // An edit in the open route file is seen at once: a route that passes five rows makes the data bounded.
+      const route = path.join(root, 'routes/orders.ts');
+      driver.send({ type: 'analyze', path: route, version: 1, text: ROUTE.replace('findMany()', 'findMany({ take: 5 })') });
+      await driver.next('findings', (m) => m.path === route && m.version === 1);
+      driver.send({ type: 'analyze', path: file, version: 2, text: `${SERVICE}\n` });
+      const third = await driver.next('findings', (m) => m.path === file && m.version === 2);
+      expect(queries(third)).toEqual([]);
     } finally {
       await driver.terminate();
     }

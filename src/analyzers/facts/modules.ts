@@ -2,7 +2,8 @@
  * "Which function does this call run?" — across files. A call to a project function is followed
  * to its declaration: a function or arrow in the same file, a method of `this` class, a method of
  * a service held in a field (`this.users.findById(…)` with `private users: UsersService`), a
- * function imported from a relative module (`import { getUser } from './users'`, CommonJS
+ * function imported from a project module (`import { getUser } from './users'`, a tsconfig alias, a
+ * package of the same monorepo such as `@repo/lib/users` — see workspace.ts —, CommonJS
  * `require('./users')` included), a method of an instance or object a module exports
  * (`export const userService = new UserService()`, `module.exports = { find }`).
  *
@@ -24,16 +25,20 @@ const SK = ts.SyntaxKind;
 export interface ModuleHost {
   /** Another file's tree, cached per version; undefined when it cannot be read. */
   moduleFile(fileName: string): ModuleFile | undefined;
-  /** The project file a relative (or `@/`, `~/`) import names; undefined for packages. */
+  /** The project file an import names (relative, a tsconfig alias, a workspace package's file); undefined for other packages. */
   resolveImport(fromFile: string, specifier: string): string | undefined;
   /** The version of a file's text (undefined when it is gone). */
   fileVersion(fileName: string): string | undefined;
   /**
-   * The project files that import `fileName` by a relative (or `@/`, `~/`) path, among the files the host
+   * The project files that import `fileName` (by a relative path, an alias or its workspace package's name), among the files the host
    * was told make the project (a scan's files); absent or empty when it knows none — then callers are
    * looked for in the same file only.
    */
   importers?(fileName: string): readonly string[];
+  /** Whether `importers` knows the project's files (a scan; the editor once the workspace folder is listed). */
+  knowsProjectFiles?(): boolean;
+  /** Changes whenever `importers` may answer differently (the project's files were set, a file's imports changed). */
+  importersVersion?(): number;
 }
 
 export interface Callee {
@@ -65,7 +70,6 @@ function moduleFacts(fileName: string, host: ModuleHost): FileFacts | undefined 
 function importedModule(specifier: string, facts: FileFacts): FileFacts | undefined {
   const host = facts.modules;
   if (!host) return undefined;
-  if (!/^(\.|@\/|~\/)/.test(specifier)) return undefined;
   const resolved = host.resolveImport(facts.fileName, specifier);
   if (
     !resolved ||
@@ -459,7 +463,25 @@ export interface Caller {
   facts: FileFacts;
 }
 
-const callersCache = new WeakMap<ts.Node, readonly Caller[]>();
+/**
+ * Per function node, with what the answer was found under: the file's analysis (an incremental re-parse re-uses an
+ * unchanged function's node), the importer index's version (a listed folder, a changed import) and the trees of
+ * the importing files searched (an edit there may add or change a call) — any of them changed, callers are found anew.
+ */
+const callersCache = new WeakMap<
+  ts.Node,
+  { callers: readonly Caller[]; facts: FileFacts; version: number | undefined; searched: ReadonlyArray<[string, FileFacts | undefined]> }
+>();
+
+function callersStillHold(
+  cached: { facts: FileFacts; version: number | undefined; searched: ReadonlyArray<[string, FileFacts | undefined]> },
+  facts: FileFacts,
+  version: number | undefined,
+): boolean {
+  if (cached.facts !== facts || cached.version !== version) return false;
+  const host = facts.modules;
+  return !host || cached.searched.every(([fileName, known]) => moduleFacts(fileName, host) === known);
+}
 /** Files searched for callers of one function: a barrel's importers count too. */
 const MAX_CALLER_FILES = 50;
 
@@ -470,9 +492,11 @@ const MAX_CALLER_FILES = 50;
  * looked at: a default export imported under another name is missed.
  */
 export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[] {
+  const version = facts.modules?.importersVersion?.();
   const cached = callersCache.get(fn);
-  if (cached) return cached;
-  callersCache.set(fn, []); // recursion through a caller's own callers ends here
+  if (cached && callersStillHold(cached, facts, version)) return cached.callers;
+  const searched: Array<[string, FileFacts | undefined]> = [];
+  callersCache.set(fn, { callers: [], facts, version, searched }); // recursion through a caller's own callers ends here
   const name = declaredName(fn);
   const callers: Caller[] = [];
   if (name !== undefined) {
@@ -486,6 +510,7 @@ export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[]
         if (seen.has(fileName)) continue;
         seen.add(fileName);
         const importer = moduleFacts(fileName, host);
+        searched.push([fileName, importer]);
         if (!importer) continue;
         // A module that re-exports it (`export * from './orders'`, an index barrel): its importers call it too.
         if (index < 10 && /\bexport\s*(\*|\{[^}]*\})\s*from\b/.test(importer.text)) queue.push(...host.importers(fileName));
@@ -502,7 +527,7 @@ export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[]
       }
     }
   }
-  callersCache.set(fn, callers);
+  callersCache.set(fn, { callers, facts, version, searched });
   return callers;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Request-handler detection: is this code inside a function that serves requests (where a
  * blocking call or a query per item stalls every other request), and how does a message name it?
- * Express-like routers, node:http, Nest, Next.js, SvelteKit, Remix, Astro, Fastify and Hapi.
+ * Express-like routers, node:http, Nest, Next.js, SvelteKit, Remix, Astro, Fastify, Hapi and tRPC procedures.
  */
 import { ts } from '../ts';
 import { projectPath } from './paths';
@@ -54,8 +54,12 @@ const HANDLER_PARAMETER_TYPES = new Set([
 const HANDLER_VARIABLE_TYPES = new Set(['RequestHandler', 'ErrorRequestHandler', 'NextApiHandler', 'RouteHandlerMethod', 'RouteHandler']);
 /** Route-registration look-alikes that are not servers: jQuery's `$.get`, msw's mock handlers. */
 const CLIENT_RECEIVERS = new Set(['$', 'jQuery']);
+/** The resolver kinds of a tRPC procedure: `procedure.input(schema).query(async ({ input, ctx }) => …)`. */
+const TRPC_RESOLVERS = new Set(['query', 'mutation', 'subscription']);
+/** Steps of a tRPC procedure builder: `.input(schema)`, `.output(schema)`, `.use(middleware)`, `.meta({…})`. */
+const TRPC_BUILDER_STEPS = new Set(['input', 'output', 'use', 'meta']);
 
-export type HandlerFramework = 'express-like' | 'http' | 'nest' | 'next' | 'fastify' | 'sveltekit' | 'remix' | 'astro';
+export type HandlerFramework = 'express-like' | 'http' | 'nest' | 'next' | 'fastify' | 'sveltekit' | 'remix' | 'astro' | 'trpc' | 'ts-rest';
 
 export interface RequestHandler {
   fn: FunctionLike;
@@ -327,6 +331,71 @@ function handlerOption(fn: FunctionLike): Detected | undefined {
   return routeLike ? { framework: hasUrl ? 'fastify' : 'express-like', method, path } : undefined;
 }
 
+/**
+ * tRPC: the resolver handed to `.query(fn)`, `.mutation(fn)` or `.subscription(fn)` of a procedure builder — a
+ * chain rooted at a `…procedure` (`t.procedure`, `protectedProcedure`) or holding builder steps
+ * (`withPermission('x').input(schema).mutation(…)`). A client's `trpc.user.get.query({ id })` passes data, not a
+ * function, and stays out. Named by the router key or the variable it is stored under.
+ */
+function trpcProcedure(fn: FunctionLike): Detected | undefined {
+  const passed = callTakingArgument(fn);
+  if (!passed || passed.call.arguments.length !== 1) return undefined;
+  const kind = calleeName(passed.call);
+  const receiver = receiverOf(passed.call);
+  if (!kind || !TRPC_RESOLVERS.has(kind) || !receiver) return undefined;
+  let builder = false;
+  let inner = skipParens(receiver);
+  for (;;) {
+    if (ts.isCallExpression(inner) && TRPC_BUILDER_STEPS.has(calleeName(inner) ?? '') && receiverOf(inner)) {
+      builder = true;
+      inner = skipParens(receiverOf(inner)!);
+    } else break;
+  }
+  const rootName = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : undefined;
+  // The whole chain is a router's property (`delete: protectedProcedure…`) or a variable (`export const getUser = …`).
+  let chain: ts.Node = passed.call;
+  while (chain.parent && (ts.isParenthesizedExpression(chain.parent) || ts.isAsExpression(chain.parent))) chain = chain.parent;
+  const holder = chain.parent;
+  // `withPermission('x').query(…)` has neither a builder step nor a procedure's name, but sits in a router.
+  const inRouter = !!holder && ts.isPropertyAssignment(holder) && !!routerTaking(holder.parent, TRPC_ROUTERS);
+  if (!builder && !(rootName && /procedure$/i.test(rootName)) && !inRouter) return undefined;
+  const name =
+    holder && (ts.isPropertyAssignment(holder) || ts.isVariableDeclaration(holder)) && ts.isIdentifier(holder.name)
+      ? holder.name.text
+      : undefined;
+  return { framework: 'trpc', method: kind, name };
+}
+
+/** Calls that make a tRPC router of an object of procedures: `router({…})`, `t.router({…})`, `createTRPCRouter({…})`. */
+const TRPC_ROUTERS = /^(router|createTRPCRouter|createRouter)$/;
+
+/** The `router(…)` call an object literal is passed to, when the callee's name matches. */
+function routerTaking(object: ts.Node | undefined, names: RegExp): ts.CallExpression | undefined {
+  if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
+  const call = object.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(object)) return undefined;
+  return names.test(calleeName(call) ?? '') ? call : undefined;
+}
+
+/**
+ * ts-rest: a handler of the object passed to `tsr.router(contract, { getUser: async (args) => … })` or `s.router(…)`
+ * (directly or wrapped once, as `getUser: authenticated(async (args, user) => …)`), the router coming from `@ts-rest/*`.
+ */
+function tsRestHandler(fn: FunctionLike): Detected | undefined {
+  let value: ts.Node = fn;
+  const wrapper = callTakingArgument(fn);
+  if (wrapper && wrapper.call.arguments.length === 1) value = wrapper.call;
+  while (value.parent && ts.isParenthesizedExpression(value.parent)) value = value.parent;
+  const property = value.parent;
+  if (!property || !ts.isPropertyAssignment(property) || property.initializer !== value) return undefined;
+  const call = routerTaking(property.parent, /^router$/);
+  if (!call || call.arguments.indexOf(property.parent as ts.Expression) !== 1) return undefined;
+  const root = chainRoot(call.expression);
+  const origin = root && ts.isIdentifier(root) ? importsOf(root).get(root.text) : undefined;
+  if (!origin?.module.startsWith('@ts-rest/')) return undefined;
+  return { framework: 'ts-rest', name: ts.isIdentifier(property.name) ? property.name.text : undefined };
+}
+
 /** The call a function is directly passed to (through parentheses), if any. */
 function callTakingArgument(node: ts.Node): { call: ts.CallExpression; argument: ts.Node } | undefined {
   let argument: ts.Node = node;
@@ -426,6 +495,8 @@ function detect(fn: FunctionLike, fileName: string): Detected | undefined {
   if (file) return file;
   const option = handlerOption(fn);
   if (option) return option;
+  const procedure = trpcProcedure(fn) ?? tsRestHandler(fn);
+  if (procedure) return procedure;
   const passed = callTakingArgument(fn);
   if (passed) {
     const direct = registeredAsRoute(fn, passed.argument, passed.call);
@@ -476,6 +547,8 @@ const FRAMEWORK_NAMES: Record<HandlerFramework, string> = {
   sveltekit: 'SvelteKit ',
   remix: 'Remix ',
   astro: 'Astro ',
+  trpc: 'tRPC ',
+  'ts-rest': 'ts-rest ',
 };
 
 /** How a message names the handler: `the GET /users/:id handler`, `the Nest handler UsersController.findOne (GET /users/:id)`. */
@@ -487,6 +560,7 @@ export function describeRequestHandler(handler: RequestHandler): string {
     return `${framework}${handler.name} (it runs on every request)`;
   }
   if (handler.framework === 'express-like' && !handler.method && handler.path) return `the middleware for ${handler.path}`;
+  if (handler.framework === 'trpc') return `the tRPC ${handler.method ?? 'procedure'}${handler.name ? ` ${handler.name}` : ''}`;
   if (handler.name && route) return `the ${framework}handler ${handler.name} (${route})`;
   if (route) return `the ${framework}${route} handler`;
   if (handler.name) return `the ${framework}request handler ${handler.name}`;

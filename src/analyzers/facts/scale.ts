@@ -459,7 +459,7 @@ function propertySource(
 
 /**
  * A parameter: what the callers of its function pass — in this file and, in a scan, in the files importing
- * it. Grows when one passes growing data; bounded when every one passes bounded data.
+ * it (test files left out). Grows when one passes growing data; bounded when every one passes bounded data.
  */
 function parameterSource(declaration: Declaration, facts: FileFacts, depth: number): Source | undefined {
   const parameter = declaration.node;
@@ -471,6 +471,8 @@ function parameterSource(declaration: Declaration, facts: FileFacts, depth: numb
   if (!name) return undefined;
   const sources: Array<Source | undefined> = [];
   for (const caller of callersOf(fn, facts)) {
+    // What a test passes (`getSecrets(config, ['db-password'])`) says nothing of what the application passes.
+    if (caller.facts.is('tests') && !facts.is('tests')) continue;
     const argument = caller.call.arguments[index];
     if (!argument || ts.isSpreadElement(argument)) return undefined;
     const source = sourceOf(argument, caller.facts, depth + 1);

@@ -217,3 +217,45 @@ describe('enclosingRequestHandler: look-alikes that are not handlers', () => {
     expect(handlerAt(code)).toBeUndefined();
   });
 });
+
+describe('enclosingRequestHandler: tRPC procedures', () => {
+  it('a router key’s query and mutation resolvers, on a named procedure or a builder chain', () => {
+    expect(
+      described(`export const appRouter = router({
+  list: protectedProcedure.input(z.object({})).query(async ({ input, ctx }) => { here(); }),
+});`),
+    ).toBe('trpc: the tRPC query list');
+    expect(
+      described(`export const apps = createTRPCRouter({
+  delete: withPermission('app', 'delete').input(schema).mutation(async ({ input }) => { here(); }),
+});`),
+    ).toBe('trpc: the tRPC mutation delete');
+    expect(described(`export const getUserRoute = t.procedure.query(async () => { here(); });`)).toBe('trpc: the tRPC query getUserRoute');
+  });
+
+  it('a resolver off a helper that returns a procedure counts when it is a router’s property', () => {
+    expect(
+      described(`export const deployments = createTRPCRouter({
+  queueList: withPermission('deployment', 'read').query(async ({ ctx }) => { here(); }),
+});`),
+    ).toBe('trpc: the tRPC query queueList');
+    expect(described(`export const list = withPermission('deployment', 'read').query(async ({ ctx }) => { here(); });`)).toBeUndefined();
+  });
+
+  it('ts-rest: a handler of tsr.router(contract, {…}), wrapped once or not; a router of another package is not one', () => {
+    const tsRest = (value: string, from = '@ts-rest/serverless/fetch'): string =>
+      `import { tsr } from '${from}';
+export const api = tsr.router(contract, {
+  getDocuments: ${value},
+});`;
+    expect(described(tsRest(`authenticated(async (args, user) => { here(); })`))).toBe('ts-rest: the ts-rest request handler getDocuments');
+    expect(described(tsRest(`async ({ params }) => { here(); }`))).toBe('ts-rest: the ts-rest request handler getDocuments');
+    expect(described(tsRest(`async ({ params }) => { here(); }`, 'some-router'))).toBeUndefined();
+  });
+
+  it('a client call passes data, not a resolver; a query(fn) off any builder chain is not a procedure', () => {
+    expect(described(`async function load() { await trpc.user.get.query({ id }); here(); }`)).toBeUndefined();
+    expect(described(`const rows = db.select().query(() => { here(); });`)).toBeUndefined();
+    expect(described(`builder.query(async () => { here(); });`)).toBeUndefined();
+  });
+});
