@@ -15,10 +15,12 @@ const SEVERITY_TEXT: Record<'items' | 'calls' | 'claim', string> = {
   items:
     'from the size of the data the cost multiplies by — growing (a query without a limit, request input, a listing) gives the ' +
     'default severity, unknown gives info, bounded (a literal, a constant, `take: 10`) is not reported; code run once ' +
-    '(start-up, scripts, build config, tests) is not reported, and an admin-only route or work that cannot be batched is info.',
+    '(start-up, scripts, build config, tests) is not reported, and admin-only code, a rare path (deleting one record) or work that ' +
+    'cannot be batched is info.',
   calls:
     'from where the code runs — on a request or job path (or over growing data) the default severity, elsewhere info; ' +
-    'code run once (start-up, scripts, build config, tests) is not reported, and an admin-only route is info.',
+    'code run once (start-up, scripts, build config, tests) is not reported, and admin-only code or a rare path (deleting one ' +
+    'record) is info.',
   claim:
     'the default severity wherever the rule reports, except in code run once (start-up, scripts, seeds and migrations, build ' +
     'config, tests), which is not reported: its claim does not depend on the size of the data, but the cost it names is paid ' +

@@ -66,7 +66,8 @@ export function weigh(
  * - once-only code (start-up, scripts, build config, tests): not reported, unless a `claim` rule says its
  *   claim holds `everywhere` (correctness, leaks).
  * - `claim`: the configured severity.
- * - `items` over bounded data: not reported; work that cannot be batched, or an admin-only route: info.
+ * - `items` over bounded data: not reported; work that cannot be batched, an admin-only route or a rare path
+ *   (deleting one record and what belongs to it): info.
  * - `items`: growing data → configured, unknown size → info. Growing data on a path of unknown context is
  *   still a warning: application code that reads a whole table mostly runs on a request or job path
  *   through callers the engine cannot follow, and demoting it would hide real N+1s among the infos.
@@ -76,7 +77,7 @@ function severityOf(evidence: Evidence, policy: EvidencePolicy, configured: Seve
   if (ONCE.has(evidence.context)) return policy.basis === 'claim' && policy.everywhere ? configured : undefined;
   if (policy.basis === 'claim') return configured;
   if (policy.basis === 'items' && evidence.scale === 'bounded') return undefined;
-  if (evidence.batchable === false || evidence.context === 'admin') return demote(configured);
+  if (evidence.batchable === false || evidence.context === 'admin' || evidence.context === 'rare') return demote(configured);
   if (policy.basis === 'items') return evidence.scale === 'grows' ? configured : demote(configured);
   return evidence.context === 'request' || evidence.context === 'job' || evidence.scale === 'grows' ? configured : demote(configured);
 }

@@ -82,7 +82,7 @@ export interface Report {
  * - `claim`: the rule's own claim proves the cost (a leak, a blocked event loop): the configured severity.
  * With every basis: code that runs once per process or deploy (start-up, scripts, build config, tests) is
  * not reported — under `claim` too, unless `everywhere` says the claim holds there (a correctness problem,
- * a leak); admin-only routes and work that cannot be batched are info.
+ * a leak); admin-only code, rare paths (deleting one record) and work that cannot be batched are info.
  */
 export interface EvidencePolicy {
   basis: 'items' | 'calls' | 'claim';

@@ -216,6 +216,188 @@ new Worker('invoices', async (job) => {
   });
 });
 
+describe('rare paths: deleting one record, admin-only code', () => {
+  // The same per-item query over a growing read in every case: only where it runs changes.
+  const LOOP = `  const members = await prisma.member.findMany();
+  for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });`;
+
+  it('a Next.js DELETE route handler is rare: info; the same loop in its GET handler is a warning', async () => {
+    const code = (method: string): string => `${PRISMA}
+export async function ${method}(request: Request) {
+${LOOP}
+  return Response.json({ ok: true });
+}`;
+    const [deleted] = await queries.invalid({
+      code: code('DELETE'),
+      filename: 'app/api/teams/[id]/route.ts',
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'info' }],
+    });
+    expect(deleted.evidence.context).toBe('rare');
+    expect(deleted.evidence.reasons.at(-1)).toMatch(/: once per deleted record, a rare path$/);
+    await queries.invalid({
+      code: code('GET'),
+      filename: 'app/api/teams/[id]/route.ts',
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'warning' }],
+    });
+  });
+
+  it('a pages/api handler: the branch on req.method === "DELETE" is rare, the GET branch is not', async () => {
+    const [deleted, listed] = await queries.invalid({
+      code: `${PRISMA}
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  if (req.method === 'DELETE') {
+  ${LOOP}
+    return res.status(204).end();
+  }
+  if (req.method === 'GET') {
+  ${LOOP}
+    return res.json({ ok: true });
+  }
+}`,
+      filename: 'pages/api/teams/[id].ts',
+      errors: [
+        { messageId: 'perItem', line: 7, column: 39, severity: 'info' },
+        { messageId: 'perItem', line: 12, column: 39, severity: 'warning' },
+      ],
+    });
+    expect(deleted.evidence.context).toBe('rare');
+    expect(listed.evidence.context).toBe('request');
+  });
+
+  it('Express router.delete and Nest @Delete() are rare', async () => {
+    const [express] = await queries.invalid({
+      code: `${PRISMA}
+import express from 'express';
+const router = express.Router();
+router.delete('/teams/:id', async (req, res) => {
+${LOOP}
+  res.end();
+});`,
+      errors: [{ messageId: 'perItem', line: 8, column: 39, severity: 'info' }],
+    });
+    expect(express.evidence.context).toBe('rare');
+    const [nest] = await queries.invalid({
+      code: `${PRISMA}
+import { Controller, Delete, Param } from '@nestjs/common';
+@Controller('teams')
+export class TeamsController {
+  @Delete(':id')
+  async remove(@Param('id') id: string) {
+    const members = await prisma.member.findMany();
+    for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });
+  }
+}`,
+      errors: [{ messageId: 'perItem', line: 10, column: 41, severity: 'info' }],
+    });
+    expect(nest.evidence.context).toBe('rare');
+  });
+
+  it('a tRPC procedure that deletes one record is rare; one that sweeps expired records is not', async () => {
+    const code = (name: string): string => `${PRISMA}
+export const teamRouter = router({
+  ${name}: protectedProcedure.input(schema).mutation(async ({ input }) => {
+  ${LOOP}
+    await prisma.team.delete({ where: { id: input.id } });
+  }),
+});`;
+    const [deleted] = await queries.invalid({
+      code: code('deleteTeam'),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'info' }],
+    });
+    expect(deleted.evidence.context).toBe('rare');
+    expect(deleted.evidence.reasons.at(-1)).toBe(
+      'runs in deleteTeam(), which deletes one record and what belongs to it: once per deleted record, a rare path',
+    );
+    const [swept] = await queries.invalid({
+      code: code('deleteExpiredTeams'),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'warning' }],
+    });
+    expect(swept.evidence.context).toBe('unknown');
+  });
+
+  it('a function named delete… that deletes nothing is not rare (the name alone does not decide)', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function deleteReport() {
+${LOOP}
+}`,
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('unknown');
+  });
+
+  it('a helper called from a DELETE handler in its file takes the rare context', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+async function detach(teamId: string) {
+${LOOP}
+}
+export async function DELETE(request: Request) {
+  await detach(new URL(request.url).searchParams.get('id')!);
+  return new Response(null, { status: 204 });
+}`,
+      filename: 'app/api/teams/route.ts',
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('rare');
+  });
+
+  it('an admin action client or an admin guard at the top makes admin-only: info; a check that lets admins out early does not', async () => {
+    const [client] = await queries.invalid({
+      code: `${PRISMA}
+export const syncAllAction = adminActionClient.schema(schema).action(async () => {
+${LOOP}
+});`,
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'info' }],
+    });
+    expect(client.evidence.context).toBe('admin');
+    const guarded = (check: string): string => `${PRISMA}
+export async function syncAll(session: Session) {
+  ${check}
+${LOOP}
+}`;
+    const [guard] = await queries.invalid({
+      code: guarded(`if (!session.user.isAdmin) throw new Error('forbidden');`),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'info' }],
+    });
+    expect(guard.evidence).toMatchObject({ context: 'admin' });
+    expect(guard.evidence.reasons.at(-1)).toBe('runs in syncAll() after the check `!session.user.isAdmin`, admin-only');
+    await queries.invalid({
+      code: guarded(`await requireAdmin(session);`),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'info' }],
+    });
+    const [open] = await queries.invalid({
+      code: guarded(`if (session.user.isAdmin) return;`),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'warning' }],
+    });
+    expect(open.evidence.context).toBe('unknown');
+  });
+});
+
+describe('start-up: what a function does, not only its name', () => {
+  const blocking = ruleTester('sync-io-in-async');
+  const SETUP = (calls: string): string => `import fs from 'node:fs';
+export async function setUpDocs(app: INestApplication) {
+  const document = await buildDocument();
+  fs.writeFileSync('openapi.json', JSON.stringify(document));
+${calls}
+}`;
+
+  it.each([
+    ['a Nest app set-up (useGlobalPipes, enableCors)', '  app.useGlobalPipes(new ValidationPipe());\n  app.enableCors();'],
+    ['an app that listens', '  await app.listen(3000);'],
+    ['creating the app', '  const server = await NestFactory.create(AppModule);'],
+  ])('a function that sets up the application runs once per process: not reported (%s)', (_name, calls) => {
+    blocking.valid(SETUP(calls));
+  });
+
+  it('the same write without set-up calls is reported; a queue that listens is not an app', async () => {
+    const fixed = (code: string): string => code.replace('fs.writeFileSync', 'await fs.promises.writeFile');
+    for (const code of [SETUP(''), SETUP('  await queue.listen();')])
+      await blocking.invalid({ code, errors: [{ messageId: 'blocking', line: 4, column: 3 }], output: fixed(code) });
+  });
+});
+
 describe('batchable', () => {
   it('an iteration that needs the previous one’s result is info, with the reason', async () => {
     const [finding] = await queries.invalid({
