@@ -440,6 +440,73 @@ ${body}
       errors: [{ messageId: 'perItem', line: 7, column: 11, severity: 'warning' }],
     });
   });
+
+  const CHARGE = (body: string): string => `${PRISMA}
+export async function charge() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) {
+${body}
+  }
+}`;
+
+  it('a call in the catch of the pass runs only for a failed item: not batchable, info', async () => {
+    const [, marked] = await queries.invalid({
+      code: CHARGE(`    try {
+      await prisma.payment.create({ data: { orderId: order.id } });
+    } catch (error) {
+      await prisma.order.update({ where: { id: order.id }, data: { failed: true } });
+    }`),
+      errors: [
+        { messageId: 'perItem', line: 8, column: 13, severity: 'info' },
+        { messageId: 'perItem', line: 10, column: 13, severity: 'info' },
+      ],
+    });
+    expect(marked.evidence.batchable).toBe(false);
+    expect(marked.evidence.reasons).toContain('runs only when this item failed (the catch of its try)');
+  });
+
+  it('a call in a .catch() callback made in the pass is not per item at all: only the call it guards is reported', async () => {
+    await queries.invalid({
+      code: CHARGE(`    await prisma.payment
+      .create({ data: { orderId: order.id } })
+      .catch(async () => {
+        await prisma.order.update({ where: { id: order.id }, data: { failed: true } });
+      });`),
+      errors: [{ messageId: 'perItem', line: 7, column: 11, severity: 'warning' }],
+    });
+  });
+
+  it('a catch that rethrows fails the loop as a batch would: batchable, warning (a change: it was info)', async () => {
+    const [finding] = await queries.invalid({
+      code: CHARGE(`    try {
+      await prisma.payment.create({ data: { orderId: order.id } });
+    } catch (error) {
+      console.error(order.id);
+      throw error;
+    }`),
+      errors: [{ messageId: 'perItem', line: 8, column: 13, severity: 'warning' }],
+    });
+    expect(finding.evidence.batchable).toBe(true);
+  });
+
+  it('state carried in a Map set in the loop is the previous pass’s result: not batchable (a change: it was batchable)', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function copyTree() {
+  const nodes = await prisma.node.findMany();
+  const created = new Map<string, string>();
+  for (const node of nodes) {
+    const parentId = created.get(node.parentId);
+    const row = await prisma.node.create({ data: { name: node.name, parentId } });
+    created.set(node.id, row.id);
+  }
+}`,
+      errors: [{ messageId: 'perItem', line: 9, column: 23, severity: 'info' }],
+    });
+    expect(finding.evidence.reasons).toContain(
+      "each iteration needs the previous one's result (`created` is set in the loop and read by the next call)",
+    );
+  });
 });
 
 describe('code run once', () => {
