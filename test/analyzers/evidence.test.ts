@@ -518,13 +518,13 @@ export async function seedTemplates() {
   return files.map((file) => fs.readFileSync(\`./templates/\${file}\`, 'utf8'));
 }`;
 
-  it('a claim about blocking others is not reported in a seed, and is a warning in application code', async () => {
+  it('blocking others is not reported in a seed; in application code a read per listed file is a warning, the one listing info', async () => {
     blocking.valid({ code: TEMPLATES, filename: 'packages/prisma/seed-database.ts' });
     await blocking.invalid({
       code: TEMPLATES,
       filename: 'packages/lib/templates.ts',
       errors: [
-        { messageId: 'blocking', line: 3, column: 17, severity: 'warning' },
+        { messageId: 'blocking', line: 3, column: 17, severity: 'info' },
         { messageId: 'blocking', line: 4, column: 30, severity: 'warning' },
       ],
       output: TEMPLATES.replace('fs.readdirSync', 'await fs.promises.readdir'),
@@ -560,6 +560,118 @@ export class Catalogue {
       errors: [{ messageId: 'perItem', line: 7, column: 43, severity: 'warning' }],
     });
     expect(finding.evidence.context).toBe('unknown');
+  });
+});
+
+describe('sync-io-in-async: one blocking call is a fixed cost; it matters when it grows', () => {
+  const blocking = ruleTester('sync-io-in-async');
+  const route = (handler: string): string => `import fs from 'node:fs';
+import express from 'express';
+export const router = express.Router();
+${handler}`;
+
+  it('one small file written per request is info: nothing grows (a change: it was a warning)', async () => {
+    const code = route(`async function saveCertificate(id: string, pem: string) {
+  fs.writeFileSync(\`certs/\${id}.pem\`, pem);
+}
+router.post('/certificates', async (req, res) => {
+  await saveCertificate(req.body.id, req.body.pem);
+  res.end();
+});`);
+    const [finding] = await blocking.invalid({
+      code,
+      errors: [{ messageId: 'blocking', line: 5, column: 3, severity: 'info' }],
+      output: code.replace('fs.writeFileSync', 'await fs.promises.writeFile'),
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'unknown', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe('nothing here shows that the data it touches grows: one run costs a fixed amount');
+  });
+
+  it('a directory tree walked recursively on a request path is a warning; with no request or job around it, info', async () => {
+    const walk = `async function listTree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) out.push(...(await listTree(\`\${dir}/\${entry.name}\`)));
+    else out.push(entry.name);
+  }
+  return out;
+}`;
+    const fixed = (code: string): string => code.replace('fs.readdirSync(', 'await fs.promises.readdir(');
+    const served = route(`${walk}
+router.get('/files', async (req, res) => res.json(await listTree('data')));`);
+    const [walked] = await blocking.invalid({
+      code: served,
+      errors: [{ messageId: 'blocking', line: 6, column: 23, severity: 'warning' }],
+      output: fixed(served),
+    });
+    expect(walked.evidence.reasons[0]).toBe(
+      'readdirSync lists a directory in listTree(), which calls itself for each subdirectory: the whole tree',
+    );
+    await blocking.invalid({
+      code: route(walk),
+      errors: [{ messageId: 'blocking', line: 6, column: 23, severity: 'info' }],
+      output: fixed(route(walk)),
+    });
+  });
+
+  it('{ recursive: true } lists a whole tree: a warning in a queue worker', async () => {
+    await blocking.invalid({
+      code: `import fs from 'node:fs';
+import { Worker } from 'bullmq';
+new Worker('index', async (job) => {
+  const files = fs.readdirSync(job.data.root, { recursive: true });
+  return files.length;
+});`,
+      errors: [{ messageId: 'blocking', line: 4, column: 17, severity: 'warning' }],
+    });
+  });
+});
+
+describe('sequential-awaits: the saving is a round trip; it matters when an overlapped read grows', () => {
+  const sequential = ruleTester('sequential-awaits');
+  const handler = (reads: string): string => `${PRISMA}
+import express from 'express';
+export const router = express.Router();
+router.get('/teams/:id/viewers', async (req, res) => {
+${reads}
+  res.json({ viewers, total });
+});`;
+
+  it('a page of rows and a COUNT over the table on a request path: warning, with the count in the reasons', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { teamId: req.params.id }, take: 10 });
+  const total = await prisma.viewer.count({ where: { teamId: req.params.id } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe('prisma.viewer.count counts or aggregates rows: its cost grows with them');
+  });
+
+  it('two one-row lookups on the same request path save one fixed round trip: info (a change: it was a warning)', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.team.findUnique({ where: { id: req.params.id } });
+  const total = await prisma.user.findUnique({ where: { id: req.params.id } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'unknown', context: 'request' });
+  });
+
+  it('a COUNT saved in a DELETE handler is a rare path: info', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { teamId: req.params.id } });
+  const total = await prisma.viewer.count({ where: { teamId: req.params.id } });`).replace('router.get(', 'router.delete('),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('rare');
+  });
+
+  it('a list read without a limit grows: warning, the reason names the read', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany();
+  const total = await prisma.team.findUnique({ where: { id: req.params.id } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toBe('`viewers` comes from prisma.viewer.findMany() with no limit');
   });
 });
 
