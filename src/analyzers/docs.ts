@@ -15,15 +15,23 @@ const SEVERITY_TEXT: Record<'items' | 'calls' | 'claim', string> = {
   items:
     'from the size of the data the cost multiplies by — growing (a query without a limit, request input, a listing) gives the ' +
     'default severity, unknown gives info, bounded (a literal, a constant, `take: 10`) is not reported; code run once ' +
-    '(start-up, scripts, build config, tests) is not reported, and an admin-only route or work that cannot be batched is info.',
+    '(start-up, scripts, build config, tests) is not reported, and admin-only code, a rare path (deleting one record) or work that ' +
+    'cannot be batched is info.',
   calls:
     'from where the code runs — on a request or job path (or over growing data) the default severity, elsewhere info; ' +
-    'code run once (start-up, scripts, build config, tests) is not reported, and an admin-only route is info.',
+    'code run once (start-up, scripts, build config, tests) is not reported, and admin-only code or a rare path (deleting one ' +
+    'record) is info.',
   claim:
     'the default severity wherever the rule reports, except in code run once (start-up, scripts, seeds and migrations, build ' +
     'config, tests), which is not reported: its claim does not depend on the size of the data, but the cost it names is paid ' +
     'by other work waiting, and code run once keeps nobody waiting.',
 };
+/** The "Severity" line of a `calls` rule whose one run costs a fixed amount (`scaled`). */
+const CALLS_SCALED =
+  'from the data the work touches and where it runs — growing data (a count or a list read without a limit, a directory ' +
+  'tree, a loop over rows or a listing) on a request or job path, or a loop over growing data anywhere, gives the default ' +
+  'severity; a fixed cost (one small file, one round trip saved) is info; code run once (start-up, scripts, build config, ' +
+  'tests) is not reported, and admin-only code or a rare path (deleting one record) is info.';
 /** The "Severity" line of a `claim` rule whose claim holds in code run once too (`everywhere`). */
 const CLAIM_EVERYWHERE =
   'the default severity wherever the rule reports, code run once included: its claim does not depend on the size of the data ' +
@@ -78,7 +86,12 @@ export function renderRuleDoc(rule: Rule): string {
   lines.push(`|---|---|---|---|---|`);
   lines.push(`| \`${meta.category}\` | ${meta.impact} | ${meta.effort} | ${meta.fix} | ${meta.defaultSeverity ?? 'warning'} |`);
   lines.push('');
-  const severity = !meta.evidence || meta.evidence.everywhere ? CLAIM_EVERYWHERE : SEVERITY_TEXT[meta.evidence.basis];
+  const severity =
+    !meta.evidence || meta.evidence.everywhere
+      ? CLAIM_EVERYWHERE
+      : meta.evidence.scaled
+        ? CALLS_SCALED
+        : SEVERITY_TEXT[meta.evidence.basis];
   lines.push(`**Severity:** ${severity}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}`);
   lines.push('');
   lines.push('## Why');

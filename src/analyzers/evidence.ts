@@ -30,11 +30,14 @@ export function weigh(
   // A rule that names nothing: the loop around the reported node is what its cost repeats in.
   const iteration = given.iteration ?? (given.collection === undefined ? facts.iteration(node) : undefined);
   const scales: ScaleFact[] = [];
+  let loopGrows = false;
   if (iteration) {
     const fact = iterationScaleOf(iteration, facts);
     if (fact) scales.push(fact);
+    loopGrows = fact?.scale === 'grows';
   }
   if (given.collection) scales.push(dataScale(given.collection, facts));
+  if (given.scale) scales.push(given.scale);
   const scale = combine(scales);
   if (scale.reason) reasons.push(scale.reason);
   for (const extra of scales)
@@ -45,6 +48,8 @@ export function weigh(
   if (policy.basis === 'claim' && policy.why) reasons.push(policy.why);
   if (policy.basis === 'items' && scale.scale === 'unknown' && !scale.reason)
     reasons.unshift('nothing in this file says how many items there are');
+  if (policy.scaled && scale.scale !== 'grows' && !scale.reason)
+    reasons.unshift('nothing here shows that the data it touches grows: one run costs a fixed amount');
   if (policy.basis !== 'claim' && context.context === 'unknown')
     reasons.push(
       facts.modules?.knowsProjectFiles?.()
@@ -64,25 +69,32 @@ export function weigh(
 
   const evidence: Evidence = { scale: scale.scale, context: context.context, reasons };
   if (batchable !== undefined) evidence.batchable = batchable;
-  return { evidence, severity: severityOf(evidence, policy, configured) };
+  return { evidence, severity: severityOf(evidence, policy, configured, loopGrows) };
 }
 
 /**
  * - once-only code (start-up, scripts, build config, tests): not reported, unless a `claim` rule says its
  *   claim holds `everywhere` (correctness, leaks).
  * - `claim`: the configured severity.
- * - `items` over bounded data: not reported; work that cannot be batched, or an admin-only route: info.
+ * - `items` over bounded data: not reported; work that cannot be batched, an admin-only route or a rare path
+ *   (deleting one record and what belongs to it): info.
  * - `items`: growing data → configured, unknown size → info. Growing data on a path of unknown context is
  *   still a warning: application code that reads a whole table mostly runs on a request or job path
  *   through callers the engine cannot follow, and demoting it would hide real N+1s among the infos.
  * - `calls`: a request or job path → configured; elsewhere info (a growing loop around it counts as a path that repeats).
+ *   `scaled` (one run costs a fixed amount): growing data on a request or job path, or a loop over growing data →
+ *   configured; otherwise info.
  */
-function severityOf(evidence: Evidence, policy: EvidencePolicy, configured: Severity): Severity | undefined {
+function severityOf(evidence: Evidence, policy: EvidencePolicy, configured: Severity, loopGrows: boolean): Severity | undefined {
   if (ONCE.has(evidence.context)) return policy.basis === 'claim' && policy.everywhere ? configured : undefined;
   if (policy.basis === 'claim') return configured;
   if (policy.basis === 'items' && evidence.scale === 'bounded') return undefined;
-  if (evidence.batchable === false || evidence.context === 'admin') return demote(configured);
+  if (evidence.batchable === false || evidence.context === 'admin' || evidence.context === 'rare') return demote(configured);
   if (policy.basis === 'items') return evidence.scale === 'grows' ? configured : demote(configured);
+  if (policy.scaled)
+    return loopGrows || (evidence.scale === 'grows' && (evidence.context === 'request' || evidence.context === 'job'))
+      ? configured
+      : demote(configured);
   return evidence.context === 'request' || evidence.context === 'job' || evidence.scale === 'grows' ? configured : demote(configured);
 }
 

@@ -59,9 +59,10 @@ export type Scale = (typeof SCALES)[number];
 
 /**
  * Where the code runs: on a request path, in a background job, once at start-up, in a script
- * (migrations and seeds included), in build config, behind an admin-only route, in a test.
+ * (migrations and seeds included), in build config, behind an admin-only route, on a rare path (deleting one
+ * record and what belongs to it: a DELETE handler, `deleteTeam()`), in a test.
  */
-export const EXECUTION_CONTEXTS = ['request', 'job', 'startup', 'script', 'test', 'build', 'admin', 'unknown'] as const;
+export const EXECUTION_CONTEXTS = ['request', 'job', 'startup', 'script', 'test', 'build', 'admin', 'rare', 'unknown'] as const;
 export type ExecutionContext = (typeof EXECUTION_CONTEXTS)[number];
 
 /** Why a finding has the severity it has: short sentences a user can check against the code. */

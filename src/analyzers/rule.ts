@@ -3,6 +3,7 @@ import type { Category, FixKind, MessageData, Rating, Severity, TextEdit } from 
 import type { FileFacts } from './facts/fileFacts';
 import type { FileKind } from './facts/fileKinds';
 import type { Iteration } from './facts/loops';
+import type { ScaleFact } from './facts/scale';
 
 /**
  * The node types a visitor can subscribe to, by `ts.SyntaxKind` name. One walk of the raw
@@ -59,6 +60,11 @@ export interface ReportEvidence {
   call?: ts.Node;
   /** What only the rule knows: the work cannot be batched, and why ("redis already pipelines concurrent commands"). */
   notBatchable?: string;
+  /**
+   * What only the rule knows of the size of the data its work touches, when no list names it: a COUNT over a
+   * table's rows (its cost grows with them), a directory tree walked recursively.
+   */
+  scale?: ScaleFact;
 }
 
 export interface Report {
@@ -78,11 +84,13 @@ export interface Report {
  * - `items`: the cost multiplies by the data the report names (`evidence.iteration`/`collection`): growing data
  *   → the configured severity, data of unknown size → info, bounded data → not reported.
  * - `calls`: the cost is paid each time the code runs: on a request or job path (or where growing data is
- *   shown) → the configured severity, elsewhere info.
+ *   shown) → the configured severity, elsewhere info. With `scaled`, the cost of one run is fixed unless the
+ *   data it touches grows: the configured severity only for growing data on a request or job path, or in a
+ *   loop over growing data; otherwise info.
  * - `claim`: the rule's own claim proves the cost (a leak, a blocked event loop): the configured severity.
  * With every basis: code that runs once per process or deploy (start-up, scripts, build config, tests) is
  * not reported — under `claim` too, unless `everywhere` says the claim holds there (a correctness problem,
- * a leak); admin-only routes and work that cannot be batched are info.
+ * a leak); admin-only code, rare paths (deleting one record) and work that cannot be batched are info.
  */
 export interface EvidencePolicy {
   basis: 'items' | 'calls' | 'claim';
@@ -95,6 +103,12 @@ export interface EvidencePolicy {
    * script) makes nobody's problem: it is not reported there.
    */
   everywhere?: boolean;
+  /**
+   * `calls` only: one run costs a fixed amount (a round trip saved, a small file read) unless the data it touches
+   * grows (`evidence.scale`/`collection`, or the loop around it): a warning needs growing data on a request or job
+   * path, or a loop over growing data.
+   */
+  scaled?: boolean;
 }
 
 export interface RuleContext {

@@ -216,6 +216,188 @@ new Worker('invoices', async (job) => {
   });
 });
 
+describe('rare paths: deleting one record, admin-only code', () => {
+  // The same per-item query over a growing read in every case: only where it runs changes.
+  const LOOP = `  const members = await prisma.member.findMany();
+  for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });`;
+
+  it('a Next.js DELETE route handler is rare: info; the same loop in its GET handler is a warning', async () => {
+    const code = (method: string): string => `${PRISMA}
+export async function ${method}(request: Request) {
+${LOOP}
+  return Response.json({ ok: true });
+}`;
+    const [deleted] = await queries.invalid({
+      code: code('DELETE'),
+      filename: 'app/api/teams/[id]/route.ts',
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'info' }],
+    });
+    expect(deleted.evidence.context).toBe('rare');
+    expect(deleted.evidence.reasons.at(-1)).toMatch(/: once per deleted record, a rare path$/);
+    await queries.invalid({
+      code: code('GET'),
+      filename: 'app/api/teams/[id]/route.ts',
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'warning' }],
+    });
+  });
+
+  it('a pages/api handler: the branch on req.method === "DELETE" is rare, the GET branch is not', async () => {
+    const [deleted, listed] = await queries.invalid({
+      code: `${PRISMA}
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  if (req.method === 'DELETE') {
+  ${LOOP}
+    return res.status(204).end();
+  }
+  if (req.method === 'GET') {
+  ${LOOP}
+    return res.json({ ok: true });
+  }
+}`,
+      filename: 'pages/api/teams/[id].ts',
+      errors: [
+        { messageId: 'perItem', line: 7, column: 39, severity: 'info' },
+        { messageId: 'perItem', line: 12, column: 39, severity: 'warning' },
+      ],
+    });
+    expect(deleted.evidence.context).toBe('rare');
+    expect(listed.evidence.context).toBe('request');
+  });
+
+  it('Express router.delete and Nest @Delete() are rare', async () => {
+    const [express] = await queries.invalid({
+      code: `${PRISMA}
+import express from 'express';
+const router = express.Router();
+router.delete('/teams/:id', async (req, res) => {
+${LOOP}
+  res.end();
+});`,
+      errors: [{ messageId: 'perItem', line: 8, column: 39, severity: 'info' }],
+    });
+    expect(express.evidence.context).toBe('rare');
+    const [nest] = await queries.invalid({
+      code: `${PRISMA}
+import { Controller, Delete, Param } from '@nestjs/common';
+@Controller('teams')
+export class TeamsController {
+  @Delete(':id')
+  async remove(@Param('id') id: string) {
+    const members = await prisma.member.findMany();
+    for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });
+  }
+}`,
+      errors: [{ messageId: 'perItem', line: 10, column: 41, severity: 'info' }],
+    });
+    expect(nest.evidence.context).toBe('rare');
+  });
+
+  it('a tRPC procedure that deletes one record is rare; one that sweeps expired records is not', async () => {
+    const code = (name: string): string => `${PRISMA}
+export const teamRouter = router({
+  ${name}: protectedProcedure.input(schema).mutation(async ({ input }) => {
+  ${LOOP}
+    await prisma.team.delete({ where: { id: input.id } });
+  }),
+});`;
+    const [deleted] = await queries.invalid({
+      code: code('deleteTeam'),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'info' }],
+    });
+    expect(deleted.evidence.context).toBe('rare');
+    expect(deleted.evidence.reasons.at(-1)).toBe(
+      'runs in deleteTeam(), which deletes one record and what belongs to it: once per deleted record, a rare path',
+    );
+    const [swept] = await queries.invalid({
+      code: code('deleteExpiredTeams'),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'warning' }],
+    });
+    expect(swept.evidence.context).toBe('unknown');
+  });
+
+  it('a function named delete… that deletes nothing is not rare (the name alone does not decide)', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function deleteReport() {
+${LOOP}
+}`,
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('unknown');
+  });
+
+  it('a helper called from a DELETE handler in its file takes the rare context', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+async function detach(teamId: string) {
+${LOOP}
+}
+export async function DELETE(request: Request) {
+  await detach(new URL(request.url).searchParams.get('id')!);
+  return new Response(null, { status: 204 });
+}`,
+      filename: 'app/api/teams/route.ts',
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('rare');
+  });
+
+  it('an admin action client or an admin guard at the top makes admin-only: info; a check that lets admins out early does not', async () => {
+    const [client] = await queries.invalid({
+      code: `${PRISMA}
+export const syncAllAction = adminActionClient.schema(schema).action(async () => {
+${LOOP}
+});`,
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'info' }],
+    });
+    expect(client.evidence.context).toBe('admin');
+    const guarded = (check: string): string => `${PRISMA}
+export async function syncAll(session: Session) {
+  ${check}
+${LOOP}
+}`;
+    const [guard] = await queries.invalid({
+      code: guarded(`if (!session.user.isAdmin) throw new Error('forbidden');`),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'info' }],
+    });
+    expect(guard.evidence).toMatchObject({ context: 'admin' });
+    expect(guard.evidence.reasons.at(-1)).toBe('runs in syncAll() after the check `!session.user.isAdmin`, admin-only');
+    await queries.invalid({
+      code: guarded(`await requireAdmin(session);`),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'info' }],
+    });
+    const [open] = await queries.invalid({
+      code: guarded(`if (session.user.isAdmin) return;`),
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'warning' }],
+    });
+    expect(open.evidence.context).toBe('unknown');
+  });
+});
+
+describe('start-up: what a function does, not only its name', () => {
+  const blocking = ruleTester('sync-io-in-async');
+  const SETUP = (calls: string): string => `import fs from 'node:fs';
+export async function setUpDocs(app: INestApplication) {
+  const document = await buildDocument();
+  fs.writeFileSync('openapi.json', JSON.stringify(document));
+${calls}
+}`;
+
+  it.each([
+    ['a Nest app set-up (useGlobalPipes, enableCors)', '  app.useGlobalPipes(new ValidationPipe());\n  app.enableCors();'],
+    ['an app that listens', '  await app.listen(3000);'],
+    ['creating the app', '  const server = await NestFactory.create(AppModule);'],
+  ])('a function that sets up the application runs once per process: not reported (%s)', (_name, calls) => {
+    blocking.valid(SETUP(calls));
+  });
+
+  it('the same write without set-up calls is reported; a queue that listens is not an app', async () => {
+    const fixed = (code: string): string => code.replace('fs.writeFileSync', 'await fs.promises.writeFile');
+    for (const code of [SETUP(''), SETUP('  await queue.listen();')])
+      await blocking.invalid({ code, errors: [{ messageId: 'blocking', line: 4, column: 3 }], output: fixed(code) });
+  });
+});
+
 describe('batchable', () => {
   it('an iteration that needs the previous one’s result is info, with the reason', async () => {
     const [finding] = await queries.invalid({
@@ -258,6 +440,73 @@ ${body}
       errors: [{ messageId: 'perItem', line: 7, column: 11, severity: 'warning' }],
     });
   });
+
+  const CHARGE = (body: string): string => `${PRISMA}
+export async function charge() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) {
+${body}
+  }
+}`;
+
+  it('a call in the catch of the pass runs only for a failed item: not batchable, info', async () => {
+    const [, marked] = await queries.invalid({
+      code: CHARGE(`    try {
+      await prisma.payment.create({ data: { orderId: order.id } });
+    } catch (error) {
+      await prisma.order.update({ where: { id: order.id }, data: { failed: true } });
+    }`),
+      errors: [
+        { messageId: 'perItem', line: 8, column: 13, severity: 'info' },
+        { messageId: 'perItem', line: 10, column: 13, severity: 'info' },
+      ],
+    });
+    expect(marked.evidence.batchable).toBe(false);
+    expect(marked.evidence.reasons).toContain('runs only when this item failed (the catch of its try)');
+  });
+
+  it('a call in a .catch() callback made in the pass is not per item at all: only the call it guards is reported', async () => {
+    await queries.invalid({
+      code: CHARGE(`    await prisma.payment
+      .create({ data: { orderId: order.id } })
+      .catch(async () => {
+        await prisma.order.update({ where: { id: order.id }, data: { failed: true } });
+      });`),
+      errors: [{ messageId: 'perItem', line: 7, column: 11, severity: 'warning' }],
+    });
+  });
+
+  it('a catch that rethrows fails the loop as a batch would: batchable, warning (a change: it was info)', async () => {
+    const [finding] = await queries.invalid({
+      code: CHARGE(`    try {
+      await prisma.payment.create({ data: { orderId: order.id } });
+    } catch (error) {
+      console.error(order.id);
+      throw error;
+    }`),
+      errors: [{ messageId: 'perItem', line: 8, column: 13, severity: 'warning' }],
+    });
+    expect(finding.evidence.batchable).toBe(true);
+  });
+
+  it('state carried in a Map set in the loop is the previous pass’s result: not batchable (a change: it was batchable)', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function copyTree() {
+  const nodes = await prisma.node.findMany();
+  const created = new Map<string, string>();
+  for (const node of nodes) {
+    const parentId = created.get(node.parentId);
+    const row = await prisma.node.create({ data: { name: node.name, parentId } });
+    created.set(node.id, row.id);
+  }
+}`,
+      errors: [{ messageId: 'perItem', line: 9, column: 23, severity: 'info' }],
+    });
+    expect(finding.evidence.reasons).toContain(
+      "each iteration needs the previous one's result (`created` is set in the loop and read by the next call)",
+    );
+  });
 });
 
 describe('code run once', () => {
@@ -269,13 +518,13 @@ export async function seedTemplates() {
   return files.map((file) => fs.readFileSync(\`./templates/\${file}\`, 'utf8'));
 }`;
 
-  it('a claim about blocking others is not reported in a seed, and is a warning in application code', async () => {
+  it('blocking others is not reported in a seed; in application code a read per listed file is a warning, the one listing info', async () => {
     blocking.valid({ code: TEMPLATES, filename: 'packages/prisma/seed-database.ts' });
     await blocking.invalid({
       code: TEMPLATES,
       filename: 'packages/lib/templates.ts',
       errors: [
-        { messageId: 'blocking', line: 3, column: 17, severity: 'warning' },
+        { messageId: 'blocking', line: 3, column: 17, severity: 'info' },
         { messageId: 'blocking', line: 4, column: 30, severity: 'warning' },
       ],
       output: TEMPLATES.replace('fs.readdirSync', 'await fs.promises.readdir'),
@@ -311,6 +560,118 @@ export class Catalogue {
       errors: [{ messageId: 'perItem', line: 7, column: 43, severity: 'warning' }],
     });
     expect(finding.evidence.context).toBe('unknown');
+  });
+});
+
+describe('sync-io-in-async: one blocking call is a fixed cost; it matters when it grows', () => {
+  const blocking = ruleTester('sync-io-in-async');
+  const route = (handler: string): string => `import fs from 'node:fs';
+import express from 'express';
+export const router = express.Router();
+${handler}`;
+
+  it('one small file written per request is info: nothing grows (a change: it was a warning)', async () => {
+    const code = route(`async function saveCertificate(id: string, pem: string) {
+  fs.writeFileSync(\`certs/\${id}.pem\`, pem);
+}
+router.post('/certificates', async (req, res) => {
+  await saveCertificate(req.body.id, req.body.pem);
+  res.end();
+});`);
+    const [finding] = await blocking.invalid({
+      code,
+      errors: [{ messageId: 'blocking', line: 5, column: 3, severity: 'info' }],
+      output: code.replace('fs.writeFileSync', 'await fs.promises.writeFile'),
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'unknown', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe('nothing here shows that the data it touches grows: one run costs a fixed amount');
+  });
+
+  it('a directory tree walked recursively on a request path is a warning; with no request or job around it, info', async () => {
+    const walk = `async function listTree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) out.push(...(await listTree(\`\${dir}/\${entry.name}\`)));
+    else out.push(entry.name);
+  }
+  return out;
+}`;
+    const fixed = (code: string): string => code.replace('fs.readdirSync(', 'await fs.promises.readdir(');
+    const served = route(`${walk}
+router.get('/files', async (req, res) => res.json(await listTree('data')));`);
+    const [walked] = await blocking.invalid({
+      code: served,
+      errors: [{ messageId: 'blocking', line: 6, column: 23, severity: 'warning' }],
+      output: fixed(served),
+    });
+    expect(walked.evidence.reasons[0]).toBe(
+      'readdirSync lists a directory in listTree(), which calls itself for each subdirectory: the whole tree',
+    );
+    await blocking.invalid({
+      code: route(walk),
+      errors: [{ messageId: 'blocking', line: 6, column: 23, severity: 'info' }],
+      output: fixed(route(walk)),
+    });
+  });
+
+  it('{ recursive: true } lists a whole tree: a warning in a queue worker', async () => {
+    await blocking.invalid({
+      code: `import fs from 'node:fs';
+import { Worker } from 'bullmq';
+new Worker('index', async (job) => {
+  const files = fs.readdirSync(job.data.root, { recursive: true });
+  return files.length;
+});`,
+      errors: [{ messageId: 'blocking', line: 4, column: 17, severity: 'warning' }],
+    });
+  });
+});
+
+describe('sequential-awaits: the saving is a round trip; it matters when an overlapped read grows', () => {
+  const sequential = ruleTester('sequential-awaits');
+  const handler = (reads: string): string => `${PRISMA}
+import express from 'express';
+export const router = express.Router();
+router.get('/teams/:id/viewers', async (req, res) => {
+${reads}
+  res.json({ viewers, total });
+});`;
+
+  it('a page of rows and a COUNT over the table on a request path: warning, with the count in the reasons', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { teamId: req.params.id }, take: 10 });
+  const total = await prisma.viewer.count({ where: { teamId: req.params.id } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe('prisma.viewer.count counts or aggregates rows: its cost grows with them');
+  });
+
+  it('two one-row lookups on the same request path save one fixed round trip: info (a change: it was a warning)', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.team.findUnique({ where: { id: req.params.id } });
+  const total = await prisma.user.findUnique({ where: { id: req.params.id } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'unknown', context: 'request' });
+  });
+
+  it('a COUNT saved in a DELETE handler is a rare path: info', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { teamId: req.params.id } });
+  const total = await prisma.viewer.count({ where: { teamId: req.params.id } });`).replace('router.get(', 'router.delete('),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('rare');
+  });
+
+  it('a list read without a limit grows: warning, the reason names the read', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany();
+  const total = await prisma.team.findUnique({ where: { id: req.params.id } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toBe('`viewers` comes from prisma.viewer.findMany() with no limit');
   });
 });
 

@@ -71,23 +71,26 @@ export function expectOneLineError(result: CliRun): string {
   return lines[0];
 }
 
-/** Async code with a blocking read that sync-io-in-async fixes safely. */
+/**
+ * Async code with a blocking read per file of a listing (growing data: a warning) that sync-io-in-async fixes
+ * safely; the loop opens on the signature's line so that the read stays at 4:16, where the tests look for it.
+ */
 export const BLOCKING_READ = `import fs from 'node:fs';
 
-export async function loadTemplate(name: string) {
+export async function loadTemplates(pages: Map<string, string>) { for (const name of await fs.promises.readdir('templates')) {
   const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
-  return html;
-}
+  pages.set(name, html);
+}}
 `;
 
 export const FIXED_READ = BLOCKING_READ.replace('fs.readFileSync(', 'await fs.promises.readFile(');
 
-/** A blocking call the rule reports without a fix. */
+/** A blocking call per entry of a listing the rule reports without a fix (at 4:16, as the read). */
 export const BLOCKING_EXEC = `import { execSync } from 'node:child_process';
-
-export async function currentCommit() {
-  return execSync('git rev-parse HEAD').toString().trim();
-}
+import { readdir } from 'node:fs/promises';
+export async function currentCommits(commits: string[]) { for (const repo of await readdir('repos')) {
+  commits.push(execSync(\`git -C repos/\${repo} rev-parse HEAD\`).toString().trim());
+}}
 `;
 
 export const CLEAN = `export async function load(path: string) {

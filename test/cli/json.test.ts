@@ -47,8 +47,12 @@ describe('json format', () => {
         'evidence',
       ]);
       expect(finding.hotness).toBeNull();
-      // A claim-based rule (sync-io-in-async) keeps its severity; its evidence still says what is known.
-      expect(finding.evidence).toEqual({ scale: 'unknown', context: 'unknown', reasons: [syncIo.meta.evidence!.why] });
+      // A blocking call per entry of a directory listing: the listing grows, so a warning, and the evidence says so.
+      expect(finding.evidence).toEqual({
+        scale: 'grows',
+        context: 'unknown',
+        reasons: [expect.stringMatching(/ is a directory listing \(readdir\)$/), 'no request handler or job found around it in this file'],
+      });
     }
     // Discovery order is by path: src/exec.ts before src/orders/load.ts.
     const [exec, read] = findings;

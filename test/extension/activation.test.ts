@@ -19,10 +19,10 @@ vi.mock('vscode', () => vscode);
 
 const BLOCKING = `import fs from 'node:fs';
 
-export async function loadTemplate(name: string) {
+export async function loadTemplates(pages: Map<string, string>) { for (const name of await fs.promises.readdir('templates')) {
   const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
-  return html;
-}
+  pages.set(name, html);
+}}
 `;
 const FIXED = BLOCKING.replace('fs.readFileSync', 'await fs.promises.readFile');
 const CLEAN = 'export const answer = 42;\n';

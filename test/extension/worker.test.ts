@@ -12,10 +12,10 @@ import { run, workspace as cliWorkspace } from '../cli/helpers';
 
 const BLOCKING = `import fs from 'node:fs';
 
-export async function loadTemplate(name: string) {
+export async function loadTemplates(pages: Map<string, string>) { for (const name of await fs.promises.readdir('templates')) {
   const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
-  return html;
-}
+  pages.set(name, html);
+}}
 `;
 const FIXED = BLOCKING.replace('fs.readFileSync', 'await fs.promises.readFile');
 const CLEAN = `export function add(a: number, b: number) {

@@ -1,12 +1,15 @@
 /**
  * "Can the per-item work become one batched call without changing behaviour?" Not when an
- * iteration needs the previous one's result (a parent id, a running cursor or total assigned in
- * the loop and read by the next iteration's call), nor when each item has its own error path (a
- * try/catch around the call inside the loop: one failure would fail the whole batch).
+ * iteration needs the previous one's result (a parent id, a running cursor or total set in the
+ * loop and read by the next iteration's call), nor when each item has its own error path (a
+ * try/catch around the call that goes on with the next item: one failure would fail the whole
+ * batch), nor when the call is that error path (in the `catch` of its pass: it runs for the items
+ * that failed, one at a time). One place for these questions:
+ * perItem.ts asks them too (a transaction's writes stay quiet when they cannot be batched).
  */
 import { ts } from '../ts';
-import { isWriteReference } from './ast';
-import { contains, references, resolve } from './dataflow';
+import { isFunctionLike, referencedNames } from './ast';
+import { contains, isStableIn, isValueReference, resolve, type Declaration } from './dataflow';
 import type { Iteration } from './loops';
 
 export interface BatchingFact {
@@ -16,37 +19,82 @@ export interface BatchingFact {
 }
 
 export function batchingOf(call: ts.Node, iteration: Iteration): BatchingFact {
-  const loop = iteration.node;
-  const carried = carriedVariable(call, loop);
+  const failure = errorPath(call, iteration);
+  if (failure) return { batchable: false, reason: `runs only when this item failed (${failure})` };
+  const carried = carriedState(call, iteration);
   if (carried)
     return {
       batchable: false,
       reason: `each iteration needs the previous one's result (\`${carried}\` is set in the loop and read by the next call)`,
     };
-  for (let node: ts.Node | undefined = call.parent; node && node !== loop; node = node.parent) {
-    if (ts.isTryStatement(node) && contains(node.tryBlock, call) && (node.catchClause || node.finallyBlock))
-      return { batchable: false, reason: 'each item has its own error handling (a try/catch around the call in the loop)' };
-  }
+  if (catchesEachFailure(call, iteration))
+    return { batchable: false, reason: 'each item has its own error handling (a try/catch around the call in the loop)' };
   return { batchable: true };
 }
 
-/** A variable declared outside `loop`, assigned inside it, and read by `call`: a value carried from one iteration to the next. */
-function carriedVariable(call: ts.Node, loop: ts.Node): string | undefined {
-  let found: string | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(node) && !isWriteReference(node)) {
-      const declaration = resolve(node);
-      if (
-        declaration &&
-        (declaration.kind === 'let' || declaration.kind === 'var') &&
-        !contains(loop, declaration.node) &&
-        references(declaration).some((reference) => reference !== node && isWriteReference(reference) && contains(loop, reference))
-      )
-        found = declaration.name;
-    }
-    ts.forEachChild(node, visit);
+/**
+ * The name of state an earlier pass left behind that the call reads — a name declared outside the
+ * iteration and assigned or changed inside it (`parentId = created.id`, `balance += entry.amount`,
+ * `newIds.set(node.id, row.id)`), directly or through a local of the pass made from one (`const
+ * parent = newIds.get(node.parentId)`). Each pass then needs the one before it: the round trips
+ * cannot become one batch. A loop's own counter (named in its condition) is not such state.
+ */
+export function carriedState(call: ts.Node, iteration: Iteration): string | undefined {
+  const region = iteration.node;
+  const condition = ts.isForStatement(region)
+    ? region.condition
+    : ts.isWhileStatement(region) || ts.isDoStatement(region)
+      ? region.expression
+      : undefined;
+  const counters = condition ? referencedNames(condition) : new Set<string>();
+  const seen = new Set<Declaration>();
+  const carried = (expression: ts.Node, depth: number): string | undefined => {
+    let found: string | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(node) && isValueReference(node) && !counters.has(node.text)) {
+        const declaration = resolve(node);
+        if (declaration && !seen.has(declaration)) {
+          seen.add(declaration);
+          if (contains(region, declaration.id)) {
+            // A local of the pass: what it is made from decides.
+            if (declaration.initializer && depth < 3) found = carried(declaration.initializer, depth + 1);
+          } else if (!isStableIn(declaration, region)) found = declaration.name;
+        }
+      }
+      if (!found) ts.forEachChild(node, visit);
+    };
+    visit(expression);
+    return found;
   };
-  visit(call);
-  return found;
+  return carried(call, 0);
+}
+
+/** True when the call sits in a `try` of its own pass whose `catch` goes on with the next item: each failure is handled on its own. */
+export function catchesEachFailure(call: ts.Node, iteration: Iteration): boolean {
+  for (let current: ts.Node | undefined = call.parent; current && current !== iteration.node; current = current.parent) {
+    if (ts.isTryStatement(current) && current.catchClause && contains(current.tryBlock, call))
+      return !endsInThrow(current.catchClause.block);
+    if (isFunctionLike(current)) return false;
+  }
+  return false;
+}
+
+/**
+ * Where the call is its pass's error path, if it is: in the `catch` block of a try inside the pass — it runs
+ * for a failed item only. (A `.catch()` callback is a function of its own: the per-item facts do not follow
+ * calls into it, so nothing is reported there.)
+ */
+function errorPath(call: ts.Node, iteration: Iteration): string | undefined {
+  for (let current: ts.Node = call; current.parent && current !== iteration.node; current = current.parent) {
+    if (ts.isCatchClause(current.parent) && contains(iteration.node, current.parent)) return 'the catch of its try';
+    if (isFunctionLike(current)) return undefined;
+  }
+  return undefined;
+}
+
+/** The block's last statement throws: a `catch` that rethrows fails the whole loop, as a batch would. */
+export function endsInThrow(block: ts.Block): boolean {
+  const last = block.statements[block.statements.length - 1];
+  return !!last && ts.isThrowStatement(last);
 }

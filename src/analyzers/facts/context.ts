@@ -1,14 +1,25 @@
 /**
  * "Where does this code run?" — the context of execution a finding's cost is paid in: once per
  * request, once per job of a worker, once per process (start-up), once per run of a script or a
- * build, behind an admin-only route, or in a test. Per-call cost matters on request and job paths;
- * code that runs once per process or per deploy rarely pays it. Decided from the file's kind
+ * build, behind an admin-only route, on a rare path (deleting one record and what hangs off it), or in a
+ * test. Per-call cost matters on request and job paths; code that runs once per process or per deploy, or
+ * once per deleted record, rarely pays it. Decided from the file's kind
  * (fileKinds.ts), the enclosing request handler (requestHandlers.ts), the registration a callback
  * is handed to (queues, cron), decorators, and the node's position (module top level, `main()`).
  */
 import { ts } from '../ts';
 import type { ExecutionContext } from '../finding';
-import { calleeName, constantString, enclosingFunction, skipParens } from './ast';
+import {
+  calleeName,
+  chainRoot,
+  constantString,
+  enclosingFunction,
+  isFunctionLike,
+  isInside,
+  skipOnlyParensUp,
+  skipParens,
+  type FunctionLike,
+} from './ast';
 import type { FileFacts } from './fileFacts';
 import { projectPath } from './paths';
 import { callersOf } from './modules';
@@ -37,7 +48,31 @@ const MAX_CALLER_DEPTH = 3;
 /** Next.js routes a scheduler calls (Vercel Cron and the like): `app/api/cron/…`, `pages/api/cron/…`. */
 const CRON_ROUTES = /(^|\/)(app|pages)\/api\/cron\//;
 /** Which caller's context wins when callers differ: the one whose per-call cost matters most. */
-const CALLER_PRIORITY: readonly ExecutionContext[] = ['request', 'job', 'admin'];
+const CALLER_PRIORITY: readonly ExecutionContext[] = ['request', 'job', 'admin', 'rare'];
+/** Functions whose job is deleting one record and what belongs to it: `deleteTeam`, `removeMember`, `destroyFolder`, `deleteAccountAction`. */
+const DELETE_NAME = /^(delete|remove|destroy|purge)([A-Z0-9_]|$)/;
+/** …unless the name says it sweeps many records, which a job does again and again: `deleteExpiredSessions`, `removeStaleLocks`, `deleteMany`. */
+const SWEEP_NAME = /^(delete|remove|destroy|purge)(Expired|Stale|Old|Outdated|Orphan|Inactive|Unused|All|Many|Bulk)/;
+/** Calls that delete: Prisma/Drizzle/TypeORM `delete`, `deleteMany`, Sequelize `destroy`, Mongoose `findByIdAndDelete`, `del`, `rm`/`unlink` of files. */
+const DELETE_CALL = /^(delete|remove|destroy|del|rm|unlink)(One|Many|ById|By|Where|All)?$|And(Delete|Remove)$/;
+/** The builder steps that take a procedure's body: tRPC `.mutation()`/`.query()`, next-safe-action `.action()`. */
+const PROCEDURE_STEPS = new Set(['action', 'mutation', 'query', 'subscription', 'handler', 'procedure']);
+/** App set-up calls: creating the application or starting it listens once per process (Nest, Express, Fastify, Koa, http). */
+const APP_FACTORIES = new Set(['NestFactory.create', 'NestFactory.createMicroservice', 'NestFactory.createApplicationContext']);
+const APP_SETUP_METHODS = new Set([
+  'listen',
+  'useGlobalPipes',
+  'useGlobalFilters',
+  'useGlobalGuards',
+  'useGlobalInterceptors',
+  'useWebSocketAdapter',
+  'enableCors',
+  'enableShutdownHooks',
+  'setGlobalPrefix',
+  'enableVersioning',
+  'connectMicroservice',
+  'startAllMicroservices',
+]);
 
 /** The context of execution of `node`, with the reason to show. */
 export function executionContext(node: ts.Node, facts: FileFacts, depth = 0): ContextFact {
@@ -53,6 +88,13 @@ export function executionContext(node: ts.Node, facts: FileFacts, depth = 0): Co
     return { context: 'job', reason: `runs once per scheduled run (a cron route, ${describeRequestHandler(handler)})` };
   if (handler) {
     if (isAdminOnly(handler, path)) return { context: 'admin', reason: `runs in ${describeRequestHandler(handler)}, an admin-only route` };
+    if (handler.method === 'DELETE')
+      return { context: 'rare', reason: `runs in ${describeRequestHandler(handler)}: once per deleted record, a rare path` };
+    const branch = deleteBranch(node, handler.fn);
+    if (branch)
+      return { context: 'rare', reason: `runs in ${describeRequestHandler(handler)} when ${branch}: once per deleted record, a rare path` };
+    const guard = adminGuard(node, handler.fn);
+    if (guard) return { context: 'admin', reason: `runs in ${describeRequestHandler(handler)} after ${guard}, admin-only` };
     return { context: 'request', reason: `runs in ${describeRequestHandler(handler)}` };
   }
   const job = enclosingJob(node);
@@ -62,7 +104,11 @@ export function executionContext(node: ts.Node, facts: FileFacts, depth = 0): Co
     // Only the names that certainly run once per process: `init` or `setup` also name per-request code.
     const startUp = startUpName(fn);
     if (startUp?.certain) return { context: 'startup', reason: `runs once per process, in ${startUp.name}()` };
+    const setUp = setsUpApp(fn);
+    if (setUp) return { context: 'startup', reason: `runs once per process, in ${declaredName(fn) ?? 'a function'}() that ${setUp}` };
   }
+  const rare = rareFunction(node);
+  if (rare) return rare;
   const called = callersContext(node, facts, depth);
   if (called) return called;
   if (/(^|\/)admin\//i.test(path)) return { context: 'admin', reason: 'in admin-only code (an admin/ folder)' };
@@ -120,6 +166,193 @@ function enclosingJob(node: ts.Node): string | undefined {
       return 'runs once per job (a @Processor’s process())';
   }
   return undefined;
+}
+
+/**
+ * A function whose job is deleting one record and what belongs to it runs once per deleted record: named so
+ * (`deleteTeam`, a tRPC procedure or server action `deleteTeam: procedure.mutation(…)`, `removeMember`) and
+ * calling a delete, or reached through an admin action client (`adminActionClient.action(…)`) or after an
+ * admin guard (`if (!user.isAdmin) throw …`, `await requireAdmin()`).
+ */
+function rareFunction(node: ts.Node): ContextFact | undefined {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const name = declaredName(fn) ?? registeredName(fn);
+    const client = procedureClient(fn);
+    if (client && ADMIN_WORD.test(client))
+      return { context: 'admin', reason: `runs in ${name ?? 'an action'} of the admin client ${client}, admin-only` };
+    const guard = adminGuard(node, fn);
+    if (guard) return { context: 'admin', reason: `runs in ${name ?? 'a function'}() after ${guard}, admin-only` };
+    if (name && DELETE_NAME.test(name) && !SWEEP_NAME.test(name) && callsDelete(fn))
+      return {
+        context: 'rare',
+        reason: `runs in ${name}(), which deletes one record and what belongs to it: once per deleted record, a rare path`,
+      };
+  }
+  return undefined;
+}
+
+/** The name a callback is registered under through a builder chain: `deleteTeam: protectedProcedure.input(…).mutation(async …)`, `export const deleteX = action(…)`. */
+function registeredName(fn: FunctionLike): string | undefined {
+  let current: ts.Node = skipOnlyParensUp(fn);
+  for (let depth = 0; depth < 8 && current.parent; depth++) {
+    const parent = current.parent;
+    if (ts.isCallExpression(parent) || ts.isPropertyAccessExpression(parent) || ts.isParenthesizedExpression(parent)) {
+      current = parent;
+      continue;
+    }
+    if ((ts.isPropertyAssignment(parent) || ts.isVariableDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The root of the builder chain a callback is handed to: `adminActionClient` of `adminActionClient.schema(s).action(async …)`. */
+function procedureClient(fn: FunctionLike): string | undefined {
+  const argument = skipOnlyParensUp(fn);
+  const call = argument.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(argument as ts.Expression)) return undefined;
+  if (!PROCEDURE_STEPS.has(calleeName(call) ?? '')) return undefined;
+  const root = chainRoot(call.expression);
+  return root && ts.isIdentifier(root) && root !== call.expression ? root.text : undefined;
+}
+
+/** True when `fn` itself (not a nested function) calls a delete: `prisma.team.delete(…)`, `db.delete(teams)`, `deleteTeamMembers(…)`. */
+function callsDelete(fn: FunctionLike): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node)) {
+      const name = calleeName(node);
+      if (name && (DELETE_CALL.test(name) || (DELETE_NAME.test(name) && !SWEEP_NAME.test(name)))) {
+        found = true;
+        return;
+      }
+    }
+    if (node !== fn && isFunctionLike(node) && !isInlineCallback(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  visit(fn);
+  return found;
+}
+
+/** A callback run inline as part of the function's work: `$transaction(async (tx) => …)`, `ids.map(…)`. */
+function isInlineCallback(fn: FunctionLike): boolean {
+  const argument = skipOnlyParensUp(fn);
+  return !!argument.parent && ts.isCallExpression(argument.parent);
+}
+
+/** `req.method === 'DELETE'` around `node` inside the handler (an `if` branch or a `case 'DELETE':`): the branch's words. */
+function deleteBranch(node: ts.Node, handler: ts.Node): string | undefined {
+  for (let current: ts.Node = node; current.parent && current !== handler; current = current.parent) {
+    const parent = current.parent;
+    if (ts.isIfStatement(parent) && parent.thenStatement === current && testsDeleteMethod(parent.expression)) return `the method is DELETE`;
+    if (ts.isCaseClause(parent) && constantString(parent.expression) === 'DELETE' && readsMethod(parent.parent.parent.expression))
+      return `the method is DELETE`;
+  }
+  return undefined;
+}
+
+function testsDeleteMethod(condition: ts.Expression): boolean {
+  const inner = skipParens(condition);
+  if (!ts.isBinaryExpression(inner)) return false;
+  const kind = inner.operatorToken.kind;
+  if (kind === ts.SyntaxKind.AmpersandAmpersandToken) return testsDeleteMethod(inner.left) || testsDeleteMethod(inner.right);
+  if (kind !== ts.SyntaxKind.EqualsEqualsEqualsToken && kind !== ts.SyntaxKind.EqualsEqualsToken) return false;
+  return (
+    (constantString(skipParens(inner.right)) === 'DELETE' && readsMethod(inner.left)) ||
+    (constantString(skipParens(inner.left)) === 'DELETE' && readsMethod(inner.right))
+  );
+}
+
+/** `req.method`, `request.method`, a local `method` destructured from the request. */
+function readsMethod(expression: ts.Expression): boolean {
+  const inner = skipParens(expression);
+  return (ts.isPropertyAccessExpression(inner) && inner.name.text === 'method') || (ts.isIdentifier(inner) && inner.text === 'method');
+}
+
+/**
+ * An admin check before `node` at the top of `fn`'s body: `if (!user.isAdmin) throw …` / `return …`, or a
+ * statement calling a guard (`await requireAdmin()`, `assertIsAdmin(session)`). The guard's text, to name it.
+ */
+function adminGuard(node: ts.Node, fn: FunctionLike): string | undefined {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body) || !isInside(node, body)) return undefined;
+  for (const statement of body.statements) {
+    if (statement.pos >= node.pos) break;
+    if (ts.isIfStatement(statement) && !statement.elseStatement && deniesNonAdmin(statement.expression) && exits(statement.thenStatement))
+      return `the check \`${compactText(statement.expression.getText())}\``;
+    const expression = ts.isExpressionStatement(statement)
+      ? statement.expression
+      : ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1
+        ? statement.declarationList.declarations[0].initializer
+        : undefined;
+    if (!expression) continue;
+    let call = skipParens(expression);
+    if (ts.isAwaitExpression(call)) call = skipParens(call.expression);
+    if (ts.isCallExpression(call)) {
+      const name = calleeName(call);
+      if (name && /^(require|assert|ensure|check|verify)(Is)?(Super)?Admin/i.test(name)) return `the guard ${name}()`;
+    }
+  }
+  return undefined;
+}
+
+/** `!user.isAdmin`, `role !== 'admin'`, `!session || !isAdmin(session)`: true for everyone who is not an admin. */
+function deniesNonAdmin(condition: ts.Expression): boolean {
+  const inner = skipParens(condition);
+  if (ts.isPrefixUnaryExpression(inner) && inner.operator === ts.SyntaxKind.ExclamationToken)
+    return ADMIN_WORD.test(inner.operand.getText());
+  if (!ts.isBinaryExpression(inner)) return false;
+  const kind = inner.operatorToken.kind;
+  if (kind === ts.SyntaxKind.BarBarToken) return deniesNonAdmin(inner.left) || deniesNonAdmin(inner.right);
+  return (
+    (kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken) &&
+    ADMIN_WORD.test(inner.getText())
+  );
+}
+
+function exits(statement: ts.Statement): boolean {
+  if (ts.isThrowStatement(statement) || ts.isReturnStatement(statement)) return true;
+  return ts.isBlock(statement) && statement.statements.length > 0 && exits(statement.statements[statement.statements.length - 1]);
+}
+
+function compactText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 40 ? `${flat.slice(0, 39)}…` : flat;
+}
+
+/**
+ * What `fn` itself does that makes it start-up code: it creates the application (`NestFactory.create(…)`)
+ * or sets it up once (`app.listen(…)`, `app.useGlobalPipes(…)`, `app.enableCors()`), whatever its name.
+ */
+function setsUpApp(fn: FunctionLike): string | undefined {
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node)) {
+      const callee = skipParens(node.expression);
+      const dotted =
+        ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
+          ? `${callee.expression.text}.${callee.name.text}`
+          : undefined;
+      if (dotted && APP_FACTORIES.has(dotted)) found = `creates the application (${dotted})`;
+      else if (ts.isPropertyAccessExpression(callee) && APP_SETUP_METHODS.has(callee.name.text) && !isOtherListen(callee))
+        found = `sets up the application (${callee.name.text}())`;
+      if (found) return;
+    }
+    if (node !== fn && isFunctionLike(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  visit(fn);
+  return found;
+}
+
+/** `listen` is also other objects' word (a queue, a socket): only an app or server receiver counts. */
+function isOtherListen(callee: ts.PropertyAccessExpression): boolean {
+  if (callee.name.text !== 'listen') return false;
+  const root = chainRoot(callee.expression);
+  const name = root && ts.isIdentifier(root) ? root.text : '';
+  return !/^(app|application|server|httpServer|fastify|nestApp)$/i.test(name);
 }
 
 /** Admin-only: the route's path has an `admin` segment, the file lives under `admin/`, or a guard or middleware says admin. */

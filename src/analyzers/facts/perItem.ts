@@ -34,10 +34,11 @@
 import { ts } from '../ts';
 import { boundNames, calleeName, enclosingFunction, isFunctionLike, isWriteReference, referencedNames, skipParens } from './ast';
 import { clientCall, clientCallExtent, transactionAround, type ClientCall, type ClientCallNode } from './clients';
-import { contains, isStableIn, isValueReference, lookup, resolve, type Declaration } from './dataflow';
+import { contains, isStableIn, isValueReference, lookup, resolve } from './dataflow';
 import { batchTransactionMethods } from './libraries/registry';
 import type { FileFacts } from './fileFacts';
 import { iterationsAround, type Iteration } from './loops';
+import { carriedState, catchesEachFailure, endsInThrow } from './batching';
 import type { Callee } from './modules';
 import { singular } from './phrases';
 import { callIo, type IoSummary } from './summaries';
@@ -112,7 +113,7 @@ export function perItemCall(
     transaction &&
     client.kind === 'write' &&
     (client.synchronous ||
-      readsCarriedState(call, candidate) ||
+      carriedState(call, candidate) !== undefined ||
       catchesEachFailure(call, candidate) ||
       abortsOnEachResult(extent, candidate))
   )
@@ -177,55 +178,6 @@ function isChunk(expression: ts.Expression, region: ts.Node, depth: number): boo
 }
 
 /**
- * True when the call reads state an earlier pass left behind — a name declared outside the
- * iteration and assigned or changed inside it (`parentId = created.id`, `balance += entry.amount`,
- * `newIds.set(node.id, row.id)`), directly or through a local of the pass made from one (`const
- * parent = newIds.get(node.parentId)`). Each pass then needs the one before it: the round trips
- * cannot become one batch. A loop's own counter (named in its condition) is not such state.
- */
-function readsCarriedState(call: ts.Node, iteration: Iteration): boolean {
-  const region = iteration.node;
-  const loop = region;
-  const condition = ts.isForStatement(loop)
-    ? loop.condition
-    : ts.isWhileStatement(loop) || ts.isDoStatement(loop)
-      ? loop.expression
-      : undefined;
-  const counters = condition ? referencedNames(condition) : new Set<string>();
-  const seen = new Set<Declaration>();
-  const carried = (expression: ts.Node, depth: number): boolean => {
-    let found = false;
-    const visit = (node: ts.Node): void => {
-      if (found) return;
-      if (ts.isIdentifier(node) && isValueReference(node) && !counters.has(node.text)) {
-        const declaration = resolve(node);
-        if (declaration && !seen.has(declaration)) {
-          seen.add(declaration);
-          if (contains(region, declaration.id)) {
-            // A local of the pass: what it is made from decides.
-            if (declaration.initializer && depth < 3 && carried(declaration.initializer, depth + 1)) found = true;
-          } else if (!isStableIn(declaration, region)) found = true;
-        }
-      }
-      if (!found) ts.forEachChild(node, visit);
-    };
-    visit(expression);
-    return found;
-  };
-  return carried(call, 0);
-}
-
-/** True when the call sits in a `try` of its own pass whose `catch` goes on with the next item: each failure is handled on its own. */
-function catchesEachFailure(call: ts.Node, iteration: Iteration): boolean {
-  for (let current: ts.Node | undefined = call.parent; current && current !== iteration.node; current = current.parent) {
-    if (ts.isTryStatement(current) && current.catchClause && isInside(call, current.tryBlock))
-      return !endsInThrow(current.catchClause.block);
-    if (isFunctionLike(current)) return false;
-  }
-  return false;
-}
-
-/**
  * True when the pass checks what its write did and aborts on it — `const { count } = await
  * tx.product.updateMany({ where: { id, stock: { gte: qty } }, … }); if (count === 0) throw …` —
  * a guarded write (stock taken only if there is enough, an optimistic version check) whose
@@ -277,11 +229,6 @@ function testsNoRowAffected(condition: ts.Expression, names: ReadonlySet<string>
     if (op === SK.LessThanEqualsToken) return isCount(inner.left) && isZero(inner.right);
   }
   return false;
-}
-
-function endsInThrow(block: ts.Block): boolean {
-  const last = block.statements[block.statements.length - 1];
-  return !!last && ts.isThrowStatement(last);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { callIo } from '../../facts/summaries';
 import { awaitedClientCall, transactionAround, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import type { FileFacts } from '../../facts/fileFacts';
 import { perItemCall } from '../../facts/perItem';
+import { dataScale, type ScaleFact } from '../../facts/scale';
 
 const SK = ts.SyntaxKind;
 
@@ -54,7 +55,10 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'calls',
-      why: 'the cost is a round trip of latency each time the code runs: it matters on a request or job path',
+      scaled: true,
+      why:
+        'the saving is one round trip, a fixed cost, unless a read it would overlap grows with the data (a count or an ' +
+        'aggregate over a table, a list read without a limit): a warning needs such a read on a request or job path',
     },
     fix: 'suggestion',
     fixForm: '`Promise.all`',
@@ -365,13 +369,42 @@ function report(run: readonly Member[], emit: RuleContext['report'], file: FileF
   const first = run[0].statement;
   const last = run[run.length - 1].statement;
   const fix = promiseAllFix(run, file);
+  const scale = growingRead(run, file);
   emit({
     start: file.start(first),
     end: last.end,
     messageId: 'sequential',
     data: { count: run.length, what, operations: operations.join(', ') },
     fixes: fix ? [fix] : [],
+    ...(scale ? { evidence: { scale } } : {}),
   });
+}
+
+/** Methods whose cost grows with the rows they read to answer: counts and aggregates (Prisma, TypeORM, Mongoose, Sequelize, knex). */
+const AGGREGATES = new Set(['count', 'countBy', 'aggregate', 'groupBy', 'countDocuments', 'sum', 'average', 'avg', 'min', 'max', '$count']);
+/** The same in SQL: `SELECT count(*)`, `sum(…)`, `GROUP BY`. */
+const SQL_AGGREGATE = /\b(count|sum|avg)\s*\(|\bgroup\s+by\b/i;
+
+/**
+ * The read of the run whose cost grows with the data — the saving Promise.all makes is then worth having:
+ * a count or an aggregate (its cost grows with the rows it reads), or a list read without a limit (facts/scale.ts).
+ * Undefined when every read is a lookup of a row or a capped page: the saving is one fixed round trip.
+ */
+function growingRead(run: readonly Member[], file: FileFacts): ScaleFact | undefined {
+  for (const member of run) {
+    const { client } = member;
+    if (client.kind !== 'query') continue;
+    const aggregate =
+      (client.method !== undefined && AGGREGATES.has(client.method)) ||
+      (client.raw === true && SQL_AGGREGATE.test(file.textOf(member.call)));
+    if (aggregate) return { scale: 'grows', reason: `${client.operation} counts or aggregates rows: its cost grows with them` };
+  }
+  for (const member of run) {
+    const name = member.declaration && ts.isIdentifier(member.declaration.name) ? member.declaration.name : member.await;
+    const fact = dataScale(name, file);
+    if (fact.scale === 'grows') return fact;
+  }
+  return undefined;
 }
 
 /**
