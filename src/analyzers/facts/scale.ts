@@ -46,6 +46,7 @@ const SMALL_LIMIT = 25;
 const GENERIC_LIMITS = {
   options: new Set(['take', 'limit', 'first', 'last', 'top', 'perPage', 'pageSize', 'per_page']),
   steps: new Set(['limit', 'take', 'top', 'first', 'paginate']),
+  ranges: new Set<string>(),
   oneRow: new Set([
     'findUnique',
     'findUniqueOrThrow',
@@ -75,16 +76,15 @@ const GENERIC_LIMITS = {
   ]),
 };
 /** A library's limits as sets; `described`: from its descriptor (then `first()` without arguments is one row). */
-const limitsCache = new Map<
-  string,
-  { options: ReadonlySet<string>; steps: ReadonlySet<string>; oneRow: ReadonlySet<string>; described: boolean }
->();
-function limitsOf(id: string): {
+interface Limits {
   options: ReadonlySet<string>;
   steps: ReadonlySet<string>;
+  ranges: ReadonlySet<string>;
   oneRow: ReadonlySet<string>;
   described: boolean;
-} {
+}
+const limitsCache = new Map<string, Limits>();
+function limitsOf(id: string): Limits {
   let limits = limitsCache.get(id);
   if (!limits) {
     const declared = library(id)?.limits;
@@ -92,6 +92,7 @@ function limitsOf(id: string): {
       ? {
           options: new Set(declared.options ?? []),
           steps: new Set(declared.steps ?? []),
+          ranges: new Set(declared.ranges ?? []),
           oneRow: new Set(declared.oneRow ?? []),
           described: true,
         }
@@ -235,7 +236,7 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
         }
       }
       // Redis `zrange(key, 0, 9)`, `lrange(key, 0, limit - 1)`: an index range (a stop of -1 reads the whole list).
-      if (name && RANGE_READS.has(name) && current === call && current.arguments.length >= 3) {
+      if (name && limits.ranges.has(name) && current === call && current.arguments.length >= 3) {
         const range = rangeOf(current.arguments[1], current.arguments[2], numberOf);
         if (range) return { value: range.value, text: `${name}(…, ${compact(current.arguments[2].getText(), 12)})` };
       }
@@ -261,9 +262,6 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
   }
   return undefined;
 }
-
-/** Redis reads of an index range `(key, start, stop)`. */
-const RANGE_READS: ReadonlySet<string> = new Set(['lrange', 'zrange', 'zrevrange']);
 
 /**
  * The rows of an index range: `0, 9` → 10; `0, limit - 1` → `limit` when it is a constant, else a limit of

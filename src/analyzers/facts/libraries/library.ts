@@ -187,6 +187,8 @@ export interface LimitKnowledge {
   steps?: readonly string[];
   /** Reads of one row or one number (`findUnique`, `findOne`, `count`): what they return is not a list. */
   oneRow?: readonly string[];
+  /** Reads of an index range `(key, start, stop)`: Redis `zrange(key, 0, 9)` reads 10 entries, a stop of -1 the whole list. */
+  ranges?: readonly string[];
 }
 
 interface BatchingKnowledge {
