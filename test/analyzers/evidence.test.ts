@@ -479,6 +479,22 @@ export async function attach(orders: Array<{ customerId: string; customer?: unkn
       errors: [{ messageId: 'join', line: 8, column: 11, severity: 'info' }],
     });
   });
+
+  it('lookup-in-loop: the list searched on each pass counts too — a page of ten is not reported, a whole table is a warning', async () => {
+    const lookups = ruleTester('lookup-in-loop');
+    const code = (customers: string): string => `${PRISMA}
+export async function attach() {
+  const orders = await prisma.order.findMany();
+  const customers: Array<{ id: string }> = ${customers};
+  return orders.map((order) => customers.find((customer) => customer.id === order.customerId));
+}`;
+    lookups.valid(code('await prisma.customer.findMany({ take: 10 })'));
+    const [finding] = await lookups.invalid({
+      code: code('await prisma.customer.findMany()'),
+      errors: [{ messageId: 'map', line: 7, column: 32, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons).toContain('`customers` comes from prisma.customer.findMany() with no limit');
+  });
 });
 
 describe('every shipped rule', () => {
