@@ -34,6 +34,8 @@ export interface ModuleHost {
    * looked for in the same file only.
    */
   importers?(fileName: string): readonly string[];
+  /** The project's files ending in `extension` (`.prisma`), with their text: see ProjectHost.projectTexts. */
+  projectTexts?(fileName: string, extension: string): ReadonlyArray<{ fileName: string; text: string }>;
 }
 
 export interface Callee {

@@ -1,20 +1,24 @@
 /**
  * "How big can this data get?" with the reason a user can check: `grows` when it comes from
- * something whose size the data decides — rows of a client read without a limit, request input, a
- * directory listing, a list fetched over HTTP, the lines of a text —, `bounded` when the program
- * fixes it — a literal, a constant or configuration, an enum's values, `take: 10`, `.slice(0, 10)`,
- * a counted loop of a few passes —, and `unknown` otherwise. Values are followed through variables,
+ * something whose size the data decides — rows of a client read without a limit (across a table, or
+ * the events one record keeps gaining), request input, a directory listing, a list fetched over HTTP,
+ * the lines of a text —, `bounded` when the program fixes it — a literal, a constant or configuration,
+ * an enum's values, `take: 10`, `.slice(0, 10)`, a counted loop of a few passes —, and `unknown`
+ * otherwise: one record's children (`where: { teamId }`, facts/perParent.ts), a name alone. Values are followed through variables,
  * destructuring, `map`/`filter`/…, `await`, the returns of functions of the same file, and
  * parameters to what the callers in the same file pass.
  *
- * Names are weak evidence: `orders` may hold three rows, `columns` three hundred. A name alone never
- * decides `grows` or `bounded`; it stays `unknown`, and the reason says that only the name speaks.
+ * Names are weak evidence: `orders` may hold three rows, `columns` three hundred. A variable's name alone
+ * never decides `grows` or `bounded`; it stays `unknown`, and the reason says that only the name speaks
+ * (the one exception, event-like model names in perParent.ts, says `(name evidence)`).
  * sizes.ts keeps the older yes/no questions (`isSmallList`, `scaleOf`) the complexity rules gate on.
  */
 import { ts } from '../ts';
 import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
 import { awaitedClientCall, type ClientCall, type ClientCallNode } from './clients';
 import { library } from './libraries/registry';
+import type { FilterKnowledge } from './libraries/library';
+import { growsPerParent, parentFilterOf } from './perParent';
 import { resolve, type Declaration } from './dataflow';
 import { callersOf } from './modules';
 import { projectPath } from './paths';
@@ -81,6 +85,7 @@ interface Limits {
   steps: ReadonlySet<string>;
   ranges: ReadonlySet<string>;
   oneRow: ReadonlySet<string>;
+  filters?: FilterKnowledge;
   described: boolean;
 }
 const limitsCache = new Map<string, Limits>();
@@ -94,6 +99,7 @@ function limitsOf(id: string): Limits {
           steps: new Set(declared.steps ?? []),
           ranges: new Set(declared.ranges ?? []),
           oneRow: new Set(declared.oneRow ?? []),
+          filters: declared.filters,
           described: true,
         }
       : { ...GENERIC_LIMITS, described: false };
@@ -137,7 +143,8 @@ function sourceOf(expression: ts.Expression, facts: FileFacts, depth: number): S
     if (spreads.length === 0)
       return { scale: 'bounded', says: `is a literal of ${node.elements.length} ${node.elements.length === 1 ? 'entry' : 'entries'}` };
     const parts = spreads.map((spread) => sourceOf(spread.expression, facts, depth + 1));
-    return parts.find((part) => part?.scale === 'grows');
+    // One growing part makes the whole grow; else a part whose size nothing says (one parent's rows) makes it unknown.
+    return parts.find((part) => part?.scale === 'grows') ?? parts.find((part) => part?.scale === 'unknown');
   }
   const small = smallListKind(node);
   if (small === 'literal' || small === 'constant') return { scale: 'bounded', says: 'is a constant list the program fixes' };
@@ -159,7 +166,7 @@ function sourceOf(expression: ts.Expression, facts: FileFacts, depth: number): S
 function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number): Source | undefined {
   const inner = skipParens(awaited);
   const client = awaitedClientCall(inner, facts);
-  if (client) return clientRows(client.call, client.client);
+  if (client) return clientRows(client.call, client.client, facts);
   if (ts.isCallExpression(inner)) {
     const name = calleeName(inner);
     const receiver = receiverOf(inner);
@@ -178,8 +185,12 @@ function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number):
   return sourceOf(inner, facts, depth + 1);
 }
 
-/** Rows a client read returns: every matching row without a limit, at most `k` with one; a one-row read is not a list. */
-function clientRows(call: ClientCallNode, client: ClientCall): Source | undefined {
+/**
+ * Rows a client read returns: every matching row without a limit, at most `k` with one; a one-row read is
+ * not a list. Without a limit, a read of one parent's rows (facts/perParent.ts) is as big as what one parent
+ * has — unknown, unless its rows are a record of events, which grows per parent too.
+ */
+function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts): Source | undefined {
   if (client.kind === 'write' || client.alreadyBatched) return undefined;
   const operation = `${client.operation}()`;
   const limit = limitOf(call, client);
@@ -190,7 +201,19 @@ function clientRows(call: ClientCallNode, client: ClientCall): Source | undefine
     return undefined;
   }
   if (client.kind === 'http') return undefined;
-  if (client.method && limitsOf(client.library).oneRow.has(client.method)) return undefined;
+  const limits = limitsOf(client.library);
+  if (client.method && limits.oneRow.has(client.method)) return undefined;
+  const perParent = parentFilterOf(call, client, limits.filters);
+  if (perParent) {
+    const rows = `the ${client.model ? `${client.model} ` : ''}rows of one ${perParent.parent}`;
+    const grows = growsPerParent(client, facts);
+    if (grows)
+      return { scale: 'grows', says: `comes from ${operation} with no limit: ${rows} (filtered by ${perParent.field}), and ${grows}` };
+    return {
+      scale: 'unknown',
+      says: `holds ${rows} (${operation} filtered by ${perParent.field}): how many one ${perParent.parent} has, nothing here says`,
+    };
+  }
   return { scale: 'grows', says: `comes from ${operation} with no limit` };
 }
 
@@ -367,7 +390,7 @@ function callSource(call: ts.CallExpression, facts: FileFacts, depth: number): S
   }
   if (receiver && SIZE_KEEPING_METHODS.has(name)) return sourceOf(receiver, facts, depth + 1);
   const client = awaitedClientCall(call, facts);
-  if (client) return clientRows(client.call, client.client);
+  if (client) return clientRows(client.call, client.client, facts);
   // A function of this file: what it returns.
   const fn = ts.isIdentifier(callee) ? functionOf(resolve(callee)) : undefined;
   if (fn) return returnedSource(fn, facts, depth);
