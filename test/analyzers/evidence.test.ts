@@ -99,6 +99,23 @@ export async function owners(paged: boolean) {
     expect(finding.evidence.scale).toBe('grows');
   });
 
+  it('a read by a list of ids returns one row per id: as many as the ids — a growing list grows, a literal is bounded', async () => {
+    const code = (ids: string): string => `${PRISMA}
+export async function owners() {
+  const ids = ${ids};
+  const users = await prisma.user.findMany({ where: { id: { in: ids } } });
+  for (const user of users) await prisma.account.findFirst({ where: { userId: user.id } });
+}`;
+    const [finding] = await queries.invalid({
+      code: code('(await prisma.order.findMany()).map((order) => order.ownerId)'),
+      errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toBe(
+      '`users` comes from prisma.user.findMany(), one row per key of a list that comes from prisma.order.findMany() with no limit',
+    );
+    queries.valid(code("['a', 'b', 'c']"));
+  });
+
   it('a literal list is bounded: not reported, also through a variable', () => {
     queries.valid(`${PRISMA}
 export async function seedRoles() {

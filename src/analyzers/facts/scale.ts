@@ -166,7 +166,7 @@ function sourceOf(expression: ts.Expression, facts: FileFacts, depth: number): S
 function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number): Source | undefined {
   const inner = skipParens(awaited);
   const client = awaitedClientCall(inner, facts);
-  if (client) return clientRows(client.call, client.client, facts);
+  if (client) return clientRows(client.call, client.client, facts, depth);
   if (ts.isCallExpression(inner)) {
     const name = calleeName(inner);
     const receiver = receiverOf(inner);
@@ -190,9 +190,10 @@ function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number):
  * not a list. Without a limit, a read of one parent's rows (facts/perParent.ts) is as big as what one parent
  * has — unknown, unless its rows are a record of events, which grows per parent too.
  */
-function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts): Source | undefined {
-  if (client.kind === 'write' || client.alreadyBatched) return undefined;
+function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts, depth: number): Source | undefined {
+  if (client.kind === 'write') return undefined;
   const operation = `${client.operation}()`;
+  if (client.alreadyBatched) return keyedRows(client, operation, facts, depth);
   const limit = limitOf(call, client);
   if (limit !== undefined) {
     if (limit.value !== undefined && limit.value <= SMALL_LIMIT)
@@ -215,6 +216,46 @@ function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts):
     };
   }
   return { scale: 'grows', says: `comes from ${operation} with no limit` };
+}
+
+/**
+ * Rows of a read by a list of keys (`{ id: { in: ids } }`, `In(ids)`, `inArray(t.id, ids)`): one per key when
+ * the key is the row's own id, so as many as the keys; the rows of every key otherwise, so at least as many
+ * when the keys grow. Undefined when the keys' size is not known, or for several lists.
+ */
+function keyedRows(client: ClientCall, operation: string, facts: FileFacts, depth: number): Source | undefined {
+  const list = client.batchedLists?.length === 1 ? client.batchedLists[0] : undefined;
+  const keys = list && sourceOf(list, facts, depth + 1);
+  if (!list || !keys) return undefined;
+  const field = keyFieldOf(list);
+  const own = field === 'id' || field === '_id';
+  if (keys.scale === 'grows')
+    return {
+      scale: 'grows',
+      says: `comes from ${operation}, ${own ? 'one row per key' : 'the rows of every key'} of a list that ${keys.says}`,
+    };
+  if (keys.scale === 'bounded' && own)
+    return { scale: 'bounded', says: `comes from ${operation}, one row per key of a list that ${keys.says}` };
+  return undefined;
+}
+
+/** The field a key list filters: `id` of `{ id: { in: ids } }` and `{ id: In(ids) }`, of `inArray(t.id, ids)` and `whereIn('id', ids)`. */
+function keyFieldOf(list: ts.Expression): string | undefined {
+  let node: ts.Node = list;
+  for (let hops = 0; hops < 4 && node.parent; hops++) {
+    const parent: ts.Node = node.parent;
+    if (ts.isCallExpression(parent) && parent.arguments.length >= 2 && parent.arguments[1] === node) {
+      const column = skipParens(parent.arguments[0]);
+      if (ts.isPropertyAccessExpression(column)) return column.name.text;
+      if (ts.isStringLiteralLike(column)) return column.text.replace(/^.*\./, '');
+    }
+    if (ts.isPropertyAssignment(parent) && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name))) {
+      const name = parent.name.text;
+      if (!/^(\$?in|hasSome|hasEvery)$/.test(name)) return name;
+    }
+    node = parent;
+  }
+  return undefined;
 }
 
 /** The row limit a read is written with: an option (`take: 10`), a builder step (`.limit(10)`), `LIMIT 10` in its SQL. */
@@ -390,7 +431,7 @@ function callSource(call: ts.CallExpression, facts: FileFacts, depth: number): S
   }
   if (receiver && SIZE_KEEPING_METHODS.has(name)) return sourceOf(receiver, facts, depth + 1);
   const client = awaitedClientCall(call, facts);
-  if (client) return clientRows(client.call, client.client, facts);
+  if (client) return clientRows(client.call, client.client, facts, depth);
   // A function of this file: what it returns.
   const fn = ts.isIdentifier(callee) ? functionOf(resolve(callee)) : undefined;
   if (fn) return returnedSource(fn, facts, depth);
