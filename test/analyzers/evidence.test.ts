@@ -217,6 +217,21 @@ const mongo = new MongoClient('mongodb://localhost');
     expect(finding.evidence.reasons[0]).toMatch(/^`links` holds the (\w+ )?rows of one (dataroom|team|user|owner) \(/);
   });
 
+  it('the filter or the whole options object extracted into a variable is still one data room’s links: info', async () => {
+    for (const read of [
+      'const where = { dataroomId };\n  const links = await prisma.link.findMany({ where });',
+      'const args = { where: { dataroomId }, orderBy: { name: "asc" as const } };\n  const links = await prisma.link.findMany(args);',
+    ]) {
+      const code = `${PRISMA}
+export async function linkOwners(dataroomId: string) {
+  ${read}
+  for (const link of links) await prisma.user.findUnique({ where: { id: link.ownerId } });
+}`;
+      const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'info' }] });
+      expect(finding.evidence.reasons[0]).toMatch(/^`links` holds the link rows of one dataroom \(/);
+    }
+  });
+
   it.each([
     ['a status reads a slice of every team’s links', "await prisma.link.findMany({ where: { status: 'PENDING' } })"],
     ['null keys are every root, not one parent', 'await prisma.link.findMany({ where: { parentId: null } })'],

@@ -15,6 +15,7 @@
  */
 import { ts } from '../ts';
 import { calleeName, skipParens } from './ast';
+import { resolve } from './dataflow';
 import type { ClientCall, ClientCallNode } from './clients';
 import type { FileFacts } from './fileFacts';
 import type { FilterKnowledge } from './libraries/library';
@@ -51,7 +52,8 @@ export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters
   const fromCondition = (condition: ts.Expression, depth = 0): ParentFilter | undefined => {
     if (depth > 4) return undefined;
     const inner = skipParens(condition);
-    if (ts.isObjectLiteralExpression(inner)) return fromObject(inner, undefined, depth + 1);
+    const object = objectOf(inner);
+    if (object) return fromObject(object, undefined, depth + 1);
     if (!ts.isCallExpression(inner)) return undefined;
     const name = calleeName(inner);
     if (name && equals.has(name) && inner.arguments.length === 2) return fromEquality(columnName(inner.arguments[0]), inner.arguments[1]);
@@ -113,14 +115,17 @@ export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters
         if (found) return found;
       }
       for (const argument of args) {
-        const object = skipParens(argument);
-        if (!ts.isObjectLiteralExpression(object)) continue;
+        const object = objectOf(argument);
+        if (!object) continue;
+        // `{ where: { teamId } }`, and `{ where }` with `const where = { teamId }` written before.
         const option = object.properties.find(
-          (p): p is ts.PropertyAssignment =>
-            ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && options.has(p.name.text),
+          (p): p is ts.PropertyAssignment | ts.ShorthandPropertyAssignment =>
+            (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) &&
+            (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
+            options.has(p.name.text),
         );
         const found = option
-          ? fromCondition(option.initializer)
+          ? fromCondition(ts.isPropertyAssignment(option) ? option.initializer : option.name)
           : filters?.objectArguments && name === client.method
             ? fromObject(object, undefined, 0)
             : undefined;
@@ -135,6 +140,16 @@ export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters
     }
     return undefined;
   }
+}
+
+/** An object literal, written in place or in a `const` the expression names (`const where = { teamId }`). */
+function objectOf(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  const inner = skipParens(expression);
+  if (ts.isObjectLiteralExpression(inner)) return inner;
+  if (!ts.isIdentifier(inner)) return undefined;
+  const declaration = resolve(inner);
+  const init = declaration?.kind === 'const' && declaration.initializer ? skipParens(declaration.initializer) : undefined;
+  return init && ts.isObjectLiteralExpression(init) ? init : undefined;
 }
 
 /** `field = value` where `field` is a parent's key and `value` one id: the parent. */
