@@ -204,7 +204,8 @@ function isEqualsOperator(operator: ts.Expression): boolean {
 /**
  * Nouns of rows that are recorded, not edited — one more per thing that happens — so a parent keeps
  * gaining them: name evidence, used when the schema says nothing. Matched against the last word of the
- * model or table (`pageViews`, `audit_logs`, `WebsiteEvent`, `promptVersions`), singular.
+ * model or table (`pageViews`, `audit_logs`, `WebsiteEvent`, `promptVersions`), singular. Not `notification`: a
+ * `notifications` table is as often the channels an organisation configured (a handful) as the messages sent.
  */
 const EVENT_NOUNS = new Set([
   'view',
@@ -219,7 +220,6 @@ const EVENT_NOUNS = new Set([
   'version',
   'revision',
   'message',
-  'notification',
 ]);
 
 /**
