@@ -13,10 +13,11 @@ function asValid(example: string | ValidExample): ValidExample {
 /** The "Severity" line of a rule's doc, by what decides it (EvidencePolicy in rule.ts). */
 const SEVERITY_TEXT: Record<'items' | 'calls' | 'claim', string> = {
   items:
-    'from the size of the data the cost multiplies by — growing (a query without a limit, request input, a listing) gives the ' +
-    'default severity, unknown gives info, bounded (a literal, a constant, `take: 10`) is not reported; code run once ' +
-    '(start-up, scripts, build config, tests) is not reported, and admin-only code, a rare path (deleting one record) or work that ' +
-    'cannot be batched is info.',
+    'from the size of the data the cost multiplies by — growing (a query without a limit over a table, request input, a listing, ' +
+    'the events one record keeps gaining) gives the default severity, unknown (one record’s children: a team’s members, a ' +
+    'workflow’s steps) gives info, bounded (a literal, a constant, `take: 10`) is not reported; code run once ' +
+    '(start-up, scripts, build config, tests) is not reported, and admin-only code, a rare path (deleting one record) or work ' +
+    'that cannot be batched is info.',
   calls:
     'from where the code runs — on a request or job path (or over growing data) the default severity, elsewhere info; ' +
     'code run once (start-up, scripts, build config, tests) is not reported, and admin-only code or a rare path (deleting one ' +

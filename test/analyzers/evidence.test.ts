@@ -99,6 +99,23 @@ export async function owners(paged: boolean) {
     expect(finding.evidence.scale).toBe('grows');
   });
 
+  it('a read by a list of ids returns one row per id: as many as the ids — a growing list grows, a literal is bounded', async () => {
+    const code = (ids: string): string => `${PRISMA}
+export async function owners() {
+  const ids = ${ids};
+  const users = await prisma.user.findMany({ where: { id: { in: ids } } });
+  for (const user of users) await prisma.account.findFirst({ where: { userId: user.id } });
+}`;
+    const [finding] = await queries.invalid({
+      code: code('(await prisma.order.findMany()).map((order) => order.ownerId)'),
+      errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toBe(
+      '`users` comes from prisma.user.findMany(), one row per key of a list that comes from prisma.order.findMany() with no limit',
+    );
+    queries.valid(code("['a', 'b', 'c']"));
+  });
+
   it('a literal list is bounded: not reported, also through a variable', () => {
     queries.valid(`${PRISMA}
 export async function seedRoles() {
@@ -149,6 +166,139 @@ app.post('/orders', async (req, res) => {
     });
     expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
     expect(finding.evidence.reasons).toEqual(['`req.body.lines` is request input (req.body.lines)', 'runs in the POST /orders handler']);
+  });
+});
+
+describe('one parent’s rows are not a table', () => {
+  // A data room's links, read in a route: one query per link.
+  const links = (read: string, header = PRISMA): string => `${header}
+export async function linkOwners(dataroomId: string, team: { id: string }, user: { id: string }) {
+  const links = ${read};
+  for (const link of links) await prisma.user.findUnique({ where: { id: link.ownerId } });
+}`;
+  const lineOfLoop = (code: string): number => code.split('\n').findIndex((text) => text.includes('for (const link')) + 1;
+
+  it('a read filtered by one data room’s key is as big as one data room’s links: info, and the reason says whose rows they are', async () => {
+    const code = links('await prisma.link.findMany({ where: { dataroomId } })');
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'info' }] });
+    expect(finding.evidence.scale).toBe('unknown');
+    expect(finding.evidence.reasons[0]).toBe(
+      '`links` holds the link rows of one dataroom (prisma.link.findMany() filtered by dataroomId): how many one dataroom has, nothing here says',
+    );
+  });
+
+  it.each([
+    ['the key written out', 'await prisma.link.findMany({ where: { dataroomId: dataroomId } })'],
+    ['a relation filter by id', 'await prisma.link.findMany({ where: { team: { id: team.id } } })'],
+    ['a key of the signed-in user, with a status', "await prisma.link.findMany({ where: { userId: user.id, status: 'ACTIVE' } })"],
+    ['inside AND', 'await prisma.link.findMany({ where: { AND: [{ teamId: team.id }, { archived: false }] } })'],
+    ['an equals operator', 'await prisma.link.findMany({ where: { dataroomId: { equals: dataroomId } } })'],
+    ['a snake_case key through knex', "await knex('links').where('dataroom_id', dataroomId)"],
+    ['a knex filter object', "await knex('links').where({ team_id: team.id }).orderBy('name')"],
+    ['a Drizzle eq on the key', 'await db.select().from(links).where(eq(links.dataroomId, dataroomId))'],
+    ['a Drizzle and(eq(…), …)', 'await db.select().from(links).where(and(eq(links.teamId, team.id), isNull(links.deletedAt)))'],
+    ['a Mongo reference by id', "await mongo.db().collection('links').find({ owner: user.id }).toArray()"],
+  ])('the same holds through rewrites: %s', async (_name, read) => {
+    const header = `${PRISMA}import knexFactory from 'knex';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { and, eq, isNull } from 'drizzle-orm';
+import { MongoClient } from 'mongodb';
+import { links as linksTable } from './schema';
+const knex = knexFactory({});
+const db = drizzle(process.env.DATABASE_URL!);
+const mongo = new MongoClient('mongodb://localhost');
+`;
+    const code = links(read.replace(/\blinks\./g, 'linksTable.').replace('from(links)', 'from(linksTable)'), header);
+    const [finding] = await queries.invalid({
+      code,
+      errors: [{ messageId: 'perItem', line: lineOfLoop(code), column: 35, severity: 'info' }],
+    });
+    expect(finding.evidence.scale).toBe('unknown');
+    expect(finding.evidence.reasons[0]).toMatch(/^`links` holds the (\w+ )?rows of one (dataroom|team|user|owner) \(/);
+  });
+
+  it('the filter or the whole options object extracted into a variable is still one data room’s links: info', async () => {
+    for (const read of [
+      'const where = { dataroomId };\n  const links = await prisma.link.findMany({ where });',
+      'const args = { where: { dataroomId }, orderBy: { name: "asc" as const } };\n  const links = await prisma.link.findMany(args);',
+    ]) {
+      const code = `${PRISMA}
+export async function linkOwners(dataroomId: string) {
+  ${read}
+  for (const link of links) await prisma.user.findUnique({ where: { id: link.ownerId } });
+}`;
+      const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'info' }] });
+      expect(finding.evidence.reasons[0]).toMatch(/^`links` holds the link rows of one dataroom \(/);
+    }
+  });
+
+  it.each([
+    ['a status reads a slice of every team’s links', "await prisma.link.findMany({ where: { status: 'PENDING' } })"],
+    ['null keys are every root, not one parent', 'await prisma.link.findMany({ where: { parentId: null } })'],
+    ['a key under OR is not one parent', 'await prisma.link.findMany({ where: { OR: [{ teamId: team.id }, { public: true }] } })'],
+    ['a range of dates', 'await prisma.link.findMany({ where: { createdAt: { gte: new Date(0) } } })'],
+  ])('a read across parents still grows with the table: warning (%s)', async (_name, read) => {
+    const code = links(read);
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }] });
+    expect(finding.evidence.reasons[0]).toBe('`links` comes from prisma.link.findMany() with no limit');
+  });
+
+  // A data room's views: one export row per view, each with a query.
+  const views = `${PRISMA}
+export async function exportViews(dataroomId: string) {
+  const views = await prisma.view.findMany({ where: { dataroomId } });
+  for (const view of views) await prisma.viewer.findUnique({ where: { id: view.viewerId } });
+}`;
+  const schema = (viewFields: string): string => `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model View {
+  id         String   @id @default(cuid())
+  dataroomId String // the data room viewed
+${viewFields}
+  @@index([dataroomId])
+}
+`;
+
+  it('rows the Prisma schema declares recorded and never edited grow per parent: warning, the reason cites the schema', async () => {
+    const [finding] = await queries.invalid({
+      code: views,
+      filename: 'lib/export.ts',
+      files: { 'prisma/schema/views.prisma': schema('  viewedAt   DateTime @default(now())') },
+      errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }],
+    });
+    expect(finding.evidence.scale).toBe('grows');
+    expect(finding.evidence.reasons[0]).toMatch(
+      /^`views` comes from prisma\.view\.findMany\(\) with no limit: the view rows of one dataroom \(filtered by dataroomId\), and View rows are recorded and never edited \(.*prisma\/schema\/views\.prisma: viewedAt @default\(now\(\)\), no @updatedAt\), so each one gains them$/,
+    );
+  });
+
+  it('the same model with an @updatedAt field is edited, not a log: info', async () => {
+    const [finding] = await queries.invalid({
+      code: views,
+      filename: 'lib/export.ts',
+      files: { 'prisma/schema.prisma': schema('  createdAt  DateTime @default(now())\n  updatedAt  DateTime @updatedAt') },
+      errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'info' }],
+    });
+    // The schema declares the model: its name `view` is not asked.
+    expect(finding.evidence.scale).toBe('unknown');
+  });
+
+  it('without a schema, a model named like a record of events grows per parent, as name evidence: warning', async () => {
+    const [finding] = await queries.invalid({ code: views, errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }] });
+    expect(finding.evidence.reasons[0]).toMatch(
+      /and the name `view` says a record of events, which each one keeps gaining \(name evidence\)$/,
+    );
+    // Folders are a tree one data room holds; `notifications` are as often an organisation's configured channels.
+    for (const model of ['folder', 'notification']) {
+      const [other] = await queries.invalid({
+        code: views.replace('prisma.view.findMany', `prisma.${model}.findMany`),
+        errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'info' }],
+      });
+      expect(other.evidence.scale).toBe('unknown');
+    }
   });
 });
 
@@ -207,7 +357,7 @@ ${signature}
       code: `${PRISMA}
 import { Worker } from 'bullmq';
 new Worker('invoices', async (job) => {
-  const orders = await prisma.order.findMany({ where: { customerId: job.data.customerId } });
+  const orders = await prisma.order.findMany({ where: { status: job.data.status } });
   for (const order of orders) await prisma.invoice.create({ data: { orderId: order.id } });
 });`,
       errors: [{ messageId: 'perItem', line: 7, column: 37, severity: 'warning' }],
@@ -880,6 +1030,22 @@ export async function attach(orders: Array<{ customerId: string; customer?: unkn
       code: code('await loadCustomers()'),
       errors: [{ messageId: 'join', line: 8, column: 11, severity: 'info' }],
     });
+  });
+
+  it('lookup-in-loop: the list searched on each pass counts too — a page of ten is not reported, a whole table is a warning', async () => {
+    const lookups = ruleTester('lookup-in-loop');
+    const code = (customers: string): string => `${PRISMA}
+export async function attach() {
+  const orders = await prisma.order.findMany();
+  const customers: Array<{ id: string }> = ${customers};
+  return orders.map((order) => customers.find((customer) => customer.id === order.customerId));
+}`;
+    lookups.valid(code('await prisma.customer.findMany({ take: 10 })'));
+    const [finding] = await lookups.invalid({
+      code: code('await prisma.customer.findMany()'),
+      errors: [{ messageId: 'map', line: 7, column: 32, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons).toContain('`customers` comes from prisma.customer.findMany() with no limit');
   });
 });
 

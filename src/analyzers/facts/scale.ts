@@ -1,20 +1,24 @@
 /**
  * "How big can this data get?" with the reason a user can check: `grows` when it comes from
- * something whose size the data decides — rows of a client read without a limit, request input, a
- * directory listing, a list fetched over HTTP, the lines of a text —, `bounded` when the program
- * fixes it — a literal, a constant or configuration, an enum's values, `take: 10`, `.slice(0, 10)`,
- * a counted loop of a few passes —, and `unknown` otherwise. Values are followed through variables,
+ * something whose size the data decides — rows of a client read without a limit (across a table, or
+ * the events one record keeps gaining), request input, a directory listing, a list fetched over HTTP,
+ * the lines of a text —, `bounded` when the program fixes it — a literal, a constant or configuration,
+ * an enum's values, `take: 10`, `.slice(0, 10)`, a counted loop of a few passes —, and `unknown`
+ * otherwise: one record's children (`where: { teamId }`, facts/perParent.ts), a name alone. Values are followed through variables,
  * destructuring, `map`/`filter`/…, `await`, the returns of functions of the same file, and
  * parameters to what the callers in the same file pass.
  *
- * Names are weak evidence: `orders` may hold three rows, `columns` three hundred. A name alone never
- * decides `grows` or `bounded`; it stays `unknown`, and the reason says that only the name speaks.
+ * Names are weak evidence: `orders` may hold three rows, `columns` three hundred. A variable's name alone
+ * never decides `grows` or `bounded`; it stays `unknown`, and the reason says that only the name speaks
+ * (the one exception, event-like model names in perParent.ts, says `(name evidence)`).
  * sizes.ts keeps the older yes/no questions (`isSmallList`, `scaleOf`) the complexity rules gate on.
  */
 import { ts } from '../ts';
 import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
 import { awaitedClientCall, type ClientCall, type ClientCallNode } from './clients';
 import { library } from './libraries/registry';
+import type { FilterKnowledge } from './libraries/library';
+import { growsPerParent, parentFilterOf } from './perParent';
 import { resolve, type Declaration } from './dataflow';
 import { callersOf } from './modules';
 import { projectPath } from './paths';
@@ -46,6 +50,7 @@ const SMALL_LIMIT = 25;
 const GENERIC_LIMITS = {
   options: new Set(['take', 'limit', 'first', 'last', 'top', 'perPage', 'pageSize', 'per_page']),
   steps: new Set(['limit', 'take', 'top', 'first', 'paginate']),
+  ranges: new Set<string>(),
   oneRow: new Set([
     'findUnique',
     'findUniqueOrThrow',
@@ -75,16 +80,16 @@ const GENERIC_LIMITS = {
   ]),
 };
 /** A library's limits as sets; `described`: from its descriptor (then `first()` without arguments is one row). */
-const limitsCache = new Map<
-  string,
-  { options: ReadonlySet<string>; steps: ReadonlySet<string>; oneRow: ReadonlySet<string>; described: boolean }
->();
-function limitsOf(id: string): {
+interface Limits {
   options: ReadonlySet<string>;
   steps: ReadonlySet<string>;
+  ranges: ReadonlySet<string>;
   oneRow: ReadonlySet<string>;
+  filters?: FilterKnowledge;
   described: boolean;
-} {
+}
+const limitsCache = new Map<string, Limits>();
+function limitsOf(id: string): Limits {
   let limits = limitsCache.get(id);
   if (!limits) {
     const declared = library(id)?.limits;
@@ -92,7 +97,9 @@ function limitsOf(id: string): {
       ? {
           options: new Set(declared.options ?? []),
           steps: new Set(declared.steps ?? []),
+          ranges: new Set(declared.ranges ?? []),
           oneRow: new Set(declared.oneRow ?? []),
+          filters: declared.filters,
           described: true,
         }
       : { ...GENERIC_LIMITS, described: false };
@@ -136,7 +143,8 @@ function sourceOf(expression: ts.Expression, facts: FileFacts, depth: number): S
     if (spreads.length === 0)
       return { scale: 'bounded', says: `is a literal of ${node.elements.length} ${node.elements.length === 1 ? 'entry' : 'entries'}` };
     const parts = spreads.map((spread) => sourceOf(spread.expression, facts, depth + 1));
-    return parts.find((part) => part?.scale === 'grows');
+    // One growing part makes the whole grow; else a part whose size nothing says (one parent's rows) makes it unknown.
+    return parts.find((part) => part?.scale === 'grows') ?? parts.find((part) => part?.scale === 'unknown');
   }
   const small = smallListKind(node);
   if (small === 'literal' || small === 'constant') return { scale: 'bounded', says: 'is a constant list the program fixes' };
@@ -158,7 +166,7 @@ function sourceOf(expression: ts.Expression, facts: FileFacts, depth: number): S
 function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number): Source | undefined {
   const inner = skipParens(awaited);
   const client = awaitedClientCall(inner, facts);
-  if (client) return clientRows(client.call, client.client);
+  if (client) return clientRows(client.call, client.client, facts, depth);
   if (ts.isCallExpression(inner)) {
     const name = calleeName(inner);
     const receiver = receiverOf(inner);
@@ -177,10 +185,15 @@ function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number):
   return sourceOf(inner, facts, depth + 1);
 }
 
-/** Rows a client read returns: every matching row without a limit, at most `k` with one; a one-row read is not a list. */
-function clientRows(call: ClientCallNode, client: ClientCall): Source | undefined {
-  if (client.kind === 'write' || client.alreadyBatched) return undefined;
+/**
+ * Rows a client read returns: every matching row without a limit, at most `k` with one; a one-row read is
+ * not a list. Without a limit, a read of one parent's rows (facts/perParent.ts) is as big as what one parent
+ * has — unknown, unless its rows are a record of events, which grows per parent too.
+ */
+function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts, depth: number): Source | undefined {
+  if (client.kind === 'write') return undefined;
   const operation = `${client.operation}()`;
+  if (client.alreadyBatched) return keyedRows(client, operation, facts, depth);
   const limit = limitOf(call, client);
   if (limit !== undefined) {
     if (limit.value !== undefined && limit.value <= SMALL_LIMIT)
@@ -189,8 +202,60 @@ function clientRows(call: ClientCallNode, client: ClientCall): Source | undefine
     return undefined;
   }
   if (client.kind === 'http') return undefined;
-  if (client.method && limitsOf(client.library).oneRow.has(client.method)) return undefined;
+  const limits = limitsOf(client.library);
+  if (client.method && limits.oneRow.has(client.method)) return undefined;
+  const perParent = parentFilterOf(call, client, limits.filters);
+  if (perParent) {
+    const rows = `the ${client.model ? `${client.model} ` : ''}rows of one ${perParent.parent}`;
+    const grows = growsPerParent(client, facts);
+    if (grows)
+      return { scale: 'grows', says: `comes from ${operation} with no limit: ${rows} (filtered by ${perParent.field}), and ${grows}` };
+    return {
+      scale: 'unknown',
+      says: `holds ${rows} (${operation} filtered by ${perParent.field}): how many one ${perParent.parent} has, nothing here says`,
+    };
+  }
   return { scale: 'grows', says: `comes from ${operation} with no limit` };
+}
+
+/**
+ * Rows of a read by a list of keys (`{ id: { in: ids } }`, `In(ids)`, `inArray(t.id, ids)`): one per key when
+ * the key is the row's own id, so as many as the keys; the rows of every key otherwise, so at least as many
+ * when the keys grow. Undefined when the keys' size is not known, or for several lists.
+ */
+function keyedRows(client: ClientCall, operation: string, facts: FileFacts, depth: number): Source | undefined {
+  const list = client.batchedLists?.length === 1 ? client.batchedLists[0] : undefined;
+  const keys = list && sourceOf(list, facts, depth + 1);
+  if (!list || !keys) return undefined;
+  const field = keyFieldOf(list);
+  const own = field === 'id' || field === '_id';
+  if (keys.scale === 'grows')
+    return {
+      scale: 'grows',
+      says: `comes from ${operation}, ${own ? 'one row per key' : 'the rows of every key'} of a list that ${keys.says}`,
+    };
+  if (keys.scale === 'bounded' && own)
+    return { scale: 'bounded', says: `comes from ${operation}, one row per key of a list that ${keys.says}` };
+  return undefined;
+}
+
+/** The field a key list filters: `id` of `{ id: { in: ids } }` and `{ id: In(ids) }`, of `inArray(t.id, ids)` and `whereIn('id', ids)`. */
+function keyFieldOf(list: ts.Expression): string | undefined {
+  let node: ts.Node = list;
+  for (let hops = 0; hops < 4 && node.parent; hops++) {
+    const parent: ts.Node = node.parent;
+    if (ts.isCallExpression(parent) && parent.arguments.length >= 2 && parent.arguments[1] === node) {
+      const column = skipParens(parent.arguments[0]);
+      if (ts.isPropertyAccessExpression(column)) return column.name.text;
+      if (ts.isStringLiteralLike(column)) return column.text.replace(/^.*\./, '');
+    }
+    if (ts.isPropertyAssignment(parent) && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name))) {
+      const name = parent.name.text;
+      if (!/^(\$?in|hasSome|hasEvery)$/.test(name)) return name;
+    }
+    node = parent;
+  }
+  return undefined;
 }
 
 /** The row limit a read is written with: an option (`take: 10`), a builder step (`.limit(10)`), `LIMIT 10` in its SQL. */
@@ -235,7 +300,7 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
         }
       }
       // Redis `zrange(key, 0, 9)`, `lrange(key, 0, limit - 1)`: an index range (a stop of -1 reads the whole list).
-      if (name && RANGE_READS.has(name) && current === call && current.arguments.length >= 3) {
+      if (name && limits.ranges.has(name) && current === call && current.arguments.length >= 3) {
         const range = rangeOf(current.arguments[1], current.arguments[2], numberOf);
         if (range) return { value: range.value, text: `${name}(…, ${compact(current.arguments[2].getText(), 12)})` };
       }
@@ -261,9 +326,6 @@ function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; te
   }
   return undefined;
 }
-
-/** Redis reads of an index range `(key, start, stop)`. */
-const RANGE_READS: ReadonlySet<string> = new Set(['lrange', 'zrange', 'zrevrange']);
 
 /**
  * The rows of an index range: `0, 9` → 10; `0, limit - 1` → `limit` when it is a constant, else a limit of
@@ -369,7 +431,7 @@ function callSource(call: ts.CallExpression, facts: FileFacts, depth: number): S
   }
   if (receiver && SIZE_KEEPING_METHODS.has(name)) return sourceOf(receiver, facts, depth + 1);
   const client = awaitedClientCall(call, facts);
-  if (client) return clientRows(client.call, client.client);
+  if (client) return clientRows(client.call, client.client, facts, depth);
   // A function of this file: what it returns.
   const fn = ts.isIdentifier(callee) ? functionOf(resolve(callee)) : undefined;
   if (fn) return returnedSource(fn, facts, depth);

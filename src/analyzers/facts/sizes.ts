@@ -4,7 +4,7 @@
  * read from I/O, derived from such, or named as records (`orders`, `userIds`) is 'large'.
  */
 import { ts } from '../ts';
-import { calleeName, receiverOf, skipOnlyParensUp, skipParens } from './ast';
+import { calleeName, enclosingFunction, receiverOf, skipOnlyParensUp, skipParens } from './ast';
 import { classField } from './collections';
 import { references, resolve, useOf, type Declaration } from './dataflow';
 import { iterationsAround, walkedCollection, type Iteration } from './loops';
@@ -18,7 +18,8 @@ const SMALL_CONSTANT = 32;
 
 /**
  * How many items a list declared with an array literal can hold: its literal elements (an
- * `Object.freeze([...])` too) plus the arguments of literal pushes made outside loops. Undefined
+ * `Object.freeze([...])` too) plus the arguments of literal pushes made outside loops, in the declaring
+ * function (a push in a callback runs as often as it is called). Undefined
  * when it can grow with data: spreads, pushes in loops or of non-literals, reassignment. Size
  * evidence, not a proof: a `const` list handed elsewhere (`pick(a ? SHORT : LONG)`) is assumed to
  * keep its size, as nothing in this file changes it.
@@ -38,6 +39,8 @@ export function fixedLength(declaration: Declaration): number | undefined {
     const call = skipOnlyParensUp(reference).parent?.parent;
     if (!call || !ts.isCallExpression(call) || !call.arguments.every((a) => ts.isLiteralExpression(a)) || iterationsAround(call).length > 0)
       return undefined;
+    // A push inside another function (a callback, a closure) runs as often as that function is called: nothing here says how often.
+    if (enclosingFunction(call) !== enclosingFunction(declaration.node)) return undefined;
     size += call.arguments.length;
   }
   return size;

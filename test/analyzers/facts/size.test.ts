@@ -56,6 +56,15 @@ describe('size evidence: small lists', () => {
     const grown = marked(`const m = ['a']; for (const x of xs) m.push(x);\nhere(m);\ndeclare const xs: string[];`) as ts.Identifier;
     expect(fixedLength(resolve(grown)!)).toBeUndefined();
   });
+
+  it('a literal push inside a callback runs as often as the callback: no fixed length; the same push beside the list counts', () => {
+    const inCallback = marked(
+      `const m: string[] = []; onTick(() => { m.push('x'); });\nhere(m);\ndeclare function onTick(f: () => void): void;`,
+    );
+    expect(fixedLength(resolve(inCallback as ts.Identifier)!)).toBeUndefined();
+    const beside = marked(`const m: string[] = []; m.push('x');\nhere(m);`);
+    expect(fixedLength(resolve(beside as ts.Identifier)!)).toBe(1);
+  });
 });
 
 describe('size evidence: large lists', () => {

@@ -78,7 +78,12 @@ function condition(op: Op, steps: readonly Step[]): ts.Expression | undefined {
 
 export const drizzle: Library = {
   id: 'drizzle',
-  limits: { options: ['limit'], steps: ['limit'], oneRow: ['findFirst'] },
+  limits: {
+    options: ['limit'],
+    steps: ['limit'],
+    oneRow: ['findFirst'],
+    filters: { options: ['where'], steps: ['where'], equals: ['eq'], all: ['and'] },
+  },
   modules: isDrizzle,
   client: {
     anchors: [...SELECT, ...WRITE, ...RELATIONAL, 'execute'],

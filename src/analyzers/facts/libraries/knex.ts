@@ -181,7 +181,7 @@ const client: Val = { lib: 'knex', role: 'client' };
 
 export const knex: Library = {
   id: 'knex',
-  limits: { steps: ['limit', 'first'], oneRow: ['first'] },
+  limits: { steps: ['limit', 'first'], oneRow: ['first'], filters: { steps: ['where', 'andWhere'] } },
   modules: ['knex'],
   client: {
     anchors: [...KNEX_ROOT, 'raw'],

@@ -3,6 +3,6 @@ import type { Library } from './library';
 
 export const kysely: Library = {
   id: 'kysely',
-  limits: { steps: ['limit'], oneRow: ['executeTakeFirst', 'executeTakeFirstOrThrow'] },
+  limits: { steps: ['limit'], oneRow: ['executeTakeFirst', 'executeTakeFirstOrThrow'], filters: { steps: ['where'] } },
   transactions: { chained: { method: 'execute', after: 'transaction' } },
 };

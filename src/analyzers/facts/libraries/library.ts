@@ -187,6 +187,28 @@ export interface LimitKnowledge {
   steps?: readonly string[];
   /** Reads of one row or one number (`findUnique`, `findOne`, `count`): what they return is not a list. */
   oneRow?: readonly string[];
+  /**
+   * Where a read's filter is written, so facts/scale.ts can tell one parent record's rows (`{ teamId }`)
+   * from a slice of the whole table (`{ status: 'OPEN' }`). Without it only the generic `where` option is read.
+   */
+  filters?: FilterKnowledge;
+  /** Reads of an index range `(key, start, stop)`: Redis `zrange(key, 0, 9)` reads 10 entries, a stop of -1 the whole list. */
+  ranges?: readonly string[];
+}
+
+export interface FilterKnowledge {
+  /** Options whose value is the filter: Prisma's and Sequelize's `where` (`findMany({ where: { teamId } })`). */
+  options?: readonly string[];
+  /** The read's own object arguments are filters: MongoDB's `find({ userId })`, TypeORM's `findBy({ userId })`. */
+  objectArguments?: boolean;
+  /**
+   * Builder steps that filter: knex's `.where('user_id', id)` / `.where({ user_id: id })`, Kysely's
+   * `.where('user_id', '=', id)`, Supabase's `.eq('user_id', id)`, Drizzle's `.where(eq(t.userId, id))`.
+   */
+  steps?: readonly string[];
+  /** Calls that compare a column to one value (Drizzle's `eq(t.userId, id)`), and calls that join conditions with AND (`and(…)`). */
+  equals?: readonly string[];
+  all?: readonly string[];
 }
 
 interface BatchingKnowledge {

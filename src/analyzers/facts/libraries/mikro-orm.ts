@@ -187,7 +187,7 @@ function lookupKey(op: Op, steps: readonly Step[], args: readonly ts.Expression[
 
 export const mikroOrm: Library = {
   id: LIB,
-  limits: { options: ['limit'], steps: ['limit'], oneRow: ['findOne', 'findOneOrFail', 'count'] },
+  limits: { options: ['limit'], steps: ['limit'], oneRow: ['findOne', 'findOneOrFail', 'count'], filters: { objectArguments: true } },
   modules: isMikroOrm,
   client: {
     anchors: [...READ, ...WRITE, ...BUILDER_RUNS, ...UNIT_OF_WORK],

@@ -39,7 +39,12 @@ export function mongoBatched(op: Op, k: string, ks: string): string {
 
 export const mongodb: Library = {
   id: 'mongodb',
-  limits: { options: ['limit'], steps: ['limit'], oneRow: ['findOne', 'findOneAndUpdate', 'countDocuments', 'estimatedDocumentCount'] },
+  limits: {
+    options: ['limit'],
+    steps: ['limit'],
+    oneRow: ['findOne', 'findOneAndUpdate', 'countDocuments', 'estimatedDocumentCount'],
+    filters: { objectArguments: true },
+  },
   modules: ['mongodb'],
   client: {
     anchors: [...READ, ...WRITE],

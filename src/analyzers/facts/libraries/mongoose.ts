@@ -55,6 +55,7 @@ export const mongoose: Library = {
     options: ['limit'],
     steps: ['limit'],
     oneRow: ['findOne', 'findById', 'findByIdAndUpdate', 'findOneAndUpdate', 'countDocuments', 'estimatedDocumentCount', 'exists'],
+    filters: { objectArguments: true, steps: ['where'] },
   },
   modules: MODULES,
   client: {

@@ -5,7 +5,7 @@ import { finishKnex, KNEX_BUILDER, knexBatched, knexKey } from './knex';
 
 export const objection: Library = {
   id: 'objection',
-  limits: { steps: ['limit', 'first'], oneRow: ['findById', 'findOne', 'first'] },
+  limits: { steps: ['limit', 'first'], oneRow: ['findById', 'findOne', 'first'], filters: { steps: ['where', 'andWhere'] } },
   modules: ['objection'],
   client: {
     imported: ({ name }) => (name === 'Model' ? { lib: 'objection', role: 'class', name: 'Model' } : undefined),

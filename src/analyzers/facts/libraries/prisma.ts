@@ -53,7 +53,11 @@ const client = (tx?: string): Val => (tx ? { lib: 'prisma', role: 'client', tx }
 
 export const prisma: Library = {
   id: 'prisma',
-  limits: { options: ['take'], oneRow: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'count', 'aggregate'] },
+  limits: {
+    options: ['take'],
+    oneRow: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'count', 'aggregate'],
+    filters: { options: ['where'] },
+  },
   modules: (module) => module === '@prisma/client' || module.startsWith('@prisma/client/') || /(^|\/)\.prisma\/client/.test(module),
   client: {
     anchors: [...READ, ...WRITE, ...RAW_READ, ...RAW_WRITE],

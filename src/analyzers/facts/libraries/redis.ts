@@ -137,6 +137,11 @@ const client: Val = { lib: 'redis', role: 'client' };
 
 export const redis: Library = {
   id: 'redis',
+  limits: {
+    oneRow: ['get', 'getex', 'getdel', 'hget', 'exists', 'hexists', 'llen', 'scard', 'zcard', 'zcount', 'zscore'],
+    // node-redis spells commands in camelCase too.
+    ranges: ['lrange', 'zrange', 'zrevrange', 'lRange', 'zRange', 'zRevRange'],
+  },
   modules: ['ioredis', 'redis', '@redis/client', '@upstash/redis', '@nestjs-modules/ioredis', '@liaoliaots/nestjs-redis'],
   client: {
     anchors: [...READ, ...WRITE],

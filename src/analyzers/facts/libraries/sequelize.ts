@@ -36,7 +36,11 @@ export function sequelizeKey(op: Op, _steps: readonly Step[], args: readonly ts.
 
 export const sequelize: Library = {
   id: 'sequelize',
-  limits: { options: ['limit'], oneRow: ['findOne', 'findByPk', 'count', 'max', 'min', 'sum', 'aggregate'] },
+  limits: {
+    options: ['limit'],
+    oneRow: ['findOne', 'findByPk', 'count', 'max', 'min', 'sum', 'aggregate'],
+    filters: { options: ['where'] },
+  },
   modules: MODULES,
   client: {
     anchors: [...SEQUELIZE_READ, ...SEQUELIZE_WRITE, 'query'],

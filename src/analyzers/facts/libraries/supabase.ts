@@ -7,7 +7,7 @@ const client: Val = { lib: 'supabase', role: 'client' };
 
 export const supabase: Library = {
   id: 'supabase',
-  limits: { steps: ['limit'], oneRow: ['single', 'maybeSingle'] },
+  limits: { steps: ['limit'], oneRow: ['single', 'maybeSingle'], filters: { steps: ['eq', 'match'] } },
   modules: ['@supabase/supabase-js'],
   client: {
     anchors: ['from', 'rpc'],

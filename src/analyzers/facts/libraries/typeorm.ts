@@ -158,6 +158,7 @@ export const typeorm: Library = {
       'exist',
       'existsBy',
     ],
+    filters: { options: ['where'], objectArguments: true },
   },
   modules: MODULES,
   client: {

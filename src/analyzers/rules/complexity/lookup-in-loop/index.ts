@@ -1,5 +1,5 @@
 import { ts } from '../../../ts';
-import { defineRule, type FixSpec } from '../../../rule';
+import { defineRule, type FixSpec, type ReportEvidence } from '../../../rule';
 import type { TextEdit } from '../../../finding';
 import { calleeName, indentationAt, newlineOf, referencedNames, skipParens, skipParensUp } from '../../../facts/ast';
 import {
@@ -19,7 +19,7 @@ import {
   type Declaration,
 } from '../../../facts/dataflow';
 import { assignedValues, createsFreshArray, declarationKind, isKnownArray, syntacticKind, typeFactsOf } from '../../../facts/collections';
-import { isSmallList, iterationScale, scaleOf, SMALL_LITERAL } from '../../../facts/sizes';
+import { fixedLength, isSmallList, iterationScale, scaleOf, SMALL_LITERAL } from '../../../facts/sizes';
 import { isTinyIteration as isTiny, iterationStatement, type Iteration } from '../../../facts/loops';
 import type { FileFacts } from '../../../facts/fileFacts';
 import { compact, eachPass, loopNoun } from '../../../facts/phrases';
@@ -310,6 +310,7 @@ function mentions(texts, needle) {
             messageId: method === 'some' ? 'setByKey' : 'map',
             data: { call: callText, array: compact(arrayText), key: predicate.key, loop },
             fixes: subject.kind === 'name' && method === 'find' ? mapFix(call, subject, predicate, levels, file) : [],
+            evidence: searched(levels[0], receiver),
           });
           return;
         }
@@ -318,11 +319,24 @@ function mentions(texts, needle) {
           messageId: 'set',
           data: { call: callText, array: compact(arrayText), loop },
           fixes: subject.kind === 'name' && !predicate ? setFix(call, subject.declaration, levels, file) : [],
+          evidence: searched(levels[0], receiver),
         });
       },
     };
   },
 });
+
+/**
+ * O(n·m): the searched list's size counts as much as the loop's, so the evidence names both (a page of
+ * `take: 10` is not reported) — except a list written out in the code, which the rule already weighed by
+ * its length (a long literal is worth a Set): then the loop's alone.
+ */
+function searched(iteration: Iteration, receiver: ts.Expression): ReportEvidence {
+  const inner = skipParens(receiver);
+  const declaration = ts.isIdentifier(inner) ? resolve(inner) : undefined;
+  const written = ts.isArrayLiteralExpression(inner) || (declaration !== undefined && fixedLength(declaration) !== undefined);
+  return written ? { iteration } : { iteration, collection: receiver };
+}
 
 // ---------------------------------------------------------------------------------------------
 // What is searched, and whether it changes

@@ -61,7 +61,7 @@ export default defineRule({
     effort: 'medium',
     evidence: {
       basis: 'items',
-      why: 'its cost is one round trip per item: it matters when the items come from data that grows (a query without a limit, request input), and not for a literal or `take: 10`',
+      why: 'its cost is one round trip per item: it matters when the items come from data that grows (a query without a limit over a table, request input, the views or events of one record), and not for a literal, `take: 10` or one record’s few children (`where: { teamId }`)',
     },
     fix: 'suggestion',
     // The libraries come from their descriptors: adding one adds it here.

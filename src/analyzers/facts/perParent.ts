@@ -1,0 +1,251 @@
+/**
+ * "Does this read return one record's children, or a slice of a whole table?" A read filtered by
+ * equality on one parent's key — `where: { teamId }`, `{ userId: session.user.id }`, `{ team: { id } }`,
+ * `eq(links.dataroomId, id)`, `.where('user_id', id)`, Mongo's `find({ owner: user.id })` — returns the
+ * rows of one team, one user, one data room: its size is what one parent has, which nothing in the code
+ * says (a user's accounts, a workflow's steps, an organisation's servers are a handful). A filter on a
+ * status or flag (`{ status: 'PENDING' }`), a range, an `in` list or `null` (`{ parentId: null }`: every
+ * root) reads across parents and still grows with the table.
+ *
+ * Some children do grow per parent without bound: rows recorded and never edited — views, visits, events,
+ * log lines, versions, messages. The engine knows this from the project's Prisma schema (a model with a
+ * `@default(now())` timestamp and no `@updatedAt` field: facts/prismaSchema.ts) or, as weaker evidence
+ * the reason names, from the model or table being called after one of a few event-like nouns.
+ * Where the filter is written comes from each library's descriptor (`limits.filters`).
+ */
+import { ts } from '../ts';
+import { calleeName, skipParens } from './ast';
+import { resolve } from './dataflow';
+import type { ClientCall, ClientCallNode } from './clients';
+import type { FileFacts } from './fileFacts';
+import type { FilterKnowledge } from './libraries/library';
+import { projectPath } from './paths';
+import { prismaModel } from './prismaSchema';
+
+export interface ParentFilter {
+  /** The parent record, named from its key: `dataroom` for `dataroomId`, `team` for `team: { id }`. */
+  parent: string;
+  /** The filter's field as written: `dataroomId`, `team.id`, `user_id`. */
+  field: string;
+}
+
+/** Filters of these keys combine or negate conditions: a key inside them does not pick one parent. */
+const NOT_ONE_PARENT = new Set(['OR', 'NOT', '$or', '$nor', '$not', 'not', 'none', 'every', 'notIn', '$ne', '$nin']);
+/** Keys that join conditions that all hold. */
+const ALL_OF = new Set(['AND', '$and']);
+/** A relation filter's quantifiers that keep the relation: `members: { some: { userId } }`, `owner: { is: { id } }`. */
+const RELATION_QUANTIFIERS = new Set(['some', 'is']);
+/** An equality written as an operator: Prisma's `{ equals: id }`, Mongo's `{ $eq: id }`. */
+const EQUALS = new Set(['equals', '$eq']);
+/** A foreign key: `dataroomId`, `organizationID`, `user_id` (not `id` or `_id`, the row's own key). */
+const FOREIGN_KEY = /^(\w+?)(Id|ID|_id)$/;
+/** A value that names one id: `id`, `userId`, `session.user.id`, `params.team_id`. */
+const ID_NAME = /^(id|_id|\w+(Id|ID|_id))$/;
+
+/** The parent whose rows `call` keeps by equality on its key, if the read has such a filter. */
+export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters: FilterKnowledge | undefined): ParentFilter | undefined {
+  const options = new Set(filters?.options ?? ['where']);
+  const steps = new Set(filters?.steps ?? []);
+  const equals = new Set(filters?.equals ?? []);
+  const all = new Set(filters?.all ?? []);
+
+  const fromCondition = (condition: ts.Expression, depth = 0): ParentFilter | undefined => {
+    if (depth > 4) return undefined;
+    const inner = skipParens(condition);
+    const object = objectOf(inner);
+    if (object) return fromObject(object, undefined, depth + 1);
+    if (!ts.isCallExpression(inner)) return undefined;
+    const name = calleeName(inner);
+    if (name && equals.has(name) && inner.arguments.length === 2) return fromEquality(columnName(inner.arguments[0]), inner.arguments[1]);
+    if (name && all.has(name)) {
+      for (const argument of inner.arguments) {
+        const found = fromCondition(argument, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+
+  const fromObject = (object: ts.ObjectLiteralExpression, relation: string | undefined, depth: number): ParentFilter | undefined => {
+    if (depth > 4) return undefined;
+    for (const property of object.properties) {
+      if (ts.isShorthandPropertyAssignment(property)) {
+        const found = fromEquality(property.name.text, property.name, relation);
+        if (found) return found;
+        continue;
+      }
+      if (!ts.isPropertyAssignment(property)) continue;
+      const key = ts.isIdentifier(property.name) || ts.isStringLiteral(property.name) ? property.name.text : undefined;
+      if (key === undefined || NOT_ONE_PARENT.has(key)) continue;
+      const value = skipParens(property.initializer);
+      let found: ParentFilter | undefined;
+      if (ALL_OF.has(key)) {
+        const parts = ts.isArrayLiteralExpression(value) ? value.elements : [value];
+        for (const part of parts) {
+          const element = skipParens(part as ts.Expression);
+          found ??= ts.isObjectLiteralExpression(element) ? fromObject(element, relation, depth + 1) : undefined;
+        }
+      } else if (ts.isObjectLiteralExpression(value)) {
+        const equal = value.properties.find(
+          (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && EQUALS.has(p.name.text),
+        );
+        if (equal) found = fromEquality(key, equal.initializer, relation);
+        else found = fromObject(value, RELATION_QUANTIFIERS.has(key) ? relation : key, depth + 1);
+      } else found = fromEquality(key, value, relation);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+  // Every call of the chain, from the last step in: `db.select().from(t).where(eq(t.teamId, id))`, `knex('links').where({ team_id })`.
+  for (let current: ts.Node = call; ;) {
+    if (ts.isCallExpression(current)) {
+      const name = calleeName(current);
+      const args = current.arguments;
+      if (name && steps.has(name) && args.length > 0) {
+        const first = skipParens(args[0]);
+        // `.where('user_id', id)`, `.where('user_id', '=', id)`, `.eq('user_id', id)`.
+        const found = ts.isStringLiteralLike(first)
+          ? args.length === 2
+            ? fromEquality(first.text, args[1])
+            : args.length === 3 && isEqualsOperator(args[1])
+              ? fromEquality(first.text, args[2])
+              : undefined
+          : fromCondition(first);
+        if (found) return found;
+      }
+      for (const argument of args) {
+        const object = objectOf(argument);
+        if (!object) continue;
+        // `{ where: { teamId } }`, and `{ where }` with `const where = { teamId }` written before.
+        const option = object.properties.find(
+          (p): p is ts.PropertyAssignment | ts.ShorthandPropertyAssignment =>
+            (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) &&
+            (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
+            options.has(p.name.text),
+        );
+        const found = option
+          ? fromCondition(ts.isPropertyAssignment(option) ? option.initializer : option.name)
+          : filters?.objectArguments && name === client.method
+            ? fromObject(object, undefined, 0)
+            : undefined;
+        if (found) return found;
+      }
+      current = skipParens(current.expression);
+      continue;
+    }
+    if (ts.isPropertyAccessExpression(current)) {
+      current = skipParens(current.expression);
+      continue;
+    }
+    return undefined;
+  }
+}
+
+/** An object literal, written in place or in a `const` the expression names (`const where = { teamId }`). */
+function objectOf(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  const inner = skipParens(expression);
+  if (ts.isObjectLiteralExpression(inner)) return inner;
+  if (!ts.isIdentifier(inner)) return undefined;
+  const declaration = resolve(inner);
+  const init = declaration?.kind === 'const' && declaration.initializer ? skipParens(declaration.initializer) : undefined;
+  return init && ts.isObjectLiteralExpression(init) ? init : undefined;
+}
+
+/** `field = value` where `field` is a parent's key and `value` one id: the parent. */
+function fromEquality(field: string | undefined, value: ts.Expression, relation?: string): ParentFilter | undefined {
+  if (!field || !isOneValue(value)) return undefined;
+  if ((field === 'id' || field === '_id') && relation) return { parent: relation, field: `${relation}.${field}` };
+  const written = relation ? `${relation}.${field}` : field;
+  const foreign = FOREIGN_KEY.exec(field);
+  if (foreign) return { parent: foreign[1], field: written };
+  // `{ owner: user.id }`, `{ user: userId }`: a reference to another record, by its id.
+  if (field !== 'id' && field !== '_id' && ID_NAME.test(lastName(value) ?? '')) return { parent: field, field: written };
+  return undefined;
+}
+
+/** One value, as an id is: not a list, a filter object, a flag, a number or null. */
+function isOneValue(value: ts.Expression): boolean {
+  const inner = skipParens(value);
+  if (ts.isArrayLiteralExpression(inner) || ts.isObjectLiteralExpression(inner) || ts.isNumericLiteral(inner)) return false;
+  if (
+    inner.kind === ts.SyntaxKind.NullKeyword ||
+    inner.kind === ts.SyntaxKind.TrueKeyword ||
+    inner.kind === ts.SyntaxKind.FalseKeyword ||
+    (ts.isIdentifier(inner) && inner.text === 'undefined')
+  )
+    return false;
+  return true;
+}
+
+/** The name a value ends in: `id` of `session.user.id`, `teamId` of `teamId`, `team_id` of `params['team_id']`. */
+function lastName(value: ts.Expression): string | undefined {
+  let inner = skipParens(value);
+  while (ts.isNonNullExpression(inner) || ts.isAsExpression(inner)) inner = skipParens(inner.expression);
+  if (ts.isIdentifier(inner)) return inner.text;
+  if (ts.isPropertyAccessExpression(inner)) return inner.name.text;
+  if (ts.isElementAccessExpression(inner) && ts.isStringLiteralLike(inner.argumentExpression)) return inner.argumentExpression.text;
+  return undefined;
+}
+
+/** Drizzle's column `links.dataroomId` (or a column named by a string): `dataroomId`. */
+function columnName(column: ts.Expression): string | undefined {
+  const inner = skipParens(column);
+  if (ts.isPropertyAccessExpression(inner)) return inner.name.text;
+  if (ts.isStringLiteralLike(inner)) return inner.text;
+  return undefined;
+}
+
+function isEqualsOperator(operator: ts.Expression): boolean {
+  const inner = skipParens(operator);
+  return ts.isStringLiteralLike(inner) && (inner.text === '=' || inner.text === '==');
+}
+
+/**
+ * Nouns of rows that are recorded, not edited — one more per thing that happens — so a parent keeps
+ * gaining them: name evidence, used when the schema says nothing. Matched against the last word of the
+ * model or table (`pageViews`, `audit_logs`, `WebsiteEvent`, `promptVersions`), singular. Not `notification`: a
+ * `notifications` table is as often the channels an organisation configured (a handful) as the messages sent.
+ */
+const EVENT_NOUNS = new Set([
+  'view',
+  'visit',
+  'click',
+  'impression',
+  'event',
+  'log',
+  'audit',
+  'history',
+  'activity',
+  'version',
+  'revision',
+  'message',
+]);
+
+/**
+ * Why the rows `client` reads grow per parent, or undefined when nothing says so: the Prisma schema
+ * declares its model append-only, or — when no schema declares the model — (name evidence) the model is
+ * named like a record of events.
+ */
+export function growsPerParent(client: ClientCall, facts: FileFacts): string | undefined {
+  const model = client.model;
+  if (!model) return undefined;
+  if (client.library === 'prisma') {
+    // The schema, when it declares the model, is stronger evidence than any name.
+    const declared = prismaModel(model, facts);
+    if (declared)
+      return declared.createdField && !declared.updated
+        ? `${declared.name} rows are recorded and never edited (${projectPath(declared.fileName)}: ${declared.createdField} @default(now()), no @updatedAt), so each one gains them`
+        : undefined;
+  }
+  const words = model
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const last = words[words.length - 1];
+  const singular = last?.replace(/ies$/, 'y').replace(/(?<!s)s$/, '');
+  if (singular && EVENT_NOUNS.has(singular))
+    return `the name \`${model}\` says a record of events, which each one keeps gaining (name evidence)`;
+  return undefined;
+}
