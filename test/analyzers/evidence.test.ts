@@ -462,7 +462,8 @@ export const teamRouter = router({
       code: code('deleteExpiredTeams'),
       errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'warning' }],
     });
-    expect(swept.evidence.context).toBe('unknown');
+    // A tRPC procedure is a request handler: sweeping expired records runs on that request path.
+    expect(swept.evidence.context).toBe('request');
   });
 
   it('a function named delete… that deletes nothing is not rare (the name alone does not decide)', async () => {
@@ -789,12 +790,32 @@ ${reads}
 
   it('a page of rows and a COUNT over the table on a request path: warning, with the count in the reasons', async () => {
     const [finding] = await sequential.invalid({
-      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { teamId: req.params.id }, take: 10 });
-  const total = await prisma.viewer.count({ where: { teamId: req.params.id } });`),
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' }, take: 10 });
+  const total = await prisma.viewer.count({ where: { status: 'active' } });`),
       errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
     });
     expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
-    expect(finding.evidence.reasons[0]).toBe('prisma.viewer.count counts or aggregates rows: its cost grows with them');
+    expect(finding.evidence.reasons[0]).toBe('prisma.viewer.count() counts or aggregates rows: its cost grows with them');
+  });
+
+  it("a COUNT of one record's children (filtered by one team's key) says nothing of growth: info", async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { teamId: req.params.id }, take: 10 });
+  const total = await prisma.viewer.count({ where: { teamId: req.params.id } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'unknown', context: 'request' });
+    expect(finding.evidence.reasons[0]).toMatch(/^prisma\.viewer\.count\(\) counts the viewer rows of one team \(filtered by teamId\)/);
+  });
+
+  it('a COUNT of the events one record keeps gaining grows: warning', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { teamId: req.params.id }, take: 10 });
+  const total = await prisma.view.count({ where: { documentId: req.params.id } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons[0]).toMatch(/^prisma\.view\.count\(\) counts or aggregates the view rows of one document/);
   });
 
   it('two one-row lookups on the same request path save one fixed round trip: info (a change: it was a warning)', async () => {

@@ -95,6 +95,9 @@ export function executionContext(node: ts.Node, facts: FileFacts, depth = 0): Co
       return { context: 'rare', reason: `runs in ${describeRequestHandler(handler)} when ${branch}: once per deleted record, a rare path` };
     const guard = adminGuard(node, handler.fn);
     if (guard) return { context: 'admin', reason: `runs in ${describeRequestHandler(handler)} after ${guard}, admin-only` };
+    // A tRPC procedure or server action is a handler too: `deleteTeam: procedure.mutation(…)`, `adminProcedure.query(…)`.
+    const rare = rareFunction(node);
+    if (rare) return rare;
     return { context: 'request', reason: `runs in ${describeRequestHandler(handler)}` };
   }
   const job = enclosingJob(node);

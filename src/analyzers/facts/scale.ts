@@ -186,6 +186,25 @@ function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number):
 }
 
 /**
+ * How many rows a count or an aggregate reads to answer (`prisma.view.count({ where })`, `groupBy`):
+ * the rows of one parent when it is filtered by one parent's key — unknown, unless they are a record of
+ * events (facts/perParent.ts) —, else every matching row of the table, which grows.
+ */
+export function aggregatedRows(call: ClientCallNode, client: ClientCall, facts: FileFacts): ScaleFact {
+  const operation = `${client.operation}()`;
+  const perParent = parentFilterOf(call, client, limitsOf(client.library).filters);
+  if (!perParent) return { scale: 'grows', reason: `${operation} counts or aggregates rows: its cost grows with them` };
+  const rows = `the ${client.model ? `${client.model} ` : ''}rows of one ${perParent.parent}`;
+  const grows = growsPerParent(client, facts);
+  return grows
+    ? { scale: 'grows', reason: `${operation} counts or aggregates ${rows} (filtered by ${perParent.field}), and ${grows}` }
+    : {
+        scale: 'unknown',
+        reason: `${operation} counts ${rows} (filtered by ${perParent.field}): how many one ${perParent.parent} has, nothing here says`,
+      };
+}
+
+/**
  * Rows a client read returns: every matching row without a limit, at most `k` with one; a one-row read is
  * not a list. Without a limit, a read of one parent's rows (facts/perParent.ts) is as big as what one parent
  * has — unknown, unless its rows are a record of events, which grows per parent too.

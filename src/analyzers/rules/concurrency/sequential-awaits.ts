@@ -7,7 +7,7 @@ import { callIo } from '../../facts/summaries';
 import { awaitedClientCall, transactionAround, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import type { FileFacts } from '../../facts/fileFacts';
 import { perItemCall } from '../../facts/perItem';
-import { dataScale, type ScaleFact } from '../../facts/scale';
+import { aggregatedRows, dataScale, type ScaleFact } from '../../facts/scale';
 
 const SK = ts.SyntaxKind;
 
@@ -387,24 +387,33 @@ const SQL_AGGREGATE = /\b(count|sum|avg)\s*\(|\bgroup\s+by\b/i;
 
 /**
  * The read of the run whose cost grows with the data — the saving Promise.all makes is then worth having:
- * a count or an aggregate (its cost grows with the rows it reads), or a list read without a limit (facts/scale.ts).
- * Undefined when every read is a lookup of a row or a capped page: the saving is one fixed round trip.
+ * a count or an aggregate over a table or over the events one record keeps gaining (its cost grows with the rows it
+ * reads; over one record's children, a team's members, nothing says it does), or a list read without a limit (facts/scale.ts).
+ * Otherwise what was found of a count of one record's children (unknown), or undefined when every read is a lookup of
+ * a row or a capped page: the saving is one fixed round trip.
  */
 function growingRead(run: readonly Member[], file: FileFacts): ScaleFact | undefined {
+  // A count of one record's children is not evidence of growth, but its reason says why the severity is lower.
+  let children: ScaleFact | undefined;
   for (const member of run) {
     const { client } = member;
     if (client.kind !== 'query') continue;
     const aggregate =
       (client.method !== undefined && AGGREGATES.has(client.method)) ||
       (client.raw === true && SQL_AGGREGATE.test(file.textOf(member.call)));
-    if (aggregate) return { scale: 'grows', reason: `${client.operation} counts or aggregates rows: its cost grows with them` };
+    if (!aggregate) continue;
+    // SQL's own filter is not read: a raw aggregate counts as reading across the table.
+    const fact = client.raw === true ? undefined : aggregatedRows(member.call, client, file);
+    if (!fact) return { scale: 'grows', reason: `${client.operation} counts or aggregates rows: its cost grows with them` };
+    if (fact.scale === 'grows') return fact;
+    children ??= fact;
   }
   for (const member of run) {
     const name = member.declaration && ts.isIdentifier(member.declaration.name) ? member.declaration.name : member.await;
     const fact = dataScale(name, file);
     if (fact.scale === 'grows') return fact;
   }
-  return undefined;
+  return children;
 }
 
 /**
