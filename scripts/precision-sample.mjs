@@ -3,7 +3,7 @@
 //
 //   node scripts/precision-sample.mjs draw --out DIR [--seed N] [--warnings 40] [--infos 20] [--cap N] [--reuse] APP_ROOT...
 //     Scans each APP_ROOT from its own root (`node dist/cli.js scan --format json --min-severity info .`,
-//     the built CLI of this checkout; raw output kept as DIR/scans/<app>.json, reused with --reuse),
+//     the built CLI of this checkout, or the one PERFLENS_CLI names; raw output kept as DIR/scans/<app>.json, reused with --reuse),
 //     pools the findings of all apps (one per app, file, rule and start position), and draws the
 //     warnings and the infos separately with a seeded PRNG (mulberry32; default seed 20261207):
 //     stratified by category — every category present gets min(3, its size) findings, the rest is
@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { seededRandom as mulberry32 } from '../bench/lib/stats.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'dist', 'cli.js');
+const cli = process.env.PERFLENS_CLI ?? path.join(root, 'dist', 'cli.js');
 const SEVERITIES = ['warning', 'info'];
 const FEW = 3;
 const CONTEXT_LINES = 7;

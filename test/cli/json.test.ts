@@ -51,7 +51,10 @@ describe('json format', () => {
       expect(finding.evidence).toEqual({
         scale: 'grows',
         context: 'unknown',
-        reasons: [expect.stringMatching(/ is a directory listing \(readdir\)$/), 'no request handler or job found around it in this file'],
+        reasons: [
+          expect.stringMatching(/ is a directory listing \(readdir\)$/),
+          'no request handler or job found around it or among its callers in the project',
+        ],
       });
     }
     // Discovery order is by path: src/exec.ts before src/orders/load.ts.
