@@ -39,8 +39,6 @@ export interface ModuleHost {
   knowsProjectFiles?(): boolean;
   /** Changes whenever `importers` may answer differently (the project's files were set, a file's imports changed). */
   importersVersion?(): number;
-  /** The project's files ending in `extension` (`.prisma`), with their text: see ProjectHost.projectTexts. */
-  projectTexts?(fileName: string, extension: string): ReadonlyArray<{ fileName: string; text: string }>;
 }
 
 export interface Callee {
