@@ -152,11 +152,6 @@ const MODULE_FILE_LIMIT = 400;
 /** Extensions tried, in order, when an import names a project file without one (or with `.js` for a `.ts` source). */
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
-/** How deep, and through how many folders at most, projectTexts looks for a project's schema files. */
-const PROJECT_TEXT_DEPTH = 6;
-const PROJECT_TEXT_FOLDERS = 5000;
-const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', 'vendor', 'tmp']);
-
 export interface ProjectHostOptions {
   /** Called once per problem that degrades results (a tsconfig that cannot be read, …). */
   onNote?: (message: string) => void;
@@ -182,10 +177,6 @@ export class ProjectHost {
   /** Counts the changes of the project's files and of the index (see ModuleHost.importersVersion). */
   private importerChanges = 0;
   private readonly workspaces = new WorkspaceResolver(this);
-  /** For projectTexts: each folder's project root (null: none), the files found under a root, the texts read. */
-  private readonly roots = new Map<string, string | null>();
-  private readonly rootListings = new Map<string, { files: readonly string[]; at: number }>();
-  private readonly projectTextCache = new Map<string, { version: string; text: string }>();
 
   constructor(private readonly options: ProjectHostOptions = {}) {}
 
@@ -478,86 +469,6 @@ export class ProjectHost {
       if (exists(index)) return index;
     }
     return undefined;
-  }
-
-  /**
-   * The project's files named `*<extension>` (`.prisma`: its Prisma schema) for `fileName`: those among the
-   * project files and the editor's open files, and on disk under the project's root — the nearest folder
-   * with `.git`, else the highest with a `package.json` (a monorepo's schema sits in a package of its own).
-   * The disk is searched a few levels deep, once a minute at most; texts are re-read when a file changes.
-   */
-  projectTexts(fileName: string, extension: string): ReadonlyArray<{ fileName: string; text: string }> {
-    const names = new Set<string>();
-    for (const file of this.projectFiles) if (file.endsWith(extension)) names.add(file);
-    for (const file of this.overlays.keys()) if (file.endsWith(extension)) names.add(file);
-    const root = this.projectRoot(path.dirname(path.resolve(fileName)));
-    if (root) for (const file of this.filesUnder(root, extension)) names.add(file);
-    const texts: Array<{ fileName: string; text: string }> = [];
-    for (const file of [...names].sort()) {
-      const version = this.fileVersion(file);
-      if (version === undefined) continue;
-      let known = this.projectTextCache.get(file);
-      if (known?.version !== version) {
-        let text = this.overlays.get(file);
-        if (text === undefined) {
-          const read = readRegularFile(file, { maxBytes: 1_000_000 });
-          if ('refused' in read) continue;
-          text = read.bytes.toString('utf8');
-        }
-        known = { version, text };
-        this.projectTextCache.set(file, known);
-      }
-      texts.push({ fileName: file, text: known.text });
-    }
-    return texts;
-  }
-
-  private projectRoot(directory: string): string | undefined {
-    const cached = this.roots.get(directory);
-    if (cached !== undefined) return cached ?? undefined;
-    let highest: string | undefined;
-    let root: string | undefined;
-    for (let dir = directory; ;) {
-      if (fs.existsSync(path.join(dir, '.git'))) {
-        root = dir;
-        break;
-      }
-      if (isRegularFile(path.join(dir, 'package.json'))) highest = dir;
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-    root ??= highest;
-    this.roots.set(directory, root ?? null);
-    return root;
-  }
-
-  /** Files ending in `extension` under `root`, at most PROJECT_TEXT_DEPTH folders down, skipping packages, build output and hidden folders. */
-  private filesUnder(root: string, extension: string): readonly string[] {
-    const key = `${root}\0${extension}`;
-    const now = Date.now();
-    const cached = this.rootListings.get(key);
-    if (cached && now - cached.at < 60_000) return cached.files;
-    const files: string[] = [];
-    let visited = 0;
-    const queue: Array<{ dir: string; depth: number }> = [{ dir: root, depth: 0 }];
-    while (queue.length > 0 && visited < PROJECT_TEXT_FOLDERS) {
-      const { dir, depth } = queue.shift()!;
-      visited++;
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
-        continue;
-      }
-      for (const entry of entries) {
-        if (entry.isFile() && entry.name.endsWith(extension)) files.push(path.join(dir, entry.name));
-        else if (entry.isDirectory() && depth < PROJECT_TEXT_DEPTH && !entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name))
-          queue.push({ dir: path.join(dir, entry.name), depth: depth + 1 });
-      }
-    }
-    this.rootListings.set(key, { files, at: now });
-    return files;
   }
 
   /** Forget a file's syntax and types (closed in the editor, deleted on disk). */

@@ -101,26 +101,4 @@ describe('ProjectHost', () => {
       expect(isAnalyzable(name), name).toBe(true);
     for (const name of ['a.d.ts', 'a.d.mts', 'a.json', 'a.vue', 'a.css', 'Makefile']) expect(isAnalyzable(name), name).toBe(false);
   });
-
-  it('finds a monorepo’s schema files from any package (projectTexts), not those of packages or build output, and sees edits', () => {
-    write('mono/package.json', '{ "workspaces": ["apps/*", "packages/*"] }');
-    write('mono/apps/web/package.json', '{ "name": "web" }');
-    const source = write('mono/apps/web/src/routes/links.ts', 'export {};');
-    const schema = write('mono/packages/db/prisma/schema.prisma', 'model Link {}');
-    write('mono/node_modules/.prisma/client/schema.prisma', 'model Copy {}');
-    write('mono/packages/db/dist/schema.prisma', 'model Built {}');
-    const host = new ProjectHost();
-    expect(host.projectTexts(source, '.prisma')).toEqual([{ fileName: schema, text: 'model Link {}' }]);
-    host.setOverlay(schema, 'model Link { id String @id }');
-    expect(host.projectTexts(source, '.prisma')).toEqual([{ fileName: schema, text: 'model Link { id String @id }' }]);
-  });
-
-  it('a repository root (.git) bounds the search: a schema beside it, above the root, is not this project’s', () => {
-    write('outer/package.json', '{}');
-    write('outer/prisma/schema.prisma', 'model Outer {}');
-    fs.mkdirSync(path.join(root, 'outer/repo/.git'), { recursive: true });
-    const source = write('outer/repo/src/a.ts', 'export {};');
-    const inner = write('outer/repo/schema.prisma', 'model Inner {}');
-    expect(new ProjectHost().projectTexts(source, '.prisma').map((file) => file.fileName)).toEqual([inner]);
-  });
 });

@@ -13,7 +13,7 @@
  */
 import { ts } from '../ts';
 import { calleeName, hasModifier, isFunctionLike, skipParens, type FunctionLike } from './ast';
-import { lookup } from './dataflow';
+import { isValueReference, lookup } from './dataflow';
 import { declaredName } from './positions';
 import { syntaxIndexOf } from './syntaxIndex';
 import { FileFacts } from './fileFacts';
@@ -39,8 +39,6 @@ export interface ModuleHost {
   knowsProjectFiles?(): boolean;
   /** Changes whenever `importers` may answer differently (the project's files were set, a file's imports changed). */
   importersVersion?(): number;
-  /** The project's files ending in `extension` (`.prisma`), with their text: see ProjectHost.projectTexts. */
-  projectTexts?(fileName: string, extension: string): ReadonlyArray<{ fileName: string; text: string }>;
 }
 
 export interface Callee {
@@ -502,23 +500,7 @@ export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[]
   const name = declaredName(fn);
   const callers: Caller[] = [];
   if (name !== undefined) {
-    const files: FileFacts[] = [facts];
-    const host = facts.modules;
-    if (host?.importers) {
-      const seen = new Set<string>([facts.fileName]);
-      const queue = [...host.importers(facts.fileName)];
-      for (let index = 0; index < queue.length && files.length < MAX_CALLER_FILES; index++) {
-        const fileName = queue[index];
-        if (seen.has(fileName)) continue;
-        seen.add(fileName);
-        const importer = moduleFacts(fileName, host);
-        searched.push([fileName, importer]);
-        if (!importer) continue;
-        // A module that re-exports it (`export * from './orders'`, an index barrel): its importers call it too.
-        if (index < 10 && /\bexport\s*(\*|\{[^}]*\})\s*from\b/.test(importer.text)) queue.push(...host.importers(fileName));
-        if (importer.text.includes(name)) files.push(importer);
-      }
-    }
+    const { files } = filesNaming(name, facts, searched);
     for (const file of files) {
       // The file's index of calls, not a walk: a file nested deeper than the stack allows is still searched.
       for (const call of syntaxIndexOf(file.sourceFile).calls) {
@@ -531,6 +513,98 @@ export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[]
   }
   callersCache.set(fn, { callers, facts, version, searched });
   return callers;
+}
+
+/**
+ * `facts`' file and the project files that import it (directly or through a re-exporting module) whose text
+ * names `name`; `complete` is false when the search stopped at MAX_CALLER_FILES. Each importer read is noted
+ * in `searched` (for callersOf's cache).
+ */
+function filesNaming(
+  name: string,
+  facts: FileFacts,
+  searched: Array<[string, FileFacts | undefined]> = [],
+): { files: FileFacts[]; complete: boolean } {
+  const files: FileFacts[] = [facts];
+  const host = facts.modules;
+  let complete = true;
+  if (host?.importers) {
+    const seen = new Set<string>([facts.fileName]);
+    const queue = [...host.importers(facts.fileName)];
+    for (let index = 0; index < queue.length; index++) {
+      if (files.length >= MAX_CALLER_FILES) {
+        complete = false;
+        break;
+      }
+      const fileName = queue[index];
+      if (seen.has(fileName)) continue;
+      seen.add(fileName);
+      const importer = moduleFacts(fileName, host);
+      searched.push([fileName, importer]);
+      if (!importer) continue;
+      // A module that re-exports it (`export * from './orders'`, an index barrel): its importers call it too.
+      if (/\bexport\s*(\*|\{[^}]*\})\s*from\b/.test(importer.text)) {
+        if (index < 10) queue.push(...host.importers(fileName));
+        else complete = false;
+      }
+      if (importer.text.includes(name)) files.push(importer);
+    }
+  }
+  return { files, complete };
+}
+
+export interface Instances {
+  /** The `new C(…)` expressions found, with the facts of the file each is written in. */
+  sites: ReadonlyArray<{ node: ts.NewExpression; facts: FileFacts }>;
+  /**
+   * False when other instances may exist unseen: the class is handed on as a value (a factory, a DI
+   * container, `export default`), extended, imported under another name, exported while the host does not
+   * know the project's files, or the search stopped.
+   */
+  complete: boolean;
+}
+
+/**
+ * Where the class `cls` (declared in `facts`' file) is constructed: `new C(…)` in its own file and in the
+ * project files that import it, by the name it is declared under (`new mod.C(…)` of a namespace import too).
+ */
+export function instancesOf(cls: ts.ClassDeclaration, facts: FileFacts): Instances {
+  const name = cls.name?.text;
+  if (!name || hasModifier(cls, SK.DefaultKeyword)) return { sites: [], complete: false };
+  const named = new RegExp(`\\b(export\\s*\\{[^}]*|(module\\.)?exports\\b[^;\\n]*)\\b${name}\\b`);
+  const exported = hasModifier(cls, SK.ExportKeyword) || named.test(facts.text);
+  if (exported && !facts.modules?.knowsProjectFiles?.()) return { sites: [], complete: false };
+  const { files, complete: searchedAll } = filesNaming(name, facts);
+  let complete = searchedAll;
+  const sites: Array<{ node: ts.NewExpression; facts: FileFacts }> = [];
+  for (const file of files) {
+    const stack: ts.Node[] = [file.sourceFile];
+    while (stack.length > 0 && complete) {
+      const node = stack.pop()!;
+      ts.forEachChild(node, (child) => {
+        stack.push(child);
+      });
+      if (!ts.isIdentifier(node) || node.text !== name || node === cls.name) continue;
+      const parent = node.parent;
+      if (ts.isImportSpecifier(parent)) {
+        // `import { C as Other }`: its uses go by another name.
+        if (parent.propertyName === node && parent.name.text !== name) complete = false;
+        continue;
+      }
+      if (ts.isExportSpecifier(parent)) continue;
+      if (ts.isExpressionWithTypeArguments(parent) && ts.isHeritageClause(parent.parent) && parent.parent.token === SK.ExtendsKeyword) {
+        complete = false; // a subclass: its instances run this constructor too
+        continue;
+      }
+      const constructed = ts.isPropertyAccessExpression(parent) && parent.name === node ? parent : node;
+      if (ts.isNewExpression(constructed.parent) && constructed.parent.expression === constructed) {
+        sites.push({ node: constructed.parent, facts: file });
+        continue;
+      }
+      if (constructed === node && isValueReference(node)) complete = false; // handed on as a value
+    }
+  }
+  return { sites, complete };
 }
 
 /** `callee` is `fn`: the same node, or the same declaration in another tree of the same file (parsed for cross-file facts). */

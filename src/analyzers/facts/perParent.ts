@@ -8,19 +8,17 @@
  * root) reads across parents and still grows with the table.
  *
  * Some children do grow per parent without bound: rows recorded and never edited — views, visits, events,
- * log lines, versions, messages. The engine knows this from the project's Prisma schema (a model with a
- * `@default(now())` timestamp and no `@updatedAt` field: facts/prismaSchema.ts) or, as weaker evidence
- * the reason names, from the model or table being called after one of a few event-like nouns.
+ * log lines, versions, messages. The engine knows this, as name evidence the reason names, from the model
+ * or table being called after one of a few event-like nouns. (A Prisma schema's `createdAt @default(now())`
+ * without `@updatedAt` is not asked: most models are stamped at creation and never edited — a model
+ * version's files, a user's favourites — and a handful per parent is just as likely.)
  * Where the filter is written comes from each library's descriptor (`limits.filters`).
  */
 import { ts } from '../ts';
 import { calleeName, skipParens } from './ast';
 import { resolve } from './dataflow';
 import type { ClientCall, ClientCallNode } from './clients';
-import type { FileFacts } from './fileFacts';
 import type { FilterKnowledge } from './libraries/library';
-import { projectPath } from './paths';
-import { prismaModel } from './prismaSchema';
 
 export interface ParentFilter {
   /** The parent record, named from its key: `dataroom` for `dataroomId`, `team` for `team: { id }`. */
@@ -203,7 +201,7 @@ function isEqualsOperator(operator: ts.Expression): boolean {
 
 /**
  * Nouns of rows that are recorded, not edited — one more per thing that happens — so a parent keeps
- * gaining them: name evidence, used when the schema says nothing. Matched against the last word of the
+ * gaining them: name evidence. Matched against the last word of the
  * model or table (`pageViews`, `audit_logs`, `WebsiteEvent`, `promptVersions`), singular. Not `notification`: a
  * `notifications` table is as often the channels an organisation configured (a handful) as the messages sent.
  */
@@ -223,21 +221,12 @@ const EVENT_NOUNS = new Set([
 ]);
 
 /**
- * Why the rows `client` reads grow per parent, or undefined when nothing says so: the Prisma schema
- * declares its model append-only, or — when no schema declares the model — (name evidence) the model is
- * named like a record of events.
+ * Why the rows `client` reads grow per parent, or undefined when nothing says so: (name evidence) the
+ * model is named like a record of events.
  */
-export function growsPerParent(client: ClientCall, facts: FileFacts): string | undefined {
+export function growsPerParent(client: ClientCall): string | undefined {
   const model = client.model;
   if (!model) return undefined;
-  if (client.library === 'prisma') {
-    // The schema, when it declares the model, is stronger evidence than any name.
-    const declared = prismaModel(model, facts);
-    if (declared)
-      return declared.createdField && !declared.updated
-        ? `${declared.name} rows are recorded and never edited (${projectPath(declared.fileName)}: ${declared.createdField} @default(now()), no @updatedAt), so each one gains them`
-        : undefined;
-  }
   const words = model
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()

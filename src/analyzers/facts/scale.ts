@@ -190,12 +190,12 @@ function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number):
  * the rows of one parent when it is filtered by one parent's key — unknown, unless they are a record of
  * events (facts/perParent.ts) —, else every matching row of the table, which grows.
  */
-export function aggregatedRows(call: ClientCallNode, client: ClientCall, facts: FileFacts): ScaleFact {
+export function aggregatedRows(call: ClientCallNode, client: ClientCall): ScaleFact {
   const operation = `${client.operation}()`;
   const perParent = parentFilterOf(call, client, limitsOf(client.library).filters);
   if (!perParent) return { scale: 'grows', reason: `${operation} counts or aggregates rows: its cost grows with them` };
   const rows = `the ${client.model ? `${client.model} ` : ''}rows of one ${perParent.parent}`;
-  const grows = growsPerParent(client, facts);
+  const grows = growsPerParent(client);
   return grows
     ? { scale: 'grows', reason: `${operation} counts or aggregates ${rows} (filtered by ${perParent.field}), and ${grows}` }
     : {
@@ -226,7 +226,7 @@ function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts, 
   const perParent = parentFilterOf(call, client, limits.filters);
   if (perParent) {
     const rows = `the ${client.model ? `${client.model} ` : ''}rows of one ${perParent.parent}`;
-    const grows = growsPerParent(client, facts);
+    const grows = growsPerParent(client);
     if (grows)
       return { scale: 'grows', says: `comes from ${operation} with no limit: ${rows} (filtered by ${perParent.field}), and ${grows}` };
     return {

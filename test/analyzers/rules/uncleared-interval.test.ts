@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findings } from '../../helpers/analyze';
+import { findings, projectFindings } from '../../helpers/analyze';
 import { ruleTester } from '../../helpers/ruleTester';
 
 const rule = 'uncleared-interval';
@@ -67,5 +67,76 @@ describe('uncleared-interval stays quiet', () => {
     ],
   ])('%s', (_name, code) => {
     expect(findings(code, { rule })).toEqual([]);
+  });
+});
+
+describe('uncleared-interval: a class constructed once per process', () => {
+  const manager = `export class Manager {
+  private pending = new Map<string, number>();
+  constructor() {
+    setInterval(() => this.pending.clear(), 60_000);
+  }
+}
+`;
+  const local = manager.replace('export class', 'class');
+
+  it.each([
+    ['constructed at module level in its own file', `${local}export const manager = new Manager();`],
+    [
+      'constructed once at top level in plain JavaScript, assigned later',
+      `${local.replace('<string, number>', '')}let shared;\nshared = new Manager();\nmodule.exports = { shared };`,
+    ],
+  ])('not reported: %s', (_name, code) => {
+    expect(findings(code, { rule, filename: code.includes('module.exports') ? 'lib/manager.js' : 'lib/manager.ts' })).toEqual([]);
+  });
+
+  it('not reported: constructed at top level of the one file that imports it', () => {
+    const found = projectFindings(
+      {
+        'lib/manager.ts': manager,
+        'lib/index.ts': `import { Manager } from './manager';\nexport const manager = new Manager();\n`,
+      },
+      'lib/manager.ts',
+      rule,
+    );
+    expect(found).toEqual([]);
+  });
+
+  it.each([
+    [
+      'constructed per request in another file',
+      `import { Manager } from './manager';\nexport function handle() {\n  return new Manager();\n}\n`,
+    ],
+    [
+      'constructed at top level, but in a loop',
+      `import { Manager } from './manager';\nexport const managers = [1, 2].map(() => new Manager());\n`,
+    ],
+    ['handed to a factory as a value', `import { Manager } from './manager';\nexport const providers = [Manager];\n`],
+    [
+      'extended by a subclass',
+      `import { Manager } from './manager';\nexport class Child extends Manager {}\nexport const child = new Child();\n`,
+    ],
+    ['imported under another name', `import { Manager as M } from './manager';\nexport function make() {\n  return new M();\n}\n`],
+  ])('reported: %s', async (_name, other) => {
+    await tester.invalid({
+      code: manager,
+      filename: 'lib/manager.ts',
+      files: { 'lib/other.ts': other },
+      errors: [{ messageId: 'instance', line: 4, column: 5 }],
+    });
+  });
+
+  it('reported: one top-level instance, another built in a function of the same file', async () => {
+    await tester.invalid({
+      code: `${local}export const manager = new Manager();\nexport function fresh() {\n  return new Manager();\n}`,
+      errors: [{ messageId: 'instance', line: 4, column: 5 }],
+    });
+  });
+
+  it('reported: exported and built at top level, but the project’s other files are not known (the editor before listing)', async () => {
+    await tester.invalid({
+      code: `${manager}export const manager = new Manager();`,
+      errors: [{ messageId: 'instance', line: 4, column: 5 }],
+    });
   });
 });

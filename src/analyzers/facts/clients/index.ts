@@ -53,7 +53,7 @@ import { contextFor, passesNameFilter, recogniseByEvidence, recogniseByShape, re
 import { keylessSqlBatched, sqlKey } from './sql';
 
 export type { ClientCall, ClientCallNode, ClientKind } from './model';
-export { SQL_CONTROL } from './sql';
+export { SQL_CONTROL, sqlOfCall, sqlWrites } from './sql';
 export { transactionAround } from '../transactions';
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * the two placeholder dialects (PostgreSQL's `= ANY($1)`, MySQL's `IN (?)`).
  */
 import { ts } from '../../ts';
-import { constantString, skipParens } from '../ast';
+import { calleeName, constantString, skipParens } from '../ast';
 import { lookup } from '../dataflow';
 import { o, propertyNameText, set, SK, v, type ClientCallNode, type ClientKind, type Op, type StepResult, type Val } from './model';
 
@@ -51,6 +51,9 @@ export function sqlText(argument: ts.Expression, depth = 0): string | undefined 
     if (declaration && declaration.kind === 'const' && declaration.initializer) return sqlText(declaration.initializer, depth + 1);
   }
   if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === SK.PlusToken) return sqlText(inner.left, depth + 1);
+  // pg-format's `format('INSERT INTO … VALUES %L', rows)`: the statement is the format string's.
+  if (ts.isCallExpression(inner) && calleeName(inner) === 'format' && inner.arguments[0] && depth < 3)
+    return sqlText(inner.arguments[0], depth + 1);
   return undefined;
 }
 
@@ -69,6 +72,13 @@ function sqlVerb(sql: string | undefined): string | undefined {
   if (sql === undefined) return undefined;
   const match = /^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*\(?\s*([A-Za-z]+)/.exec(sql);
   return match ? match[1].toUpperCase() : undefined;
+}
+
+/** The SQL changes rows or schema (INSERT, UPDATE, DELETE, a CTE ending in one, DDL): a read after it may see another answer. */
+export function sqlWrites(sql: string | undefined): boolean {
+  const statement = sqlVerb(sql);
+  if (!statement) return false;
+  return SQL_WRITE.test(statement) || (statement === 'WITH' && !!sql && /\)\s*(INSERT|UPDATE|DELETE)\b/i.test(sql));
 }
 
 /** SQL text that is unmistakably a statement (evidence on its own, whatever the receiver). */

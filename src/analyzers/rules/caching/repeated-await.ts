@@ -11,6 +11,8 @@ import {
   type FunctionLike,
 } from '../../facts/ast';
 import { isValueReference, resolve, type Declaration } from '../../facts/dataflow';
+import { clientCall, sqlOfCall, sqlWrites, type ClientCallNode } from '../../facts/clients';
+import type { FileFacts } from '../../facts/fileFacts';
 import { compact } from '../../facts/phrases';
 
 /** Names of calls that only look something up: a second identical one should give the same answer. */
@@ -43,7 +45,16 @@ export default defineRule({
       'Keep the first result in a variable and reuse it. If the second call is meant to see a change, make the write ' +
       'that causes it visible between the two (calls that write — save, update, delete, send… — already silence this ' +
       'rule).',
-    notReported: ['Calls with different arguments', 'Calls in different branches', 'Polling loops'],
+    notReported: [
+      'Calls with different arguments',
+      'Calls in different branches',
+      'Polling loops',
+      'A second read after a call the engine knows writes, whatever its name: an ORM create/update/delete, raw SQL whose ' +
+        'statement is an INSERT, UPDATE, DELETE or DDL (written inline, held by a `const`, built by pg-format `format(…)`), ' +
+        '`$executeRaw`',
+      'A second read in the `catch` of a `try` that awaits something not known to be a read (select; the insert fails on a ' +
+        'unique conflict; select again): the failure is news, the answer may differ',
+    ],
     impact: 'medium',
     effort: 'low',
     evidence: {
@@ -184,8 +195,53 @@ function alwaysBefore(first: ts.Statement, later: ts.Node): boolean {
   return true;
 }
 
+/**
+ * A call the engine knows changes data, whatever its name: a client write (an ORM create/update/delete, a
+ * raw `$executeRaw`), or SQL whose statement writes (`client.query(insertSql)` with `const insertSql =
+ * 'INSERT …'`, pg-format's `format('INSERT …', rows)`).
+ */
+function writes(node: ClientCallNode, file: FileFacts): boolean {
+  return clientCall(node, file)?.kind === 'write' || sqlWrites(sqlOfCall(node));
+}
+
+/** A client read whose operation is known: raw SQL whose text cannot be told could be anything. */
+function isKnownRead(node: ClientCallNode, file: FileFacts): boolean {
+  const client = clientCall(node, file);
+  return client?.kind === 'query' && !(client.raw === true && client.statement === undefined);
+}
+
+/**
+ * `later` is in the `catch` of a `try` that starts after `first` and awaits something the engine cannot show
+ * is a read (select; the insert fails on a unique conflict; select again): the failure is the news, and the
+ * second answer may differ from the first.
+ */
+function retriedAfterFailure(first: AwaitedCall, later: AwaitedCall, file: FileFacts): boolean {
+  for (let current: ts.Node | undefined = later.await.parent; current; current = current.parent) {
+    if (isFunctionLike(current)) return false;
+    if (!ts.isCatchClause(current)) continue;
+    const attempt = (current.parent as ts.TryStatement).tryBlock;
+    if (attempt.pos < first.await.end) return false;
+    let unknown = false;
+    const visit = (node: ts.Node): void => {
+      if (unknown || isFunctionLike(node)) return;
+      if (ts.isAwaitExpression(node)) {
+        const awaited = skipParens(node.expression);
+        const known =
+          (ts.isCallExpression(awaited) || ts.isTaggedTemplateExpression(awaited)) &&
+          (file.textOf(awaited) === later.key || isKnownRead(awaited, file));
+        if (!known) unknown = true;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(attempt);
+    if (unknown) return true;
+  }
+  return false;
+}
+
 /** Between the two calls: a name the call reads is reassigned, or a call that writes is made. */
-function changedBetween(first: AwaitedCall, later: AwaitedCall, fn: FunctionLike, file: { textOf(node: ts.Node): string }): boolean {
+function changedBetween(first: AwaitedCall, later: AwaitedCall, fn: FunctionLike, file: FileFacts): boolean {
+  if (retriedAfterFailure(first, later, file)) return true;
   const names = new Set<Declaration>();
   const collect = (node: ts.Node): void => {
     if (ts.isIdentifier(node) && isValueReference(node)) {
@@ -205,6 +261,7 @@ function changedBetween(first: AwaitedCall, later: AwaitedCall, fn: FunctionLike
       const declaration = resolve(node);
       if (declaration && names.has(declaration)) changed = true;
     }
+    if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && node.pos >= start && writes(node, file)) changed = true;
     if (ts.isCallExpression(node) && node.pos >= start) {
       const name = calleeName(node);
       if (name === undefined || WRITE_NAME.test(name) || !READ_NAME.test(name)) {

@@ -403,7 +403,7 @@ function growingRead(run: readonly Member[], file: FileFacts): ScaleFact | undef
       (client.raw === true && SQL_AGGREGATE.test(file.textOf(member.call)));
     if (!aggregate) continue;
     // SQL's own filter is not read: a raw aggregate counts as reading across the table.
-    const fact = client.raw === true ? undefined : aggregatedRows(member.call, client, file);
+    const fact = client.raw === true ? undefined : aggregatedRows(member.call, client);
     if (!fact) return { scale: 'grows', reason: `${client.operation} counts or aggregates rows: its cost grows with them` };
     if (fact.scale === 'grows') return fact;
     children ??= fact;

@@ -5,6 +5,7 @@ import { lookup } from '../../facts/dataflow';
 import { syntaxIndexOf } from '../../facts/syntaxIndex';
 import { describeRepetition, guardedToRunOnce, repetitionOf, type Repetition } from '../../facts/lifetime';
 import type { FileFacts } from '../../facts/fileFacts';
+import { instancesOf } from '../../facts/modules';
 
 const SK = ts.SyntaxKind;
 
@@ -24,7 +25,12 @@ export default defineRule({
       'Keep the handle and clear it when the work is done (`const timer = setInterval(…)` … `clearInterval(timer)`); ' +
       'in a React effect, return `() => clearInterval(timer)`; in a class, clear it in a `close`/`dispose`/`destroy` ' +
       'method. For a single process-wide timer, start it once at module level.',
-    notReported: ['Intervals at module level or behind a once-guard', 'Intervals whose handle is cleared anywhere in the file'],
+    notReported: [
+      'Intervals at module level or behind a once-guard',
+      'Intervals whose handle is cleared anywhere in the file',
+      'Intervals started in the constructor of a class that the project only ever constructs at module top level ' +
+        '(`export const manager = new Manager()`, in its own file or a file importing it): once per process',
+    ],
     impact: 'high',
     effort: 'low',
     evidence: {
@@ -140,6 +146,8 @@ export class Poller {
         if (repetition !== 'constructor' && guardedToRunOnce(call, repetition.kind === 'loop' ? repetition.node : repetition.fn)) return;
         if (repetition !== 'constructor' && repetition.kind === 'effect' && returnsCleanup(repetition.fn)) return;
         if (repetition === 'constructor') {
+          const cls = classOfConstructor(call);
+          if (cls && onlyConstructedOnce(cls, file)) return;
           context.report({
             node: call,
             messageId: 'instance',
@@ -201,6 +209,35 @@ function insideConstructor(call: ts.CallExpression): boolean {
   for (let current = call.parent; current; current = current.parent) {
     if (ts.isConstructorDeclaration(current)) return true;
     if (isFunctionLike(current) && !ts.isArrowFunction(current)) return false;
+  }
+  return false;
+}
+
+/** The class declaration whose constructor `call` runs in (undefined for a class expression). */
+function classOfConstructor(call: ts.CallExpression): ts.ClassDeclaration | undefined {
+  for (let current = call.parent; current; current = current.parent) {
+    if (ts.isConstructorDeclaration(current)) return ts.isClassDeclaration(current.parent) ? current.parent : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Every instance of `cls` the project shows is built at module top level, outside loops and functions
+ * (`export const manager = new Manager()`, in its file or one importing it): a module runs once per process,
+ * so its constructor — and the timer — does too. Unknown sites (the class handed on, extended, exported
+ * where the project's files are not known) or none at all leave the claim standing.
+ */
+function onlyConstructedOnce(cls: ts.ClassDeclaration, file: FileFacts): boolean {
+  const { sites, complete } = instancesOf(cls, file);
+  return complete && sites.length > 0 && sites.every((site) => runsOnceAtLoad(site.node));
+}
+
+function runsOnceAtLoad(node: ts.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isSourceFile(current)) return true;
+    if (isFunctionLike(current) || ts.isIterationStatement(current, false)) return false;
+    // A field's initializer runs per instance of the class holding it; a static one, once.
+    if (ts.isPropertyDeclaration(current) && !current.modifiers?.some((modifier) => modifier.kind === SK.StaticKeyword)) return false;
   }
   return false;
 }
