@@ -788,14 +788,41 @@ ${reads}
   res.json({ viewers, total });
 });`;
 
-  it('a page of rows and a COUNT over the table on a request path: warning, with the count in the reasons', async () => {
+  it('a list read without a limit and a COUNT over the table on a request path: warning, with both reads in the reasons', async () => {
     const [finding] = await sequential.invalid({
-      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' }, take: 10 });
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' } });
   const total = await prisma.viewer.count({ where: { status: 'active' } });`),
       errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
     });
     expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
-    expect(finding.evidence.reasons[0]).toBe('prisma.viewer.count() counts or aggregates rows: its cost grows with them');
+    expect(finding.evidence.reasons[0]).toBe(
+      '2 of the overlapped reads grow with the data, so Promise.all saves a growing cost: `viewers` comes from ' +
+        'prisma.viewer.findMany() with no limit; prisma.viewer.count() counts or aggregates rows: its cost grows with them',
+    );
+  });
+
+  it('a page of rows (take: 10) beside a COUNT over the table: only the count grows, Promise.all saves the page’s fixed round trip: info (a change: it was a warning)', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' }, take: 10 });
+  const total = await prisma.viewer.count({ where: { status: 'active' } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'unknown', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe(
+      "only one of the overlapped reads grows (prisma.viewer.count() counts or aggregates rows: its cost grows with them): Promise.all saves the others' time, a fixed round trip",
+    );
+  });
+
+  it('a read capped by a limit above a page (take: 50) is a fixed cost however large the table: info (a change: 50 > 25 counted as growing)', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' }, take: 50 });
+  const total = await prisma.invite.findMany({ orderBy: { createdAt: 'desc' }, take: 50 });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'bounded', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe(
+      'prisma.viewer.findMany() reads at most 50 rows (take: 50): a fixed cost however large the table',
+    );
   });
 
   it("a COUNT of one record's children (filtered by one team's key) says nothing of growth: info", async () => {
@@ -808,14 +835,14 @@ ${reads}
     expect(finding.evidence.reasons[0]).toMatch(/^prisma\.viewer\.count\(\) counts the viewer rows of one team \(filtered by teamId\)/);
   });
 
-  it('a COUNT of the events one record keeps gaining grows: warning', async () => {
+  it('a COUNT of the events one record keeps gaining grows: with a second growing read, a warning', async () => {
     const [finding] = await sequential.invalid({
-      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { teamId: req.params.id }, take: 10 });
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' } });
   const total = await prisma.view.count({ where: { documentId: req.params.id } });`),
       errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
     });
     expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
-    expect(finding.evidence.reasons[0]).toMatch(/^prisma\.view\.count\(\) counts or aggregates the view rows of one document/);
+    expect(finding.evidence.reasons[0]).toMatch(/; prisma\.view\.count\(\) counts or aggregates the view rows of one document/);
   });
 
   it('two one-row lookups on the same request path save one fixed round trip: info (a change: it was a warning)', async () => {
@@ -836,13 +863,31 @@ ${reads}
     expect(finding.evidence.context).toBe('rare');
   });
 
-  it('a list read without a limit grows: warning, the reason names the read', async () => {
+  it('a list read without a limit beside a one-key lookup: Promise.all saves only the lookup: info (a change: it was a warning)', async () => {
     const [finding] = await sequential.invalid({
       code: handler(`  const viewers = await prisma.viewer.findMany();
   const total = await prisma.team.findUnique({ where: { id: req.params.id } });`),
-      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
     });
-    expect(finding.evidence.reasons[0]).toBe('`viewers` comes from prisma.viewer.findMany() with no limit');
+    expect(finding.evidence.reasons[0]).toBe(
+      "only one of the overlapped reads grows (`viewers` comes from prisma.viewer.findMany() with no limit): Promise.all saves the others' time, a fixed round trip",
+    );
+  });
+
+  it('two list reads without a limit, written through variables and a plain-JavaScript destructuring: warning', async () => {
+    await sequential.invalid({
+      code: `const { PrismaClient } = require('@prisma/client');
+const prisma = new PrismaClient();
+module.exports.page = async function page(req, res) {
+  const query = { where: { archived: false } };
+  const viewers = await prisma.viewer.findMany(query);
+  const [first] = await prisma.invite.findMany();
+  res.json({ viewers, first });
+};
+app.get('/viewers', module.exports.page);`,
+      filename: 'routes/viewers.js',
+      errors: [{ messageId: 'sequential', line: 5, column: 3, severity: 'warning' }],
+    });
   });
 });
 
