@@ -778,6 +778,96 @@ new Worker('index', async (job) => {
   });
 });
 
+describe('sync-io-in-handler and read-per-request: a fixed file per request is a fixed cost; it matters when it grows', () => {
+  const handlerIo = ruleTester('sync-io-in-handler');
+  const perRequest = ruleTester('read-per-request');
+  const app = (body: string, imports = ''): string => `import fs from 'node:fs';
+import express from 'express';
+${imports}const app = express();
+${body}`;
+
+  it('one small fixed file read per request is info (a change: it was a warning), with the reason', async () => {
+    const code = app(`app.get('/og', async (req, res) => {
+  const font = fs.readFileSync('assets/inter.ttf');
+  res.send(render(font, req.query.title));
+});`);
+    const [blocking] = await handlerIo.invalid({
+      code,
+      errors: [{ messageId: 'blocking', line: 5, column: 16, severity: 'info' }],
+      output: code.replace('fs.readFileSync', 'await fs.promises.readFile'),
+    });
+    expect(blocking.evidence).toMatchObject({ scale: 'unknown', context: 'request' });
+    expect(blocking.evidence.reasons[0]).toBe('nothing here shows that the data it touches grows: one run costs a fixed amount');
+    const [read] = await perRequest.invalid({ code, errors: [{ messageId: 'readSync', line: 5, column: 16, severity: 'info' }] });
+    expect(read.evidence.reasons[0]).toBe('nothing here shows that the data it touches grows: one run costs a fixed amount');
+  });
+
+  it('an unlink or a stat of an uploaded temp file costs the same for any size: info', async () => {
+    await handlerIo.invalid({
+      code: app(`app.post('/avatar', upload.single('image'), async (req, res) => {
+  await store(req.file.path);
+  fs.unlinkSync(req.file.path);
+  res.sendStatus(204);
+});`),
+      errors: [{ messageId: 'blocking', line: 6, column: 3, severity: 'info' }],
+    });
+  });
+
+  it('an uploaded file read whole is as big as the request makes it: warning (also through a destructured name, in plain JavaScript)', async () => {
+    const [finding] = await handlerIo.invalid({
+      code: app(`app.post('/import', upload.single('csv'), (req, res) => {
+  const rows = parse(fs.readFileSync(req.file.path, 'utf8'));
+  res.json({ rows: rows.length });
+});`),
+      errors: [{ messageId: 'blockingSyncHandler', line: 5, column: 22, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe('readFileSync handles the upload req.file.path whole: as big as the request makes it');
+    await handlerIo.invalid({
+      code: `const fs = require('fs');
+router.post('/import', upload.single('csv'), async (req, res) => {
+  const { path } = req.file;
+  const text = fs.readFileSync(path, 'utf8');
+  res.json({ size: text.length });
+});`,
+      filename: 'routes/import.js',
+      errors: [{ messageId: 'blocking', line: 4, column: 16, severity: 'warning' }],
+    });
+  });
+
+  it('the raw request body decompressed whole: warning; a request field is small: info', async () => {
+    const code = (argument: string): string =>
+      app(
+        `app.post('/ingest', express.raw(), (req, res) => {
+  res.send(zlib.gunzipSync(${argument}));
+});`,
+        "import zlib from 'node:zlib';\n",
+      );
+    await handlerIo.invalid({
+      code: code('req.body'),
+      errors: [{ messageId: 'blockingSyncHandler', line: 6, column: 12, severity: 'warning' }],
+    });
+    await handlerIo.invalid({
+      code: code('req.body.note'),
+      errors: [{ messageId: 'blockingSyncHandler', line: 6, column: 12, severity: 'info' }],
+    });
+  });
+
+  it('a constant file read once per item of growing rows is a warning', async () => {
+    await perRequest.invalid({
+      code: app(
+        `app.get('/orders', async (req, res) => {
+  let html = '';
+  for (const order of await prisma.order.findMany()) html += fs.readFileSync('views/row.html', 'utf8').replace('{{id}}', order.id);
+  res.send(html);
+});`,
+        "import { prisma } from './db';\n",
+      ),
+      errors: [{ messageId: 'readSync', line: 7, column: 62, severity: 'warning' }],
+    });
+  });
+});
+
 describe('sequential-awaits: the saving is a round trip; it matters when an overlapped read grows', () => {
   const sequential = ruleTester('sequential-awaits');
   const handler = (reads: string): string => `${PRISMA}
