@@ -891,6 +891,19 @@ ${reads}
     );
   });
 
+  it('three counts over one table say their reason once', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.count({ where: { status: 'active' } });
+  const total = await prisma.viewer.count();
+  const paused = await prisma.viewer.count({ where: { status: 'paused' } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toBe(
+      '3 of the overlapped reads grow with the data, so Promise.all saves a growing cost: ' +
+        'prisma.viewer.count() counts or aggregates rows: its cost grows with them (×3)',
+    );
+  });
+
   it('a page of rows (take: 10) beside a COUNT over the table: only the count grows, Promise.all saves the page’s fixed round trip: info (a change: it was a warning)', async () => {
     const [finding] = await sequential.invalid({
       code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' }, take: 10 });

@@ -408,11 +408,16 @@ function growingRead(run: readonly Member[], file: FileFacts): ScaleFact | undef
     else if (fact?.scale === 'bounded') capped ??= fact;
     else if (fact?.reason) children ??= fact;
   }
-  if (growing.length >= 2)
+  if (growing.length >= 2) {
+    // Five counts of one table say it once: `… grows with them (×5)`.
+    const times = new Map<string | undefined, number>();
+    for (const fact of growing) times.set(fact.reason, (times.get(fact.reason) ?? 0) + 1);
+    const said = [...times].map(([reason, count]) => (count > 1 ? `${reason} (×${count})` : reason));
     return {
       scale: 'grows',
-      reason: `${growing.length} of the overlapped reads grow with the data, so Promise.all saves a growing cost: ${growing.map((fact) => fact.reason).join('; ')}`,
+      reason: `${growing.length} of the overlapped reads grow with the data, so Promise.all saves a growing cost: ${said.join('; ')}`,
     };
+  }
   if (growing.length === 1)
     return {
       scale: 'unknown',
