@@ -96,6 +96,8 @@ function requestSized(expression: ts.Expression, depth: number): string | undefi
   let found: string | undefined;
   const visit = (node: ts.Node): void => {
     if (found || isFunctionLike(node)) return;
+    // `{ encoding: 'utf8' }`: a property's name is not a variable.
+    if (ts.isPropertyAssignment(node)) return visit(node.initializer);
     // A name or an access chain is judged whole (`req.file.path`); other nodes by their parts (`path.join('up', file.name)`).
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isIdentifier(node)) {
       found = chainSized(node, depth);
