@@ -775,6 +775,96 @@ new Worker('index', async (job) => {
   });
 });
 
+describe('sync-io-in-handler and read-per-request: a fixed file per request is a fixed cost; it matters when it grows', () => {
+  const handlerIo = ruleTester('sync-io-in-handler');
+  const perRequest = ruleTester('read-per-request');
+  const app = (body: string, imports = ''): string => `import fs from 'node:fs';
+import express from 'express';
+${imports}const app = express();
+${body}`;
+
+  it('one small fixed file read per request is info (a change: it was a warning), with the reason', async () => {
+    const code = app(`app.get('/og', async (req, res) => {
+  const font = fs.readFileSync('assets/inter.ttf');
+  res.send(render(font, req.query.title));
+});`);
+    const [blocking] = await handlerIo.invalid({
+      code,
+      errors: [{ messageId: 'blocking', line: 5, column: 16, severity: 'info' }],
+      output: code.replace('fs.readFileSync', 'await fs.promises.readFile'),
+    });
+    expect(blocking.evidence).toMatchObject({ scale: 'unknown', context: 'request' });
+    expect(blocking.evidence.reasons[0]).toBe('nothing here shows that the data it touches grows: one run costs a fixed amount');
+    const [read] = await perRequest.invalid({ code, errors: [{ messageId: 'readSync', line: 5, column: 16, severity: 'info' }] });
+    expect(read.evidence.reasons[0]).toBe('nothing here shows that the data it touches grows: one run costs a fixed amount');
+  });
+
+  it('an unlink or a stat of an uploaded temp file costs the same for any size: info', async () => {
+    await handlerIo.invalid({
+      code: app(`app.post('/avatar', upload.single('image'), async (req, res) => {
+  await store(req.file.path);
+  fs.unlinkSync(req.file.path);
+  res.sendStatus(204);
+});`),
+      errors: [{ messageId: 'blocking', line: 6, column: 3, severity: 'info' }],
+    });
+  });
+
+  it('an uploaded file read whole is as big as the request makes it: warning (also through a destructured name, in plain JavaScript)', async () => {
+    const [finding] = await handlerIo.invalid({
+      code: app(`app.post('/import', upload.single('csv'), (req, res) => {
+  const rows = parse(fs.readFileSync(req.file.path, 'utf8'));
+  res.json({ rows: rows.length });
+});`),
+      errors: [{ messageId: 'blockingSyncHandler', line: 5, column: 22, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe('readFileSync handles the upload req.file.path whole: as big as the request makes it');
+    await handlerIo.invalid({
+      code: `const fs = require('fs');
+router.post('/import', upload.single('csv'), async (req, res) => {
+  const { path } = req.file;
+  const text = fs.readFileSync(path, 'utf8');
+  res.json({ size: text.length });
+});`,
+      filename: 'routes/import.js',
+      errors: [{ messageId: 'blocking', line: 4, column: 16, severity: 'warning' }],
+    });
+  });
+
+  it('the raw request body decompressed whole: warning; a request field is small: info', async () => {
+    const code = (argument: string): string =>
+      app(
+        `app.post('/ingest', express.raw(), (req, res) => {
+  res.send(zlib.gunzipSync(${argument}));
+});`,
+        "import zlib from 'node:zlib';\n",
+      );
+    await handlerIo.invalid({
+      code: code('req.body'),
+      errors: [{ messageId: 'blockingSyncHandler', line: 6, column: 12, severity: 'warning' }],
+    });
+    await handlerIo.invalid({
+      code: code('req.body.note'),
+      errors: [{ messageId: 'blockingSyncHandler', line: 6, column: 12, severity: 'info' }],
+    });
+  });
+
+  it('a constant file read once per item of growing rows is a warning', async () => {
+    await perRequest.invalid({
+      code: app(
+        `app.get('/orders', async (req, res) => {
+  let html = '';
+  for (const order of await prisma.order.findMany()) html += fs.readFileSync('views/row.html', 'utf8').replace('{{id}}', order.id);
+  res.send(html);
+});`,
+        "import { prisma } from './db';\n",
+      ),
+      errors: [{ messageId: 'readSync', line: 7, column: 62, severity: 'warning' }],
+    });
+  });
+});
+
 describe('sequential-awaits: the saving is a round trip; it matters when an overlapped read grows', () => {
   const sequential = ruleTester('sequential-awaits');
   const handler = (reads: string): string => `${PRISMA}
@@ -785,14 +875,54 @@ ${reads}
   res.json({ viewers, total });
 });`;
 
-  it('a page of rows and a COUNT over the table on a request path: warning, with the count in the reasons', async () => {
+  it('a list read without a limit and a COUNT over the table on a request path: warning, with both reads in the reasons', async () => {
     const [finding] = await sequential.invalid({
-      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' }, take: 10 });
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' } });
   const total = await prisma.viewer.count({ where: { status: 'active' } });`),
       errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
     });
     expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
-    expect(finding.evidence.reasons[0]).toBe('prisma.viewer.count() counts or aggregates rows: its cost grows with them');
+    expect(finding.evidence.reasons[0]).toBe(
+      '2 of the overlapped reads grow with the data, so Promise.all saves a growing cost: `viewers` comes from ' +
+        'prisma.viewer.findMany() with no limit; prisma.viewer.count() counts or aggregates rows: its cost grows with them',
+    );
+  });
+
+  it('three counts over one table say their reason once', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.count({ where: { status: 'active' } });
+  const total = await prisma.viewer.count();
+  const paused = await prisma.viewer.count({ where: { status: 'paused' } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toBe(
+      '3 of the overlapped reads grow with the data, so Promise.all saves a growing cost: ' +
+        'prisma.viewer.count() counts or aggregates rows: its cost grows with them (×3)',
+    );
+  });
+
+  it('a page of rows (take: 10) beside a COUNT over the table: only the count grows, Promise.all saves the page’s fixed round trip: info (a change: it was a warning)', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' }, take: 10 });
+  const total = await prisma.viewer.count({ where: { status: 'active' } });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'unknown', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe(
+      "only one of the overlapped reads grows (prisma.viewer.count() counts or aggregates rows: its cost grows with them): Promise.all saves the others' time, a fixed round trip",
+    );
+  });
+
+  it('a read capped by a limit above a page (take: 50) is a fixed cost however large the table: info (a change: 50 > 25 counted as growing)', async () => {
+    const [finding] = await sequential.invalid({
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' }, take: 50 });
+  const total = await prisma.invite.findMany({ orderBy: { createdAt: 'desc' }, take: 50 });`),
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'bounded', context: 'request' });
+    expect(finding.evidence.reasons[0]).toBe(
+      'prisma.viewer.findMany() reads at most 50 rows (take: 50): a fixed cost however large the table',
+    );
   });
 
   it("a COUNT of one record's children (filtered by one team's key) says nothing of growth: info", async () => {
@@ -805,14 +935,14 @@ ${reads}
     expect(finding.evidence.reasons[0]).toMatch(/^prisma\.viewer\.count\(\) counts the viewer rows of one team \(filtered by teamId\)/);
   });
 
-  it('a COUNT of the events one record keeps gaining grows: warning', async () => {
+  it('a COUNT of the events one record keeps gaining grows: with a second growing read, a warning', async () => {
     const [finding] = await sequential.invalid({
-      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { teamId: req.params.id }, take: 10 });
+      code: handler(`  const viewers = await prisma.viewer.findMany({ where: { status: 'active' } });
   const total = await prisma.view.count({ where: { documentId: req.params.id } });`),
       errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
     });
     expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
-    expect(finding.evidence.reasons[0]).toMatch(/^prisma\.view\.count\(\) counts or aggregates the view rows of one document/);
+    expect(finding.evidence.reasons[0]).toMatch(/; prisma\.view\.count\(\) counts or aggregates the view rows of one document/);
   });
 
   it('two one-row lookups on the same request path save one fixed round trip: info (a change: it was a warning)', async () => {
@@ -833,13 +963,31 @@ ${reads}
     expect(finding.evidence.context).toBe('rare');
   });
 
-  it('a list read without a limit grows: warning, the reason names the read', async () => {
+  it('a list read without a limit beside a one-key lookup: Promise.all saves only the lookup: info (a change: it was a warning)', async () => {
     const [finding] = await sequential.invalid({
       code: handler(`  const viewers = await prisma.viewer.findMany();
   const total = await prisma.team.findUnique({ where: { id: req.params.id } });`),
-      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'warning' }],
+      errors: [{ messageId: 'sequential', line: 7, column: 3, severity: 'info' }],
     });
-    expect(finding.evidence.reasons[0]).toBe('`viewers` comes from prisma.viewer.findMany() with no limit');
+    expect(finding.evidence.reasons[0]).toBe(
+      "only one of the overlapped reads grows (`viewers` comes from prisma.viewer.findMany() with no limit): Promise.all saves the others' time, a fixed round trip",
+    );
+  });
+
+  it('two list reads without a limit, written through variables and a plain-JavaScript destructuring: warning', async () => {
+    await sequential.invalid({
+      code: `const { PrismaClient } = require('@prisma/client');
+const prisma = new PrismaClient();
+module.exports.page = async function page(req, res) {
+  const query = { where: { archived: false } };
+  const viewers = await prisma.viewer.findMany(query);
+  const [first] = await prisma.invite.findMany();
+  res.json({ viewers, first });
+};
+app.get('/viewers', module.exports.page);`,
+      filename: 'routes/viewers.js',
+      errors: [{ messageId: 'sequential', line: 5, column: 3, severity: 'warning' }],
+    });
   });
 });
 

@@ -278,7 +278,7 @@ function keyFieldOf(list: ts.Expression): string | undefined {
 }
 
 /** The row limit a read is written with: an option (`take: 10`), a builder step (`.limit(10)`), `LIMIT 10` in its SQL. */
-function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; text: string } | undefined {
+export function limitOf(call: ClientCallNode, client: ClientCall): { value?: number; text: string } | undefined {
   const numberOf = (expression: ts.Expression | undefined): number | undefined => {
     if (!expression) return undefined;
     const inner = skipParens(expression);

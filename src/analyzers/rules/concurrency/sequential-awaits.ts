@@ -7,7 +7,7 @@ import { callIo } from '../../facts/summaries';
 import { awaitedClientCall, transactionAround, type ClientCall, type ClientCallNode } from '../../facts/clients';
 import type { FileFacts } from '../../facts/fileFacts';
 import { perItemCall } from '../../facts/perItem';
-import { aggregatedRows, dataScale, type ScaleFact } from '../../facts/scale';
+import { aggregatedRows, dataScale, limitOf, type ScaleFact } from '../../facts/scale';
 
 const SK = ts.SyntaxKind;
 
@@ -24,6 +24,8 @@ interface Member {
   /** `const`, `let`, `var`, or undefined for an assignment. */
   declarationKind?: 'const' | 'let' | 'var';
   declaration?: ts.VariableDeclaration;
+  /** A project function that only reads (helperRead), not a client call written inline. */
+  helper: boolean;
 }
 
 export default defineRule({
@@ -57,8 +59,9 @@ export default defineRule({
       basis: 'calls',
       scaled: true,
       why:
-        'the saving is one round trip, a fixed cost, unless a read it would overlap grows with the data (a count or an ' +
-        'aggregate over a table, a list read without a limit): a warning needs such a read on a request or job path',
+        'Promise.all saves all but the longest read, a fixed round trip, unless at least two of the reads grow with the ' +
+        'data (a count or an aggregate over a table, a list read without a limit; a read capped by a limit such as ' +
+        '`take: 50` is a fixed cost): a warning needs two such reads on a request or job path',
     },
     fix: 'suggestion',
     fixForm: '`Promise.all`',
@@ -262,7 +265,8 @@ function memberOf(statement: ts.Statement, file: FileFacts): Member | undefined 
   } else {
     return undefined;
   }
-  const found = awaitedClientCall(awaited.expression, file) ?? helperRead(awaited.expression, file);
+  const inline = awaitedClientCall(awaited.expression, file);
+  const found = inline ?? helperRead(awaited.expression, file);
   if (!found) return undefined;
   const { call, client } = found;
   if (!isReadOnly(client)) return undefined;
@@ -277,7 +281,7 @@ function memberOf(statement: ts.Statement, file: FileFacts): Member | undefined 
     return undefined;
   // Already a query or request per loop item: query-in-loop / request-in-loop say it better.
   if (perItemCall(call, client, file)) return undefined;
-  return { statement, await: awaited, call, client, names, declarationKind, declaration };
+  return { statement, await: awaited, call, client, names, declarationKind, declaration, helper: !inline };
 }
 
 /**
@@ -386,34 +390,66 @@ const AGGREGATES = new Set(['count', 'countBy', 'aggregate', 'groupBy', 'countDo
 const SQL_AGGREGATE = /\b(count|sum|avg)\s*\(|\bgroup\s+by\b/i;
 
 /**
- * The read of the run whose cost grows with the data — the saving Promise.all makes is then worth having:
- * a count or an aggregate over a table or over the events one record keeps gaining (its cost grows with the rows it
- * reads; over one record's children, a team's members, nothing says it does), or a list read without a limit (facts/scale.ts).
- * Otherwise what was found of a count of one record's children (unknown), or undefined when every read is a lookup of
- * a row or a capped page: the saving is one fixed round trip.
+ * Whether the saving Promise.all makes grows with the data. Running the reads together saves all but the longest
+ * one, so it grows only when at least TWO of them read growing rows: a count or an aggregate over a table or over
+ * the events one record keeps gaining (its cost grows with the rows it reads; over one record's children, a team's
+ * members, nothing says it does), or a list read without a limit (facts/scale.ts). One growing read beside lookups
+ * saves the lookups' fixed round trips; a read capped by a limit (`take: 50`) is a fixed cost however large the
+ * table. Undefined when nothing is known of any read: every one is a lookup of a row.
  */
 function growingRead(run: readonly Member[], file: FileFacts): ScaleFact | undefined {
-  // A count of one record's children is not evidence of growth, but its reason says why the severity is lower.
+  const growing: ScaleFact[] = [];
+  // What else was found: one record's children (unknown) says more than a capped read (bounded).
   let children: ScaleFact | undefined;
+  let capped: ScaleFact | undefined;
   for (const member of run) {
-    const { client } = member;
-    if (client.kind !== 'query') continue;
+    const fact = readScale(member, file);
+    if (fact?.scale === 'grows') growing.push(fact);
+    else if (fact?.scale === 'bounded') capped ??= fact;
+    else if (fact?.reason) children ??= fact;
+  }
+  if (growing.length >= 2) {
+    // Five counts of one table say it once: `… grows with them (×5)`.
+    const times = new Map<string | undefined, number>();
+    for (const fact of growing) times.set(fact.reason, (times.get(fact.reason) ?? 0) + 1);
+    const said = [...times].map(([reason, count]) => (count > 1 ? `${reason} (×${count})` : reason));
+    return {
+      scale: 'grows',
+      reason: `${growing.length} of the overlapped reads grow with the data, so Promise.all saves a growing cost: ${said.join('; ')}`,
+    };
+  }
+  if (growing.length === 1)
+    return {
+      scale: 'unknown',
+      reason: `only one of the overlapped reads grows (${growing[0].reason}): Promise.all saves the others' time, a fixed round trip`,
+    };
+  return children ?? capped;
+}
+
+/** How the rows one read of the run touches scale: capped by a limit (bounded), counted or listed (grows), one record's children (unknown). */
+function readScale(member: Member, file: FileFacts): ScaleFact | undefined {
+  const { client } = member;
+  if (client.kind === 'query' && !member.helper) {
+    const limit = limitOf(member.call, client);
+    if (limit)
+      return {
+        scale: 'bounded',
+        reason: `${client.operation}() reads at most ${limit.value ?? 'a page of'} rows (${limit.text}): a fixed cost however large the table`,
+      };
+  }
+  if (client.kind === 'query') {
     const aggregate =
       (client.method !== undefined && AGGREGATES.has(client.method)) ||
       (client.raw === true && SQL_AGGREGATE.test(file.textOf(member.call)));
-    if (!aggregate) continue;
     // SQL's own filter is not read: a raw aggregate counts as reading across the table.
-    const fact = client.raw === true ? undefined : aggregatedRows(member.call, client);
-    if (!fact) return { scale: 'grows', reason: `${client.operation} counts or aggregates rows: its cost grows with them` };
-    if (fact.scale === 'grows') return fact;
-    children ??= fact;
+    if (aggregate)
+      return client.raw === true
+        ? { scale: 'grows', reason: `${client.operation} counts or aggregates rows: its cost grows with them` }
+        : aggregatedRows(member.call, client);
   }
-  for (const member of run) {
-    const name = member.declaration && ts.isIdentifier(member.declaration.name) ? member.declaration.name : member.await;
-    const fact = dataScale(name, file);
-    if (fact.scale === 'grows') return fact;
-  }
-  return children;
+  const name = member.declaration && ts.isIdentifier(member.declaration.name) ? member.declaration.name : member.await;
+  const fact = dataScale(name, file);
+  return fact.scale === 'grows' ? fact : undefined;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
-import { declaredName, isLazyInitialisation, isStartUpFunction } from '../../facts/positions';
-import { skipParens, type FunctionLike } from '../../facts/ast';
+import { isLazyInitialisation, isStartUpFunction } from '../../facts/positions';
 import { awaitPromisesFix } from '../../facts/awaitFix';
 import { onlyProcessEndListener } from '../../facts/unawaited';
 import { syncIoCall } from '../../facts/io';
+import { syncIoScale } from '../../facts/syncIoScale';
 
 /** Existence checks: a stat that costs microseconds on a local disk. */
 const METADATA_CALLS = new Set(['existsSync', 'accessSync']);
@@ -44,7 +44,8 @@ export default defineRule({
       scaled: true,
       why:
         'one blocking call of a small file is a fixed, short stall; it grows when the call runs once per item of growing ' +
-        'data (a loop over rows or a listing) or walks a directory tree, and matters on a request or job path',
+        'data (a loop over rows or a listing), walks a directory tree, or reads, writes or compresses a file the request ' +
+        'decides the size of (an upload, the raw request body), and matters on a request or job path',
     },
     fix: 'safe',
     fixForm: '`await fs.promises.…`',
@@ -195,59 +196,18 @@ process.on('exit', async () => {
         // Request handlers have their own rule (sync-io-in-handler) with a stronger message.
         if (file.requestHandler(call)) return;
         const fix = awaitPromisesFix(io, file);
-        const walk = walksTree(call, io.name, fn);
+        const scale = syncIoScale(io);
         context.report({
           node: call,
           messageId: 'blocking',
           data: { call: io.display, fn: functionName(fn), alternative: io.alternative },
           fixes: fix ? [fix] : [],
-          ...(walk ? { evidence: { scale: { scale: 'grows', reason: walk } } } : {}),
+          ...(scale ? { evidence: { scale } } : {}),
         });
       },
     };
   },
 });
-
-/**
- * A listing that walks a directory tree — `readdirSync(dir, { recursive: true })`, or in a function that calls
- * itself — reads as many entries as the tree holds: the sentence that says so.
- */
-function walksTree(call: ts.CallExpression, name: string, fn: FunctionLike): string | undefined {
-  if (name !== 'readdirSync' && name !== 'opendirSync') return undefined;
-  const options = call.arguments[1] ? skipParens(call.arguments[1]) : undefined;
-  if (
-    options &&
-    ts.isObjectLiteralExpression(options) &&
-    options.properties.some(
-      (property) =>
-        ts.isPropertyAssignment(property) &&
-        property.name.getText() === 'recursive' &&
-        property.initializer.kind === ts.SyntaxKind.TrueKeyword,
-    )
-  )
-    return `${name}(…, { recursive: true }) lists a whole directory tree`;
-  const own = declaredName(fn);
-  if (own && callsItself(fn, own)) return `${name} lists a directory in ${own}(), which calls itself for each subdirectory: the whole tree`;
-  return undefined;
-}
-
-function callsItself(fn: FunctionLike, name: string): boolean {
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isCallExpression(node)) {
-      const callee = skipParens(node.expression);
-      if (
-        (ts.isIdentifier(callee) && callee.text === name) ||
-        (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword && callee.name.text === name)
-      )
-        found = true;
-    }
-    ts.forEachChild(node, visit);
-  };
-  if (fn.body) visit(fn.body);
-  return found;
-}
 
 function functionName(fn: ts.Node): string {
   if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.getText();

@@ -6,6 +6,7 @@ import { declaredMajor } from '../../facts/toolPackages';
 import type { FileFacts } from '../../facts/fileFacts';
 import { awaitPromisesFix } from '../../facts/awaitFix';
 import { syncIoCall } from '../../facts/io';
+import { syncIoScale } from '../../facts/syncIoScale';
 import { defineRule } from '../../rule';
 
 export default defineRule({
@@ -33,7 +34,12 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'calls',
-      why: "the rule's own claim is a request path: the event loop is blocked for every concurrent request",
+      scaled: true,
+      why:
+        'the handler runs on every request, but one blocking call of a small fixed file, a stat or an unlink is a short ' +
+        'fixed stall; it grows when the call runs once per item of growing data (a loop over rows, uploads or a ' +
+        'listing), walks a directory tree, or reads, writes or compresses a file the request decides the size of (an ' +
+        'upload, the raw request body)',
     },
     fix: 'safe',
     fixForm: '`await fs.promises.…` (an Express 5 route handler made `async` first)',
@@ -258,13 +264,20 @@ export function makeHandler(readFileSync: (p: string) => string) {
         // `template ??= readFileSync(…)`: runs for the first request only, then the value is served from memory.
         if (isLazyInitialisation(call, handler.fn)) return;
         const data = { call: io.display, handler: describeRequestHandler(handler), alternative: io.alternative };
+        const scale = syncIoScale(io);
         if (!isAsyncFunction(handler.fn) && !file.asyncFunction(call)) {
           const errors =
             handler.framework === 'express-like'
               ? ' (before Express 5 a rejected promise never reaches the error handler: catch errors and call next(err))'
               : '';
           const fix = express5Route(handler, file) ? awaitPromisesFix(io, file, { becomesAsync: handler.fn }) : undefined;
-          context.report({ node: call, messageId: 'blockingSyncHandler', data: { ...data, errors }, fixes: fix ? [fix] : [] });
+          context.report({
+            node: call,
+            messageId: 'blockingSyncHandler',
+            data: { ...data, errors },
+            fixes: fix ? [fix] : [],
+            ...(scale ? { evidence: { scale } } : {}),
+          });
           return;
         }
         // Only where the nearest function is async: awaitPromisesFix decides, and says how sure it is.
@@ -274,6 +287,7 @@ export function makeHandler(readFileSync: (p: string) => string) {
           messageId: 'blocking',
           data,
           fixes: fix ? [fix] : [],
+          ...(scale ? { evidence: { scale } } : {}),
         });
       },
     };

@@ -43,7 +43,10 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'calls',
-      why: 'the read is paid on every request: a warning on a request path',
+      scaled: true,
+      why:
+        'the read is paid on every request, but the path is constant: one read of the same file (a template, a font, a ' +
+        'small JSON) is a fixed cost the page cache keeps short; it grows only in a loop over growing data',
     },
     fix: 'suggestion',
     fixForm: "read once at start-up, or cache the first read's promise",
