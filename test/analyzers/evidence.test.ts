@@ -550,6 +550,37 @@ ${calls}
 });
 
 describe('batchable', () => {
+  // Detaching each old partition of a growing list: one statement per partition whatever is done.
+  const partitions = (body: string): string => `${PRISMA}
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function dropOldPartitions() {
+  const partitions: Array<{ name: string; id: string }> = await prisma.$queryRaw\`SELECT name, id FROM partitions\`;
+  for (const p of partitions) {
+    ${body}
+  }
+}`;
+
+  it.each([
+    ['a template literal', 'await prisma.$executeRawUnsafe(`ALTER TABLE "events" DETACH PARTITION "${p.name}"`);', 'ALTER TABLE', 9],
+    ['through a const', 'const sql = `DROP TABLE IF EXISTS "${p.name}"`;\n    await prisma.$executeRawUnsafe(sql);', 'DROP TABLE', 10],
+    ['a string, after a comment', "await pool.query('/* nightly */ VACUUM ANALYZE ' + p.name);", 'VACUUM', 9],
+    ['a tagged template, lower case', 'await prisma.$executeRaw`truncate table ${p.name}`;', 'TRUNCATE', 9],
+  ])('DDL per object has no set-based form: not batchable, info (%s)', async (_name, body, verb, line) => {
+    const code = partitions(body);
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line, column: 11, severity: 'info' }] });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', batchable: false });
+    expect(finding.evidence.reasons).toContain(`DDL runs per object: no set-based form (${verb})`);
+  });
+
+  it('a DELETE per partition row is batchable: still a warning', async () => {
+    const [finding] = await queries.invalid({
+      code: partitions('await prisma.$executeRaw`DELETE FROM partitions WHERE id = ${p.id}`;'),
+      errors: [{ messageId: 'perItem', line: 9, column: 11, severity: 'warning' }],
+    });
+    expect(finding.evidence.batchable).toBe(true);
+  });
+
   it('an iteration that needs the previous one’s result is info, with the reason', async () => {
     const [finding] = await queries.invalid({
       code: `${PRISMA}

@@ -61,7 +61,7 @@ export default defineRule({
     effort: 'medium',
     evidence: {
       basis: 'items',
-      why: 'its cost is one round trip per item: it matters when the items come from data that grows (a query without a limit over a table, request input, the views or events of one record), and not for a literal, `take: 10` or one record’s few children (`where: { teamId }`)',
+      why: 'its cost is one round trip per item: it matters when the items come from data that grows (a query without a limit over a table, request input, the views or events of one record), and not for a literal, `take: 10` or one record’s few children (`where: { teamId }`); a schema statement per object (`ALTER TABLE … DETACH PARTITION`, `DROP TABLE`) has no batched form: info',
     },
     fix: 'suggestion',
     // The libraries come from their descriptors: adding one adds it here.
