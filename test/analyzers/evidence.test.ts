@@ -243,6 +243,62 @@ export async function linkOwners(dataroomId: string) {
     expect(finding.evidence.reasons[0]).toBe('`links` comes from prisma.link.findMany() with no limit');
   });
 
+  it.each([
+    ['a $queryRaw template', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE "dataroomId" = ${dataroomId}`', 'dataroomId', 'dataroom'],
+    [
+      'a qualified column, with a status beside it',
+      'await prisma.$queryRaw`SELECT l.* FROM "Link" l WHERE l."teamId" = ${team.id} AND l.archived = false ORDER BY l.name`',
+      'l.teamId',
+      'team',
+    ],
+    [
+      'a string with $1 and one parameter',
+      "await prisma.$queryRawUnsafe('SELECT * FROM links WHERE user_id = $1', user.id)",
+      'user_id',
+      'user',
+    ],
+    [
+      'a Prisma.sql fragment',
+      'await prisma.$queryRaw(Prisma.sql`SELECT * FROM "Link" WHERE "dataroomId" = ${dataroomId}`)',
+      'dataroomId',
+      'dataroom',
+    ],
+  ])('raw SQL filtered by one parent’s key is one record’s rows too: info (%s)', async (_name, read, field, parent) => {
+    const code = links(read, `${PRISMA}import { Prisma } from '@prisma/client';\n`);
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'info' }] });
+    expect(finding.evidence.scale).toBe('unknown');
+    expect(finding.evidence.reasons[0]).toMatch(
+      new RegExp(
+        `^\`links\` holds the \\w+ rows of one ${parent} \\(prisma\\.\\$queryRaw(Unsafe)?\\(\\) filtered by ${field.replace('.', '\\.')}\\)`,
+      ),
+    );
+  });
+
+  it.each([
+    ['no WHERE', 'await prisma.$queryRaw`SELECT * FROM "Link"`'],
+    ['only a status', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE status = ${status}`'],
+    ['only a range of dates', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE "createdAt" > ${since}`'],
+    ['a key under OR', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE "teamId" = ${team.id} OR public = true`'],
+    [
+      'a key compared to a column, not a value',
+      'await prisma.$queryRaw`SELECT * FROM "Link" l JOIN "Team" t ON t.id = l."teamId" WHERE t.plan = ${plan}`',
+    ],
+  ])('raw SQL across parents still grows: warning (%s)', async (_name, read) => {
+    const code = links(read, `${PRISMA}import { Prisma } from '@prisma/client';\n`);
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'warning' }] });
+    expect(finding.evidence.reasons[0]).toMatch(/^`links` comes from prisma\.\$queryRaw\(\) with no limit$/);
+  });
+
+  it('a raw read of the events one record keeps gaining grows per parent, as name evidence: warning', async () => {
+    const [finding] = await queries.invalid({
+      code: links('await prisma.$queryRaw`SELECT * FROM "PageView" v WHERE v."dataroomId" = ${dataroomId}`'),
+      errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toMatch(
+      /the name `PageView` says a record of events, which each one keeps gaining \(name evidence\)$/,
+    );
+  });
+
   // A data room's views: one export row per view, each with a query.
   const views = `${PRISMA}
 export async function exportViews(dataroomId: string) {
