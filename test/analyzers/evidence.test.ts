@@ -368,6 +368,92 @@ describe('context', () => {
     queries.valid({ code: `${PRISMA}\n${GROWING}`, filename: 'scripts/backfill.ts' });
   });
 
+  const manifest = (fields: Record<string, unknown>): string => JSON.stringify({ name: 'admin-cli', version: '1.0.0', ...fields });
+  const onePackage = (fields: Record<string, unknown>) => ({
+    code: `${PRISMA}\n${GROWING}`,
+    filename: 'packages/admin-cli/src/backfill.ts',
+    files: { 'packages/admin-cli/package.json': manifest(fields) },
+  });
+
+  it.each([
+    ['it declares a bin', { bin: { 'admin-cli': 'dist/cli.js' } }],
+    ['it depends on an argument parser', { dependencies: { yargs: '^17.7.2', '@prisma/client': '^5.0.0' } }],
+  ])('in a command-line package (%s) the loop runs once per invocation: not reported', (_name, fields) => {
+    queries.valid(onePackage(fields));
+  });
+
+  it('the same package is an application when it depends on a web framework, or says nothing of a CLI: warning', async () => {
+    for (const fields of [{ bin: 'dist/server.js', dependencies: { express: '^4.0.0' } }, { dependencies: { zod: '^3.0.0' } }]) {
+      const [finding] = await queries.invalid({
+        ...onePackage(fields),
+        errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+      });
+      expect(finding.evidence.context).toBe('unknown');
+    }
+  });
+
+  it('a command-line package’s function that a route of the project calls runs on that request: warning', async () => {
+    const [finding] = await queries.invalid({
+      ...onePackage({ bin: { 'admin-cli': 'dist/cli.js' } }),
+      code: `${PRISMA}\nexport ${GROWING}`,
+      files: {
+        'packages/admin-cli/package.json': manifest({ bin: { 'admin-cli': 'dist/cli.js' } }),
+        'apps/web/routes/owners.ts': `import express from 'express';
+import { owners } from '../../../packages/admin-cli/src/backfill';
+export const router = express.Router();
+router.get('/owners', async (req, res) => res.json(await owners()));`,
+      },
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('request');
+  });
+
+  it('in a package of scripts, found by its folder or its name, or under bench/: not reported', () => {
+    queries.valid({
+      code: `${PRISMA}\n${GROWING}`,
+      filename: 'packages/scripts/src/backfill.ts',
+      files: { 'packages/scripts/package.json': JSON.stringify({ name: 'scripts' }) },
+    });
+    queries.valid({
+      code: `${PRISMA}\n${GROWING}`,
+      filename: 'packages/ops/src/backfill.ts',
+      files: { 'packages/ops/package.json': JSON.stringify({ name: '@acme/scripts' }) },
+    });
+    queries.valid({ code: `${PRISMA}\n${GROWING}`, filename: 'src/engine/bench/owners.ts' });
+  });
+
+  it.each([
+    ['app/routes/admin.api.v1.orgs.$orgId.reindex.ts', 'action'],
+    ['app/routes/admin+/orders.tsx', 'loader'],
+    ['app/routes/_app.admin.orders.tsx', 'loader'],
+  ])('a Remix flat route under admin is admin-only: info (%s)', async (filename, name) => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function ${name}() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+  return null;
+}`,
+      filename,
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('admin');
+  });
+
+  it('a Remix route whose segments only contain the word is a request: warning (app/routes/administrators.orders.tsx)', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function loader() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+  return null;
+}`,
+      filename: 'app/routes/administrators.orders.tsx',
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('request');
+  });
+
   it('at module top level it runs once, at start-up: not reported', () => {
     queries.valid(`${PRISMA}
 const orders = await prisma.order.findMany();

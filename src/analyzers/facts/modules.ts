@@ -41,6 +41,15 @@ export interface ModuleHost {
   importersVersion?(): number;
   /** The project's files ending in `extension` (`.prisma`), with their text: see ProjectHost.projectTexts. */
   projectTexts?(fileName: string, extension: string): ReadonlyArray<{ fileName: string; text: string }>;
+  /** The nearest package.json at or above `fileName`'s folder, parsed (null: unreadable): see ProjectHost.nearestManifest. */
+  nearestManifest?(fileName: string): PackageManifest | undefined;
+}
+
+export interface PackageManifest {
+  /** Absolute path of the package.json. */
+  fileName: string;
+  /** Its parsed content; null when it cannot be read or parsed. */
+  manifest: Record<string, unknown> | null;
 }
 
 export interface Callee {
