@@ -274,6 +274,19 @@ export async function linkOwners(dataroomId: string) {
     );
   });
 
+  it('postgres.js: a sql tag by one team’s key is one team’s rows (info); without WHERE it grows (warning)', async () => {
+    const header = `${PRISMA}import postgres from 'postgres';\nconst sql = postgres();\n`;
+    const [one] = await queries.invalid({
+      code: links('await sql`SELECT * FROM links WHERE team_id = ${team.id} ORDER BY name`', header),
+      errors: [{ messageId: 'perItem', line: 8, column: 35, severity: 'info' }],
+    });
+    expect(one.evidence.reasons[0]).toMatch(/^`links` holds the links rows of one team \(sql\(\) filtered by team_id\)/);
+    await queries.invalid({
+      code: links('await sql`SELECT * FROM links ORDER BY name`', header),
+      errors: [{ messageId: 'perItem', line: 8, column: 35, severity: 'warning' }],
+    });
+  });
+
   it.each([
     ['no WHERE', 'await prisma.$queryRaw`SELECT * FROM "Link"`'],
     ['only a status', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE status = ${status}`'],
