@@ -159,7 +159,7 @@ const SQL_EQUALITY = /(?:^|[\s(,])(?:["`]?(\w+)["`]?\.)?["`]?(\w+)["`]?\s*=\s*(\
  * conditions: undefined (the rows cross parents). A light reading of the text, not a parser: the first WHERE
  * to the clause after it.
  */
-export function sqlParentFilter(call: ClientCallNode): ParentFilter | undefined {
+function sqlParentFilter(call: ClientCallNode): ParentFilter | undefined {
   const sql = sqlOfCall(call);
   if (!sql) return undefined;
   const where = /\bWHERE\b/i.exec(sql);
