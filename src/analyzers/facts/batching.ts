@@ -112,7 +112,7 @@ const DDL =
   /^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*((?:ALTER|CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(?:(?:UNIQUE|TEMP|TEMPORARY|MATERIALIZED|UNLOGGED|FOREIGN)\s+)*(?:TABLE|INDEX|VIEW|SCHEMA|SEQUENCE|TYPE|FUNCTION|TRIGGER|EXTENSION|DATABASE|ROLE|USER|POLICY|PROCEDURE|DOMAIN|PUBLICATION|SUBSCRIPTION)\b|TRUNCATE\b(?!\s+[a-z]+\s+[a-z])|(?:VACUUM|ANALYZE|REINDEX)(?=\s*(?:$|;|\(|["`\w]+\s*(?:$|;|\()|TABLE\b|INDEX\b|SCHEMA\b|DATABASE\b|VERBOSE\b|FULL\b))|(?:GRANT|REVOKE)\b(?=[^;]*\bON\b)|COMMENT\s+ON\b)/i;
 
 /** The DDL statement a raw SQL call runs (`ALTER TABLE`, `DROP TABLE`, `VACUUM`), from its text written in place or in a const. */
-export function ddlStatement(call: ts.Node): string | undefined {
+function ddlStatement(call: ts.Node): string | undefined {
   if (!ts.isCallExpression(call) && !ts.isTaggedTemplateExpression(call)) return undefined;
   const sql = sqlOfCall(call);
   const match = sql === undefined ? null : DDL.exec(sql);
