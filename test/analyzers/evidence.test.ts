@@ -728,6 +728,26 @@ export async function dropOldPartitions() {
     expect(finding.evidence.reasons).toContain(`DDL runs per object: no set-based form (${verb})`);
   });
 
+  it('a project function whose database work is a DROP TABLE, called per partition: not batchable, info; a DELETE there is a warning', async () => {
+    const code = (statement: string): string => `${PRISMA}
+async function dropPartition(name: string) {
+  await prisma.$executeRawUnsafe(\`${statement}\`);
+}
+export async function dropOldPartitions() {
+  const partitions: Array<{ name: string }> = await prisma.$queryRaw\`SELECT name FROM partitions\`;
+  for (const p of partitions) await dropPartition(p.name);
+}`;
+    const [finding] = await queries.invalid({
+      code: code('DROP TABLE IF EXISTS "${name}"'),
+      errors: [{ messageId: 'helper', line: 9, column: 37, severity: 'info' }],
+    });
+    expect(finding.evidence.reasons).toContain('DDL runs per object: no set-based form (dropPartition() runs DROP)');
+    await queries.invalid({
+      code: code('DELETE FROM partitions WHERE name = ${name}'),
+      errors: [{ messageId: 'helper', line: 9, column: 37, severity: 'warning' }],
+    });
+  });
+
   it('a DELETE per partition row is batchable: still a warning', async () => {
     const [finding] = await queries.invalid({
       code: partitions('await prisma.$executeRaw`DELETE FROM partitions WHERE id = ${p.id}`;'),

@@ -13,6 +13,7 @@ import { ts } from '../ts';
 import { isFunctionLike, referencedNames } from './ast';
 import { contains, isStableIn, isValueReference, resolve, type Declaration } from './dataflow';
 import { sqlOfCall } from './clients/sql';
+import type { ClientCall } from './clients';
 import type { Iteration } from './loops';
 
 export interface BatchingFact {
@@ -117,4 +118,17 @@ function ddlStatement(call: ts.Node): string | undefined {
   const sql = sqlOfCall(call);
   const match = sql === undefined ? null : DDL.exec(sql);
   return match ? match[1].replace(/\s+/g, ' ').toUpperCase() : undefined;
+}
+
+/** The statements of schema changes, as the client recognisers name a raw statement's first keyword (`ClientCall.statement`). */
+const DDL_VERBS = /^(ALTER|CREATE|DROP|TRUNCATE|VACUUM|ANALYZE|REINDEX|GRANT|REVOKE|COMMENT)$/;
+
+/**
+ * Why a project function called per item cannot be batched when its database work is a schema statement: its
+ * first raw statement (`dropPartition()` runs `DROP TABLE "${name}"`) is DDL — one per object, as inline.
+ */
+export function helperDdl(first: ClientCall, name: string): string | undefined {
+  return first.raw && first.statement && DDL_VERBS.test(first.statement)
+    ? `DDL runs per object: no set-based form (${name}() runs ${first.statement})`
+    : undefined;
 }

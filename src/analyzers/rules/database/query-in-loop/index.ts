@@ -8,6 +8,7 @@ import { batchedLookupForms, isBatchedInOneTick } from '../../../facts/libraries
 import { perItemCall, perItemHelperCall, type PerItemCall } from '../../../facts/perItem';
 import { compact, plural, singular } from '../../../facts/phrases';
 import type { IoSummary } from '../../../facts/summaries';
+import { helperDdl } from '../../../facts/batching';
 import { batchedLookup } from './batched-lookup';
 import { lazyRelation, relationCall, type RelationLoad } from './relations';
 
@@ -667,7 +668,7 @@ export async function replay(events: Event[]) {
           advice: helperAdvice(summary, callee.name, transaction),
           ...(transaction ? { transaction } : {}),
         },
-        evidence: { iteration: perItem.iteration, call },
+        evidence: { iteration: perItem.iteration, call, notBatchable: helperDdl(summary.first, callee.name) },
       });
     };
     const reportRelation = (relation: RelationLoad): void => {
