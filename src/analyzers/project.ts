@@ -11,6 +11,7 @@ import { ts } from './ts';
 import { createTypeFacts, type TypeFacts } from './facts/types';
 import { describeFailure, FileFailure } from './failures';
 import { WorkspaceResolver } from './workspace';
+import type { PackageManifest } from './facts/modules';
 
 const ANALYZED_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 
@@ -177,6 +178,8 @@ export class ProjectHost {
   /** Counts the changes of the project's files and of the index (see ModuleHost.importersVersion). */
   private importerChanges = 0;
   private readonly workspaces = new WorkspaceResolver(this);
+  /** For nearestManifest: each package.json read, by the version of its text. */
+  private readonly manifestCache = new Map<string, { version: string; manifest: Record<string, unknown> | null }>();
 
   constructor(private readonly options: ProjectHostOptions = {}) {}
 
@@ -471,6 +474,30 @@ export class ProjectHost {
     return undefined;
   }
 
+  /**
+   * The nearest package.json at or above `fileName`'s folder, parsed — an editor's unsaved text wins over the disk —
+   * and re-read only when its text changes (one stat per folder up, remembered half a second: fileVersion).
+   * Undefined when there is none; `manifest` null when it cannot be read (over 1 MB, not JSON).
+   */
+  nearestManifest(fileName: string): PackageManifest | undefined {
+    for (let dir = path.dirname(path.resolve(fileName)); ;) {
+      const file = path.join(dir, 'package.json');
+      const version = this.fileVersion(file);
+      if (version !== undefined) {
+        let known = this.manifestCache.get(file);
+        if (known?.version !== version) {
+          known = { version, manifest: parseManifest(this.overlays.get(file) ?? readManifestText(file)) };
+          if (this.manifestCache.size > 2000) this.manifestCache.clear();
+          this.manifestCache.set(file, known);
+        }
+        return { fileName: file, manifest: known.manifest };
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) return undefined;
+      dir = parent;
+    }
+  }
+
   /** Forget a file's syntax and types (closed in the editor, deleted on disk). */
   forget(fileName: string): void {
     const absolute = path.resolve(fileName);
@@ -506,5 +533,20 @@ export class ProjectHost {
     if (this.notes.has(message)) return;
     this.notes.add(message);
     this.options.onNote?.(message);
+  }
+}
+
+function readManifestText(file: string): string | undefined {
+  const read = readRegularFile(file, { maxBytes: 1_000_000 });
+  return 'refused' in read ? undefined : read.bytes.toString('utf8');
+}
+
+function parseManifest(text: string | undefined): Record<string, unknown> | null {
+  if (text === undefined) return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }

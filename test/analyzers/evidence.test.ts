@@ -243,6 +243,75 @@ export async function linkOwners(dataroomId: string) {
     expect(finding.evidence.reasons[0]).toBe('`links` comes from prisma.link.findMany() with no limit');
   });
 
+  it.each([
+    ['a $queryRaw template', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE "dataroomId" = ${dataroomId}`', 'dataroomId', 'dataroom'],
+    [
+      'a qualified column, with a status beside it',
+      'await prisma.$queryRaw`SELECT l.* FROM "Link" l WHERE l."teamId" = ${team.id} AND l.archived = false ORDER BY l.name`',
+      'l.teamId',
+      'team',
+    ],
+    [
+      'a string with $1 and one parameter',
+      "await prisma.$queryRawUnsafe('SELECT * FROM links WHERE user_id = $1', user.id)",
+      'user_id',
+      'user',
+    ],
+    [
+      'a Prisma.sql fragment',
+      'await prisma.$queryRaw(Prisma.sql`SELECT * FROM "Link" WHERE "dataroomId" = ${dataroomId}`)',
+      'dataroomId',
+      'dataroom',
+    ],
+  ])('raw SQL filtered by one parent’s key is one record’s rows too: info (%s)', async (_name, read, field, parent) => {
+    const code = links(read, `${PRISMA}import { Prisma } from '@prisma/client';\n`);
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'info' }] });
+    expect(finding.evidence.scale).toBe('unknown');
+    expect(finding.evidence.reasons[0]).toMatch(
+      new RegExp(
+        `^\`links\` holds the \\w+ rows of one ${parent} \\(prisma\\.\\$queryRaw(Unsafe)?\\(\\) filtered by ${field.replace('.', '\\.')}\\)`,
+      ),
+    );
+  });
+
+  it('postgres.js: a sql tag by one team’s key is one team’s rows (info); without WHERE it grows (warning)', async () => {
+    const header = `${PRISMA}import postgres from 'postgres';\nconst sql = postgres();\n`;
+    const [one] = await queries.invalid({
+      code: links('await sql`SELECT * FROM links WHERE team_id = ${team.id} ORDER BY name`', header),
+      errors: [{ messageId: 'perItem', line: 8, column: 35, severity: 'info' }],
+    });
+    expect(one.evidence.reasons[0]).toMatch(/^`links` holds the links rows of one team \(sql\(\) filtered by team_id\)/);
+    await queries.invalid({
+      code: links('await sql`SELECT * FROM links ORDER BY name`', header),
+      errors: [{ messageId: 'perItem', line: 8, column: 35, severity: 'warning' }],
+    });
+  });
+
+  it.each([
+    ['no WHERE', 'await prisma.$queryRaw`SELECT * FROM "Link"`'],
+    ['only a status', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE status = ${status}`'],
+    ['only a range of dates', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE "createdAt" > ${since}`'],
+    ['a key under OR', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE "teamId" = ${team.id} OR public = true`'],
+    [
+      'a key compared to a column, not a value',
+      'await prisma.$queryRaw`SELECT * FROM "Link" l JOIN "Team" t ON t.id = l."teamId" WHERE t.plan = ${plan}`',
+    ],
+  ])('raw SQL across parents still grows: warning (%s)', async (_name, read) => {
+    const code = links(read, `${PRISMA}import { Prisma } from '@prisma/client';\n`);
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'warning' }] });
+    expect(finding.evidence.reasons[0]).toMatch(/^`links` comes from prisma\.\$queryRaw\(\) with no limit$/);
+  });
+
+  it('a raw read of the events one record keeps gaining grows per parent, as name evidence: warning', async () => {
+    const [finding] = await queries.invalid({
+      code: links('await prisma.$queryRaw`SELECT * FROM "PageView" v WHERE v."dataroomId" = ${dataroomId}`'),
+      errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }],
+    });
+    expect(finding.evidence.reasons[0]).toMatch(
+      /the name `PageView` says a record of events, which each one keeps gaining \(name evidence\)$/,
+    );
+  });
+
   // A data room's views: one export row per view, each with a query.
   const views = `${PRISMA}
 export async function exportViews(dataroomId: string) {
@@ -307,6 +376,92 @@ describe('context', () => {
 
   it('in a script the same loop is not reported (it runs once per run)', () => {
     queries.valid({ code: `${PRISMA}\n${GROWING}`, filename: 'scripts/backfill.ts' });
+  });
+
+  const manifest = (fields: Record<string, unknown>): string => JSON.stringify({ name: 'admin-cli', version: '1.0.0', ...fields });
+  const onePackage = (fields: Record<string, unknown>) => ({
+    code: `${PRISMA}\n${GROWING}`,
+    filename: 'packages/admin-cli/src/backfill.ts',
+    files: { 'packages/admin-cli/package.json': manifest(fields) },
+  });
+
+  it.each([
+    ['it declares a bin', { bin: { 'admin-cli': 'dist/cli.js' } }],
+    ['it depends on an argument parser', { dependencies: { yargs: '^17.7.2', '@prisma/client': '^5.0.0' } }],
+  ])('in a command-line package (%s) the loop runs once per invocation: not reported', (_name, fields) => {
+    queries.valid(onePackage(fields));
+  });
+
+  it('the same package is an application when it depends on a web framework, or says nothing of a CLI: warning', async () => {
+    for (const fields of [{ bin: 'dist/server.js', dependencies: { express: '^4.0.0' } }, { dependencies: { zod: '^3.0.0' } }]) {
+      const [finding] = await queries.invalid({
+        ...onePackage(fields),
+        errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+      });
+      expect(finding.evidence.context).toBe('unknown');
+    }
+  });
+
+  it('a command-line package’s function that a route of the project calls runs on that request: warning', async () => {
+    const [finding] = await queries.invalid({
+      ...onePackage({ bin: { 'admin-cli': 'dist/cli.js' } }),
+      code: `${PRISMA}\nexport ${GROWING}`,
+      files: {
+        'packages/admin-cli/package.json': manifest({ bin: { 'admin-cli': 'dist/cli.js' } }),
+        'apps/web/routes/owners.ts': `import express from 'express';
+import { owners } from '../../../packages/admin-cli/src/backfill';
+export const router = express.Router();
+router.get('/owners', async (req, res) => res.json(await owners()));`,
+      },
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('request');
+  });
+
+  it('in a package of scripts, found by its folder or its name, or under bench/: not reported', () => {
+    queries.valid({
+      code: `${PRISMA}\n${GROWING}`,
+      filename: 'packages/scripts/src/backfill.ts',
+      files: { 'packages/scripts/package.json': JSON.stringify({ name: 'scripts' }) },
+    });
+    queries.valid({
+      code: `${PRISMA}\n${GROWING}`,
+      filename: 'packages/ops/src/backfill.ts',
+      files: { 'packages/ops/package.json': JSON.stringify({ name: '@acme/scripts' }) },
+    });
+    queries.valid({ code: `${PRISMA}\n${GROWING}`, filename: 'src/engine/bench/owners.ts' });
+  });
+
+  it.each([
+    ['app/routes/admin.api.v1.orgs.$orgId.reindex.ts', 'action'],
+    ['app/routes/admin+/orders.tsx', 'loader'],
+    ['app/routes/_app.admin.orders.tsx', 'loader'],
+  ])('a Remix flat route under admin is admin-only: info (%s)', async (filename, name) => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function ${name}() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+  return null;
+}`,
+      filename,
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('admin');
+  });
+
+  it('a Remix route whose segments only contain the word is a request: warning (app/routes/administrators.orders.tsx)', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function loader() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+  return null;
+}`,
+      filename: 'app/routes/administrators.orders.tsx',
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('request');
   });
 
   it('at module top level it runs once, at start-up: not reported', () => {
@@ -547,6 +702,57 @@ ${calls}
 });
 
 describe('batchable', () => {
+  // Detaching each old partition of a growing list: one statement per partition whatever is done.
+  const partitions = (body: string): string => `${PRISMA}
+import { Pool } from 'pg';
+const pool = new Pool();
+export async function dropOldPartitions() {
+  const partitions: Array<{ name: string; id: string }> = await prisma.$queryRaw\`SELECT name, id FROM partitions\`;
+  for (const p of partitions) {
+    ${body}
+  }
+}`;
+
+  it.each([
+    ['a template literal', 'await prisma.$executeRawUnsafe(`ALTER TABLE "events" DETACH PARTITION "${p.name}"`);', 'ALTER TABLE', 9],
+    ['through a const', 'const sql = `DROP TABLE IF EXISTS "${p.name}"`;\n    await prisma.$executeRawUnsafe(sql);', 'DROP TABLE', 10],
+    ['a string, after a comment', "await pool.query('/* nightly */ VACUUM ANALYZE ' + p.name);", 'VACUUM', 9],
+    ['a tagged template, lower case', 'await prisma.$executeRaw`truncate table ${p.name}`;', 'TRUNCATE', 9],
+  ])('DDL per object has no set-based form: not batchable, info (%s)', async (_name, body, verb, line) => {
+    const code = partitions(body);
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line, column: 11, severity: 'info' }] });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', batchable: false });
+    expect(finding.evidence.reasons).toContain(`DDL runs per object: no set-based form (${verb})`);
+  });
+
+  it('a project function whose database work is a DROP TABLE, called per partition: not batchable, info; a DELETE there is a warning', async () => {
+    const code = (statement: string): string => `${PRISMA}
+async function dropPartition(name: string) {
+  await prisma.$executeRawUnsafe(\`${statement}\`);
+}
+export async function dropOldPartitions() {
+  const partitions: Array<{ name: string }> = await prisma.$queryRaw\`SELECT name FROM partitions\`;
+  for (const p of partitions) await dropPartition(p.name);
+}`;
+    const [finding] = await queries.invalid({
+      code: code('DROP TABLE IF EXISTS "${name}"'),
+      errors: [{ messageId: 'helper', line: 9, column: 37, severity: 'info' }],
+    });
+    expect(finding.evidence.reasons).toContain('DDL runs per object: no set-based form (dropPartition() runs DROP)');
+    await queries.invalid({
+      code: code('DELETE FROM partitions WHERE name = ${name}'),
+      errors: [{ messageId: 'helper', line: 9, column: 37, severity: 'warning' }],
+    });
+  });
+
+  it('a DELETE per partition row is batchable: still a warning', async () => {
+    const [finding] = await queries.invalid({
+      code: partitions('await prisma.$executeRaw`DELETE FROM partitions WHERE id = ${p.id}`;'),
+      errors: [{ messageId: 'perItem', line: 9, column: 11, severity: 'warning' }],
+    });
+    expect(finding.evidence.batchable).toBe(true);
+  });
+
   it('an iteration that needs the previous one’s result is info, with the reason', async () => {
     const [finding] = await queries.invalid({
       code: `${PRISMA}

@@ -101,4 +101,17 @@ describe('ProjectHost', () => {
       expect(isAnalyzable(name), name).toBe(true);
     for (const name of ['a.d.ts', 'a.d.mts', 'a.json', 'a.vue', 'a.css', 'Makefile']) expect(isAnalyzable(name), name).toBe(false);
   });
+
+  it('reads the nearest package.json (nearestManifest): the package’s own, an editor’s unsaved text first, null when it is no JSON', () => {
+    write('tools/package.json', '{ "workspaces": ["packages/*"] }');
+    const manifest = write('tools/packages/cli/package.json', '{ "name": "cli", "bin": "dist/cli.js" }');
+    const source = write('tools/packages/cli/src/commands/sync.ts', 'export {};');
+    const host = new ProjectHost();
+    expect(host.nearestManifest(source)).toEqual({ fileName: manifest, manifest: { name: 'cli', bin: 'dist/cli.js' } });
+    host.setOverlay(manifest, '{ "name": "cli" }');
+    expect(host.nearestManifest(source)?.manifest).toEqual({ name: 'cli' });
+    host.setOverlay(manifest, '{ "name": ');
+    expect(host.nearestManifest(source)).toEqual({ fileName: manifest, manifest: null });
+    expect(host.nearestManifest(path.join(root, 'tools/src/a.ts'))?.fileName).toBe(path.join(root, 'tools/package.json'));
+  });
 });

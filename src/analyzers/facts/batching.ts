@@ -4,12 +4,16 @@
  * loop and read by the next iteration's call), nor when each item has its own error path (a
  * try/catch around the call that goes on with the next item: one failure would fail the whole
  * batch), nor when the call is that error path (in the `catch` of its pass: it runs for the items
- * that failed, one at a time). One place for these questions:
+ * that failed, one at a time), nor when it is a schema statement (DDL: `ALTER TABLE … DETACH PARTITION`,
+ * `DROP TABLE`, `VACUUM`): it acts on one named object, and SQL has no form that acts on a set of them.
+ * One place for these questions:
  * perItem.ts asks them too (a transaction's writes stay quiet when they cannot be batched).
  */
 import { ts } from '../ts';
 import { isFunctionLike, referencedNames } from './ast';
 import { contains, isStableIn, isValueReference, resolve, type Declaration } from './dataflow';
+import { sqlOfCall } from './clients/sql';
+import type { ClientCall } from './clients';
 import type { Iteration } from './loops';
 
 export interface BatchingFact {
@@ -19,6 +23,8 @@ export interface BatchingFact {
 }
 
 export function batchingOf(call: ts.Node, iteration: Iteration): BatchingFact {
+  const ddl = ddlStatement(call);
+  if (ddl) return { batchable: false, reason: `DDL runs per object: no set-based form (${ddl})` };
   const failure = errorPath(call, iteration);
   if (failure) return { batchable: false, reason: `runs only when this item failed (${failure})` };
   const carried = carriedState(call, iteration);
@@ -97,4 +103,32 @@ function errorPath(call: ts.Node, iteration: Iteration): string | undefined {
 export function endsInThrow(block: ts.Block): boolean {
   const last = block.statements[block.statements.length - 1];
   return !!last && ts.isThrowStatement(last);
+}
+
+/**
+ * Schema statements: the verb, and for ALTER/CREATE/DROP the kind of object they name, so that a string that
+ * only starts with an English word ("Create a report…") is not taken for SQL. Comments before the verb are skipped.
+ */
+const DDL =
+  /^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*((?:ALTER|CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(?:(?:UNIQUE|TEMP|TEMPORARY|MATERIALIZED|UNLOGGED|FOREIGN)\s+)*(?:TABLE|INDEX|VIEW|SCHEMA|SEQUENCE|TYPE|FUNCTION|TRIGGER|EXTENSION|DATABASE|ROLE|USER|POLICY|PROCEDURE|DOMAIN|PUBLICATION|SUBSCRIPTION)\b|TRUNCATE\b(?!\s+[a-z]+\s+[a-z])|(?:VACUUM|ANALYZE|REINDEX)(?=\s*(?:$|;|\(|["`\w]+\s*(?:$|;|\()|TABLE\b|INDEX\b|SCHEMA\b|DATABASE\b|VERBOSE\b|FULL\b))|(?:GRANT|REVOKE)\b(?=[^;]*\bON\b)|COMMENT\s+ON\b)/i;
+
+/** The DDL statement a raw SQL call runs (`ALTER TABLE`, `DROP TABLE`, `VACUUM`), from its text written in place or in a const. */
+function ddlStatement(call: ts.Node): string | undefined {
+  if (!ts.isCallExpression(call) && !ts.isTaggedTemplateExpression(call)) return undefined;
+  const sql = sqlOfCall(call);
+  const match = sql === undefined ? null : DDL.exec(sql);
+  return match ? match[1].replace(/\s+/g, ' ').toUpperCase() : undefined;
+}
+
+/** The statements of schema changes, as the client recognisers name a raw statement's first keyword (`ClientCall.statement`). */
+const DDL_VERBS = /^(ALTER|CREATE|DROP|TRUNCATE|VACUUM|ANALYZE|REINDEX|GRANT|REVOKE|COMMENT)$/;
+
+/**
+ * Why a project function called per item cannot be batched when its database work is a schema statement: its
+ * first raw statement (`dropPartition()` runs `DROP TABLE "${name}"`) is DDL — one per object, as inline.
+ */
+export function helperDdl(first: ClientCall, name: string): string | undefined {
+  return first.raw && first.statement && DDL_VERBS.test(first.statement)
+    ? `DDL runs per object: no set-based form (${name}() runs ${first.statement})`
+    : undefined;
 }

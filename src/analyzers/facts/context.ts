@@ -4,7 +4,7 @@
  * build, behind an admin-only route, on a rare path (deleting one record and what hangs off it), or in a
  * test. Per-call cost matters on request and job paths; code that runs once per process or per deploy, or
  * once per deleted record, rarely pays it. Decided from the file's kind
- * (fileKinds.ts), the enclosing request handler (requestHandlers.ts), the registration a callback
+ * (fileKinds.ts), its package (a command-line tool, a package of scripts: the nearest package.json), the enclosing request handler (requestHandlers.ts), the registration a callback
  * is handed to (queues, cron), decorators, and the node's position (module top level, `main()`).
  */
 import { ts } from '../ts';
@@ -25,6 +25,7 @@ import { projectPath } from './paths';
 import { callersOf } from './modules';
 import { declaredName, startUpName } from './positions';
 import { describeRequestHandler, type RequestHandler } from './requestHandlers';
+import { commandLineEvidence } from './toolPackages';
 
 export interface ContextFact {
   context: ExecutionContext;
@@ -47,6 +48,8 @@ const ADMIN_WORD = /(^|[^a-z])admin|Admin/;
 const MAX_CALLER_DEPTH = 3;
 /** Next.js routes a scheduler calls (Vercel Cron and the like): `app/api/cron/…`, `pages/api/cron/…`. */
 const CRON_ROUTES = /(^|\/)(app|pages)\/api\/cron\//;
+/** Package folders of code run by hand: `packages/scripts/`, `bench/`, `benchmarks/` (a package's own files sit at its root). */
+const SCRIPT_PACKAGE = /^(scripts?|bench|benchmarks?)$/;
 /** Which caller's context wins when callers differ: the one whose per-call cost matters most. */
 const CALLER_PRIORITY: readonly ExecutionContext[] = ['request', 'job', 'admin', 'rare'];
 /** Functions whose job is deleting one record and what belongs to it: `deleteTeam`, `removeMember`, `destroyFolder`, `deleteAccountAction`. */
@@ -114,7 +117,11 @@ export function executionContext(node: ts.Node, facts: FileFacts, depth = 0): Co
   if (rare) return rare;
   const called = callersContext(node, facts, depth);
   if (called) return called;
+  // After the callers: a CLI package's function that a route of the project calls runs on that request.
+  const once = onceRunPackage(facts);
+  if (once) return once;
   if (/(^|\/)admin\//i.test(path)) return { context: 'admin', reason: 'in admin-only code (an admin/ folder)' };
+  if (isAdminRoute(path)) return { context: 'admin', reason: 'in an admin-only route file (a Remix route under admin)' };
   if (JOB_FOLDERS.test(path)) return { context: 'job', reason: `in a background job's file (${path.match(JOB_FOLDERS)![2]}/)` };
   return { context: 'unknown' };
 }
@@ -361,7 +368,7 @@ function isOtherListen(callee: ts.PropertyAccessExpression): boolean {
 /** Admin-only: the route's path has an `admin` segment, the file lives under `admin/`, or a guard or middleware says admin. */
 function isAdminOnly(handler: RequestHandler, path: string): boolean {
   if (handler.path && /(^|\/)admin(\/|$)/i.test(handler.path)) return true;
-  if (/(^|\/)admin\//i.test(path)) return true;
+  if (/(^|\/)admin\//i.test(path) || isAdminRoute(path)) return true;
   // Nest: `@Roles('admin')`, `@UseGuards(AdminGuard)` on the method or its class.
   const holders: ts.Node[] = [handler.fn];
   if (handler.fn.parent && ts.isClassLike(handler.fn.parent)) holders.push(handler.fn.parent);
@@ -392,4 +399,49 @@ function decoratorNames(node: ts.Node): string[] {
     const callee = ts.isCallExpression(expression) ? skipParens(expression.expression) : expression;
     return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
   });
+}
+
+const oncePackages = new WeakMap<FileFacts, ContextFact | null>();
+
+/**
+ * The package of `facts`' file runs once per invocation: the nearest package.json (read through the project host)
+ * makes it a command-line tool (`bin`, an argument parser, no web framework: toolPackages.ts), or the package is a
+ * folder of scripts or benchmarks by its folder's or its name's last word (`packages/scripts`, `@acme/scripts`).
+ * Decided once per file.
+ */
+function onceRunPackage(facts: FileFacts): ContextFact | undefined {
+  let answer = oncePackages.get(facts);
+  if (answer === undefined) {
+    answer = null;
+    const found = facts.modules?.nearestManifest?.(facts.fileName);
+    if (found?.manifest) {
+      const where = projectPathOfManifest(found.fileName);
+      const cli = commandLineEvidence(found.manifest);
+      const folder = found.fileName.replace(/\\/g, '/').split('/').at(-2) ?? '';
+      const name = typeof found.manifest.name === 'string' ? (found.manifest.name.split('/').at(-1) ?? '') : '';
+      if (cli) answer = { context: 'script', reason: `in a command-line tool (${where} ${cli}), run once per invocation` };
+      else if (SCRIPT_PACKAGE.test(folder) || SCRIPT_PACKAGE.test(name))
+        answer = { context: 'script', reason: `in a package of scripts or benchmarks (${where}), run by hand` };
+    }
+    oncePackages.set(facts, answer);
+  }
+  return answer ?? undefined;
+}
+
+/** `admin-cli/package.json` as the reason names it: the package's folder and the file, not the whole path. */
+function projectPathOfManifest(fileName: string): string {
+  return fileName.replace(/\\/g, '/').split('/').slice(-2).join('/');
+}
+
+/**
+ * A Remix route file under an `admin` segment: flat routes name segments with dots (`app/routes/admin.users.tsx`,
+ * `app/routes/admin.api.v1.migrate.ts`, `_app.admin.tsx`) or with `+` folders (`app/routes/admin+/users.tsx`).
+ */
+function isAdminRoute(path: string): boolean {
+  const route = /(^|\/)app\/routes\/(.+)$/.exec(path);
+  if (!route) return false;
+  return route[2]
+    .replace(/\.[cm]?[jt]sx?$/, '')
+    .split(/[/.]/)
+    .some((segment) => /^_?admin\+?$/i.test(segment));
 }

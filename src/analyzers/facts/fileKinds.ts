@@ -48,7 +48,7 @@ export const FILE_KIND_DEFINITIONS: Readonly<Record<FileKind, FileKindDefinition
   scripts: {
     label: 'scripts',
     description:
-      'files that start with `#!`, files under `bin/`, `scripts/`, `tools/`, `build/`, `benchmarks/`, `.husky/`, ' +
+      'files that start with `#!`, files under `bin/`, `scripts/`, `tools/`, `build/`, `bench/`, `benchmarks/`, `.husky/`, ' +
       '`migrations/`, `seeds/` or `seeders/`, and build, install and release scripts by name (`build.js`, ' +
       '`postinstall.mjs`, `release.ts`)',
     test: (file) => isScriptFile(file.fileName, file.text),
@@ -103,7 +103,7 @@ function isTestFile(fileName: string): boolean {
 function isScriptFile(fileName: string, text: string): boolean {
   if (text.startsWith('#!')) return true;
   const normalized = projectPath(fileName);
-  if (/(^|\/)(bin|scripts?|tools?|build|\.husky|benchmarks?|migrations?|seeders?|seeds?)\//.test(normalized)) return true;
+  if (/(^|\/)(bin|scripts?|tools?|build|\.husky|bench|benchmarks?|migrations?|seeders?|seeds?)\//.test(normalized)) return true;
   // Build, install and release scripts by name: `build.js`, `install.js`, `postinstall.mjs`.
   return /(^|\/)(build|install|postinstall|preinstall|prepare|release|publish)\.[cm]?[jt]s$/.test(normalized);
 }

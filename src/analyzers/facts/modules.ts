@@ -39,6 +39,15 @@ export interface ModuleHost {
   knowsProjectFiles?(): boolean;
   /** Changes whenever `importers` may answer differently (the project's files were set, a file's imports changed). */
   importersVersion?(): number;
+  /** The nearest package.json at or above `fileName`'s folder, parsed (null: unreadable): see ProjectHost.nearestManifest. */
+  nearestManifest?(fileName: string): PackageManifest | undefined;
+}
+
+export interface PackageManifest {
+  /** Absolute path of the package.json. */
+  fileName: string;
+  /** Its parsed content; null when it cannot be read or parsed. */
+  manifest: Record<string, unknown> | null;
 }
 
 export interface Callee {

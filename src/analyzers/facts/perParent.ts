@@ -12,12 +12,14 @@
  * or table being called after one of a few event-like nouns. (A Prisma schema's `createdAt @default(now())`
  * without `@updatedAt` is not asked: most models are stamped at creation and never edited — a model
  * version's files, a user's favourites — and a handful per parent is just as likely.)
- * Where the filter is written comes from each library's descriptor (`limits.filters`).
+ * Where the filter is written comes from each library's descriptor (`limits.filters`); raw SQL is read as text
+ * (`WHERE "userId" = ${userId}`, `WHERE t.user_id = $1`: sqlParentFilter).
  */
 import { ts } from '../ts';
 import { calleeName, skipParens } from './ast';
 import { resolve } from './dataflow';
 import type { ClientCall, ClientCallNode } from './clients';
+import { sqlOfCall } from './clients/sql';
 import type { FilterKnowledge } from './libraries/library';
 
 export interface ParentFilter {
@@ -25,6 +27,8 @@ export interface ParentFilter {
   parent: string;
   /** The filter's field as written: `dataroomId`, `team.id`, `user_id`. */
   field: string;
+  /** Raw SQL: the table the rows come from (its FROM), for the event-noun question (the client names no model). */
+  table?: string;
 }
 
 /** Filters of these keys combine or negate conditions: a key inside them does not pick one parent. */
@@ -42,6 +46,7 @@ const ID_NAME = /^(id|_id|\w+(Id|ID|_id))$/;
 
 /** The parent whose rows `call` keeps by equality on its key, if the read has such a filter. */
 export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters: FilterKnowledge | undefined): ParentFilter | undefined {
+  if (client.raw) return sqlParentFilter(call);
   const options = new Set(filters?.options ?? ['where']);
   const steps = new Set(filters?.steps ?? []);
   const equals = new Set(filters?.equals ?? []);
@@ -140,6 +145,66 @@ export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters
   }
 }
 
+/** Words that end a WHERE clause's conditions. */
+const AFTER_WHERE = /\b(GROUP\s+BY|ORDER\s+BY|HAVING|LIMIT|OFFSET|RETURNING|UNION|WINDOW|FOR\s+UPDATE)\b/i;
+/** `"userId" = $1`, `t.user_id = ?`, `i."imageId" = :id`: a column, maybe qualified and quoted, equal to one placeholder. */
+const SQL_EQUALITY = /(?:^|[\s(,])(?:["`]?(\w+)["`]?\.)?["`]?(\w+)["`]?\s*=\s*(\$\d+|\?|:\w+|@\w+)(?!\w)/g;
+
+/**
+ * The parent whose rows a raw SQL read keeps: its WHERE compares a key column (`"userId"`, `user_id`, `"imageId"`,
+ * `id`) by equality with one value — a placeholder, or one interpolated value of a template (`${userId}`; not a
+ * fragment such as `${Prisma.join(ids)}` or a list). No WHERE, only status or range filters, or an `OR` in the
+ * conditions: undefined (the rows cross parents). A light reading of the text, not a parser: the first WHERE
+ * to the clause after it.
+ */
+function sqlParentFilter(call: ClientCallNode): ParentFilter | undefined {
+  const sql = sqlOfCall(call);
+  if (!sql) return undefined;
+  const where = /\bWHERE\b/i.exec(sql);
+  if (!where) return undefined;
+  const rest = sql.slice(where.index + where[0].length);
+  const end = AFTER_WHERE.exec(rest);
+  const conditions = end ? rest.slice(0, end.index) : rest;
+  if (/\bOR\b/i.test(conditions)) return undefined;
+  const spans = templateSpans(call);
+  for (const match of conditions.matchAll(SQL_EQUALITY)) {
+    const [, qualifier, column, placeholder] = match;
+    const foreign = FOREIGN_KEY.exec(column);
+    if (!foreign && column !== 'id' && column !== '_id') continue;
+    // A template's `${…}` is `$n` in the text: the value must be one value, not a fragment or a list.
+    const index = /^\$(\d+)$/.exec(placeholder);
+    const value = spans && index ? spans[Number(index[1]) - 1] : undefined;
+    if (value && (!isOneValue(value) || ts.isCallExpression(skipParens(value)) || ts.isTaggedTemplateExpression(skipParens(value))))
+      continue;
+    const table = sqlTable(sql, qualifier);
+    const field = qualifier ? `${qualifier}.${column}` : column;
+    const parent = foreign ? foreign[1].toLowerCase() : (table ?? 'record');
+    return table ? { parent, field, table } : { parent, field };
+  }
+  return undefined;
+}
+
+/** The `${…}` values of a template the SQL was read from (`$queryRaw\`…\``, or a template argument), in order. */
+function templateSpans(call: ClientCallNode): readonly ts.Expression[] | undefined {
+  const template = ts.isTaggedTemplateExpression(call)
+    ? call.template
+    : call.arguments[0] && ts.isTemplateExpression(skipParens(call.arguments[0]))
+      ? (skipParens(call.arguments[0]) as ts.TemplateExpression)
+      : undefined;
+  return template && ts.isTemplateExpression(template) ? template.templateSpans.map((span) => span.expression) : undefined;
+}
+
+/** The table a qualifier names (`i` of `FROM "Image" i`), or the first table of FROM without one. */
+function sqlTable(sql: string, qualifier: string | undefined): string | undefined {
+  const keyword = '(?!(?:WHERE|JOIN|LEFT|RIGHT|INNER|OUTER|CROSS|FULL|NATURAL|ON|USING|GROUP|ORDER|LIMIT)\\b)';
+  const name = `["\`]?(\\w+)["\`]?(?:\\s+(?:AS\\s+)?${keyword}["\`]?(\\w+)["\`]?)?`;
+  for (const match of sql.matchAll(new RegExp(`\\b(?:FROM|JOIN)\\s+(?:\\w+\\.)?${name}`, 'gi'))) {
+    const [, table, alias] = match;
+    if (!qualifier || qualifier === table || qualifier === alias) return table;
+  }
+  return undefined;
+}
+
 /** An object literal, written in place or in a `const` the expression names (`const where = { teamId }`). */
 function objectOf(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
   const inner = skipParens(expression);
@@ -224,8 +289,7 @@ const EVENT_NOUNS = new Set([
  * Why the rows `client` reads grow per parent, or undefined when nothing says so: (name evidence) the
  * model is named like a record of events.
  */
-export function growsPerParent(client: ClientCall): string | undefined {
-  const model = client.model;
+export function growsPerParent(client: ClientCall, model = client.model): string | undefined {
   if (!model) return undefined;
   const words = model
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')

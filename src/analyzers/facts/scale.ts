@@ -194,8 +194,8 @@ export function aggregatedRows(call: ClientCallNode, client: ClientCall): ScaleF
   const operation = `${client.operation}()`;
   const perParent = parentFilterOf(call, client, limitsOf(client.library).filters);
   if (!perParent) return { scale: 'grows', reason: `${operation} counts or aggregates rows: its cost grows with them` };
-  const rows = `the ${client.model ? `${client.model} ` : ''}rows of one ${perParent.parent}`;
-  const grows = growsPerParent(client);
+  const rows = `the ${(client.model ?? perParent.table) ? `${client.model ?? perParent.table} ` : ''}rows of one ${perParent.parent}`;
+  const grows = growsPerParent(client, client.model ?? perParent.table);
   return grows
     ? { scale: 'grows', reason: `${operation} counts or aggregates ${rows} (filtered by ${perParent.field}), and ${grows}` }
     : {
@@ -225,8 +225,8 @@ function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts, 
   if (client.method && limits.oneRow.has(client.method)) return undefined;
   const perParent = parentFilterOf(call, client, limits.filters);
   if (perParent) {
-    const rows = `the ${client.model ? `${client.model} ` : ''}rows of one ${perParent.parent}`;
-    const grows = growsPerParent(client);
+    const rows = `the ${(client.model ?? perParent.table) ? `${client.model ?? perParent.table} ` : ''}rows of one ${perParent.parent}`;
+    const grows = growsPerParent(client, client.model ?? perParent.table);
     if (grows)
       return { scale: 'grows', says: `comes from ${operation} with no limit: ${rows} (filtered by ${perParent.field}), and ${grows}` };
     return {

@@ -73,6 +73,26 @@ function isToolManifest(manifest: Record<string, unknown>): boolean {
   return hasBin || dependencies.some((name) => BUILD_TOOL_DEPENDENCIES.test(name));
 }
 
+/** Command-line argument parsers: a package built on one, and on no web framework, is a command-line tool. */
+const ARGUMENT_PARSERS = /^(yargs|commander|cac|meow|clipanion|@oclif\/core|oclif|citty|sade|cmd-ts|@commander-js\/extra-typings)$/;
+
+/**
+ * What makes a package a command-line tool, whose code runs once per invocation: its manifest declares a `bin`,
+ * or it depends on an argument parser (`yargs`, `commander`, …) — and it depends on no web framework (a server
+ * that ships a `bin` to start it, or parses its start options, is still a server). Undefined when nothing does.
+ */
+export function commandLineEvidence(manifest: Record<string, unknown>): string | undefined {
+  const dependencies = Object.keys({
+    ...(manifest.dependencies as Record<string, string> | undefined),
+    ...(manifest.peerDependencies as Record<string, string> | undefined),
+  });
+  if (dependencies.some((name) => SERVER_DEPENDENCIES.test(name))) return undefined;
+  const bin = manifest.bin;
+  if (typeof bin === 'string' ? bin !== '' : !!bin && typeof bin === 'object' && Object.keys(bin).length > 0) return 'declares a `bin`';
+  const parser = dependencies.find((name) => ARGUMENT_PARSERS.test(name));
+  return parser ? `depends on the argument parser ${parser}` : undefined;
+}
+
 const manifests = new Map<string, Record<string, unknown> | null>();
 
 /** The nearest package.json above `fileName`, parsed; null when there is none or it cannot be read. */

@@ -7,6 +7,7 @@ import { ProjectHost } from '../../../src/analyzers/project';
 import { awaitedClientCall, clientCall, transactionAround, type ClientCall } from '../../../src/analyzers/facts/clients';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
 import { libraries } from '../../../src/analyzers/facts/libraries/registry';
+import { batchingOf } from '../../../src/analyzers/facts/batching';
 import { rulesById } from '../../helpers/rules';
 
 function factsOf(code: string, fileName = '/virtual/src/example.ts'): FileFacts {
@@ -916,5 +917,40 @@ describe('the library registry', () => {
     const fixForm = rulesById.get('query-in-loop')?.meta.fixForm ?? '';
     for (const form of ['Prisma `findMany`', 'TypeORM `findBy` + `In`', 'Drizzle `findMany` + `inArray`', 'MikroORM `find` + `$in`'])
       expect(fixForm).toContain(form);
+  });
+});
+
+describe('schema statements (DDL) in raw SQL', () => {
+  /** Why the first call in a loop over `code`'s statement cannot be batched, when DDL is the reason (its verb). */
+  const statementOf = (code: string): string | undefined => {
+    const facts = factsOf(`for (const t of tables) {\n  ${code};\n}`);
+    let found: ts.Node | undefined;
+    const visit = (node: ts.Node): void => {
+      if (!found && (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node))) found = node;
+      ts.forEachChild(node, visit);
+    };
+    visit(facts.sourceFile);
+    const reason = batchingOf(found!, facts.iteration(found!)!).reason;
+    return /^DDL runs per object: no set-based form \((.+)\)$/.exec(reason ?? '')?.[1];
+  };
+
+  it.each([
+    ['db.query(`CREATE UNIQUE INDEX IF NOT EXISTS "i_${t}" ON "${t}" (id)`)', 'CREATE UNIQUE INDEX'],
+    ["db.query('ALTER TABLE events DETACH PARTITION ' + name)", 'ALTER TABLE'],
+    ['sql`-- keep it small\n drop materialized view ${v}`', 'DROP MATERIALIZED VIEW'],
+    ["db.query('GRANT SELECT ON ' + t + ' TO reader')", 'GRANT'],
+    ["db.query('REINDEX TABLE ' + t)", 'REINDEX'],
+    ["db.query('COMMENT ON TABLE x IS \\'y\\'')", 'COMMENT ON'],
+  ])('%s is DDL', (code, verb) => {
+    expect(statementOf(code)).toBe(verb);
+  });
+
+  it.each([
+    "llm.complete('Analyze the following review and answer in one word')",
+    "logger.info('Create a report for each team')",
+    "db.query('DELETE FROM sessions WHERE id = $1', [id])",
+    "db.query('SELECT * FROM grants WHERE created_at > $1', [since])",
+  ])('%s is not DDL', (code) => {
+    expect(statementOf(code)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { batchedLookupForms, isBatchedInOneTick } from '../../../facts/libraries
 import { perItemCall, perItemHelperCall, type PerItemCall } from '../../../facts/perItem';
 import { compact, plural, singular } from '../../../facts/phrases';
 import type { IoSummary } from '../../../facts/summaries';
+import { helperDdl } from '../../../facts/batching';
 import { batchedLookup } from './batched-lookup';
 import { lazyRelation, relationCall, type RelationLoad } from './relations';
 
@@ -61,7 +62,7 @@ export default defineRule({
     effort: 'medium',
     evidence: {
       basis: 'items',
-      why: 'its cost is one round trip per item: it matters when the items come from data that grows (a query without a limit over a table, request input, the views or events of one record), and not for a literal, `take: 10` or one record’s few children (`where: { teamId }`)',
+      why: 'its cost is one round trip per item: it matters when the items come from data that grows (a query without a limit over a table, request input, the views or events of one record), and not for a literal, `take: 10` or one record’s few children (`where: { teamId }`); a schema statement per object (`ALTER TABLE … DETACH PARTITION`, `DROP TABLE`) has no batched form: info',
     },
     fix: 'suggestion',
     // The libraries come from their descriptors: adding one adds it here.
@@ -667,7 +668,7 @@ export async function replay(events: Event[]) {
           advice: helperAdvice(summary, callee.name, transaction),
           ...(transaction ? { transaction } : {}),
         },
-        evidence: { iteration: perItem.iteration, call },
+        evidence: { iteration: perItem.iteration, call, notBatchable: helperDdl(summary.first, callee.name) },
       });
     };
     const reportRelation = (relation: RelationLoad): void => {
