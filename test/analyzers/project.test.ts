@@ -1,19 +1,12 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ts } from '../../src/analyzers/ts';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempTree } from '../helpers/tempTree';
 import { ProjectHost, isAnalyzable } from '../../src/analyzers/project';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-project-'));
+const { root, write } = tempTree('perflens-project-');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-function write(relative: string, text: string): string {
-  const file = path.join(root, relative);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-  return file;
-}
 
 /** The first variable declaration named `name` in the host's parse of `text`. */
 function declaration(host: ProjectHost, file: string, text: string, name: string): ts.VariableDeclaration {

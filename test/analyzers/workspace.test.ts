@@ -4,23 +4,16 @@
  * package stays a package.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempTree } from '../helpers/tempTree';
 import { Analyzer } from '../../src/analyzers/engine';
 import { ProjectHost } from '../../src/analyzers/project';
 import { pnpmPackages } from '../../src/analyzers/workspace';
 import { ruleNamed } from '../helpers/analyze';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-workspace-'));
+const { root, write } = tempTree('perflens-workspace-');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-function write(relative: string, text: string): string {
-  const file = path.join(root, relative);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-  return file;
-}
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2);
 

@@ -14,7 +14,7 @@ import { isFunctionLike, referencedNames } from './ast';
 import { contains, isStableIn, isValueReference, resolve, type Declaration } from './dataflow';
 import { sqlOfCall } from './clients/sql';
 import type { ClientCall } from './clients';
-import type { Iteration } from './loops';
+import { loopCondition, type Iteration } from './loops';
 
 export interface BatchingFact {
   batchable: boolean;
@@ -47,11 +47,7 @@ export function batchingOf(call: ts.Node, iteration: Iteration): BatchingFact {
  */
 export function carriedState(call: ts.Node, iteration: Iteration): string | undefined {
   const region = iteration.node;
-  const condition = ts.isForStatement(region)
-    ? region.condition
-    : ts.isWhileStatement(region) || ts.isDoStatement(region)
-      ? region.expression
-      : undefined;
+  const condition = loopCondition(region);
   const counters = condition ? referencedNames(condition) : new Set<string>();
   const seen = new Set<Declaration>();
   const carried = (expression: ts.Node, depth: number): string | undefined => {

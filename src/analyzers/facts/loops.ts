@@ -280,6 +280,13 @@ export function isTinyIteration(iteration: Iteration, limit = TINY_LOOP): boolea
   return false;
 }
 
+/** The condition that ends a `for`, `while` or `do` loop (`i < xs.length`); undefined for other iterations. */
+export function loopCondition(node: ts.Node): ts.Expression | undefined {
+  if (ts.isForStatement(node)) return node.condition;
+  if (ts.isWhileStatement(node) || ts.isDoStatement(node)) return node.expression;
+  return undefined;
+}
+
 /**
  * What a loop walks: the `for…of`/`for…in` expression or the callback's receiver, and for an
  * index loop the list its bound reads (`xs` of `for (let i = 0; i < xs.length; i++)`, or of a

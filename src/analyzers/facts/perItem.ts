@@ -37,7 +37,7 @@ import { clientCall, clientCallExtent, transactionAround, type ClientCall, type 
 import { contains, isStableIn, isValueReference, lookup, resolve } from './dataflow';
 import { batchTransactionMethods } from './libraries/registry';
 import type { FileFacts } from './fileFacts';
-import { iterationsAround, type Iteration } from './loops';
+import { iterationsAround, loopCondition, type Iteration } from './loops';
 import { carriedState, catchesEachFailure, endsInThrow } from './batching';
 import type { Callee } from './modules';
 import { singular } from './phrases';
@@ -508,11 +508,7 @@ function isRetryLoop(iteration: Iteration, call: ts.Node): boolean {
   if (iteration.kind === 'callback') return false;
   if (iteration.variables.some((name) => /attempt|retr|tries|^try$/i.test(name))) return true;
   const loop = iteration.node as ts.IterationStatement;
-  const condition = ts.isForStatement(loop)
-    ? loop.condition
-    : ts.isWhileStatement(loop) || ts.isDoStatement(loop)
-      ? loop.expression
-      : undefined;
+  const condition = loopCondition(loop);
   if (condition && /attempt|retr|tries/i.test(condition.getText())) return true;
   for (let current: ts.Node | undefined = call.parent; current && current !== loop; current = current.parent) {
     if (ts.isTryStatement(current) && isInside(call, current.tryBlock)) return true;
@@ -675,11 +671,7 @@ function nameOfCollection(expression: ts.Expression | undefined): string | undef
 function loopCollection(iteration: Iteration): ts.Expression | undefined {
   if (iteration.collection) return iteration.collection;
   const loop = iteration.node;
-  const condition = ts.isForStatement(loop)
-    ? loop.condition
-    : ts.isWhileStatement(loop) || ts.isDoStatement(loop)
-      ? loop.expression
-      : undefined;
+  const condition = loopCondition(loop);
   if (!condition) return undefined;
   let found: ts.Expression | undefined;
   const visit = (node: ts.Node): void => {
