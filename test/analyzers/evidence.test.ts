@@ -378,11 +378,12 @@ describe('context', () => {
     queries.valid({ code: `${PRISMA}\n${GROWING}`, filename: 'scripts/backfill.ts' });
   });
 
+  const ROOT_MANIFEST = JSON.stringify({ private: true, workspaces: ['packages/*', 'apps/*'] });
   const manifest = (fields: Record<string, unknown>): string => JSON.stringify({ name: 'admin-cli', version: '1.0.0', ...fields });
   const onePackage = (fields: Record<string, unknown>) => ({
     code: `${PRISMA}\n${GROWING}`,
     filename: 'packages/admin-cli/src/backfill.ts',
-    files: { 'packages/admin-cli/package.json': manifest(fields) },
+    files: { 'package.json': ROOT_MANIFEST, 'packages/admin-cli/package.json': manifest(fields) },
   });
 
   it.each([
@@ -400,6 +401,16 @@ describe('context', () => {
       });
       expect(finding.evidence.context).toBe('unknown');
     }
+  });
+
+  it('a standalone command-line tool (its manifest is the project’s own) is the product: its loops still warn', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}\n${GROWING}`,
+      filename: 'src/backfill.ts',
+      files: { 'package.json': manifest({ bin: { 'admin-cli': 'dist/cli.js' } }) },
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('unknown');
   });
 
   it('a command-line package’s function that a route of the project calls runs on that request: warning', async () => {

@@ -7,6 +7,7 @@
  * (fileKinds.ts), its package (a command-line tool, a package of scripts: the nearest package.json), the enclosing request handler (requestHandlers.ts), the registration a callback
  * is handed to (queues, cron), decorators, and the node's position (module top level, `main()`).
  */
+import * as path from 'node:path';
 import { ts } from '../ts';
 import type { ExecutionContext } from '../finding';
 import {
@@ -416,7 +417,10 @@ function onceRunPackage(facts: FileFacts): ContextFact | undefined {
     const found = facts.modules?.nearestManifest?.(facts.fileName);
     if (found?.manifest) {
       const where = projectPathOfManifest(found.fileName);
-      const cli = commandLineEvidence(found.manifest);
+      // Only a package inside a larger project: a standalone command-line tool (a linter, a bundler) is the product,
+      // and its per-item cost is paid on every file or row it processes.
+      const above = facts.modules?.nearestManifest?.(path.join(path.dirname(path.dirname(found.fileName)), 'package.json'));
+      const cli = above ? commandLineEvidence(found.manifest) : undefined;
       const folder = found.fileName.replace(/\\/g, '/').split('/').at(-2) ?? '';
       const name = typeof found.manifest.name === 'string' ? (found.manifest.name.split('/').at(-1) ?? '') : '';
       if (cli) answer = { context: 'script', reason: `in a command-line tool (${where} ${cli}), run once per invocation` };
