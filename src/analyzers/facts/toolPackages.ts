@@ -9,8 +9,6 @@ import { readRegularFile } from '../../io/regularFile';
 const SERVER_DEPENDENCIES =
   /^(express|koa|fastify|@nestjs\/core|@hapi\/hapi|hapi|next|nuxt|@sveltejs\/kit|h3|hono|restify|polka|@remix-run\/node|@remix-run\/server-runtime|graphql-yoga|@apollo\/server|apollo-server.*|@medusajs\/framework|@strapi\/strapi|@adonisjs\/core|feathers|@feathersjs\/feathers|sails|loopback|@loopback\/core|micro)$/;
 
-const toolPackages = new Map<string, boolean>();
-
 /**
  * True when `fileName` belongs to a command-line or build tool: the nearest package.json declares a `bin`
  * or depends on a bundler, and depends on no web framework (a server that ships a `bin` to start it is
@@ -19,28 +17,8 @@ const toolPackages = new Map<string, boolean>();
  * Read once per directory.
  */
 export function isToolPackageFile(fileName: string): boolean {
-  const visited: string[] = [];
-  let directory = fileName.replace(/\\/g, '/').replace(/\/[^/]*$/, '');
-  let answer: boolean | undefined;
-  for (let guard = 0; guard < 40 && directory; guard++) {
-    const known = toolPackages.get(directory);
-    if (known !== undefined) {
-      answer = known;
-      break;
-    }
-    visited.push(directory);
-    const manifest = readManifest(`${directory}/package.json`);
-    if (manifest !== undefined) {
-      answer = manifest !== null && isToolManifest(manifest);
-      break;
-    }
-    const parent = directory.replace(/\/[^/]*$/, '');
-    if (parent === directory) break;
-    directory = parent;
-  }
-  for (const dir of visited) toolPackages.set(dir, answer ?? false);
-  if (toolPackages.size > 20_000) toolPackages.clear();
-  return answer ?? false;
+  const manifest = nearestManifest(fileName);
+  return manifest !== null && isToolManifest(manifest);
 }
 
 /** The parsed manifest, null when it exists but cannot be read (or is no regular file, or over 1 MB), undefined when there is none. */
@@ -65,12 +43,17 @@ function isToolManifest(manifest: Record<string, unknown>): boolean {
   if (/(^|[/-])cli$|^(@[\w.-]+\/)?create-/.test(name) && manifest.bin) return true;
   const bin = manifest.bin;
   const hasBin = !!bin && !(typeof bin === 'object' && Object.keys(bin).length === 0);
-  const dependencies = Object.keys({
+  const dependencies = dependencyNames(manifest);
+  if (dependencies.some((name) => SERVER_DEPENDENCIES.test(name))) return false;
+  return hasBin || dependencies.some((name) => BUILD_TOOL_DEPENDENCIES.test(name));
+}
+
+/** The packages a manifest depends on at run time: its `dependencies` and `peerDependencies`. */
+function dependencyNames(manifest: Record<string, unknown>): string[] {
+  return Object.keys({
     ...(manifest.dependencies as Record<string, string> | undefined),
     ...(manifest.peerDependencies as Record<string, string> | undefined),
   });
-  if (dependencies.some((name) => SERVER_DEPENDENCIES.test(name))) return false;
-  return hasBin || dependencies.some((name) => BUILD_TOOL_DEPENDENCIES.test(name));
 }
 
 /** Command-line argument parsers: a package built on one, and on no web framework, is a command-line tool. */
@@ -82,10 +65,7 @@ const ARGUMENT_PARSERS = /^(yargs|commander|cac|meow|clipanion|@oclif\/core|ocli
  * that ships a `bin` to start it, or parses its start options, is still a server). Undefined when nothing does.
  */
 export function commandLineEvidence(manifest: Record<string, unknown>): string | undefined {
-  const dependencies = Object.keys({
-    ...(manifest.dependencies as Record<string, string> | undefined),
-    ...(manifest.peerDependencies as Record<string, string> | undefined),
-  });
+  const dependencies = dependencyNames(manifest);
   if (dependencies.some((name) => SERVER_DEPENDENCIES.test(name))) return undefined;
   const bin = manifest.bin;
   if (typeof bin === 'string' ? bin !== '' : !!bin && typeof bin === 'object' && Object.keys(bin).length > 0) return 'declares a `bin`';
