@@ -14,6 +14,8 @@ import { batchingOf } from './facts/batching';
 
 /** Contexts where code runs once per process, run or deploy: per-call cost rarely matters there. */
 const ONCE = new Set<Evidence['context']>(['startup', 'script', 'build', 'test']);
+/** Contexts where a filtered read is not evidence of growth: a job's filter selects what became due, an unknown path may be rare. */
+const ONLY_WHOLE_TABLES = new Set<Evidence['context']>(['job', 'unknown']);
 
 /** The evidence of a report at `node`, and the severity it leads to (undefined: not reported). */
 export function weigh(
@@ -34,12 +36,22 @@ export function weigh(
   if (iteration) {
     const fact = iterationScaleOf(iteration, facts);
     if (fact) scales.push(fact);
-    loopGrows = fact?.scale === 'grows';
+    loopGrows = fact?.scale === 'grows' && !(fact.filtered && ONLY_WHOLE_TABLES.has(context.context));
   }
   if (given.collection) scales.push(dataScale(given.collection, facts));
   if (given.scale) scales.push(given.scale);
-  const scale = combine(scales);
+  let scale = combine(scales);
   if (scale.reason) reasons.push(scale.reason);
+  // The rows a filter selects grow with the table where every request reads them; a job's filter selects what became
+  // due since its last run, and where no request path is known only a whole table is evidence of growth.
+  if (scale.scale === 'grows' && scale.filtered && ONLY_WHOLE_TABLES.has(context.context)) {
+    scale = { scale: 'unknown', reason: scale.reason };
+    reasons.push(
+      context.context === 'job'
+        ? 'a job reads what its filter selects on each run (what became due since the last), not the whole table'
+        : 'a filtered read grows with its table only on a request path, and none was found',
+    );
+  }
   for (const extra of scales)
     if (extra.reason && extra.reason !== scale.reason && !reasons.includes(extra.reason)) reasons.push(extra.reason);
   // Reasons say why the severity is what it is: where the code runs is one only when the basis weighs it;
@@ -78,9 +90,10 @@ export function weigh(
  * - `claim`: the configured severity.
  * - `items` over bounded data: not reported; work that cannot be batched, an admin-only route or a rare path
  *   (deleting one record and what belongs to it): info.
- * - `items`: growing data → configured, unknown size → info. Growing data on a path of unknown context is
+ * - `items`: growing data → configured, unknown size → info. A whole table on a path of unknown context is
  *   still a warning: application code that reads a whole table mostly runs on a request or job path
- *   through callers the engine cannot follow, and demoting it would hide real N+1s among the infos.
+ *   through callers the engine cannot follow, and demoting it would hide real N+1s among the infos (the rows
+ *   a filter selects were made `unknown` in weigh() unless on a request path).
  * - `calls`: a request or job path → configured; elsewhere info (a growing loop around it counts as a path that repeats).
  *   `scaled` (one run costs a fixed amount): growing data on a request or job path, or a loop over growing data →
  *   configured; otherwise info.
@@ -107,6 +120,7 @@ function demote(configured: Severity): Severity {
 function combine(facts: readonly ScaleFact[]): ScaleFact {
   return (
     facts.find((fact) => fact.scale === 'bounded') ??
+    facts.find((fact) => fact.scale === 'grows' && !fact.filtered) ??
     facts.find((fact) => fact.scale === 'grows') ??
     facts.find((fact) => fact.reason !== undefined) ?? { scale: 'unknown' }
   );

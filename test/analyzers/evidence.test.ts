@@ -131,7 +131,7 @@ async function notify(orders: Order[]) {
   for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
 }
 export async function run() {
-  const pending = await prisma.order.findMany({ where: { status: 'pending' } });
+  const pending = await prisma.order.findMany();
   await notify(pending);
 }`,
       errors: [{ messageId: 'perItem', line: 5, column: 37, severity: 'warning' }],
@@ -175,6 +175,12 @@ describe('one parent’s rows are not a table', () => {
 export async function linkOwners(dataroomId: string, team: { id: string }, user: { id: string }) {
   const links = ${read};
   for (const link of links) await prisma.user.findUnique({ where: { id: link.ownerId } });
+}`;
+  // The same function, called by a Next.js route handler of the file (name the file app/api/…/route.ts): a request path.
+  const onRequest = (code: string): string => `${code}
+export async function GET(request: Request) {
+  await linkOwners('d1', { id: 't1' }, { id: 'u1' });
+  return Response.json({ ok: true });
 }`;
   const lineOfLoop = (code: string): number => code.split('\n').findIndex((text) => text.includes('for (const link')) + 1;
 
@@ -234,14 +240,25 @@ export async function linkOwners(dataroomId: string) {
 
   it.each([
     ['a status reads a slice of every team’s links', "await prisma.link.findMany({ where: { status: 'PENDING' } })"],
-    ['null keys are every root, not one parent', 'await prisma.link.findMany({ where: { parentId: null } })'],
     ['a key under OR is not one parent', 'await prisma.link.findMany({ where: { OR: [{ teamId: team.id }, { public: true }] } })'],
     ['a range of dates', 'await prisma.link.findMany({ where: { createdAt: { gte: new Date(0) } } })'],
-  ])('a read across parents still grows with the table: warning (%s)', async (_name, read) => {
-    const code = links(read);
-    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }] });
-    expect(finding.evidence.reasons[0]).toBe('`links` comes from prisma.link.findMany() with no limit');
-  });
+  ])(
+    'a read across parents grows with the table on a request path: warning; where no request path is known: info (%s)',
+    async (_name, read) => {
+      const [finding] = await queries.invalid({
+        code: onRequest(links(read)),
+        filename: 'app/api/links/route.ts',
+        errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }],
+      });
+      expect(finding.evidence.reasons[0]).toBe('`links` comes from prisma.link.findMany() with no limit');
+      const [alone] = await queries.invalid({
+        code: links(read),
+        errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'info' }],
+      });
+      expect(alone.evidence.scale).toBe('unknown');
+      expect(alone.evidence.reasons).toContain('a filtered read grows with its table only on a request path, and none was found');
+    },
+  );
 
   it.each([
     ['a $queryRaw template', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE "dataroomId" = ${dataroomId}`', 'dataroomId', 'dataroom'],
@@ -287,6 +304,16 @@ export async function linkOwners(dataroomId: string) {
     });
   });
 
+  it('a null check keeps most of the table (every root, every row not deleted): the whole table, a warning wherever it runs', async () => {
+    for (const where of ['{ parentId: null }', '{ deletedAt: null }', '{ archivedAt: { equals: null } }']) {
+      const [finding] = await queries.invalid({
+        code: links(`await prisma.link.findMany({ where: ${where} })`),
+        errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }],
+      });
+      expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'unknown' });
+    }
+  });
+
   it.each([
     ['no WHERE', 'await prisma.$queryRaw`SELECT * FROM "Link"`'],
     ['only a status', 'await prisma.$queryRaw`SELECT * FROM "Link" WHERE status = ${status}`'],
@@ -296,9 +323,13 @@ export async function linkOwners(dataroomId: string) {
       'a key compared to a column, not a value',
       'await prisma.$queryRaw`SELECT * FROM "Link" l JOIN "Team" t ON t.id = l."teamId" WHERE t.plan = ${plan}`',
     ],
-  ])('raw SQL across parents still grows: warning (%s)', async (_name, read) => {
-    const code = links(read, `${PRISMA}import { Prisma } from '@prisma/client';\n`);
-    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'warning' }] });
+  ])('raw SQL across parents still grows on a request path: warning (%s)', async (_name, read) => {
+    const code = onRequest(links(read, `${PRISMA}import { Prisma } from '@prisma/client';\n`));
+    const [finding] = await queries.invalid({
+      code,
+      filename: 'app/api/links/route.ts',
+      errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'warning' }],
+    });
     expect(finding.evidence.reasons[0]).toMatch(/^`links` comes from prisma\.\$queryRaw\(\) with no limit$/);
   });
 
@@ -520,12 +551,115 @@ ${signature}
       code: `${PRISMA}
 import { Worker } from 'bullmq';
 new Worker('invoices', async (job) => {
-  const orders = await prisma.order.findMany({ where: { status: job.data.status } });
+  const orders = await prisma.order.findMany();
   for (const order of orders) await prisma.invoice.create({ data: { orderId: order.id } });
 });`,
       errors: [{ messageId: 'perItem', line: 7, column: 37, severity: 'warning' }],
     });
     expect(finding.evidence.context).toBe('job');
+  });
+});
+
+describe('a job reads what its filter selects; only a whole table is evidence where no request path is known', () => {
+  // A queue worker: the same per-item insert over different reads.
+  const worker = (read: string, header = PRISMA): string => `${header}
+import { Worker } from 'bullmq';
+new Worker('invoices', async () => {
+  const orders = ${read};
+  for (const order of orders) await prisma.invoice.create({ data: { orderId: order.id } });
+});`;
+  const loopLine = (code: string): number => code.split('\n').findIndex((text) => text.includes('for (const order')) + 1;
+  const JOB_REASON = 'a job reads what its filter selects on each run (what became due since the last), not the whole table';
+
+  it.each([
+    ['a status (a queue of pending rows)', "await prisma.order.findMany({ where: { status: 'PENDING' } })"],
+    ['a time window (due since the last run)', 'await prisma.order.findMany({ where: { dueAt: { lte: new Date() } } })'],
+    ['a filter built elsewhere', 'await prisma.order.findMany({ where: dueOrders(new Date()) })'],
+    ['the filter in a const', 'await prisma.order.findMany({ where: PENDING })'],
+    ['raw SQL with a WHERE', 'await prisma.$queryRaw`SELECT * FROM "Order" WHERE "dueAt" <= now()`'],
+    ['a Redis score range (a time window)', "await redis.zrangebyscore('orders:due', 0, Date.now())"],
+    ['node-redis spelling', "await redis.zRangeByScore('orders:due', 0, Date.now())"],
+  ])('in a job, rows a filter selects are what became due, not the table: info (%s)', async (_name, read) => {
+    const header = `${PRISMA}import Redis from 'ioredis';
+const redis = new Redis();
+declare function dueOrders(now: Date): object;
+const PENDING = { status: 'PENDING' };
+`;
+    const code = worker(read, header);
+    const [finding] = await queries.invalid({
+      code,
+      errors: [{ messageId: 'perItem', line: loopLine(code), column: 37, severity: 'info' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'unknown', context: 'job' });
+    expect(finding.evidence.reasons).toContain(JOB_REASON);
+  });
+
+  it.each([
+    ['a whole table', 'await prisma.order.findMany()'],
+    ['a whole table but rows soft-deleted', 'await prisma.order.findMany({ where: { deletedAt: null } })'],
+    ['an empty filter', 'await prisma.order.findMany({ where: {} })'],
+    ['raw SQL without WHERE', 'await prisma.$queryRaw`SELECT * FROM "Order" ORDER BY id`'],
+    ['a whole Redis set', "await redis.smembers('orders')"],
+  ])('in a job, a whole table grows with the table: warning (%s)', async (_name, read) => {
+    const header = `${PRISMA}import Redis from 'ioredis';\nconst redis = new Redis();\n`;
+    const code = worker(read, header);
+    const [finding] = await queries.invalid({
+      code,
+      errors: [{ messageId: 'perItem', line: loopLine(code), column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'job' });
+  });
+
+  it('the filtered rows handed through a function and a parameter are still what the filter selects: info in the job, warning from a route', async () => {
+    const code = (caller: string): string => `${PRISMA}
+function pendingOrders() {
+  return prisma.order.findMany({ where: { status: 'PENDING' } });
+}
+async function invoice(orders: { id: string }[]) {
+  for (const order of orders) await prisma.invoice.create({ data: { orderId: order.id } });
+}
+${caller}`;
+    const [inJob] = await queries.invalid({
+      code: code(`import { Worker } from 'bullmq';
+new Worker('invoices', async () => invoice(await pendingOrders()));`),
+      errors: [{ messageId: 'perItem', line: 8, column: 37, severity: 'info' }],
+    });
+    expect(inJob.evidence.reasons).toContain(JOB_REASON);
+    const [onRequest] = await queries.invalid({
+      code: code(`export async function POST(request: Request) {
+  await invoice(await pendingOrders());
+  return Response.json({ ok: true });
+}`),
+      filename: 'app/api/invoices/route.ts',
+      errors: [{ messageId: 'perItem', line: 8, column: 37, severity: 'warning' }],
+    });
+    expect(onRequest.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+  });
+
+  it('a list built from a whole table and a filtered read grows as the whole table: warning in the job', async () => {
+    const code = worker("[...(await prisma.order.findMany({ where: { status: 'PENDING' } })), ...(await prisma.order.findMany())]");
+    await queries.invalid({ code, errors: [{ messageId: 'perItem', line: loopLine(code), column: 37, severity: 'warning' }] });
+  });
+
+  it('sequential-awaits in a job: two filtered counts save the backlog’s time (info); two counts over whole tables grow (warning)', async () => {
+    const sequential = ruleTester('sequential-awaits');
+    const job = (reads: string): string => `${PRISMA}
+import { Worker } from 'bullmq';
+new Worker('stats', async () => {
+${reads}
+  return { pending, failed };
+});`;
+    const [filtered] = await sequential.invalid({
+      code: job(`  const pending = await prisma.order.count({ where: { status: 'PENDING' } });
+  const failed = await prisma.order.count({ where: { status: 'FAILED' } });`),
+      errors: [{ messageId: 'sequential', line: 6, column: 3, severity: 'info' }],
+    });
+    expect(filtered.evidence.reasons).toContain(JOB_REASON);
+    await sequential.invalid({
+      code: job(`  const pending = await prisma.order.count();
+  const failed = await prisma.invoice.count();`),
+      errors: [{ messageId: 'sequential', line: 6, column: 3, severity: 'warning' }],
+    });
   });
 });
 
@@ -1345,7 +1479,7 @@ export async function owners() {
 }`;
     queries.valid(code('Order.find({ open: true }).limit(10)'));
     await queries.invalid({
-      code: code('Order.find({ open: true })'),
+      code: code('Order.find()'),
       errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
     });
   });

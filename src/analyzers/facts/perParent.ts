@@ -47,8 +47,6 @@ const ID_NAME = /^(id|_id|\w+(Id|ID|_id))$/;
 /** The parent whose rows `call` keeps by equality on its key, if the read has such a filter. */
 export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters: FilterKnowledge | undefined): ParentFilter | undefined {
   if (client.raw) return sqlParentFilter(call);
-  const options = new Set(filters?.options ?? ['where']);
-  const steps = new Set(filters?.steps ?? []);
   const equals = new Set(filters?.equals ?? []);
   const all = new Set(filters?.all ?? []);
 
@@ -100,22 +98,49 @@ export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters
     return undefined;
   };
 
-  // Every call of the chain, from the last step in: `db.select().from(t).where(eq(t.teamId, id))`, `knex('links').where({ team_id })`.
+  for (const filter of filtersOf(call, client, filters)) {
+    const found =
+      filter.kind === 'step'
+        ? filter.column !== undefined
+          ? filter.value && fromEquality(filter.column, filter.value)
+          : fromCondition(filter.condition)
+        : filter.kind === 'option'
+          ? fromCondition(filter.condition)
+          : filter.kind === 'object'
+            ? fromObject(filter.object, undefined, 0)
+            : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A filter a read is written with: a builder step's condition, a `where` option, or the read's own object argument. */
+type WrittenFilter =
+  | { kind: 'step'; condition: ts.Expression; column?: string; value?: ts.Expression }
+  | { kind: 'option'; condition: ts.Expression }
+  | { kind: 'object'; object: ts.ObjectLiteralExpression }
+  | { kind: 'selecting' };
+
+/**
+ * Every filter written on the calls of a read's chain, from the last step in: `db.select().from(t).where(eq(t.teamId, id))`,
+ * `knex('links').where({ team_id })`, `findMany({ where })`, Mongo's `find({ owner })`, Redis `zrangebyscore(key, a, b)`.
+ */
+function* filtersOf(call: ClientCallNode, client: ClientCall, filters: FilterKnowledge | undefined): Generator<WrittenFilter> {
+  const options = new Set(filters?.options ?? ['where']);
+  const steps = new Set(filters?.steps ?? []);
+  const selecting = new Set(filters?.selecting ?? []);
   for (let current: ts.Node = call; ;) {
     if (ts.isCallExpression(current)) {
       const name = calleeName(current);
       const args = current.arguments;
+      if (name && selecting.has(name)) yield { kind: 'selecting' };
       if (name && steps.has(name) && args.length > 0) {
         const first = skipParens(args[0]);
         // `.where('user_id', id)`, `.where('user_id', '=', id)`, `.eq('user_id', id)`.
-        const found = ts.isStringLiteralLike(first)
-          ? args.length === 2
-            ? fromEquality(first.text, args[1])
-            : args.length === 3 && isEqualsOperator(args[1])
-              ? fromEquality(first.text, args[2])
-              : undefined
-          : fromCondition(first);
-        if (found) return found;
+        if (ts.isStringLiteralLike(first)) {
+          const value = args.length === 2 ? args[1] : args.length === 3 && isEqualsOperator(args[1]) ? args[2] : undefined;
+          yield { kind: 'step', condition: first, column: first.text, value };
+        } else yield { kind: 'step', condition: first };
       }
       for (const argument of args) {
         const object = objectOf(argument);
@@ -127,12 +152,8 @@ export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters
             (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
             options.has(p.name.text),
         );
-        const found = option
-          ? fromCondition(ts.isPropertyAssignment(option) ? option.initializer : option.name)
-          : filters?.objectArguments && name === client.method
-            ? fromObject(object, undefined, 0)
-            : undefined;
-        if (found) return found;
+        if (option) yield { kind: 'option', condition: ts.isPropertyAssignment(option) ? option.initializer : option.name };
+        else if (filters?.objectArguments && name === client.method) yield { kind: 'object', object };
       }
       current = skipParens(current.expression);
       continue;
@@ -141,8 +162,39 @@ export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters
       current = skipParens(current.expression);
       continue;
     }
-    return undefined;
+    return;
   }
+}
+
+/**
+ * Whether a read selects rows by a filter — anything but a soft-delete `null` check (`{ deletedAt: null }` keeps
+ * most rows) — or reads its whole table or set. Raw SQL: a WHERE in its text, or text that cannot be read
+ * (nothing says it is the whole table). A filtered read's rows grow with its table on a request path, but a job
+ * that reads `{ status: 'PENDING' }` or `{ runAt: { lte: now } }` reads what became due since its last run.
+ */
+export function isFilteredRead(call: ClientCallNode, client: ClientCall, filters: FilterKnowledge | undefined): boolean {
+  if (client.raw) {
+    const sql = sqlOfCall(call);
+    return sql === undefined || /\bWHERE\b/i.test(sql);
+  }
+  for (const filter of filtersOf(call, client, filters)) {
+    if (filter.kind === 'selecting' || filter.kind === 'step') return true;
+    const object = filter.kind === 'object' ? filter.object : objectOf(filter.condition);
+    if (!object) return true; // a filter built elsewhere (`where: buildWhere(input)`)
+    if (object.properties.some((property) => !isSoftDeleteCheck(property))) return true;
+  }
+  return false;
+}
+
+/** `deletedAt: null`, `archivedAt: { equals: null }`: a check most rows pass, not a filter that selects a few. */
+function isSoftDeleteCheck(property: ts.ObjectLiteralElementLike): boolean {
+  if (!ts.isPropertyAssignment(property)) return false;
+  let value = skipParens(property.initializer);
+  if (ts.isObjectLiteralExpression(value) && value.properties.length === 1) {
+    const only = value.properties[0];
+    if (ts.isPropertyAssignment(only) && ts.isIdentifier(only.name) && EQUALS.has(only.name.text)) value = skipParens(only.initializer);
+  }
+  return value.kind === ts.SyntaxKind.NullKeyword;
 }
 
 /** Words that end a WHERE clause's conditions. */

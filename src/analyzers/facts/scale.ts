@@ -18,7 +18,7 @@ import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike }
 import { awaitedClientCall, type ClientCall, type ClientCallNode } from './clients';
 import { library } from './libraries/registry';
 import type { FilterKnowledge } from './libraries/library';
-import { growsPerParent, parentFilterOf } from './perParent';
+import { growsPerParent, isFilteredRead, parentFilterOf } from './perParent';
 import { resolve, type Declaration } from './dataflow';
 import { callersOf } from './modules';
 import { projectPath } from './paths';
@@ -32,12 +32,19 @@ export interface ScaleFact {
   scale: Scale;
   /** One sentence: "`orders` comes from prisma.order.findMany() with no limit". */
   reason?: string;
+  /**
+   * It grows as the rows a filter selects (`{ status: 'PENDING' }`, `WHERE "runAt" <= now()`), not as a whole table:
+   * on a request path they grow with the table, in a job they are what became due since its last run (evidence.ts).
+   */
+  filtered?: boolean;
 }
 
 /** What a source is, after the name it flows into: "comes from prisma.order.findMany() with no limit". */
 interface Source {
   scale: Scale;
   says: string;
+  /** See ScaleFact.filtered. */
+  filtered?: boolean;
 }
 
 /** A limit this small keeps a per-item cost small: a page of results, a handful of rows. */
@@ -129,7 +136,7 @@ export function dataScale(expression: ts.Expression, facts: FileFacts): ScaleFac
   const node = skipParens(expression);
   const label = `\`${compact(facts.textOf(node))}\``;
   const source = sourceOf(node, facts, 0);
-  if (source) return { scale: source.scale, reason: `${label} ${source.says}` };
+  if (source) return { scale: source.scale, reason: `${label} ${source.says}`, ...(source.filtered && { filtered: true }) };
   if (smallListKind(node) === 'name') return { scale: 'unknown', reason: `${label}: only its name suggests a short list` };
   if (hasRecordName(node)) return { scale: 'unknown', reason: `${label}: only its name suggests many records` };
   return { scale: 'unknown' };
@@ -144,7 +151,11 @@ function sourceOf(expression: ts.Expression, facts: FileFacts, depth: number): S
       return { scale: 'bounded', says: `is a literal of ${node.elements.length} ${node.elements.length === 1 ? 'entry' : 'entries'}` };
     const parts = spreads.map((spread) => sourceOf(spread.expression, facts, depth + 1));
     // One growing part makes the whole grow; else a part whose size nothing says (one parent's rows) makes it unknown.
-    return parts.find((part) => part?.scale === 'grows') ?? parts.find((part) => part?.scale === 'unknown');
+    return (
+      parts.find((part) => part?.scale === 'grows' && !part.filtered) ??
+      parts.find((part) => part?.scale === 'grows') ??
+      parts.find((part) => part?.scale === 'unknown')
+    );
   }
   const small = smallListKind(node);
   if (small === 'literal' || small === 'constant') return { scale: 'bounded', says: 'is a constant list the program fixes' };
@@ -193,7 +204,12 @@ function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number):
 export function aggregatedRows(call: ClientCallNode, client: ClientCall): ScaleFact {
   const operation = `${client.operation}()`;
   const perParent = parentFilterOf(call, client, limitsOf(client.library).filters);
-  if (!perParent) return { scale: 'grows', reason: `${operation} counts or aggregates rows: its cost grows with them` };
+  if (!perParent)
+    return {
+      scale: 'grows',
+      reason: `${operation} counts or aggregates rows: its cost grows with them`,
+      ...(isFilteredRead(call, client, limitsOf(client.library).filters) && { filtered: true }),
+    };
   const rows = `the ${(client.model ?? perParent.table) ? `${client.model ?? perParent.table} ` : ''}rows of one ${perParent.parent}`;
   const grows = growsPerParent(client, client.model ?? perParent.table);
   return grows
@@ -217,7 +233,12 @@ function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts, 
   if (limit !== undefined) {
     if (limit.value !== undefined && limit.value <= SMALL_LIMIT)
       return { scale: 'bounded', says: `comes from ${operation}, at most ${limit.value} rows (${limit.text})` };
-    if (limit.value !== undefined) return { scale: 'grows', says: `comes from ${operation}, up to ${limit.value} rows (${limit.text})` };
+    if (limit.value !== undefined)
+      return {
+        scale: 'grows',
+        says: `comes from ${operation}, up to ${limit.value} rows (${limit.text})`,
+        ...(isFilteredRead(call, client, limitsOf(client.library).filters) && { filtered: true }),
+      };
     return undefined;
   }
   if (client.kind === 'http') return undefined;
@@ -234,6 +255,8 @@ function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts, 
       says: `holds ${rows} (${operation} filtered by ${perParent.field}): how many one ${perParent.parent} has, nothing here says`,
     };
   }
+  if (isFilteredRead(call, client, limits.filters))
+    return { scale: 'grows', says: `comes from ${operation} with no limit`, filtered: true };
   return { scale: 'grows', says: `comes from ${operation} with no limit` };
 }
 
@@ -251,6 +274,7 @@ function keyedRows(client: ClientCall, operation: string, facts: FileFacts, dept
   if (keys.scale === 'grows')
     return {
       scale: 'grows',
+      ...(keys.filtered && { filtered: true }),
       says: `comes from ${operation}, ${own ? 'one row per key' : 'the rows of every key'} of a list that ${keys.says}`,
     };
   if (keys.scale === 'bounded' && own)
@@ -429,7 +453,7 @@ function callSource(call: ts.CallExpression, facts: FileFacts, depth: number): S
     ) {
       // Lines grow with the text: a file, a fetched body, request input — not a name's or a field's few lines.
       const text = receiver && sourceOf(receiver, facts, depth + 1);
-      if (text?.scale === 'grows') return { scale: 'grows', says: `holds the lines of a text that ${text.says}` };
+      if (text?.scale === 'grows') return { ...text, says: `holds the lines of a text that ${text.says}` };
       return { scale: 'unknown', says: 'holds the lines of a text whose length nothing here says' };
     }
     return undefined;
@@ -558,11 +582,12 @@ function parameterSource(declaration: Declaration, facts: FileFacts, depth: numb
     if (!argument || ts.isSpreadElement(argument)) return undefined;
     const source = sourceOf(argument, caller.facts, depth + 1);
     const where = caller.facts === facts ? '' : ` (${projectPath(caller.facts.fileName)})`;
-    sources.push(source && { scale: source.scale, says: `${source.says}${where}` });
+    sources.push(source && { ...source, says: `${source.says}${where}` });
   }
   if (sources.length === 0) return undefined;
-  const growing = sources.find((source) => source?.scale === 'grows');
-  if (growing) return { scale: 'grows', says: `is a parameter; a caller of ${name}() passes one that ${growing.says}` };
+  const growing =
+    sources.find((source) => source?.scale === 'grows' && !source.filtered) ?? sources.find((source) => source?.scale === 'grows');
+  if (growing) return { ...growing, says: `is a parameter; a caller of ${name}() passes one that ${growing.says}` };
   if (sources.every((source) => source?.scale === 'bounded'))
     return { scale: 'bounded', says: `is a parameter; every caller of ${name}() passes a fixed list` };
   return undefined;
@@ -583,7 +608,7 @@ function returnedSource(fn: FunctionLike, facts: FileFacts, depth: number): Sour
     const source = awaitedSource(ts.isAwaitExpression(inner) ? inner.expression : inner, facts, depth + 1);
     if (source?.scale === 'grows')
       return {
-        scale: 'grows',
+        ...source,
         says: `comes from ${functionName(fn) ?? 'a function'}(), which returns what ${source.says.replace(/^(comes from|is) /, '')}`,
       };
   }

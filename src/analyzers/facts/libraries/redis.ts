@@ -141,6 +141,23 @@ export const redis: Library = {
     oneRow: ['get', 'getex', 'getdel', 'hget', 'exists', 'hexists', 'llen', 'scard', 'zcard', 'zcount', 'zscore'],
     // node-redis spells commands in camelCase too.
     ranges: ['lrange', 'zrange', 'zrevrange', 'lRange', 'zRange', 'zRevRange'],
+    // A score range is a filter: `zrangebyscore(key, since, now)` reads what fell in a window, not the whole set.
+    filters: {
+      selecting: [
+        'zrangebyscore',
+        'zrevrangebyscore',
+        'zrangebylex',
+        'zrevrangebylex',
+        'xrange',
+        'xrevrange',
+        'zRangeByScore',
+        'zRevRangeByScore',
+        'zRangeByLex',
+        'zRevRangeByLex',
+        'xRange',
+        'xRevRange',
+      ],
+    },
   },
   modules: ['ioredis', 'redis', '@redis/client', '@upstash/redis', '@nestjs-modules/ioredis', '@liaoliaots/nestjs-redis'],
   client: {

@@ -8,6 +8,7 @@ import { awaitedClientCall, transactionAround, type ClientCall, type ClientCallN
 import type { FileFacts } from '../../facts/fileFacts';
 import { perItemCall } from '../../facts/perItem';
 import { aggregatedRows, dataScale, limitOf, type ScaleFact } from '../../facts/scale';
+import { isFilteredRead } from '../../facts/perParent';
 
 const SK = ts.SyntaxKind;
 
@@ -413,9 +414,12 @@ function growingRead(run: readonly Member[], file: FileFacts): ScaleFact | undef
     const times = new Map<string | undefined, number>();
     for (const fact of growing) times.set(fact.reason, (times.get(fact.reason) ?? 0) + 1);
     const said = [...times].map(([reason, count]) => (count > 1 ? `${reason} (×${count})` : reason));
+    // Two reads across whole tables grow anywhere; reads a filter selects grow only on a request path (evidence.ts).
+    const filtered = growing.filter((fact) => !fact.filtered).length < 2;
     return {
       scale: 'grows',
       reason: `${growing.length} of the overlapped reads grow with the data, so Promise.all saves a growing cost: ${said.join('; ')}`,
+      ...(filtered && { filtered }),
     };
   }
   if (growing.length === 1)
@@ -441,10 +445,14 @@ function readScale(member: Member, file: FileFacts): ScaleFact | undefined {
     const aggregate =
       (client.method !== undefined && AGGREGATES.has(client.method)) ||
       (client.raw === true && SQL_AGGREGATE.test(file.textOf(member.call)));
-    // SQL's own filter is not read: a raw aggregate counts as reading across the table.
+    // SQL's own filter is read only for a WHERE: a raw aggregate counts as reading across the table, or across what its WHERE selects.
     if (aggregate)
       return client.raw === true
-        ? { scale: 'grows', reason: `${client.operation} counts or aggregates rows: its cost grows with them` }
+        ? {
+            scale: 'grows',
+            reason: `${client.operation} counts or aggregates rows: its cost grows with them`,
+            ...(isFilteredRead(member.call, client, undefined) && { filtered: true }),
+          }
         : aggregatedRows(member.call, client);
   }
   const name = member.declaration && ts.isIdentifier(member.declaration.name) ? member.declaration.name : member.await;
