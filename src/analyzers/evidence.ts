@@ -33,14 +33,19 @@ export function weigh(
   const iteration = given.iteration ?? (given.collection === undefined ? facts.iteration(node) : undefined);
   const scales: ScaleFact[] = [];
   let loopGrows = false;
+  let passes: ScaleFact | undefined;
   if (iteration) {
-    const fact = iterationScaleOf(iteration, facts);
-    if (fact) scales.push(fact);
-    loopGrows = fact?.scale === 'grows' && !(fact.filtered && ONLY_WHOLE_TABLES.has(context.context));
+    passes = iterationScaleOf(iteration, facts);
+    if (passes) scales.push(passes);
+    loopGrows = passes?.scale === 'grows' && !(passes.filtered && ONLY_WHOLE_TABLES.has(context.context));
   }
-  if (given.collection) scales.push(dataScale(given.collection, facts));
+  const searched = given.collection && dataScale(given.collection, facts);
+  if (searched) scales.push(searched);
   if (given.scale) scales.push(given.scale);
-  let scale = combine(scales);
+  // A rule that names both the passes and the list searched in each (nested-scan, lookup-in-loop) says its cost
+  // is their product: O(n·m) is quadratic only when both grow — a growing loop over a list of unknown size is
+  // as likely linear work over a handful.
+  let scale = given.iteration && searched ? product(passes, searched) : combine(scales);
   if (scale.reason) reasons.push(scale.reason);
   // The rows a filter selects grow with the table where every request reads them; a job's filter selects what became
   // due since its last run, and where no request path is known only a whole table is evidence of growth.
@@ -54,6 +59,8 @@ export function weigh(
   }
   for (const extra of scales)
     if (extra.reason && extra.reason !== scale.reason && !reasons.includes(extra.reason)) reasons.push(extra.reason);
+  if (given.iteration && searched && scale.scale === 'unknown' && scales.some((fact) => fact.scale === 'grows'))
+    reasons.push('the cost is O(n·m): it grows only when both lists do');
   // Reasons say why the severity is what it is: where the code runs is one only when the basis weighs it;
   // a rule whose claim decides says why (its `meta.evidence.why`).
   if (context.reason && policy.basis !== 'claim') reasons.push(context.reason);
@@ -114,6 +121,19 @@ function severityOf(evidence: Evidence, policy: EvidencePolicy, configured: Seve
 /** Info, unless the config asked for less than a warning already. */
 function demote(configured: Severity): Severity {
   return configured === 'error' || configured === 'warning' ? 'info' : configured;
+}
+
+/**
+ * The passes of a loop times the list searched in each: bounded if either is, grows when both do (the reason names
+ * both), else unknown, named by the one whose size nothing says.
+ */
+function product(passes: ScaleFact | undefined, searched: ScaleFact): ScaleFact {
+  const both = passes ? [passes, searched] : [searched];
+  const bounded = both.find((fact) => fact.scale === 'bounded');
+  if (bounded) return bounded;
+  if (passes?.scale === 'grows' && searched.scale === 'grows') return combine(both);
+  const unsized = both.find((fact) => fact.scale !== 'grows');
+  return { scale: 'unknown', reason: unsized?.reason ?? 'nothing here says how many times the loop runs' };
 }
 
 /** Several pieces of data multiply the cost (a list searched per item of another): bounded if any is, grows if one does. */

@@ -1524,10 +1524,11 @@ export function longest(path: string) {
     expect(text.evidence.scale).toBe('unknown');
   });
 
-  it('nested-scan: the list searched on each pass counts, not only the loop around it', async () => {
+  it('nested-scan: the cost is the passes times the list searched in each — both must grow for a warning', async () => {
     const scans = ruleTester('nested-scan');
-    const code = (customers: string): string => `${PRISMA}
-export async function attach(orders: Array<{ customerId: string; customer?: unknown }>) {
+    const code = (customers: string, orders = 'await prisma.order.findMany()'): string => `${PRISMA}
+export async function attach() {
+  const orders: Array<{ customerId: string; customer?: unknown }> = ${orders};
   const customers = ${customers};
   for (const order of orders) {
     for (const customer of customers) {
@@ -1540,13 +1541,27 @@ export async function attach(orders: Array<{ customerId: string; customer?: unkn
 }`;
     const [finding] = await scans.invalid({
       code: code('await prisma.customer.findMany()'),
-      errors: [{ messageId: 'join', line: 8, column: 11, severity: 'warning' }],
+      errors: [{ messageId: 'join', line: 9, column: 11, severity: 'warning' }],
     });
     expect(finding.evidence.reasons).toContain('`customers` comes from prisma.customer.findMany() with no limit');
-    await scans.invalid({
+    expect(finding.evidence.reasons).toContain('`orders` comes from prisma.order.findMany() with no limit');
+    const [unsized] = await scans.invalid({
       code: code('await loadCustomers()'),
-      errors: [{ messageId: 'join', line: 8, column: 11, severity: 'info' }],
+      errors: [{ messageId: 'join', line: 9, column: 11, severity: 'info' }],
     });
+    expect(unsized.evidence.scale).toBe('unknown');
+    // The outer list of unknown size: a whole table searched once per pass of a loop that may run three times.
+    const [fewPasses] = await scans.invalid({
+      code: code('await prisma.customer.findMany()', 'await loadOrders()'),
+      errors: [{ messageId: 'join', line: 9, column: 11, severity: 'info' }],
+    });
+    expect(fewPasses.evidence.reasons).toEqual([
+      '`orders`: only its name suggests many records',
+      '`customers` comes from prisma.customer.findMany() with no limit',
+      'the cost is O(n·m): it grows only when both lists do',
+      'no request handler or job found around it in this file',
+    ]);
+    scans.valid(code('await prisma.customer.findMany()', "[{ customerId: 'a' }, { customerId: 'b' }]"));
   });
 
   it('lookup-in-loop: the list searched on each pass counts too — a page of ten is not reported, a whole table is a warning', async () => {
