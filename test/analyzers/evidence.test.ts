@@ -304,6 +304,42 @@ export async function linkOwners(dataroomId: string) {
     });
   });
 
+  it.each([
+    ['a template key', 'Object.keys(await redis.hgetall(`user:${user.id}:links`))'],
+    ['a key built by a function of the id', 'await redis.smembers(linksKey(team.id))'],
+  ])('a Redis key built from one id names that record’s entries, as where: { userId } names its rows: info (%s)', async (_name, read) => {
+    const header = `${PRISMA}import Redis from 'ioredis';\nconst redis = new Redis();\ndeclare function linksKey(id: string): string;\n`;
+    const code = links(read, header);
+    const [finding] = await queries.invalid({
+      code,
+      errors: [{ messageId: 'perItem', line: lineOfLoop(code), column: 35, severity: 'info' }],
+    });
+    expect(finding.evidence.scale).toBe('unknown');
+    expect(finding.evidence.reasons[0]).toMatch(/holds the rows of one (user|team|dataroom) \(redis\.\w+\(\) filtered by its key /);
+  });
+
+  it('the same with the key in a const first: info', async () => {
+    const code = `${PRISMA}import Redis from 'ioredis';
+const redis = new Redis();
+export async function linkOwners(dataroomId: string) {
+  const key = \`dataroom:\${dataroomId}:links\`;
+  const links = await redis.lrange(key, 0, -1);
+  for (const link of links) await prisma.user.findUnique({ where: { id: link } });
+}`;
+    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 8, column: 35, severity: 'info' }] });
+    expect(finding.evidence.reasons[0]).toMatch(/^`links` holds the rows of one dataroom \(redis\.lrange\(\) filtered by its key /);
+  });
+
+  it('a Redis key with no id in it is the whole set: warning', async () => {
+    const header = `${PRISMA}import Redis from 'ioredis';\nconst redis = new Redis();\n`;
+    const code = links("await redis.smembers('links:all')", header);
+    const [finding] = await queries.invalid({
+      code,
+      errors: [{ messageId: 'perItem', line: lineOfLoop(code), column: 35, severity: 'warning' }],
+    });
+    expect(finding.evidence.scale).toBe('grows');
+  });
+
   it('a null check keeps most of the table (every root, every row not deleted): the whole table, a warning wherever it runs', async () => {
     for (const where of ['{ parentId: null }', '{ deletedAt: null }', '{ archivedAt: { equals: null } }']) {
       const [finding] = await queries.invalid({

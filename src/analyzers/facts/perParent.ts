@@ -17,6 +17,7 @@
  */
 import { ts } from '../ts';
 import { calleeName, skipParens } from './ast';
+import { compact } from './phrases';
 import { resolve } from './dataflow';
 import type { ClientCall, ClientCallNode } from './clients';
 import { sqlOfCall } from './clients/sql';
@@ -47,6 +48,7 @@ const ID_NAME = /^(id|_id|\w+(Id|ID|_id))$/;
 /** The parent whose rows `call` keeps by equality on its key, if the read has such a filter. */
 export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters: FilterKnowledge | undefined): ParentFilter | undefined {
   if (client.raw) return sqlParentFilter(call);
+  if (filters?.keyedByArgument && ts.isCallExpression(call) && call.arguments[0]) return keyParent(call.arguments[0]);
   const equals = new Set(filters?.equals ?? []);
   const all = new Set(filters?.all ?? []);
 
@@ -197,6 +199,31 @@ function isSoftDeleteCheck(property: ts.ObjectLiteralElementLike): boolean {
   return value.kind === ts.SyntaxKind.NullKeyword;
 }
 
+/**
+ * A key-value read's key built from one id names that record's entries, as `where: { userId }` names its rows:
+ * `` hgetall(`user:${userId}:tokens`) ``, `smembers(tokensKey(user.id))`, `lrange(KEYS.feed(teamId), 0, -1)`.
+ */
+function keyParent(key: ts.Expression, depth = 0): ParentFilter | undefined {
+  const inner = skipParens(key);
+  // `const key = tokensKey(userId); hgetall(key)`.
+  if (ts.isIdentifier(inner)) {
+    const declaration = depth === 0 ? resolve(inner) : undefined;
+    return declaration?.kind === 'const' && declaration.initializer ? keyParent(declaration.initializer, depth + 1) : undefined;
+  }
+  const values = ts.isTemplateExpression(inner)
+    ? inner.templateSpans.map((span) => span.expression)
+    : ts.isCallExpression(inner)
+      ? inner.arguments
+      : [];
+  for (const value of values) {
+    const name = lastName(value);
+    if (!name || !ID_NAME.test(name) || !isOneValue(value)) continue;
+    const foreign = FOREIGN_KEY.exec(name);
+    return { parent: foreign ? foreign[1] : (ownerName(value) ?? 'record'), field: `its key ${compact(inner.getText(), 40)}` };
+  }
+  return undefined;
+}
+
 /** Words that end a WHERE clause's conditions. */
 const AFTER_WHERE = /\b(GROUP\s+BY|ORDER\s+BY|HAVING|LIMIT|OFFSET|RETURNING|UNION|WINDOW|FOR\s+UPDATE)\b/i;
 /** `"userId" = $1`, `t.user_id = ?`, `i."imageId" = :id`: a column, maybe qualified and quoted, equal to one placeholder. */
@@ -301,6 +328,14 @@ function lastName(value: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(inner)) return inner.name.text;
   if (ts.isElementAccessExpression(inner) && ts.isStringLiteralLike(inner.argumentExpression)) return inner.argumentExpression.text;
   return undefined;
+}
+
+/** The record an id belongs to: `user` of `user.id`, `team` of `ctx.team.id`. */
+function ownerName(value: ts.Expression): string | undefined {
+  const inner = skipParens(value);
+  if (!ts.isPropertyAccessExpression(inner)) return undefined;
+  const owner = skipParens(inner.expression);
+  return ts.isIdentifier(owner) ? owner.text : ts.isPropertyAccessExpression(owner) ? owner.name.text : undefined;
 }
 
 /** Drizzle's column `links.dataroomId` (or a column named by a string): `dataroomId`. */

@@ -209,6 +209,8 @@ export interface FilterKnowledge {
   /** Calls that compare a column to one value (Drizzle's `eq(t.userId, id)`), and calls that join conditions with AND (`and(…)`). */
   equals?: readonly string[];
   all?: readonly string[];
+  /** The read's first argument is a key: one built from an id (`` `user:${userId}:tokens` ``) names one record's entries. */
+  keyedByArgument?: boolean;
   /** Reads that select by their arguments, not by a filter object: Redis `zrangebyscore(key, since, now)`, a score or time range. */
   selecting?: readonly string[];
 }

@@ -143,6 +143,7 @@ export const redis: Library = {
     ranges: ['lrange', 'zrange', 'zrevrange', 'lRange', 'zRange', 'zRevRange'],
     // A score range is a filter: `zrangebyscore(key, since, now)` reads what fell in a window, not the whole set.
     filters: {
+      keyedByArgument: true,
       selecting: [
         'zrangebyscore',
         'zrevrangebyscore',
