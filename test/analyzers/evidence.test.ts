@@ -461,6 +461,37 @@ export async function ${name}() {
     expect(finding.evidence.context).toBe('admin');
   });
 
+  it('a Remix route named like a migration is still a route: the function it calls takes its admin context (info)', async () => {
+    const callee = {
+      code: `${PRISMA}
+export async function moveQueues() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+}`,
+      filename: 'packages/engine/src/queues.ts',
+    };
+    const route = (file: string) => ({
+      [file]: `import { moveQueues } from '../../packages/engine/src/queues';
+export async function action({ request }) {
+  await moveQueues();
+  return null;
+}`,
+    });
+    const [finding] = await queries.invalid({
+      ...callee,
+      files: route('app/routes/admin.api.v1.migrate-legacy-queues.ts'),
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('admin');
+    // A real migration calling it says nothing of where it runs: the context stays unknown.
+    const [migrated] = await queries.invalid({
+      ...callee,
+      files: route('app/migrations/20240101-migrate-legacy-queues.ts'),
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(migrated.evidence.context).toBe('unknown');
+  });
+
   it('a Remix route whose segments only contain the word is a request: warning (app/routes/administrators.orders.tsx)', async () => {
     const [finding] = await queries.invalid({
       code: `${PRISMA}
