@@ -717,6 +717,85 @@ ${LOOP}
     });
     expect(open.evidence.context).toBe('unknown');
   });
+
+  it.each([
+    ['an id from an environment variable', `if (session.user.id !== Number(process.env.NEXT_PUBLIC_ADMIN)) return res.status(401).end();`],
+    [
+      'a list of emails from an environment variable',
+      `if (!process.env.ADMIN_EMAILS?.split(',').includes(session.user.email)) throw new Error('no');`,
+    ],
+    [
+      'the id held in a const first',
+      `const owner = Number(process.env.NEXT_PUBLIC_ADMIN || 1);\n  if (session.user.id !== owner) return res.status(403).end();`,
+    ],
+    [
+      'the list held in a const first',
+      `const allowed = process.env.ADMIN_EMAILS.split(',');\n  if (!allowed.includes(session.user.email)) throw new Error('no');`,
+    ],
+  ])('a guard on the admin an environment variable names makes the handler admin-only: info (%s)', async (_name, guard) => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export default async function handler(req, res) {
+  const session = await getSession(req);
+  ${guard}
+  const members = await prisma.member.findMany();
+  for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });
+  res.end();
+}`,
+      filename: 'pages/api/stats.js',
+      errors: [{ messageId: 'perItem', line: 7 + guard.split('\n').length, column: 39, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('admin');
+    expect(finding.evidence.reasons.at(-1)).toMatch(/^runs in the Next\.js request handler handler after the check `.*`, admin-only$/);
+  });
+
+  it.each([
+    ['lets the admin out early', `if (session.user.id === Number(process.env.NEXT_PUBLIC_ADMIN)) return res.json({ admin: true });`],
+    [
+      'compares with a value that is not the admin',
+      `if (session.user.id !== Number(process.env.NEXT_PUBLIC_OWNER)) return res.status(401).end();`,
+    ],
+    [
+      'negates a flag held in a const (it may be the opposite of an admin check)',
+      `const regular = session.user.role !== 'admin';\n  if (!regular) return res.status(403).end();`,
+    ],
+  ])('a check that %s is not an admin guard: warning', async (_name, check) => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export default async function handler(req, res) {
+  const session = await getSession(req);
+  ${check}
+  const members = await prisma.member.findMany();
+  for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });
+  res.end();
+}`,
+      filename: 'pages/api/stats.js',
+      errors: [{ messageId: 'perItem', line: 7 + check.split('\n').length, column: 39, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('request');
+  });
+
+  it('a helper only such a handler calls takes its admin context, across files', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function memberOwners() {
+  const members = await prisma.member.findMany();
+  for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });
+}`,
+      filename: 'lib/stats.ts',
+      files: {
+        'pages/api/stats.ts': `import type { NextApiRequest, NextApiResponse } from 'next';
+import { memberOwners } from '../../lib/stats';
+export default async function stats(req: NextApiRequest, res: NextApiResponse) {
+  const user = await currentUser(req);
+  if (user.id !== Number(process.env.NEXT_PUBLIC_ADMIN || 1)) return res.status(403).json({ error: 'forbidden' });
+  res.json(await memberOwners());
+}`,
+      },
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('admin');
+  });
 });
 
 describe('start-up: what a function does, not only its name', () => {

@@ -23,6 +23,7 @@ import {
 } from './ast';
 import type { FileFacts } from './fileFacts';
 import { projectPath } from './paths';
+import { lookup } from './dataflow';
 import { callersOf } from './modules';
 import { declaredName, startUpName } from './positions';
 import { describeRequestHandler, type RequestHandler } from './requestHandlers';
@@ -42,8 +43,11 @@ const JOB_CONSTRUCTORS = new Set(['Worker', 'CronJob']);
 const JOB_DECORATORS = new Set(['Cron', 'Interval', 'Process', 'OnQueueActive', 'OnWorkerEvent', 'SqsMessageHandler', 'RabbitSubscribe']);
 /** Folders whose code runs in workers: `jobs/`, `workers/`, `queues/`, `cron/`, `consumers/`, `processors/`. */
 const JOB_FOLDERS = /(^|\/)(jobs?|workers?|queues?|crons?|consumers?|processors?|schedulers?|tasks)\//;
-/** Admin-only code by path or by guard: `/admin/users`, `requireAdmin`, `@Roles('admin')`, `AdminGuard`. */
-const ADMIN_WORD = /(^|[^a-z])admin|Admin/;
+/**
+ * Admin-only code by path or by guard: `/admin/users`, `requireAdmin`, `@Roles('admin')`, `AdminGuard`, and the
+ * upper-case word of constants and environment variables: `Role.ADMIN`, `process.env.NEXT_PUBLIC_ADMIN`, `ADMIN_EMAILS`.
+ */
+const ADMIN_WORD = /(^|[^a-z])admin|Admin|(^|[^A-Z])ADMIN/;
 
 /** How many calls up "who calls this?" is followed, across files. */
 const MAX_CALLER_DEPTH = 3;
@@ -308,18 +312,50 @@ function adminGuard(node: ts.Node, fn: FunctionLike): string | undefined {
   return undefined;
 }
 
-/** `!user.isAdmin`, `role !== 'admin'`, `!session || !isAdmin(session)`: true for everyone who is not an admin. */
+/**
+ * `!user.isAdmin`, `role !== 'admin'`, `!session || !isAdmin(session)`, and the admin an environment variable names —
+ * `user.id !== Number(process.env.NEXT_PUBLIC_ADMIN)`, `!process.env.ADMIN_EMAILS?.split(',').includes(email)`, also
+ * through a `const` (`const allowed = process.env.ADMIN_EMAILS.split(','); if (!allowed.includes(email))`): true for
+ * everyone who is not an admin.
+ */
 function deniesNonAdmin(condition: ts.Expression): boolean {
   const inner = skipParens(condition);
-  if (ts.isPrefixUnaryExpression(inner) && inner.operator === ts.SyntaxKind.ExclamationToken)
-    return ADMIN_WORD.test(inner.operand.getText());
+  if (ts.isPrefixUnaryExpression(inner) && inner.operator === ts.SyntaxKind.ExclamationToken) {
+    if (ADMIN_WORD.test(inner.operand.getText())) return true;
+    // `!allowed.includes(email)`: a membership test of a list of admins held in a const. (A negated boolean const,
+    // `!isRegular`, is not followed: what it holds may be the opposite of an admin check.)
+    const operand = skipParens(inner.operand);
+    return ts.isCallExpression(operand) && ts.isPropertyAccessExpression(operand.expression) && holdsAdmin(operand.expression.expression);
+  }
   if (!ts.isBinaryExpression(inner)) return false;
   const kind = inner.operatorToken.kind;
   if (kind === ts.SyntaxKind.BarBarToken) return deniesNonAdmin(inner.left) || deniesNonAdmin(inner.right);
   return (
     (kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken) &&
-    ADMIN_WORD.test(inner.getText())
+    (ADMIN_WORD.test(inner.getText()) || isAdminName(inner.left) || isAdminName(inner.right))
   );
+}
+
+/** One side of `user.id !== owner`: a bare name whose `const` holds the admin (not a chain: `session.user.id`). */
+function isAdminName(side: ts.Expression): boolean {
+  const inner = skipParens(side);
+  return ts.isIdentifier(inner) && holdsAdmin(inner);
+}
+
+/**
+ * A name whose `const` holds the admins: `const owner = Number(process.env.NEXT_PUBLIC_ADMIN)` compared as
+ * `user.id !== owner`; the list a membership test reads (`allowed` of `allowed.includes(email)`, through its chain).
+ */
+function holdsAdmin(expression: ts.Expression): boolean {
+  const inner = skipParens(expression);
+  const root = ts.isIdentifier(inner)
+    ? inner
+    : ts.isPropertyAccessExpression(inner) || ts.isCallExpression(inner)
+      ? chainRoot(inner)
+      : undefined;
+  if (!root || !ts.isIdentifier(root)) return false;
+  const declaration = lookup(root.text, root);
+  return declaration?.kind === 'const' && !!declaration.initializer && ADMIN_WORD.test(declaration.initializer.getText());
 }
 
 function exits(statement: ts.Statement): boolean {
