@@ -923,6 +923,18 @@ cron.schedule('0 * * * *', getTagsHandler);`,
     expect(scheduled.evidence.context).toBe('job');
   });
 
+  it('a function handed to an array’s every() is a predicate, not a scheduled job: the context stays unknown', async () => {
+    const [finding] = await queries.invalid({
+      ...controller,
+      files: {
+        'src/server/checks.ts': `import { getTagsHandler } from './controllers/tag.controller';
+export const allTagged = (contexts) => contexts.every(getTagsHandler);`,
+      },
+      errors: [{ ...LINE, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('unknown');
+  });
+
   // A job's function that a debug route also runs by hand: its own registration decides, not the route that calls it.
   const CRON = `${PRISMA}
 export async function runCron(job) {

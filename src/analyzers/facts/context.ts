@@ -218,6 +218,8 @@ function jobRegistration(value: ts.Node): string | undefined {
     return undefined;
   const name = calleeName(call);
   if (!name || !(ts.isNewExpression(call) ? JOB_CONSTRUCTORS.has(name) : JOB_REGISTRATIONS.has(name))) return undefined;
+  // A scheduler's `every('5 minutes', fn)` names its interval first; an array's `items.every(isPaid)` is a predicate.
+  if (name === 'every' && call.arguments?.[0] === argument) return undefined;
   return ts.isNewExpression(call) ? `new ${name}` : name;
 }
 
