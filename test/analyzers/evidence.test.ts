@@ -528,6 +528,37 @@ export async function ${name}() {
     expect(finding.evidence.context).toBe('admin');
   });
 
+  it('a Remix route named like a migration is still a route: the function it calls takes its admin context (info)', async () => {
+    const callee = {
+      code: `${PRISMA}
+export async function moveQueues() {
+  const orders = await prisma.order.findMany();
+  for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
+}`,
+      filename: 'packages/engine/src/queues.ts',
+    };
+    const route = (file: string) => ({
+      [file]: `import { moveQueues } from '../../packages/engine/src/queues';
+export async function action({ request }) {
+  await moveQueues();
+  return null;
+}`,
+    });
+    const [finding] = await queries.invalid({
+      ...callee,
+      files: route('app/routes/admin.api.v1.migrate-legacy-queues.ts'),
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('admin');
+    // A real migration calling it says nothing of where it runs: the context stays unknown.
+    const [migrated] = await queries.invalid({
+      ...callee,
+      files: route('app/migrations/20240101-migrate-legacy-queues.ts'),
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+    expect(migrated.evidence.context).toBe('unknown');
+  });
+
   it('a Remix route whose segments only contain the word is a request: warning (app/routes/administrators.orders.tsx)', async () => {
     const [finding] = await queries.invalid({
       code: `${PRISMA}
@@ -855,6 +886,265 @@ ${LOOP}
       errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'warning' }],
     });
     expect(open.evidence.context).toBe('unknown');
+  });
+
+  it.each([
+    ['an id from an environment variable', `if (session.user.id !== Number(process.env.NEXT_PUBLIC_ADMIN)) return res.status(401).end();`],
+    [
+      'a list of emails from an environment variable',
+      `if (!process.env.ADMIN_EMAILS?.split(',').includes(session.user.email)) throw new Error('no');`,
+    ],
+    [
+      'the id held in a const first',
+      `const owner = Number(process.env.NEXT_PUBLIC_ADMIN || 1);\n  if (session.user.id !== owner) return res.status(403).end();`,
+    ],
+    [
+      'the list held in a const first',
+      `const allowed = process.env.ADMIN_EMAILS.split(',');\n  if (!allowed.includes(session.user.email)) throw new Error('no');`,
+    ],
+  ])('a guard on the admin an environment variable names makes the handler admin-only: info (%s)', async (_name, guard) => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export default async function handler(req, res) {
+  const session = await getSession(req);
+  ${guard}
+  const members = await prisma.member.findMany();
+  for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });
+  res.end();
+}`,
+      filename: 'pages/api/stats.js',
+      errors: [{ messageId: 'perItem', line: 7 + guard.split('\n').length, column: 39, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('admin');
+    expect(finding.evidence.reasons.at(-1)).toMatch(/^runs in the Next\.js request handler handler after the check `.*`, admin-only$/);
+  });
+
+  it.each([
+    ['lets the admin out early', `if (session.user.id === Number(process.env.NEXT_PUBLIC_ADMIN)) return res.json({ admin: true });`],
+    [
+      'compares with a value that is not the admin',
+      `if (session.user.id !== Number(process.env.NEXT_PUBLIC_OWNER)) return res.status(401).end();`,
+    ],
+    [
+      'negates a flag held in a const (it may be the opposite of an admin check)',
+      `const regular = session.user.role !== 'admin';\n  if (!regular) return res.status(403).end();`,
+    ],
+  ])('a check that %s is not an admin guard: warning', async (_name, check) => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export default async function handler(req, res) {
+  const session = await getSession(req);
+  ${check}
+  const members = await prisma.member.findMany();
+  for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });
+  res.end();
+}`,
+      filename: 'pages/api/stats.js',
+      errors: [{ messageId: 'perItem', line: 7 + check.split('\n').length, column: 39, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('request');
+  });
+
+  it('a helper only such a handler calls takes its admin context, across files', async () => {
+    const [finding] = await queries.invalid({
+      code: `${PRISMA}
+export async function memberOwners() {
+  const members = await prisma.member.findMany();
+  for (const member of members) await prisma.user.findUnique({ where: { id: member.userId } });
+}`,
+      filename: 'lib/stats.ts',
+      files: {
+        'pages/api/stats.ts': `import type { NextApiRequest, NextApiResponse } from 'next';
+import { memberOwners } from '../../lib/stats';
+export default async function stats(req: NextApiRequest, res: NextApiResponse) {
+  const user = await currentUser(req);
+  if (user.id !== Number(process.env.NEXT_PUBLIC_ADMIN || 1)) return res.status(403).json({ error: 'forbidden' });
+  res.json(await memberOwners());
+}`,
+      },
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('admin');
+  });
+});
+
+describe('handed on by name: a handler or a job registered in another file', () => {
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const HANDLER = `${PRISMA}
+export const getTagsHandler = async ({ ctx }) => {
+  const tags = await prisma.tag.findMany();
+  for (const tag of tags) await prisma.user.findUnique({ where: { id: tag.ownerId } });
+};`;
+  const controller = { code: HANDLER, filename: 'src/server/controllers/tag.controller.ts' };
+  const LINE = { messageId: 'perItem', line: 6, column: 33 };
+
+  it('a tRPC procedure handed the handler by name runs it per request: warning, named after the procedure', async () => {
+    const [finding] = await queries.invalid({
+      ...controller,
+      files: {
+        'src/server/routers/tag.router.ts': `import { getTagsHandler } from '../controllers/tag.controller';
+export const tagRouter = router({
+  getTags: publicProcedure.input(getTagsSchema).query(getTagsHandler),
+});`,
+      },
+      errors: [{ ...LINE, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('request');
+    expect(finding.evidence.reasons.at(-1)).toMatch(
+      /^runs in the tRPC query getTags, registered in (.*\/)?src\/server\/routers\/tag\.router\.ts:3$/,
+    );
+  });
+
+  it('the procedure held in a const first, or handed by an admin client, still decides', async () => {
+    const [held] = await queries.invalid({
+      ...controller,
+      files: {
+        'src/server/routers/tag.router.ts': `import { getTagsHandler } from '../controllers/tag.controller';
+const getTags = publicProcedure.input(getTagsSchema).query(getTagsHandler);
+export const tagRouter = router({ getTags });`,
+      },
+      errors: [{ ...LINE, severity: 'warning' }],
+    });
+    expect(held.evidence.context).toBe('request');
+    const [admin] = await queries.invalid({
+      ...controller,
+      files: {
+        'src/server/routers/tag.router.ts': `import { getTagsHandler } from '../controllers/tag.controller';
+export const tagRouter = router({ getTags: adminProcedure.query(getTagsHandler) });`,
+      },
+      errors: [{ ...LINE, severity: 'info' }],
+    });
+    expect(admin.evidence.context).toBe('admin');
+  });
+
+  it('the same name handed to a call that registers nothing says nothing: the context stays unknown', async () => {
+    const [finding] = await queries.invalid({
+      ...controller,
+      files: {
+        'src/server/routers/tag.router.ts': `import { getTagsHandler } from '../controllers/tag.controller';
+export const cachedTags = memoize(getTagsHandler);`,
+      },
+      errors: [{ ...LINE, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('unknown');
+  });
+
+  const LIST_TAGS = `${PRISMA}
+export async function listTags(req, res) {
+  const tags = await prisma.tag.findMany();
+  for (const tag of tags) await prisma.user.findUnique({ where: { id: tag.ownerId } });
+  res.json(tags);
+}`;
+
+  it.each([
+    ['an Express route', `router.get('/tags', authenticate, listTags);`, 'request', 'the handler listTags (GET /tags)'],
+    [
+      'an Express route behind an admin middleware',
+      `router.get('/tags', requireAdmin, listTags);`,
+      'admin',
+      'the handler listTags (GET /tags), an admin-only route',
+    ],
+    [
+      'an Express DELETE route',
+      `router.delete('/tags/:id', listTags);`,
+      'rare',
+      'the handler listTags (DELETE /tags/:id): once per deleted record, a rare path',
+    ],
+    [
+      'a Fastify route option',
+      `fastify.route({ method: 'GET', url: '/tags', handler: listTags });`,
+      'request',
+      'the Fastify handler listTags (GET /tags)',
+    ],
+  ])('a function handed by name to %s takes its context (plain .js)', async (_name, registration, context, described) => {
+    const [finding] = await queries.invalid({
+      code: LIST_TAGS,
+      filename: 'src/controllers/tags.js',
+      files: { 'src/routes/tags.js': `const { listTags } = require('../controllers/tags');\n${registration}` },
+      errors: [{ messageId: 'perItem', line: 6, column: 33, severity: context === 'request' ? 'warning' : 'info' }],
+    });
+    expect(finding.evidence.context).toBe(context);
+    expect(finding.evidence.reasons.at(-1)).toMatch(
+      new RegExp(`^runs in ${escape(described)}, registered in (.*/)?src/routes/tags\\.js:2$`),
+    );
+  });
+
+  it('a ts-rest router handed the handler as a shorthand property, and a cron schedule handed a function, decide too', async () => {
+    const [rest] = await queries.invalid({
+      ...controller,
+      files: {
+        'src/server/routers/tag.router.ts': `import { initServer } from '@ts-rest/express';
+import { getTagsHandler } from '../controllers/tag.controller';
+const s = initServer();
+export const tagRouter = s.router(contract, { getTagsHandler });`,
+      },
+      errors: [{ ...LINE, severity: 'warning' }],
+    });
+    expect(rest.evidence.context).toBe('request');
+    const [scheduled] = await queries.invalid({
+      ...controller,
+      files: {
+        'src/server/schedule.ts': `import cron from 'node-cron';
+import { getTagsHandler } from './controllers/tag.controller';
+cron.schedule('0 * * * *', getTagsHandler);`,
+      },
+      errors: [{ ...LINE, severity: 'warning' }],
+    });
+    expect(scheduled.evidence.context).toBe('job');
+  });
+
+  it('a function handed to an array’s every() is a predicate, not a scheduled job: the context stays unknown', async () => {
+    const [finding] = await queries.invalid({
+      ...controller,
+      files: {
+        'src/server/checks.ts': `import { getTagsHandler } from './controllers/tag.controller';
+export const allTagged = (contexts) => contexts.every(getTagsHandler);`,
+      },
+      errors: [{ ...LINE, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('unknown');
+  });
+
+  // A job's function that a debug route also runs by hand: its own registration decides, not the route that calls it.
+  const CRON = `${PRISMA}
+export async function runCron(job) {
+  if (job.data.type === 'sweep') return sweepOrders();
+}
+async function sweepOrders() {
+  const orders = await prisma.order.findMany({ where: { status: 'due' } });
+  for (const order of orders) await prisma.invoice.create({ data: { orderId: order.id } });
+}`;
+  const DEBUG_ROUTE = `import { runCron } from './jobs/cron';
+export function debugRoutes(app) {
+  app.get('/debug/cron/:type', async (req, res) => res.json(await runCron({ data: { type: req.params.type } })));
+}`;
+
+  it('a job handed to new Worker(…) by name keeps the job context though a debug route also calls it', async () => {
+    const [finding] = await queries.invalid({
+      code: CRON,
+      filename: 'src/jobs/cron.ts',
+      files: {
+        'src/boot-workers.ts': `import { Worker } from 'bullmq';
+import { runCron } from './jobs/cron';
+export const cronWorker = new Worker('cron', runCron, { connection });`,
+        'src/boot-debug.ts': DEBUG_ROUTE,
+      },
+      errors: [{ messageId: 'perItem', line: 9, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('job');
+    expect(finding.evidence.reasons.at(-1)).toMatch(
+      /^runs once per job or tick \(runCron\(\) is handed to new Worker\(…\)\), registered in (.*\/)?src\/boot-workers\.ts:3, which calls sweepOrders\(\)$/,
+    );
+  });
+
+  it('without a job registration, a request that calls the function in a jobs/ folder decides: request', async () => {
+    const [finding] = await queries.invalid({
+      code: CRON,
+      filename: 'src/jobs/cron.ts',
+      files: { 'src/boot-debug.ts': DEBUG_ROUTE },
+      errors: [{ messageId: 'perItem', line: 9, column: 37, severity: 'warning' }],
+    });
+    expect(finding.evidence.context).toBe('request');
   });
 });
 

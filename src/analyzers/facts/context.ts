@@ -23,9 +23,10 @@ import {
 } from './ast';
 import type { FileFacts } from './fileFacts';
 import { projectPath } from './paths';
-import { callersOf } from './modules';
+import { lookup } from './dataflow';
+import { callersOf, referencesOf, type Reference } from './modules';
 import { declaredName, startUpName } from './positions';
-import { describeRequestHandler, type RequestHandler } from './requestHandlers';
+import { describeRequestHandler, registeredHandler, type RequestHandler } from './requestHandlers';
 import { commandLineEvidence } from './toolPackages';
 
 export interface ContextFact {
@@ -42,8 +43,11 @@ const JOB_CONSTRUCTORS = new Set(['Worker', 'CronJob']);
 const JOB_DECORATORS = new Set(['Cron', 'Interval', 'Process', 'OnQueueActive', 'OnWorkerEvent', 'SqsMessageHandler', 'RabbitSubscribe']);
 /** Folders whose code runs in workers: `jobs/`, `workers/`, `queues/`, `cron/`, `consumers/`, `processors/`. */
 const JOB_FOLDERS = /(^|\/)(jobs?|workers?|queues?|crons?|consumers?|processors?|schedulers?|tasks)\//;
-/** Admin-only code by path or by guard: `/admin/users`, `requireAdmin`, `@Roles('admin')`, `AdminGuard`. */
-const ADMIN_WORD = /(^|[^a-z])admin|Admin/;
+/**
+ * Admin-only code by path or by guard: `/admin/users`, `requireAdmin`, `@Roles('admin')`, `AdminGuard`, and the
+ * upper-case word of constants and environment variables: `Role.ADMIN`, `process.env.NEXT_PUBLIC_ADMIN`, `ADMIN_EMAILS`.
+ */
+const ADMIN_WORD = /(^|[^a-z])admin|Admin|(^|[^A-Z])ADMIN/;
 
 /** How many calls up "who calls this?" is followed, across files. */
 const MAX_CALLER_DEPTH = 3;
@@ -88,24 +92,14 @@ export function executionContext(node: ts.Node, facts: FileFacts, depth = 0): Co
   if (facts.is('scripts')) return { context: 'script', reason: 'in a script run by hand or by a build' };
 
   const handler = facts.requestHandler(node);
-  if (handler && CRON_ROUTES.test(path))
-    return { context: 'job', reason: `runs once per scheduled run (a cron route, ${describeRequestHandler(handler)})` };
-  if (handler) {
-    if (isAdminOnly(handler, path)) return { context: 'admin', reason: `runs in ${describeRequestHandler(handler)}, an admin-only route` };
-    if (handler.method === 'DELETE')
-      return { context: 'rare', reason: `runs in ${describeRequestHandler(handler)}: once per deleted record, a rare path` };
-    const branch = deleteBranch(node, handler.fn);
-    if (branch)
-      return { context: 'rare', reason: `runs in ${describeRequestHandler(handler)} when ${branch}: once per deleted record, a rare path` };
-    const guard = adminGuard(node, handler.fn);
-    if (guard) return { context: 'admin', reason: `runs in ${describeRequestHandler(handler)} after ${guard}, admin-only` };
-    // A tRPC procedure or server action is a handler too: `deleteTeam: procedure.mutation(…)`, `adminProcedure.query(…)`.
-    const rare = rareFunction(node);
-    if (rare) return rare;
-    return { context: 'request', reason: `runs in ${describeRequestHandler(handler)}` };
-  }
+  // A handler known by its parameters alone: where it is registered, if found, says more (`router.delete('/x', auth, h)`).
+  if (handler) return (handler.byShape ? registeredContext(node, facts) : undefined) ?? handlerContext(node, handler, path, handler.fn);
   const job = enclosingJob(node);
   if (job) return { context: 'job', reason: job };
+  // Its own registration, written elsewhere: a function handed by name to a route, a procedure or a job runs there,
+  // whoever else calls it (a debug route that runs a job's function by hand does not make it a request).
+  const registered = registeredContext(node, facts);
+  if (registered) return registered;
   if (facts.isTopLevel(node)) return { context: 'startup', reason: 'runs once, when the module is loaded' };
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
     // Only the names that certainly run once per process: `init` or `setup` also name per-request code.
@@ -127,6 +121,70 @@ export function executionContext(node: ts.Node, facts: FileFacts, depth = 0): Co
   return { context: 'unknown' };
 }
 
+/** The context of `node` inside the request handler `handler`, registered at `site` (the function itself, or the name it is handed on by). */
+function handlerContext(node: ts.Node, handler: RequestHandler, path: string, site: ts.Node): ContextFact {
+  const described = describeRequestHandler(handler);
+  if (CRON_ROUTES.test(path)) return { context: 'job', reason: `runs once per scheduled run (a cron route, ${described})` };
+  if (isAdminOnly(handler, path, site)) return { context: 'admin', reason: `runs in ${described}, an admin-only route` };
+  if (handler.method === 'DELETE') return { context: 'rare', reason: `runs in ${described}: once per deleted record, a rare path` };
+  const branch = deleteBranch(node, handler.fn);
+  if (branch) return { context: 'rare', reason: `runs in ${described} when ${branch}: once per deleted record, a rare path` };
+  const guard = adminGuard(node, handler.fn);
+  if (guard) return { context: 'admin', reason: `runs in ${described} after ${guard}, admin-only` };
+  // Handed by name to an admin client's procedure: `adminProcedure.query(listAll)`.
+  const client = site === handler.fn ? undefined : procedureClient(site);
+  if (client && ADMIN_WORD.test(client))
+    return { context: 'admin', reason: `runs in ${described} of the admin client ${client}, admin-only` };
+  // A tRPC procedure or server action is a handler too: `deleteTeam: procedure.mutation(…)`, `adminProcedure.query(…)`.
+  const rare = rareFunction(node);
+  if (rare) return rare;
+  return { context: 'request', reason: `runs in ${described}` };
+}
+
+/**
+ * The context a function around `node` is registered for where it is handed on by name (modules.ts `referencesOf`), in
+ * its file or in a file importing it: a route or procedure (`router.get('/tags', auth, listTags)`,
+ * `publicProcedure.input(s).query(getTags)`, `route({ url, handler: listTags })`) runs it per request; a queue or a
+ * schedule (`new Worker(queue, run)`, `cron.schedule('0 * * * *', sweep)`) per job. Several registrations: the one
+ * whose per-call cost matters most, as for callers.
+ */
+function registeredContext(node: ts.Node, facts: FileFacts): ContextFact | undefined {
+  let best: { fact: ContextFact; rank: number } | undefined;
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    for (const reference of referencesOf(fn, facts)) {
+      const fact = referenceContext(node, fn, reference, facts);
+      if (!fact) continue;
+      const rank = CALLER_PRIORITY.indexOf(fact.context);
+      if (rank < 0 || (best && best.rank <= rank)) continue;
+      const where =
+        reference.facts === facts
+          ? ''
+          : `, registered in ${projectPath(reference.facts.fileName)}:${lineOf(reference.node, reference.facts)}`;
+      best = { fact: { context: fact.context, reason: `${fact.reason}${where}` }, rank };
+    }
+    if (best) return best.fact;
+  }
+  return undefined;
+}
+
+/** What the registration a reference is written in makes of `fn`: a job, or a request handler with its own admin or rare path. */
+function referenceContext(node: ts.Node, fn: FunctionLike, reference: Reference, facts: FileFacts): ContextFact | undefined {
+  const job = jobRegistration(reference.node);
+  if (job) return { context: 'job', reason: `runs once per job or tick (${declaredName(fn) ?? 'it'}() is handed to ${job}(…))` };
+  const handler = registeredHandler(fn, reference.node);
+  if (!handler) return undefined;
+  const fact = handlerContext(node, handler, projectPath(reference.facts.fileName), reference.node);
+  // The handler's own file may say admin where the registration's does not: `admin/users.controller.ts`.
+  const own = projectPath(facts.fileName);
+  if (fact.context === 'request' && (/(^|\/)admin\//i.test(own) || isAdminRoute(own)))
+    return { context: 'admin', reason: `${fact.reason}, in admin-only code (an admin/ folder)` };
+  return fact;
+}
+
+function lineOf(node: ts.Node, facts: FileFacts): number {
+  return facts.sourceFile.getLineAndCharacterOfPosition(facts.start(node)).line + 1;
+}
+
 /**
  * The context the functions around `node` are called in, in this file or in the files importing it: a
  * service function called from a route handler runs on that request path. Only contexts where per-call
@@ -142,10 +200,7 @@ function callersContext(node: ts.Node, facts: FileFacts, depth: number): Context
       const rank = CALLER_PRIORITY.indexOf(fact.context);
       if (rank < 0 || (best && best.rank <= rank)) continue;
       const name = declaredName(fn) ?? 'it';
-      const where =
-        caller.facts === facts
-          ? ''
-          : ` in ${projectPath(caller.facts.fileName)}:${caller.facts.sourceFile.getLineAndCharacterOfPosition(caller.facts.start(caller.call)).line + 1}`;
+      const where = caller.facts === facts ? '' : ` in ${projectPath(caller.facts.fileName)}:${lineOf(caller.call, caller.facts)}`;
       best = { fact: { context: fact.context, reason: `${fact.reason}, which calls ${name}()${where}` }, rank };
       if (rank === 0) return best.fact;
     }
@@ -154,19 +209,27 @@ function callersContext(node: ts.Node, facts: FileFacts, depth: number): Context
   return best?.fact;
 }
 
+/** The job registration `value` (a function written in place, or a name it is handed on by) is an argument of: `process`, `new Worker`. */
+function jobRegistration(value: ts.Node): string | undefined {
+  let argument: ts.Node = value;
+  while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
+  const call = argument.parent;
+  if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments?.includes(argument as ts.Expression))
+    return undefined;
+  const name = calleeName(call);
+  if (!name || !(ts.isNewExpression(call) ? JOB_CONSTRUCTORS.has(name) : JOB_REGISTRATIONS.has(name))) return undefined;
+  // A scheduler's `every('5 minutes', fn)` names its interval first; an array's `items.every(isPaid)` is a predicate.
+  if (name === 'every' && call.arguments?.[0] === argument) return undefined;
+  return ts.isNewExpression(call) ? `new ${name}` : name;
+}
+
 /** Why the function around `node` runs once per job, if it does. */
 function enclosingJob(node: ts.Node): string | undefined {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
     const decorator = decoratorNames(fn).find((name) => JOB_DECORATORS.has(name));
     if (decorator) return `runs once per job or tick (@${decorator})`;
-    let argument: ts.Node = fn;
-    while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
-    const call = argument.parent;
-    if (call && (ts.isCallExpression(call) || ts.isNewExpression(call)) && call.arguments?.includes(argument as ts.Expression)) {
-      const name = calleeName(call);
-      if (name && (ts.isNewExpression(call) ? JOB_CONSTRUCTORS.has(name) : JOB_REGISTRATIONS.has(name)))
-        return `runs once per job or tick (the callback of ${name}(…))`;
-    }
+    const registration = jobRegistration(fn);
+    if (registration) return `runs once per job or tick (the callback of ${registration.replace(/^new /, '')}(…))`;
     // Bull/BullMQ's `class X extends WorkerHost { async process(job) {…} }` under `@Processor('queue')`.
     if (
       ts.isMethodDeclaration(fn) &&
@@ -217,9 +280,9 @@ function registeredName(fn: FunctionLike): string | undefined {
   return undefined;
 }
 
-/** The root of the builder chain a callback is handed to: `adminActionClient` of `adminActionClient.schema(s).action(async …)`. */
-function procedureClient(fn: FunctionLike): string | undefined {
-  const argument = skipOnlyParensUp(fn);
+/** The root of the builder chain a callback (or the name it is handed on by) is handed to: `adminActionClient` of `adminActionClient.schema(s).action(async …)`. */
+function procedureClient(value: ts.Node): string | undefined {
+  const argument = skipOnlyParensUp(value);
   const call = argument.parent;
   if (!call || !ts.isCallExpression(call) || !call.arguments.includes(argument as ts.Expression)) return undefined;
   if (!PROCEDURE_STEPS.has(calleeName(call) ?? '')) return undefined;
@@ -308,18 +371,50 @@ function adminGuard(node: ts.Node, fn: FunctionLike): string | undefined {
   return undefined;
 }
 
-/** `!user.isAdmin`, `role !== 'admin'`, `!session || !isAdmin(session)`: true for everyone who is not an admin. */
+/**
+ * `!user.isAdmin`, `role !== 'admin'`, `!session || !isAdmin(session)`, and the admin an environment variable names —
+ * `user.id !== Number(process.env.NEXT_PUBLIC_ADMIN)`, `!process.env.ADMIN_EMAILS?.split(',').includes(email)`, also
+ * through a `const` (`const allowed = process.env.ADMIN_EMAILS.split(','); if (!allowed.includes(email))`): true for
+ * everyone who is not an admin.
+ */
 function deniesNonAdmin(condition: ts.Expression): boolean {
   const inner = skipParens(condition);
-  if (ts.isPrefixUnaryExpression(inner) && inner.operator === ts.SyntaxKind.ExclamationToken)
-    return ADMIN_WORD.test(inner.operand.getText());
+  if (ts.isPrefixUnaryExpression(inner) && inner.operator === ts.SyntaxKind.ExclamationToken) {
+    if (ADMIN_WORD.test(inner.operand.getText())) return true;
+    // `!allowed.includes(email)`: a membership test of a list of admins held in a const. (A negated boolean const,
+    // `!isRegular`, is not followed: what it holds may be the opposite of an admin check.)
+    const operand = skipParens(inner.operand);
+    return ts.isCallExpression(operand) && ts.isPropertyAccessExpression(operand.expression) && holdsAdmin(operand.expression.expression);
+  }
   if (!ts.isBinaryExpression(inner)) return false;
   const kind = inner.operatorToken.kind;
   if (kind === ts.SyntaxKind.BarBarToken) return deniesNonAdmin(inner.left) || deniesNonAdmin(inner.right);
   return (
     (kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken) &&
-    ADMIN_WORD.test(inner.getText())
+    (ADMIN_WORD.test(inner.getText()) || isAdminName(inner.left) || isAdminName(inner.right))
   );
+}
+
+/** One side of `user.id !== owner`: a bare name whose `const` holds the admin (not a chain: `session.user.id`). */
+function isAdminName(side: ts.Expression): boolean {
+  const inner = skipParens(side);
+  return ts.isIdentifier(inner) && holdsAdmin(inner);
+}
+
+/**
+ * A name whose `const` holds the admins: `const owner = Number(process.env.NEXT_PUBLIC_ADMIN)` compared as
+ * `user.id !== owner`; the list a membership test reads (`allowed` of `allowed.includes(email)`, through its chain).
+ */
+function holdsAdmin(expression: ts.Expression): boolean {
+  const inner = skipParens(expression);
+  const root = ts.isIdentifier(inner)
+    ? inner
+    : ts.isPropertyAccessExpression(inner) || ts.isCallExpression(inner)
+      ? chainRoot(inner)
+      : undefined;
+  if (!root || !ts.isIdentifier(root)) return false;
+  const declaration = lookup(root.text, root);
+  return declaration?.kind === 'const' && !!declaration.initializer && ADMIN_WORD.test(declaration.initializer.getText());
 }
 
 function exits(statement: ts.Statement): boolean {
@@ -366,8 +461,11 @@ function isOtherListen(callee: ts.PropertyAccessExpression): boolean {
   return !/^(app|application|server|httpServer|fastify|nestApp)$/i.test(name);
 }
 
-/** Admin-only: the route's path has an `admin` segment, the file lives under `admin/`, or a guard or middleware says admin. */
-function isAdminOnly(handler: RequestHandler, path: string): boolean {
+/**
+ * Admin-only: the route's path has an `admin` segment, the file lives under `admin/`, or a guard or middleware says admin.
+ * `site` is where the handler is registered: the function itself, or the name it is handed on by.
+ */
+function isAdminOnly(handler: RequestHandler, path: string, site: ts.Node): boolean {
   if (handler.path && /(^|\/)admin(\/|$)/i.test(handler.path)) return true;
   if (/(^|\/)admin\//i.test(path) || isAdminRoute(path)) return true;
   // Nest: `@Roles('admin')`, `@UseGuards(AdminGuard)` on the method or its class.
@@ -379,7 +477,7 @@ function isAdminOnly(handler: RequestHandler, path: string): boolean {
     }
   }
   // Express: `router.get('/x', requireAdmin, handler)` — a middleware before the handler says admin.
-  let argument: ts.Node = handler.fn;
+  let argument: ts.Node = site;
   while (argument.parent && ts.isParenthesizedExpression(argument.parent)) argument = argument.parent;
   const call = argument.parent;
   if (call && ts.isCallExpression(call)) {

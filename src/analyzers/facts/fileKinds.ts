@@ -50,14 +50,15 @@ export const FILE_KIND_DEFINITIONS: Readonly<Record<FileKind, FileKindDefinition
     description:
       'files that start with `#!`, files under `bin/`, `scripts/`, `tools/`, `build/`, `bench/`, `benchmarks/`, `.husky/`, ' +
       '`migrations/`, `seeds/` or `seeders/`, and build, install and release scripts by name (`build.js`, ' +
-      '`postinstall.mjs`, `release.ts`)',
+      '`postinstall.mjs`, `release.ts`); never a file of a routes folder (`app/routes/`, `app/api/`, `pages/api/`, `src/routes/`)',
     test: (file) => isScriptFile(file.fileName, file.text),
   },
   migrations: {
     label: 'migrations',
     description:
       '`migrations/`, `seeds/` and `seeders/` folders, files named by timestamp (`20220722000000-backfill.ts`), and files ' +
-      'whose name contains `migrat` or `seed` (`runMigrations.ts`, `seedUsers.ts`)',
+      'whose name contains `migrat` or `seed` (`runMigrations.ts`, `seedUsers.ts`); never a file of a routes folder ' +
+      '(`app/routes/admin.api.v1.migrate-queues.ts` is a route)',
     test: (file) => isMigrationFile(file.fileName),
   },
   'build-config': {
@@ -103,6 +104,7 @@ function isTestFile(fileName: string): boolean {
 function isScriptFile(fileName: string, text: string): boolean {
   if (text.startsWith('#!')) return true;
   const normalized = projectPath(fileName);
+  if (isRouteFile(normalized)) return false;
   if (/(^|\/)(bin|scripts?|tools?|build|\.husky|bench|benchmarks?|migrations?|seeders?|seeds?)\//.test(normalized)) return true;
   // Build, install and release scripts by name: `build.js`, `install.js`, `postinstall.mjs`.
   return /(^|\/)(build|install|postinstall|preinstall|prepare|release|publish)\.[cm]?[jt]s$/.test(normalized);
@@ -114,12 +116,25 @@ function isScriptFile(fileName: string, text: string): boolean {
  */
 function isMigrationFile(fileName: string): boolean {
   const normalized = projectPath(fileName);
+  if (isRouteFile(normalized)) return false;
   if (/(^|\/)(seeds?|seeders|migrations?)\//.test(normalized)) return true;
   // Data migrations named by timestamp, wherever they live: `scripts/20220722000000-backfill-subscriptions.ts`,
   // and migration runners by name: `migrationWorker.ts`, `runMigrations.ts`, `migrate.ts`.
   if (/(^|\/)\d{8,}[-_.][^/]*\.[cm]?[jt]s$/.test(normalized)) return true;
   if (/(^|\/)[^/]*migrat[^/]*\.[cm]?[jt]s$/i.test(normalized)) return true;
   return /(^|\/)[^/]*seed[^/]*\.[cm]?[jt]s$/i.test(normalized);
+}
+
+/**
+ * A file of a file-system router's routes folder — Remix `app/routes/`, Next.js `app/api/` and `pages/api/`, SvelteKit
+ * `src/routes/`, Nuxt `server/api/` and `server/routes/` — or a Next.js app-router `route.ts`: the framework serves it
+ * as a route, whatever a word in its name or a folder below says (`admin.api.v1.migrate-queues.ts`, `api/tools/…`).
+ */
+const ROUTE_FOLDER = /(^|\/)(app\/routes|app\/api|pages\/api|src\/routes|server\/api|server\/routes)\//;
+const APP_ROUTE_FILE = /(^|\/)app\/(.*\/)?route\.[cm]?[jt]sx?$/;
+
+function isRouteFile(normalized: string): boolean {
+  return ROUTE_FOLDER.test(normalized) || APP_ROUTE_FILE.test(normalized);
 }
 
 /** Config files of build tools, linters and frameworks: `vite.config.ts`, `webpack.prod.js`, `gulpfile.js`. */

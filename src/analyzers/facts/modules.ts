@@ -524,6 +524,84 @@ export function callersOf(fn: FunctionLike, facts: FileFacts): readonly Caller[]
   return callers;
 }
 
+/** Where a function is handed on as a value, and the facts of that file. */
+export interface Reference {
+  /** The name written where the function is handed on: `listTags` of `router.get('/tags', auth, listTags)`, `tags.list`. */
+  node: ts.Identifier | ts.PropertyAccessExpression;
+  facts: FileFacts;
+}
+
+const referencesCache = new WeakMap<
+  ts.Node,
+  {
+    references: readonly Reference[];
+    facts: FileFacts;
+    version: number | undefined;
+    searched: ReadonlyArray<[string, FileFacts | undefined]>;
+  }
+>();
+
+/**
+ * Where `fn` (in `facts`' file) is handed to a call as a value rather than called — an argument
+ * (`router.get('/tags', auth, listTags)`, `procedure.input(s).query(getTags)`, `new Worker(queue, run)`), an argument
+ * wrapped once (`asyncHandler(listTags)`), or a property of an object argument (`route({ url, handler: listTags })`,
+ * `tsr.router(contract, { list })`) — in its own file and the project files importing it, searched as callersOf
+ * searches, each name resolved as a call's callee is. What the call registers it for, the caller decides.
+ */
+export function referencesOf(fn: FunctionLike, facts: FileFacts): readonly Reference[] {
+  const version = facts.modules?.importersVersion?.();
+  const cached = referencesCache.get(fn);
+  if (cached && callersStillHold(cached, facts, version)) return cached.references;
+  const searched: Array<[string, FileFacts | undefined]> = [];
+  const name = declaredName(fn);
+  const references: Reference[] = [];
+  if (name !== undefined) {
+    const { files } = filesNaming(name, facts, searched);
+    for (const file of files) {
+      const index = syntaxIndexOf(file.sourceFile);
+      for (const call of [...index.calls, ...index.constructions]) {
+        for (const value of handedValues(call)) {
+          const named = ts.isIdentifier(value) ? value : value.name;
+          if (named.text !== name || (file === facts && value.pos >= fn.pos && value.end <= fn.end)) continue;
+          const target = referencedFunction(value, file);
+          if (target && isSameFunction(target, fn, facts)) references.push({ node: value, facts: file });
+        }
+      }
+    }
+  }
+  referencesCache.set(fn, { references, facts, version, searched });
+  return references;
+}
+
+/** The names a call is handed as values: its arguments, one wrapper call deep, and the properties of its object arguments. */
+function handedValues(call: ts.CallExpression | ts.NewExpression): Array<ts.Identifier | ts.PropertyAccessExpression> {
+  const values: Array<ts.Identifier | ts.PropertyAccessExpression> = [];
+  const add = (expression: ts.Expression, wrapped: boolean): void => {
+    const inner = skipParens(expression);
+    if (ts.isIdentifier(inner) || ts.isPropertyAccessExpression(inner)) values.push(inner);
+    else if (ts.isObjectLiteralExpression(inner) && !wrapped) {
+      for (const property of inner.properties) {
+        if (ts.isPropertyAssignment(property)) add(property.initializer, true);
+        else if (ts.isShorthandPropertyAssignment(property)) values.push(property.name);
+      }
+    } else if (ts.isCallExpression(inner) && !wrapped && inner.arguments.length === 1) add(inner.arguments[0], true);
+  };
+  for (const argument of call.arguments ?? []) add(argument, false);
+  return values;
+}
+
+/** The project function a name handed on as a value stands for: `listTags`, `controllers.listTags`, `this.list`. */
+function referencedFunction(value: ts.Identifier | ts.PropertyAccessExpression, facts: FileFacts): Callee | undefined {
+  let target: Target | undefined;
+  if (ts.isIdentifier(value)) target = targetOfName(value.text, value, facts, 0);
+  else {
+    const receiver = receiverTarget(value.expression, facts, 0);
+    target = receiver ? memberOfTarget(receiver, value.name.text, 0) : undefined;
+  }
+  if (!target || target.kind !== 'function' || !target.fn.body || !isFunctionLike(target.fn)) return undefined;
+  return { fn: target.fn, facts: target.facts, name: target.name };
+}
+
 /**
  * `facts`' file and the project files that import it (directly or through a re-exporting module) whose text
  * names `name`; `complete` is false when the search stopped at MAX_CALLER_FILES. Each importer read is noted

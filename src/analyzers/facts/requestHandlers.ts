@@ -70,6 +70,11 @@ export interface RequestHandler {
   path?: string;
   /** The function's own name when it has one: `getUser`, `UsersController.findOne`. */
   name?: string;
+  /**
+   * Known by its parameters or types alone (`(req, res)`, `NextApiRequest`), no registration seen: the route it is
+   * handed to elsewhere, when found, says more (its method, path and middleware).
+   */
+  byShape?: boolean;
 }
 
 type Detected = Omit<RequestHandler, 'fn'>;
@@ -291,13 +296,17 @@ function fileRoute(fn: FunctionLike, fileName: string): Detected | undefined {
   return undefined;
 }
 
-/** Fastify's `fastify.route({ url, handler })`, Hapi's `server.route({ path, handler })`, `fastify.get('/x', { handler })`. */
-function handlerOption(fn: FunctionLike): Detected | undefined {
-  const parent = fn.parent;
+/**
+ * Fastify's `fastify.route({ url, handler })`, Hapi's `server.route({ path, handler })`, `fastify.get('/x', { handler })`;
+ * `value` is the function written there or the name it is handed on by (`handler: listTags`, `{ handler }`).
+ */
+function handlerOption(value: ts.Node): Detected | undefined {
+  const parent = value.parent;
   if (!parent) return undefined;
-  let property: ts.PropertyAssignment | ts.MethodDeclaration | undefined;
-  if (ts.isPropertyAssignment(parent) && parent.initializer === fn) property = parent;
-  else if (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(parent)) property = fn;
+  let property: ts.PropertyAssignment | ts.MethodDeclaration | ts.ShorthandPropertyAssignment | undefined;
+  if (ts.isPropertyAssignment(parent) && parent.initializer === value) property = parent;
+  else if (ts.isShorthandPropertyAssignment(parent) && parent.name === value) property = parent;
+  else if (ts.isMethodDeclaration(value) && ts.isObjectLiteralExpression(parent)) property = value;
   if (!property || !ts.isIdentifier(property.name) || property.name.text !== 'handler') return undefined;
   const object = property.parent;
   if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
@@ -337,8 +346,8 @@ function handlerOption(fn: FunctionLike): Detected | undefined {
  * (`withPermission('x').input(schema).mutation(…)`). A client's `trpc.user.get.query({ id })` passes data, not a
  * function, and stays out. Named by the router key or the variable it is stored under.
  */
-function trpcProcedure(fn: FunctionLike): Detected | undefined {
-  const passed = callTakingArgument(fn);
+function trpcProcedure(value: ts.Node): Detected | undefined {
+  const passed = callTakingArgument(value);
   if (!passed || passed.call.arguments.length !== 1) return undefined;
   const kind = calleeName(passed.call);
   const receiver = receiverOf(passed.call);
@@ -381,13 +390,18 @@ function routerTaking(object: ts.Node | undefined, names: RegExp): ts.CallExpres
  * ts-rest: a handler of the object passed to `tsr.router(contract, { getUser: async (args) => … })` or `s.router(…)`
  * (directly or wrapped once, as `getUser: authenticated(async (args, user) => …)`), the router coming from `@ts-rest/*`.
  */
-function tsRestHandler(fn: FunctionLike): Detected | undefined {
-  let value: ts.Node = fn;
-  const wrapper = callTakingArgument(fn);
+function tsRestHandler(handed: ts.Node): Detected | undefined {
+  let value: ts.Node = handed;
+  const wrapper = callTakingArgument(handed);
   if (wrapper && wrapper.call.arguments.length === 1) value = wrapper.call;
   while (value.parent && ts.isParenthesizedExpression(value.parent)) value = value.parent;
   const property = value.parent;
-  if (!property || !ts.isPropertyAssignment(property) || property.initializer !== value) return undefined;
+  if (!property) return undefined;
+  if (
+    !(ts.isPropertyAssignment(property) && property.initializer === value) &&
+    !(ts.isShorthandPropertyAssignment(property) && property.name === value)
+  )
+    return undefined;
   const call = routerTaking(property.parent, /^router$/);
   if (!call || call.arguments.indexOf(property.parent as ts.Expression) !== 1) return undefined;
   const root = chainRoot(call.expression);
@@ -488,16 +502,16 @@ function ownName(fn: FunctionLike): string | undefined {
   return undefined;
 }
 
-function detect(fn: FunctionLike, fileName: string): Detected | undefined {
-  const nest = nestRoute(fn);
-  if (nest) return nest;
-  const file = fileRoute(fn, fileName);
-  if (file) return file;
-  const option = handlerOption(fn);
+/**
+ * What the registration `value` is written in makes of `fn`: `value` is `fn` itself written in place, or a name `fn` is
+ * handed on by (`listTags` of `router.get('/tags', auth, listTags)`, `.query(getTags)`, `{ handler: listTags }`).
+ */
+function registration(value: ts.Node, fn: FunctionLike): Detected | undefined {
+  const option = handlerOption(value);
   if (option) return option;
-  const procedure = trpcProcedure(fn) ?? tsRestHandler(fn);
+  const procedure = trpcProcedure(value) ?? tsRestHandler(value);
   if (procedure) return procedure;
-  const passed = callTakingArgument(fn);
+  const passed = callTakingArgument(value);
   if (passed) {
     const direct = registeredAsRoute(fn, passed.argument, passed.call);
     if (direct) return direct;
@@ -508,6 +522,25 @@ function detect(fn: FunctionLike, fileName: string): Detected | undefined {
       if (wrapped) return wrapped;
     }
   }
+  return undefined;
+}
+
+/**
+ * The request handler `fn` is when it is handed by name to a route or procedure registration, possibly in another file:
+ * `reference` is the name written there (modules.ts `referencesOf`). Named after the route or procedure, else after `fn`.
+ */
+export function registeredHandler(fn: FunctionLike, reference: ts.Node): RequestHandler | undefined {
+  const detected = registration(reference, fn);
+  return detected ? { fn, ...detected, name: detected.name ?? ownName(fn) } : undefined;
+}
+
+function detect(fn: FunctionLike, fileName: string): Detected | undefined {
+  const nest = nestRoute(fn);
+  if (nest) return nest;
+  const file = fileRoute(fn, fileName);
+  if (file) return file;
+  const registered = registration(fn, fn);
+  if (registered) return registered;
   const name = ownName(fn);
   if (name) {
     const registration = registrationsIn(fn.getSourceFile()).get(name);
@@ -520,7 +553,7 @@ function detect(fn: FunctionLike, fileName: string): Detected | undefined {
   // Anything else — a callback of another call (`functions.https.onRequest((req, res) => …)`), a
   // controller in its own file (`exports.list = async (req, res) => …`) — is a handler only when
   // its parameters say so: `cache.get('k', () => …)` and `emitter.on('data', …)` stay out.
-  if (looksLikeHandlerParameters(fn) || typedAsHandler(fn)) return { framework: 'express-like', name };
+  if (looksLikeHandlerParameters(fn) || typedAsHandler(fn)) return { framework: 'express-like', name, byShape: true };
   return undefined;
 }
 

@@ -10,6 +10,8 @@ import { forEachNodeInDocumentOrder } from '../walk';
 export interface SyntaxIndex {
   /** Every call expression, in document order. */
   readonly calls: ts.CallExpression[];
+  /** Every `new` expression, in document order (`new Worker(queue, run)` hands `run` on). */
+  readonly constructions: ts.NewExpression[];
   /** Every property and element access, in document order. */
   readonly accesses: Array<ts.PropertyAccessExpression | ts.ElementAccessExpression>;
 }
@@ -18,7 +20,7 @@ const SK = ts.SyntaxKind;
 const indexes = new WeakMap<ts.SourceFile, SyntaxIndex>();
 
 export function emptySyntaxIndex(): SyntaxIndex {
-  return { calls: [], accesses: [] };
+  return { calls: [], constructions: [], accesses: [] };
 }
 
 /** Adds `node` to `index` if it is of an indexed kind (called by the engine for every node it walks). */
@@ -26,6 +28,9 @@ export function noteNode(index: SyntaxIndex, node: ts.Node): void {
   switch (node.kind) {
     case SK.CallExpression:
       index.calls.push(node as ts.CallExpression);
+      break;
+    case SK.NewExpression:
+      index.constructions.push(node as ts.NewExpression);
       break;
     case SK.PropertyAccessExpression:
     case SK.ElementAccessExpression:

@@ -45,6 +45,18 @@ describe('file kinds', () => {
     expect(kindsOf('/p/src/seedUsers.ts')).toEqual(['migrations']);
   });
 
+  it('a file of a routes folder is a route whatever a word in its name or a folder below says', () => {
+    expect(kindsOf('/p/app/routes/admin.api.v1.migrate-queues.ts')).toEqual([]);
+    expect(kindsOf('/p/app/routes/seed-demo.tsx')).toEqual([]);
+    expect(kindsOf('/p/src/app/api/migrations/route.ts')).toEqual([]);
+    expect(kindsOf('/p/pages/api/tools/release.ts')).toEqual([]);
+    expect(kindsOf('/p/src/routes/admin/migrate/+server.ts')).toEqual([]);
+    // The same words outside a routes folder still say what the file is.
+    expect(kindsOf('/p/app/lib/migrate-queues.ts')).toEqual(['migrations']);
+    expect(kindsOf('/p/app/migrations/001-queues.ts')).toEqual(['scripts', 'migrations']);
+    expect(kindsOf('/p/src/tools/release.ts')).toEqual(['scripts']);
+  });
+
   it('build config, by name', () => {
     expect(kindsOf('/p/vite.config.ts')).toEqual(['build-config']);
     expect(kindsOf('/p/webpack.prod.js')).toEqual(['build-config']);
