@@ -1129,7 +1129,8 @@ import { runCron } from './jobs/cron';
 export const cronWorker = new Worker('cron', runCron, { connection });`,
         'src/boot-debug.ts': DEBUG_ROUTE,
       },
-      errors: [{ messageId: 'perItem', line: 9, column: 37, severity: 'warning' }],
+      // A job's read of the due orders is what became due since its last run: info (on the debug route below, a warning).
+      errors: [{ messageId: 'perItem', line: 9, column: 37, severity: 'info' }],
     });
     expect(finding.evidence.context).toBe('job');
     expect(finding.evidence.reasons.at(-1)).toMatch(
