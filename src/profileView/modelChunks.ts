@@ -14,6 +14,9 @@ export interface ChunkSizes {
   functions: number;
 }
 
+/** No profile under the 1 GB that load.ts accepts has more nodes or functions (a node takes far more than 8 bytes). */
+const MAX_COUNT = 2 ** 27;
+
 const DEFAULT_CHUNKS: ChunkSizes = { nodes: 65536, functions: 4096 };
 
 /**
@@ -68,6 +71,12 @@ export class ModelAssembler {
     if (message.type === 'modelStart') {
       if (message.id < this.latest) return undefined;
       this.latest = message.id;
+      // Allocated up front from the announced counts: an absurd count is refused, not attempted.
+      if (message.nodeCount > MAX_COUNT || message.functionCount > MAX_COUNT) {
+        this.current = undefined;
+        this.dropped = message.id;
+        return `model ${message.id}: announces ${message.nodeCount} nodes and ${message.functionCount} functions, more than a profile of 1 GB holds`;
+      }
       this.current = {
         start: message,
         functions: [],
@@ -87,7 +96,8 @@ export class ModelAssembler {
       if (message.offset !== current.functions.length) return this.fail(`model ${message.id}: functions out of order`);
       if (current.functions.length + message.functions.length > functionCount)
         return this.fail(`model ${message.id}: more functions than announced`);
-      current.functions.push(...message.functions);
+      // A loop, not push(...): a spread of a huge chunk would overflow the argument limit.
+      for (const fn of message.functions) current.functions.push(fn);
       return undefined;
     }
     if (message.type === 'modelNodes') {

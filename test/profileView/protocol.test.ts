@@ -130,6 +130,14 @@ describe('the model in chunks', () => {
     expect(broken((messages) => messages.splice(1, 1))).toEqual(['model 3: ended with 0 of 5 functions and 6 of 6 nodes']);
   });
 
+  it('refuses a model that announces more than any profile holds, before allocating it', () => {
+    const [start] = modelMessages(data, 6);
+    const assembler = new ModelAssembler();
+    expect(
+      assemble([{ ...start, nodeCount: 2 ** 40 } as HostMessage, ...[...modelMessages(data, 6)].slice(1)], assembler).filter(Boolean),
+    ).toEqual([`model 6: announces ${2 ** 40} nodes and 5 functions, more than a profile of 1 GB holds`]);
+  });
+
   it('refuses a chunk out of order, once, and takes the next model', () => {
     const messages = [...modelMessages(data, 4, { nodes: 2, functions: 100 })];
     // start, functions, nodes 0–1, nodes 2–3, nodes 4–5, end: the second node chunk goes missing.
