@@ -34,7 +34,21 @@ export interface FlameLayout {
  * of first appearance, not a timeline: a function called, left and called again is one node.
  */
 export function timeOrderLayout(tree: ViewTree): FlameLayout {
-  return layOut(tree.size, tree.parent, tree.fn, tree.self, tree.total, tree.profileTotal, false);
+  // The view tree is already in preorder with children in recorded order: one pass lays it out.
+  const { size, parent, end, fn, self, total } = tree;
+  const writer = new LayoutWriter(size);
+  const outOf = new Int32Array(size);
+  let node = 0;
+  while (node < size) {
+    if (!(total[node] > 0)) {
+      node = end[node];
+      continue;
+    }
+    // A laid-out node's parent was laid out: a skipped node's subtree is skipped with it.
+    outOf[node] = writer.add(parent[node] < 0 ? -1 : outOf[parent[node]], fn[node], self[node], total[node]);
+    node++;
+  }
+  return writer.finish(tree.profileTotal);
 }
 
 /**
@@ -42,35 +56,28 @@ export function timeOrderLayout(tree: ViewTree): FlameLayout {
  * speedscope's "left heavy": the widest paths line up on the left whatever the call order.
  */
 export function leftHeavyLayout(tree: ViewTree): FlameLayout {
-  const merged = new MergedTree(tree.functionCount);
-  const mergedOf = new Int32Array(tree.size);
-  for (let node = 0; node < tree.size; node++) {
-    const up = tree.parent[node];
-    mergedOf[node] = merged.child(up < 0 ? -1 : mergedOf[up], tree.fn[node]);
-    merged.self[mergedOf[node]] += tree.self[node];
+  // Merging only shrinks the tree: its size is enough room.
+  const merged = new MergedTree(tree.size);
+  const { size, parent, fn, self } = tree;
+  const mergedOf = new Int32Array(size);
+  // Held across the loop: the tree never outgrows the room given above, so the array is never replaced.
+  const mergedSelf = merged.self;
+  for (let node = 0; node < size; node++) {
+    const up = parent[node];
+    const into = merged.child(up < 0 ? -1 : mergedOf[up], fn[node]);
+    mergedOf[node] = into;
+    mergedSelf[into] += self[node];
   }
   return mergedLayout(merged, tree.profileTotal);
 }
 
-/** A merged tree laid out heaviest child first (the sandwich's trees are built this way too). */
-export function mergedLayout(merged: MergedTree, span: number): FlameLayout {
-  return layOut(merged.size, merged.parent, merged.fn, merged.self, merged.totals(), span, true);
-}
-
 /**
- * Lays out a tree whose parents precede their children (by index), children in index order or
- * heaviest first; each child starts where its previous sibling ended, the first at its parent's
- * start (the parent's self weight is the gap left on the right).
+ * A merged tree laid out in preorder, heaviest child first (ties by function, so the layout does
+ * not depend on the order samples came in); the sandwich's trees are laid out this way too.
  */
-function layOut(
-  size: number,
-  parent: Int32Array,
-  fn: Int32Array,
-  self: Float64Array,
-  total: Float64Array,
-  span: number,
-  heaviestFirst: boolean,
-): FlameLayout {
+export function mergedLayout(merged: MergedTree, span: number): FlameLayout {
+  const { size, parent, fn, self } = merged;
+  const total = merged.totals();
   // Children as compressed rows: childStart[p + 1] … childStart[p + 2] are p's, roots are p = -1.
   const childStart = new Int32Array(size + 2);
   for (let node = 0; node < size; node++) childStart[parent[node] + 2]++;
@@ -78,83 +85,125 @@ function layOut(
   const children = new Int32Array(size);
   const fill = childStart.slice(0, size + 1);
   for (let node = 0; node < size; node++) children[fill[parent[node] + 1]++] = node;
-  if (heaviestFirst) {
-    for (let row = 0; row <= size; row++) {
-      if (childStart[row + 1] - childStart[row] > 1)
-        children.subarray(childStart[row], childStart[row + 1]).sort((a, b) => total[b] - total[a] || fn[a] - fn[b]);
+  const heavier = (a: number, b: number): number => total[b] - total[a] || fn[a] - fn[b];
+  for (let row = 0; row <= size; row++) {
+    const from = childStart[row];
+    const to = childStart[row + 1];
+    if (to - from > 16) children.subarray(from, to).sort(heavier);
+    else {
+      // Most rows hold a few children: an insertion sort in place beats a typed-array sort with a
+      // comparator, whose set-up dominated the left-heavy layout (`npm run bench -- profile-view`).
+      for (let at = from + 1; at < to; at++) {
+        const node = children[at];
+        let into = at;
+        while (into > from && heavier(children[into - 1], node) > 0) {
+          children[into] = children[into - 1];
+          into--;
+        }
+        children[into] = node;
+      }
     }
   }
 
-  const out = {
-    start: new Float64Array(size),
-    width: new Float64Array(size),
-    depth: new Int32Array(size),
-    fn: new Int32Array(size),
-    self: new Float64Array(size),
-    end: new Int32Array(size),
-  };
-  const outParent = new Int32Array(size);
-  // Where the next child of each laid-out node starts; the roots' cursor is separate.
-  const cursor = new Float64Array(size);
+  const writer = new LayoutWriter(size);
   const outOf = new Int32Array(size);
-  let rootCursor = 0;
-  let count = 0;
-  let maxDepth = -1;
   const stack = new Int32Array(size);
   let top = 0;
-  const pushChildren = (row: number): void => {
-    // Reversed, so that they come off the stack in order.
+  // A node's row of children, pushed reversed so that they come off the stack heaviest first.
+  const push = (row: number): void => {
     for (let at = childStart[row + 1] - 1; at >= childStart[row]; at--) if (total[children[at]] > 0) stack[top++] = children[at];
   };
-  pushChildren(0);
+  push(0);
   while (top > 0) {
     const node = stack[--top];
-    const up = parent[node] < 0 ? -1 : outOf[parent[node]];
-    const at = count++;
-    outOf[node] = at;
-    outParent[at] = up;
-    if (up < 0) {
-      out.start[at] = rootCursor;
-      rootCursor += total[node];
-      out.depth[at] = 0;
+    outOf[node] = writer.add(parent[node] < 0 ? -1 : outOf[parent[node]], fn[node], self[node], total[node]);
+    push(node + 1);
+  }
+  return writer.finish(span);
+}
+
+/**
+ * Collects a layout node by node in preorder: each child starts where its previous sibling ended,
+ * the first at its parent's start (the parent's self weight is the gap left on its right).
+ */
+class LayoutWriter {
+  private count = 0;
+  private rootCursor = 0;
+  private maxDepth = -1;
+  private readonly start: Float64Array;
+  private readonly width: Float64Array;
+  private readonly depth: Int32Array;
+  private readonly fn: Int32Array;
+  private readonly self: Float64Array;
+  private readonly parent: Int32Array;
+  /** Where the next child of each node starts. */
+  private readonly cursor: Float64Array;
+
+  constructor(capacity: number) {
+    this.start = new Float64Array(capacity);
+    this.width = new Float64Array(capacity);
+    this.depth = new Int32Array(capacity);
+    this.fn = new Int32Array(capacity);
+    this.self = new Float64Array(capacity);
+    this.parent = new Int32Array(capacity);
+    this.cursor = new Float64Array(capacity);
+  }
+
+  /** Adds the next node in preorder under `parent` (an index this writer returned, or -1); returns its index. */
+  add(parent: number, fn: number, self: number, total: number): number {
+    const at = this.count++;
+    const { cursor, depth } = this;
+    let start: number;
+    let level = 0;
+    if (parent < 0) {
+      start = this.rootCursor;
+      this.rootCursor += total;
     } else {
-      out.start[at] = cursor[up];
-      cursor[up] += total[node];
-      out.depth[at] = out.depth[up] + 1;
+      start = cursor[parent];
+      cursor[parent] += total;
+      level = depth[parent] + 1;
     }
-    cursor[at] = out.start[at];
-    out.width[at] = total[node];
-    out.fn[at] = fn[node];
-    out.self[at] = self[node];
-    if (out.depth[at] > maxDepth) maxDepth = out.depth[at];
-    pushChildren(node + 1);
+    this.parent[at] = parent;
+    this.start[at] = start;
+    cursor[at] = start;
+    depth[at] = level;
+    this.width[at] = total;
+    this.fn[at] = fn;
+    this.self[at] = self;
+    if (level > this.maxDepth) this.maxDepth = level;
+    return at;
   }
-  for (let node = count - 1; node >= 0; node--) {
-    if (out.end[node] === 0) out.end[node] = node + 1;
-    const up = outParent[node];
-    if (up >= 0 && out.end[up] < out.end[node]) out.end[up] = out.end[node];
+
+  finish(span: number): FlameLayout {
+    const { count, maxDepth, parent, depth } = this;
+    const end = new Int32Array(count);
+    for (let node = count - 1; node >= 0; node--) {
+      if (end[node] === 0) end[node] = node + 1;
+      const up = parent[node];
+      if (up >= 0 && end[up] < end[node]) end[up] = end[node];
+    }
+    // Rows by a counting sort on depth: stable, and preorder meets each row left to right.
+    const rowStart = new Int32Array(maxDepth + 2);
+    for (let node = 0; node < count; node++) rowStart[depth[node] + 1]++;
+    for (let row = 1; row < rowStart.length; row++) rowStart[row] += rowStart[row - 1];
+    const rowFill = rowStart.slice();
+    const rowNodes = new Int32Array(count);
+    for (let node = 0; node < count; node++) rowNodes[rowFill[depth[node]]++] = node;
+    return {
+      size: count,
+      start: this.start.slice(0, count),
+      width: this.width.slice(0, count),
+      depth: this.depth.slice(0, count),
+      fn: this.fn.slice(0, count),
+      self: this.self.slice(0, count),
+      end,
+      maxDepth,
+      // The profile's total; wider only if the roots hold more, which would be a bug worth seeing, not clipping.
+      span: Math.max(span, this.rootCursor),
+      rowStart,
+      rowNodes,
+    };
   }
-  // Rows by a counting sort on depth: stable, and preorder meets each row left to right.
-  const rowStart = new Int32Array(maxDepth + 2);
-  for (let node = 0; node < count; node++) rowStart[out.depth[node] + 1]++;
-  for (let row = 1; row < rowStart.length; row++) rowStart[row] += rowStart[row - 1];
-  const rowFill = rowStart.slice();
-  const rowNodes = new Int32Array(count);
-  for (let node = 0; node < count; node++) rowNodes[rowFill[out.depth[node]]++] = node;
-  return {
-    size: count,
-    start: out.start.slice(0, count),
-    width: out.width.slice(0, count),
-    depth: out.depth.slice(0, count),
-    fn: out.fn.slice(0, count),
-    self: out.self.slice(0, count),
-    end: out.end.slice(0, count),
-    maxDepth,
-    // Wider than the profile's total only if weights were added twice, which would be a bug; never narrower than what is drawn.
-    span: Math.max(span, rootCursor),
-    rowStart,
-    rowNodes,
-  };
 }
 
 /**

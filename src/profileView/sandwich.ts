@@ -27,7 +27,7 @@ export function sandwich(tree: ViewTree, fn: number): Sandwich {
 }
 
 function calleesLayout(tree: ViewTree, fn: number): FlameLayout {
-  const merged = new MergedTree(tree.functionCount);
+  const merged = new MergedTree();
   const mergedOf = new Int32Array(tree.size);
   let node = 0;
   while (node < tree.size) {
@@ -57,7 +57,7 @@ function callersLayout(tree: ViewTree, fn: number): FlameLayout {
     innermost[node] = tree.fn[node] === fn ? node : up >= 0 ? innermost[up] : -1;
     if (innermost[node] >= 0) reaching[innermost[node]] += tree.self[node];
   }
-  const merged = new MergedTree(tree.functionCount);
+  const merged = new MergedTree();
   for (let call = 0; call < tree.size; call++) {
     if (reaching[call] === 0 || tree.fn[call] !== fn) continue;
     // Up the stack from this call; the weight is the self of the last (outermost) caller, so

@@ -9,7 +9,7 @@ import { ModelAssembler, modelMessages } from '../../src/profileView/modelChunks
 import { sandwich } from '../../src/profileView/sandwich';
 import { functionTable } from '../../src/profileView/table';
 import type { ViewTree } from '../../src/profileView/viewTree';
-import { generatedCpuProfile } from './generate';
+import { generatedCpuProfile } from '../../bench/lib/generated-profile';
 import { viewData, viewTree } from './helpers';
 
 const NODES = 100_000;

@@ -1,5 +1,6 @@
 /**
- * A large .cpuprofile made up for the tests, the same for the same seed: a tree as deep as real
+ * A large .cpuprofile made up for the profile view's bench (`npm run bench -- profile-view`) and
+ * its structural test (test/profileView/large.test.ts), the same for the same seed: a tree as deep as real
  * ones (up to 64 frames), functions that recur on their own stacks, a share of dependency and
  * Node-internal frames, and V8's pseudo-frames under (root).
  */
