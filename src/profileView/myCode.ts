@@ -16,9 +16,10 @@ function isInvented(fn: ViewFunction): boolean {
 
 function isOthersCode(fn: ViewFunction): boolean {
   if (isInvented(fn)) return true;
-  const where = fn.path ?? fn.file;
-  if (where === undefined) return false;
-  return DEPENDENCY.test(where.replace(/\\/g, '/')) || NODE_INTERNAL.test(fn.file ?? where);
+  if (fn.file === undefined) return false;
+  // The file as shown, relative to the root when under it, not the absolute path: a project that
+  // itself lies in some node_modules folder is still the user's code.
+  return NODE_INTERNAL.test(fn.file) || DEPENDENCY.test(fn.file.replace(/\\/g, '/'));
 }
 
 /**

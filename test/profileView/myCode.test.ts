@@ -65,10 +65,12 @@ describe('which functions are hidden', () => {
         { name: 'c', file: 'node_modules/x/y.js', line: 1, column: 1 },
         { name: 'd', file: 'C:\\app\\node_modules\\x.js', line: 1, column: 1 },
         { name: '(program)', file: 'src/program.js', line: 1, column: 1 },
+        // A project checked out inside a node_modules folder: its files are shown relative to it.
+        { name: 'e', file: 'src/x.js', path: '/work/node_modules/project/src/x.js', line: 1, column: 1 },
       ],
       true,
     );
-    expect(Array.from(hidden)).toEqual([0, 0, 1, 1, 0]);
+    expect(Array.from(hidden)).toEqual([0, 0, 1, 1, 0, 0]);
   });
 });
 
