@@ -21,7 +21,7 @@ export interface FlameLayout {
   end: Int32Array;
   /** The deepest row; -1 when the layout is empty. */
   maxDepth: number;
-  /** The x axis runs from 0 to this: the profile's total, so widths read as shares. */
+  /** The x axis runs from 0 to this: the profile's total for the flame graph, the function's total for a sandwich. */
   span: number;
   /** Row d holds `rowNodes[rowStart[d]] … rowNodes[rowStart[d + 1] - 1]`, left to right. */
   rowStart: Int32Array;
@@ -74,6 +74,7 @@ export function leftHeavyLayout(tree: ViewTree): FlameLayout {
 /**
  * A merged tree laid out in preorder, heaviest child first (ties by function, so the layout does
  * not depend on the order samples came in); the sandwich's trees are laid out this way too.
+ * `span`: the x axis's extent, at least the roots' width (0: exactly their width).
  */
 export function mergedLayout(merged: MergedTree, span: number): FlameLayout {
   const { size, parent, fn, self } = merged;
@@ -198,7 +199,7 @@ class LayoutWriter {
       self: this.self.slice(0, count),
       end,
       maxDepth,
-      // The profile's total; wider only if the roots hold more, which would be a bug worth seeing, not clipping.
+      // Never narrower than the roots: a layout is never clipped (the sandwich asks for exactly their width).
       span: Math.max(span, this.rootCursor),
       rowStart,
       rowNodes,

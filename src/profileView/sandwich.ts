@@ -12,6 +12,7 @@ import { mergedLayout, type FlameLayout } from './flame';
 import { MergedTree } from './mergedTree';
 import type { ViewTree } from './viewTree';
 
+/** Both trees span the function's total (`span`), so that its bar fills the width; shares are still of the profile's total. */
 export interface Sandwich {
   /** Depth 0 is the function; depth d is the caller d calls away. */
   callers: FlameLayout;
@@ -27,44 +28,49 @@ export function sandwich(tree: ViewTree, fn: number): Sandwich {
 }
 
 function calleesLayout(tree: ViewTree, fn: number): FlameLayout {
+  const { size, parent, end, self } = tree;
+  const fnOf = tree.fn;
   const merged = new MergedTree();
-  const mergedOf = new Int32Array(tree.size);
+  const mergedOf = new Int32Array(size);
   let node = 0;
-  while (node < tree.size) {
-    if (tree.fn[node] !== fn) {
+  while (node < size) {
+    if (fnOf[node] !== fn) {
       node++;
       continue;
     }
     // An outermost call: its whole subtree merges under the one root; nested calls are inside it.
-    const end = tree.end[node];
     mergedOf[node] = merged.child(-1, fn);
-    merged.self[mergedOf[node]] += tree.self[node];
-    for (let inner = node + 1; inner < end; inner++) {
-      mergedOf[inner] = merged.child(mergedOf[tree.parent[inner]], tree.fn[inner]);
-      merged.self[mergedOf[inner]] += tree.self[inner];
+    merged.self[mergedOf[node]] += self[node];
+    for (let inner = node + 1; inner < end[node]; inner++) {
+      mergedOf[inner] = merged.child(mergedOf[parent[inner]], fnOf[inner]);
+      merged.self[mergedOf[inner]] += self[inner];
     }
-    node = end;
+    node = end[node];
   }
-  return mergedLayout(merged, tree.profileTotal);
+  // Spanning the function's total: its bar fills the width, as in speedscope's sandwich.
+  return mergedLayout(merged, 0);
 }
 
 function callersLayout(tree: ViewTree, fn: number): FlameLayout {
+  const { size, parent, self } = tree;
+  const fnOf = tree.fn;
   // The innermost call of fn at or above each node, and the self weight that reaches each call.
-  const innermost = new Int32Array(tree.size);
-  const reaching = new Float64Array(tree.size);
-  for (let node = 0; node < tree.size; node++) {
-    const up = tree.parent[node];
-    innermost[node] = tree.fn[node] === fn ? node : up >= 0 ? innermost[up] : -1;
-    if (innermost[node] >= 0) reaching[innermost[node]] += tree.self[node];
+  const innermost = new Int32Array(size);
+  const reaching = new Float64Array(size);
+  for (let node = 0; node < size; node++) {
+    const up = parent[node];
+    const call = fnOf[node] === fn ? node : up >= 0 ? innermost[up] : -1;
+    innermost[node] = call;
+    if (call >= 0) reaching[call] += self[node];
   }
   const merged = new MergedTree();
-  for (let call = 0; call < tree.size; call++) {
-    if (reaching[call] === 0 || tree.fn[call] !== fn) continue;
+  for (let call = 0; call < size; call++) {
+    if (reaching[call] === 0 || fnOf[call] !== fn) continue;
     // Up the stack from this call; the weight is the self of the last (outermost) caller, so
     // that each inverted node's total is the weight that passed through it.
     let at = merged.child(-1, fn);
-    for (let caller = tree.parent[call]; caller >= 0; caller = tree.parent[caller]) at = merged.child(at, tree.fn[caller]);
+    for (let caller = parent[call]; caller >= 0; caller = parent[caller]) at = merged.child(at, fnOf[caller]);
     merged.self[at] += reaching[call];
   }
-  return mergedLayout(merged, tree.profileTotal);
+  return mergedLayout(merged, 0);
 }

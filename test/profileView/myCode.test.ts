@@ -125,6 +125,8 @@ describe('"My code only"', () => {
     expect(boxes(callers, data)).toEqual(['route 0+15@0', 'main 0+15@1']);
     expect(boxes(callees, data)).toEqual(['route 0+15@0']);
     expect(Array.from(callees.self)).toEqual([15]);
+    // Both span route's total, not the profile's: its bar fills the sandwich's width.
+    expect([callers.span, callees.span]).toEqual([15, 15]);
     // A hidden function has no sandwich.
     expect(sandwich(tree, functionId(data, 'handle')).callers.size).toBe(0);
   });
