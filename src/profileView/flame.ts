@@ -56,40 +56,107 @@ export function timeOrderLayout(tree: ViewTree): FlameLayout {
  * speedscope's "left heavy": the widest paths line up on the left whatever the call order.
  */
 export function leftHeavyLayout(tree: ViewTree): FlameLayout {
-  // Merging only shrinks the tree: its size is enough room.
-  const merged = new MergedTree(tree.size);
-  const { size, parent, fn, self } = tree;
-  const mergedOf = new Int32Array(size);
-  // Held across the loop: the tree never outgrows the room given above, so the array is never replaced.
-  const mergedSelf = merged.self;
-  for (let node = 0; node < size; node++) {
-    const up = parent[node];
-    const into = merged.child(up < 0 ? -1 : mergedOf[up], fn[node]);
-    mergedOf[node] = into;
+  const roots: number[] = [];
+  for (let node = 0; node < tree.size; node = tree.end[node]) roots.push(node);
+  return layOutRows(mergeSiblings(tree, roots), tree.profileTotal);
+}
+
+/**
+ * A tree merged by function, its children grouped in rows: row p + 1 (`children[rowStart[p + 1]]`
+ * … `children[rowStart[p + 2] - 1]`) holds node p's children, row 0 the roots.
+ */
+export interface MergedRows {
+  size: number;
+  parent: Int32Array;
+  fn: Int32Array;
+  self: Float64Array;
+  rowStart: Int32Array;
+  children: Int32Array;
+}
+
+/**
+ * Merges the subtrees of `firsts` (nodes of `tree`; those of one function become one root) sibling
+ * by sibling, breadth first: each merged node gathers the nodes it stands for, then their children
+ * are merged in one go, found by a per-function stamp instead of a hash. Nodes are numbered in that
+ * order, so each node's children are numbered consecutively and the rows need no sorting pass.
+ */
+export function mergeSiblings(tree: ViewTree, firsts: readonly number[]): MergedRows {
+  const { end, fn, self } = tree;
+  // Merging only shrinks: the subtrees' node count is enough room.
+  const capacity = tree.size;
+  const mergedParent = new Int32Array(capacity);
+  const mergedFn = new Int32Array(capacity);
+  const mergedSelf = new Float64Array(capacity);
+  const rowStart = new Int32Array(capacity + 2);
+  // The nodes each merged node stands for, as linked lists through the tree's node indices.
+  const firstSource = new Int32Array(capacity);
+  const nextSource = new Int32Array(tree.size);
+  // The merged node each function last became under `stampOwner[fn]`: valid while that owner's children are merged.
+  const stampOwner = new Int32Array(tree.functionCount).fill(-2);
+  const stampNode = new Int32Array(tree.functionCount);
+  let size = 0;
+  const add = (owner: number, node: number): void => {
+    const f = fn[node];
+    let into = stampNode[f];
+    if (stampOwner[f] !== owner) {
+      into = size++;
+      mergedParent[into] = owner;
+      mergedFn[into] = f;
+      firstSource[into] = -1;
+      stampOwner[f] = owner;
+      stampNode[f] = into;
+    }
     mergedSelf[into] += self[node];
+    nextSource[node] = firstSource[into];
+    firstSource[into] = node;
+  };
+  for (const node of firsts) add(-1, node);
+  rowStart[1] = size;
+  for (let merged = 0; merged < size; merged++) {
+    for (let source = firstSource[merged]; source >= 0; source = nextSource[source])
+      for (let child = source + 1; child < end[source]; child = end[child]) add(merged, child);
+    rowStart[merged + 2] = size;
   }
-  return mergedLayout(merged, tree.profileTotal);
+  return {
+    size,
+    parent: mergedParent.subarray(0, size),
+    fn: mergedFn.subarray(0, size),
+    self: mergedSelf.subarray(0, size),
+    rowStart: rowStart.subarray(0, size + 2),
+    children: Int32Array.from({ length: size }, (_, index) => index),
+  };
 }
 
 /**
  * A merged tree laid out in preorder, heaviest child first (ties by function, so the layout does
- * not depend on the order samples came in); the sandwich's trees are laid out this way too.
+ * not depend on the order samples came in); the callers' tree of the sandwich is built this way.
  * `span`: the x axis's extent, at least the roots' width (0: exactly their width).
  */
 export function mergedLayout(merged: MergedTree, span: number): FlameLayout {
-  const { size, parent, fn, self } = merged;
-  const total = merged.totals();
-  // Children as compressed rows: childStart[p + 1] … childStart[p + 2] are p's, roots are p = -1.
-  const childStart = new Int32Array(size + 2);
-  for (let node = 0; node < size; node++) childStart[parent[node] + 2]++;
-  for (let row = 2; row < size + 2; row++) childStart[row] += childStart[row - 1];
+  const { size, parent } = merged;
+  // Children as compressed rows: rowStart[p + 1] … rowStart[p + 2] are p's, roots are p = -1.
+  const rowStart = new Int32Array(size + 2);
+  for (let node = 0; node < size; node++) rowStart[parent[node] + 2]++;
+  for (let row = 2; row < size + 2; row++) rowStart[row] += rowStart[row - 1];
   const children = new Int32Array(size);
-  const fill = childStart.slice(0, size + 1);
+  const fill = rowStart.slice(0, size + 1);
   for (let node = 0; node < size; node++) children[fill[parent[node] + 1]++] = node;
+  return layOutRows({ size, parent, fn: merged.fn, self: merged.self, rowStart, children }, span);
+}
+
+/** Lays out merged rows in preorder, each row heaviest first. */
+export function layOutRows(rows: MergedRows, span: number): FlameLayout {
+  const { size, parent, fn, self, rowStart, children } = rows;
+  // Children are numbered after their parents: sum from the end.
+  const total = new Float64Array(size);
+  for (let node = size - 1; node >= 0; node--) {
+    total[node] += self[node];
+    if (parent[node] >= 0) total[parent[node]] += total[node];
+  }
   const heavier = (a: number, b: number): number => total[b] - total[a] || fn[a] - fn[b];
   for (let row = 0; row <= size; row++) {
-    const from = childStart[row];
-    const to = childStart[row + 1];
+    const from = rowStart[row];
+    const to = rowStart[row + 1];
     if (to - from > 16) children.subarray(from, to).sort(heavier);
     else {
       // Most rows hold a few children: an insertion sort in place beats a typed-array sort with a
@@ -112,7 +179,7 @@ export function mergedLayout(merged: MergedTree, span: number): FlameLayout {
   let top = 0;
   // A node's row of children, pushed reversed so that they come off the stack heaviest first.
   const push = (row: number): void => {
-    for (let at = childStart[row + 1] - 1; at >= childStart[row]; at--) if (total[children[at]] > 0) stack[top++] = children[at];
+    for (let at = rowStart[row + 1] - 1; at >= rowStart[row]; at--) if (total[children[at]] > 0) stack[top++] = children[at];
   };
   push(0);
   while (top > 0) {

@@ -1,30 +1,19 @@
 /**
- * A tree whose siblings are merged by function: each (parent, function) pair is one node. The
- * left-heavy flame graph and both halves of the sandwich are built in one, then laid out.
+ * A tree merged by function built from paths rather than subtrees: each (parent, function) pair is
+ * one node. The sandwich's callers tree is built in one, walking up each stack from the function.
  *
  * The pairs are found in an open-addressing hash table of typed arrays rather than a Map: a key
  * packing parent and function outgrows V8's small integers on a large profile, and with a Map of
- * such keys the left-heavy layout of 100,000 nodes took 1.7× as long (`npm run bench -- profile-view`:
- * 166 ms → 99 ms of CPU, cold).
+ * such keys the left-heavy layout of 100,000 nodes (built this way at first) took 1.7× as long
+ * (`npm run bench -- profile-view`: 166 ms → 99 ms of CPU, cold).
  */
 export class MergedTree {
   size = 0;
-  parent: Int32Array;
-  fn: Int32Array;
-  self: Float64Array;
+  parent = new Int32Array(256);
+  fn = new Int32Array(256);
+  self = new Float64Array(256);
   /** Node + 1 per slot, 0 when empty; kept at most half full. */
-  private slots: Int32Array;
-
-  /** `expected`: how many nodes it will likely hold (at most the source tree's size), to allocate once. */
-  constructor(expected = 256) {
-    const capacity = Math.max(16, expected);
-    this.parent = new Int32Array(capacity);
-    this.fn = new Int32Array(capacity);
-    this.self = new Float64Array(capacity);
-    let slots = 32;
-    while (slots < capacity * 2) slots *= 2;
-    this.slots = new Int32Array(slots);
-  }
+  private slots = new Int32Array(512);
 
   /** The node for `fn` under `parent` (-1: a root), created when new; parents precede children. */
   child(parent: number, fn: number): number {
@@ -44,18 +33,6 @@ export class MergedTree {
     this.slots[slot] = node + 1;
     if (this.size * 2 > this.slots.length) this.rehash();
     return node;
-  }
-
-  /** Each node's self plus its descendants': children are created after parents, so sum from the end. */
-  totals(): Float64Array {
-    // Locals, not `this.` in the loop: the first run is interpreted, where each property load counts.
-    const { size, parent, self } = this;
-    const total = new Float64Array(size);
-    for (let node = size - 1; node >= 0; node--) {
-      total[node] += self[node];
-      if (parent[node] >= 0) total[parent[node]] += total[node];
-    }
-    return total;
   }
 
   private grow(): void {

@@ -8,7 +8,7 @@
  * callers tree starts at the innermost (outer recursive calls show up among the callers). Between
  * them, every frame of a sample's stack is shown once.
  */
-import { mergedLayout, type FlameLayout } from './flame';
+import { layOutRows, mergeSiblings, mergedLayout, type FlameLayout } from './flame';
 import { MergedTree } from './mergedTree';
 import type { ViewTree } from './viewTree';
 
@@ -28,27 +28,17 @@ export function sandwich(tree: ViewTree, fn: number): Sandwich {
 }
 
 function calleesLayout(tree: ViewTree, fn: number): FlameLayout {
-  const { size, parent, end, self } = tree;
-  const fnOf = tree.fn;
-  const merged = new MergedTree();
-  const mergedOf = new Int32Array(size);
+  // The outermost calls: nested ones (recursion) are inside their subtrees, merged with them.
+  const outermost: number[] = [];
   let node = 0;
-  while (node < size) {
-    if (fnOf[node] !== fn) {
-      node++;
-      continue;
-    }
-    // An outermost call: its whole subtree merges under the one root; nested calls are inside it.
-    mergedOf[node] = merged.child(-1, fn);
-    merged.self[mergedOf[node]] += self[node];
-    for (let inner = node + 1; inner < end[node]; inner++) {
-      mergedOf[inner] = merged.child(mergedOf[parent[inner]], fnOf[inner]);
-      merged.self[mergedOf[inner]] += self[inner];
-    }
-    node = end[node];
+  while (node < tree.size) {
+    if (tree.fn[node] === fn) {
+      outermost.push(node);
+      node = tree.end[node];
+    } else node++;
   }
   // Spanning the function's total: its bar fills the width, as in speedscope's sandwich.
-  return mergedLayout(merged, 0);
+  return layOutRows(mergeSiblings(tree, outermost), 0);
 }
 
 function callersLayout(tree: ViewTree, fn: number): FlameLayout {
