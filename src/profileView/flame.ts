@@ -5,7 +5,7 @@
  * is skipped in one step; they are also indexed by row, in x order, for hit-testing by bisection.
  * Nodes of zero weight are left out: there is nothing to draw.
  */
-import { MergedTree } from './mergedTree';
+import { mergeSiblings, type MergedRows } from './mergedTree';
 import type { ViewTree } from './viewTree';
 
 export interface FlameLayout {
@@ -62,89 +62,10 @@ export function leftHeavyLayout(tree: ViewTree): FlameLayout {
 }
 
 /**
- * A tree merged by function, its children grouped in rows: row p + 1 (`children[rowStart[p + 1]]`
- * … `children[rowStart[p + 2] - 1]`) holds node p's children, row 0 the roots.
+ * Merged rows laid out in preorder, each row heaviest first (ties by function, so the layout does
+ * not depend on the order samples came in). `span`: the x axis's extent, at least the roots' width
+ * (0: exactly their width).
  */
-export interface MergedRows {
-  size: number;
-  parent: Int32Array;
-  fn: Int32Array;
-  self: Float64Array;
-  rowStart: Int32Array;
-  children: Int32Array;
-}
-
-/**
- * Merges the subtrees of `firsts` (nodes of `tree`; those of one function become one root) sibling
- * by sibling, breadth first: each merged node gathers the nodes it stands for, then their children
- * are merged in one go, found by a per-function stamp instead of a hash. Nodes are numbered in that
- * order, so each node's children are numbered consecutively and the rows need no sorting pass.
- */
-export function mergeSiblings(tree: ViewTree, firsts: readonly number[]): MergedRows {
-  const { end, fn, self } = tree;
-  // Merging only shrinks: the subtrees' node count is enough room.
-  const capacity = tree.size;
-  const mergedParent = new Int32Array(capacity);
-  const mergedFn = new Int32Array(capacity);
-  const mergedSelf = new Float64Array(capacity);
-  const rowStart = new Int32Array(capacity + 2);
-  // The nodes each merged node stands for, as linked lists through the tree's node indices.
-  const firstSource = new Int32Array(capacity);
-  const nextSource = new Int32Array(tree.size);
-  // The merged node each function last became under `stampOwner[fn]`: valid while that owner's children are merged.
-  const stampOwner = new Int32Array(tree.functionCount).fill(-2);
-  const stampNode = new Int32Array(tree.functionCount);
-  let size = 0;
-  const add = (owner: number, node: number): void => {
-    const f = fn[node];
-    let into = stampNode[f];
-    if (stampOwner[f] !== owner) {
-      into = size++;
-      mergedParent[into] = owner;
-      mergedFn[into] = f;
-      firstSource[into] = -1;
-      stampOwner[f] = owner;
-      stampNode[f] = into;
-    }
-    mergedSelf[into] += self[node];
-    nextSource[node] = firstSource[into];
-    firstSource[into] = node;
-  };
-  for (const node of firsts) add(-1, node);
-  rowStart[1] = size;
-  for (let merged = 0; merged < size; merged++) {
-    for (let source = firstSource[merged]; source >= 0; source = nextSource[source])
-      for (let child = source + 1; child < end[source]; child = end[child]) add(merged, child);
-    rowStart[merged + 2] = size;
-  }
-  return {
-    size,
-    parent: mergedParent.subarray(0, size),
-    fn: mergedFn.subarray(0, size),
-    self: mergedSelf.subarray(0, size),
-    rowStart: rowStart.subarray(0, size + 2),
-    children: Int32Array.from({ length: size }, (_, index) => index),
-  };
-}
-
-/**
- * A merged tree laid out in preorder, heaviest child first (ties by function, so the layout does
- * not depend on the order samples came in); the callers' tree of the sandwich is built this way.
- * `span`: the x axis's extent, at least the roots' width (0: exactly their width).
- */
-export function mergedLayout(merged: MergedTree, span: number): FlameLayout {
-  const { size, parent } = merged;
-  // Children as compressed rows: rowStart[p + 1] … rowStart[p + 2] are p's, roots are p = -1.
-  const rowStart = new Int32Array(size + 2);
-  for (let node = 0; node < size; node++) rowStart[parent[node] + 2]++;
-  for (let row = 2; row < size + 2; row++) rowStart[row] += rowStart[row - 1];
-  const children = new Int32Array(size);
-  const fill = rowStart.slice(0, size + 1);
-  for (let node = 0; node < size; node++) children[fill[parent[node] + 1]++] = node;
-  return layOutRows({ size, parent, fn: merged.fn, self: merged.self, rowStart, children }, span);
-}
-
-/** Lays out merged rows in preorder, each row heaviest first. */
 export function layOutRows(rows: MergedRows, span: number): FlameLayout {
   const { size, parent, fn, self, rowStart, children } = rows;
   // Children are numbered after their parents: sum from the end.

@@ -8,8 +8,8 @@
  * callers tree starts at the innermost (outer recursive calls show up among the callers). Between
  * them, every frame of a sample's stack is shown once.
  */
-import { layOutRows, mergeSiblings, mergedLayout, type FlameLayout } from './flame';
-import { MergedTree } from './mergedTree';
+import { layOutRows, type FlameLayout } from './flame';
+import { MergedTree, mergeSiblings } from './mergedTree';
 import type { ViewTree } from './viewTree';
 
 /** Both trees span the function's total (`span`), so that its bar fills the width; shares are still of the profile's total. */
@@ -62,5 +62,5 @@ function callersLayout(tree: ViewTree, fn: number): FlameLayout {
     for (let caller = parent[call]; caller >= 0; caller = parent[caller]) at = merged.child(at, fnOf[caller]);
     merged.self[at] += reaching[call];
   }
-  return mergedLayout(merged, 0);
+  return layOutRows(merged.toRows(), 0);
 }
