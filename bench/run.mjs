@@ -18,6 +18,7 @@ const SUITES = {
   scan: () => import('./suites/scan.mjs'),
   'edit-latency': () => import('./suites/edit-latency.mjs'),
   profile: () => import('./suites/profile.mjs'),
+  'profile-view': () => import('./suites/profile-view.mjs'),
 };
 
 /**

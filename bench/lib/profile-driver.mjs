@@ -3,6 +3,7 @@
 //   parse   FILE         read it as UTF-8 and JSON.parse it: the floor
 //   load    FILE ENGINE  PerfLens: load, resolve frames, aggregate hotspots
 //   queries FILE ENGINE  load, then callers/callees and bottom-up of the heaviest functions
+//   view    FILE ENGINE  load, then the profile view's model step by step (each step's CPU time)
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +22,41 @@ if (mode === 'parse') {
   const { result, cpuMs, wallMs } = timed(() => JSON.parse(fs.readFileSync(file, 'utf8')));
   const keys = Object.keys(result).length;
   console.log(JSON.stringify({ cpuMs, wallMs, keys }));
+} else if (mode === 'view') {
+  const engine = createRequire(import.meta.url)(engineFile);
+  const steps = {};
+  /** Runs one step and keeps its CPU time under `name`. */
+  const step = (name, job) => {
+    const { result, cpuMs } = timed(job);
+    steps[name] = cpuMs;
+    return result;
+  };
+  const profile = step('load', () => engine.loadProfileFile(file));
+  const data = step('viewData', () => engine.profileViewData(profile, engine.resolveFrames(profile, { root })));
+  // What the first paint needs: the folded tree, the flame layout shown first, and the table.
+  const tree = step('fold', () => engine.foldTree(data, engine.hiddenFunctions(data.functions, false)));
+  const time = step('timeOrder', () => engine.timeOrderLayout(tree));
+  const left = step('leftHeavy', () => engine.leftHeavyLayout(tree));
+  const table = step('table', () => engine.functionTable(tree));
+  step('sortByTotal', () => engine.sortRows(table, data.functions, 'total'));
+  // Then what the user does: the nodes of a full-width frame, "My code only", one sandwich.
+  const visible = step('visible', () => engine.visibleNodes(time, 0, time.span, 1920));
+  step('myCodeOnly', () => {
+    const mine = engine.foldTree(data, engine.hiddenFunctions(data.functions, true));
+    return [engine.leftHeavyLayout(mine), engine.functionTable(mine)];
+  });
+  const heaviest = table.fn[table.total.indexOf(Math.max(...table.total))];
+  step('sandwich', () => engine.sandwich(tree, heaviest));
+  console.log(
+    JSON.stringify({
+      steps,
+      nodes: profile.tree.size,
+      timeOrderNodes: time.size,
+      leftHeavyNodes: left.size,
+      rows: table.size,
+      visible: visible.length,
+    }),
+  );
 } else {
   const engine = createRequire(import.meta.url)(engineFile);
   const { result, cpuMs, wallMs } = timed(() => {

@@ -3,3 +3,11 @@
 export { loadProfileFile } from '../../src/profiles/load';
 export { resolveFrames } from '../../src/profiles/resolve';
 export { bottomUp, callersAndCallees, computeHotspots } from '../../src/profiles/hotspots';
+// The profile view's model, timed by the profile-view suite, and the profile it is timed on.
+export { profileViewData } from '../../src/profileView/data';
+export { hiddenFunctions } from '../../src/profileView/myCode';
+export { foldTree } from '../../src/profileView/viewTree';
+export { leftHeavyLayout, timeOrderLayout, visibleNodes } from '../../src/profileView/flame';
+export { functionTable, sortRows } from '../../src/profileView/table';
+export { sandwich } from '../../src/profileView/sandwich';
+export { generatedCpuProfile } from './generated-profile';

@@ -4,6 +4,7 @@
  * callees and bottom-up tree. All of it is a few linear passes over the call tree.
  */
 import type { Profile, ProfileUnit } from './model';
+import { addOutermost } from './outermost';
 import { isRootFunction, type Resolution } from './resolve';
 
 export interface FunctionHotspot {
@@ -125,30 +126,6 @@ export function computeHotspots(profile: Profile, resolution: Resolution): Hotsp
   let totalSquares = 0;
   for (let id = 0; id < functionCount; id++) totalSquares += selfSquares[id];
   return { unit: profile.unit, total: profile.total, samples: profile.samples, totalSquares, functions, lines };
-}
-
-/**
- * Adds each node's subtree weight to its key's total, but only for the outermost node of that key
- * on its path: a recursive function (or a line on the stack twice) counts each sample once.
- * Walks the preorder keeping how many open ancestors have each key.
- */
-function addOutermost(end: Int32Array, keyOf: Int32Array, subtree: Float64Array, into: Float64Array): void {
-  const size = end.length;
-  const open = new Int32Array(into.length);
-  const stack = new Int32Array(size);
-  let depth = 0;
-  for (let node = 0; node < size; node++) {
-    while (depth > 0 && end[stack[depth - 1]] <= node) {
-      const closed = keyOf[stack[--depth]];
-      if (closed >= 0) open[closed]--;
-    }
-    const key = keyOf[node];
-    if (key >= 0) {
-      if (open[key] === 0) into[key] += subtree[node];
-      open[key]++;
-    }
-    stack[depth++] = node;
-  }
 }
 
 export interface Neighbour {

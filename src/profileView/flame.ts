@@ -1,0 +1,237 @@
+/**
+ * Flame graph layouts as flat typed arrays a canvas renderer draws and hit-tests directly: node i
+ * spans [start[i], start[i] + width[i]) in the profile's unit at row depth[i]. Nodes are in
+ * depth-first preorder (`end[i]` is one past the last descendant), so a subtree too narrow to see
+ * is skipped in one step; they are also indexed by row, in x order, for hit-testing by bisection.
+ * Nodes of zero weight are left out: there is nothing to draw.
+ */
+import { mergeSiblings, type MergedRows } from './mergedTree';
+import type { ViewTree } from './viewTree';
+
+export interface FlameLayout {
+  readonly size: number;
+  start: Float64Array;
+  /** The node's total weight. */
+  width: Float64Array;
+  depth: Int32Array;
+  /** Index into `ViewData.functions`. */
+  fn: Int32Array;
+  self: Float64Array;
+  /** One past the node's last descendant (preorder). */
+  end: Int32Array;
+  /** The deepest row; -1 when the layout is empty. */
+  maxDepth: number;
+  /** The x axis runs from 0 to this: the profile's total for the flame graph, the function's total for a sandwich. */
+  span: number;
+  /** Row d holds `rowNodes[rowStart[d]] … rowNodes[rowStart[d + 1] - 1]`, left to right. */
+  rowStart: Int32Array;
+  rowNodes: Int32Array;
+}
+
+/**
+ * The call tree as recorded: children in the order the profile lists them. The model keeps no
+ * sample timeline (importers add each sample's weight to its stack's node), so this is the order
+ * of first appearance, not a timeline: a function called, left and called again is one node.
+ */
+export function timeOrderLayout(tree: ViewTree): FlameLayout {
+  // The view tree is already in preorder with children in recorded order: one pass lays it out.
+  const { size, parent, end, fn, self, total } = tree;
+  const writer = new LayoutWriter(size);
+  const outOf = new Int32Array(size);
+  let node = 0;
+  while (node < size) {
+    if (!(total[node] > 0)) {
+      node = end[node];
+      continue;
+    }
+    // A laid-out node's parent was laid out: a skipped node's subtree is skipped with it.
+    outOf[node] = writer.add(parent[node] < 0 ? -1 : outOf[parent[node]], fn[node], self[node], total[node]);
+    node++;
+  }
+  return writer.finish(tree.profileTotal);
+}
+
+/**
+ * Siblings of the same function merged (recursively: their children merge too), heaviest first —
+ * speedscope's "left heavy": the widest paths line up on the left whatever the call order.
+ */
+export function leftHeavyLayout(tree: ViewTree): FlameLayout {
+  const roots: number[] = [];
+  for (let node = 0; node < tree.size; node = tree.end[node]) roots.push(node);
+  return layOutRows(mergeSiblings(tree, roots), tree.profileTotal);
+}
+
+/**
+ * Merged rows laid out in preorder, each row heaviest first (ties by function, so the layout does
+ * not depend on the order samples came in). `span`: the x axis's extent, at least the roots' width
+ * (0: exactly their width).
+ */
+export function layOutRows(rows: MergedRows, span: number): FlameLayout {
+  const { size, parent, fn, self, rowStart, children } = rows;
+  // Children are numbered after their parents: sum from the end.
+  const total = new Float64Array(size);
+  for (let node = size - 1; node >= 0; node--) {
+    total[node] += self[node];
+    if (parent[node] >= 0) total[parent[node]] += total[node];
+  }
+  const heavier = (a: number, b: number): number => total[b] - total[a] || fn[a] - fn[b];
+  for (let row = 0; row <= size; row++) {
+    const from = rowStart[row];
+    const to = rowStart[row + 1];
+    if (to - from > 16) children.subarray(from, to).sort(heavier);
+    else {
+      // Most rows hold a few children: an insertion sort in place beats a typed-array sort with a
+      // comparator, whose set-up dominated the left-heavy layout (`npm run bench -- profile-view`).
+      for (let at = from + 1; at < to; at++) {
+        const node = children[at];
+        let into = at;
+        while (into > from && heavier(children[into - 1], node) > 0) {
+          children[into] = children[into - 1];
+          into--;
+        }
+        children[into] = node;
+      }
+    }
+  }
+
+  const writer = new LayoutWriter(size);
+  const outOf = new Int32Array(size);
+  const stack = new Int32Array(size);
+  let top = 0;
+  // A node's row of children, pushed reversed so that they come off the stack heaviest first.
+  const push = (row: number): void => {
+    for (let at = rowStart[row + 1] - 1; at >= rowStart[row]; at--) if (total[children[at]] > 0) stack[top++] = children[at];
+  };
+  push(0);
+  while (top > 0) {
+    const node = stack[--top];
+    outOf[node] = writer.add(parent[node] < 0 ? -1 : outOf[parent[node]], fn[node], self[node], total[node]);
+    push(node + 1);
+  }
+  return writer.finish(span);
+}
+
+/**
+ * Collects a layout node by node in preorder: each child starts where its previous sibling ended,
+ * the first at its parent's start (the parent's self weight is the gap left on its right).
+ */
+class LayoutWriter {
+  private count = 0;
+  private rootCursor = 0;
+  private maxDepth = -1;
+  private readonly start: Float64Array;
+  private readonly width: Float64Array;
+  private readonly depth: Int32Array;
+  private readonly fn: Int32Array;
+  private readonly self: Float64Array;
+  private readonly parent: Int32Array;
+  /** Where the next child of each node starts. */
+  private readonly cursor: Float64Array;
+
+  constructor(capacity: number) {
+    this.start = new Float64Array(capacity);
+    this.width = new Float64Array(capacity);
+    this.depth = new Int32Array(capacity);
+    this.fn = new Int32Array(capacity);
+    this.self = new Float64Array(capacity);
+    this.parent = new Int32Array(capacity);
+    this.cursor = new Float64Array(capacity);
+  }
+
+  /** Adds the next node in preorder under `parent` (an index this writer returned, or -1); returns its index. */
+  add(parent: number, fn: number, self: number, total: number): number {
+    const at = this.count++;
+    const { cursor, depth } = this;
+    let start: number;
+    let level = 0;
+    if (parent < 0) {
+      start = this.rootCursor;
+      this.rootCursor += total;
+    } else {
+      start = cursor[parent];
+      cursor[parent] += total;
+      level = depth[parent] + 1;
+    }
+    this.parent[at] = parent;
+    this.start[at] = start;
+    cursor[at] = start;
+    depth[at] = level;
+    this.width[at] = total;
+    this.fn[at] = fn;
+    this.self[at] = self;
+    if (level > this.maxDepth) this.maxDepth = level;
+    return at;
+  }
+
+  finish(span: number): FlameLayout {
+    const { count, maxDepth, parent, depth } = this;
+    const end = new Int32Array(count);
+    for (let node = count - 1; node >= 0; node--) {
+      if (end[node] === 0) end[node] = node + 1;
+      const up = parent[node];
+      if (up >= 0 && end[up] < end[node]) end[up] = end[node];
+    }
+    // Rows by a counting sort on depth: stable, and preorder meets each row left to right.
+    const rowStart = new Int32Array(maxDepth + 2);
+    for (let node = 0; node < count; node++) rowStart[depth[node] + 1]++;
+    for (let row = 1; row < rowStart.length; row++) rowStart[row] += rowStart[row - 1];
+    const rowFill = rowStart.slice();
+    const rowNodes = new Int32Array(count);
+    for (let node = 0; node < count; node++) rowNodes[rowFill[depth[node]]++] = node;
+    return {
+      size: count,
+      start: this.start.slice(0, count),
+      width: this.width.slice(0, count),
+      depth: this.depth.slice(0, count),
+      fn: this.fn.slice(0, count),
+      self: this.self.slice(0, count),
+      end,
+      maxDepth,
+      // Never narrower than the roots: a layout is never clipped (the sandwich asks for exactly their width).
+      span: Math.max(span, this.rootCursor),
+      rowStart,
+      rowNodes,
+    };
+  }
+}
+
+/**
+ * The node at `x` (in the profile's unit) on row `depth`, or -1.
+ */
+export function nodeAt(layout: FlameLayout, x: number, depth: number): number {
+  if (depth < 0 || depth > layout.maxDepth) return -1;
+  let low = layout.rowStart[depth];
+  let high = layout.rowStart[depth + 1] - 1;
+  // The last node of the row that starts at or before x.
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (layout.start[layout.rowNodes[middle]] <= x) {
+      found = layout.rowNodes[middle];
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found >= 0 && x < layout.start[found] + layout.width[found] ? found : -1;
+}
+
+/**
+ * The nodes to draw when the window [x0, x1] fills `pixels` pixels: those that overlap it and are
+ * at least `minPixels` wide. A node too narrow is skipped with its whole subtree (no descendant is
+ * wider), so the cost follows what is drawn, not the size of the profile.
+ */
+export function visibleNodes(layout: FlameLayout, x0: number, x1: number, pixels: number, minPixels = 1): Int32Array {
+  const minWidth = pixels > 0 ? (minPixels * (x1 - x0)) / pixels : Number.POSITIVE_INFINITY;
+  const found: number[] = [];
+  let node = 0;
+  while (node < layout.size) {
+    const start = layout.start[node];
+    const width = layout.width[node];
+    if (width < minWidth || start >= x1 || start + width <= x0) {
+      node = layout.end[node];
+      continue;
+    }
+    found.push(node);
+    node++;
+  }
+  return Int32Array.from(found);
+}

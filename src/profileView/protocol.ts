@@ -1,0 +1,164 @@
+/**
+ * The one message protocol between the extension host and the profile view's page. Each side
+ * validates what it receives with the parsers below, as the worker protocol does (src/worker/
+ * protocol.ts): a message that does not fit is logged and ignored, never trusted — the page
+ * renders names from a profile, and a profile may come from anywhere.
+ *
+ * The model is sent after the page says `ready`, in chunks (modelChunks.ts), so that serialising
+ * a big profile never blocks the extension host for long; its arrays are typed arrays, which
+ * postMessage carries as they are.
+ */
+import { PROFILE_FORMATS } from '../profiles/model';
+import type { ViewFunction, ViewSummary } from './data';
+
+// ---------------------------------------------------------------- host → page
+
+/** A new model begins; chunks of it carry the same `id`, and any older model's chunks are dropped. */
+export interface ModelStartMessage {
+  type: 'modelStart';
+  id: number;
+  summary: ViewSummary;
+  functionCount: number;
+  nodeCount: number;
+}
+
+/** Functions `offset … offset + functions.length - 1`, in order. */
+export interface ModelFunctionsMessage {
+  type: 'modelFunctions';
+  id: number;
+  offset: number;
+  functions: ViewFunction[];
+}
+
+/** Call-tree nodes `offset … offset + parent.length - 1`, in preorder. */
+export interface ModelNodesMessage {
+  type: 'modelNodes';
+  id: number;
+  offset: number;
+  parent: Int32Array;
+  fn: Int32Array;
+  self: Float64Array;
+}
+
+export interface ModelEndMessage {
+  type: 'modelEnd';
+  id: number;
+}
+
+/** Select and reveal a function (the editor's line heat asked to show it in the profile). */
+export interface RevealMessage {
+  type: 'select';
+  fn: number;
+}
+
+/** The profile cannot be shown: the CLI's one-line reason, shown in place of the view. */
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+export type HostMessage = ModelStartMessage | ModelFunctionsMessage | ModelNodesMessage | ModelEndMessage | RevealMessage | ErrorMessage;
+
+// ---------------------------------------------------------------- page → host
+
+/** The page has loaded its script and listens: the model may be sent. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** Open the source of a frame or row beside the view, at its (source-mapped) position. */
+export interface OpenSourceMessage {
+  type: 'openSource';
+  /** The function's local path, or its file or URL as the profile names it. */
+  url: string;
+  /** 1-based; 0 when unknown (open at the top). */
+  line: number;
+  column: number;
+}
+
+/** The user selected a function (the host may show it in the editor's line heat). */
+export interface SelectMessage {
+  type: 'select';
+  fn: number;
+}
+
+export type PageMessage = ReadyMessage | OpenSourceMessage | SelectMessage | ErrorMessage;
+
+// ---------------------------------------------------------------- validation
+
+type Check = (value: unknown) => boolean;
+
+const isString: Check = (value) => typeof value === 'string';
+const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
+const isCount: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const arrayOf =
+  (check: Check): Check =>
+  (value) =>
+    Array.isArray(value) && value.every(check);
+const optional =
+  (check: Check): Check =>
+  (value) =>
+    value === undefined || check(value);
+const oneOf =
+  (...values: unknown[]): Check =>
+  (value) =>
+    values.includes(value);
+const shape =
+  (fields: Record<string, Check>): Check =>
+  (value) =>
+    isRecord(value) && Object.entries(fields).every(([key, check]) => check(value[key]));
+const isInt32Array: Check = (value) => value instanceof Int32Array;
+const isFloat64Array: Check = (value) => value instanceof Float64Array;
+
+// Functions are checked one by one (a chunk holds a few thousand): the page writes their names
+// into the DOM, so a name that is not a string must not get that far.
+const isViewFunction = shape({ name: isString, file: optional(isString), path: optional(isString), line: isCount, column: isCount });
+const isSummary = shape({
+  format: oneOf(...PROFILE_FORMATS),
+  unit: oneOf('ms', 'bytes', 'samples'),
+  total: isNumber,
+  samples: isNumber,
+  notes: arrayOf(isString),
+});
+
+const HOST_FIELDS: Record<HostMessage['type'], Record<string, Check>> = {
+  modelStart: { id: isCount, summary: isSummary, functionCount: isCount, nodeCount: isCount },
+  modelFunctions: { id: isCount, offset: isCount, functions: arrayOf(isViewFunction) },
+  // The arrays' contents (indices in range, preorder) are checked by ModelAssembler as it copies them.
+  modelNodes: { id: isCount, offset: isCount, parent: isInt32Array, fn: isInt32Array, self: isFloat64Array },
+  modelEnd: { id: isCount },
+  select: { fn: isCount },
+  error: { message: isString },
+};
+
+const PAGE_FIELDS: Record<PageMessage['type'], Record<string, Check>> = {
+  ready: {},
+  openSource: { url: isString, line: isCount, column: isCount },
+  select: { fn: isCount },
+  error: { message: isString },
+};
+
+function parse<T extends { type: string }>(value: unknown, table: Record<string, Record<string, Check>>): T | string {
+  if (!isRecord(value) || typeof value.type !== 'string') return 'not a message object with a "type"';
+  const fields = Object.hasOwn(table, value.type) ? table[value.type] : undefined;
+  if (!fields) return `unknown message type "${value.type.slice(0, 40)}"`;
+  for (const [key, check] of Object.entries(fields)) {
+    if (!check(value[key])) return `message "${value.type}" has a missing or invalid "${key}"`;
+  }
+  return value as T;
+}
+
+/**
+ * The page's reading of a message from the host, or why it is not one.
+ */
+export function parseHostMessage(value: unknown): HostMessage | string {
+  return parse<HostMessage>(value, HOST_FIELDS);
+}
+
+/**
+ * The host's reading of a message from the page, or why it is not one.
+ */
+export function parsePageMessage(value: unknown): PageMessage | string {
+  return parse<PageMessage>(value, PAGE_FIELDS);
+}
