@@ -10,6 +10,7 @@
  */
 import { PROFILE_FORMATS } from '../profiles/model';
 import type { ViewFunction, ViewSummary } from './data';
+import { type Check, isString, isNumber, arrayOf, optional, oneOf, shape, parseMessage } from '../messageChecks';
 
 // ---------------------------------------------------------------- host → page
 
@@ -86,28 +87,7 @@ export type PageMessage = ReadyMessage | OpenSourceMessage | SelectMessage | Err
 
 // ---------------------------------------------------------------- validation
 
-type Check = (value: unknown) => boolean;
-
-const isString: Check = (value) => typeof value === 'string';
-const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
 const isCount: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const arrayOf =
-  (check: Check): Check =>
-  (value) =>
-    Array.isArray(value) && value.every(check);
-const optional =
-  (check: Check): Check =>
-  (value) =>
-    value === undefined || check(value);
-const oneOf =
-  (...values: unknown[]): Check =>
-  (value) =>
-    values.includes(value);
-const shape =
-  (fields: Record<string, Check>): Check =>
-  (value) =>
-    isRecord(value) && Object.entries(fields).every(([key, check]) => check(value[key]));
 const isInt32Array: Check = (value) => value instanceof Int32Array;
 const isFloat64Array: Check = (value) => value instanceof Float64Array;
 
@@ -139,26 +119,16 @@ const PAGE_FIELDS: Record<PageMessage['type'], Record<string, Check>> = {
   error: { message: isString },
 };
 
-function parse<T extends { type: string }>(value: unknown, table: Record<string, Record<string, Check>>): T | string {
-  if (!isRecord(value) || typeof value.type !== 'string') return 'not a message object with a "type"';
-  const fields = Object.hasOwn(table, value.type) ? table[value.type] : undefined;
-  if (!fields) return `unknown message type "${value.type.slice(0, 40)}"`;
-  for (const [key, check] of Object.entries(fields)) {
-    if (!check(value[key])) return `message "${value.type}" has a missing or invalid "${key}"`;
-  }
-  return value as T;
-}
-
 /**
  * The page's reading of a message from the host, or why it is not one.
  */
 export function parseHostMessage(value: unknown): HostMessage | string {
-  return parse<HostMessage>(value, HOST_FIELDS);
+  return parseMessage<HostMessage>(value, HOST_FIELDS);
 }
 
 /**
  * The host's reading of a message from the page, or why it is not one.
  */
 export function parsePageMessage(value: unknown): PageMessage | string {
-  return parse<PageMessage>(value, PAGE_FIELDS);
+  return parseMessage<PageMessage>(value, PAGE_FIELDS);
 }

@@ -8,6 +8,19 @@
  */
 import type { RuleSetting } from '../analyzers/config';
 import type { FileError, Finding, FixKind, SkippedFile, TextEdit } from '../analyzers/finding';
+import {
+  type Check,
+  isString,
+  isNumber,
+  isBoolean,
+  isArray,
+  isRecord,
+  arrayOf,
+  optional,
+  oneOf,
+  shape,
+  parseMessage,
+} from '../messageChecks';
 
 /** The settings that shape analysis of the files of one workspace folder. */
 export interface ScopeSettings {
@@ -159,30 +172,6 @@ export type Response =
 
 // ---------------------------------------------------------------- validation
 
-type Check = (value: unknown) => boolean;
-
-const isString: Check = (value) => typeof value === 'string';
-const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
-const isBoolean: Check = (value) => typeof value === 'boolean';
-const isArray: Check = (value) => Array.isArray(value);
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const arrayOf =
-  (check: Check): Check =>
-  (value) =>
-    Array.isArray(value) && value.every(check);
-const optional =
-  (check: Check): Check =>
-  (value) =>
-    value === undefined || check(value);
-const oneOf =
-  (...values: unknown[]): Check =>
-  (value) =>
-    values.includes(value);
-const shape =
-  (fields: Record<string, Check>): Check =>
-  (value) =>
-    isRecord(value) && Object.entries(fields).every(([key, check]) => check(value[key]));
-
 const isRuleSettings: Check = (value) => isRecord(value) && Object.values(value).every(oneOf(...RULE_SETTING_VALUES));
 const SCOPE_FIELDS = { rules: isRuleSettings, exclude: arrayOf(isString) };
 
@@ -222,22 +211,12 @@ const RESPONSE_FIELDS: Record<Response['type'], Record<string, Check>> = {
   failed: { id: isNumber, message: isString },
 };
 
-function parse<T extends { type: string }>(value: unknown, table: Record<string, Record<string, Check>>): T | string {
-  if (!isRecord(value) || typeof value.type !== 'string') return 'not a message object with a "type"';
-  const fields = Object.hasOwn(table, value.type) ? table[value.type] : undefined;
-  if (!fields) return `unknown message type "${value.type}"`;
-  for (const [key, check] of Object.entries(fields)) {
-    if (!check(value[key])) return `message "${value.type}" has a missing or invalid "${key}"`;
-  }
-  return value as T;
-}
-
 /** The request, or why `value` is not one. */
 export function parseRequest(value: unknown): Request | string {
-  return parse<Request>(value, REQUEST_FIELDS);
+  return parseMessage<Request>(value, REQUEST_FIELDS);
 }
 
 /** The response, or why `value` is not one. */
 export function parseResponse(value: unknown): Response | string {
-  return parse<Response>(value, RESPONSE_FIELDS);
+  return parseMessage<Response>(value, RESPONSE_FIELDS);
 }
