@@ -9,8 +9,8 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { measureNode } from '../lib/child.mjs';
+import { buildProfileEngine } from '../lib/build-profile-engine.mjs';
 import { fixed, integer, megabytes, ratio, table } from '../lib/format.mjs';
 import { median } from '../lib/stats.mjs';
 
@@ -24,17 +24,7 @@ export const description = 'the profile view model (flame layouts, table, sandwi
 /** @param {import('../run.mjs').SuiteContext} context */
 export async function run(context) {
   const { root, cacheDir, progress } = context;
-  const engine = path.join(cacheDir, 'profile-view-engine.js');
-  await build({
-    entryPoints: [path.join(root, 'bench', 'lib', 'profile-engine.ts')],
-    outfile: engine,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
-  });
+  const engine = await buildProfileEngine(root, cacheDir);
   const file = path.join(cacheDir, 'profiles', `view-${NODES}.cpuprofile`);
   if (!fs.existsSync(file)) {
     progress(`generating a ${integer(NODES)}-node .cpuprofile…`);

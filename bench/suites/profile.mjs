@@ -5,8 +5,8 @@
 // interleaved; the medians are compared (CPU time, since the machine is small and shared).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { measureNode } from '../lib/child.mjs';
+import { buildProfileEngine } from '../lib/build-profile-engine.mjs';
 import { fixed, integer, megabytes, ratio, table } from '../lib/format.mjs';
 import { profileWorkload } from '../lib/profile-workload.mjs';
 import { median } from '../lib/stats.mjs';
@@ -23,17 +23,7 @@ export const description = 'profile load + aggregation vs JSON.parse, peak RSS v
 export async function run(context) {
   const { root, cacheDir, progress } = context;
   const workload = profileWorkload(root, cacheDir, progress);
-  const engine = path.join(cacheDir, 'profile-engine.js');
-  await build({
-    entryPoints: [path.join(root, 'bench', 'lib', 'profile-engine.ts')],
-    outfile: engine,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
-  });
+  const engine = await buildProfileEngine(root, cacheDir);
   const driver = path.join('bench', 'lib', 'profile-driver.mjs');
 
   const job = async (mode, file) => {
