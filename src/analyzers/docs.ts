@@ -13,14 +13,15 @@ function asValid(example: string | ValidExample): ValidExample {
 /** The "Severity" line of a rule's doc, by what decides it (EvidencePolicy in rule.ts). */
 const SEVERITY_TEXT: Record<'items' | 'calls' | 'claim', string> = {
   items:
-    'from the size of the data the cost multiplies by — growing (a query without a limit over a table, request input, a listing, ' +
-    'the events one record keeps gaining) gives the default severity, unknown (one record’s children: a team’s members, a ' +
+    'from the size of the data the cost multiplies by and where it runs — growing (a query without a limit over a table, ' +
+    'request input, a listing, the events one record keeps gaining) on a request or job path gives the default severity, ' +
+    'growing where no request handler or job is found gives info, unknown (one record’s children: a team’s members, a ' +
     'workflow’s steps) gives info, bounded (a literal, a constant, `take: 10`) is not reported; rows a filter selects (a status, ' +
     'a time window) grow only on a request path — in a job they are what became due since its last run, info —; code run once ' +
     '(start-up, scripts, build config, tests) is not reported, and admin-only code, a rare path (deleting one record) or work ' +
     'that cannot be batched is info.',
   calls:
-    'from where the code runs — on a request or job path (or over growing data) the default severity, elsewhere info; ' +
+    'from where the code runs — on a request or job path the default severity, elsewhere info; ' +
     'code run once (start-up, scripts, build config, tests) is not reported, and admin-only code or a rare path (deleting one ' +
     'record) is info.',
   claim:
@@ -31,8 +32,8 @@ const SEVERITY_TEXT: Record<'items' | 'calls' | 'claim', string> = {
 /** The "Severity" line of a `calls` rule whose one run costs a fixed amount (`scaled`). */
 const CALLS_SCALED =
   'from the data the work touches and where it runs — growing data (a count or a list read without a limit, a directory ' +
-  'tree, a loop over rows or a listing; in a job, rows of a whole table, not what a filter selects) on a request or job path, ' +
-  'or a loop over growing data anywhere, gives the default ' +
+  'tree, a loop over rows or a listing; in a job, rows of a whole table, not what a filter selects), or a loop over growing ' +
+  'data, on a request or job path gives the default ' +
   'severity; a fixed cost (one small file, one round trip saved) is info; code run once (start-up, scripts, build config, ' +
   'tests) is not reported, and admin-only code or a rare path (deleting one record) is info.';
 /** The "Severity" line of a `claim` rule whose claim holds in code run once too (`everywhere`). */

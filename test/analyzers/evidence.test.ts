@@ -8,6 +8,9 @@ import { allRules } from '../../src/analyzers/registry';
 import { library } from '../../src/analyzers/facts/libraries/registry';
 
 const queries = ruleTester('query-in-loop');
+// A file of a jobs/ folder runs as a background job: a path that matters, where a whole table's rows grow (tests of
+// scale facts put their code there; without a request handler or job around it, growing data is only info).
+const JOB_FILE = 'src/jobs/task.ts';
 const PRISMA = `import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
 `;
@@ -15,6 +18,7 @@ const prisma = new PrismaClient();
 describe('scale', () => {
   it('rows of a read without a limit grow: warning, and the reason names the read', async () => {
     const [finding] = await queries.invalid({
+      filename: JOB_FILE,
       code: `${PRISMA}
 export async function owners() {
   const orders = await prisma.order.findMany();
@@ -24,7 +28,7 @@ export async function owners() {
 }`,
       errors: [{ messageId: 'perItem', line: 7, column: 11, severity: 'warning' }],
     });
-    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'unknown', batchable: true });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'job', batchable: true });
     expect(finding.evidence.reasons[0]).toBe('`orders` comes from prisma.order.findMany() with no limit');
   });
 
@@ -40,6 +44,7 @@ export async function owners() {
 
   it('a large limit still grows: take: 500 is a warning', async () => {
     await queries.invalid({
+      filename: JOB_FILE,
       code: `${PRISMA}
 const PAGE = 500;
 export async function owners() {
@@ -95,7 +100,11 @@ export async function owners(paged: boolean) {
   const ids = await redis.zrange('recent', 0, -1);
   for (const ownerId of ids) await prisma.user.findUnique({ where: { id: ownerId } });
 }`;
-    const [finding] = await queries.invalid({ code, errors: [{ messageId: 'perItem', line: 7, column: 36, severity: 'warning' }] });
+    const [finding] = await queries.invalid({
+      filename: JOB_FILE,
+      code,
+      errors: [{ messageId: 'perItem', line: 7, column: 36, severity: 'warning' }],
+    });
     expect(finding.evidence.scale).toBe('grows');
   });
 
@@ -107,6 +116,7 @@ export async function owners() {
   for (const user of users) await prisma.account.findFirst({ where: { userId: user.id } });
 }`;
     const [finding] = await queries.invalid({
+      filename: JOB_FILE,
       code: code('(await prisma.order.findMany()).map((order) => order.ownerId)'),
       errors: [{ messageId: 'perItem', line: 7, column: 35, severity: 'warning' }],
     });
@@ -126,6 +136,7 @@ export async function seedRoles() {
 
   it('a parameter whose callers in the file pass a query result grows: warning', async () => {
     const [finding] = await queries.invalid({
+      filename: JOB_FILE,
       code: `${PRISMA}
 async function notify(orders: Order[]) {
   for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
@@ -294,11 +305,13 @@ export async function linkOwners(dataroomId: string) {
   it('postgres.js: a sql tag by one team’s key is one team’s rows (info); without WHERE it grows (warning)', async () => {
     const header = `${PRISMA}import postgres from 'postgres';\nconst sql = postgres();\n`;
     const [one] = await queries.invalid({
+      filename: JOB_FILE,
       code: links('await sql`SELECT * FROM links WHERE team_id = ${team.id} ORDER BY name`', header),
       errors: [{ messageId: 'perItem', line: 8, column: 35, severity: 'info' }],
     });
     expect(one.evidence.reasons[0]).toMatch(/^`links` holds the links rows of one team \(sql\(\) filtered by team_id\)/);
     await queries.invalid({
+      filename: JOB_FILE,
       code: links('await sql`SELECT * FROM links ORDER BY name`', header),
       errors: [{ messageId: 'perItem', line: 8, column: 35, severity: 'warning' }],
     });
@@ -334,19 +347,21 @@ export async function linkOwners(dataroomId: string) {
     const header = `${PRISMA}import Redis from 'ioredis';\nconst redis = new Redis();\n`;
     const code = links("await redis.smembers('links:all')", header);
     const [finding] = await queries.invalid({
+      filename: JOB_FILE,
       code,
       errors: [{ messageId: 'perItem', line: lineOfLoop(code), column: 35, severity: 'warning' }],
     });
     expect(finding.evidence.scale).toBe('grows');
   });
 
-  it('a null check keeps most of the table (every root, every row not deleted): the whole table, a warning wherever it runs', async () => {
+  it('a null check keeps most of the table (every root, every row not deleted): the whole table, a warning in a job', async () => {
     for (const where of ['{ parentId: null }', '{ deletedAt: null }', '{ archivedAt: { equals: null } }']) {
       const [finding] = await queries.invalid({
+        filename: JOB_FILE,
         code: links(`await prisma.link.findMany({ where: ${where} })`),
         errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }],
       });
-      expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'unknown' });
+      expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'job' });
     }
   });
 
@@ -371,6 +386,7 @@ export async function linkOwners(dataroomId: string) {
 
   it('a raw read of the events one record keeps gaining grows per parent, as name evidence: warning', async () => {
     const [finding] = await queries.invalid({
+      filename: JOB_FILE,
       code: links('await prisma.$queryRaw`SELECT * FROM "PageView" v WHERE v."dataroomId" = ${dataroomId}`'),
       errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }],
     });
@@ -412,7 +428,7 @@ export async function exportFiles(versionId: number) {
   it('a model named like a record of events stays a warning whatever the schema says of it', async () => {
     const [finding] = await queries.invalid({
       code: views,
-      filename: 'lib/export.ts',
+      filename: 'lib/jobs/export.ts',
       files: { 'prisma/schema.prisma': 'model View {\n  id String @id\n  dataroomId String\n  updatedAt DateTime @updatedAt\n}\n' },
       errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }],
     });
@@ -420,13 +436,18 @@ export async function exportFiles(versionId: number) {
   });
 
   it('a model named like a record of events grows per parent, as name evidence: warning', async () => {
-    const [finding] = await queries.invalid({ code: views, errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }] });
+    const [finding] = await queries.invalid({
+      filename: JOB_FILE,
+      code: views,
+      errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'warning' }],
+    });
     expect(finding.evidence.reasons[0]).toMatch(
       /and the name `view` says a record of events, which each one keeps gaining \(name evidence\)$/,
     );
     // Folders are a tree one data room holds; `notifications` are as often an organisation's configured channels.
     for (const model of ['folder', 'notification']) {
       const [other] = await queries.invalid({
+        filename: JOB_FILE,
         code: views.replace('prisma.view.findMany', `prisma.${model}.findMany`),
         errors: [{ messageId: 'perItem', line: 6, column: 35, severity: 'info' }],
       });
@@ -440,6 +461,21 @@ describe('context', () => {
   const orders = await prisma.order.findMany();
   for (const order of orders) await prisma.user.findUnique({ where: { id: order.ownerId } });
 }`;
+
+  it('a whole table where no request handler or job is found is info, with the reason (a change: it was a warning); in a job file, a warning', async () => {
+    const [alone] = await queries.invalid({
+      code: `${PRISMA}\n${GROWING}`,
+      filename: 'src/lib/owners.ts',
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'info' }],
+    });
+    expect(alone.evidence).toMatchObject({ scale: 'grows', context: 'unknown' });
+    expect(alone.evidence.reasons.at(-1)).toBe('no request handler or job found around it in this file');
+    await queries.invalid({
+      code: `${PRISMA}\n${GROWING}`,
+      filename: JOB_FILE,
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+    });
+  });
 
   it('in a script the same loop is not reported (it runs once per run)', () => {
     queries.valid({ code: `${PRISMA}\n${GROWING}`, filename: 'scripts/backfill.ts' });
@@ -460,22 +496,22 @@ describe('context', () => {
     queries.valid(onePackage(fields));
   });
 
-  it('the same package is an application when it depends on a web framework, or says nothing of a CLI: warning', async () => {
+  it('the same package is an application when it depends on a web framework, or says nothing of a CLI: reported (info: no path found)', async () => {
     for (const fields of [{ bin: 'dist/server.js', dependencies: { express: '^4.0.0' } }, { dependencies: { zod: '^3.0.0' } }]) {
       const [finding] = await queries.invalid({
         ...onePackage(fields),
-        errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+        errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'info' }],
       });
       expect(finding.evidence.context).toBe('unknown');
     }
   });
 
-  it('a standalone command-line tool (its manifest is the project’s own) is the product: its loops still warn', async () => {
+  it('a standalone command-line tool (its manifest is the project’s own) is the product: its loops are still reported', async () => {
     const [finding] = await queries.invalid({
       code: `${PRISMA}\n${GROWING}`,
       filename: 'src/backfill.ts',
       files: { 'package.json': manifest({ bin: { 'admin-cli': 'dist/cli.js' } }) },
-      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'info' }],
     });
     expect(finding.evidence.context).toBe('unknown');
   });
@@ -554,7 +590,7 @@ export async function action({ request }) {
     const [migrated] = await queries.invalid({
       ...callee,
       files: route('app/migrations/20240101-migrate-legacy-queues.ts'),
-      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
+      errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'info' }],
     });
     expect(migrated.evidence.context).toBe('unknown');
   });
@@ -836,7 +872,7 @@ export const teamRouter = router({
 export async function deleteReport() {
 ${LOOP}
 }`,
-      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'warning' }],
+      errors: [{ messageId: 'perItem', line: 6, column: 39, severity: 'info' }],
     });
     expect(finding.evidence.context).toBe('unknown');
   });
@@ -883,7 +919,7 @@ ${LOOP}
     });
     const [open] = await queries.invalid({
       code: guarded(`if (session.user.isAdmin) return;`),
-      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'warning' }],
+      errors: [{ messageId: 'perItem', line: 7, column: 39, severity: 'info' }],
     });
     expect(open.evidence.context).toBe('unknown');
   });
@@ -1024,7 +1060,7 @@ export const tagRouter = router({ getTags: adminProcedure.query(getTagsHandler) 
         'src/server/routers/tag.router.ts': `import { getTagsHandler } from '../controllers/tag.controller';
 export const cachedTags = memoize(getTagsHandler);`,
       },
-      errors: [{ ...LINE, severity: 'warning' }],
+      errors: [{ ...LINE, severity: 'info' }],
     });
     expect(finding.evidence.context).toBe('unknown');
   });
@@ -1100,7 +1136,7 @@ cron.schedule('0 * * * *', getTagsHandler);`,
         'src/server/checks.ts': `import { getTagsHandler } from './controllers/tag.controller';
 export const allTagged = (contexts) => contexts.every(getTagsHandler);`,
       },
-      errors: [{ ...LINE, severity: 'warning' }],
+      errors: [{ ...LINE, severity: 'info' }],
     });
     expect(finding.evidence.context).toBe('unknown');
   });
@@ -1207,11 +1243,13 @@ export async function dropOldPartitions() {
   for (const p of partitions) await dropPartition(p.name);
 }`;
     const [finding] = await queries.invalid({
+      filename: JOB_FILE,
       code: code('DROP TABLE IF EXISTS "${name}"'),
       errors: [{ messageId: 'helper', line: 9, column: 37, severity: 'info' }],
     });
     expect(finding.evidence.reasons).toContain('DDL runs per object: no set-based form (dropPartition() runs DROP)');
     await queries.invalid({
+      filename: JOB_FILE,
       code: code('DELETE FROM partitions WHERE name = ${name}'),
       errors: [{ messageId: 'helper', line: 9, column: 37, severity: 'warning' }],
     });
@@ -1219,6 +1257,7 @@ export async function dropOldPartitions() {
 
   it('a DELETE per partition row is batchable: still a warning', async () => {
     const [finding] = await queries.invalid({
+      filename: JOB_FILE,
       code: partitions('await prisma.$executeRaw`DELETE FROM partitions WHERE id = ${p.id}`;'),
       errors: [{ messageId: 'perItem', line: 9, column: 11, severity: 'warning' }],
     });
@@ -1253,6 +1292,7 @@ ${body}
   }
 }`;
     const [caught] = await queries.invalid({
+      filename: JOB_FILE,
       code: code(`    try {
       await prisma.payment.create({ data: { orderId: order.id } });
     } catch (error) {
@@ -1262,6 +1302,7 @@ ${body}
     });
     expect(caught.evidence.reasons).toContain('each item has its own error handling (a try/catch around the call in the loop)');
     await queries.invalid({
+      filename: JOB_FILE,
       code: code(`    await prisma.payment.create({ data: { orderId: order.id } });`),
       errors: [{ messageId: 'perItem', line: 7, column: 11, severity: 'warning' }],
     });
@@ -1293,6 +1334,7 @@ ${body}
 
   it('a call in a .catch() callback made in the pass is not per item at all: only the call it guards is reported', async () => {
     await queries.invalid({
+      filename: JOB_FILE,
       code: CHARGE(`    await prisma.payment
       .create({ data: { orderId: order.id } })
       .catch(async () => {
@@ -1304,6 +1346,7 @@ ${body}
 
   it('a catch that rethrows fails the loop as a batch would: batchable, warning (a change: it was info)', async () => {
     const [finding] = await queries.invalid({
+      filename: JOB_FILE,
       code: CHARGE(`    try {
       await prisma.payment.create({ data: { orderId: order.id } });
     } catch (error) {
@@ -1344,11 +1387,11 @@ export async function seedTemplates() {
   return files.map((file) => fs.readFileSync(\`./templates/\${file}\`, 'utf8'));
 }`;
 
-  it('blocking others is not reported in a seed; in application code a read per listed file is a warning, the one listing info', async () => {
+  it('blocking others is not reported in a seed; in a job a read per listed file is a warning, the one listing info', async () => {
     blocking.valid({ code: TEMPLATES, filename: 'packages/prisma/seed-database.ts' });
     await blocking.invalid({
       code: TEMPLATES,
-      filename: 'packages/lib/templates.ts',
+      filename: 'packages/lib/jobs/templates.ts',
       errors: [
         { messageId: 'blocking', line: 3, column: 17, severity: 'info' },
         { messageId: 'blocking', line: 4, column: 30, severity: 'warning' },
@@ -1383,7 +1426,7 @@ export class Catalogue {
     queries.valid(code('onModuleInit'));
     const [finding] = await queries.invalid({
       code: code('init'),
-      errors: [{ messageId: 'perItem', line: 7, column: 43, severity: 'warning' }],
+      errors: [{ messageId: 'perItem', line: 7, column: 43, severity: 'info' }],
     });
     expect(finding.evidence.context).toBe('unknown');
   });
@@ -1726,7 +1769,7 @@ export const ordersRouter = router({
       code: SERVICE,
       filename: 'services/orders.ts',
       files: { 'routers/orders.ts': router('useQuery(async () => listOwners(await prisma.order.findMany()))') },
-      errors: [{ ...owners, severity: 'warning' }],
+      errors: [{ ...owners, severity: 'info' }],
     });
     expect(elsewhere.evidence).toMatchObject({ scale: 'grows', context: 'unknown' });
   });
@@ -1781,6 +1824,7 @@ class Customer extends Model {}
   it('Sequelize caps rows with limit: not reported; take is not a Sequelize option, so the same read with take grows', async () => {
     queries.valid(perOrder('Order.findAll({ limit: 10 })'));
     const [finding] = await queries.invalid({
+      filename: JOB_FILE,
       code: perOrder('Order.findAll({ take: 10 })'),
       errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
     });
@@ -1806,6 +1850,7 @@ export async function owners() {
 }`;
     queries.valid(code('Order.find({ open: true }).limit(10)'));
     await queries.invalid({
+      filename: JOB_FILE,
       code: code('Order.find()'),
       errors: [{ messageId: 'perItem', line: 6, column: 37, severity: 'warning' }],
     });
@@ -1816,6 +1861,7 @@ describe('rules over a scanned list name the list', () => {
   it('sort-for-min-max: warning over rows read without a limit, info over a parameter nothing says the size of', async () => {
     const sorts = ruleTester('sort-for-min-max');
     const [grows] = await sorts.invalid({
+      filename: JOB_FILE,
       code: `${PRISMA}
 export async function cheapest() {
   const products = await prisma.product.findMany();
@@ -1825,6 +1871,7 @@ export async function cheapest() {
     });
     expect(grows.evidence.reasons[0]).toBe('`products` comes from prisma.product.findMany() with no limit');
     await sorts.invalid({
+      filename: JOB_FILE,
       code: `export function cheapest(products: Array<{ price: number }>) {
   return products.sort((a, b) => a.price - b.price)[0];
 }`,
@@ -1835,6 +1882,7 @@ export async function cheapest() {
   it('the lines of a file grow; the lines of a text nothing says the length of are info', async () => {
     const sorts = ruleTester('sort-for-min-max');
     const [file] = await sorts.invalid({
+      filename: JOB_FILE,
       code: `import fs from 'node:fs';
 export function longest(path: string) {
   return fs.readFileSync(path, 'utf8').split('\\n').sort((a, b) => b.length - a.length)[0];
@@ -1843,6 +1891,7 @@ export function longest(path: string) {
     });
     expect(file.evidence.reasons[0]).toMatch(/holds the lines of a text that is the content of a file \(readFileSync\)$/);
     const [text] = await sorts.invalid({
+      filename: JOB_FILE,
       code: `export function longest(text: string) {
   return text.split('\\n').sort((a, b) => b.length - a.length)[0];
 }`,
@@ -1867,18 +1916,21 @@ export async function attach() {
   }
 }`;
     const [finding] = await scans.invalid({
+      filename: JOB_FILE,
       code: code('await prisma.customer.findMany()'),
       errors: [{ messageId: 'join', line: 9, column: 11, severity: 'warning' }],
     });
     expect(finding.evidence.reasons).toContain('`customers` comes from prisma.customer.findMany() with no limit');
     expect(finding.evidence.reasons).toContain('`orders` comes from prisma.order.findMany() with no limit');
     const [unsized] = await scans.invalid({
+      filename: JOB_FILE,
       code: code('await loadCustomers()'),
       errors: [{ messageId: 'join', line: 9, column: 11, severity: 'info' }],
     });
     expect(unsized.evidence.scale).toBe('unknown');
     // The outer list of unknown size: a whole table searched once per pass of a loop that may run three times.
     const [fewPasses] = await scans.invalid({
+      filename: JOB_FILE,
       code: code('await prisma.customer.findMany()', 'await loadOrders()'),
       errors: [{ messageId: 'join', line: 9, column: 11, severity: 'info' }],
     });
@@ -1886,7 +1938,7 @@ export async function attach() {
       '`orders`: only its name suggests many records',
       '`customers` comes from prisma.customer.findMany() with no limit',
       'the cost is O(n·m): it grows only when both lists do',
-      'no request handler or job found around it in this file',
+      'in a background job\'s file (jobs/)',
     ]);
     scans.valid(code('await prisma.customer.findMany()', "[{ customerId: 'a' }, { customerId: 'b' }]"));
   });
@@ -1901,6 +1953,7 @@ export async function attach() {
 }`;
     lookups.valid(code('await prisma.customer.findMany({ take: 10 })'));
     const [finding] = await lookups.invalid({
+      filename: JOB_FILE,
       code: code('await prisma.customer.findMany()'),
       errors: [{ messageId: 'map', line: 7, column: 32, severity: 'warning' }],
     });

@@ -72,8 +72,9 @@ export function expectOneLineError(result: CliRun): string {
 }
 
 /**
- * Async code with a blocking read per file of a listing (growing data: a warning) that sync-io-in-async fixes
- * safely; the loop opens on the signature's line so that the read stays at 4:16, where the tests look for it.
+ * Async code with a blocking read per file of a listing, run by a route (growing data on a request path: a warning),
+ * that sync-io-in-async fixes safely; the loop opens on the signature's line so that the read stays at 4:16, where
+ * the tests look for it.
  */
 export const BLOCKING_READ = `import fs from 'node:fs';
 
@@ -81,16 +82,26 @@ export async function loadTemplates(pages: Map<string, string>) { for (const nam
   const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
   pages.set(name, html);
 }}
+import express from 'express';
+express().get('/templates', async (req, res) => {
+  await loadTemplates(new Map());
+  res.end();
+});
 `;
 
 export const FIXED_READ = BLOCKING_READ.replace('fs.readFileSync(', 'await fs.promises.readFile(');
 
-/** A blocking call per entry of a listing the rule reports without a fix (at 4:16, as the read). */
+/** A blocking call per entry of a listing, run by a route, the rule reports without a fix (at 4:16, as the read). */
 export const BLOCKING_EXEC = `import { execSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 export async function currentCommits(commits: string[]) { for (const repo of await readdir('repos')) {
   commits.push(execSync(\`git -C repos/\${repo} rev-parse HEAD\`).toString().trim());
 }}
+import express from 'express';
+express().get('/commits', async (req, res) => {
+  await currentCommits([]);
+  res.end();
+});
 `;
 
 export const CLEAN = `export async function load(path: string) {

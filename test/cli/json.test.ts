@@ -47,13 +47,13 @@ describe('json format', () => {
         'evidence',
       ]);
       expect(finding.hotness).toBeNull();
-      // A blocking call per entry of a directory listing: the listing grows, so a warning, and the evidence says so.
+      // A blocking call per entry of a directory listing on a request path: the listing grows, so a warning, and the evidence says so.
       expect(finding.evidence).toEqual({
         scale: 'grows',
-        context: 'unknown',
+        context: 'request',
         reasons: [
           expect.stringMatching(/ is a directory listing \(readdir\)$/),
-          'no request handler or job found around it or among its callers in the project',
+          expect.stringMatching(/^runs in the GET \/(commits|templates) handler, which calls (currentCommits|loadTemplates)\(\)$/),
         ],
       });
     }
