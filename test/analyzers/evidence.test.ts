@@ -343,6 +343,33 @@ export async function linkOwners(dataroomId: string) {
     expect(finding.evidence.reasons[0]).toMatch(/^`links` holds the rows of one dataroom \(redis\.lrange\(\) filtered by its key /);
   });
 
+  it('a TypeORM QueryBuilder condition written as SQL text, by one user’s key, is that user’s rows (info); by a status it reads across users (warning on a request path)', async () => {
+    const code = (condition: string): string => `import { DataSource } from 'typeorm';
+import express from 'express';
+const dataSource = new DataSource({ type: 'postgres' });
+export async function memberships(userId: string, status: string) {
+  const rows = await dataSource.manager
+    .createQueryBuilder(OrganizationUser, 'ou')
+    .where(${condition})
+    .getMany();
+  for (const row of rows) await dataSource.manager.findOneBy(Organization, { id: row.organizationId });
+}
+express().get('/m', async (req, res) => {
+  await memberships(req.params.id, 'pending');
+  res.end();
+});`;
+    const [mine] = await queries.invalid({
+      code: code("'ou.userId = :userId', { userId }"),
+      errors: [{ messageId: 'perItem', line: 9, column: 33, severity: 'info' }],
+    });
+    expect(mine.evidence.reasons[0]).toMatch(/^`rows` holds the OrganizationUser rows of one user \(.* filtered by ou\.userId\)/);
+    const [across] = await queries.invalid({
+      code: code("'ou.status = :status', { status }"),
+      errors: [{ messageId: 'perItem', line: 9, column: 33, severity: 'warning' }],
+    });
+    expect(across.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+  });
+
   it('a Redis key with no id in it is the whole set: warning', async () => {
     const header = `${PRISMA}import Redis from 'ioredis';\nconst redis = new Redis();\n`;
     const code = links("await redis.smembers('links:all')", header);
@@ -1938,7 +1965,7 @@ export async function attach() {
       '`orders`: only its name suggests many records',
       '`customers` comes from prisma.customer.findMany() with no limit',
       'the cost is O(n·m): it grows only when both lists do',
-      'in a background job\'s file (jobs/)',
+      "in a background job's file (jobs/)",
     ]);
     scans.valid(code('await prisma.customer.findMany()', "[{ customerId: 'a' }, { customerId: 'b' }]"));
   });

@@ -104,7 +104,9 @@ export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters
     const found =
       filter.kind === 'step'
         ? filter.column !== undefined
-          ? filter.value && fromEquality(filter.column, filter.value)
+          ? SQL_CONDITION.test(filter.column)
+            ? sqlConditionParent(filter.column)
+            : filter.value && fromEquality(filter.column, filter.value)
           : fromCondition(filter.condition)
         : filter.kind === 'option'
           ? fromCondition(filter.condition)
@@ -243,9 +245,19 @@ function sqlParentFilter(call: ClientCallNode): ParentFilter | undefined {
   if (!where) return undefined;
   const rest = sql.slice(where.index + where[0].length);
   const end = AFTER_WHERE.exec(rest);
-  const conditions = end ? rest.slice(0, end.index) : rest;
+  return sqlConditionParent(end ? rest.slice(0, end.index) : rest, sql, templateSpans(call));
+}
+
+/** A builder step's condition written as SQL text, not a column: `.where('o.userId = :userId', { userId })`. */
+const SQL_CONDITION = /[=<>]|\s(IN|IS|LIKE)\s/i;
+
+/**
+ * The parent whose rows SQL conditions keep: a key column equal to one placeholder (`$1`, `?`, `:userId`) or to one
+ * interpolated value of the template the SQL came from (`spans`), with no OR among them. `sql`: the whole statement,
+ * for the table a qualifier names.
+ */
+function sqlConditionParent(conditions: string, sql = conditions, spans?: readonly ts.Expression[]): ParentFilter | undefined {
   if (/\bOR\b/i.test(conditions)) return undefined;
-  const spans = templateSpans(call);
   for (const match of conditions.matchAll(SQL_EQUALITY)) {
     const [, qualifier, column, placeholder] = match;
     const foreign = FOREIGN_KEY.exec(column);

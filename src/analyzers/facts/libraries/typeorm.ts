@@ -158,7 +158,8 @@ export const typeorm: Library = {
       'exist',
       'existsBy',
     ],
-    filters: { options: ['where'], objectArguments: true },
+    // A QueryBuilder's `.where('o.userId = :userId', { userId })` writes its condition as SQL text.
+    filters: { options: ['where'], objectArguments: true, steps: ['where', 'andWhere'] },
   },
   modules: MODULES,
   client: {
