@@ -119,6 +119,11 @@ app.get('/wait', (req, res) => {
   const controller = new AbortController();
   window.addEventListener('message', () => res.end(), { signal: controller.signal });
 });`,
+        `// A DOM builder's argument: the listener goes on the element being built and goes with it.
+import { dom } from 'grainjs';
+export function presetButtons(presets: string[], choose: (preset: string) => void) {
+  return presets.map((preset) => dom('button', preset, dom.on('click', () => choose(preset))));
+}`,
         `// Guarded to run once.
 let installed = false;
 export function install(handlers: Array<() => void>) {
@@ -141,6 +146,7 @@ export function install(handlers: Array<() => void>) {
         if (!receiver) return;
         const lifetime = longLivedTarget(receiver);
         if (!lifetime) return;
+        if (handedOn(call)) return;
         if (method === 'addEventListener' && removesItself(call.arguments[2])) return;
         const fn = enclosingFunction(call);
         if (!fn) return;
@@ -166,6 +172,24 @@ export function install(handlers: Array<() => void>) {
     };
   },
 });
+
+/**
+ * The call's result is handed to another call, or put in a list or an object: a DOM builder's argument
+ * (grainjs `dom('button', dom.on('click', …))`), which attaches the listener to the element being built and
+ * drops it with that element — not a subscription on the receiver, whose registration is a statement or kept
+ * for removal.
+ */
+function handedOn(call: ts.CallExpression): boolean {
+  let node: ts.Node = call;
+  while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  return (
+    (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) ||
+    ts.isArrayLiteralExpression(parent) ||
+    ts.isPropertyAssignment(parent) ||
+    ts.isSpreadElement(parent)
+  );
+}
 
 /** `{ once: true }` or `{ signal }`: the browser removes the listener itself. */
 function removesItself(options: ts.Expression | undefined): boolean {
