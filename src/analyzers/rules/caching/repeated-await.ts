@@ -105,6 +105,13 @@ interface Db {
 export async function pair(db: { findUser(id: string): Promise<unknown> }, a: string, b: string) {
   return [await db.findUser(a), await db.findUser(b)];
 }`,
+        `// The object it reads is handed to another call in between, which may change it.
+export async function lookup(config: Config, packageFiles: PackageFile[]) {
+  const before = await fetchVulnerabilities(config, packageFiles);
+  await fetchUpdates(config, packageFiles);
+  const after = await fetchVulnerabilities(config, packageFiles);
+  return { before, after };
+}`,
         `// The argument changes in between.
 export async function walk(db: { findNode(id: string): Promise<{ next: string }> }, id: string) {
   let current = id;
@@ -239,7 +246,28 @@ function retriedAfterFailure(first: AwaitedCall, later: AwaitedCall, file: FileF
   return false;
 }
 
-/** Between the two calls: a name the call reads is reassigned, or a call that writes is made. */
+/**
+ * `argument` is one of `names` as it is — an object or list the callee may change —, not a value read from it nor a
+ * value its declaration types as a string, number, boolean or bigint (which no callee can change).
+ */
+function handsOn(argument: ts.Expression, names: ReadonlySet<Declaration>): boolean {
+  const inner = skipParens(argument);
+  if (!ts.isIdentifier(inner)) return false;
+  const declaration = resolve(inner);
+  if (declaration === undefined || !names.has(declaration)) return false;
+  const node = declaration.node;
+  const type = (ts.isParameter(node) || ts.isVariableDeclaration(node)) && node.type;
+  return !(type && PRIMITIVE_TYPES.has(type.kind));
+}
+
+const PRIMITIVE_TYPES = new Set([
+  ts.SyntaxKind.StringKeyword,
+  ts.SyntaxKind.NumberKeyword,
+  ts.SyntaxKind.BooleanKeyword,
+  ts.SyntaxKind.BigIntKeyword,
+]);
+
+/** Between the two calls: a name the call reads is reassigned, handed to an awaited call, or a call that writes is made. */
 function changedBetween(first: AwaitedCall, later: AwaitedCall, fn: FunctionLike, file: FileFacts): boolean {
   if (retriedAfterFailure(first, later, file)) return true;
   const names = new Set<Declaration>();
@@ -264,6 +292,10 @@ function changedBetween(first: AwaitedCall, later: AwaitedCall, fn: FunctionLike
     if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && node.pos >= start && writes(node, file)) changed = true;
     if (ts.isCallExpression(node) && node.pos >= start) {
       const name = calleeName(node);
+      // An awaited call handed an object the second call reads may change it (`fetchUpdates(config, packageFiles)`
+      // between two `fetchVulnerabilities(config, packageFiles)`), whatever its name says.
+      const awaitedCall = skipParensUp(node).parent;
+      if (awaitedCall && ts.isAwaitExpression(awaitedCall) && node.arguments.some((argument) => handsOn(argument, names))) changed = true;
       if (name === undefined || WRITE_NAME.test(name) || !READ_NAME.test(name)) {
         // Any awaited call that is not a plain read may have changed what the second call sees.
         const awaited = skipParensUp(node).parent;
