@@ -13,17 +13,13 @@ import { bundles, ROOT, tempDir, writeFiles } from './helpers/bundle';
 import * as vscode from './helpers/fakeVscode';
 import { Gate } from './helpers/gate';
 import { activate } from '../../src/extension';
+import { BLOCKING_READ } from '../cli/helpers';
 
 // Hoisted above the imports by vitest; the factory runs when src/extension first asks for 'vscode'.
 vi.mock('vscode', () => vscode);
 
-const BLOCKING = `import fs from 'node:fs';
-
-export async function loadTemplates(pages: Map<string, string>) { for (const name of await fs.promises.readdir('templates')) {
-  const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
-  pages.set(name, html);
-}}
-`;
+// A blocking read per listed file on a request path: a warning (the route is what makes it one).
+const BLOCKING = BLOCKING_READ;
 const FIXED = BLOCKING.replace('fs.readFileSync', 'await fs.promises.readFile');
 const CLEAN = 'export const answer = 42;\n';
 const { until } = vscode;

@@ -8,15 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundles, tempDir, writeFiles } from './helpers/bundle';
 import { Gate } from './helpers/gate';
 import { ProtocolDriver } from './helpers/protocolDriver';
-import { run, workspace as cliWorkspace } from '../cli/helpers';
+import { BLOCKING_READ, run, workspace as cliWorkspace } from '../cli/helpers';
 
-const BLOCKING = `import fs from 'node:fs';
-
-export async function loadTemplates(pages: Map<string, string>) { for (const name of await fs.promises.readdir('templates')) {
-  const html = fs.readFileSync(\`templates/\${name}.html\`, 'utf8');
-  pages.set(name, html);
-}}
-`;
+// A blocking read per listed file on a request path: a warning (the route is what makes it one).
+const BLOCKING = BLOCKING_READ;
 const FIXED = BLOCKING.replace('fs.readFileSync', 'await fs.promises.readFile');
 const CLEAN = `export function add(a: number, b: number) {
   return a + b;
