@@ -793,6 +793,26 @@ ${reads}
   });
 });
 
+describe('query-in-resolver: how many parents a field resolver runs for, the query decides', () => {
+  it('a field resolver’s query is info, with the reason: a list query may ask for many parents, a single-object one for one', async () => {
+    const resolvers = ruleTester('query-in-resolver');
+    const [finding] = await resolvers.invalid({
+      code: `import { ApolloServer } from '@apollo/server';
+import { prisma } from './db';
+const resolvers = {
+  Query: { posts: () => prisma.post.findMany() },
+  Post: { comments: (post) => prisma.comment.findMany({ where: { postId: post.id } }) },
+};
+export const server = new ApolloServer({ typeDefs, resolvers });`,
+      errors: [{ messageId: 'perParent', line: 5, column: 31, severity: 'info' }],
+    });
+    expect(finding.evidence.scale).toBe('unknown');
+    expect(finding.evidence.reasons[0]).toBe(
+      'the resolver runs once per parent the query returns: how many a query asks for, nothing here says',
+    );
+  });
+});
+
 describe('rare paths: deleting one record, admin-only code', () => {
   // The same per-item query over a growing read in every case: only where it runs changes.
   const LOOP = `  const members = await prisma.member.findMany();

@@ -71,7 +71,7 @@ export const FILE_KIND_DEFINITIONS: Readonly<Record<FileKind, FileKindDefinition
   'worker-threads': {
     label: 'worker threads',
     description:
-      'code that runs off the main event loop: `*.worker.ts` files, and files that use `parentPort` or `workerData` of `worker_threads`',
+      'code that runs off the main event loop: `*.worker.ts` files, files under a web worker’s folder (`web-workers/`, `pythonWebWorker/`), and files that use `parentPort` or `workerData` of `worker_threads`',
     test: (file) => isWorkerThreadFile(file.fileName, file.text),
   },
   'tool-packages': {
@@ -148,10 +148,14 @@ function isBuildConfigFile(fileName: string): boolean {
 
 /**
  * Code that runs off the main event loop: a worker thread (`parentPort`/`workerData` from
- * `worker_threads`) or a web/worker file (`*.worker.ts`). Blocking there is what workers are for.
+ * `worker_threads`) or a web/worker file (`*.worker.ts`, or under a folder named for web workers). Blocking there is
+ * what workers are for.
  */
 function isWorkerThreadFile(fileName: string, text: string): boolean {
-  if (/\.worker\.[cm]?[jt]sx?$/.test(fileName.replace(/\\/g, '/'))) return true;
+  const path = fileName.replace(/\\/g, '/');
+  if (/\.worker\.[cm]?[jt]sx?$/.test(path)) return true;
+  // A web worker's own folder: `src/web-workers/…`, `pythonWebWorker/worker/…`, `app/webworkers/…`.
+  if (/(^|\/)([\w-]*web-?workers?)\//i.test(path)) return true;
   return text.includes('worker_threads') && /\b(parentPort|workerData)\b/.test(text);
 }
 

@@ -664,7 +664,12 @@ export function instancesOf(cls: ts.ClassDeclaration, facts: FileFacts): Instanc
   const { files, complete: searchedAll } = filesNaming(name, facts);
   let complete = searchedAll;
   const sites: Array<{ node: ts.NewExpression; facts: FileFacts }> = [];
+  // `export default new C()` hands out an instance: another file's `import C from './c'` names that instance, not the
+  // class (unless the class itself is the default export, `export default C`, which the text would show).
+  const classIsDefault = new RegExp(`export\\s+default\\s+${name}\\s*(;|$)`, 'm').test(facts.text);
+  const defaultImport = new RegExp(`import\\s+${name}\\s*(,|from\\b)`);
   for (const file of files) {
+    if (file.fileName !== facts.fileName && !classIsDefault && defaultImport.test(file.text)) continue;
     const stack: ts.Node[] = [file.sourceFile];
     while (stack.length > 0 && complete) {
       const node = stack.pop()!;

@@ -66,6 +66,10 @@ describe('file kinds', () => {
   it('worker threads, by name or by what the file uses', () => {
     expect(kindsOf('/p/src/resize.ts', `import { parentPort } from 'node:worker_threads';`)).toEqual(['worker-threads']);
     expect(kindsOf('/p/src/thumbs.worker.ts')).toEqual(['worker-threads']);
+    // A web worker's folder; a server's queue workers/ folder is not one (its jobs run on that process's event loop).
+    expect(kindsOf('/p/src/app/web-workers/python/worker/core.ts')).toEqual(['worker-threads']);
+    expect(kindsOf('/p/src/app/pythonWebWorker/worker/core.ts')).toEqual(['worker-threads']);
+    expect(kindsOf('/p/src/workers/email.ts')).toEqual([]);
     expect(kindsOf('/p/src/pool.ts', `import { Worker } from 'node:worker_threads'; new Worker('./w.js');`)).toEqual([]);
   });
 

@@ -102,6 +102,27 @@ describe('uncleared-interval: a class constructed once per process', () => {
     expect(found).toEqual([]);
   });
 
+  it('not reported: the module’s default export is the one instance, and its importers use that instance under the class’s name', () => {
+    const found = projectFindings(
+      {
+        'lib/visual.ts': `${local}export default new Manager();\n`,
+        'lib/routes.ts': `import Manager from './visual';\nexport function overview() {\n  return Manager.pending;\n}\n`,
+      },
+      'lib/visual.ts',
+      rule,
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('reported: the class itself is the default export, so an importer may build more', async () => {
+    await tester.invalid({
+      code: `${local}export default Manager;\nexport const manager = new Manager();\n`,
+      filename: 'lib/manager.ts',
+      files: { 'lib/other.ts': `import Manager from './manager';\nexport function handle() {\n  return new Manager();\n}\n` },
+      errors: [{ messageId: 'instance', line: 4, column: 5 }],
+    });
+  });
+
   it.each([
     [
       'constructed per request in another file',
