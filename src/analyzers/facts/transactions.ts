@@ -193,6 +193,7 @@ export function openedTransaction(call: ts.CallExpression, facts: FileFacts): Op
     };
   }
   if (call.arguments.some((argument) => isFunctionLike(skipParens(argument)))) return undefined; // the managed form
+  if (isIndexedDbTransaction(name, call)) return undefined;
   // `const t = await sequelize.transaction()` binds the handle; `queryRunner.startTransaction()` opens it on the receiver.
   const opener = unmanagedTransaction(name, bound !== undefined, receiverText);
   if (!opener) return undefined;
@@ -205,6 +206,22 @@ export function openedTransaction(call: ts.CallExpression, facts: FileFacts): Op
     commit: `${handle}.${opener.commit}()`,
     rollback: `${handle}.${opener.rollback}()`,
   };
+}
+
+/** IndexedDB's modes: `db.transaction(stores, 'readwrite')`. */
+const INDEXED_DB_MODES = new Set(['readonly', 'readwrite', 'versionchange']);
+
+/**
+ * A browser IndexedDB transaction (`db.transaction('recipes')`, `db.transaction(['a', 'b'], 'readwrite')`, idb's and
+ * Dexie's the same): it names object stores, and the browser commits it when its requests are done and aborts it when
+ * one fails — there is no connection, no pool and nothing left open to roll back. A server client's `transaction()`
+ * takes no store names: nothing, options (`{ isolationLevel }`) or a callback.
+ */
+function isIndexedDbTransaction(name: string, call: ts.CallExpression): boolean {
+  if (name !== 'transaction' || call.arguments.length === 0) return false;
+  const [stores, mode] = call.arguments.map((argument) => skipParens(argument));
+  if (mode && ts.isStringLiteralLike(mode) && INDEXED_DB_MODES.has(mode.text)) return true;
+  return ts.isStringLiteralLike(stores) || ts.isArrayLiteralExpression(stores);
 }
 
 /** How a call ends the transaction opened through `handle`, if it does. */

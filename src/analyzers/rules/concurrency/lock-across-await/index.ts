@@ -271,6 +271,15 @@ export async function settle(dataSource, invoiceId: string) {
         },
       ],
       valid: [
+        `// A browser IndexedDB transaction (idb): the browser commits it when its requests are done and aborts it when one
+// fails — no connection, no pool, nothing left open to roll back.
+import type { IDBPDatabase } from 'idb';
+export async function savePending(localDb: IDBPDatabase, items: Array<{ id: string }>) {
+  const tx = localDb.transaction('pendingItems', 'readwrite');
+  for (const item of items) await tx.store.put(item);
+  tx.commit();
+  await tx.done;
+}`,
         `import { Mutex } from 'async-mutex';
 
 const mutex = new Mutex();
