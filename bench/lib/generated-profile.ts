@@ -5,7 +5,10 @@
  * Node-internal frames, and V8's pseudo-frames under (root).
  */
 
-/** A small, seedable generator (mulberry32): the profile must be the same on every run. */
+/**
+ * A small, seedable generator (mulberry32): the profile must be the same on every run. The same as stats.mjs's
+ * seededRandom: this file is TypeScript compiled as CommonJS, which cannot import that ES module.
+ */
 function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
