@@ -3,6 +3,7 @@
  * grouped in rows, ready for flame.ts's layOutRows: the left-heavy graph and the sandwich's callees
  * merge subtrees (mergeSiblings), the sandwich's callers merge paths (MergedTree).
  */
+import { childRows } from '../profiles/model';
 import type { ViewTree } from './viewTree';
 
 /**
@@ -111,12 +112,7 @@ export class MergedTree {
   toRows(): MergedRows {
     const { size, parent } = this;
     // Row p + 1 is p's children, row 0 the roots.
-    const rowStart = new Int32Array(size + 2);
-    for (let node = 0; node < size; node++) rowStart[parent[node] + 2]++;
-    for (let row = 2; row < size + 2; row++) rowStart[row] += rowStart[row - 1];
-    const children = new Int32Array(size);
-    const fill = rowStart.slice(0, size + 1);
-    for (let node = 0; node < size; node++) children[fill[parent[node] + 1]++] = node;
+    const { rowStart, children } = childRows(parent, size);
     return { size, parent: parent.subarray(0, size), fn: this.fn.subarray(0, size), self: this.self.subarray(0, size), rowStart, children };
   }
 

@@ -104,16 +104,26 @@ export interface LooseTree {
  * a root sits on a cycle. Returns the tree and, for importers with per-node extras, the new index
  * of each old node.
  */
+/**
+ * Nodes grouped by parent (a counting sort, stable: children keep their order): row p + 1 of `rowStart` is p's
+ * children, `children[rowStart[p + 1]] … children[rowStart[p + 2] - 1]`, and row 0 the roots (parent -1).
+ * @internal exported for the profile view's merged trees (src/profileView/mergedTree.ts), which no shipped code
+ * imports yet.
+ */
+export function childRows(parent: Int32Array, size: number): { rowStart: Int32Array; children: Int32Array } {
+  const rowStart = new Int32Array(size + 2);
+  for (let node = 0; node < size; node++) rowStart[parent[node] + 2]++;
+  for (let row = 2; row < size + 2; row++) rowStart[row] += rowStart[row - 1];
+  const children = new Int32Array(size);
+  const fill = rowStart.slice(0, size + 1);
+  for (let node = 0; node < size; node++) children[fill[parent[node] + 1]++] = node;
+  return { rowStart, children };
+}
+
 export function buildTree(loose: LooseTree): { tree: CallTree; newIndex: Int32Array } {
   const { size, parent } = loose;
-  // Children as compressed rows: childStart[p] … childStart[p + 1] in `children`.
-  const childStart = new Int32Array(size + 2);
-  for (let index = 0; index < size; index++) childStart[parent[index] + 2]++;
-  for (let index = 2; index < size + 2; index++) childStart[index] += childStart[index - 1];
-  const children = new Int32Array(size);
-  const fill = childStart.slice(0, size + 1);
-  for (let index = 0; index < size; index++) children[fill[parent[index] + 1]++] = index;
   // childStart[p + 1] … childStart[p + 2] are p's children; roots are the row of p = -1.
+  const { rowStart: childStart, children } = childRows(parent, size);
 
   const order = new Int32Array(size);
   const newIndex = new Int32Array(size).fill(-1);
