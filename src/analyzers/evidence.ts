@@ -9,7 +9,7 @@ import type { Evidence, Severity } from './finding';
 import type { EvidencePolicy, Report } from './rule';
 import { executionContext } from './facts/context';
 import type { FileFacts } from './facts/fileFacts';
-import { dataScale, iterationScaleOf, type ScaleFact } from './facts/scale';
+import { dataScale, growingOf, iterationScaleOf, type ScaleFact } from './facts/scale';
 import { batchingOf } from './facts/batching';
 
 /** Contexts where code runs once per process, run or deploy: per-call cost rarely matters there. */
@@ -138,8 +138,7 @@ function product(passes: ScaleFact | undefined, searched: ScaleFact): ScaleFact 
 function combine(facts: readonly ScaleFact[]): ScaleFact {
   return (
     facts.find((fact) => fact.scale === 'bounded') ??
-    facts.find((fact) => fact.scale === 'grows' && !fact.filtered) ??
-    facts.find((fact) => fact.scale === 'grows') ??
+    growingOf(facts) ??
     facts.find((fact) => fact.reason !== undefined) ?? { scale: 'unknown' }
   );
 }

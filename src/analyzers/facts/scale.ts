@@ -131,6 +131,14 @@ export function iterationScaleOf(iteration: Iteration, facts: FileFacts): ScaleF
   return collection ? dataScale(collection, facts) : undefined;
 }
 
+/**
+ * The one that grows, preferring one that grows as a whole table over rows a filter selects (which grow only on a
+ * request path): it decides what several pieces of data multiplied together are.
+ */
+export function growingOf<T extends { scale: Scale; filtered?: boolean }>(facts: ReadonlyArray<T | undefined>): T | undefined {
+  return facts.find((fact) => fact?.scale === 'grows' && !fact.filtered) ?? facts.find((fact) => fact?.scale === 'grows');
+}
+
 /** How big `expression` (a list, a map, a set) can get, and why. */
 export function dataScale(expression: ts.Expression, facts: FileFacts): ScaleFact {
   const node = skipParens(expression);
@@ -151,11 +159,7 @@ function sourceOf(expression: ts.Expression, facts: FileFacts, depth: number): S
       return { scale: 'bounded', says: `is a literal of ${node.elements.length} ${node.elements.length === 1 ? 'entry' : 'entries'}` };
     const parts = spreads.map((spread) => sourceOf(spread.expression, facts, depth + 1));
     // One growing part makes the whole grow; else a part whose size nothing says (one parent's rows) makes it unknown.
-    return (
-      parts.find((part) => part?.scale === 'grows' && !part.filtered) ??
-      parts.find((part) => part?.scale === 'grows') ??
-      parts.find((part) => part?.scale === 'unknown')
-    );
+    return growingOf(parts) ?? parts.find((part) => part?.scale === 'unknown');
   }
   const small = smallListKind(node);
   if (small === 'literal' || small === 'constant') return { scale: 'bounded', says: 'is a constant list the program fixes' };
@@ -585,8 +589,7 @@ function parameterSource(declaration: Declaration, facts: FileFacts, depth: numb
     sources.push(source && { ...source, says: `${source.says}${where}` });
   }
   if (sources.length === 0) return undefined;
-  const growing =
-    sources.find((source) => source?.scale === 'grows' && !source.filtered) ?? sources.find((source) => source?.scale === 'grows');
+  const growing = growingOf(sources);
   if (growing) return { ...growing, says: `is a parameter; a caller of ${name}() passes one that ${growing.says}` };
   if (sources.every((source) => source?.scale === 'bounded'))
     return { scale: 'bounded', says: `is a parameter; every caller of ${name}() passes a fixed list` };
