@@ -36,6 +36,15 @@ const CALLS_SCALED =
   'data, on a request or job path gives the default ' +
   'severity; a fixed cost (one small file, one round trip saved) is info; code run once (start-up, scripts, build config, ' +
   'tests) is not reported, and admin-only code or a rare path (deleting one record) is info.';
+/** The "Severity" line of a `claim` rule about a leak (`leak`): it needs code that runs again and again. */
+const CLAIM_LEAK =
+  'the default severity on a request or job path, where the code that makes the leak runs again and again; info where no ' +
+  'request handler or job is found around it or among its callers; code run once (start-up, scripts, build config, tests) ' +
+  'is not reported: a timer or a listener made once is one resource held for the life of the process, by design.';
+/** Appended to the "Severity" line of a rule whose fix saves a constant amount per item or call (`constantGain`). */
+const CONSTANT_GAIN =
+  ' At most info: the fix saves a constant amount of work per item or call, not an order of growth, and next to the I/O ' +
+  'that brought the data that is seldom what anyone waits for.';
 /** The "Severity" line of a `claim` rule whose claim holds in code run once too (`everywhere`). */
 const CLAIM_EVERYWHERE =
   'the default severity wherever the rule reports, code run once included: its claim does not depend on the size of the data ' +
@@ -93,10 +102,13 @@ export function renderRuleDoc(rule: Rule): string {
   const severity =
     !meta.evidence || meta.evidence.everywhere
       ? CLAIM_EVERYWHERE
-      : meta.evidence.scaled
-        ? CALLS_SCALED
-        : SEVERITY_TEXT[meta.evidence.basis];
-  lines.push(`**Severity:** ${severity}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}`);
+      : meta.evidence.leak
+        ? CLAIM_LEAK
+        : meta.evidence.scaled
+          ? CALLS_SCALED
+          : SEVERITY_TEXT[meta.evidence.basis];
+  const constant = meta.evidence?.constantGain ? CONSTANT_GAIN : '';
+  lines.push(`**Severity:** ${severity}${constant}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}`);
   lines.push('');
   lines.push('## Why');
   lines.push('');

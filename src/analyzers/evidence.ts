@@ -37,7 +37,7 @@ export function weigh(
   if (iteration) {
     passes = iterationScaleOf(iteration, facts);
     if (passes) scales.push(passes);
-    loopGrows = passes?.scale === 'grows' && !(passes.filtered && ONLY_WHOLE_TABLES.has(context.context));
+    loopGrows = passes?.scale === 'grows' && !passes.clientSized && !(passes.filtered && ONLY_WHOLE_TABLES.has(context.context));
   }
   const searched = given.collection && dataScale(given.collection, facts);
   if (searched) scales.push(searched);
@@ -57,6 +57,10 @@ export function weigh(
         : 'a filtered read grows with its table only on a request path, and none was found',
     );
   }
+  // A request's items are as many as a client sends: most requests send a handful (a cart of one item, a form's
+  // fields, the page a client shows), and only the rare bulk action sends many. Evidence of the pattern, not of scale.
+  const clientSized = scale.scale === 'grows' && scale.clientSized === true && policy.basis !== 'claim';
+  if (clientSized) reasons.push("a request's items are as many as a client sends, and nothing here says clients send many");
   for (const extra of scales)
     if (extra.reason && extra.reason !== scale.reason && !reasons.includes(extra.reason)) reasons.push(extra.reason);
   if (given.iteration && searched && scale.scale === 'unknown' && scales.some((fact) => fact.scale === 'grows'))
@@ -64,7 +68,7 @@ export function weigh(
   // Reasons say why the severity is what it is: where the code runs is one only when the basis weighs it;
   // a rule whose claim decides says why (its `meta.evidence.why`).
   if (context.reason && policy.basis !== 'claim') reasons.push(context.reason);
-  if (policy.basis === 'claim' && policy.why) reasons.push(policy.why);
+  if (policy.basis === 'claim' && policy.why) reasons.push(given.lesser ?? policy.why);
   if (policy.basis === 'items' && scale.scale === 'unknown' && !scale.reason)
     reasons.unshift('nothing in this file says how many items there are');
   if (policy.scaled && scale.scale !== 'grows' && !scale.reason)
@@ -88,12 +92,13 @@ export function weigh(
 
   const evidence: Evidence = { scale: scale.scale, context: context.context, reasons };
   if (batchable !== undefined) evidence.batchable = batchable;
-  return { evidence, severity: severityOf(evidence, policy, configured, loopGrows) };
+  const severity = severityOf(evidence, policy, configured, loopGrows, clientSized);
+  return { evidence, severity: given.lesser && severity ? demote(severity) : severity };
 }
 
 /**
  * - once-only code (start-up, scripts, build config, tests): not reported, unless a `claim` rule says its
- *   claim holds `everywhere` (correctness, leaks).
+ *   claim holds `everywhere` (correctness).
  * - `claim`: the configured severity.
  * - `items` over bounded data: not reported; work that cannot be batched, an admin-only route or a rare path
  *   (deleting one record and what belongs to it): info.
@@ -103,14 +108,23 @@ export function weigh(
  *   migration, a start-up loader, a build-time page, a CLI, dead code.)
  * - `calls`: a request or job path → configured; elsewhere info. `scaled` (one run costs a fixed amount): growing
  *   data, or a loop over growing data, on a request or job path → configured; otherwise info.
+ * - data that grows only as a request's items (`clientSized`): info. `constantGain`: info at most.
+ * - `claim` with `leak`: a request or job path → configured, code run once → not reported, elsewhere info.
  */
-function severityOf(evidence: Evidence, policy: EvidencePolicy, configured: Severity, loopGrows: boolean): Severity | undefined {
-  if (ONCE.has(evidence.context)) return policy.basis === 'claim' && policy.everywhere ? configured : undefined;
-  if (policy.basis === 'claim') return configured;
-  if (policy.basis === 'items' && evidence.scale === 'bounded') return undefined;
-  if (evidence.batchable === false || evidence.context === 'admin' || evidence.context === 'rare') return demote(configured);
+function severityOf(
+  evidence: Evidence,
+  policy: EvidencePolicy,
+  configured: Severity,
+  loopGrows: boolean,
+  clientSized: boolean,
+): Severity | undefined {
   // A warning needs a path that matters: growing data where no request handler or job was found is info.
   const onPath = evidence.context === 'request' || evidence.context === 'job';
+  if (ONCE.has(evidence.context)) return policy.basis === 'claim' && policy.everywhere ? configured : undefined;
+  if (policy.basis === 'claim') return policy.leak && !onPath ? demote(configured) : configured;
+  if (policy.basis === 'items' && evidence.scale === 'bounded') return undefined;
+  if (evidence.batchable === false || evidence.context === 'admin' || evidence.context === 'rare') return demote(configured);
+  if (policy.constantGain || clientSized) return demote(configured);
   if (policy.basis === 'items') return evidence.scale === 'grows' && onPath ? configured : demote(configured);
   if (policy.scaled) return onPath && (loopGrows || evidence.scale === 'grows') ? configured : demote(configured);
   return onPath ? configured : demote(configured);
@@ -129,7 +143,9 @@ function product(passes: ScaleFact | undefined, searched: ScaleFact): ScaleFact 
   const both = passes ? [passes, searched] : [searched];
   const bounded = both.find((fact) => fact.scale === 'bounded');
   if (bounded) return bounded;
-  if (passes?.scale === 'grows' && searched.scale === 'grows') return combine(both);
+  // n items a client sends times m rows is m times a handful: as big as the request makes it, no more.
+  if (passes?.scale === 'grows' && searched.scale === 'grows')
+    return { ...combine(both), ...((passes.clientSized || searched.clientSized) && { clientSized: true }) };
   const unsized = both.find((fact) => fact.scale !== 'grows');
   return { scale: 'unknown', reason: unsized?.reason ?? 'nothing here says how many times the loop runs' };
 }

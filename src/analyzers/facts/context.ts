@@ -24,7 +24,7 @@ import {
 import type { FileFacts } from './fileFacts';
 import { projectPath } from './paths';
 import { lookup } from './dataflow';
-import { callersOf, referencesOf, type Reference } from './modules';
+import { callersOf, instancesOf, referencesOf, type Reference } from './modules';
 import { declaredName, startUpName } from './positions';
 import { describeRequestHandler, registeredHandler, type RequestHandler } from './requestHandlers';
 import { commandLineEvidence } from './toolPackages';
@@ -195,18 +195,32 @@ function callersContext(node: ts.Node, facts: FileFacts, depth: number): Context
   if (depth >= MAX_CALLER_DEPTH) return undefined;
   let best: { fact: ContextFact; rank: number } | undefined;
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    for (const caller of callersOf(fn, facts)) {
+    for (const caller of callersOrInstances(fn, facts)) {
       const fact = executionContext(caller.call, caller.facts, depth + 1);
       const rank = CALLER_PRIORITY.indexOf(fact.context);
       if (rank < 0 || (best && best.rank <= rank)) continue;
-      const name = declaredName(fn) ?? 'it';
+      const what = ts.isNewExpression(caller.call)
+        ? `constructs ${caller.call.expression.getText(caller.facts.sourceFile)}`
+        : `calls ${declaredName(fn) ?? 'it'}()`;
       const where = caller.facts === facts ? '' : ` in ${projectPath(caller.facts.fileName)}:${lineOf(caller.call, caller.facts)}`;
-      best = { fact: { context: fact.context, reason: `${fact.reason}, which calls ${name}()${where}` }, rank };
+      best = { fact: { context: fact.context, reason: `${fact.reason}, which ${what}${where}` }, rank };
       if (rank === 0) return best.fact;
     }
     if (best) return best.fact;
   }
   return best?.fact;
+}
+
+/** A function's calls; a constructor's are the `new` expressions of its class (a timer per instance runs where they do). */
+function callersOrInstances(
+  fn: FunctionLike,
+  facts: FileFacts,
+): ReadonlyArray<{ call: ts.CallExpression | ts.NewExpression; facts: FileFacts }> {
+  if (ts.isConstructorDeclaration(fn))
+    return ts.isClassDeclaration(fn.parent)
+      ? instancesOf(fn.parent, facts).sites.map((site) => ({ call: site.node, facts: site.facts }))
+      : [];
+  return callersOf(fn, facts);
 }
 
 /** The job registration `value` (a function written in place, or a name it is handed on by) is an argument of: `process`, `new Worker`. */

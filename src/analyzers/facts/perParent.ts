@@ -203,14 +203,18 @@ function isSoftDeleteCheck(property: ts.ObjectLiteralElementLike): boolean {
 
 /**
  * A key-value read's key built from one id names that record's entries, as `where: { userId }` names its rows:
- * `` hgetall(`user:${userId}:tokens`) ``, `smembers(tokensKey(user.id))`, `lrange(KEYS.feed(teamId), 0, -1)`.
+ * `` hgetall(`user:${userId}:tokens`) ``, `smembers(tokensKey(user.id))`, `lrange(KEYS.feed(teamId), 0, -1)`. Any
+ * other key still names one structure: the members of one set or list, as many as the program put under that key —
+ * a handful of server nodes or every pending job, nothing in the read says (issue 12's round 5: four sweeps over the
+ * few nodes and rooms of a presence set).
  */
 function keyParent(key: ts.Expression, depth = 0): ParentFilter | undefined {
   const inner = skipParens(key);
   // `const key = tokensKey(userId); hgetall(key)`.
+  const oneKey = { parent: 'key', field: `its key ${compact(inner.getText(), 40)}` };
   if (ts.isIdentifier(inner)) {
     const declaration = depth === 0 ? resolve(inner) : undefined;
-    return declaration?.kind === 'const' && declaration.initializer ? keyParent(declaration.initializer, depth + 1) : undefined;
+    return declaration?.kind === 'const' && declaration.initializer ? keyParent(declaration.initializer, depth + 1) : oneKey;
   }
   const values = ts.isTemplateExpression(inner)
     ? inner.templateSpans.map((span) => span.expression)
@@ -223,7 +227,9 @@ function keyParent(key: ts.Expression, depth = 0): ParentFilter | undefined {
     const foreign = FOREIGN_KEY.exec(name);
     return { parent: foreign ? foreign[1] : (ownerName(value) ?? 'record'), field: `its key ${compact(inner.getText(), 40)}` };
   }
-  return undefined;
+  // A key with no id in it still names one structure: the members of one set, list or sorted set are that key's
+  // children, as many as the program put there — a handful of server nodes or every pending job, nothing here says.
+  return oneKey;
 }
 
 /** Words that end a WHERE clause's conditions. */

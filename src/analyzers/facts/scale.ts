@@ -37,6 +37,13 @@ export interface ScaleFact {
    * on a request path they grow with the table, in a job they are what became due since its last run (evidence.ts).
    */
   filtered?: boolean;
+  /**
+   * It grows as the items one request sends (`req.body.items`, `await req.json()`): as many as a client sends. The
+   * issue's rounds 3–5 judged such loops mostly over a cart of one item, the few custom fields a form posts, a page
+   * the client shows; rows of a table grow with the data, a request's items only when clients send many, which the
+   * code seldom says. evidence.ts keeps them from a warning on their own.
+   */
+  clientSized?: boolean;
 }
 
 /** What a source is, after the name it flows into: "comes from prisma.order.findMany() with no limit". */
@@ -45,6 +52,8 @@ interface Source {
   says: string;
   /** See ScaleFact.filtered. */
   filtered?: boolean;
+  /** See ScaleFact.clientSized. */
+  clientSized?: boolean;
 }
 
 /** A limit this small keeps a per-item cost small: a page of results, a handful of rows. */
@@ -133,10 +142,14 @@ export function iterationScaleOf(iteration: Iteration, facts: FileFacts): ScaleF
 
 /**
  * The one that grows, preferring one that grows as a whole table over rows a filter selects (which grow only on a
- * request path): it decides what several pieces of data multiplied together are.
+ * request path), and both over a request's items (as many as a client sends): it decides what several pieces of
+ * data multiplied together are.
  */
-export function growingOf<T extends { scale: Scale; filtered?: boolean }>(facts: ReadonlyArray<T | undefined>): T | undefined {
-  return facts.find((fact) => fact?.scale === 'grows' && !fact.filtered) ?? facts.find((fact) => fact?.scale === 'grows');
+export function growingOf<T extends { scale: Scale; filtered?: boolean; clientSized?: boolean }>(
+  facts: ReadonlyArray<T | undefined>,
+): T | undefined {
+  const growing = facts.filter((fact): fact is T => fact?.scale === 'grows');
+  return growing.find((fact) => !fact.filtered && !fact.clientSized) ?? growing.find((fact) => !fact.clientSized) ?? growing[0];
 }
 
 /** How big `expression` (a list, a map, a set) can get, and why. */
@@ -144,7 +157,13 @@ export function dataScale(expression: ts.Expression, facts: FileFacts): ScaleFac
   const node = skipParens(expression);
   const label = `\`${compact(facts.textOf(node))}\``;
   const source = sourceOf(node, facts, 0);
-  if (source) return { scale: source.scale, reason: `${label} ${source.says}`, ...(source.filtered && { filtered: true }) };
+  if (source)
+    return {
+      scale: source.scale,
+      reason: `${label} ${source.says}`,
+      ...(source.filtered && { filtered: true }),
+      ...(source.clientSized && { clientSized: true }),
+    };
   if (smallListKind(node) === 'name') return { scale: 'unknown', reason: `${label}: only its name suggests a short list` };
   if (hasRecordName(node)) return { scale: 'unknown', reason: `${label}: only its name suggests many records` };
   return { scale: 'unknown' };
@@ -189,7 +208,7 @@ function awaitedSource(awaited: ts.Expression, facts: FileFacts, depth: number):
     if (name === 'json' && receiver) {
       const owner = skipParens(receiver);
       if (ts.isIdentifier(owner) && REQUEST_NAMES.test(owner.text))
-        return { scale: 'grows', says: `comes from the request's body (${compact(facts.textOf(inner))})` };
+        return { scale: 'grows', says: `comes from the request's body (${compact(facts.textOf(inner))})`, clientSized: true };
       return { scale: 'grows', says: `is a body fetched over HTTP (${compact(facts.textOf(inner))})` };
     }
     if (name === 'all' && inner.arguments[0]) return sourceOf(inner.arguments[0], facts, depth + 1);
@@ -279,6 +298,7 @@ function keyedRows(client: ClientCall, operation: string, facts: FileFacts, dept
     return {
       scale: 'grows',
       ...(keys.filtered && { filtered: true }),
+      ...(keys.clientSized && { clientSized: true }),
       says: `comes from ${operation}, ${own ? 'one row per key' : 'the rows of every key'} of a list that ${keys.says}`,
     };
   if (keys.scale === 'bounded' && own)
@@ -548,7 +568,7 @@ function propertySource(
     const root = current.text;
     const fromRequest =
       (REQUEST_NAMES.test(root) || (root === 'ctx' && parts[0] === 'request')) && parts.some((part) => REQUEST_PARTS.has(part));
-    if (fromRequest) return { scale: 'grows', says: `is request input (${compact(facts.textOf(access))})` };
+    if (fromRequest) return { scale: 'grows', says: `is request input (${compact(facts.textOf(access))})`, clientSized: true };
     // `const { rows } = …` spelled `result.rows`, `res.data`: the rows of what the root holds.
     const last = parts[parts.length - 1];
     if (parts.length === 1 && last && /^(rows|data|items|results|records|docs|Items|hits)$/.test(last)) {
@@ -560,7 +580,7 @@ function propertySource(
     if (declaration?.initializer && parts.length >= 1) {
       const init = sourceOf(declaration.initializer, facts, depth + 1);
       if (init?.says.startsWith('is request input') || init?.says.startsWith("comes from the request's body"))
-        return { scale: 'grows', says: `is request input (${compact(facts.textOf(access))})` };
+        return { scale: 'grows', says: `is request input (${compact(facts.textOf(access))})`, clientSized: true };
     }
   }
   return undefined;

@@ -59,7 +59,8 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'calls',
-      why: 'the second round trip is paid each time the code runs: it matters on a request or job path',
+      scaled: true,
+      why: 'the second round trip is paid each time the code runs, a fixed cost unless what it reads grows',
     },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['await'] },
@@ -155,6 +156,8 @@ export async function walk(db: { findNode(id: string): Promise<{ next: string }>
             line,
             reuse: earlier.result ? `Reuse \`${earlier.result}\`.` : 'Keep the first result in a variable and reuse it.',
           },
+          // What the repeated read returns decides what the second round trip costs: one row is a fixed amount.
+          evidence: { collection: node },
         });
       },
     };

@@ -143,6 +143,13 @@ export async function place(order: Order) {
           node: found.call,
           messageId: found.client.kind === 'write' ? 'write' : 'read',
           data: { operation: found.client.operation, transaction: transaction.display, handle: transaction.handle },
+          // A read through the pool loses nothing: it misses the transaction's own writes, which matters only for rows
+          // the transaction wrote (issue 12's round 4: the four reads judged read rows the transaction never touched).
+          ...(found.client.kind !== 'write' && {
+            evidence: {
+              lesser: "a read outside the transaction loses no write: it misses the transaction's own, if it reads what they touched",
+            },
+          }),
         });
       },
     };

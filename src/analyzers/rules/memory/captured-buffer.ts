@@ -40,8 +40,8 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'claim',
-      why: 'a long-lived callback keeps the whole buffer alive for the life of the process',
-      everywhere: true,
+      why: 'a buffer kept alive by a long-lived callback piles up only where the code that captures it runs again and again: per request or per job',
+      leak: true,
     },
     fix: 'none',
     scope: {

@@ -38,8 +38,8 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'claim',
-      why: 'a leak grows for the life of the process, even in a long-running script',
-      everywhere: true,
+      why: 'listeners left attached pile up only where the code that adds them runs again and again: per request, per job, per instance those paths make',
+      leak: true,
     },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['addEventListener', '.on(', 'Listener('] },

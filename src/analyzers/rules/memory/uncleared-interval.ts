@@ -6,6 +6,7 @@ import { syntaxIndexOf } from '../../facts/syntaxIndex';
 import { describeRepetition, guardedToRunOnce, repetitionOf, type Repetition } from '../../facts/lifetime';
 import type { FileFacts } from '../../facts/fileFacts';
 import { instancesOf } from '../../facts/modules';
+import { executionContext } from '../../facts/context';
 
 const SK = ts.SyntaxKind;
 
@@ -29,14 +30,15 @@ export default defineRule({
       'Intervals at module level or behind a once-guard',
       'Intervals whose handle is cleared anywhere in the file',
       'Intervals started in the constructor of a class that the project only ever constructs at module top level ' +
-        '(`export const manager = new Manager()`, in its own file or a file importing it): once per process',
+        '(`export const manager = new Manager()`, in its own file or a file importing it) or in a function that sets up ' +
+        'the application (one that calls `app.listen`, `NestFactory.create`): once per process',
     ],
     impact: 'high',
     effort: 'low',
     evidence: {
       basis: 'claim',
-      why: 'a leak grows for the life of the process, even in a long-running script',
-      everywhere: true,
+      why: 'a timer left running piles up only where the code that starts it runs again and again: per request, per job, per instance those paths make',
+      leak: true,
     },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['setInterval'] },
@@ -229,7 +231,11 @@ function classOfConstructor(call: ts.CallExpression): ts.ClassDeclaration | unde
  */
 function onlyConstructedOnce(cls: ts.ClassDeclaration, file: FileFacts): boolean {
   const { sites, complete } = instancesOf(cls, file);
-  return complete && sites.length > 0 && sites.every((site) => runsOnceAtLoad(site.node));
+  return (
+    complete &&
+    sites.length > 0 &&
+    sites.every((site) => runsOnceAtLoad(site.node) || executionContext(site.node, site.facts).context === 'startup')
+  );
 }
 
 function runsOnceAtLoad(node: ts.Node): boolean {
