@@ -5,7 +5,7 @@
  * module level or in a `main()` is a per-node fact: positions.ts). The engine asks each kind at most
  * once per file, and only when an active rule declares it.
  */
-import { isTestPath, projectPath } from './paths';
+import { isTestCode, projectPath } from './paths';
 import { isToolPackageFile } from './toolPackages';
 import type { ImportTable } from './imports';
 
@@ -43,7 +43,7 @@ export const FILE_KIND_DEFINITIONS: Readonly<Record<FileKind, FileKindDefinition
     description:
       'test code by folder (`test/`, `__tests__/`, `specs/`, `e2e/`, `cypress/`, `playwright/`, `fixtures/`, `__mocks__/`, ' +
       '`stories/`) or by name (`*.test.ts`, `*.spec.ts`, `*.stories.tsx`, `*.bench.ts`, `*.fixture.ts`)',
-    test: (file) => isTestFile(file.fileName),
+    test: (file) => isTestCode(file.fileName),
   },
   scripts: {
     label: 'scripts',
@@ -93,10 +93,6 @@ export const FILE_KIND_DEFINITIONS: Readonly<Record<FileKind, FileKindDefinition
  * Tests, specs, stories and fixtures: code that runs once per test run, where the cost of a
  * quadratic search or an uncleared timer is not a production problem.
  */
-function isTestFile(fileName: string): boolean {
-  return isTestPath(projectPath(fileName));
-}
-
 /**
  * Command-line entry points and scripts run by hand or by a build: a `#!` line, a script folder
  * (migration and seed folders included), or a build, install or release script by name.

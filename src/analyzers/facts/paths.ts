@@ -49,6 +49,21 @@ export function projectPath(fileName: string): string {
 }
 
 /**
+ * Test code, by `isTestPath`, or as a whole package: a package of a larger project whose own folder is a test
+ * runner's (`e2e/package.json` beside the app: its helpers and mock servers are `helpers/tunnel.ts`,
+ * `mock-rss-server.ts` inside it — issue 12's sixth study drew two warnings from such a package). A project whose
+ * root folder merely happens to be called `test` (`~/projects/test`) is not: only a package nested in another.
+ */
+export function isTestCode(fileName: string): boolean {
+  const absolute = path.resolve(fileName);
+  const root = projectRootOf(path.dirname(absolute));
+  if (root === undefined) return isTestPath(absolute.split(path.sep).join('/'));
+  if (isTestPath(path.relative(root, absolute).split(path.sep).join('/'))) return true;
+  const parent = path.dirname(root);
+  return parent !== root && TEST_FOLDER.test(`${path.basename(root)}/`) && projectRootOf(parent) !== undefined;
+}
+
+/**
  * Test code by where it lives or how it is named — the one list every classifier shares, so a
  * file under `specs/` or a `*.stories.tsx` is test code for every rule alike: test runners'
  * folders (`__tests__`, `test`, `specs`, `e2e`, `cypress`, `playwright`), mocks, fixtures and

@@ -195,7 +195,7 @@ export function openedTransaction(call: ts.CallExpression, facts: FileFacts): Op
   if (call.arguments.some((argument) => isFunctionLike(skipParens(argument)))) return undefined; // the managed form
   if (isIndexedDbTransaction(name, call)) return undefined;
   // `const t = await sequelize.transaction()` binds the handle; `queryRunner.startTransaction()` opens it on the receiver.
-  const opener = unmanagedTransaction(name, bound !== undefined, receiverText);
+  const opener = unmanagedTransaction(name, bound !== undefined, receiverText, facts);
   if (!opener) return undefined;
   const handle = opener.bound ? bound! : receiverText;
   return {

@@ -67,6 +67,25 @@ describe('one notion of test code for every rule', () => {
     for (const kind of ['tests', 'scripts', 'migrations', 'build-config'] as const) expect(is(kind, inProject(relative))).toBe(false);
   });
 
+  it('a package of the project that is itself a test runner’s folder (e2e/package.json) is test code throughout', () => {
+    const e2e = path.join(project, 'e2e');
+    fs.mkdirSync(path.join(e2e, 'helpers'), { recursive: true });
+    fs.writeFileSync(path.join(e2e, 'package.json'), '{ "name": "shop-e2e" }');
+    expect(projectPath(path.join(e2e, 'helpers', 'tunnel.ts'))).toBe('helpers/tunnel.ts');
+    expect(is('tests', path.join(e2e, 'helpers', 'tunnel.ts'))).toBe(true);
+    expect(is('tests', path.join(e2e, 'mock-rss-server.ts'))).toBe(true);
+    // The app beside it is not, nor is a project whose own root folder happens to be called `test`.
+    expect(is('tests', path.join(project, 'src', 'server.ts'))).toBe(false);
+    const alone = path.join(fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-alone-'))), 'test');
+    fs.mkdirSync(path.join(alone, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(alone, 'package.json'), '{ "name": "test" }');
+    try {
+      expect(is('tests', path.join(alone, 'src', 'server.ts'))).toBe(false);
+    } finally {
+      fs.rmSync(path.dirname(alone), { recursive: true, force: true });
+    }
+  });
+
   it('scripts and migrations keep their own meaning on top of it', () => {
     expect(is('scripts', inProject('scripts/backfill.ts'))).toBe(true);
     expect(is('tests', inProject('scripts/backfill.ts'))).toBe(false);

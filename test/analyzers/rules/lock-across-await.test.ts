@@ -481,6 +481,16 @@ describe('lock-across-await: unmanaged transactions', () => {
       [{ messageId: 'transactionNotClosed', line: 1, column: 43 }],
     ],
     [
+      'a TypeORM query runner by any name, in a file that imports typeorm',
+      `import { DataSource } from 'typeorm';\nexport async function f(ds: DataSource) { const t = ds.createQueryRunner(); await t.startTransaction(); await t.manager.save({}); await t.commitTransaction(); }`,
+      [{ messageId: 'transactionNotClosed', line: 2, column: 83 }],
+    ],
+    [
+      'a receiver named as a query runner, typeorm imported elsewhere',
+      `export async function f(queryRunner) { await queryRunner.startTransaction(); await queryRunner.manager.save({}); await queryRunner.commitTransaction(); }`,
+      [{ messageId: 'transactionNotClosed', line: 1, column: 46 }],
+    ],
+    [
       'work before the try that rolls back',
       `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`,
       [{ messageId: 'transactionNotClosed', line: 1, column: 57 }],
@@ -512,6 +522,10 @@ describe('lock-across-await: unmanaged transactions', () => {
       `export async function f(ds) { const qr = ds.createQueryRunner(); await qr.startTransaction(); try { await qr.manager.save({}); await qr.commitTransaction(); } catch (e) { await qr.rollbackTransaction(); } finally { await qr.release(); } }`,
     ],
     ['a transaction returned to the caller', `export async function begin(knex) { const trx = await knex.transaction(); return trx; }`],
+    [
+      'an editor’s undo history (startTransaction on a receiver that is no query runner, typeorm not imported)',
+      `export async function f(editor) { editor.history.startTransaction(); await editor.save(); editor.history.commitTransaction(); }`,
+    ],
     ['the managed form', `export async function f(knex) { await knex.transaction(async (trx) => { await trx('a').insert({}); }); }`],
     [
       'a BEGIN statement that is not a transaction opener (SELECT)',

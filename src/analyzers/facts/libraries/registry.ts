@@ -294,16 +294,27 @@ export function guessTransactionLibrary(parameter: string, facts: FileFacts): st
   return handles.find(({ handle }) => handle.parameter?.test(parameter))?.id ?? handles.find(({ handle }) => handle.imported?.(facts))?.id;
 }
 
-const unmanaged = transactional.flatMap(({ tx }) => tx.unmanaged ?? []);
+const unmanaged = transactional.flatMap(({ tx }) => (tx.unmanaged ?? []).map((entry) => ({ ...entry, imported: tx.handle?.imported })));
 
 /** Methods that open a transaction other calls must close: `transaction()`, `startTransaction()`, `beginTransaction()`. */
 export const unmanagedOpeners: ReadonlySet<string> = new Set(unmanaged.map((entry) => entry.method));
 
-/** How `method` opens a transaction on a receiver written `receiver`, its result bound to a name or not. */
-export function unmanagedTransaction(method: string, bound: boolean, receiver: string): UnmanagedTransaction | undefined {
+/**
+ * How `method` opens a transaction on a receiver written `receiver`, its result bound to a name or not. An opener
+ * on its receiver that names none (TypeORM's `queryRunner.startTransaction()`) needs its library imported by the file or a
+ * receiver named as its handle is (`queryRunner`, `runner`): an editor's undo history has `startTransaction()` too
+ * (`editorEngine.history.startTransaction()`, issue 12's sixth study), with no connection behind it.
+ */
+export function unmanagedTransaction(method: string, bound: boolean, receiver: string, facts: FileFacts): UnmanagedTransaction | undefined {
   const candidates = unmanaged.filter((entry) => entry.method === method && entry.bound === bound);
-  return candidates.find((entry) => entry.receiver?.test(receiver)) ?? candidates.find((entry) => !entry.receiver);
+  return (
+    candidates.find((entry) => entry.receiver?.test(receiver)) ??
+    candidates.find((entry) => !entry.receiver && (bound || RUNNER.test(receiver) || entry.imported?.(facts) !== false))
+  );
 }
+
+/** A receiver named as a query runner is: `queryRunner`, `this.runner`, `qr`. */
+const RUNNER = /(^|\.)(\w*[rR]unner|qr)$/;
 
 const ends = (kind: 'commit' | 'rollback' | 'release'): ReadonlySet<string> =>
   new Set(transactional.flatMap(({ tx }) => tx.ends?.[kind] ?? []));
