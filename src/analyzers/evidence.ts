@@ -93,7 +93,8 @@ export function weigh(
   const evidence: Evidence = { scale: scale.scale, context: context.context, reasons };
   if (batchable !== undefined) evidence.batchable = batchable;
   const severity = severityOf(evidence, policy, configured, loopGrows, clientSized);
-  return { evidence, severity: given.lesser && severity ? demote(severity) : severity };
+  // One machine's client (a server bound to localhost) and the lesser of a rule's claims: info at most.
+  return { evidence, severity: (given.lesser || context.local) && severity ? demote(severity) : severity };
 }
 
 /**

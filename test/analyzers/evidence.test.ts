@@ -1387,6 +1387,39 @@ export async function GET(request: Request) {
   });
 });
 
+describe('a server that listens only on localhost serves one machine', () => {
+  const server = (listen: string): string => `${PRISMA}
+import express from 'express';
+const app = express();
+app.get('/orders', async (req, res) => {
+  const lines = await prisma.orderLine.findMany({ where: { status: 'OPEN' } });
+  for (const line of lines) await prisma.product.findUnique({ where: { id: line.productId } });
+  res.json({ ok: true });
+});
+${listen}`;
+
+  it.each([["app.listen(3001, 'localhost')"], ["app.listen({ port: 3001, host: '127.0.0.1' })"]])(
+    '%s: info, and the reason says why',
+    async (listen) => {
+      const [finding] = await queries.invalid({
+        code: server(listen),
+        errors: [{ messageId: 'perItem', line: 8, column: 35, severity: 'info' }],
+      });
+      expect(finding.evidence.context).toBe('request');
+      expect(finding.evidence.reasons).toContain(
+        "runs in the GET /orders handler of a server that listens only on localhost (one machine's client)",
+      );
+    },
+  );
+
+  it.each([['app.listen(3001)'], ["app.listen(3001, '0.0.0.0')"], ["app.listen(3001, 'localhost');\napp.listen(8080)"]])(
+    '%s serves whoever connects: warning',
+    async (listen) => {
+      await queries.invalid({ code: server(listen), errors: [{ messageId: 'perItem', line: 8, column: 35, severity: 'warning' }] });
+    },
+  );
+});
+
 describe('batchable', () => {
   // Detaching each old partition of a growing list: one statement per partition whatever is done.
   const partitions = (body: string): string => `${PRISMA}

@@ -23,6 +23,7 @@ import {
 } from './ast';
 import type { FileFacts } from './fileFacts';
 import { projectPath } from './paths';
+import { syntaxIndexOf } from './syntaxIndex';
 import { lookup } from './dataflow';
 import { callersOf, instancesOf, referencesOf, type Reference } from './modules';
 import { declaredName, startUpName } from './positions';
@@ -33,6 +34,12 @@ export interface ContextFact {
   context: ExecutionContext;
   /** The sentence a user reads: "runs in the POST /orders handler". Absent when nothing is known. */
   reason?: string;
+  /**
+   * A request of a server that listens only on the loopback interface (`app.listen(port, 'localhost')`): one machine's
+   * client, a desktop app's or a developer's — no crowd of concurrent requests, and its data one user's. evidence.ts
+   * makes such findings info (issue 12's sixth study: seven warnings in one desktop app's local capture server).
+   */
+  local?: boolean;
 }
 
 /** Calls that run their callback once per job or tick: BullMQ/Bull `process`, node-cron `schedule`, Agenda `define`, amqplib `consume`, `setInterval`. */
@@ -138,7 +145,48 @@ function handlerContext(node: ts.Node, handler: RequestHandler, path: string, si
   // A tRPC procedure or server action is a handler too: `deleteTeam: procedure.mutation(…)`, `adminProcedure.query(…)`.
   const rare = rareFunction(node);
   if (rare) return rare;
+  if (listensOnlyOnLoopback(site.getSourceFile()))
+    return {
+      context: 'request',
+      reason: `runs in ${described} of a server that listens only on localhost (one machine's client)`,
+      local: true,
+    };
   return { context: 'request', reason: `runs in ${described}` };
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
+const loopbackOnly = new WeakMap<ts.SourceFile, boolean>();
+
+/**
+ * Whether the file starts its server and binds it to the loopback interface only: every `.listen(…)` in it names
+ * `localhost`, `127.0.0.1` or `::1` as its host — positional (`app.listen(3001, 'localhost')`) or as an option
+ * (`app.listen({ port, host: '127.0.0.1' })`). A file that listens on every interface, or names its host by a variable,
+ * serves whoever connects.
+ */
+function listensOnlyOnLoopback(file: ts.SourceFile): boolean {
+  let known = loopbackOnly.get(file);
+  if (known === undefined) {
+    const listens = syntaxIndexOf(file).calls.filter((call) => calleeName(call) === 'listen' && call.arguments.length > 0);
+    known = listens.length > 0 && listens.every(bindsLoopback);
+    loopbackOnly.set(file, known);
+  }
+  return known;
+}
+
+function bindsLoopback(call: ts.CallExpression): boolean {
+  return call.arguments.some((argument) => {
+    const inner = skipParens(argument);
+    if (ts.isStringLiteralLike(inner)) return LOOPBACK.has(inner.text);
+    if (!ts.isObjectLiteralExpression(inner)) return false;
+    return inner.properties.some(
+      (property) =>
+        ts.isPropertyAssignment(property) &&
+        ts.isIdentifier(property.name) &&
+        (property.name.text === 'host' || property.name.text === 'hostname') &&
+        ts.isStringLiteralLike(property.initializer) &&
+        LOOPBACK.has(property.initializer.text),
+    );
+  });
 }
 
 /**
@@ -160,7 +208,7 @@ function registeredContext(node: ts.Node, facts: FileFacts): ContextFact | undef
         reference.facts === facts
           ? ''
           : `, registered in ${projectPath(reference.facts.fileName)}:${lineOf(reference.node, reference.facts)}`;
-      best = { fact: { context: fact.context, reason: `${fact.reason}${where}` }, rank };
+      best = { fact: { ...fact, reason: `${fact.reason}${where}` }, rank };
     }
     if (best) return best.fact;
   }
@@ -203,7 +251,7 @@ function callersContext(node: ts.Node, facts: FileFacts, depth: number): Context
         ? `constructs ${caller.call.expression.getText(caller.facts.sourceFile)}`
         : `calls ${declaredName(fn) ?? 'it'}()`;
       const where = caller.facts === facts ? '' : ` in ${projectPath(caller.facts.fileName)}:${lineOf(caller.call, caller.facts)}`;
-      best = { fact: { context: fact.context, reason: `${fact.reason}, which ${what}${where}` }, rank };
+      best = { fact: { ...fact, reason: `${fact.reason}, which ${what}${where}` }, rank };
       if (rank === 0) return best.fact;
     }
     if (best) return best.fact;
