@@ -523,6 +523,10 @@ describe('lock-across-await: unmanaged transactions', () => {
     ],
     ['a transaction returned to the caller', `export async function begin(knex) { const trx = await knex.transaction(); return trx; }`],
     [
+      'a Sentry tracing span (a bound startTransaction, no database library imported)',
+      `export async function f(Sentry) { const transaction = Sentry.startTransaction({ name: 'x' }); await fetch('/api'); transaction.finish(); }`,
+    ],
+    [
       'an editor’s undo history (startTransaction on a receiver that is no query runner, typeorm not imported)',
       `export async function f(editor) { editor.history.startTransaction(); await editor.save(); editor.history.commitTransaction(); }`,
     ],

@@ -314,6 +314,11 @@ export interface UnmanagedTransaction {
   rollback: string;
   /** Only on receivers named like this (`session.startTransaction()`). */
   receiver?: RegExp;
+  /**
+   * The method's name is common outside databases — `startTransaction()` opens a Sentry tracing span and an editor's
+   * undo group too: only in a file that imports this library, or on a receiver named as a query runner is.
+   */
+  generic?: boolean;
 }
 
 interface RelationKnowledge {

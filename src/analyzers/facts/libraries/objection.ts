@@ -30,7 +30,7 @@ export const objection: Library = {
   batching: { describe: knexBatched },
   // const trx = await Person.startTransaction(); … await trx.commit();
   transactions: {
-    unmanaged: [{ method: 'startTransaction', bound: true, commit: 'commit', rollback: 'rollback' }],
+    unmanaged: [{ method: 'startTransaction', bound: true, commit: 'commit', rollback: 'rollback', generic: true }],
     ends: { commit: ['commit'], rollback: ['rollback'] },
   },
 };

@@ -300,16 +300,17 @@ const unmanaged = transactional.flatMap(({ tx }) => (tx.unmanaged ?? []).map((en
 export const unmanagedOpeners: ReadonlySet<string> = new Set(unmanaged.map((entry) => entry.method));
 
 /**
- * How `method` opens a transaction on a receiver written `receiver`, its result bound to a name or not. An opener
- * on its receiver that names none (TypeORM's `queryRunner.startTransaction()`) needs its library imported by the file or a
- * receiver named as its handle is (`queryRunner`, `runner`): an editor's undo history has `startTransaction()` too
- * (`editorEngine.history.startTransaction()`, issue 12's sixth study), with no connection behind it.
+ * How `method` opens a transaction on a receiver written `receiver`, its result bound to a name or not. A `generic`
+ * opener (`startTransaction()`: TypeORM's, Objection's) needs its library imported by the file or a receiver named as
+ * a query runner (`queryRunner`, `runner`, `qr`): a Sentry tracing span and an editor's undo history have one too
+ * (`Sentry.startTransaction()`, `editorEngine.history.startTransaction()`; issue 12's sixth study), with no connection
+ * behind them.
  */
 export function unmanagedTransaction(method: string, bound: boolean, receiver: string, facts: FileFacts): UnmanagedTransaction | undefined {
   const candidates = unmanaged.filter((entry) => entry.method === method && entry.bound === bound);
   return (
     candidates.find((entry) => entry.receiver?.test(receiver)) ??
-    candidates.find((entry) => !entry.receiver && (bound || RUNNER.test(receiver) || entry.imported?.(facts) !== false))
+    candidates.find((entry) => !entry.receiver && (!entry.generic || RUNNER.test(receiver) || entry.imported?.(facts) === true))
   );
 }
 

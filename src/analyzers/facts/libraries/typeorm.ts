@@ -289,7 +289,7 @@ export const typeorm: Library = {
       parameter: /^(manager|em|entityManager|transactionalEntityManager)$/,
       imported: (facts) => facts.imports.imports('typeorm'),
     },
-    unmanaged: [{ method: 'startTransaction', bound: false, commit: 'commitTransaction', rollback: 'rollbackTransaction' }],
+    unmanaged: [{ method: 'startTransaction', bound: false, commit: 'commitTransaction', rollback: 'rollbackTransaction', generic: true }],
     ends: { commit: ['commitTransaction'], rollback: ['rollbackTransaction'], release: ['release'] },
   },
   relations: {
