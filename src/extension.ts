@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { PerfLensCodeActions, SHOW_DOCUMENTATION_COMMAND } from './codeActions/provider';
 import { DiagnosticsView } from './views/diagnostics';
+import { openProfileCommand, PROFILE_VIEW_TYPE, ProfileEditorProvider } from './views/profileEditor';
 import { ANALYZED_LANGUAGES, LiveAnalysis } from './views/liveAnalysis';
 import { scanWorkspace } from './views/scanWorkspace';
 import { SettingsReader } from './views/settingsReader';
@@ -45,7 +46,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('PerfLens', { log: true });
   context.subscriptions.push(log);
   try {
-    wire(context, log);
+    wireProfileView(context, log);
+    // In a workspace not trusted, only profiles are shown (reading a file runs nothing); analysis
+    // starts once the user trusts it. package.json declares this as limited support.
+    if (vscode.workspace.isTrusted === false) {
+      log.info('the workspace is not trusted: analysis waits for trust; the profile view works');
+      context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => wire(context, log)));
+    } else wire(context, log);
   } catch (error) {
     // Shown, not swallowed: a PerfLens that silently does nothing is worse than an error.
     const message = error instanceof Error ? error.message : String(error);
@@ -63,6 +70,23 @@ export function activate(context: vscode.ExtensionContext): void {
 
 export function deactivate(): void {
   // Everything is in context.subscriptions (the worker included), disposed by VS Code.
+}
+
+/** The profile view: its custom editor and "PerfLens: Open Profile…". */
+function wireProfileView(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const provider = new ProfileEditorProvider({
+    extensionUri: context.extensionUri,
+    workerPath: context.asAbsolutePath('dist/profileWorker.js'),
+    log,
+  });
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {
+      // The page holds the model and its zoom: keep it when the tab is in the background.
+      webviewOptions: { retainContextWhenHidden: true },
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.commands.registerCommand('perflens.openProfile', (uri?: unknown) => openProfileCommand(uri)),
+  );
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {

@@ -1,0 +1,34 @@
+/**
+ * What a profile-loading worker does: read the file, resolve its frames through source maps
+ * (reading only inside the given roots), and build the view's data. vscode-free and synchronous,
+ * so the CLI's tests and the worker run the very same steps.
+ */
+import { ProfileError } from '../profiles/errors';
+import { loadProfileFile } from '../profiles/load';
+import { ReadScope } from '../profiles/readScope';
+import { resolveFrames } from '../profiles/resolve';
+import { SourceMaps } from '../profiles/sourcemaps';
+import { profileViewData } from '../profileView/data';
+import type { LoadRequest, LoadResponse } from './protocol';
+
+/**
+ * The answer to `request`: the view's data, or the one-line reason the profile cannot be shown
+ * (a ProfileError's message, as the CLI prints it; anything else is a bug, named as one).
+ */
+export function answerLoad(request: LoadRequest): LoadResponse {
+  try {
+    const profile = loadProfileFile(request.file);
+    const scope = new ReadScope(request.readRoots);
+    const sourceMaps = new SourceMaps(request.root, scope);
+    const resolution = resolveFrames(profile, { root: request.root, sourceMaps });
+    const data = profileViewData(profile, resolution);
+    // As the CLI says it: which file the profile named outside the roots, and that it was not read.
+    const refused = scope.note();
+    if (refused) data.summary.notes.push(refused);
+    return { type: 'loaded', data };
+  } catch (error) {
+    if (error instanceof ProfileError) return { type: 'failed', message: error.message };
+    const reason = error instanceof Error ? error.message : String(error);
+    return { type: 'failed', message: `PerfLens could not read this profile (an internal error: ${reason})` };
+  }
+}
