@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { PerfLensCodeActions, SHOW_DOCUMENTATION_COMMAND } from './codeActions/provider';
 import { DiagnosticsView } from './views/diagnostics';
+import { CLEAR_PROFILE_COMMAND, LoadedProfile, TOGGLE_HEAT_COMMAND } from './views/loadedProfile';
 import { openProfileCommand, PROFILE_VIEW_TYPE, ProfileEditorProvider } from './views/profileEditor';
 import { ANALYZED_LANGUAGES, LiveAnalysis } from './views/liveAnalysis';
 import { scanWorkspace } from './views/scanWorkspace';
@@ -72,12 +73,24 @@ export function deactivate(): void {
   // Everything is in context.subscriptions (the worker included), disposed by VS Code.
 }
 
-/** The profile view: its custom editor and "PerfLens: Open Profile…". */
+/**
+ * The profile view: its custom editor, "PerfLens: Open Profile…", and the loaded profile's status
+ * bar item and line heat — made when the first profile is read, not at activation.
+ */
 function wireProfileView(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  let loaded: LoadedProfile | undefined;
+  const loadedProfile = (): LoadedProfile => {
+    if (!loaded) {
+      loaded = new LoadedProfile();
+      context.subscriptions.push(loaded);
+    }
+    return loaded;
+  };
   const provider = new ProfileEditorProvider({
     extensionUri: context.extensionUri,
     workerPath: context.asAbsolutePath('dist/profileWorker.js'),
     log,
+    onLoaded: (file, summary, lines) => loadedProfile().load(file, summary, lines),
   });
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {
@@ -86,6 +99,8 @@ function wireProfileView(context: vscode.ExtensionContext, log: vscode.LogOutput
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.commands.registerCommand('perflens.openProfile', (uri?: unknown) => openProfileCommand(uri)),
+    vscode.commands.registerCommand(CLEAR_PROFILE_COMMAND, () => loaded?.clear()),
+    vscode.commands.registerCommand(TOGGLE_HEAT_COMMAND, () => loadedProfile().toggleHeat()),
   );
 }
 

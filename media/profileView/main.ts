@@ -41,6 +41,7 @@ const modeLeft = byId<HTMLButtonElement>('mode-left');
 const summaryText = byId('summary');
 const sandwichTitle = byId('sandwich-title');
 const sandwichEmpty = byId('sandwich-empty');
+const notes = byId('notes');
 
 let theme: CanvasTheme = readTheme();
 let data: ViewData | undefined;
@@ -134,7 +135,16 @@ function show(model: ViewData): void {
   app.className = 'shown';
   const { summary } = model;
   summaryText.textContent = `${summary.format} · ${formatWeight(summary.total, summary.unit)} · ${summary.samples.toLocaleString('en-US')} samples`;
-  summaryText.title = summary.notes.join('\n');
+  // The profile's notes (a missing source map, a thread picked, files not read): as the CLI prints them.
+  notes.hidden = summary.notes.length === 0;
+  byId('notes-summary').textContent = summary.notes.length === 1 ? '1 note' : `${summary.notes.length} notes`;
+  byId('notes-list').replaceChildren(
+    ...summary.notes.map((note) => {
+      const item = document.createElement('li');
+      item.textContent = note;
+      return item;
+    }),
+  );
   refresh(true);
 }
 

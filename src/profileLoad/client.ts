@@ -5,10 +5,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ViewData } from '../profileView/data';
+import type { LineWeight } from '../profileView/lineHeat';
 import { parseLoadResponse, type LoadRequest } from './protocol';
 
-/** The data, or the one-line reason the profile cannot be shown. */
-export type LoadOutcome = { data: ViewData } | { error: string };
+/** The view's data and the lines' weights, or the one-line reason the profile cannot be shown. */
+export type LoadOutcome = { data: ViewData; lines: LineWeight[] } | { error: string };
 
 /**
  * Loads the profile `request` names in a new worker; `signal` ends the worker (the view closed).
@@ -16,7 +17,14 @@ export type LoadOutcome = { data: ViewData } | { error: string };
  */
 export function loadInWorker(workerPath: string, request: Omit<LoadRequest, 'type'>, signal?: AbortSignal): Promise<LoadOutcome> {
   return new Promise((resolve) => {
-    const worker = new Worker(workerPath, { name: 'perflens-profile' });
+    let worker: Worker;
+    try {
+      worker = new Worker(workerPath, { name: 'perflens-profile' });
+    } catch (error) {
+      // A worker that cannot even start (its file is missing) is a reason like any other.
+      resolve({ error: `PerfLens: the profile worker did not start (${error instanceof Error ? error.message : String(error)})` });
+      return;
+    }
     let settled = false;
     const settle = (outcome: LoadOutcome): void => {
       if (settled) return;
@@ -30,7 +38,7 @@ export function loadInWorker(workerPath: string, request: Omit<LoadRequest, 'typ
     worker.on('message', (message: unknown) => {
       const response = parseLoadResponse(message);
       if (typeof response === 'string') settle({ error: `PerfLens: unreadable answer from the profile worker (${response})` });
-      else if (response.type === 'loaded') settle({ data: response.data });
+      else if (response.type === 'loaded') settle({ data: response.data, lines: response.lines });
       else settle({ error: response.message });
     });
     worker.on('error', (error) => settle({ error: `PerfLens: the profile worker failed (${error.message})` }));

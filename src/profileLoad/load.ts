@@ -1,14 +1,16 @@
 /**
  * What a profile-loading worker does: read the file, resolve its frames through source maps
- * (reading only inside the given roots), and build the view's data. vscode-free and synchronous,
+ * (reading only inside the given roots), and build the view's data and its lines' self weights. vscode-free and synchronous,
  * so the CLI's tests and the worker run the very same steps.
  */
 import { ProfileError } from '../profiles/errors';
+import { computeHotspots } from '../profiles/hotspots';
 import { loadProfileFile } from '../profiles/load';
 import { ReadScope } from '../profiles/readScope';
 import { resolveFrames } from '../profiles/resolve';
 import { SourceMaps } from '../profiles/sourcemaps';
 import { profileViewData } from '../profileView/data';
+import type { LineWeight } from '../profileView/lineHeat';
 import type { LoadRequest, LoadResponse } from './protocol';
 
 /**
@@ -25,7 +27,13 @@ export function answerLoad(request: LoadRequest): LoadResponse {
     // As the CLI says it: which file the profile named outside the roots, and that it was not read.
     const refused = scope.note();
     if (refused) data.summary.notes.push(refused);
-    return { type: 'loaded', data };
+    // Each line's self weight, for the editor's line heat: only lines of files on this machine.
+    const lines: LineWeight[] = [];
+    for (const { id, self } of computeHotspots(profile, resolution).lines) {
+      const { path, line } = resolution.lines[id];
+      if (path !== undefined && self > 0) lines.push({ path, line, self });
+    }
+    return { type: 'loaded', data, lines };
   } catch (error) {
     if (error instanceof ProfileError) return { type: 'failed', message: error.message };
     const reason = error instanceof Error ? error.message : String(error);

@@ -6,6 +6,7 @@
  * Loaded by the extension host: type-only imports from the engine, nothing else.
  */
 import type { ViewData } from '../profileView/data';
+import type { LineWeight } from '../profileView/lineHeat';
 import { type Check, isString, isNumber, arrayOf, isRecord, shape, parseMessage } from '../messageChecks';
 
 // ---------------------------------------------------------------- host → worker
@@ -25,7 +26,10 @@ export interface LoadRequest {
 
 export interface LoadedResponse {
   type: 'loaded';
+  /** What the page draws. */
   data: ViewData;
+  /** Self weight per source line (source-mapped), for the editor's line heat. */
+  lines: LineWeight[];
 }
 
 /** The profile cannot be shown: the CLI's one-line reason (`message`). */
@@ -52,7 +56,7 @@ const REQUEST_FIELDS: Record<LoadRequest['type'], Record<string, Check>> = {
 };
 
 const RESPONSE_FIELDS: Record<LoadResponse['type'], Record<string, Check>> = {
-  loaded: { data: isViewData },
+  loaded: { data: isViewData, lines: arrayOf(shape({ path: isString, line: isNumber, self: isNumber })) },
   failed: { message: isString },
 };
 

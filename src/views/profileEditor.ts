@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadInWorker } from '../profileLoad/client';
+import type { ViewSummary } from '../profileView/data';
+import type { LineWeight } from '../profileView/lineHeat';
 import { profileViewHtml } from './profileHtml';
 import { ProfileSession } from './profileSession';
 import { sourceFileOf } from './profileSource';
@@ -20,6 +22,8 @@ export interface ProfileEditorOptions {
   /** dist/profileWorker.js */
   workerPath: string;
   log: vscode.LogOutputChannel;
+  /** A profile was read: it becomes the editor's loaded profile (status bar, line heat). */
+  onLoaded(file: string, summary: ViewSummary, lines: LineWeight[]): void;
 }
 
 export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider {
@@ -64,7 +68,10 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     const started = performance.now();
     void loadInWorker(this.options.workerPath, { file, root: roots[0], readRoots: roots }, closed.signal).then((outcome) => {
       if ('error' in outcome) log.warn(`profile ${file}: ${outcome.error}`);
-      else log.info(`profile ${file} read in ${Math.round(performance.now() - started)} ms (${outcome.data.tree.parent.length} nodes)`);
+      else {
+        log.info(`profile ${file} read in ${Math.round(performance.now() - started)} ms (${outcome.data.tree.parent.length} nodes)`);
+        this.options.onLoaded(file, outcome.data.summary, outcome.lines);
+      }
       session.loaded(outcome);
     });
   }

@@ -47,6 +47,7 @@ export function profileViewHtml({ script, style, cspSource, nonce, title }: Page
     <span id="summary"></span>
   </header>
   <div id="message" role="alert" hidden></div>
+  <details id="notes" hidden><summary id="notes-summary"></summary><ul id="notes-list"></ul></details>
   <section id="flame" aria-label="Flame graph">
     <canvas id="flame-canvas" tabindex="0" role="img" aria-describedby="flame-help flame-list"></canvas>
     <p id="flame-help" class="visually-hidden">Flame graph. Arrow keys pan, plus and minus zoom, 0 shows everything; Tab to the table to move between functions; Enter opens the selected function's source.</p>

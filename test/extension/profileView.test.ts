@@ -54,6 +54,15 @@ describe('the profile worker', () => {
     expect(data.tree.self).toBeInstanceOf(Float64Array);
   });
 
+  it("gives each source line's self time for the editor's line heat, hottest first", async () => {
+    const outcome = await load(path.join(workspace, 'profiles', 'hot.cpuprofile'));
+    if ('error' in outcome) throw new Error(outcome.error);
+    // The loop's line (V8's positionTicks, mapped to the .ts source); no line of Node's internals has a path.
+    expect(outcome.lines[0]).toMatchObject({ path: path.join(workspace, 'src', 'hot.ts'), line: 6 });
+    expect(outcome.lines[0].self / outcome.data.summary.total).toBeGreaterThan(0.5);
+    expect(outcome.lines.every((line) => line.path.startsWith(workspace))).toBe(true);
+  });
+
   it('reads a heap profile in bytes', async () => {
     const data = dataOf(await load(path.join(workspace, 'profiles', 'alloc.heapprofile')));
     expect(data.summary).toMatchObject({ format: 'heapprofile', unit: 'bytes' });
@@ -147,7 +156,7 @@ async function settled(sent: HostMessage[], count = 1): Promise<void> {
 describe('ProfileSession', () => {
   it('sends nothing before the page is ready, then the whole model in chunks the page can assemble', async () => {
     const { session: s, sent } = session();
-    s.loaded({ data: small });
+    s.loaded({ data: small, lines: [] });
     await new Promise((resolve) => setImmediate(resolve));
     expect(sent).toEqual([]);
     s.receive({ type: 'ready' });
@@ -163,7 +172,7 @@ describe('ProfileSession', () => {
   it('sends as soon as the model is there when the page was ready first', async () => {
     const { session: s, sent } = session({ nodes: 65536, functions: 4096 });
     s.receive({ type: 'ready' });
-    s.loaded({ data: small });
+    s.loaded({ data: small, lines: [] });
     await settled(sent);
     expect(sent.map((message) => message.type)).toEqual(['modelStart', 'modelFunctions', 'modelNodes', 'modelEnd']);
   });
@@ -178,7 +187,7 @@ describe('ProfileSession', () => {
 
   it('sends a reloaded page a new model, and stops the older one', async () => {
     const { session: s, sent } = session();
-    s.loaded({ data: small });
+    s.loaded({ data: small, lines: [] });
     s.receive({ type: 'ready' });
     s.receive({ type: 'ready' });
     await settled(sent);
@@ -206,7 +215,7 @@ describe('ProfileSession', () => {
 
   it('stops sending once disposed', async () => {
     const { session: s, sent } = session();
-    s.loaded({ data: small });
+    s.loaded({ data: small, lines: [] });
     s.receive({ type: 'ready' });
     s.dispose();
     for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));

@@ -1,0 +1,106 @@
+/**
+ * The profile the editor shows besides its view: the one last opened in a profile view. Its name
+ * and total are in the status bar; its line heat colours the lines of every visible editor it has
+ * weight in — a background scaled to the line's self time (HEAT_LEVELS theme colours contributed
+ * in package.json, so light, dark and high contrast themes each set their own) and, on hot lines,
+ * `12.3 ms (4.1%)` after the text. "PerfLens: Toggle Profile Heat" hides and shows the heat;
+ * "PerfLens: Clear Profile" forgets the profile and removes every decoration.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatWeight } from '../profileView/format';
+import { HEAT_LEVELS, lineHeat, type LineHeat, type LineWeight } from '../profileView/lineHeat';
+import type { ViewSummary } from '../profileView/data';
+
+export const CLEAR_PROFILE_COMMAND = 'perflens.clearProfile';
+export const TOGGLE_HEAT_COMMAND = 'perflens.toggleProfileHeat';
+
+interface Loaded {
+  file: string;
+  summary: ViewSummary;
+  heat: Map<string, LineHeat[]>;
+}
+
+export class LoadedProfile implements vscode.Disposable {
+  private loaded: Loaded | undefined;
+  private heatShown = true;
+  private readonly status = vscode.window.createStatusBarItem('perflens.profile', vscode.StatusBarAlignment.Right, 100);
+  private readonly levels = Array.from({ length: HEAT_LEVELS }, (_, index) =>
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor(`perflens.profileHeat${index + 1}`),
+      overviewRulerColor: new vscode.ThemeColor(`perflens.profileHeat${index + 1}`),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+    }),
+  );
+  /** The inline labels: one type, each line's text given with its range. */
+  private readonly labels = vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em', fontStyle: 'italic' },
+  });
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor() {
+    this.status.name = 'PerfLens Profile';
+    this.status.command = TOGGLE_HEAT_COMMAND;
+    this.subscriptions.push(vscode.window.onDidChangeVisibleTextEditors((editors) => this.decorate(editors)));
+  }
+
+  /** A profile view finished reading `file`: it becomes the loaded profile. */
+  load(file: string, summary: ViewSummary, lines: readonly LineWeight[]): void {
+    this.loaded = { file, summary, heat: lineHeat(lines, summary.total, summary.unit) };
+    this.heatShown = true;
+    this.showStatus();
+    this.decorate(vscode.window.visibleTextEditors);
+  }
+
+  clear(): void {
+    this.loaded = undefined;
+    this.status.hide();
+    this.decorate(vscode.window.visibleTextEditors);
+  }
+
+  toggleHeat(): void {
+    if (!this.loaded) {
+      void vscode.window.showInformationMessage('PerfLens: no profile is loaded. Open one with "PerfLens: Open Profile…".');
+      return;
+    }
+    this.heatShown = !this.heatShown;
+    this.showStatus();
+    this.decorate(vscode.window.visibleTextEditors);
+  }
+
+  dispose(): void {
+    for (const disposable of [this.status, ...this.levels, this.labels, ...this.subscriptions]) disposable.dispose();
+  }
+
+  private showStatus(): void {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    const { summary } = loaded;
+    this.status.text = `$(flame) ${path.basename(loaded.file)} · ${formatWeight(summary.total, summary.unit)}`;
+    this.status.tooltip = `PerfLens: ${loaded.file} (${summary.format}), line heat ${this.heatShown ? 'shown' : 'hidden'}. Click to ${this.heatShown ? 'hide' : 'show'} it.`;
+    this.status.show();
+  }
+
+  private decorate(editors: readonly vscode.TextEditor[]): void {
+    for (const editor of editors) {
+      const heat = this.heatShown ? this.loaded?.heat.get(toSlashes(editor.document.uri.fsPath)) : undefined;
+      const byLevel: vscode.Range[][] = this.levels.map(() => []);
+      const labels: vscode.DecorationOptions[] = [];
+      for (const { line, level, label } of heat ?? []) {
+        // A profile of an older version of the file may name lines it no longer has.
+        if (line > editor.document.lineCount) continue;
+        const range = editor.document.lineAt(line - 1).range;
+        byLevel[level - 1].push(range);
+        if (label) labels.push({ range: new vscode.Range(range.end, range.end), renderOptions: { after: { contentText: label } } });
+      }
+      this.levels.forEach((type, index) => editor.setDecorations(type, byLevel[index]));
+      editor.setDecorations(this.labels, labels);
+    }
+  }
+}
+
+/** The worker gives paths with `/` (profiles/paths.ts); so does this, for the lookup. */
+function toSlashes(file: string): string {
+  return file.replace(/\\/g, '/');
+}
