@@ -135,6 +135,10 @@ function show(model: ViewData): void {
   app.className = 'shown';
   const { summary } = model;
   summaryText.textContent = `${summary.format} · ${formatWeight(summary.total, summary.unit)} · ${summary.samples.toLocaleString('en-US')} samples`;
+  byId('flame-canvas').setAttribute(
+    'aria-label',
+    `Flame graph of a ${summary.format} profile, ${formatWeight(summary.total, summary.unit)} in all`,
+  );
   // The profile's notes (a missing source map, a thread picked, files not read): as the CLI prints them.
   notes.hidden = summary.notes.length === 0;
   byId('notes-summary').textContent = summary.notes.length === 1 ? '1 note' : `${summary.notes.length} notes`;
