@@ -7,11 +7,15 @@ import type { ViewFunction } from '../../src/profileView/data';
 import { nodeAt, visibleNodes, type FlameLayout } from '../../src/profileView/flame';
 import { paletteIndex } from './colours';
 import { fitLabel } from './labels';
+import { stepFrom, type Step } from './navigate';
 import type { CanvasTheme } from './theme';
 import { clampScroll, fromPixel, fullViewport, panBy, toPixel, viewportOf, zoomAround, type Viewport } from './viewport';
 
 const ROW = 18;
 const ZOOM_STEP = 1.5;
+/** Shift + arrow: where the selection moves; in an inverted graph a parent is drawn below its children. */
+const STEPS: Record<string, Step> = { ArrowUp: 'parent', ArrowDown: 'child', ArrowLeft: 'previous', ArrowRight: 'next' };
+const INVERTED_STEPS: Record<string, Step> = { ...STEPS, ArrowUp: 'child', ArrowDown: 'parent' };
 /** Bars narrower than this many CSS pixels get no label. */
 const MIN_LABEL_WIDTH = 24;
 
@@ -34,6 +38,8 @@ export class FlameCanvas {
   private scrollTop = 0;
   private highlight: Uint8Array | undefined;
   private selectedFn = -1;
+  /** The frame the keyboard moves from: the one clicked, or the first of the selected function. */
+  private selectedNode = -1;
   private frame = 0;
   private drag: { x: number; y: number; view: Viewport; scrollTop: number; moved: boolean } | undefined;
 
@@ -57,6 +63,7 @@ export class FlameCanvas {
   /** A new layout; `keep` keeps the zoom (same x axis, e.g. a search changed) instead of showing all. */
   setLayout(layout: FlameLayout | undefined, keep = false): void {
     this.layout = layout;
+    this.selectedNode = -1;
     if (!keep) {
       this.view = fullViewport(layout?.span ?? 0);
       this.scrollTop = 0;
@@ -71,6 +78,8 @@ export class FlameCanvas {
 
   setSelected(fn: number): void {
     this.selectedFn = fn;
+    const layout = this.layout;
+    if (layout && (this.selectedNode < 0 || layout.fn[this.selectedNode] !== fn)) this.selectedNode = fn < 0 ? -1 : layout.fn.indexOf(fn);
     this.draw();
   }
 
@@ -221,7 +230,26 @@ export class FlameCanvas {
     this.drag = undefined;
     if (!drag || drag.moved || event.target !== this.canvas) return;
     const node = this.nodeAtEvent(event);
-    if (node >= 0 && this.layout) this.options.onSelect?.(this.layout.fn[node]);
+    if (node >= 0 && this.layout) {
+      this.selectedNode = node;
+      this.options.onSelect?.(this.layout.fn[node]);
+    }
+  }
+
+  /** Pans (or zooms out to) the node and scrolls to its row, moving as little as possible. */
+  private bringIntoView(node: number): void {
+    const layout = this.layout!;
+    const start = layout.start[node];
+    const end = start + layout.width[node];
+    const width = this.view.x1 - this.view.x0;
+    if (end - start > width) this.view = viewportOf(start, end - start, layout.span);
+    else if (start < this.view.x0) this.view = panBy(this.view, layout.span, start - this.view.x0);
+    else if (end > this.view.x1) this.view = panBy(this.view, layout.span, end - this.view.x1);
+    const height = this.canvas.clientHeight;
+    const y = layout.depth[node] * ROW;
+    // scrollTop counts from the first row's side: the top, or the bottom when inverted.
+    if (y < this.scrollTop) this.scrollTop = y;
+    else if (y + ROW > this.scrollTop + height) this.scrollTop = clampScroll(y + ROW - height, this.contentHeight(), height);
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -230,6 +258,18 @@ export class FlameCanvas {
     const width = this.view.x1 - this.view.x0;
     const height = this.canvas.clientHeight;
     const rows = this.options.inverted ? -ROW * 3 : ROW * 3;
+    const steps = this.options.inverted ? INVERTED_STEPS : STEPS;
+    if (event.shiftKey && steps[event.key]) {
+      const next = stepFrom(layout, this.selectedNode, steps[event.key]);
+      if (next >= 0) {
+        this.selectedNode = next;
+        this.bringIntoView(next);
+        this.options.onSelect?.(layout.fn[next]);
+      }
+      event.preventDefault();
+      this.draw();
+      return;
+    }
     switch (event.key) {
       case 'ArrowLeft':
         this.view = panBy(this.view, layout.span, -width / 10);

@@ -172,6 +172,16 @@ function refresh(newLayout: boolean): void {
 
 function select(fn: number): void {
   selectedFn = fn;
+  // Said to screen readers: what the keyboard just selected, with its figures.
+  if (data && views) {
+    const table = views.functionTable;
+    const row = table.fn.indexOf(fn);
+    const lines =
+      row >= 0
+        ? tooltipLines(data.functions[fn], table.self[row], table.total[row], data.summary.total, data.summary.unit)
+        : [data.functions[fn].name];
+    byId('selection-status').textContent = `Selected ${lines.join(', ')}`;
+  }
   flame.setSelected(fn);
   table.setSelected(fn);
   showSandwich();

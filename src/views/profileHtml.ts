@@ -50,7 +50,8 @@ export function profileViewHtml({ script, style, cspSource, nonce, title }: Page
   <details id="notes" hidden><summary id="notes-summary"></summary><ul id="notes-list"></ul></details>
   <section id="flame" aria-label="Flame graph">
     <canvas id="flame-canvas" tabindex="0" role="img" aria-describedby="flame-help flame-list"></canvas>
-    <p id="flame-help" class="visually-hidden">Flame graph. Arrow keys pan, plus and minus zoom, 0 shows everything; Tab to the table to move between functions; Enter opens the selected function's source.</p>
+    <p id="flame-help" class="visually-hidden">Flame graph. Arrow keys pan, plus and minus zoom, 0 shows everything; Shift with the arrow keys selects the caller, the first callee, or the frame before or after; Enter opens the selected function's source.</p>
+    <span id="selection-status" class="visually-hidden" role="status" aria-live="polite"></span>
     <ol id="flame-list" class="visually-hidden" aria-label="Widest frames shown"></ol>
     <div id="tooltip" role="tooltip" hidden></div>
   </section>

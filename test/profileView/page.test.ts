@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { contrast, labelColour, mix, paletteIndex, parseColour, FALLBACK_PALETTE, type Rgb } from '../../media/profileView/colours';
 import { location, openSourceMessage, tooltipLines, widestNodes } from '../../media/profileView/describe';
 import { fitLabel } from '../../media/profileView/labels';
+import { stepFrom } from '../../media/profileView/navigate';
 import { rowWindow, scrollToRow } from '../../media/profileView/rowWindow';
 import { clampScroll, fromPixel, fullViewport, panBy, toPixel, viewportOf, zoomAround } from '../../media/profileView/viewport';
 import { DEFAULT_CHOICES, Views } from '../../media/profileView/views';
@@ -233,5 +234,48 @@ describe('Views', () => {
     expect(Array.from(callers.fn, (fn) => data.functions[fn].name)).toEqual(['render', 'lodash.map', 'main']);
     expect(Array.from(callees.fn, (fn) => data.functions[fn].name)).toEqual(['render']);
     expect(views.sandwichOf(render)).toBe(views.sandwichOf(render));
+  });
+});
+
+describe('stepFrom', () => {
+  // main → (parse → lex, render), then idle: parse and render are siblings on row 1.
+  const data = viewData(
+    cpuProfile({
+      name: '(root)',
+      children: [
+        {
+          name: 'main',
+          url: '/app/main.js',
+          ms: 1,
+          children: [
+            { name: 'parse', url: '/app/parse.js', ms: 2, children: [{ name: 'lex', url: '/app/lex.js', ms: 3 }] },
+            { name: 'render', url: '/app/render.js', ms: 4 },
+          ],
+        },
+        { name: 'idle', url: '/app/idle.js', ms: 1 },
+      ],
+    }),
+  );
+  const views = new Views(data);
+  views.update(DEFAULT_CHOICES);
+  const layout = views.flame;
+  const node = (name: string) => Array.from(layout.fn).findIndex((fn) => data.functions[fn].name === name);
+  const name = (at: number) => data.functions[layout.fn[at]].name;
+
+  it('goes to the parent (the caller), the first child (callee), and the neighbours on the row', () => {
+    expect(name(stepFrom(layout, node('lex'), 'parent'))).toBe('parse');
+    expect(name(stepFrom(layout, node('render'), 'parent'))).toBe('main');
+    expect(name(stepFrom(layout, node('main'), 'child'))).toBe('parse');
+    expect(name(stepFrom(layout, node('parse'), 'next'))).toBe('render');
+    expect(name(stepFrom(layout, node('render'), 'previous'))).toBe('parse');
+    expect(name(stepFrom(layout, node('main'), 'next'))).toBe('idle');
+  });
+
+  it('stays put at an edge, and starts at the first frame without a selection', () => {
+    expect(name(stepFrom(layout, node('main'), 'parent'))).toBe('main');
+    expect(name(stepFrom(layout, node('lex'), 'child'))).toBe('lex');
+    expect(name(stepFrom(layout, node('idle'), 'next'))).toBe('idle');
+    expect(name(stepFrom(layout, node('parse'), 'previous'))).toBe('parse');
+    expect(stepFrom(layout, -1, 'next')).toBe(0);
   });
 });
