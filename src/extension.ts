@@ -50,10 +50,8 @@ export function activate(context: vscode.ExtensionContext): void {
     wireProfileView(context, log);
     // In a workspace not trusted, only profiles are shown (reading a file runs nothing); analysis
     // starts once the user trusts it. package.json declares this as limited support.
-    if (vscode.workspace.isTrusted === false) {
-      log.info('the workspace is not trusted: analysis waits for trust; the profile view works');
-      context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => wire(context, log)));
-    } else wire(context, log);
+    if (vscode.workspace.isTrusted === false) waitForTrust(context, log);
+    else wire(context, log);
   } catch (error) {
     // Shown, not swallowed: a PerfLens that silently does nothing is worse than an error.
     const message = error instanceof Error ? error.message : String(error);
@@ -71,6 +69,29 @@ export function activate(context: vscode.ExtensionContext): void {
 
 export function deactivate(): void {
   // Everything is in context.subscriptions (the worker included), disposed by VS Code.
+}
+
+/**
+ * Restricted Mode: the analysis commands say why they wait instead of being missing ("command not
+ * found"), until the user trusts the workspace; then they give way to the real ones.
+ */
+function waitForTrust(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  log.info('the workspace is not trusted: analysis waits for trust; the profile view works');
+  const waiting = Object.keys(COMMANDS).map((id) =>
+    vscode.commands.registerCommand(id, () => {
+      if (id === 'perflens.showOutput') return log.show(true);
+      return vscode.window.showInformationMessage(
+        'PerfLens analyses code once you trust this workspace (it is in Restricted Mode). Profiles open in the meantime.',
+      );
+    }),
+  );
+  context.subscriptions.push(
+    ...waiting,
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const command of waiting) command.dispose();
+      wire(context, log);
+    }),
+  );
 }
 
 /**
