@@ -111,7 +111,7 @@ function wireProfileView(context: vscode.ExtensionContext, log: vscode.LogOutput
     extensionUri: context.extensionUri,
     workerPath: context.asAbsolutePath('dist/profileWorker.js'),
     log,
-    onLoaded: (file, summary, lines) => loadedProfile().load(file, summary, lines),
+    onLoaded: (file, data, lines) => loadedProfile().load(file, data, lines),
   });
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {

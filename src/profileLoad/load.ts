@@ -11,6 +11,7 @@ import { resolveFrames } from '../profiles/resolve';
 import { SourceMaps } from '../profiles/sourcemaps';
 import { profileViewData } from '../profileView/data';
 import type { LineWeight } from '../profileView/lineHeat';
+import { lineFunctions } from './lineFunctions';
 import type { LoadRequest, LoadResponse } from './protocol';
 
 /**
@@ -29,9 +30,10 @@ export function answerLoad(request: LoadRequest): LoadResponse {
     if (refused) data.summary.notes.push(refused);
     // Each line's self weight, for the editor's line heat: only lines of files on this machine.
     const lines: LineWeight[] = [];
+    const functionOfLine = lineFunctions(profile, resolution);
     for (const { id, self } of computeHotspots(profile, resolution).lines) {
       const { path, line } = resolution.lines[id];
-      if (path !== undefined && self > 0) lines.push({ path, line, self });
+      if (path !== undefined && self > 0) lines.push({ path, line, self, fn: functionOfLine.get(id) ?? -1 });
     }
     return { type: 'loaded', data, lines };
   } catch (error) {

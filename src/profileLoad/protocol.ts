@@ -56,7 +56,7 @@ const REQUEST_FIELDS: Record<LoadRequest['type'], Record<string, Check>> = {
 };
 
 const RESPONSE_FIELDS: Record<LoadResponse['type'], Record<string, Check>> = {
-  loaded: { data: isViewData, lines: arrayOf(shape({ path: isString, line: isNumber, self: isNumber })) },
+  loaded: { data: isViewData, lines: arrayOf(shape({ path: isString, line: isNumber, self: isNumber, fn: isNumber })) },
   failed: { message: isString },
 };
 

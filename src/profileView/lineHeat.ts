@@ -12,11 +12,16 @@ export interface LineWeight {
   /** 1-based. */
   line: number;
   self: number;
+  /** The function that ran on the line (index into `ViewData.functions`); -1 when not known. */
+  fn: number;
 }
 
 export interface LineHeat {
   /** 1-based. */
   line: number;
+  self: number;
+  /** The function that ran on it (index into `ViewData.functions`); -1 when not known. */
+  fn: number;
   /** 1 (coolest) … HEAT_LEVELS (hottest), relative to the profile's hottest line. */
   level: number;
   /** `12.3 ms (4.1%)` on lines with at least LABEL_SHARE of the profile; undefined on the others. */
@@ -32,14 +37,14 @@ export function lineHeat(lines: readonly LineWeight[], profileTotal: number, uni
   const hottest = lines.reduce((max, line) => Math.max(max, line.self), 0);
   const byFile = new Map<string, LineHeat[]>();
   if (!(hottest > 0)) return byFile;
-  for (const { path, line, self } of lines) {
+  for (const { path, line, self, fn } of lines) {
     if (!(self > 0) || line <= 0) continue;
     // A square root spreads the levels: a profile's hottest line usually dwarfs the rest.
     const level = Math.max(1, Math.ceil(HEAT_LEVELS * Math.sqrt(self / hottest)));
     const label = profileTotal > 0 && self / profileTotal >= LABEL_SHARE ? formatWeightAndShare(self, profileTotal, unit) : undefined;
     let file = byFile.get(path);
     if (!file) byFile.set(path, (file = []));
-    file.push({ line, level, label });
+    file.push({ line, self, fn, level, label });
   }
   for (const file of byFile.values()) file.sort((a, b) => b.level - a.level || a.line - b.line);
   return byFile;

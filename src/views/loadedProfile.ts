@@ -3,22 +3,29 @@
  * and total are in the status bar; its line heat colours the lines of every visible editor it has
  * weight in — a background scaled to the line's self time (HEAT_LEVELS theme colours contributed
  * in package.json, so light, dark and high contrast themes each set their own) and, on hot lines,
- * `12.3 ms (4.1%)` after the text. "PerfLens: Toggle Profile Heat" hides and shows the heat;
- * "PerfLens: Clear Profile" forgets the profile and removes every decoration.
+ * `12.3 ms (4.1%)` after the text; hovering a weighed line names its function and that function's
+ * callers. "PerfLens: Toggle Profile Heat" hides and shows the heat; "PerfLens: Clear Profile"
+ * forgets the profile and removes every decoration.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatWeight } from '../profileView/format';
+import { callersOf, subtreeWeights } from '../profileView/callers';
+import type { ViewData } from '../profileView/data';
+import { formatWeight, formatWeightAndShare } from '../profileView/format';
 import { HEAT_LEVELS, lineHeat, type LineHeat, type LineWeight } from '../profileView/lineHeat';
-import type { ViewSummary } from '../profileView/data';
 
 export const CLEAR_PROFILE_COMMAND = 'perflens.clearProfile';
 export const TOGGLE_HEAT_COMMAND = 'perflens.toggleProfileHeat';
 
+/** Callers listed in a hover, at most. */
+const HOVER_CALLERS = 5;
+
 interface Loaded {
   file: string;
-  summary: ViewSummary;
+  data: ViewData;
   heat: Map<string, LineHeat[]>;
+  /** Each node's weight with its subtree, made on the first hover. */
+  subtree?: Float64Array;
 }
 
 export class LoadedProfile implements vscode.Disposable {
@@ -42,12 +49,16 @@ export class LoadedProfile implements vscode.Disposable {
   constructor() {
     this.status.name = 'PerfLens Profile';
     this.status.command = TOGGLE_HEAT_COMMAND;
-    this.subscriptions.push(vscode.window.onDidChangeVisibleTextEditors((editors) => this.decorate(editors)));
+    this.subscriptions.push(
+      vscode.window.onDidChangeVisibleTextEditors((editors) => this.decorate(editors)),
+      vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (document, position) => this.hover(document, position) }),
+    );
   }
 
   /** A profile view finished reading `file`: it becomes the loaded profile. */
-  load(file: string, summary: ViewSummary, lines: readonly LineWeight[]): void {
-    this.loaded = { file, summary, heat: lineHeat(lines, summary.total, summary.unit) };
+  load(file: string, data: ViewData, lines: readonly LineWeight[]): void {
+    const { summary } = data;
+    this.loaded = { file, data, heat: lineHeat(lines, summary.total, summary.unit) };
     this.heatShown = true;
     this.showStatus();
     this.decorate(vscode.window.visibleTextEditors);
@@ -76,10 +87,43 @@ export class LoadedProfile implements vscode.Disposable {
   private showStatus(): void {
     const loaded = this.loaded;
     if (!loaded) return;
-    const { summary } = loaded;
+    const { summary } = loaded.data;
     this.status.text = `$(flame) ${path.basename(loaded.file)} · ${formatWeight(summary.total, summary.unit)}`;
     this.status.tooltip = `PerfLens: ${loaded.file} (${summary.format}), line heat ${this.heatShown ? 'shown' : 'hidden'}. Click to ${this.heatShown ? 'hide' : 'show'} it.`;
     this.status.show();
+  }
+
+  /**
+   * On a weighed line: its self time, the function that ran there and who called that function.
+   * Names come from the profile: added as text (escaped), never as markdown.
+   */
+  hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const loaded = this.loaded;
+    if (!loaded || !this.heatShown) return undefined;
+    const line = loaded.heat.get(toSlashes(document.uri.fsPath))?.find((heat) => heat.line === position.line + 1);
+    if (!line) return undefined;
+    const { data } = loaded;
+    const { total, unit } = data.summary;
+    const markdown = new vscode.MarkdownString();
+    markdown.appendMarkdown('**PerfLens** · ');
+    markdown.appendText(`${path.basename(loaded.file)}: ${formatWeightAndShare(line.self, total, unit)} self on this line`);
+    if (line.fn >= 0 && line.fn < data.functions.length) {
+      loaded.subtree ??= subtreeWeights(data);
+      markdown.appendMarkdown('\n\nIn ');
+      markdown.appendText(data.functions[line.fn].name);
+      const callers = callersOf(data, loaded.subtree, line.fn);
+      if (callers.length > 0) {
+        markdown.appendMarkdown(', called from:\n');
+        for (const caller of callers.slice(0, HOVER_CALLERS)) {
+          markdown.appendMarkdown('\n- ');
+          markdown.appendText(
+            `${caller.fn >= 0 ? data.functions[caller.fn].name : '(the bottom of the stack)'} — ${formatWeightAndShare(caller.weight, total, unit)}`,
+          );
+        }
+        if (callers.length > HOVER_CALLERS) markdown.appendText(`\n\n…and ${callers.length - HOVER_CALLERS} more`);
+      }
+    }
+    return new vscode.Hover(markdown);
   }
 
   private decorate(editors: readonly vscode.TextEditor[]): void {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadInWorker } from '../profileLoad/client';
-import type { ViewSummary } from '../profileView/data';
+import type { ViewData } from '../profileView/data';
 import type { LineWeight } from '../profileView/lineHeat';
 import { profileViewHtml } from './profileHtml';
 import { ProfileSession } from './profileSession';
@@ -23,7 +23,7 @@ export interface ProfileEditorOptions {
   workerPath: string;
   log: vscode.LogOutputChannel;
   /** A profile was read: it becomes the editor's loaded profile (status bar, line heat). */
-  onLoaded(file: string, summary: ViewSummary, lines: LineWeight[]): void;
+  onLoaded(file: string, data: ViewData, lines: LineWeight[]): void;
 }
 
 export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider {
@@ -70,7 +70,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       if ('error' in outcome) log.warn(`profile ${file}: ${outcome.error}`);
       else {
         log.info(`profile ${file} read in ${Math.round(performance.now() - started)} ms (${outcome.data.tree.parent.length} nodes)`);
-        this.options.onLoaded(file, outcome.data.summary, outcome.lines);
+        this.options.onLoaded(file, outcome.data, outcome.lines);
       }
       session.loaded(outcome);
     });

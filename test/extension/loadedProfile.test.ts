@@ -30,10 +30,34 @@ const fake = vi.hoisted(() => {
   class ThemeColor {
     constructor(readonly id: string) {}
   }
+  /** Keeps what was added, text escaped as VS Code's appendText escapes markdown. */
+  class MarkdownString {
+    value = '';
+    appendMarkdown(text: string) {
+      this.value += text;
+      return this;
+    }
+    appendText(text: string) {
+      this.value += text.replace(/[\\`*_{}[\]()#+\-.!<>]/g, '\\$&');
+      return this;
+    }
+  }
+  class Hover {
+    constructor(readonly contents: MarkdownString) {}
+  }
   const vscode = {
     Position,
     Range,
     ThemeColor,
+    MarkdownString,
+    Hover,
+    hovers: [] as Array<{ provideHover(document: unknown, position: unknown): Hover | undefined }>,
+    languages: {
+      registerHoverProvider: (_selector: unknown, provider: { provideHover(document: unknown, position: unknown): Hover | undefined }) => {
+        vscode.hovers.push(provider);
+        return { dispose: () => undefined };
+      },
+    },
     StatusBarAlignment: { Left: 1, Right: 2 },
     OverviewRulerLane: { Right: 4 },
     window: {
@@ -74,6 +98,7 @@ const fake = vi.hoisted(() => {
 vi.mock('vscode', () => fake.vscode);
 
 import { LoadedProfile } from '../../src/views/loadedProfile';
+import { cpuProfile, functionId, viewData } from '../profileView/helpers';
 
 /** An editor of `file` with `lines` lines, recording what is decorated, as `line: level` and `line: label`. */
 function editor(file: string, lines: number) {
@@ -110,12 +135,23 @@ function shown(target: FakeEditor): { levels: Record<number, number>; labels: Re
   return { levels, labels };
 }
 
-const SUMMARY = { format: 'cpuprofile' as const, unit: 'ms' as const, total: 1000, samples: 1000, notes: [] };
+// 1,000 ms: hot (900 ms, called from main 600 and from the <b>*worker*</b> 300), main's own 60, other 40.
+const DATA = viewData(
+  cpuProfile({
+    name: '(root)',
+    children: [
+      { name: 'main', url: '/app/src/main.ts', ms: 60, children: [{ name: 'hot', url: '/app/src/hot.ts', ms: 600 }] },
+      { name: '<b>*worker*</b>', url: '/app/src/worker.ts', children: [{ name: 'hot', url: '/app/src/hot.ts', ms: 300 }] },
+      { name: 'other', url: '/app/src/other.ts', ms: 40 },
+    ],
+  }),
+);
+const HOT = functionId(DATA, 'hot');
 const LINES = [
-  { path: '/app/src/hot.ts', line: 6, self: 900 },
-  { path: '/app/src/hot.ts', line: 13, self: 40 },
-  { path: '/app/src/hot.ts', line: 99, self: 20 },
-  { path: '/app/src/other.ts', line: 2, self: 1 },
+  { path: '/app/src/hot.ts', line: 6, self: 900, fn: HOT },
+  { path: '/app/src/hot.ts', line: 13, self: 40, fn: -1 },
+  { path: '/app/src/hot.ts', line: 99, self: 20, fn: HOT },
+  { path: '/app/src/other.ts', line: 2, self: 1, fn: functionId(DATA, 'other') },
 ];
 
 beforeEach(() => {
@@ -123,6 +159,7 @@ beforeEach(() => {
   fake.state.listeners.length = 0;
   fake.state.messages.length = 0;
   fake.state.status = { text: '', tooltip: '', shown: false };
+  fake.vscode.hovers.length = 0;
 });
 
 describe('LoadedProfile', () => {
@@ -131,7 +168,7 @@ describe('LoadedProfile', () => {
     const other = editor('/app/src/other.ts', 5);
     fake.state.visibleTextEditors = [hot, other];
     const loaded = new LoadedProfile();
-    loaded.load('/app/profiles/run.cpuprofile', SUMMARY, LINES);
+    loaded.load('/app/profiles/run.cpuprofile', DATA, LINES);
     // Line 99 is past the end of the file as it is now: not decorated.
     expect(shown(hot)).toEqual({ levels: { 6: 4, 13: 1 }, labels: { 6: '900.0 ms (90.0%)', 13: '40.0 ms (4.0%)' } });
     expect(shown(other)).toEqual({ levels: { 2: 1 }, labels: {} });
@@ -142,7 +179,7 @@ describe('LoadedProfile', () => {
   it('decorates an editor that becomes visible later', () => {
     fake.state.visibleTextEditors = [];
     const loaded = new LoadedProfile();
-    loaded.load('/app/profiles/run.cpuprofile', SUMMARY, LINES);
+    loaded.load('/app/profiles/run.cpuprofile', DATA, LINES);
     const hot = editor('/app/src/hot.ts', 20);
     for (const listener of fake.state.listeners) listener([hot]);
     expect(shown(hot).levels).toEqual({ 6: 4, 13: 1 });
@@ -153,7 +190,7 @@ describe('LoadedProfile', () => {
     const hot = editor('/app/src/hot.ts', 20);
     fake.state.visibleTextEditors = [hot];
     const loaded = new LoadedProfile();
-    loaded.load('/app/profiles/run.cpuprofile', SUMMARY, LINES);
+    loaded.load('/app/profiles/run.cpuprofile', DATA, LINES);
     loaded.toggleHeat();
     expect(shown(hot)).toEqual({ levels: {}, labels: {} });
     expect(fake.state.status.tooltip).toMatch(/line heat hidden/);
@@ -165,6 +202,32 @@ describe('LoadedProfile', () => {
     // Nothing loaded: toggling says how to load one instead of doing nothing silently.
     loaded.toggleHeat();
     expect(fake.state.messages).toEqual(['PerfLens: no profile is loaded. Open one with "PerfLens: Open Profile…".']);
+    loaded.dispose();
+  });
+
+  it('hovers a weighed line with its self time, its function and the callers of that function, names as text', () => {
+    const hot = editor('/app/src/hot.ts', 20);
+    fake.state.visibleTextEditors = [hot];
+    const loaded = new LoadedProfile();
+    loaded.load('/app/profiles/run.cpuprofile', DATA, LINES);
+    const [provider] = fake.vscode.hovers;
+    const hover = (line: number) => provider.provideHover(hot.document, new fake.vscode.Position(line - 1, 0))?.contents.value;
+    expect(hover(6)).toBe(
+      [
+        '**PerfLens** · run\\.cpuprofile: 900\\.0 ms \\(90\\.0%\\) self on this line',
+        '',
+        'In hot, called from:',
+        '',
+        '- main — 600\\.0 ms \\(60\\.0%\\)',
+        // The HTML and the markdown in the name arrive escaped: shown as typed, never rendered.
+        '- \\<b\\>\\*worker\\*\\</b\\> — 300\\.0 ms \\(30\\.0%\\)',
+      ].join('\n'),
+    );
+    // A line with no known function: its time only; a line without weight: no hover.
+    expect(hover(13)).toBe('**PerfLens** · run\\.cpuprofile: 40\\.0 ms \\(4\\.0%\\) self on this line');
+    expect(hover(7)).toBeUndefined();
+    loaded.toggleHeat();
+    expect(hover(6)).toBeUndefined();
     loaded.dispose();
   });
 });

@@ -58,7 +58,9 @@ describe('the profile worker', () => {
     const outcome = await load(path.join(workspace, 'profiles', 'hot.cpuprofile'));
     if ('error' in outcome) throw new Error(outcome.error);
     // The loop's line (V8's positionTicks, mapped to the .ts source); no line of Node's internals has a path.
-    expect(outcome.lines[0]).toMatchObject({ path: path.join(workspace, 'src', 'hot.ts'), line: 6 });
+    const hot = outcome.data.functions.findIndex((fn) => fn.name === 'sumOfSquares');
+    // …and the function that ran there, for the hover.
+    expect(outcome.lines[0]).toMatchObject({ path: path.join(workspace, 'src', 'hot.ts'), line: 6, fn: hot });
     expect(outcome.lines[0].self / outcome.data.summary.total).toBeGreaterThan(0.5);
     expect(outcome.lines.every((line) => line.path.startsWith(workspace))).toBe(true);
   });
