@@ -1,4 +1,5 @@
-// Bundles the extension (thin, no ts-morph), the analysis worker and the CLI.
+// Bundles the extension (thin, no ts-morph), the analysis worker, the profile worker, the CLI and
+// the profile view's page (a browser bundle).
 // `vscode` is provided by the editor at run time; everything else is bundled so the
 // .vsix needs no node_modules.
 import * as fs from 'node:fs';
@@ -26,10 +27,24 @@ const common = {
 const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js' },
+  { entryPoints: ['src/profileWorker.ts'], outfile: 'dist/profileWorker.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // `npm run bench` times the engine in-process, bundled exactly as the worker bundles it.
   { entryPoints: ['bench/engine.ts'], outfile: 'bench/.cache/engine.js' },
 ];
+
+// The profile view's page runs in a webview: a browser script, no Node, no `vscode`.
+const page = {
+  entryPoints: ['media/profileView/main.ts'],
+  outfile: 'dist/webview.js',
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+};
 
 // src/profiles/enclosing.ts loads web-tree-sitter's runtime and grammars at run time from
 // dist/tree-sitter/ (next to the bundles): copy them there.
@@ -50,6 +65,7 @@ if (watch) {
     const ctx = await esbuild.context({ ...common, ...entry });
     await ctx.watch();
   }
+  await (await esbuild.context(page)).watch();
 } else {
-  await Promise.all(entries.map((entry) => esbuild.build({ ...common, ...entry })));
+  await Promise.all([...entries.map((entry) => esbuild.build({ ...common, ...entry })), esbuild.build(page)]);
 }

@@ -13,7 +13,7 @@ for (const file of fs.readdirSync(results)) if (file.endsWith('.ok')) fs.rmSync(
 const stages = [
   [['build', 'node', ['esbuild.mjs']]],
   [
-    ['typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']],
+    ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
     ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
     // `npx prettier --write .` formats what this reports.
     ['format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import { PerfLensCodeActions, SHOW_DOCUMENTATION_COMMAND } from './codeActions/provider';
 import { DiagnosticsView } from './views/diagnostics';
+import { CLEAR_PROFILE_COMMAND, LoadedProfile, TOGGLE_HEAT_COMMAND } from './views/loadedProfile';
+import { openProfileCommand, PROFILE_VIEW_TYPE, ProfileEditorProvider } from './views/profileEditor';
 import { ANALYZED_LANGUAGES, LiveAnalysis } from './views/liveAnalysis';
 import { scanWorkspace } from './views/scanWorkspace';
 import { SettingsReader } from './views/settingsReader';
@@ -45,7 +47,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('PerfLens', { log: true });
   context.subscriptions.push(log);
   try {
-    wire(context, log);
+    wireProfileView(context, log);
+    // In a workspace not trusted, only profiles are shown (reading a file runs nothing); analysis
+    // starts once the user trusts it. package.json declares this as limited support.
+    if (vscode.workspace.isTrusted === false) waitForTrust(context, log);
+    else wire(context, log);
   } catch (error) {
     // Shown, not swallowed: a PerfLens that silently does nothing is worse than an error.
     const message = error instanceof Error ? error.message : String(error);
@@ -63,6 +69,60 @@ export function activate(context: vscode.ExtensionContext): void {
 
 export function deactivate(): void {
   // Everything is in context.subscriptions (the worker included), disposed by VS Code.
+}
+
+/**
+ * Restricted Mode: the analysis commands say why they wait instead of being missing ("command not
+ * found"), until the user trusts the workspace; then they give way to the real ones.
+ */
+function waitForTrust(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  log.info('the workspace is not trusted: analysis waits for trust; the profile view works');
+  const waiting = Object.keys(COMMANDS).map((id) =>
+    vscode.commands.registerCommand(id, () => {
+      if (id === 'perflens.showOutput') return log.show(true);
+      return vscode.window.showInformationMessage(
+        'PerfLens analyses code once you trust this workspace (it is in Restricted Mode). Profiles open in the meantime.',
+      );
+    }),
+  );
+  context.subscriptions.push(
+    ...waiting,
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const command of waiting) command.dispose();
+      wire(context, log);
+    }),
+  );
+}
+
+/**
+ * The profile view: its custom editor, "PerfLens: Open Profile…", and the loaded profile's status
+ * bar item and line heat — made when the first profile is read, not at activation.
+ */
+function wireProfileView(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  let loaded: LoadedProfile | undefined;
+  const loadedProfile = (): LoadedProfile => {
+    if (!loaded) {
+      loaded = new LoadedProfile();
+      context.subscriptions.push(loaded);
+    }
+    return loaded;
+  };
+  const provider = new ProfileEditorProvider({
+    extensionUri: context.extensionUri,
+    workerPath: context.asAbsolutePath('dist/profileWorker.js'),
+    log,
+    onLoaded: (file, data, lines) => loadedProfile().load(file, data, lines),
+  });
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {
+      // The page holds the model and its zoom: keep it when the tab is in the background.
+      webviewOptions: { retainContextWhenHidden: true },
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.commands.registerCommand('perflens.openProfile', (uri?: unknown) => openProfileCommand(uri)),
+    vscode.commands.registerCommand(CLEAR_PROFILE_COMMAND, () => loaded?.clear()),
+    vscode.commands.registerCommand(TOGGLE_HEAT_COMMAND, () => loadedProfile().toggleHeat()),
+  );
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {

@@ -20,12 +20,21 @@ const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'perflens-test');
 
 /** What `node esbuild.mjs` writes that the tests use, and what it is made from. */
-const DIST_OUTPUTS = ['dist/extension.js', 'dist/worker.js', 'dist/cli.js', 'dist/tree-sitter/web-tree-sitter.wasm'];
-const DIST_INPUTS = ['src', 'esbuild.mjs', 'package.json', 'package-lock.json'];
+const DIST_OUTPUTS = [
+  'dist/extension.js',
+  'dist/worker.js',
+  'dist/profileWorker.js',
+  'dist/webview.js',
+  'dist/cli.js',
+  'dist/tree-sitter/web-tree-sitter.wasm',
+];
+const DIST_INPUTS = ['src', 'media', 'esbuild.mjs', 'package.json', 'package-lock.json'];
 
 export interface TestBundles {
   /** dist/worker.js: the analysis worker as it ships. */
   worker: string;
+  /** dist/profileWorker.js: the profile view's loader as it ships. */
+  profileWorker: string;
   /** test/extension/fixtures/echoWorker.ts: a deterministic stand-in for the engine. */
   echoWorker: string;
   /** test/extension/fixtures/crashingRuleWorker.ts: the real server plus a rule that always throws. */
@@ -77,6 +86,7 @@ async function bundleFixtures(): Promise<TestBundles> {
   ]);
   return {
     worker: path.join(ROOT, 'dist', 'worker.js'),
+    profileWorker: path.join(ROOT, 'dist', 'profileWorker.js'),
     echoWorker: echoWorker.file,
     crashingRuleWorker: crashingRuleWorker.file,
     gatedWorker: gatedWorker.file,

@@ -4,9 +4,13 @@
 //   load    FILE ENGINE  PerfLens: load, resolve frames, aggregate hotspots
 //   queries FILE ENGINE  load, then callers/callees and bottom-up of the heaviest functions
 //   view    FILE ENGINE  load, then the profile view's model step by step (each step's CPU time)
+//   open    FILE ENGINE  the extension host's side of opening it in the view: the worker reads it,
+//                        the session posts the model in chunks (through a MessageChannel: structured
+//                        clone, as postMessage); the longest stall of this thread's event loop meanwhile
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { clearInterval, setInterval } from 'node:timers';
 
 const [mode, file, engineFile, root = process.cwd()] = process.argv.slice(2);
 
@@ -22,6 +26,43 @@ if (mode === 'parse') {
   const { result, cpuMs, wallMs } = timed(() => JSON.parse(fs.readFileSync(file, 'utf8')));
   const keys = Object.keys(result).length;
   console.log(JSON.stringify({ cpuMs, wallMs, keys }));
+} else if (mode === 'open') {
+  const engine = createRequire(import.meta.url)(engineFile);
+  const { MessageChannel } = await import('node:worker_threads');
+  const { resolve: resolvePath } = await import('node:path');
+  // A 1 ms timer that notes how late it fires: the host's longest block, whatever blocked it.
+  let longest = 0;
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - 1);
+    last = now;
+  }, 1);
+  const started = performance.now();
+  const outcome = await engine.loadInWorker(resolvePath(root, 'dist', 'profileWorker.js'), { file, root, readRoots: [root] });
+  if ('error' in outcome) throw new Error(outcome.error);
+  const loadedMs = performance.now() - started;
+  const channel = new MessageChannel();
+  let messages = 0;
+  await new Promise((done) => {
+    channel.port2.on('message', (message) => {
+      if (message.type === 'modelEnd') done();
+    });
+    const session = new engine.ProfileSession({
+      post: async (message) => {
+        messages++;
+        channel.port1.postMessage(message);
+        return true;
+      },
+      openSource: () => undefined,
+      log: () => undefined,
+    });
+    session.receive({ type: 'ready' });
+    session.loaded(outcome);
+  });
+  clearInterval(ticker);
+  channel.port1.close();
+  console.log(JSON.stringify({ loadWallMs: loadedMs, sentWallMs: performance.now() - started, messages, longestBlockMs: longest }));
 } else if (mode === 'view') {
   const engine = createRequire(import.meta.url)(engineFile);
   const steps = {};

@@ -11,3 +11,7 @@ export { leftHeavyLayout, timeOrderLayout, visibleNodes } from '../../src/profil
 export { functionTable, sortRows } from '../../src/profileView/table';
 export { sandwich } from '../../src/profileView/sandwich';
 export { generatedCpuProfile } from './generated-profile';
+// Opening a profile in the editor, as the extension host does it: the reading worker
+// (dist/profileWorker.js) and the session that sends the page the model in chunks.
+export { loadInWorker } from '../../src/profileLoad/client';
+export { ProfileSession } from '../../src/views/profileSession';

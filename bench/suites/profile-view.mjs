@@ -5,7 +5,9 @@
 // merge and a sort on top of the layout pass). Issue 13 budgets the first paint at 1.5× the CLI's
 // whole run, whose loading alone is about 1.5× JSON.parse: the view's own work gets half a
 // JSON.parse, the rest is left for sending the model to the page. Each job runs in its own
-// process (cold, as a page is), three times, interleaved; medians of CPU time are compared.
+// process (cold, as a page is), three times, interleaved; medians of CPU time are compared. Then
+// the extension host's side of opening the file in the view (the reading worker, the model posted in
+// chunks): its longest block, which issue 13 keeps under 50 ms.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -18,8 +20,11 @@ const RUNS = 3;
 const NODES = 100_000;
 /** Fold + left-heavy layout + table against JSON.parse. */
 const TARGET_FIRST_PAINT = 0.5;
+/** Issue 13: opening a profile never blocks the extension host's thread longer than this. */
+const TARGET_HOST_BLOCK_MS = 50;
 
-export const description = 'the profile view model (flame layouts, table, sandwich) on 100,000 nodes vs JSON.parse of the same file';
+export const description =
+  'the profile view model (flame layouts, table, sandwich) on 100,000 nodes vs JSON.parse of the same file, and opening it as the extension host does';
 
 /** @param {import('../run.mjs').SuiteContext} context */
 export async function run(context) {
@@ -40,11 +45,15 @@ export async function run(context) {
   };
   const parses = [];
   const views = [];
+  const opens = [];
   for (let round = 0; round < RUNS; round++) {
-    progress(`JSON.parse, then load + view model (${round + 1}/${RUNS})…`);
+    progress(`JSON.parse, then load + view model, then opening it as the extension host does (${round + 1}/${RUNS})…`);
     parses.push(await job('parse'));
     views.push(await job('view'));
+    opens.push(await job('open'));
   }
+  const hostBlockMs = median(opens.map((one) => one.longestBlockMs));
+  const openWallMs = median(opens.map((one) => one.sentWallMs));
   const parseMs = median(parses.map((one) => one.cpuMs));
   const stepMs = (name) => median(views.map((one) => one.steps[name]));
   const firstPaintMs = median(views.map((one) => one.steps.fold + one.steps.leftHeavy + one.steps.table));
@@ -55,6 +64,13 @@ export async function run(context) {
       ['JSON.parse of the file', fixed(parseMs), ratio(1)],
       ...names.map((name) => [name, fixed(stepMs(name)), ratio(stepMs(name) / parseMs)]),
       ['first paint: fold + left heavy + table', fixed(firstPaintMs), ratio(firstPaintMs / parseMs)],
+    ],
+  );
+  const openOutput = table(
+    ['opening it in the editor (extension host)', 'ms (median)'],
+    [
+      ['wall time: the worker reads it, the model is posted', fixed(openWallMs)],
+      [`longest block of the host's thread meanwhile (${opens[0].messages} messages)`, fixed(hostBlockMs)],
     ],
   );
   const summary = views[0];
@@ -70,11 +86,17 @@ export async function run(context) {
       target: `≤ ${TARGET_FIRST_PAINT}×`,
       pass: firstPaintMs <= TARGET_FIRST_PAINT * parseMs,
     },
+    {
+      name: "opening it in the view: the extension host's longest block (the worker reads it; the model is posted in chunks)",
+      value: `${fixed(hostBlockMs)} ms`,
+      target: `< ${TARGET_HOST_BLOCK_MS} ms`,
+      pass: hostBlockMs < TARGET_HOST_BLOCK_MS,
+    },
   ];
   return {
-    output,
+    output: `${output}\n\n${openOutput}`,
     notes,
     checks,
-    data: { parseMs, steps: Object.fromEntries(names.map((name) => [name, stepMs(name)])), firstPaintMs, summary },
+    data: { parseMs, steps: Object.fromEntries(names.map((name) => [name, stepMs(name)])), firstPaintMs, openWallMs, hostBlockMs, summary },
   };
 }

@@ -107,8 +107,7 @@ export interface LooseTree {
 /**
  * Nodes grouped by parent (a counting sort, stable: children keep their order): row p + 1 of `rowStart` is p's
  * children, `children[rowStart[p + 1]] … children[rowStart[p + 2] - 1]`, and row 0 the roots (parent -1).
- * @internal exported for the profile view's merged trees (src/profileView/mergedTree.ts), which no shipped code
- * imports yet.
+ * Also used by the profile view's merged trees (src/profileView/mergedTree.ts).
  */
 export function childRows(parent: Int32Array, size: number): { rowStart: Int32Array; children: Int32Array } {
   const rowStart = new Int32Array(size + 2);

@@ -111,8 +111,11 @@ export class Workbench {
    * may pick a fuzzy neighbour). The palette lists the commands known when it opened: in a new
    * window, extensions' commands arrive once the extension host has registered them, so a palette
    * without the command is closed and opened again until it lists it.
+   *
+   * A command that opens a quick input of its own (a file dialog, a picker) names its title in
+   * `opens`: the palette is then replaced by it, never seen hidden, and that title is waited for.
    */
-  async runCommand(title: string): Promise<void> {
+  async runCommand(title: string, opens?: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     const rows = this.page.locator('.quick-input-list .monaco-list-row');
     const row = rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
@@ -129,7 +132,8 @@ export class Workbench {
       await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     }
     await row.first().click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    if (opens) await this.page.locator('.quick-input-widget .quick-input-title', { hasText: opens }).waitFor();
+    else await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
   async focusProblems(): Promise<void> {

@@ -282,6 +282,8 @@ function showMessage(level: 'error' | 'warning' | 'info', text: string): Promise
 }
 
 export const window = {
+  // The profile view is driven end to end in code-server (test/e2e/profile.test.ts); here it is only registered.
+  registerCustomEditorProvider: () => new Disposable(),
   createOutputChannel: () => ({
     info: logLine('info'),
     warn: logLine('warn'),

@@ -1,0 +1,150 @@
+/**
+ * The profile the editor shows besides its view: the one last opened in a profile view. Its name
+ * and total are in the status bar; its line heat colours the lines of every visible editor it has
+ * weight in — a background scaled to the line's self time (HEAT_LEVELS theme colours contributed
+ * in package.json, so light, dark and high contrast themes each set their own) and, on hot lines,
+ * `12.3 ms (4.1%)` after the text; hovering a weighed line names its function and that function's
+ * callers. "PerfLens: Toggle Profile Heat" hides and shows the heat; "PerfLens: Clear Profile"
+ * forgets the profile and removes every decoration.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { callersOf, subtreeWeights } from '../profileView/callers';
+import type { ViewData } from '../profileView/data';
+import { formatWeight, formatWeightAndShare } from '../profileView/format';
+import { HEAT_LEVELS, lineHeat, type LineHeat, type LineWeight } from '../profileView/lineHeat';
+
+export const CLEAR_PROFILE_COMMAND = 'perflens.clearProfile';
+export const TOGGLE_HEAT_COMMAND = 'perflens.toggleProfileHeat';
+
+/** Callers listed in a hover, at most. */
+const HOVER_CALLERS = 5;
+
+interface Loaded {
+  file: string;
+  data: ViewData;
+  heat: Map<string, LineHeat[]>;
+  /** Each node's weight with its subtree, made on the first hover. */
+  subtree?: Float64Array;
+}
+
+export class LoadedProfile implements vscode.Disposable {
+  private loaded: Loaded | undefined;
+  private heatShown = true;
+  private readonly status = vscode.window.createStatusBarItem('perflens.profile', vscode.StatusBarAlignment.Right, 100);
+  private readonly levels = Array.from({ length: HEAT_LEVELS }, (_, index) =>
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor(`perflens.profileHeat${index + 1}`),
+      overviewRulerColor: new vscode.ThemeColor(`perflens.profileHeat${index + 1}`),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+    }),
+  );
+  /** The inline labels: one type, each line's text given with its range. */
+  private readonly labels = vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em', fontStyle: 'italic' },
+  });
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor() {
+    this.status.name = 'PerfLens Profile';
+    this.status.command = TOGGLE_HEAT_COMMAND;
+    this.subscriptions.push(
+      vscode.window.onDidChangeVisibleTextEditors((editors) => this.decorate(editors)),
+      vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (document, position) => this.hover(document, position) }),
+    );
+  }
+
+  /** A profile view finished reading `file`: it becomes the loaded profile. */
+  load(file: string, data: ViewData, lines: readonly LineWeight[]): void {
+    const { summary } = data;
+    this.loaded = { file, data, heat: lineHeat(lines, summary.total, summary.unit) };
+    this.heatShown = true;
+    this.showStatus();
+    this.decorate(vscode.window.visibleTextEditors);
+  }
+
+  clear(): void {
+    this.loaded = undefined;
+    this.status.hide();
+    this.decorate(vscode.window.visibleTextEditors);
+  }
+
+  toggleHeat(): void {
+    if (!this.loaded) {
+      void vscode.window.showInformationMessage('PerfLens: no profile is loaded. Open one with "PerfLens: Open Profile…".');
+      return;
+    }
+    this.heatShown = !this.heatShown;
+    this.showStatus();
+    this.decorate(vscode.window.visibleTextEditors);
+  }
+
+  dispose(): void {
+    for (const disposable of [this.status, ...this.levels, this.labels, ...this.subscriptions]) disposable.dispose();
+  }
+
+  private showStatus(): void {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    const { summary } = loaded.data;
+    this.status.text = `$(flame) ${path.basename(loaded.file)} · ${formatWeight(summary.total, summary.unit)}`;
+    this.status.tooltip = `PerfLens: ${loaded.file} (${summary.format}), line heat ${this.heatShown ? 'shown' : 'hidden'}. Click to ${this.heatShown ? 'hide' : 'show'} it.`;
+    this.status.show();
+  }
+
+  /**
+   * On a weighed line: its self time, the function that ran there and who called that function.
+   * Names come from the profile: added as text (escaped), never as markdown.
+   */
+  hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const loaded = this.loaded;
+    if (!loaded || !this.heatShown) return undefined;
+    const line = loaded.heat.get(toSlashes(document.uri.fsPath))?.find((heat) => heat.line === position.line + 1);
+    if (!line) return undefined;
+    const { data } = loaded;
+    const { total, unit } = data.summary;
+    const markdown = new vscode.MarkdownString();
+    markdown.appendMarkdown('**PerfLens** · ');
+    markdown.appendText(`${path.basename(loaded.file)}: ${formatWeightAndShare(line.self, total, unit)} self on this line`);
+    if (line.fn >= 0 && line.fn < data.functions.length) {
+      loaded.subtree ??= subtreeWeights(data);
+      markdown.appendMarkdown('\n\nIn ');
+      markdown.appendText(data.functions[line.fn].name);
+      const callers = callersOf(data, loaded.subtree, line.fn);
+      if (callers.length > 0) {
+        markdown.appendMarkdown(', called from:\n');
+        for (const caller of callers.slice(0, HOVER_CALLERS)) {
+          markdown.appendMarkdown('\n- ');
+          markdown.appendText(
+            `${caller.fn >= 0 ? data.functions[caller.fn].name : '(the bottom of the stack)'} — ${formatWeightAndShare(caller.weight, total, unit)}`,
+          );
+        }
+        if (callers.length > HOVER_CALLERS) markdown.appendText(`\n\n…and ${callers.length - HOVER_CALLERS} more`);
+      }
+    }
+    return new vscode.Hover(markdown);
+  }
+
+  private decorate(editors: readonly vscode.TextEditor[]): void {
+    for (const editor of editors) {
+      const heat = this.heatShown ? this.loaded?.heat.get(toSlashes(editor.document.uri.fsPath)) : undefined;
+      const byLevel: vscode.Range[][] = this.levels.map(() => []);
+      const labels: vscode.DecorationOptions[] = [];
+      for (const { line, level, label } of heat ?? []) {
+        // A profile of an older version of the file may name lines it no longer has.
+        if (line > editor.document.lineCount) continue;
+        const range = editor.document.lineAt(line - 1).range;
+        byLevel[level - 1].push(range);
+        if (label) labels.push({ range: new vscode.Range(range.end, range.end), renderOptions: { after: { contentText: label } } });
+      }
+      this.levels.forEach((type, index) => editor.setDecorations(type, byLevel[index]));
+      editor.setDecorations(this.labels, labels);
+    }
+  }
+}
+
+/** The worker gives paths with `/` (profiles/paths.ts); so does this, for the lookup. */
+function toSlashes(file: string): string {
+  return file.replace(/\\/g, '/');
+}
