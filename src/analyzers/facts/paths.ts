@@ -70,7 +70,7 @@ export function isTestCode(fileName: string): boolean {
  * stories, and files named `*.test.ts`, `*.spec.ts`, `*.stories.tsx`, `*.bench.ts`, `*.fixture.ts`.
  * `relative` is the path inside the project (`projectPath`).
  */
-export function isTestPath(relative: string): boolean {
+function isTestPath(relative: string): boolean {
   return TEST_FOLDER.test(relative) || TEST_FILE.test(relative);
 }
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
 import type { FileKind } from '../../../src/analyzers/facts/fileKinds';
-import { isTestPath, projectPath } from '../../../src/analyzers/facts/paths';
+import { projectPath } from '../../../src/analyzers/facts/paths';
 import { Analyzer } from '../../../src/analyzers/engine';
 import { ts } from '../../../src/analyzers/ts';
 import { ruleNamed } from '../../helpers/analyze';
@@ -58,12 +58,10 @@ describe('one notion of test code for every rule', () => {
     'test/a.ts',
     'src/a.spec.ts',
   ])('%s is test code for every rule alike', (relative) => {
-    expect(isTestPath(relative)).toBe(true);
     expect(is('tests', inProject(relative))).toBe(true);
   });
 
   it.each(['src/testing.ts', 'src/specification.ts', 'src/routes/stories.ts'])('%s is application code', (relative) => {
-    expect(isTestPath(relative)).toBe(false);
     for (const kind of ['tests', 'scripts', 'migrations', 'build-config'] as const) expect(is(kind, inProject(relative))).toBe(false);
   });
 
