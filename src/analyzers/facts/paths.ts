@@ -69,6 +69,7 @@ export function isTestCode(fileName: string): boolean {
  * folders (`__tests__`, `test`, `specs`, `e2e`, `cypress`, `playwright`), mocks, fixtures and
  * stories, and files named `*.test.ts`, `*.spec.ts`, `*.stories.tsx`, `*.bench.ts`, `*.fixture.ts`.
  * `relative` is the path inside the project (`projectPath`).
+ * @internal exported for test/analyzers/facts/paths.test.ts, which checks the list path by path
  */
 export function isTestPath(relative: string): boolean {
   return TEST_FOLDER.test(relative) || TEST_FILE.test(relative);
