@@ -127,6 +127,22 @@ export async function run(list: number[]) {
     await provesEach('await-then', code, 'run', [[[1, 2]]], 1);
   });
 
+  it('writes a then-callback as the code after an await', async () => {
+    const code = `const read = async (x: number) => x + 1;
+async function twice(x: number) {
+  return read(x).then((z) => z * 2);
+}
+export async function run(x: number) {
+  log.push(await twice(x));
+  await read(x).then(async (y) => {
+    log.push(y);
+  });
+}`;
+    const [variant] = await provesEach('await-then', code, 'run', [[1], [5]], 1);
+    expect(variant.code).toContain('const y = await read(x);');
+    expect(variant.code).toContain('const z = await read(x);');
+  });
+
   it('leaves an await whose block goes on to return (inside a callback the return would mean another thing)', () => {
     const code = 'export async function run(f: () => Promise<number>) {\n  const y = await f();\n  if (y) return 1;\n  log.push(y);\n}';
     expect(variants('await-then', code)).toEqual([]);
