@@ -191,6 +191,25 @@ export interface RuleMessage {
   note?: string;
 }
 
+/**
+ * The rewrite families of the rewrite harness (test/analyzers/rewrites.test.ts): semantics-preserving rewrites of a
+ * rule's examples under which its verdict must not change. Each rule claims every family unless its meta says why not.
+ */
+export const REWRITE_FAMILIES = {
+  extract: 'inline a variable or extract an expression into a const',
+  'loop-forms': '`for…of` ↔ `.forEach(cb)` ↔ index `for` ↔ `while`',
+  reduce: '`reduce` ↔ loop accumulation',
+  'function-forms': 'function declaration ↔ arrow in a const ↔ method of an object',
+  'await-then': '`await x` ↔ `.then(…)`',
+  destructuring: 'destructuring ↔ property access',
+  'loop-header': '`?? []` and optional chaining in a loop header',
+  rename: 'rename bindings',
+  'move-helper': 'move a helper function into another file and import it',
+  'strip-types': 'strip the types: the `.js` twin',
+} as const;
+
+export type RewriteFamily = keyof typeof REWRITE_FAMILIES;
+
 export interface RuleMeta {
   /** kebab-case, equal to the file name. */
   id: string;
@@ -217,6 +236,11 @@ export interface RuleMeta {
   evidence?: EvidencePolicy;
   /** Where the rule applies (default: every file). */
   scope?: RuleScope;
+  /**
+   * The rewrite families the rule does not see through yet, each with the honest reason ("the receiver's type is
+   * needed and the .js twin has none"): the harness checks that each still changes the verdict, the docs list them.
+   */
+  rewrites?: { except: Partial<Record<RewriteFamily, string>> };
   /** Messages by id; `{{name}}` in either text is replaced from the report's data. */
   messages: Record<string, RuleMessage>;
   examples: {

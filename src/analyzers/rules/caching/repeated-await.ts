@@ -64,6 +64,12 @@ export default defineRule({
     },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['await'] },
+    rewrites: {
+      except: {
+        'strip-types':
+          'not yet: part of what it recognises comes from type annotations, and the `.js` twin has none (invalid example 0 is not reported)',
+      },
+    },
     messages: {
       repeated: {
         message:

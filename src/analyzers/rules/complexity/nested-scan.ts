@@ -62,6 +62,15 @@ export default defineRule({
     fix: 'suggestion',
     fixForm: '`Array.from(new Set(xs))`',
     scope: { skip: ['tests', 'scripts', 'build-config'] },
+    rewrites: {
+      except: {
+        'loop-forms':
+          "not yet: the same loop written `while (i < list.length) { const item = list[i++]; … }` (or as an index `for`) is not seen as a loop over the list's items (invalid example 0)",
+        'loop-header': 'not yet: a list written `list ?? []` in the loop header is not traced to the list it names (invalid example 0)',
+        rename:
+          "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) its five invalid examples are not reported",
+      },
+    },
     messages: {
       join: {
         message: 'For every {{outer}}, this scans all of `{{inner}}` for `{{test}}`: O(n·m) comparisons.',

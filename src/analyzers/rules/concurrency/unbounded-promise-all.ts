@@ -28,6 +28,11 @@ export default defineRule({
     },
     fix: 'none',
     scope: { skip: ['tests', 'scripts', 'migrations', 'build-config', 'tool-packages'] },
+    rewrites: {
+      except: {
+        rename: "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) valid example 3 is reported",
+      },
+    },
     messages: {
       unbounded: {
         message:
