@@ -7,6 +7,8 @@
 //   open    FILE ENGINE  the extension host's side of opening it in the view: the worker reads it,
 //                        the session posts the model in chunks (through a MessageChannel: structured
 //                        clone, as postMessage); the longest stall of this thread's event loop meanwhile
+//   messages FILE ENGINE ROOT OUT  the messages that carry the view's model to the page, as JSON
+//                        in OUT (typed arrays as { $typed, values }): page-driver.mjs posts them
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -63,6 +65,16 @@ if (mode === 'parse') {
   clearInterval(ticker);
   channel.port1.close();
   console.log(JSON.stringify({ loadWallMs: loadedMs, sentWallMs: performance.now() - started, messages, longestBlockMs: longest }));
+} else if (mode === 'messages') {
+  const engine = createRequire(import.meta.url)(engineFile);
+  const out = process.argv[6];
+  const profile = engine.loadProfileFile(file);
+  const data = engine.profileViewData(profile, engine.resolveFrames(profile, { root }));
+  const messages = [...engine.modelMessages(data, 1)];
+  // JSON has no typed arrays; the page driver turns these back into the ones the host posts.
+  const typed = (key, value) => (ArrayBuffer.isView(value) ? { $typed: value.constructor.name, values: Array.from(value) } : value);
+  fs.writeFileSync(out, JSON.stringify(messages, typed));
+  console.log(JSON.stringify({ messages: messages.length, nodes: profile.tree.size }));
 } else if (mode === 'view') {
   const engine = createRequire(import.meta.url)(engineFile);
   const steps = {};

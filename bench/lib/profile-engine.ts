@@ -15,3 +15,7 @@ export { generatedCpuProfile } from './generated-profile';
 // (dist/profileWorker.js) and the session that sends the page the model in chunks.
 export { loadInWorker } from '../../src/profileLoad/client';
 export { ProfileSession } from '../../src/views/profileSession';
+// The profile view's page as the editor serves it, and the messages that carry the model to it:
+// the profile-view suite drives the real page (dist/webview.js) in Chromium with them.
+export { modelMessages } from '../../src/profileView/modelChunks';
+export { profileViewHtml } from '../../src/views/profileHtml';

@@ -150,6 +150,42 @@ describe('PerfLens profiles in VS Code', () => {
     });
   });
 
+  it("4a. double-clicking the hot function's frame in the flame graph opens the .ts source at its line", async () => {
+    await inWorkbench('4a-flame-click', 'profile', async (workbench) => {
+      const view = await openProfile(workbench, placeProfile(workbench, 'profiles/hot.cpuprofile'));
+      await view.locator('#flame-list li', { hasText: 'sumOfSquares' }).first().waitFor();
+      // The frames are drawn on a canvas: the frame is found as a user finds it, by pointing at
+      // rows of the graph and reading the tooltip the page shows for what is under the pointer
+      // (the page's own hit test), then double-clicked there.
+      const canvas = view.locator('#flame-canvas');
+      const box = await canvas.boundingBox();
+      if (!box) throw new Error('the flame graph is not on screen');
+      const tipName = view.locator('#tooltip:not([hidden]) .tip-name');
+      const ROW = 18;
+      let target: { x: number; y: number } | undefined;
+      const seen: string[] = [];
+      for (let depth = 0; !target && (depth + 1) * ROW <= box.height; depth++) {
+        for (const across of [0.5, 0.3, 0.7]) {
+          const point = { x: box.x + box.width * across, y: box.y + depth * ROW + ROW / 2 };
+          await workbench.page.mouse.move(point.x, point.y);
+          const name = (await tipName.isVisible()) ? await tipName.textContent() : null;
+          seen.push(`${depth}@${across}: ${name ?? '-'}`);
+          if (name === 'sumOfSquares') {
+            target = point;
+            break;
+          }
+        }
+      }
+      if (!target) throw new Error(`no frame of sumOfSquares under the pointer: ${seen.join(' | ')}`);
+      // The first click selects the function (the table follows), the double click opens it.
+      await workbench.page.mouse.dblclick(target.x, target.y);
+      await view.locator('#sandwich-title', { hasText: 'Callers and callees of sumOfSquares' }).waitFor();
+      await workbench.page.locator('.tabs-container .tab.active', { hasText: 'hot.ts' }).waitFor();
+      await workbench.page.locator('.statusbar-item', { hasText: /^Ln 4, Col 17$/ }).waitFor();
+      expect(perflensErrors(extensionHostLogs(server.userDataDir))).toEqual([]);
+    });
+  });
+
   it('5. a .heapprofile shows bytes', async () => {
     await inWorkbench('5-heap-profile', 'profile', async (workbench) => {
       const view = await openProfile(workbench, placeProfile(workbench, 'profiles/alloc.heapprofile'));
