@@ -15,18 +15,8 @@ import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-/** The flags the end-to-end harness uses (test/e2e/harness/workbench.ts): no network, no GPU. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+/** The flags the end-to-end harness uses (test/e2e/harness/chromium-args.json): no network, no GPU. */
+const CHROMIUM_ARGS = createRequire(import.meta.url)('../../test/e2e/harness/chromium-args.json');
 
 export async function openPage(root, engineFile) {
   const engine = createRequire(import.meta.url)(engineFile);

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { vi } from 'vitest';
 import { HUNG_MS } from '../../helpers/hung';
+// Flags that keep Chromium from reaching for a network it does not have (see the notes); the bench's page driver uses them too.
+import CHROMIUM_ARGS from './chromium-args.json';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const RESULTS_DIR = path.join(ROOT, 'test-results', 'e2e');
@@ -21,19 +23,6 @@ const README_IMAGES_DIR = path.join(ROOT, 'docs', 'images');
  * limit (vitest.e2e.config.mts), so that the wait that hung is the one reported.
  */
 export const TIMEOUT = HUNG_MS / 2;
-
-/** Flags that keep Chromium from reaching for a network it does not have (see the notes). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
