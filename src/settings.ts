@@ -34,6 +34,11 @@ export interface PerfLensSettings {
 }
 
 export const SETTINGS_SECTION = 'perflens';
+/**
+ * The profile view's code lenses (`perflens.profile.codeLens`, off by default): a view setting, read by
+ * src/views/loadedProfile.ts where the lenses are, not by the analysis settings' parser below.
+ */
+export const CODE_LENS_SETTING = 'profile.codeLens';
 
 /** @internal exported for test/extension/settings.test.ts */
 export const DEFAULT_SETTINGS: Readonly<PerfLensSettings> = Object.freeze({

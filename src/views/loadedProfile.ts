@@ -5,11 +5,16 @@
  * in package.json, so light, dark and high contrast themes each set their own) and, on hot lines,
  * `12.3 ms (4.1%)` after the text; hovering a weighed line names its function and that function's
  * callers. "PerfLens: Toggle Profile Heat" hides and shows the heat; "PerfLens: Clear Profile"
- * forgets the profile and removes every decoration.
+ * forgets the profile and removes every decoration. With `perflens.profile.codeLens` on (off by
+ * default: a lens pushes the code down, which users of VS Code's own profile visualizer object to),
+ * each function the profile weighs gets a lens with its self and total time.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { callersOf, subtreeWeights } from '../profileView/callers';
+import { functionTable } from '../profileView/table';
+import { foldTree } from '../profileView/viewTree';
+import { CODE_LENS_SETTING } from '../settings';
 import type { ViewData } from '../profileView/data';
 import { formatWeight, formatWeightAndShare } from '../profileView/format';
 import { HEAT_LEVELS, lineHeat, type LineHeat, type LineWeight } from '../profileView/lineHeat';
@@ -26,10 +31,14 @@ interface Loaded {
   heat: Map<string, LineHeat[]>;
   /** Each node's weight with its subtree, made on the first hover. */
   subtree?: Float64Array;
+  /** The functions with a place in a file, by path: made on the first code lens asked for. */
+  functions?: Map<string, Array<{ line: number; self: number; total: number }>>;
 }
 
-export class LoadedProfile implements vscode.Disposable {
+export class LoadedProfile implements vscode.Disposable, vscode.CodeLensProvider {
   private loaded: Loaded | undefined;
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private heatShown = true;
   private readonly status = vscode.window.createStatusBarItem('perflens.profile', vscode.StatusBarAlignment.Right, 100);
   private readonly levels = Array.from({ length: HEAT_LEVELS }, (_, index) =>
@@ -52,6 +61,10 @@ export class LoadedProfile implements vscode.Disposable {
     this.subscriptions.push(
       vscode.window.onDidChangeVisibleTextEditors((editors) => this.decorate(editors)),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (document, position) => this.hover(document, position) }),
+      vscode.languages.registerCodeLensProvider({ scheme: 'file' }, this),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(`perflens.${CODE_LENS_SETTING}`)) this.lensesChanged.fire();
+      }),
     );
   }
 
@@ -62,12 +75,14 @@ export class LoadedProfile implements vscode.Disposable {
     this.heatShown = true;
     this.showStatus();
     this.decorate(vscode.window.visibleTextEditors);
+    this.lensesChanged.fire();
   }
 
   clear(): void {
     this.loaded = undefined;
     this.status.hide();
     this.decorate(vscode.window.visibleTextEditors);
+    this.lensesChanged.fire();
   }
 
   toggleHeat(): void {
@@ -78,10 +93,32 @@ export class LoadedProfile implements vscode.Disposable {
     this.heatShown = !this.heatShown;
     this.showStatus();
     this.decorate(vscode.window.visibleTextEditors);
+    this.lensesChanged.fire();
   }
 
   dispose(): void {
-    for (const disposable of [this.status, ...this.levels, this.labels, ...this.subscriptions]) disposable.dispose();
+    for (const disposable of [this.status, ...this.levels, this.labels, ...this.subscriptions, this.lensesChanged]) disposable.dispose();
+  }
+
+  /**
+   * Above each function of the document the loaded profile weighs: its self and total time, as the table gives them
+   * (a recursive function's total counted once). Only when the setting asks for them and the heat is shown.
+   */
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const loaded = this.loaded;
+    if (!loaded || !this.heatShown || vscode.workspace.getConfiguration('perflens').get<boolean>(CODE_LENS_SETTING) !== true) return [];
+    loaded.functions ??= functionsByPath(loaded.data);
+    const { total: profileTotal, unit } = loaded.data.summary;
+    return (loaded.functions.get(toSlashes(document.uri.fsPath)) ?? [])
+      .filter(({ line }) => line <= document.lineCount)
+      .map(({ line, self, total }) => {
+        const at = new vscode.Position(line - 1, 0);
+        // No command: the lens is a label (the view and the hover are where the details are).
+        return new vscode.CodeLens(new vscode.Range(at, at), {
+          title: `PerfLens: ${formatWeightAndShare(self, profileTotal, unit)} self · ${formatWeightAndShare(total, profileTotal, unit)} total`,
+          command: '',
+        });
+      });
   }
 
   private showStatus(): void {
@@ -142,6 +179,21 @@ export class LoadedProfile implements vscode.Disposable {
       editor.setDecorations(this.labels, labels);
     }
   }
+}
+
+/** Every function with a file and a line, by path, with its self and total weight. */
+function functionsByPath(data: ViewData): Map<string, Array<{ line: number; self: number; total: number }>> {
+  const table = functionTable(foldTree(data, new Uint8Array(data.functions.length)));
+  const byPath = new Map<string, Array<{ line: number; self: number; total: number }>>();
+  for (let row = 0; row < table.size; row++) {
+    const fn = data.functions[table.fn[row]];
+    if (!fn.path || fn.line <= 0) continue;
+    const file = toSlashes(fn.path);
+    const entries = byPath.get(file) ?? [];
+    entries.push({ line: fn.line, self: table.self[row], total: table.total[row] });
+    byPath.set(file, entries);
+  }
+  return byPath;
 }
 
 /** The worker gives paths with `/` (profiles/paths.ts); so does this, for the lookup. */

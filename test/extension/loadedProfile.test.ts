@@ -14,6 +14,8 @@ const fake = vi.hoisted(() => {
     visibleTextEditors: [] as unknown[],
     listeners: [] as Listener[],
     messages: [] as string[],
+    settings: {} as Record<string, unknown>,
+    configurationListeners: [] as Array<(event: { affectsConfiguration(section: string): boolean }) => void>,
   };
   class Position {
     constructor(
@@ -45,16 +47,44 @@ const fake = vi.hoisted(() => {
   class Hover {
     constructor(readonly contents: MarkdownString) {}
   }
+  class CodeLens {
+    constructor(
+      readonly range: Range,
+      readonly command: { title: string; command: string },
+    ) {}
+  }
+  class EventEmitter {
+    fired = 0;
+    readonly event = () => ({ dispose: () => undefined });
+    fire() {
+      this.fired++;
+    }
+    dispose() {}
+  }
   const vscode = {
     Position,
     Range,
     ThemeColor,
     MarkdownString,
     Hover,
+    CodeLens,
+    EventEmitter,
     hovers: [] as Array<{ provideHover(document: unknown, position: unknown): Hover | undefined }>,
+    lenses: [] as Array<{ provideCodeLenses(document: unknown): CodeLens[] }>,
     languages: {
       registerHoverProvider: (_selector: unknown, provider: { provideHover(document: unknown, position: unknown): Hover | undefined }) => {
         vscode.hovers.push(provider);
+        return { dispose: () => undefined };
+      },
+      registerCodeLensProvider: (_selector: unknown, provider: { provideCodeLenses(document: unknown): CodeLens[] }) => {
+        vscode.lenses.push(provider);
+        return { dispose: () => undefined };
+      },
+    },
+    workspace: {
+      getConfiguration: (section: string) => ({ get: (key: string) => state.settings[`${section}.${key}`] }),
+      onDidChangeConfiguration: (listener: (event: { affectsConfiguration(section: string): boolean }) => void) => {
+        state.configurationListeners.push(listener);
         return { dispose: () => undefined };
       },
     },
@@ -160,6 +190,9 @@ beforeEach(() => {
   fake.state.messages.length = 0;
   fake.state.status = { text: '', tooltip: '', shown: false };
   fake.vscode.hovers.length = 0;
+  fake.vscode.lenses.length = 0;
+  fake.state.settings = {};
+  fake.state.configurationListeners.length = 0;
 });
 
 describe('LoadedProfile', () => {
@@ -228,6 +261,29 @@ describe('LoadedProfile', () => {
     expect(hover(7)).toBeUndefined();
     loaded.toggleHeat();
     expect(hover(6)).toBeUndefined();
+    loaded.dispose();
+  });
+  it('offers code lenses only when the setting turns them on: self and total above each weighed function, none while the heat is hidden', () => {
+    const hot = editor('/app/src/hot.ts', 20);
+    fake.state.visibleTextEditors = [hot];
+    const loaded = new LoadedProfile();
+    loaded.load('/app/profiles/run.cpuprofile', DATA, LINES);
+    const [provider] = fake.vscode.lenses;
+    const titles = () => provider.provideCodeLenses(hot.document).map((lens) => `${lens.range.start.line + 1}: ${lens.command.title}`);
+    expect(titles()).toEqual([]);
+    fake.state.settings['perflens.profile.codeLens'] = true;
+    // hot runs 900 ms in all, main 660 ms with what it calls; the fixture's functions sit on line 10 of their files.
+    expect(titles()).toEqual(['10: PerfLens: 900.0 ms (90.0%) self · 900.0 ms (90.0%) total']);
+    expect(provider.provideCodeLenses(editor('/app/src/main.ts', 20).document).map((lens) => lens.command.title)).toEqual([
+      'PerfLens: 60.0 ms (6.0%) self · 660.0 ms (66.0%) total',
+    ]);
+    // A file shorter than the profile remembers: no lens past its end.
+    expect(provider.provideCodeLenses(editor('/app/src/hot.ts', 5).document)).toEqual([]);
+    loaded.toggleHeat();
+    expect(titles()).toEqual([]);
+    loaded.toggleHeat();
+    loaded.clear();
+    expect(titles()).toEqual([]);
     loaded.dispose();
   });
 });

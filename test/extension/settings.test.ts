@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULE_SETTINGS } from '../../src/analyzers/config';
 import { SEVERITIES } from '../../src/analyzers/finding';
-import { DEFAULT_SETTINGS, isShownAt, MIN_SEVERITIES, parseSettings, RUN_MODES, SETTINGS_SECTION } from '../../src/settings';
+import {
+  CODE_LENS_SETTING,
+  DEFAULT_SETTINGS,
+  isShownAt,
+  MIN_SEVERITIES,
+  parseSettings,
+  RUN_MODES,
+  SETTINGS_SECTION,
+} from '../../src/settings';
 import { RULE_SETTING_VALUES } from '../../src/worker/protocol';
 
 const KNOWN = new Set(['sync-io-in-async', 'query-in-loop']);
@@ -107,7 +115,10 @@ describe('package.json contributes what the extension reads and registers', () =
 
   it('declares exactly the settings the parser reads, resource-scoped, with the defaults it falls back to', () => {
     const { keys, defaults } = parserReads();
-    expect(Object.keys(properties).sort()).toEqual(keys.map((key) => `${SETTINGS_SECTION}.${key}`).sort());
+    // Besides the analysis settings, the profile view's own (read where the view is, off by default).
+    const viewSettings = [`${SETTINGS_SECTION}.${CODE_LENS_SETTING}`];
+    expect(Object.keys(properties).sort()).toEqual([...keys.map((key) => `${SETTINGS_SECTION}.${key}`), ...viewSettings].sort());
+    for (const key of viewSettings) expect(properties[key]).toMatchObject({ type: 'boolean', default: false });
     for (const key of keys) {
       const declared = properties[`${SETTINGS_SECTION}.${key}`];
       expect(declared.default, key).toEqual(defaults[key]);
