@@ -55,10 +55,9 @@ export function projectPath(fileName: string): string {
  * root folder merely happens to be called `test` (`~/projects/test`) is not: only a package nested in another.
  */
 export function isTestCode(fileName: string): boolean {
-  const absolute = path.resolve(fileName);
-  const root = projectRootOf(path.dirname(absolute));
-  if (root === undefined) return isTestPath(absolute.split(path.sep).join('/'));
-  if (isTestPath(path.relative(root, absolute).split(path.sep).join('/'))) return true;
+  if (isTestPath(projectPath(fileName))) return true;
+  const root = projectRootOf(path.dirname(path.resolve(fileName)));
+  if (root === undefined) return false;
   const parent = path.dirname(root);
   return parent !== root && TEST_FOLDER.test(`${path.basename(root)}/`) && projectRootOf(parent) !== undefined;
 }

@@ -208,13 +208,15 @@ function isSoftDeleteCheck(property: ts.ObjectLiteralElementLike): boolean {
  * a handful of server nodes or every pending job, nothing in the read says (issue 12's round 5: four sweeps over the
  * few nodes and rooms of a presence set).
  */
-function keyParent(key: ts.Expression, depth = 0): ParentFilter | undefined {
+function keyParent(key: ts.Expression, depth = 0): ParentFilter {
   const inner = skipParens(key);
+  const field = `its key ${compact(inner.getText(), 40)}`;
   // `const key = tokensKey(userId); hgetall(key)`.
-  const oneKey = { parent: 'key', field: `its key ${compact(inner.getText(), 40)}` };
   if (ts.isIdentifier(inner)) {
     const declaration = depth === 0 ? resolve(inner) : undefined;
-    return declaration?.kind === 'const' && declaration.initializer ? keyParent(declaration.initializer, depth + 1) : oneKey;
+    return declaration?.kind === 'const' && declaration.initializer
+      ? keyParent(declaration.initializer, depth + 1)
+      : { parent: 'key', field };
   }
   const values = ts.isTemplateExpression(inner)
     ? inner.templateSpans.map((span) => span.expression)
@@ -225,11 +227,9 @@ function keyParent(key: ts.Expression, depth = 0): ParentFilter | undefined {
     const name = lastName(value);
     if (!name || !ID_NAME.test(name) || !isOneValue(value)) continue;
     const foreign = FOREIGN_KEY.exec(name);
-    return { parent: foreign ? foreign[1] : (ownerName(value) ?? 'record'), field: `its key ${compact(inner.getText(), 40)}` };
+    return { parent: foreign ? foreign[1] : (ownerName(value) ?? 'record'), field };
   }
-  // A key with no id in it still names one structure: the members of one set, list or sorted set are that key's
-  // children, as many as the program put there — a handful of server nodes or every pending job, nothing here says.
-  return oneKey;
+  return { parent: 'key', field };
 }
 
 /** Words that end a WHERE clause's conditions. */
