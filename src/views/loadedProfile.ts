@@ -12,6 +12,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { callersOf, subtreeWeights } from '../profileView/callers';
+import { hiddenFunctions } from '../profileView/myCode';
 import { functionTable } from '../profileView/table';
 import { foldTree } from '../profileView/viewTree';
 import { CODE_LENS_SETTING } from '../settings';
@@ -183,7 +184,8 @@ export class LoadedProfile implements vscode.Disposable, vscode.CodeLensProvider
 
 /** Every function with a file and a line, by path, with its self and total weight. */
 function functionsByPath(data: ViewData): Map<string, Array<{ line: number; self: number; total: number }>> {
-  const table = functionTable(foldTree(data, new Uint8Array(data.functions.length)));
+  // The view's own table with nothing of the user's hidden (myCode.ts folds only the `(root)` frame away).
+  const table = functionTable(foldTree(data, hiddenFunctions(data.functions, false)));
   const byPath = new Map<string, Array<{ line: number; self: number; total: number }>>();
   for (let row = 0; row < table.size; row++) {
     const fn = data.functions[table.fn[row]];
