@@ -18,7 +18,11 @@ port.once('message', (message: unknown) => {
   }
   const answer = answerLoad(request);
   // The typed arrays move to the host instead of being copied.
-  const transfer =
-    answer.type === 'loaded' ? [answer.data.tree.parent.buffer, answer.data.tree.fn.buffer, answer.data.tree.self.buffer] : [];
+  const transfer: ArrayBufferLike[] = [];
+  if (answer.type === 'loaded') {
+    const { tree, timeline } = answer.data;
+    transfer.push(tree.parent.buffer, tree.fn.buffer, tree.self.buffer);
+    if (timeline) transfer.push(timeline.node.buffer, timeline.weight.buffer);
+  }
   port.postMessage(answer, transfer as ArrayBuffer[]);
 });

@@ -21,6 +21,8 @@ function random(seed: number): () => number {
 }
 
 const FUNCTIONS = 3000;
+/** Samples shuffle within windows of this many (see below). */
+const SAMPLE_WINDOW = 16;
 
 export function generatedCpuProfile(nodeCount: number, seed: number): object {
   const next = random(seed);
@@ -76,10 +78,15 @@ export function generatedCpuProfile(nodeCount: number, seed: number): object {
       functionsOnPath.push(fn);
     }
   }
-  // Samples in a shuffled order with varied intervals, as a real recording interleaves them.
-  for (let at = samples.length - 1; at > 0; at--) {
-    const other = Math.floor(next() * (at + 1));
-    [samples[at], samples[other]] = [samples[other], samples[at]];
+  // Samples in the order the walk made its calls, shuffled within windows of 16, with varied
+  // intervals. In walk order alone no call is ever re-entered; a real program's loops come back to
+  // call sites they left. Shuffled whole, every sample jumps to a random stack and the timeline has
+  // 11 frames per node; windows of 16 give 2.7, as a recorded 167 MB tsc profile has (2.76).
+  for (let window = 0; window < samples.length; window += SAMPLE_WINDOW) {
+    for (let at = Math.min(samples.length, window + SAMPLE_WINDOW) - 1; at > window; at--) {
+      const other = window + Math.floor(next() * (at - window + 1));
+      [samples[at], samples[other]] = [samples[other], samples[at]];
+    }
   }
   const timeDeltas = samples.map(() => 500 + Math.floor(next() * 1000));
   const endTime = timeDeltas.reduce((sum, delta) => sum + delta, 0) + 1000;

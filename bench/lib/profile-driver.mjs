@@ -86,9 +86,9 @@ if (mode === 'parse') {
   };
   const profile = step('load', () => engine.loadProfileFile(file));
   const data = step('viewData', () => engine.profileViewData(profile, engine.resolveFrames(profile, { root })));
-  // What the first paint needs: the folded tree, the flame layout shown first, and the table.
+  // What the first paint needs: the folded tree, the flame layout shown first (the timeline), and the table.
   const tree = step('fold', () => engine.foldTree(data, engine.hiddenFunctions(data.functions, false)));
-  const time = step('timeOrder', () => engine.timeOrderLayout(tree));
+  const time = step('timeline', () => engine.timelineLayout(tree, data.timeline));
   const left = step('leftHeavy', () => engine.leftHeavyLayout(tree));
   const table = step('table', () => engine.functionTable(tree));
   step('sortByTotal', () => engine.sortRows(table, data.functions, 'total'));
@@ -104,7 +104,7 @@ if (mode === 'parse') {
     JSON.stringify({
       steps,
       nodes: profile.tree.size,
-      timeOrderNodes: time.size,
+      timelineNodes: time.size,
       leftHeavyNodes: left.size,
       rows: table.size,
       visible: visible.length,

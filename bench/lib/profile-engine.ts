@@ -7,7 +7,7 @@ export { bottomUp, callersAndCallees, computeHotspots } from '../../src/profiles
 export { profileViewData } from '../../src/profileView/data';
 export { hiddenFunctions } from '../../src/profileView/myCode';
 export { foldTree } from '../../src/profileView/viewTree';
-export { leftHeavyLayout, timeOrderLayout, visibleNodes } from '../../src/profileView/flame';
+export { leftHeavyLayout, timelineLayout, visibleNodes } from '../../src/profileView/flame';
 export { functionTable, sortRows } from '../../src/profileView/table';
 export { sandwich } from '../../src/profileView/sandwich';
 export { generatedCpuProfile } from './generated-profile';

@@ -1,8 +1,8 @@
 // Profile view suite: the profile view's model on a generated 100,000-node .cpuprofile (the one
 // test/profileView/large.test.ts checks), against JSON.parse of the same file — the floor every
 // viewer pays — measured in the same run. The first paint of the flame graph needs, beyond loading,
-// the folded tree, one layout and the table; the check takes left heavy, the costlier layout (a
-// merge and a sort on top of the layout pass). Issue 13 budgets the first paint at 1.5× the CLI's
+// the folded tree, one layout and the table; the check takes the costlier of the two layouts (the
+// timeline shown first, or left heavy: a merge and a sort on top of the layout pass). Issue 13 budgets the first paint at 1.5× the CLI's
 // whole run, whose loading alone is about 1.5× JSON.parse: the view's own work gets half a
 // JSON.parse, the rest is left for sending the model to the page. Each job runs in its own
 // process (cold, as a page is), three times, interleaved; medians of CPU time are compared. Then
@@ -24,7 +24,7 @@ import { median, percentile } from '../lib/stats.mjs';
 
 const RUNS = 3;
 const NODES = 100_000;
-/** Fold + left-heavy layout + table against JSON.parse. */
+/** Fold + the costlier flame layout + table against JSON.parse. */
 const TARGET_FIRST_PAINT = 0.5;
 /** Issue 13: opening a profile never blocks the extension host's thread longer than this. */
 const TARGET_HOST_BLOCK_MS = 50;
@@ -136,14 +136,14 @@ export async function run(context) {
   const openWallMs = median(opens.map((one) => one.sentWallMs));
   const parseMs = median(parses.map((one) => one.cpuMs));
   const stepMs = (name) => median(views.map((one) => one.steps[name]));
-  const firstPaintMs = median(views.map((one) => one.steps.fold + one.steps.leftHeavy + one.steps.table));
+  const firstPaintMs = median(views.map((one) => one.steps.fold + Math.max(one.steps.timeline, one.steps.leftHeavy) + one.steps.table));
   const names = Object.keys(views[0].steps);
   const output = table(
     ['step', 'CPU ms (median)', 'vs JSON.parse'],
     [
       ['JSON.parse of the file', fixed(parseMs), ratio(1)],
       ...names.map((name) => [name, fixed(stepMs(name)), ratio(stepMs(name) / parseMs)]),
-      ['first paint: fold + left heavy + table', fixed(firstPaintMs), ratio(firstPaintMs / parseMs)],
+      ['first paint: fold + the costlier layout + table', fixed(firstPaintMs), ratio(firstPaintMs / parseMs)],
     ],
   );
   const largeSize = megabytes(fs.statSync(largeFile).size);
@@ -181,7 +181,7 @@ export async function run(context) {
   );
   const summary = views[0];
   const notes = [
-    `${integer(summary.nodes)} nodes (${megabytes(fs.statSync(file).size)}): ${integer(summary.timeOrderNodes)} in time order, ${integer(summary.leftHeavyNodes)} left heavy, ${integer(summary.rows)} table rows, ${integer(summary.visible)} nodes visible at 1,920 px`,
+    `${integer(summary.nodes)} nodes (${megabytes(fs.statSync(file).size)}): ${integer(summary.timelineNodes)} in the timeline, ${integer(summary.leftHeavyNodes)} left heavy, ${integer(summary.rows)} table rows, ${integer(summary.visible)} nodes visible at 1,920 px`,
     `steps: load = PerfLens reads the file; viewData = resolve frames + the view's data; fold = the tree without (root); visible = the nodes to draw at full width; myCodeOnly = fold + left heavy + table again; sandwich = of the function with the largest total`,
     `medians of ${RUNS} interleaved runs, CPU time of each step in its process; inputs cached in ${path.relative(root, path.dirname(file))}`,
     `100 MB file: ${integer(LARGE_NODES)} generated nodes, ${LARGE_RUNS} runs of each job; the host's side of a first paint is the open job's wall time (new worker included), the CLI's is the whole process (Node's start included), both sum what in the editor partly overlaps`,
@@ -189,7 +189,7 @@ export async function run(context) {
   ];
   const checks = [
     {
-      name: 'first paint (fold + left-heavy layout + table) on 100,000 nodes vs JSON.parse of the file (CPU)',
+      name: 'first paint (fold + the costlier flame layout + table) on 100,000 nodes vs JSON.parse of the file (CPU)',
       value: ratio(firstPaintMs / parseMs),
       target: `≤ ${TARGET_FIRST_PAINT}×`,
       pass: firstPaintMs <= TARGET_FIRST_PAINT * parseMs,

@@ -98,6 +98,7 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'modelStart':
     case 'modelFunctions':
     case 'modelNodes':
+    case 'modelTimeline':
     case 'modelEnd': {
       const result = assembler.accept(received);
       if (typeof result === 'string') {
@@ -134,6 +135,11 @@ function show(model: ViewData): void {
   message.hidden = true;
   app.className = 'shown';
   const { summary } = model;
+  // Folded stacks, pprof and heap profiles keep no order in time: the first mode shows calls as listed.
+  modeTime.textContent = model.timeline ? 'Time order' : 'Call order';
+  modeTime.title = model.timeline
+    ? 'Calls as they happened: left to right is time'
+    : `A ${summary.format} profile records no order in time: callees in the order the profile lists them`;
   summaryText.textContent = `${summary.format} · ${formatWeight(summary.total, summary.unit)} · ${summary.samples.toLocaleString('en-US')} samples`;
   byId('flame-canvas').setAttribute(
     'aria-label',
@@ -251,6 +257,7 @@ function showTooltip(canvas: FlameCanvas, node: number, x: number, y: number): v
     return;
   }
   const lines = tooltipLines(data.functions[layout.fn[node]], layout.self[node], layout.width[node], data.summary.total, data.summary.unit);
+  if (layout.timed) lines.splice(3, 0, `Starts at ${formatWeight(layout.start[node], data.summary.unit)}`);
   tooltip.replaceChildren(
     ...lines.map((line, index) => {
       const div = document.createElement('div');

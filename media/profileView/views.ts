@@ -4,13 +4,14 @@
  * Recomputed only when its inputs change; no DOM.
  */
 import type { ViewData } from '../../src/profileView/data';
-import { leftHeavyLayout, timeOrderLayout, type FlameLayout } from '../../src/profileView/flame';
+import { callOrderLayout, leftHeavyLayout, timelineLayout, type FlameLayout } from '../../src/profileView/flame';
 import { hiddenFunctions } from '../../src/profileView/myCode';
 import { sandwich, type Sandwich } from '../../src/profileView/sandwich';
 import { filterRows, matchFunctions } from '../../src/profileView/search';
 import { functionTable, sortRows, type FunctionTable, type SortKey } from '../../src/profileView/table';
 import { foldTree, type ViewTree } from '../../src/profileView/viewTree';
 
+/** `time`: the recording's timeline (call order for formats that record none); `left`: left heavy. */
 export type FlameOrder = 'time' | 'left';
 
 export interface Choices {
@@ -47,8 +48,7 @@ export class Views {
       this.sandwiches.clear();
     }
     const tree = this.tree!;
-    if (!this.layout || !last || last.order !== choices.order)
-      this.layout = choices.order === 'left' ? leftHeavyLayout(tree) : timeOrderLayout(tree);
+    if (!this.layout || !last || last.order !== choices.order) this.layout = this.flameLayout(tree, choices.order);
     if (!this.table) {
       this.table = functionTable(tree);
       this.order = undefined;
@@ -61,6 +61,11 @@ export class Views {
       this.rows = filterRows(this.table, this.order, matchFunctions(this.data.functions, choices.filter));
     if (!last || last.search !== choices.search) this.matches = matchFunctions(this.data.functions, choices.search);
     this.last = { ...choices };
+  }
+
+  private flameLayout(tree: ViewTree, order: FlameOrder): FlameLayout {
+    if (order === 'left') return leftHeavyLayout(tree);
+    return this.data.timeline ? timelineLayout(tree, this.data.timeline) : callOrderLayout(tree);
   }
 
   get flame(): FlameLayout {

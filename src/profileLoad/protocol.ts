@@ -7,7 +7,7 @@
  */
 import type { ViewData } from '../profileView/data';
 import type { LineWeight } from '../profileView/lineHeat';
-import { type Check, isString, isNumber, arrayOf, isRecord, shape, parseMessage } from '../messageChecks';
+import { type Check, isString, isNumber, arrayOf, isRecord, optional, shape, parseMessage } from '../messageChecks';
 
 // ---------------------------------------------------------------- host → worker
 
@@ -49,7 +49,10 @@ const isViewData: Check = (value) =>
   isRecord(value.summary) &&
   isNumber(value.summary.total) &&
   Array.isArray(value.functions) &&
-  shape({ parent: (v) => v instanceof Int32Array, fn: (v) => v instanceof Int32Array, self: (v) => v instanceof Float64Array })(value.tree);
+  shape({ parent: (v) => v instanceof Int32Array, fn: (v) => v instanceof Int32Array, self: (v) => v instanceof Float64Array })(
+    value.tree,
+  ) &&
+  optional(shape({ node: (v) => v instanceof Int32Array, weight: (v) => v instanceof Float64Array }))(value.timeline);
 
 const REQUEST_FIELDS: Record<LoadRequest['type'], Record<string, Check>> = {
   load: { file: isString, root: isString, readRoots: arrayOf(isString) },

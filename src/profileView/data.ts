@@ -38,10 +38,18 @@ export interface ViewNodes {
   self: Float64Array;
 }
 
+/** The profile's timeline (model.ts's `Timeline`): runs of tree nodes in time order, with their weights. */
+export interface ViewTimeline {
+  node: Int32Array;
+  weight: Float64Array;
+}
+
 export interface ViewData {
   summary: ViewSummary;
   functions: ViewFunction[];
   tree: ViewNodes;
+  /** Absent for formats that record no order (folded stacks, pprof, heap profiles): the flame graph then shows call order. */
+  timeline?: ViewTimeline;
 }
 
 /**
@@ -51,7 +59,7 @@ export function profileViewData(profile: Profile, resolution: Resolution): ViewD
   const { tree } = profile;
   const fn = new Int32Array(tree.size);
   for (let node = 0; node < tree.size; node++) fn[node] = resolution.functionOf[tree.frame[node]];
-  return {
+  const data: ViewData = {
     summary: {
       format: profile.format,
       unit: profile.unit,
@@ -69,4 +77,7 @@ export function profileViewData(profile: Profile, resolution: Resolution): ViewD
     // Copies: the view must not keep the whole Profile (frames, line ticks) alive.
     tree: { parent: tree.parent.slice(), fn, self: tree.self.slice() },
   };
+  // Absent rather than undefined, as for functions above. Its own arrays: holding them keeps nothing else of the Profile alive.
+  if (profile.timeline) data.timeline = profile.timeline;
+  return data;
 }

@@ -5,6 +5,7 @@
  * is skipped in one step; they are also indexed by row, in x order, for hit-testing by bisection.
  * Nodes of zero weight are left out: there is nothing to draw.
  */
+import type { ViewTimeline } from './data';
 import { mergeSiblings, type MergedRows } from './mergedTree';
 import type { ViewTree } from './viewTree';
 
@@ -23,17 +24,19 @@ export interface FlameLayout {
   maxDepth: number;
   /** The x axis runs from 0 to this: the profile's total for the flame graph, the function's total for a sandwich. */
   span: number;
+  /** True when x is time since the recording began (the timeline), so a node's start is a moment. */
+  timed: boolean;
   /** Row d holds `rowNodes[rowStart[d]] … rowNodes[rowStart[d + 1] - 1]`, left to right. */
   rowStart: Int32Array;
   rowNodes: Int32Array;
 }
 
 /**
- * The call tree as recorded: children in the order the profile lists them. The model keeps no
- * sample timeline (importers add each sample's weight to its stack's node), so this is the order
- * of first appearance, not a timeline: a function called, left and called again is one node.
+ * The call tree as the profile lists it, for formats that record no time order (folded stacks,
+ * pprof, heap profiles): children in the order of first appearance, so a function called, left
+ * and called again is one node.
  */
-export function timeOrderLayout(tree: ViewTree): FlameLayout {
+export function callOrderLayout(tree: ViewTree): FlameLayout {
   // The view tree is already in preorder with children in recorded order: one pass lays it out.
   const { size, parent, end, fn, self, total } = tree;
   const writer = new LayoutWriter(size);
@@ -49,6 +52,131 @@ export function timeOrderLayout(tree: ViewTree): FlameLayout {
     node++;
   }
   return writer.finish(tree.profileTotal);
+}
+
+/**
+ * The flame chart of the recording (Chrome DevTools' flame chart, speedscope's "time order"): x is
+ * time since the profile began and a node is one stretch of time its function stayed on the stack,
+ * so a function called, left and called again is two nodes. At each run of the timeline the stack
+ * is that run's node and its callers in the view tree: frames the previous run shares stretch on,
+ * the others close and open. Runs of nodes "My code only" folds away with no visible caller
+ * (`(idle)`, `(program)`) leave a gap: the axis stays time.
+ */
+export function timelineLayout(tree: ViewTree, timeline: ViewTimeline): FlameLayout {
+  const { parent, fn: fnOf, ofDataNode } = tree;
+  const level = new Int32Array(tree.size);
+  let deepest = 0;
+  for (let node = 0; node < tree.size; node++) {
+    level[node] = parent[node] < 0 ? 0 : level[parent[node]] + 1;
+    if (level[node] > deepest) deepest = level[node];
+  }
+  const nodes = new GrowingLayout(Math.max(1024, timeline.node.length * 2));
+  // The open stack: view node and layout node at each depth.
+  const openView = new Int32Array(deepest + 1);
+  const openNode = new Int32Array(deepest + 1);
+  let open = 0;
+  // Ancestors of the run's node not open yet, deepest first.
+  const pending = new Int32Array(deepest + 1);
+  let time = 0;
+  const runs = timeline.node.length;
+  for (let run = 0; run < runs; run++) {
+    const weight = timeline.weight[run];
+    if (!(weight > 0)) continue;
+    const target = ofDataNode[timeline.node[run]];
+    if (target < 0) {
+      open = nodes.close(openNode, open, 0, time);
+      time += weight;
+      continue;
+    }
+    if (open === 0 || openView[open - 1] !== target) {
+      // Climb from the target to the deepest frame still open on its path.
+      let common = target;
+      let waiting = 0;
+      while (common >= 0 && (level[common] >= open || openView[level[common]] !== common)) {
+        pending[waiting++] = common;
+        common = parent[common];
+      }
+      open = nodes.close(openNode, open, common < 0 ? 0 : level[common] + 1, time);
+      while (waiting > 0) {
+        const view = pending[--waiting];
+        openNode[open] = nodes.open(open > 0 ? openNode[open - 1] : -1, fnOf[view], open, time);
+        openView[open++] = view;
+      }
+    }
+    nodes.self[openNode[open - 1]] += weight;
+    time += weight;
+  }
+  nodes.close(openNode, open, 0, time);
+  return assemble(nodes, nodes.count, nodes.maxDepth, Math.max(tree.profileTotal, time), true);
+}
+
+/** The timeline's frames as they open and close; arrays grow as needed (the count is known only at the end). */
+class GrowingLayout implements LayoutNodes {
+  count = 0;
+  maxDepth = -1;
+  start: Float64Array;
+  width: Float64Array;
+  depth: Int32Array;
+  fn: Int32Array;
+  self: Float64Array;
+  parent: Int32Array;
+  end: Int32Array;
+
+  constructor(capacity: number) {
+    this.end = new Int32Array(capacity);
+    this.start = new Float64Array(capacity);
+    this.width = new Float64Array(capacity);
+    this.depth = new Int32Array(capacity);
+    this.fn = new Int32Array(capacity);
+    this.self = new Float64Array(capacity);
+    this.parent = new Int32Array(capacity);
+  }
+
+  /** A frame of `fn` opening at `time`, at `depth` under `parent`; its index. */
+  open(parent: number, fn: number, depth: number, time: number): number {
+    if (this.count === this.start.length) this.grow();
+    const at = this.count++;
+    this.start[at] = time;
+    this.depth[at] = depth;
+    this.fn[at] = fn;
+    this.parent[at] = parent;
+    if (depth > this.maxDepth) this.maxDepth = depth;
+    return at;
+  }
+
+  /**
+   * Closes the stack's frames from depth `open - 1` down to `keep` at `time`; returns the new stack
+   * height, `keep`. A closing frame's descendants are exactly the frames opened since it: its end.
+   */
+  close(stack: Int32Array, open: number, keep: number, time: number): number {
+    for (let depth = open - 1; depth >= keep; depth--) {
+      const node = stack[depth];
+      this.width[node] = time - this.start[node];
+      this.end[node] = this.count;
+    }
+    return keep;
+  }
+
+  private grow(): void {
+    const capacity = this.start.length * 2;
+    const float = (array: Float64Array): Float64Array => {
+      const grown = new Float64Array(capacity);
+      grown.set(array);
+      return grown;
+    };
+    const int = (array: Int32Array): Int32Array => {
+      const grown = new Int32Array(capacity);
+      grown.set(array);
+      return grown;
+    };
+    this.start = float(this.start);
+    this.width = float(this.width);
+    this.self = float(this.self);
+    this.depth = int(this.depth);
+    this.fn = int(this.fn);
+    this.parent = int(this.parent);
+    this.end = int(this.end);
+  }
 }
 
 /**
@@ -119,12 +247,12 @@ class LayoutWriter {
   private count = 0;
   private rootCursor = 0;
   private maxDepth = -1;
-  private readonly start: Float64Array;
-  private readonly width: Float64Array;
-  private readonly depth: Int32Array;
-  private readonly fn: Int32Array;
-  private readonly self: Float64Array;
-  private readonly parent: Int32Array;
+  readonly start: Float64Array;
+  readonly width: Float64Array;
+  readonly depth: Int32Array;
+  readonly fn: Int32Array;
+  readonly self: Float64Array;
+  readonly parent: Int32Array;
   /** Where the next child of each node starts. */
   private readonly cursor: Float64Array;
 
@@ -164,35 +292,57 @@ class LayoutWriter {
   }
 
   finish(span: number): FlameLayout {
-    const { count, maxDepth, parent, depth } = this;
-    const end = new Int32Array(count);
+    // Never narrower than the roots: a layout is never clipped (the sandwich asks for exactly their width).
+    return assemble(this, this.count, this.maxDepth, Math.max(span, this.rootCursor), false);
+  }
+}
+
+/** A layout's nodes as collected, in preorder, before their subtree ends and rows are known. */
+interface LayoutNodes {
+  start: Float64Array;
+  width: Float64Array;
+  depth: Int32Array;
+  fn: Int32Array;
+  self: Float64Array;
+  parent: Int32Array;
+  /** One past each node's last descendant, when the collector knows it already. */
+  end?: Int32Array;
+}
+
+/** The first `count` nodes as a layout: trimmed, with each subtree's end and the nodes of each row. */
+function assemble(nodes: LayoutNodes, count: number, maxDepth: number, span: number, timed: boolean): FlameLayout {
+  const { parent, depth } = nodes;
+  let end: Int32Array;
+  if (nodes.end) end = nodes.end.slice(0, count);
+  else {
+    end = new Int32Array(count);
     for (let node = count - 1; node >= 0; node--) {
       if (end[node] === 0) end[node] = node + 1;
       const up = parent[node];
       if (up >= 0 && end[up] < end[node]) end[up] = end[node];
     }
-    // Rows by a counting sort on depth: stable, and preorder meets each row left to right.
-    const rowStart = new Int32Array(maxDepth + 2);
-    for (let node = 0; node < count; node++) rowStart[depth[node] + 1]++;
-    for (let row = 1; row < rowStart.length; row++) rowStart[row] += rowStart[row - 1];
-    const rowFill = rowStart.slice();
-    const rowNodes = new Int32Array(count);
-    for (let node = 0; node < count; node++) rowNodes[rowFill[depth[node]]++] = node;
-    return {
-      size: count,
-      start: this.start.slice(0, count),
-      width: this.width.slice(0, count),
-      depth: this.depth.slice(0, count),
-      fn: this.fn.slice(0, count),
-      self: this.self.slice(0, count),
-      end,
-      maxDepth,
-      // Never narrower than the roots: a layout is never clipped (the sandwich asks for exactly their width).
-      span: Math.max(span, this.rootCursor),
-      rowStart,
-      rowNodes,
-    };
   }
+  // Rows by a counting sort on depth: stable, and preorder meets each row left to right.
+  const rowStart = new Int32Array(maxDepth + 2);
+  for (let node = 0; node < count; node++) rowStart[depth[node] + 1]++;
+  for (let row = 1; row < rowStart.length; row++) rowStart[row] += rowStart[row - 1];
+  const rowFill = rowStart.slice();
+  const rowNodes = new Int32Array(count);
+  for (let node = 0; node < count; node++) rowNodes[rowFill[depth[node]]++] = node;
+  return {
+    size: count,
+    start: nodes.start.slice(0, count),
+    width: nodes.width.slice(0, count),
+    depth: depth.slice(0, count),
+    fn: nodes.fn.slice(0, count),
+    self: nodes.self.slice(0, count),
+    end,
+    maxDepth,
+    span,
+    timed,
+    rowStart,
+    rowNodes,
+  };
 }
 
 /**

@@ -5,10 +5,10 @@
  * or a tree out of preorder would otherwise become a wrong drawing or a crash far from its cause.
  */
 import type { ViewData, ViewFunction } from './data';
-import type { HostMessage, ModelFunctionsMessage, ModelNodesMessage, ModelStartMessage } from './protocol';
+import type { HostMessage, ModelFunctionsMessage, ModelNodesMessage, ModelStartMessage, ModelTimelineMessage } from './protocol';
 
 export interface ChunkSizes {
-  /** Call-tree nodes per message: 20 bytes each. */
+  /** Call-tree nodes per message: 20 bytes each; timeline runs go as many per message (12 bytes each). */
   nodes: number;
   /** Functions per message: a name and a path each. */
   functions: number;
@@ -24,7 +24,9 @@ const DEFAULT_CHUNKS: ChunkSizes = { nodes: 65536, functions: 4096 };
  */
 export function* modelMessages(data: ViewData, id: number, chunks: ChunkSizes = DEFAULT_CHUNKS): Generator<HostMessage> {
   const nodeCount = data.tree.parent.length;
-  yield { type: 'modelStart', id, summary: data.summary, functionCount: data.functions.length, nodeCount };
+  const start: ModelStartMessage = { type: 'modelStart', id, summary: data.summary, functionCount: data.functions.length, nodeCount };
+  if (data.timeline) start.timelineRuns = data.timeline.node.length;
+  yield start;
   for (let offset = 0; offset < data.functions.length; offset += chunks.functions)
     yield { type: 'modelFunctions', id, offset, functions: data.functions.slice(offset, offset + chunks.functions) };
   for (let offset = 0; offset < nodeCount; offset += chunks.nodes) {
@@ -39,10 +41,16 @@ export function* modelMessages(data: ViewData, id: number, chunks: ChunkSizes = 
       self: data.tree.self.slice(offset, until),
     };
   }
+  const timeline = data.timeline;
+  if (timeline)
+    for (let offset = 0; offset < timeline.node.length; offset += chunks.nodes) {
+      const until = Math.min(timeline.node.length, offset + chunks.nodes);
+      yield { type: 'modelTimeline', id, offset, node: timeline.node.slice(offset, until), weight: timeline.weight.slice(offset, until) };
+    }
   yield { type: 'modelEnd', id };
 }
 
-type ModelMessage = ModelStartMessage | ModelFunctionsMessage | ModelNodesMessage | { type: 'modelEnd'; id: number };
+type ModelMessage = ModelStartMessage | ModelFunctionsMessage | ModelNodesMessage | ModelTimelineMessage | { type: 'modelEnd'; id: number };
 
 /**
  * Receives the model messages of the page's current model. `accept` returns the whole model once
@@ -58,6 +66,7 @@ export class ModelAssembler {
         fn: Int32Array;
         self: Float64Array;
         nodes: number;
+        timeline: { node: Int32Array; weight: Float64Array; runs: number } | undefined;
         /** The open path of the preorder so far: each node's ancestors, root first. */
         path: number[];
       }
@@ -72,10 +81,16 @@ export class ModelAssembler {
       if (message.id < this.latest) return undefined;
       this.latest = message.id;
       // Allocated up front from the announced counts: an absurd count is refused, not attempted.
-      if (message.nodeCount > MAX_COUNT || message.functionCount > MAX_COUNT) {
+      const runs = message.timelineRuns ?? 0;
+      if (message.nodeCount > MAX_COUNT || message.functionCount > MAX_COUNT || runs > MAX_COUNT) {
         this.current = undefined;
         this.dropped = message.id;
-        return `model ${message.id}: announces ${message.nodeCount} nodes and ${message.functionCount} functions, more than a profile of 1 GB holds`;
+        const counts = listed(
+          [`${message.nodeCount} nodes`, `${message.functionCount} functions`],
+          message.timelineRuns,
+          `${runs} timeline runs`,
+        );
+        return `model ${message.id}: announces ${counts}, more than a profile of 1 GB holds`;
       }
       this.current = {
         start: message,
@@ -84,6 +99,10 @@ export class ModelAssembler {
         fn: new Int32Array(message.nodeCount),
         self: new Float64Array(message.nodeCount),
         nodes: 0,
+        timeline:
+          message.timelineRuns === undefined
+            ? undefined
+            : { node: new Int32Array(message.timelineRuns), weight: new Float64Array(message.timelineRuns), runs: 0 },
         path: [],
       };
       return undefined;
@@ -124,16 +143,41 @@ export class ModelAssembler {
       current.nodes += parent.length;
       return undefined;
     }
-    if (current.functions.length !== functionCount || current.nodes !== nodeCount)
-      return this.fail(
-        `model ${message.id}: ended with ${current.functions.length} of ${functionCount} functions and ${current.nodes} of ${nodeCount} nodes`,
+    if (message.type === 'modelTimeline') {
+      const { node, weight, offset } = message;
+      const timeline = current.timeline;
+      if (!timeline) return this.fail(`model ${message.id}: a timeline that was not announced`);
+      if (offset !== timeline.runs) return this.fail(`model ${message.id}: timeline out of order`);
+      if (weight.length !== node.length) return this.fail(`model ${message.id}: timeline arrays of different lengths`);
+      if (offset + node.length > timeline.node.length) return this.fail(`model ${message.id}: more timeline runs than announced`);
+      for (let at = 0; at < node.length; at++) {
+        if (node[at] < 0 || node[at] >= nodeCount) return this.fail(`model ${message.id}: timeline run ${offset + at} names no node`);
+        if (!(weight[at] >= 0) || weight[at] === Number.POSITIVE_INFINITY)
+          return this.fail(`model ${message.id}: timeline run ${offset + at} has an invalid weight`);
+      }
+      timeline.node.set(node, offset);
+      timeline.weight.set(weight, offset);
+      timeline.runs += node.length;
+      return undefined;
+    }
+    const runs = current.timeline?.runs ?? 0;
+    const announcedRuns = current.start.timelineRuns;
+    if (current.functions.length !== functionCount || current.nodes !== nodeCount || runs !== (announcedRuns ?? 0)) {
+      const counts = listed(
+        [`${current.functions.length} of ${functionCount} functions`, `${current.nodes} of ${nodeCount} nodes`],
+        announcedRuns,
+        `${runs} of ${announcedRuns} timeline runs`,
       );
+      return this.fail(`model ${message.id}: ended with ${counts}`);
+    }
     this.current = undefined;
-    return {
+    const data: ViewData = {
       summary: current.start.summary,
       functions: current.functions,
       tree: { parent: current.parent, fn: current.fn, self: current.self },
     };
+    if (current.timeline) data.timeline = { node: current.timeline.node, weight: current.timeline.weight };
+    return data;
   }
 
   private fail(reason: string): string {
@@ -141,4 +185,9 @@ export class ModelAssembler {
     this.current = undefined;
     return reason;
   }
+}
+
+/** "a and b", or "a, b and c" when the model announced a timeline (`runs` defined). */
+function listed(counts: [string, string], runs: number | undefined, timeline: string): string {
+  return runs === undefined ? `${counts[0]} and ${counts[1]}` : `${counts[0]}, ${counts[1]} and ${timeline}`;
 }

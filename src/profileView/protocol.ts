@@ -21,6 +21,8 @@ export interface ModelStartMessage {
   summary: ViewSummary;
   functionCount: number;
   nodeCount: number;
+  /** How many runs the timeline has; absent when the profile records no time order. */
+  timelineRuns?: number;
 }
 
 /** Functions `offset … offset + functions.length - 1`, in order. */
@@ -41,6 +43,15 @@ export interface ModelNodesMessage {
   self: Float64Array;
 }
 
+/** Timeline runs `offset … offset + node.length - 1`, in time order (after every node chunk). */
+export interface ModelTimelineMessage {
+  type: 'modelTimeline';
+  id: number;
+  offset: number;
+  node: Int32Array;
+  weight: Float64Array;
+}
+
 export interface ModelEndMessage {
   type: 'modelEnd';
   id: number;
@@ -58,7 +69,8 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type HostMessage = ModelStartMessage | ModelFunctionsMessage | ModelNodesMessage | ModelEndMessage | RevealMessage | ErrorMessage;
+export type HostMessage =
+  ModelStartMessage | ModelFunctionsMessage | ModelNodesMessage | ModelTimelineMessage | ModelEndMessage | RevealMessage | ErrorMessage;
 
 // ---------------------------------------------------------------- page → host
 
@@ -103,10 +115,11 @@ const isSummary = shape({
 });
 
 const HOST_FIELDS: Record<HostMessage['type'], Record<string, Check>> = {
-  modelStart: { id: isCount, summary: isSummary, functionCount: isCount, nodeCount: isCount },
+  modelStart: { id: isCount, summary: isSummary, functionCount: isCount, nodeCount: isCount, timelineRuns: optional(isCount) },
   modelFunctions: { id: isCount, offset: isCount, functions: arrayOf(isViewFunction) },
   // The arrays' contents (indices in range, preorder) are checked by ModelAssembler as it copies them.
   modelNodes: { id: isCount, offset: isCount, parent: isInt32Array, fn: isInt32Array, self: isFloat64Array },
+  modelTimeline: { id: isCount, offset: isCount, node: isInt32Array, weight: isFloat64Array },
   modelEnd: { id: isCount },
   select: { fn: isCount },
   error: { message: isString },

@@ -23,6 +23,8 @@ export interface ViewTree {
   profileTotal: number;
   /** Weight of hidden nodes with no visible caller (`(program)`, `(idle)` under "My code only"): in no node. */
   unattributed: number;
+  /** The node of this tree each node of the data's tree folded into; -1 for a hidden one with no visible caller. */
+  ofDataNode: Int32Array;
 }
 
 /**
@@ -63,6 +65,7 @@ export function foldTree(data: ViewData, hidden: Uint8Array): ViewTree {
     functionCount: data.functions.length,
     profileTotal: data.summary.total,
     unattributed,
+    ofDataNode: mapped,
   };
   // From the leaves up, as model.ts's buildTree does.
   for (let node = size - 1; node >= 0; node--) {

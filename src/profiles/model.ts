@@ -64,6 +64,17 @@ export interface LineTicks {
   weight: Float64Array;
 }
 
+/**
+ * What ran, in time order: run `i` is node `node[i]` on top of the stack for `weight[i]` (in the
+ * profile's unit), then the next run follows at once. Consecutive samples of one node are one run.
+ * Only formats that record a sequence have one (V8 samples with their time deltas, trace chunks,
+ * speedscope's sampled and evented profiles); the weights add up to the tree's self weights.
+ */
+export interface Timeline {
+  node: Int32Array;
+  weight: Float64Array;
+}
+
 /** A thread, process or profile of a file that holds several; one of them is `selected`. */
 export interface ProfileThread {
   name: string;
@@ -77,6 +88,8 @@ export interface Profile {
   frames: Frame[];
   tree: CallTree;
   lineTicks: LineTicks | undefined;
+  /** The samples in time order; undefined for formats that aggregate them (folded, pprof, heap profiles). */
+  timeline: Timeline | undefined;
   /** Sum of all self weight. */
   total: number;
   /** Number of samples (or of allocations sampled, or of stack lines) behind `total`. */
@@ -205,6 +218,11 @@ export class StackTrie {
   }
 
   toTree(): CallTree {
+    return this.toIndexedTree().tree;
+  }
+
+  /** The tree, and the tree index of each node this trie numbered (for a timeline recorded against the trie). */
+  toIndexedTree(): { tree: CallTree; newIndex: Int32Array } {
     const size = this.size;
     return buildTree({
       size,
@@ -213,7 +231,7 @@ export class StackTrie {
       line: this.line.subarray(0, size),
       self: this.self.subarray(0, size),
       selfSamples: this.selfSamples.subarray(0, size),
-    }).tree;
+    });
   }
 
   private grow(): void {
@@ -243,5 +261,46 @@ export class FrameTable {
     this.frames.push({ name, url, line, column });
     this.index.set(key, this.frames.length - 1);
     return this.frames.length - 1;
+  }
+}
+
+/**
+ * Records a timeline as samples come, in time order: a sample of the node on top already extends
+ * its run. Nodes are the importer's own numbering until `finish` maps them into the tree's.
+ */
+export class TimelineRecorder {
+  private node = new Int32Array(1024);
+  private weight = new Float64Array(1024);
+  private count = 0;
+
+  add(node: number, weight: number): void {
+    // No time, nothing to draw: a zero-length sample must not split the run around it either.
+    if (!(weight > 0)) return;
+    const last = this.count - 1;
+    if (last >= 0 && this.node[last] === node) {
+      this.weight[last] += weight;
+      return;
+    }
+    if (this.count === this.node.length) {
+      const node = new Int32Array(this.count * 2);
+      node.set(this.node);
+      this.node = node;
+      const grown = new Float64Array(this.count * 2);
+      grown.set(this.weight);
+      this.weight = grown;
+    }
+    this.node[this.count] = node;
+    this.weight[this.count++] = weight;
+  }
+
+  /** The timeline with each node renumbered by `newIndex` (buildTree's), its weights times `factor`. */
+  finish(newIndex: Int32Array, factor = 1): Timeline {
+    const node = new Int32Array(this.count);
+    const weight = new Float64Array(this.count);
+    for (let at = 0; at < this.count; at++) {
+      node[at] = newIndex[this.node[at]];
+      weight[at] = this.weight[at] * factor;
+    }
+    return { node, weight };
   }
 }

@@ -37,7 +37,7 @@ export function profileViewHtml({ script, style, cspSource, nonce, title }: Page
 <div id="app" class="loading">
   <header class="toolbar" role="toolbar" aria-label="Profile view">
     <div class="segmented" role="group" aria-label="Flame graph order">
-      <button id="mode-time" type="button" aria-pressed="true" title="Children in the order the profile recorded them">Time order</button>
+      <button id="mode-time" type="button" aria-pressed="true" title="Calls as they happened: left to right is time">Time order</button>
       <button id="mode-left" type="button" aria-pressed="false" title="Same functions merged, heaviest first">Left heavy</button>
     </div>
     <label class="check"><input id="my-code" type="checkbox"> My code only</label>

@@ -177,6 +177,11 @@ describe('PerfLens profiles in VS Code', () => {
         }
       }
       if (!target) throw new Error(`no frame of sumOfSquares under the pointer: ${seen.join(' | ')}`);
+      // The graph opens in time order, the recording's timeline: the frame under the pointer is one call, at its moment.
+      expect(await view.locator('#mode-time').textContent()).toBe('Time order');
+      expect(await view.locator('#tooltip .tip-line').allTextContents()).toContainEqual(
+        expect.stringMatching(/^Starts at \d+(\.\d+)? m?s$/),
+      );
       // The first click selects the function (the table follows), the double click opens it.
       await workbench.page.mouse.dblclick(target.x, target.y);
       await view.locator('#sandwich-title', { hasText: 'Callers and callees of sumOfSquares' }).waitFor();
@@ -194,6 +199,8 @@ describe('PerfLens profiles in VS Code', () => {
       expect(first.slice(2)).toEqual(['allocateRows', 'src/alloc.ts:4:17']);
       expect(first[0]).toMatch(/^\d+\.\d MB \(9\d\.\d%\)$/);
       expect(await view.locator('#summary').textContent()).toMatch(/^heapprofile · \d+\.\d MB · /);
+      // Allocations keep no order in time: the first mode says what it shows.
+      expect(await view.locator('#mode-time').textContent()).toBe('Call order');
     });
   });
 

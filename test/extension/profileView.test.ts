@@ -176,7 +176,7 @@ describe('ProfileSession', () => {
     s.receive({ type: 'ready' });
     s.loaded({ data: small, lines: [] });
     await settled(sent);
-    expect(sent.map((message) => message.type)).toEqual(['modelStart', 'modelFunctions', 'modelNodes', 'modelEnd']);
+    expect(sent.map((message) => message.type)).toEqual(['modelStart', 'modelFunctions', 'modelNodes', 'modelTimeline', 'modelEnd']);
   });
 
   it('sends a profile that could not be read as its reason, not as a blank page', async () => {

@@ -1,6 +1,6 @@
 /** Flame graph layouts of profiles small enough to lay out by hand. */
 import { describe, expect, it } from 'vitest';
-import { leftHeavyLayout, nodeAt, timeOrderLayout, visibleNodes } from '../../src/profileView/flame';
+import { leftHeavyLayout, nodeAt, callOrderLayout, visibleNodes } from '../../src/profileView/flame';
 import { boxes, cpuProfile, viewData, viewTree } from './helpers';
 
 // Folded stacks with the line each frame ran: `work` is called from two lines of `main`, so the
@@ -15,9 +15,9 @@ const data = viewData(
 );
 const tree = viewTree(data);
 
-describe('time order', () => {
+describe('call order (formats with no timeline)', () => {
   it('lays the tree out as recorded: siblings in order, each starting where the previous one ended', () => {
-    const layout = timeOrderLayout(tree);
+    const layout = callOrderLayout(tree);
     expect(boxes(layout, data)).toEqual(['main 0+10@0', 'work 0+2@1', 'log 2+1@1', 'work 3+7@1', 'sum 3+4@2']);
     expect(Array.from(layout.self)).toEqual([0, 2, 1, 3, 4]);
     expect(Array.from(layout.end)).toEqual([5, 2, 3, 5, 5]);
@@ -26,7 +26,7 @@ describe('time order', () => {
   });
 
   it('indexes each row left to right', () => {
-    const layout = timeOrderLayout(tree);
+    const layout = callOrderLayout(tree);
     expect(Array.from(layout.rowStart)).toEqual([0, 1, 4, 5]);
     expect(Array.from(layout.rowNodes)).toEqual([0, 1, 2, 3, 4]);
   });
@@ -51,13 +51,13 @@ describe('left heavy', () => {
         ],
       }),
     );
-    expect(boxes(timeOrderLayout(viewTree(roots)), roots)).toEqual(['a 0+2@0', 'b 0+1@1', 'c 2+5@0', 'a 7+2@0', 'd 7+2@1']);
+    expect(boxes(callOrderLayout(viewTree(roots)), roots)).toEqual(['a 0+2@0', 'b 0+1@1', 'c 2+5@0', 'a 7+2@0', 'd 7+2@1']);
     expect(boxes(leftHeavyLayout(viewTree(roots)), roots)).toEqual(['c 0+5@0', 'a 5+4@0', 'd 5+2@1', 'b 7+1@1']);
   });
 });
 
 describe('hit-testing', () => {
-  const layout = timeOrderLayout(tree);
+  const layout = callOrderLayout(tree);
   const name = (node: number): string => (node < 0 ? '-' : data.functions[layout.fn[node]].name);
 
   it('finds the node under a point by its row', () => {
@@ -98,7 +98,7 @@ it('lays out a profile without weight as nothing', () => {
     head: { callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 }, selfSize: 0, id: 1, children: [] },
     samples: [],
   });
-  for (const layout of [timeOrderLayout(viewTree(empty)), leftHeavyLayout(viewTree(empty))]) {
+  for (const layout of [callOrderLayout(viewTree(empty)), leftHeavyLayout(viewTree(empty))]) {
     expect(layout).toMatchObject({ size: 0, maxDepth: -1, span: 0 });
     expect(nodeAt(layout, 0, 0)).toBe(-1);
     expect(visibleNodes(layout, 0, 1, 100)).toHaveLength(0);

@@ -4,7 +4,7 @@
  * built for. Structure only; no test here measures time (`npm run bench -- profile-view` does).
  */
 import { describe, expect, it } from 'vitest';
-import { leftHeavyLayout, nodeAt, timeOrderLayout, visibleNodes, type FlameLayout } from '../../src/profileView/flame';
+import { leftHeavyLayout, nodeAt, callOrderLayout, timelineLayout, visibleNodes, type FlameLayout } from '../../src/profileView/flame';
 import { ModelAssembler, modelMessages } from '../../src/profileView/modelChunks';
 import { sandwich } from '../../src/profileView/sandwich';
 import { functionTable } from '../../src/profileView/table';
@@ -61,8 +61,9 @@ function layoutProblems(layout: FlameLayout, tree: ViewTree): string[] {
 
 describe.each([false, true])('a 100,000-node profile (my code only: %s)', (myCodeOnly) => {
   const tree = viewTree(data, myCodeOnly);
-  const time = timeOrderLayout(tree);
+  const time = callOrderLayout(tree);
   const left = leftHeavyLayout(tree);
+  const timeline = timelineLayout(tree, data.timeline!);
 
   it('is as large as generated, and "My code only" hides part of it', () => {
     expect(data.tree.parent.length).toBe(NODES + 1);
@@ -71,11 +72,32 @@ describe.each([false, true])('a 100,000-node profile (my code only: %s)', (myCod
     expect(tree.unattributed > 0).toBe(myCodeOnly);
   });
 
-  it('lays out both orders consistently: children inside parents, rows sorted, weight conserved', () => {
+  it('lays out every order consistently: children inside parents, rows sorted, weight conserved', () => {
     expect(layoutProblems(time, tree)).toEqual([]);
     expect(layoutProblems(left, tree)).toEqual([]);
+    expect(layoutProblems(timeline, tree)).toEqual([]);
     expect(left.maxDepth).toBe(time.maxDepth);
     expect(left.size).toBeLessThan(time.size);
+    // A function called again is drawn again: the timeline has more frames than the tree has nodes.
+    expect(timeline.size).toBeGreaterThan(time.size);
+  });
+
+  it("the timeline puts each frame where its samples fell: a frame's self weight is its runs' weight", () => {
+    // Rebuilt from the runs: each run's weight at its moment, on the frame open on top at that moment.
+    let at = 0;
+    let problems = 0;
+    for (let run = 0; run < data.timeline!.node.length && problems < 5; run++) {
+      const weight = data.timeline!.weight[run];
+      const visible = tree.ofDataNode[data.timeline!.node[run]];
+      if (visible >= 0 && weight > 0) {
+        const middle = at + weight / 2;
+        let found = -1;
+        for (let depth = timeline.maxDepth; depth >= 0 && found < 0; depth--) found = nodeAt(timeline, middle, depth);
+        if (found < 0 || timeline.fn[found] !== tree.fn[visible]) problems++;
+      }
+      at += weight;
+    }
+    expect(problems).toBe(0);
   });
 
   it('left heavy: no two siblings share a function, and the heaviest come first', () => {
@@ -98,7 +120,11 @@ describe.each([false, true])('a 100,000-node profile (my code only: %s)', (myCod
     expect(problems).toEqual([]);
   });
 
-  it('finds by bisection the node a scan of every node finds', () => {
+  it.each([
+    ['call order', () => time],
+    ['timeline', () => timeline],
+  ])('finds by bisection the node a scan of every node finds (%s)', (_name, layoutOf) => {
+    const time = layoutOf();
     let checked = 0;
     for (let probe = 0; probe < 400; probe++) {
       const depth = probe % (time.maxDepth + 1);
@@ -112,7 +138,11 @@ describe.each([false, true])('a 100,000-node profile (my code only: %s)', (myCod
     expect(checked).toBeGreaterThan(100);
   });
 
-  it('returns as visible exactly the nodes wide enough that overlap the window', () => {
+  it.each([
+    ['call order', () => time],
+    ['timeline', () => timeline],
+  ])('returns as visible exactly the nodes wide enough that overlap the window (%s)', (_name, layoutOf) => {
+    const time = layoutOf();
     for (const [x0, x1, pixels] of [
       [0, time.span, 1000],
       [time.span * 0.3, time.span * 0.31, 1000],

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hiddenFunctions } from '../../src/profileView/myCode';
-import { leftHeavyLayout, timeOrderLayout } from '../../src/profileView/flame';
+import { leftHeavyLayout, callOrderLayout } from '../../src/profileView/flame';
 import { sandwich } from '../../src/profileView/sandwich';
 import { functionTable } from '../../src/profileView/table';
 import { boxes, cpuProfile, functionId, viewData, viewTree } from './helpers';
@@ -105,10 +105,10 @@ describe('"My code only"', () => {
   });
 
   it("is honoured by both flame layouts: a visible callee becomes its caller's child", () => {
-    expect(boxes(timeOrderLayout(tree), data)).toEqual(['main 0+25@0', 'route 0+15@1']);
+    expect(boxes(callOrderLayout(tree), data)).toEqual(['main 0+25@0', 'route 0+15@1']);
     expect(boxes(leftHeavyLayout(tree), data)).toEqual(['main 0+25@0', 'route 0+15@1']);
     // Everything: (root) folded away, its children are the roots.
-    expect(boxes(timeOrderLayout(viewTree(data)), data)).toEqual([
+    expect(boxes(callOrderLayout(viewTree(data)), data)).toEqual([
       '(program) 0+4@0',
       '(garbage collector) 4+1@0',
       'main 5+25@0',

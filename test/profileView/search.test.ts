@@ -1,6 +1,6 @@
 /** Search: which functions a query matches, and the flame nodes to highlight. */
 import { describe, expect, it } from 'vitest';
-import { leftHeavyLayout, timeOrderLayout } from '../../src/profileView/flame';
+import { leftHeavyLayout, callOrderLayout } from '../../src/profileView/flame';
 import { matchFunctions, matchingNodes } from '../../src/profileView/search';
 import { viewData, viewTree } from './helpers';
 
@@ -33,7 +33,7 @@ describe('search', () => {
     const matches = matchFunctions(data.functions, 'work');
     if (!matches) throw new Error('a query that matches nothing still gives a mask');
     // Recorded: work from two lines of main, two nodes; left heavy: merged, one.
-    const time = timeOrderLayout(viewTree(data));
+    const time = callOrderLayout(viewTree(data));
     expect(Array.from(matchingNodes(time, matches), (node) => `${time.start[node]}+${time.width[node]}`)).toEqual(['0+2', '3+3']);
     const left = leftHeavyLayout(viewTree(data));
     expect(Array.from(matchingNodes(left, matches), (node) => `${left.start[node]}+${left.width[node]}`)).toEqual(['0+5']);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { afterAll, expect, it } from 'vitest';
-import { leftHeavyLayout, timeOrderLayout } from '../../src/profileView/flame';
+import { leftHeavyLayout, callOrderLayout } from '../../src/profileView/flame';
 import { functionTable } from '../../src/profileView/table';
 import { profileViewData } from '../../src/profileView/data';
 import { parseProfile } from '../../src/profiles/load';
@@ -74,6 +74,6 @@ it('merges frames of two bundles that map to the same original function', () => 
   const row = Array.from(table.fn).indexOf(data.functions.indexOf(works[0]));
   expect([table.self[row], table.total[row]]).toEqual([8, 8]);
   // Under two different callers it stays two nodes, in either layout; only siblings merge.
-  expect(boxes(timeOrderLayout(tree), data)).toEqual(['alpha 0+4@0', 'work 0+3@1', 'beta 4+6@0', 'work 4+5@1']);
+  expect(boxes(callOrderLayout(tree), data)).toEqual(['alpha 0+4@0', 'work 0+3@1', 'beta 4+6@0', 'work 4+5@1']);
   expect(boxes(leftHeavyLayout(tree), data)).toEqual(['beta 0+6@0', 'work 0+5@1', 'alpha 6+4@0', 'work 6+3@1']);
 });

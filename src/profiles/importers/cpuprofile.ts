@@ -4,7 +4,7 @@
  * with `positionTicks` for the lines each function was executing.
  */
 import { ProfileError } from '../errors';
-import type { Profile } from '../model';
+import type { CallTree, LineTicks, Profile, Timeline } from '../model';
 import { JsonCursor } from './jsonCursor';
 import { V8NodeReader } from './v8Nodes';
 
@@ -27,15 +27,21 @@ export function importCpuProfile(bytes: Buffer): Profile {
   }
   cursor.end();
   if (!sawNodes) throw new ProfileError('not a CPU profile: there is no "nodes" array');
-  const { tree, lineTicks, samples, frames, notes: timingNotes } = reader.finish({ startTime, endTime });
+  const { tree, lineTicks, timeline, samples, frames, notes: timingNotes } = reader.finish({ startTime, endTime });
+  weightsToMilliseconds(tree, lineTicks, timeline);
+  let total = 0;
+  for (let node = 0; node < tree.size; node++) total += tree.self[node];
+  return { format: 'cpuprofile', unit: 'ms', frames, tree, lineTicks, timeline, total, samples, threads: [], notes: timingNotes };
+}
+
+/** V8's weights, read in microseconds, in the model's milliseconds (in place). */
+export function weightsToMilliseconds(tree: CallTree, lineTicks: LineTicks | undefined, timeline: Timeline | undefined): void {
   toMilliseconds(tree.self);
   if (tree.selfSquares) for (let node = 0; node < tree.size; node++) tree.selfSquares[node] /= 1e6;
   if (lineTicks) toMilliseconds(lineTicks.weight);
-  let total = 0;
-  for (let node = 0; node < tree.size; node++) total += tree.self[node];
-  return { format: 'cpuprofile', unit: 'ms', frames, tree, lineTicks, total, samples, threads: [], notes: timingNotes };
+  if (timeline) toMilliseconds(timeline.weight);
 }
 
-export function toMilliseconds(values: Float64Array): void {
+function toMilliseconds(values: Float64Array): void {
   for (let index = 0; index < values.length; index++) values[index] /= 1000;
 }

@@ -66,6 +66,7 @@ export function importFolded(bytes: Buffer): Profile {
     frames: frames.frames,
     tree,
     lineTicks: undefined,
+    timeline: undefined,
     total: samples,
     samples,
     threads: [],

@@ -82,6 +82,7 @@ export function importHeapProfile(bytes: Buffer): Profile {
     frames: frames.frames,
     tree,
     lineTicks: undefined,
+    timeline: undefined,
     total,
     samples,
     threads: [],

@@ -103,7 +103,18 @@ export function importPprof(bytes: Buffer, options: { sampleType?: string } = {}
   let total = 0;
   for (let node = 0; node < tree.size; node++) total += tree.self[node];
   const notes = types.length > 1 ? [`value "${type}" (${unitName}) of ${types.map((candidate) => candidate.type).join(', ')}`] : [];
-  return { format: 'pprof', unit, frames: frames.frames, tree, lineTicks: undefined, total, samples, threads: [], notes };
+  return {
+    format: 'pprof',
+    unit,
+    frames: frames.frames,
+    tree,
+    lineTicks: undefined,
+    timeline: undefined,
+    total,
+    samples,
+    threads: [],
+    notes,
+  };
 }
 
 /** The requested value type, else the profile's default, else the last (pprof's convention). */

@@ -14,6 +14,8 @@
 export interface SampleTimes {
   /** Each sample's duration in µs (≥ 0), by its index in the profile. */
   durations: Float64Array;
+  /** Sample indices in time order (the recorded order unless timestamps went backwards). */
+  order: Int32Array;
   /** What was repaired, one line each; empty for a well-formed profile. */
   notes: string[];
 }
@@ -67,7 +69,7 @@ export function sampleTimes(deltas: Float64Array, count: number, timing: { start
   const durations = new Float64Array(count);
   for (let rank = 0; rank + 1 < count; rank++) durations[order[rank]] = times[order[rank + 1]] - times[order[rank]];
   if (count > 0 && end !== undefined) durations[order[count - 1]] = end - times[order[count - 1]];
-  return { durations, notes };
+  return { durations, order, notes };
 }
 
 function plural(count: number, noun: string): string {

@@ -4,7 +4,7 @@
  * events). The active profile is shown; the others are listed.
  */
 import { ProfileError } from '../errors';
-import { FrameTable, MODEL_UNITS_BY_NAME, StackTrie, type Profile, type ProfileUnit } from '../model';
+import { FrameTable, MODEL_UNITS_BY_NAME, StackTrie, TimelineRecorder, type Profile, type ProfileUnit } from '../model';
 import { isObject, parseJson } from './json';
 
 /** Factor from a speedscope unit to the model's, and the model's unit. */
@@ -39,6 +39,8 @@ export function importSpeedscope(bytes: Buffer): Profile {
   };
 
   const trie = new StackTrie();
+  // Both kinds are sequences in time: samples in the order listed, events by their "at".
+  const timeline = new TimelineRecorder();
   let samples = 0;
   if (chosen.type === 'sampled') {
     if (!Array.isArray(chosen.samples) || !Array.isArray(chosen.weights) || chosen.samples.length !== chosen.weights.length) {
@@ -51,7 +53,10 @@ export function importSpeedscope(bytes: Buffer): Profile {
       for (const frame of stack) node = trie.child(node, frameAt(frame, `speedscope sample ${at}`));
       const weight = weights[at];
       if (typeof weight !== 'number' || !(weight >= 0)) throw new ProfileError(`speedscope weight ${at} is not a number ≥ 0`);
-      if (node >= 0) trie.addSelf(node, weight * factor, 1);
+      if (node >= 0) {
+        trie.addSelf(node, weight * factor, 1);
+        timeline.add(node, weight * factor);
+      }
       samples++;
     });
   } else if (chosen.type === 'evented') {
@@ -62,6 +67,7 @@ export function importSpeedscope(bytes: Buffer): Profile {
       if (!isObject(event) || typeof event.at !== 'number') throw new ProfileError(`speedscope event ${at} has no "at"`);
       if (last !== undefined && stack.length > 0 && event.at > last) {
         trie.addSelf(stack[stack.length - 1].node, (event.at - last) * factor, 1);
+        timeline.add(stack[stack.length - 1].node, (event.at - last) * factor);
         samples++;
       }
       last = event.at;
@@ -75,7 +81,7 @@ export function importSpeedscope(bytes: Buffer): Profile {
     });
   } else throw new ProfileError(`speedscope profile ${active} has type ${JSON.stringify(chosen.type)} (expected "sampled" or "evented")`);
 
-  const tree = trie.toTree();
+  const { tree, newIndex } = trie.toIndexedTree();
   let total = 0;
   for (let node = 0; node < tree.size; node++) total += tree.self[node];
   const threads = profiles.map((profile, index) => ({
@@ -96,6 +102,7 @@ export function importSpeedscope(bytes: Buffer): Profile {
     frames: frames.frames,
     tree,
     lineTicks: undefined,
+    timeline: timeline.finish(newIndex),
     total,
     samples,
     threads: threads.length > 1 ? threads : [],

@@ -7,7 +7,7 @@
  */
 import { ProfileError } from '../errors';
 import type { Profile, ProfileThread } from '../model';
-import { toMilliseconds } from './cpuprofile';
+import { weightsToMilliseconds } from './cpuprofile';
 import { JsonCursor } from './jsonCursor';
 import { V8NodeReader } from './v8Nodes';
 
@@ -175,13 +175,12 @@ export function importTrace(bytes: Buffer, options: TraceOptions = {}): Profile 
   const {
     tree,
     lineTicks,
+    timeline,
     samples,
     frames,
     notes: timingNotes,
   } = selected.reader.finish({ startTime: selected.startTime, endTime: selected.endTime });
-  toMilliseconds(tree.self);
-  if (tree.selfSquares) for (let node = 0; node < tree.size; node++) tree.selfSquares[node] /= 1e6;
-  if (lineTicks) toMilliseconds(lineTicks.weight);
+  weightsToMilliseconds(tree, lineTicks, timeline);
   let total = 0;
   for (let node = 0; node < tree.size; node++) total += tree.self[node];
   const threads: ProfileThread[] = candidates.map((profile) => ({
@@ -191,7 +190,7 @@ export function importTrace(bytes: Buffer, options: TraceOptions = {}): Profile 
   }));
   const notes =
     threads.length > 1 ? [`the trace holds ${threads.length} profiled threads; showing ${label(selected)}`, ...timingNotes] : timingNotes;
-  return { format: 'trace', unit: 'ms', frames, tree, lineTicks, total, samples, threads, notes };
+  return { format: 'trace', unit: 'ms', frames, tree, lineTicks, timeline, total, samples, threads, notes };
 }
 
 function pickThread(

@@ -5,7 +5,7 @@
  * bytes and decoded to strings only the first time.
  */
 import { ProfileError } from '../errors';
-import { buildTree, type CallTree, type Frame, type LineTicks } from '../model';
+import { buildTree, TimelineRecorder, type CallTree, type Frame, type LineTicks, type Timeline } from '../model';
 import { decodeSpan, GrowableNumbers, type JsonCursor } from './jsonCursor';
 import { sampleTimes } from './sampleTimes';
 
@@ -250,6 +250,8 @@ export class V8NodeReader {
   finish(timing: { startTime?: number; endTime?: number }): {
     tree: CallTree;
     lineTicks: LineTicks | undefined;
+    /** In microseconds, as the tree; undefined for a profile saved without samples. */
+    timeline: Timeline | undefined;
     samples: number;
     frames: Frame[];
     notes: string[];
@@ -288,6 +290,7 @@ export class V8NodeReader {
     const selfSquares = new Float64Array(size);
     const sampleCount = this.samples.length;
     let durations: Float64Array = new Float64Array(0);
+    let order: Int32Array | undefined;
     const notes: string[] = [];
     if (sampleCount > 0) {
       if (this.timeDeltas.length !== sampleCount) {
@@ -295,6 +298,7 @@ export class V8NodeReader {
       }
       const times = sampleTimes(this.timeDeltas.values, sampleCount, timing);
       durations = times.durations;
+      order = times.order;
       notes.push(...times.notes);
       const samples = this.samples.values;
       for (let at = 0; at < sampleCount; at++) {
@@ -332,7 +336,21 @@ export class V8NodeReader {
       this.sampleLines.length > 0 && this.sampleLines.length === sampleCount
         ? this.lineTicksFromSamples(newIndex, indexOf, durations)
         : this.lineTicks(tree, newIndex);
-    return { tree, lineTicks, samples: sampleCount > 0 ? sampleCount : sumOf(selfSamples), frames: this.callFrames.frames, notes };
+    let timeline: Timeline | undefined;
+    if (order) {
+      // Every sample was checked above: its node is in the profile.
+      const recorder = new TimelineRecorder();
+      for (let rank = 0; rank < sampleCount; rank++) recorder.add(indexOf(this.samples.values[order[rank]]), durations[order[rank]]);
+      timeline = recorder.finish(newIndex);
+    }
+    return {
+      tree,
+      lineTicks,
+      timeline,
+      samples: sampleCount > 0 ? sampleCount : sumOf(selfSamples),
+      frames: this.callFrames.frames,
+      notes,
+    };
   }
 
   /** positionTicks as weights: a node's self time split in proportion to the ticks of each line. */
