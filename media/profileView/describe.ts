@@ -26,11 +26,11 @@ export function tooltipLines(fn: ViewFunction, self: number, total: number, prof
   ];
 }
 
-/** The message that opens `fn`'s source, or undefined when it has no file to open. */
-export function openSourceMessage(fn: ViewFunction): OpenSourceMessage | undefined {
+/** The message that opens `fn`'s source (`focus`: and moves into it), or undefined when it has no file to open. */
+export function openSourceMessage(fn: ViewFunction, focus: boolean): OpenSourceMessage | undefined {
   const url = fn.path ?? fn.file;
   if (url === undefined) return undefined;
-  return { type: 'openSource', url, line: fn.line, column: fn.column };
+  return { type: 'openSource', url, line: fn.line, column: fn.column, focus };
 }
 
 /** Of the nodes drawn, the `count` widest (ties: the earlier in preorder), widest first. */

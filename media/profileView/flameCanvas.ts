@@ -26,7 +26,11 @@ export interface FlameCanvasOptions {
   theme: () => CanvasTheme;
   /** The user hovered a node (-1: none), at page coordinates. */
   onHover?(node: number, x: number, y: number): void;
+  /** The selection moved to `fn` (a click, the keyboard, the table). */
   onSelect?(fn: number): void;
+  /** A frame of `fn` was clicked: show its source, the focus staying here. */
+  onClick?(fn: number): void;
+  /** Double-click or Enter: open `fn`'s source and move into it. */
   onOpen?(fn: number): void;
   /** After each paint: the nodes drawn. */
   onDrawn?(drawn: Int32Array): void;
@@ -233,6 +237,7 @@ export class FlameCanvas {
     if (node >= 0 && this.layout) {
       this.selectedNode = node;
       this.options.onSelect?.(this.layout.fn[node]);
+      this.options.onClick?.(this.layout.fn[node]);
     }
   }
 

@@ -56,14 +56,16 @@ const flame = new FlameCanvas(byId('flame-canvas'), {
   theme: () => theme,
   onHover: (node, x, y) => showTooltip(flame, node, x, y),
   onSelect: (fn) => select(fn),
-  onOpen: (fn) => openSource(fn),
+  onClick: (fn) => openSource(fn, false),
+  onOpen: (fn) => openSource(fn, true),
   onDrawn: (drawn) => listFrames(drawn),
 });
 const sandwichOptions = {
   functions,
   theme: () => theme,
   onSelect: (fn: number) => select(fn),
-  onOpen: (fn: number) => openSource(fn),
+  onClick: (fn: number) => openSource(fn, false),
+  onOpen: (fn: number) => openSource(fn, true),
 };
 const callers = new FlameCanvas(byId('callers-canvas'), {
   ...sandwichOptions,
@@ -76,7 +78,8 @@ const callees = new FlameCanvas(byId('callees-canvas'), {
 });
 const table = new TableView(byId('table-scroll'), byId<HTMLTableElement>('table'), byId<HTMLTableSectionElement>('rows'), {
   onSelect: (fn) => select(fn),
-  onOpen: (fn) => openSource(fn),
+  onClick: (fn) => openSource(fn, false),
+  onOpen: (fn) => openSource(fn, true),
   onSort: (key) => sortBy(key),
 });
 
@@ -213,9 +216,9 @@ function showSandwich(): void {
   }
 }
 
-function openSource(fn: number): void {
+function openSource(fn: number, focus: boolean): void {
   const info = functions()[fn];
-  const request = info && openSourceMessage(info);
+  const request = info && openSourceMessage(info, focus);
   if (request) host.postMessage(request);
 }
 

@@ -16,6 +16,9 @@ const ROW_HEIGHT = 22;
 
 export interface TableViewOptions {
   onSelect(fn: number): void;
+  /** A row was clicked: show its source, the focus staying in the table. */
+  onClick(fn: number): void;
+  /** Double-click or Enter: open the source and move into it. */
   onOpen(fn: number): void;
   onSort(key: SortKey): void;
 }
@@ -42,7 +45,9 @@ export class TableView {
       button.addEventListener('click', () => options.onSort(button.dataset.key as SortKey));
     body.addEventListener('click', (event) => {
       const at = this.rowOf(event.target);
-      if (at >= 0) this.choose(at, false);
+      if (at < 0) return;
+      this.choose(at, false);
+      options.onClick(this.table!.fn[this.rows[at]]);
     });
     body.addEventListener('dblclick', (event) => {
       const at = this.rowOf(event.target);

@@ -313,7 +313,7 @@ interface LayoutNodes {
 function assemble(nodes: LayoutNodes, count: number, maxDepth: number, span: number, timed: boolean): FlameLayout {
   const { parent, depth } = nodes;
   let end: Int32Array;
-  if (nodes.end) end = nodes.end.slice(0, count);
+  if (nodes.end) end = nodes.end.length === count ? nodes.end : nodes.end.slice(0, count);
   else {
     end = new Int32Array(count);
     for (let node = count - 1; node >= 0; node--) {
@@ -329,13 +329,15 @@ function assemble(nodes: LayoutNodes, count: number, maxDepth: number, span: num
   const rowFill = rowStart.slice();
   const rowNodes = new Int32Array(count);
   for (let node = 0; node < count; node++) rowNodes[rowFill[depth[node]]++] = node;
+  // Copied only when the collector's arrays are longer than the layout (a timeline's grow by doubling).
+  const trim = <T extends Float64Array | Int32Array>(array: T): T => (array.length === count ? array : (array.slice(0, count) as T));
   return {
     size: count,
-    start: nodes.start.slice(0, count),
-    width: nodes.width.slice(0, count),
-    depth: depth.slice(0, count),
-    fn: nodes.fn.slice(0, count),
-    self: nodes.self.slice(0, count),
+    start: trim(nodes.start),
+    width: trim(nodes.width),
+    depth: trim(depth),
+    fn: trim(nodes.fn),
+    self: trim(nodes.self),
     end,
     maxDepth,
     span,

@@ -10,7 +10,7 @@
  */
 import { PROFILE_FORMATS } from '../profiles/model';
 import type { ViewFunction, ViewSummary } from './data';
-import { type Check, isString, isNumber, arrayOf, optional, oneOf, shape, parseMessage } from '../messageChecks';
+import { type Check, isBoolean, isString, isNumber, arrayOf, optional, oneOf, shape, parseMessage } from '../messageChecks';
 
 // ---------------------------------------------------------------- host → page
 
@@ -87,6 +87,8 @@ export interface OpenSourceMessage {
   /** 1-based; 0 when unknown (open at the top). */
   line: number;
   column: number;
+  /** Move the focus to the source (double-click, Enter); false for a click, which shows it and leaves the focus in the view. */
+  focus: boolean;
 }
 
 /** The user selected a function (the host may show it in the editor's line heat). */
@@ -127,7 +129,7 @@ const HOST_FIELDS: Record<HostMessage['type'], Record<string, Check>> = {
 
 const PAGE_FIELDS: Record<PageMessage['type'], Record<string, Check>> = {
   ready: {},
-  openSource: { url: isString, line: isCount, column: isCount },
+  openSource: { url: isString, line: isCount, column: isCount, focus: isBoolean },
   select: { fn: isCount },
   error: { message: isString },
 };

@@ -44,7 +44,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     const roots = sourceRoots(file);
     const session = new ProfileSession({
       post: (message) => webview.postMessage(message),
-      openSource: (url, line, column) => void openSource(url, line, column, roots, log),
+      openSource: (url, line, column, focus) => void openSource({ url, line, column, focus }, roots, log),
       log: (level, message) => log[level](message),
     });
     const closed = new AbortController();
@@ -107,7 +107,16 @@ function sourceRoots(file: string): string[] {
   return roots;
 }
 
-async function openSource(url: string, line: number, column: number, roots: string[], log: vscode.LogOutputChannel): Promise<void> {
+/**
+ * Shows a frame's source beside the view in the preview tab, as the Explorer does: a click shows it
+ * and leaves the focus in the view, so the keyboard and the next click carry on there; a
+ * double-click or Enter (`focus`) moves into it.
+ */
+async function openSource(
+  { url, line, column, focus }: { url: string; line: number; column: number; focus: boolean },
+  roots: string[],
+  log: vscode.LogOutputChannel,
+): Promise<void> {
   const file = sourceFileOf(url, roots, isFile);
   if (!file) {
     // Not an error worth a notification: frames of Node's internals or another machine have no file here.
@@ -120,6 +129,7 @@ async function openSource(url: string, line: number, column: number, roots: stri
       viewColumn: vscode.ViewColumn.Beside,
       selection: new vscode.Range(position, position),
       preview: true,
+      preserveFocus: !focus,
     });
   } catch (error) {
     log.warn(`could not open ${file}: ${error instanceof Error ? error.message : String(error)}`);

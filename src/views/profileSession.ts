@@ -12,7 +12,7 @@ export interface ProfileSessionOptions {
   /** Posts to the page; resolves once the message is on its way. */
   post(message: HostMessage): PromiseLike<unknown>;
   /** The page asked to open a function's source (url as the model names it; 1-based line, column; 0: unknown). */
-  openSource(url: string, line: number, column: number): void;
+  openSource(url: string, line: number, column: number, focus: boolean): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /** Messages per chunk (tests make them small). */
   chunks?: ChunkSizes;
@@ -47,7 +47,7 @@ export class ProfileSession {
         if (this.outcome) void this.send(this.outcome);
         return;
       case 'openSource':
-        this.options.openSource(message.url, message.line, message.column);
+        this.options.openSource(message.url, message.line, message.column, message.focus);
         return;
       case 'select':
         // Selection matters to the page only, until line heat in the editor listens for it.

@@ -150,42 +150,47 @@ describe('PerfLens profiles in VS Code', () => {
     });
   });
 
-  it("4a. double-clicking the hot function's frame in the flame graph opens the .ts source at its line", async () => {
+  it("4a. clicking the hot function's frame in the flame graph shows the .ts source at its line beside the view; double-clicking moves into it", async () => {
     await inWorkbench('4a-flame-click', 'profile', async (workbench) => {
       const view = await openProfile(workbench, placeProfile(workbench, 'profiles/hot.cpuprofile'));
       await view.locator('#flame-list li', { hasText: 'sumOfSquares' }).first().waitFor();
       // The frames are drawn on a canvas: the frame is found as a user finds it, by pointing at
       // rows of the graph and reading the tooltip the page shows for what is under the pointer
-      // (the page's own hit test), then double-clicked there.
+      // (the page's own hit test). Found again after the first click: the source opened beside
+      // the view makes it narrower.
       const canvas = view.locator('#flame-canvas');
-      const box = await canvas.boundingBox();
-      if (!box) throw new Error('the flame graph is not on screen');
       const tipName = view.locator('#tooltip:not([hidden]) .tip-name');
       const ROW = 18;
-      let target: { x: number; y: number } | undefined;
-      const seen: string[] = [];
-      for (let depth = 0; !target && (depth + 1) * ROW <= box.height; depth++) {
-        for (const across of [0.5, 0.3, 0.7]) {
-          const point = { x: box.x + box.width * across, y: box.y + depth * ROW + ROW / 2 };
-          await workbench.page.mouse.move(point.x, point.y);
-          const name = (await tipName.isVisible()) ? await tipName.textContent() : null;
-          seen.push(`${depth}@${across}: ${name ?? '-'}`);
-          if (name === 'sumOfSquares') {
-            target = point;
-            break;
+      const findFrame = async (name: string): Promise<{ x: number; y: number }> => {
+        const box = await canvas.boundingBox();
+        if (!box) throw new Error('the flame graph is not on screen');
+        const seen: string[] = [];
+        for (let depth = 0; (depth + 1) * ROW <= box.height; depth++) {
+          for (const across of [0.5, 0.3, 0.7]) {
+            const point = { x: box.x + box.width * across, y: box.y + depth * ROW + ROW / 2 };
+            await workbench.page.mouse.move(point.x, point.y);
+            const under = (await tipName.isVisible()) ? await tipName.textContent() : null;
+            seen.push(`${depth}@${across}: ${under ?? '-'}`);
+            if (under === name) return point;
           }
         }
-      }
-      if (!target) throw new Error(`no frame of sumOfSquares under the pointer: ${seen.join(' | ')}`);
+        throw new Error(`no frame of ${name} under the pointer: ${seen.join(' | ')}`);
+      };
+      const target = await findFrame('sumOfSquares');
       // The graph opens in time order, the recording's timeline: the frame under the pointer is one call, at its moment.
       expect(await view.locator('#mode-time').textContent()).toBe('Time order');
       expect(await view.locator('#tooltip .tip-line').allTextContents()).toContainEqual(
         expect.stringMatching(/^Starts at \d+(\.\d+)? m?s$/),
       );
-      // The first click selects the function (the table follows), the double click opens it.
-      await workbench.page.mouse.dblclick(target.x, target.y);
+      // A click selects the function (the sandwich follows) and shows its source beside the view, the focus staying in the view.
+      await workbench.page.mouse.click(target.x, target.y);
       await view.locator('#sandwich-title', { hasText: 'Callers and callees of sumOfSquares' }).waitFor();
-      await workbench.page.locator('.tabs-container .tab.active', { hasText: 'hot.ts' }).waitFor();
+      await workbench.page.locator('.tabs-container .tab', { hasText: 'hot.ts' }).waitFor();
+      await workbench.page.locator('.editor-group-container.active .tab.active', { hasText: 'hot.cpuprofile' }).waitFor();
+      // A double-click opens it and moves into it.
+      const again = await findFrame('sumOfSquares');
+      await workbench.page.mouse.dblclick(again.x, again.y);
+      await workbench.page.locator('.editor-group-container.active .tab.active', { hasText: 'hot.ts' }).waitFor();
       await workbench.page.locator('.statusbar-item', { hasText: /^Ln 4, Col 17$/ }).waitFor();
       expect(perflensErrors(extensionHostLogs(server.userDataDir))).toEqual([]);
     });

@@ -203,11 +203,15 @@ describe('ProfileSession', () => {
 
   it('opens the source the page asks for, and logs and ignores what does not fit the protocol', () => {
     const { session: s, opened, logged } = session();
-    s.receive({ type: 'openSource', url: '/app/src/hot.ts', line: 4, column: 17 });
-    s.receive({ type: 'openSource', url: '/app/src/hot.ts', line: '4', column: 17 });
+    s.receive({ type: 'openSource', url: '/app/src/hot.ts', line: 4, column: 17, focus: true });
+    s.receive({ type: 'openSource', url: '/app/src/hot.ts', line: 9, column: 1, focus: false });
+    s.receive({ type: 'openSource', url: '/app/src/hot.ts', line: '4', column: 17, focus: true });
     s.receive({ type: 'exec', code: 'x' });
     s.receive({ type: 'error', message: 'model 3: functions out of order' });
-    expect(opened).toEqual([['/app/src/hot.ts', 4, 17]]);
+    expect(opened).toEqual([
+      ['/app/src/hot.ts', 4, 17, true],
+      ['/app/src/hot.ts', 9, 1, false],
+    ]);
     expect(logged).toEqual([
       'warn: ignored a message from the profile view: message "openSource" has a missing or invalid "line"',
       'warn: ignored a message from the profile view: unknown message type "exec"',

@@ -163,14 +163,15 @@ describe('what the page says about a function', () => {
   });
 
   it('opens the local path when there is one, the profile’s name otherwise, nothing without a file', () => {
-    expect(openSourceMessage(hot)).toEqual({ type: 'openSource', url: '/w/src/hot.ts', line: 4, column: 17 });
-    expect(openSourceMessage({ name: 'f', file: 'https://example.com/app.js', line: 2, column: 0 })).toEqual({
+    expect(openSourceMessage(hot, true)).toEqual({ type: 'openSource', url: '/w/src/hot.ts', line: 4, column: 17, focus: true });
+    expect(openSourceMessage({ name: 'f', file: 'https://example.com/app.js', line: 2, column: 0 }, false)).toEqual({
       type: 'openSource',
       url: 'https://example.com/app.js',
       line: 2,
       column: 0,
+      focus: false,
     });
-    expect(openSourceMessage(gc)).toBeUndefined();
+    expect(openSourceMessage(gc, true)).toBeUndefined();
   });
 });
 

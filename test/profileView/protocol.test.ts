@@ -9,7 +9,7 @@ describe('messages from the page', () => {
   it('accepts each kind', () => {
     for (const message of [
       { type: 'ready' },
-      { type: 'openSource', url: '/app/src/main.ts', line: 12, column: 3 },
+      { type: 'openSource', url: '/app/src/main.ts', line: 12, column: 3, focus: false },
       { type: 'select', fn: 4 },
       { type: 'error', message: 'the canvas could not be created' },
     ])
@@ -17,10 +17,13 @@ describe('messages from the page', () => {
   });
 
   it('says what is wrong with one that does not fit', () => {
-    expect(parsePageMessage({ type: 'openSource', url: '/app/x.ts', column: 1 })).toBe(
+    expect(parsePageMessage({ type: 'openSource', url: '/app/x.ts', line: 3, column: 1 })).toBe(
+      'message "openSource" has a missing or invalid "focus"',
+    );
+    expect(parsePageMessage({ type: 'openSource', url: '/app/x.ts', column: 1, focus: true })).toBe(
       'message "openSource" has a missing or invalid "line"',
     );
-    expect(parsePageMessage({ type: 'openSource', url: '/app/x.ts', line: -1, column: 1 })).toBe(
+    expect(parsePageMessage({ type: 'openSource', url: '/app/x.ts', line: -1, column: 1, focus: true })).toBe(
       'message "openSource" has a missing or invalid "line"',
     );
     expect(parsePageMessage({ type: 'select', fn: 1.5 })).toBe('message "select" has a missing or invalid "fn"');
