@@ -16,11 +16,11 @@ const example = 'examples/shop-api';
 const cli = path.join(root, 'dist', 'cli.js');
 
 /** Runs `perflens ARGS` from the repository root; stops the demo if the CLI reports a failure. */
-function perflens(args, { show }) {
+function perflens(args, { show, env = {} }) {
   const run = spawnSync(process.execPath, [cli, ...args], {
     cwd: root,
     // Keep the CLI's colours when the demo itself runs in a terminal.
-    env: process.stdout.isTTY && process.env.FORCE_COLOR === undefined ? { ...process.env, FORCE_COLOR: '1' } : process.env,
+    env: { ...process.env, ...(process.stdout.isTTY && process.env.FORCE_COLOR === undefined ? { FORCE_COLOR: '1' } : {}), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -57,14 +57,16 @@ console.log(
 
 // Part 2 — the profile: what the code really spends. The example's CPU-bound services run under a
 // seeded load (scripts/demo/shop-load.mjs), bundled with esbuild and source maps the way a real
-// build ships them, with Node's CPU profiler on. `perflens profile` maps the bundle's frames back
-// to the example's .ts lines; `perflens scan --profile` then ranks part 1's findings by the time
-// the profile spent in the function around each one.
-// Inside the repository (scratch/ is git-ignored): perflens reads the files a profile names — the
-// bundle, its source map — only under its root, the working directory.
-fs.mkdirSync(path.join(root, 'scratch'), { recursive: true });
-const work = fs.mkdtempSync(path.join(root, 'scratch', 'demo-'));
-try {
+// build ships them, recorded by `perflens profile --run`, which maps the bundle's frames back to
+// the example's .ts lines and keeps the profile in .perflens/profiles/; `perflens scan --profile`
+// then ranks part 1's findings by the time the profile spent in the function around each one.
+// Inside the repository (scratch/ and .perflens/ are git-ignored): perflens reads the files a
+// profile names — the bundle, its source map — only under its root, the working directory. The
+// bundle stays in scratch/demo/ after the demo, so that the kept profile can be read again.
+const work = path.join(root, 'scratch', 'demo');
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+{
   const bundle = path.join(work, 'shop-load.js');
   await esbuild.build({
     entryPoints: [path.join(root, 'scripts', 'demo', 'shop-load.mjs')],
@@ -78,19 +80,19 @@ try {
     alias: { '@prisma/client': path.join(root, 'scripts', 'demo', 'in-memory-prisma.mjs') },
     logLevel: 'warning',
   });
-  console.log(`\nPerfLens demo — profiling ${example} under a synthetic load (node --cpu-prof, esbuild bundle with source maps)\n`);
-  const load = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${work}`, bundle], {
-    cwd: root,
-    env: { ...process.env, SHOP_CONFIG: path.join(root, example, 'config', 'shop.json') },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  console.log(`\nPerfLens demo — profiling ${example} under a synthetic load (perflens profile --run, esbuild bundle with source maps)\n`);
+  const kept = path.join(root, '.perflens', 'profiles');
+  const before = new Set(fs.existsSync(kept) ? fs.readdirSync(kept) : []);
+  perflens(['profile', '--top', '8', '--run', '--', process.execPath, path.relative(root, bundle)], {
+    show: true,
+    env: { SHOP_CONFIG: path.join(root, example, 'config', 'shop.json') },
   });
-  const recorded = fs.readdirSync(work).find((name) => name.endsWith('.cpuprofile'));
-  if (load.status !== 0 || recorded === undefined) {
-    console.error(`demo: the load run failed (exit ${load.status ?? load.signal}${recorded === undefined ? ', no profile written' : ''})`);
+  const recorded = fs.readdirSync(kept).find((name) => !before.has(name) && name.endsWith('.cpuprofile'));
+  if (recorded === undefined) {
+    console.error('demo: the load run kept no profile in .perflens/profiles/');
     process.exit(2);
   }
-  const profileFile = path.join(work, recorded);
-  perflens(['profile', '--top', '8', profileFile], { show: true });
+  const profileFile = path.join(kept, recorded);
 
   // Where the two meet: `perflens scan --profile` gives each finding the time of the function
   // around it and puts the hottest first.
@@ -106,6 +108,9 @@ try {
       `  ${hotness.totalMs.toFixed(1).padStart(8)} ms ${(hotness.share * 100).toFixed(1).padStart(5)}%  ${rule.padEnd(20)} ${file}:${range.start.line}`,
     );
   }
-} finally {
-  fs.rmSync(work, { recursive: true, force: true });
+  const again = path.relative(root, profileFile);
+  console.log(
+    `\nThe profile stays in ${again} (its bundle and source map in scratch/demo/); read it again with\n` +
+      `  npx perflens profile ${again}\n  npx perflens scan --profile ${again} ${example}`,
+  );
 }

@@ -21,6 +21,17 @@ import { formatProfileText } from './format/profileText';
 import { stderrLine } from './format/terminal';
 import type { ProfileCommand } from './profileArgs';
 import { recordCpuProfile } from './record';
+import {
+  appendHistory,
+  DEFAULT_KEEP,
+  HISTORY_FILE,
+  historyEntry,
+  ignoresPerflens,
+  keepRecording,
+  PERFLENS_DIR,
+  PROFILES_DIR,
+  type Kept,
+} from '../profiles/keep';
 
 export interface ProfileIo {
   stdout: (text: string) => void;
@@ -66,10 +77,21 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
 
   let profile: Profile;
   let commandStatus: number | null = 0;
+  // A recording is kept in the workspace (the root) before its temporary folder goes; what went wrong keeping it is said, not fatal.
+  let recorded: { when: Date; kept: Kept | undefined; problem: string | undefined } | undefined;
   if (command.run) {
     const recording = recordCpuProfile(command.run, io.cwd, io.env, io.stderr);
     try {
       profile = loadProfileFile(recording.file, options);
+      recorded = { when: new Date(), kept: undefined, problem: undefined };
+      const keep = command.keep ?? DEFAULT_KEEP;
+      if (keep > 0) {
+        try {
+          recorded.kept = keepRecording(recording.file, { root, command: command.run, when: recorded.when, keep });
+        } catch (error) {
+          recorded.problem = `could not keep the profile in ${PROFILES_DIR}: ${errorText(error)}`;
+        }
+      }
     } finally {
       fs.rmSync(recording.directory, { recursive: true, force: true });
     }
@@ -126,6 +148,7 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
     notes,
   };
   io.stdout(command.format === 'json' ? formatProfileJson(report) : formatProfileText(report));
+  if (command.run && recorded) keptLines(root, command.run, recorded, profile, run, io);
 
   if (commandStatus !== 0) {
     throw new ProfileError(`${command.run?.[0] ?? 'the command'} exited with status ${commandStatus ?? 'unknown'} (its profile is above)`);
@@ -186,4 +209,38 @@ function isDirectory(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * After a recorded run: its summary goes to .perflens/history.jsonl, and stderr says where the profile
+ * was kept — and, the first time, that .perflens/ belongs in .gitignore when it is not there yet.
+ */
+function keptLines(
+  root: string,
+  command: readonly string[],
+  recorded: { when: Date; kept: Kept | undefined; problem: string | undefined },
+  profile: Profile,
+  run: ProfileRun,
+  io: ProfileIo,
+): void {
+  const shown = (file: string): string => path.relative(io.cwd, file) || '.';
+  const kept = recorded.kept;
+  const relative = kept && path.relative(root, kept.file).split(path.sep).join('/');
+  if (kept) {
+    const pruned = kept.pruned > 0 ? `; ${kept.pruned} older ${kept.pruned === 1 ? 'one' : 'ones'} removed` : '';
+    io.stderr(stderrLine(`profile kept: ${shown(kept.file)}${pruned}`));
+  }
+  if (recorded.problem) io.stderr(stderrLine(recorded.problem));
+  try {
+    appendHistory(root, historyEntry(profile, run.hotspots, run.resolution.functions, { command, when: recorded.when, profile: relative }));
+  } catch (error) {
+    io.stderr(stderrLine(`could not add the run to ${HISTORY_FILE}: ${errorText(error)}`));
+  }
+  if (kept?.first && ignoresPerflens(root) === false)
+    io.stderr(stderrLine(`${PERFLENS_DIR}/ holds recordings of this machine's runs: add it to .gitignore`));
+}
+
+function errorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `${code} (${(error as Error).message.replace(/^[A-Z]+: /, '').split(',')[0]})` : String(error);
 }

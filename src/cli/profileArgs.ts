@@ -2,7 +2,7 @@
  * `perflens profile` command lines, parsed into a ProfileCommand or refused with one line:
  *   perflens profile FILE [--format text|json] [--top N] [--baseline FILE [--max-regression PCT]]
  *                         [--root DIR] [--thread NAME] [--sample-type TYPE]
- *   perflens profile [options] --run -- COMMAND [ARGS…]
+ *   perflens profile [options] [--keep N] --run -- COMMAND [ARGS…]
  */
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../analyzers/suggest';
@@ -24,6 +24,8 @@ export interface ProfileCommand {
   root: string | undefined;
   thread: string | undefined;
   sampleType: string | undefined;
+  /** `--keep N`: how many recordings `.perflens/profiles/` keeps (0: none); undefined: the default. */
+  keep: number | undefined;
 }
 
 const OPTIONS = {
@@ -34,6 +36,7 @@ const OPTIONS = {
   root: { type: 'string' },
   thread: { type: 'string' },
   'sample-type': { type: 'string' },
+  keep: { type: 'string' },
   run: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -41,7 +44,7 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 /** Options that take a number: `--top -1` must reach the number check ("got -1"), not read as a missing value. */
-const NUMERIC_OPTIONS: ReadonlySet<OptionName> = new Set(['top', 'max-regression']);
+const NUMERIC_OPTIONS: ReadonlySet<OptionName> = new Set(['top', 'max-regression', 'keep']);
 const NEGATIVE_NUMBER = /^-\.?\d/;
 
 export class ProfileUsageError extends Error {
@@ -114,6 +117,12 @@ export function parseProfileCommand(args: readonly string[]): ProfileCommand | {
     }
     if (strings.baseline === undefined) throw new ProfileUsageError('--max-regression compares with a baseline: add --baseline FILE');
   }
+  let keep: number | undefined;
+  if (strings.keep !== undefined) {
+    if (!run) throw new ProfileUsageError('--keep says how many recordings to keep: it goes with --run -- COMMAND');
+    keep = Number(strings.keep);
+    if (!Number.isInteger(keep) || keep < 0) throw new ProfileUsageError(`--keep needs a whole number ≥ 0 (got "${strings.keep}")`);
+  }
   return {
     kind: 'profile',
     file: run ? undefined : positionals[0],
@@ -125,6 +134,7 @@ export function parseProfileCommand(args: readonly string[]): ProfileCommand | {
     root: strings.root,
     thread: strings.thread,
     sampleType: strings['sample-type'],
+    keep,
   };
 }
 

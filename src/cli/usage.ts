@@ -70,7 +70,11 @@ Options:
   --root DIR                where the sources live; locations are shown relative to it, and no
                             file outside it is read (default: the working directory)
   --run -- COMMAND...       run COMMAND with Node's CPU profiler on (NODE_OPTIONS=--cpu-prof) and
-                            report the busiest Node process; COMMAND's output goes to stderr
+                            report the busiest Node process; COMMAND's output goes to stderr. The
+                            profile is kept in .perflens/profiles/ (named for when and what) and
+                            its summary added to .perflens/history.jsonl, under --root
+  --keep N                  with --run: how many recordings .perflens/profiles/ keeps, the oldest
+                            removed first (default: 20; 0 keeps none)
   --thread NAME             Chrome traces: the thread to show (default: the main JS thread)
   --sample-type TYPE        pprof: the value to show (default: the profile's default)
   -h, --help                show this help

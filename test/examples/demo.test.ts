@@ -14,8 +14,15 @@ describe('npm run demo', () => {
   it('scans the example, profiles its load and names the findings the profile measured', () => {
     if (!fs.existsSync(path.join(REPO, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does it before vitest)');
     const run = spawnSync(process.execPath, [path.join(REPO, 'scripts/demo.mjs')], { cwd: REPO, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.status, run.stderr).toBe(0);
+    // The load's own line (perflens profile --run sends a command's output to stderr), then where the profile was kept.
+    const kept = /^shop-load: done \(checksum \d+\)\nperflens: profile kept: (\.perflens\/profiles\/\d{8}-\d{6}(?:-\d+)?-node-scratch-demo-shop-load\.js\.cpuprofile)\n$/.exec(
+      run.stderr,
+    );
+    expect(kept, run.stderr).not.toBeNull();
+    expect(fs.existsSync(path.join(REPO, kept![1]))).toBe(true);
+    // The README's profile and scan --profile examples have a profile to run on, and the demo names it.
+    expect(run.stdout).toContain(`  npx perflens profile ${kept![1]}\n  npx perflens scan --profile ${kept![1]} examples/shop-api\n`);
     const [scan, profile] = run.stdout.split('PerfLens demo — profiling');
     expect(scan).toMatch(/Summary: 11 finding\(s\) in \d+ files .*; \d+ with evidence of growing cost on a path that matters, the others info/);
     // Every finding row carries its evidence, dimmed, in parentheses before the rule id.

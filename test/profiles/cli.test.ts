@@ -200,12 +200,94 @@ describe('--run -- COMMAND', () => {
 
   it('exits 2 when the command fails or records nothing', async () => {
     fs.writeFileSync(path.join(root, 'fail.js'), 'process.exitCode = 3;\n');
-    const failed = await perflens(['profile', '--run', '--', process.execPath, 'fail.js'], root);
+    // --keep 0: nothing kept, so that stderr is the one line of the failure.
+    const failed = await perflens(['profile', '--keep', '0', '--run', '--', process.execPath, 'fail.js'], root);
     expect(failed.code).toBe(2);
     expect(oneLineError(failed)).toBe(`perflens: ${process.execPath} exited with status 3 (its profile is above)`);
     const nothing = await perflens(['profile', '--run', '--', 'true'], root);
     expect(oneLineError(nothing)).toBe('perflens: true ran no Node.js process: --run records Node.js processes (through NODE_OPTIONS)');
     const missing = await perflens(['profile', '--run', '--', 'no-such-command-xyz'], root);
     expect(oneLineError(missing)).toBe('perflens: cannot run no-such-command-xyz: command not found');
+  });
+
+  it('keeps the recording in .perflens/profiles/ and its summary in .perflens/history.jsonl, and says where', async () => {
+    const workspace = tempDir();
+    fs.writeFileSync(
+      path.join(workspace, 'spin.js'),
+      'function spin() { let x = 0; for (let i = 0; i < 3e7; i++) x += i % 7; return x; }\nspin();\n',
+    );
+    fs.mkdirSync(path.join(workspace, '.git'));
+    const run = () => perflens(['profile', '--format', 'json', '--keep', '2', '--run', '--', process.execPath, 'spin.js'], workspace);
+    const first = await run();
+    expect(first.code, first.stderr).toBe(0);
+    // stdout stays the report alone.
+    const report = JSON.parse(first.stdout);
+    const profiles = path.join(workspace, '.perflens', 'profiles');
+    const [kept] = fs.readdirSync(profiles);
+    expect(kept).toMatch(/^\d{8}-\d{6}-node-spin\.js\.cpuprofile$/);
+    expect(first.stderr).toContain(`perflens: profile kept: ${path.join('.perflens', 'profiles', kept)}\n`);
+    // The first time, in a git work tree whose .gitignore does not have it: say so, once.
+    expect(first.stderr).toContain("perflens: .perflens/ holds recordings of this machine's runs: add it to .gitignore");
+    // The kept file is the profile reported.
+    const again = JSON.parse((await perflens(['profile', '--format', 'json', path.join(profiles, kept)], workspace)).stdout);
+    expect(again.total).toBe(report.total);
+    const [line] = fs
+      .readFileSync(path.join(workspace, '.perflens', 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    const entry = JSON.parse(line);
+    expect(entry).toMatchObject({
+      command: [process.execPath, 'spin.js'],
+      profile: `.perflens/profiles/${kept}`,
+      format: 'cpuprofile',
+      unit: 'ms',
+      total: report.total,
+      samples: report.samples,
+    });
+    expect(entry.top[0]).toEqual(expect.objectContaining({ name: report.functions[0].name, self: report.functions[0].self }));
+    expect(Number.isNaN(Date.parse(entry.time))).toBe(false);
+
+    // Two more runs with --keep 2: the oldest goes; the hint is not repeated; each run has its line.
+    const second = await run();
+    expect(second.stderr).not.toContain('.gitignore');
+    const third = await run();
+    expect(third.stderr).toMatch(/profile kept: .*; 1 older one removed\n/);
+    expect(fs.readdirSync(profiles)).toHaveLength(2);
+    expect(fs.readdirSync(profiles)).not.toContain(kept);
+    expect(
+      fs
+        .readFileSync(path.join(workspace, '.perflens', 'history.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(3);
+  });
+
+  it("says so when the profile cannot be kept, and still reports it with the command's status", async () => {
+    const workspace = tempDir();
+    fs.writeFileSync(path.join(workspace, 'quick.js'), 'let x = 0; for (let i = 0; i < 1e6; i++) x += i;\n');
+    // A file where the folder would go: neither the profile nor the history line can be written.
+    fs.writeFileSync(path.join(workspace, '.perflens'), 'not a folder');
+    const result = await perflens(['profile', '--format', 'json', '--run', '--', process.execPath, 'quick.js'], workspace);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).format).toBe('cpuprofile');
+    expect(result.stderr).toMatch(/^perflens: could not keep the profile in \.perflens\/profiles: E[A-Z]+ \(/m);
+    expect(result.stderr).toMatch(/^perflens: could not add the run to \.perflens\/history\.jsonl: E[A-Z]+ \(/m);
+    expect(fs.readFileSync(path.join(workspace, '.perflens'), 'utf8')).toBe('not a folder');
+  });
+
+  it('--keep 0 keeps no profile but still adds the run to the history; --keep goes with --run only', async () => {
+    const workspace = tempDir();
+    fs.writeFileSync(path.join(workspace, 'quick.js'), 'let x = 0; for (let i = 0; i < 1e6; i++) x += i;\n');
+    const result = await perflens(['profile', '--keep', '0', '--run', '--', process.execPath, 'quick.js'], workspace);
+    expect(result.code, result.stderr).toBe(0);
+    expect(fs.existsSync(path.join(workspace, '.perflens', 'profiles'))).toBe(false);
+    const entry = JSON.parse(fs.readFileSync(path.join(workspace, '.perflens', 'history.jsonl'), 'utf8'));
+    expect(entry.profile).toBeUndefined();
+    expect(oneLineError(await perflens(['profile', '--keep', '3', 'run.cpuprofile'], root))).toBe(
+      'perflens: --keep says how many recordings to keep: it goes with --run -- COMMAND',
+    );
+    expect(oneLineError(await perflens(['profile', '--keep', '-1', '--run', '--', 'true'], root))).toBe(
+      'perflens: --keep needs a whole number ≥ 0 (got "-1")',
+    );
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { SourceRange } from '../../profiles/enclosing';
 import type { ProfileReport } from '../profile';
+import { round } from '../../profiles/round';
 
 export interface JsonFunction {
   name: string;
@@ -92,9 +93,4 @@ function toJsonProfileReport(report: ProfileReport): JsonProfileReport {
 
 export function formatProfileJson(report: ProfileReport): string {
   return `${JSON.stringify(toJsonProfileReport(report), null, 2)}\n`;
-}
-
-function round(value: number, digits = 3): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
