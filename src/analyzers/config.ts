@@ -1,13 +1,16 @@
 /**
- * `.perflensrc.json`: per-rule severity and ignore globs.
+ * `.perflensrc.json`: per-rule severity, ignore globs, and the budgets `perflens profile` checks
+ * (src/profiles/budgets.ts).
  *
- *   { "rules": { "query-in-loop": "error", "lookup-in-loop": "off" }, "ignore": ["generated/**"] }
+ *   { "rules": { "query-in-loop": "error", "lookup-in-loop": "off" }, "ignore": ["generated/**"],
+ *     "budgets": { "totalMs": 2000 } }
  *
  * A bad config is a usage error with one line that says what is wrong (exit 2 in the CLI).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRegularFile } from '../io/regularFile';
+import { parseBudgets, type Budgets } from '../profiles/budgets';
 import type { Severity } from './finding';
 import { didYouMean } from './suggest';
 
@@ -25,6 +28,8 @@ export interface PerfLensConfig {
   root: string;
   /** The file the config came from, when there is one. */
   source?: string;
+  /** Limits a profile must stay within; absent until the user sets one. */
+  budgets?: Budgets;
 }
 
 export class ConfigError extends Error {
@@ -36,12 +41,13 @@ export function emptyConfig(root: string): PerfLensConfig {
 }
 
 /**
- * Checks a parsed config object; `knownRules` catches typos in rule ids.
+ * Checks a parsed config object; `knownRules` catches typos in rule ids (undefined: `perflens profile`,
+ * which reads only the budgets and does not load the rules).
  * @internal exported for test/analyzers/config.test.ts
  */
-export function validateConfig(value: unknown, where: string, root: string, knownRules: ReadonlySet<string>): PerfLensConfig {
+export function validateConfig(value: unknown, where: string, root: string, knownRules: ReadonlySet<string> | undefined): PerfLensConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${where}: expected a JSON object with "rules" and/or "ignore"`);
+    throw new ConfigError(`${where}: expected a JSON object with "rules", "ignore" and/or "budgets"`);
   }
   const config = emptyConfig(root);
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
@@ -51,7 +57,7 @@ export function validateConfig(value: unknown, where: string, root: string, know
         throw new ConfigError(`${where}: "rules" must be an object of rule id → ${RULE_SETTINGS.join('|')}`);
       }
       for (const [rule, setting] of Object.entries(entry as Record<string, unknown>)) {
-        if (!knownRules.has(rule)) {
+        if (knownRules && !knownRules.has(rule)) {
           throw new ConfigError(`${where}: unknown rule "${rule}"${didYouMean(rule, knownRules)}`);
         }
         if (typeof setting !== 'string' || !RULE_SETTINGS.includes(setting as RuleSetting)) {
@@ -68,7 +74,13 @@ export function validateConfig(value: unknown, where: string, root: string, know
       config.ignore = entry as string[];
       continue;
     }
-    throw new ConfigError(`${where}: unknown key "${key}" (expected "rules" or "ignore")`);
+    if (key === 'budgets') {
+      const budgets = parseBudgets(entry, where);
+      if (typeof budgets === 'string') throw new ConfigError(budgets);
+      config.budgets = budgets;
+      continue;
+    }
+    throw new ConfigError(`${where}: unknown key "${key}" (expected "rules", "ignore" or "budgets")`);
   }
   return config;
 }
@@ -76,7 +88,7 @@ export function validateConfig(value: unknown, where: string, root: string, know
 /** A config is a few hundred bytes; one past this is not a config. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
-export function loadConfigFile(file: string, knownRules: ReadonlySet<string>): PerfLensConfig {
+export function loadConfigFile(file: string, knownRules: ReadonlySet<string> | undefined): PerfLensConfig {
   const read = readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES });
   if ('refused' in read) {
     const { refused } = read;

@@ -21,6 +21,8 @@ import { formatProfileText } from './format/profileText';
 import { stderrLine } from './format/terminal';
 import type { ProfileCommand } from './profileArgs';
 import { recordCpuProfile } from './record';
+import { findConfigFile, loadConfigFile } from '../analyzers/config';
+import { BudgetError, checkBudgets, describeBudget, type BudgetCheck } from '../profiles/budgets';
 import {
   appendHistory,
   DEFAULT_KEEP,
@@ -64,6 +66,8 @@ export interface ProfileReport {
   baselineProfile: Profile | undefined;
   regressions: Regression[] | undefined;
   maxRegression: number | undefined;
+  /** The budgets of `.perflensrc.json`, checked; undefined when none is set. */
+  budgets: BudgetCheck[] | undefined;
   notes: string[];
 }
 
@@ -72,6 +76,9 @@ const DEFAULT_TEXT_ROWS = 20;
 export async function runProfileCommand(command: ProfileCommand, io: ProfileIo): Promise<number> {
   const root = path.resolve(io.cwd, command.root ?? '.');
   if (command.root !== undefined && !isDirectory(root)) throw new ProfileError(`--root ${command.root} is not a folder`);
+  // Read before a --run records anything: a malformed budget is a usage error, said before minutes of recording.
+  const configFile = findConfigFile(root);
+  const config = configFile === undefined ? undefined : loadConfigFile(configFile, undefined);
   const options = { thread: command.thread, sampleType: command.sampleType };
   const notes: string[] = [];
 
@@ -135,9 +142,21 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
   const refused = scope.note();
   if (refused) notes.push(refused);
 
+  let budgets: BudgetCheck[] | undefined;
+  if (config?.budgets) {
+    try {
+      budgets = checkBudgets(config.budgets, profile, run.hotspots, resolution.functions, config.root);
+    } catch (error) {
+      if (error instanceof BudgetError)
+        throw new ProfileError(`${path.relative(io.cwd, config.source ?? '') || config.source}: ${error.message}`);
+      throw error;
+    }
+  }
+
   const report: ProfileReport = {
     profile,
     run,
+    budgets,
     rows,
     functionCount: all.length,
     top: limit,
@@ -153,6 +172,7 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
   if (commandStatus !== 0) {
     throw new ProfileError(`${command.run?.[0] ?? 'the command'} exited with status ${commandStatus ?? 'unknown'} (its profile is above)`);
   }
+  let status = 0;
   if (found && found.length > 0) {
     const worst = found[0];
     const percent = Number.isFinite(worst.growth) ? `+${(worst.growth * 100).toFixed(1)}%` : 'new';
@@ -161,9 +181,16 @@ export async function runProfileCommand(command: ProfileCommand, io: ProfileIo):
         `${found.length} regression${found.length === 1 ? '' : 's'} over ${command.maxRegression}%: ${worst.name}${worst.file ? ` (${worst.file})` : ''} ${percent}`,
       ),
     );
-    return 1;
+    status = 1;
   }
-  return 0;
+  const breached = budgets?.filter((check) => check.breached) ?? [];
+  if (breached.length > 0) {
+    io.stderr(
+      stderrLine(`${breached.length} budget${breached.length === 1 ? '' : 's'} exceeded: ${breached.map(describeBudget).join('; ')}`),
+    );
+    status = 1;
+  }
+  return status;
 }
 
 /** The source range of each shown function, from its file (any language with a grammar) when `scope` lets it be read. */

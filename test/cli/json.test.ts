@@ -178,7 +178,7 @@ describe('config', () => {
 
   it.each([
     ['invalid JSON', '{ "rules": }', 'invalid JSON \\(.+\\)'],
-    ['an unknown key', '{ "rulez": {} }', 'unknown key "rulez" \\(expected "rules" or "ignore"\\)'],
+    ['an unknown key', '{ "rulez": {} }', 'unknown key "rulez" \\(expected "rules", "ignore" or "budgets"\\)'],
     ['an unknown rule', '{ "rules": { "shrnk": "off" } }', 'unknown rule "shrnk" \\(did you mean "shrink"\\?\\)'],
     ['a bad severity', '{ "rules": { "shrink": "fatal" } }', 'rule "shrink" must be one of off, info, warning, error \\(got "fatal"\\)'],
   ])('refuses a config with %s, named or found: exit 2, one line', (_what, text, reason) => {

@@ -34,6 +34,8 @@ export interface JsonProfileReport {
   threads?: Array<{ name: string; samples: number; selected: boolean }>;
   baseline?: { format: string; total: number; samples: number; delta: number };
   regressions?: Array<{ name: string; file: string | null; before: number; after: number; growth: number | null }>;
+  /** Each budget of `.perflensrc.json`, checked; absent when none is set. */
+  budgets?: Array<{ budget: string; subject?: string; limit: number; actual: number; unit: 'ms' | '%'; exceeded: boolean }>;
 }
 
 function toJsonProfileReport(report: ProfileReport): JsonProfileReport {
@@ -86,6 +88,16 @@ function toJsonProfileReport(report: ProfileReport): JsonProfileReport {
       before: round(found.before),
       after: round(found.after),
       growth: Number.isFinite(found.growth) ? round(found.growth, 4) : null,
+    }));
+  }
+  if (report.budgets) {
+    json.budgets = report.budgets.map(({ budget, subject, limit, actual, unit, breached }) => ({
+      budget,
+      ...(subject === undefined ? {} : { subject }),
+      limit,
+      actual: round(actual),
+      unit,
+      exceeded: breached,
     }));
   }
   return json;

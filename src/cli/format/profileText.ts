@@ -4,6 +4,7 @@
  * Names, files and notes come from the profile: every cell of `table`, and each of them on the
  * regression and note lines, goes through `printable` so that none can drive the terminal.
  */
+import { describeBudget } from '../../profiles/budgets';
 import type { ProfileUnit } from '../../profiles/model';
 import type { ProfileReport, ReportRow } from '../profile';
 import { printable } from './terminal';
@@ -87,6 +88,10 @@ export function formatProfileText(report: ProfileReport): string {
         );
       }
     }
+  }
+  if (report.budgets) {
+    out.push('', 'budgets (.perflensrc.json):');
+    for (const check of report.budgets) out.push(`  ${check.breached ? 'EXCEEDED' : 'ok      '}  ${printable(describeBudget(check))}`);
   }
   for (const note of report.notes) out.push(`note: ${printable(note)}`);
   return `${out.join('\n')}\n`;
