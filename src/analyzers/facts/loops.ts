@@ -6,6 +6,7 @@
 import { ts } from '../ts';
 import { boundNames, calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
 import { lookup } from './dataflow';
+import { indexWalk } from './indexWalks';
 import { syntaxIndexOf } from './syntaxIndex';
 
 const SK = ts.SyntaxKind;
@@ -36,10 +37,18 @@ export interface Iteration {
   call?: ts.CallExpression;
   /** For callbacks: the iteration method (`map`, `forEach`, `from` …). */
   method?: string;
-  /** What is iterated, when known: the `for…of`/`for…in` expression, the callback's receiver. */
+  /**
+   * What is iterated, when known: the `for…of`/`for…in` expression, the callback's receiver, the list an index
+   * walk reads (`xs` of `for (let i = 0; i < xs.length; i++)`, see indexWalks.ts).
+   */
   collection?: ts.Expression;
-  /** Names bound per iteration: the loop variables or the callback's parameters. */
+  /**
+   * Names bound per iteration: the loop variables or the callback's parameters; for an index walk, the names
+   * bound to the item (`x` of `const x = xs[i]`) first, then the loop's own declarations.
+   */
   variables: string[];
+  /** For an index walk: its counter (`i`), which names a position, not an item. */
+  counter?: string;
 }
 
 /**
@@ -84,11 +93,14 @@ function loopHolding(parent: ts.Node, child: ts.Node): Iteration | undefined {
     case SK.ForStatement: {
       const loop = parent as ts.ForStatement;
       if (child === loop.initializer) return undefined;
-      const variables: string[] = [];
+      const walk = indexWalk(loop);
+      const variables: string[] = walk ? [...walk.elements] : [];
       if (loop.initializer && ts.isVariableDeclarationList(loop.initializer)) {
         for (const declaration of loop.initializer.declarations) boundNames(declaration.name, variables);
       }
-      return { kind: 'for', node: loop, variables };
+      return walk
+        ? { kind: 'for', node: loop, collection: walk.collection, variables, counter: walk.counter }
+        : { kind: 'for', node: loop, variables };
     }
     case SK.ForOfStatement:
     case SK.ForInStatement: {
@@ -108,9 +120,13 @@ function loopHolding(parent: ts.Node, child: ts.Node): Iteration | undefined {
       };
     }
     case SK.WhileStatement:
-      return { kind: 'while', node: parent, variables: [] };
-    case SK.DoStatement:
-      return { kind: 'do', node: parent, variables: [] };
+    case SK.DoStatement: {
+      const kind = parent.kind === SK.WhileStatement ? 'while' : 'do';
+      const walk = indexWalk(parent as ts.WhileStatement | ts.DoStatement);
+      return walk
+        ? { kind, node: parent, collection: walk.collection, variables: [...walk.elements, walk.counter], counter: walk.counter }
+        : { kind, node: parent, variables: [] };
+    }
     default:
       return undefined;
   }

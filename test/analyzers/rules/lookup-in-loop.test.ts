@@ -845,3 +845,34 @@ export function run(orderIds: string[], userIds: string[]) {
     });
   });
 });
+
+describe('lookup-in-loop sees the loop however it is written', () => {
+  const ids = (code: string): string[] => findings(code, { rule }).map((f) => f.messageId);
+  const missing = (loop: string) =>
+    `export function missing(wantedIds: string[], presentIds: string[]) { const result: string[] = []; ${loop} if (presentIds.indexOf(id) === -1) result.push(id); } return result; }`;
+  it.each([
+    ['a `while` taking `wantedIds[i++]`', 'let i = 0; while (i < wantedIds.length) { const id = wantedIds[i++];'],
+    ['an index `for`', 'for (let i = 0; i < wantedIds.length; i++) { const id = wantedIds[i];'],
+  ])('%s', (_name, loop) => {
+    expect(ids(missing(loop))).toEqual(['set']);
+  });
+
+  it('a list that grows in the `while` walk it is searched in', () => {
+    expect(
+      ids(
+        `export function uniqueTags(posts: Array<{ tags: string[] }>) { const seen: string[] = []; let i = 0; while (i < posts.length) { const post = posts[i++]; for (const tag of post.tags) if (!seen.includes(tag)) seen.push(tag); } return seen; }`,
+      ),
+    ).toEqual(['grows']);
+  });
+
+  it('its fix before a `while` walk keeps behaviour', async () => {
+    const code = missing('let i = 0; while (i < wantedIds.length) { const id = wantedIds[i++];');
+    const [finding] = findings(code, { rule });
+    const fixed = applyFixes(code, finding.fixes.slice(0, 1)).text;
+    expect(fixed).toContain('presentIdsSet.has(id)');
+    await expectSameBehaviour(code, fixed, 'missing', [
+      [['a', 'b', 'c', 'a'], ['b']],
+      [[], ['x']],
+    ]);
+  });
+});

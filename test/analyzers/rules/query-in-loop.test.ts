@@ -2086,3 +2086,26 @@ describe('query-in-loop: set-based SQL per period is already batched', () => {
     else await tester.invalid({ code, errors });
   });
 });
+
+// The index forms of a loop over a list are the same loop (facts/indexWalks.ts): same verdicts as the `for…of`.
+describe('query-in-loop sees the loop however it is written', () => {
+  const ids = (code: string): string[] => findings(code, { rule }).map((f) => f.messageId);
+
+  it('a `while` that takes each item with `list[i++]` is a query per item', () => {
+    expect(
+      messages(
+        `${PRISMA}export async function f(orders: Order[]) { let i = 0; while (i < orders.length) { const order = orders[i++]; await prisma.customer.findUnique({ where: { id: order.customerId } }); } }`,
+      ),
+    ).toEqual([
+      'prisma.customer.findUnique runs once per order (N+1). Instead, fetch all customers with one findMany({ where: { id: { in: ids } } }).',
+    ]);
+  });
+
+  it('an index `for` that stops at its first match is a search, as its `for…of` is', () => {
+    const code = (loop: string) =>
+      `${PRISMA}export async function f(candidates: string[]) { ${loop} const taken = await prisma.page.findUnique({ where: { slug } }); if (!taken) return slug; } }`;
+    expect(ids(code('for (const slug of candidates) {'))).toEqual([]);
+    expect(ids(code('for (let i = 0; i < candidates.length; i++) { const slug = candidates[i];'))).toEqual([]);
+    expect(ids(code('let i = 0; while (i < candidates.length) { const slug = candidates[i++];'))).toEqual([]);
+  });
+});

@@ -54,8 +54,6 @@ export default defineRule({
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.'] },
     rewrites: {
       except: {
-        'loop-forms':
-          "not yet: the same loop written `while (i < list.length) { const item = list[i++]; … }` is not seen as a loop over the list's items (invalid example 1)",
         'function-forms':
           'not yet: when the helper becomes a method of an object (`isSlugModule.isSlug(…)`), the loop that calls it is not found (invalid example 1)',
         'loop-header':

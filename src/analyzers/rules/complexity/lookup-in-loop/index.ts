@@ -85,8 +85,6 @@ export default defineRule({
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     rewrites: {
       except: {
-        'loop-forms':
-          "not yet: the same loop written `while (i < list.length) { const item = list[i++]; … }` is not seen as a loop over the list's items (invalid examples 1, 2, 5)",
         'loop-header':
           'not yet: a list written `list ?? []` or `a?.b ?? []` in the loop header is not traced to the list it names (invalid examples 1, 2, 5)',
         rename:
