@@ -39,7 +39,7 @@ export interface Iteration {
   method?: string;
   /**
    * What is iterated, when known: the `for…of`/`for…in` expression, the callback's receiver, the list an index
-   * walk reads (`xs` of `for (let i = 0; i < xs.length; i++)`, see indexWalks.ts).
+   * walk reads (`xs` of `for (let i = 0; i < xs.length; i++)`, see indexWalks.ts) — without a `?? []` default.
    */
   collection?: ts.Expression;
   /**
@@ -49,6 +49,22 @@ export interface Iteration {
   variables: string[];
   /** For an index walk: its counter (`i`), which names a position, not an item. */
   counter?: string;
+}
+
+/**
+ * The list a loop header or an iteration method's receiver names: `xs` of `xs ?? []`, `xs || []`,
+ * `(o?.items ?? [])` — the default only stands in for a missing list, it adds no items.
+ */
+function iteratedList(expression: ts.Expression): ts.Expression {
+  const inner = skipParens(expression);
+  if (
+    ts.isBinaryExpression(inner) &&
+    (inner.operatorToken.kind === SK.QuestionQuestionToken || inner.operatorToken.kind === SK.BarBarToken)
+  ) {
+    const fallback = skipParens(inner.right);
+    if (ts.isArrayLiteralExpression(fallback) && fallback.elements.length === 0) return iteratedList(inner.left);
+  }
+  return expression;
 }
 
 /**
@@ -68,7 +84,7 @@ export function iterationOfCallback(fn: ts.Node): Iteration | undefined {
   const receiver = receiverOf(call);
   if (!receiver) return undefined;
   if (ITERATION_METHODS.has(method) && index === 0) {
-    return { kind: 'callback', node: fn, call, method, collection: receiver, variables: parameterNames(fn) };
+    return { kind: 'callback', node: fn, call, method, collection: iteratedList(receiver), variables: parameterNames(fn) };
   }
   if (
     method === 'from' &&
@@ -76,7 +92,7 @@ export function iterationOfCallback(fn: ts.Node): Iteration | undefined {
     ts.isIdentifier(skipParens(receiver)) &&
     (skipParens(receiver) as ts.Identifier).text === 'Array'
   ) {
-    return { kind: 'callback', node: fn, call, method, collection: call.arguments[0], variables: parameterNames(fn) };
+    return { kind: 'callback', node: fn, call, method, collection: iteratedList(call.arguments[0]), variables: parameterNames(fn) };
   }
   return undefined;
 }
@@ -115,7 +131,7 @@ function loopHolding(parent: ts.Node, child: ts.Node): Iteration | undefined {
       return {
         kind: parent.kind === SK.ForOfStatement ? 'for-of' : 'for-in',
         node: loop,
-        collection: loop.expression,
+        collection: iteratedList(loop.expression),
         variables,
       };
     }

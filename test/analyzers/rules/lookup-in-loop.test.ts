@@ -853,6 +853,7 @@ describe('lookup-in-loop sees the loop however it is written', () => {
   it.each([
     ['a `while` taking `wantedIds[i++]`', 'let i = 0; while (i < wantedIds.length) { const id = wantedIds[i++];'],
     ['an index `for`', 'for (let i = 0; i < wantedIds.length; i++) { const id = wantedIds[i];'],
+    ['a `?? []` header', 'for (const id of wantedIds ?? []) {'],
   ])('%s', (_name, loop) => {
     expect(ids(missing(loop))).toEqual(['set']);
   });
@@ -860,7 +861,7 @@ describe('lookup-in-loop sees the loop however it is written', () => {
   it('a list that grows in the `while` walk it is searched in', () => {
     expect(
       ids(
-        `export function uniqueTags(posts: Array<{ tags: string[] }>) { const seen: string[] = []; let i = 0; while (i < posts.length) { const post = posts[i++]; for (const tag of post.tags) if (!seen.includes(tag)) seen.push(tag); } return seen; }`,
+        `export function uniqueTags(posts: Array<{ tags: string[] }>) { const seen: string[] = []; let i = 0; while (i < posts.length) { const post = posts[i++]; for (const tag of post.tags ?? []) if (!seen.includes(tag)) seen.push(tag); } return seen; }`,
       ),
     ).toEqual(['grows']);
   });

@@ -151,6 +151,7 @@ describe('nested-scan sees the loops however they are written', () => {
       'let i = 0; while (i < orders.length) { const order = orders[i++];',
       'let j = 0; while (j < customers.length) { const customer = customers[j++];',
     ],
+    ['`?? []` headers', 'for (const order of orders ?? []) {', 'for (const customer of customers ?? []) {'],
   ])('a join written with %s', (_name, outer, inner) => {
     expect(findings(join(outer, inner), { rule }).map((f) => f.messageId)).toEqual(['join']);
   });

@@ -56,8 +56,6 @@ export default defineRule({
       except: {
         'function-forms':
           'not yet: when the helper becomes a method of an object (`isSlugModule.isSlug(…)`), the loop that calls it is not found (invalid example 1)',
-        'loop-header':
-          "not yet: its caller's loop written `for (const post of posts ?? [])` is not recognised as a loop over the list (invalid example 1)",
         rename: "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) invalid example 1 is not reported",
         'move-helper':
           'not yet: the helper is reported through the loop that calls it in its own file; moved to another file and imported, that caller is not followed (invalid example 1)',

@@ -85,8 +85,6 @@ export default defineRule({
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     rewrites: {
       except: {
-        'loop-header':
-          'not yet: a list written `list ?? []` or `a?.b ?? []` in the loop header is not traced to the list it names (invalid examples 1, 2, 5)',
         rename:
           "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) its seven invalid examples are not reported",
         'strip-types':
