@@ -47,19 +47,3 @@ describe('index walks: a `for` or `while` loop over a list’s items is seen as 
     expect(iterationAt(code).counter).toBeUndefined();
   });
 });
-
-describe('a `?? []` default in a loop header names the list it defaults', () => {
-  it.each([
-    ['for (const x of xs ?? []) here();', 'xs'],
-    ['for (const x of o?.items ?? []) here();', 'o?.items'],
-    ['for (const x of (adj.get(node) || [])) here();', 'adj.get(node)'],
-    ['(xs ?? []).forEach((x) => here());', 'xs'],
-    ['Array.from(rows ?? [], (r) => here());', 'rows'],
-  ])('%s', (code, collection) => {
-    expect(iterationAt(code).collection?.getText()).toBe(collection);
-  });
-
-  it('keeps a default that adds items', () => {
-    expect(iterationAt('for (const x of xs ?? [fallback]) here();').collection?.getText()).toBe('xs ?? [fallback]');
-  });
-});
