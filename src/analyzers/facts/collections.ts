@@ -7,12 +7,14 @@
  *
  * Plain JavaScript has no annotations and no checker, so there a name's kind is also read from what
  * the code does with it: a JSDoc `@param {string[]}` / `@type {User[]}`, or a method only arrays have
- * (`ids.push(x)`, `rows.filter((r) => …)`) called on it.
+ * (`ids.push(x)`, `rows.filter((r) => …)`) called on it; and `isKnownArray` follows a call into another
+ * project file for what its function returns.
  */
 import { ts } from '../ts';
 import { calleeName, isAsyncFunction, isFunctionLike, receiverOf, skipOnlyParensUp, skipParens, type FunctionLike } from './ast';
 import { references, resolve, useOf, type Declaration } from './dataflow';
 import type { FileFacts } from './fileFacts';
+import { calleeOf } from './modules';
 import type { TypeFacts } from './types';
 
 const SK = ts.SyntaxKind;
@@ -371,5 +373,27 @@ export function typeFactsOf(file: FileFacts): TypeFacts | undefined {
 export function isKnownArray(expression: ts.Expression, file: FileFacts): boolean {
   const kind = syntacticKind(expression);
   if (kind) return kind === 'array';
-  return typeFactsOf(file)?.isArray(skipParens(expression)) === true;
+  const types = typeFactsOf(file);
+  if (types) return types.isArray(skipParens(expression)) === true;
+  // Plain JavaScript has no checker to follow an import: what the project function called returns, in its own file.
+  return importedReturnKind(expression, file) === 'array';
+}
+
+/**
+ * `readWords(path)`, `await loadRows()`, or a const holding one, where the function is another project file's
+ * (`const { readWords } = require('./words')`, `import { loadRows } from './db'`): the kind its returns give.
+ */
+function importedReturnKind(expression: ts.Expression, file: FileFacts): ValueKind | undefined {
+  let node = skipParens(expression);
+  if (ts.isIdentifier(node)) {
+    const declaration = resolve(node);
+    if (declaration?.kind !== 'const' || !declaration.initializer) return undefined;
+    node = skipParens(declaration.initializer);
+  }
+  const awaited = ts.isAwaitExpression(node);
+  if (ts.isAwaitExpression(node)) node = skipParens(node.expression);
+  if (!ts.isCallExpression(node)) return undefined;
+  const callee = calleeOf(node, file);
+  if (!callee || isGenerator(callee.fn) || (isAsyncFunction(callee.fn) && !awaited)) return undefined;
+  return returnedKind(callee.fn, 0);
 }

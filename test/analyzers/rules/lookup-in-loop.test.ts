@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { findings, shownText } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 import { expectSameBehaviour, run } from '../../helpers/behaviour';
 import { ruleTester } from '../../helpers/ruleTester';
 
@@ -929,5 +929,40 @@ module.exports = function missing() { const all = readWords('all.txt'); return r
     ],
   ])('quiet: %s', (_name, code) => {
     expect(ids(code)).toEqual([]);
+  });
+});
+
+describe('lookup-in-loop in plain JavaScript, across files', () => {
+  const words = `const fs = require('fs');\nfunction readWords(path) { return fs.readFileSync(path, 'utf8').split('\\n'); }\nasync function loadWords(path) { return (await fs.promises.readFile(path, 'utf8')).split('\\n'); }\nmodule.exports = { readWords, loadWords };`;
+  const ids = (entry: string): string[] =>
+    projectFindings({ 'src/words.js': words, 'src/missing.js': entry }, 'src/missing.js', rule).map((f) => f.messageId);
+
+  it('a list returned by a function of another file (required)', () => {
+    expect(
+      ids(
+        `const { readWords } = require('./words');\nmodule.exports.missing = function (lines) { const all = readWords('all.txt'); return lines.split('\\n').filter((w) => !all.includes(w)); };`,
+      ),
+    ).toEqual(['set']);
+  });
+
+  it('a list returned by an async function of another file, awaited', () => {
+    expect(
+      ids(
+        `const { loadWords } = require('./words');\nmodule.exports.missing = async function (lines) { const all = await loadWords('all.txt'); return lines.split('\\n').filter((w) => !all.includes(w)); };`,
+      ),
+    ).toEqual(['set']);
+  });
+
+  it('quiet when the function of another file returns a string', () => {
+    expect(
+      projectFindings(
+        {
+          'src/text.js': `const fs = require('fs');\nmodule.exports.readText = function (path) { return fs.readFileSync(path, 'utf8'); };`,
+          'src/missing.js': `const { readText } = require('./text');\nmodule.exports.missing = function (lines) { const all = readText('all.txt'); return lines.split('\\n').filter((w) => !all.includes(w)); };`,
+        },
+        'src/missing.js',
+        rule,
+      ).map((f) => f.messageId),
+    ).toEqual([]);
   });
 });
