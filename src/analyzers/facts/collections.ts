@@ -1,13 +1,20 @@
 /**
  * "Is this an array?" — evidence from syntax first (an array literal, `Array.from`, `.map()`,
- * `Object.keys()`, a `T[]` annotation, a class field initialised with `[]`), the type checker
- * only when syntax cannot decide (and only in TypeScript files, see `typeFactsOf`). `str.includes(x)` and `arr.includes(x)` look the same; a
- * rule that confuses them is wrong, so "unknown" is an answer of its own.
+ * `Object.keys()`, a `T[]` annotation, a class field initialised with `[]`, what a function of the
+ * file returns), the type checker only when syntax cannot decide (and only in TypeScript files, see
+ * `typeFactsOf`). `str.includes(x)` and `arr.includes(x)` look the same; a rule that confuses them is
+ * wrong, so "unknown" is an answer of its own.
+ *
+ * Plain JavaScript has no annotations and no checker, so there a name's kind is also read from what
+ * the code does with it: a JSDoc `@param {string[]}` / `@type {User[]}`, or a method only arrays have
+ * (`ids.push(x)`, `rows.filter((r) => …)`) called on it; and `isKnownArray` follows a call into another
+ * project file for what its function returns.
  */
 import { ts } from '../ts';
-import { calleeName, receiverOf, skipOnlyParensUp, skipParens } from './ast';
+import { calleeName, isAsyncFunction, isFunctionLike, receiverOf, skipOnlyParensUp, skipParens, type FunctionLike } from './ast';
 import { references, resolve, useOf, type Declaration } from './dataflow';
 import type { FileFacts } from './fileFacts';
+import { calleeOf } from './modules';
 import type { TypeFacts } from './types';
 
 const SK = ts.SyntaxKind;
@@ -131,11 +138,20 @@ export function syntacticKind(expression: ts.Expression, depth = 0): ValueKind |
       const name = qualifiedCallee(node as ts.NewExpression);
       return name === 'Array' ? 'array' : undefined;
     }
+    case SK.AwaitExpression: {
+      // `await loadWords(path)`: what an async function of the file returns.
+      const awaited = skipParens((node as ts.AwaitExpression).expression);
+      const fn = ts.isCallExpression(awaited) ? projectFunction(awaited) : undefined;
+      return fn ? returnedKind(fn, depth + 1) : undefined;
+    }
     case SK.CallExpression: {
       const call = node as ts.CallExpression;
       const name = qualifiedCallee(call);
       if (name !== undefined && ARRAY_FACTORIES.has(name)) return 'array';
       if (name === 'String') return 'string';
+      // `readWords(path)`: what a function of the file returns (an async one returns a promise).
+      const fn = projectFunction(call);
+      if (fn) return isAsyncFunction(fn) || isGenerator(fn) ? undefined : returnedKind(fn, depth + 1);
       const method = calleeName(call);
       const receiver = receiverOf(call);
       if (!method || !receiver) return undefined;
@@ -187,6 +203,13 @@ export function declarationKind(declaration: Declaration, depth = 0): ValueKind 
   if (ts.isParameter(declaration.node) && declaration.node.questionToken && !declaration.initializer) return undefined;
   const annotated = annotatedKind(declaration.type);
   if (annotated) return annotated;
+  const written = writtenKind(declaration, depth);
+  if (written || declaration.type || !isJavaScript(declaration.node)) return written;
+  // Plain JavaScript: what its JSDoc says, or how the code uses it.
+  return documentedKind(declaration) ?? (usedAsArray(declaration) ? 'array' : undefined);
+}
+
+function writtenKind(declaration: Declaration, depth: number): ValueKind | undefined {
   if (declaration.kind === 'const') return declaration.initializer ? syntacticKind(declaration.initializer, depth + 1) : undefined;
   if (declaration.kind === 'let' || declaration.kind === 'var') {
     const values = assignedValues(declaration);
@@ -195,6 +218,86 @@ export function declarationKind(declaration: Declaration, depth = 0): ValueKind 
     return kinds.size === 1 ? [...kinds][0] : undefined;
   }
   return undefined;
+}
+
+function isJavaScript(node: ts.Node): boolean {
+  return /\.[cm]?jsx?$/i.test(node.getSourceFile().fileName);
+}
+
+/** `@param {string[]} ids`, `@type {Array<User>}`: in JavaScript, JSDoc is where types are written. */
+function documentedKind(declaration: Declaration): ValueKind | undefined {
+  const node = declaration.node;
+  if (!ts.isParameter(node) && !ts.isVariableDeclaration(node)) return undefined;
+  return annotatedKind(ts.getJSDocType(node));
+}
+
+/**
+ * Methods arrays have and strings, Sets and Maps do not. The ones that take a callback count only
+ * with a function written there (`rows.filter((r) => …)`): `Model.find({ … })` is a query.
+ */
+const ARRAY_ONLY_METHODS: ReadonlyMap<string, 'any' | 'callback'> = new Map([
+  ['push', 'any'],
+  ['pop', 'any'],
+  ['shift', 'any'],
+  ['unshift', 'any'],
+  ['splice', 'any'],
+  ['find', 'callback'],
+  ['findIndex', 'callback'],
+  ['findLast', 'callback'],
+  ['findLastIndex', 'callback'],
+  ['filter', 'callback'],
+  ['map', 'callback'],
+  ['flatMap', 'callback'],
+  ['some', 'callback'],
+  ['every', 'callback'],
+  ['reduce', 'callback'],
+  ['reduceRight', 'callback'],
+]);
+
+/** Some reference calls a method only arrays have on the name itself: `all.push(w)`, `users.find((u) => …)`. */
+function usedAsArray(declaration: Declaration): boolean {
+  return references(declaration).some((reference) => {
+    const access = skipOnlyParensUp(reference).parent;
+    if (!access || !ts.isPropertyAccessExpression(access) || access.questionDotToken) return false;
+    const call = access.parent;
+    if (!call || !ts.isCallExpression(call) || call.expression !== access) return false;
+    const needs = ARRAY_ONLY_METHODS.get(access.name.text);
+    if (needs !== 'callback') return needs === 'any';
+    const callback = call.arguments[0] && skipParens(call.arguments[0]);
+    return !!callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback));
+  });
+}
+
+/**
+ * The function of this file a call calls by name: `function readWords(…) {…}` or `const readWords = (…) => …`.
+ * Not a method, not an import (another file's function is another file's question).
+ */
+function projectFunction(call: ts.CallExpression): FunctionLike | undefined {
+  const callee = skipParens(call.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const declaration = resolve(callee);
+  if (!declaration) return undefined;
+  if (declaration.kind === 'function' && ts.isFunctionDeclaration(declaration.node) && declaration.node.body) return declaration.node;
+  const init = declaration.kind === 'const' && declaration.initializer ? skipParens(declaration.initializer) : undefined;
+  return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+}
+
+function isGenerator(fn: FunctionLike): boolean {
+  return (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && !!fn.asteriskToken;
+}
+
+/** The kind every `return` of `fn` gives (an arrow's expression body included); undefined when they differ or one is bare. */
+function returnedKind(fn: FunctionLike, depth: number): ValueKind | undefined {
+  if (depth > 6 || !fn.body) return undefined;
+  if (!ts.isBlock(fn.body)) return syntacticKind(fn.body, depth + 1);
+  const kinds = new Set<ValueKind | undefined>();
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node)) kinds.add(node.expression ? syntacticKind(node.expression, depth + 1) : undefined);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn.body, visit);
+  return kinds.size === 1 ? [...kinds][0] : undefined;
 }
 
 /** Calls that always return a new array when called on an array. */
@@ -270,5 +373,27 @@ export function typeFactsOf(file: FileFacts): TypeFacts | undefined {
 export function isKnownArray(expression: ts.Expression, file: FileFacts): boolean {
   const kind = syntacticKind(expression);
   if (kind) return kind === 'array';
-  return typeFactsOf(file)?.isArray(skipParens(expression)) === true;
+  const types = typeFactsOf(file);
+  if (types) return types.isArray(skipParens(expression)) === true;
+  // Plain JavaScript has no checker to follow an import: what the project function called returns, in its own file.
+  return importedReturnKind(expression, file) === 'array';
+}
+
+/**
+ * `readWords(path)`, `await loadRows()`, or a const holding one, where the function is another project file's
+ * (`const { readWords } = require('./words')`, `import { loadRows } from './db'`): the kind its returns give.
+ */
+function importedReturnKind(expression: ts.Expression, file: FileFacts): ValueKind | undefined {
+  let node = skipParens(expression);
+  if (ts.isIdentifier(node)) {
+    const declaration = resolve(node);
+    if (declaration?.kind !== 'const' || !declaration.initializer) return undefined;
+    node = skipParens(declaration.initializer);
+  }
+  const awaited = ts.isAwaitExpression(node);
+  if (ts.isAwaitExpression(node)) node = skipParens(node.expression);
+  if (!ts.isCallExpression(node)) return undefined;
+  const callee = calleeOf(node, file);
+  if (!callee || isGenerator(callee.fn) || (isAsyncFunction(callee.fn) && !awaited)) return undefined;
+  return returnedKind(callee.fn, 0);
 }

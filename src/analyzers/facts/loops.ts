@@ -6,6 +6,7 @@
 import { ts } from '../ts';
 import { boundNames, calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike } from './ast';
 import { lookup } from './dataflow';
+import { indexWalk } from './indexWalks';
 import { syntaxIndexOf } from './syntaxIndex';
 
 const SK = ts.SyntaxKind;
@@ -36,10 +37,34 @@ export interface Iteration {
   call?: ts.CallExpression;
   /** For callbacks: the iteration method (`map`, `forEach`, `from` …). */
   method?: string;
-  /** What is iterated, when known: the `for…of`/`for…in` expression, the callback's receiver. */
+  /**
+   * What is iterated, when known: the `for…of`/`for…in` expression, the callback's receiver, the list an index
+   * walk reads (`xs` of `for (let i = 0; i < xs.length; i++)`, see indexWalks.ts) — without a `?? []` default.
+   */
   collection?: ts.Expression;
-  /** Names bound per iteration: the loop variables or the callback's parameters. */
+  /**
+   * Names bound per iteration: the loop variables or the callback's parameters; for an index walk, the names
+   * bound to the item (`x` of `const x = xs[i]`) first, then the loop's own declarations.
+   */
   variables: string[];
+  /** For an index walk: its counter (`i`), which names a position, not an item. */
+  counter?: string;
+}
+
+/**
+ * The list a loop header or an iteration method's receiver names: `xs` of `xs ?? []`, `xs || []`,
+ * `(o?.items ?? [])` — the default only stands in for a missing list, it adds no items.
+ */
+function iteratedList(expression: ts.Expression): ts.Expression {
+  const inner = skipParens(expression);
+  if (
+    ts.isBinaryExpression(inner) &&
+    (inner.operatorToken.kind === SK.QuestionQuestionToken || inner.operatorToken.kind === SK.BarBarToken)
+  ) {
+    const fallback = skipParens(inner.right);
+    if (ts.isArrayLiteralExpression(fallback) && fallback.elements.length === 0) return iteratedList(inner.left);
+  }
+  return expression;
 }
 
 /**
@@ -59,7 +84,7 @@ export function iterationOfCallback(fn: ts.Node): Iteration | undefined {
   const receiver = receiverOf(call);
   if (!receiver) return undefined;
   if (ITERATION_METHODS.has(method) && index === 0) {
-    return { kind: 'callback', node: fn, call, method, collection: receiver, variables: parameterNames(fn) };
+    return { kind: 'callback', node: fn, call, method, collection: iteratedList(receiver), variables: parameterNames(fn) };
   }
   if (
     method === 'from' &&
@@ -67,7 +92,7 @@ export function iterationOfCallback(fn: ts.Node): Iteration | undefined {
     ts.isIdentifier(skipParens(receiver)) &&
     (skipParens(receiver) as ts.Identifier).text === 'Array'
   ) {
-    return { kind: 'callback', node: fn, call, method, collection: call.arguments[0], variables: parameterNames(fn) };
+    return { kind: 'callback', node: fn, call, method, collection: iteratedList(call.arguments[0]), variables: parameterNames(fn) };
   }
   return undefined;
 }
@@ -84,11 +109,14 @@ function loopHolding(parent: ts.Node, child: ts.Node): Iteration | undefined {
     case SK.ForStatement: {
       const loop = parent as ts.ForStatement;
       if (child === loop.initializer) return undefined;
-      const variables: string[] = [];
+      const walk = indexWalk(loop);
+      const variables: string[] = walk ? [...walk.elements] : [];
       if (loop.initializer && ts.isVariableDeclarationList(loop.initializer)) {
         for (const declaration of loop.initializer.declarations) boundNames(declaration.name, variables);
       }
-      return { kind: 'for', node: loop, variables };
+      return walk
+        ? { kind: 'for', node: loop, collection: walk.collection, variables, counter: walk.counter }
+        : { kind: 'for', node: loop, variables };
     }
     case SK.ForOfStatement:
     case SK.ForInStatement: {
@@ -103,14 +131,18 @@ function loopHolding(parent: ts.Node, child: ts.Node): Iteration | undefined {
       return {
         kind: parent.kind === SK.ForOfStatement ? 'for-of' : 'for-in',
         node: loop,
-        collection: loop.expression,
+        collection: iteratedList(loop.expression),
         variables,
       };
     }
     case SK.WhileStatement:
-      return { kind: 'while', node: parent, variables: [] };
-    case SK.DoStatement:
-      return { kind: 'do', node: parent, variables: [] };
+    case SK.DoStatement: {
+      const kind = parent.kind === SK.WhileStatement ? 'while' : 'do';
+      const walk = indexWalk(parent as ts.WhileStatement | ts.DoStatement);
+      return walk
+        ? { kind, node: parent, collection: walk.collection, variables: [...walk.elements, walk.counter], counter: walk.counter }
+        : { kind, node: parent, variables: [] };
+    }
     default:
       return undefined;
   }

@@ -365,6 +365,8 @@ function shapeOf(iteration: Iteration): Shape {
     case 'do': {
       const loop = iteration.node as ts.WhileStatement | ts.DoStatement;
       if (!mentionsSize(loop.expression)) return 'repeat';
+      // while (i < ids.length) { const id = ids[i++]; … } — an index walk (indexWalks.ts).
+      if (iteration.counter) return 'item';
       // while (queue.length) { queue.shift() … } — a worklist; while (i < ids.length) { ids[i] … i++ } — an index walk.
       if (takesFromQueue(loop.statement)) return 'item';
       const counters = [...referencedNames(loop.expression)].filter((name) => writes(loop.statement, name));
@@ -696,7 +698,8 @@ function collectionText(iteration: Iteration, facts: FileFacts): string | undefi
 function itemName(iteration: Iteration, facts: FileFacts): string {
   const isReduce = iteration.kind === 'callback' && (iteration.method === 'reduce' || iteration.method === 'reduceRight');
   let variable: string | undefined = isReduce ? iteration.variables[1] : iteration.variables[0];
-  if (iteration.kind === 'for') variable = undefined; // an index says nothing
+  // An index says nothing; the item an index walk binds (`const order = orders[i]`) does.
+  if ((iteration.kind === 'for' && !iteration.counter) || variable === iteration.counter) variable = undefined;
   if ((iteration.kind === 'while' || iteration.kind === 'do') && !variable)
     variable = takenName((iteration.node as ts.WhileStatement).statement);
   const fromCollection = (() => {

@@ -29,7 +29,8 @@ export function eachPass(iteration: Iteration, file: FileFacts): string {
         return collection ? `comparison while sorting \`${collection}\`` : 'comparison of the sort';
       return collection ? `item of \`${collection}\` (in the \`${iteration.method}\` callback)` : 'call of the callback';
     default:
-      return `pass of the \`${iteration.kind}\` loop`;
+      // An index walk (`for (let i = 0; i < orders.length; i++)`) is a walk over the list's items.
+      return collection && iteration.counter ? `item of \`${collection}\`` : `pass of the \`${iteration.kind}\` loop`;
   }
 }
 

@@ -278,6 +278,8 @@ export function scaleOf(expression: ts.Expression, depth = 0): Scale | undefined
       const declaration = resolve(node);
       const init = declaration?.initializer;
       if (init && (declaration.kind === 'const' || declaration.kind === 'let')) {
+        // Filled per item of a large collection: whatever literal it started from (`[]` alone reads as small).
+        if (filledPerItem(declaration, depth)) return 'large';
         const derived = scaleOf(init, depth + 1);
         if (derived) return derived;
         // Derived from something of unknown size (`mentions.map(…)`, `a ?? []`): the new name says nothing more.
@@ -333,6 +335,23 @@ export function scaleOf(expression: ts.Expression, depth = 0): Scale | undefined
     return returned !== name && RECORD_WORDS.test(lastWord(returned)) ? 'large' : undefined;
   }
   return undefined;
+}
+
+/**
+ * `const all = []; for (const line of lines) all.push(line)`: a list built from empty (or a literal) by pushes made
+ * once per item of a large collection holds as many items as that collection — the data says how big it is.
+ */
+function filledPerItem(declaration: Declaration, depth: number): boolean {
+  const init = declaration.initializer && skipParens(declaration.initializer);
+  if (!init || !ts.isArrayLiteralExpression(init)) return false;
+  return references(declaration).some((reference) => {
+    const use = useOf(reference);
+    if (use.kind !== 'mutate' || (use.method !== 'push' && use.method !== 'unshift')) return false;
+    return iterationsAround(reference).some((iteration) => {
+      const walked = walkedCollection(iteration);
+      return walked !== undefined && scaleOf(walked, depth + 1) === 'large';
+    });
+  });
 }
 
 /** `xs.map(…)`, `xs.filter(…)`, `Object.keys(o)`, `xs.map(…) ?? []`: a list computed from another collection. */

@@ -94,3 +94,19 @@ describe('repetition beyond loop statements', () => {
     expect(isTinyIteration(iterationsAround(marker('for (const m of ms) here();'))[0])).toBe(false);
   });
 });
+
+describe('a `?? []` default in a loop header names the list it defaults', () => {
+  it.each([
+    ['for (const x of xs ?? []) here();', 'xs'],
+    ['for (const x of o?.items ?? []) here();', 'o?.items'],
+    ['for (const x of (adj.get(node) || [])) here();', 'adj.get(node)'],
+    ['(xs ?? []).forEach((x) => here());', 'xs'],
+    ['Array.from(rows ?? [], (r) => here());', 'rows'],
+  ])('%s', (code, collection) => {
+    expect(iterationsAround(marker(code))[0].collection?.getText()).toBe(collection);
+  });
+
+  it('keeps a default that adds items', () => {
+    expect(iterationsAround(marker('for (const x of xs ?? [fallback]) here();'))[0].collection?.getText()).toBe('xs ?? [fallback]');
+  });
+});

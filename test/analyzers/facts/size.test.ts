@@ -80,8 +80,17 @@ describe('size evidence: large lists', () => {
     ['ids', `declare const selectedElementIds: string[];\nhere(selectedElementIds);`],
     ['a getter named for records', `declare function getUsers(): unknown[];\nhere(getUsers());`],
     ['a list on a store', `declare const store: { documents: unknown[] };\nhere(store.documents);`],
+    [
+      'a list filled per item of a large one, under any name',
+      `declare const text: string;\nconst v = [];\nfor (const line of text.split('\\n')) v.push(line.trim());\nhere(v);`,
+    ],
   ])('%s', (_name, code) => {
     expect(scaleOf(marked(code))).toBe('large');
+  });
+
+  it('a list filled in a loop over a short or unknown list says nothing more than its start', () => {
+    expect(scaleOf(marked(`const v = [];\nfor (const k of ['a', 'b']) v.push(k);\nhere(v);`))).not.toBe('large');
+    expect(scaleOf(marked(`declare const list: string[];\nconst v = [];\nfor (const k of list) v.push(k);\nhere(v);`))).not.toBe('large');
   });
 
   it.each([

@@ -164,3 +164,14 @@ describe('construct-per-call offers no safe fix when hoisting could change behav
     await tester.invalid({ code, errors });
   });
 });
+
+describe('construct-per-call finds the calling loop however it is written', () => {
+  const code = (loop: string) =>
+    `function isSlug(text: string) { return new RegExp('^[a-z0-9-]+$').test(text); }\nexport function invalidPosts(posts: Array<{ slug: string }>) { const out: string[] = []; ${loop} if (!isSlug(post.slug)) out.push(post.slug); } return out; }`;
+  it.each([
+    ['a `while` taking `posts[i++]`', 'let i = 0; while (i < posts.length) { const post = posts[i++];'],
+    ['a `?? []` header', 'for (const post of posts ?? []) {'],
+  ])('%s', (_name, loop) => {
+    expect(findings(code(loop), { rule }).map((f) => f.messageId)).toEqual(['regexp']);
+  });
+});

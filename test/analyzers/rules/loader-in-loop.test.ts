@@ -62,3 +62,14 @@ describe('loader-in-loop', () => {
     expect(messages(code)).toEqual([]);
   });
 });
+
+describe('loader-in-loop sees the loop however it is written', () => {
+  it.each([
+    ['an index `for`', 'for (let i = 0; i < ids.length; i++) { const id = ids[i];'],
+    ['a `while` taking `ids[i++]`', 'let i = 0; while (i < ids.length) { const id = ids[i++];'],
+  ])('%s', (_name, loop) => {
+    expect(
+      findings(`${LOADER}async function f(ids: string[]) { ${loop} await users.load(id); } }`, { rule }).map((f) => f.messageId),
+    ).toEqual(['sequential']);
+  });
+});

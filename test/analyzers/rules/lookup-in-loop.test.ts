@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyFixes } from '../../../src/analyzers/fixes';
-import { findings, shownText } from '../../helpers/analyze';
+import { findings, projectFindings, shownText } from '../../helpers/analyze';
 import { expectSameBehaviour, run } from '../../helpers/behaviour';
 import { ruleTester } from '../../helpers/ruleTester';
 
@@ -843,5 +843,126 @@ export function run(orderIds: string[], userIds: string[]) {
         "  const userIdsSet = new Set(userIds);\n  return orderIds.filter((x) => userIdsSet.has(userIdsSet.has(x) ? x + '!' : x));",
       ),
     });
+  });
+});
+
+describe('lookup-in-loop sees the loop however it is written', () => {
+  const ids = (code: string): string[] => findings(code, { rule }).map((f) => f.messageId);
+  const missing = (loop: string) =>
+    `export function missing(wantedIds: string[], presentIds: string[]) { const result: string[] = []; ${loop} if (presentIds.indexOf(id) === -1) result.push(id); } return result; }`;
+  it.each([
+    ['a `while` taking `wantedIds[i++]`', 'let i = 0; while (i < wantedIds.length) { const id = wantedIds[i++];'],
+    ['an index `for`', 'for (let i = 0; i < wantedIds.length; i++) { const id = wantedIds[i];'],
+    ['a `?? []` header', 'for (const id of wantedIds ?? []) {'],
+  ])('%s', (_name, loop) => {
+    expect(ids(missing(loop))).toEqual(['set']);
+  });
+
+  it('a list that grows in the `while` walk it is searched in', () => {
+    expect(
+      ids(
+        `export function uniqueTags(posts: Array<{ tags: string[] }>) { const seen: string[] = []; let i = 0; while (i < posts.length) { const post = posts[i++]; for (const tag of post.tags ?? []) if (!seen.includes(tag)) seen.push(tag); } return seen; }`,
+      ),
+    ).toEqual(['grows']);
+  });
+
+  it('its fix before a `while` walk keeps behaviour', async () => {
+    const code = missing('let i = 0; while (i < wantedIds.length) { const id = wantedIds[i++];');
+    const [finding] = findings(code, { rule });
+    const fixed = applyFixes(code, finding.fixes.slice(0, 1)).text;
+    expect(fixed).toContain('presentIdsSet.has(id)');
+    await expectSameBehaviour(code, fixed, 'missing', [
+      [['a', 'b', 'c', 'a'], ['b']],
+      [[], ['x']],
+    ]);
+  });
+});
+
+// Issue 14's script: plain JavaScript spending 97% of its time in `!all.includes(w)` got "No performance problems
+// found". Where there are no types, what the code shows decides (facts/collections.ts, facts/sizes.ts).
+describe('lookup-in-loop in plain JavaScript', () => {
+  const ids = (code: string): string[] => findings(code, { rule, filename: 'src/words.js' }).map((f) => f.messageId);
+
+  // Written in a function: the same lines at a script's top level run once at load, which the evidence policy
+  // (evidence.ts, ONCE) does not report whatever the rule says.
+  it('a list filled line by line, searched per wanted word (issue 14’s script)', () => {
+    const code = `const fs = require('fs');
+module.exports.missingWords = function (allPath, wantedPath) {
+  const all = [];
+  for (const line of fs.readFileSync(allPath, 'utf8').split('\\n')) all.push(line.trim());
+  const wanted = fs.readFileSync(wantedPath, 'utf8').split('\\n');
+  const missing = [];
+  for (const w of wanted) if (!all.includes(w)) missing.push(w);
+  return missing;
+};`;
+    expect(ids(code)).toEqual(['set']);
+  });
+
+  it('a list returned by a function of the file', () => {
+    expect(
+      ids(`const fs = require('fs');
+function readWords(path) { return fs.readFileSync(path, 'utf8').split('\\n'); }
+module.exports = function missing() { const all = readWords('all.txt'); return readWords('wanted.txt').filter((w) => !all.includes(w)); };`),
+    ).toEqual(['set']);
+  });
+
+  it('lists typed by JSDoc', () => {
+    expect(
+      ids(
+        `/** @param {string[]} orderIds @param {string[]} userIds */\nexport function missing(orderIds, userIds) { return orderIds.filter((id) => !userIds.includes(id)); }`,
+      ),
+    ).toEqual(['set']);
+  });
+
+  it.each([
+    [
+      'three literal strings that never grow',
+      `const KINDS = ['a', 'b', 'c'];\nexport function f(rows) { return rows.filter((r) => KINDS.includes(r.kind)); }`,
+    ],
+    [
+      'three literal strings in the function, searched per line',
+      `export function f(text) { const kinds = ['a', 'b', 'c']; return text.split('\\n').filter((l) => kinds.includes(l)); }`,
+    ],
+    [
+      'a parameter nothing shows to be an array (a string has includes too)',
+      `export function f(userIds, text) { return userIds.filter((id) => text.includes(id)); }`,
+    ],
+  ])('quiet: %s', (_name, code) => {
+    expect(ids(code)).toEqual([]);
+  });
+});
+
+describe('lookup-in-loop in plain JavaScript, across files', () => {
+  const words = `const fs = require('fs');\nfunction readWords(path) { return fs.readFileSync(path, 'utf8').split('\\n'); }\nasync function loadWords(path) { return (await fs.promises.readFile(path, 'utf8')).split('\\n'); }\nmodule.exports = { readWords, loadWords };`;
+  const ids = (entry: string): string[] =>
+    projectFindings({ 'src/words.js': words, 'src/missing.js': entry }, 'src/missing.js', rule).map((f) => f.messageId);
+
+  it('a list returned by a function of another file (required)', () => {
+    expect(
+      ids(
+        `const { readWords } = require('./words');\nmodule.exports.missing = function (lines) { const all = readWords('all.txt'); return lines.split('\\n').filter((w) => !all.includes(w)); };`,
+      ),
+    ).toEqual(['set']);
+  });
+
+  it('a list returned by an async function of another file, awaited', () => {
+    expect(
+      ids(
+        `const { loadWords } = require('./words');\nmodule.exports.missing = async function (lines) { const all = await loadWords('all.txt'); return lines.split('\\n').filter((w) => !all.includes(w)); };`,
+      ),
+    ).toEqual(['set']);
+  });
+
+  it('quiet when the function of another file returns a string', () => {
+    expect(
+      projectFindings(
+        {
+          'src/text.js': `const fs = require('fs');\nmodule.exports.readText = function (path) { return fs.readFileSync(path, 'utf8'); };`,
+          'src/missing.js': `const { readText } = require('./text');\nmodule.exports.missing = function (lines) { const all = readText('all.txt'); return lines.split('\\n').filter((w) => !all.includes(w)); };`,
+        },
+        'src/missing.js',
+        rule,
+      ).map((f) => f.messageId),
+    ).toEqual([]);
   });
 });

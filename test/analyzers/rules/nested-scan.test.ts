@@ -136,3 +136,28 @@ describe('nested-scan dedupe suggestion', () => {
     await expectSameBehaviour(code, after, 'run', [[['a', 'b', 'a', 'c', 'b']], [[]], [['x']]]);
   });
 });
+
+describe('nested-scan sees the loops however they are written', () => {
+  const join = (outer: string, inner: string) =>
+    `export function attach(orders: Array<{ customerId: string; customer?: unknown }>, customers: Array<{ id: string }>) { ${outer} ${inner} if (customer.id === order.customerId) { order.customer = customer; break; } } } }`;
+  it.each([
+    [
+      'index `for` loops',
+      'for (let i = 0; i < orders.length; i++) { const order = orders[i];',
+      'for (let j = 0; j < customers.length; j++) { const customer = customers[j];',
+    ],
+    [
+      '`while` loops',
+      'let i = 0; while (i < orders.length) { const order = orders[i++];',
+      'let j = 0; while (j < customers.length) { const customer = customers[j++];',
+    ],
+    ['`?? []` headers', 'for (const order of orders ?? []) {', 'for (const customer of customers ?? []) {'],
+  ])('a join written with %s', (_name, outer, inner) => {
+    expect(findings(join(outer, inner), { rule }).map((f) => f.messageId)).toEqual(['join']);
+  });
+
+  it('names the list an index walk goes over', () => {
+    const code = join('for (let i = 0; i < orders.length; i++) { const order = orders[i];', 'for (const customer of customers) {');
+    expect(findings(code, { rule }).map(shownText)[0]).toContain('every item of `orders`');
+  });
+});

@@ -2086,3 +2086,48 @@ describe('query-in-loop: set-based SQL per period is already batched', () => {
     else await tester.invalid({ code, errors });
   });
 });
+
+// The index forms of a loop over a list and a `?? []` in its header are the same loop (facts/indexWalks.ts,
+// `iteratedList` in facts/loops.ts): same verdicts as the `for…of`.
+describe('query-in-loop sees the loop however it is written', () => {
+  const ids = (code: string): string[] => findings(code, { rule }).map((f) => f.messageId);
+
+  it('a `while` that takes each item with `list[i++]` is a query per item', () => {
+    expect(
+      messages(
+        `${PRISMA}export async function f(orders: Order[]) { let i = 0; while (i < orders.length) { const order = orders[i++]; await prisma.customer.findUnique({ where: { id: order.customerId } }); } }`,
+      ),
+    ).toEqual([
+      'prisma.customer.findUnique runs once per order (N+1). Instead, fetch all customers with one findMany({ where: { id: { in: ids } } }).',
+    ]);
+  });
+
+  it('an index `for` that stops at its first match is a search, as its `for…of` is', () => {
+    const code = (loop: string) =>
+      `${PRISMA}export async function f(candidates: string[]) { ${loop} const taken = await prisma.page.findUnique({ where: { slug } }); if (!taken) return slug; } }`;
+    expect(ids(code('for (const slug of candidates) {'))).toEqual([]);
+    expect(ids(code('for (let i = 0; i < candidates.length; i++) { const slug = candidates[i];'))).toEqual([]);
+    expect(ids(code('let i = 0; while (i < candidates.length) { const slug = candidates[i++];'))).toEqual([]);
+  });
+
+  it('`?? []` keeps what the list is: a short tuple stays bounded, chunks stay batches', () => {
+    expect(
+      ids(
+        `${PRISMA}export async function f(primary: string, fallback: string) { const sources = [primary, fallback]; for (const id of sources ?? []) await prisma.mirror.findUnique({ where: { id } }); }`,
+      ),
+    ).toEqual([]);
+    expect(
+      ids(
+        `${PRISMA}import { chunk } from 'lodash';\nexport async function f(ids: string[]) { for (const part of chunk(ids, 100) ?? []) await prisma.user.findMany({ where: { id: { in: part } } }); }`,
+      ),
+    ).toEqual([]);
+  });
+
+  it('`?? []` in the header of a recursive walk is still one query per node', () => {
+    expect(
+      ids(
+        `${PRISMA}export async function subtree(id: string): Promise<string[]> { const children = await prisma.folder.findMany({ where: { parentId: id } }); const out = [id]; for (const child of children ?? []) out.push(...(await subtree(child.id))); return out; }`,
+      ),
+    ).toEqual(['recursive']);
+  });
+});

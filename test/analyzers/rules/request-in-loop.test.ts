@@ -211,3 +211,14 @@ describe('request-in-loop stays quiet on fallbacks and generated code', () => {
     ).toEqual([]);
   });
 });
+
+describe('request-in-loop sees the loop however it is written', () => {
+  it.each([
+    ['an index `for`', 'for (let i = 0; i < ids.length; i++) { const id = ids[i];'],
+    ['a `while` taking `ids[i++]`', 'let i = 0; while (i < ids.length) { const id = ids[i++];'],
+    ['a `?? []` header', 'for (const id of ids ?? []) {'],
+  ])('%s', (_name, loop) => {
+    const code = `export async function f(ids: string[]) { ${loop} await fetch(\`/api/users/\${id}\`); } }`;
+    expect(findings(code, { rule }).map((f) => f.messageId)).toEqual(['sequential']);
+  });
+});

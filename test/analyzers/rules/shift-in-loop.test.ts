@@ -59,3 +59,39 @@ describe('shift-in-loop stays quiet', () => {
     expect(findings(code, { rule })).toEqual([]);
   });
 });
+
+describe('shift-in-loop sees the refill however the neighbour list is written', () => {
+  const ids = (code: string): string[] => findings(code, { rule }).map((f) => f.messageId);
+  it.each([
+    [
+      'inlined in the loop header (issue 14’s first case)',
+      `export function f(start: string, adj: Map<string, string[]>) { const seen = new Set([start]); const queue = [start]; while (queue.length > 0) { const node = queue.shift()!; for (const next of adj.get(node) ?? []) if (!seen.has(next)) { seen.add(next); queue.push(next); } } return seen; }`,
+      ['shift'],
+    ],
+    [
+      'under a name that says nothing of its size',
+      `export function f(start: string, adj: Map<string, string[]>) { const queue = [start]; const out: string[] = []; while (queue.length > 0) { const node = queue.pop()!; out.push(node); const v = adj.get(node) ?? []; for (const next of v) queue.unshift(next); } return out; }`,
+      ['unshiftQueue'],
+    ],
+    [
+      'a tree’s children, walked breadth-first',
+      `export function f(root: { children: any[] }) { const queue = [root]; let n = 0; while (queue.length) { const node = queue.shift()!; n++; for (const child of node.children) queue.push(child); } return n; }`,
+      ['shift'],
+    ],
+  ])('%s', (_name, code, expected) => {
+    expect(ids(code)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'a refill from a short constant list, not from the item taken',
+      `const STEPS = ['a', 'b'];\nexport function f(start: string, limit: number) { const queue = [start]; let n = 0; while (queue.length && n < limit) { const s = queue.shift()!; n++; for (const step of STEPS) if (s.length < 3) queue.push(s + step); } return n; }`,
+    ],
+    [
+      'a refill from a list that does not come from the item taken',
+      `export function f(start: string, extra: string[]) { const queue = [start]; let n = 0; while (queue.length) { queue.shift(); n++; for (const x of extra.slice(0, n)) queue.push(x); } return n; }`,
+    ],
+  ])('quiet: %s', (_name, code) => {
+    expect(ids(code)).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@ import { contains, isInvariantIn, isValueReference, references, resolve, useOf }
 import { iterationScale, scaleOf } from '../../facts/sizes';
 import type { FileFacts } from '../../facts/fileFacts';
 import { isTinyIteration as isTiny, type Iteration } from '../../facts/loops';
+import { indexWalk } from '../../facts/indexWalks';
 import { compact, eachPass } from '../../facts/phrases';
 
 const SK = ts.SyntaxKind;
@@ -64,9 +65,6 @@ export default defineRule({
     scope: { skip: ['tests', 'scripts', 'build-config'] },
     rewrites: {
       except: {
-        'loop-forms':
-          "not yet: the same loop written `while (i < list.length) { const item = list[i++]; … }` (or as an index `for`) is not seen as a loop over the list's items (invalid example 0)",
-        'loop-header': 'not yet: a list written `list ?? []` in the loop header is not traced to the list it names (invalid example 0)',
         rename:
           "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) its five invalid examples are not reported",
       },
@@ -246,7 +244,7 @@ export function authors(posts: Array<{ authorId: string }>, users: Array<{ id: s
         const innerText = compact(file.textOf(skipParens(scan.collection)));
         const keyText = key === '' ? 'value' : `\`${key}\``;
         const test = compact(file.textOf(binary), 60);
-        const outerNoun = eachPass(asListLoop(outer), file);
+        const outerNoun = eachPass(outer, file);
         // The cost is the outer pass times the list searched: the evidence is about both.
         const evidence = { iteration: outer, collection: scan.collection };
         if (sameCollection(scan.collection, outer, file)) {
@@ -373,18 +371,21 @@ function scanOf(iteration: Iteration): Scan | undefined {
     };
     return { iteration, collection, keyOf: (node) => pathFrom(node, isElement) };
   }
-  if (iteration.kind === 'for') {
-    const loop = iteration.node as ts.ForStatement;
-    const indexed = indexLoop(loop);
-    if (!indexed) return undefined;
-    const { index, collection } = indexed;
+  // An index walk (facts/indexWalks.ts): the item is `xs[i]`, or a name the body binds to it (`const x = xs[i]`).
+  const walk = iteration.counter && iteration.collection ? indexWalk(iteration.node as ts.ForStatement | ts.WhileStatement) : undefined;
+  if (walk) {
+    const { counter, collection, elements } = walk;
     const collectionText = collection.getText();
-    const isElement = (root: ts.Expression): boolean =>
-      ts.isElementAccessExpression(root) &&
-      ts.isIdentifier(skipParens(root.argumentExpression)) &&
-      (skipParens(root.argumentExpression) as ts.Identifier).text === index &&
-      skipParens(root.expression).getText() === collectionText;
-    return { iteration: { ...iteration, collection }, collection, keyOf: (node) => pathFrom(node, isElement) };
+    const isElement = (root: ts.Expression): boolean => {
+      if (ts.isIdentifier(root)) {
+        const declaration = elements.includes(root.text) ? resolve(root) : undefined;
+        return !!declaration && contains(iteration.node, declaration.id);
+      }
+      if (!ts.isElementAccessExpression(root)) return false;
+      const index = skipParens(root.argumentExpression);
+      return ts.isIdentifier(index) && index.text === counter && skipParens(root.expression).getText() === collectionText;
+    };
+    return { iteration, collection, keyOf: (node) => pathFrom(node, isElement) };
   }
   return undefined;
 }
@@ -394,39 +395,6 @@ function bound(name: ts.BindingName): string[] {
   const names: string[] = [];
   for (const element of name.elements) if (ts.isBindingElement(element)) names.push(...bound(element.name));
   return names;
-}
-
-/** `for (let j = …; j < xs.length; j++)`: the index name and the list it walks. */
-function indexLoop(loop: ts.ForStatement): { index: string; collection: ts.Expression } | undefined {
-  const init = loop.initializer;
-  if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length === 0) return undefined;
-  const name = init.declarations[0].name;
-  if (!ts.isIdentifier(name) || !loop.condition) return undefined;
-  const condition = skipParens(loop.condition);
-  if (!ts.isBinaryExpression(condition)) return undefined;
-  const op = condition.operatorToken.kind;
-  let length: ts.Expression | undefined;
-  if (
-    (op === SK.LessThanToken || op === SK.LessThanEqualsToken) &&
-    ts.isIdentifier(skipParens(condition.left)) &&
-    (skipParens(condition.left) as ts.Identifier).text === name.text
-  )
-    length = condition.right;
-  if (
-    (op === SK.GreaterThanToken || op === SK.GreaterThanEqualsToken) &&
-    ts.isIdentifier(skipParens(condition.right)) &&
-    (skipParens(condition.right) as ts.Identifier).text === name.text
-  )
-    length = condition.left;
-  if (!length) return undefined;
-  let inner = skipParens(length);
-  // `j <= xs.length - 1`
-  if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === SK.MinusToken && ts.isNumericLiteral(skipParens(inner.right)))
-    inner = skipParens(inner.left);
-  if (!ts.isPropertyAccessExpression(inner) || inner.name.text !== 'length') return undefined;
-  const collection = skipParens(inner.expression);
-  if (!ts.isIdentifier(collection) && !ts.isPropertyAccessExpression(collection)) return undefined;
-  return { index: name.text, collection };
 }
 
 /**
@@ -485,16 +453,8 @@ function invariantOrGrowing(collection: ts.Expression, region: ts.Node): boolean
 }
 
 function sameCollection(collection: ts.Expression, outer: Iteration, file: FileFacts): boolean {
-  let outerCollection = outer.collection;
-  if (!outerCollection && outer.kind === 'for') outerCollection = indexLoop(outer.node as ts.ForStatement)?.collection;
+  const outerCollection = outer.collection;
   return !!outerCollection && file.textOf(skipParens(outerCollection)) === file.textOf(skipParens(collection));
-}
-
-/** An index loop over a list, described as a loop over that list (for messages). */
-function asListLoop(iteration: Iteration): Iteration {
-  if (iteration.kind !== 'for') return iteration;
-  const indexed = indexLoop(iteration.node as ts.ForStatement);
-  return indexed ? { ...iteration, kind: 'for-of', collection: indexed.collection } : iteration;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { ts } from '../../ts';
 import { defineRule } from '../../rule';
-import { calleeName, isFunctionLike, receiverOf, skipParens } from '../../facts/ast';
+import { boundNames, calleeName, isFunctionLike, receiverOf, referencedNames, skipParens } from '../../facts/ast';
 import { contains, resolve } from '../../facts/dataflow';
 import { isSmallList, iterationScale, scaleOf } from '../../facts/sizes';
 import { isTinyIteration, type Iteration } from '../../facts/loops';
@@ -44,12 +44,8 @@ export default defineRule({
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['.shift(', '.unshift(', '.splice('] },
     rewrites: {
       except: {
-        extract:
-          "not yet: with the neighbour list written in the loop header (`for (const next of graph.get(node) ?? [])`) the queue is not seen as refilled per node — issue 14's first case (invalid examples 0 and 1)",
-        'loop-header':
-          'not yet: a list written `list ?? []` in the loop header is not traced to the list it names (invalid examples 0 and 1)',
         rename:
-          "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) its three invalid examples are not reported",
+          "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) invalid example 2 is not reported (nothing says `sessions` renamed is more than a handful)",
       },
     },
     messages: {
@@ -170,13 +166,13 @@ export function pathOf(node: { name: string; parent?: unknown }) {
         // shift/unshift: a work queue — drained by a `while` loop that refills it from a loop over neighbours.
         const drain = drainLoop(call, list, file);
         if (!drain || !declaredOutside(list, drain) || isSmallList(list)) return;
-        if (method === 'shift' && call.arguments.length === 0 && refilledIn(list, drain.node, 'push', file)) {
+        if (method === 'shift' && call.arguments.length === 0 && refilledIn(list, drain, 'push', file)) {
           context.report({ node: call, messageId: 'shift', data: { list: listText } });
         } else if (
           method === 'unshift' &&
           iteration !== drain &&
-          file.iterations(call).some((it) => it !== drain && contains(drain.node, it.node) && iterationScale(it) === 'large') &&
-          refilledIn(list, drain.node, 'pop', file)
+          file.iterations(call).some((it) => it !== drain && contains(drain.node, it.node) && fansOut(it, list, drain, file)) &&
+          refilledIn(list, drain, 'pop', file)
         ) {
           context.report({ node: call, messageId: 'unshiftQueue', data: { list: listText } });
         }
@@ -252,7 +248,8 @@ function mentions(node: ts.Node, text: string, file: FileFacts): boolean {
  * The drain loop also feeds the queue from a loop or callback nested in it (`for (const next of
  * edges) queue.push(next)`): the fan-out of a graph or tree walk, whose queue grows with the data.
  */
-function refilledIn(list: ts.Expression, region: ts.Node, method: 'push' | 'pop', file: FileFacts): boolean {
+function refilledIn(list: ts.Expression, drain: Iteration, method: 'push' | 'pop', file: FileFacts): boolean {
+  const region = drain.node;
   const text = file.textOf(list);
   const wanted = method === 'push' ? ['push'] : ['pop'];
   let found = false;
@@ -267,7 +264,7 @@ function refilledIn(list: ts.Expression, region: ts.Node, method: 'push' | 'pop'
           method === 'pop' ||
           file
             .iterations(node)
-            .some((iteration) => iteration.node !== region && contains(region, iteration.node) && iterationScale(iteration) === 'large')
+            .some((iteration) => iteration.node !== region && contains(region, iteration.node) && fansOut(iteration, list, drain, file))
         ) {
           found = true;
           return;
@@ -278,6 +275,41 @@ function refilledIn(list: ts.Expression, region: ts.Node, method: 'push' | 'pop'
   };
   visit(region);
   return found;
+}
+
+/**
+ * A nested loop that feeds the queue as a walk does: over a list known to be large, or over what the item just taken
+ * from the queue leads to (`graph.get(node)`, `node.children`, however it is written) when that is not known to be a
+ * handful. Over the whole walk the queue then holds every node reached — the graph's size, not one node's fan-out.
+ */
+function fansOut(iteration: Iteration, list: ts.Expression, drain: Iteration, file: FileFacts): boolean {
+  const scale = iterationScale(iteration);
+  if (scale === 'large') return true;
+  if (scale === 'small' || !iteration.collection) return false;
+  const taken = takenNames(list, drain, file);
+  // `const edges = graph.get(node) ?? []; for (const next of edges)`: what the name holds.
+  const collection = skipParens(iteration.collection);
+  const declaration = ts.isIdentifier(collection) ? resolve(collection) : undefined;
+  const source = declaration?.kind === 'const' && declaration.initializer ? declaration.initializer : collection;
+  return [...referencedNames(source)].some((name) => taken.has(name));
+}
+
+/** Names the drain loop binds to what it takes from the queue: `node` of `const node = queue.shift()!` (or `pop()`). */
+function takenNames(list: ts.Expression, drain: Iteration, file: FileFacts): Set<string> {
+  const text = file.textOf(list);
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(node)) return;
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      const init = skipParens(node.initializer);
+      const receiver = ts.isCallExpression(init) ? receiverOf(init) : undefined;
+      if (receiver && /^(shift|pop)$/.test(calleeName(init as ts.CallExpression) ?? '') && file.textOf(skipParens(receiver)) === text)
+        for (const name of boundNames(node.name)) names.add(name);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit((drain.node as ts.IterationStatement).statement);
+  return names;
 }
 
 /** `for (let i = 0; i < list.length; i++) … list.splice(i, …)` (or counting down from `list.length - 1`). */

@@ -30,12 +30,6 @@ export default defineRule({
     },
     fix: 'none',
     scope: { skip: ['tests', 'migrations'] },
-    rewrites: {
-      except: {
-        'loop-forms':
-          "not yet: the same loop written `while (i < list.length) { const item = list[i++]; … }` is not seen as a loop over the list's items (invalid example 0)",
-      },
-    },
     messages: {
       sequential: {
         message:

@@ -39,8 +39,6 @@ export default defineRule({
     scope: { skip: ['tests', 'migrations'] },
     rewrites: {
       except: {
-        'loop-forms':
-          "not yet: the same loop written `while (i < list.length) { const item = list[i++]; … }` is not seen as a loop over the list's items (invalid examples 0, 1, 4)",
         rename: "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) invalid example 3 is not reported",
         'strip-types':
           'not yet: part of what it recognises comes from type annotations, and the `.js` twin has none (invalid example 3 is not reported)',

@@ -54,12 +54,8 @@ export default defineRule({
     scope: { skip: ['tests', 'scripts', 'build-config'], triggers: ['RegExp', 'Intl.'] },
     rewrites: {
       except: {
-        'loop-forms':
-          "not yet: the same loop written `while (i < list.length) { const item = list[i++]; … }` is not seen as a loop over the list's items (invalid example 1)",
         'function-forms':
           'not yet: when the helper becomes a method of an object (`isSlugModule.isSlug(…)`), the loop that calls it is not found (invalid example 1)',
-        'loop-header':
-          "not yet: its caller's loop written `for (const post of posts ?? [])` is not recognised as a loop over the list (invalid example 1)",
         rename: "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) invalid example 1 is not reported",
         'move-helper':
           'not yet: the helper is reported through the loop that calls it in its own file; moved to another file and imported, that caller is not followed (invalid example 1)',

@@ -70,10 +70,6 @@ export default defineRule({
     scope: { skip: ['tests', 'migrations'] },
     rewrites: {
       except: {
-        'loop-forms':
-          "not yet: the same loop written `while (i < list.length) { const item = list[i++]; … }` (or as an index `for`) is not seen as a loop over the list's items (16 of 47 variants miss their report; and the search of valid example 3, which stops at the first match, is reported once written as an index `for`)",
-        'loop-header':
-          'not yet: with `?? []` in the header the recursive query of invalid example 12 is reported as a helper per item, and the bounded list of valid example 7 is no longer known to be bounded (it is reported)',
         rename:
           "not yet: its verdict depends on the bindings' names — under neutral names (`v1`, `v2`…) invalid examples 1, 2, 9 and 13 are not reported",
         'strip-types':
