@@ -22,7 +22,10 @@ export const DEFAULT_KEEP = 20;
 const KEPT_NAME = /^\d{8}-\d{6}(?:-\d+)?-[A-Za-z0-9._-]*\.cpuprofile$/;
 const MAX_WHAT_LENGTH = 60;
 
-/** `20261208-003012-node-app.js.cpuprofile` for `node app.js` run at that local time. */
+/**
+ * `20261208-003012-node-app.js.cpuprofile` for `node app.js` run at that local time.
+ * @internal exported for test/profiles/keep.test.ts
+ */
 export function keptName(command: readonly string[], when: Date): string {
   const two = (value: number): string => String(value).padStart(2, '0');
   const stamp = `${when.getFullYear()}${two(when.getMonth() + 1)}${two(when.getDate())}-${two(when.getHours())}${two(when.getMinutes())}${two(when.getSeconds())}`;
