@@ -45,6 +45,8 @@ const CLAIM_LEAK =
 const CONSTANT_GAIN =
   ' At most info: the fix saves a constant amount of work per item or call, not an order of growth, and next to the I/O ' +
   'that brought the data that is seldom what anyone waits for.';
+/** Appended to the "Severity" line of a rule whose fix saves latency only (`latency`). */
+const LATENCY = " A warning only on a request path: the fix saves latency, not work, and a job's run is waited on by no one (info there).";
 /** The "Severity" line of a `claim` rule whose claim holds in code run once too (`everywhere`). */
 const CLAIM_EVERYWHERE =
   'the default severity wherever the rule reports, code run once included: its claim does not depend on the size of the data ' +
@@ -108,7 +110,8 @@ export function renderRuleDoc(rule: Rule): string {
           ? CALLS_SCALED
           : SEVERITY_TEXT[meta.evidence.basis];
   const constant = meta.evidence?.constantGain ? CONSTANT_GAIN : '';
-  lines.push(`**Severity:** ${severity}${constant}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}`);
+  const latency = meta.evidence?.latency ? LATENCY : '';
+  lines.push(`**Severity:** ${severity}${constant}${latency}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}`);
   lines.push('');
   lines.push('## Why');
   lines.push('');

@@ -73,6 +73,8 @@ export function weigh(
     reasons.unshift('nothing in this file says how many items there are');
   if (policy.scaled && scale.scale !== 'grows' && !scale.reason)
     reasons.unshift('nothing here shows that the data it touches grows: one run costs a fixed amount');
+  if (policy.latency && context.context === 'job')
+    reasons.push("a job's run is waited on by no one: overlapping its reads saves time nobody waits for, and no database work");
   if (policy.basis !== 'claim' && context.context === 'unknown')
     reasons.push(
       facts.modules?.knowsProjectFiles?.()
@@ -126,6 +128,7 @@ function severityOf(
   if (policy.basis === 'items' && evidence.scale === 'bounded') return undefined;
   if (evidence.batchable === false || evidence.context === 'admin' || evidence.context === 'rare') return demote(configured);
   if (policy.constantGain || clientSized) return demote(configured);
+  if (policy.latency && evidence.context !== 'request') return demote(configured);
   if (policy.basis === 'items') return evidence.scale === 'grows' && onPath ? configured : demote(configured);
   if (policy.scaled) return onPath && (loopGrows || evidence.scale === 'grows') ? configured : demote(configured);
   return onPath ? configured : demote(configured);

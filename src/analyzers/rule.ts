@@ -134,6 +134,13 @@ export interface EvidencePolicy {
    * puts one at a quarter of its time).
    */
   constantGain?: boolean;
+  /**
+   * `calls` only: what the fix saves is latency — the reads overlapped still run, each as costly — so it matters only
+   * where someone waits for the answer: a request. A job's run is waited on by no one (issue 12: of the eleven
+   * `sequential-awaits` judged in jobs, scripts and crons over rounds 1–7, none was worth fixing; every one worth
+   * fixing was on a request path). Elsewhere info.
+   */
+  latency?: boolean;
 }
 
 export interface RuleContext {

@@ -811,7 +811,7 @@ new Worker('invoices', async () => invoice(await pendingOrders()));`),
     await queries.invalid({ code, errors: [{ messageId: 'perItem', line: loopLine(code), column: 37, severity: 'warning' }] });
   });
 
-  it('sequential-awaits in a job: two filtered counts save the backlog’s time (info); two counts over whole tables grow (warning)', async () => {
+  it('sequential-awaits in a job: info, filtered or not — the latency it saves is no one’s (issue 12, rounds 1–7)', async () => {
     const sequential = ruleTester('sequential-awaits');
     const job = (reads: string): string => `${PRISMA}
 import { Worker } from 'bullmq';
@@ -825,11 +825,26 @@ ${reads}
       errors: [{ messageId: 'sequential', line: 6, column: 3, severity: 'info' }],
     });
     expect(filtered.evidence.reasons).toContain(JOB_REASON);
-    await sequential.invalid({
+    // Two counts over whole tables grow (on a request path, a warning): in a job, still info, and says why.
+    const [whole] = await sequential.invalid({
       code: job(`  const pending = await prisma.order.count();
   const failed = await prisma.invoice.count();`),
-      errors: [{ messageId: 'sequential', line: 6, column: 3, severity: 'warning' }],
+      errors: [{ messageId: 'sequential', line: 6, column: 3, severity: 'info' }],
     });
+    expect(whole.evidence).toMatchObject({ scale: 'grows', context: 'job' });
+    expect(whole.evidence.reasons).toContain(
+      "a job's run is waited on by no one: overlapping its reads saves time nobody waits for, and no database work",
+    );
+    const [served] = await sequential.invalid({
+      code: `${PRISMA}
+router.get('/stats', async (req, res) => {
+  const pending = await prisma.order.count();
+  const failed = await prisma.invoice.count();
+  res.json({ pending, failed });
+});`,
+      errors: [{ messageId: 'sequential', line: 5, column: 3, severity: 'warning' }],
+    });
+    expect(served.evidence.context).toBe('request');
   });
 });
 
@@ -1269,6 +1284,49 @@ export const cronWorker = new Worker('cron', runCron, { connection });`,
       errors: [{ messageId: 'perItem', line: 9, column: 37, severity: 'warning' }],
     });
     expect(finding.evidence.context).toBe('request');
+  });
+
+  // Issue 12's round 7: a factory of job functions whose backfill method only a command-line task calls. The job
+  // route calls the factory and one method of what it returns; the backfill is not on that path.
+  const FACTORY = `${PRISMA}
+export function SnapshotsController() {
+  return {
+    async syncSnapshots() {
+      return prisma.snapshot.count();
+    },
+    async fillMissing(chain: string) {
+      const pools = await prisma.pool.findMany({ where: { chain } });
+      for (const pool of pools) await prisma.snapshot.create({ data: { poolId: pool.id } });
+    },
+  };
+}`;
+
+  it("a factory's callers are not its methods' callers: a method no caller is found for keeps an unknown context", async () => {
+    const route = `import { SnapshotsController } from './snapshots';
+export function jobRoutes(app) {
+  app.post('/', async (req, res) => res.json(await SnapshotsController().syncSnapshots()));
+}`;
+    const [finding] = await queries.invalid({
+      code: FACTORY,
+      filename: 'src/snapshots.ts',
+      files: { 'src/routes.ts': route },
+      errors: [{ messageId: 'perItem', line: 11, column: 39, severity: 'info' }],
+    });
+    expect(finding.evidence.context).toBe('unknown');
+    // A callback written inside the function still runs where the function runs: its callers decide.
+    const [callback] = await queries.invalid({
+      code: `${PRISMA}
+export async function sweep(chain: string) {
+  const pools = await prisma.pool.findMany();
+  await Promise.all(pools.map(async (pool) => prisma.snapshot.create({ data: { poolId: pool.id } })));
+}`,
+      filename: 'src/sweep.ts',
+      files: {
+        'src/routes.ts': `import { sweep } from './sweep';\nexport const routes = (app) => app.post('/', async (req, res) => res.json(await sweep(req.body.chain)));`,
+      },
+      errors: [{ messageId: 'perItemConcurrent', line: 6, column: 47, severity: 'warning' }],
+    });
+    expect(callback.evidence.context).toBe('request');
   });
 });
 

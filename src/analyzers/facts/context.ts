@@ -255,8 +255,23 @@ function callersContext(node: ts.Node, facts: FileFacts, depth: number): Context
       if (rank === 0) return best.fact;
     }
     if (best) return best.fact;
+    // A member — a method, or a function that is a property's value — runs when the member is called, not when
+    // the function around it runs: a factory's callers (`SnapshotsController().syncSnapshots()` in a job) say
+    // nothing of its other methods (issue 12's round 7: a command-line backfill in that factory was taken for the job).
+    if (isMember(fn)) break;
   }
   return best?.fact;
+}
+
+/** A method or accessor of a class or object literal, or a function written as a property's value. */
+function isMember(fn: FunctionLike): boolean {
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) return true;
+  const parent = skipOnlyParensUp(fn).parent;
+  return (
+    parent !== undefined &&
+    (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) &&
+    parent.initializer === skipOnlyParensUp(fn)
+  );
 }
 
 /** A function's calls; a constructor's are the `new` expressions of its class (a timer per instance runs where they do). */

@@ -59,10 +59,11 @@ export default defineRule({
     evidence: {
       basis: 'calls',
       scaled: true,
+      latency: true,
       why:
         'Promise.all saves all but the longest read, a fixed round trip, unless at least two of the reads grow with the ' +
         'data (a count or an aggregate over a table, a list read without a limit; a read capped by a limit such as ' +
-        '`take: 50` is a fixed cost): a warning needs two such reads on a request or job path',
+        '`take: 50` is a fixed cost): a warning needs two such reads on a request path',
     },
     fix: 'suggestion',
     fixForm: '`Promise.all`',
