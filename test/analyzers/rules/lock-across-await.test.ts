@@ -491,6 +491,11 @@ describe('lock-across-await: unmanaged transactions', () => {
       [{ messageId: 'transactionNotClosed', line: 1, column: 46 }],
     ],
     [
+      'a call before the try that rolls back',
+      `export async function f(db, input, A) { const trx = await db.transaction(); const creates = normalise(input.create); try { await A.insert(creates, trx); await trx.commit(); } catch (e) { await trx.rollback(); throw e; } }`,
+      [{ messageId: 'transactionNotClosed', line: 1, column: 59 }],
+    ],
+    [
       'work before the try that rolls back',
       `export async function f(sequelize, A) { const t = await sequelize.transaction(); await A.create({}, { transaction: t }); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`,
       [{ messageId: 'transactionNotClosed', line: 1, column: 57 }],
@@ -512,6 +517,11 @@ describe('lock-across-await: unmanaged transactions', () => {
     [
       'rollback in catch',
       `export async function f(sequelize, A) { const t = await sequelize.transaction(); try { await A.create({}, { transaction: t }); await t.commit(); } catch (e) { await t.rollback(); throw e; } }`,
+    ],
+    [
+      // Issue 12's round 7: a date and the input's lists read before the try cannot fail the way a rollback is for.
+      'only a date and property reads before the try that rolls back',
+      `export async function f(db, input, A) { const trx = await db.transaction(); const now = new Date(); const creates = input.create ?? []; try { await A.insert(creates, now, trx); await trx.commit(); } catch (e) { if (!trx.isCompleted()) await trx.rollback(); throw e; } }`,
     ],
     [
       'let t; try { t = … } catch { rollback }',
