@@ -26,9 +26,9 @@ export interface FlameLayout {
   span: number;
   /** True when x is time since the recording began (the timeline), so a node's start is a moment. */
   timed: boolean;
-  /** Row d holds `rowNodes[rowStart[d]] … rowNodes[rowStart[d + 1] - 1]`, left to right. */
-  rowStart: Int32Array;
-  rowNodes: Int32Array;
+  /** Row d holds `rowNodes[rowStart[d]] … rowNodes[rowStart[d + 1] - 1]`, left to right (built on first use). */
+  readonly rowStart: Int32Array;
+  readonly rowNodes: Int32Array;
 }
 
 /**
@@ -309,7 +309,7 @@ interface LayoutNodes {
   end?: Int32Array;
 }
 
-/** The first `count` nodes as a layout: trimmed, with each subtree's end and the nodes of each row. */
+/** The first `count` nodes as a layout: trimmed, with each subtree's end (the nodes of each row on first use). */
 function assemble(nodes: LayoutNodes, count: number, maxDepth: number, span: number, timed: boolean): FlameLayout {
   const { parent, depth } = nodes;
   let end: Int32Array;
@@ -322,13 +322,6 @@ function assemble(nodes: LayoutNodes, count: number, maxDepth: number, span: num
       if (up >= 0 && end[up] < end[node]) end[up] = end[node];
     }
   }
-  // Rows by a counting sort on depth: stable, and preorder meets each row left to right.
-  const rowStart = new Int32Array(maxDepth + 2);
-  for (let node = 0; node < count; node++) rowStart[depth[node] + 1]++;
-  for (let row = 1; row < rowStart.length; row++) rowStart[row] += rowStart[row - 1];
-  const rowFill = rowStart.slice();
-  const rowNodes = new Int32Array(count);
-  for (let node = 0; node < count; node++) rowNodes[rowFill[depth[node]]++] = node;
   // Copied only when the collector's arrays are longer than the layout (a timeline's grow by doubling).
   const trim = <T extends Float64Array | Int32Array>(array: T): T => (array.length === count ? array : (array.slice(0, count) as T));
   return {
@@ -342,9 +335,32 @@ function assemble(nodes: LayoutNodes, count: number, maxDepth: number, span: num
     maxDepth,
     span,
     timed,
-    rowStart,
-    rowNodes,
+    // The rows serve hit-testing only (nodeAt): built at the first pointer or keyboard question, not for the first paint.
+    get rowStart() {
+      return rowsOf(this).rowStart;
+    },
+    get rowNodes() {
+      return rowsOf(this).rowNodes;
+    },
   };
+}
+
+const rowsCache = new WeakMap<FlameLayout, { rowStart: Int32Array; rowNodes: Int32Array }>();
+
+/** Row d of `layout` holds its nodes of depth d, left to right: a counting sort on depth (stable, and preorder meets each row left to right). */
+function rowsOf(layout: FlameLayout): { rowStart: Int32Array; rowNodes: Int32Array } {
+  let rows = rowsCache.get(layout);
+  if (rows) return rows;
+  const { size, depth, maxDepth } = layout;
+  const rowStart = new Int32Array(maxDepth + 2);
+  for (let node = 0; node < size; node++) rowStart[depth[node] + 1]++;
+  for (let row = 1; row < rowStart.length; row++) rowStart[row] += rowStart[row - 1];
+  const rowFill = rowStart.slice();
+  const rowNodes = new Int32Array(size);
+  for (let node = 0; node < size; node++) rowNodes[rowFill[depth[node]]++] = node;
+  rows = { rowStart, rowNodes };
+  rowsCache.set(layout, rows);
+  return rows;
 }
 
 /**
