@@ -28,7 +28,9 @@ const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js' },
   { entryPoints: ['src/profileWorker.ts'], outfile: 'dist/profileWorker.js' },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The binary: profile, help and version from a light bundle; scan and fix load the engine's bundle beside it.
+  { entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-scan.js' },
   // `npm run bench` times the engine in-process, bundled exactly as the worker bundles it.
   { entryPoints: ['bench/engine.ts'], outfile: 'bench/.cache/engine.js' },
 ];

@@ -1,43 +1,30 @@
 /**
- * The `perflens` command (bundled to dist/cli.js). `runCli` does the work against an injected
- * stdout/stderr/cwd/env so that tests run it in-process; the wrapper at the bottom binds it to
- * the real process. Every failure ends here as one line on stderr and exit status 2; what that line
- * quotes (paths, names, input) is made printable, so it cannot drive the terminal or add lines.
+ * The whole `perflens` command, scan and fix with the engine (bundled to dist/cli-scan.js, which
+ * dist/cli.js loads only for them: bin.ts). `runCli` does the work against an injected
+ * stdout/stderr/cwd/env so that tests run it in-process. Every failure ends as one line on stderr and
+ * exit status 2; what that line quotes (paths, names, input) is made printable, so it cannot drive the
+ * terminal or add lines.
  */
 import * as path from 'node:path';
-import { ConfigError } from '../analyzers/config';
-import { InputError } from '../analyzers/files';
 import { allRules } from '../analyzers/registry';
 import type { Rule } from '../analyzers/rule';
 import { loadTimeProfile, rankByHotness } from '../fusion/hotness';
-import { ProfileError } from '../profiles/errors';
-import { parseCommand, UsageError, type Command, type ScanCommand } from './args';
+import { parseCommand, type Command, type ScanCommand } from './args';
+import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXPECTED_ERRORS, fail, isDebug, runAsProcess, runInfo, type CliIo } from './common';
+import { InputError } from '../analyzers/files';
 import { useColor } from './format/color';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { printableLines, stderrLine } from './format/terminal';
 import { formatText } from './format/text';
 import { runProfileCommand } from './profile';
-import { ProfileUsageError } from './profileArgs';
 import { applyMinSeverity, runScan, type ScanOptions, type ScanReport } from './scan';
 import { openSuppressions, settleSuppressions, SuppressionsError, unusedMessage, type SuppressionsFile } from './suppressions';
-import { helpText } from './usage';
-import { VERSION } from './version';
 
-export const EXIT_CLEAN = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_USAGE = 2;
+export type { CliIo } from './common';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-  /** Whether stdout is a terminal (text output is coloured only then). */
-  isTTY: boolean;
-  env: Readonly<Record<string, string | undefined>>;
-  /** Standard input, opened only by a command that reads it (`perflens profile -`). */
-  stdin?: () => NodeJS.ReadableStream;
-}
+/** A scan's own failures besides the common ones: input that cannot be read, a bad suppressions file. */
+const SCAN_ERRORS = [...EXPECTED_ERRORS, InputError, SuppressionsError];
 
 export interface CliOptions {
   /** The rules to run instead of the shipped ones (tests use rules of their own). */
@@ -58,7 +45,7 @@ export function runCli(argv: readonly string[], io: CliIo, options: CliOptions =
     }
     return runSync(command, rules, io, debug);
   } catch (error) {
-    return fail(error, io, debug);
+    return fail(error, io, debug, SCAN_ERRORS);
   }
 }
 
@@ -72,21 +59,12 @@ export async function runCliAsync(argv: readonly string[], io: CliIo, options: C
     if (command.kind === 'scan' && command.profile !== undefined) return await scanRanked(command, command.profile, rules, io, debug);
     return runSync(command, rules, io, debug);
   } catch (error) {
-    return fail(error, io, debug);
+    return fail(error, io, debug, SCAN_ERRORS);
   }
 }
 
 function runSync(command: Exclude<Command, { kind: 'profile' }>, rules: readonly Rule[], io: CliIo, debug: boolean): number {
-  switch (command.kind) {
-    case 'help':
-      io.stdout(helpText(command.topic));
-      return EXIT_CLEAN;
-    case 'version':
-      io.stdout(`${VERSION}\n`);
-      return EXIT_CLEAN;
-    case 'scan':
-      return scan(command, rules, io, debug);
-  }
+  return command.kind === 'scan' ? scan(command, rules, io, debug) : runInfo(command, io);
 }
 
 function scan(command: ScanCommand, rules: readonly Rule[], io: CliIo, debug: boolean): number {
@@ -162,43 +140,4 @@ function render(command: ScanCommand, report: ScanReport, io: CliIo): string {
   }
 }
 
-const EXPECTED_ERRORS = [UsageError, InputError, ConfigError, ProfileUsageError, ProfileError, SuppressionsError];
-
-/** Messages may quote multi-line input (JSON.parse quotes the config it choked on): stderrLine shows its breaks as `\n`. */
-function fail(error: unknown, io: CliIo, debug: boolean): number {
-  const message = (error instanceof Error ? error.message : String(error)).trim() || 'unknown error';
-  if (EXPECTED_ERRORS.some((kind) => error instanceof kind)) {
-    io.stderr(stderrLine(message));
-  } else {
-    const hint = debug ? '' : ' (set PERFLENS_DEBUG=1 for the stack trace)';
-    io.stderr(stderrLine(`internal error: ${message}${hint}`));
-    if (debug && error instanceof Error && error.stack) io.stderr(`${printableLines(error.stack)}\n`);
-  }
-  return EXIT_USAGE;
-}
-
-function isDebug(env: CliIo['env']): boolean {
-  const value = env.PERFLENS_DEBUG;
-  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
-}
-
-function main(): void {
-  // `perflens scan | head` closes the pipe early: that is not an error worth a stack trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_CLEAN);
-    process.stderr.write(`perflens: cannot write the output: ${error.code ?? error.message}\n`);
-    process.exit(EXIT_USAGE);
-  });
-  void runCliAsync(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    cwd: process.cwd(),
-    isTTY: process.stdout.isTTY === true,
-    env: process.env,
-    stdin: () => process.stdin,
-  }).then((code) => {
-    process.exitCode = code;
-  });
-}
-
-if (require.main === module) main();
+if (require.main === module) runAsProcess(runCliAsync);

@@ -1,6 +1,7 @@
 /**
- * The shipped bundle finds web-tree-sitter's .wasm files at run time in dist/tree-sitter/, with no
- * node_modules anywhere near it: dist/cli.js is copied out of the repository and run there.
+ * The shipped bundles run with no node_modules anywhere near them: dist/cli.js (profile, help, version)
+ * finds web-tree-sitter's .wasm files in tree-sitter/ beside it, and loads dist/cli-scan.js (the engine)
+ * beside it only for scan and fix. Each is copied out of the repository and run there.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,5 +41,21 @@ func main() {
     const work = JSON.parse(run.stdout).functions.find((fn: { name: string }) => fn.name === 'main.work');
     expect(work).toMatchObject({ file: 'main.go', line: lineOf(source, 'func work'), self: 9 });
     expect(work.range).toEqual({ start: { line: 3, column: 1 }, end: { line: 9, column: 2 } });
+  });
+
+  it('runs help and --version without the engine beside it, and says so, in one line, when scan needs it', () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(dist, 'cli.js'), path.join(dir, 'cli.js'));
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(dir, 'cli.js'), ...args], { cwd: dir, encoding: 'utf8' });
+    expect(run('--version').stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(run('help', 'profile').stdout).toContain('Usage: perflens profile');
+    fs.writeFileSync(path.join(dir, 'a.ts'), 'export const a = 1;\n');
+    const scan = run('scan', 'a.ts');
+    expect(scan.status).toBe(2);
+    expect(scan.stderr).toBe('perflens: the scan engine (cli-scan.js) is missing next to cli.js: reinstall PerfLens\n');
+    fs.copyFileSync(path.join(dist, 'cli-scan.js'), path.join(dir, 'cli-scan.js'));
+    const found = run('scan', '--format', 'json', 'a.ts');
+    expect(found.status, found.stderr).toBe(0);
+    expect(JSON.parse(found.stdout)).toMatchObject({ files: 1, findings: [] });
   });
 });
