@@ -6,12 +6,12 @@
  * terminal or add lines.
  */
 import * as path from 'node:path';
+import { InputError } from '../analyzers/files';
 import { allRules } from '../analyzers/registry';
 import type { Rule } from '../analyzers/rule';
 import { loadTimeProfile, rankByHotness } from '../fusion/hotness';
 import { parseCommand, type Command, type ScanCommand } from './args';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXPECTED_ERRORS, fail, isDebug, runAsProcess, runInfo, type CliIo } from './common';
-import { InputError } from '../analyzers/files';
 import { useColor } from './format/color';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';

@@ -14,6 +14,7 @@ import { readBoundedStream } from '../io/boundedStream';
 import { loadProfileFile, MAX_PROFILE_BYTES, parseProfile, refusalMessage, type LoadOptions } from '../profiles/load';
 import type { Profile } from '../profiles/model';
 import { ReadScope } from '../profiles/readScope';
+import { displayPath } from '../profiles/paths';
 import { resolveFrames, type ResolvedFunction } from '../profiles/resolve';
 import { SourceMaps } from '../profiles/sourcemaps';
 import { formatProfileJson } from './format/profileJson';
@@ -252,7 +253,7 @@ function keptLines(
 ): void {
   const shown = (file: string): string => path.relative(io.cwd, file) || '.';
   const kept = recorded.kept;
-  const relative = kept && path.relative(root, kept.file).split(path.sep).join('/');
+  const relative = kept && displayPath(kept.file, root);
   if (kept) {
     const pruned = kept.pruned > 0 ? `; ${kept.pruned} older ${kept.pruned === 1 ? 'one' : 'ones'} removed` : '';
     io.stderr(stderrLine(`profile kept: ${shown(kept.file)}${pruned}`));

@@ -14,6 +14,7 @@ import { loadProfileFile } from '../profiles/load';
 import type { Profile } from '../profiles/model';
 import { ReadScope } from '../profiles/readScope';
 import { resolveFrames } from '../profiles/resolve';
+import { round } from '../profiles/round';
 import { SourceMaps } from '../profiles/sourcemaps';
 
 /** A profiled function in a source file: where it is and what it cost. */
@@ -139,9 +140,4 @@ function contains(range: SourceRange, line: number, column: number): boolean {
   if (line === range.start.line && column < range.start.column) return false;
   if (line === range.end.line && column > range.end.column) return false;
   return true;
-}
-
-function round(value: number, digits = 3): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

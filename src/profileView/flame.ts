@@ -110,8 +110,8 @@ export function timelineLayout(tree: ViewTree, timeline: ViewTimeline): FlameLay
   return assemble(nodes, nodes.count, nodes.maxDepth, Math.max(tree.profileTotal, time), true);
 }
 
-/** The timeline's frames as they open and close; arrays grow as needed (the count is known only at the end). */
-class GrowingLayout implements LayoutNodes {
+/** The arrays a layout is collected in, node by node in preorder; LayoutWriter and GrowingLayout fill them. */
+abstract class LayoutCollector implements LayoutNodes {
   count = 0;
   maxDepth = -1;
   start: Float64Array;
@@ -120,16 +120,24 @@ class GrowingLayout implements LayoutNodes {
   fn: Int32Array;
   self: Float64Array;
   parent: Int32Array;
-  end: Int32Array;
 
   constructor(capacity: number) {
-    this.end = new Int32Array(capacity);
     this.start = new Float64Array(capacity);
     this.width = new Float64Array(capacity);
     this.depth = new Int32Array(capacity);
     this.fn = new Int32Array(capacity);
     this.self = new Float64Array(capacity);
     this.parent = new Int32Array(capacity);
+  }
+}
+
+/** The timeline's frames as they open and close; arrays grow as needed (the count is known only at the end). */
+class GrowingLayout extends LayoutCollector {
+  end: Int32Array;
+
+  constructor(capacity: number) {
+    super(capacity);
+    this.end = new Int32Array(capacity);
   }
 
   /** A frame of `fn` opening at `time`, at `depth` under `parent`; its index. */
@@ -159,24 +167,21 @@ class GrowingLayout implements LayoutNodes {
 
   private grow(): void {
     const capacity = this.start.length * 2;
-    const float = (array: Float64Array): Float64Array => {
-      const grown = new Float64Array(capacity);
-      grown.set(array);
-      return grown;
-    };
-    const int = (array: Int32Array): Int32Array => {
-      const grown = new Int32Array(capacity);
-      grown.set(array);
-      return grown;
-    };
-    this.start = float(this.start);
-    this.width = float(this.width);
-    this.self = float(this.self);
-    this.depth = int(this.depth);
-    this.fn = int(this.fn);
-    this.parent = int(this.parent);
-    this.end = int(this.end);
+    this.start = enlarged(this.start, capacity);
+    this.width = enlarged(this.width, capacity);
+    this.self = enlarged(this.self, capacity);
+    this.depth = enlarged(this.depth, capacity);
+    this.fn = enlarged(this.fn, capacity);
+    this.parent = enlarged(this.parent, capacity);
+    this.end = enlarged(this.end, capacity);
   }
+}
+
+/** A copy of `array` `capacity` long, its values kept. */
+function enlarged<T extends Float64Array | Int32Array>(array: T, capacity: number): T {
+  const grown = new (array.constructor as new (length: number) => T)(capacity);
+  grown.set(array);
+  return grown;
 }
 
 /**
@@ -243,26 +248,13 @@ export function layOutRows(rows: MergedRows, span: number): FlameLayout {
  * Collects a layout node by node in preorder: each child starts where its previous sibling ended,
  * the first at its parent's start (the parent's self weight is the gap left on its right).
  */
-class LayoutWriter {
-  private count = 0;
+class LayoutWriter extends LayoutCollector {
   private rootCursor = 0;
-  private maxDepth = -1;
-  readonly start: Float64Array;
-  readonly width: Float64Array;
-  readonly depth: Int32Array;
-  readonly fn: Int32Array;
-  readonly self: Float64Array;
-  readonly parent: Int32Array;
   /** Where the next child of each node starts. */
   private readonly cursor: Float64Array;
 
   constructor(capacity: number) {
-    this.start = new Float64Array(capacity);
-    this.width = new Float64Array(capacity);
-    this.depth = new Int32Array(capacity);
-    this.fn = new Int32Array(capacity);
-    this.self = new Float64Array(capacity);
-    this.parent = new Int32Array(capacity);
+    super(capacity);
     this.cursor = new Float64Array(capacity);
   }
 
