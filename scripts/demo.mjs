@@ -95,17 +95,23 @@ fs.mkdirSync(work, { recursive: true });
   const profileFile = path.join(kept, recorded);
 
   // Where the two meet: `perflens scan --profile` gives each finding the time of the function
-  // around it and puts the hottest first.
+  // around it and puts the hottest first; a finding about CPU work whose lines the run spent at
+  // least 5% on rises to a warning (the code alone could not say how big its data gets).
   const ranked = JSON.parse(
     perflens(['scan', '--format', 'json', '--min-severity', 'info', '--profile', profileFile, example], { show: false }),
   );
+  const key = ({ rule, file, range }) => `${rule} ${file}:${range.start.line}`;
+  const fromCode = new Map(report.findings.map((finding) => [key(finding), finding.severity]));
   const measured = ranked.findings.filter((finding) => finding.hotness !== null);
   console.log(
     `\nFindings ranked by the profile — perflens scan --profile (${measured.length} of ${ranked.findings.length} ran under this load; the others are I/O it does not exercise)`,
   );
-  for (const { rule, file, range, hotness } of measured) {
+  for (const finding of measured) {
+    const { rule, file, range, hotness, severity } = finding;
+    const was = fromCode.get(key(finding));
+    const level = was && was !== severity ? `${was} → ${severity}` : severity;
     console.log(
-      `  ${hotness.totalMs.toFixed(1).padStart(8)} ms ${(hotness.share * 100).toFixed(1).padStart(5)}%  ${rule.padEnd(20)} ${file}:${range.start.line}`,
+      `  ${hotness.totalMs.toFixed(1).padStart(8)} ms ${(hotness.share * 100).toFixed(1).padStart(5)}%  ${level.padEnd(15)} ${rule.padEnd(20)} ${file}:${range.start.line}`,
     );
   }
   const again = path.relative(root, profileFile);

@@ -9,10 +9,11 @@ import { DiagnosticsView } from './views/diagnostics';
 import { CLEAR_PROFILE_COMMAND, LoadedProfile, TOGGLE_HEAT_COMMAND } from './views/loadedProfile';
 import { openProfileCommand, PROFILE_VIEW_TYPE, ProfileEditorProvider } from './views/profileEditor';
 import { ANALYZED_LANGUAGES, LiveAnalysis } from './views/liveAnalysis';
+import { HOT_SHARE_SETTING, hotShareOf } from './settings';
 import { scanWorkspace } from './views/scanWorkspace';
 import { SettingsReader } from './views/settingsReader';
 import { AnalysisWorker } from './worker/client';
-import type { LogLevel, RuleInfo } from './worker/protocol';
+import type { LogLevel, MeasuredProfile, RuleInfo } from './worker/protocol';
 
 /** Everything the commands and providers share, built once per activation. */
 interface PerfLens {
@@ -47,11 +48,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('PerfLens', { log: true });
   context.subscriptions.push(log);
   try {
-    wireProfileView(context, log);
+    const measurement = new LoadedMeasurement();
+    context.subscriptions.push(measurement);
+    wireProfileView(context, log, measurement);
     // In a workspace not trusted, only profiles are shown (reading a file runs nothing); analysis
     // starts once the user trusts it. package.json declares this as limited support.
-    if (vscode.workspace.isTrusted === false) waitForTrust(context, log);
-    else wire(context, log);
+    if (vscode.workspace.isTrusted === false) waitForTrust(context, log, measurement);
+    else wire(context, log, measurement);
   } catch (error) {
     // Shown, not swallowed: a PerfLens that silently does nothing is worse than an error.
     const message = error instanceof Error ? error.message : String(error);
@@ -75,7 +78,7 @@ export function deactivate(): void {
  * Restricted Mode: the analysis commands say why they wait instead of being missing ("command not
  * found"), until the user trusts the workspace; then they give way to the real ones.
  */
-function waitForTrust(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+function waitForTrust(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, measurement: LoadedMeasurement): void {
   log.info('the workspace is not trusted: analysis waits for trust; the profile view works');
   const waiting = Object.keys(COMMANDS).map((id) =>
     vscode.commands.registerCommand(id, () => {
@@ -89,7 +92,7 @@ function waitForTrust(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     ...waiting,
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       for (const command of waiting) command.dispose();
-      wire(context, log);
+      wire(context, log, measurement);
     }),
   );
 }
@@ -98,11 +101,30 @@ function waitForTrust(context: vscode.ExtensionContext, log: vscode.LogOutputCha
  * The profile view: its custom editor, "PerfLens: Open Profile…", and the loaded profile's status
  * bar item and line heat — made when the first profile is read, not at activation.
  */
-function wireProfileView(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+/**
+ * The CPU profile loaded in the profile view, for the analysis that weighs findings by it: the view may load one
+ * before analysis starts (Restricted Mode, or a profile opened first), so the last one is kept.
+ */
+class LoadedMeasurement implements vscode.Disposable {
+  current: MeasuredProfile | null = null;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  set(profile: MeasuredProfile | null): void {
+    this.current = profile;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function wireProfileView(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, measurement: LoadedMeasurement): void {
   let loaded: LoadedProfile | undefined;
   const loadedProfile = (): LoadedProfile => {
     if (!loaded) {
-      loaded = new LoadedProfile();
+      loaded = new LoadedProfile((profile) => measurement.set(profile));
       context.subscriptions.push(loaded);
     }
     return loaded;
@@ -125,7 +147,7 @@ function wireProfileView(context: vscode.ExtensionContext, log: vscode.LogOutput
   );
 }
 
-function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, measurement: LoadedMeasurement): void {
   const rules = new Map<string, RuleInfo>();
   const docsUrl = (rule: string): string | undefined => rules.get(rule)?.docsUrl;
   const settings = new SettingsReader((message) => log.warn(message));
@@ -161,6 +183,17 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   const live = new LiveAnalysis(client, diagnostics, settings);
   late.live = live;
   context.subscriptions.push(diagnostics, live, { dispose: () => client.dispose() });
+
+  // Findings weighed by the loaded CPU profile: the worker answers the open documents again with it.
+  const sendProfile = (): void =>
+    client.setProfile(measurement.current, hotShareOf(vscode.workspace.getConfiguration('perflens').get(HOT_SHARE_SETTING)));
+  if (measurement.current) sendProfile();
+  context.subscriptions.push(
+    measurement.onDidChange(sendProfile),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`perflens.${HOT_SHARE_SETTING}`) && measurement.current) sendProfile();
+    }),
+  );
 
   const perflens: PerfLens = { log, client, live };
   for (const [id, factory] of Object.entries(COMMANDS)) {

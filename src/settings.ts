@@ -4,10 +4,12 @@
  * test/extension/settings.test.ts keeps the two in step.
  *
  * No runtime `vscode` import: the reader passes `WorkspaceConfiguration.get`, tests pass a map.
- * No runtime engine import either: this runs on the extension host's main thread.
+ * No runtime engine import either (fusion/measured.ts's default is a constant in a module free of the engine): this runs
+ * on the extension host's main thread.
  */
 import type { RuleSetting } from './analyzers/config';
 import type { Severity } from './analyzers/finding';
+import { DEFAULT_HOT_SHARE } from './fusion/measured';
 import { RULE_SETTING_VALUES } from './worker/protocol';
 
 export const RUN_MODES = ['onType', 'onSave'] as const;
@@ -39,6 +41,16 @@ export const SETTINGS_SECTION = 'perflens';
  * src/views/loadedProfile.ts where the lenses are, not by the analysis settings' parser below.
  */
 export const CODE_LENS_SETTING = 'profile.codeLens';
+/**
+ * `perflens.profile.hotShare` (percent, default 5): what a loaded CPU profile must show on a finding's lines for it to
+ * rise to its configured severity (src/fusion/measured.ts). Read by src/extension.ts, which sends it with the profile.
+ */
+export const HOT_SHARE_SETTING = 'profile.hotShare';
+
+/** The setting's value as the fraction the analysis takes; anything unusable is the default, 5 %. */
+export function hotShareOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100 ? value / 100 : DEFAULT_HOT_SHARE;
+}
 
 /** @internal exported for test/extension/settings.test.ts */
 export const DEFAULT_SETTINGS: Readonly<PerfLensSettings> = Object.freeze({

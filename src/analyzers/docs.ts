@@ -47,6 +47,17 @@ const CONSTANT_GAIN =
   'that brought the data that is seldom what anyone waits for.';
 /** Appended to the "Severity" line of a rule whose fix saves latency only (`latency`). */
 const LATENCY = " A warning only on a request path: the fix saves latency, not work, and a job's run is waited on by no one (info there).";
+/** The "Severity" line of a rule whose warning needs a measurement (`measured`), before its reason. */
+const MEASURED_LEAD = 'info at most from the code alone: ';
+/** ... and after it. */
+const MEASURED_TAIL =
+  '. Code run once (start-up, scripts, build config, tests) is not reported, as with every rule; elsewhere the evidence ' +
+  '(the data the work touches, where it runs) is listed with the finding.';
+/** Appended to the "Severity" line of a rule whose cost a CPU profile measures (`cpu`). */
+const CPU =
+  ' With a CPU profile (`scan --profile`, or one open in the editor), a finding whose lines took at least 5% of the ' +
+  "run's time (the hot share, a setting) rises to the default severity, and one in a function the run never sampled, " +
+  'in a file it ran, drops a level.';
 /** The "Severity" line of a `claim` rule whose claim holds in code run once too (`everywhere`). */
 const CLAIM_EVERYWHERE =
   'the default severity wherever the rule reports, code run once included: its claim does not depend on the size of the data ' +
@@ -111,7 +122,11 @@ export function renderRuleDoc(rule: Rule): string {
           : SEVERITY_TEXT[meta.evidence.basis];
   const constant = meta.evidence?.constantGain ? CONSTANT_GAIN : '';
   const latency = meta.evidence?.latency ? LATENCY : '';
-  lines.push(`**Severity:** ${severity}${constant}${latency}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}`);
+  const cpu = meta.evidence?.cpu ? CPU : '';
+  const severityLine = meta.evidence?.measured
+    ? `${MEASURED_LEAD}${meta.evidence.measured}${MEASURED_TAIL}`
+    : `${severity}${constant}${latency}`;
+  lines.push(`**Severity:** ${severityLine}${meta.evidence ? ` Why: ${meta.evidence.why}.` : ''}${cpu}`);
   lines.push('');
   lines.push('## Why');
   lines.push('');

@@ -265,6 +265,7 @@ export class Analyzer {
       data: report.data ?? {},
       category: meta.category,
       severity,
+      configuredSeverity: active.severity,
       ...renderMessage(template, report.data),
       file: facts.fileName,
       range: facts.lines.range(start, end),

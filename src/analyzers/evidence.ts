@@ -95,8 +95,11 @@ export function weigh(
   const evidence: Evidence = { scale: scale.scale, context: context.context, reasons };
   if (batchable !== undefined) evidence.batchable = batchable;
   const severity = severityOf(evidence, policy, configured, loopGrows, clientSized);
+  // A cost only a measurement can size: info at most from code, with the reason (a profile may raise it: fusion/measured.ts).
+  if (policy.measured && severity) reasons.push(policy.measured);
   // One machine's client (a server bound to localhost) and the lesser of a rule's claims: info at most.
-  return { evidence, severity: (given.lesser || context.local) && severity ? demote(severity) : severity };
+  const capped = given.lesser || context.local || policy.measured !== undefined;
+  return { evidence, severity: capped && severity ? demote(severity) : severity };
 }
 
 /**

@@ -73,6 +73,11 @@ export interface Evidence {
   batchable?: boolean;
   /** "orders comes from prisma.order.findMany() with no limit", "runs in the POST /orders handler". */
   reasons: string[];
+  /**
+   * Set when a CPU profile was given and the rule's cost is CPU time (`meta.evidence.cpu`): the share of the run's
+   * time spent on the finding's lines (or, for a profile without lines, in its function's own code), and those ms.
+   */
+  measured?: { share: number; ms: number };
 }
 
 export interface Finding {
@@ -86,6 +91,11 @@ export interface Finding {
   data: MessageData;
   category: Category;
   severity: Severity;
+  /**
+   * The severity the configuration gives the rule: the evidence may lower `severity` below it, and a profile that
+   * measures the finding's lines hot raises it back to this (src/fusion/measured.ts).
+   */
+  configuredSeverity: Severity;
   /** What is wrong and why it matters. */
   message: string;
   /** What to do about it, when the rule says (front ends with one string for both append it to `message`). */

@@ -85,6 +85,14 @@ export interface Report {
 }
 
 /**
+ * The `measured` reason of the rules about a synchronous call stalling the event loop: their findings are real, their
+ * stalls short unless a file is large or traffic heavy, which only a run shows.
+ */
+export const SYNC_STALL_MEASURED =
+  'how long a synchronous call stalls the server depends on the size of what it touches and on the traffic, which the ' +
+  'code does not say: a CPU profile that shows this line hot makes it a warning';
+
+/**
  * What decides a rule's severity (the docs' "Severity" line), applied by the engine:
  * - `items`: the cost multiplies by the data the report names (`evidence.iteration`/`collection`): growing data
  *   → the configured severity, data of unknown size → info, bounded data → not reported.
@@ -98,7 +106,7 @@ export interface Report {
  * With every basis: code that runs once per process or deploy (start-up, scripts, build config, tests) is
  * not reported — under `claim` too, unless `everywhere` says the claim holds there (a correctness problem);
  * admin-only code, rare paths (deleting one record) and work that cannot be batched are info; with
- * `constantGain`, everything is info at most.
+ * `constantGain` or `measured`, everything is info at most (a profile may raise a `cpu` rule's finding back).
  */
 export interface EvidencePolicy {
   basis: 'items' | 'calls' | 'claim';
@@ -141,6 +149,22 @@ export interface EvidencePolicy {
    * fixing was on a request path). Elsewhere info.
    */
   latency?: boolean;
+  /**
+   * A warning needs a measurement: how much the cost is depends on what the code does not say — the size of a file a
+   * sync call reads or writes, how often an event fires, how busy the server is. Over issue 12's seven blind rounds
+   * 1 of 40 such warnings (sync I/O in handlers, async code and callbacks; a read per request) was judged worth
+   * fixing: the calls were real, the stalls short. From code alone: info at most, with this text among the reasons.
+   * A CPU profile that shows the finding's lines hot makes it a warning (see `cpu`).
+   */
+  measured?: string;
+  /**
+   * The cost the rule finds is time on the JavaScript thread — work repeated per item, a sync call blocking it — which
+   * a CPU profile measures. With a profile (`scan --profile`, the editor with one loaded), a finding whose lines took
+   * at least the hot share of the run rises to the configured severity, and one in a file the run executed but in a
+   * function it never sampled drops a level (src/fusion/measured.ts). Not for rules whose cost is waiting (a query per
+   * item, awaits in turn, a held lock) or memory: a CPU profile does not see time spent waiting on a database.
+   */
+  cpu?: boolean;
 }
 
 export interface RuleContext {

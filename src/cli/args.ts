@@ -31,6 +31,11 @@ export interface ScanCommand {
   config?: string;
   /** `--profile FILE`: rank the findings by the time this CPU profile spent in their functions. */
   profile?: string;
+  /**
+   * `--hot-share PERCENT` (with `--profile`, default 5): a finding of a rule whose cost is CPU time whose lines took at
+   * least this share of the profiled run rises to its configured severity (src/fusion/measured.ts). A fraction, 0–1.
+   */
+  hotShare?: number;
   /** `--min-severity`: the least severe findings shown and counted for the exit status (default `warning`). */
   minSeverity: Severity;
   /** The suppressions file's flags (ESLint's bulk suppressions, src/cli/suppressions.ts). */
@@ -62,6 +67,7 @@ const SCAN_OPTIONS = {
   category: { type: 'string', multiple: true },
   config: { type: 'string' },
   profile: { type: 'string' },
+  'hot-share': { type: 'string' },
   'suppress-all': { type: 'boolean' },
   'suppress-rule': { type: 'string', multiple: true },
   'suppressions-location': { type: 'string' },
@@ -155,6 +161,11 @@ function parseScan(name: 'scan' | 'fix', args: string[], rules: readonly Rule[])
       );
     command.profile = profile;
   }
+  const hotShare = single(strings, 'hot-share');
+  if (hotShare !== undefined) {
+    if (profile === undefined) throw new UsageError('--hot-share needs --profile: it is the share of a profiled run');
+    command.hotShare = parsePercent(hotShare, 'hot-share');
+  }
   return command;
 }
 
@@ -164,6 +175,15 @@ function single(strings: Partial<Record<OptionName, string[]>>, option: OptionNa
   if (values.length > 1 && new Set(values).size > 1)
     throw new UsageError(`--${option} given twice with different values (${values.join(', ')})`);
   return values[0];
+}
+
+/** `5`, `5%` or `0.5` (percent of the run): a fraction in [0, 1]. */
+function parsePercent(value: string, option: OptionName): number {
+  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%?\s*$/.exec(value);
+  const percent = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isFinite(percent) || percent > 100)
+    throw new UsageError(`--${option} "${value}" is not a percentage from 0 to 100 (e.g. --${option} 5)`);
+  return percent / 100;
 }
 
 function parseFormat(value: string): Format {

@@ -10,6 +10,7 @@ import { InputError } from '../analyzers/files';
 import { allRules } from '../analyzers/registry';
 import type { Rule } from '../analyzers/rule';
 import { loadTimeProfile, rankByHotness } from '../fusion/hotness';
+import { weighByProfile } from '../fusion/measured';
 import { parseCommand, type Command, type ScanCommand } from './args';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXPECTED_ERRORS, fail, isDebug, runAsProcess, runInfo, type CliIo } from './common';
 import { useColor } from './format/color';
@@ -79,8 +80,19 @@ async function scanRanked(command: ScanCommand, profileFile: string, rules: read
   const profile = loadTimeProfile(path.resolve(io.cwd, profileFile), io.cwd);
   const suppressions = openSuppressions(command.suppressions, io.cwd);
   const report = runScan(scanOptions(command, rules, io, debug));
-  report.findings = await rankByHotness(report.findings, profile);
-  report.profile = { file: profileFile, totalMs: profile.totalMs, notes: profile.notes };
+  const policies = new Map(rules.map((rule) => [rule.meta.id, rule.meta.evidence]));
+  const measured = weighByProfile(await rankByHotness(report.findings, profile), profile, {
+    policyOf: (id) => policies.get(id),
+    hotShare: command.hotShare,
+  });
+  report.findings = measured.findings;
+  report.profile = {
+    file: profileFile,
+    totalMs: profile.totalMs,
+    notes: profile.notes,
+    raised: measured.raised,
+    lowered: measured.lowered,
+  };
   return finish(command, report, suppressions, rules, io);
 }
 

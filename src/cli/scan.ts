@@ -45,7 +45,14 @@ export interface ScanReport {
   /** Set with `--fix`: files written and the fixes in them; files with safe fixes left unchanged (each has its reason in `errors`). */
   fixed?: { files: number; fixes: number; unchanged: number };
   /** Set with `--profile`: the findings are ranked by it, hottest first. */
-  profile?: { file: string; totalMs: number; notes: string[] };
+  profile?: {
+    file: string;
+    totalMs: number;
+    notes: string[];
+    /** Findings about CPU work the profile raised (their lines hot) and lowered (a function it never sampled). */
+    raised: number;
+    lowered: number;
+  };
   /** Every file analysed (not skipped, not unreadable), with the ids of the rules that ran on it. */
   ran: Map<string, ReadonlySet<string>>;
   /** Set when a suppressions file applied: `findings` then holds only the findings reported. */

@@ -14,7 +14,10 @@ const OPTIONS = `Options:
                             info (default: warning; infos are findings whose data size or
                             context is unknown)
   --profile FILE            (scan) rank the findings by a CPU profile of the same code: each
-                            gets the time of the function around it, hottest first
+                            gets the time of the function around it, hottest first; a finding
+                            about CPU work whose lines took the hot share of the run rises to a
+                            warning, one in a function the run never sampled drops a level
+  --hot-share PERCENT       (with --profile) what counts as hot (default: 5)
   -h, --help                show this help
 
 Adopting on existing code (bulk suppressions, as ESLint's):

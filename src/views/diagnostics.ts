@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../analyzers/finding';
+import { formatShare, formatWeight } from '../profileView/format';
 import { findingRange } from './findingRange';
 
 export const DIAGNOSTIC_SOURCE = 'PerfLens';
@@ -74,12 +75,19 @@ export class DiagnosticsView implements vscode.Disposable {
 
 /**
  * A diagnostic has one string: what is wrong, then on its own line what to do, then the evidence
- * behind the severity (the hover shows every line; the Problems panel's row starts with the message).
+ * behind the severity, then — with a CPU profile loaded — its function's time (the hover shows every line; the Problems
+ * panel's row starts with the message).
  */
 function diagnosticMessage(finding: Finding): string {
   const lines = [finding.message];
   if (finding.note !== undefined) lines.push(finding.note);
   if (finding.evidence.reasons.length > 0) lines.push(`Evidence: ${finding.evidence.reasons.join('; ')}.`);
+  const hot = finding.hotness;
+  if (hot) {
+    lines.push(
+      `Profile: its function took ${formatWeight(hot.totalMs, 'ms')} (${formatShare(hot.share, 1)}) of the loaded run, ${formatWeight(hot.selfMs, 'ms')} in its own code.`,
+    );
+  }
   return lines.join('\n');
 }
 

@@ -17,6 +17,7 @@ import { functionTable } from '../profileView/table';
 import { foldTree } from '../profileView/viewTree';
 import { CODE_LENS_SETTING } from '../settings';
 import type { ViewData } from '../profileView/data';
+import type { MeasuredProfile } from '../worker/protocol';
 import { formatWeight, formatWeightAndShare } from '../profileView/format';
 import { HEAT_LEVELS, lineHeat, type LineHeat, type LineWeight } from '../profileView/lineHeat';
 
@@ -33,7 +34,15 @@ interface Loaded {
   /** Each node's weight with its subtree, made on the first hover. */
   subtree?: Float64Array;
   /** The functions with a place in a file, by path: made on the first code lens asked for. */
-  functions?: Map<string, Array<{ line: number; self: number; total: number }>>;
+  functions?: Map<string, PlacedFunction[]>;
+}
+
+interface PlacedFunction {
+  name: string;
+  line: number;
+  column: number;
+  self: number;
+  total: number;
 }
 
 export class LoadedProfile implements vscode.Disposable, vscode.CodeLensProvider {
@@ -56,7 +65,8 @@ export class LoadedProfile implements vscode.Disposable, vscode.CodeLensProvider
   });
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor() {
+  /** @param onMeasured told of each CPU profile loaded (its functions and lines) and of its going (null), for the analysis */
+  constructor(private readonly onMeasured: (profile: MeasuredProfile | null) => void = () => undefined) {
     this.status.name = 'PerfLens Profile';
     this.status.command = TOGGLE_HEAT_COMMAND;
     this.subscriptions.push(
@@ -77,10 +87,31 @@ export class LoadedProfile implements vscode.Disposable, vscode.CodeLensProvider
     this.showStatus();
     this.decorate(vscode.window.visibleTextEditors);
     this.lensesChanged.fire();
+    this.onMeasured(this.measured());
+  }
+
+  /**
+   * What the analysis weighs findings by: a CPU profile's functions (self and total, as the view's table gives them)
+   * and its lines' self time, in ms. Null for a profile of memory or of sample counts: it measures no time.
+   */
+  measured(): MeasuredProfile | null {
+    const loaded = this.loaded;
+    if (!loaded || loaded.data.summary.unit !== 'ms') return null;
+    loaded.functions ??= functionsByPath(loaded.data);
+    const functions: MeasuredProfile['functions'] = [];
+    for (const [file, placed] of loaded.functions)
+      for (const { name, line, column, self, total } of placed)
+        functions.push({ name, path: file, line, column, selfMs: self, totalMs: total });
+    const lines = [...loaded.heat.keys()].flatMap((file) =>
+      (loaded.heat.get(file) ?? []).map(({ line, self }) => ({ path: file, line, selfMs: self })),
+    );
+    return { totalMs: loaded.data.summary.total, functions, lines };
   }
 
   clear(): void {
+    const had = this.loaded !== undefined;
     this.loaded = undefined;
+    if (had) this.onMeasured(null);
     this.status.hide();
     this.decorate(vscode.window.visibleTextEditors);
     this.lensesChanged.fire();
@@ -183,16 +214,16 @@ export class LoadedProfile implements vscode.Disposable, vscode.CodeLensProvider
 }
 
 /** Every function with a file and a line, by path, with its self and total weight. */
-function functionsByPath(data: ViewData): Map<string, Array<{ line: number; self: number; total: number }>> {
+function functionsByPath(data: ViewData): Map<string, PlacedFunction[]> {
   // The view's own table with nothing of the user's hidden (myCode.ts folds only the `(root)` frame away).
   const table = functionTable(foldTree(data, hiddenFunctions(data.functions, false)));
-  const byPath = new Map<string, Array<{ line: number; self: number; total: number }>>();
+  const byPath = new Map<string, PlacedFunction[]>();
   for (let row = 0; row < table.size; row++) {
     const fn = data.functions[table.fn[row]];
     if (!fn.path || fn.line <= 0) continue;
     const file = toSlashes(fn.path);
     const entries = byPath.get(file) ?? [];
-    entries.push({ line: fn.line, self: table.self[row], total: table.total[row] });
+    entries.push({ name: fn.name, line: fn.line, column: fn.column, self: table.self[row], total: table.total[row] });
     byPath.set(file, entries);
   }
   return byPath;

@@ -9,6 +9,8 @@ import type { FileError, SkippedFile, TextEdit } from '../analyzers/finding';
 import {
   parseResponse,
   type ConfigureRequest,
+  type MeasuredProfile,
+  type ProfileRequest,
   type FileResult,
   type FindingsResponse,
   type LogLevel,
@@ -94,6 +96,7 @@ export class AnalysisWorker {
   private crashesSinceManualStart = 0;
   private lastError: string | undefined;
   private configuration: ConfigureRequest | undefined;
+  private profile: ProfileRequest | undefined;
   /** The newest text sent per open document: what staleness is judged by and what a restart re-sends. */
   private readonly open = new Map<string, { version: number; text: string }>();
   private nextId = 1;
@@ -125,6 +128,12 @@ export class AnalysisWorker {
   /** The newest version of an open document sent for analysis. */
   sentVersion(path: string): number | undefined {
     return this.open.get(path)?.version;
+  }
+
+  /** The CPU profile findings are weighed by from now on (null: none); kept, and sent again to a restarted worker. */
+  setProfile(profile: MeasuredProfile | null, hotShare: number): void {
+    this.profile = profile ? { type: 'profile', profile, hotShare } : undefined;
+    this.send({ type: 'profile', profile, hotShare });
   }
 
   configure(request: Omit<ConfigureRequest, 'type'>): void {
@@ -188,6 +197,7 @@ export class AnalysisWorker {
       if (this.worker === worker) this.crashed(this.lastError ?? `exited with code ${code}`);
     });
     if (this.configuration) this.post(this.configuration);
+    if (this.profile) this.post(this.profile);
     for (const [path, { version, text }] of this.open) this.post({ type: 'analyze', path, version, text });
   }
 

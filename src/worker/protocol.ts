@@ -86,7 +86,26 @@ export interface FixAllRequest {
   text: string;
 }
 
-export type Request = ConfigureRequest | AnalyzeRequest | CloseRequest | ScanRequest | CancelScanRequest | FixAllRequest;
+/**
+ * The CPU profile the editor has loaded (null: none any more), reduced to what weighing findings needs: from now on
+ * every answer's findings carry their function's time and the measurement (src/fusion/measured.ts), and the open
+ * documents are answered again with it.
+ */
+export interface ProfileRequest {
+  type: 'profile';
+  profile: MeasuredProfile | null;
+  /** What counts as hot: a fraction of the run, 0–1 (`perflens.profile.hotShare` / 100). */
+  hotShare: number;
+}
+
+/** A CPU profile's total, its functions and its lines with time (absolute paths, 1-based positions, ms). */
+export interface MeasuredProfile {
+  totalMs: number;
+  functions: Array<{ name: string; path: string; line: number; column: number; selfMs: number; totalMs: number }>;
+  lines: Array<{ path: string; line: number; selfMs: number }>;
+}
+
+export type Request = ConfigureRequest | AnalyzeRequest | CloseRequest | ScanRequest | CancelScanRequest | FixAllRequest | ProfileRequest;
 
 // ---------------------------------------------------------------- worker → host
 
@@ -182,6 +201,18 @@ const REQUEST_FIELDS: Record<Request['type'], Record<string, Check>> = {
   scan: { id: isNumber, folders: arrayOf(isString) },
   cancelScan: { id: isNumber },
   fixAll: { id: isNumber, path: isString, version: isNumber, text: isString },
+  profile: {
+    profile: (value) =>
+      value === null ||
+      shape({
+        totalMs: isNumber,
+        functions: arrayOf(
+          shape({ name: isString, path: isString, line: isNumber, column: isNumber, selfMs: isNumber, totalMs: isNumber }),
+        ),
+        lines: arrayOf(shape({ path: isString, line: isNumber, selfMs: isNumber })),
+      })(value),
+    hotShare: (value) => isNumber(value) && (value as number) >= 0 && (value as number) <= 1,
+  },
 };
 
 // Findings are checked as arrays, not element by element: a scan sends tens of thousands, and

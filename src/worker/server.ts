@@ -6,18 +6,23 @@
 import * as path from 'node:path';
 import type { FileAnalysis } from '../analyzers/engine';
 import { describeFailure } from '../analyzers/failures';
-import type { FileError, SkippedFile } from '../analyzers/finding';
+import type { FileError, Finding, SkippedFile } from '../analyzers/finding';
 import { discoverFiles } from '../analyzers/files';
 import { applySafeFixesRepeatedly } from '../analyzers/fixes';
 import { ProjectHost, syntaxErrors } from '../analyzers/project';
 import { allRules, docsUrl } from '../analyzers/registry';
-import type { Rule } from '../analyzers/rule';
+import type { EvidencePolicy, Rule } from '../analyzers/rule';
+import type { ts } from '../analyzers/ts';
+import { locateInSource } from '../fusion/astFunctions';
+import { withHotness, type ProfiledFunction, type TimeProfile } from '../fusion/functionTimes';
+import { weighByProfile } from '../fusion/measured';
 import {
   parseRequest,
   type AnalyzeRequest,
   type FileResult,
   type FixAllRequest,
   type LogLevel,
+  type ProfileRequest,
   type Response,
   type ScanRequest,
 } from './protocol';
@@ -49,9 +54,13 @@ export class WorkerServer {
   private readonly projectFiles = new Set<string>();
   /** The last text analysed of each open document and what was answered, to answer again when cross-file facts arrive. */
   private readonly open = new Map<string, { request: AnalyzeRequest; answer: string }>();
+  /** The CPU profile loaded in the editor: every answer's findings are weighed by it. */
+  private measure: { profile: TimeProfile; hotShare: number; functionsByFile: Map<string, ProfiledFunction[]> } | undefined;
+  private readonly policies: Map<string, EvidencePolicy | undefined>;
 
   constructor(private readonly options: WorkerServerOptions) {
     this.rules = options.rules ?? allRules;
+    this.policies = new Map(this.rules.map(({ meta }) => [meta.id, meta.evidence]));
     this.host = new ProjectHost({ onNote: (message) => this.log('info', message) });
     this.scopes = new Scopes({ host: this.host, rules: this.rules, log: (level, message, notify) => this.log(level, message, notify) });
     this.post({
@@ -98,6 +107,9 @@ export class WorkerServer {
         if (scan) scan.cancelled = true;
         return;
       }
+      case 'profile':
+        this.guard('loading the profile', () => this.setProfile(request));
+        return;
       case 'fixAll':
         try {
           this.fixAll(request);
@@ -129,8 +141,9 @@ export class WorkerServer {
       return;
     }
     const analysis = this.analyse(request.path, () => scope.analyzer.analyzeText(request.path, request.text));
-    this.post({ type: 'findings', path: request.path, version: request.version, findings: analysis.findings });
-    this.open.set(request.path, { request, answer: JSON.stringify(analysis.findings) });
+    const findings = this.measured(request.path, analysis.findings, () => this.host.parse(request.path, request.text));
+    this.post({ type: 'findings', path: request.path, version: request.version, findings });
+    this.open.set(request.path, { request, answer: JSON.stringify(findings) });
     if (scope.folder !== undefined) this.listFolderSoon(scope.folder);
   }
 
@@ -151,7 +164,8 @@ export class WorkerServer {
         for (const [file, { request, answer }] of this.open) {
           if (this.pending.has(file) || this.scopes.scopeFor(file).folder !== folder) continue;
           this.guard(`analysing ${file}`, () => {
-            const findings = this.analyse(file, () => this.scopes.scopeFor(file).analyzer.analyzeText(file, request.text)).findings;
+            const analysed = this.analyse(file, () => this.scopes.scopeFor(file).analyzer.analyzeText(file, request.text)).findings;
+            const findings = this.measured(file, analysed, () => this.host.parse(file, request.text));
             const again = JSON.stringify(findings);
             if (again === answer) return;
             this.open.set(file, { request, answer: again });
@@ -175,7 +189,46 @@ export class WorkerServer {
       return;
     }
     const analysis = this.analyse(file, () => scope.analyzer.analyzeFile(file));
-    this.post({ type: 'findings', path: file, version: null, findings: analysis.findings });
+    this.post({
+      type: 'findings',
+      path: file,
+      version: null,
+      findings: this.measured(file, analysis.findings, () => this.host.moduleFile(file)?.sourceFile),
+    });
+  }
+
+  /**
+   * A profile loaded (or cleared) in the editor: kept for every answer from now on, and the open documents are answered
+   * again with it. Files a workspace scan showed keep their findings until the next scan.
+   */
+  private setProfile(request: ProfileRequest): void {
+    if (request.profile === null) {
+      this.measure = undefined;
+    } else {
+      const functionsByFile = new Map<string, ProfiledFunction[]>();
+      for (const fn of request.profile.functions) {
+        const file = path.resolve(fn.path);
+        const list = functionsByFile.get(file);
+        if (list) list.push(fn);
+        else functionsByFile.set(file, [fn]);
+      }
+      this.measure = { profile: { ...request.profile, notes: [] }, hotShare: request.hotShare, functionsByFile };
+    }
+    for (const [file, { request: document }] of this.open) if (!this.pending.has(file)) this.pending.set(file, document);
+    this.scheduleDrain();
+  }
+
+  /** `findings` with their function's time and the measurement, when a profile is loaded (src/fusion/measured.ts). */
+  private measured(file: string, findings: Finding[], sourceFile: () => ts.SourceFile | undefined): Finding[] {
+    const measure = this.measure;
+    if (!measure || findings.length === 0) return findings;
+    const functions = measure.functionsByFile.get(path.resolve(file)) ?? [];
+    const source = functions.length > 0 ? sourceFile() : undefined;
+    const located = source ? locateInSource(source, file, functions) : [];
+    return weighByProfile(withHotness(findings, located, measure.profile.totalMs), measure.profile, {
+      policyOf: (rule) => this.policies.get(rule),
+      hotShare: measure.hotShare,
+    }).findings;
   }
 
   /**
@@ -250,7 +303,7 @@ export class WorkerServer {
         const analysis = this.scopes.scopeFor(file).analyzer.analyzeFile(file);
         if (analysis.skipped) skipped.push(analysis.skipped);
         errors.push(...analysis.errors);
-        batch.push({ path: file, findings: analysis.findings });
+        batch.push({ path: file, findings: this.measured(file, analysis.findings, () => this.host.moduleFile(file)?.sourceFile) });
       } catch (error) {
         errors.push({ file, message: describeFailure(error, 'the analysis') });
         this.log('error', `analysing ${file} failed: ${describe(error, true)}`);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ruleTester } from '../helpers/ruleTester';
 import { allRules } from '../../src/analyzers/registry';
+import { SYNC_STALL_MEASURED } from '../../src/analyzers/rule';
 import { library } from '../../src/analyzers/facts/libraries/registry';
 
 const queries = ruleTester('query-in-loop');
@@ -1656,17 +1657,20 @@ export async function seedTemplates() {
   return files.map((file) => fs.readFileSync(\`./templates/\${file}\`, 'utf8'));
 }`;
 
-  it('blocking others is not reported in a seed; in a job a read per listed file is a warning, the one listing info', async () => {
+  it('blocking others is not reported in a seed; in a job a read per listed file grows, the one listing does not: both info until measured', async () => {
     blocking.valid({ code: TEMPLATES, filename: 'packages/prisma/seed-database.ts' });
-    await blocking.invalid({
+    const [, perFile] = await blocking.invalid({
       code: TEMPLATES,
       filename: 'packages/lib/jobs/templates.ts',
       errors: [
         { messageId: 'blocking', line: 3, column: 17, severity: 'info' },
-        { messageId: 'blocking', line: 4, column: 30, severity: 'warning' },
+        { messageId: 'blocking', line: 4, column: 30, severity: 'info' },
       ],
       output: TEMPLATES.replace('fs.readdirSync', 'await fs.promises.readdir'),
     });
+    // The evidence is still gathered and shown; only a measurement makes a stall a warning (SYNC_STALL_MEASURED).
+    expect(perFile.evidence).toMatchObject({ scale: 'grows', context: 'job' });
+    expect(perFile.evidence.reasons).toContain(SYNC_STALL_MEASURED);
   });
 
   it('a claim that holds everywhere (a write that bypasses its transaction) is still reported in a script', async () => {
@@ -1725,7 +1729,7 @@ router.post('/certificates', async (req, res) => {
     expect(finding.evidence.reasons[0]).toBe('nothing here shows that the data it touches grows: one run costs a fixed amount');
   });
 
-  it('a directory tree walked recursively on a request path is a warning; with no request or job around it, info', async () => {
+  it('a directory tree walked recursively on a request path grows (info until measured); with no request or job around it, info', async () => {
     const walk = `async function listTree(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -1739,12 +1743,14 @@ router.post('/certificates', async (req, res) => {
 router.get('/files', async (req, res) => res.json(await listTree('data')));`);
     const [walked] = await blocking.invalid({
       code: served,
-      errors: [{ messageId: 'blocking', line: 6, column: 23, severity: 'warning' }],
+      errors: [{ messageId: 'blocking', line: 6, column: 23, severity: 'info' }],
       output: fixed(served),
     });
     expect(walked.evidence.reasons[0]).toBe(
       'readdirSync lists a directory in listTree(), which calls itself for each subdirectory: the whole tree',
     );
+    expect(walked.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(walked.evidence.reasons).toContain(SYNC_STALL_MEASURED);
     await blocking.invalid({
       code: route(walk),
       errors: [{ messageId: 'blocking', line: 6, column: 23, severity: 'info' }],
@@ -1752,16 +1758,17 @@ router.get('/files', async (req, res) => res.json(await listTree('data')));`);
     });
   });
 
-  it('{ recursive: true } lists a whole tree: a warning in a queue worker', async () => {
-    await blocking.invalid({
+  it('{ recursive: true } lists a whole tree: it grows, in a queue worker (info until measured)', async () => {
+    const [finding] = await blocking.invalid({
       code: `import fs from 'node:fs';
 import { Worker } from 'bullmq';
 new Worker('index', async (job) => {
   const files = fs.readdirSync(job.data.root, { recursive: true });
   return files.length;
 });`,
-      errors: [{ messageId: 'blocking', line: 4, column: 17, severity: 'warning' }],
+      errors: [{ messageId: 'blocking', line: 4, column: 17, severity: 'info' }],
     });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'job' });
   });
 });
 
@@ -1800,13 +1807,13 @@ ${body}`;
     });
   });
 
-  it('an uploaded file read whole is as big as the request makes it: warning (also through a destructured name, in plain JavaScript)', async () => {
+  it('an uploaded file read whole is as big as the request makes it: it grows, info until measured (also through a destructured name, in plain JavaScript)', async () => {
     const [finding] = await handlerIo.invalid({
       code: app(`app.post('/import', upload.single('csv'), (req, res) => {
   const rows = parse(fs.readFileSync(req.file.path, 'utf8'));
   res.json({ rows: rows.length });
 });`),
-      errors: [{ messageId: 'blockingSyncHandler', line: 5, column: 22, severity: 'warning' }],
+      errors: [{ messageId: 'blockingSyncHandler', line: 5, column: 22, severity: 'info' }],
     });
     expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
     expect(finding.evidence.reasons[0]).toBe('readFileSync handles the upload req.file.path whole: as big as the request makes it');
@@ -1818,11 +1825,11 @@ router.post('/import', upload.single('csv'), async (req, res) => {
   res.json({ size: text.length });
 });`,
       filename: 'routes/import.js',
-      errors: [{ messageId: 'blocking', line: 4, column: 16, severity: 'warning' }],
+      errors: [{ messageId: 'blocking', line: 4, column: 16, severity: 'info' }],
     });
   });
 
-  it('the raw request body decompressed whole: warning; a request field is small: info', async () => {
+  it('the raw request body decompressed whole grows; a request field is small: both info until measured', async () => {
     const code = (argument: string): string =>
       app(
         `app.post('/ingest', express.raw(), (req, res) => {
@@ -1830,18 +1837,19 @@ router.post('/import', upload.single('csv'), async (req, res) => {
 });`,
         "import zlib from 'node:zlib';\n",
       );
-    await handlerIo.invalid({
+    const [whole] = await handlerIo.invalid({
       code: code('req.body'),
-      errors: [{ messageId: 'blockingSyncHandler', line: 6, column: 12, severity: 'warning' }],
+      errors: [{ messageId: 'blockingSyncHandler', line: 6, column: 12, severity: 'info' }],
     });
+    expect(whole.evidence.scale).toBe('grows');
     await handlerIo.invalid({
       code: code('req.body.note'),
       errors: [{ messageId: 'blockingSyncHandler', line: 6, column: 12, severity: 'info' }],
     });
   });
 
-  it('a constant file read once per item of growing rows is a warning', async () => {
-    await perRequest.invalid({
+  it('a constant file read once per item of growing rows grows (info until measured)', async () => {
+    const [finding] = await perRequest.invalid({
       code: app(
         `app.get('/orders', async (req, res) => {
   let html = '';
@@ -1850,8 +1858,10 @@ router.post('/import', upload.single('csv'), async (req, res) => {
 });`,
         "import { prisma } from './db';\n",
       ),
-      errors: [{ messageId: 'readSync', line: 7, column: 62, severity: 'warning' }],
+      errors: [{ messageId: 'readSync', line: 7, column: 62, severity: 'info' }],
     });
+    expect(finding.evidence).toMatchObject({ scale: 'grows', context: 'request' });
+    expect(finding.evidence.reasons).toContain(SYNC_STALL_MEASURED);
   });
 });
 

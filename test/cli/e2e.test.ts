@@ -40,7 +40,7 @@ describe('dist/cli.js', () => {
 
   it('exits 1 with findings, as json', () => {
     const root = workspace({ 'src/load.ts': BLOCKING_READ });
-    const result = perflens(['scan', 'src', '--rule', 'sync-io-in-async', '--format', 'json'], root);
+    const result = perflens(['scan', 'src', '--rule', 'sync-io-in-async', '--format', 'json', '--min-severity', 'info'], root);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout) as { version: string; findings: Array<{ file: string; rule: string }> };
@@ -50,9 +50,9 @@ describe('dist/cli.js', () => {
 
   it('colours nothing when piped', () => {
     const root = workspace({ 'src/load.ts': BLOCKING_READ });
-    const result = perflens(['scan', '--rule', 'sync-io-in-async'], root);
+    const result = perflens(['scan', '--rule', 'sync-io-in-async', '--min-severity', 'info'], root);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('src/load.ts\n  4:16  warning  ');
+    expect(result.stdout).toContain('src/load.ts\n  4:16  info  ');
     expect(result.stdout).not.toContain('\u001b[');
   });
 

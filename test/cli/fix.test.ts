@@ -37,7 +37,7 @@ describe('--fix', () => {
   it('leaves findings without a safe fix alone, reports them, and does not touch their files', () => {
     const root = workspace({ 'exec.ts': BLOCKING_EXEC, 'suggest.ts': 'export const suggestMe = 1;\n' });
     const before = [age(root, 'exec.ts'), age(root, 'suggest.ts')];
-    const result = run(['scan', '--fix', '--format', 'json'], { cwd: root, rules });
+    const result = run(['scan', '--fix', '--format', 'json', '--min-severity', 'info'], { cwd: root, rules });
     expect(result.code).toBe(1);
     expect(read(root, 'exec.ts')).toBe(BLOCKING_EXEC);
     expect(read(root, 'suggest.ts')).toBe('export const suggestMe = 1;\n');

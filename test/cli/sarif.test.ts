@@ -81,8 +81,8 @@ describe('sarif format', () => {
     expect(run0.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `file://${root}/` } });
     const results = run0.results ?? [];
     expect(results.map((r) => [r.ruleId, r.level, r.locations?.[0].physicalLocation?.artifactLocation?.uri])).toEqual([
-      ['sync-io-in-async', 'warning', 'src/exec.ts'],
-      ['sync-io-in-async', 'warning', 'src/load.ts'],
+      ['sync-io-in-async', 'note', 'src/exec.ts'],
+      ['sync-io-in-async', 'note', 'src/load.ts'],
       ['suggestion', 'error', 'src/my%20file.ts'],
       ['shrink', 'note', 'src/my%20file.ts'],
     ]);

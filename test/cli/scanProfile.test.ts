@@ -161,7 +161,8 @@ describe('scan --profile', () => {
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^Ranked by run\.cpuprofile \([\d,]+\.\d ms profiled\): 2 of 3 findings in code it ran, hottest first\.$/);
     const rows = lines.filter((line) => line.includes('lookup-in-loop'));
-    expect(rows[0]).toMatch(/^\s+(7|16):\d+\s+info\s+.*lookup-in-loop {2}[\d,]+\.\d ms · \d+\.\d%$/);
+    // The hottest may have risen to a warning: its lines took the hot share of the run (test/cli/scanMeasured.test.ts).
+    expect(rows[0]).toMatch(/^\s+(7|16):\d+\s+(info|warning)\s+.*lookup-in-loop {2}[\d,]+\.\d ms · \d+\.\d%$/);
     expect(rows[2]).toMatch(/^\s+26:\d+\s+info\s+.*lookup-in-loop$/);
   });
 

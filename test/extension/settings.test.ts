@@ -6,6 +6,8 @@ import { RULE_SETTINGS } from '../../src/analyzers/config';
 import { SEVERITIES } from '../../src/analyzers/finding';
 import {
   CODE_LENS_SETTING,
+  HOT_SHARE_SETTING,
+  hotShareOf,
   DEFAULT_SETTINGS,
   isShownAt,
   MIN_SEVERITIES,
@@ -116,9 +118,14 @@ describe('package.json contributes what the extension reads and registers', () =
   it('declares exactly the settings the parser reads, resource-scoped, with the defaults it falls back to', () => {
     const { keys, defaults } = parserReads();
     // Besides the analysis settings, the profile view's own (read where the view is, off by default).
-    const viewSettings = [`${SETTINGS_SECTION}.${CODE_LENS_SETTING}`];
+    const viewSettings = [`${SETTINGS_SECTION}.${CODE_LENS_SETTING}`, `${SETTINGS_SECTION}.${HOT_SHARE_SETTING}`];
     expect(Object.keys(properties).sort()).toEqual([...keys.map((key) => `${SETTINGS_SECTION}.${key}`), ...viewSettings].sort());
-    for (const key of viewSettings) expect(properties[key]).toMatchObject({ type: 'boolean', default: false });
+    expect(properties[viewSettings[0]]).toMatchObject({ type: 'boolean', default: false });
+    // The hot share in percent; the analysis takes a fraction, and anything unusable is the default.
+    expect(properties[viewSettings[1]]).toMatchObject({ type: 'number', default: 5, minimum: 0, maximum: 100 });
+    expect([hotShareOf(5), hotShareOf(12.5), hotShareOf(-1), hotShareOf('lots'), hotShareOf(undefined)]).toEqual([
+      0.05, 0.125, 0.05, 0.05, 0.05,
+    ]);
     for (const key of keys) {
       const declared = properties[`${SETTINGS_SECTION}.${key}`];
       expect(declared.default, key).toEqual(defaults[key]);

@@ -112,7 +112,8 @@ describe('analysis worker', () => {
     const from = driver.received.length;
     driver.send({ type: 'analyze', path: path.join(folder, 'src/a.ts'), version: 2, text: BLOCKING });
     const answer = await driver.next('findings', (m) => m.version === 2 && m.path === path.join(folder, 'src/a.ts'), { from });
-    expect(answer.findings.map((f) => f.severity)).toEqual(['error']);
+    // The setting is the rule's severity; the evidence lowers it (a blocking read is an info until a profile measures it).
+    expect(answer.findings.map((f) => [f.configuredSeverity, f.severity])).toEqual([['error', 'info']]);
     expect(await analyse('generated/b.ts', 3)).toBe(0);
     expect(await analyse('legacy/c.ts', 4)).toBe(0);
     // Outside the folder the fallback settings apply: the rule is on again.
@@ -140,6 +141,50 @@ describe('analysis worker', () => {
     driver.send({ type: 'close', path: file, reanalyze: true });
     const disk = await driver.next('findings', (m) => m.path === file && m.version === null, { from });
     expect(disk.findings).toEqual([]);
+  });
+
+  it('with a CPU profile loaded, answers the open documents again with their functions’ time and the measurement', async () => {
+    driver.send({ type: 'configure', folders: [], fallback: NO_SETTINGS });
+    // Plain JavaScript: nothing says how many words there are, so the includes in the loop is an info from code alone.
+    const text = `function unique(words) {
+  const kept = [];
+  for (const word of words) {
+    if (!kept.includes(word)) kept.push(word);
+  }
+  return kept;
+}
+module.exports = { unique };
+`;
+    const file = path.join(workspace, 'words.js');
+    driver.send({ type: 'analyze', path: file, version: 1, text });
+    const before = await driver.next('findings', (m) => m.path === file && m.version === 1);
+    expect(before.findings.map((f) => [f.rule, f.severity, f.hotness])).toEqual([['lookup-in-loop', 'info', null]]);
+
+    let from = driver.received.length;
+    const profile = {
+      totalMs: 1000,
+      // V8 places a function at its parameters' `(`: line 1, column 16 for `unique`.
+      functions: [{ name: 'unique', path: file, line: 1, column: 16, selfMs: 900, totalMs: 950 }],
+      lines: [{ path: file, line: 4, selfMs: 880 }],
+    };
+    driver.send({ type: 'profile', profile, hotShare: 0.05 });
+    const weighed = await driver.next('findings', (m) => m.path === file, { from });
+    const [hot] = weighed.findings;
+    expect(hot.severity).toBe('warning');
+    expect(hot.hotness).toEqual({ selfMs: 900, totalMs: 950, share: 0.95 });
+    expect(hot.evidence.measured).toEqual({ share: 0.88, ms: 880 });
+    expect(hot.evidence.reasons[0]).toBe("measured: 88.0% of this run's time on this line (880.0 ms)");
+
+    from = driver.received.length;
+    driver.send({ type: 'profile', profile: null, hotShare: 0.05 });
+    const cleared = await driver.next('findings', (m) => m.path === file, { from });
+    expect(cleared.findings.map((f) => [f.severity, f.hotness, f.evidence.measured])).toEqual([['info', null, undefined]]);
+
+    from = driver.received.length;
+    driver.send({ type: 'profile', profile: { ...profile, lines: 'many' }, hotShare: 0.05 });
+    driver.send({ type: 'profile', profile, hotShare: 2 });
+    await driver.next('log', (m) => /invalid "hotShare"/.test(m.message), { from });
+    expect(driver.all('log').some((m) => /invalid "profile"/.test(m.message))).toBe(true);
   });
 
   it('fixAll applies every safe fix and returns one minimal edit against the text it was given', async () => {

@@ -89,13 +89,14 @@ function toJsonReport(report: ScanReport): JsonReport {
   };
 }
 
-/** A copy in the contract's key order; `batchable` only when known. */
+/** A copy in the contract's key order; `batchable` only when known, `measured` only with a CPU profile that measures the rule's cost. */
 export function evidenceOf(evidence: Evidence): Evidence {
   return {
     scale: evidence.scale,
     context: evidence.context,
     ...(evidence.batchable !== undefined ? { batchable: evidence.batchable } : {}),
     reasons: [...evidence.reasons],
+    ...(evidence.measured ? { measured: { ...evidence.measured } } : {}),
   };
 }
 

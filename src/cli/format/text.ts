@@ -93,6 +93,15 @@ function rankingHeader(report: ScanReport, style: Palette): string[] {
     ),
     style.dim('  Time is that of the function around each finding, callees included; files in the order of their hottest finding.'),
   ];
+  if (profile.raised > 0 || profile.lowered > 0) {
+    const moved = [
+      profile.raised > 0
+        ? `${plural(profile.raised, 'finding')} rose to ${profile.raised === 1 ? 'its' : 'their'} configured severity (hot lines)`
+        : '',
+      profile.lowered > 0 ? `${plural(profile.lowered, 'finding')} dropped a level (code this run never sampled)` : '',
+    ].filter(Boolean);
+    lines.push(style.dim(`  Measured: ${moved.join('; ')}.`));
+  }
   // The usual reason: a profile of built code whose source maps were not written or not found.
   if (reached === 0 && report.findings.length > 0) {
     lines.push(

@@ -20,6 +20,9 @@ export class EventEmitter<T> {
   fire(value: T): void {
     for (const listener of [...this.listeners]) listener(value);
   }
+  dispose(): void {
+    this.listeners = [];
+  }
 }
 
 export class Disposable {

@@ -76,6 +76,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       why: 'the construction is repeated once per pass: it matters when the loop walks data that grows',
     },
     fix: 'safe',

@@ -68,6 +68,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       constantGain: true,
       why: 'the key is derived O(n·log n) times: it matters for a list that grows',
     },

@@ -34,6 +34,7 @@ export default defineRule({
     effort: 'medium',
     evidence: {
       basis: 'claim',
+      cpu: true,
       why: 'exponential work is costly for any input worth recursing on, in a script or a seed too',
       everywhere: true,
     },

@@ -27,6 +27,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       why: 'a deep copy per pass: the cost grows with the passes',
     },
     fix: 'none',

@@ -32,6 +32,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       why: 'the array is rebuilt before every pass: O(n²) in the items walked',
     },
     fix: 'suggestion',

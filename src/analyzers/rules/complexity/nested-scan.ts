@@ -58,6 +58,7 @@ export default defineRule({
     effort: 'medium',
     evidence: {
       basis: 'items',
+      cpu: true,
       why: 'the cost is O(n·m): it matters only when the lists can grow',
     },
     fix: 'suggestion',

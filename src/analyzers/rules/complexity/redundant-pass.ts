@@ -28,6 +28,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       constantGain: true,
       why: 'a pass over the whole list: it matters for a list that grows',
     },

@@ -38,6 +38,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       why: "each shift moves every later item: O(n²) in the queue's length",
     },
     fix: 'none',

@@ -28,6 +28,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       constantGain: true,
       why: 'O(n·log n) instead of O(n): it matters for a list that grows',
     },

@@ -27,6 +27,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       why: 'each pass re-sorts the list: the cost grows with the passes and the list',
     },
     fix: 'none',

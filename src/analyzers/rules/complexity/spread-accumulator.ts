@@ -64,6 +64,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       why: 'the copies are O(n²) in the items reduced: small for a handful, large for rows of a table',
     },
     fix: 'safe',

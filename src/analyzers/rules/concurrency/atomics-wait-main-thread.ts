@@ -21,6 +21,7 @@ export default defineRule({
     effort: 'medium',
     evidence: {
       basis: 'claim',
+      cpu: true,
       why: 'blocking the main thread is the problem wherever it runs',
     },
     fix: 'none',

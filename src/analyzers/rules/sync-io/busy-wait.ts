@@ -23,6 +23,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'claim',
+      cpu: true,
       why: 'a spinning loop burns a core and blocks the thread wherever it runs',
     },
     fix: 'none',

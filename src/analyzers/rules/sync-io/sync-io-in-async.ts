@@ -1,5 +1,5 @@
 import { ts } from '../../ts';
-import { defineRule } from '../../rule';
+import { defineRule, SYNC_STALL_MEASURED } from '../../rule';
 import { isLazyInitialisation, isStartUpFunction } from '../../facts/positions';
 import { awaitPromisesFix } from '../../facts/awaitFix';
 import { onlyProcessEndListener } from '../../facts/unawaited';
@@ -41,6 +41,8 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'calls',
+      cpu: true,
+      measured: SYNC_STALL_MEASURED,
       scaled: true,
       why:
         'one blocking call of a small file is a fixed, short stall; it grows when the call runs once per item of growing ' +

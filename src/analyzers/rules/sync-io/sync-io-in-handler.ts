@@ -7,7 +7,7 @@ import type { FileFacts } from '../../facts/fileFacts';
 import { awaitPromisesFix } from '../../facts/awaitFix';
 import { syncIoCall } from '../../facts/io';
 import { syncIoScale } from '../../facts/syncIoScale';
-import { defineRule } from '../../rule';
+import { defineRule, SYNC_STALL_MEASURED } from '../../rule';
 
 export default defineRule({
   meta: {
@@ -34,6 +34,8 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'calls',
+      cpu: true,
+      measured: SYNC_STALL_MEASURED,
       scaled: true,
       why:
         'the handler runs on every request, but one blocking call of a small fixed file, a stat or an unlink is a short ' +

@@ -46,6 +46,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'calls',
+      cpu: true,
       constantGain: true,
       why: 'the construction is paid on every call: it matters where the code runs per request, per job or per item of growing data',
     },

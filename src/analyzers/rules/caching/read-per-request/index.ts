@@ -1,5 +1,5 @@
 import { ts } from '../../../ts';
-import { defineRule, type FixSpec } from '../../../rule';
+import { defineRule, type FixSpec, SYNC_STALL_MEASURED } from '../../../rule';
 import type { TextEdit } from '../../../finding';
 import { calleeName, constantString, skipParens } from '../../../facts/ast';
 import { camelName, resolve, uniqueName } from '../../../facts/dataflow';
@@ -43,6 +43,8 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'calls',
+      cpu: true,
+      measured: SYNC_STALL_MEASURED,
       scaled: true,
       why:
         'the read is paid on every request, but the path is constant: one read of the same file (a template, a font, a ' +

@@ -78,6 +78,7 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'items',
+      cpu: true,
       why: "the cost is O(n·m): it matters only when both the loop's items and the searched list can grow",
     },
     fix: 'safe',

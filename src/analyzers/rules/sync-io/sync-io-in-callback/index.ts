@@ -1,4 +1,4 @@
-import { defineRule } from '../../../rule';
+import { defineRule, SYNC_STALL_MEASURED } from '../../../rule';
 import { isLazyInitialisation } from '../../../facts/positions';
 import { syncIoCall } from '../../../facts/io';
 import { enclosingEventCallback } from './eventCallback';
@@ -28,6 +28,8 @@ export default defineRule({
     effort: 'low',
     evidence: {
       basis: 'claim',
+      cpu: true,
+      measured: SYNC_STALL_MEASURED,
       why: 'the listener of a repeating event blocks the event loop on every event, wherever it runs',
     },
     fix: 'none',
