@@ -1,0 +1,27 @@
+#!/bin/sh
+# The search behind bench/fixes/corpus.json (issue 14). Prints one line per hit:
+#   <owner/name> <sha> <author date> <subject>
+# newest first, for every repository listed in REPOS below, pinned at the HEAD recorded in QUERIES.md.
+# Usage: sh bench/fixes/query.sh [mirrors root, default /work/.mirror]
+set -eu
+MIRRORS="${1:-${PERFLENS_MIRRORS:-/work/.mirror}}"
+PATTERN='n ?\+ ?1|batch(ed|ing)? (quer|load|insert|updat|fetch|select|writ)|promise\.all|quadratic|O\(n|perf(ormance)?[:(]|performance|slow|faster|speed ?up|sync(hronous)? (read|write|i/?o|fs|call)|readFileSync|memory leak|leak|deadlock|lock contention|cache'
+while read -r repo head; do
+  case "$repo" in ''|'#'*) continue ;; esac
+  gitdir="$MIRRORS/$(echo "$repo" | tr / +)/repo"
+  git --git-dir="$gitdir" log "$head" --no-merges -i -E --grep="$PATTERN" \
+    --format="$repo %H %as %s" -- '*.ts' '*.tsx' '*.js' '*.mjs' '*.cjs' \
+    ':(exclude)*.test.*' ':(exclude)*.spec.*' ':(exclude)*.d.ts'
+done <<'REPOS'
+typeorm/typeorm 281bfba42a5813b106bcf5ba79bc7f7251bd1e73
+knex/knex e25d54bcb707714a17f5a5744eba5c4246bb4d1d
+Automattic/mongoose 3e212cec87dbf710216a3c6125121aefa60a4475
+taskforcesh/bullmq 352d3c72bf2bc5ec851630a4cdcba7d44c313ed0
+outline/outline d77dcdf853868c5d5fe125c895c9b71f0eff5c68
+documenso/documenso 75330166cc00b29c14399bc2e391e4b4d8080c00
+renovatebot/renovate c2dd4f856f068eeda4c10afc3752c35fe1f6cab1
+Unleash/unleash ceeb5a9ca6d0beb0cabf041d6a27ffd2d6501859
+opencollective/opencollective-api e3f35f58970e39eeaa678a8990dfd72d0e71a9ce
+langfuse/langfuse 62751446149b702b419a9292ddfc2280cdf74b8c
+growthbook/growthbook 8f1db4456915a8e7b7faf23d5632ca7219d2f469
+REPOS
