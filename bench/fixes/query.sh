@@ -2,16 +2,30 @@
 # The search behind bench/fixes/corpus.json (issue 14). Prints one line per hit:
 #   <owner/name> <sha> <author date> <subject>
 # newest first, for every repository listed in REPOS below, pinned at the HEAD recorded in QUERIES.md.
-# Usage: sh bench/fixes/query.sh [mirrors root, default /work/.mirror]
+# Usage: sh bench/fixes/query.sh [mirrors root, default /work/.mirror]      (version 1, the main query)
+#        QUERY_VERSION=2 sh bench/fixes/query.sh [mirrors root]              (version 2, blocking sync calls)
 set -eu
 MIRRORS="${1:-${PERFLENS_MIRRORS:-/work/.mirror}}"
+VERSION="${QUERY_VERSION:-1}"
+# version 1: the commit message speaks of a performance problem
 PATTERN='n ?\+ ?1|batch(ed|ing)? (quer|load|insert|updat|fetch|select|writ)|promise\.all|quadratic|O\(n|perf(ormance)?[:(]|performance|slow|faster|speed ?up|sync(hronous)? (read|write|i/?o|fs|call)|readFileSync|memory leak|leak|deadlock|lock contention|cache'
+# version 2: the diff adds or removes a blocking *Sync call of Node's core modules, and the message speaks
+# of cost, blocking or going async
+SYNC_CALLS='(readFileSync|writeFileSync|appendFileSync|existsSync|statSync|lstatSync|readdirSync|mkdirSync|rmSync|unlinkSync|copyFileSync|renameSync|accessSync|realpathSync|execSync|execFileSync|spawnSync|gzipSync|gunzipSync|inflateSync|deflateSync|brotliCompressSync|brotliDecompressSync|pbkdf2Sync|scryptSync|randomFillSync)\('
+SYNC_MESSAGE='perf|slow|fast|block|event.?loop|async|sync|non-?blocking|stall|latency'
 while read -r repo head; do
   case "$repo" in ''|'#'*) continue ;; esac
   gitdir="$MIRRORS/$(echo "$repo" | tr / +)/repo"
-  git --git-dir="$gitdir" log "$head" --no-merges -i -E --grep="$PATTERN" \
-    --format="$repo %H %as %s" -- '*.ts' '*.tsx' '*.js' '*.mjs' '*.cjs' \
-    ':(exclude)*.test.*' ':(exclude)*.spec.*' ':(exclude)*.d.ts'
+  if [ "$VERSION" = 1 ]; then
+    git --git-dir="$gitdir" log "$head" --no-merges -i -E --grep="$PATTERN" \
+      --format="$repo %H %as %s" -- '*.ts' '*.tsx' '*.js' '*.mjs' '*.cjs' \
+      ':(exclude)*.test.*' ':(exclude)*.spec.*' ':(exclude)*.d.ts'
+  else
+    git --git-dir="$gitdir" log "$head" --no-merges -i -E --grep="$SYNC_MESSAGE" -G"$SYNC_CALLS" \
+      --format="$repo %H %as %s" -- '*.ts' '*.tsx' '*.js' '*.mjs' '*.cjs' \
+      ':(exclude)*.test.*' ':(exclude)*.spec.*' ':(exclude)*.d.ts' ':(exclude)test/*' ':(exclude)tests/*' \
+      ':(exclude)*__tests__*' ':(exclude)*__mocks__*'
+  fi
 done <<'REPOS'
 typeorm/typeorm 281bfba42a5813b106bcf5ba79bc7f7251bd1e73
 knex/knex e25d54bcb707714a17f5a5744eba5c4246bb4d1d
