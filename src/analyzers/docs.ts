@@ -60,8 +60,9 @@ const CPU =
   'in a file it ran, drops a level.';
 /** The "Severity" line of a `claim` rule whose claim holds in code run once too (`everywhere`). */
 const CLAIM_EVERYWHERE =
-  'the default severity wherever the rule reports, code run once included: its claim does not depend on the size of the data ' +
-  'or on where the code runs.';
+  'the default severity wherever the rule reports, and an info in code run once (start-up, scripts, seeds and migrations, ' +
+  'build config, tests): its claim does not depend on the size of the data, but a one-off script is seldom where a fix is ' +
+  'spent.';
 
 function fence(code: string, filename?: string): string {
   const language = filename && /\.m?jsx?$|\.cjs$/.test(filename) ? 'js' : 'ts';

@@ -16,9 +16,9 @@ import { minifiedLineLength } from './minified';
 import { ProjectHost, syntaxErrors } from './project';
 import { allRules } from './registry';
 import { appliesTo } from './scope';
-import { renderMessage, type EvidencePolicy, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
+import { renderMessage, type NodeByKind, type Report, type Rule, type RuleContext, type Visitor } from './rule';
 import { collectSuppressions, isSuppressed } from './suppress';
-import { weigh } from './evidence';
+import { UNDECLARED, weigh } from './evidence';
 import { forEachNodeInDocumentOrder } from './walk';
 import type { PerfLensConfig } from './config';
 import type { TypeFacts } from './facts/types';
@@ -250,7 +250,7 @@ export class Analyzer {
     if (start === undefined || end === undefined) throw new Error('a report needs a node or start and end offsets');
     // Severity from evidence, once for every rule: a finding on provably small data or in once-only code is not reported.
     const at = report.node ?? nodeAt(facts.sourceFile, start);
-    const { evidence, severity } = weigh(report, at, facts, meta.evidence ?? CLAIM, active.severity);
+    const { evidence, severity } = weigh(report, at, facts, meta.evidence ?? UNDECLARED, active.severity);
     if (severity === undefined) return undefined;
     const fixes: Fix[] = [];
     for (const spec of report.fixes ?? []) {
@@ -279,9 +279,6 @@ export class Analyzer {
     };
   }
 }
-
-/** A rule that says nothing about its severity keeps the configured one everywhere, as before severity came from evidence. */
-const CLAIM: EvidencePolicy = { basis: 'claim', why: '', everywhere: true };
 
 /** The innermost node that starts at `offset` or holds it (a report given by offsets). */
 function nodeAt(sourceFile: ts.SourceFile, offset: number): ts.Node {

@@ -12,6 +12,9 @@ import type { FileFacts } from './facts/fileFacts';
 import { dataScale, growingOf, iterationScaleOf, type ScaleFact } from './facts/scale';
 import { batchingOf } from './facts/batching';
 
+/** The policy of a rule that declares none: its configured severity everywhere, code run once included, as before evidence. */
+export const UNDECLARED: EvidencePolicy = { basis: 'claim', why: '', everywhere: true };
+
 /** Contexts where code runs once per process, run or deploy: per-call cost rarely matters there. */
 const ONCE = new Set<Evidence['context']>(['startup', 'script', 'build', 'test']);
 /** Contexts where a filtered read is not evidence of growth: a job's filter selects what became due, an unknown path may be rare. */
@@ -104,7 +107,7 @@ export function weigh(
 
 /**
  * - once-only code (start-up, scripts, build config, tests): not reported, unless a `claim` rule says its
- *   claim holds `everywhere` (correctness).
+ *   claim holds `everywhere` (correctness): info there.
  * - `claim`: the configured severity.
  * - `items` over bounded data: not reported; work that cannot be batched, an admin-only route or a rare path
  *   (deleting one record and what belongs to it): info.
@@ -126,7 +129,12 @@ function severityOf(
 ): Severity | undefined {
   // A warning needs a path that matters: growing data where no request handler or job was found is info.
   const onPath = evidence.context === 'request' || evidence.context === 'job';
-  if (ONCE.has(evidence.context)) return policy.basis === 'claim' && policy.everywhere ? configured : undefined;
+  // A claim that holds in code run once too (a write outside its transaction) is still said there, as an info: a one-off
+  // migration or script is not where a maintainer spends a fix (issue 12's round 8).
+  if (ONCE.has(evidence.context)) {
+    if (policy === UNDECLARED) return configured;
+    return policy.basis === 'claim' && policy.everywhere ? demote(configured) : undefined;
+  }
   if (policy.basis === 'claim') return policy.leak && !onPath ? demote(configured) : configured;
   if (policy.basis === 'items' && evidence.scale === 'bounded') return undefined;
   if (evidence.batchable === false || evidence.context === 'admin' || evidence.context === 'rare') return demote(configured);

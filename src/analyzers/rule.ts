@@ -116,7 +116,8 @@ export interface EvidencePolicy {
    * `claim` only: the claim holds in code that runs once per process or deploy too — lost writes, a transaction
    * bypassed, exponential work that a single run already cannot finish. Without it a `claim` rule's cost is paid by others
    * waiting (a blocked event loop, a held lock, a spinning core), which code run once (start-up, a seed, a
-   * script) makes nobody's problem: it is not reported there.
+   * script) makes nobody's problem: it is not reported there. With it, code run once reports an info (issue 12's
+   * round 8: a write outside its transaction in a one-off migration was judged not worth fixing).
    */
   everywhere?: boolean;
   /**

@@ -8,6 +8,7 @@
  * The recorded profiles name their scripts under `__WORKSPACE__`: each test first writes the
  * workspace copy's path in its place, as if the profile had been recorded there.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
@@ -99,6 +100,30 @@ async function tableRows(view: FrameLocator): Promise<string[][]> {
   const result: string[][] = [];
   for (const row of await rows.all()) result.push(await row.locator('td').allTextContents());
   return result;
+}
+
+/**
+ * The share of a recorded .cpuprofile's samples whose stack holds `name` — the function's total over the run, from the
+ * raw JSON with plain arithmetic (samples of equal weight; V8 samples at a fixed interval).
+ */
+function functionShare(file: string, name: string): number {
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    nodes: Array<{ id: number; callFrame: { functionName: string }; children?: number[] }>;
+    samples: number[];
+  };
+  const parent = new Map<number, number>();
+  for (const node of raw.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(raw.nodes.map((node) => [node.id, node]));
+  let within = 0;
+  for (const sample of raw.samples) {
+    for (let at: number | undefined = sample; at !== undefined; at = parent.get(at)) {
+      if (byId.get(at)?.callFrame.functionName === name) {
+        within++;
+        break;
+      }
+    }
+  }
+  return within / raw.samples.length;
 }
 
 describe('PerfLens profiles in VS Code', () => {
@@ -253,6 +278,49 @@ describe('PerfLens profiles in VS Code', () => {
       await view.locator('#rows tr[data-at="0"]').click();
       await view.locator('#sandwich-title', { hasText: 'sumOfSquares' }).waitFor();
       await workbench.screenshot('8-high-contrast', 'profile-high-contrast.png');
+    });
+  });
+
+  it('10. with a CPU profile of a run open, an untyped includes in a loop rises from info to warning, giving the measured share and its function’s time', async () => {
+    await inWorkbench('10-measured', 'profile', async (workbench) => {
+      // The run is recorded here, so that the profile names this workspace's file.
+      const recorded = path.join(workbench.folder, 'profiles-run');
+      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${recorded}`, 'src/words.js'], { cwd: workbench.folder });
+      expect(run.status).toBe(0);
+      const profile = path.join(
+        recorded,
+        fs.readdirSync(recorded).find((name) => name.endsWith('.cpuprofile'))!,
+      );
+      const expected = functionShare(profile, 'unique');
+      expect(expected).toBeGreaterThan(0.5);
+
+      await workbench.openFile('src/words.js');
+      const squiggle = (kind: string) => workbench.editor().locator(`.squiggly-${kind}`);
+      await squiggle('info').first().waitFor();
+      expect(await squiggle('warning').count()).toBe(0);
+
+      await openProfile(workbench, profile);
+      await workbench.openFile('src/words.js');
+      await squiggle('warning').first().waitFor();
+      // The cursor into the squiggle (it lies under the text: a click where it is), then the hover by its command.
+      const box = await squiggle('warning').first().boundingBox();
+      expect(box).not.toBeNull();
+      await workbench.page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+      await workbench.runCommand('Show or Focus Hover');
+      const hover = workbench.page.locator('.monaco-hover:visible', { hasText: 'Profile: its function took' });
+      await hover.first().waitFor();
+      const text = await hover.first().innerText();
+      expect(text).toMatch(/measured: \d+\.\d% of this run's time on this line \(/);
+      const shown = /Profile: its function took [\d.,]+ m?s \((\d+\.\d)%\) of the loaded run/.exec(text);
+      expect(shown).not.toBeNull();
+      expect(Math.abs(Number(shown![1]) / 100 - expected)).toBeLessThan(0.05);
+      await workbench.screenshot('10-measured');
+
+      // Cleared, the finding is an info again.
+      await workbench.runCommand('PerfLens: Clear Profile');
+      await squiggle('info').first().waitFor();
+      expect(await squiggle('warning').count()).toBe(0);
+      expect(perflensErrors(extensionHostLogs(server.userDataDir))).toEqual([]);
     });
   });
 

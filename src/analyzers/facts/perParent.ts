@@ -40,10 +40,13 @@ const ALL_OF = new Set(['AND', '$and']);
 const RELATION_QUANTIFIERS = new Set(['some', 'is']);
 /** An equality written as an operator: Prisma's `{ equals: id }`, Mongo's `{ $eq: id }`. */
 const EQUALS = new Set(['equals', '$eq']);
-/** A foreign key: `dataroomId`, `organizationID`, `user_id` (not `id` or `_id`, the row's own key). */
-const FOREIGN_KEY = /^(\w+?)(Id|ID|_id)$/;
-/** A value that names one id: `id`, `userId`, `session.user.id`, `params.team_id`. */
-const ID_NAME = /^(id|_id|\w+(Id|ID|_id))$/;
+/**
+ * A foreign key: `dataroomId`, `organizationID`, `user_id`, and the same as a uid or uuid — `userUid`, `ownerUUID`,
+ * `team_uuid` (not `id` or `_id`, the row's own key). Round 8 of issue 12: `where: { userUid }` read as the whole table.
+ */
+const FOREIGN_KEY = /^(\w+?)(Id|ID|Uid|UID|Uuid|UUID|_id|_uid|_uuid)$/;
+/** A value that names one id: `id`, `userId`, `session.user.id`, `params.team_id`, `mergeUserUid`. */
+const ID_NAME = /^(id|_id|uid|uuid|\w+(Id|ID|Uid|UID|Uuid|UUID|_id|_uid|_uuid))$/;
 
 /** The parent whose rows `call` keeps by equality on its key, if the read has such a filter. */
 export function parentFilterOf(call: ClientCallNode, client: ClientCall, filters: FilterKnowledge | undefined): ParentFilter | undefined {
@@ -391,10 +394,48 @@ const EVENT_NOUNS = new Set([
 ]);
 
 /**
+ * Nouns of reference data an application is configured with — its regions, currencies, languages, plans, roles, the
+ * webhooks an admin set up: rows added by hand, a handful however much the application is used. A whole-table read
+ * of one is not evidence of growth (issue 12's round 8: one request per Sealos region, per configured webhook, read
+ * as a growing table). Name evidence, matched as EVENT_NOUNS are.
+ */
+const REFERENCE_NOUNS = new Set([
+  'region',
+  'country',
+  'currency',
+  'language',
+  'locale',
+  'timezone',
+  'webhook',
+  'setting',
+  'config',
+  'configuration',
+  'plan',
+  'role',
+  'permission',
+]);
+
+/**
  * Why the rows `client` reads grow per parent, or undefined when nothing says so: (name evidence) the
  * model is named like a record of events.
  */
 export function growsPerParent(client: ClientCall, model = client.model): string | undefined {
+  const singular = lastNoun(model);
+  if (singular && EVENT_NOUNS.has(singular))
+    return `the name \`${model}\` says a record of events, which each one keeps gaining (name evidence)`;
+  return undefined;
+}
+
+/** Why a whole-table read of `model` is reference data, a handful of configured rows (name evidence), or undefined. */
+export function referenceData(model: string | undefined): string | undefined {
+  const singular = lastNoun(model);
+  if (singular && REFERENCE_NOUNS.has(singular))
+    return `the name \`${model}\` says reference data the application is configured with (name evidence): as many rows as it was set up with, nothing here says more`;
+  return undefined;
+}
+
+/** The last word of a model or table name, singular: `event` of `WebsiteEvents`, `log` of `audit_logs`. */
+function lastNoun(model: string | undefined): string | undefined {
   if (!model) return undefined;
   const words = model
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -402,8 +443,5 @@ export function growsPerParent(client: ClientCall, model = client.model): string
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
   const last = words[words.length - 1];
-  const singular = last?.replace(/ies$/, 'y').replace(/(?<!s)s$/, '');
-  if (singular && EVENT_NOUNS.has(singular))
-    return `the name \`${model}\` says a record of events, which each one keeps gaining (name evidence)`;
-  return undefined;
+  return last?.replace(/ies$/, 'y').replace(/(?<!s)s$/, '');
 }

@@ -18,7 +18,7 @@ import { calleeName, isFunctionLike, receiverOf, skipParens, type FunctionLike }
 import { awaitedClientCall, type ClientCall, type ClientCallNode } from './clients';
 import { library } from './libraries/registry';
 import type { FilterKnowledge } from './libraries/library';
-import { growsPerParent, isFilteredRead, parentFilterOf } from './perParent';
+import { growsPerParent, isFilteredRead, parentFilterOf, referenceData } from './perParent';
 import { resolve, type Declaration } from './dataflow';
 import { callersOf } from './modules';
 import { projectPath } from './paths';
@@ -280,6 +280,8 @@ function clientRows(call: ClientCallNode, client: ClientCall, facts: FileFacts, 
   }
   if (isFilteredRead(call, client, limits.filters))
     return { scale: 'grows', says: `comes from ${operation} with no limit`, filtered: true };
+  const reference = referenceData(client.model);
+  if (reference) return { scale: 'unknown', says: `comes from ${operation}, and ${reference}` };
   return { scale: 'grows', says: `comes from ${operation} with no limit` };
 }
 
