@@ -8,6 +8,7 @@ import { PerfLensCodeActions, SHOW_DOCUMENTATION_COMMAND } from './codeActions/p
 import { DiagnosticsView } from './views/diagnostics';
 import { CLEAR_PROFILE_COMMAND, LoadedProfile, TOGGLE_HEAT_COMMAND } from './views/loadedProfile';
 import { openProfileCommand, PROFILE_VIEW_TYPE, ProfileEditorProvider } from './views/profileEditor';
+import { PROFILE_FILE_COMMAND, ProfileRunner, STOP_PROFILING_COMMAND } from './views/profileRun';
 import { ANALYZED_LANGUAGES, LiveAnalysis } from './views/liveAnalysis';
 import { HOT_SHARE_SETTING, hotShareOf } from './settings';
 import { scanWorkspace } from './views/scanWorkspace';
@@ -20,6 +21,7 @@ interface PerfLens {
   log: vscode.LogOutputChannel;
   client: AnalysisWorker;
   live: LiveAnalysis;
+  runner: ProfileRunner;
 }
 
 /** Every command, from one map: each one behaves defined when the worker is not running. */
@@ -35,6 +37,14 @@ const COMMANDS: Record<string, (perflens: PerfLens) => (...args: unknown[]) => u
     ({ log }) =>
     () =>
       log.show(true),
+  [PROFILE_FILE_COMMAND]:
+    ({ runner }) =>
+    (uri?: unknown) =>
+      runner.profileFile(uri),
+  [STOP_PROFILING_COMMAND]:
+    ({ runner }) =>
+    () =>
+      runner.stop(),
   [SHOW_DOCUMENTATION_COMMAND]: () => (url: unknown) => {
     // Only our own documentation links: the argument comes from a code action, but a command can be run by anyone.
     if (typeof url === 'string' && /^https:\/\//.test(url)) return vscode.env.openExternal(vscode.Uri.parse(url));
@@ -83,6 +93,10 @@ function waitForTrust(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   const waiting = Object.keys(COMMANDS).map((id) =>
     vscode.commands.registerCommand(id, () => {
       if (id === 'perflens.showOutput') return log.show(true);
+      if (id === PROFILE_FILE_COMMAND || id === STOP_PROFILING_COMMAND)
+        return vscode.window.showInformationMessage(
+          'PerfLens runs a program only in a trusted workspace: profiling a file runs its code, and this workspace is in Restricted Mode. Profiles you recorded open in the meantime.',
+        );
       return vscode.window.showInformationMessage(
         'PerfLens analyses code once you trust this workspace (it is in Restricted Mode). Profiles open in the meantime.',
       );
@@ -195,7 +209,9 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, me
     }),
   );
 
-  const perflens: PerfLens = { log, client, live };
+  const runner = new ProfileRunner(log);
+  context.subscriptions.push(runner);
+  const perflens: PerfLens = { log, client, live, runner };
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(perflens)));
   }

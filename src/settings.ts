@@ -46,6 +46,8 @@ export const CODE_LENS_SETTING = 'profile.codeLens';
  * rise to its configured severity (src/fusion/measured.ts). Read by src/extension.ts, which sends it with the profile.
  */
 export const HOT_SHARE_SETTING = 'profile.hotShare';
+/** `perflens.profile.keep` (default 20): how many recordings "PerfLens: Profile File" keeps (src/views/profileRun.ts). */
+export const KEEP_SETTING = 'profile.keep';
 
 /** The setting's value as the fraction the analysis takes; anything unusable is the default, 5 %. */
 export function hotShareOf(value: unknown): number {

@@ -8,7 +8,6 @@
  * The recorded profiles name their scripts under `__WORKSPACE__`: each test first writes the
  * workspace copy's path in its place, as if the profile had been recorded there.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
@@ -281,26 +280,24 @@ describe('PerfLens profiles in VS Code', () => {
     });
   });
 
-  it('10. with a CPU profile of a run open, an untyped includes in a loop rises from info to warning, giving the measured share and its function’s time', async () => {
+  it('10. "PerfLens: Profile File" records a run and opens it; an untyped includes in a loop rises from info to warning, giving the measured share and its function’s time', async () => {
     await inWorkbench('10-measured', 'profile', async (workbench) => {
-      // The run is recorded here, so that the profile names this workspace's file.
-      const recorded = path.join(workbench.folder, 'profiles-run');
-      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${recorded}`, 'src/words.js'], { cwd: workbench.folder });
-      expect(run.status).toBe(0);
-      const profile = path.join(
-        recorded,
-        fs.readdirSync(recorded).find((name) => name.endsWith('.cpuprofile'))!,
-      );
-      const expected = functionShare(profile, 'unique');
-      expect(expected).toBeGreaterThan(0.5);
-
       await workbench.openFile('src/words.js');
       const squiggle = (kind: string) => workbench.editor().locator(`.squiggly-${kind}`);
       await squiggle('info').first().waitFor();
       expect(await squiggle('warning').count()).toBe(0);
 
-      await openProfile(workbench, profile);
-      await workbench.openFile('src/words.js');
+      // Recorded from the editor: kept in .perflens/profiles/, opened in the profile view.
+      await workbench.runCommand('PerfLens: Profile File');
+      await workbench.page.locator('.tabs-container .tab.active', { hasText: /\.cpuprofile$/ }).waitFor({ timeout: TIMEOUT });
+      const kept = path.join(workbench.folder, '.perflens', 'profiles');
+      const [recorded] = fs.readdirSync(kept).filter((name) => name.endsWith('.cpuprofile'));
+      expect(recorded).toMatch(/^\d{8}-\d{6}-node-src-words\.js\.cpuprofile$/);
+      const expected = functionShare(path.join(kept, recorded), 'unique');
+      expect(expected).toBeGreaterThan(0.5);
+      // Back to the source, by its tab (the view holds the keyboard focus).
+      await workbench.page.locator('.tabs-container .tab', { hasText: 'words.js' }).first().click();
+      await workbench.page.locator('.tabs-container .tab.active', { hasText: 'words.js' }).waitFor();
       await squiggle('warning').first().waitFor();
       // The cursor into the squiggle (it lies under the text: a click where it is), then the hover by its command.
       const box = await squiggle('warning').first().boundingBox();
@@ -324,7 +321,7 @@ describe('PerfLens profiles in VS Code', () => {
     });
   });
 
-  it('9. in an untrusted workspace the view still opens a profile (reading a file runs nothing); analysis says it waits for trust', async () => {
+  it('9. in an untrusted workspace the view still opens a profile (reading a file runs nothing); analysis says it waits for trust, and a run is refused', async () => {
     // A server of its own with workspace trust on, whose window is left untrusted.
     const untrusted = await startCodeServer({
       vsix: server.vsix,
@@ -350,6 +347,12 @@ describe('PerfLens profiles in VS Code', () => {
         await workbench.runCommand('PerfLens: Scan Workspace');
         await workbench.page
           .locator('.notification-list-item-message', { hasText: 'PerfLens analyses code once you trust this workspace' })
+          .first()
+          .waitFor();
+        // Running a program is refused, with the reason.
+        await workbench.runCommand('PerfLens: Profile File');
+        await workbench.page
+          .locator('.notification-list-item-message', { hasText: 'PerfLens runs a program only in a trusted workspace' })
           .first()
           .waitFor();
         passed = true;

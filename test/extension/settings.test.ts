@@ -8,6 +8,7 @@ import {
   CODE_LENS_SETTING,
   HOT_SHARE_SETTING,
   hotShareOf,
+  KEEP_SETTING,
   DEFAULT_SETTINGS,
   isShownAt,
   MIN_SEVERITIES,
@@ -118,7 +119,11 @@ describe('package.json contributes what the extension reads and registers', () =
   it('declares exactly the settings the parser reads, resource-scoped, with the defaults it falls back to', () => {
     const { keys, defaults } = parserReads();
     // Besides the analysis settings, the profile view's own (read where the view is, off by default).
-    const viewSettings = [`${SETTINGS_SECTION}.${CODE_LENS_SETTING}`, `${SETTINGS_SECTION}.${HOT_SHARE_SETTING}`];
+    const viewSettings = [
+      `${SETTINGS_SECTION}.${CODE_LENS_SETTING}`,
+      `${SETTINGS_SECTION}.${HOT_SHARE_SETTING}`,
+      `${SETTINGS_SECTION}.${KEEP_SETTING}`,
+    ];
     expect(Object.keys(properties).sort()).toEqual([...keys.map((key) => `${SETTINGS_SECTION}.${key}`), ...viewSettings].sort());
     expect(properties[viewSettings[0]]).toMatchObject({ type: 'boolean', default: false });
     // The hot share in percent; the analysis takes a fraction, and anything unusable is the default.
@@ -126,6 +131,8 @@ describe('package.json contributes what the extension reads and registers', () =
     expect([hotShareOf(5), hotShareOf(12.5), hotShareOf(-1), hotShareOf('lots'), hotShareOf(undefined)]).toEqual([
       0.05, 0.125, 0.05, 0.05, 0.05,
     ]);
+    // How many recordings .perflens/profiles/ keeps.
+    expect(properties[viewSettings[2]]).toMatchObject({ type: 'number', default: 20, minimum: 1 });
     for (const key of keys) {
       const declared = properties[`${SETTINGS_SECTION}.${key}`];
       expect(declared.default, key).toEqual(defaults[key]);

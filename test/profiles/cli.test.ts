@@ -205,7 +205,7 @@ describe('--run -- COMMAND', () => {
     expect(failed.code).toBe(2);
     expect(oneLineError(failed)).toBe(`perflens: ${process.execPath} exited with status 3 (its profile is above)`);
     const nothing = await perflens(['profile', '--run', '--', 'true'], root);
-    expect(oneLineError(nothing)).toBe('perflens: true ran no Node.js process: --run records Node.js processes (through NODE_OPTIONS)');
+    expect(oneLineError(nothing)).toBe('perflens: true ran no Node.js process: only Node.js processes are recorded (through NODE_OPTIONS)');
     const missing = await perflens(['profile', '--run', '--', 'no-such-command-xyz'], root);
     expect(oneLineError(missing)).toBe('perflens: cannot run no-such-command-xyz: command not found');
   });
