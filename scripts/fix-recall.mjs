@@ -35,7 +35,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seededRandom as mulberry32 } from '../bench/lib/stats.mjs';
+import { seededRandom as mulberry32, shuffle } from '../bench/lib/stats.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ESLINT_CONFIG = path.join(root, 'bench', 'fixes', 'eslint.config.mjs');
@@ -88,15 +88,6 @@ function writeCorpus(file, entries) {
 
 // ---------------------------------------------------------------------------------------------
 // split
-
-function shuffle(items, random) {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 function split(options) {
   const entries = readCorpus(options.corpus);

@@ -31,22 +31,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seededRandom as mulberry32 } from '../bench/lib/stats.mjs';
+import { seededRandom as mulberry32, shuffle } from '../bench/lib/stats.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = process.env.PERFLENS_CLI ?? path.join(root, 'dist', 'cli.js');
 const SEVERITIES = ['warning', 'info'];
 const FEW = 3;
 const CONTEXT_LINES = 7;
-
-function shuffle(items, random) {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 function fail(message) {
   console.error(`precision-sample: ${message}`);

@@ -280,6 +280,10 @@ describe('query-in-loop reports a query per item', () => {
 describe('query-in-loop stays quiet', () => {
   it.each([
     [
+      'findUnique awaited in its own async map callback: every call starts in the first tick, which Prisma batches (round 9)',
+      `${PRISMA}function f(rows: Row[]) { return Promise.all(rows.map(async (row) => { if (row.pmId) { const pm = await prisma.paymentMethod.findUnique({ where: { id: row.pmId } }); return { ...row, pm }; } return row; })); }`,
+    ],
+    [
       'cursor pagination (do…while)',
       `${PRISMA}async function f() { let cursor; do { const page = await prisma.user.findMany({ take: 100, cursor }); cursor = page.at(-1)?.id; } while (cursor); }`,
     ],

@@ -713,7 +713,10 @@ function startsInOneTick(call: ts.Node, perItem: PerItemCall): boolean {
       (ts.isFunctionDeclaration(node) || ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !isInside(call, node)))
     )
       return;
-    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
+    // The await of the call itself (`const pm = await prisma.x.findUnique(…)`) suspends only after the call started:
+    // the calls of all items still start in one tick (issue 12's round 9: invoicerr's lookups, which Prisma batches).
+    const ownAwait = ts.isAwaitExpression(node) && isInside(call, node);
+    if (!ownAwait && (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier))) {
       awaited = true;
       return;
     }
