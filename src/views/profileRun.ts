@@ -43,7 +43,7 @@ export class ProfileRunner implements vscode.Disposable {
     }
     if (!RUNNABLE.test(uri.fsPath)) {
       void vscode.window.showInformationMessage(
-        `PerfLens: Profile File runs JavaScript with Node. For ${path.basename(uri.fsPath)}, profile the built JavaScript (with its source maps), or run it from a terminal with \`npx perflens profile --run -- <command>\`.`,
+        `PerfLens: Profile File runs JavaScript with Node. For ${path.basename(uri.fsPath)}, profile the JavaScript it is built to, with its source maps: the profile then points at the TypeScript lines.`,
       );
       return;
     }
@@ -63,7 +63,10 @@ export class ProfileRunner implements vscode.Disposable {
   /** Ends the run in progress and keeps its profile. */
   stop(): void {
     const run = this.run;
-    if (!run) return;
+    if (!run) {
+      void vscode.window.showInformationMessage('PerfLens: no profile is being recorded.');
+      return;
+    }
     run.ending ??= 'stop';
     run.child.kill('SIGINT');
   }
