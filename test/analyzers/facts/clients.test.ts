@@ -9,6 +9,7 @@ import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
 import { libraries } from '../../../src/analyzers/facts/libraries/registry';
 import { batchingOf } from '../../../src/analyzers/facts/batching';
 import { rulesById } from '../../helpers/rules';
+import { hereCall } from '../../helpers/here';
 
 function factsOf(code: string, fileName = '/virtual/src/example.ts'): FileFacts {
   const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -813,13 +814,7 @@ describe('clientCall: precision', () => {
 describe('transactionAround', () => {
   function around(code: string): string | undefined {
     const facts = factsOf(code);
-    let marker: ts.Node | undefined;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') marker = node;
-      ts.forEachChild(node, visit);
-    };
-    visit(facts.sourceFile);
-    return transactionAround(marker!, facts)?.handle;
+    return transactionAround(hereCall(facts.sourceFile), facts)?.handle;
   }
 
   it('callbacks, opened transactions, BEGIN', () => {

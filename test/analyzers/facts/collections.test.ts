@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ts } from '../../../src/analyzers/ts';
 import { syntacticKind } from '../../../src/analyzers/facts/collections';
+import { hereCall, parseExample } from '../../helpers/here';
 
 /** The argument of the `here(…)` call in `code`, parsed as `fileName` (JavaScript for `.js`). */
 function marked(code: string, fileName = '/a.js'): ts.Expression {
-  const kind = fileName.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS;
-  const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, kind);
-  let found: ts.Expression | undefined;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') found = node.arguments[0];
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  if (!found) throw new Error('no here(…)');
-  return found;
+  return hereCall(parseExample(code, fileName)).arguments[0];
 }
 
 describe('an array, where plain JavaScript shows one', () => {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ts } from '../../../src/analyzers/ts';
 import { iterationsAround } from '../../../src/analyzers/facts/loops';
+import { hereCall, parseExample } from '../../helpers/here';
 
 /** The innermost iteration around the `here()` call in `code`. */
 function iterationAt(code: string) {
-  const sourceFile = ts.createSourceFile('/a.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  let found: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') found = node;
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  if (!found) throw new Error('no here()');
-  return iterationsAround(found)[0];
+  return iterationsAround(hereCall(parseExample(code)))[0];
 }
 
 const walk = (code: string) => {

@@ -1,19 +1,12 @@
-import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { FileFacts } from '../../../src/analyzers/facts/fileFacts';
 import { guardedToRunOnce, longLivedTarget, repetitionOf } from '../../../src/analyzers/facts/lifetime';
 import { enclosingFunction } from '../../../src/analyzers/facts/ast';
+import { hereCall, parseExample } from '../../helpers/here';
 
 function parse(code: string, fileName = '/a.tsx') {
-  const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
-  let here: ts.CallExpression | undefined;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') here = node;
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  if (!here) throw new Error('no here()');
-  return { here, file: new FileFacts(fileName, code, sourceFile) };
+  const sourceFile = parseExample(code, fileName);
+  return { here: hereCall(sourceFile), file: new FileFacts(fileName, code, sourceFile) };
 }
 
 describe('repetition', () => {

@@ -9,18 +9,11 @@ import {
   walkedCollection,
 } from '../../../src/analyzers/facts/loops';
 import { enclosingFunction } from '../../../src/analyzers/facts/ast';
+import { hereCall, parseExample } from '../../helpers/here';
 
 /** The `here()` call in `code`. */
 function marker(code: string): ts.Node {
-  const sourceFile = ts.createSourceFile('/a.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  let found: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') found = node;
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  if (!found) throw new Error('no here()');
-  return found;
+  return hereCall(parseExample(code));
 }
 
 const kinds = (code: string) => iterationsAround(marker(code)).map((i) => `${i.kind}${i.method ? `:${i.method}` : ''}`);

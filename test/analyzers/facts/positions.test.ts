@@ -1,18 +1,12 @@
-import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { isLazyInitialisation } from '../../../src/analyzers/facts/positions';
 import { enclosingFunction } from '../../../src/analyzers/facts/ast';
+import { hereCall, parseExample } from '../../helpers/here';
 
 describe('isLazyInitialisation', () => {
   function lazy(code: string): boolean {
-    const sourceFile = ts.createSourceFile('/p/a.ts', code, ts.ScriptTarget.Latest, true);
-    let marker: ts.Node | undefined;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') marker = node;
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-    return isLazyInitialisation(marker!, enclosingFunction(marker!)!);
+    const marker = hereCall(parseExample(code, '/p/a.ts'));
+    return isLazyInitialisation(marker, enclosingFunction(marker)!);
   }
 
   it.each([

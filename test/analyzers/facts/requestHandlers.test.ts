@@ -1,23 +1,10 @@
-import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
+import { hereCall, parseExample } from '../../helpers/here';
 import { describeRequestHandler, enclosingRequestHandler, type RequestHandler } from '../../../src/analyzers/facts/requestHandlers';
 
 /** The request handler around the `here()` call in `code`. */
 function handlerAt(code: string, fileName = '/project/src/server.ts'): RequestHandler | undefined {
-  const sourceFile = ts.createSourceFile(
-    fileName,
-    code,
-    ts.ScriptTarget.Latest,
-    true,
-    fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
-  );
-  let marker: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') marker = node;
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  if (!marker) throw new Error('no here() in the example');
+  const marker = hereCall(parseExample(code, fileName));
   return enclosingRequestHandler(marker, fileName);
 }
 

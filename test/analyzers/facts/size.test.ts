@@ -2,18 +2,11 @@ import { ts } from '../../../src/analyzers/ts';
 import { describe, expect, it } from 'vitest';
 import { fixedLength, hasRecordName, isSmallList, scaleOf } from '../../../src/analyzers/facts/sizes';
 import { resolve } from '../../../src/analyzers/facts/dataflow';
+import { hereCall, parseExample } from '../../helpers/here';
 
 /** The argument of the `here(…)` call in `code`. */
 function marked(code: string): ts.Expression {
-  const sourceFile = ts.createSourceFile('/a.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  let found: ts.Expression | undefined;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') found = node.arguments[0];
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  if (!found) throw new Error('no here(…)');
-  return found;
+  return hereCall(parseExample(code)).arguments[0];
 }
 
 describe('size evidence: small lists', () => {

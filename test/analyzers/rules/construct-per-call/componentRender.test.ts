@@ -3,17 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ts } from '../../../../src/analyzers/ts';
 import { enclosingFunction } from '../../../../src/analyzers/facts/ast';
 import { isComponentRender } from '../../../../src/analyzers/rules/caching/construct-per-call/componentRender';
+import { hereCall, parseExample } from '../../../helpers/here';
 
 /** The function around the call of `here()` in `code`. */
 function functionAroundHere(code: string): ts.Node {
-  const sourceFile = ts.createSourceFile('/a.tsx', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
-  let here: ts.CallExpression | undefined;
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'here') here = node;
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  const fn = here && enclosingFunction(here);
+  const fn = enclosingFunction(hereCall(parseExample(code, '/a.tsx')));
   if (!fn) throw new Error('no function around here()');
   return fn;
 }
