@@ -23,6 +23,10 @@ export interface MeasureOptions {
   hotShare?: number;
 }
 
+/**
+ * Least to most severe. Not derived from finding.ts's SEVERITIES: the extension host loads this file (through
+ * settings.ts) and takes no values from the engine (test/extension/bundle.test.ts).
+ */
 const LEVELS: readonly Severity[] = ['info', 'warning', 'error'];
 
 export interface Measured {
